@@ -1,0 +1,284 @@
+"""One validated, frozen settings object, loaded from the environment and `.env`.
+
+Every field here is documented in `.env.example` and in the README's settings table. Components get
+the settings object (or a part of it) passed in; nothing else reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time as dtime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class TradingMode(StrEnum):
+    PAPER = "paper"
+    LIVE = "live"
+
+
+class NotifyLevel(StrEnum):
+    ON = "on"
+    SILENT = "silent"
+    OFF = "off"
+
+
+def _check_url(value: str, schemes: tuple[str, ...], name: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ValueError(f"{value!r} is not a {'/'.join(schemes)} URL")
+    return value.rstrip("/") if name != "TELEGRAM_API_URL" else value
+
+
+_HTTP = ("http", "https")
+_WS = ("ws", "wss")
+_URL_FIELDS = {
+    "telegram_api_url": _HTTP,
+    "upbit_rest_url": _HTTP,
+    "upbit_ws_url": _WS,
+    "binance_rest_url": _HTTP,
+    "binance_ws_url": _WS,
+    "binance_futures_rest_url": _HTTP,
+    "binance_futures_ws_url": _WS,
+    "fx_rate_url": _HTTP,
+}
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    """All settings. Field names are the environment variable names, lower-cased."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        frozen=True,
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    # --- core --------------------------------------------------------------------------------
+    trading_mode: TradingMode = TradingMode.PAPER
+    db_path: Path = Path("data/bot.sqlite3")
+    log_dir: Path = Path("data/logs")
+    log_level: str = "INFO"
+    timezone: str = "Asia/Seoul"
+    language: str = "ko"
+    shutdown_timeout: float = Field(10.0, gt=0, le=120)
+
+    # --- telegram ------------------------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = None
+    telegram_chat_id: int | None = None
+    telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    daily_report_time: dtime = dtime(9, 0)
+
+    # --- exchanges -----------------------------------------------------------------------------
+    upbit_access_key: SecretStr | None = None
+    upbit_secret_key: SecretStr | None = None
+    upbit_rest_url: str = "https://api.upbit.com"
+    upbit_ws_url: str = "wss://api.upbit.com/websocket/v1"
+    binance_api_key: SecretStr | None = None
+    binance_api_secret: SecretStr | None = None
+    binance_rest_url: str = "https://api.binance.com"
+    binance_ws_url: str = "wss://stream.binance.com:9443"
+    binance_futures_rest_url: str = "https://fapi.binance.com"
+    binance_futures_ws_url: str = "wss://fstream.binance.com"
+
+    # --- market data ---------------------------------------------------------------------------
+    stale_after: float = Field(30.0, gt=0, description="seconds of silence before a stream is stale")
+    no_data_alert_after: float = Field(120.0, gt=0)
+    universe_refresh: float = Field(3600.0, gt=0)
+
+    # --- paper trading and risk ----------------------------------------------------------------
+    paper_balance_krw: float = Field(10_000_000.0, ge=0)
+    paper_balance_usdt: float = Field(10_000.0, ge=0)
+    paper_slippage_bps: float = Field(5.0, ge=0, le=500)
+    max_leverage: int = Field(20, ge=1, le=125)
+    default_leverage: int = Field(10, ge=1, le=125)
+    max_position_pct: float = Field(30.0, gt=0, le=100)
+    max_open_positions: int = Field(5, ge=1)
+    max_order_krw: float = Field(5_000_000.0, gt=0)
+    daily_loss_limit_pct: float = Field(5.0, gt=0, le=100)
+
+    # --- strategies ----------------------------------------------------------------------------
+    bots_file: Path = Path("bots.toml")
+    strategies_dir: Path = Path("user_strategies")
+
+    # --- kimchi premium ------------------------------------------------------------------------
+    fx_rate_url: str = "https://api.frankfurter.app/latest?from=USD&to=KRW"
+    fx_refresh: float = Field(300.0, gt=0)
+    fx_stale_after: float = Field(3600.0, gt=0)
+    kimp_high_pct: float = 3.0
+    kimp_low_pct: float = -2.0
+    kimp_rearm_margin_pct: float = Field(0.5, ge=0)
+    kimp_min_duration: float = Field(30.0, ge=0)
+    kimp_cooldown: float = Field(600.0, ge=0)
+    kimp_escalation_step_pct: float = Field(1.0, gt=0)
+    kimp_jump_pct: float = Field(1.5, gt=0)
+    kimp_jump_window: float = Field(300.0, gt=0)
+    kimp_implausible_pct: float = Field(30.0, gt=0)
+    kimp_denylist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    kimp_exec_size_krw: float = Field(1_000_000.0, gt=0)
+    kimp_history_days: int = Field(30, ge=1)
+
+    # --- notifications -------------------------------------------------------------------------
+    notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
+
+    @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
+    @classmethod
+    def _csv(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("kimp_denylist")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        return [v.upper() for v in value]
+
+    @field_validator("notify_levels", mode="before")
+    @classmethod
+    def _levels(cls, value: Any) -> Any:
+        # "order_filled=on,kimp_alert=silent"
+        if isinstance(value, str):
+            out: dict[str, str] = {}
+            for item in _split_csv(value):
+                key, sep, level = item.partition("=")
+                if not sep:
+                    raise ValueError(f"{item!r} should look like kind=on|silent|off")
+                out[key.strip().lower()] = level.strip().lower()
+            return out
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Asia/Seoul") from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if value not in ("ko", "en"):
+            raise ValueError("use ko or en")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and not re.fullmatch(r"\d+:[\w-]{10,}", value.get_secret_value()):
+            # Never echo the value itself: it is a secret.
+            raise ValueError("does not look like a bot token (digits:letters, from @BotFather)")
+        return value
+
+    @field_validator(*_URL_FIELDS)
+    @classmethod
+    def _url(cls, value: str, info: Any) -> str:
+        return _check_url(value, _URL_FIELDS[info.field_name], info.field_name.upper())
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Settings:
+        problems: list[str] = []
+        if self.trading_mode is TradingMode.LIVE:
+            has_upbit = self.upbit_access_key is not None and self.upbit_secret_key is not None
+            has_binance = self.binance_api_key is not None and self.binance_api_secret is not None
+            if not (has_upbit or has_binance):
+                problems.append(
+                    "TRADING_MODE=live needs exchange keys: set UPBIT_ACCESS_KEY + UPBIT_SECRET_KEY "
+                    "and/or BINANCE_API_KEY + BINANCE_API_SECRET, or use TRADING_MODE=paper"
+                )
+        if self.telegram_bot_token is not None and self.telegram_chat_id is None:
+            problems.append(
+                "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat id that may "
+                "command the bot (send /start to @userinfobot to learn yours)"
+            )
+        if self.default_leverage > self.max_leverage:
+            problems.append("DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap")
+        if self.kimp_low_pct >= self.kimp_high_pct:
+            problems.append("KIMP_LOW_PCT must be below KIMP_HIGH_PCT")
+        for kind in self.notify_levels:
+            from bot.domain.notifications import NotificationKind
+
+            if kind not in NotificationKind.__members__.values():
+                known = ", ".join(k.value for k in NotificationKind)
+                problems.append(f"NOTIFY_LEVELS names unknown event {kind!r}; known: {known}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def live(self) -> bool:
+        return self.trading_mode is TradingMode.LIVE
+
+    def secrets(self) -> list[str]:
+        """Secret values, for the log redaction filter. Never print this."""
+        fields = (
+            self.telegram_bot_token,
+            self.upbit_access_key,
+            self.upbit_secret_key,
+            self.binance_api_key,
+            self.binance_api_secret,
+        )
+        return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
+
+    def redacted(self) -> dict[str, str]:
+        """Effective settings for `/settings`, secrets shown only as set/unset."""
+        out: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                out[name.upper()] = "***set***"
+            elif value is None:
+                out[name.upper()] = "(unset)"
+            else:
+                out[name.upper()] = str(value)
+        return out
+
+
+class SettingsError(Exception):
+    """Start-up cannot continue; the message lists every problem and how to fix it."""
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]).upper() or "settings"
+            msg = err["msg"].removeprefix("Value error, ")
+            # Pydantic includes the rejected input in some messages; never echo it for secrets.
+            lines.append(f"  - {loc}: {msg}" if loc else f"  - {msg}")
+        raise SettingsError(
+            "The settings are not valid:\n"
+            + "\n".join(lines)
+            + "\nFix them in your environment or .env (see .env.example), then start again."
+        ) from None

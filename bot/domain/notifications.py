@@ -1,0 +1,31 @@
+"""Typed notifications: anything the user should be told about goes through these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class NotificationKind(StrEnum):
+    """One per event type; each can be set on, silent or off (NOTIFY_<KIND>)."""
+
+    STARTUP = "startup"
+    SHUTDOWN = "shutdown"
+    ORDER_PLACED = "order_placed"
+    ORDER_FILLED = "order_filled"
+    ORDER_CANCELLED = "order_cancelled"
+    ORDER_REFUSED = "order_refused"
+    KIMP_ALERT = "kimp_alert"
+    STREAM = "stream"
+    COMPONENT = "component"
+    RISK = "risk"
+    REPORT = "report"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    kind: NotificationKind
+    text: str  # plain text; transports escape/format it
+    dedup_key: str | None = None  # same key is delivered at most once
+    photo_path: str | None = None
