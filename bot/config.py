@@ -98,7 +98,9 @@ class Settings(BaseSettings):
     binance_futures_ws_url: str = "wss://fstream.binance.com"
 
     # --- market data ---------------------------------------------------------------------------
-    stale_after: float = Field(30.0, gt=0, description="seconds of silence before a stream is stale")
+    stale_after: float = Field(
+        30.0, gt=0, description="seconds of silence before a stream is stale"
+    )
     no_data_alert_after: float = Field(120.0, gt=0)
     universe_refresh: float = Field(3600.0, gt=0)
 
@@ -175,7 +177,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Asia/Seoul") from None
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name like Asia/Seoul"
+            ) from None
         return value
 
     @field_validator("language")

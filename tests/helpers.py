@@ -11,7 +11,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def eventually(
+async def eventually[T](
     check: Callable[[], T | Awaitable[T]], timeout: float = 10.0, interval: float = 0.02
 ) -> T:
     """Poll `check` until it returns a truthy value (or stops raising AssertionError)."""

@@ -56,7 +56,9 @@ class Symbol:
         return f"{self.quote}-{self.base}"
 
     @classmethod
-    def from_binance(cls, raw: str, quotes: tuple[str, ...] = ("USDT", "USDC", "FDUSD", "BTC")) -> Symbol:
+    def from_binance(
+        cls, raw: str, quotes: tuple[str, ...] = ("USDT", "USDC", "FDUSD", "BTC")
+    ) -> Symbol:
         """`BTCUSDT` -> BTC/USDT (Binance ids have no separator, so known quotes are tried)."""
         raw = raw.upper()
         for quote in quotes:

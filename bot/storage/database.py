@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,6 @@ class Database:
             await self._conn.execute("COMMIT")
 
     async def close(self) -> None:
-        try:
+        with suppress(sqlite3.Error):
             await self._conn.execute("PRAGMA optimize")
-        except sqlite3.Error:
-            pass
         await self._conn.close()

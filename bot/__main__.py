@@ -1,0 +1,84 @@
+"""`python -m bot` — run the service. `python -m bot --help` lists the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from loguru import logger
+
+from bot.config import SettingsError, load_settings
+from bot.logging_setup import setup_logging
+from bot.storage import StorageError
+
+EXIT_BAD_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    p.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    p.add_argument(
+        "--sim",
+        action="store_true",
+        help="offline demo: run against the built-in exchange simulator (no keys, no internet)",
+    )
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the service (the default)")
+    return p
+
+
+async def _serve(settings_sim: bool, settings: object) -> int:
+    from bot.app import Service
+
+    service = Service(settings, sim=settings_sim)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals_seen = 0
+
+    def on_signal(signum: int) -> None:
+        nonlocal signals_seen
+        signals_seen += 1
+        if signals_seen == 1:
+            logger.info(
+                "{} received: shutting down (send again to exit at once)",
+                signal.Signals(signum).name,
+            )
+            stop.set()
+        else:
+            logger.warning("second signal: exiting now")
+            os._exit(130)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        await service.run(stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    env_file = args.env_file if Path(args.env_file).exists() else None
+    try:
+        settings = load_settings(env_file=env_file)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    setup_logging(settings.log_level, settings.log_dir, settings.secrets())
+    try:
+        return asyncio.run(_serve(args.sim, settings))
+    except StorageError as exc:
+        logger.error("cannot start: {}", exc)
+        return EXIT_BAD_CONFIG
+    except KeyboardInterrupt:  # pragma: no cover - signals are handled above
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

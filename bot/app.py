@@ -1,0 +1,147 @@
+"""Composition root: the only module that wires every component together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import Any
+
+from loguru import logger
+
+from bot import __version__
+from bot.commands import CommandRegistry
+from bot.commands.core import register_core
+from bot.config import Settings
+from bot.console import ConsoleChat
+from bot.domain.clock import SystemClock
+from bot.domain.market import StreamStatus
+from bot.domain.notifications import Notification, NotificationKind
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.features import AppContext
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
+
+# Feature installers, in start order (see bot/features/__init__.py).
+FEATURES: list[Callable[[AppContext], Awaitable[None]]] = []
+
+
+class Service:
+    """The running service. `run()` returns when `stop` is set, after an ordered shutdown."""
+
+    def __init__(self, settings: Settings, *, sim: bool = False) -> None:
+        self.settings = settings
+        self.sim = sim
+        self.facade: ServiceFacade | None = None
+        self.ready = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with AsyncExitStack() as stack:
+            if self.sim:
+                self.settings = await stack.enter_async_context(_simulator(self.settings))
+            settings = self.settings
+            db = await Database.connect(settings.db_path)
+            stack.push_async_callback(db.close)
+
+            bus = EventBus()
+            notifier = Notifier(Outbox(db), settings)
+            supervisor = Supervisor(on_crash=lambda *a: _report_crash(notifier, *a))
+            facade = ServiceFacade(
+                settings=settings,
+                db=db,
+                bus=bus,
+                supervisor=supervisor,
+                notifier=notifier,
+                version=__version__,
+            )
+            self.facade = facade
+            registry = CommandRegistry()
+            register_core(registry)
+            console = ConsoleChat(registry, facade)
+            notifier.set_sender(console)
+
+            supervisor.start("notifier", notifier.run)
+            supervisor.start("stream-status", lambda: _track_stream_status(facade))
+            supervisor.start("console", console.run, restart=False)
+
+            app = AppContext(
+                settings=settings,
+                db=db,
+                bus=bus,
+                supervisor=supervisor,
+                registry=registry,
+                facade=facade,
+                notifier=notifier,
+                clock=SystemClock(),
+                stack=stack,
+            )
+            for install in FEATURES:
+                await install(app)
+
+            mode = "LIVE trading — real orders will be placed" if settings.live else "paper trading"
+            logger.warning("starting in {} mode", mode.upper()) if settings.live else logger.info(
+                "starting in {} mode (no real orders)", mode
+            )
+            await notifier.notify_async(
+                Notification(NotificationKind.STARTUP, f"Service started: {mode}, v{__version__}.")
+            )
+            self.ready.set()
+            await stop.wait()
+
+            logger.info("stopping (deadline {:.0f}s)", settings.shutdown_timeout)
+            await self._shutdown(facade, notifier, supervisor)
+
+    async def _shutdown(
+        self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.shutdown_timeout
+        await notifier.notify_async(Notification(NotificationKind.SHUTDOWN, "Service stopping."))
+        # Reserve a little of the deadline for the final notification flush and DB close.
+        overran = await supervisor.stop(max(0.5, deadline - loop.time() - 1.0))
+        if overran:
+            logger.warning("components that overran the shutdown deadline: {}", ", ".join(overran))
+        await notifier.flush_writes()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(0.1, deadline - loop.time() - 0.2)):
+                await notifier.deliver_pending()
+        logger.info("stopped")
+
+
+def _report_crash(
+    notifier: Notifier, name: str, exc: BaseException, restarts: int, delay: float
+) -> None:
+    notifier.notify(
+        Notification(
+            NotificationKind.COMPONENT,
+            f"Component {name} crashed ({type(exc).__name__}: {exc}); restart #{restarts} "
+            f"in {delay:.0f}s.",
+        )
+    )
+
+
+async def _track_stream_status(facade: ServiceFacade) -> None:
+    sub = facade.bus.subscribe("status-tracker", StreamStatus, conflate=False)
+    try:
+        while True:
+            st: StreamStatus = await sub.get()
+            facade.stream_status[st.connection] = st
+    finally:
+        facade.bus.unsubscribe(sub)
+
+
+@contextlib.asynccontextmanager
+async def _simulator(settings: Settings) -> AsyncIterator[Settings]:
+    """Run the built-in exchange simulator in-process and point the settings at it."""
+    try:
+        from exchanges.sim.server import SimExchange
+    except ImportError:  # pragma: no cover - the simulator ships with the project
+        raise RuntimeError("the exchange simulator is not available in this build") from None
+    async with SimExchange() as sim:
+        update: dict[str, Any] = {k.lower(): v for k, v in sim.env().items()}
+        logger.info("offline demo: exchange simulator at {}", sim.urls)
+        yield settings.model_copy(update=update)

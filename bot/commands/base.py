@@ -1,0 +1,64 @@
+"""Types every command handler and transport share."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.facade import ServiceFacade
+
+
+class CommandError(Exception):
+    """Bad input from the user. The message is shown as is: say what is wrong and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str  # callback data: a command line to run, e.g. "/status" or "/confirm ab12"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a command answers. `text` is plain text; transports escape and format it.
+
+    `preformatted` asks the transport to show text in a monospace block (tables).
+    `buttons` are rows of inline buttons (Telegram) or hints (console).
+    """
+
+    text: str
+    preformatted: bool = False
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: bytes | None = None
+    photo_caption: str = ""
+
+    @classmethod
+    def table(cls, title: str, body: str, refresh: str | None = None) -> Reply:
+        buttons = ((Button("🔄 Refresh", refresh),),) if refresh else ()
+        return cls(text=f"{title}\n{body}" if title else body, preformatted=True, buttons=buttons)
+
+
+@dataclass(slots=True)
+class CommandContext:
+    """Who asked, through which transport, and the service to ask."""
+
+    service: ServiceFacade
+    chat_id: int | None
+    user_id: int | None
+    transport: str  # "console" or "telegram"
+    args: list[str] = field(default_factory=list)
+    command: str = ""
+
+
+Handler = Callable[[CommandContext], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    handler: Handler
+    summary: str  # one line for /help and the Telegram command menu
+    usage: str = ""  # e.g. "/trades [n]"
+    details: str = ""  # longer help for "/help <command>"

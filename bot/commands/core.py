@@ -1,0 +1,96 @@
+"""Service-wide commands: /help, /status, /version, /settings, /logs."""
+
+from __future__ import annotations
+
+import time
+
+from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.registry import CommandRegistry
+from bot.logging_setup import tail_log
+
+
+def _age(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f}m"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f}h"
+    return f"{seconds / 86400:.1f}d"
+
+
+def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "n") -> int:
+    """The optional first argument as a positive count, with a clear answer to bad input."""
+    if not ctx.args:
+        return default
+    raw = ctx.args[0]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise CommandError(f"'{raw}' is not a whole number: give {what} like 10.") from None
+    if not 1 <= value <= maximum:
+        raise CommandError(f"{what} must be between 1 and {maximum}.")
+    return value
+
+
+def register_core(registry: CommandRegistry) -> None:
+    @registry.command("help", "List commands, or explain one", "/help [command]")
+    async def help_(ctx: CommandContext) -> Reply:
+        if ctx.args:
+            name = ctx.args[0].lstrip("/").lower()
+            cmd = registry.get(name)
+            if cmd is None:
+                raise CommandError(f"There is no /{name}. Send /help for the list.")
+            return Reply(
+                f"{cmd.usage}\n{cmd.summary}" + (f"\n\n{cmd.details}" if cmd.details else "")
+            )
+        lines = [f"{c.usage} — {c.summary}" for c in registry.commands()]
+        return Reply("Commands:\n" + "\n".join(lines) + "\n\n/help <command> explains one.")
+
+    @registry.command("status", "Mode, streams, components, bots and positions", "/status")
+    async def status(ctx: CommandContext) -> Reply:
+        svc = ctx.service
+        now = time.time()
+        mode = "LIVE ⚠️" if svc.settings.live else "paper"
+        lines = [f"Mode: {mode} · up {_age(now - svc.started_at)} · v{svc.version}"]
+        lines.append("Streams:")
+        if svc.market_data is not None and hasattr(svc.market_data, "status_lines"):
+            lines += ["  " + s for s in await svc.market_data.status_lines()]
+        elif svc.stream_status:
+            for st in svc.stream_status.values():
+                lines.append(
+                    f"  {st.connection}: {st.state.value} ({st.reason}) {_age(now - st.ts)} ago"
+                )
+        else:
+            lines.append("  none running")
+        lines.append("Components:")
+        for comp in svc.supervisor.components():
+            extra = f", {comp.restarts} restarts, last: {comp.last_error}" if comp.restarts else ""
+            lines.append(f"  {comp.name}: {comp.state.value}{extra}")
+        for title, provider in (("Bots", svc.bots), ("Positions", svc.trading), ("Kimp", svc.kimp)):
+            if provider is not None and hasattr(provider, "status_lines"):
+                lines.append(f"{title}:")
+                lines += ["  " + s for s in await provider.status_lines()]
+        pending = await svc.notifier.pending_count()
+        if pending:
+            lines.append(f"Notifications waiting to be delivered: {pending}")
+        return Reply.table("", "\n".join(lines), refresh="/status")
+
+    @registry.command("version", "Program version", "/version")
+    async def version(ctx: CommandContext) -> Reply:
+        return Reply(f"kimp-bot {ctx.service.version}")
+
+    @registry.command("settings", "Effective settings (secrets hidden)", "/settings")
+    async def settings(ctx: CommandContext) -> Reply:
+        items = ctx.service.settings.redacted()
+        body = "\n".join(f"{k} = {v}" for k, v in items.items())
+        return Reply.table("Settings", body)
+
+    @registry.command("logs", "The last log lines", "/logs [n]")
+    async def logs(ctx: CommandContext) -> Reply:
+        n = parse_count(ctx, default=20, maximum=200, what="the number of lines")
+        lines = tail_log(ctx.service.settings.log_dir, n)
+        if not lines:
+            return Reply("No log lines yet.")
+        return Reply.table(f"Last {len(lines)} log lines", "\n".join(lines))

@@ -1,0 +1,133 @@
+"""Dispatch a command line to its handler; one place for parsing, errors and confirmations."""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loguru import logger
+
+from bot.commands.base import Button, Command, CommandContext, CommandError, Handler, Reply
+from bot.domain.clock import Clock, SystemClock
+
+
+@dataclass(slots=True)
+class _PendingConfirmation:
+    code: str
+    description: str
+    action: Handler
+    ctx: CommandContext
+    expires_at: float
+
+
+class CommandRegistry:
+    def __init__(self, clock: Clock | None = None, confirm_ttl: float = 60.0) -> None:
+        self._commands: dict[str, Command] = {}
+        self._pending: dict[str, _PendingConfirmation] = {}
+        self._clock = clock or SystemClock()
+        self.confirm_ttl = confirm_ttl
+
+    def add(self, command: Command) -> None:
+        if command.name in self._commands:
+            raise ValueError(f"command /{command.name} registered twice")
+        self._commands[command.name] = command
+
+    def command(
+        self, name: str, summary: str, usage: str = "", details: str = ""
+    ) -> Callable[[Handler], Handler]:
+        """Decorator form of `add`."""
+
+        def wrap(handler: Handler) -> Handler:
+            self.add(Command(name, handler, summary, usage or f"/{name}", details))
+            return handler
+
+        return wrap
+
+    def commands(self) -> list[Command]:
+        return sorted(self._commands.values(), key=lambda c: c.name)
+
+    def get(self, name: str) -> Command | None:
+        return self._commands.get(name)
+
+    @staticmethod
+    def parse(line: str) -> tuple[str, list[str]] | None:
+        """`/trades 5` -> ("trades", ["5"]); `/cmd@MyBot x` -> ("cmd", ["x"]). None if no command."""
+        line = line.strip()
+        if not line.startswith("/"):
+            return None
+        try:
+            parts = shlex.split(line)
+        except ValueError:
+            parts = line.split()
+        name = parts[0][1:].split("@", 1)[0].lower()
+        return (name, parts[1:]) if name else None
+
+    async def dispatch(self, line: str, ctx: CommandContext) -> Reply:
+        parsed = self.parse(line)
+        if parsed is None:
+            return Reply("Commands start with /. Send /help for the list.")
+        name, args = parsed
+        ctx.args, ctx.command = args, name
+        if name == "confirm":
+            return await self._confirm(args, ctx)
+        if name == "cancelconfirm":
+            return self._drop_pending(args)
+        command = self._commands.get(name)
+        if command is None:
+            return Reply(f"Unknown command /{name}. Send /help for the list.")
+        return await self._run(command.handler, ctx, command)
+
+    async def _run(self, handler: Handler, ctx: CommandContext, command: Command | None) -> Reply:
+        try:
+            return await handler(ctx)
+        except CommandError as exc:
+            usage = f"\nUsage: {command.usage}" if command and command.usage else ""
+            return Reply(f"{exc}{usage}")
+        except Exception as exc:
+            # The user sees what failed, never a traceback; the log keeps the details.
+            logger.exception("command /{} failed", ctx.command)
+            return Reply(f"/{ctx.command} failed: {type(exc).__name__}. Details are in the log.")
+
+    # --- confirmations for destructive commands -------------------------------------------
+    def ask_confirmation(self, ctx: CommandContext, description: str, action: Handler) -> Reply:
+        """Return a reply asking the user to confirm; `action` runs only after /confirm <code>."""
+        self._expire()
+        code = secrets.token_hex(3)
+        self._pending[code] = _PendingConfirmation(
+            code, description, action, ctx, self._clock.monotonic() + self.confirm_ttl
+        )
+        return Reply(
+            f"⚠️ {description}\nConfirm within {int(self.confirm_ttl)} s.",
+            buttons=(
+                (
+                    Button("✅ Confirm", f"/confirm {code}"),
+                    Button("✖ Cancel", f"/cancelconfirm {code}"),
+                ),
+            ),
+        )
+
+    def _expire(self) -> None:
+        now = self._clock.monotonic()
+        for code in [c for c, p in self._pending.items() if p.expires_at <= now]:
+            del self._pending[code]
+
+    async def _confirm(self, args: list[str], ctx: CommandContext) -> Reply:
+        self._expire()
+        if len(args) != 1:
+            return Reply("Usage: /confirm <code> (the code is in the confirmation message)")
+        pending = self._pending.pop(args[0], None)
+        if pending is None:
+            return Reply(
+                "That confirmation has expired or was already used. Run the command again."
+            )
+        if pending.ctx.chat_id != ctx.chat_id:
+            return Reply("That confirmation belongs to another chat.")
+        pending.ctx.args = list(pending.ctx.args)
+        return await self._run(pending.action, pending.ctx, self._commands.get(pending.ctx.command))
+
+    def _drop_pending(self, args: list[str]) -> Reply:
+        if args and self._pending.pop(args[0], None) is not None:
+            return Reply("Cancelled. Nothing was done.")
+        return Reply("Nothing to cancel.")

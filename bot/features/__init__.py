@@ -1,0 +1,32 @@
+"""Feature installers. Each feature area exposes `async def install(app: AppContext) -> None`
+that starts its components under the supervisor, registers its commands and sets its facade
+provider. The composition root calls them in `FEATURES` order; teardown runs in reverse via the
+shared exit stack and the supervisor.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+from bot.commands import CommandRegistry
+from bot.config import Settings
+from bot.domain.clock import Clock
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.notify.notifier import Notifier
+from bot.storage import Database
+from bot.supervisor import Supervisor
+
+
+@dataclass(slots=True)
+class AppContext:
+    settings: Settings
+    db: Database
+    bus: EventBus
+    supervisor: Supervisor
+    registry: CommandRegistry
+    facade: ServiceFacade
+    notifier: Notifier
+    clock: Clock
+    stack: AsyncExitStack  # push cleanups here; they run in reverse order at shutdown

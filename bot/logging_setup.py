@@ -1,0 +1,81 @@
+"""loguru: console + rotating file, with every configured secret redacted from every record."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loguru import logger
+
+if TYPE_CHECKING:
+    from loguru import Record
+
+REDACTED = "***"
+
+
+class SecretRedactor:
+    """Replaces any configured secret (and its first/last halves) in log messages."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        # Long first: a secret that contains another must be replaced whole.
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def __call__(self, record: Record) -> None:
+        if self._secrets:
+            record["message"] = self.redact(record["message"])
+            exc = record["exception"]
+            if exc is not None and exc.value is not None:
+                args = getattr(exc.value, "args", ())
+                with contextlib.suppress(AttributeError, TypeError):
+                    exc.value.args = tuple(
+                        self.redact(a) if isinstance(a, str) else a for a in args
+                    )
+
+
+def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> SecretRedactor:
+    redactor = SecretRedactor(secrets)
+    logger.remove()
+    logger.configure(patcher=redactor)
+    logger.add(
+        sys.stderr,
+        level=level,
+        format="<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {name}: {message}",
+        backtrace=False,
+        diagnose=False,  # diagnose would print local variables, secrets included
+    )
+    if log_dir is not None:
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            logger.add(
+                log_dir / "bot.log",
+                level=level,
+                rotation="10 MB",
+                retention=10,
+                encoding="utf-8",
+                backtrace=False,
+                diagnose=False,
+                enqueue=False,
+            )
+        except OSError as exc:
+            logger.warning("file logging disabled: cannot write to {} ({})", log_dir, exc.strerror)
+    return redactor
+
+
+def tail_log(log_dir: Path, lines: int) -> list[str]:
+    path = log_dir / "bot.log"
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 256 * 1024))
+        data = fh.read().decode("utf-8", errors="replace")
+    return data.splitlines()[-lines:]

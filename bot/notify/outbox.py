@@ -1,0 +1,58 @@
+"""Outbox rows: written before delivery, marked sent only when the transport confirmed it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.notifications import Notification, NotificationKind
+from bot.storage import Database
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    kind: NotificationKind
+    text: str
+    photo_path: str | None
+    silent: bool
+    created_ts: float
+    attempts: int
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, note: Notification, silent: bool, now: float) -> int | None:
+        """Queue a notification; a repeated `dedup_key` is ignored (returns None)."""
+        return await self._db.execute_returning_id(
+            "INSERT INTO outbox(kind, text, photo_path, silent, dedup_key, created_ts) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING",
+            (note.kind.value, note.text, note.photo_path, int(silent), note.dedup_key, now),
+        )
+
+    async def pending(self, limit: int = 100) -> list[OutboxItem]:
+        rows = await self._db.fetchall(
+            "SELECT id, kind, text, photo_path, silent, created_ts, attempts FROM outbox "
+            "WHERE sent_ts IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [
+            OutboxItem(r[0], NotificationKind(r[1]), r[2], r[3], bool(r[4]), r[5], r[6])
+            for r in rows
+        ]
+
+    async def pending_count(self) -> int:
+        row = await self._db.fetchone("SELECT COUNT(*) FROM outbox WHERE sent_ts IS NULL")
+        return int(row[0]) if row else 0
+
+    async def mark_sent(self, ids: list[int], now: float) -> None:
+        await self._db.executemany(
+            "UPDATE outbox SET sent_ts = ? WHERE id = ?", [(now, i) for i in ids]
+        )
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:500], item_id),
+        )
