@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from loguru import logger
@@ -49,20 +51,14 @@ class ConsoleChat:
 
     async def run(self) -> None:
         """Read stdin until EOF. EOF (stdin closed or /dev/null) ends the console, not the service."""
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader()
-        try:
-            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-        except (ValueError, OSError) as exc:
-            logger.info("console input unavailable ({}); commands only via Telegram", exc)
-            return
+        lines = _stdin_lines()
         self.write("Console chat ready: type /help (Ctrl-C stops the service).")
         while True:
-            raw = await reader.readline()
-            if not raw:
+            raw = await lines.get()
+            if raw is None:
                 logger.info("console input closed; the service keeps running")
                 return
-            reply = await self.handle_line(raw.decode("utf-8", errors="replace"))
+            reply = await self.handle_line(raw)
             if reply is not None:
                 self.write(render_plain(reply))
 
@@ -74,3 +70,23 @@ class ConsoleChat:
                 prefix + item.text + (f" [chart: {item.photo_path}]" if item.photo_path else "")
             )
         return [item.id for item in items]
+
+
+def _stdin_lines() -> asyncio.Queue[str | None]:
+    """Lines from stdin via a daemon thread (works for ttys, pipes, files and /dev/null alike,
+    and never holds up interpreter exit). `None` marks end of input."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(RuntimeError):  # loop already closed at exit
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue

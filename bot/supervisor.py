@@ -116,13 +116,16 @@ class Supervisor:
         loop = asyncio.get_running_loop()
         end = loop.time() + deadline
         overran: list[str] = []
-        for name in reversed(self._order):
+        live = [
+            n for n in reversed(self._order) if (t := self._components[n].task) and not t.done()
+        ]
+        for index, name in enumerate(live):
             info = self._components[name]
             task = info.task
-            if task is None or task.done():
-                continue
+            assert task is not None
             task.cancel()
-            remaining = max(0.0, end - loop.time())
+            # A fair share of what is left, so one stubborn component cannot starve the rest.
+            remaining = max(0.0, end - loop.time()) / (len(live) - index)
             try:
                 async with asyncio.timeout(remaining):
                     await asyncio.shield(_wait_quietly(task))

@@ -21,9 +21,10 @@ MIGRATIONS: list[str] = [
         qty TEXT NOT NULL, price TEXT, trigger_price TEXT, reduce_only INTEGER NOT NULL DEFAULT 0,
         status TEXT NOT NULL, filled_qty TEXT NOT NULL DEFAULT '0', avg_price TEXT,
         exchange_id TEXT, paper INTEGER NOT NULL, bot TEXT, reason TEXT NOT NULL DEFAULT '',
-        parent_client_id TEXT,
+        parent_client_id TEXT, quote_amount TEXT, leverage INTEGER,
         created_ts REAL NOT NULL, updated_ts REAL NOT NULL
     );
+    CREATE INDEX orders_parent ON orders(parent_client_id);
     CREATE INDEX orders_status ON orders(status);
 
     CREATE TABLE fills (

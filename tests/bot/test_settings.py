@@ -1,0 +1,106 @@
+"""Settings validation: every bad value gets its own message; secrets never appear in output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, TradingMode, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:SECRET-token-value-abcdef"
+SECRET = "super-secret-binance-value"
+
+
+def test_defaults_are_paper_with_console_chat() -> None:
+    s = load_settings(env_file=None)
+    assert s.trading_mode is TradingMode.PAPER
+    assert s.telegram_bot_token is None
+    assert s.upbit_rest_url == "https://api.upbit.com"
+    assert s.telegram_api_url == "https://api.telegram.org/bot"
+    assert str(s.db_path).startswith("data")
+    assert s.timezone == "Asia/Seoul"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"trading_mode": "lve"}, "TRADING_MODE"),
+        ({"upbit_rest_url": "ftp://x"}, "UPBIT_REST_URL: 'ftp://x' is not a http/https URL"),
+        ({"binance_ws_url": "http://127.0.0.1:1"}, "BINANCE_WS_URL"),
+        ({"telegram_chat_id": "abc"}, "TELEGRAM_CHAT_ID"),
+        ({"trading_mode": "live"}, "TRADING_MODE=live needs exchange keys"),
+        ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+        ({"log_level": "LOUD"}, "LOG_LEVEL"),
+        ({"telegram_bot_token": TOKEN}, "TELEGRAM_CHAT_ID is not"),
+        ({"default_leverage": 30}, "DEFAULT_LEVERAGE is above MAX_LEVERAGE"),
+        ({"notify_levels": "order_filled=loud"}, "NOTIFY_LEVELS"),
+    ],
+)
+def test_each_bad_value_has_a_clear_message(overrides: dict[str, object], expected: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env_file=None, **overrides)
+    assert expected in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
+def test_all_problems_listed_at_once() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env_file=None, trading_mode="x", upbit_ws_url="nope", telegram_chat_id="y")
+    text = str(info.value)
+    for name in ("TRADING_MODE", "UPBIT_WS_URL", "TELEGRAM_CHAT_ID"):
+        assert name in text
+
+
+def test_secret_values_never_echoed() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env_file=None, telegram_bot_token="not a token " + SECRET)
+    assert SECRET not in str(info.value)
+    s = load_settings(
+        env_file=None,
+        trading_mode="live",
+        binance_api_key="k" * 20,
+        binance_api_secret=SECRET,
+    )
+    assert SECRET not in repr(s)
+    assert SECRET not in str(s.redacted())
+    assert SECRET in s.secrets()
+
+
+def test_env_file_and_csv_lists(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        "TRADING_MODE=paper\nTELEGRAM_ALLOWED_USERS=1, 2,3\nKIMP_DENYLIST=btt,gas\n"
+        "NOTIFY_LEVELS=kimp_alert=silent,order_filled=on\n"
+    )
+    s = load_settings(env_file=env)
+    assert s.telegram_allowed_users == [1, 2, 3]
+    assert s.kimp_denylist == ["BTT", "GAS"]
+    assert s.notify_levels["kimp_alert"].value == "silent"
+
+
+def test_bad_settings_exit_2_without_traceback_or_secret(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TRADING_MODE": "live",
+        "UPBIT_REST_URL": "not-a-url",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_CHAT_ID": "not-a-number",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert "Traceback" not in out
+    assert "UPBIT_REST_URL" in out and "TELEGRAM_CHAT_ID" in out
+    assert TOKEN not in out and "SECRET-token" not in out

@@ -1,0 +1,84 @@
+"""Storage: WAL, migrations of an older DB file in place, clear errors for bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Database, StorageError
+from bot.storage.kv import KeyValueStore
+from bot.storage.migrations import LATEST_VERSION
+
+
+async def test_new_db_is_wal_and_latest(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "a.db") as db:
+        assert await db.schema_version() == LATEST_VERSION
+        row = await db.fetchone("PRAGMA journal_mode")
+        assert row is not None and row[0] == "wal"
+        tables = {
+            r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        for needed in (
+            "candles",
+            "orders",
+            "fills",
+            "positions",
+            "bots",
+            "kimp_samples",
+            "alert_state",
+            "outbox",
+        ):
+            assert needed in tables
+
+
+async def test_old_db_file_is_migrated_in_place_keeping_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    # A file from "version 0": some user's own table and data, no schema of ours yet.
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes (t TEXT)")
+    con.execute("INSERT INTO notes VALUES ('keep me')")
+    con.commit()
+    con.close()
+    async with Database.open(path) as db:
+        assert await db.schema_version() == LATEST_VERSION
+        row = await db.fetchone("SELECT t FROM notes")
+        assert row is not None and row[0] == "keep me"
+        await KeyValueStore(db).set("k", "v")
+    async with Database.open(path) as db:  # reopening does not migrate again or lose data
+        assert await KeyValueStore(db).get("k") == "v"
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+    con.close()
+    with pytest.raises(StorageError, match="newer than this program"):
+        await Database.connect(path)
+
+
+async def test_corrupt_file_is_an_error_not_a_reset(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    junk = b"this is not sqlite at all" * 100
+    path.write_bytes(junk)
+    with pytest.raises(StorageError, match="damaged or not a SQLite file"):
+        await Database.connect(path)
+    assert path.read_bytes() == junk  # untouched
+
+
+async def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="DB_PATH"):
+        await Database.connect(blocker / "sub" / "db.sqlite3")
+
+
+async def test_transaction_is_all_or_nothing(tmp_path: Path) -> None:
+    async with Database.open(tmp_path / "t.db") as db:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO kv(key, value, updated_ts) VALUES ('a', '1', 0)")
+                raise RuntimeError("boom")
+        assert await db.fetchone("SELECT * FROM kv WHERE key='a'") is None
