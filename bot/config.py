@@ -67,6 +67,7 @@ class Settings(BaseSettings):
         frozen=True,
         extra="ignore",
         case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     # --- core --------------------------------------------------------------------------------
