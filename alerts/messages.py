@@ -1,0 +1,89 @@
+"""Alert events to message texts: one message per market-wide or lone alert, a digest for many."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from alerts.state_machine import AlertConfig, AlertEvent, EventKind, Zone
+
+_COIN_ALERTS = (EventKind.ENTER, EventKind.ESCALATE, EventKind.NORMAL, EventKind.JUMP)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+    events: tuple[AlertEvent, ...]
+    dedup_key: str
+
+
+def render(e: AlertEvent) -> str:
+    """One line for one event."""
+    v = f"{e.value:+.2f}%" if e.value is not None else "n/a"
+    prefix = "[Market] " if e.market_wide else ""
+    if e.kind is EventKind.ENTER:
+        if e.zone is Zone.HIGH:
+            return f"🔺 {prefix}{e.label} premium {v}: reached the {e.threshold:+g}% alert level"
+        return (
+            f"🔻 {prefix}{e.label} reverse premium {v}: reached the {e.threshold:+g}% alert level"
+        )
+    if e.kind is EventKind.ESCALATE:
+        arrow = "⏫" if e.zone is Zone.HIGH else "⏬"
+        return f"{arrow} {prefix}{e.label} premium {v}: past {e.threshold:+g}% (step {e.level})"
+    if e.kind is EventKind.NORMAL:
+        return f"✅ {prefix}{e.label} premium back to normal: {v}"
+    if e.kind is EventKind.JUMP:
+        return f"⚡ {prefix}{e.label} premium moved {e.detail}; now {v}"
+    if e.kind is EventKind.SUSPENDED:
+        return f"⏸ {prefix}{e.label}: kimp alerts suspended: {e.detail}"
+    if e.kind is EventKind.RESUMED:
+        return f"▶️ {prefix}{e.label}: kimp alerts resumed ({v})"
+    return f"⚠️ {prefix}{e.label} premium {v} looks implausible ({e.detail}); not alerting"
+
+
+def _digest_key(events: list[AlertEvent]) -> str:
+    joined = "|".join(sorted(e.dedup_key for e in events))
+    return "kimp:digest:" + hashlib.sha1(joined.encode()).hexdigest()[:16]
+
+
+def compose(
+    events: list[AlertEvent], now: float, digest_until: float, config: AlertConfig
+) -> tuple[list[Message], float]:
+    """Group one round of events into messages; returns (messages, new digest_until).
+
+    Market-wide events always stand alone. Coin alerts become one digest when there are at least
+    `digest_min` of them, or while a recent digest's window is open. Suspensions and resumptions
+    of several coins are grouped into one message each. Implausible flags are not messages.
+    """
+    out: list[Message] = []
+    coin: list[AlertEvent] = []
+    status: dict[EventKind, list[AlertEvent]] = {EventKind.SUSPENDED: [], EventKind.RESUMED: []}
+    for e in events:
+        if e.kind is EventKind.IMPLAUSIBLE:
+            continue
+        if e.market_wide:
+            out.append(Message(render(e), (e,), e.dedup_key))
+        elif e.kind in _COIN_ALERTS:
+            coin.append(e)
+        else:
+            status[e.kind].append(e)
+    if coin:
+        if len(coin) >= config.digest_min or now < digest_until:
+            coin.sort(key=lambda e: -(e.value or 0.0))
+            lines = [render(e) for e in coin]
+            title = f"📋 Kimp digest: {len(coin)} coin alert{'s' if len(coin) > 1 else ''}"
+            out.append(Message("\n".join([title, *lines]), tuple(coin), _digest_key(coin)))
+            digest_until = now + config.digest_window
+        else:
+            out.extend(Message(render(e), (e,), e.dedup_key) for e in coin)
+    for kind, group in status.items():
+        if len(group) == 1:
+            out.append(Message(render(group[0]), (group[0],), group[0].dedup_key))
+        elif group:
+            verb = "suspended" if kind is EventKind.SUSPENDED else "resumed"
+            lines = [f"  {e.label}: {e.detail}" if e.detail else f"  {e.label}" for e in group]
+            text = (
+                f"{'⏸' if verb == 'suspended' else '▶️'} Kimp alerts {verb} for {len(group)} coins"
+            )
+            out.append(Message("\n".join([text, *lines]), tuple(group), _digest_key(group)))
+    return out, digest_until

@@ -1,0 +1,341 @@
+"""The premium book: latest legs per coin, O(1)-ish per price update, a sorted view for top-N.
+
+Why the sorted view stays cheap: every coin's USDT kimp is `ratio / usdt_krw - 1` and its FX
+kimp `ratio / usd_krw - 1`, with `ratio = upbit_krw / binance_usdt`. Ranking by ratio ranks by
+both premiums, so a KRW-USDT or FX update changes no order and costs O(1); a coin update moves
+one entry in a 200-element list (two bisects and a short memmove).
+
+Every figure carries the age of each of its legs. Alerts for a coin are suspended, with a reason,
+while a venue is silent for `stale_after` (no event for any of its markets) or its stream reported
+down, or while one leg has not moved for `quiet_after` (a quiet market on a live stream keeps its
+last price: a coin that simply did not trade for 40 s is not stale).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from alerts.premium import DEFAULT_FEES, Books, Executable, Fees, executable_premium
+from alerts.universe import TETHER
+from bot.domain.clock import Clock
+from bot.domain.market import Quote, StreamState, StreamStatus, Ticker, Trade
+from bot.domain.symbols import Venue
+
+
+class _Leg:
+    """One venue's latest data for one market (mutable, hot path)."""
+
+    __slots__ = ("ask", "ask_qty", "bid", "bid_qty", "book_ts", "price", "ts")
+
+    def __init__(self) -> None:
+        self.price = 0.0  # last trade / ticker / quote mid, whichever came last
+        self.ts = 0.0  # local receive time of `price`; 0 = never
+        self.bid = self.bid_qty = self.ask = self.ask_qty = 0.0
+        self.book_ts = 0.0
+
+
+class _Coin:
+    __slots__ = ("binance", "coin", "ratio", "upbit")
+
+    def __init__(self, coin: str) -> None:
+        self.coin = coin
+        self.upbit = _Leg()
+        self.binance = _Leg()
+        self.ratio = 0.0  # upbit_krw / binance_usdt; 0 = not both legs yet
+
+
+@dataclass(frozen=True, slots=True)
+class LegAges:
+    """Seconds since each leg was last updated; None = never received."""
+
+    upbit: float | None
+    binance: float | None
+    usdt: float | None
+    fx: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CoinPremium:
+    coin: str
+    upbit_krw: float
+    binance_usdt: float
+    usdt_krw: float | None
+    usd_krw: float | None  # None while the FX rate is unavailable or stale
+    usdt_kimp: float | None
+    fx_kimp: float | None
+    tether: float | None
+    ages: LegAges
+    suspended: str | None  # why alerts on this coin are suspended, None when live
+    implausible: bool  # |premium| beyond the sanity bound: a ticker mismatch or halted market
+
+
+@dataclass(frozen=True, slots=True)
+class TetherView:
+    usdt_krw: float | None
+    usd_krw: float | None
+    tether: float | None
+    usdt_age: float | None
+    fx_age: float | None
+    suspended: str | None  # why tether alerts are suspended
+    fx_unavailable: str | None  # why FX figures are unavailable
+
+
+def _age(now: float, ts: float) -> float | None:
+    return None if ts <= 0 else max(0.0, now - ts)
+
+
+class PremiumMonitor:
+    """Feed it domain events (`on_event`) or raw updates; read snapshots and top/bottom views."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        stale_after: float = 30.0,
+        fx_stale_after: float = 3600.0,
+        implausible_pct: float = 30.0,
+        quiet_after: float | None = None,
+    ) -> None:
+        self.clock = clock
+        self.stale_after = stale_after
+        self.quiet_after = quiet_after if quiet_after is not None else 10 * stale_after
+        self.fx_stale_after = fx_stale_after
+        self.implausible_pct = implausible_pct
+        self._coins: dict[str, _Coin] = {}
+        self._ratios: list[float] = []  # ascending
+        self._order: list[str] = []  # coin at the same index as its ratio
+        self.usdt = _Leg()  # Upbit KRW-USDT
+        self.fx_rate = 0.0
+        self.fx_ts = 0.0
+        self.fx_error: str | None = None  # last FX source problem, for the "why"
+        self.venue_down: dict[Venue, str] = {}
+        self.upbit_seen = 0.0  # newest receive time of anything from the venue
+        self.binance_seen = 0.0
+        self.updates = 0
+
+    # ------------------------------------------------------------------ universe
+    @property
+    def coins(self) -> list[str]:
+        return sorted(self._coins)
+
+    def set_coins(self, coins: Iterable[str]) -> None:
+        wanted = {c.upper() for c in coins} - {TETHER}
+        for coin in [c for c in self._coins if c not in wanted]:
+            self._unrank(self._coins.pop(coin))
+        for coin in wanted - self._coins.keys():
+            self._coins[coin] = _Coin(coin)
+
+    # ------------------------------------------------------------------ hot path
+    def update_price(self, venue: Venue, coin: str, price: float, ts: float) -> None:
+        """A last price (or mid) for `coin` on Upbit (KRW) or Binance spot (USDT)."""
+        c = self._coins.get(coin)
+        if c is None:
+            if venue is Venue.UPBIT and coin == TETHER and price > 0:
+                self.usdt.price, self.usdt.ts = price, ts
+                if ts > self.upbit_seen:
+                    self.upbit_seen = ts
+            return
+        if price <= 0:
+            return
+        self.updates += 1
+        up, bn = c.upbit, c.binance
+        if venue is Venue.UPBIT:
+            up.price, up.ts = price, ts
+            if ts > self.upbit_seen:
+                self.upbit_seen = ts
+        else:
+            bn.price, bn.ts = price, ts
+            if ts > self.binance_seen:
+                self.binance_seen = ts
+        if up.price > 0 and bn.price > 0:
+            self._rerank(c, up.price / bn.price)
+
+    def update_quote(
+        self,
+        venue: Venue,
+        coin: str,
+        bid: float,
+        bid_qty: float,
+        ask: float,
+        ask_qty: float,
+        ts: float,
+    ) -> None:
+        if coin == TETHER and venue is Venue.UPBIT:
+            leg = self.usdt
+        else:
+            c = self._coins.get(coin)
+            if c is None:
+                return
+            leg = c.upbit if venue is Venue.UPBIT else c.binance
+        if bid <= 0 or ask <= 0 or ask < bid:
+            return  # a crossed or empty book is not a price
+        leg.bid, leg.bid_qty, leg.ask, leg.ask_qty, leg.book_ts = bid, bid_qty, ask, ask_qty, ts
+        self.update_price(venue, coin, (bid + ask) / 2, ts)
+
+    def _rerank(self, c: _Coin, ratio: float) -> None:
+        ratios, order = self._ratios, self._order
+        if c.ratio > 0:
+            i = bisect_left(ratios, c.ratio)
+            while order[i] != c.coin:  # equal ratios: find this coin's entry
+                i += 1
+            del ratios[i]
+            del order[i]
+        j = bisect_left(ratios, ratio)
+        ratios.insert(j, ratio)
+        order.insert(j, c.coin)
+        c.ratio = ratio
+
+    def _unrank(self, c: _Coin) -> None:
+        if c.ratio > 0:
+            i = bisect_left(self._ratios, c.ratio)
+            while self._order[i] != c.coin:
+                i += 1
+            del self._ratios[i]
+            del self._order[i]
+            c.ratio = 0.0
+
+    def on_event(self, event: object) -> None:
+        """Route a domain market event; anything not a kimp leg is ignored."""
+        if isinstance(event, StreamStatus):
+            self.on_status(event)
+            return
+        if not isinstance(event, Ticker | Trade | Quote):
+            return
+        inst = event.instrument
+        venue, sym = inst.venue, inst.symbol
+        if venue is Venue.UPBIT:
+            if sym.quote != "KRW":
+                return
+        elif venue is not Venue.BINANCE_SPOT or sym.quote != "USDT":
+            return
+        if isinstance(event, Quote):
+            self.update_quote(
+                venue, sym.base, event.bid, event.bid_qty, event.ask, event.ask_qty, event.recv_ts
+            )
+        elif isinstance(event, Ticker):
+            self.update_price(venue, sym.base, event.last, event.recv_ts)
+        else:
+            self.update_price(venue, sym.base, event.price, event.recv_ts)
+
+    def on_status(self, status: StreamStatus) -> None:
+        """A stream that is down suspends that venue at once, before its legs even age."""
+        if status.venue not in (Venue.UPBIT, Venue.BINANCE_SPOT):
+            return
+        if status.state is StreamState.DOWN:
+            self.venue_down[status.venue] = f"{status.venue.label} stream down ({status.reason})"
+        else:
+            self.venue_down.pop(status.venue, None)
+
+    def set_fx(self, rate: float, ts: float) -> None:
+        self.fx_rate, self.fx_ts, self.fx_error = rate, ts, None
+
+    # ------------------------------------------------------------------ reads
+    def fx(self) -> tuple[float | None, str | None]:
+        """(USD/KRW, None) when fresh, else (None, why it is unavailable)."""
+        if self.fx_ts <= 0:
+            why = self.fx_error or "no answer from the FX source yet"
+            return None, f"FX rate unavailable: {why}"
+        age = self.clock.now() - self.fx_ts
+        if age > self.fx_stale_after:
+            why = f"; source: {self.fx_error}" if self.fx_error else ""
+            return None, f"FX rate unavailable: last one is {age:.0f}s old{why}"
+        return self.fx_rate, None
+
+    def _leg_problem(self, name: str, venue: Venue, leg: _Leg, now: float) -> str | None:
+        if venue in self.venue_down:
+            return self.venue_down[venue]
+        if leg.ts <= 0:
+            return f"no {name} price yet"
+        seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
+        if now - seen > self.stale_after:
+            return f"{venue.label}: no market data for {now - seen:.0f}s"
+        age = now - leg.ts
+        if age > self.quiet_after:
+            return f"{name} price not updated for {age:.0f}s"
+        return None
+
+    def tether_view(self) -> TetherView:
+        now = self.clock.now()
+        usd, fx_why = self.fx()
+        t = self.usdt.price if self.usdt.ts > 0 else None
+        tether = (t / usd - 1) * 100 if t and usd else None
+        why = self._leg_problem("Upbit KRW-USDT", Venue.UPBIT, self.usdt, now) or fx_why
+        return TetherView(
+            t, usd, tether, _age(now, self.usdt.ts), _age(now, self.fx_ts), why, fx_why
+        )
+
+    def snapshot(self, coin: str) -> CoinPremium | None:
+        """Everything about one coin, or None when it is not in the universe or lacks a leg."""
+        c = self._coins.get(coin.upper())
+        if c is None or c.ratio <= 0:
+            return None
+        now = self.clock.now()
+        usd, _ = self.fx()
+        t = self.usdt.price if self.usdt.ts > 0 else None
+        usdt_kimp = (c.ratio / t - 1) * 100 if t else None
+        fx_kimp = (c.ratio / usd - 1) * 100 if usd else None
+        tether = (t / usd - 1) * 100 if t and usd else None
+        why = (
+            self._leg_problem(f"Upbit {c.coin}", Venue.UPBIT, c.upbit, now)
+            or self._leg_problem(f"Binance {c.coin}", Venue.BINANCE_SPOT, c.binance, now)
+            or self._leg_problem("Upbit KRW-USDT", Venue.UPBIT, self.usdt, now)
+        )
+        shown = usdt_kimp if usdt_kimp is not None else fx_kimp
+        implausible = shown is not None and abs(shown) > self.implausible_pct
+        return CoinPremium(
+            coin=c.coin,
+            upbit_krw=c.upbit.price,
+            binance_usdt=c.binance.price,
+            usdt_krw=t,
+            usd_krw=usd,
+            usdt_kimp=usdt_kimp,
+            fx_kimp=fx_kimp,
+            tether=tether,
+            ages=LegAges(
+                _age(now, c.upbit.ts),
+                _age(now, c.binance.ts),
+                _age(now, self.usdt.ts),
+                _age(now, self.fx_ts),
+            ),
+            suspended=why,
+            implausible=implausible,
+        )
+
+    def snapshots(self) -> list[CoinPremium]:
+        """Every coin with both legs, highest premium first."""
+        out = []
+        for coin in reversed(self._order):
+            snap = self.snapshot(coin)
+            if snap is not None:
+                out.append(snap)
+        return out
+
+    def top(self, n: int) -> list[str]:
+        """The n coins with the highest premium (highest first)."""
+        return self._order[: -n - 1 : -1] if n > 0 else []
+
+    def bottom(self, n: int) -> list[str]:
+        """The n coins with the lowest premium (lowest first)."""
+        return self._order[:n] if n > 0 else []
+
+    def books(self, coin: str) -> Books | None:
+        """Top of book on both venues and KRW-USDT, or None while any is missing."""
+        c = self._coins.get(coin.upper())
+        if c is None:
+            return None
+        legs = (c.upbit, c.binance, self.usdt)
+        if any(leg.book_ts <= 0 for leg in legs):
+            return None
+        up, bn, t = legs
+        return Books(
+            [(up.bid, up.bid_qty)], [(up.ask, up.ask_qty)],
+            [(bn.bid, bn.bid_qty)], [(bn.ask, bn.ask_qty)],
+            [(t.bid, t.bid_qty)], [(t.ask, t.ask_qty)],
+        )  # fmt: skip
+
+    def executable(
+        self, coin: str, size_krw: float, fees: Fees = DEFAULT_FEES
+    ) -> Executable | None:
+        books = self.books(coin)
+        return None if books is None else executable_premium(books, size_krw, fees)

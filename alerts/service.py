@@ -1,0 +1,251 @@
+"""The kimp provider: monitor + alert engine + history + FX, and the queries `/kimp` asks.
+
+It owns no I/O of its own beyond the database: the installer feeds it events, runs its loops
+under the supervisor and hands it a `send` function for notifications.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, fields
+
+import orjson
+from loguru import logger
+
+from alerts.chart import render_chart
+from alerts.history import PremiumHistory, minute_of
+from alerts.messages import compose
+from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
+from alerts.premium import DEFAULT_FEES, Executable, Fees
+from alerts.state_machine import AlertConfig, AlertEngine, AlertEvent, AlertStore, Reading
+from alerts.universe import ListingSource, Universe
+from bot.config import Settings
+from bot.domain.clock import Clock
+from bot.domain.notifications import Notification, NotificationKind
+from bot.storage import Database
+from bot.storage.kv import KeyValueStore
+
+Send = Callable[[Notification], Awaitable[None]]
+KV_CONFIG = "kimp.alert_config"
+MARKET_WIDE = ("BTC",)
+# Names the user may change from Telegram, with their AlertConfig field.
+TUNABLE = {
+    "high": "high_pct",
+    "low": "low_pct",
+    "margin": "rearm_margin_pct",
+    "duration": "min_duration",
+    "cooldown": "cooldown",
+    "step": "escalation_step_pct",
+    "jump": "jump_pct",
+    "window": "jump_window",
+    "implausible": "implausible_pct",
+    "digest": "digest_min",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    coins: list[CoinPremium]  # BTC, ETH, XRP when available
+    tether: TetherView
+    top: list[CoinPremium]
+    bottom: list[CoinPremium]
+    universe: int
+    live: int  # coins with both legs
+
+
+class KimpService:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        clock: Clock,
+        send: Send,
+        eval_interval: float = 1.0,
+        fees: Fees = DEFAULT_FEES,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.monitor = PremiumMonitor(
+            clock, settings.stale_after, settings.fx_stale_after, settings.kimp_implausible_pct
+        )
+        self.engine = AlertEngine(AlertConfig.from_settings(settings))
+        self.store = AlertStore(db)
+        self.history = PremiumHistory(db, settings.kimp_history_days)
+        self.universe = Universe(denylist=frozenset(settings.kimp_denylist))
+        self.kv = KeyValueStore(db)
+        self.fees = fees
+        self.eval_interval = eval_interval
+        self._send = send
+        self._digest_until = 0.0
+        self._lock = asyncio.Lock()
+        self.rounds = 0
+        self.sent = 0
+
+    # ------------------------------------------------------------------ life cycle
+    async def load(self) -> None:
+        """Restore alert states and run-time thresholds from the database."""
+        self.engine.states = await self.store.load()
+        raw = await self.kv.get(KV_CONFIG)
+        if raw:
+            try:
+                overrides = orjson.loads(raw)
+                known = {f.name for f in fields(AlertConfig)}
+                cfg = AlertConfig(
+                    **{
+                        **asdict(self.engine.config),
+                        **{k: v for k, v in overrides.items() if k in known},
+                    }
+                )
+                self._apply_config(cfg)
+            except (ValueError, TypeError) as exc:
+                logger.warning("ignoring stored kimp thresholds ({}); using the settings", exc)
+
+    def set_coins(self, coins: set[str] | frozenset[str]) -> None:
+        self.monitor.set_coins(coins)
+
+    async def refresh_universe(self, source: ListingSource) -> None:
+        change = await self.universe.refresh(source, self.clock.now())
+        if change is None:
+            logger.warning("kimp universe refresh failed: {}", self.universe.last_error)
+        elif change:
+            logger.info(
+                "kimp universe: {} coins (+{} -{})",
+                len(self.universe.coins), len(change.added), len(change.removed),
+            )  # fmt: skip
+            self.monitor.set_coins(self.universe.coins)
+
+    # ------------------------------------------------------------------ loops
+    async def run_alerts(self) -> None:
+        while True:
+            await self.evaluate()
+            await self.clock.sleep(self.eval_interval)
+
+    async def run_history(self) -> None:
+        last_prune = 0.0
+        while True:
+            now = self.clock.now()
+            await self.clock.sleep(minute_of(now) + 60 - now + 0.5)
+            now = self.clock.now()
+            await self.record_minute(minute_of(now) - 60)
+            if now - last_prune > 3600:
+                await self.history.prune(now)
+                last_prune = now
+
+    async def record_minute(self, minute_ts: int) -> int:
+        return await self.history.record(
+            minute_ts, self.monitor.snapshots(), self.monitor.tether_view()
+        )
+
+    # ------------------------------------------------------------------ alerts
+    def readings(self) -> list[Reading]:
+        out = []
+        for coin in self.monitor.coins:
+            snap = self.monitor.snapshot(coin)
+            wide = coin in MARKET_WIDE
+            if snap is None:
+                out.append(Reading(f"coin:{coin}", coin, None, "no price on both venues yet", wide))
+            else:
+                out.append(Reading(f"coin:{coin}", coin, snap.usdt_kimp, snap.suspended, wide))
+        tv = self.monitor.tether_view()
+        out.append(Reading("tether", "Tether (USDT)", tv.tether, tv.suspended, True))
+        return out
+
+    async def evaluate(self) -> list[AlertEvent]:
+        """One round: evaluate every key, send the messages, persist what changed."""
+        async with self._lock:
+            now = self.clock.now()
+            events = self.engine.evaluate(self.readings(), now)
+            messages, self._digest_until = compose(
+                events, now, self._digest_until, self.engine.config
+            )
+            # Queue first (the outbox is durable and de-duplicated by key), then persist the
+            # states: a crash in between re-sends nothing twice and forgets nothing.
+            sent: list[tuple[AlertEvent, str]] = []
+            for msg in messages:
+                await self._send(Notification(NotificationKind.KIMP_ALERT, msg.text, msg.dedup_key))
+                self.sent += 1
+                sent.extend((e, msg.text) for e in msg.events)
+            sent_ids = {id(e) for e, _ in sent}
+            sent.extend((e, "(flag, not sent)") for e in events if id(e) not in sent_ids)
+            dirty, self.engine.dirty = self.engine.dirty, set()
+            await self.store.save(self.engine.states, dirty, sent, now)
+            self.rounds += 1
+            return events
+
+    # ------------------------------------------------------------------ thresholds
+    def _apply_config(self, cfg: AlertConfig) -> None:
+        self.engine.set_config(cfg)
+        self.monitor.implausible_pct = cfg.implausible_pct
+
+    async def set_thresholds(self, **changes: float) -> AlertConfig:
+        """Change thresholds at run time (ValueError says what is wrong); persisted in kv."""
+        current = asdict(self.engine.config)
+        unknown = set(changes) - set(current)
+        if unknown:
+            raise ValueError(f"unknown threshold {', '.join(sorted(unknown))}")
+        cfg = AlertConfig(**{**current, **changes})
+        self._apply_config(cfg)
+        base = asdict(AlertConfig.from_settings(self.settings))
+        overrides = {k: v for k, v in asdict(cfg).items() if base.get(k) != v}
+        await self.kv.set(KV_CONFIG, orjson.dumps(overrides).decode())
+        return cfg
+
+    async def reset_thresholds(self) -> AlertConfig:
+        self._apply_config(AlertConfig.from_settings(self.settings))
+        await self.kv.set(KV_CONFIG, "{}")
+        return self.engine.config
+
+    @property
+    def config(self) -> AlertConfig:
+        return self.engine.config
+
+    # ------------------------------------------------------------------ queries
+    def headline(self, n: int = 5) -> Headline:
+        m = self.monitor
+        coins = [s for c in ("BTC", "ETH", "XRP") if (s := m.snapshot(c)) is not None]
+        top = [s for c in m.top(n) if (s := m.snapshot(c)) is not None]
+        bottom = [s for c in m.bottom(n) if (s := m.snapshot(c)) is not None]
+        live = len(m.top(10_000))
+        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live)
+
+    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
+        """(figures, executable premium, alert zone description) for one coin."""
+        coin = coin.upper()
+        snap = self.monitor.snapshot(coin)
+        exe = self.monitor.executable(coin, self.settings.kimp_exec_size_krw, self.fees)
+        st = self.engine.states.get(f"coin:{coin}")
+        zone = None
+        if st is not None:
+            zone = st.zone.value + (f" (step {st.level})" if st.zone.value != "normal" else "")
+            if st.pending:
+                zone += f", waiting: {st.pending} since {self.clock.now() - st.pending_since:.0f}s"
+        return snap, exe, zone
+
+    def is_known(self, coin: str) -> bool:
+        return coin.upper() in self.monitor.coins or coin.upper() == "USDT"
+
+    async def chart(self, coin: str, hours: float = 24.0) -> bytes | None:
+        """A PNG of the last `hours`, or None when there are no samples yet."""
+        samples = await self.history.series(coin, self.clock.now() - hours * 3600)
+        if not samples:
+            return None
+        cfg = self.engine.config
+        return await asyncio.to_thread(
+            render_chart, coin, samples, self.settings.tz, cfg.high_pct, cfg.low_pct
+        )
+
+    async def status_lines(self) -> list[str]:
+        m = self.monitor
+        fx, why = m.fx()
+        lines = [
+            f"{len(m.coins)} coins, {len(m.top(10_000))} priced, {m.updates} updates, "
+            f"{self.sent} alerts sent",
+            f"FX {fx:,.2f} KRW/USD" if fx else (why or "FX unavailable"),
+        ]
+        suspended = [r.label for r in self.readings() if r.suspended and r.key != "tether"]
+        if suspended:
+            lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
+        if self.universe.last_error:
+            lines.append(f"universe refresh failing: {self.universe.last_error}")
+        return lines

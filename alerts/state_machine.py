@@ -1,0 +1,349 @@
+"""The per-key alert state machine (a key is one coin, or the tether premium).
+
+Zones: normal -> high (premium >= high for `min_duration`, outside the `cooldown` since the last
+high alert) -> escalations every further `escalation_step` (each held `min_duration`) -> back to
+normal once the premium comes back by `rearm_margin` below the threshold (hysteresis). The low
+(reverse-premium) side mirrors it. Independently, a jump alert fires when the premium moves more
+than `jump_pct` within `jump_window`. A reading with a stale leg suspends the key (and says why);
+an implausible premium is flagged and never alerted.
+
+The engine is pure (time comes in as `now`); `AlertStore` persists the states in SQLite so a
+restart neither repeats nor forgets an alert.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from bot.config import Settings
+from bot.storage import Database
+
+
+class Zone(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    LOW = "low"
+
+
+class EventKind(StrEnum):
+    ENTER = "enter"  # crossed the high (zone=high) or low (zone=low) threshold
+    ESCALATE = "escalate"
+    NORMAL = "normal"  # back to normal
+    JUMP = "jump"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    IMPLAUSIBLE = "implausible"  # flagged, recorded, never sent as an alert
+
+
+@dataclass(frozen=True, slots=True)
+class AlertConfig:
+    high_pct: float = 3.0
+    low_pct: float = -2.0
+    rearm_margin_pct: float = 0.5
+    min_duration: float = 30.0
+    cooldown: float = 600.0
+    escalation_step_pct: float = 1.0
+    jump_pct: float = 1.5
+    jump_window: float = 300.0
+    implausible_pct: float = 30.0
+    digest_min: int = 3  # this many coin alerts in one round become one digest
+    digest_window: float = 60.0  # and alerts within this long after a digest join the next one
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> AlertConfig:
+        return cls(
+            s.kimp_high_pct, s.kimp_low_pct, s.kimp_rearm_margin_pct, s.kimp_min_duration,
+            s.kimp_cooldown, s.kimp_escalation_step_pct, s.kimp_jump_pct, s.kimp_jump_window,
+            s.kimp_implausible_pct,
+        )  # fmt: skip
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.low_pct >= self.high_pct:
+            out.append("the low threshold must be below the high threshold")
+        if self.high_pct - self.rearm_margin_pct <= self.low_pct + self.rearm_margin_pct:
+            out.append("the re-arm margin is too wide for the gap between the thresholds")
+        if self.escalation_step_pct <= 0 or self.jump_pct <= 0 or self.jump_window <= 0:
+            out.append("step, jump and window must be positive")
+        if self.min_duration < 0 or self.cooldown < 0 or self.rearm_margin_pct < 0:
+            out.append("duration, cooldown and margin cannot be negative")
+        if self.implausible_pct <= max(abs(self.high_pct), abs(self.low_pct)):
+            out.append("the implausible bound must be beyond both thresholds")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    key: str  # "coin:BTC" or "tether"
+    label: str  # "BTC", "USDT (tether premium)"
+    value: float | None  # percent
+    suspended: str | None = None  # why this key cannot be evaluated now
+    market_wide: bool = False  # BTC and tether: always a message of their own
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    key: str
+    label: str
+    kind: EventKind
+    value: float | None
+    zone: Zone
+    level: int  # escalation level: 0 = the first alert, 1 = one step further, ...
+    episode: int  # increases each time the key enters an alert zone
+    ts: float
+    market_wide: bool = False
+    detail: str = ""  # reason (suspension) or move (jump)
+    threshold: float = 0.0  # the level crossed (enter/escalate)
+
+    @property
+    def dedup_key(self) -> str:
+        if self.kind in (EventKind.ENTER, EventKind.ESCALATE, EventKind.NORMAL):
+            return f"kimp:{self.key}:{self.episode}:{self.kind}:{self.level}"
+        return f"kimp:{self.key}:{self.kind}:{self.ts:.0f}"
+
+
+@dataclass(slots=True)
+class AlertState:
+    """What is persisted per key (JSON in `alert_state.state`)."""
+
+    zone: Zone = Zone.NORMAL
+    level: int = 0
+    episode: int = 0
+    pending: str | None = None  # "high", "low" or "escalate" while waiting out min_duration
+    pending_since: float = 0.0
+    last_enter: dict[str, float] = field(default_factory=dict)  # zone -> ts, for the cooldown
+    last_value: float | None = None
+    suspended: str | None = None
+    suspended_notified: bool = False
+    active: bool = False  # evaluated at least once (suppresses start-up suspension noise)
+    flagged: bool = False  # implausible right now
+    # In memory only: the jump window as monotonic min/max deques of (ts, value).
+    jmin: deque[tuple[float, float]] = field(default_factory=deque)
+    jmax: deque[tuple[float, float]] = field(default_factory=deque)
+
+    _PERSISTED = (
+        "zone", "level", "episode", "pending", "pending_since", "last_enter", "last_value",
+        "suspended", "suspended_notified", "active", "flagged",
+    )  # fmt: skip
+
+    def dump(self) -> bytes:
+        data = {k: v for k, v in asdict(self).items() if k in self._PERSISTED}
+        return orjson.dumps(data)
+
+    @classmethod
+    def load(cls, raw: str | bytes) -> AlertState:
+        data: dict[str, Any] = orjson.loads(raw)
+        st = cls(**{k: v for k, v in data.items() if k in cls._PERSISTED})
+        st.zone = Zone(st.zone)
+        return st
+
+
+def _steps(beyond: float, step: float) -> int:
+    return max(0, math.floor(beyond / step + 1e-9))
+
+
+class AlertEngine:
+    """Feed it one round of readings at a time; it returns the events and tracks dirty keys."""
+
+    def __init__(self, config: AlertConfig, states: dict[str, AlertState] | None = None) -> None:
+        self.config = config
+        self.states: dict[str, AlertState] = states or {}
+        self.dirty: set[str] = set()
+
+    def set_config(self, config: AlertConfig) -> None:
+        problems = config.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.config = config
+
+    def update_config(self, **changes: float) -> AlertConfig:
+        self.set_config(replace(self.config, **changes))  # type: ignore[arg-type]
+        return self.config
+
+    def evaluate(self, readings: list[Reading], now: float) -> list[AlertEvent]:
+        events: list[AlertEvent] = []
+        for r in readings:
+            events.extend(self.step(r, now))
+        return events
+
+    def step(self, r: Reading, now: float) -> list[AlertEvent]:
+        st = self.states.get(r.key)
+        if st is None:
+            st = self.states[r.key] = AlertState()
+            self.dirty.add(r.key)
+
+        def ev(kind: EventKind, detail: str = "", threshold: float = 0.0) -> AlertEvent:
+            return AlertEvent(
+                r.key, r.label, kind, r.value, st.zone, st.level, st.episode, now,
+                r.market_wide, detail, threshold,
+            )  # fmt: skip
+
+        why = r.suspended or (None if r.value is not None else "no premium available")
+        if why is not None:
+            out = []
+            if st.suspended is None:
+                st.pending = None
+                st.jmin.clear()
+                st.jmax.clear()
+                st.suspended_notified = st.active
+                self.dirty.add(r.key)
+                if st.active:
+                    out.append(ev(EventKind.SUSPENDED, why))
+            st.suspended = why  # the newest reason, for display; not worth a write
+            return out
+        assert r.value is not None
+        p = r.value
+        out = []
+        if st.suspended is not None:
+            if st.suspended_notified:
+                out.append(ev(EventKind.RESUMED))
+            st.suspended, st.suspended_notified = None, False
+            self.dirty.add(r.key)
+        if not st.active:
+            st.active = True
+            self.dirty.add(r.key)
+        cfg = self.config
+        if abs(p) > cfg.implausible_pct:
+            if not st.flagged:
+                st.flagged, st.pending = True, None
+                self.dirty.add(r.key)
+                out.append(ev(EventKind.IMPLAUSIBLE, f"beyond ±{cfg.implausible_pct:g}%"))
+            return out
+        if st.flagged:
+            st.flagged = False
+            st.jmin.clear()
+            st.jmax.clear()
+            self.dirty.add(r.key)
+        jump = self._jump(st, p, now)
+        if jump:
+            out.append(ev(EventKind.JUMP, jump))
+        out.extend(self._zones(st, r.key, p, now, ev))
+        st.last_value = p  # persisted with the next write; not worth one of its own
+        return out
+
+    def _jump(self, st: AlertState, p: float, now: float) -> str | None:
+        cfg = self.config
+        lo, hi = st.jmin, st.jmax
+        horizon = now - cfg.jump_window
+        while lo and lo[0][0] < horizon:
+            lo.popleft()
+        while hi and hi[0][0] < horizon:
+            hi.popleft()
+        move = None
+        if lo and p - lo[0][1] > cfg.jump_pct:
+            move = f"up {p - lo[0][1]:.2f}pp in {now - lo[0][0]:.0f}s (from {lo[0][1]:+.2f}%)"
+        elif hi and hi[0][1] - p > cfg.jump_pct:
+            move = f"down {hi[0][1] - p:.2f}pp in {now - hi[0][0]:.0f}s (from {hi[0][1]:+.2f}%)"
+        if move:
+            lo.clear()
+            hi.clear()
+        while lo and lo[-1][1] >= p:
+            lo.pop()
+        lo.append((now, p))
+        while hi and hi[-1][1] <= p:
+            hi.pop()
+        hi.append((now, p))
+        return move
+
+    def _wait(self, st: AlertState, key: str, what: str, now: float) -> bool:
+        """Start or continue waiting out `min_duration` for `what`; True once it has passed."""
+        if st.pending != what:
+            st.pending, st.pending_since = what, now
+            self.dirty.add(key)
+        return now - st.pending_since >= self.config.min_duration
+
+    def _clear_pending(self, st: AlertState, key: str) -> None:
+        if st.pending is not None:
+            st.pending = None
+            self.dirty.add(key)
+
+    def _zones(self, st: AlertState, key: str, p: float, now: float, ev: Any) -> list[AlertEvent]:
+        cfg = self.config
+        hi, lo, m, step = cfg.high_pct, cfg.low_pct, cfg.rearm_margin_pct, cfg.escalation_step_pct
+        if st.zone is Zone.NORMAL:
+            target = Zone.HIGH if p >= hi else Zone.LOW if p <= lo else None
+            if target is None:
+                self._clear_pending(st, key)
+                return []
+            if not self._wait(st, key, target.value, now):
+                return []
+            if now - st.last_enter.get(target.value, -math.inf) < cfg.cooldown:
+                return []  # stays pending; fires when the cooldown ends if still beyond
+            beyond = p - hi if target is Zone.HIGH else lo - p
+            st.zone, st.level, st.episode, st.pending = (
+                target,
+                _steps(beyond, step),
+                st.episode + 1,
+                None,
+            )
+            st.last_enter[target.value] = now
+            self.dirty.add(key)
+            return [ev(EventKind.ENTER, threshold=hi if target is Zone.HIGH else lo)]
+        high = st.zone is Zone.HIGH
+        back = p <= hi - m if high else p >= lo + m
+        if back:
+            ev_out = ev(EventKind.NORMAL, threshold=(hi - m) if high else (lo + m))
+            st.zone, st.level, st.pending = Zone.NORMAL, 0, None
+            self.dirty.add(key)
+            return [ev_out]
+        k = _steps(p - hi if high else lo - p, step)
+        if k <= st.level:
+            self._clear_pending(st, key)
+            return []
+        if not self._wait(st, key, "escalate", now):
+            return []
+        st.level, st.pending = k, None
+        self.dirty.add(key)
+        crossed = hi + k * step if high else lo - k * step
+        return [ev(EventKind.ESCALATE, threshold=crossed)]
+
+
+class AlertStore:
+    """`alert_state` (one JSON row per key) and the `alerts_sent` log."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def load(self) -> dict[str, AlertState]:
+        rows = await self._db.fetchall("SELECT key, state FROM alert_state")
+        out = {}
+        for key, raw in rows:
+            try:
+                out[str(key)] = AlertState.load(raw)
+            except (ValueError, TypeError):
+                out[str(key)] = AlertState()  # unreadable row: start that key fresh
+        return out
+
+    async def save(
+        self,
+        states: dict[str, AlertState],
+        keys: set[str],
+        sent: list[tuple[AlertEvent, str]],
+        now: float,
+    ) -> None:
+        """Persist the changed states and the sent alerts (event, text) in one transaction."""
+        if not keys and not sent:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO alert_state(key, state, updated_ts) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+                "updated_ts = excluded.updated_ts",
+                [(k, states[k].dump().decode(), now) for k in sorted(keys) if k in states],
+            )
+            await conn.executemany(
+                "INSERT INTO alerts_sent(key, kind, value, text, ts) VALUES (?, ?, ?, ?, ?)",
+                [(e.key, e.kind.value, e.value, t, e.ts) for e, t in sent],
+            )
+
+    async def recent(self, limit: int = 20) -> list[tuple[str, str, float | None, str, float]]:
+        rows = await self._db.fetchall(
+            "SELECT key, kind, value, text, ts FROM alerts_sent ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -1,0 +1,85 @@
+import math
+
+import pytest
+
+from alerts.premium import (
+    Books,
+    Fees,
+    compose,
+    executable_premium,
+    fx_kimp,
+    tether_premium,
+    usdt_kimp,
+    vwap,
+    vwap_for_quote,
+)
+
+
+def test_three_premiums_are_consistent() -> None:
+    upbit, binance, usdt_krw, usd_krw = 146_000_000.0, 100_000.0, 1_400.0, 1_385.0
+    u = usdt_kimp(upbit, binance, usdt_krw)
+    f = fx_kimp(upbit, binance, usd_krw)
+    t = tether_premium(usdt_krw, usd_krw)
+    assert u is not None and f is not None and t is not None
+    assert u == pytest.approx(146_000_000 / 140_000_000 * 100 - 100)
+    assert t == pytest.approx((1400 / 1385 - 1) * 100)
+    # (1 + fx) = (1 + usdt) * (1 + tether)
+    assert (1 + f / 100) == pytest.approx((1 + u / 100) * (1 + t / 100), rel=1e-12)
+    assert compose(u, t) == pytest.approx(f)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
+def test_bad_inputs_give_none(bad: float) -> None:
+    assert usdt_kimp(bad, 1.0, 1.0) is None
+    assert fx_kimp(1.0, bad, 1.0) is None
+    assert tether_premium(1.0, bad) is None
+
+
+def test_vwap_walks_levels_and_refuses_thin_books() -> None:
+    levels = [(100.0, 1.0), (101.0, 2.0)]
+    assert vwap(levels, 1.0) == pytest.approx(100.0)
+    assert vwap(levels, 2.0) == pytest.approx(100.5)
+    assert vwap(levels, 3.5) is None
+    qty, avg = vwap_for_quote(levels, 201.0) or (0, 0)
+    assert qty == pytest.approx(2.0) and avg == pytest.approx(100.5)
+    assert vwap_for_quote(levels, 10_000.0) is None
+
+
+def _books(
+    up_bid: float, up_ask: float, bn_bid: float, bn_ask: float, t_bid: float, t_ask: float
+) -> Books:
+    big = 1e9
+    return Books(
+        [(up_bid, big)], [(up_ask, big)], [(bn_bid, big)], [(bn_ask, big)],
+        [(t_bid, big)], [(t_ask, big)],
+    )  # fmt: skip
+
+
+def test_executable_premium_after_fees_both_directions() -> None:
+    b = _books(1_030.0, 1_031.0, 0.999, 1.0, 999.0, 1_000.0)
+    fees = Fees(upbit=0.0005, binance=0.001)
+    exe = executable_premium(b, 1_000_000.0, fees)
+    # Forward: KRW -> USDT at 1000 -> coin at 1.0 -> KRW at 1030, three fees.
+    fwd = (1_030 / (1_000 * 1.0)) * (1 - 0.0005) ** 2 * (1 - 0.001) - 1
+    assert exe.forward_pct == pytest.approx(fwd * 100)
+    # Reverse: KRW -> coin at 1031 -> USDT at 0.999 -> KRW at 999.
+    rev = (0.999 * 999 / 1_031) * (1 - 0.0005) ** 2 * (1 - 0.001) - 1
+    assert exe.reverse_pct == pytest.approx(rev * 100)
+    assert exe.forward_pct is not None and exe.forward_pct < 3.0  # fees and spread cost
+    zero = executable_premium(b, 1_000_000.0, Fees(0.0, 0.0))
+    assert zero.forward_pct == pytest.approx(3.0)
+
+
+def test_executable_premium_is_none_when_size_exceeds_the_book() -> None:
+    b = Books(
+        [(1030.0, 0.5)],
+        [(1031.0, 0.5)],
+        [(1.0, 1e9)],
+        [(1.0, 1e9)],
+        [(1000.0, 1e9)],
+        [(1000.0, 1e9)],
+    )
+    exe = executable_premium(b, 1_000_000.0)
+    assert exe.forward_pct is None and exe.reverse_pct is None
+    small = executable_premium(b, 100.0)
+    assert small.forward_pct is not None and small.reverse_pct is not None
