@@ -28,7 +28,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="run the service (the default)")
+    sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
+    bench = sub.add_parser("bench", help="print the performance benchmarks")
+    bench.add_argument("--quick", action="store_true", help="smaller runs, for a quick look")
+    bench.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only these")
     return p
+
+
+# Each area's benchmark module exposes main(quick: bool) and prints its own figures.
+BENCHMARKS = {
+    "streams": "exchanges.bench",
+    "strategies": "strategies.bench",
+    "kimp": "alerts.bench",
+    "orders": "bot.trading.bench",
+    "telegram": "bot.telegram.bench",
+}
+
+
+def _bench(quick: bool, only: list[str] | None) -> int:
+    import importlib
+    import inspect
+
+    failed = 0
+    for name in only or list(BENCHMARKS):
+        print(f"\n=== {name} ===", flush=True)
+        module = importlib.import_module(BENCHMARKS[name])
+        run = module.main
+        try:
+            if "quick" in inspect.signature(run).parameters:
+                run(quick=quick)
+            else:
+                run()
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            failed += 1
+            print(f"{name} benchmark failed: {type(exc).__name__}: {exc}", flush=True)
+    return 1 if failed else 0
 
 
 async def _serve(settings_sim: bool, settings: object) -> int:
@@ -63,7 +97,14 @@ async def _serve(settings_sim: bool, settings: object) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["backtest"]:
+        from strategies.backtest import main as backtest_main
+
+        return backtest_main(argv[1:])
     args = _parser().parse_args(argv)
+    if args.command == "bench":
+        return _bench(args.quick, args.only)
     env_file = args.env_file if Path(args.env_file).exists() else None
     try:
         settings = load_settings(env_file=env_file)

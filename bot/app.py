@@ -142,6 +142,8 @@ async def _simulator(settings: Settings) -> AsyncIterator[Settings]:
     except ImportError:  # pragma: no cover - the simulator ships with the project
         raise RuntimeError("the exchange simulator is not available in this build") from None
     async with SimExchange() as sim:
-        update: dict[str, Any] = {k.lower(): v for k, v in sim.env().items()}
+        merged: dict[str, Any] = dict(settings)
+        merged.update({k.lower(): v for k, v in sim.env().items()})
         logger.info("offline demo: exchange simulator at {}", sim.urls)
-        yield settings.model_copy(update=update)
+        # Re-validate so the simulator's keys become SecretStr like any configured key.
+        yield type(settings)(_env_file=None, **merged)  # type: ignore[call-arg]

@@ -104,3 +104,22 @@ def test_bad_settings_exit_2_without_traceback_or_secret(tmp_path: Path) -> None
     assert "Traceback" not in out
     assert "UPBIT_REST_URL" in out and "TELEGRAM_CHAT_ID" in out
     assert TOKEN not in out and "SECRET-token" not in out
+
+
+def test_log_redaction_hides_configured_secrets(tmp_path: Path) -> None:
+    from loguru import logger
+
+    from bot.logging_setup import setup_logging
+
+    setup_logging("DEBUG", tmp_path, [SECRET, TOKEN])
+    try:
+        logger.info("calling with key {} and url https://x/bot{}/getMe", SECRET, TOKEN)
+        try:
+            raise ValueError(f"bad signature for {SECRET}")
+        except ValueError:
+            logger.exception("request failed")
+    finally:
+        logger.remove()
+    text = (tmp_path / "bot.log").read_text()
+    assert "calling with key ***" in text
+    assert SECRET not in text and TOKEN not in text
