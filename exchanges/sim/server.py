@@ -23,11 +23,13 @@ from aiohttp import web
 from loguru import logger
 
 from exchanges.sim.admin import install_admin
+from exchanges.sim.binance_spot import BinanceVenue
 from exchanges.sim.clock import SimClock
 from exchanges.sim.faults import FaultController, rest_fault_middleware
 from exchanges.sim.market import DEFAULT_COINS, CoinSpec, MarketModel
 from exchanges.sim.matching import SpotEngine
 from exchanges.sim.scenario import Scenario
+from exchanges.sim.upbit import UpbitVenue
 
 SIM_API_KEYS: dict[str, tuple[str, str]] = {
     "upbit": ("sim-upbit-access", "sim-upbit-secret"),
@@ -98,7 +100,6 @@ class SimExchange:
             scenario = Scenario.load(scenario)
         if scenario is not None:
             scenario.apply(self.market)
-        self.upbit: Any = None
         self.binance: Any = None
         self.binance_futures: Any = None
         self._make_venues(upbit_options or {})
@@ -108,20 +109,8 @@ class SimExchange:
 
     def _make_venues(self, upbit_options: dict[str, Any]) -> None:
         keys, m, c, f = self.api_keys, self.market, self.clock, self.faults
-        try:
-            from exchanges.sim.upbit import UpbitVenue  # type: ignore[import-not-found]
-        except ModuleNotFoundError as exc:  # until the Upbit venue lands
-            if exc.name != "exchanges.sim.upbit":
-                raise
-        else:
-            self.upbit = UpbitVenue(m, c, f, self.upbit_engine, keys, **upbit_options)
-        try:
-            from exchanges.sim.binance_spot import BinanceVenue  # type: ignore[import-not-found]
-        except ModuleNotFoundError as exc:  # until Engineer B's venue lands
-            if exc.name != "exchanges.sim.binance_spot":
-                raise
-        else:
-            self.binance = BinanceVenue(m, c, f, self.binance_engine, keys)
+        self.upbit = UpbitVenue(m, c, f, self.upbit_engine, keys, **upbit_options)
+        self.binance = BinanceVenue(m, c, f, self.binance_engine, keys)
         try:
             from exchanges.sim.binance_futures import BinanceFuturesVenue  # type: ignore[import-not-found]
         except ModuleNotFoundError as exc:

@@ -1,0 +1,66 @@
+"""`UpbitVenue`: the simulated Upbit (REST `/v1/...` and WebSocket `/websocket/v1`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from exchanges.sim.clock import SimClock
+from exchanges.sim.faults import FaultController
+from exchanges.sim.market import MarketModel
+from exchanges.sim.matching import SpotEngine
+from exchanges.sim.upbit_auth import UpbitAuth, UpbitRateLimiter
+from exchanges.sim.upbit_payloads import UpbitPayloads
+from exchanges.sim.upbit_rest import UpbitRest
+from exchanges.sim.upbit_ws import UpbitStreams
+
+
+class UpbitVenue:
+    """Upbit on one port. `api_keys["upbit"] = (access_key, secret_key)`; more pairs can be
+    added with `add_key`. Options: `rate_limits` (per group per second), `idle_timeout` (s)."""
+
+    def __init__(
+        self,
+        market: MarketModel,
+        clock: SimClock,
+        faults: FaultController,
+        engine: SpotEngine,
+        api_keys: dict[str, tuple[str, str]],
+        *,
+        rate_limits: dict[str, int] | None = None,
+        idle_timeout: float = 120.0,
+        status_interval: float = 10.0,
+        compress: bool = False,
+    ) -> None:
+        self.market = market
+        self.clock = clock
+        self.faults = faults
+        self.engine = engine
+        keys = dict([api_keys["upbit"]]) if "upbit" in api_keys else {}
+        self.auth = UpbitAuth(keys)
+        self.limiter = UpbitRateLimiter(rate_limits)
+        self.payloads = UpbitPayloads(market)
+        self.rest = UpbitRest(market, engine, self.auth, self.limiter, self.payloads)
+        self.streams = UpbitStreams(
+            market, faults, self.payloads, idle_timeout=idle_timeout,
+            status_interval=status_interval, compress=compress,
+        )  # fmt: skip
+
+    def add_key(self, access_key: str, secret_key: str, balances: dict[str, Any]) -> None:
+        self.auth.keys[access_key] = secret_key
+        self.engine.open_account(access_key, balances)
+
+    def install(self, app: web.Application) -> None:
+        self.rest.install(app)
+        self.streams.install(app)
+
+    async def start(self) -> None:
+        await self.streams.start()
+
+    async def stop(self) -> None:
+        await self.streams.stop()
+
+    async def firehose(self, count: int, batch: int = 1000) -> int:
+        """Push `count` pre-built trade frames to every subscribed client as fast as possible."""
+        return await self.streams.firehose(count, batch)

@@ -1,0 +1,47 @@
+"""Helpers to point unmodified ccxt Upbit clients at the simulator (PROTOCOLS.md 8.3)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+import ccxt.async_support as ccxt_async
+import ccxt.pro as ccxtpro
+import jwt
+
+from exchanges.sim.server import SimExchange
+
+
+def point_upbit(ex: Any, sim: SimExchange) -> Any:
+    rest = sim.urls["UPBIT_REST_URL"]
+    ex.urls["api"] = {"public": rest, "private": rest, "ws": sim.urls["UPBIT_WS_URL"]}
+    return ex
+
+
+def upbit_rest(sim: SimExchange, secret: str | None = None) -> Any:
+    """`ccxt.async_support.upbit` with the simulator's key (or a wrong secret)."""
+    access, real_secret = sim.api_keys["upbit"]
+    ex = ccxt_async.upbit(
+        {"apiKey": access, "secret": secret or real_secret, "enableRateLimit": False}
+    )
+    return point_upbit(ex, sim)
+
+
+def upbit_pro(sim: SimExchange) -> Any:
+    access, secret = sim.api_keys["upbit"]
+    ex = ccxtpro.upbit({"apiKey": access, "secret": secret, "enableRateLimit": False})
+    return point_upbit(ex, sim)
+
+
+def upbit_token(
+    access: str, secret: str, params: dict[str, Any] | None = None, alg: str = "HS512"
+) -> str:
+    """A JWT the way Upbit's own Python sample builds it (HS512, unquote(urlencode))."""
+    payload: dict[str, Any] = {"access_key": access, "nonce": str(uuid.uuid4())}
+    if params:
+        query = unquote(urlencode(params, doseq=True)).encode()
+        payload["query_hash"] = hashlib.sha512(query).hexdigest()
+        payload["query_hash_alg"] = "SHA512"
+    return "Bearer " + jwt.encode(payload, secret, algorithm=alg)
