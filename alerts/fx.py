@@ -60,11 +60,13 @@ class FxPoller:
         refresh: float = 300.0,
         timeout: float = 10.0,
         retry: float = 15.0,
+        on_error: Callable[[str], None] | None = None,
     ) -> None:
         self.url = url
         self.state = FxState()
         self._clock = clock
         self._on_rate = on_rate
+        self._on_error = on_error
         self._refresh = refresh
         self._timeout = timeout
         self._retry = min(retry, refresh)
@@ -81,6 +83,8 @@ class FxPoller:
         except (FxError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             self.state.failures += 1
             self.state.last_error = str(exc) or type(exc).__name__
+            if self._on_error is not None:
+                self._on_error(self.state.last_error)
             if self.state.failures in (1, 10) or self.state.failures % 100 == 0:
                 logger.warning("FX rate fetch failed ({}x): {}", self.state.failures, exc)
             return None

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from alerts.state_machine import AlertConfig, AlertEvent, EventKind, Zone
 
-_COIN_ALERTS = (EventKind.ENTER, EventKind.ESCALATE, EventKind.NORMAL, EventKind.JUMP)
-
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -61,12 +59,12 @@ def compose(
     for e in events:
         if e.kind is EventKind.IMPLAUSIBLE:
             continue
-        if e.market_wide:
-            out.append(Message(render(e), (e,), e.dedup_key))
-        elif e.kind in _COIN_ALERTS:
-            coin.append(e)
-        else:
+        if e.kind in status:
             status[e.kind].append(e)
+        elif e.market_wide:
+            out.append(Message(render(e), (e,), e.dedup_key))
+        else:
+            coin.append(e)
     if coin:
         if len(coin) >= config.digest_min or now < digest_until:
             coin.sort(key=lambda e: -(e.value or 0.0))
@@ -80,10 +78,14 @@ def compose(
         if len(group) == 1:
             out.append(Message(render(group[0]), (group[0],), group[0].dedup_key))
         elif group:
-            verb = "suspended" if kind is EventKind.SUSPENDED else "resumed"
-            lines = [f"  {e.label}: {e.detail}" if e.detail else f"  {e.label}" for e in group]
-            text = (
-                f"{'⏸' if verb == 'suspended' else '▶️'} Kimp alerts {verb} for {len(group)} coins"
-            )
-            out.append(Message("\n".join([text, *lines]), tuple(group), _digest_key(group)))
+            by_reason: dict[str, list[str]] = {}
+            for e in group:
+                by_reason.setdefault(e.detail, []).append(e.label)
+            if kind is EventKind.SUSPENDED:
+                title = f"⏸ Kimp alerts suspended for {len(group)}:"
+                lines = [f"  {why}: {', '.join(labels)}" for why, labels in by_reason.items()]
+            else:
+                title = f"▶️ Kimp alerts resumed for {len(group)}:"
+                lines = ["  " + ", ".join(e.label for e in group)]
+            out.append(Message("\n".join([title, *lines]), tuple(group), _digest_key(group)))
     return out, digest_until

@@ -230,6 +230,9 @@ class PremiumMonitor:
     def set_fx(self, rate: float, ts: float) -> None:
         self.fx_rate, self.fx_ts, self.fx_error = rate, ts, None
 
+    def set_fx_error(self, error: str) -> None:
+        self.fx_error = error
+
     # ------------------------------------------------------------------ reads
     def fx(self) -> tuple[float | None, str | None]:
         """(USD/KRW, None) when fresh, else (None, why it is unavailable)."""

@@ -1,0 +1,96 @@
+"""The FX poller against a real loopback HTTP server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from alerts.fx import FxError, FxPoller, parse_fx
+from alerts.monitor import PremiumMonitor
+from bot.domain.clock import ManualClock
+
+
+class FxServer:
+    def __init__(self) -> None:
+        self.status = 200
+        self.body = b'{"amount":1.0,"base":"USD","date":"2025-01-02","rates":{"KRW":1385.2}}'
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        return web.Response(status=self.status, body=self.body, content_type="application/json")
+
+
+@pytest.fixture
+async def fx_server() -> AsyncIterator[FxServer]:
+    srv = FxServer()
+    app = web.Application()
+    app.router.add_get("/fx/latest", srv.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    srv.url = f"http://127.0.0.1:{port}/fx/latest?from=USD&to=KRW"
+    try:
+        yield srv
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>",
+        b"[]",
+        b'{"rates":{}}',
+        b'{"rates":{"KRW":"1385"}}',
+        b'{"rates":{"KRW":-1}}',
+        b'{"rates":{"KRW":true}}',
+    ],
+)
+def test_parse_rejects_bad_answers(body: bytes) -> None:
+    with pytest.raises(FxError):
+        parse_fx(body)
+
+
+async def test_fx_down_makes_fx_figures_unavailable_never_a_constant(fx_server: FxServer) -> None:
+    clock = ManualClock()
+    monitor = PremiumMonitor(clock, fx_stale_after=600)
+    poller = FxPoller(
+        fx_server.url, clock, monitor.set_fx, refresh=300, on_error=monitor.set_fx_error
+    )
+    async with aiohttp.ClientSession() as session:
+        assert await poller.fetch_once(session) == 1385.2
+        assert monitor.fx() == (1385.2, None)
+        fx_server.status = 503
+        clock.advance(400)
+        assert await poller.fetch_once(session) is None
+        assert poller.state.last_error == "the FX source answered HTTP 503"
+        assert monitor.fx()[0] == 1385.2  # not stale yet: the last good rate is 400 s old
+        clock.advance(201)
+        rate, why = monitor.fx()
+        assert rate is None
+        assert (
+            why
+            == "FX rate unavailable: last one is 601s old; source: the FX source answered HTTP 503"
+        )
+        fx_server.status, fx_server.body = 200, b"garbage"
+        assert await poller.fetch_once(session) is None and poller.state.failures == 2
+        fx_server.body = b'{"rates":{"KRW":1390.0}}'
+        assert await poller.fetch_once(session) == 1390.0
+        assert monitor.fx() == (1390.0, None) and poller.state.failures == 0
+
+
+async def test_unreachable_fx_source() -> None:
+    from tests.helpers import free_port
+
+    clock = ManualClock()
+    monitor = PremiumMonitor(clock)
+    poller = FxPoller(f"http://127.0.0.1:{free_port()}/fx", clock, monitor.set_fx)
+    async with aiohttp.ClientSession() as session:
+        assert await poller.fetch_once(session) is None
+    assert poller.state.last_error
+    assert monitor.fx()[0] is None

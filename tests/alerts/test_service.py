@@ -1,0 +1,180 @@
+"""The kimp service over a real SQLite file: alerts, digests, restart, thresholds, history."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from alerts.service import KimpService
+from bot.config import load_settings
+from bot.domain.clock import ManualClock
+from bot.domain.notifications import Notification
+from bot.storage import Database
+from tests.alerts.conftest import bn, up
+
+T, FX = 1_400.0, 1_385.0
+COINS = ["BTC", "ETH", "XRP", "SOL", "DOGE", "ADA", "TRX"]
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.notes: list[Notification] = []
+
+    async def send(self, note: Notification) -> None:
+        self.notes.append(note)
+
+    def texts(self) -> list[str]:
+        return [n.text for n in self.notes]
+
+
+@asynccontextmanager
+async def service(
+    path: Path, clock: ManualClock, inbox: Inbox, **kw: object
+) -> AsyncIterator[KimpService]:
+    opts: dict[str, object] = {"kimp_min_duration": 30, "kimp_cooldown": 600, "kimp_jump_pct": 5}
+    settings = load_settings(env_file=None, db_path=path, **{**opts, **kw})
+    async with Database.open(path) as db:
+        svc = KimpService(settings, db, clock, inbox.send)
+        await svc.load()
+        svc.set_coins(set(COINS))
+        yield svc
+
+
+def feed(svc: KimpService, clock: ManualClock, premiums: dict[str, float]) -> None:
+    m = svc.monitor
+    m.on_event(up("USDT", T, clock))
+    m.set_fx(FX, clock.now())
+    for coin, prem in premiums.items():
+        m.on_event(bn(coin, 10.0, clock))
+        m.on_event(up(coin, 10.0 * T * (1 + prem / 100), clock))
+
+
+async def run_for(
+    svc: KimpService, clock: ManualClock, premiums: dict[str, float], seconds: int
+) -> None:
+    for _ in range(seconds // 5):
+        feed(svc, clock, premiums)
+        await svc.evaluate()
+        clock.advance(5)
+
+
+async def test_btc_alert_escalation_normal_and_no_repeat_across_restart(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    base = dict.fromkeys(COINS, 1.0)
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, base, 30)
+        assert inbox.notes == []
+        await run_for(svc, clock, {**base, "BTC": 3.2}, 120)
+        assert inbox.texts() == ["🔺 [Market] BTC premium +3.20%: reached the +3% alert level"]
+        await run_for(svc, clock, {**base, "BTC": 4.3}, 120)
+        assert inbox.texts()[1] == "⏫ [Market] BTC premium +4.30%: past +4% (step 1)"
+    # Restart with the same DB while BTC is still high: nothing repeats.
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, {**base, "BTC": 4.3}, 120)
+        assert len(inbox.notes) == 2
+        await run_for(svc, clock, {**base, "BTC": 1.0}, 20)
+        assert inbox.texts()[2] == "✅ [Market] BTC premium back to normal: +1.00%"
+        assert len(inbox.notes) == 3
+        sent = await svc.store.recent()
+        assert [r[1] for r in sent[:3]] == ["normal", "escalate", "enter"]
+
+
+async def test_reverse_premium_alert_for_one_coin(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, {**dict.fromkeys(COINS, 1.0), "XRP": -2.4}, 60)
+        assert inbox.texts() == ["🔻 XRP reverse premium -2.40%: reached the -2% alert level"]
+
+
+async def test_many_coins_crossing_together_make_one_digest(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 20)
+        await run_for(svc, clock, dict.fromkeys(COINS, 3.5), 60)
+        texts = inbox.texts()
+        assert len(texts) == 2, texts
+        assert texts[0].startswith("🔺 [Market] BTC")
+        digest = texts[1].splitlines()
+        assert digest[0] == "📋 Kimp digest: 6 coin alerts"
+        assert sorted(line.split()[1] for line in digest[1:]) == sorted(set(COINS) - {"BTC"})
+
+
+async def test_jump_alert(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox, kimp_jump_pct=1.5) as svc:
+        await run_for(svc, clock, dict.fromkeys(COINS, 0.5), 60)
+        await run_for(svc, clock, {**dict.fromkeys(COINS, 0.5), "SOL": 2.5}, 10)
+        assert len(inbox.notes) == 1 and inbox.texts()[0].startswith(
+            "⚡ SOL premium moved up 2.00pp"
+        )
+
+
+async def test_stale_venue_suspends_with_reason_then_resumes(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 20)
+        m = svc.monitor
+        for _ in range(10):  # Binance keeps talking, Upbit goes silent
+            for coin in COINS:
+                m.on_event(bn(coin, 10.0, clock))
+            await svc.evaluate()
+            clock.advance(5)
+        texts = inbox.texts()
+        assert texts == [  # one message for the whole outage, with the reason
+            "⏸ Kimp alerts suspended for 8:\n  Upbit: no market data for 35s: "
+            "ADA, BTC, DOGE, ETH, SOL, TRX, XRP, Tether (USDT)"
+        ]
+        tether = next(r for r in svc.readings() if r.key == "tether")
+        assert tether.suspended and tether.suspended.startswith("Upbit: no market data")
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 5)
+        assert inbox.texts()[1].startswith("▶️ Kimp alerts resumed for 8:\n  ADA, BTC")
+
+
+async def test_implausible_premium_flagged_not_alerted(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await run_for(svc, clock, {**dict.fromkeys(COINS, 1.0), "TRX": 48.0}, 120)
+        assert inbox.notes == []
+        snap = svc.monitor.snapshot("TRX")
+        assert snap is not None and snap.implausible
+        assert svc.engine.states["coin:TRX"].flagged
+        assert [r[1] for r in await svc.store.recent()] == ["implausible"]
+
+
+async def test_thresholds_change_at_run_time_and_survive_restart(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        cfg = await svc.set_thresholds(high_pct=5.0, low_pct=-1.0)
+        assert (cfg.high_pct, cfg.low_pct) == (5.0, -1.0)
+        with pytest.raises(ValueError, match="below"):
+            await svc.set_thresholds(low_pct=6.0)
+        assert svc.config.low_pct == -1.0
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        assert (svc.config.high_pct, svc.config.low_pct) == (5.0, -1.0)
+        await run_for(svc, clock, {**dict.fromkeys(COINS, 1.0), "BTC": 4.0}, 60)
+        assert inbox.notes == []
+        await svc.reset_thresholds()
+        assert svc.config.high_pct == 3.0
+
+
+async def test_history_samples_and_chart(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(start=1_700_000_000.0), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        for i in range(30):
+            feed(svc, clock, {c: 1.0 + i / 10 for c in COINS})
+            await svc.record_minute(int(clock.now() // 60) * 60)
+            clock.advance(60)
+        series = await svc.history.series("BTC", clock.now() - 86_400)
+        assert len(series) == 30
+        assert series[-1].usdt_kimp == pytest.approx(3.9)
+        assert series[-1].fx_kimp is not None and series[-1].tether is not None
+        png = await svc.chart("BTC")
+        assert png is not None and png.startswith(b"\x89PNG")
+        tether_png = await svc.chart("USDT")
+        assert tether_png is not None and tether_png.startswith(b"\x89PNG")
+        assert await svc.chart("NOPE") is None
+        clock.advance(31 * 86_400)
+        assert await svc.history.prune(clock.now()) == 30 * (len(COINS) + 1)
