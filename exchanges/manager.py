@@ -1,0 +1,405 @@
+"""MarketDataManager: owns every market-data connection and publishes typed events on the bus.
+
+Upbit: ticker, trade and top of book for every KRW market (the kimp monitor needs them all),
+split across connections. Binance spot: the all-market miniTicker plus trade and bookTicker for
+the symbols strategies ask for. Binance USDⓈ-M: aggTrade, markPrice, bookTicker and kline for
+strategy symbols. Candles are built from trades; REST covers outages (fallback) and repairs gaps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import aiohttp
+from loguru import logger
+
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.market import Candle, MarkPrice, StreamState, StreamStatus, Ticker
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.events import EventBus
+from bot.storage import Database
+from exchanges.base import BadInput
+from exchanges.binance.rest import BinanceRest
+from exchanges.binance.stream import BinanceStream, binance_runner_config, futures_route
+from exchanges.candle_service import CandleConfig, CandleService
+from exchanges.fallback import FallbackConfig, RestFallback
+from exchanges.http import RestClient, RestError
+from exchanges.pipeline import Pipeline
+from exchanges.stream_base import PipelineStream
+from exchanges.universe import Universe, split
+from exchanges.upbit.rest import UpbitRest
+from exchanges.upbit.stream import UpbitStream, upbit_runner_config
+from exchanges.ws_runner import ConnectLimiter, RunnerConfig, WsRunner
+
+SPOT_CHANNELS = ("trade", "bookTicker")
+FUTURES_CHANNELS = ("aggTrade", "markPrice@1s", "bookTicker", "kline_1m")
+
+
+@dataclass(frozen=True, slots=True)
+class MarketDataConfig:
+    upbit_rest_url: str
+    upbit_ws_url: str
+    binance_rest_url: str
+    binance_ws_url: str
+    binance_futures_rest_url: str
+    binance_futures_ws_url: str
+    venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
+    stale_after: float = 30.0
+    symbol_stale_after: float | None = 300.0
+    backoff_initial: float = 1.0
+    backoff_max: float = 60.0
+    healthy_after: float = 60.0
+    no_data_alert_after: float = 120.0
+    universe_refresh: float = 3600.0
+    upbit_codes_per_connection: int = 150
+    binance_streams_per_connection: int = 200
+    warmup: int = 200  # 1m candles fetched per strategy symbol at start
+    rest_interval: dict[Venue, float] = field(
+        default_factory=lambda: {
+            Venue.UPBIT: 0.15,  # quotation REST: 10/s per IP
+            Venue.BINANCE_SPOT: 0.1,
+            Venue.BINANCE_FUTURES: 0.1,
+        }
+    )
+    fallback: FallbackConfig = field(default_factory=FallbackConfig)
+    candles: CandleConfig = field(default_factory=CandleConfig)
+
+    @classmethod
+    def from_settings(cls, settings: object, **overrides: object) -> MarketDataConfig:
+        names = (
+            "upbit_rest_url", "upbit_ws_url", "binance_rest_url", "binance_ws_url",
+            "binance_futures_rest_url", "binance_futures_ws_url", "stale_after",
+            "no_data_alert_after", "universe_refresh",
+        )  # fmt: skip
+        values: dict[str, object] = {n: getattr(settings, n) for n in names}
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class _Feed:
+    venue: Venue
+    pipeline: Pipeline
+    rest: UpbitRest | BinanceRest
+    runner_config: RunnerConfig
+    limiter: ConnectLimiter
+    runners: list[WsRunner] = field(default_factory=list)
+    fallback: RestFallback | None = None
+    no_data_alerted: bool = False
+
+
+class MarketDataManager:
+    """See module docstring. `run()` is the one supervised component."""
+
+    def __init__(
+        self,
+        config: MarketDataConfig,
+        bus: EventBus,
+        clock: Clock | None = None,
+        db: Database | None = None,
+    ) -> None:
+        self.config = config
+        self.bus = bus
+        self.clock = clock or SystemClock()
+        self.db = db
+        self.candles = CandleService(config.candles, self.clock, bus.publish, db)
+        self.feeds: dict[Venue, _Feed] = {}
+        self.statuses: dict[str, StreamStatus] = {}
+        self.universe: Universe | None = None
+        self._wanted: dict[Venue, dict[Symbol, None]] = {v: {} for v in Venue}
+        self._tg: asyncio.TaskGroup | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._started = 0.0
+        self.ready = asyncio.Event()
+
+    # --- provider API (facade.market_data) ------------------------------------------------------
+
+    def last_price(self, instrument: Instrument) -> float | None:
+        feed = self.feeds.get(instrument.venue)
+        return None if feed is None else feed.pipeline.last_price.get(instrument)
+
+    def is_stale(self, venue: Venue) -> bool:
+        """True unless every stream of `venue` is up and delivering (REST fallback counts as
+        stale: a price polled every few seconds is not good enough to place orders on)."""
+        feed = self.feeds.get(venue)
+        return feed is None or not feed.runners or not all(r.healthy for r in feed.runners)
+
+    def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
+        return self.candles.recent(instrument, timeframe, n)
+
+    async def status_lines(self) -> list[str]:
+        lines = []
+        now = self.clock.now()
+        for venue, feed in self.feeds.items():
+            mode = " — REST fallback" if feed.fallback and feed.fallback.active else ""
+            lines.append(f"{venue.label}: {'stale' if self.is_stale(venue) else 'live'}{mode}")
+            for r in feed.runners:
+                age = f"{now - r.last_frame:.0f}s ago" if r.last_frame else "never"
+                state = r.state.value if r.state else "connecting"
+                lines.append(
+                    f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
+                    f"{r.reconnects} reconnects" + ("" if r.healthy else f" ({r.reason})")
+                )
+            if feed.pipeline.bad.counts:
+                bad = ", ".join(f"{k} {v}" for k, v in sorted(feed.pipeline.bad.counts.items()))
+                lines.append(f"  bad input: {bad}")
+        st = self.candles.builder.stats
+        lines.append(
+            f"Candles: {st.closed} closed, {st.backfilled} repaired from REST, "
+            f"{st.unverified} unverified, {self.candles.builder.pending_count()} waiting"
+        )
+        return lines
+
+    def subscribe_symbols(self, instruments: Iterable[Instrument]) -> None:
+        """Stream these (trades, top of book; futures also mark price) and warm up candles.
+
+        Upbit KRW markets are always streamed; asking for one only adds candle warm-up.
+        Safe to call before or after `run()` starts.
+        """
+        new: list[Instrument] = []
+        for inst in instruments:
+            wanted = self._wanted[inst.venue]
+            if inst.symbol not in wanted:
+                wanted[inst.symbol] = None
+                new.append(inst)
+        if new and self._tg is not None:
+            for venue in {i.venue for i in new}:
+                self._extend_streams(venue, [i.symbol for i in new if i.venue is venue])
+            self._tg.create_task(self._warm_up(new), name="md-warmup")
+
+    # --- running --------------------------------------------------------------------------------
+
+    def _on_status(self, status: StreamStatus) -> None:
+        self.statuses[status.connection] = status
+        self.bus.publish(status)
+
+    async def run(self) -> None:
+        cfg = self.config
+        timeout = aiohttp.ClientTimeout(total=15)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            self._session = session
+            try:
+                async with asyncio.TaskGroup() as tg:
+                    self._tg = tg
+                    self._build_feeds(session)
+                    self.universe = Universe({v: f.rest.markets for v, f in self.feeds.items()})
+                    await self._initial_universe()
+                    for venue in self.feeds:
+                        self._start_streams(venue)
+                    tg.create_task(self.candles.run(), name="md-candles")
+                    tg.create_task(self._warm_up(self._all_wanted()), name="md-warmup")
+                    tg.create_task(self._watch(), name="md-watch")
+                    self._started = self.clock.monotonic()
+                    self.ready.set()
+                    logger.info("market data running: {}", ", ".join(v.label for v in self.feeds))
+                    del cfg
+            finally:
+                self._tg = None
+
+    def _build_feeds(self, session: aiohttp.ClientSession) -> None:
+        cfg = self.config
+        common = {
+            "backoff_initial": cfg.backoff_initial,
+            "backoff_max": cfg.backoff_max,
+            "healthy_after": cfg.healthy_after,
+            "symbol_stale_after": cfg.symbol_stale_after,
+        }
+        for venue in cfg.venues:
+            client = RestClient(
+                session, self._rest_url(venue), cfg.rest_interval[venue], clock=self.clock
+            )
+            bad = BadInput(venue.value)
+            pipeline = Pipeline(
+                venue, self.bus.publish, self.candles.builder, bad, venue is not Venue.UPBIT
+            )
+            rest: UpbitRest | BinanceRest
+            if venue is Venue.UPBIT:
+                rest = UpbitRest(client)
+                rc = upbit_runner_config(cfg.stale_after, **common)
+                limiter = ConnectLimiter(0.25, self.clock)
+            else:
+                rest = BinanceRest(client, venue)
+                futures = venue is Venue.BINANCE_FUTURES
+                rc = binance_runner_config(cfg.stale_after, futures, **common)
+                limiter = ConnectLimiter(1.0, self.clock)
+            feed = _Feed(venue, pipeline, rest, rc, limiter)
+            feed.fallback = RestFallback(
+                venue,
+                lambda f=feed: f.runners,  # type: ignore[misc]
+                self._poller(feed),
+                pipeline.sink,
+                self._on_status,
+                cfg.fallback,
+                self.clock,
+            )
+            self.feeds[venue] = feed
+            self.candles.fetchers[venue] = rest.minute_range
+
+    def _rest_url(self, venue: Venue) -> str:
+        cfg = self.config
+        return {
+            Venue.UPBIT: cfg.upbit_rest_url,
+            Venue.BINANCE_SPOT: cfg.binance_rest_url,
+            Venue.BINANCE_FUTURES: cfg.binance_futures_rest_url,
+        }[venue]
+
+    def _poller(self, feed: _Feed):  # type: ignore[no-untyped-def]
+        async def poll(now: float) -> list[Ticker | MarkPrice]:
+            rest = feed.rest
+            if isinstance(rest, UpbitRest):
+                codes = [i.symbol for r in feed.runners for i in _stream(r).instruments]
+                return list(await rest.tickers(codes, now))
+            out: list[Ticker | MarkPrice] = list(await rest.prices(now))
+            if feed.venue is Venue.BINANCE_FUTURES:
+                out.extend(await rest.mark_prices(now))
+            return out
+
+        return poll
+
+    async def _initial_universe(self) -> None:
+        assert self.universe is not None
+        delay = 1.0
+        while True:
+            await self.universe.refresh(self.clock.now())
+            missing = [v for v in self.feeds if v not in self.universe.symbols]
+            if not missing:
+                return
+            logger.warning("universe: cannot list markets for {}; retrying", missing)
+            await self.clock.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+    def _all_wanted(self) -> list[Instrument]:
+        return [Instrument(v, s) for v, syms in self._wanted.items() for s in syms]
+
+    def _start_streams(self, venue: Venue) -> None:
+        assert self.universe is not None
+        if venue is Venue.UPBIT:
+            codes = [s.to_upbit() for s in self.universe.symbols[venue]]
+            for chunk in split(codes, self.config.upbit_codes_per_connection):
+                self._add_runner(venue, chunk)
+        elif venue is Venue.BINANCE_SPOT:
+            self._add_runner(venue, ["!miniTicker@arr"])
+            self._extend_streams(venue, list(self._wanted[venue]))
+        else:
+            self._extend_streams(venue, list(self._wanted[venue]))
+
+    def _add_runner(self, venue: Venue, items: list[str], route: str = "") -> PipelineStream:
+        feed = self.feeds[venue]
+        n = len(feed.runners)
+        handler: PipelineStream
+        if venue is Venue.UPBIT:
+            handler = UpbitStream(f"upbit-{n}", self.config.upbit_ws_url, feed.pipeline, items)
+        else:
+            base = (
+                self.config.binance_ws_url
+                if venue is Venue.BINANCE_SPOT
+                else self.config.binance_futures_ws_url
+            )
+            name = f"{venue.value}-{route + '-' if route else ''}{n}"
+            handler = BinanceStream(name, base, feed.pipeline, items, route)
+        runner = WsRunner(handler, feed.runner_config, self._on_status, self.clock, feed.limiter)
+        feed.runners.append(runner)
+        if self._tg is not None:
+            self._tg.create_task(runner.run(), name=f"ws:{handler.name}")
+            if len(feed.runners) == 1 and feed.fallback is not None:
+                self._tg.create_task(feed.fallback.run(), name=f"rest-fallback:{venue.value}")
+        return handler
+
+    def _extend_streams(self, venue: Venue, symbols: list[Symbol]) -> None:
+        if venue is Venue.UPBIT or not symbols:
+            return
+        if self.universe is not None and venue in self.universe.symbols:
+            unknown = [s for s in symbols if not self.universe.has(venue, s)]
+            if unknown:
+                logger.warning("{}: not listed, not streamed: {}", venue.label, unknown)
+                symbols = [s for s in symbols if s not in unknown]
+        channels = SPOT_CHANNELS if venue is Venue.BINANCE_SPOT else FUTURES_CHANNELS
+        streams = [f"{s.to_binance().lower()}@{c}" for s in symbols for c in channels]
+        routes = [""] if venue is Venue.BINANCE_SPOT else ["public", "market"]
+        for route in routes:
+            mine = [s for s in streams if not route or futures_route(s) == route]
+            self._place(venue, mine, route)
+
+    def _place(self, venue: Venue, streams: list[str], route: str) -> None:
+        feed = self.feeds[venue]
+        limit = self.config.binance_streams_per_connection
+        for r in feed.runners:
+            h = _stream(r)
+            if not streams:
+                return
+            if isinstance(h, BinanceStream) and h.route == route:
+                room = limit - len(h.streams)
+                if room > 0:
+                    h.add_streams(streams[:room])
+                    streams = streams[room:]
+        for chunk in split(streams, limit) if streams else []:
+            self._add_runner(venue, chunk, route)
+
+    async def _warm_up(self, instruments: list[Instrument]) -> None:
+        """Recent 1m history (and the higher timeframes) so strategies need not wait hours."""
+        cfg = self.config
+        for inst in instruments:
+            feed = self.feeds.get(inst.venue)
+            if feed is None:
+                continue
+            for tf in ("1m", *cfg.candles.timeframes):
+                try:
+                    end = int(self.clock.now() * 1000)
+                    got = await feed.rest.candles(inst, tf, cfg.warmup, end_ms=end)
+                except (RestError, ValueError) as exc:
+                    logger.warning("warm-up {} {} failed: {}", inst, tf, exc)
+                    continue
+                closed = [c for c in got if c.close_ts <= end]
+                self.candles.seed(inst, tf, closed)
+
+    async def _watch(self) -> None:
+        """No market data from a venue for `no_data_alert_after` is an alert, never silence."""
+        cfg = self.config
+        while True:
+            await self.clock.sleep(min(5.0, cfg.no_data_alert_after / 4))
+            if self.universe is not None and self.clock.monotonic() - self._started > 60:
+                await self._refresh_universe_if_due()
+            now = self.clock.now()
+            for venue, feed in self.feeds.items():
+                if not feed.runners:
+                    continue
+                last = feed.pipeline.last_event or self._started_wall()
+                silent = now - last
+                if silent >= cfg.no_data_alert_after and not feed.no_data_alerted:
+                    feed.no_data_alerted = True
+                    self._on_status(
+                        StreamStatus(
+                            venue,
+                            venue.value,
+                            StreamState.DOWN,
+                            f"no market data from {venue.label} for {silent:.0f}s",
+                            now,
+                        )
+                    )
+                elif silent < cfg.no_data_alert_after and feed.no_data_alerted:
+                    feed.no_data_alerted = False
+                    self._on_status(
+                        StreamStatus(venue, venue.value, StreamState.RECOVERED, "data flowing", now)
+                    )
+
+    def _started_wall(self) -> float:
+        return self.clock.now() - (self.clock.monotonic() - self._started)
+
+    async def _refresh_universe_if_due(self) -> None:
+        assert self.universe is not None
+        due = min(self.universe.refreshed.values(), default=0.0) + self.config.universe_refresh
+        if self.clock.now() < due:
+            return
+        added = await self.universe.refresh(self.clock.now())
+        new_upbit = added.get(Venue.UPBIT)
+        if new_upbit and Venue.UPBIT in self.feeds:
+            logger.info("universe: new Upbit markets {}", ", ".join(map(str, new_upbit)))
+            self._add_runner(Venue.UPBIT, [s.to_upbit() for s in new_upbit])
+
+
+def _stream(runner: WsRunner) -> PipelineStream:
+    handler = runner.handler
+    assert isinstance(handler, PipelineStream)
+    return handler

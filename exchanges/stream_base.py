@@ -1,0 +1,66 @@
+"""What every venue stream shares: a decoder feeding the venue pipeline, the instruments the
+connection carries (for candle taints and per-symbol silence), and subscription bookkeeping.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.symbols import Instrument
+from exchanges.pipeline import Pipeline
+from exchanges.ws_runner import StreamHandler
+
+MS = 1000
+
+
+class Decoder(Protocol):
+    def decode(self, frame: bytes | str, recv_ts: float) -> bool: ...
+
+
+class PipelineStream(StreamHandler):
+    """A `StreamHandler` whose frames go through a `Decoder` into a venue `Pipeline`."""
+
+    decoder: Decoder
+
+    def __init__(self, name: str, pipeline: Pipeline) -> None:
+        self.name = name
+        self.venue = pipeline.venue
+        self.pipeline = pipeline
+        self.instruments: list[Instrument] = []
+        self._up_since = 0.0
+        self._retried: set[Instrument] = set()
+        self._outgoing: list[str] = []
+
+    def on_frame(self, frame: bytes | str, recv_ts: float) -> None:
+        if not self.decoder.decode(frame, recv_ts):
+            # We cannot tell which market a garbled frame was for: every minute in flight on
+            # this connection is repaired from REST before it is released.
+            self.pipeline.mark_gap(self.instruments, int(recv_ts * MS))
+
+    def on_up(self, now: float) -> None:
+        self._up_since = now
+        candles = self.pipeline.candles
+        for inst in self.instruments:
+            candles.taint_close(inst, int(now * MS))
+
+    def on_down(self, last_frame: float) -> None:
+        candles = self.pipeline.candles
+        for inst in self.instruments:
+            candles.taint_open(inst, int(last_frame * MS))
+
+    def take_outgoing(self) -> list[str]:
+        out, self._outgoing = self._outgoing, []
+        return out
+
+    def quiet_symbols(self, now: float, after: float) -> list[str]:
+        """Symbols silent for `after` s get one reconnect; then they are just quiet markets."""
+        seen = self.pipeline.last_seen
+        quiet = []
+        for inst in self.instruments:
+            last = max(seen.get(inst, 0.0), self._up_since)
+            if now - last < after:
+                self._retried.discard(inst)
+            elif inst not in self._retried:
+                self._retried.add(inst)
+                quiet.append(str(inst.symbol))
+        return quiet
