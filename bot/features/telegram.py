@@ -1,0 +1,48 @@
+"""Installer for Telegram control, Telegram notifications and the daily report.
+
+With TELEGRAM_BOT_TOKEN set: the transport runs as the supervised component "telegram", the
+notifier's sender switches to Telegram, and the daily report is scheduled (and a missed one
+queued at once). `/report` is registered either way, so the console has it too.
+"""
+
+from __future__ import annotations
+
+from loguru import logger
+
+from bot.features import AppContext
+from bot.reports.commands import register_report_command
+from bot.reports.daily import DailyReporter
+from bot.reports.streams import StreamLog
+from bot.telegram.transport import TelegramApp, TelegramTransport, TransportOptions
+
+
+async def install(app: AppContext, options: TransportOptions | None = None) -> None:
+    stream_log = StreamLog(app.bus, app.clock)
+    app.supervisor.start("report-stream-log", stream_log.run)
+    reporter = DailyReporter(app.facade, clock=app.clock, stream_log=stream_log)
+    app.facade.reports = reporter
+    register_report_command(app.registry, reporter)
+
+    if app.settings.telegram_bot_token is None:
+        logger.info("TELEGRAM_BOT_TOKEN not set: Telegram off, commands on the console only")
+        return
+
+    transport = TelegramTransport(
+        app.settings,
+        app.registry,
+        app.facade,
+        app.notifier.notify,
+        clock=app.clock,
+        options=options,
+    )
+    app.facade.extra["telegram"] = transport
+
+    async def on_started(tapp: TelegramApp) -> None:
+        reporter.schedule(tapp.job_queue)
+
+    transport.on_started(on_started)
+    app.supervisor.start("telegram", transport.run)
+    app.notifier.set_sender(transport.sender)
+    # The bot's HTTP client closes last, after the shutdown flush of the outbox.
+    app.stack.push_async_callback(transport.close)
+    await reporter.catch_up()

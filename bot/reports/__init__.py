@@ -1,0 +1,1 @@
+"""Reports: the scheduled daily report and `/report`."""

@@ -1,0 +1,29 @@
+"""`/report`: the daily report for the last 24 hours, now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.registry import CommandRegistry
+from bot.reports.daily import DailyReporter
+from bot.telegram import i18n
+
+
+def register_report_command(registry: CommandRegistry, reporter: DailyReporter) -> None:
+    @registry.command(
+        "report",
+        "The daily report for the last 24 hours, now",
+        "/report",
+        "PnL and trades per bot, balances and equity, the day's kimchi premium and alerts, "
+        "stream uptime and incidents, with a chart. It is also sent every day at "
+        "DAILY_REPORT_TIME.",
+    )
+    async def report(ctx: CommandContext) -> Reply:
+        if ctx.args:
+            raise CommandError("/report takes no arguments.")
+        now = reporter.now()
+        until = datetime.fromtimestamp(now, ctx.service.settings.tz).strftime("%Y-%m-%d %H:%M")
+        title = i18n.text(reporter.language, "report_now_title", until=until)
+        built = await reporter.build(now - 86400, now, title)
+        return Reply(built.text, photo=built.png)

@@ -1,0 +1,270 @@
+"""The daily report: built from the shared tables, sent through the durable notifier at
+`DAILY_REPORT_TIME` in `TIMEZONE` by PTB's job queue, caught up on start if it was missed.
+
+A scheduled report covers the 24 hours before its slot. The last slot sent is kept in the kv
+table, and the outbox dedup key `daily-report:<date>` makes a slot go out at most once even if
+the job and the start-up catch-up race, or the service restarts halfway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.notifications import Notification, NotificationKind
+from bot.facade import ServiceFacade
+from bot.reports import data
+from bot.reports.chart import premium_chart
+from bot.reports.streams import StreamLog
+from bot.storage.kv import KeyValueStore
+from bot.telegram import i18n
+
+JOB_NAME = "daily-report"
+KV_LAST = "daily_report.last_slot"
+KV_EQUITY = "daily_report.equity_krw"
+MISFIRE_GRACE = 3 * 3600  # a loop busy at 09:00 (or a suspended laptop) still gets its report
+KEEP_CHARTS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    text: str
+    png: bytes
+    equity_krw: Decimal | None
+
+
+def _qty(value: Decimal) -> str:
+    text = f"{value:,.8f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fmt(value: Decimal, places: int = 0) -> str:
+    return f"{value:+,.{places}f}"
+
+
+class DailyReporter:
+    def __init__(
+        self,
+        facade: ServiceFacade,
+        *,
+        clock: Clock | None = None,
+        stream_log: StreamLog | None = None,
+        chart_dir: Path | None = None,
+    ) -> None:
+        self._facade = facade
+        self._settings = facade.settings
+        self._clock = clock or SystemClock()
+        self._kv = KeyValueStore(facade.db)
+        self._streams = stream_log
+        self._chart_dir = chart_dir or self._settings.db_path.parent / "reports"
+        self._lock = asyncio.Lock()
+        self.sent_slots: list[str] = []
+
+    @property
+    def language(self) -> str:
+        return self._settings.language
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    # --- schedule -----------------------------------------------------------------------------
+    def slot_for(self, now: float) -> datetime:
+        """The latest report time at or before `now`, in the report time zone."""
+        tz = self._settings.tz
+        at = self._settings.daily_report_time
+        local = datetime.fromtimestamp(now, tz)
+        slot = local.replace(hour=at.hour, minute=at.minute, second=at.second, microsecond=0)
+        return slot if slot <= local else slot - timedelta(days=1)
+
+    def schedule(self, job_queue: JobQueue[Any] | None) -> None:
+        if job_queue is None:
+            logger.error("no job queue (python-telegram-bot[job-queue] missing): no daily report")
+            return
+        if job_queue.get_jobs_by_name(JOB_NAME):
+            return
+        at = self._settings.daily_report_time.replace(tzinfo=self._settings.tz)
+        job_queue.run_daily(
+            self._job,
+            time=at,
+            name=JOB_NAME,
+            job_kwargs={"misfire_grace_time": MISFIRE_GRACE, "coalesce": True},
+        )
+        logger.info("daily report scheduled at {} {}", at.strftime("%H:%M:%S"), at.tzinfo)
+
+    async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # A few seconds of slack: the scheduler's clock and ours may disagree by a hair.
+        await self.send_for_slot(self.slot_for(self._clock.now() + 5.0))
+
+    async def catch_up(self) -> bool:
+        """On start: send the latest slot's report if it was missed while the service was down."""
+        slot = self.slot_for(self._clock.now())
+        last = await self._kv.get(KV_LAST)
+        if last is None:
+            # First run ever: nothing was missed; start counting from here.
+            await self._kv.set(KV_LAST, slot.date().isoformat())
+            return False
+        if last >= slot.date().isoformat():
+            return False
+        logger.info("the daily report for {} was missed; sending it now", slot.date())
+        return await self.send_for_slot(slot)
+
+    async def send_for_slot(self, slot: datetime) -> bool:
+        """Queue the report for `slot` once; True if it was queued now."""
+        key = slot.date().isoformat()
+        async with self._lock:
+            last = await self._kv.get(KV_LAST)
+            if last is not None and last >= key:
+                return False
+            until = slot.timestamp()
+            title = i18n.text(self.language, "report_title", day=key)
+            report = await self.build(until - 86400, until, title)
+            path = await self._save_chart(key, report.png)
+            await self._facade.notifier.notify_async(
+                Notification(
+                    NotificationKind.REPORT,
+                    report.text,
+                    dedup_key=f"daily-report:{key}",
+                    photo_path=str(path) if path else None,
+                )
+            )
+            await self._kv.set(KV_LAST, key)
+            if report.equity_krw is not None:
+                await self._kv.set(
+                    KV_EQUITY, json.dumps({"day": key, "krw": str(report.equity_krw)})
+                )
+            self.sent_slots.append(key)
+            return True
+
+    async def _save_chart(self, key: str, png: bytes) -> Path | None:
+        def write() -> Path:
+            self._chart_dir.mkdir(parents=True, exist_ok=True)
+            path = self._chart_dir / f"daily-{key}.png"
+            path.write_bytes(png)
+            for old in sorted(self._chart_dir.glob("daily-*.png"))[:-KEEP_CHARTS]:
+                old.unlink(missing_ok=True)
+            return path
+
+        try:
+            return await asyncio.to_thread(write)
+        except OSError as exc:
+            logger.error("could not save the report chart ({}); sending the text only", exc)
+            return None
+
+    # --- content ------------------------------------------------------------------------------
+    async def build(self, since: float, until: float, title: str) -> Report:
+        db, lang = self._facade.db, self.language
+        paper = not self._settings.live
+        lines = [title, ""]
+
+        lines.append(i18n.text(lang, "report_bots"))
+        days = await data.bot_days(db, since, until, paper)
+        for day in days:
+            pnl = " ".join(f"{_fmt(v, 0 if q == 'KRW' else 2)} {q}" for q, v in day.pnl.items())
+            lines.append(f"  {day.bot:<14} {day.trades:>4} fills   {pnl or '0'}")
+        if not days:
+            lines.append(i18n.text(lang, "report_no_trades"))
+        lines.append("")
+
+        lines.append(i18n.text(lang, "report_balances"))
+        held = await data.holdings(db, paper)
+        total = sum((h.krw for h in held if h.krw is not None), Decimal(0))
+        for h in held:
+            value = f"≈ {h.krw:,.0f} KRW" if h.krw is not None else "(no price)"
+            lines.append(f"  {h.venue:<16} {h.asset:<6} {_qty(h.amount):>18}  {value}")
+        equity = total if held else None
+        if equity is not None:
+            lines.append(
+                i18n.text(
+                    lang, "report_equity", total=f"{equity:,.0f}", change=await self._change(equity)
+                )
+            )
+        else:
+            lines.append(i18n.text(lang, "report_no_balances"))
+        lines.append("")
+
+        lines.append(i18n.text(lang, "report_kimp"))
+        kimp = await data.kimp_day(db, since, until)
+        if kimp is None or not kimp.samples:
+            lines.append(i18n.text(lang, "report_kimp_none"))
+        else:
+            lines.append(
+                i18n.text(
+                    lang,
+                    "report_kimp_line",
+                    hi=f"{kimp.high:+.2f}%",
+                    lo=f"{kimp.low:+.2f}%",
+                    avg=f"{kimp.avg:+.2f}%",
+                    n=kimp.samples,
+                )
+            )
+        if kimp is not None:
+            if kimp.top:
+                items = ", ".join(f"{c} {v:+.2f}%" for c, v in kimp.top)
+                lines.append(i18n.text(lang, "report_kimp_top", items=items))
+            lines.append(i18n.text(lang, "report_alerts", n=kimp.alerts))
+            lines += [f"   · {t.splitlines()[0][:120]}" for t in kimp.alert_texts]
+        lines.append("")
+
+        lines += await self._stream_section(since, until)
+        lines += await self._provider_sections(since, until)
+
+        stamp = datetime.fromtimestamp(until, self._settings.tz).strftime("%Y-%m-%d %H:%M")
+        png = await asyncio.to_thread(
+            premium_chart,
+            kimp.series if kimp else [],
+            self._settings.tz,
+            f"BTC kimchi premium (%) - 24h until {stamp}",  # ASCII: the default font has no Hangul
+            "no kimp samples in this period",
+        )
+        return Report("\n".join(lines).rstrip(), png, equity)
+
+    async def _change(self, equity: Decimal) -> str:
+        raw = await self._kv.get(KV_EQUITY)
+        try:
+            prev = Decimal(json.loads(raw)["krw"]) if raw else None
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            prev = None
+        if not prev:
+            return ""
+        delta = equity - prev
+        pct = f"{delta / prev * 100:+.2f}%"
+        return i18n.text(self.language, "report_equity_change", sign="", delta=_fmt(delta), pct=pct)
+
+    async def _stream_section(self, since: float, until: float) -> list[str]:
+        lang = self.language
+        lines = [i18n.text(lang, "report_streams")]
+        if self._streams is not None:
+            for name, (up, seen, incidents) in sorted(self._streams.uptime(since, until).items()):
+                pct = up / seen * 100 if seen else 0.0
+                lines.append(f"  {name:<20} {pct:6.2f}% up   {incidents} incidents")
+        stream = await data.outbox_events(self._facade.db, ("stream",), since, until)
+        crashes = await data.outbox_events(self._facade.db, ("component",), since, until)
+        if len(lines) == 1 and not stream and not crashes:
+            lines.append(i18n.text(lang, "report_streams_none"))
+        lines.append(i18n.text(lang, "report_incidents", n=len(stream), crashes=len(crashes)))
+        lines += [f"   · {t.splitlines()[0][:120]}" for t in (stream + crashes)[-5:]]
+        lines.append("")
+        return lines
+
+    async def _provider_sections(self, since: float, until: float) -> list[str]:
+        """Providers may add a section with `async def report_lines(since, until) -> list[str]`."""
+        lines: list[str] = []
+        svc = self._facade
+        for provider in (svc.trading, svc.bots, svc.kimp, svc.market_data):
+            fn = getattr(provider, "report_lines", None)
+            if fn is None:
+                continue
+            try:
+                lines += [str(x) for x in await fn(since, until)] + [""]
+            except Exception:
+                logger.exception("a report section failed; the report goes out without it")
+        return lines

@@ -1,0 +1,341 @@
+"""Telegram transport: python-telegram-bot inside our event loop, over the shared commands.
+
+Every command and button press goes through one path: the access gate, then
+`registry.dispatch(line, ctx)` (the same handlers as the console), then `render` and send.
+PTB is driven by hand (`initialize/start/start_polling`, then `stop/shutdown`) as a supervised
+component; never `run_polling()` and never a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from loguru import logger
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.config import Settings
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.notifications import Notification, NotificationKind
+from bot.facade import ServiceFacade
+from bot.telegram import i18n, render
+from bot.telegram.access import AccessGate, ConflictWatch
+from bot.telegram.ratelimit import Throttle, ThrottledRequests
+from bot.telegram.sender import TelegramSender, send_text
+
+TelegramApp = Application
+Notify = Callable[[Notification], None]
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+CONFIRM_COMMANDS = ("/confirm", "/cancelconfirm")
+
+
+@dataclass(frozen=True, slots=True)
+class TransportOptions:
+    poll_timeout: float = 10.0  # getUpdates long-poll seconds
+    request_timeout: float = 10.0  # connect/read/write timeout of ordinary calls
+    stale_command_after: float = 300.0  # commands older than this (sent while down) are refused
+    concurrent_updates: int = 4
+
+
+def build_application(
+    settings: Settings, throttle: Throttle, options: TransportOptions
+) -> TelegramApp:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    base = settings.telegram_api_url
+    file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+    t = options.request_timeout
+    return (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(base)
+        .base_file_url(file_base)
+        .rate_limiter(ThrottledRequests(throttle))
+        .defaults(
+            Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .concurrent_updates(options.concurrent_updates)
+        .connect_timeout(t)
+        .read_timeout(t)
+        .write_timeout(t)
+        .pool_timeout(t)
+        .get_updates_connect_timeout(t)
+        .get_updates_read_timeout(t)
+        .get_updates_pool_timeout(t)
+        .build()
+    )
+
+
+def keyboard(reply: Reply, language: str) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = []
+    for row in reply.buttons:
+        buttons = []
+        for button in row:
+            label = button.label
+            if label == "🔄 Refresh":  # the registry's English label; ours is translated
+                label = i18n.text(language, "refresh")
+            # callback_data is limited to 64 bytes; command lines are short.
+            buttons.append(InlineKeyboardButton(label, callback_data=button.data[:64]))
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramTransport:
+    """Owns the PTB Application. `run()` is the supervised component."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: CommandRegistry,
+        facade: ServiceFacade,
+        notify: Notify,
+        *,
+        clock: Clock | None = None,
+        throttle: Throttle | None = None,
+        options: TransportOptions | None = None,
+    ) -> None:
+        if settings.telegram_chat_id is None:
+            raise ValueError("TELEGRAM_CHAT_ID is not set")
+        self.settings = settings
+        self.registry = registry
+        self.facade = facade
+        self.language = settings.language
+        self.options = options or TransportOptions()
+        self._clock = clock or SystemClock()
+        self._notify = notify
+        self.throttle = throttle or Throttle(clock=self._clock)
+        self.app = build_application(settings, self.throttle, self.options)
+        self.gate = AccessGate(
+            settings.telegram_chat_id,
+            settings.telegram_allowed_users,
+            clock=self._clock,
+            on_intruder=self._report_intruder,
+        )
+        self.conflicts = ConflictWatch(self._report_conflict, clock=self._clock)
+        self.sender = TelegramSender(
+            self.app.bot, settings.telegram_chat_id, self.throttle, settings.language
+        )
+        self.ready = asyncio.Event()
+        self._on_started: list[Callable[[TelegramApp], Awaitable[None]]] = []
+        self.app.add_handler(TypeHandler(Update, self._gate), group=-1)
+        self.app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text)
+        )
+        self.app.add_handler(CallbackQueryHandler(self._on_button))
+        self.app.add_error_handler(self._on_error)
+
+    def on_started(self, callback: Callable[[TelegramApp], Awaitable[None]]) -> None:
+        """Run `callback(app)` each time polling has started (after a restart too)."""
+        self._on_started.append(callback)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def run(self) -> None:
+        app = self.app
+        try:
+            await self._initialize()
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                timeout=dt.timedelta(seconds=self.options.poll_timeout),
+                allowed_updates=["message", "callback_query"],
+                bootstrap_retries=-1,
+                error_callback=self.conflicts,
+            )
+            await self._set_commands()
+            for callback in self._on_started:
+                await callback(app)
+            self.ready.set()
+            logger.info("Telegram transport running as @{}", app.bot.username)
+            await asyncio.Event().wait()
+        finally:
+            self.ready.clear()
+            await self._stop()
+
+    async def _initialize(self) -> None:
+        """getMe until Telegram answers; a rejected token is fatal and says what to do."""
+        delay = 1.0
+        while True:
+            try:
+                await self.app.initialize()
+                return
+            except InvalidToken:
+                raise RuntimeError(
+                    "Telegram rejected TELEGRAM_BOT_TOKEN: get a valid token from @BotFather"
+                ) from None
+            except NetworkError as exc:
+                logger.warning("Telegram unreachable at start ({}); retry in {:.0f}s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def _stop(self) -> None:
+        """Stop polling and the job queue; the HTTP client stays for the final outbox flush."""
+        app = self.app
+        try:
+            async with asyncio.timeout(5.0):
+                if app.updater is not None and app.updater.running:
+                    await app.updater.stop()
+                if app.running:
+                    await app.stop()
+        except Exception as exc:
+            logger.warning("Telegram transport did not stop cleanly: {}", exc)
+
+    async def close(self) -> None:
+        """Release the bot's HTTP connections (after the notifier's last delivery)."""
+        await self._stop()
+        try:
+            async with asyncio.timeout(5.0):
+                await self.app.shutdown()
+        except Exception as exc:
+            logger.warning("Telegram transport did not shut down cleanly: {}", exc)
+
+    async def _set_commands(self) -> None:
+        menu = [
+            BotCommand(c.name, c.summary[:256] or c.name)
+            for c in self.registry.commands()
+            if _COMMAND_NAME.match(c.name)
+        ][:100]
+        try:
+            await self.app.bot.set_my_commands(menu)
+        except TelegramError as exc:  # the menu is a convenience; commands work without it
+            logger.warning("setMyCommands failed: {}", exc)
+
+    # --- access -----------------------------------------------------------------------------
+    async def _gate(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            raise ApplicationHandlerStop
+        chat, user = update.effective_chat, update.effective_user
+        allowed = self.gate.check(
+            chat.id if chat else None, user.id if user else None, chat.type if chat else None
+        )
+        if not allowed:
+            raise ApplicationHandlerStop  # no answer, not even to a button press
+
+    def _report_intruder(self, chat_id: int | None, user_id: int | None, count: int) -> None:
+        text = i18n.text(self.language, "intruder", chat=chat_id, user=user_id, count=count)
+        self._notify(Notification(NotificationKind.INFO, text))
+
+    def _report_conflict(self) -> None:
+        text = i18n.text(self.language, "conflict")
+        self._notify(Notification(NotificationKind.COMPONENT, text))
+
+    # --- commands ---------------------------------------------------------------------------
+    def _context(self, update: Update) -> CommandContext:
+        chat, user = update.effective_chat, update.effective_user
+        return CommandContext(
+            service=self.facade,
+            chat_id=chat.id if chat else None,
+            user_id=user.id if user else None,
+            transport="telegram",
+        )
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None or message.text is None:
+            return
+        text = message.text.strip()
+        if not text.startswith("/"):
+            if chat.type == "private":
+                await self.send_reply(chat.id, Reply(i18n.text(self.language, "not_a_command")))
+            return  # group chatter is not for us
+        first = text.split(maxsplit=1)[0]
+        if "@" in first and first.split("@", 1)[1].lower() != (self.app.bot.username or "").lower():
+            return  # a command for another bot in the group
+        age = self._clock.now() - message.date.timestamp()
+        if age > self.options.stale_command_after:
+            sent = message.date.astimezone(self.settings.tz).strftime("%H:%M:%S")
+            text = i18n.text(self.language, "stale_command", command=first, at=sent)
+            await self.send_reply(chat.id, Reply(text))
+            return
+        reply = await self.registry.dispatch(text, self._context(update))
+        await self.send_reply(chat.id, reply)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or not query.data:
+            return
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        line = query.data
+        reply = await self.registry.dispatch(line, self._context(update))
+        message = query.message
+        if line.startswith(CONFIRM_COMMANDS):
+            # Take the buttons off the confirmation so it cannot be pressed twice; the outcome
+            # comes as a new message.
+            if message is not None:
+                with contextlib.suppress(TelegramError):
+                    await self.app.bot.edit_message_reply_markup(
+                        chat.id, message.message_id, reply_markup=None
+                    )
+            await self.send_reply(chat.id, reply)
+            return
+        parts = render.render_reply(reply)
+        if message is not None and reply.photo is None and len(parts) == 1:
+            await self._edit(chat.id, message.message_id, parts[0], keyboard(reply, self.language))
+            return
+        await self.send_reply(chat.id, reply)
+
+    async def _edit(
+        self, chat_id: int, message_id: int, part: render.Part, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Refresh a message in place (plain text if the HTML is refused)."""
+        try:
+            await self.app.bot.edit_message_text(
+                part.html, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except BadRequest as exc:
+            msg = exc.message.lower()
+            if "not modified" in msg:
+                return
+            if "parse entities" not in msg:
+                raise
+            await self.app.bot.edit_message_text(
+                part.plain, chat_id, message_id, reply_markup=markup
+            )
+
+    async def send_reply(self, chat_id: int, reply: Reply) -> None:
+        """Send a command's reply: chart first, then the text parts; buttons on the last one."""
+        markup = keyboard(reply, self.language)
+        parts = render.render_reply(reply) if reply.text.strip() else []
+        if reply.photo is not None:
+            cap = reply.photo_caption[: render.MAX_CAPTION - 1]
+            await self.app.bot.send_photo(
+                chat_id,
+                reply.photo,
+                caption=render.esc(cap) if cap else None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None if parts else markup,
+            )
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.opt(exception=context.error).error("Telegram update handling failed")

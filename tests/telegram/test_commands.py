@@ -1,0 +1,75 @@
+"""Commands over Telegram: the real PTB against the emulator, the real registry and handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.telegram_emulator import TelegramEmulator
+from tests.helpers import eventually
+from tests.telegram.conftest import CHAT, running
+
+
+async def test_core_commands_answer_and_menu_is_registered(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    async with running(tmp_path, tg) as svc:
+        names = {c["command"] for c in tg.commands}
+        assert {"help", "status", "version", "settings", "logs", "report"} <= names
+
+        version = await svc.ask("/version")
+        assert "9.9.9-test" in version.content
+
+        helped = await svc.ask("/help")
+        assert "/status" in helped.content and "/report" in helped.content
+
+        status = await svc.ask("/status")
+        assert "Mode: paper" in status.content
+        assert status.buttons and status.buttons[0][1] == "/status"
+
+        settings = await svc.ask("/settings")
+        assert "TELEGRAM_BOT_TOKEN = ***set***" in settings.content
+        assert tg.token not in settings.content
+        assert tg.token.split(":")[1] not in (settings.text or "")
+
+        bad = await svc.ask("/logs abc")
+        assert "'abc' is not a whole number" in bad.content
+        assert "Usage: /logs [n]" in bad.content
+
+        unknown = await svc.ask("/nosuch")
+        assert "Unknown command /nosuch" in unknown.content
+
+        chatter = await svc.ask("hello")
+        assert "Commands start with /" in chatter.content
+
+
+async def test_refresh_button_edits_the_message_in_place(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    registry = CommandRegistry()
+    calls = {"n": 0}
+
+    @registry.command("counter", "A table that changes on each call", "/counter")
+    async def counter(ctx: CommandContext) -> Reply:
+        calls["n"] += 1
+        return Reply.table("Counter", f"n  {calls['n']}", refresh="/counter")
+
+    async with running(tmp_path, tg, registry=registry) as svc:
+        first = await svc.ask("/counter")
+        assert first.content.endswith("n  1")
+        before = len(tg.sent_messages(CHAT))
+        query = tg.press_button(CHAT, first.message_id, "/counter")
+        await tg.wait_for_callback_answer(query)
+        edited = await tg.wait_for_message(
+            lambda m: m.message_id == first.message_id and m.content.endswith("n  2"),
+            chat_id=CHAT,
+        )
+        assert edited.buttons == [("🔄 Refresh", "/counter")]  # the refresh button stays
+        assert len(tg.sent_messages(CHAT)) == before  # edited, not a new message
+
+        # Refreshing /status when nothing changed is not an error (Telegram: "not modified").
+        status = await svc.ask("/status")
+        query = tg.press_button(CHAT, status.message_id, "/status")
+        await tg.wait_for_callback_answer(query)
+        await eventually(lambda: len(tg.calls("editMessageText")) >= 2)
+        assert len(tg.sent_messages(CHAT)) == before + 1
