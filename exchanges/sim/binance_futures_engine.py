@@ -86,7 +86,7 @@ class FuturesEngine:
     def account(self, api_key: str, wallet: Decimal = Decimal(10_000)) -> FuturesAccount:
         acct = self.accounts.get(api_key)
         if acct is None:
-            acct = self.accounts[api_key] = FuturesAccount(api_key, wallet)
+            acct = self.accounts[api_key] = FuturesAccount(api_key, wallet, update_ms=self.now_ms())
         return acct
 
     def mark(self, symbol: str) -> Decimal:

@@ -184,6 +184,10 @@ class StreamHub:
         conn.streams[key] = name
         self._subs.setdefault(key, set()).add(conn)
 
+    def unsubscribe_all(self, key: str) -> None:
+        for conn in list(self._subs.get(key, ())):
+            self._unsubscribe(conn, key)
+
     def _unsubscribe(self, conn: WsConn, key: str) -> None:
         conn.streams.pop(key, None)
         subs = self._subs.get(key)
