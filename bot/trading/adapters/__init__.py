@@ -1,0 +1,1 @@
+"""Live venue adapters over ccxt (async). Nothing ccxt-shaped leaves this package."""
