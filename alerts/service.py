@@ -29,19 +29,6 @@ from bot.storage.kv import KeyValueStore
 Send = Callable[[Notification], Awaitable[None]]
 KV_CONFIG = "kimp.alert_config"
 MARKET_WIDE = ("BTC",)
-# Names the user may change from Telegram, with their AlertConfig field.
-TUNABLE = {
-    "high": "high_pct",
-    "low": "low_pct",
-    "margin": "rearm_margin_pct",
-    "duration": "min_duration",
-    "cooldown": "cooldown",
-    "step": "escalation_step_pct",
-    "jump": "jump_pct",
-    "window": "jump_window",
-    "implausible": "implausible_pct",
-    "digest": "digest_min",
-}
 
 
 @dataclass(frozen=True, slots=True)

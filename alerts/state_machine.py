@@ -121,7 +121,8 @@ class AlertState:
     last_value: float | None = None
     suspended: str | None = None
     suspended_notified: bool = False
-    active: bool = False  # evaluated at least once (suppresses start-up suspension noise)
+    # In memory only: evaluated live in this process (no suspension noise while starting up).
+    active: bool = False
     flagged: bool = False  # implausible right now
     # In memory only: the jump window as monotonic min/max deques of (ts, value).
     jmin: deque[tuple[float, float]] = field(default_factory=deque)
@@ -129,7 +130,7 @@ class AlertState:
 
     _PERSISTED = (
         "zone", "level", "episode", "pending", "pending_since", "last_enter", "last_value",
-        "suspended", "suspended_notified", "active", "flagged",
+        "suspended", "suspended_notified", "flagged",
     )  # fmt: skip
 
     def dump(self) -> bytes:

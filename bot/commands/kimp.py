@@ -1,0 +1,206 @@
+"""/kimp, /kimpchart and /kimpalert: thin handlers over the kimp provider, pure renderers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.registry import CommandRegistry
+
+if TYPE_CHECKING:
+    from alerts.monitor import CoinPremium, TetherView
+    from alerts.premium import Executable
+    from alerts.service import Headline, KimpService
+
+
+def _svc(ctx: CommandContext) -> KimpService:
+    svc = ctx.service.kimp
+    if svc is None:
+        raise CommandError("The kimp monitor is not running in this service.")
+    return svc
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:+.2f}%"
+
+
+def _age(v: float | None) -> str:
+    if v is None:
+        return "never"
+    if v < 90:
+        return f"{v:.0f}s"
+    if v < 5400:
+        return f"{v / 60:.0f}m"
+    return f"{v / 3600:.1f}h"
+
+
+def _krw(v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.4g}"
+
+
+def _flag(c: CoinPremium) -> str:
+    return " ⚠implausible" if c.implausible else (" ⏸" if c.suspended else "")
+
+
+def _tether_line(t: TetherView) -> list[str]:
+    if t.fx_unavailable:
+        return [
+            f"Tether premium: n/a (KRW-USDT {_krw(t.usdt_krw)}, age {_age(t.usdt_age)})",
+            f"FX: {t.fx_unavailable}; FX kimp hidden",
+        ]
+    return [
+        f"Tether premium: {_pct(t.tether)} (KRW-USDT {_krw(t.usdt_krw)}, age {_age(t.usdt_age)})",
+        f"FX: {t.usd_krw:,.2f} KRW/USD, age {_age(t.fx_age)}",
+    ]
+
+
+def render_headline(h: Headline) -> str:
+    lines = ["coin   USDT kimp   FX kimp"]
+    for c in h.coins:
+        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c)}")
+    if not h.coins:
+        lines.append("(no BTC/ETH/XRP prices yet)")
+    lines += _tether_line(h.tether)
+    if h.top:
+        lines.append(
+            "Top:    " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c)}" for c in h.top)
+        )
+        lines.append(
+            "Bottom: " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c)}" for c in h.bottom)
+        )
+    lines.append(f"{h.live}/{h.universe} common coins priced · ⏸ alerts suspended")
+    return "\n".join(lines)
+
+
+def render_detail(c: CoinPremium, exe: Executable | None, zone: str | None, size: float) -> str:
+    a = c.ages
+    lines = [
+        f"Upbit   {_krw(c.upbit_krw)} (age {_age(a.upbit)})",
+        f"Binance {c.binance_usdt:,.8g} USDT (age {_age(a.binance)})",
+        f"KRW-USDT {_krw(c.usdt_krw)} (age {_age(a.usdt)})",
+        f"USD/KRW  {'n/a' if c.usd_krw is None else f'{c.usd_krw:,.2f}'} (age {_age(a.fx)})",
+        f"USDT kimp {_pct(c.usdt_kimp)} · FX kimp {_pct(c.fx_kimp)} · tether {_pct(c.tether)}",
+    ]
+    if exe is None:
+        lines.append("Executable: n/a (no order book on every leg yet)")
+    else:
+        lines.append(
+            f"Executable at {_krw(size)} after fees: buy abroad/sell Upbit "
+            f"{_pct(exe.forward_pct)}, buy Upbit/sell abroad {_pct(exe.reverse_pct)}"
+        )
+    if c.implausible:
+        lines.append("⚠ implausible premium: ticker mismatch or halted market? Not alerting.")
+    if c.suspended:
+        lines.append(f"⏸ alerts suspended: {c.suspended}")
+    if zone:
+        lines.append(f"Alert state: {zone}")
+    return "\n".join(lines)
+
+
+def _coin_arg(raw: str) -> str:
+    coin = raw.strip().upper().removeprefix("KRW-").removesuffix("/KRW")
+    if coin.endswith("USDT") and len(coin) > 4:
+        coin = coin.removesuffix("USDT")
+    if not coin.isalnum() or len(coin) > 15:
+        raise CommandError(f"'{raw}' is not a coin ticker: give one like BTC.")
+    return coin
+
+
+_NAMES = {
+    "high": ("high_pct", "%"),
+    "low": ("low_pct", "%"),
+    "margin": ("rearm_margin_pct", "pp"),
+    "duration": ("min_duration", "s"),
+    "cooldown": ("cooldown", "s"),
+    "step": ("escalation_step_pct", "pp"),
+    "jump": ("jump_pct", "pp"),
+    "window": ("jump_window", "s"),
+    "implausible": ("implausible_pct", "%"),
+    "digest": ("digest_min", " coins"),
+}
+
+
+def render_thresholds(svc: KimpService) -> str:
+    cfg = asdict(svc.config)
+    return "\n".join(f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items())
+
+
+def register_kimp(registry: CommandRegistry) -> None:
+    @registry.command(
+        "kimp",
+        "Kimchi premium: headline, top/bottom coins, or one coin's detail",
+        "/kimp [coin]",
+        "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
+        "and bottom coins. With a coin: every leg with its age, the three premiums, the "
+        "executable premium after fees and the alert state.",
+    )
+    async def kimp(ctx: CommandContext) -> Reply:
+        svc = _svc(ctx)
+        if not ctx.args:
+            return Reply.table("Kimchi premium", render_headline(svc.headline()), refresh="/kimp")
+        coin = _coin_arg(ctx.args[0])
+        if not svc.is_known(coin) or coin == "USDT":
+            if coin == "USDT":
+                return Reply.table("Tether", "\n".join(_tether_line(svc.monitor.tether_view())))
+            raise CommandError(
+                f"{coin} is not listed both as Upbit KRW-{coin} and Binance {coin}USDT "
+                "(or it is on the denylist). /kimp shows the tracked coins."
+            )
+        snap, exe, zone = svc.detail(coin)
+        if snap is None:
+            return Reply(f"{coin}: no price on both venues yet. Try again in a few seconds.")
+        body = render_detail(snap, exe, zone, svc.settings.kimp_exec_size_krw)
+        return Reply.table(f"{coin} premium", body, refresh=f"/kimp {coin}")
+
+    @registry.command("kimpchart", "24 h premium chart of a coin (or USDT)", "/kimpchart <coin>")
+    async def kimpchart(ctx: CommandContext) -> Reply:
+        svc = _svc(ctx)
+        if not ctx.args:
+            raise CommandError("Which coin? For example /kimpchart BTC (or USDT for tether).")
+        coin = _coin_arg(ctx.args[0])
+        if not svc.is_known(coin):
+            raise CommandError(f"{coin} is not a tracked coin. /kimp shows them.")
+        png = await svc.chart(coin)
+        if png is None:
+            return Reply(f"No history for {coin} yet: a sample is stored every minute.")
+        return Reply(f"{coin} premium, last 24 h", photo=png, photo_caption=f"{coin} premium, 24 h")
+
+    @registry.command(
+        "kimpalert",
+        "Show or change the kimp alert thresholds",
+        "/kimpalert [name value | reset]",
+        "Names: " + ", ".join(_NAMES) + ". Example: /kimpalert high 4 sets the premium alert to "
+        "+4 %. Changes are kept across restarts; /kimpalert reset goes back to the settings.",
+    )
+    async def kimpalert(ctx: CommandContext) -> Reply:
+        svc = _svc(ctx)
+        if not ctx.args:
+            return Reply.table("Kimp alert thresholds", render_thresholds(svc))
+        if ctx.args[0].lower() == "reset":
+            await svc.reset_thresholds()
+            return Reply.table("Thresholds reset to the settings", render_thresholds(svc))
+        if len(ctx.args) != 2:
+            raise CommandError("Give a name and a value, e.g. /kimpalert high 4")
+        name, raw = ctx.args[0].lower(), ctx.args[1].rstrip("%")
+        if name not in _NAMES:
+            raise CommandError(f"Unknown threshold '{name}'. Names: {', '.join(_NAMES)}.")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise CommandError(f"'{ctx.args[1]}' is not a number.") from None
+        if not math.isfinite(value):
+            raise CommandError("The value must be a finite number.")
+        field = _NAMES[name][0]
+        if field == "digest_min":
+            if value < 1 or value != int(value):
+                raise CommandError("digest must be a whole number of coins, 1 or more.")
+            value = int(value)
+        try:
+            await svc.set_thresholds(**{field: value})
+        except ValueError as exc:
+            raise CommandError(f"Not changed: {exc}.") from None
+        return Reply.table(f"Set {name} = {value:g}", render_thresholds(svc))

@@ -1,0 +1,84 @@
+"""Installer for the kimchi-premium monitor.
+
+Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
+coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
+alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, unless
+the market-data provider can stream our coins (`watch(instruments)`), `kimp-rest-feed` (polled
+top-of-book quotes as a fallback feed). Commands: /kimp, /kimpchart, /kimpalert.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loguru import logger
+
+from alerts.fx import FxPoller
+from alerts.rest_feed import RestFeed
+from alerts.service import KimpService
+from alerts.universe import ListingSource
+from bot.commands.kimp import register_kimp
+from bot.domain.market import Quote, StreamStatus, Ticker, Trade
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.features import AppContext
+
+
+def _instruments(coins: list[str]) -> list[Instrument]:
+    out = [Instrument(Venue.UPBIT, Symbol("USDT", "KRW"))]
+    for c in coins:
+        out.append(Instrument(Venue.UPBIT, Symbol(c, "KRW")))
+        out.append(Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")))
+    return out
+
+
+async def install(
+    app: AppContext, rest_interval: float = 2.0, eval_interval: float = 1.0
+) -> KimpService:
+    s = app.settings
+    svc = KimpService(s, app.db, app.clock, app.notifier.notify_async, eval_interval)
+    await svc.load()
+    monitor = svc.monitor
+    feed = RestFeed(
+        s.upbit_rest_url, s.binance_rest_url, app.clock, app.bus.publish,
+        lambda: monitor.coins, interval=rest_interval,
+    )  # fmt: skip
+    app.stack.push_async_callback(feed.close)
+    md: Any = app.facade.market_data
+    source: ListingSource = getattr(md, "listings", None) or feed.listings
+    watch = getattr(md, "watch", None)
+
+    sub = app.bus.subscribe("kimp", Ticker, Quote, Trade, StreamStatus, conflate=True)
+    app.stack.callback(app.bus.unsubscribe, sub)
+
+    async def consume() -> None:
+        while True:
+            monitor.on_event(await sub.get())
+            for event in sub.drain():  # catch up in one go: the book only needs the latest
+                monitor.on_event(event)
+
+    async def universe() -> None:
+        while True:
+            before = monitor.coins
+            await svc.refresh_universe(source)
+            if watch is not None and monitor.coins != before:
+                await watch(_instruments(monitor.coins))
+            ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
+            await app.clock.sleep(s.universe_refresh if ok else min(60.0, s.universe_refresh))
+
+    fx = FxPoller(
+        s.fx_rate_url, app.clock, monitor.set_fx, refresh=s.fx_refresh,
+        on_error=monitor.set_fx_error,
+    )  # fmt: skip
+    app.supervisor.start("kimp-feed", consume)
+    app.supervisor.start("kimp-universe", universe)
+    app.supervisor.start("kimp-fx", fx.run)
+    if watch is None:
+        logger.info(
+            "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
+        )
+        app.supervisor.start("kimp-rest-feed", feed.run)
+    app.supervisor.start("kimp-alerts", svc.run_alerts)
+    app.supervisor.start("kimp-history", svc.run_history)
+    register_kimp(app.registry)
+    app.facade.kimp = svc
+    return svc

@@ -1,0 +1,75 @@
+"""Run the kimp feature the way the service does, against the exchange simulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alerts.service import KimpService
+from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.config import Settings, load_settings
+from bot.domain.clock import SystemClock
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.features import AppContext
+from bot.features.kimp import install
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
+from exchanges.sim.server import SimExchange
+
+FAST = {
+    "kimp_min_duration": 0.6,
+    "kimp_cooldown": 600.0,
+    "kimp_jump_pct": 20.0,
+    "kimp_jump_window": 30.0,
+    "stale_after": 2.0,
+    "fx_refresh": 0.3,
+    "fx_stale_after": 1.5,
+    "universe_refresh": 3600.0,
+}
+
+
+def sim_settings(sim: SimExchange, db_path: Path, **overrides: Any) -> Settings:
+    env = {k.lower(): v for k, v in sim.env().items()}
+    return load_settings(env_file=None, db_path=db_path, **{**env, **FAST, **overrides})
+
+
+class KimpApp:
+    def __init__(self, app: AppContext, svc: KimpService) -> None:
+        self.app = app
+        self.svc = svc
+
+    async def alerts(self) -> list[str]:
+        rows = await self.app.db.fetchall(
+            "SELECT text FROM outbox WHERE kind = 'kimp_alert' ORDER BY id"
+        )
+        return [str(r[0]) for r in rows]
+
+    async def run(self, line: str) -> Reply:
+        ctx = CommandContext(self.app.facade, chat_id=1, user_id=1, transport="console")
+        return await self.app.registry.dispatch(line, ctx)
+
+
+@asynccontextmanager
+async def kimp_app(settings: Settings) -> AsyncIterator[KimpApp]:
+    async with AsyncExitStack() as stack:
+        db = await Database.connect(settings.db_path)
+        stack.push_async_callback(db.close)
+        bus = EventBus()
+        notifier = Notifier(Outbox(db), settings)
+        supervisor = Supervisor()
+        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
+        registry = CommandRegistry()
+        app = AppContext(
+            settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
+        )
+        svc = await install(app, rest_interval=0.1, eval_interval=0.1)
+        try:
+            yield KimpApp(app, svc)
+        finally:
+            await supervisor.stop(5.0)
+            await notifier.flush_writes()

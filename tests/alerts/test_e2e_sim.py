@@ -1,0 +1,204 @@
+"""End to end: the kimp feature (installer, REST feed, FX poller, alerts) against the simulator.
+
+The stream layer was not committed when these were written, so the monitor is fed by the
+kimp REST fallback feed (polled top of book), which publishes domain Quotes on the event bus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from exchanges.sim.server import SimExchange
+from tests.alerts.sim_app import kimp_app, sim_settings
+from tests.helpers import eventually
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimExchange]:
+    async with SimExchange(seed=7, tick_interval=0.02) as exchange:
+        for coin in exchange.market.coins:
+            exchange.market.set_premium(coin, 1.0)
+        yield exchange
+
+
+def _mid(sim: SimExchange, venue: str, market: str) -> float:
+    book = sim.market.book(venue, market, depth=1)
+    return (book.bids[0][0] + book.asks[0][0]) / 2
+
+
+async def test_premiums_match_the_simulators_own_prices_for_every_coin(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    sim.market.set_premium("ETH", 2.5)
+    sim.market.set_premium("XRP", -1.2)
+    async with kimp_app(sim_settings(sim, tmp_path / "k.db")) as k:
+        m = k.svc.monitor
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins) and m.fx()[0])
+        assert set(m.coins) == set(sim.market.coins)  # the universe came from the listings
+        sim.clock.speed = 0  # freeze the market so both sides see the same prices
+        await eventually(lambda: k.svc.monitor.usdt.price == _mid(sim, "upbit", "KRW-USDT"))
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 5)
+        usdt_krw = _mid(sim, "upbit", "KRW-USDT")
+        fx = sim.market.usd_krw
+        for coin in sim.market.coins:
+            snap = m.snapshot(coin)
+            assert snap is not None, coin
+            up = _mid(sim, "upbit", f"KRW-{coin}")
+            bn = _mid(sim, "binance", f"{coin}USDT")
+            assert snap.upbit_krw == pytest.approx(up) and snap.binance_usdt == pytest.approx(bn)
+            assert snap.usdt_kimp == pytest.approx((up / (bn * usdt_krw) - 1) * 100, abs=1e-9)
+            assert snap.fx_kimp == pytest.approx((up / (bn * fx) - 1) * 100, abs=1e-9)
+            assert snap.tether == pytest.approx((usdt_krw / fx - 1) * 100, abs=1e-9)
+            # ...and within the venues' tick grids of the premium the simulator was told.
+            tol = 100 * sim.market.tick_size("upbit", f"KRW-{coin}") / up + 0.02
+            assert snap.usdt_kimp == pytest.approx(sim.market.premium_pct(coin), abs=tol), coin
+            assert snap.suspended is None and not snap.implausible
+            assert max(snap.ages.upbit or 99, snap.ages.binance or 99) < 2.0
+        exe = m.executable("BTC", 1_000_000.0)
+        assert exe is not None and exe.forward_pct is not None and exe.reverse_pct is not None
+        assert exe.forward_pct < 1.0 and exe.reverse_pct < -1.0  # a 1 % premium minus costs
+        assert m.top(1) == ["ETH"] and m.bottom(1) == ["XRP"]
+
+        head = await k.run("/kimp")
+        assert head.preformatted and "BTC" in head.text and "Tether premium: +" in head.text
+        assert "FX: 1,385.00 KRW/USD" in head.text and "Top:    ETH +2.5" in head.text
+        detail = await k.run("/kimp eth")
+        assert "USDT kimp +2.5" in detail.text and "Executable at ₩1,000,000" in detail.text
+        assert "age" in detail.text
+        assert "not listed" in (await k.run("/kimp NOPE")).text
+        assert "not a coin ticker" in (await k.run("/kimp ../../x")).text
+        usdt = await k.run("/kimp USDT")
+        assert "Tether premium" in usdt.text
+        assert "No history for BTC yet" in (await k.run("/kimpchart BTC")).text
+        await k.svc.record_minute(int(k.svc.clock.now() // 60) * 60)
+        chart = await k.run("/kimpchart btc")
+        assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
+        assert "Which coin" in (await k.run("/kimpchart")).text
+
+
+async def test_btc_alert_once_escalation_normal_and_no_repeat_across_restart(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    settings = sim_settings(sim, tmp_path / "k.db")
+    async with kimp_app(settings) as k:
+        await eventually(lambda: k.svc.monitor.snapshot("BTC") is not None)
+        sim.market.ramp_premium("BTC", 3.4, over_seconds=1.0)
+        await eventually(lambda: k.alerts(), timeout=10)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 15)  # stays above: no repeat
+        alerts = await k.alerts()
+        assert len(alerts) == 1 and alerts[0].startswith("🔺 [Market] BTC premium +3.")
+        assert "reached the +3% alert level" in alerts[0]
+        sim.market.set_premium("BTC", 4.4)
+
+        async def escalated() -> bool:
+            return len(await k.alerts()) == 2
+
+        await eventually(escalated, timeout=10)
+        assert (await k.alerts())[1].startswith("⏫ [Market] BTC premium +4.")
+        assert "past +4% (step 1)" in (await k.alerts())[1]
+    # Restart on the same database while BTC is still at +4.4 %.
+    async with kimp_app(settings) as k:
+        await eventually(lambda: k.svc.monitor.snapshot("BTC") is not None)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 15)
+        assert len(await k.alerts()) == 2
+        sim.market.set_premium("BTC", 1.0)
+
+        async def normal() -> bool:
+            return len(await k.alerts()) == 3
+
+        await eventually(normal, timeout=10)
+        assert (await k.alerts())[2].startswith("✅ [Market] BTC premium back to normal: +")
+
+
+async def test_reverse_jump_digest_and_implausible(sim: SimExchange, tmp_path: Path) -> None:
+    settings = sim_settings(sim, tmp_path / "k.db", kimp_jump_pct=1.2)
+    async with kimp_app(settings) as k:
+        await eventually(lambda: len(k.svc.monitor.top(100)) == len(sim.market.coins))
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 10)  # jump window has a baseline
+        sim.market.set_premium("XRP", -2.6)  # reverse premium; also a 3.6 pp jump
+
+        async def count(n: int) -> bool:
+            return len(await k.alerts()) >= n
+
+        await eventually(lambda: count(2), timeout=10)
+        alerts = await k.alerts()
+        assert any(a.startswith("⚡ XRP premium moved down 3.") for a in alerts), alerts
+        assert any(a.startswith("🔻 XRP reverse premium -2.") for a in alerts), alerts
+        assert len(alerts) == 2
+
+        sim.market.set_premium("TRX", 45.0)  # implausible: flagged, not alerted
+        await eventually(
+            lambda: k.svc.engine.states.get("coin:TRX") and k.svc.engine.states["coin:TRX"].flagged
+        )
+        detail = await k.run("/kimp TRX")
+        assert "implausible" in detail.text
+
+        # Thresholds change at run time from the chat: no jump alerts for the next wave.
+        reply = await k.run("/kimpalert jump 10")
+        assert reply.text.startswith("Set jump = 10") and k.svc.config.jump_pct == 10.0
+        assert "Unknown threshold" in (await k.run("/kimpalert bogus 1")).text
+        assert "Not changed" in (await k.run("/kimpalert low 5")).text
+        assert "not a number" in (await k.run("/kimpalert high x")).text
+        many = ["ETH", "SOL", "LINK", "AVAX", "DOT", "ADA"]
+        for coin in many:
+            sim.market.set_premium(coin, 3.8)
+        await eventually(lambda: count(3), timeout=10)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 10)
+        alerts = (await k.alerts())[2:]
+        assert len(alerts) == 1, alerts  # one digest, not six messages
+        lines = alerts[0].splitlines()
+        assert lines[0] == "📋 Kimp digest: 6 coin alerts"
+        for coin in many:
+            assert any(f" {coin} premium +3." in line for line in lines), (coin, lines)
+        assert not any("TRX" in a for a in await k.alerts())
+
+
+async def test_stale_venue_suspends_with_reason_and_fx_down_hides_fx(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with kimp_app(sim_settings(sim, tmp_path / "k.db")) as k:
+        m = k.svc.monitor
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins) and m.fx()[0])
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 5)
+        sim.faults.rest_error("upbit", 503, count=1_000_000)
+
+        async def suspended() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("⏸")]
+
+        msgs = await eventually(suspended, timeout=10)
+        assert len(msgs) == 1
+        assert msgs[0].startswith(f"⏸ Kimp alerts suspended for {len(sim.market.coins) + 1}:")
+        assert "Upbit: no market data for" in msgs[0] and "BTC" in msgs[0]
+        snap = m.snapshot("BTC")
+        assert snap is not None and snap.suspended and "Upbit: no market data" in snap.suspended
+        assert "alerts suspended: Upbit: no market data" in (await k.run("/kimp BTC")).text
+        sim.market.set_premium("BTC", 5.0)  # invisible while Upbit is down: no alert
+        sim.faults.clear("upbit")
+
+        async def resumed() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("▶️")]
+
+        await eventually(resumed, timeout=10)
+        sim.market.set_premium("BTC", 1.0)
+
+        sim.faults.rest_error("fx", 500, count=1_000_000)
+        await eventually(lambda: m.fx()[0] is None, timeout=10)
+        snap = m.snapshot("ETH")
+        assert snap is not None and snap.fx_kimp is None and snap.usd_krw is None
+        assert snap.usdt_kimp is not None  # the USDT kimp needs no FX
+        head = (await k.run("/kimp")).text
+        assert "FX: FX rate unavailable: last one is" in head and "FX kimp hidden" in head
+        assert "Tether premium: n/a" in head
+        assert "1385" not in head.replace(",", "")
+        sim.faults.clear("fx")
+        await eventually(lambda: m.fx()[0] is not None, timeout=10)
+        assert not any("BTC premium" in a for a in await k.alerts())
