@@ -1,0 +1,197 @@
+"""One bot's decision core: strategy -> risk exits -> gates -> order sizing -> position book.
+
+Pure and synchronous, so the live runner and the event-driven backtest run the same code.
+`strategies.kernel` is the numba twin of this module for the fast backtest; the parity tests
+hold the two to identical signals and trades.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.market import Candle, Side
+from bot.domain.orders import OrderRequest, OrderType
+from bot.domain.signals import Signal, SignalAction
+from bot.domain.symbols import Instrument, Venue
+from strategies.base import Strategy
+from strategies.botconfig import BotDefinition
+from strategies.fills import FillModel, entry_notional, trade_pnl
+
+
+@dataclass(slots=True)
+class OpenPosition:
+    side: int  # 1 long, -1 short
+    qty: float
+    entry_price: float
+    entry_ts: int  # candle open time (ms) of the signal
+    entry_fee: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    signal: Signal
+    taken: bool
+    reason: str  # the signal's reason when taken, why it was refused otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedTrade:
+    instrument: Instrument
+    side: int
+    entry_ts: int
+    exit_ts: int
+    entry_price: float
+    exit_price: float
+    qty: float
+    fees: float
+    pnl: float  # net of fees
+    exit_reason: str
+
+
+def to_decimal(x: float) -> Decimal:
+    """Exact round trip: `float(to_decimal(x)) == x`."""
+    return Decimal(repr(x))
+
+
+class BotEngine:
+    def __init__(
+        self,
+        definition: BotDefinition,
+        strategy: Strategy,
+        fills: FillModel,
+        equity: float = 0.0,
+    ) -> None:
+        self.definition = definition
+        self.strategy = strategy
+        self.fills = fills
+        self.start_equity = equity
+        self.realized = 0.0
+        self.positions: dict[Instrument, OpenPosition] = {}
+        self.paused = False
+        self._index: dict[Instrument, int] = {}
+        self._last_exit: dict[Instrument, int] = {}
+
+    @property
+    def equity(self) -> float:
+        return self.start_equity + self.realized
+
+    def feed(self, candle: Candle) -> None:
+        """Warm-up: update the strategy, never act."""
+        self._index[candle.instrument] = self._index.get(candle.instrument, -1) + 1
+        pos = self.positions.get(candle.instrument)
+        self.strategy.on_candle(candle, pos.side if pos else 0)
+
+    def evaluate(self, candle: Candle) -> Decision | None:
+        inst = candle.instrument
+        self._index[inst] = self._index.get(inst, -1) + 1
+        pos = self.positions.get(inst)
+        side = pos.side if pos else 0
+        sig = self.strategy.on_candle(candle, side)
+        if pos is not None:
+            sig = self._risk_exit(pos, candle) or sig
+        if sig is None:
+            return None
+        return self.consider(sig)
+
+    def consider(self, sig: Signal) -> Decision:
+        """Gate a signal (from a candle or a tick) against position, cooldown and confidence."""
+        pos = self.positions.get(sig.instrument)
+        refusal = self._gate(sig, pos.side if pos else 0, self._index.get(sig.instrument, -1))
+        return Decision(sig, refusal is None, refusal or sig.reason)
+
+    def restore(self, inst: Instrument, pos: OpenPosition) -> None:
+        """Re-adopt a position held before a restart."""
+        self.positions[inst] = pos
+
+    def _risk_exit(self, pos: OpenPosition, candle: Candle) -> Signal | None:
+        d = self.definition
+        change = (candle.close / pos.entry_price - 1.0) * pos.side * 100.0
+        if d.stop_loss_pct is not None and change <= -d.stop_loss_pct:
+            why = f"stop-loss: {change:.2f}% <= -{d.stop_loss_pct:g}%"
+        elif d.take_profit_pct is not None and change >= d.take_profit_pct:
+            why = f"take-profit: {change:.2f}% >= {d.take_profit_pct:g}%"
+        else:
+            return None
+        return self.strategy.signal(candle, SignalAction.EXIT, why, 1.0)
+
+    def _gate(self, sig: Signal, side: int, idx: int) -> str | None:
+        if self.paused:
+            return "bot is paused"
+        if sig.action is SignalAction.EXIT:
+            return "no open position to exit" if side == 0 else None
+        if side != 0:
+            return f"already {'long' if side > 0 else 'short'}: one position per symbol"
+        params = self.strategy.params
+        if sig.action is SignalAction.ENTER_SHORT and not params.allow_short:
+            return "shorts are off for this bot (params.allow_short)"
+        if len(self.positions) >= self.definition.position_limit:
+            return f"position limit {self.definition.position_limit} reached"
+        if sig.confidence < params.min_confidence:
+            return f"confidence {sig.confidence:.2f} < min_confidence {params.min_confidence:.2f}"
+        last = self._last_exit.get(sig.instrument)
+        if last is not None and idx - last <= params.cooldown_candles:
+            left = params.cooldown_candles - (idx - last) + 1
+            return f"cooldown: {left} more candle(s) after the last exit"
+        return None
+
+    def order_for(self, decision: Decision, equity: float | None = None) -> OrderRequest:
+        """The order a taken decision asks for (market order; the order layer rounds it)."""
+        sig = decision.signal
+        d = self.definition
+        futures = sig.instrument.venue is Venue.BINANCE_FUTURES
+        if sig.action is SignalAction.EXIT:
+            pos = self.positions[sig.instrument]
+            return OrderRequest(
+                instrument=sig.instrument,
+                side=Side.SELL if pos.side > 0 else Side.BUY,
+                type=OrderType.MARKET,
+                qty=to_decimal(pos.qty),
+                reduce_only=futures,
+                bot=d.name,
+                reason=decision.reason,
+            )
+        notional = entry_notional(
+            d.stake or 0.0,
+            d.stake_pct or 0.0,
+            self.equity if equity is None else equity,
+            d.leverage,
+        )
+        return OrderRequest(
+            instrument=sig.instrument,
+            side=Side.BUY if sig.action is SignalAction.ENTER_LONG else Side.SELL,
+            type=OrderType.MARKET,
+            qty=to_decimal(notional / sig.price),  # estimate; quote_amount is what is meant
+            quote_amount=to_decimal(notional),
+            leverage=d.leverage if futures else None,
+            bot=d.name,
+            reason=decision.reason,
+        )
+
+    def apply_fill(
+        self, decision: Decision, price: float, qty: float, fee: float
+    ) -> ClosedTrade | None:
+        """Book a fill of the order for `decision`; returns the trade it closed, if any."""
+        sig = decision.signal
+        inst = sig.instrument
+        if sig.action is SignalAction.EXIT:
+            pos = self.positions.pop(inst)
+            self._last_exit[inst] = self._index[inst]
+            fees = pos.entry_fee + fee
+            pnl = trade_pnl(pos.side, pos.entry_price, price, pos.qty) - fees
+            self.realized += pnl
+            return ClosedTrade(
+                inst,
+                pos.side,
+                pos.entry_ts,
+                sig.candle_ts,
+                pos.entry_price,
+                price,
+                pos.qty,
+                fees,
+                pnl,
+                decision.reason,
+            )
+        side = 1 if sig.action is SignalAction.ENTER_LONG else -1
+        self.positions[inst] = OpenPosition(side, qty, price, sig.candle_ts, fee)
+        return None

@@ -1,0 +1,319 @@
+"""Runs the bots: closed candles from the event bus -> strategy -> gates -> order gateway.
+
+One `BotManager` owns every bot. Running bots get each closed `Candle` of their instruments and
+timeframe (and `Trade`s if their strategy asks). Every signal becomes a decision, taken or
+refused with the reason, recorded in the `decisions` table. Run state and pause live in the
+`bots` table, so `/start` and `/stop` survive restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from loguru import logger
+
+from bot.domain.market import Candle, Trade
+from bot.domain.signals import SignalAction
+from bot.domain.symbols import Instrument, Venue
+from bot.events import EventBus, Subscription
+from bot.storage import Database
+from strategies.botconfig import BotDefinition
+from strategies.engine import BotEngine, ClosedTrade, Decision
+from strategies.fills import FillModel
+from strategies.gateway import OrderGateway, PaperGateway
+from strategies.registry import StrategyRegistry
+from strategies.store import BotStore, RunState
+
+
+class HistorySource(Protocol):
+    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
+        """Up to `limit` most recent closed candles, oldest first."""
+        ...
+
+
+class DbHistory:
+    """Warm-up candles from the `candles` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
+        rows = await self._db.fetchall(
+            "SELECT open_ts, open, high, low, close, volume FROM candles WHERE venue = ? AND "
+            "symbol = ? AND timeframe = ? ORDER BY open_ts DESC LIMIT ?",
+            (instrument.venue.value, str(instrument.symbol), timeframe, limit),
+        )
+        return [
+            Candle(instrument, timeframe, int(r[0]), r[1], r[2], r[3], r[4], r[5])
+            for r in reversed(rows)
+        ]
+
+
+class BotError(Exception):
+    """A bot command cannot be done; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotView:
+    name: str
+    strategy: str
+    exchange: Venue
+    symbols: str
+    timeframe: str
+    state: RunState
+    paused: bool
+    positions: tuple[str, ...]
+    realized: float
+
+
+class BotRunner:
+    """One running bot."""
+
+    def __init__(
+        self, definition: BotDefinition, engine: BotEngine, gateway: OrderGateway, store: BotStore
+    ) -> None:
+        self.definition = definition
+        self.engine = engine
+        self._gateway = gateway
+        self._store = store
+        self._last_ts: dict[Instrument, int] = {}
+        self._last_refusal: dict[Instrument, SignalAction] = {}
+        self.trades: list[ClosedTrade] = []
+        self.decisions: list[Decision] = []
+
+    async def warm_up(self, history: HistorySource | None) -> int:
+        if history is None:
+            return 0
+        limit = max(3 * self.engine.strategy.warmup(), 300)
+        total = 0
+        for inst in self.definition.instruments:
+            try:
+                candles = await history.history(inst, self.definition.timeframe, limit)
+            except Exception as exc:  # warm-up is best effort; the bot still runs
+                logger.warning("bot {}: no history for {} ({})", self.definition.name, inst, exc)
+                continue
+            for c in candles:
+                if c.open_ts > self._last_ts.get(inst, -1):
+                    self.engine.feed(c)
+                    self._last_ts[inst] = c.open_ts
+            total += len(candles)
+            logger.info(
+                "bot {}: loaded {} candles for {} {}",
+                self.definition.name,
+                len(candles),
+                inst,
+                self.definition.timeframe,
+            )
+        return total
+
+    async def on_candle(self, candle: Candle) -> Decision | None:
+        inst = candle.instrument
+        if candle.open_ts <= self._last_ts.get(inst, -1):
+            return None  # already seen (warm-up overlap or a replay)
+        self._last_ts[inst] = candle.open_ts
+        decision = self.engine.evaluate(candle)
+        if decision is None:
+            self._last_refusal.pop(inst, None)
+            return None
+        return await self._act(decision)
+
+    async def on_trade(self, trade: Trade) -> Decision | None:
+        pos = self.engine.positions.get(trade.instrument)
+        sig = self.engine.strategy.on_tick(trade, pos.side if pos else 0)
+        return None if sig is None else await self._act(self.engine.consider(sig))
+
+    async def _act(self, decision: Decision) -> Decision:
+        inst = decision.signal.instrument
+        if decision.taken:
+            result = await self._gateway.submit(self.engine.order_for(decision))
+            if result.accepted and result.avg_price is not None:
+                closed = self.engine.apply_fill(
+                    decision, float(result.avg_price), float(result.filled_qty), float(result.fee)
+                )
+                if closed is not None:
+                    self.trades.append(closed)
+                await self._store.save_positions(self.definition.name, self.engine.positions)
+            else:
+                decision = Decision(decision.signal, False, f"order layer refused: {result.reason}")
+        self.decisions.append(decision)
+        # A refusal repeated candle after candle is recorded once.
+        if decision.taken or self._last_refusal.get(inst) is not decision.signal.action:
+            await self._store.record(self.definition.name, [decision])
+        if decision.taken:
+            self._last_refusal.pop(inst, None)
+        else:
+            self._last_refusal[inst] = decision.signal.action
+        return decision
+
+
+class BotManager:
+    def __init__(
+        self,
+        definitions: list[BotDefinition],
+        registry: StrategyRegistry,
+        store: BotStore,
+        bus: EventBus,
+        fills: FillModel,
+        gateway: OrderGateway | None = None,
+        history: HistorySource | None = None,
+        start_equity: Callable[[Venue], float] = lambda venue: 0.0,
+    ) -> None:
+        self.definitions = {d.name: d for d in definitions}
+        self._registry = registry
+        self._store = store
+        self._bus = bus
+        self._fills = fills
+        self.last_price: dict[Instrument, float] = {}
+        self._gateway = gateway or PaperGateway(self.last_price.get, fills)
+        self._history = history
+        self._start_equity = start_equity
+        self.runners: dict[str, BotRunner] = {}
+        self._paused: set[str] = set()
+        self._sub: Subscription | None = None
+
+    async def load(self) -> None:
+        """Store the definitions and resume every bot whose stored state is running."""
+        self._sub = self._bus.subscribe("strategies", Candle, Trade, conflate=False)
+        rows = await self._store.sync(list(self.definitions.values()))
+        for name, row in rows.items():
+            if name not in self.definitions:
+                if row.state is RunState.RUNNING:
+                    logger.warning(
+                        "bot {} is running in the database but not in the bots file", name
+                    )
+                continue
+            if row.paused:
+                self._paused.add(name)
+            if row.state is RunState.RUNNING:
+                await self._activate(name)
+
+    async def run(self) -> None:
+        """Supervised component: feed events to the running bots until cancelled."""
+        if self._sub is None:
+            await self.load()
+        sub = self._sub
+        assert sub is not None
+        try:
+            while True:
+                await self.dispatch(await sub.get())
+        finally:
+            self._bus.unsubscribe(sub)
+            self._sub = None
+
+    async def dispatch(self, event: Candle | Trade) -> None:
+        if isinstance(event, Candle):
+            if not event.closed:
+                return
+            self.last_price[event.instrument] = event.close
+            for runner in list(self.runners.values()):
+                d = runner.definition
+                if d.timeframe == event.timeframe and event.instrument in d.instruments:
+                    try:
+                        await runner.on_candle(event)
+                    except Exception:
+                        logger.exception("bot {} failed on a candle; it keeps running", d.name)
+        else:
+            for runner in list(self.runners.values()):
+                if runner.engine.strategy.wants_ticks and (
+                    event.instrument in runner.definition.instruments
+                ):
+                    try:
+                        await runner.on_trade(event)
+                    except Exception:
+                        logger.exception("bot {} failed on a trade", runner.definition.name)
+
+    def _get(self, name: str) -> BotDefinition:
+        d = self.definitions.get(name)
+        if d is None:
+            known = ", ".join(sorted(self.definitions)) or "none defined"
+            raise BotError(f"There is no bot '{name}'. Bots: {known}.")
+        return d
+
+    async def _activate(self, name: str) -> BotRunner:
+        d = self._get(name)
+        cls = self._registry.get(d.strategy)
+        if cls is None:  # validated at start-up; a user file may have vanished since
+            raise BotError(f"bot '{name}': strategy '{d.strategy}' is not available")
+        strategy = cls(cls.Params.model_validate(d.params), bot=name)
+        engine = BotEngine(d, strategy, self._fills, equity=self._start_equity(d.exchange))
+        engine.paused = name in self._paused
+        for inst, pos in (await self._store.load_positions(name)).items():
+            if inst in d.instruments:
+                engine.restore(inst, pos)
+        runner = BotRunner(d, engine, self._gateway, self._store)
+        await runner.warm_up(self._history)
+        self.runners[name] = runner
+        return runner
+
+    async def start(self, name: str) -> str:
+        d = self._get(name)
+        if name in self.runners:
+            return f"Bot {name} is already running."
+        await self._activate(name)
+        await self._store.set_state(name, RunState.RUNNING)
+        syms = ", ".join(str(s) for s in d.symbols)
+        return f"Bot {name} started: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}."
+
+    async def stop(self, name: str) -> str:
+        self._get(name)
+        runner = self.runners.pop(name, None)
+        await self._store.set_state(name, RunState.STOPPED)
+        if runner is None:
+            return f"Bot {name} was not running."
+        held = self.open_positions(name, runner)
+        tail = f" It still holds {', '.join(held)}; close them yourself." if held else ""
+        return f"Bot {name} stopped.{tail}"
+
+    async def set_paused(self, name: str, paused: bool) -> str:
+        self._get(name)
+        (self._paused.add if paused else self._paused.discard)(name)
+        await self._store.set_paused(name, paused)
+        runner = self.runners.get(name)
+        if runner is not None:
+            runner.engine.paused = paused
+        if paused:
+            return f"Bot {name} paused: it keeps its indicators up to date but takes no signals."
+        return f"Bot {name} resumed."
+
+    def open_positions(self, name: str, runner: BotRunner | None = None) -> list[str]:
+        runner = runner or self.runners.get(name)
+        if runner is None:
+            return []
+        return [
+            f"{inst.symbol} {'long' if p.side > 0 else 'short'} {p.qty:g}"
+            for inst, p in runner.engine.positions.items()
+        ]
+
+    async def views(self) -> list[BotView]:
+        rows = await self._store.rows()
+        out = []
+        for name, d in sorted(self.definitions.items()):
+            runner = self.runners.get(name)
+            row = rows.get(name)
+            out.append(
+                BotView(
+                    name=name,
+                    strategy=d.strategy,
+                    exchange=d.exchange,
+                    symbols=",".join(str(s) for s in d.symbols),
+                    timeframe=d.timeframe,
+                    state=RunState.RUNNING if runner else RunState.STOPPED,
+                    paused=bool(row.paused) if row else False,
+                    positions=tuple(self.open_positions(name)),
+                    realized=runner.engine.realized if runner else 0.0,
+                )
+            )
+        return out
+
+    async def status_lines(self) -> list[str]:
+        views = await self.views()
+        if not views:
+            return ["no bots defined"]
+        out = []
+        for v in views:
+            state = "paused" if v.paused and v.state is RunState.RUNNING else v.state.value
+            pos = "; ".join(v.positions) or "flat"
+            out.append(f"{v.name}: {state}, {v.strategy} {v.symbols} {v.timeframe}, {pos}")
+        return out
