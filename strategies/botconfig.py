@@ -120,14 +120,18 @@ class BotDefinition(BaseModel):
         return cls.model_validate_json(text)
 
 
-def _fmt_errors(prefix: str, exc: ValidationError) -> list[str]:
+def _fmt_errors(prefix: str, exc: ValidationError, what: str = "") -> list[str]:
+    """One line per pydantic error: `bot 'x': [parameter ]field: message`."""
     out = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int) or len(err["loc"]) > 1)
+        loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
-        out.append(f"{prefix}{loc}: {msg}" if loc else f"{prefix}{msg}")
+        if loc:
+            out.append(f"{prefix}{what + ' ' if what else ''}{loc}: {msg}")
+        else:
+            out.append(f"{prefix}{what + 's: ' if what else ''}{msg}")
     return out
 
 
@@ -163,7 +167,7 @@ def validate_bot(
         try:
             params: StrategyParams = cls.Params.model_validate(d.params)
         except ValidationError as exc:
-            problems += [p.replace(where, where + "parameter ", 1) for p in _fmt_errors(where, exc)]
+            problems += _fmt_errors(where, exc, "parameter")
         else:
             if params.allow_short and d.exchange is not Venue.BINANCE_FUTURES:
                 problems.append(f'{where}allow_short needs exchange = "binance_futures"')
