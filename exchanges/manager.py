@@ -54,6 +54,7 @@ class MarketDataConfig:
     no_data_alert_after: float = 120.0
     universe_refresh: float = 3600.0
     upbit_codes_per_connection: int = 150
+    upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
     binance_streams_per_connection: int = 200
     warmup: int = 200  # 1m candles fetched per strategy symbol at start
     rest_interval: dict[Venue, float] = field(
@@ -63,6 +64,7 @@ class MarketDataConfig:
             Venue.BINANCE_FUTURES: 0.1,
         }
     )
+    runner_overrides: dict[str, float | str | None] = field(default_factory=dict)
     fallback: FallbackConfig = field(default_factory=FallbackConfig)
     candles: CandleConfig = field(default_factory=CandleConfig)
 
@@ -205,6 +207,7 @@ class MarketDataManager:
             "backoff_max": cfg.backoff_max,
             "healthy_after": cfg.healthy_after,
             "symbol_stale_after": cfg.symbol_stale_after,
+            **cfg.runner_overrides,
         }
         for venue in cfg.venues:
             client = RestClient(
@@ -290,7 +293,13 @@ class MarketDataManager:
         n = len(feed.runners)
         handler: PipelineStream
         if venue is Venue.UPBIT:
-            handler = UpbitStream(f"upbit-{n}", self.config.upbit_ws_url, feed.pipeline, items)
+            handler = UpbitStream(
+                f"upbit-{n}",
+                self.config.upbit_ws_url,
+                feed.pipeline,
+                items,
+                self.config.upbit_channels,
+            )
         else:
             base = (
                 self.config.binance_ws_url

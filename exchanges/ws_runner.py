@@ -241,7 +241,11 @@ class WsRunner:
     async def _read(self, ws: ClientConnection) -> None:
         handler = self.handler
         now = self._clock.now
-        async for frame in ws:
+        recv = ws.recv
+        while True:
+            # Bytes, undecoded: a frame with invalid UTF-8 is then just bad input for the
+            # parser (counted) instead of a protocol error that closes the connection (1007).
+            frame = await recv(decode=False)
             recv_ts = now()
             self.last_frame = recv_ts
             self.frames += 1

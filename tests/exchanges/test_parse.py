@@ -68,7 +68,9 @@ def test_upbit_ticker() -> None:
 def test_upbit_orderbook_top_of_book() -> None:
     dec, out, _ = upbit_decoder()
     dec.decode(raw("upbit/ws_orderbook.json"), RECV)
-    assert out == [Quote(KRW_BTC, 6753000.0, 22.5303265, 6756000.0, 3.57100696, 1584486737444, RECV)]
+    assert out == [
+        Quote(KRW_BTC, 6753000.0, 22.5303265, 6756000.0, 3.57100696, 1584486737444, RECV)
+    ]
 
 
 def test_upbit_rest_ticker_and_candles_and_markets() -> None:
