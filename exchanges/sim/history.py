@@ -1,19 +1,23 @@
 """Candle history per market: synthetic bars before the simulator started, real bars after.
 
-Before `start_ms` the history is a seeded backward random walk ending at the start price, so
-the same seed always gives the same history. After it, one-minute bars are built from the
-trades the market model generated, so candles agree with the simulator's own trade record.
+Before `start_ms` the history is a seeded backward random walk (numpy, one per coin, shared by
+its venues) ending at the start price, so the same seed always gives the same history. After
+it, one-minute bars are built from the trades the market model generated, so candles agree
+with the simulator's own trade record.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 MINUTE_MS = 60_000
 DAY_MS = 86_400_000
+Arr = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,41 +54,40 @@ def _merge(into: Bar | None, bar: Bar) -> Bar:
 
 
 class SyntheticHistory:
-    """Seeded pre-start bars of one coin in its reference unit (USDT), generated lazily."""
+    """Seeded pre-start bars of one coin relative to its start price (1.0), built lazily."""
 
-    def __init__(self, seed: str, price: float, vol_per_min: float, volume_per_min: float) -> None:
+    def __init__(self, seed: int, n_minutes: int, vol_per_min: float, n_days: int = 400) -> None:
         self._seed = seed
-        self._price = price
+        self.n_minutes = n_minutes
+        self.n_days = n_days
         self._vol = vol_per_min
-        self._volume = volume_per_min
-        self._minutes: list[tuple[float, float, float, float, float]] | None = None
-        self._days: list[tuple[float, float, float, float, float]] | None = None
+        self._minutes: tuple[Arr, ...] | None = None
+        self._days: tuple[Arr, ...] | None = None
 
-    def _walk(self, tag: str, n: int, sigma: float, volume: float) -> list[tuple[float, ...]]:
-        rng = random.Random(f"{self._seed}:{tag}")
-        closes = [self._price]
-        for _ in range(n):
-            closes.append(closes[-1] * math.exp(-sigma * rng.gauss(0.0, 1.0)))
-        closes.reverse()  # closes[0] is the oldest open, closes[-1] the start price
-        bars: list[tuple[float, ...]] = []
-        for i in range(n):
-            o, c = closes[i], closes[i + 1]
-            wick = abs(rng.gauss(0.0, sigma * 0.6))
-            v = volume * rng.lognormvariate(0.0, 0.5)
-            bars.append((o, max(o, c) * (1 + wick), min(o, c) * (1 - wick), c, v))
-        return bars
+    def _walk(self, salt: int, n: int, sigma: float) -> tuple[Arr, ...]:
+        rng = np.random.default_rng([self._seed, salt])
+        steps = rng.standard_normal(n) * sigma
+        # closes[-1] is the start price (1.0); walk backwards from it.
+        log_c = -np.concatenate(([0.0], np.cumsum(steps[::-1])))[::-1]
+        closes = np.exp(log_c)
+        o, c = closes[:-1], closes[1:]
+        wick = np.abs(rng.standard_normal(n)) * sigma * 0.6
+        h = np.maximum(o, c) * (1 + wick)
+        low = np.minimum(o, c) * (1 - wick)
+        volume = rng.lognormal(0.0, 0.5, n)
+        return o, h, low, c, volume
 
-    def minutes(self, n: int) -> list[tuple[float, ...]]:
-        if self._minutes is None or len(self._minutes) < n:
-            self._minutes = self._walk("m", n, self._vol, self._volume)  # type: ignore[assignment]
-        return self._minutes  # type: ignore[return-value]
+    def minutes(self) -> tuple[Arr, ...]:
+        if self._minutes is None:
+            self._minutes = self._walk(1, self.n_minutes, self._vol)
+        return self._minutes
 
-    def days(self, n: int) -> list[tuple[float, ...]]:
-        if self._days is None or len(self._days) < n:
-            self._days = self._walk(  # type: ignore[assignment]
-                "d", n, self._vol * math.sqrt(1440), self._volume * 1440
-            )
-        return self._days  # type: ignore[return-value]
+    def days(self) -> tuple[Arr, ...]:
+        if self._days is None:
+            o, h, low, c, v = self._walk(2, self.n_days, self._vol * math.sqrt(1440))
+            # Scale so the daily walk ends where the minute walk starts today.
+            self._days = (o, h, low, c, v * 1440)
+        return self._days
 
 
 class CandleStore:
@@ -94,19 +97,41 @@ class CandleStore:
         self,
         start_ms: int,
         synthetic: SyntheticHistory,
-        convert: Callable[[float], float],
-        volume_scale: float,
-        history_minutes: int,
-        history_days: int = 400,
+        start_price: float,
+        round_price: Callable[[Arr], Arr],
+        volume_per_min: float,
     ) -> None:
         self.start_ms = start_ms
         self.start_minute = start_ms // MINUTE_MS * MINUTE_MS
-        self._synthetic = synthetic
-        self._convert = convert
-        self._vscale = volume_scale
-        self._history_minutes = history_minutes
-        self._history_days = history_days
+        self.start_day = start_ms // DAY_MS * DAY_MS
+        self._syn = synthetic
+        self._price = start_price
+        self._round = round_price
+        self._vpm = volume_per_min
+        self._m: tuple[Arr, ...] | None = None
+        self._d: tuple[Arr, ...] | None = None
         self.minutes: dict[int, Bar] = {}
+
+    def _minute_arrays(self) -> tuple[Arr, ...]:
+        if self._m is None:
+            o, h, low, c, v = self._syn.minutes()
+            p, r = self._price, self._round
+            vol = v * self._vpm
+            close = r(c * p)
+            self._m = (r(o * p), r(h * p), r(low * p), close, vol, vol * close)
+        return self._m
+
+    def _day_arrays(self) -> tuple[Arr, ...]:
+        if self._d is None:
+            o, h, low, c, v = self._syn.days()
+            mo = self._syn.minutes()[0]
+            idx = len(mo) - (self.start_minute - self.start_day) // MINUTE_MS
+            scale = float(mo[idx]) if 0 <= idx < len(mo) else 1.0
+            p, r = self._price * scale, self._round
+            vol = v * self._vpm
+            close = r(c * p)
+            self._d = (r(o * p), r(h * p), r(low * p), close, vol, vol * close)
+        return self._d
 
     def add_trade(self, ts_ms: int, price: float, qty: float) -> None:
         minute = ts_ms // MINUTE_MS * MINUTE_MS
@@ -128,53 +153,50 @@ class CandleStore:
         for minute in [m for m in self.minutes if m < cutoff]:
             del self.minutes[minute]
 
-    def _synthetic_bar(
-        self, rows: list[tuple[float, ...]], idx: int, scale: float = 1.0
-    ) -> Bar | None:
-        if idx < 0 or idx >= len(rows):
+    @staticmethod
+    def _slice(arrays: tuple[Arr, ...], i0: int, i1: int) -> Bar | None:
+        i0 = max(i0, 0)
+        if i1 <= i0:
             return None
-        o, h, low, c, v = rows[idx]
+        o, h, low, c, v, q = arrays
+        count = i1 - i0
+        return [
+            float(o[i0]), float(h[i0:i1].max()), float(low[i0:i1].min()), float(c[i1 - 1]),
+            float(v[i0:i1].sum()), float(q[i0:i1].sum()), count,
+        ]  # fmt: skip
 
-        def cv(rel: float) -> float:
-            return self._convert(rel * scale)
-
-        close = cv(c)
-        vol = v * self._vscale
-        return [cv(o), cv(h), cv(low), close, vol, vol * close, max(1, int(vol > 0))]
+    def range_bar(self, t0: int, t1: int) -> Bar | None:
+        """Aggregate of whole minutes in [t0, t1) (both minute-aligned)."""
+        agg: Bar | None = None
+        if t0 < self.start_minute:
+            arrays = self._minute_arrays()
+            n = len(arrays[0])
+            i0 = n - (self.start_minute - t0) // MINUTE_MS
+            i1 = n - (self.start_minute - min(t1, self.start_minute)) // MINUTE_MS
+            agg = self._slice(arrays, i0, i1)
+        if t1 > self.start_minute:
+            lo = max(t0, self.start_minute)
+            if (t1 - lo) // MINUTE_MS <= len(self.minutes):
+                keys = range(lo, t1, MINUTE_MS)
+                bars = [b for m in keys if (b := self.minutes.get(m)) is not None]
+            else:
+                bars = [b for m, b in sorted(self.minutes.items()) if lo <= m < t1]
+            for bar in bars:
+                agg = _merge(agg, bar)
+        return agg
 
     def minute_bar(self, minute_ms: int) -> Bar | None:
-        if minute_ms >= self.start_minute:
-            return self.minutes.get(minute_ms)
-        rows = self._synthetic.minutes(self._history_minutes)
-        back = (self.start_minute - minute_ms) // MINUTE_MS  # 1 = the minute before start
-        return self._synthetic_bar(rows, len(rows) - back)
-
-    def _day_bar(self, day_ms: int) -> Bar | None:
-        start_day = self.start_ms // DAY_MS * DAY_MS
-        rows = self._synthetic.days(self._history_days)
-        back = (start_day - day_ms) // DAY_MS
-        # Scale the daily walk so it ends where the minute walk is at the start of today.
-        minutes = self._synthetic.minutes(self._history_minutes)
-        idx = len(minutes) - (self.start_minute - start_day) // MINUTE_MS
-        scale = minutes[idx][0] if 0 <= idx < len(minutes) else 1.0
-        return self._synthetic_bar(rows, len(rows) - back, scale)
+        return self.range_bar(minute_ms, minute_ms + MINUTE_MS)
 
     def bucket(self, open_ms: int, interval_s: int) -> Bar | None:
         """Aggregate bar for [open_ms, open_ms + interval) (interval a multiple of 60 s)."""
         end = open_ms + interval_s * 1000
-        if interval_s >= 86_400 and end <= self.start_ms // DAY_MS * DAY_MS:
-            agg: Bar | None = None
-            for day in range(open_ms, end, DAY_MS):
-                bar = self._day_bar(day)
-                if bar is not None:
-                    agg = _merge(agg, bar)
-            return agg
-        agg = None
-        for minute in range(open_ms, end, MINUTE_MS):
-            bar = self.minute_bar(minute)
-            if bar is not None:
-                agg = _merge(agg, bar)
-        return agg
+        if interval_s >= 86_400 and end <= self.start_day:
+            arrays = self._day_arrays()
+            n = len(arrays[0])
+            i0 = n - (self.start_day - open_ms) // DAY_MS
+            return self._slice(arrays, i0, i0 + interval_s * 1000 // DAY_MS)
+        return self.range_bar(open_ms, end)
 
     def candles(
         self, interval_s: int, end_ms: int, count: int, fill_gaps: bool = False
@@ -185,9 +207,9 @@ class CandleStore:
         out: list[SimCandle] = []
         open_ms = last_open
         if interval_s >= 86_400:
-            earliest = self.start_ms // DAY_MS * DAY_MS - self._history_days * DAY_MS
+            earliest = self.start_day - self._syn.n_days * DAY_MS
         else:
-            earliest = self.start_minute - self._history_minutes * MINUTE_MS
+            earliest = self.start_minute - self._syn.n_minutes * MINUTE_MS
         while len(out) < count and open_ms + step > earliest:
             bar = self.bucket(open_ms, interval_s)
             if bar is not None:

@@ -17,9 +17,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from exchanges.sim.clock import SimClock
 from exchanges.sim.history import (
     MINUTE_MS,
+    Arr,
     CandleStore,
     SimCandle,
     SyntheticHistory,
@@ -145,6 +148,7 @@ class MarketModel:
         self._last: dict[tuple[str, str], SimTrade] = {}
         self._ticker_cache: dict[tuple[str, str], tuple[int, list[float] | None]] = {}
         self._keep = keep_trades
+        self._synthetic: dict[str, SyntheticHistory] = {}
         self._schedule: list[tuple[int, int, Callable[[], None]]] = []
         self._schedule_seq = itertools.count()
         for c in coins:
@@ -168,6 +172,8 @@ class MarketModel:
             MarketSpec(UPBIT, "KRW-USDT", "USDT", "KRW", 1e-8, None, rates[UPBIT] / 2, 3e6),
             usdt, history_minutes,
         )  # fmt: skip
+        for key, mspec in self._markets.items():  # every market starts with a last trade
+            self._make_trade(key, mspec, self._rng)
 
     # ----------------------------------------------------------------- set-up helpers
     def _add_market(self, spec: MarketSpec, coin: CoinSpec, history_minutes: int) -> None:
@@ -175,23 +181,24 @@ class MarketModel:
         spec.qty_decimals = decimals_of(spec.qty_step)
         self._markets[key] = spec
         self._trades[key] = deque(maxlen=self._keep)
-        vol_min = coin.volatility / math.sqrt(_SECONDS_PER_YEAR / 60)
-        vol_usdt_per_min = (
-            spec.trade_rate * 60 * spec.trade_quote / self.mid(spec.venue, spec.market)
-        )
-        synthetic = SyntheticHistory(f"{self.seed}:{coin.base}", 1.0, vol_min, vol_usdt_per_min)
+        synthetic = self._synthetic.get(coin.base)
+        if synthetic is None:  # one history per coin, shared by its venues
+            vol_min = coin.volatility / math.sqrt(_SECONDS_PER_YEAR / 60)
+            seed = self.seed * 1_000_003 + zlib.crc32(coin.base.encode())
+            synthetic = self._synthetic[coin.base] = SyntheticHistory(
+                seed, history_minutes, vol_min
+            )
         start_mid = self.mid(spec.venue, spec.market)
+        tick = self.tick_size(spec.venue, spec.market, start_mid)
+        nd = decimals_of(tick)
+
+        def round_price(prices: Arr) -> Arr:
+            return np.round(np.round(prices / tick) * tick, nd)
+
+        volume_per_min = spec.trade_rate * 60 * spec.trade_quote * 0.6 / start_mid
         self._candles[key] = CandleStore(
-            self.start_ms, synthetic, self._converter(spec, start_mid), 1.0, history_minutes
+            self.start_ms, synthetic, start_mid, round_price, volume_per_min
         )
-
-    def _converter(self, spec: MarketSpec, start_mid: float) -> Callable[[float], float]:
-        def convert(rel: float) -> float:
-            price = rel * start_mid
-            tick = self.tick_size(spec.venue, spec.market, price)
-            return round(price / tick) * tick if tick >= 1 else round(price, decimals_of(tick))
-
-        return convert
 
     # ----------------------------------------------------------------- queries
     @property
@@ -446,18 +453,7 @@ class MarketModel:
         now_min = self._t_ms // MINUTE_MS * MINUTE_MS
         cached = self._ticker_cache.get(key)
         if cached is None or cached[0] != now_min:
-            agg: list[float] | None = None
-            for m in range(now_min - 1440 * MINUTE_MS, now_min, MINUTE_MS):
-                bar = store.minute_bar(m)
-                if bar is not None:
-                    if agg is None:
-                        agg = list(bar)
-                    else:
-                        agg[1], agg[2], agg[3] = max(agg[1], bar[1]), min(agg[2], bar[2]), bar[3]
-                        agg[4] += bar[4]
-                        agg[5] += bar[5]
-                        agg[6] += bar[6]
-            cached = (now_min, agg)
+            cached = (now_min, store.range_bar(now_min - 1440 * MINUTE_MS, now_min))
             self._ticker_cache[key] = cached
         base = cached[1]
         cur = store.minute_bar(now_min)
