@@ -121,7 +121,9 @@ class OrderService:
         await self.store.save_balances(venue, bals, self.paper, self.clock.now())
 
     # --- submit -------------------------------------------------------------------------
-    async def submit(self, req: OrderRequest, *, parent: str | None = None) -> OrderResult:
+    async def submit(
+        self, req: OrderRequest, *, parent: str | None = None, client_id: str | None = None
+    ) -> OrderResult:
         """Validate, risk-check, persist and send one order. Never raises for a bad order."""
         try:
             v, _entry = await self._check(req)
@@ -129,7 +131,7 @@ class OrderService:
             return self._refused(req, exc.reason)
         now = self.clock.now()
         order = Order(
-            client_id=new_client_id(self.paper),
+            client_id=client_id or new_client_id(self.paper),
             instrument=req.instrument,
             side=req.side,
             type=req.type,
@@ -205,29 +207,22 @@ class OrderService:
 
     async def _send(self, order: Order, wire: PlaceRequest) -> OrderResult:
         broker = self.brokers[order.instrument.venue]
-        for _attempt in range(3):
+        for _attempt in range(5):
             try:
                 vo = await broker.place(wire)
-            except Rejected as exc:
-                await self._finish_rejected(order, exc.reason)
-                return self._refused_order(order, exc.reason)
-            except Fatal as exc:
+            except (Rejected, Fatal) as exc:
                 await self._finish_rejected(order, exc.reason)
                 return self._refused_order(order, exc.reason)
             except Retryable as exc:
                 if exc.outcome_unknown:
                     logger.warning("{}: outcome unknown ({}); looking it up", wire.client_id, exc)
                     return await self._settle_unknown(order)
-                # Refused before processing (rate limit): wait as told, check, then retry once more.
+                # Refused before it was processed (429, clock skew): nothing was placed, so
+                # sending the same client id again after the wait the venue asked for is safe.
                 wait = min(exc.retry_after or 1.0, 10.0)
-                logger.warning("{}: {} — retrying in {:.1f}s", wire.client_id, exc.reason, wait)
+                logger.warning("{}: {}; retrying in {:.1f}s", wire.client_id, exc.reason, wait)
                 await self.clock.sleep(wait)
-                try:
-                    vo = await broker.fetch(wire.symbol, wire.client_id, wire.conditional)
-                except NotFound:
-                    continue
-                except TradingError:
-                    return await self._settle_unknown(order)
+                continue
             self._crash_point("order_sent")
             updated = await self.apply(order.client_id, vo)
             final = updated or (await self._current(order.client_id))
@@ -300,8 +295,9 @@ class OrderService:
         got = sum((f.qty for f in fills), ZERO)
         if fills:
             self._crash_point("fill_seen")
-        for f in fills:
-            await self._record(f, order, stored.leverage)
+        recorded = [f for f in fills if await self._record(f, order, stored.leverage)]
+        if recorded:
+            await self.refresh_balances(order.instrument.venue)
         status = vo.status
         if status.is_final and got < vo.filled_qty:
             status = OrderStatus.PARTIALLY_FILLED  # not final until every fill is recorded
@@ -332,11 +328,11 @@ class OrderService:
                     logger.exception("order listener failed for {}", client_id)
         return updated
 
-    async def _record(self, f: Fill, order: Order, leverage: int | None) -> None:
+    async def _record(self, f: Fill, order: Order, leverage: int | None) -> bool:
         fill = f if f.paper == self.paper else _with_paper(f, self.paper)
         realized = await self.store.record_fill(fill, order.bot, leverage or 1)
         if realized is None:
-            return  # already recorded
+            return False  # already recorded
         inst = fill.instrument
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
@@ -358,6 +354,7 @@ class OrderService:
                 dedup_key=f"fill-{inst.venue.value}-{fill.fill_id}",
             )
         )
+        return True
 
     # --- cancel ---------------------------------------------------------------------------
     async def cancel(self, client_id: str) -> OrderResult:

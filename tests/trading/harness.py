@@ -118,3 +118,103 @@ async def trading_env(
             await asyncio.gather(*tasks, return_exceptions=True)
             for b in brokers.values():
                 await b.close()
+
+
+def live_brokers(
+    sim: object, timeout_s: float = 5.0, urls: dict[str, str] | None = None
+) -> dict[Venue, Broker]:
+    """ccxt adapters pointed at a running SimExchange with its default keys."""
+    from bot.domain.clock import SystemClock
+    from bot.trading.adapters.ccxt_broker import (
+        BinanceFuturesBroker,
+        BinanceSpotBroker,
+        UpbitBroker,
+        make_exchange,
+    )
+
+    env = sim.env() | (urls or {})  # type: ignore[attr-defined]
+    clock = SystemClock()
+    out: dict[Venue, Broker] = {}
+    specs = (
+        (Venue.UPBIT, UpbitBroker, "UPBIT_ACCESS_KEY", "UPBIT_SECRET_KEY", "UPBIT_REST_URL"),
+        (Venue.BINANCE_SPOT, BinanceSpotBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
+         "BINANCE_REST_URL"),
+        (Venue.BINANCE_FUTURES, BinanceFuturesBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
+         "BINANCE_FUTURES_REST_URL"),
+    )  # fmt: skip
+    for venue, cls, key, secret, url in specs:
+        ex, gate = make_exchange(
+            venue, api_key=env[key], secret=env[secret], rest_url=env[url], timeout_s=timeout_s
+        )
+        out[venue] = cls(venue, ex, gate, clock)
+    return out
+
+
+async def feed_quotes(sim: object, bus: EventBus, coins: tuple[str, ...] = ("BTC", "USDT")) -> None:
+    """Publish the simulator's top of book as Quote events (stands in for the market-data
+    feature, which the trading layer only sees through the bus)."""
+    market = sim.market  # type: ignore[attr-defined]
+    while True:
+        now = time.time()
+        for coin in coins:
+            targets = [(Venue.UPBIT, "upbit", f"KRW-{coin}", Symbol(coin, "KRW"))]
+            if coin != "USDT":
+                targets += [
+                    (Venue.BINANCE_SPOT, "binance", f"{coin}USDT", Symbol(coin, "USDT")),
+                    (Venue.BINANCE_FUTURES, "binance_futures", f"{coin}USDT", Symbol(coin, "USDT")),
+                ]
+            for venue, key, market_id, sym in targets:
+                book = market.book(key, market_id, depth=1)
+                if book.bids and book.asks:
+                    bus.publish(
+                        Quote(
+                            Instrument(venue, sym), float(book.bids[0][0]), float(book.bids[0][1]),
+                            float(book.asks[0][0]), float(book.asks[0][1]), int(now * 1000), now,
+                        )
+                    )  # fmt: skip
+        await asyncio.sleep(0.05)
+
+
+class HoldingProxy:
+    """A loopback TCP proxy that can hold the venue's next answer(s) back for a while.
+
+    Used to produce "the order reached the venue, but its answer did not reach us in time":
+    the request is forwarded at once (so the venue places the order), the response is held.
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._hold: list[float] = []
+
+    def hold_next_response(self, seconds: float) -> None:
+        self._hold.append(seconds)
+
+    async def __aenter__(self) -> HoldingProxy:
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _client(self, cr: asyncio.StreamReader, cw: asyncio.StreamWriter) -> None:
+        ur, uw = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        up = asyncio.create_task(self._pump(cr, uw, hold=False))
+        down = asyncio.create_task(self._pump(ur, cw, hold=True))
+        await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
+        for t in (up, down):
+            t.cancel()
+        await asyncio.gather(up, down, return_exceptions=True)
+        for w in (cw, uw):
+            w.close()
+
+    async def _pump(self, r: asyncio.StreamReader, w: asyncio.StreamWriter, hold: bool) -> None:
+        while data := await r.read(65536):
+            if hold and self._hold:
+                await asyncio.sleep(self._hold.pop(0))
+            w.write(data)
+            await w.drain()

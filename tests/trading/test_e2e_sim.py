@@ -1,0 +1,232 @@
+"""End to end against the exchange simulator: real ccxt adapters over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal as D
+from pathlib import Path
+
+from bot.domain.market import Side
+from bot.domain.orders import OrderRequest, OrderStatus, OrderType
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.storage.kv import KeyValueStore
+from bot.trading.futures import FuturesManager
+from exchanges.sim.server import SimExchange
+from tests.helpers import eventually
+from tests.trading.harness import Env, HoldingProxy, feed_quotes, live_brokers, trading_env
+
+UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
+SPOT = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
+FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
+
+
+@asynccontextmanager
+async def live(
+    sim: SimExchange, tmp: Path, timeout_s: float = 5.0, urls: dict[str, str] | None = None
+) -> AsyncIterator[Env]:
+    brokers = live_brokers(sim, timeout_s, urls)
+    async with trading_env(tmp / "t.db", brokers, paper=False) as env:
+        feeder = asyncio.create_task(feed_quotes(sim, env.bus))
+        try:
+            await eventually(lambda: env.svc.prices.usdt_krw() is not None)
+            await eventually(lambda: env.svc.prices.price(FUT) is not None)
+            yield env
+        finally:
+            feeder.cancel()
+            await asyncio.gather(feeder, return_exceptions=True)
+
+
+def sim_orders(sim: SimExchange, venue: str, client_id: str) -> int:
+    engine = sim.upbit_engine if venue == "upbit" else sim.binance_engine
+    return sum(1 for o in engine.orders.values() if o.client_id == client_id)
+
+
+async def order_status(env: Env, cid: str) -> OrderStatus:
+    stored = await env.svc.store.get(cid)
+    assert stored is not None
+    return stored.order.status
+
+
+async def test_refusals_have_reasons_and_nothing_is_sent(sim: SimExchange, tmp_path: Path) -> None:
+    async with live(sim, tmp_path) as env:
+        cases = [
+            (OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(4000)), "5,000 KRW"),
+            (OrderRequest(UP, Side.SELL, OrderType.MARKET, qty=D(1)), "Not enough BTC"),
+            (OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.000001")), "minimum"),
+            (
+                OrderRequest(SPOT, Side.BUY, OrderType.LIMIT, qty=D("0.2"), price=D(60000)),
+                "Not enough",
+            ),
+            (OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.0005")), "minimum"),
+            (OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D(5), leverage=2), "margin"),
+        ]
+        for req, why in cases:
+            res = await env.svc.submit(req)
+            assert not res.accepted and why in res.reason, (req, res.reason)
+        assert await env.svc.store.recent_orders(10) == []
+        assert not sim.upbit_engine.orders and not sim.binance_engine.orders
+
+
+async def test_upbit_market_and_limit_orders_fill_with_fees(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path) as env:
+        up = env.svc.brokers[Venue.UPBIT]
+        krw0 = {b.asset: b.free for b in await up.balances()}["KRW"]
+        res = await env.svc.submit(
+            OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(1_000_000))
+        )
+        assert res.accepted and res.order is not None, res.reason
+        await eventually(lambda: order_status(env, res.order.client_id))  # type: ignore[union-attr]
+        assert await order_status(env, res.order.client_id) is OrderStatus.FILLED
+        fills = [r.fill for r in await env.svc.store.fills()]
+        spent = sum(f.qty * f.price for f in fills)
+        fee = sum(f.fee for f in fills)
+        assert abs(fee - spent * D("0.0005")) < D("0.01")
+        bals = {b.asset: b for b in await up.balances()}
+        assert abs((krw0 - bals["KRW"].free) - (spent + fee)) < D(1)
+        assert bals["BTC"].free == sum(f.qty for f in fills)
+        pos = await env.svc.store.position(UP, False)
+        assert pos is not None and pos.qty == bals["BTC"].free
+        # a limit sell far above the market rests, then is cancelled
+        price = D(str(sim.market.upbit_mid("BTC"))) * D("1.2")
+        res2 = await env.svc.submit(
+            OrderRequest(UP, Side.SELL, OrderType.LIMIT, qty=pos.qty, price=price)
+        )
+        assert res2.accepted and res2.order is not None
+        assert res2.order.status is OrderStatus.OPEN and res2.order.price is not None
+        assert res2.order.price % 1000 == 0  # on the KRW tick grid
+        cancel = await env.svc.cancel(res2.order.client_id)
+        assert cancel.accepted and cancel.order is not None
+        assert cancel.order.status is OrderStatus.CANCELLED
+
+
+async def test_binance_spot_resting_limit_fills_when_market_crosses(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path) as env:
+        mid = D(str(sim.market.binance_mid("BTC")))
+        price = (mid * D("0.99")).quantize(D("0.01"))
+        res = await env.svc.submit(
+            OrderRequest(SPOT, Side.BUY, OrderType.LIMIT, qty=D("0.01"), price=price)
+        )
+        assert res.accepted and res.order is not None and res.order.status is OrderStatus.OPEN
+        sim.market.jump("BTC", -3.0)
+
+        async def filled() -> bool:
+            return await order_status(env, res.order.client_id) is OrderStatus.FILLED  # type: ignore[union-attr]
+
+        await eventually(filled, timeout=15)
+        fills = [r.fill for r in await env.svc.store.fills()]
+        assert len(fills) >= 1 and sum(f.qty for f in fills) == D("0.01")
+        assert all(f.price == price and f.fee_asset == "BTC" for f in fills)
+        assert sum(f.fee for f in fills) == D("0.01") * D("0.001")
+        assert any(n.kind.value == "order_filled" for n in env.notes)
+
+
+async def test_futures_entry_with_sl_tp_one_triggers_other_cancelled(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path) as env:
+        fm = FuturesManager(env.svc, KeyValueStore(env.db), default_leverage=10, max_leverage=20)
+        mark = D(str(sim.market.futures_mark("BTC")))
+        res = await fm.open(
+            FUT.symbol, Side.BUY, D("0.01"),
+            stop_loss=(mark * D("0.95")).quantize(D("0.1")),
+            take_profit=(mark * D("1.02")).quantize(D("0.1")),
+        )  # fmt: skip
+        assert res.accepted and res.order is not None, res.reason
+        entry = res.order.client_id
+        kids = await eventually(lambda: _children(env, entry, 2))
+        assert {k.order.type for k in kids} == {OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET}
+        acct = sim.binance_futures.engine.account(sim.api_keys["binance"][0])
+        assert acct.position("BTCUSDT").leverage == 10
+        sim.market.jump("BTC", 4.0)  # through the take-profit
+
+        async def settled() -> bool:
+            ks = {k.order.type: k.order.status for k in await env.svc.store.children(entry)}
+            return ks == {
+                OrderType.TAKE_PROFIT_MARKET: OrderStatus.FILLED,
+                OrderType.STOP_MARKET: OrderStatus.CANCELLED,
+            }
+
+        await eventually(settled, timeout=20)
+        assert acct.position("BTCUSDT").amt == 0
+        pos = await env.svc.store.position(FUT, False)
+        assert pos is not None and pos.qty == 0 and pos.realized_pnl > 0
+
+
+async def _children(env: Env, parent: str, n: int) -> list[object] | None:
+    kids = await env.svc.store.children(parent)
+    return (
+        kids if len(kids) == n and all(k.order.status is OrderStatus.OPEN for k in kids) else None
+    )
+
+
+async def test_rest_timeout_on_placement_is_resolved_without_duplicate(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The order reaches the venue but its answer comes after our 1 s timeout: we look it up
+    by our client id instead of resending, and adopt it."""
+    port = int(sim.urls["BINANCE_REST_URL"].rsplit(":", 1)[1])
+    async with HoldingProxy(port) as proxy:
+        urls = {"BINANCE_REST_URL": f"http://127.0.0.1:{proxy.port}"}
+        async with live(sim, tmp_path, timeout_s=1.0, urls=urls) as env:
+            proxy.hold_next_response(2.0)
+            t0 = time.monotonic()
+            req = OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01"))
+            res = await env.svc.submit(req)
+            assert res.accepted and res.order is not None, res.reason
+            assert time.monotonic() - t0 >= 1.0  # it did time out first
+            cid = res.order.client_id
+            assert res.order.status is OrderStatus.FILLED
+            assert sim_orders(sim, "binance", cid) == 1
+            assert len(sim.binance_engine.orders) == 1
+            assert await env.svc.store.fill_count(cid) == 1
+
+
+async def test_request_lost_before_the_venue_is_reported_not_placed(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The simulator's rest_delay holds the request itself; our client gives up and closes,
+    so the venue never places it. We must say so (after the grace period), not resend."""
+    async with live(sim, tmp_path, timeout_s=1.0) as env:
+        sim.faults.rest_delay("binance", 2.0, count=1)
+        res = await env.svc.submit(OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
+        assert not res.accepted and "Not placed" in res.reason
+        assert res.order is not None and res.order.status is OrderStatus.REJECTED
+        assert len(sim.binance_engine.orders) == 0
+
+
+async def test_429_storm_is_waited_out_not_retried_into_a_ban(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path) as env:
+        broker = env.svc.brokers[Venue.BINANCE_SPOT]
+        gate = broker.gate  # type: ignore[attr-defined]
+        sim.faults.rest_error(
+            "binance", 429, {"code": -1003, "msg": "Too many requests"}, count=3, retry_after=1
+        )
+        before = gate.requests
+        t0 = time.monotonic()
+        res = await env.svc.submit(OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
+        elapsed = time.monotonic() - t0
+        assert res.accepted, res.reason
+        assert gate.rate_limited == 3 and gate.bans == 0
+        # three refusals, each waited out for Retry-After (1 s): at least ~3 s, few requests
+        assert elapsed >= 2.5
+        assert gate.requests - before <= 6
+        assert len(sim.binance_engine.orders) == 1
+
+
+async def test_stale_market_data_refuses_new_live_orders(sim: SimExchange, tmp_path: Path) -> None:
+    async with live(sim, tmp_path) as env:
+        env.stale.add(Venue.BINANCE_FUTURES)
+        res = await env.svc.submit(OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
+        assert not res.accepted and "stale or degraded" in res.reason
+        assert not sim.binance_futures.engine.account(sim.api_keys["binance"][0]).open_orders(
+            "BTCUSDT"
+        )
