@@ -42,7 +42,7 @@ class AccessGate:
         self._on_intruder = on_intruder
         self._window = window
         self._log_per_window = log_per_window
-        self._attempts: dict[tuple[int | None, int | None], _Attempts] = {}
+        self._attempts: dict[int | None, _Attempts] = {}
         self.denied = 0
 
     def is_allowed(self, chat_id: int | None, user_id: int | None, chat_type: str | None) -> bool:
@@ -65,7 +65,7 @@ class AccessGate:
     def _refuse(self, chat_id: int | None, user_id: int | None, chat_type: str | None) -> None:
         self.denied += 1
         now = self._clock.monotonic()
-        key = (chat_id, user_id)
+        key = user_id if user_id is not None else chat_id  # one intruder, many chats
         seen = self._attempts.get(key)
         if seen is None or now - seen.window_start >= self._window:
             seen = self._attempts[key] = _Attempts(window_start=now)

@@ -91,7 +91,7 @@ _HEADERS: dict[str, dict[NotificationKind, str]] = {
         NotificationKind.STREAM: "📡 스트림",
         NotificationKind.COMPONENT: "⚙️ 구성요소",
         NotificationKind.RISK: "🛑 리스크 한도",
-        NotificationKind.REPORT: "📊 리포트",
+        NotificationKind.REPORT: "",  # reports carry their own title
         NotificationKind.INFO: "ℹ️ 안내",
     },
     "en": {
@@ -105,7 +105,7 @@ _HEADERS: dict[str, dict[NotificationKind, str]] = {
         NotificationKind.STREAM: "📡 Stream",
         NotificationKind.COMPONENT: "⚙️ Component",
         NotificationKind.RISK: "🛑 Risk limit",
-        NotificationKind.REPORT: "📊 Report",
+        NotificationKind.REPORT: "",
         NotificationKind.INFO: "ℹ️ Info",
     },
 }
@@ -122,4 +122,5 @@ def text(language: str, key: str, **values: object) -> str:
 
 
 def header(language: str, kind: NotificationKind) -> str:
+    """The bold first line of a notification; empty when the text has its own title."""
     return _HEADERS[_lang(language)].get(kind, kind.value)

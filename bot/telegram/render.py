@@ -124,8 +124,11 @@ def render_notification(
     kind: NotificationKind, text: str, language: str, limit: int = LIMIT
 ) -> list[Part]:
     """A notification: a bold, translated header line, then the escaped text."""
-    head = Block(i18n.header(language, kind), bold=True)
+    title = i18n.header(language, kind)
     body = text_blocks(text)
+    if not title:  # the text carries its own title (reports)
+        return pack(body, limit)
+    head = Block(title, bold=True)
     if len(body) == 1 and not body[0].pre:
         return pack([head, body[0]], limit, sep="\n")
     return pack([head, *body], limit, sep="\n")
@@ -174,8 +177,8 @@ def render_digest(
     for entry in entries:
         head = i18n.header(language, entry.kind)
         body = entry.text.strip()
-        line_html = f"• <b>{esc(head)}</b> {esc(body)}"
-        line_plain = f"• {head} {body}"
+        line_html = f"• <b>{esc(head)}</b> {esc(body)}" if head else f"• {esc(body)}"
+        line_plain = f"• {head} {body}" if head else f"• {body}"
         if utf16_len(line_html) > room:
             # Too long for a digest line: it goes out alone, split on its own block boundaries.
             flush()

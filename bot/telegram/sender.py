@@ -139,10 +139,8 @@ class TelegramSender:
             await self.send_photo(data, cap, item.silent)
             return
         # Too long for a caption: the chart with the header, then the full text.
-        head = render.Part(
-            f"<b>{render.esc(i18n.header(self._language, item.kind))}</b>",
-            i18n.header(self._language, item.kind),
-        )
+        title = i18n.header(self._language, item.kind) or item.text.split("\n", 1)[0][:200]
+        head = render.Part(f"<b>{render.esc(title)}</b>", title)
         await self.send_photo(data, head, item.silent)
         for part in render.render_notification(item.kind, item.text, self._language):
             await self.send_part(part, item.silent)

@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from loguru import logger
 from telegram import (
@@ -44,7 +44,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.facade import ServiceFacade
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
-from bot.telegram.ratelimit import Throttle, ThrottledRequests
+from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests
 from bot.telegram.sender import TelegramSender, send_text
 
 TelegramApp = Application
@@ -59,6 +59,7 @@ class TransportOptions:
     request_timeout: float = 10.0  # connect/read/write timeout of ordinary calls
     stale_command_after: float = 300.0  # commands older than this (sent while down) are refused
     concurrent_updates: int = 4
+    limits: Limits = field(default_factory=Limits)  # our side of Telegram's flood limits
 
 
 def build_application(
@@ -129,7 +130,7 @@ class TelegramTransport:
         self.options = options or TransportOptions()
         self._clock = clock or SystemClock()
         self._notify = notify
-        self.throttle = throttle or Throttle(clock=self._clock)
+        self.throttle = throttle or Throttle(self.options.limits, clock=self._clock)
         self.app = build_application(settings, self.throttle, self.options)
         self.gate = AccessGate(
             settings.telegram_chat_id,

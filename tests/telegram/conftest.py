@@ -24,6 +24,7 @@ from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
 from bot.supervisor import Supervisor
+from bot.telegram.ratelimit import Limits
 from bot.telegram.transport import TelegramTransport, TransportOptions
 from bot.telegram_emulator import SentMessage, TelegramEmulator
 from tests.helpers import eventually
@@ -31,7 +32,10 @@ from tests.helpers import eventually
 CHAT = 777000111
 STRANGER = 555000222
 GROUP = -100123456
-FAST = TransportOptions(poll_timeout=1.0, request_timeout=2.0)
+# Interactive tests send faster than Telegram's 1 msg/s per chat; the rate tests use the defaults.
+QUICK_LIMITS = Limits(per_chat_per_second=50.0, per_chat_burst=50)
+FAST = TransportOptions(poll_timeout=1.0, request_timeout=2.0, limits=QUICK_LIMITS)
+REAL_LIMITS = TransportOptions(poll_timeout=1.0, request_timeout=2.0)
 
 
 @pytest.fixture
@@ -67,11 +71,19 @@ class Running:
     async def notify(self, kind: NotificationKind, text: str, **kw: Any) -> None:
         await self.notifier.notify_async(Notification(kind, text, **kw))
 
-    async def ask(self, text: str, chat_id: int = CHAT, **kw: Any) -> SentMessage:
-        """Send a user message and return the bot's next message to that chat."""
+    async def ask(
+        self, text: str, chat_id: int = CHAT, expect: str | None = None, **kw: Any
+    ) -> SentMessage:
+        """Send a user message; return the bot's next message to that chat (containing
+        `expect`, when given: notifications may come in between)."""
         after = self.tg.cursor()
         self.tg.send_user_message(chat_id, text, **kw)
-        return await self.tg.wait_for_message(chat_id=chat_id, after=after, timeout=10)
+        return await self.tg.wait_for_message(
+            (lambda m: expect in m.content) if expect else None,
+            chat_id=chat_id,
+            after=after,
+            timeout=10,
+        )
 
 
 @asynccontextmanager
