@@ -2,13 +2,18 @@
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
-alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, unless
-the market-data provider can stream our coins (`watch(instruments)`), `kimp-rest-feed` (polled
-top-of-book quotes as a fallback feed). Commands: /kimp, /kimpchart, /kimpalert.
+alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention).
+
+With the market-data manager on `facade.market_data` (it streams every Upbit KRW market and the
+Binance all-market mini ticker), the listings come from its universe and Binance top of book is
+requested with `subscribe_symbols` for the executable premium. Without it, `kimp-rest-feed`
+polls top-of-book quotes over REST and publishes them on the bus instead.
+Commands: /kimp, /kimpchart, /kimpalert.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from loguru import logger
@@ -24,11 +29,8 @@ from bot.features import AppContext
 
 
 def _instruments(coins: list[str]) -> list[Instrument]:
-    out = [Instrument(Venue.UPBIT, Symbol("USDT", "KRW"))]
-    for c in coins:
-        out.append(Instrument(Venue.UPBIT, Symbol(c, "KRW")))
-        out.append(Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")))
-    return out
+    # Upbit KRW markets are always streamed by the manager; Binance needs bookTicker per symbol.
+    return [Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")) for c in coins]
 
 
 async def install(
@@ -44,8 +46,20 @@ async def install(
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
     md: Any = app.facade.market_data
-    source: ListingSource = getattr(md, "listings", None) or feed.listings
-    watch = getattr(md, "watch", None)
+    streaming = hasattr(md, "subscribe_symbols") and hasattr(md, "universe")
+    source: ListingSource = feed.listings
+    if streaming:
+
+        async def md_listings() -> tuple[list[Symbol], list[Symbol]]:
+            ready = getattr(md, "ready", None)
+            if isinstance(ready, asyncio.Event):
+                await ready.wait()
+            symbols = getattr(md.universe, "symbols", {})
+            if Venue.UPBIT not in symbols or Venue.BINANCE_SPOT not in symbols:
+                raise RuntimeError("market data has not listed both venues yet")
+            return list(symbols[Venue.UPBIT]), list(symbols[Venue.BINANCE_SPOT])
+
+        source = md_listings
 
     sub = app.bus.subscribe("kimp", Ticker, Quote, Trade, StreamStatus, conflate=True)
     app.stack.callback(app.bus.unsubscribe, sub)
@@ -60,8 +74,8 @@ async def install(
         while True:
             before = monitor.coins
             await svc.refresh_universe(source)
-            if watch is not None and monitor.coins != before:
-                await watch(_instruments(monitor.coins))
+            if streaming and monitor.coins != before:
+                md.subscribe_symbols(_instruments(monitor.coins))
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
             await app.clock.sleep(s.universe_refresh if ok else min(60.0, s.universe_refresh))
 
@@ -72,7 +86,7 @@ async def install(
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", fx.run)
-    if watch is None:
+    if not streaming:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )

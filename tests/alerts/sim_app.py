@@ -11,6 +11,7 @@ from alerts.service import KimpService
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.config import Settings, load_settings
 from bot.domain.clock import SystemClock
+from bot.domain.symbols import Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext
@@ -19,6 +20,7 @@ from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
 from bot.supervisor import Supervisor
+from exchanges.manager import MarketDataConfig, MarketDataManager
 from exchanges.sim.server import SimExchange
 
 FAST = {
@@ -55,7 +57,9 @@ class KimpApp:
 
 
 @asynccontextmanager
-async def kimp_app(settings: Settings) -> AsyncIterator[KimpApp]:
+async def kimp_app(settings: Settings, streaming: bool = False) -> AsyncIterator[KimpApp]:
+    """The kimp feature as the service wires it; `streaming` puts the market-data manager
+    (WebSocket streams) in front, otherwise the kimp REST fallback feed serves prices."""
     async with AsyncExitStack() as stack:
         db = await Database.connect(settings.db_path)
         stack.push_async_callback(db.close)
@@ -67,6 +71,14 @@ async def kimp_app(settings: Settings) -> AsyncIterator[KimpApp]:
         app = AppContext(
             settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
         )
+        if streaming:
+            md = MarketDataManager(
+                MarketDataConfig.from_settings(settings, venues=(Venue.UPBIT, Venue.BINANCE_SPOT)),
+                bus,
+                app.clock,
+            )
+            facade.market_data = md
+            supervisor.start("market-data", md.run)
         svc = await install(app, rest_interval=0.1, eval_interval=0.1)
         try:
             yield KimpApp(app, svc)

@@ -202,3 +202,55 @@ async def test_stale_venue_suspends_with_reason_and_fx_down_hides_fx(
         sim.faults.clear("fx")
         await eventually(lambda: m.fx()[0] is not None, timeout=10)
         assert not any("BTC premium" in a for a in await k.alerts())
+
+
+async def test_streamed_premiums_match_the_simulator(sim: SimExchange, tmp_path: Path) -> None:
+    """The same check fed by the market-data manager's WebSocket streams instead of REST."""
+    sim.market.set_premium("SOL", 3.3)
+    async with kimp_app(sim_settings(sim, tmp_path / "k.db"), streaming=True) as k:
+        m = k.svc.monitor
+        assert "kimp-rest-feed" not in [c.name for c in k.app.supervisor.components()]
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins), timeout=15)
+        await eventually(lambda: m.executable("BTC", 1e6) is not None, timeout=15)
+        usdt_krw = sim.market.usdt_krw
+        for coin in sim.market.coins:
+            snap = m.snapshot(coin)
+            assert snap is not None and snap.usdt_kimp is not None, coin
+            # Streamed prices are last trades (bid or ask) or book mids: a tick plus a spread.
+            up, bn = sim.market.upbit_mid(coin), sim.market.binance_mid(coin)
+            tol = 100 * sim.market.tick_size("upbit", f"KRW-{coin}") / up + 0.05
+            expected = (up / (bn * usdt_krw) - 1) * 100
+            assert snap.usdt_kimp == pytest.approx(expected, abs=tol), coin
+            assert snap.usdt_kimp == pytest.approx(sim.market.premium_pct(coin), abs=tol), coin
+        assert m.top(1) == ["SOL"]
+        head = (await k.run("/kimp")).text
+        assert "Top:    SOL +3." in head
+
+
+async def test_streamed_venue_down_suspends_alerts_with_a_reason(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with kimp_app(sim_settings(sim, tmp_path / "k.db"), streaming=True) as k:
+        m = k.svc.monitor
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins), timeout=15)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 5)
+        # Upbit's WebSocket and its REST fallback both go away.
+        sim.faults.rest_error("upbit", 503, count=1_000_000)
+        sim.faults.reject_connections("upbit", 60)
+        sim.faults.drop_connections("upbit")
+
+        async def suspended() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("⏸")]
+
+        msgs = await eventually(suspended, timeout=15)
+        assert len(msgs) == 1 and "BTC" in msgs[0] and "Tether (USDT)" in msgs[0]
+        snap = m.snapshot("BTC")
+        assert snap is not None and snap.suspended is not None
+        assert snap.suspended.startswith(("Upbit stream down", "Upbit: no market data"))
+        sim.faults.clear("upbit")
+
+        async def resumed() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("▶️")]
+
+        await eventually(resumed, timeout=20)
