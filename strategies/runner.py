@@ -162,7 +162,7 @@ class BotManager:
     ) -> None:
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
-        self._store = store
+        self.store = store
         self._bus = bus
         self._fills = fills
         self.last_price: dict[Instrument, float] = {}
@@ -175,8 +175,8 @@ class BotManager:
 
     async def load(self) -> None:
         """Store the definitions and resume every bot whose stored state is running."""
-        self._sub = self._bus.subscribe("strategies", Candle, Trade, conflate=False)
-        rows = await self._store.sync(list(self.definitions.values()))
+        self._subscribe()
+        rows = await self.store.sync(list(self.definitions.values()))
         for name, row in rows.items():
             if name not in self.definitions:
                 if row.state is RunState.RUNNING:
@@ -189,12 +189,14 @@ class BotManager:
             if row.state is RunState.RUNNING:
                 await self._activate(name)
 
+    def _subscribe(self) -> Subscription:
+        if self._sub is None:
+            self._sub = self._bus.subscribe("strategies", Candle, Trade, conflate=False)
+        return self._sub
+
     async def run(self) -> None:
         """Supervised component: feed events to the running bots until cancelled."""
-        if self._sub is None:
-            await self.load()
-        sub = self._sub
-        assert sub is not None
+        sub = self._subscribe()
         try:
             while True:
                 await self.dispatch(await sub.get())
@@ -239,10 +241,10 @@ class BotManager:
         strategy = cls(cls.Params.model_validate(d.params), bot=name)
         engine = BotEngine(d, strategy, self._fills, equity=self._start_equity(d.exchange))
         engine.paused = name in self._paused
-        for inst, pos in (await self._store.load_positions(name)).items():
+        for inst, pos in (await self.store.load_positions(name)).items():
             if inst in d.instruments:
                 engine.restore(inst, pos)
-        runner = BotRunner(d, engine, self._gateway, self._store)
+        runner = BotRunner(d, engine, self._gateway, self.store)
         await runner.warm_up(self._history)
         self.runners[name] = runner
         return runner
@@ -252,14 +254,14 @@ class BotManager:
         if name in self.runners:
             return f"Bot {name} is already running."
         await self._activate(name)
-        await self._store.set_state(name, RunState.RUNNING)
+        await self.store.set_state(name, RunState.RUNNING)
         syms = ", ".join(str(s) for s in d.symbols)
         return f"Bot {name} started: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}."
 
     async def stop(self, name: str) -> str:
         self._get(name)
         runner = self.runners.pop(name, None)
-        await self._store.set_state(name, RunState.STOPPED)
+        await self.store.set_state(name, RunState.STOPPED)
         if runner is None:
             return f"Bot {name} was not running."
         held = self.open_positions(name, runner)
@@ -269,7 +271,7 @@ class BotManager:
     async def set_paused(self, name: str, paused: bool) -> str:
         self._get(name)
         (self._paused.add if paused else self._paused.discard)(name)
-        await self._store.set_paused(name, paused)
+        await self.store.set_paused(name, paused)
         runner = self.runners.get(name)
         if runner is not None:
             runner.engine.paused = paused
@@ -287,7 +289,7 @@ class BotManager:
         ]
 
     async def views(self) -> list[BotView]:
-        rows = await self._store.rows()
+        rows = await self.store.rows()
         out = []
         for name, d in sorted(self.definitions.items()):
             runner = self.runners.get(name)

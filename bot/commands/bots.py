@@ -1,0 +1,126 @@
+"""/bots, /start, /stop, /pause, /resume: thin handlers over the bot manager (facade.bots)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.registry import CommandRegistry
+from strategies.gateway import held_by_bot
+from strategies.runner import BotError
+
+if TYPE_CHECKING:
+    from strategies.runner import BotManager, BotView
+    from strategies.store import DecisionRow
+
+
+def _manager(ctx: CommandContext) -> BotManager:
+    manager = ctx.service.bots
+    if manager is None:
+        raise CommandError("Strategy bots are not running in this service.")
+    return manager
+
+
+def _targets(ctx: CommandContext, manager: BotManager, verb: str) -> list[str]:
+    names = sorted(manager.definitions)
+    if not ctx.args:
+        listing = ", ".join(names) or "none (define them in the bots file)"
+        raise CommandError(f"Which bot? Give a name or 'all'. Bots: {listing}.")
+    if len(ctx.args) > 1:
+        raise CommandError(f"/{verb} takes one bot name (or 'all').")
+    arg = ctx.args[0]
+    if arg.lower() == "all":
+        if not names:
+            raise CommandError("There are no bots defined (see bots.example.toml).")
+        return names
+    if arg not in manager.definitions:
+        listing = ", ".join(names) or "none defined"
+        raise CommandError(f"There is no bot '{arg}'. Bots: {listing}.")
+    return [arg]
+
+
+def render_bots(views: list[BotView]) -> str:
+    if not views:
+        return "No bots defined. Copy bots.example.toml to your BOTS_FILE and restart."
+    lines = []
+    for v in views:
+        state = "paused" if v.paused and v.state.value == "running" else v.state.value
+        pos = "; ".join(v.positions) or "flat"
+        lines.append(
+            f"{v.name}: {state} · {v.strategy} · {v.exchange.label} {v.symbols} {v.timeframe}"
+            f" · {pos} · PnL {v.realized:,.2f}"
+        )
+    return "\n".join(lines)
+
+
+def render_decisions(rows: list[DecisionRow]) -> str:
+    if not rows:
+        return "No decisions yet."
+    out = []
+    for r in rows:
+        when = datetime.fromtimestamp(r.ts, UTC).strftime("%m-%d %H:%M")
+        mark = "✓" if r.taken else "✗"
+        out.append(f"{when} {mark} {r.symbol} {r.action}: {r.reason}")
+    return "\n".join(out)
+
+
+def register_bots(registry: CommandRegistry) -> None:
+    @registry.command("bots", "Strategy bots and what they did", "/bots [bot]")
+    async def bots(ctx: CommandContext) -> Reply:
+        manager = _manager(ctx)
+        if ctx.args:
+            (name,) = _targets(ctx, manager, "bots")
+            (view,) = [v for v in await manager.views() if v.name == name]
+            rows = await manager.store.decisions(name, limit=15)
+            body = render_bots([view]) + "\n\nLast decisions:\n" + render_decisions(rows)
+            return Reply.table(f"Bot {name}", body, refresh=f"/bots {name}")
+        return Reply.table("Bots", render_bots(await manager.views()), refresh="/bots")
+
+    async def _each(ctx: CommandContext, verb: str) -> Reply:
+        manager = _manager(ctx)
+        out = []
+        for name in _targets(ctx, manager, verb):
+            try:
+                if verb == "start":
+                    out.append(await manager.start(name))
+                elif verb == "stop":
+                    out.append(await manager.stop(name))
+                else:
+                    out.append(await manager.set_paused(name, verb == "pause"))
+            except BotError as exc:
+                out.append(str(exc))
+        return Reply("\n".join(out))
+
+    @registry.command("start", "Start a strategy bot (it stays started after a restart)",
+                      "/start <bot|all>")  # fmt: skip
+    async def start(ctx: CommandContext) -> Reply:
+        return await _each(ctx, "start")
+
+    @registry.command("stop", "Stop a strategy bot; its open positions stay open",
+                      "/stop <bot|all>")  # fmt: skip
+    async def stop(ctx: CommandContext) -> Reply:
+        manager = _manager(ctx)
+        names = _targets(ctx, manager, "stop")
+        held = []
+        for name in names:
+            held += [f"{name}: {p}" for p in manager.open_positions(name)]
+            held += [f"{name}: {p}" for p in held_by_bot(ctx.service.trading, name)]
+        if held:
+            what = ", ".join(names)
+            return registry.ask_confirmation(
+                ctx,
+                f"Stop {what}? Open positions stay open and nobody will manage them: "
+                + "; ".join(dict.fromkeys(held)),
+                lambda c: _each(c, "stop"),
+            )
+        return await _each(ctx, "stop")
+
+    @registry.command("pause", "Pause a bot: indicators keep updating, signals are refused",
+                      "/pause <bot|all>")  # fmt: skip
+    async def pause(ctx: CommandContext) -> Reply:
+        return await _each(ctx, "pause")
+
+    @registry.command("resume", "Resume a paused bot", "/resume <bot|all>")
+    async def resume(ctx: CommandContext) -> Reply:
+        return await _each(ctx, "resume")

@@ -1,0 +1,109 @@
+"""Installer for the strategy bots.
+
+Loads user strategies (STRATEGIES_DIR) and the bot definitions (BOTS_FILE; refused at start-up
+with one line per problem), stores them with their run state, resumes the bots that were
+running, and starts the `strategies` component: closed candles from the bus -> bots -> the
+order layer (`facade.trading`, adapted by `strategies.gateway.adapt`). Commands: /bots,
+/start, /stop, /pause, /resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from loguru import logger
+
+from bot.commands.bots import register_bots
+from bot.domain.market import Candle
+from bot.domain.orders import OrderRequest
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.features import AppContext
+from bot.storage import Database
+from strategies.botconfig import load_bots
+from strategies.fills import FillModel
+from strategies.gateway import OrderGateway, OrderResult, adapt
+from strategies.loader import load_user_strategies
+from strategies.registry import StrategyRegistry
+from strategies.runner import BotManager, DbHistory
+from strategies.store import BotStore
+
+
+class _NoOrderLayer:
+    """Live mode without an order layer: every order is refused, loudly, never faked."""
+
+    async def submit(self, req: OrderRequest) -> OrderResult:
+        return OrderResult.refused("no order layer is installed (TRADING_MODE=live)")
+
+
+class _History:
+    """Warm-up candles: the market-data manager's recent candles, else the candles table."""
+
+    def __init__(self, md: Any, db: Database) -> None:
+        self._md = md
+        self._db = DbHistory(db)
+
+    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
+        best: list[Candle] = []
+        recent = getattr(self._md, "recent_candles", None)
+        if callable(recent):
+            best = [c for c in recent(instrument, timeframe, limit) if c.closed]
+        if len(best) < limit:
+            stored = await self._db.history(instrument, timeframe, limit)
+            if len(stored) > len(best):
+                best = stored
+        return best
+
+
+async def _catalog(md: Any, wait: float) -> Mapping[Venue, Collection[Symbol]] | None:
+    """The venues' symbol lists, when the market-data manager has them (else quote checks)."""
+    ready = getattr(md, "ready", None)
+    if isinstance(ready, asyncio.Event) and not ready.is_set():
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                await ready.wait()
+    symbols = getattr(getattr(md, "universe", None), "symbols", None)
+    if not isinstance(symbols, dict) or not symbols:
+        return None
+    return {venue: set(items) for venue, items in symbols.items()}
+
+
+async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
+    s = app.settings
+    registry = StrategyRegistry(load_user_strategies(s.strategies_dir))
+    md = app.facade.market_data
+    catalog = await _catalog(md, catalog_wait) if md is not None else None
+    definitions = load_bots(s.bots_file, registry, s.max_leverage, catalog)
+    gateway: OrderGateway | None = adapt(app.facade.trading)
+    if gateway is None and s.live:
+        gateway = _NoOrderLayer()
+    if gateway is None:
+        logger.info("strategies: no order layer on the facade; bots fill on the paper model")
+    balances = {Venue.UPBIT: s.paper_balance_krw}
+
+    def start_equity(venue: Venue) -> float:
+        return balances.get(venue, s.paper_balance_usdt)
+
+    manager = BotManager(
+        definitions,
+        registry,
+        BotStore(app.db, app.clock),
+        app.bus,
+        FillModel(slippage_bps=s.paper_slippage_bps),
+        gateway=gateway,
+        history=_History(md, app.db),
+        start_equity=start_equity,
+    )
+    if md is not None and hasattr(md, "subscribe_symbols"):
+        md.subscribe_symbols([i for d in definitions for i in d.instruments])
+    await manager.load()
+    app.supervisor.start("strategies", manager.run)
+    register_bots(app.registry)
+    app.facade.bots = manager
+    logger.info(
+        "strategies: {} bot(s) defined, {} running; strategies: {}",
+        len(definitions), len(manager.runners), ", ".join(registry.names()),
+    )  # fmt: skip
+    return manager

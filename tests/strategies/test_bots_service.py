@@ -1,0 +1,191 @@
+"""The strategies feature inside a service: installer, commands, run state across restarts,
+decisions, warm-up, pause, the order-layer seam."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.config import load_settings
+from bot.domain.clock import SystemClock
+from bot.domain.orders import OrderRequest
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.features import AppContext
+from bot.features.strategies import install
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
+from strategies.gateway import OrderResult
+from strategies.runner import BotManager
+from tests.helpers import eventually
+from tests.strategies.conftest import BTC_KRW, T0, candles_from
+
+BOTS = """
+[bots.rsi_bot]
+strategy = "rsi"
+exchange = "upbit"
+symbols = ["BTC/KRW"]
+stake = 100000
+
+[bots.other]
+strategy = "macd"
+exchange = "upbit"
+symbols = ["ETH/KRW"]
+stake = 100000
+"""
+
+# Falls (RSI < 30 -> buy), then rises (RSI > 70 -> sell).
+FALL_RISE = np.r_[np.linspace(100, 110, 30), 110 * 0.99 ** np.arange(1, 16)]
+FALL_RISE = np.r_[FALL_RISE, FALL_RISE[-1] * 1.012 ** np.arange(1, 26)]
+
+
+@dataclass
+class App:
+    ctx: AppContext
+    manager: BotManager
+
+    async def cmd(self, line: str) -> Reply:
+        c = CommandContext(service=self.ctx.facade, chat_id=1, user_id=1, transport="console")
+        return await self.ctx.registry.dispatch(line, c)
+
+
+@asynccontextmanager
+async def service(tmp_path: Path, trading: object = None) -> AsyncIterator[App]:
+    (tmp_path / "bots.toml").write_text(BOTS)
+    settings = load_settings(
+        env_file=None,
+        db_path=tmp_path / "bot.db",
+        bots_file=tmp_path / "bots.toml",
+        strategies_dir=tmp_path / "user_strategies",
+        log_dir=tmp_path / "logs",
+    )
+    async with AsyncExitStack() as stack:
+        db = await Database.connect(settings.db_path)
+        stack.push_async_callback(db.close)
+        bus = EventBus()
+        notifier = Notifier(Outbox(db), settings)
+        supervisor = Supervisor()
+        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
+        facade.trading = trading
+        app = AppContext(settings, db, bus, supervisor, CommandRegistry(), facade, notifier,
+                         SystemClock(), stack)  # fmt: skip
+        manager = await install(app)
+        try:
+            yield App(app, manager)
+        finally:
+            await supervisor.stop(5.0)
+
+
+async def feed(app: App, closes: np.ndarray, start: int = T0) -> None:
+    candles = candles_from(closes, BTC_KRW, start=start)
+    for c in candles:
+        app.ctx.bus.publish(c)
+    runner = app.manager.runners["rsi_bot"]
+    await eventually(lambda: runner._last_ts.get(BTC_KRW) == candles[-1].open_ts)
+
+
+async def test_bot_started_by_command_keeps_running_after_a_restart(tmp_path: Path) -> None:
+    async with service(tmp_path) as app:
+        assert "rsi_bot: stopped" in (await app.cmd("/bots")).text
+        reply = await app.cmd("/start rsi_bot")
+        assert reply.text.startswith("Bot rsi_bot started: rsi on Upbit BTC/KRW 1m")
+        assert "rsi_bot: running" in (await app.cmd("/bots")).text
+    async with service(tmp_path) as app:  # a new process: same DB, new manager
+        assert set(app.manager.runners) == {"rsi_bot"}
+        await app.cmd("/stop rsi_bot")
+    async with service(tmp_path) as app:
+        assert app.manager.runners == {}
+
+
+async def test_decisions_are_recorded_and_shown(tmp_path: Path) -> None:
+    async with service(tmp_path) as app:
+        await app.cmd("/start rsi_bot")
+        await feed(app, FALL_RISE)
+        runner = app.manager.runners["rsi_bot"]
+        assert [d.signal.action.value for d in runner.decisions] == ["enter_long", "exit"]
+        assert len(runner.trades) == 1
+        rows = await app.ctx.db.fetchall("SELECT action, taken, reason FROM decisions")
+        assert [(r[0], r[1]) for r in rows] == [("enter_long", 1), ("exit", 1)]
+        shown = (await app.cmd("/bots rsi_bot")).text
+        assert "✓ BTC/KRW enter_long: RSI14" in shown and "✓ BTC/KRW exit" in shown
+
+
+async def test_warm_up_from_stored_candles_then_signal_on_the_first_live_candle(
+    tmp_path: Path,
+) -> None:
+    history = candles_from(FALL_RISE[:44], BTC_KRW)
+    async with service(tmp_path) as app:
+        await app.ctx.db.executemany(
+            "INSERT INTO candles VALUES (?,?,?,?,?,?,?,?,?)",
+            [("upbit", "BTC/KRW", "1m", c.open_ts, c.open, c.high, c.low, c.close, c.volume)
+             for c in history],
+        )  # fmt: skip
+        await app.cmd("/start rsi_bot")
+        runner = app.manager.runners["rsi_bot"]
+        assert runner._last_ts[BTC_KRW] == history[-1].open_ts  # loaded 44 candles
+        # Candle 44 would have been the buy in the full series: the warmed-up bot sees it at once.
+        await feed(app, FALL_RISE[44:45], start=T0 + 44 * 60_000)
+        assert [d.signal.action.value for d in runner.decisions] == ["enter_long"]
+
+
+async def test_pause_refuses_signals_and_stop_with_a_position_asks_first(tmp_path: Path) -> None:
+    async with service(tmp_path) as app:
+        await app.cmd("/start all")
+        assert "paused" in (await app.cmd("/pause rsi_bot")).text
+        await feed(app, FALL_RISE[:45])
+        runner = app.manager.runners["rsi_bot"]
+        assert [(d.taken, d.reason) for d in runner.decisions][-1] == (False, "bot is paused")
+        rows = await app.ctx.db.fetchall("SELECT COUNT(*) FROM decisions WHERE taken = 0")
+        assert rows[0][0] == 1  # a refusal repeated candle after candle is recorded once
+        await app.cmd("/resume rsi_bot")
+        await feed(app, FALL_RISE[45:46], start=T0 + 45 * 60_000)
+        assert runner.engine.positions  # bought now
+        ask = await app.cmd("/stop rsi_bot")
+        assert "Open positions stay open" in ask.text and "BTC/KRW long" in ask.text
+        assert "rsi_bot" in app.manager.runners  # nothing done yet
+        code = ask.buttons[0][0].data.split()[1]
+        assert "stopped" in (await app.cmd(f"/confirm {code}")).text
+        assert "rsi_bot" not in app.manager.runners
+        # Position remembered: the restarted bot knows it is long and will not buy again.
+        await app.cmd("/start rsi_bot")
+        assert app.manager.runners["rsi_bot"].engine.positions
+
+
+async def test_bad_command_input_is_answered_clearly(tmp_path: Path) -> None:
+    async with service(tmp_path) as app:
+        assert "Which bot?" in (await app.cmd("/start")).text
+        assert "There is no bot 'nope'" in (await app.cmd("/stop nope")).text
+        assert "one bot name" in (await app.cmd("/pause a b")).text
+        await app.cmd("/start other")
+        assert (await app.cmd("/start other")).text == "Bot other is already running."
+
+
+class RefusingOrders:
+    """An order layer that says no (a fake at the seam, not a mock of our code)."""
+
+    def __init__(self) -> None:
+        self.seen: list[OrderRequest] = []
+
+    async def submit(self, req: OrderRequest) -> OrderResult:
+        self.seen.append(req)
+        return OrderResult.refused("daily loss limit reached")
+
+
+async def test_order_layer_refusal_is_recorded_and_no_position_is_booked(tmp_path: Path) -> None:
+    orders = RefusingOrders()
+    async with service(tmp_path, trading=orders) as app:
+        await app.cmd("/start rsi_bot")
+        await feed(app, FALL_RISE[:45])
+        assert orders.seen and orders.seen[0].bot == "rsi_bot"
+        assert orders.seen[0].quote_amount == 100000
+        runner = app.manager.runners["rsi_bot"]
+        assert not runner.engine.positions
+        rows = await app.ctx.db.fetchall("SELECT taken, reason FROM decisions")
+        assert (0, "order layer refused: daily loss limit reached") in [tuple(r) for r in rows]
