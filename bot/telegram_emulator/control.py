@@ -109,7 +109,11 @@ async def _dispatch(request: web.Request) -> web.Response:
     action = f"{request.method} /__emu/{request.match_info.get('action', '')}".rstrip("/")
     try:
         values = await _body(request)
-        return _ok(await _run(emu, action, values))
+        if action == "POST /__emu/outage":
+            values["_spare"] = request.protocol  # answer this request before cutting the rest
+        response = _ok(await _run(emu, action, values))
+        response.force_close()  # no keep-alive: an outage may start right after
+        return response
     except (_BadInput, ValueError, KeyError, TypeError) as exc:
         return web.json_response({"ok": False, "description": str(exc)}, status=400)
 
@@ -162,7 +166,7 @@ async def _run(emu: TelegramEmulator, action: str, v: dict[str, Any]) -> Any:
         seconds = float(v["seconds"]) if v.get("seconds") not in (None, "") else None
         if mode == "refuse" and seconds is None:
             raise _BadInput("a refuse outage closes this port too: give seconds")
-        await emu.start_outage(mode, seconds)
+        await emu.start_outage(mode, seconds, spare=v.get("_spare"))
         return True
     if action == "DELETE /__emu/outage":
         await emu.end_outage()

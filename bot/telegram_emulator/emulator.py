@@ -27,6 +27,7 @@ from bot.telegram_emulator.state import BotState
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN-emulator"
 OUTAGE_MODES = ("refuse", "reset", "error")
+LISTEN_BACKLOG = 2048
 
 
 class TelegramEmulator:
@@ -71,10 +72,15 @@ class TelegramEmulator:
             app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
         )
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, self.host, self._requested_port)
+        self._site = self._make_site(self._requested_port)
         await self._site.start()
         self._port = int(self._runner.addresses[0][1])
         logger.debug("telegram emulator listening on {}", self.url)
+
+    def _make_site(self, port: int) -> web.TCPSite:
+        assert self._runner is not None
+        # PTB's pool opens up to 256 connections at once: keep the accept backlog above that.
+        return web.TCPSite(self._runner, self.host, port, backlog=LISTEN_BACKLOG)
 
     async def stop(self) -> None:
         self._closing.set()
@@ -230,8 +236,12 @@ class TelegramEmulator:
             await self.state.wait_changed(remaining)
 
     def calls(self, method: str | None = None) -> list[CallRecord]:
-        """Every Bot API request with its arrival time (monotonic) and answer status."""
-        return [c for c in self.state.calls if method is None or c.method.lower() == method.lower()]
+        """Every answered Bot API request, in arrival order, with its arrival time (monotonic),
+        duration and HTTP status (0 = connection dropped, 499 = the client gave up)."""
+        calls = [
+            c for c in self.state.calls if method is None or c.method.lower() == method.lower()
+        ]
+        return sorted(calls, key=lambda c: c.received_at)
 
     @property
     def commands(self) -> list[dict[str, str]]:
@@ -288,10 +298,13 @@ class TelegramEmulator:
         """Sends to `chat_id` get 403 Forbidden (the user blocked the bot) until unblocked."""
         (self.state.blocked_chats.add if blocked else self.state.blocked_chats.discard)(chat_id)
 
-    async def start_outage(self, mode: str = "refuse", duration: float | None = None) -> None:
+    async def start_outage(
+        self, mode: str = "refuse", duration: float | None = None, *, spare: object = None
+    ) -> None:
         """Make Telegram unreachable: `refuse` closes the port (connection refused), `reset`
         drops every connection, `error` answers 502 Bad Gateway. Open connections are cut.
-        With `duration`, the outage ends by itself."""
+        With `duration`, the outage ends by itself. `spare` is a connection (aiohttp request
+        handler) left open: the /__emu request that asked for the outage."""
         if mode not in OUTAGE_MODES:
             raise ValueError(f"outage mode must be one of {', '.join(OUTAGE_MODES)}")
         if self.outage_mode is not None:
@@ -302,7 +315,8 @@ class TelegramEmulator:
             self._site = None
         if self._runner is not None and self._runner.server is not None and mode != "error":
             for connection in self._runner.server.connections:
-                connection.force_close()
+                if connection is not spare:
+                    connection.force_close()
         if duration is not None:
             self._outage_task = asyncio.create_task(
                 self._end_outage_after(duration), name="telegram-emulator-outage"
@@ -319,7 +333,7 @@ class TelegramEmulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if self.outage_mode == "refuse" and self._runner is not None:
-            self._site = web.TCPSite(self._runner, self.host, self.port)
+            self._site = self._make_site(self.port)
             await self._site.start()
         self.outage_mode = None
 

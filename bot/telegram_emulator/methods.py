@@ -8,33 +8,23 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.telegram_emulator.markup import ParseError, parse_text, utf16_len
-from bot.telegram_emulator.models import ApiError, CallbackAnswer, Edit, SentMessage, Upload
-from bot.telegram_emulator.params import Params, RawFile, image_size
-from bot.telegram_emulator.state import BotState, sent_message_json, upload_json
+from bot.telegram_emulator.models import ApiError, CallbackAnswer, Edit, SentMessage
+from bot.telegram_emulator.params import Params
+from bot.telegram_emulator.state import BotState, upload_json
+from bot.telegram_emulator.validation import (
+    MAX_CAPTION,
+    MAX_TEXT,
+    NOT_MODIFIED,
+    find_editable,
+    parse_reply_markup,
+    parse_reply_to,
+    render_text,
+    store_upload,
+    to_json,
+)
 
 Handler = Callable[[BotState, Params], Awaitable[Any]]
 
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are exactly "
-    "the same as a current content and reply markup of the message"
-)
-_BUTTON_ACTIONS = frozenset(
-    {
-        "callback_data",
-        "url",
-        "web_app",
-        "login_url",
-        "switch_inline_query",
-        "switch_inline_query_current_chat",
-        "switch_inline_query_chosen_chat",
-        "copy_text",
-        "callback_game",
-        "pay",
-    }
-)
 _CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -53,135 +43,18 @@ _CHAT_ACTIONS = frozenset(
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 
 
-# --- shared validation -----------------------------------------------------------------------
-def _render(text: str, p: Params, prefix: str = "") -> tuple[str, tuple[dict[str, Any], ...]]:
-    """Apply parse_mode (or explicit entities) and Telegram's whitespace trimming."""
-    explicit = p.json(f"{prefix}entities", "entities")
-    if explicit is not None:
-        if not isinstance(explicit, list):
-            raise ApiError.bad_request("can't parse entities JSON object")
-        plain, entities = text, [e for e in explicit if isinstance(e, dict)]
-    else:
-        try:
-            plain, entities = parse_text(text, p.text("parse_mode"))
-        except ParseError as exc:
-            raise ApiError.bad_request(f"can't parse entities: {exc}") from None
-        except ValueError:
-            raise ApiError.bad_request("unsupported parse_mode") from None
-    lead = utf16_len(plain) - utf16_len(plain.lstrip())
-    plain = plain.strip()
-    size = utf16_len(plain)
-    trimmed = []
-    for entity in entities:
-        start = max(int(entity.get("offset", 0)) - lead, 0)
-        end = min(int(entity.get("offset", 0)) + int(entity.get("length", 0)) - lead, size)
-        if end > start:
-            trimmed.append({**entity, "offset": start, "length": end - start})
-    return plain, tuple(trimmed)
-
-
-def _reply_markup(p: Params) -> dict[str, Any] | None:
-    markup = p.json("reply_markup", "reply keyboard markup")
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" not in markup:
-        return markup  # reply keyboards / ReplyKeyboardRemove / ForceReply: stored as given
-    rows = markup["inline_keyboard"]
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError.bad_request("can't parse inline keyboard markup JSON object")
-    for button in (button for row in rows for button in row):
-        if not isinstance(button, dict) or not button.get("text"):
-            raise ApiError.bad_request("can't parse inline keyboard button: Text is missing")
-        if not _BUTTON_ACTIONS & button.keys():
-            raise ApiError.bad_request(
-                "can't parse inline keyboard button: Text buttons are unallowed in the inline "
-                "keyboard"
-            )
-        data = button.get("callback_data")
-        if data is not None and (
-            not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64
-        ):
-            raise ApiError.bad_request("BUTTON_DATA_INVALID")
-    return markup
-
-
-def _reply_to(s: BotState, p: Params, chat_id: int) -> int | None:
-    reply = p.json("reply_parameters")
-    message_id = reply.get("message_id") if isinstance(reply, dict) else None
-    if message_id is None:
-        message_id = p.integer("reply_to_message_id")
-    if message_id is None:
-        return None
-    allow_missing = p.flag("allow_sending_without_reply") or (
-        isinstance(reply, dict) and bool(reply.get("allow_sending_without_reply"))
-    )
-    known = (chat_id, int(message_id))
-    if known not in s.messages and known not in s.user_messages and not allow_missing:
-        raise ApiError.bad_request("message to be replied not found")
-    return int(message_id)
-
-
-def _upload(s: BotState, p: Params, field: str, image: bool) -> Upload:
-    value: RawFile | str | None = p.files.get(field) or p.text(field)
-    if isinstance(value, str) and value.startswith("attach://"):
-        value = p.files.get(value.removeprefix("attach://"))
-    if value is None or value == "":
-        raise ApiError.bad_request(f"there is no {field} in the request")
-    if isinstance(value, str):
-        known = s.files.get(value)
-        if known is None:
-            # Telegram would download an HTTP URL; the emulator is offline.
-            raise ApiError.bad_request("wrong file identifier/HTTP URL specified")
-        return known
-    if not value.data:
-        raise ApiError.bad_request("file must be non-empty")
-    width = height = 0
-    if image:
-        size = image_size(value.data)
-        if size is None:
-            raise ApiError.bad_request("IMAGE_PROCESS_FAILED")
-        width, height = size
-    seq = s.next_seq()
-    upload = Upload(
-        file_id=f"EMU{field.upper()}{seq:08d}",
-        file_unique_id=f"U{seq:08d}",
-        data=value.data,
-        filename=value.filename,
-        content_type=value.content_type,
-        width=width,
-        height=height,
-    )
-    s.files[upload.file_id] = upload
-    return upload
-
-
-def _message_json(s: BotState, sent: SentMessage) -> dict[str, Any]:
-    return sent_message_json(sent, s.bot_user, s.chats[sent.chat_id])
-
-
-def _editable(s: BotState, p: Params) -> SentMessage:
-    chat_id = p.chat_id()
-    message_id = p.message_id()
-    sent = s.messages.get((chat_id, message_id))
-    if sent is None or sent.deleted:
-        raise ApiError.bad_request("message to edit not found")
-    return sent
-
-
 # --- sending ---------------------------------------------------------------------------------
 async def send_message(s: BotState, p: Params) -> Any:
     chat_id = p.chat_id()
     s.check_can_send(chat_id)
     text = p.text("text") or ""
-    plain, entities = _render(text, p)
+    plain, entities = render_text(text, p)
     if not plain:
         raise ApiError.bad_request("message text is empty")
     if len(plain) > MAX_TEXT:
         raise ApiError.bad_request("message is too long")
-    markup = _reply_markup(p)
-    reply_to = _reply_to(s, p, chat_id)
+    markup = parse_reply_markup(p)
+    reply_to = parse_reply_to(s, p, chat_id)
     s.flood.check("sendMessage", chat_id)
     sent = SentMessage(
         seq=s.next_seq(),
@@ -199,19 +72,19 @@ async def send_message(s: BotState, p: Params) -> Any:
         reply_to_message_id=reply_to,
         params=p.safe_log_view(),
     )
-    return _message_json(s, s.add_message(sent))
+    return to_json(s, s.add_message(sent))
 
 
 async def _send_media(s: BotState, p: Params, method: str, field: str) -> Any:
     chat_id = p.chat_id()
     s.check_can_send(chat_id)
-    upload = _upload(s, p, field, image=field == "photo")
+    upload = store_upload(s, p, field, image=field == "photo")
     caption = p.text("caption")
-    plain, entities = _render(caption, p, "caption_") if caption else ("", ())
+    plain, entities = render_text(caption, p, "caption_") if caption else ("", ())
     if len(plain) > MAX_CAPTION:
         raise ApiError.bad_request("message caption is too long")
-    markup = _reply_markup(p)
-    reply_to = _reply_to(s, p, chat_id)
+    markup = parse_reply_markup(p)
+    reply_to = parse_reply_to(s, p, chat_id)
     s.flood.check(method, chat_id)
     sent = SentMessage(
         seq=s.next_seq(),
@@ -231,7 +104,7 @@ async def _send_media(s: BotState, p: Params, method: str, field: str) -> Any:
         reply_to_message_id=reply_to,
         params=p.safe_log_view(),
     )
-    return _message_json(s, s.add_message(sent))
+    return to_json(s, s.add_message(sent))
 
 
 async def send_photo(s: BotState, p: Params) -> Any:
@@ -254,7 +127,7 @@ async def send_chat_action(s: BotState, p: Params) -> Any:
 
 # --- editing ---------------------------------------------------------------------------------
 async def _edit(s: BotState, p: Params, method: str, sent: SentMessage, **changes: Any) -> Any:
-    markup = _reply_markup(p)  # omitted = keyboard removed, exactly as on Telegram
+    markup = parse_reply_markup(p)  # omitted = keyboard removed, exactly as on Telegram
     current = (sent.plain_text, sent.entities, sent.reply_markup)
     new = (changes.get("plain_text", sent.plain_text), changes.get("entities", sent.entities))
     if (*new, markup) == current:
@@ -263,15 +136,15 @@ async def _edit(s: BotState, p: Params, method: str, sent: SentMessage, **change
     shown = changes.get("text", changes.get("caption", sent.text or sent.caption))
     edit = Edit(method=method, at=time.monotonic(), text=shown, reply_markup=markup)
     updated = s.update_message(sent, reply_markup=markup, edits=(*sent.edits, edit), **changes)
-    return _message_json(s, updated)
+    return to_json(s, updated)
 
 
 async def edit_message_text(s: BotState, p: Params) -> Any:
-    sent = _editable(s, p)
+    sent = find_editable(s, p)
     if sent.is_media:
         raise ApiError.bad_request("there is no text in the message to edit")
     text = p.text("text") or ""
-    plain, entities = _render(text, p)
+    plain, entities = render_text(text, p)
     if not plain:
         raise ApiError.bad_request("message text is empty")
     if len(plain) > MAX_TEXT:
@@ -289,11 +162,11 @@ async def edit_message_text(s: BotState, p: Params) -> Any:
 
 
 async def edit_message_caption(s: BotState, p: Params) -> Any:
-    sent = _editable(s, p)
+    sent = find_editable(s, p)
     if not sent.is_media:
         raise ApiError.bad_request("there is no caption in the message to edit")
     caption = p.text("caption") or ""
-    plain, entities = _render(caption, p, "caption_") if caption else ("", ())
+    plain, entities = render_text(caption, p, "caption_") if caption else ("", ())
     if len(plain) > MAX_CAPTION:
         raise ApiError.bad_request("message caption is too long")
     return await _edit(
@@ -303,7 +176,7 @@ async def edit_message_caption(s: BotState, p: Params) -> Any:
 
 
 async def edit_message_reply_markup(s: BotState, p: Params) -> Any:
-    return await _edit(s, p, "editMessageReplyMarkup", _editable(s, p))
+    return await _edit(s, p, "editMessageReplyMarkup", find_editable(s, p))
 
 
 async def delete_message(s: BotState, p: Params) -> Any:

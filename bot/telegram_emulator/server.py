@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Any, Protocol
 
 from aiohttp import web
+from loguru import logger
 
 from bot.telegram_emulator.methods import METHODS, Handler
 from bot.telegram_emulator.models import (
@@ -138,6 +139,10 @@ async def handle_method(request: web.Request) -> web.StreamResponse:
     except web.HTTPException as exc:
         status, description = exc.status, exc.reason
         raise
+    except Exception as exc:  # an emulator bug: answer like a Telegram 500, keep serving
+        logger.exception("telegram emulator failed on {}", method)
+        status, description = 500, f"Internal Server Error: {type(exc).__name__}"
+        body = ApiError(status, description).body()
     finally:
         state.record_call(
             CallRecord(

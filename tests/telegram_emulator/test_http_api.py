@@ -148,3 +148,15 @@ async def test_control_api_over_http(tg: TelegramEmulator, http: aiohttp.ClientS
         assert r.status == 400
     async with http.get(f"{tg.url}/__emu") as r:
         assert "POST /__emu/message" in (await r.json())["result"]
+
+
+async def test_outage_started_over_http_refuses_then_recovers(
+    tg: TelegramEmulator, http: aiohttp.ClientSession
+) -> None:
+    async with http.post(f"{tg.url}/__emu/outage", data={"seconds": "0.3"}) as r:
+        assert (await r.json())["ok"] is True  # answered before the port closed
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await call(http, tg, "getMe")
+    await eventually(lambda: tg.outage_mode is None)
+    status, _ = await call(http, tg, "getMe")
+    assert status == 200
