@@ -1,0 +1,218 @@
+"""Trading commands: balances, positions, orders, trades, PnL, manual orders, kill switch.
+
+Handlers parse, ask `facade.trading` (bot.trading.provider.TradingProvider) and render text.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.core import parse_count
+from bot.commands.registry import CommandRegistry
+from bot.domain.market import Side
+from bot.domain.symbols import Symbol, Venue
+from bot.trading.validation import fmt
+
+_VENUES = {
+    "upbit": Venue.UPBIT, "up": Venue.UPBIT,
+    "binance": Venue.BINANCE_SPOT, "spot": Venue.BINANCE_SPOT,
+    "futures": Venue.BINANCE_FUTURES, "fut": Venue.BINANCE_FUTURES, "usdm": Venue.BINANCE_FUTURES,
+}  # fmt: skip
+_QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES: "USDT"}
+
+
+def _trading(ctx: CommandContext) -> Any:
+    provider = ctx.service.trading
+    if provider is None:
+        raise CommandError("Trading is not running in this service.")
+    return provider
+
+
+def _money(value: Decimal | None, digits: str = "1") -> str:
+    return "?" if value is None else fmt(value.quantize(Decimal(digits)))
+
+
+def parse_order_args(args: list[str]) -> tuple[Venue, Symbol, Decimal | None, Decimal | None]:
+    """`upbit BTC 0.01` (quantity) or `upbit BTC 50000KRW` (amount to spend)."""
+    if len(args) != 3:
+        raise CommandError("Give the venue, the coin and a size, e.g. /buy upbit BTC 50000KRW.")
+    venue = _VENUES.get(args[0].lower())
+    if venue is None:
+        raise CommandError(f"Unknown venue '{args[0]}': use upbit, binance or futures.")
+    coin = args[1].upper().split("/")[0]
+    if not coin.isalnum():
+        raise CommandError(f"'{args[1]}' is not a coin symbol like BTC.")
+    quote = _QUOTE[venue]
+    raw = args[2].upper()
+    is_amount = raw.endswith(quote)
+    try:
+        value = Decimal(raw.removesuffix(quote).replace(",", ""))
+    except InvalidOperation:
+        raise CommandError(f"'{args[2]}' is not a number (e.g. 0.01 or 50000{quote}).") from None
+    if not value.is_finite() or value <= 0:
+        raise CommandError("The size must be a positive number.")
+    sym = Symbol(coin, quote)
+    return (venue, sym, None, value) if is_amount else (venue, sym, value, None)
+
+
+def _result_text(res: Any) -> str:
+    if not res.accepted:
+        return f"❌ Refused: {res.reason}"
+    o = res.order
+    notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
+    mode = "[paper] " if o.paper else ""
+    return (
+        f"✅ {mode}{o.side.value} {o.instrument.symbol}: {o.status.value} (id {o.client_id}){notes}"
+    )
+
+
+def register_trading(registry: CommandRegistry) -> None:
+    @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
+    async def balance(ctx: CommandContext) -> Reply:
+        t = _trading(ctx)
+        lines, total = [], Decimal(0)
+        for venue, rows in (await t.balances()).items():
+            lines.append(f"{venue.label}:")
+            for asset, free, locked, krw in rows:
+                lock = f" (+{fmt(locked)} in orders)" if locked else ""
+                lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
+                total += krw or 0
+        lines.append(f"Total ≈ {_money(total)} KRW" + (" [paper]" if t.paper else ""))
+        return Reply.table("Balances", "\n".join(lines), refresh="/balance")
+
+    @registry.command("positions", "Open positions with unrealised PnL", "/positions")
+    async def positions(ctx: CommandContext) -> Reply:
+        rows = await _trading(ctx).positions()
+        if not rows:
+            return Reply("No open positions.")
+        lines = []
+        for p, mark, upnl in rows:
+            lev = f" {p.leverage}x" if p.instrument.venue is Venue.BINANCE_FUTURES else ""
+            lines.append(
+                f"{p.instrument.venue.label} {p.instrument.symbol}{lev}: {fmt(p.qty)} @ "
+                f"{fmt(p.entry_price)} mark {_money(mark, '0.01')} uPnL {_money(upnl, '0.01')} "
+                f"rPnL {_money(p.realized_pnl, '0.01')}"
+            )
+        return Reply.table("Positions", "\n".join(lines), refresh="/positions")
+
+    @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
+    async def orders(ctx: CommandContext) -> Reply:
+        show_all = bool(ctx.args) and ctx.args[0].lower() == "all"
+        rows = await _trading(ctx).orders(open_only=not show_all)
+        if not rows:
+            return Reply("No open orders." if not show_all else "No orders yet.")
+        lines = [
+            f"{s.order.client_id} {s.order.instrument.venue.label} {s.order.side.value} "
+            f"{fmt(s.order.qty)} {s.order.instrument.symbol} {s.order.type.value}"
+            + (f" @ {fmt(s.order.price)}" if s.order.price else "")
+            + f" {s.order.status.value} filled {fmt(s.order.filled_qty)}"
+            for s in rows
+        ]
+        return Reply.table("Orders", "\n".join(lines), refresh="/orders")
+
+    @registry.command("trades", "Recent fills", "/trades [n]")
+    async def trades(ctx: CommandContext) -> Reply:
+        n = parse_count(ctx, default=10, maximum=100, what="the number of trades")
+        rows = await _trading(ctx).trades(n)
+        if not rows:
+            return Reply("No trades yet.")
+        return Reply.table(f"Last {len(rows)} trades", "\n".join(text for _, text in rows))
+
+    async def _pnl(ctx: CommandContext, days: int, title: str) -> Reply:
+        rows = await _trading(ctx).daily(days)
+        lines = [
+            f"{d.day}  {_money(d.realized_krw):>12} KRW  fees {_money(d.fees_krw)}  {d.trades} fills"
+            for d in rows
+        ]
+        total = sum((d.realized_krw for d in rows), Decimal(0))
+        lines.append(f"Total {_money(total)} KRW (realised, fees included)")
+        return Reply.table(title, "\n".join(lines))
+
+    @registry.command("profit", "Realised PnL over the last days", "/profit [days]")
+    async def profit(ctx: CommandContext) -> Reply:
+        days = parse_count(ctx, default=30, maximum=365, what="the number of days")
+        return await _pnl(ctx, days, f"Profit, last {days} days")
+
+    @registry.command("daily", "PnL per day", "/daily [n]")
+    async def daily(ctx: CommandContext) -> Reply:
+        return await _pnl(ctx, parse_count(ctx, 7, 90, "the number of days"), "Daily PnL")
+
+    @registry.command("weekly", "PnL of the last 7 days", "/weekly")
+    async def weekly(ctx: CommandContext) -> Reply:
+        return await _pnl(ctx, 7, "Weekly PnL")
+
+    @registry.command("monthly", "PnL of the last 30 days", "/monthly")
+    async def monthly(ctx: CommandContext) -> Reply:
+        return await _pnl(ctx, 30, "Monthly PnL")
+
+    @registry.command(
+        "buy", "Market buy (forced entry)", "/buy <upbit|binance|futures> <coin> <qty|amountKRW>"
+    )
+    async def buy(ctx: CommandContext) -> Reply:
+        venue, sym, qty, amount = parse_order_args(ctx.args)
+        res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
+        return Reply(_result_text(res))
+
+    @registry.command(
+        "sell", "Market sell (forced exit; asks to confirm)", "/sell <venue> <coin> <qty>"
+    )
+    async def sell(ctx: CommandContext) -> Reply:
+        venue, sym, qty, amount = parse_order_args(ctx.args)
+        if qty is None:
+            raise CommandError("Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.")
+        _trading(ctx)
+
+        async def act(c: CommandContext) -> Reply:
+            res = await _trading(c).manual_order(venue, sym, Side.SELL, qty, amount)
+            return Reply(_result_text(res))
+
+        what = f"Sell {fmt(qty)} {sym} at market on {venue.label}?"
+        return registry.ask_confirmation(ctx, what, act)
+
+    @registry.command("cancel", "Cancel an open order (asks to confirm)", "/cancel <order id>")
+    async def cancel(ctx: CommandContext) -> Reply:
+        if len(ctx.args) != 1:
+            raise CommandError("Give the order id from /orders.")
+        cid = ctx.args[0]
+        stored = await _trading(ctx).svc.store.get(cid)
+        if stored is None:
+            raise CommandError(f"There is no order {cid}. See /orders.")
+
+        async def act(c: CommandContext) -> Reply:
+            res = await _trading(c).svc.cancel(cid)
+            return Reply(f"✅ {cid} cancelled." if res.accepted else f"❌ {res.reason}")
+
+        return registry.ask_confirmation(ctx, f"Cancel order {cid}?", act)
+
+    @registry.command(
+        "killswitch",
+        "Stop new entries and bots; 'cancel' also cancels open orders; 'off' resets",
+        "/killswitch [cancel|off]",
+    )
+    async def killswitch(ctx: CommandContext) -> Reply:
+        arg = ctx.args[0].lower() if ctx.args else ""
+        if arg not in ("", "cancel", "off"):
+            raise CommandError("Use /killswitch, /killswitch cancel or /killswitch off.")
+        _trading(ctx)
+
+        async def act(c: CommandContext) -> Reply:
+            t = _trading(c)
+            if arg == "off":
+                await t.set_kill_switch(False, False)
+                return Reply("Kill switch off: new entries allowed again.")
+            bots = c.service.bots
+            if bots is not None and hasattr(bots, "stop_all"):
+                await bots.stop_all()
+            results = await t.set_kill_switch(True, arg == "cancel")
+            done = sum(1 for r in results if r.accepted)
+            extra = f" {done}/{len(results)} open orders cancelled." if arg == "cancel" else ""
+            return Reply(f"🛑 Kill switch ON: bots stopped, new entries refused.{extra}")
+
+        what = {
+            "off": "Turn the kill switch off?",
+            "cancel": "Kill switch: stop all bots, refuse entries AND cancel all open orders?",
+            "": "Kill switch: stop all bots and refuse new entries?",
+        }[arg]
+        return registry.ask_confirmation(ctx, what, act)

@@ -1,0 +1,208 @@
+"""Trading feature installer: paper or live by TRADING_MODE, said loudly at start-up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from loguru import logger
+
+from bot.commands.trading import register_trading
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.symbols import Symbol, Venue
+from bot.features import AppContext
+from bot.storage.kv import KeyValueStore
+from bot.trading.broker import Broker, PlaceRequest
+from bot.trading.executor import OrderService
+from bot.trading.futures import FuturesManager
+from bot.trading.paper import PaperBroker
+from bot.trading.prices import PriceBook
+from bot.trading.provider import TradingProvider
+from bot.trading.reconcile import reconcile
+from bot.trading.risk import RiskLimits, RiskManager
+from bot.trading.rounding import MarketRules
+from bot.trading.store import TradingStore
+from bot.trading.tracker import OrderTracker
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
+    from bot.trading.adapters.ccxt_broker import (
+        BinanceFuturesBroker,
+        BinanceSpotBroker,
+        UpbitBroker,
+        make_exchange,
+    )
+
+    s = app.settings
+    out: dict[Venue, Broker] = {}
+    if s.upbit_access_key and s.upbit_secret_key:
+        ex, gate = make_exchange(
+            Venue.UPBIT, api_key=_secret(s.upbit_access_key),
+            secret=_secret(s.upbit_secret_key), rest_url=s.upbit_rest_url,
+        )  # fmt: skip
+        out[Venue.UPBIT] = UpbitBroker(Venue.UPBIT, ex, gate, app.clock)
+    if s.binance_api_key and s.binance_api_secret:
+        key, sec = _secret(s.binance_api_key), _secret(s.binance_api_secret)
+        ex, gate = make_exchange(
+            Venue.BINANCE_SPOT, api_key=key, secret=sec, rest_url=s.binance_rest_url
+        )
+        out[Venue.BINANCE_SPOT] = BinanceSpotBroker(Venue.BINANCE_SPOT, ex, gate, app.clock)
+        ex, gate = make_exchange(
+            Venue.BINANCE_FUTURES, api_key=key, secret=sec, rest_url=s.binance_futures_rest_url
+        )
+        out[Venue.BINANCE_FUTURES] = BinanceFuturesBroker(
+            Venue.BINANCE_FUTURES, ex, gate, app.clock
+        )
+    return out
+
+
+async def _paper_brokers(
+    app: AppContext, prices: PriceBook, store: TradingStore
+) -> dict[Venue, Broker]:
+    s = app.settings
+    public = _public_rules(app)
+    start = {
+        Venue.UPBIT: {"KRW": Decimal(str(s.paper_balance_krw))},
+        Venue.BINANCE_SPOT: {"USDT": Decimal(str(s.paper_balance_usdt))},
+        Venue.BINANCE_FUTURES: {"USDT": Decimal(str(s.paper_balance_usdt))},
+    }
+    out: dict[Venue, Broker] = {}
+    positions = await store.positions(True)
+    open_orders = await store.open_orders(True)
+    for venue, initial in start.items():
+        saved = await store.balances(venue, True)
+        if venue is Venue.BINANCE_FUTURES:
+            balances = {b.asset: b.total for b in saved} or initial
+        else:
+            balances = {b.asset: b.free for b in saved} or initial
+        broker = PaperBroker(
+            venue, prices, app.clock, balances=balances, slippage_bps=s.paper_slippage_bps,
+            rules_source=public.get(venue), leverage=s.default_leverage,
+        )  # fmt: skip
+        if venue is not Venue.BINANCE_FUTURES:
+            broker.set_locked({b.asset: b.locked for b in saved if b.locked})
+        broker.restore(
+            [
+                (
+                    PlaceRequest(
+                        o.order.client_id,
+                        o.order.instrument.symbol,
+                        o.order.side,
+                        o.order.type,
+                        o.order.qty,
+                        o.order.price,
+                        o.quote_amount,
+                        o.order.trigger_price,
+                        o.order.reduce_only,
+                    ),
+                    o.order.exchange_id or "",
+                )
+                for o in open_orders
+                if o.order.instrument.venue is venue and o.order.exchange_id
+            ],
+            positions,
+        )
+        out[venue] = broker
+    return out
+
+
+def _public_rules(app: AppContext) -> dict[Venue, Any]:
+    """Paper orders follow the venues' real grids, read from their public market lists."""
+    try:
+        from bot.trading.adapters.ccxt_broker import (
+            BinanceFuturesBroker,
+            BinanceSpotBroker,
+            UpbitBroker,
+            make_exchange,
+        )
+    except ImportError:  # pragma: no cover
+        return {}
+    s = app.settings
+    out: dict[Venue, Any] = {}
+    for venue, cls, url in (
+        (Venue.UPBIT, UpbitBroker, s.upbit_rest_url),
+        (Venue.BINANCE_SPOT, BinanceSpotBroker, s.binance_rest_url),
+        (Venue.BINANCE_FUTURES, BinanceFuturesBroker, s.binance_futures_rest_url),
+    ):
+        ex, gate = make_exchange(venue, api_key=None, secret=None, rest_url=url, timeout_s=5)
+        broker = cls(venue, ex, gate, app.clock)
+        app.stack.push_async_callback(broker.close)
+
+        async def rules(symbol: Symbol, b: Any = broker) -> MarketRules:
+            rules: MarketRules = await b.rules(symbol)
+            return rules
+
+        out[venue] = rules
+    return out
+
+
+def _stale_check(app: AppContext) -> Any:
+    def is_stale(venue: Venue) -> bool:
+        md = app.facade.market_data
+        fn = getattr(md, "is_stale", None) if md is not None else None
+        return bool(fn(venue)) if fn is not None else False
+
+    return is_stale
+
+
+async def install(app: AppContext) -> None:
+    s = app.settings
+    store = TradingStore(app.db)
+    kv = KeyValueStore(app.db)
+    prices = PriceBook()
+    if s.live:
+        brokers = _live_brokers(app)
+        venues = ", ".join(v.label for v in brokers) or "none (no keys)"
+        logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", venues)
+        banner = f"⚠️ LIVE trading on {venues}: orders are real."
+    else:
+        brokers = await _paper_brokers(app, prices, store)
+        logger.warning("PAPER trading: no real orders; simulated fills on live market data")
+        banner = "Paper trading: simulated orders on live prices (TRADING_MODE=paper)."
+    app.notifier.notify(Notification(NotificationKind.INFO, banner))
+    risk = RiskManager(
+        RiskLimits.from_settings(s), app.clock, s.timezone, notify=app.notifier.notify,
+        is_stale=_stale_check(app),
+    )  # fmt: skip
+    if await kv.get("trading.killswitch") == "on":
+        risk.set_kill_switch(True)
+    svc = OrderService(
+        store, risk, brokers, prices, bus=app.bus, notify=app.notifier.notify, clock=app.clock,
+        paper=not s.live,
+    )  # fmt: skip
+    tracker = OrderTracker(svc, app.clock)
+    futures = FuturesManager(
+        svc, kv, default_leverage=s.default_leverage, max_leverage=s.max_leverage
+    )
+    for venue, broker in brokers.items():
+        try:
+            await broker.start()
+        except Exception as exc:
+            logger.error("{}: could not start trading: {}", venue.label, exc)
+        app.stack.push_async_callback(broker.close)
+    await svc.load()
+    app.supervisor.start("trading-market", lambda: tracker.run_market(app.bus))
+    app.supervisor.start("trading-updates", tracker.run_updates)
+    diffs = await reconcile(svc)
+    if diffs:
+        app.notifier.notify(
+            Notification(NotificationKind.RISK, "Start-up reconciliation:\n" + "\n".join(diffs))
+        )
+    await futures.resume()
+    app.supervisor.start("trading-poll", tracker.run_polling)
+    fut = brokers.get(Venue.BINANCE_FUTURES)
+    if s.live and fut is not None:
+        from bot.trading.adapters.ccxt_broker import BinanceFuturesBroker
+        from bot.trading.adapters.user_stream import run_user_stream
+
+        if isinstance(fut, BinanceFuturesBroker):
+            ws = s.binance_futures_ws_url
+            app.supervisor.start(
+                "futures-user-stream", lambda: run_user_stream(fut, ws, lambda _e: tracker.wake())
+            )
+    app.facade.trading = TradingProvider(svc, futures, kv)
+    register_trading(app.registry)

@@ -1,0 +1,117 @@
+"""The trading installer in paper mode and the commands, through the real command registry."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+from bot.commands import CommandRegistry
+from bot.commands.base import CommandContext, Reply
+from bot.config import load_settings
+from bot.domain.clock import SystemClock
+from bot.domain.market import Quote
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.features import AppContext
+from bot.features.trading import install
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
+from tests.helpers import eventually, free_port
+
+
+@asynccontextmanager
+async def app_ctx(tmp: Path) -> AsyncIterator[tuple[AppContext, CommandContext]]:
+    dead = f"http://127.0.0.1:{free_port()}"  # paper mode reads public rules; none here
+    settings = load_settings(
+        env_file=None, db_path=tmp / "t.db", upbit_rest_url=dead, binance_rest_url=dead,
+        binance_futures_rest_url=dead, max_position_pct=90,
+    )  # fmt: skip
+    async with AsyncExitStack() as stack, Database.open(settings.db_path) as db:
+        bus = EventBus()
+        notifier = Notifier(Outbox(db), settings)
+        supervisor = Supervisor()
+        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
+        registry = CommandRegistry()
+        app = AppContext(
+            settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
+        )
+        await install(app)
+        ctx = CommandContext(service=facade, chat_id=1, user_id=1, transport="console")
+        try:
+            yield app, ctx
+        finally:
+            await supervisor.stop(2.0)
+            await notifier.flush_writes()
+
+
+def quote(app: AppContext, venue: Venue, sym: str, bid: float, ask: float) -> None:
+    now = time.time()
+    inst = Instrument(venue, Symbol.parse(sym))
+    app.bus.publish(Quote(inst, bid, 1.0, ask, 1.0, int(now * 1000), now))
+
+
+async def run(app: AppContext, ctx: CommandContext, line: str) -> Reply:
+    return await app.registry.dispatch(line, ctx)
+
+
+def confirm_code(reply: Reply) -> str:
+    return reply.buttons[0][0].data
+
+
+async def test_paper_commands_round_trip(tmp_path: Path) -> None:
+    async with app_ctx(tmp_path) as (app, ctx):
+        quote(app, Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        quote(app, Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
+        await eventually(lambda: app.facade.trading.svc.prices.usdt_krw() is not None)
+        r = await run(app, ctx, "/buy upbit BTC 100000KRW")
+        assert "✅ [paper] buy BTC/KRW: filled" in r.text, r.text
+        r = await run(app, ctx, "/balance")
+        assert "Upbit:" in r.text and "BTC" in r.text and "Total ≈" in r.text
+        r = await run(app, ctx, "/positions")
+        assert "Upbit BTC/KRW" in r.text
+        r = await run(app, ctx, "/trades 5")
+        assert "buy" in r.text and "fee 50 KRW" in r.text
+        r = await run(app, ctx, "/daily 2")
+        assert "Total" in r.text
+        r = await run(app, ctx, "/sell upbit BTC 0.0001")
+        assert "Confirm" in r.text
+        r = await run(app, ctx, confirm_code(r))
+        assert "✅ [paper] sell BTC/KRW: filled" in r.text, r.text
+        r = await run(app, ctx, "/orders all")
+        assert r.text.count("filled") >= 2
+
+
+async def test_bad_input_is_answered_clearly(tmp_path: Path) -> None:
+    async with app_ctx(tmp_path) as (app, ctx):
+        for line, expect in [
+            ("/buy", "Give the venue"),
+            ("/buy kraken BTC 1", "Unknown venue"),
+            ("/buy upbit BTC lots", "not a number"),
+            ("/buy upbit BTC -1", "positive"),
+            ("/sell upbit BTC 5000KRW", "quantity of the coin"),
+            ("/cancel nope", "There is no order"),
+            ("/trades zero", "not a whole number"),
+            ("/killswitch maybe", "Use /killswitch"),
+            ("/buy upbit BTC 0.001", "No market price"),
+        ]:
+            r = await run(app, ctx, line)
+            assert expect in r.text, (line, r.text)
+
+
+async def test_killswitch_refuses_entries_and_persists(tmp_path: Path) -> None:
+    async with app_ctx(tmp_path) as (app, ctx):
+        quote(app, Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
+        await eventually(lambda: app.facade.trading.svc.prices.price(
+            Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))) is not None)  # fmt: skip
+        r = await run(app, ctx, "/killswitch")
+        r = await run(app, ctx, confirm_code(r))
+        assert "Kill switch ON" in r.text
+        r = await run(app, ctx, "/buy upbit BTC 100000KRW")
+        assert "kill switch is on" in r.text
+    async with app_ctx(tmp_path) as (app, ctx):
+        assert app.facade.trading.svc.risk.kill_switch
