@@ -109,6 +109,9 @@ async def test_outage_refuses_connections_then_recovers(tg: TelegramEmulator) ->
             with pytest.raises(NetworkError):
                 await app.bot.send_message(CHAT, "lost?")
         await app.bot.send_message(CHAT, "after")
+        async with tg.outage("reset"):
+            with pytest.raises(NetworkError):
+                await app.bot.send_message(CHAT, "reset")
         await tg.start_outage("error", duration=0.2)
         with pytest.raises(NetworkError, match="Bad Gateway"):
             await app.bot.send_message(CHAT, "502")
@@ -167,3 +170,8 @@ async def test_call_log_times_latency(tg: TelegramEmulator) -> None:
         await app.bot.send_message(CHAT, "alert")
     latency = tg.calls("sendMessage")[0].received_at - start
     assert 0 <= latency < 1.0
+
+
+async def test_wait_for_message_times_out_clearly(tg: TelegramEmulator) -> None:
+    with pytest.raises(TimeoutError, match=r"no matching message within 0\.05s"):
+        await tg.wait_for_message(timeout=0.05)
