@@ -23,6 +23,7 @@ from aiohttp import web
 from loguru import logger
 
 from exchanges.sim.admin import install_admin
+from exchanges.sim.binance_futures import BinanceFuturesVenue
 from exchanges.sim.binance_spot import BinanceVenue
 from exchanges.sim.clock import SimClock
 from exchanges.sim.faults import FaultController, rest_fault_middleware
@@ -75,6 +76,8 @@ class SimExchange:
         upbit_balances: dict[str, Decimal | str | float] | None = None,
         binance_balances: dict[str, Decimal | str | float] | None = None,
         upbit_options: dict[str, Any] | None = None,
+        binance_options: dict[str, Any] | None = None,
+        futures_options: dict[str, Any] | None = None,
     ) -> None:
         self.clock = SimClock(start=start, speed=speed)
         self.market = MarketModel(seed, list(coins or DEFAULT_COINS), self.clock)
@@ -100,24 +103,13 @@ class SimExchange:
             scenario = Scenario.load(scenario)
         if scenario is not None:
             scenario.apply(self.market)
-        self.binance: Any = None
-        self.binance_futures: Any = None
-        self._make_venues(upbit_options or {})
+        keys, m, c, f = self.api_keys, self.market, self.clock, self.faults
+        self.upbit = UpbitVenue(m, c, f, self.upbit_engine, keys, **(upbit_options or {}))
+        self.binance = BinanceVenue(m, c, f, self.binance_engine, keys, **(binance_options or {}))
+        self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
         self.urls: dict[str, str] = {}
         self._runners: list[web.AppRunner] = []
         self._tick_task: asyncio.Task[None] | None = None
-
-    def _make_venues(self, upbit_options: dict[str, Any]) -> None:
-        keys, m, c, f = self.api_keys, self.market, self.clock, self.faults
-        self.upbit = UpbitVenue(m, c, f, self.upbit_engine, keys, **upbit_options)
-        self.binance = BinanceVenue(m, c, f, self.binance_engine, keys)
-        try:
-            from exchanges.sim.binance_futures import BinanceFuturesVenue  # type: ignore[import-not-found]
-        except ModuleNotFoundError as exc:
-            if exc.name != "exchanges.sim.binance_futures":
-                raise
-        else:
-            self.binance_futures = BinanceFuturesVenue(m, c, f, keys)
 
     # ----------------------------------------------------------------- lifecycle
     async def __aenter__(self) -> SimExchange:
