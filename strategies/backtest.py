@@ -15,7 +15,7 @@ import argparse
 import heapq
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,7 +30,7 @@ from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, ClosedTrade, Decision
 from strategies.fills import FillMode, FillModel
 from strategies.gateway import PaperGateway
-from strategies.kernel import EXIT_REASONS, REFUSALS, KernelConfig, simulate
+from strategies.kernel import EXIT_REASONS, REFUSALS, KernelConfig, KernelResult, simulate
 from strategies.report import Metrics, compute_metrics
 
 
@@ -91,11 +91,18 @@ class BacktestResult:
     engine: Literal["kernel", "events"]
     candles: int
     start_equity: float
-    signals: list[SignalRecord]
+    signal_source: list[SignalRecord] | Callable[[], list[SignalRecord]]
     trades: list[ClosedTrade]
     equity_ts: np.ndarray
     equity: np.ndarray
     open_positions: int
+
+    @property
+    def signals(self) -> list[SignalRecord]:
+        """Every signal, taken or refused (built on first use: a year of minutes has many)."""
+        if callable(self.signal_source):
+            self.signal_source = self.signal_source()
+        return self.signal_source
 
     @property
     def metrics(self) -> Metrics:
@@ -143,41 +150,50 @@ def _run_kernel(
         equity=equity,
         leverage=float(d.leverage),
     )
-    signals: list[SignalRecord] = []
     trades: list[ClosedTrade] = []
     curves: list[tuple[np.ndarray, np.ndarray]] = []
+    runs: list[tuple[Bars, np.ndarray, KernelResult]] = []
     open_positions = 0
     for b in bars:
         f = strategy.padded_features(b.open, b.high, b.low, b.close)
         r = simulate(type(strategy).decide, f, strategy.params_array(), b.open, b.close, cfg)
-        for k in range(r.sig_index.shape[0]):
-            j = int(r.sig_index[k])
-            act = Action(int(r.sig_action[k]))
-            code, risk = int(r.sig_code[k]), int(r.sig_risk[k])
-            if code:
-                why = REFUSALS[code]
-            elif risk:
-                why = EXIT_REASONS[risk]
-            else:
-                why = strategy.explain(act, f[j + 1])
-            signals.append(
-                SignalRecord(int(b.ts[j]), b.instrument, TO_SIGNAL[act], code == 0,
-                             float(r.sig_conf[k]), why)
-            )  # fmt: skip
-        for k in range(r.tr_pnl.shape[0]):
-            trades.append(
-                ClosedTrade(
-                    b.instrument, int(r.tr_side[k]), int(b.ts[r.tr_entry[k]]),
-                    int(b.ts[r.tr_exit[k]]), float(r.tr_entry_px[k]), float(r.tr_exit_px[k]),
-                    float(r.tr_qty[k]), float(r.tr_fees[k]), float(r.tr_pnl[k]),
-                    EXIT_REASONS[int(r.tr_reason[k])],
-                )
-            )  # fmt: skip
+        runs.append((b, f, r))
+        ts = b.ts
+        reasons = [EXIT_REASONS[k] for k in r.tr_reason.tolist()]
+        trades += [
+            ClosedTrade(b.instrument, *row)
+            for row in zip(
+                r.tr_side.tolist(), ts[r.tr_entry].tolist(), ts[r.tr_exit].tolist(),
+                r.tr_entry_px.tolist(), r.tr_exit_px.tolist(), r.tr_qty.tolist(),
+                r.tr_fees.tolist(), r.tr_pnl.tolist(), reasons, strict=True,
+            )
+        ]  # fmt: skip
         curves.append((b.ts, r.equity))
         open_positions += int(r.open_side != 0)
     ts, eq = _combine(curves, equity)
-    signals.sort(key=lambda s: (s.ts, str(s.instrument)))
-    trades.sort(key=lambda t: (t.exit_ts, str(t.instrument)))
+    if len(bars) > 1:
+        trades.sort(key=lambda t: (t.exit_ts, str(t.instrument)))
+
+    def signals() -> list[SignalRecord]:
+        out: list[SignalRecord] = []
+        for b, f, r in runs:
+            for j, a, code, risk, conf in zip(
+                r.sig_index.tolist(), r.sig_action.tolist(), r.sig_code.tolist(),
+                r.sig_risk.tolist(), r.sig_conf.tolist(), strict=True,
+            ):  # fmt: skip
+                act = Action(a)
+                if code:
+                    why = REFUSALS[code]
+                elif risk:
+                    why = EXIT_REASONS[risk]
+                else:
+                    why = strategy.explain(act, f[j + 1])
+                out.append(
+                    SignalRecord(int(b.ts[j]), b.instrument, TO_SIGNAL[act], code == 0, conf, why)
+                )
+        out.sort(key=lambda s: (s.ts, str(s.instrument)))
+        return out
+
     return BacktestResult(
         d.name, "kernel", sum(len(b) for b in bars), equity, signals, trades, ts, eq,
         open_positions,
