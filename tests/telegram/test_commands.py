@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from bot.commands import CommandContext, CommandRegistry, Reply
@@ -73,3 +74,34 @@ async def test_refresh_button_edits_the_message_in_place(
         await tg.wait_for_callback_answer(query)
         await eventually(lambda: len(tg.calls("editMessageText")) >= 2)
         assert len(tg.sent_messages(CHAT)) == before + 1
+
+
+async def test_a_command_sent_while_the_service_was_down_is_not_run(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    registry = CommandRegistry()
+    ran: list[str] = []
+
+    @registry.command("stopall", "A command with effects", "/stopall")
+    async def stopall(ctx: CommandContext) -> Reply:
+        ran.append("stopall")
+        return Reply("Stopped.")
+
+    old = int(time.time()) - 3600  # queued at Telegram an hour ago
+    user = {"id": CHAT, "is_bot": False, "first_name": "Owner"}
+    tg.inject_update(
+        {
+            "message": {
+                "message_id": 1,
+                "date": old,
+                "from": user,
+                "chat": {"id": CHAT, "type": "private", "first_name": "Owner"},
+                "text": "/stopall",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+            }
+        }
+    )
+    async with running(tmp_path, tg, registry=registry):
+        refused = await tg.wait_for_message(lambda m: "/stopall" in m.content, chat_id=CHAT)
+        assert "was not run" in refused.content
+        assert ran == []

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 from bot.config import load_settings
 from bot.domain.clock import ManualClock
+from bot.domain.market import StreamState, StreamStatus
+from bot.domain.symbols import Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.reports.daily import KV_LAST, DailyReporter
+from bot.reports.streams import StreamLog
 from bot.storage import Database
 from bot.storage.kv import KeyValueStore
 from bot.supervisor import Supervisor
@@ -191,3 +194,17 @@ async def test_catch_up_on_a_controlled_clock(tmp_path: Path) -> None:
         assert text.startswith("📊 일일 리포트 2026-03-11")
         assert "체결 없음" in text
         assert (await asyncio.to_thread(Path(photo_path).read_bytes)).startswith(PNG_MAGIC)
+
+
+def test_stream_log_uptime_and_incidents() -> None:
+    log = StreamLog(EventBus())
+
+    def st(state: StreamState, ts: float) -> StreamStatus:
+        return StreamStatus(Venue.UPBIT, "upbit-0", state, "", ts)
+
+    log.record(st(StreamState.UP, 1000.0))
+    log.record(st(StreamState.DOWN, 1600.0))
+    log.record(st(StreamState.DEGRADED, 1700.0))  # still not up: same incident
+    log.record(st(StreamState.RECOVERED, 1900.0))
+    up, seen, incidents = log.uptime(1000.0, 2200.0)["upbit-0"]
+    assert (up, seen, incidents) == (900.0, 1200.0, 1)
