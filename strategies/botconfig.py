@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.domain.market import timeframe_ms
 from bot.domain.symbols import Instrument, Symbol, Venue
-from strategies.base import Strategy, StrategyParams
+from strategies.base import StrategyParams
 from strategies.registry import StrategyRegistry
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -133,13 +133,6 @@ def _fmt_errors(prefix: str, exc: ValidationError, what: str = "") -> list[str]:
         else:
             out.append(f"{prefix}{what + 's: ' if what else ''}{msg}")
     return out
-
-
-def build_strategy(definition: BotDefinition, registry: StrategyRegistry) -> Strategy:
-    cls = registry.get(definition.strategy)
-    if cls is None:
-        raise BotConfigError([f"bot '{definition.name}': unknown strategy '{definition.strategy}'"])
-    return cls(cls.Params.model_validate(definition.params), bot=definition.name)
 
 
 def validate_bot(

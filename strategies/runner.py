@@ -8,7 +8,7 @@ refused with the reason, recorded in the `decisions` table. Run state and pause 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -148,6 +148,10 @@ class BotRunner:
         return decision
 
 
+async def _no_wait() -> None:
+    return None
+
+
 class BotManager:
     def __init__(
         self,
@@ -159,6 +163,7 @@ class BotManager:
         gateway: OrderGateway | None = None,
         history: HistorySource | None = None,
         start_equity: Callable[[Venue], float] = lambda venue: 0.0,
+        ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
@@ -172,9 +177,12 @@ class BotManager:
         self.runners: dict[str, BotRunner] = {}
         self._paused: set[str] = set()
         self._sub: Subscription | None = None
+        self._resume: list[str] = []
+        self._ready = ready or _no_wait
 
     async def load(self) -> None:
-        """Store the definitions and resume every bot whose stored state is running."""
+        """Store the definitions; bots whose stored state is running resume when `run` starts
+        (after `ready`, so the market-data layer can serve their warm-up history)."""
         self._subscribe()
         rows = await self.store.sync(list(self.definitions.values()))
         for name, row in rows.items():
@@ -187,7 +195,7 @@ class BotManager:
             if row.paused:
                 self._paused.add(name)
             if row.state is RunState.RUNNING:
-                await self._activate(name)
+                self._resume.append(name)
 
     def _subscribe(self) -> Subscription:
         if self._sub is None:
@@ -198,6 +206,15 @@ class BotManager:
         """Supervised component: feed events to the running bots until cancelled."""
         sub = self._subscribe()
         try:
+            if self._resume:
+                await self._ready()
+            while self._resume:
+                name = self._resume.pop(0)
+                if name not in self.runners:
+                    try:
+                        await self._activate(name)
+                    except BotError as exc:
+                        logger.error("bot {} cannot resume: {}", name, exc)
             while True:
                 await self.dispatch(await sub.get())
         finally:

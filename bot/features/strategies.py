@@ -17,6 +17,7 @@ from typing import Any
 from loguru import logger
 
 from bot.commands.bots import register_bots
+from bot.domain.clock import Clock
 from bot.domain.market import Candle
 from bot.domain.orders import OrderRequest
 from bot.domain.symbols import Instrument, Symbol, Venue
@@ -39,17 +40,30 @@ class _NoOrderLayer:
 
 
 class _History:
-    """Warm-up candles: the market-data manager's recent candles, else the candles table."""
+    """Warm-up candles, the longest of: the market-data manager's recent candles, its REST
+    client's history, the candles table."""
 
-    def __init__(self, md: Any, db: Database) -> None:
+    def __init__(self, md: Any, db: Database, clock: Clock) -> None:
         self._md = md
         self._db = DbHistory(db)
+        self._clock = clock
 
     async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
         best: list[Candle] = []
         recent = getattr(self._md, "recent_candles", None)
         if callable(recent):
             best = [c for c in recent(instrument, timeframe, limit) if c.closed]
+        feed = getattr(self._md, "feeds", {}).get(instrument.venue)
+        rest = getattr(getattr(feed, "rest", None), "candles", None)
+        if len(best) < limit and callable(rest):
+            end = int(self._clock.now() * 1000)
+            try:
+                got = await rest(instrument, timeframe, limit, end_ms=end)
+            except Exception as exc:  # warm-up is best effort: fall back to stored candles
+                logger.warning("warm-up {} {} over REST failed: {}", instrument, timeframe, exc)
+            else:
+                closed = [c for c in got if c.close_ts <= end]
+                best = closed if len(closed) > len(best) else best
         if len(best) < limit:
             stored = await self._db.history(instrument, timeframe, limit)
             if len(stored) > len(best):
@@ -59,15 +73,20 @@ class _History:
 
 async def _catalog(md: Any, wait: float) -> Mapping[Venue, Collection[Symbol]] | None:
     """The venues' symbol lists, when the market-data manager has them (else quote checks)."""
-    ready = getattr(md, "ready", None)
-    if isinstance(ready, asyncio.Event) and not ready.is_set():
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(wait):
-                await ready.wait()
+    await _md_ready(md, wait)
     symbols = getattr(getattr(md, "universe", None), "symbols", None)
     if not isinstance(symbols, dict) or not symbols:
         return None
     return {venue: set(items) for venue, items in symbols.items()}
+
+
+async def _md_ready(md: Any, wait: float) -> None:
+    """Let the market-data manager list the venues and open its REST clients first."""
+    ready = getattr(md, "ready", None)
+    if isinstance(ready, asyncio.Event):
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait):
+                await ready.wait()
 
 
 async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
@@ -93,8 +112,9 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         app.bus,
         FillModel(slippage_bps=s.paper_slippage_bps),
         gateway=gateway,
-        history=_History(md, app.db),
+        history=_History(md, app.db, app.clock),
         start_equity=start_equity,
+        ready=lambda: _md_ready(md, catalog_wait),
     )
     if md is not None and hasattr(md, "subscribe_symbols"):
         md.subscribe_symbols([i for d in definitions for i in d.instruments])

@@ -98,7 +98,7 @@ async def test_bot_started_by_command_keeps_running_after_a_restart(tmp_path: Pa
         assert reply.text.startswith("Bot rsi_bot started: rsi on Upbit BTC/KRW 1m")
         assert "rsi_bot: running" in (await app.cmd("/bots")).text
     async with service(tmp_path) as app:  # a new process: same DB, new manager
-        assert set(app.manager.runners) == {"rsi_bot"}
+        await eventually(lambda: set(app.manager.runners) == {"rsi_bot"})
         await app.cmd("/stop rsi_bot")
     async with service(tmp_path) as app:
         assert app.manager.runners == {}
