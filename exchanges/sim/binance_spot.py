@@ -15,6 +15,7 @@ from collections import deque
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from exchanges.sim.binance_auth import (
@@ -170,6 +171,33 @@ class BinanceVenue:
         await self.hub.close_all()
 
     # --- streams -----------------------------------------------------------------------------
+
+    async def firehose(self, count: int, stream: str = "btcusdt@trade", batch: int = 1000) -> int:
+        """Push `count` trade events to the subscribers of `stream` as fast as they drain.
+
+        For stream benchmarks: payloads are real `trade` events (copies of the last trade with
+        increasing trade ids). Returns the number of events published.
+        """
+        key = self.hub.canonical(stream)
+        if key is None or not key.endswith("@trade") or count <= 0:
+            return 0
+        r = self.rules[key.partition("@")[0].upper()]
+        last = self.market.last_trade(BINANCE, r.symbol)
+        base = {"e": "trade", "E": self.market.now_ms(), "s": r.symbol, "t": 0,
+                "p": f8(last.price if last else self.market.binance_mid(r.base)),
+                "q": f8(last.qty if last else 0.001), "T": self.market.now_ms(), "m": True,
+                "M": True}  # fmt: skip
+        first = (last.trade_id if last else 0) + 1
+        frames = [orjson.dumps({**base, "t": first + i}) for i in range(min(batch, count))]
+        sent = 0
+        while sent < count:
+            n = min(batch, count - sent)
+            for data in frames[:n]:
+                self.hub.publish(key, data)
+            sent += n
+            while self.hub.backlog(key) > batch * 16:
+                await asyncio.sleep(0)
+        return sent
 
     async def ws_raw(self, request: web.Request) -> web.StreamResponse:
         tail = request.match_info.get("tail", "")

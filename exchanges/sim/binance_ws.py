@@ -110,6 +110,10 @@ class StreamHub:
     def wanted(self, key: str) -> bool:
         return bool(self._subs.get(key))
 
+    def backlog(self, key: str) -> int:
+        """The longest send queue among the subscribers of `key` (for back-pressure)."""
+        return max((len(c.queue) for c in self._subs.get(key, ()) if not c.closed), default=0)
+
     def keys(self) -> list[str]:
         return [k for k, subs in self._subs.items() if subs]
 
