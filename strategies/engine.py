@@ -157,12 +157,15 @@ class BotEngine:
             self.equity if equity is None else equity,
             d.leverage,
         )
+        long = sig.action is SignalAction.ENTER_LONG
+        # The order layer takes a quote amount for market buys and a quantity for sells; a
+        # short is sized on the price the decision was taken on.
         return OrderRequest(
             instrument=sig.instrument,
-            side=Side.BUY if sig.action is SignalAction.ENTER_LONG else Side.SELL,
+            side=Side.BUY if long else Side.SELL,
             type=OrderType.MARKET,
-            qty=to_decimal(notional / sig.price),  # estimate; quote_amount is what is meant
-            quote_amount=to_decimal(notional),
+            qty=None if long else to_decimal(notional / sig.price),
+            quote_amount=to_decimal(notional) if long else None,
             leverage=d.leverage if futures else None,
             bot=d.name,
             reason=decision.reason,

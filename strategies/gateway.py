@@ -68,7 +68,7 @@ class PaperGateway:
         direction = 1 if req.side is Side.BUY else -1
         price = fill_price(ref, direction, self._fills.slippage_bps)
         if req.quote_amount is not None and not req.reduce_only:
-            qty = float(req.quote_amount) / price  # entries are sized in quote currency
+            qty = float(req.quote_amount) / price  # a market buy spends a quote amount
         elif req.qty is not None:
             qty = float(req.qty)
         else:

@@ -117,6 +117,8 @@ def _simulate(
     pending = 0  # next_open: 1 enter long, 2 enter short, 3 exit
     pending_i = 0
     pending_r = 0
+    pending_notional = 0.0
+    pending_qty = 0.0
     for j in range(n):
         if pending != 0:
             if pending == 3:
@@ -139,8 +141,7 @@ def _simulate(
             else:
                 d = 1 if pending == 1 else -1
                 px = fill_price(open_[j], d, slip)
-                notional = entry_notional(stake, stake_pct, equity0 + realized, leverage)
-                qty = notional / px
+                qty = pending_notional / px if d > 0 else pending_qty
                 entry = px
                 entry_fee = fee(qty * px, fee_rate)
                 entry_i = pending_i
@@ -184,6 +185,10 @@ def _simulate(
                     pending = a
                     pending_i = j
                     pending_r = risk
+                    pending_notional = entry_notional(
+                        stake, stake_pct, equity0 + realized, leverage
+                    )
+                    pending_qty = pending_notional / c
                 elif a == 3:
                     px = fill_price(c, -side, slip)
                     fees = entry_fee + fee(qty * px, fee_rate)
@@ -205,7 +210,8 @@ def _simulate(
                     d = 1 if a == 1 else -1
                     px = fill_price(c, d, slip)
                     notional = entry_notional(stake, stake_pct, equity0 + realized, leverage)
-                    qty = notional / px
+                    # Buys spend a quote amount; shorts sell a quantity sized on the close.
+                    qty = notional / px if d > 0 else notional / c
                     entry = px
                     entry_fee = fee(qty * px, fee_rate)
                     entry_i = j
