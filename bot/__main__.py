@@ -12,6 +12,7 @@ from pathlib import Path
 from loguru import logger
 
 from bot.config import SettingsError, load_settings
+from bot.features import StartupError
 from bot.logging_setup import setup_logging
 from bot.storage import StorageError
 
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_dir, settings.secrets())
     try:
         return asyncio.run(_serve(args.sim, settings))
-    except StorageError as exc:
+    except (StorageError, StartupError) as exc:
         logger.error("cannot start: {}", exc)
         return EXIT_BAD_CONFIG
     except KeyboardInterrupt:  # pragma: no cover - signals are handled above

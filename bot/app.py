@@ -20,14 +20,22 @@ from bot.domain.market import StreamStatus
 from bot.domain.notifications import Notification, NotificationKind
 from bot.events import EventBus
 from bot.facade import ServiceFacade
-from bot.features import AppContext
+from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
 from bot.supervisor import Supervisor
+from strategies.botconfig import BotConfigError
+from strategies.loader import StrategyLoadError
 
 # Feature installers, in start order (see bot/features/__init__.py).
-FEATURES: list[Callable[[AppContext], Awaitable[None]]] = []
+FEATURES: list[Callable[[AppContext], Awaitable[object]]] = [
+    market_data.install,
+    trading.install,
+    strategies.install,
+    kimp.install,
+    telegram.install,
+]
 
 
 class Service:
@@ -46,6 +54,7 @@ class Service:
             settings = self.settings
             db = await Database.connect(settings.db_path)
             stack.push_async_callback(db.close)
+            # Everything below is torn down explicitly, inside the shutdown deadline.
 
             bus = EventBus()
             notifier = Notifier(Outbox(db), settings)
@@ -79,37 +88,83 @@ class Service:
                 clock=SystemClock(),
                 stack=stack,
             )
-            for install in FEATURES:
-                await install(app)
-
-            mode = "LIVE trading — real orders will be placed" if settings.live else "paper trading"
-            logger.warning("starting in {} mode", mode.upper()) if settings.live else logger.info(
-                "starting in {} mode (no real orders)", mode
-            )
-            await notifier.notify_async(
-                Notification(NotificationKind.STARTUP, f"Service started: {mode}, v{__version__}.")
-            )
-            self.ready.set()
-            await stop.wait()
+            startup = asyncio.create_task(self._start_features(app), name="startup")
+            stop_wait = asyncio.create_task(stop.wait(), name="stop-wait")
+            await asyncio.wait({startup, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+            if not startup.done():
+                logger.info("stop requested during start-up")
+                startup.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await startup
+            else:
+                try:
+                    startup.result()
+                except BaseException:
+                    stop_wait.cancel()
+                    await supervisor.stop(self.settings.shutdown_timeout)
+                    raise
+                mode = (
+                    "LIVE trading — real orders will be placed"
+                    if settings.live
+                    else "paper trading"
+                )
+                if settings.live:
+                    logger.warning("started in {} mode", mode.upper())
+                else:
+                    logger.info("started in {} mode (no real orders)", mode)
+                await notifier.notify_async(
+                    Notification(NotificationKind.STARTUP, await _startup_summary(facade, mode))
+                )
+                self.ready.set()
+                await stop_wait
+            stop_wait.cancel()
 
             logger.info("stopping (deadline {:.0f}s)", settings.shutdown_timeout)
-            await self._shutdown(facade, notifier, supervisor)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + settings.shutdown_timeout
+            await self._shutdown(facade, notifier, supervisor, deadline)
+            # Feature cleanups (exchange sessions, brokers) and finally the DB, in reverse order.
+            try:
+                async with asyncio.timeout(max(0.5, deadline - loop.time())):
+                    await stack.aclose()
+            except TimeoutError:
+                logger.warning("clean-up overran the shutdown deadline")
+            logger.info("stopped")
+
+    async def _start_features(self, app: AppContext) -> None:
+        for install in FEATURES:
+            try:
+                await install(app)
+            except (BotConfigError, StrategyLoadError) as exc:
+                raise StartupError(str(exc)) from None
 
     async def _shutdown(
-        self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor
+        self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor, deadline: float
     ) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settings.shutdown_timeout
         await notifier.notify_async(Notification(NotificationKind.SHUTDOWN, "Service stopping."))
-        # Reserve a little of the deadline for the final notification flush and DB close.
-        overran = await supervisor.stop(max(0.5, deadline - loop.time() - 1.0))
+        # Reserve part of the deadline for the final notification flush and the clean-ups.
+        overran = await supervisor.stop(max(0.5, deadline - loop.time() - 2.0))
         if overran:
             logger.warning("components that overran the shutdown deadline: {}", ", ".join(overran))
         await notifier.flush_writes()
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(0.1, deadline - loop.time() - 0.2)):
+            async with asyncio.timeout(max(0.1, deadline - loop.time() - 1.0)):
                 await notifier.deliver_pending()
-        logger.info("stopped")
+
+
+async def _startup_summary(facade: ServiceFacade, mode: str) -> str:
+    lines = [f"Service started: {mode}, v{__version__}."]
+    venues = [st.venue.label for st in facade.stream_status.values()]
+    if facade.market_data is not None and hasattr(facade.market_data, "venue_labels"):
+        venues = list(facade.market_data.venue_labels())
+    if venues:
+        lines.append("Venues: " + ", ".join(sorted(set(venues))))
+    if facade.bots is not None and hasattr(facade.bots, "status_lines"):
+        bots = await facade.bots.status_lines()
+        lines.append("Bots: " + ("; ".join(bots) if bots else "none"))
+    lines.append("Send /help for commands.")
+    return "\n".join(lines)
 
 
 def _report_crash(

@@ -19,6 +19,10 @@ from bot.storage import Database
 from bot.supervisor import Supervisor
 
 
+class StartupError(Exception):
+    """A feature cannot start because of the user's configuration; the message says what to fix."""
+
+
 @dataclass(slots=True)
 class AppContext:
     settings: Settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -24,6 +25,24 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        # One connection is shared by every task: a write must never land inside another
+        # task's open transaction (its rollback would take our write with it), so writes and
+        # transactions are serialised. Re-entrant for the task that holds it.
+        self._write_lock = asyncio.Lock()
+        self._write_owner: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None and self._write_owner is task:
+            yield
+            return
+        async with self._write_lock:
+            self._write_owner = task
+            try:
+                yield
+            finally:
+                self._write_owner = None
 
     @classmethod
     @asynccontextmanager
@@ -112,11 +131,11 @@ class Database:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the row count."""
-        async with self._conn.execute(sql, params) as cur:
+        async with self._writing(), self._conn.execute(sql, params) as cur:
             return cur.rowcount
 
     async def execute_returning_id(self, sql: str, params: Sequence[Any] = ()) -> int | None:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._writing(), self._conn.execute(sql, params) as cur:
             return cur.lastrowid
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -133,15 +152,20 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Writes that belong together: all or nothing."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        """Writes that belong together: all or nothing. Nested use in one task joins the outer."""
+        task = asyncio.current_task()
+        if task is not None and self._write_owner is task:
             yield self._conn
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
-        else:
-            await self._conn.execute("COMMIT")
+            return
+        async with self._writing():
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
 
     async def close(self) -> None:
         with suppress(sqlite3.Error):

@@ -82,3 +82,32 @@ async def test_transaction_is_all_or_nothing(tmp_path: Path) -> None:
                 await conn.execute("INSERT INTO kv(key, value, updated_ts) VALUES ('a', '1', 0)")
                 raise RuntimeError("boom")
         assert await db.fetchone("SELECT * FROM kv WHERE key='a'") is None
+
+
+async def test_concurrent_transactions_and_writes_do_not_interleave(tmp_path: Path) -> None:
+    """Regression: two tasks on the one connection hit 'cannot start a transaction within a
+    transaction', and a plain write could land inside another task's rolled-back transaction."""
+    import asyncio
+
+    async with Database.open(tmp_path / "c.db") as db:
+
+        async def failing_tx() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO kv(key, value, updated_ts) VALUES ('a', '1', 0)")
+                await asyncio.sleep(0.05)
+                raise RuntimeError("rollback")
+
+        async def batch() -> None:
+            await asyncio.sleep(0.01)
+            await db.executemany(
+                "INSERT INTO kv(key, value, updated_ts) VALUES (?, '1', 0)", [("b",), ("c",)]
+            )
+
+        async def single() -> None:
+            await asyncio.sleep(0.02)
+            await db.execute("INSERT INTO kv(key, value, updated_ts) VALUES ('d', '1', 0)")
+
+        results = await asyncio.gather(failing_tx(), batch(), single(), return_exceptions=True)
+        assert isinstance(results[0], RuntimeError) and results[1:] == [None, None]
+        keys = [r[0] for r in await db.fetchall("SELECT key FROM kv ORDER BY key")]
+        assert keys == ["b", "c", "d"]
