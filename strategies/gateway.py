@@ -138,11 +138,6 @@ def adapt(trading: Any) -> OrderGateway | None:
     """The adapter point: turn the trading provider on the facade into an `OrderGateway`."""
     if trading is None:
         return None
-    if isinstance(trading, OrderGateway) and hasattr(trading, "submit"):
-        submit = trading.submit
-        # A provider that already answers OrderResult is used as is.
-        if getattr(submit, "__annotations__", {}).get("return") in (OrderResult, "OrderResult"):
-            return trading
     for name in ("submit", "submit_order", "place_order", "place"):
         if callable(getattr(trading, name, None)):
             return _CallableGateway(trading, name)
