@@ -11,7 +11,6 @@ from bot.domain.notifications import NotificationKind
 _TEXTS: dict[str, dict[str, str]] = {
     "ko": {
         "digest_title": "📦 밀린 알림 {n}건 (요약)",
-        "digest_more": "… 외 {n}건은 다음 메시지에 이어집니다",
         "photo_missing": "(차트 파일을 찾을 수 없음: {path})",
         "not_a_command": "명령은 /로 시작합니다. 목록은 /help",
         "conflict": (
@@ -45,7 +44,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "digest_title": "📦 {n} queued notifications (digest)",
-        "digest_more": "… {n} more follow in the next message",
         "photo_missing": "(chart file not found: {path})",
         "not_a_command": "Commands start with /. Send /help for the list.",
         "conflict": (

@@ -154,7 +154,7 @@ def render_digest(
     out: list[tuple[Part, list[int]]] = []
     total = len(entries)
     title = Block(i18n.text(language, "digest_title", n=total), bold=True)
-    room = limit - utf16_len(block_html(title)) - 2
+    room = limit - utf16_len(block_html(title)) - 16  # leaves space for " (12/34)"
     html_acc: list[str] = []
     plain_acc: list[str] = []
     ids: list[int] = []
@@ -193,4 +193,16 @@ def render_digest(
         ids.append(entry.id)
         size += utf16_len(line_html) + 1
     flush()
+    digests = [i for i, (part, _) in enumerate(out) if part.plain.startswith(title.text)]
+    if len(digests) > 1:
+        for number, index in enumerate(digests, 1):
+            part, ids = out[index]
+            numbered = f"{title.text} ({number}/{len(digests)})"
+            out[index] = (
+                Part(
+                    block_html(Block(numbered, bold=True)) + part.html[len(block_html(title)) :],
+                    numbered + part.plain[len(title.text) :],
+                ),
+                ids,
+            )
     return out

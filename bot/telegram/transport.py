@@ -231,6 +231,14 @@ class TelegramTransport:
         if not isinstance(update, Update):
             raise ApplicationHandlerStop
         chat, user = update.effective_chat, update.effective_user
+        message = update.message
+        if (
+            chat is not None
+            and chat.type != "private"
+            and message is not None
+            and not (message.text or "").startswith("/")
+        ):
+            raise ApplicationHandlerStop  # group chatter: not for us, not an intrusion
         allowed = self.gate.check(
             chat.id if chat else None, user.id if user else None, chat.type if chat else None
         )

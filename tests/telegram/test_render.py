@@ -63,7 +63,7 @@ def test_digest_packs_every_item_once_under_the_limit() -> None:
     assert len(out) < 40
     for part, _ in out:
         assert render.utf16_len(part.html) <= render.LIMIT
-        assert part.html.startswith("<b>📦 500 queued notifications (digest)</b>")
+        assert part.html.startswith("<b>📦 500 queued notifications (digest) (")
         assert not re.search(r"<x>", part.html)
 
 
