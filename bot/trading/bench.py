@@ -1,0 +1,125 @@
+"""Order-path latency: from `OrderService.submit()` to the order request on the wire.
+
+Runs the real path (validation, risk, SQLite intent write, ccxt signing, aiohttp) against the
+in-process exchange simulator (Binance spot, limit orders far from the market so they rest).
+"On the wire" is aiohttp's `on_request_chunk_sent` for the order POST (the body written to the
+socket), taken from a trace hook on the session ccxt uses; the venue's own latency is excluded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+# The simulator runs in its own process so its market ticks do not share our event loop.
+_SIM_SCRIPT = """
+import asyncio, json, sys
+from exchanges.sim.server import SimExchange
+async def main():
+    async with SimExchange(seed=3, tick_interval=0.05) as sim:
+        print(json.dumps(sim.env()), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+asyncio.run(main())
+"""
+
+
+def main(quick: bool = False) -> None:
+    asyncio.run(_run(60 if quick else 300))
+
+
+async def _run(n: int) -> None:
+    import aiohttp
+
+    from bot.domain.clock import SystemClock
+    from bot.domain.market import Quote, Side
+    from bot.domain.orders import OrderRequest, OrderType
+    from bot.domain.symbols import Instrument, Symbol, Venue
+    from bot.events import EventBus
+    from bot.storage import Database
+    from bot.trading.adapters.ccxt_broker import BinanceSpotBroker, make_exchange
+    from bot.trading.executor import OrderService
+    from bot.trading.prices import PriceBook
+    from bot.trading.risk import RiskLimits, RiskManager
+    from bot.trading.store import TradingStore
+
+    wire: list[float] = []
+
+    async def on_chunk(_s: Any, _ctx: Any, params: Any) -> None:
+        wire.append(time.perf_counter())
+
+    async def on_start(_s: Any, _ctx: Any, params: Any) -> None:
+        if params.method == "POST" and params.url.path.endswith("/order"):
+            _ctx.is_order = True
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_chunk_sent.append(on_chunk)
+    clock = SystemClock()
+    inst = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _SIM_SCRIPT, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdin is not None
+    env = json.loads(await proc.stdout.readline())
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        ex, gate = make_exchange(
+            Venue.BINANCE_SPOT, api_key=env["BINANCE_API_KEY"],
+            secret=env["BINANCE_API_SECRET"], rest_url=env["BINANCE_REST_URL"], session=session,
+        )  # fmt: skip
+        broker = BinanceSpotBroker(Venue.BINANCE_SPOT, ex, gate, clock)
+        prices, bus = PriceBook(), EventBus()
+        with tempfile.TemporaryDirectory() as tmp:
+            async with Database.open(Path(tmp) / "bench.db") as db:
+                risk = RiskManager(RiskLimits(max_order_krw=Decimal(10**12)), clock)
+                svc = OrderService(
+                    TradingStore(db), risk, {Venue.BINANCE_SPOT: broker}, prices, bus=bus,
+                    notify=lambda _n: None, clock=clock, paper=False,
+                )  # fmt: skip
+                await broker.start()
+                await svc.load()
+                mid = float(await broker.last_price(inst.symbol))
+                now = time.time()
+                prices.on_event(Quote(inst, mid, 1, mid + 0.01, 1, int(now * 1000), now))
+                usdt = Instrument(Venue.UPBIT, Symbol("USDT", "KRW"))
+                prices.on_event(Quote(usdt, 1400, 1, 1400.5, 1, int(now * 1000), now))
+                price = Decimal(str(round(mid * 0.5, 2)))
+                lat: list[float] = []
+                failures = 0
+                for _ in range(n):
+                    wire.clear()
+                    req = OrderRequest(
+                        inst, Side.BUY, OrderType.LIMIT, qty=Decimal("0.0002"), price=price
+                    )
+                    t0 = time.perf_counter()
+                    res = await svc.submit(req)
+                    if not res.accepted or not wire:
+                        failures += 1
+                        continue
+                    lat.append((wire[0] - t0) * 1000)
+                    await asyncio.sleep(0.11)  # stay under the venue's 10 orders/s
+                await broker.close()
+    proc.stdin.close()
+    await proc.wait()
+    if not lat:
+        print("orders: no successful samples")
+        return
+    lat.sort()
+    p50 = statistics.median(lat)
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    print(
+        f"signal -> order on the wire (submit() to request body sent), n={len(lat)}, "
+        f"failed={failures}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {lat[-1]:.2f} ms "
+        f"(target p99 < 5 ms) {'OK' if p99 < 5 else 'OVER TARGET'}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
