@@ -79,6 +79,7 @@ class Throttle:
         self._paused_until = 0.0
         self.waited = 0.0  # seconds spent waiting for tokens or pauses (for the benchmark)
         self.pauses = 0
+        self.closed = False
 
     def _buckets(self, chat_id: int | str) -> list[Bucket]:
         lim = self.limits
@@ -113,8 +114,12 @@ class Throttle:
             return 0
         return int(min(b.tokens for b in self._buckets(chat_id)))
 
+    def close(self) -> None:
+        """Shutting down: stop waiting, so handlers queued behind the limit finish at once."""
+        self.closed = True
+
     async def acquire(self, chat_id: int | str | None) -> None:
-        while (wait := self.delay(chat_id)) > 0:
+        while not self.closed and (wait := self.delay(chat_id)) > 0:
             self.waited += wait
             await self._clock.sleep(wait)
         if chat_id is not None:
@@ -163,7 +168,7 @@ class ThrottledRequests(BaseRateLimiter[int]):
                 delay = retry_seconds(exc) + 0.1
                 self.throttle.pause(delay)
                 logger.warning("Telegram flood limit on {}: pausing sends {:.1f}s", endpoint, delay)
-                if attempt >= retries:
+                if attempt >= retries or self.throttle.closed:
                     raise
                 attempt += 1
 

@@ -158,6 +158,7 @@ class TelegramTransport:
     # --- lifecycle ------------------------------------------------------------------------
     async def run(self) -> None:
         app = self.app
+        self.throttle.closed = False  # reopened after a restart
         try:
             await self._initialize()
             await app.start()
@@ -195,8 +196,13 @@ class TelegramTransport:
                 delay = min(delay * 2, 30.0)
 
     async def _stop(self) -> None:
-        """Stop polling and the job queue; the HTTP client stays for the final outbox flush."""
+        """Stop polling and the job queue; the HTTP client stays for the final outbox flush.
+
+        `app.stop()` waits for handlers still running; those waiting for the flood limiter are
+        let through at once instead of holding the shutdown.
+        """
         app = self.app
+        self.throttle.close()
         try:
             async with asyncio.timeout(5.0):
                 if app.updater is not None and app.updater.running:

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.telegram_emulator import TelegramEmulator
 from tests.helpers import eventually
-from tests.telegram.conftest import CHAT, running
+from tests.telegram.conftest import CHAT, REAL_LIMITS, running
 
 
 async def test_core_commands_answer_and_menu_is_registered(
@@ -105,3 +105,16 @@ async def test_a_command_sent_while_the_service_was_down_is_not_run(
         refused = await tg.wait_for_message(lambda m: "/stopall" in m.content, chat_id=CHAT)
         assert "was not run" in refused.content
         assert ran == []
+
+
+async def test_shutdown_is_not_held_by_replies_waiting_for_the_flood_limit(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    async with running(tmp_path, tg, options=REAL_LIMITS) as svc:
+        for _ in range(12):  # ~12 s of replies at Telegram's 1 msg/s per chat
+            tg.send_user_message(CHAT, "/version")
+        await eventually(lambda: len(tg.sent_messages(CHAT)) >= 3)
+        started = time.monotonic()
+        overran = await svc.supervisor.stop(4.0)
+        assert overran == []
+        assert time.monotonic() - started < 3.0
