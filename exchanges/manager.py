@@ -182,6 +182,7 @@ class MarketDataManager:
         timeout = aiohttp.ClientTimeout(total=15)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             self._session = session
+            self.feeds = {}  # a restart by the supervisor starts from scratch
             try:
                 async with asyncio.TaskGroup() as tg:
                     self._tg = tg

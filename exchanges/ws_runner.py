@@ -43,6 +43,7 @@ class RunnerConfig:
     send_interval: float = 0.25  # between our messages (venues cap incoming messages per second)
     check_interval: float = 0.5  # how often the watchdog looks
     compression: str | None = None  # "deflate" to trade CPU for bandwidth
+    max_queue: int = 4096  # frames websockets buffers before it stops reading the socket
 
 
 class StreamHandler:
@@ -215,7 +216,7 @@ class WsRunner:
             close_timeout=cfg.close_timeout,
             compression=cfg.compression,
             max_size=8 * 1024 * 1024,
-            max_queue=1024,
+            max_queue=self.config.max_queue,
             proxy=None,
         ) as ws:
             self._ws = ws

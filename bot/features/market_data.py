@@ -1,0 +1,41 @@
+"""Market-data installer: starts the MarketDataManager under the supervisor and turns
+venue-level outages into notifications (no market data is an alert, never silence).
+"""
+
+from __future__ import annotations
+
+from bot.domain.market import StreamState, StreamStatus
+from bot.domain.notifications import Notification, NotificationKind
+from bot.features import AppContext
+from exchanges.manager import MarketDataConfig, MarketDataManager
+
+_ICON = {StreamState.DOWN: "🔴", StreamState.DEGRADED: "🟠", StreamState.RECOVERED: "🟢"}
+
+
+async def install(app: AppContext) -> None:
+    config = MarketDataConfig.from_settings(app.settings)
+    manager = MarketDataManager(config, app.bus, app.clock, app.db)
+    app.facade.market_data = manager
+    app.supervisor.start("market-data", manager.run)
+    app.supervisor.start("market-data-alerts", lambda: _alert(app))
+
+
+async def _alert(app: AppContext) -> None:
+    """Venue-level changes only: REST fallback on/off and 'no data at all' (a single
+    connection's quick reconnect is routine and stays in the log and /status)."""
+    sub = app.bus.subscribe("market-data-alerts", StreamStatus, conflate=False)
+    try:
+        while True:
+            st: StreamStatus = await sub.get()
+            venue_level = st.connection.endswith("-rest") or st.connection == st.venue.value
+            if not venue_level or st.state is StreamState.UP:
+                continue
+            app.notifier.notify(
+                Notification(
+                    NotificationKind.STREAM,
+                    f"{_ICON.get(st.state, '')} {st.venue.label} market data {st.state.value}: "
+                    f"{st.reason}",
+                )
+            )
+    finally:
+        app.bus.unsubscribe(sub)
