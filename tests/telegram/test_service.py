@@ -36,3 +36,32 @@ async def test_service_start_commands_and_shutdown_over_telegram(
         await asyncio.wait_for(task, 20)
     stopping = [m for m in tg.sent_messages(CHAT) if "Service stopping" in m.content]
     assert len(stopping) == 1 and stopping[0].content.startswith("⏹ 서비스 종료")
+
+
+async def test_full_service_with_every_feature_over_the_simulator(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    """Every installer the composition root wires, the exchange simulator, PTB and the emulator."""
+    service = bot.app.Service(make_settings(tmp_path, tg), sim=True)
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(stop))
+    try:
+        await asyncio.wait_for(service.ready.wait(), 60)
+        await tg.wait_for_message(lambda m: "Service started" in m.content, timeout=15)
+
+        async def ask(line: str, expect: str) -> str:
+            after = tg.cursor()
+            tg.send_user_message(CHAT, line)
+            msg = await tg.wait_for_message(
+                lambda m: expect in m.content, chat_id=CHAT, after=after, timeout=20
+            )
+            return msg.content
+
+        assert "Mode: paper" in await ask("/status", "Mode: paper")
+        assert "KRW" in await ask("/balance", "Balances")
+        assert "Usage: /trades [n]" in await ask("/trades x", "Usage")
+        question = await ask("/killswitch", "Confirm within")
+        assert "Kill switch" in question
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
