@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alerts.premium import DEFAULT_FEES, Books, Executable, Fees, executable_premium
+from alerts.premium import Books, Executable, Fees, executable_premium
 from alerts.universe import TETHER
 from bot.domain.clock import Clock
 from bot.domain.market import Quote, StreamState, StreamStatus, Ticker, Trade
@@ -337,8 +337,6 @@ class PremiumMonitor:
             [(t.bid, t.bid_qty)], [(t.ask, t.ask_qty)],
         )  # fmt: skip
 
-    def executable(
-        self, coin: str, size_krw: float, fees: Fees = DEFAULT_FEES
-    ) -> Executable | None:
+    def executable(self, coin: str, size_krw: float, fees: Fees) -> Executable | None:
         books = self.books(coin)
         return None if books is None else executable_premium(books, size_krw, fees)

@@ -10,18 +10,17 @@ Three premiums, linked exactly by (1 + fx) = (1 + usdt) * (1 + tether):
 
 The executable premium walks order-book levels for a given KRW size after both venues' taker
 fees, in each direction (forward: buy abroad, sell on Upbit; reverse: buy on Upbit, sell abroad).
-Transfer (withdrawal) fees are not included.
+The fee rates are a parameter (the composition root passes the trading layer's table); there is
+no copy of them here. Transfer (withdrawal) fees are not included.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# Published taker fees: Upbit KRW market 0.05 %, Binance spot 0.1 % (no BNB discount).
-UPBIT_TAKER_FEE = 0.0005
-BINANCE_TAKER_FEE = 0.001
+from bot.domain.symbols import Venue
 
 Level = tuple[float, float]  # (price, qty)
 
@@ -90,13 +89,23 @@ def vwap_for_quote(levels: Sequence[Level], quote_amount: float) -> tuple[float,
 
 @dataclass(frozen=True, slots=True)
 class Fees:
-    upbit: float = UPBIT_TAKER_FEE
-    binance: float = BINANCE_TAKER_FEE
+    """Taker fee rates (0.0005 = 0.05 %); fed from the trading layer's one fee table."""
+
+    upbit: float
+    binance: float
+
+    @classmethod
+    def from_rates(cls, rates: Mapping[Venue, float]) -> Fees:
+        """`Fees.from_rates(strategies.fills.FEE_RATES)`: Upbit KRW and Binance spot taker."""
+        return cls(rates[Venue.UPBIT], rates[Venue.BINANCE_SPOT])
 
 
 @dataclass(frozen=True, slots=True)
 class Books:
-    """Top-of-book (or deeper) levels for one coin and the KRW-USDT market, best first."""
+    """Order-book levels for one coin and the KRW-USDT market, best first.
+
+    One level per side is top of book (what the streams give); more levels are walked.
+    """
 
     upbit_bids: Sequence[Level]
     upbit_asks: Sequence[Level]
@@ -105,55 +114,109 @@ class Books:
     usdt_bids: Sequence[Level]
     usdt_asks: Sequence[Level]
 
+    @property
+    def top_only(self) -> bool:
+        return all(
+            len(side) <= 1
+            for side in (
+                self.upbit_bids, self.upbit_asks, self.binance_bids,
+                self.binance_asks, self.usdt_bids, self.usdt_asks,
+            )
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Executable:
-    """Net percent return of a round in each direction at `size_krw`; None = book too thin."""
+    """Net percent return of a round in each direction at `size_krw`.
+
+    A None percent comes with a reason (`forward_why` / `reverse_why`), e.g. the size exceeds
+    the top of book; `forward_fits_krw` / `reverse_fits_krw` say roughly how much KRW the books
+    given can take in that direction (before fees).
+    """
 
     size_krw: float
     forward_pct: float | None  # KRW -> USDT (Upbit) -> coin (Binance) -> KRW (Upbit)
     reverse_pct: float | None  # KRW -> coin (Upbit) -> USDT (Binance) -> KRW (Upbit)
+    forward_why: str | None = None
+    reverse_why: str | None = None
+    forward_fits_krw: float = 0.0
+    reverse_fits_krw: float = 0.0
+    top_only: bool = True
 
 
-DEFAULT_FEES = Fees()
-
-
-def executable_premium(books: Books, size_krw: float, fees: Fees = DEFAULT_FEES) -> Executable:
+def executable_premium(books: Books, size_krw: float, fees: Fees) -> Executable:
     """What `size_krw` of KRW would return going round each way, after taker fees.
 
     Forward (capture a positive premium): buy USDT on Upbit at the ask, buy the coin on Binance
     at the ask, sell it on Upbit at the bid. Reverse (capture a negative premium): buy the coin
     on Upbit at the ask, sell it on Binance at the bid, sell the USDT on Upbit at the bid.
+    Deeper levels, when `books` has them, are walked; a size beyond what the books hold gives
+    None and says so.
     """
-    return Executable(size_krw, _forward(books, size_krw, fees), _reverse(books, size_krw, fees))
+    fwd, fwd_leg = _forward(books, size_krw, fees)
+    rev, rev_leg = _reverse(books, size_krw, fees)
+    fwd_fits, rev_fits = _fits(books)
+    where = "top of book" if books.top_only else "order-book depth"
+    return Executable(
+        size_krw,
+        fwd,
+        rev,
+        None if fwd_leg is None else f"size exceeds {where} ({fwd_leg})",
+        None if rev_leg is None else f"size exceeds {where} ({rev_leg})",
+        fwd_fits,
+        rev_fits,
+        books.top_only,
+    )
 
 
-def _forward(b: Books, size_krw: float, f: Fees) -> float | None:
+def _total(levels: Sequence[Level]) -> tuple[float, float]:
+    """(quote value, base qty) of all usable levels."""
+    value = qty = 0.0
+    for price, size in levels:
+        if price > 0 and size > 0:
+            value += price * size
+            qty += size
+    return value, qty
+
+
+def _fits(b: Books) -> tuple[float, float]:
+    """Approximate KRW each direction's books can absorb (the thinnest leg), before fees."""
+    t_ask = b.usdt_asks[0][0] if b.usdt_asks else 0.0
+    t_bid = b.usdt_bids[0][0] if b.usdt_bids else 0.0
+    fwd = min(_total(b.usdt_asks)[0], _total(b.binance_asks)[0] * t_ask, _total(b.upbit_bids)[0])
+    rev = min(
+        _total(b.upbit_asks)[0], _total(b.binance_bids)[0] * t_bid, _total(b.usdt_bids)[1] * t_bid
+    )
+    return fwd, rev
+
+
+def _forward(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | None]:
+    """(percent, None) or (None, the leg that is too thin)."""
     usdt = vwap_for_quote(b.usdt_asks, size_krw)
     if usdt is None:
-        return None
+        return None, "Upbit KRW-USDT asks"
     coin = vwap_for_quote(b.binance_asks, usdt[0] * (1 - f.upbit))
     if coin is None:
-        return None
+        return None, "Binance asks"
     coin_qty = coin[0] * (1 - f.binance)
     sell = vwap(b.upbit_bids, coin_qty)
     if sell is None:
-        return None
+        return None, "Upbit bids"
     krw_out = coin_qty * sell * (1 - f.upbit)
-    return (krw_out / size_krw - 1) * 100
+    return (krw_out / size_krw - 1) * 100, None
 
 
-def _reverse(b: Books, size_krw: float, f: Fees) -> float | None:
+def _reverse(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | None]:
     coin = vwap_for_quote(b.upbit_asks, size_krw)
     if coin is None:
-        return None
+        return None, "Upbit asks"
     coin_qty = coin[0] * (1 - f.upbit)
     sell = vwap(b.binance_bids, coin_qty)
     if sell is None:
-        return None
+        return None, "Binance bids"
     usdt_qty = coin_qty * sell * (1 - f.binance)
     usdt_sell = vwap(b.usdt_bids, usdt_qty)
     if usdt_sell is None:
-        return None
+        return None, "Upbit KRW-USDT bids"
     krw_out = usdt_qty * usdt_sell * (1 - f.upbit)
-    return (krw_out / size_krw - 1) * 100
+    return (krw_out / size_krw - 1) * 100, None

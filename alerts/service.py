@@ -17,7 +17,7 @@ from alerts.chart import render_chart
 from alerts.history import PremiumHistory, minute_of
 from alerts.messages import compose
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
-from alerts.premium import DEFAULT_FEES, Executable, Fees
+from alerts.premium import Executable, Fees
 from alerts.state_machine import AlertConfig, AlertEngine, AlertEvent, AlertStore, Reading
 from alerts.universe import ListingSource, Universe
 from bot.config import Settings
@@ -48,8 +48,8 @@ class KimpService:
         db: Database,
         clock: Clock,
         send: Send,
+        fees: Fees,
         eval_interval: float = 1.0,
-        fees: Fees = DEFAULT_FEES,
     ) -> None:
         self.settings = settings
         self.clock = clock

@@ -42,6 +42,10 @@ def _krw(v: float | None) -> str:
     return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.4g}"
 
 
+def _exe(pct: float | None, why: str | None) -> str:
+    return f"n/a: {why}" if pct is None and why else _pct(pct)
+
+
 def _flag(c: CoinPremium) -> str:
     return " ⚠implausible" if c.implausible else (" ⏸" if c.suspended else "")
 
@@ -88,10 +92,14 @@ def render_detail(c: CoinPremium, exe: Executable | None, zone: str | None, size
     if exe is None:
         lines.append("Executable: n/a (no order book on every leg yet)")
     else:
-        lines.append(
-            f"Executable at {_krw(size)} after fees: buy abroad/sell Upbit "
-            f"{_pct(exe.forward_pct)}, buy Upbit/sell abroad {_pct(exe.reverse_pct)}"
-        )
+        lines.append(f"Executable at {_krw(size)} after fees:")
+        lines.append(f"  buy abroad/sell Upbit {_exe(exe.forward_pct, exe.forward_why)}")
+        lines.append(f"  buy Upbit/sell abroad {_exe(exe.reverse_pct, exe.reverse_why)}")
+        if exe.forward_why or exe.reverse_why:
+            lines.append(
+                f"  the books fit about {_krw(exe.forward_fits_krw)} / "
+                f"{_krw(exe.reverse_fits_krw)}: lower KIMP_EXEC_SIZE_KRW for a figure"
+            )
     if c.implausible:
         lines.append("⚠ implausible premium: ticker mismatch or halted market? Not alerting.")
     if c.suspended:

@@ -19,6 +19,7 @@ from typing import Any
 from loguru import logger
 
 from alerts.fx import FxPoller
+from alerts.premium import Fees
 from alerts.rest_feed import RestFeed
 from alerts.service import KimpService
 from alerts.universe import ListingSource
@@ -26,6 +27,7 @@ from bot.commands.kimp import register_kimp
 from bot.domain.market import Quote, StreamStatus, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
+from strategies.fills import FEE_RATES
 
 
 def _instruments(coins: list[str]) -> list[Instrument]:
@@ -37,7 +39,9 @@ async def install(
     app: AppContext, rest_interval: float = 2.0, eval_interval: float = 1.0
 ) -> KimpService:
     s = app.settings
-    svc = KimpService(s, app.db, app.clock, app.notifier.notify_async, eval_interval)
+    # The executable premium uses the trading layer's fee table: one place for fee rates.
+    fees = Fees.from_rates(FEE_RATES)
+    svc = KimpService(s, app.db, app.clock, app.notifier.notify_async, fees, eval_interval)
     await svc.load()
     monitor = svc.monitor
     feed = RestFeed(

@@ -58,7 +58,7 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
             assert snap.usdt_kimp == pytest.approx(sim.market.premium_pct(coin), abs=tol), coin
             assert snap.suspended is None and not snap.implausible
             assert max(snap.ages.upbit or 99, snap.ages.binance or 99) < 2.0
-        exe = m.executable("BTC", 1_000_000.0)
+        exe = m.executable("BTC", 1_000_000.0, k.svc.fees)
         assert exe is not None and exe.forward_pct is not None and exe.reverse_pct is not None
         assert exe.forward_pct < 1.0 and exe.reverse_pct < -1.0  # a 1 % premium minus costs
         assert m.top(1) == ["ETH"] and m.bottom(1) == ["XRP"]
@@ -211,7 +211,7 @@ async def test_streamed_premiums_match_the_simulator(sim: SimExchange, tmp_path:
         m = k.svc.monitor
         assert "kimp-rest-feed" not in [c.name for c in k.app.supervisor.components()]
         await eventually(lambda: len(m.top(100)) == len(sim.market.coins), timeout=15)
-        await eventually(lambda: m.executable("BTC", 1e6) is not None, timeout=15)
+        await eventually(lambda: m.executable("BTC", 1e6, k.svc.fees) is not None, timeout=15)
         usdt_krw = sim.market.usdt_krw
         for coin in sim.market.coins:
             snap = m.snapshot(coin)

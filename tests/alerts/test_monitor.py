@@ -1,12 +1,15 @@
 import pytest
 
 from alerts.monitor import PremiumMonitor
+from alerts.premium import Fees
 from bot.domain.clock import ManualClock
 from bot.domain.market import StreamState, StreamStatus
 from bot.domain.symbols import Venue
+from strategies.fills import FEE_RATES
 from tests.alerts.conftest import bn, quote, up
 
 T, FX = 1_400.0, 1_385.0
+FEES = Fees.from_rates(FEE_RATES)
 
 
 def _monitor(clock: ManualClock) -> PremiumMonitor:
@@ -135,14 +138,14 @@ def test_implausible_premium_is_flagged() -> None:
 def test_quotes_feed_mid_prices_and_executable_premium() -> None:
     clock = ManualClock()
     m = _monitor(clock)
-    assert m.executable("BTC", 1_000_000.0) is None
+    assert m.executable("BTC", 1_000_000.0, FEES) is None
     m.on_event(quote(Venue.UPBIT, "USDT", "KRW", 1_399.0, 1_400.0, 1e6, clock))
     m.on_event(quote(Venue.BINANCE_SPOT, "BTC", "USDT", 99_999.0, 100_000.0, 5.0, clock))
     m.on_event(quote(Venue.UPBIT, "BTC", "KRW", 144_000_000.0, 144_100_000.0, 5.0, clock))
     m.on_event(quote(Venue.UPBIT, "BTC", "KRW", 0.0, 0.0, 5.0, clock))  # empty book ignored
     s = m.snapshot("BTC")
     assert s is not None and s.upbit_krw == 144_050_000.0 and s.usdt_krw == 1_399.5
-    exe = m.executable("BTC", 1_000_000.0)
+    exe = m.executable("BTC", 1_000_000.0, FEES)
     assert exe is not None and exe.forward_pct is not None and exe.reverse_pct is not None
     assert exe.forward_pct == pytest.approx((144e6 / (1400 * 1e5) * 0.9995**2 * 0.999 - 1) * 100)
 

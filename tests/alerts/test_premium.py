@@ -13,6 +13,10 @@ from alerts.premium import (
     vwap,
     vwap_for_quote,
 )
+from bot.domain.symbols import Venue
+from strategies.fills import FEE_RATES
+
+FEES = Fees.from_rates(FEE_RATES)
 
 
 def test_three_premiums_are_consistent() -> None:
@@ -70,7 +74,12 @@ def test_executable_premium_after_fees_both_directions() -> None:
     assert zero.forward_pct == pytest.approx(3.0)
 
 
-def test_executable_premium_is_none_when_size_exceeds_the_book() -> None:
+def test_fees_come_from_the_trading_layers_table() -> None:
+    fees = Fees.from_rates(FEE_RATES)
+    assert (fees.upbit, fees.binance) == (FEE_RATES[Venue.UPBIT], FEE_RATES[Venue.BINANCE_SPOT])
+
+
+def test_size_beyond_top_of_book_is_none_and_says_so() -> None:
     b = Books(
         [(1030.0, 0.5)],
         [(1031.0, 0.5)],
@@ -79,7 +88,30 @@ def test_executable_premium_is_none_when_size_exceeds_the_book() -> None:
         [(1000.0, 1e9)],
         [(1000.0, 1e9)],
     )
-    exe = executable_premium(b, 1_000_000.0)
+    exe = executable_premium(b, 1_000_000.0, FEES)
     assert exe.forward_pct is None and exe.reverse_pct is None
-    small = executable_premium(b, 100.0)
+    assert exe.top_only
+    assert exe.forward_why == "size exceeds top of book (Upbit bids)"
+    assert exe.reverse_why == "size exceeds top of book (Upbit asks)"
+    assert exe.forward_fits_krw == pytest.approx(515.0)  # 0.5 coin bid at 1030
+    assert exe.reverse_fits_krw == pytest.approx(515.5)
+    small = executable_premium(b, 100.0, FEES)
     assert small.forward_pct is not None and small.reverse_pct is not None
+    assert small.forward_why is None and small.reverse_why is None
+
+
+def test_depth_beyond_the_top_level_is_walked() -> None:
+    top = [(1030.0, 0.5)]
+    deep = [(1030.0, 0.5), (1029.0, 1_000.0)]
+    big = [(1.0, 1e9)]
+    usdt = [(1000.0, 1e9)]
+    thin = executable_premium(Books(top, [(1031.0, 1e9)], big, big, usdt, usdt), 10_000.0, FEES)
+    assert thin.forward_pct is None and thin.forward_why is not None
+    exe = executable_premium(Books(deep, [(1031.0, 1e9)], big, big, usdt, usdt), 10_000.0, FEES)
+    assert not exe.top_only and exe.forward_pct is not None and exe.forward_why is None
+    # ~9.7 coins sold: 0.5 at 1030, the rest at 1029.
+    qty = 10_000.0 / 1000 * (1 - FEES.upbit) / 1.0 * (1 - FEES.binance)
+    avg = (0.5 * 1030 + (qty - 0.5) * 1029) / qty
+    assert exe.forward_pct == pytest.approx((qty * avg * (1 - FEES.upbit) / 10_000 - 1) * 100)
+    huge = executable_premium(Books(deep, [(1031.0, 1e9)], big, big, usdt, usdt), 1e7, FEES)
+    assert huge.forward_why == "size exceeds order-book depth (Upbit bids)"

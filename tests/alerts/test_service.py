@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.config import load_settings
 from bot.domain.clock import ManualClock
 from bot.domain.notifications import Notification
 from bot.storage import Database
+from strategies.fills import FEE_RATES
 from tests.alerts.conftest import bn, up
 
 T, FX = 1_400.0, 1_385.0
+FEES = Fees.from_rates(FEE_RATES)
 COINS = ["BTC", "ETH", "XRP", "SOL", "DOGE", "ADA", "TRX"]
 
 
@@ -37,7 +40,7 @@ async def service(
     opts: dict[str, object] = {"kimp_min_duration": 30, "kimp_cooldown": 600, "kimp_jump_pct": 5}
     settings = load_settings(env_file=None, db_path=path, **{**opts, **kw})
     async with Database.open(path) as db:
-        svc = KimpService(settings, db, clock, inbox.send)
+        svc = KimpService(settings, db, clock, inbox.send, FEES)
         await svc.load()
         svc.set_coins(set(COINS))
         yield svc
