@@ -71,7 +71,8 @@ class Service:
             registry = CommandRegistry()
             register_core(registry)
             console = ConsoleChat(registry, facade)
-            notifier.set_sender(console)
+            # No sender yet: what features queue while starting waits in the outbox for the
+            # transport chosen below (Telegram if its installer sets it, else the console).
 
             supervisor.start("notifier", notifier.run)
             supervisor.start("stream-status", lambda: _track_stream_status(facade))
@@ -91,6 +92,8 @@ class Service:
             startup = asyncio.create_task(self._start_features(app), name="startup")
             stop_wait = asyncio.create_task(stop.wait(), name="stop-wait")
             await asyncio.wait({startup, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+            if not notifier.has_sender and settings.telegram_bot_token is None:
+                notifier.set_sender(console)
             if not startup.done():
                 logger.info("stop requested during start-up")
                 startup.cancel()

@@ -39,6 +39,10 @@ class Notifier:
         self._writes: set[asyncio.Task[None]] = set()
         self.delivered = 0
 
+    @property
+    def has_sender(self) -> bool:
+        return self._sender is not None
+
     def set_sender(self, sender: Sender) -> None:
         self._sender = sender
         self._wakeup.set()
