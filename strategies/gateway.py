@@ -1,46 +1,23 @@
 """The seam between bots and the order layer.
 
-Bots never talk to an exchange: they hand an `OrderRequest` to an `OrderGateway` and book what
-comes back. The real order layer (risk checks, rounding, live or paper execution) implements
-this protocol, or is wrapped by `adapt`. `PaperGateway` is a minimal stand-in with the shared
-fill model, used by the backtest parity tests and when no order layer is installed.
+Bots never talk to an exchange: they hand an `OrderRequest` to an `OrderGateway` and book the
+`OrderResult` that comes back (both typed in `bot.domain.orders`, shared with the trading
+layer). The trading provider hands out its gateway explicitly (`adapt`). `PaperGateway` is a
+minimal stand-in with the shared fill model, used by the backtests and when no order layer is
+installed.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from bot.domain.market import Side
-from bot.domain.orders import OrderRequest
+from bot.domain.orders import Brackets, GatewaySource, OrderGateway, OrderRequest, OrderResult
 from bot.domain.symbols import Instrument
 from strategies.fills import FillModel, fee, fill_price
-
-
-@dataclass(frozen=True, slots=True)
-class OrderResult:
-    """What happened to a request. `accepted=False` carries the order layer's reason."""
-
-    accepted: bool
-    reason: str = ""
-    client_id: str | None = None
-    filled_qty: Decimal = Decimal(0)
-    avg_price: Decimal | None = None
-    fee: Decimal = Decimal(0)
-
-    @classmethod
-    def refused(cls, reason: str) -> OrderResult:
-        return cls(False, reason)
-
-
-@runtime_checkable
-class OrderGateway(Protocol):
-    async def submit(self, req: OrderRequest) -> OrderResult:
-        """Validate (risk checks) and execute a market order; never raises for a refusal."""
-        ...
 
 
 def _dec(x: float) -> Decimal:
@@ -85,38 +62,6 @@ class PaperGateway:
         )
 
 
-class _CallableGateway:
-    """Wraps an order layer object exposing `submit`/`place_order`/`place` (OrderRequest)."""
-
-    def __init__(self, target: Any, method: str) -> None:
-        self._fn = getattr(target, method)
-
-    async def submit(self, req: OrderRequest) -> OrderResult:
-        try:
-            out = await self._fn(req)
-        except Exception as exc:  # the order layer's refusal or failure, told to the bot
-            return OrderResult.refused(f"{type(exc).__name__}: {exc}")
-        if isinstance(out, OrderResult):
-            return out
-        order = out
-        if hasattr(out, "accepted"):  # the order layer's own result type: (accepted, reason, order)
-            if not out.accepted:
-                return OrderResult.refused(str(getattr(out, "reason", "refused")))
-            order = getattr(out, "order", None)
-        filled = getattr(order, "filled_qty", None)
-        avg = getattr(order, "avg_price", None)
-        if filled is None or avg is None or Decimal(filled) <= 0:
-            status = getattr(getattr(order, "status", None), "value", "unknown")
-            return OrderResult.refused(f"order accepted but not filled yet (status {status})")
-        return OrderResult(
-            True,
-            client_id=getattr(order, "client_id", None),
-            filled_qty=Decimal(filled),
-            avg_price=Decimal(avg),
-            fee=Decimal(getattr(order, "fee", 0) or 0),
-        )
-
-
 def held_by_bot(trading: Any, bot: str) -> list[str]:
     """Open positions the trading provider attributes to `bot` (empty if it cannot say)."""
     if trading is None:
@@ -134,11 +79,18 @@ def held_by_bot(trading: Any, bot: str) -> list[str]:
         return []
 
 
-def adapt(trading: Any) -> OrderGateway | None:
-    """The adapter point: turn the trading provider on the facade into an `OrderGateway`."""
-    if trading is None:
-        return None
-    for name in ("submit", "submit_order", "place_order", "place"):
-        if callable(getattr(trading, name, None)):
-            return _CallableGateway(trading, name)
+def adapt(trading: object, brackets: Mapping[str, Brackets] | None = None) -> OrderGateway | None:
+    """The order layer's gateway for bots, or None when no order layer is installed.
+
+    `trading` is the provider on the facade; it hands out its gateway explicitly
+    (`GatewaySource`), with the bots' stop-loss / take-profit distances for futures entries.
+    A bare `OrderGateway` (a test's fake order layer) is used as it is.
+    """
+    if isinstance(trading, GatewaySource):
+        return trading.gateway(brackets)
+    if isinstance(trading, OrderGateway):
+        return trading
     return None
+
+
+__all__ = ["OrderGateway", "OrderResult", "PaperGateway", "adapt", "held_by_bot"]

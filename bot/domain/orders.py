@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.domain.market import Side
 from bot.domain.symbols import Instrument
@@ -131,3 +133,48 @@ class Balance:
 class AccountSnapshot:
     venue_label: str
     balances: tuple[Balance, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderResult:
+    """What the order layer answers a bot: what was filled, or why it was refused.
+
+    `filled_qty` is what the account actually holds afterwards (a fee charged in the bought
+    asset is already taken off) and `fee` is in the quote currency, so a bot's own book-keeping
+    matches the account's.
+    """
+
+    accepted: bool
+    reason: str = ""
+    client_id: str | None = None
+    filled_qty: Decimal = Decimal(0)
+    avg_price: Decimal | None = None
+    fee: Decimal = Decimal(0)
+
+    @classmethod
+    def refused(cls, reason: str) -> OrderResult:
+        return cls(False, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Brackets:
+    """A bot's stop-loss / take-profit distance from the entry price, in percent."""
+
+    stop_loss_pct: Decimal | None = None
+    take_profit_pct: Decimal | None = None
+
+
+@runtime_checkable
+class OrderGateway(Protocol):
+    """The order layer as a bot sees it (implemented by the trading layer and paper models)."""
+
+    async def submit(self, req: OrderRequest) -> OrderResult:
+        """Validate (risk checks) and execute a market order; never raises for a refusal."""
+        ...
+
+
+@runtime_checkable
+class GatewaySource(Protocol):
+    """Provides the `OrderGateway` bots trade through (the trading provider on the facade)."""
+
+    def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> OrderGateway: ...

@@ -3,7 +3,7 @@
 Loads user strategies (STRATEGIES_DIR) and the bot definitions (BOTS_FILE; refused at start-up
 with one line per problem), stores them with their run state, resumes the bots that were
 running, and starts the `strategies` component: closed candles from the bus -> bots -> the
-order layer (`facade.trading`, adapted by `strategies.gateway.adapt`). Commands: /bots,
+order layer (the gateway `facade.trading` hands out, see `strategies.gateway.adapt`). Commands: /bots,
 /start, /stop, /pause, /resume.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
 from loguru import logger
@@ -19,17 +20,21 @@ from loguru import logger
 from bot.commands.bots import register_bots
 from bot.domain.clock import Clock
 from bot.domain.market import Candle
-from bot.domain.orders import OrderRequest
+from bot.domain.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.storage import Database
 from strategies.botconfig import load_bots
 from strategies.fills import FillModel
-from strategies.gateway import OrderGateway, OrderResult, adapt
+from strategies.gateway import adapt
 from strategies.loader import load_user_strategies
 from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager, DbHistory
 from strategies.store import BotStore
+
+
+def _pct(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(repr(value))
 
 
 class _NoOrderLayer:
@@ -95,7 +100,10 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
     md = app.facade.market_data
     catalog = await _catalog(md, catalog_wait) if md is not None else None
     definitions = load_bots(s.bots_file, registry, s.max_leverage, catalog)
-    gateway: OrderGateway | None = adapt(app.facade.trading)
+    brackets = {
+        d.name: Brackets(_pct(d.stop_loss_pct), _pct(d.take_profit_pct)) for d in definitions
+    }
+    gateway: OrderGateway | None = adapt(app.facade.trading, brackets)
     if gateway is None and s.live:
         gateway = _NoOrderLayer()
     if gateway is None:

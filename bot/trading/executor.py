@@ -45,7 +45,7 @@ OrderListener = Callable[[Order], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
-class OrderResult:
+class SubmitResult:
     """What `submit` answers. `accepted` False always comes with a human `reason`."""
 
     accepted: bool
@@ -123,7 +123,7 @@ class OrderService:
     # --- submit -------------------------------------------------------------------------
     async def submit(
         self, req: OrderRequest, *, parent: str | None = None, client_id: str | None = None
-    ) -> OrderResult:
+    ) -> SubmitResult:
         """Validate, risk-check, persist and send one order. Never raises for a bad order."""
         try:
             v, _entry = await self._check(req)
@@ -168,7 +168,7 @@ class OrderService:
             self.inflight.discard(order.client_id)
         if result.order is not None and not result.order.status.is_final:
             self.on_change()
-        return OrderResult(result.accepted, result.reason, result.order, v.notes)
+        return SubmitResult(result.accepted, result.reason, result.order, v.notes)
 
     async def _check(self, req: OrderRequest) -> tuple[ValidatedOrder, bool]:
         broker = self.brokers.get(req.instrument.venue)
@@ -205,7 +205,7 @@ class OrderService:
         reduces = (pos_qty > 0 and req.side is Side.SELL) or (pos_qty < 0 and req.side is Side.BUY)
         return not (reduces and qty <= abs(pos_qty))
 
-    async def _send(self, order: Order, wire: PlaceRequest) -> OrderResult:
+    async def _send(self, order: Order, wire: PlaceRequest) -> SubmitResult:
         broker = self.brokers[order.instrument.venue]
         for _attempt in range(5):
             try:
@@ -227,24 +227,24 @@ class OrderService:
             updated = await self.apply(order.client_id, vo)
             final = updated or (await self._current(order.client_id))
             self._notify_placed(final)
-            return OrderResult(True, "", final)
+            return SubmitResult(True, "", final)
         reason = "The venue kept refusing with rate limits; the order was not placed."
         await self._finish_rejected(order, reason)
         return self._refused_order(order, reason)
 
-    async def _settle_unknown(self, order: Order) -> OrderResult:
+    async def _settle_unknown(self, order: Order) -> SubmitResult:
         vo = await self.resolve(order)
         if vo is None:
             cur = await self._current(order.client_id)
             if cur.status is OrderStatus.REJECTED:
                 return self._refused_order(cur, cur.reason)
-            return OrderResult(
+            return SubmitResult(
                 False, "The venue did not answer; the order will be checked again.", cur
             )
         await self.apply(order.client_id, vo)
         cur = await self._current(order.client_id)
         self._notify_placed(cur)
-        return OrderResult(True, "", cur)
+        return SubmitResult(True, "", cur)
 
     async def resolve(self, order: Order) -> VenueOrder | None:
         """Find out what happened to an order whose send had no clear answer.
@@ -357,16 +357,16 @@ class OrderService:
         return True
 
     # --- cancel ---------------------------------------------------------------------------
-    async def cancel(self, client_id: str) -> OrderResult:
+    async def cancel(self, client_id: str) -> SubmitResult:
         stored = await self.store.get(client_id)
         if stored is None:
-            return OrderResult(False, f"There is no order {client_id}. See /orders.")
+            return SubmitResult(False, f"There is no order {client_id}. See /orders.")
         order = stored.order
         if order.status.is_final:
-            return OrderResult(False, f"The order is already {order.status.value}.", order)
+            return SubmitResult(False, f"The order is already {order.status.value}.", order)
         broker = self.brokers.get(order.instrument.venue)
         if broker is None:
-            return OrderResult(False, f"{order.instrument.venue.label} is not configured.", order)
+            return SubmitResult(False, f"{order.instrument.venue.label} is not configured.", order)
         conditional = order.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
         sym = order.instrument.symbol
         try:
@@ -378,14 +378,14 @@ class OrderService:
             except NotFound:
                 if order.status is OrderStatus.INTENT:
                     await self._finish_rejected(order, "Cancelled before the venue saw it.")
-                    return OrderResult(True, "", await self._current(client_id))
-                return OrderResult(False, f"Cancel failed: {exc.reason}", order)
+                    return SubmitResult(True, "", await self._current(client_id))
+                return SubmitResult(False, f"Cancel failed: {exc.reason}", order)
         except TradingError as exc:
-            return OrderResult(False, f"Cancel failed: {exc.reason}. Try again.", order)
+            return SubmitResult(False, f"Cancel failed: {exc.reason}. Try again.", order)
         updated = await self.apply(client_id, vo)
-        return OrderResult(True, "", updated or await self._current(client_id))
+        return SubmitResult(True, "", updated or await self._current(client_id))
 
-    async def cancel_all(self) -> list[OrderResult]:
+    async def cancel_all(self) -> list[SubmitResult]:
         return [
             await self.cancel(s.order.client_id) for s in await self.store.open_orders(self.paper)
         ]
@@ -408,7 +408,7 @@ class OrderService:
             )
         )
 
-    def _refused(self, req: OrderRequest, reason: str) -> OrderResult:
+    def _refused(self, req: OrderRequest, reason: str) -> SubmitResult:
         logger.info("order refused ({}): {}", req.instrument, reason)
         who = f" from bot {req.bot}" if req.bot else ""
         self.notify(
@@ -418,11 +418,11 @@ class OrderService:
                 f"{req.instrument.venue.label}. {reason}",
             )
         )
-        return OrderResult(False, reason)
+        return SubmitResult(False, reason)
 
     @staticmethod
-    def _refused_order(order: Order, reason: str) -> OrderResult:
-        return OrderResult(False, reason, order)
+    def _refused_order(order: Order, reason: str) -> SubmitResult:
+        return SubmitResult(False, reason, order)
 
     def _notify_placed(self, order: Order) -> None:
         mode = "[paper] " if order.paper else ""

@@ -15,13 +15,26 @@ from loguru import logger
 
 from bot.domain.market import Side
 from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import Order, OrderRequest, OrderStatus, OrderType
+from bot.domain.orders import Brackets, Order, OrderRequest, OrderStatus, OrderType
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.storage.kv import KeyValueStore
 from bot.trading.errors import TradingError
-from bot.trading.executor import OrderResult, OrderService, new_client_id
+from bot.trading.executor import OrderService, SubmitResult, new_client_id
 
 _CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
+_PCT = "pct:"  # kv bracket levels in percent of the entry price
+
+
+def _levels(entry: Order, sl_pct: str, tp_pct: str) -> tuple[str, str]:
+    """Percent distances -> trigger prices around the entry's average fill (rounded to the
+    venue's tick by validation)."""
+    price = entry.avg_price
+    if price is None:
+        return "", ""
+    sign = 1 if entry.side is Side.BUY else -1
+    sl = price * (1 - sign * Decimal(sl_pct) / 100) if sl_pct else None
+    tp = price * (1 + sign * Decimal(tp_pct) / 100) if tp_pct else None
+    return ("" if sl is None else str(sl)), ("" if tp is None else str(tp))
 
 
 class FuturesManager:
@@ -61,21 +74,26 @@ class FuturesManager:
         leverage: int | None = None,
         stop_loss: Decimal | None = None,
         take_profit: Decimal | None = None,
+        brackets: Brackets | None = None,
         bot: str | None = None,
         reason: str = "",
-    ) -> OrderResult:
-        """Market entry; SL/TP follow once it fills. Refusals come back with a reason."""
+    ) -> SubmitResult:
+        """Market entry; SL/TP follow once it fills. Refusals come back with a reason.
+
+        Levels are absolute prices (`stop_loss`, `take_profit`) or distances in percent from the
+        entry's average fill price (`brackets`, what bots use).
+        """
         if Venue.BINANCE_FUTURES not in self.svc.brokers:
-            return OrderResult(False, "Binance futures is not configured for trading.")
+            return SubmitResult(False, "Binance futures is not configured for trading.")
         lev = leverage or self.default_leverage
         if not 1 <= lev <= self.max_leverage:
-            return OrderResult(
+            return SubmitResult(
                 False, f"Leverage {lev}x is outside 1-{self.max_leverage}x (MAX_LEVERAGE)."
             )
         try:
             await self.ensure_leverage(symbol, lev)
         except TradingError as exc:
-            return OrderResult(False, f"Could not set {lev}x leverage: {exc.reason}")
+            return SubmitResult(False, f"Could not set {lev}x leverage: {exc.reason}")
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
         req = OrderRequest(
             inst, side, OrderType.MARKET, qty=qty, leverage=lev, bot=bot, reason=reason
@@ -83,13 +101,19 @@ class FuturesManager:
         cid = new_client_id(self.svc.paper)
         if stop_loss is not None or take_profit is not None:
             await self.kv.set(f"bracket:{cid}", f"{stop_loss or ''},{take_profit or ''}")
+        elif brackets is not None and (brackets.stop_loss_pct or brackets.take_profit_pct):
+            sl, tp = brackets.stop_loss_pct or "", brackets.take_profit_pct or ""
+            await self.kv.set(f"bracket:{cid}", f"{_PCT}{sl},{tp}")
         res = await self.svc.submit(req, client_id=cid)
         if not res.accepted:
             await self.kv.set(f"bracket:{cid}", "")
         return res
 
-    async def close(self, symbol: Symbol, bot: str | None = None) -> OrderResult:
-        """Cancel the position's stop/take-profit orders, then close it at market."""
+    async def close(
+        self, symbol: Symbol, bot: str | None = None, qty: Decimal | None = None, reason: str = ""
+    ) -> SubmitResult:
+        """Cancel the position's stop/take-profit orders, then close it (or `qty` of it) at
+        market."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
         for stored in await self.svc.store.open_orders(self.svc.paper):
             o = stored.order
@@ -97,11 +121,12 @@ class FuturesManager:
                 await self.svc.cancel(o.client_id)
         pos = self.svc.positions.get(inst)
         if pos is None or pos.qty == 0:
-            return OrderResult(False, f"There is no open {symbol} futures position.")
+            return SubmitResult(False, f"There is no open {symbol} futures position.")
         side = Side.SELL if pos.qty > 0 else Side.BUY
+        size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
         req = OrderRequest(
-            inst, side, OrderType.MARKET, qty=abs(pos.qty), reduce_only=True, bot=bot,
-            reason="close position",
+            inst, side, OrderType.MARKET, qty=size, reduce_only=True, bot=bot,
+            reason=reason or "close position",
         )  # fmt: skip
         return await self.svc.submit(req)
 
@@ -129,7 +154,9 @@ class FuturesManager:
         if not raw:
             return
         await self.kv.set(key, "")  # claimed: never placed twice
-        sl_s, _, tp_s = raw.partition(",")
+        sl_s, _, tp_s = raw.removeprefix(_PCT).partition(",")
+        if raw.startswith(_PCT):
+            sl_s, tp_s = _levels(entry, sl_s, tp_s)
         side = Side.SELL if entry.side is Side.BUY else Side.BUY
         for typ, level in ((OrderType.STOP_MARKET, sl_s), (OrderType.TAKE_PROFIT_MARKET, tp_s)):
             if not level:

@@ -5,15 +5,17 @@ Business queries only: no transport, no formatting beyond plain text lines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderType, Position
+from bot.domain.orders import Brackets, OrderRequest, OrderType, Position
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.storage.kv import KeyValueStore
-from bot.trading.executor import OrderResult, OrderService
+from bot.trading.executor import OrderService, SubmitResult
 from bot.trading.futures import FuturesManager
+from bot.trading.gateway import BotGateway
 from bot.trading.pnl import PositionState, day_key, day_start, unrealized
 from bot.trading.store import StoredOrder
 from bot.trading.validation import fmt
@@ -38,6 +40,16 @@ class TradingProvider:
     @property
     def paper(self) -> bool:
         return self.svc.paper
+
+    def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> BotGateway:
+        """The `OrderGateway` strategy bots trade through (`strategies.gateway.adapt`)."""
+        return BotGateway(self.svc, self.futures, brackets)
+
+    def open_positions(self, bot: str | None = None) -> list[Position]:
+        """Open positions (of one bot, when given), as the order layer holds them now."""
+        return [
+            p for p in self.svc.positions.values() if p.qty != 0 and (bot is None or p.bot == bot)
+        ]
 
     async def status_lines(self) -> list[str]:
         lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}", *self.svc.risk.status_lines()]
@@ -122,7 +134,7 @@ class TradingProvider:
 
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
-    ) -> OrderResult:
+    ) -> SubmitResult:
         """/buy and /sell: market orders. Futures sells/buys of an open position reduce it."""
         inst = Instrument(venue, symbol)
         if venue is Venue.BINANCE_FUTURES and qty is not None:
@@ -138,7 +150,7 @@ class TradingProvider:
         )  # fmt: skip
         return await self.svc.submit(req)
 
-    async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[OrderResult]:
+    async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]:
         self.svc.risk.set_kill_switch(on)
         await self.kv.set("trading.killswitch", "on" if on else "off")
         return await self.svc.cancel_all() if on and cancel_orders else []

@@ -86,6 +86,31 @@ class FillRow:
     bot: str | None
 
 
+_FILL_COLS = (
+    "fill_id, venue, client_id, symbol, side, qty, price, fee, fee_asset, ts, paper, "
+    "realized_pnl, bot"
+)
+_FILL_NAMES = [c.strip() for c in _FILL_COLS.split(",")]
+
+
+def _fill_row(raw: sqlite3.Row) -> FillRow:
+    r = _named(raw, _FILL_NAMES)
+    venue = Venue(r["venue"])
+    fill = Fill(
+        fill_id=r["fill_id"],
+        client_id=r["client_id"],
+        instrument=Instrument(venue, Symbol.parse(r["symbol"])),
+        side=Side(r["side"]),
+        qty=Decimal(r["qty"]),
+        price=Decimal(r["price"]),
+        fee=Decimal(r["fee"]),
+        fee_asset=r["fee_asset"],
+        ts=r["ts"],
+        paper=bool(r["paper"]),
+    )
+    return FillRow(fill, venue, Decimal(r["realized_pnl"]), r["bot"])
+
+
 class TradingStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -298,35 +323,20 @@ class TradingStore:
     async def fills(
         self, *, since: float = 0.0, limit: int = 1000, paper: bool | None = None
     ) -> list[FillRow]:
-        sql = (
-            "SELECT fill_id, venue, client_id, symbol, side, qty, price, fee, fee_asset, ts, "
-            "paper, realized_pnl, bot FROM fills WHERE ts >= ?"
-        )
+        sql = f"SELECT {_FILL_COLS} FROM fills WHERE ts >= ?"
         params: tuple[object, ...] = (since,)
         if paper is not None:
             sql += " AND paper = ?"
             params += (int(paper),)
         rows = await self.db.fetchall(sql + " ORDER BY ts DESC LIMIT ?", (*params, limit))
-        names = ["fill_id", "venue", "client_id", "symbol", "side", "qty", "price", "fee"]
-        names += ["fee_asset", "ts", "paper", "realized_pnl", "bot"]
-        out = []
-        for raw in rows:
-            r = _named(raw, names)
-            venue = Venue(r["venue"])
-            fill = Fill(
-                fill_id=r["fill_id"],
-                client_id=r["client_id"],
-                instrument=Instrument(venue, Symbol.parse(r["symbol"])),
-                side=Side(r["side"]),
-                qty=Decimal(r["qty"]),
-                price=Decimal(r["price"]),
-                fee=Decimal(r["fee"]),
-                fee_asset=r["fee_asset"],
-                ts=r["ts"],
-                paper=bool(r["paper"]),
-            )
-            out.append(FillRow(fill, venue, Decimal(r["realized_pnl"]), r["bot"]))
-        return out
+        return [_fill_row(r) for r in rows]
+
+    async def fills_of(self, client_id: str) -> list[FillRow]:
+        """Every recorded fill of one order, oldest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {_FILL_COLS} FROM fills WHERE client_id = ? ORDER BY ts", (client_id,)
+        )
+        return [_fill_row(r) for r in rows]
 
     async def fill_count(self, client_id: str) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM fills WHERE client_id=?", (client_id,))

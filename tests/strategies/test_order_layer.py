@@ -30,7 +30,7 @@ FALL_RISE = 1_000_000 * np.r_[FALL_RISE, FALL_RISE[-1] * 1.012 ** np.arange(1, 2
 
 async def test_signals_become_orders_in_the_order_layer(tmp_path: Path) -> None:
     async with trading_env(tmp_path / "t.db") as env:
-        gateway = adapt(env.svc)
+        gateway = adapt(env.provider())
         assert gateway is not None
         d = BotDefinition.model_validate(
             {"name": "rsi_bot", "strategy": "rsi", "exchange": "upbit", "symbols": ["BTC/KRW"],

@@ -16,10 +16,13 @@ from bot.domain.notifications import Notification
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.events import EventBus
 from bot.storage import Database
+from bot.storage.kv import KeyValueStore
 from bot.trading.broker import Broker
 from bot.trading.executor import OrderService
+from bot.trading.futures import FuturesManager
 from bot.trading.paper import PaperBroker
 from bot.trading.prices import PriceBook
+from bot.trading.provider import TradingProvider
 from bot.trading.risk import RiskLimits, RiskManager
 from bot.trading.store import TradingStore
 from bot.trading.tracker import OrderTracker
@@ -33,6 +36,11 @@ class Env:
     db: Database
     notes: list[Notification]
     stale: set[Venue] = field(default_factory=set)
+
+    def provider(self) -> TradingProvider:
+        """The facade provider over this order layer (bots take their gateway from it)."""
+        kv = KeyValueStore(self.db)
+        return TradingProvider(self.svc, FuturesManager(self.svc, kv), kv)
 
     def quote(self, venue: Venue, sym: str, bid: float, ask: float) -> None:
         inst = Instrument(venue, Symbol.parse(sym))
