@@ -18,20 +18,21 @@ class Message:
 def render(e: AlertEvent) -> str:
     """One line for one event."""
     v = f"{e.value:+.2f}%" if e.value is not None else "n/a"
+    vb = f"{v} ({e.basis})" if e.basis and e.value is not None else v
     prefix = "[Market] " if e.market_wide else ""
     if e.kind is EventKind.ENTER:
         if e.zone is Zone.HIGH:
-            return f"🔺 {prefix}{e.label} premium {v}: reached the {e.threshold:+g}% alert level"
+            return f"🔺 {prefix}{e.label} premium {vb}: reached the {e.threshold:+g}% alert level"
         return (
-            f"🔻 {prefix}{e.label} reverse premium {v}: reached the {e.threshold:+g}% alert level"
+            f"🔻 {prefix}{e.label} reverse premium {vb}: reached the {e.threshold:+g}% alert level"
         )
     if e.kind is EventKind.ESCALATE:
         arrow = "⏫" if e.zone is Zone.HIGH else "⏬"
-        return f"{arrow} {prefix}{e.label} premium {v}: past {e.threshold:+g}% (step {e.level})"
+        return f"{arrow} {prefix}{e.label} premium {vb}: past {e.threshold:+g}% (step {e.level})"
     if e.kind is EventKind.NORMAL:
-        return f"✅ {prefix}{e.label} premium back to normal: {v}"
+        return f"✅ {prefix}{e.label} premium back to normal: {vb}"
     if e.kind is EventKind.JUMP:
-        return f"⚡ {prefix}{e.label} premium moved {e.detail}; now {v}"
+        return f"⚡ {prefix}{e.label} premium moved {e.detail}; now {vb}"
     if e.kind is EventKind.SUSPENDED:
         return f"⏸ {prefix}{e.label}: kimp alerts suspended: {e.detail}"
     if e.kind is EventKind.RESUMED:

@@ -305,6 +305,22 @@ class PremiumMonitor:
             implausible=implausible,
         )
 
+    def unpriced_reason(self, coin: str) -> str:
+        """Why `coin` has no premium yet: a venue down, or which leg never arrived."""
+        c = self._coins.get(coin.upper())
+        if c is None:
+            return f"{coin} is not in the universe"
+        missing = []
+        for venue, leg, name in (
+            (Venue.UPBIT, c.upbit, f"Upbit KRW-{c.coin}"),
+            (Venue.BINANCE_SPOT, c.binance, f"Binance {c.coin}USDT"),
+        ):
+            if leg.ts <= 0:
+                if venue in self.venue_down:
+                    return self.venue_down[venue]
+                missing.append(name)
+        return f"no {' or '.join(missing)} price yet" if missing else "no price on both venues yet"
+
     def snapshots(self) -> list[CoinPremium]:
         """Every coin with both legs, highest premium first."""
         out = []

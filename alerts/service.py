@@ -18,7 +18,14 @@ from alerts.history import PremiumHistory, minute_of
 from alerts.messages import compose
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
-from alerts.state_machine import AlertConfig, AlertEngine, AlertEvent, AlertStore, Reading
+from alerts.state_machine import (
+    TETHER_KEY,
+    AlertConfig,
+    AlertEngine,
+    AlertEvent,
+    AlertStore,
+    Reading,
+)
 from alerts.universe import ListingSource, Universe
 from bot.config import Settings
 from bot.domain.clock import Clock
@@ -29,6 +36,7 @@ from bot.storage.kv import KeyValueStore
 Send = Callable[[Notification], Awaitable[None]]
 KV_CONFIG = "kimp.alert_config"
 MARKET_WIDE = ("BTC",)
+BASIS_LABELS = {"usdt": "USDT kimp", "fx": "FX kimp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,7 @@ class Headline:
     bottom: list[CoinPremium]
     universe: int
     live: int  # coins with both legs
+    basis: str  # the premium coin alerts watch
 
 
 class KimpService:
@@ -125,17 +134,33 @@ class KimpService:
         )
 
     # ------------------------------------------------------------------ alerts
+    @property
+    def basis(self) -> str:
+        """The premium coin alerts watch (KIMP_ALERT_BASIS), as messages name it."""
+        return BASIS_LABELS[self.settings.kimp_alert_basis]
+
     def readings(self) -> list[Reading]:
+        """One reading per coin on the alert basis, and the tether premium (always against FX).
+
+        On the FX basis every coin is suspended while the FX rate is unavailable.
+        """
+        m = self.monitor
+        fx_basis = self.settings.kimp_alert_basis == "fx"
+        fx_why = m.fx()[1] if fx_basis else None
+        basis = self.basis
         out = []
-        for coin in self.monitor.coins:
-            snap = self.monitor.snapshot(coin)
+        for coin in m.coins:
+            snap = m.snapshot(coin)
             wide = coin in MARKET_WIDE
+            key = f"coin:{coin}"
             if snap is None:
-                out.append(Reading(f"coin:{coin}", coin, None, "no price on both venues yet", wide))
-            else:
-                out.append(Reading(f"coin:{coin}", coin, snap.usdt_kimp, snap.suspended, wide))
-        tv = self.monitor.tether_view()
-        out.append(Reading("tether", "Tether (USDT)", tv.tether, tv.suspended, True))
+                out.append(Reading(key, coin, None, m.unpriced_reason(coin), wide, basis))
+                continue
+            value = snap.fx_kimp if fx_basis else snap.usdt_kimp
+            why = snap.suspended or (fx_why if value is None else None)
+            out.append(Reading(key, coin, value, why, wide, basis))
+        tv = m.tether_view()
+        out.append(Reading(TETHER_KEY, "Tether (USDT)", tv.tether, tv.suspended, True))
         return out
 
     async def evaluate(self) -> list[AlertEvent]:
@@ -194,7 +219,7 @@ class KimpService:
         top = [s for c in m.top(n) if (s := m.snapshot(c)) is not None]
         bottom = [s for c in m.bottom(n) if (s := m.snapshot(c)) is not None]
         live = len(m.top(10_000))
-        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live)
+        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis)
 
     def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
         """(figures, executable premium, alert zone description) for one coin."""
@@ -217,10 +242,9 @@ class KimpService:
         samples = await self.history.series(coin, self.clock.now() - hours * 3600)
         if not samples:
             return None
-        cfg = self.engine.config
-        return await asyncio.to_thread(
-            render_chart, coin, samples, self.settings.tz, cfg.high_pct, cfg.low_pct
-        )
+        key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
+        high, low = self.engine.config.levels(key)
+        return await asyncio.to_thread(render_chart, coin, samples, self.settings.tz, high, low)
 
     async def status_lines(self) -> list[str]:
         m = self.monitor
@@ -230,7 +254,7 @@ class KimpService:
             f"{self.sent} alerts sent",
             f"FX {fx:,.2f} KRW/USD" if fx else (why or "FX unavailable"),
         ]
-        suspended = [r.label for r in self.readings() if r.suspended and r.key != "tether"]
+        suspended = [r.label for r in self.readings() if r.suspended and r.key != TETHER_KEY]
         if suspended:
             lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
         if self.universe.last_error:

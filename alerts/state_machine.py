@@ -24,6 +24,8 @@ import orjson
 from bot.config import Settings
 from bot.storage import Database
 
+TETHER_KEY = "tether"
+
 
 class Zone(StrEnum):
     NORMAL = "normal"
@@ -54,27 +56,50 @@ class AlertConfig:
     implausible_pct: float = 30.0
     digest_min: int = 3  # this many coin alerts in one round become one digest
     digest_window: float = 60.0  # and alerts within this long after a digest join the next one
+    tether_high_pct: float = 2.0  # the tether premium's own levels (TETHER_HIGH/LOW_PCT)
+    tether_low_pct: float = -1.0
 
     @classmethod
     def from_settings(cls, s: Settings) -> AlertConfig:
         return cls(
-            s.kimp_high_pct, s.kimp_low_pct, s.kimp_rearm_margin_pct, s.kimp_min_duration,
-            s.kimp_cooldown, s.kimp_escalation_step_pct, s.kimp_jump_pct, s.kimp_jump_window,
-            s.kimp_implausible_pct,
-        )  # fmt: skip
+            high_pct=s.kimp_high_pct,
+            low_pct=s.kimp_low_pct,
+            rearm_margin_pct=s.kimp_rearm_margin_pct,
+            min_duration=s.kimp_min_duration,
+            cooldown=s.kimp_cooldown,
+            escalation_step_pct=s.kimp_escalation_step_pct,
+            jump_pct=s.kimp_jump_pct,
+            jump_window=s.kimp_jump_window,
+            implausible_pct=s.kimp_implausible_pct,
+            tether_high_pct=s.tether_high_pct,
+            tether_low_pct=s.tether_low_pct,
+        )
+
+    def levels(self, key: str) -> tuple[float, float]:
+        """(high, low) thresholds for a key: the tether premium has its own."""
+        if key == TETHER_KEY:
+            return self.tether_high_pct, self.tether_low_pct
+        return self.high_pct, self.low_pct
 
     def problems(self) -> list[str]:
         out = []
-        if self.low_pct >= self.high_pct:
-            out.append("the low threshold must be below the high threshold")
-        if self.high_pct - self.rearm_margin_pct <= self.low_pct + self.rearm_margin_pct:
-            out.append("the re-arm margin is too wide for the gap between the thresholds")
+        m = self.rearm_margin_pct
+        for name, hi, lo in (
+            ("", self.high_pct, self.low_pct),
+            ("tether ", self.tether_high_pct, self.tether_low_pct),
+        ):
+            if lo >= hi:
+                out.append(f"the {name}low threshold must be below the {name}high threshold")
+            elif hi - m <= lo + m:
+                out.append(
+                    f"the re-arm margin is too wide for the gap between the {name}thresholds"
+                )
+            if self.implausible_pct <= max(abs(hi), abs(lo)):
+                out.append(f"the implausible bound must be beyond the {name}thresholds")
         if self.escalation_step_pct <= 0 or self.jump_pct <= 0 or self.jump_window <= 0:
             out.append("step, jump and window must be positive")
-        if self.min_duration < 0 or self.cooldown < 0 or self.rearm_margin_pct < 0:
+        if self.min_duration < 0 or self.cooldown < 0 or m < 0:
             out.append("duration, cooldown and margin cannot be negative")
-        if self.implausible_pct <= max(abs(self.high_pct), abs(self.low_pct)):
-            out.append("the implausible bound must be beyond both thresholds")
         return out
 
 
@@ -85,6 +110,7 @@ class Reading:
     value: float | None  # percent
     suspended: str | None = None  # why this key cannot be evaluated now
     market_wide: bool = False  # BTC and tether: always a message of their own
+    basis: str = ""  # which premium `value` is ("USDT kimp", "FX kimp"), shown in messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +126,7 @@ class AlertEvent:
     market_wide: bool = False
     detail: str = ""  # reason (suspension) or move (jump)
     threshold: float = 0.0  # the level crossed (enter/escalate)
+    basis: str = ""  # which premium `value` is
 
     @property
     def dedup_key(self) -> str:
@@ -182,7 +209,7 @@ class AlertEngine:
         def ev(kind: EventKind, detail: str = "", threshold: float = 0.0) -> AlertEvent:
             return AlertEvent(
                 r.key, r.label, kind, r.value, st.zone, st.level, st.episode, now,
-                r.market_wide, detail, threshold,
+                r.market_wide, detail, threshold, r.basis,
             )  # fmt: skip
 
         why = r.suspended or (None if r.value is not None else "no premium available")
@@ -266,7 +293,8 @@ class AlertEngine:
 
     def _zones(self, st: AlertState, key: str, p: float, now: float, ev: Any) -> list[AlertEvent]:
         cfg = self.config
-        hi, lo, m, step = cfg.high_pct, cfg.low_pct, cfg.rearm_margin_pct, cfg.escalation_step_pct
+        hi, lo = cfg.levels(key)
+        m, step = cfg.rearm_margin_pct, cfg.escalation_step_pct
         if st.zone is Zone.NORMAL:
             target = Zone.HIGH if p >= hi else Zone.LOW if p <= lo else None
             if target is None:

@@ -10,7 +10,7 @@ import re
 from datetime import time as dtime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     kimp_denylist: Annotated[list[str], NoDecode] = Field(default_factory=list)
     kimp_exec_size_krw: float = Field(1_000_000.0, gt=0)
     kimp_history_days: int = Field(30, ge=1)
+    # Premium alerts (coins, BTC) on the USDT kimp or the FX kimp; the tether premium's own levels.
+    kimp_alert_basis: Literal["usdt", "fx"] = "usdt"
+    tether_high_pct: float = 2.0
+    tether_low_pct: float = -1.0
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
@@ -225,6 +229,8 @@ class Settings(BaseSettings):
             problems.append("DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap")
         if self.kimp_low_pct >= self.kimp_high_pct:
             problems.append("KIMP_LOW_PCT must be below KIMP_HIGH_PCT")
+        if self.tether_low_pct >= self.tether_high_pct:
+            problems.append("TETHER_LOW_PCT must be below TETHER_HIGH_PCT")
         for kind in self.notify_levels:
             from bot.domain.notifications import NotificationKind
 

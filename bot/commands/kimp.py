@@ -76,7 +76,9 @@ def render_headline(h: Headline) -> str:
         lines.append(
             "Bottom: " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c)}" for c in h.bottom)
         )
-    lines.append(f"{h.live}/{h.universe} common coins priced · ⏸ alerts suspended")
+    lines.append(
+        f"{h.live}/{h.universe} common coins priced · alerts on {h.basis} · ⏸ alerts suspended"
+    )
     return "\n".join(lines)
 
 
@@ -129,12 +131,17 @@ _NAMES = {
     "window": ("jump_window", "s"),
     "implausible": ("implausible_pct", "%"),
     "digest": ("digest_min", " coins"),
+    "tetherhigh": ("tether_high_pct", "%"),
+    "tetherlow": ("tether_low_pct", "%"),
 }
 
 
 def render_thresholds(svc: KimpService) -> str:
     cfg = asdict(svc.config)
-    return "\n".join(f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items())
+    lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]
+    lines.append(f"coin alerts watch the {svc.basis} (KIMP_ALERT_BASIS)")
+    lines.append("tether alerts watch the tether premium (KRW-USDT against USD/KRW)")
+    return "\n".join(lines)
 
 
 def register_kimp(registry: CommandRegistry) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from alerts.premium import Fees
 from alerts.service import KimpService
-from bot.config import load_settings
+from bot.config import SettingsError, load_settings
 from bot.domain.clock import ManualClock
 from bot.domain.notifications import Notification
 from bot.storage import Database
@@ -46,20 +46,32 @@ async def service(
         yield svc
 
 
-def feed(svc: KimpService, clock: ManualClock, premiums: dict[str, float]) -> None:
+def feed(
+    svc: KimpService,
+    clock: ManualClock,
+    premiums: dict[str, float],
+    tether: float = T,
+    fx: bool = True,
+) -> None:
     m = svc.monitor
-    m.on_event(up("USDT", T, clock))
-    m.set_fx(FX, clock.now())
+    m.on_event(up("USDT", tether, clock))
+    if fx:
+        m.set_fx(FX, clock.now())
     for coin, prem in premiums.items():
         m.on_event(bn(coin, 10.0, clock))
-        m.on_event(up(coin, 10.0 * T * (1 + prem / 100), clock))
+        m.on_event(up(coin, 10.0 * tether * (1 + prem / 100), clock))
 
 
 async def run_for(
-    svc: KimpService, clock: ManualClock, premiums: dict[str, float], seconds: int
+    svc: KimpService,
+    clock: ManualClock,
+    premiums: dict[str, float],
+    seconds: int,
+    tether: float = T,
+    fx: bool = True,
 ) -> None:
     for _ in range(seconds // 5):
-        feed(svc, clock, premiums)
+        feed(svc, clock, premiums, tether, fx)
         await svc.evaluate()
         clock.advance(5)
 
@@ -71,15 +83,17 @@ async def test_btc_alert_escalation_normal_and_no_repeat_across_restart(tmp_path
         await run_for(svc, clock, base, 30)
         assert inbox.notes == []
         await run_for(svc, clock, {**base, "BTC": 3.2}, 120)
-        assert inbox.texts() == ["🔺 [Market] BTC premium +3.20%: reached the +3% alert level"]
+        assert inbox.texts() == [
+            "🔺 [Market] BTC premium +3.20% (USDT kimp): reached the +3% alert level"
+        ]
         await run_for(svc, clock, {**base, "BTC": 4.3}, 120)
-        assert inbox.texts()[1] == "⏫ [Market] BTC premium +4.30%: past +4% (step 1)"
+        assert inbox.texts()[1] == "⏫ [Market] BTC premium +4.30% (USDT kimp): past +4% (step 1)"
     # Restart with the same DB while BTC is still high: nothing repeats.
     async with service(tmp_path / "k.db", clock, inbox) as svc:
         await run_for(svc, clock, {**base, "BTC": 4.3}, 120)
         assert len(inbox.notes) == 2
         await run_for(svc, clock, {**base, "BTC": 1.0}, 20)
-        assert inbox.texts()[2] == "✅ [Market] BTC premium back to normal: +1.00%"
+        assert inbox.texts()[2] == "✅ [Market] BTC premium back to normal: +1.00% (USDT kimp)"
         assert len(inbox.notes) == 3
         sent = await svc.store.recent()
         assert [r[1] for r in sent[:3]] == ["normal", "escalate", "enter"]
@@ -89,7 +103,9 @@ async def test_reverse_premium_alert_for_one_coin(tmp_path: Path) -> None:
     clock, inbox = ManualClock(), Inbox()
     async with service(tmp_path / "k.db", clock, inbox) as svc:
         await run_for(svc, clock, {**dict.fromkeys(COINS, 1.0), "XRP": -2.4}, 60)
-        assert inbox.texts() == ["🔻 XRP reverse premium -2.40%: reached the -2% alert level"]
+        assert inbox.texts() == [
+            "🔻 XRP reverse premium -2.40% (USDT kimp): reached the -2% alert level"
+        ]
 
 
 async def test_many_coins_crossing_together_make_one_digest(tmp_path: Path) -> None:
@@ -181,3 +197,64 @@ async def test_history_samples_and_chart(tmp_path: Path) -> None:
         assert await svc.chart("NOPE") is None
         clock.advance(31 * 86_400)
         assert await svc.history.prune(clock.now()) == 30 * (len(COINS) + 1)
+
+
+async def test_tether_premium_has_its_own_thresholds(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    base = dict.fromkeys(COINS, 1.8)  # coins at +1.8 %: below the coin level, no alert
+    async with service(tmp_path / "k.db", clock, inbox, tether_high_pct=1.5) as svc:
+        assert svc.config.levels("tether") == (1.5, -1.0)
+        assert svc.config.levels("coin:BTC") == (3.0, -2.0)
+        await run_for(svc, clock, base, 60, tether=FX * 1.018)
+        assert inbox.texts() == [
+            "🔺 [Market] Tether (USDT) premium +1.80%: reached the +1.5% alert level"
+        ]
+        await run_for(svc, clock, base, 60, tether=FX * 0.988)
+        assert inbox.texts()[1:] == [
+            "✅ [Market] Tether (USDT) premium back to normal: -1.20%",
+            "🔻 [Market] Tether (USDT) reverse premium -1.20%: reached the -1% alert level",
+        ]
+        with pytest.raises(ValueError, match="tether low threshold must be below"):
+            await svc.set_thresholds(tether_low_pct=2.0)
+        cfg = await svc.set_thresholds(tether_high_pct=2.5)
+        assert cfg.levels("tether") == (2.5, -1.0)
+    with pytest.raises(SettingsError, match="TETHER_LOW_PCT must be below TETHER_HIGH_PCT"):
+        load_settings(env_file=None, tether_low_pct=3.0, tether_high_pct=2.0)
+
+
+async def test_fx_basis_alerts_on_fx_kimp_and_suspends_without_fx(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    opts: dict[str, object] = {"kimp_alert_basis": "fx", "fx_stale_after": 60}
+    base = dict.fromkeys(COINS, 1.0)
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        # USDT kimp +2 %, tether +1.08 %: the FX kimp is +3.1 %, over the +3 % level.
+        await run_for(svc, clock, {**base, "BTC": 2.0}, 60)
+        fx_kimp = ((1.02 * T / FX) - 1) * 100
+        assert inbox.texts() == [
+            f"🔺 [Market] BTC premium {fx_kimp:+.2f}% (FX kimp): reached the +3% alert level"
+        ]
+        assert svc.headline().basis == "FX kimp"
+        await run_for(svc, clock, {**base, "BTC": 2.0}, 90, fx=False)  # FX source goes quiet
+        texts = inbox.texts()[1:]
+        assert len(texts) == 1, texts
+        assert texts[0].startswith(f"⏸ Kimp alerts suspended for {len(COINS) + 1}:")
+        assert "FX rate unavailable: last one is" in texts[0] and "Tether (USDT)" in texts[0]
+        readings = {r.key: r for r in svc.readings()}
+        assert readings["coin:BTC"].value is None
+        assert (readings["coin:BTC"].suspended or "").startswith("FX rate unavailable")
+        await run_for(svc, clock, {**base, "BTC": 2.0}, 5)
+        assert inbox.texts()[-1].startswith(f"▶️ Kimp alerts resumed for {len(COINS) + 1}:")
+        assert len(inbox.notes) == 3  # still in the zone: no repeat of the alert
+
+
+async def test_usdt_basis_ignores_the_fx_kimp(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox, fx_stale_after=60) as svc:
+        await run_for(svc, clock, {**dict.fromkeys(COINS, 1.0), "BTC": 2.0}, 60)
+        assert inbox.notes == []  # FX kimp +3.1 % does not count on the USDT basis
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 90, fx=False)
+        # Coins keep running without FX; only the tether premium (always against FX) stops.
+        assert inbox.texts() == [
+            "⏸ [Market] Tether (USDT): kimp alerts suspended: FX rate unavailable: "
+            "last one is 65s old"
+        ]
