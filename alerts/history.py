@@ -12,7 +12,7 @@ TETHER_ROW = "USDT"
 
 @dataclass(frozen=True, slots=True)
 class Sample:
-    minute_ts: int  # seconds since the epoch, start of the minute
+    minute_ts: int  # seconds since the epoch, start of the minute (values taken at its end)
     usdt_kimp: float | None
     fx_kimp: float | None
     tether: float | None
@@ -55,6 +55,17 @@ class PremiumHistory:
             (coin.upper(), int(since)),
         )
         return [Sample(*r) for r in rows]
+
+    async def since(
+        self, since: float
+    ) -> list[tuple[str, int, float | None, float | None, float | None]]:
+        """(coin, minute_ts, usdt_kimp, fx_kimp, tether) of every row from `since`, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT coin, minute_ts, usdt_kimp, fx_kimp, tether_premium FROM kimp_samples "
+            "WHERE minute_ts >= ? ORDER BY minute_ts",
+            (int(since),),
+        )
+        return [(str(r[0]), int(r[1]), r[2], r[3], r[4]) for r in rows]
 
     async def prune(self, now: float) -> int:
         cutoff = int(now - self.retention_days * 86_400)

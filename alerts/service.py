@@ -14,7 +14,7 @@ import orjson
 from loguru import logger
 
 from alerts.chart import render_chart
-from alerts.history import PremiumHistory, minute_of
+from alerts.history import TETHER_ROW, PremiumHistory, minute_of
 from alerts.messages import compose
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
@@ -80,7 +80,7 @@ class KimpService:
 
     # ------------------------------------------------------------------ life cycle
     async def load(self) -> None:
-        """Restore alert states and run-time thresholds from the database."""
+        """Restore alert states, run-time thresholds and the jump windows from the database."""
         self.engine.states = await self.store.load()
         raw = await self.kv.get(KV_CONFIG)
         if raw:
@@ -96,6 +96,26 @@ class KimpService:
                 self._apply_config(cfg)
             except (ValueError, TypeError) as exc:
                 logger.warning("ignoring stored kimp thresholds ({}); using the settings", exc)
+        await self._rebuild_jump_windows()
+
+    async def _rebuild_jump_windows(self) -> None:
+        """Seed each key's jump window from the per-minute history, so a restart does not
+        forget a move that started before it (each sample's value was taken at minute end)."""
+        now = self.clock.now()
+        fx_basis = self.settings.kimp_alert_basis == "fx"
+        series: dict[str, list[tuple[float, float]]] = {}
+        for coin, minute_ts, usdt, fx, tether in await self.history.since(
+            now - self.engine.config.jump_window - 60
+        ):
+            if coin == TETHER_ROW:
+                key, value = TETHER_KEY, tether
+            else:
+                key, value = f"coin:{coin}", fx if fx_basis else usdt
+            if value is not None:
+                series.setdefault(key, []).append((min(now, minute_ts + 60.0), value))
+        used = sum(self.engine.seed_window(k, pts, now) for k, pts in series.items())
+        if used:
+            logger.info("kimp: jump windows rebuilt from {} history samples", used)
 
     def set_coins(self, coins: set[str] | frozenset[str]) -> None:
         self.monitor.set_coins(coins)

@@ -151,14 +151,32 @@ class AlertState:
     # In memory only: evaluated live in this process (no suspension noise while starting up).
     active: bool = False
     flagged: bool = False  # implausible right now
-    # In memory only: the jump window as monotonic min/max deques of (ts, value).
+    # The jump window as monotonic min/max deques of (ts, value): in memory, rebuilt at start-up
+    # from the per-minute history after `window_reset` (the last time the window was emptied by
+    # a jump alert, a suspension or an implausible flag), which is persisted.
     jmin: deque[tuple[float, float]] = field(default_factory=deque)
     jmax: deque[tuple[float, float]] = field(default_factory=deque)
+    window_reset: float = 0.0
 
     _PERSISTED = (
         "zone", "level", "episode", "pending", "pending_since", "last_enter", "last_value",
-        "suspended", "suspended_notified", "flagged",
+        "suspended", "suspended_notified", "flagged", "window_reset",
     )  # fmt: skip
+
+    def reset_window(self, now: float) -> None:
+        self.jmin.clear()
+        self.jmax.clear()
+        self.window_reset = now
+
+    def push_window(self, ts: float, value: float) -> None:
+        """Add a reading to the jump window (oldest first; keeps both deques monotonic)."""
+        lo, hi = self.jmin, self.jmax
+        while lo and lo[-1][1] >= value:
+            lo.pop()
+        lo.append((ts, value))
+        while hi and hi[-1][1] <= value:
+            hi.pop()
+        hi.append((ts, value))
 
     def dump(self) -> bytes:
         data = {k: v for k, v in asdict(self).items() if k in self._PERSISTED}
@@ -217,8 +235,7 @@ class AlertEngine:
             out = []
             if st.suspended is None:
                 st.pending = None
-                st.jmin.clear()
-                st.jmax.clear()
+                st.reset_window(now)
                 st.suspended_notified = st.active
                 self.dirty.add(r.key)
                 if st.active:
@@ -245,11 +262,11 @@ class AlertEngine:
             return out
         if st.flagged:
             st.flagged = False
-            st.jmin.clear()
-            st.jmax.clear()
+            st.reset_window(now)
             self.dirty.add(r.key)
         jump = self._jump(st, p, now)
         if jump:
+            self.dirty.add(r.key)  # persists window_reset: no repeat from history after a restart
             out.append(ev(EventKind.JUMP, jump))
         out.extend(self._zones(st, r.key, p, now, ev))
         st.last_value = p  # persisted with the next write; not worth one of its own
@@ -269,15 +286,26 @@ class AlertEngine:
         elif hi and hi[0][1] - p > cfg.jump_pct:
             move = f"down {hi[0][1] - p:.2f}pp in {now - hi[0][0]:.0f}s (from {hi[0][1]:+.2f}%)"
         if move:
-            lo.clear()
-            hi.clear()
-        while lo and lo[-1][1] >= p:
-            lo.pop()
-        lo.append((now, p))
-        while hi and hi[-1][1] <= p:
-            hi.pop()
-        hi.append((now, p))
+            st.reset_window(now)
+        st.push_window(now, p)
         return move
+
+    def seed_window(self, key: str, history: list[tuple[float, float]], now: float) -> int:
+        """Rebuild a key's jump window from (ts, value) history, oldest first; returns how many
+        points were used. Points at or before the last window reset, or outside the window,
+        are ignored, and so is a key that is suspended or flagged right now."""
+        st = self.states.get(key)
+        if st is None:
+            st = self.states[key] = AlertState()
+        if st.suspended is not None or st.flagged:
+            return 0
+        horizon = max(now - self.config.jump_window, st.window_reset)
+        used = 0
+        for ts, value in history:
+            if horizon < ts <= now and abs(value) <= self.config.implausible_pct:
+                st.push_window(ts, value)
+                used += 1
+        return used
 
     def _wait(self, st: AlertState, key: str, what: str, now: float) -> bool:
         """Start or continue waiting out `min_duration` for `what`; True once it has passed."""

@@ -258,3 +258,48 @@ async def test_usdt_basis_ignores_the_fx_kimp(tmp_path: Path) -> None:
             "⏸ [Market] Tether (USDT): kimp alerts suspended: FX rate unavailable: "
             "last one is 65s old"
         ]
+
+
+async def run_recording(
+    svc: KimpService, clock: ManualClock, premiums: dict[str, float], seconds: int
+) -> None:
+    """run_for, plus the per-minute history sample the history loop takes at each minute."""
+    for _ in range(seconds // 5):
+        feed(svc, clock, premiums)
+        await svc.evaluate()
+        clock.advance(5)
+        if clock.now() % 60 == 0:
+            await svc.record_minute(int(clock.now()) - 60)
+
+
+async def test_jump_window_survives_a_restart(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(start=1_700_000_040.0), Inbox()
+    base = dict.fromkeys(COINS, 0.5)
+    opts: dict[str, object] = {"kimp_jump_pct": 1.5, "kimp_jump_window": 300}
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        await run_recording(svc, clock, base, 180)
+    clock.advance(20)  # down for 20 s; SOL moves meanwhile
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        assert len(svc.engine.states["coin:SOL"].jmin) >= 1  # rebuilt from kimp_samples
+        await run_for(svc, clock, {**base, "SOL": 2.5}, 5)
+        assert inbox.texts() == [
+            "⚡ SOL premium moved up 2.00pp in 20s (from +0.50%); now +2.50% (USDT kimp)"
+        ]
+
+
+async def test_a_jump_alerted_before_a_restart_is_not_repeated_from_history(
+    tmp_path: Path,
+) -> None:
+    clock, inbox = ManualClock(start=1_700_000_040.0), Inbox()
+    base = dict.fromkeys(COINS, 0.5)
+    opts: dict[str, object] = {"kimp_jump_pct": 1.5, "kimp_jump_window": 300}
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        await run_recording(svc, clock, base, 120)
+        await run_recording(svc, clock, {**base, "SOL": 2.5}, 70)
+        assert len(inbox.notes) == 1 and inbox.texts()[0].startswith("⚡ SOL premium moved up")
+    clock.advance(10)
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        await run_for(svc, clock, {**base, "SOL": 2.5}, 30)
+        assert len(inbox.notes) == 1  # the +0.5 % samples before the jump are not a baseline
+        await run_for(svc, clock, {**base, "SOL": 0.7}, 5)
+        assert inbox.texts()[1].startswith("⚡ SOL premium moved down 1.80pp")
