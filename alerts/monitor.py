@@ -311,14 +311,12 @@ class PremiumMonitor:
         if c is None:
             return f"{coin} is not in the universe"
         missing = []
-        for venue, leg, name in (
-            (Venue.UPBIT, c.upbit, f"Upbit KRW-{c.coin}"),
-            (Venue.BINANCE_SPOT, c.binance, f"Binance {c.coin}USDT"),
-        ):
+        for venue, leg in ((Venue.UPBIT, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
             if leg.ts <= 0:
                 if venue in self.venue_down:
                     return self.venue_down[venue]
-                missing.append(name)
+                missing.append(venue.label)
+        # Per venue, not per market: one line for many coins when their reasons are grouped.
         return f"no {' or '.join(missing)} price yet" if missing else "no price on both venues yet"
 
     def snapshots(self) -> list[CoinPremium]:

@@ -65,7 +65,10 @@ class KimpService:
         self.monitor = PremiumMonitor(
             clock, settings.stale_after, settings.fx_stale_after, settings.kimp_implausible_pct
         )
-        self.engine = AlertEngine(AlertConfig.from_settings(settings))
+        # An outage already under way at start-up is announced after NO_DATA_ALERT_AFTER.
+        self.engine = AlertEngine(
+            AlertConfig.from_settings(settings), startup_grace=settings.no_data_alert_after
+        )
         self.store = AlertStore(db)
         self.history = PremiumHistory(db, settings.kimp_history_days)
         self.universe = Universe(denylist=frozenset(settings.kimp_denylist))

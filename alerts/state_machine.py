@@ -148,8 +148,10 @@ class AlertState:
     last_value: float | None = None
     suspended: str | None = None
     suspended_notified: bool = False
-    # In memory only: evaluated live in this process (no suspension noise while starting up).
+    # In memory only: evaluated live in this process (no suspension noise while starting up),
+    # and since when this process has seen the key suspended (for the start-up grace).
     active: bool = False
+    suspended_seen: float = 0.0
     flagged: bool = False  # implausible right now
     # The jump window as monotonic min/max deques of (ts, value): in memory, rebuilt at start-up
     # from the per-minute history after `window_reset` (the last time the window was emptied by
@@ -197,10 +199,18 @@ def _steps(beyond: float, step: float) -> int:
 class AlertEngine:
     """Feed it one round of readings at a time; it returns the events and tracks dirty keys."""
 
-    def __init__(self, config: AlertConfig, states: dict[str, AlertState] | None = None) -> None:
+    def __init__(
+        self,
+        config: AlertConfig,
+        states: dict[str, AlertState] | None = None,
+        startup_grace: float = 120.0,
+    ) -> None:
         self.config = config
         self.states: dict[str, AlertState] = states or {}
         self.dirty: set[str] = set()
+        # A key that is suspended without having been live in this process (an outage already
+        # under way at start-up, a coin that never got a price) is announced once, after this.
+        self.startup_grace = startup_grace
 
     def set_config(self, config: AlertConfig) -> None:
         problems = config.problems()
@@ -233,6 +243,8 @@ class AlertEngine:
         why = r.suspended or (None if r.value is not None else "no premium available")
         if why is not None:
             out = []
+            if st.suspended_seen <= 0:
+                st.suspended_seen = now
             if st.suspended is None:
                 st.pending = None
                 st.reset_window(now)
@@ -240,8 +252,13 @@ class AlertEngine:
                 self.dirty.add(r.key)
                 if st.active:
                     out.append(ev(EventKind.SUSPENDED, why))
+            elif not st.suspended_notified and now - st.suspended_seen >= self.startup_grace:
+                st.suspended_notified = True  # persisted: announced once, even across restarts
+                self.dirty.add(r.key)
+                out.append(ev(EventKind.SUSPENDED, why))
             st.suspended = why  # the newest reason, for display; not worth a write
             return out
+        st.suspended_seen = 0.0
         assert r.value is not None
         p = r.value
         out = []

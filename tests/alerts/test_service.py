@@ -303,3 +303,57 @@ async def test_a_jump_alerted_before_a_restart_is_not_repeated_from_history(
         assert len(inbox.notes) == 1  # the +0.5 % samples before the jump are not a baseline
         await run_for(svc, clock, {**base, "SOL": 0.7}, 5)
         assert inbox.texts()[1].startswith("⚡ SOL premium moved down 1.80pp")
+
+
+def feed_binance_only(svc: KimpService, clock: ManualClock) -> None:
+    svc.monitor.set_fx(FX, clock.now())
+    for coin in COINS:
+        svc.monitor.on_event(bn(coin, 10.0, clock))
+
+
+async def test_an_outage_under_way_at_start_up_is_announced_once_after_the_grace(
+    tmp_path: Path,
+) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    opts: dict[str, object] = {"no_data_alert_after": 60}
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 20)
+    clock.advance(600)
+    # Restart while Upbit is down: no Upbit price ever arrives in this process.
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        for _ in range(11):  # 55 s: inside the grace, nothing is said
+            feed_binance_only(svc, clock)
+            await svc.evaluate()
+            clock.advance(5)
+        assert inbox.notes == []
+        head = svc.headline()
+        assert head.live == 0
+        for _ in range(20):
+            feed_binance_only(svc, clock)
+            await svc.evaluate()
+            clock.advance(5)
+        assert inbox.texts() == [
+            "⏸ Kimp alerts suspended for 8:\n"
+            "  no Upbit price yet: ADA, BTC, DOGE, ETH, SOL, TRX, XRP\n"
+            "  no Upbit KRW-USDT price yet: Tether (USDT)"
+        ]
+    # Another restart during the same outage: already announced, not repeated.
+    async with service(tmp_path / "k.db", clock, inbox, **opts) as svc:
+        for _ in range(30):
+            feed_binance_only(svc, clock)
+            await svc.evaluate()
+            clock.advance(5)
+        assert len(inbox.notes) == 1
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 5)  # Upbit is back
+        assert inbox.texts()[1].startswith("▶️ Kimp alerts resumed for 8:")
+
+
+async def test_a_short_outage_at_start_up_is_not_announced(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox, no_data_alert_after=60) as svc:
+        for _ in range(10):
+            feed_binance_only(svc, clock)
+            await svc.evaluate()
+            clock.advance(5)
+        await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 120)
+        assert inbox.notes == []
