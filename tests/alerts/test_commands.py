@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from alerts.monitor import CoinPremium, LegAges
 from alerts.premium import Books, Fees, executable_premium
-from bot.commands.kimp import render_detail
+from alerts.service import KimpService
+from bot.commands import CommandContext, CommandRegistry
+from bot.commands.kimp import register_kimp, render_detail
+from bot.config import load_settings
+from bot.domain.clock import ManualClock
+from bot.domain.notifications import Notification
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
 from strategies.fills import FEE_RATES
 
 FEES = Fees.from_rates(FEE_RATES)
@@ -41,3 +56,49 @@ def test_detail_says_when_the_size_exceeds_the_top_of_book() -> None:
     fits = executable_premium(thin, 100_000.0, FEES)
     text = render_detail(_snap(), fits, None, 100_000.0)
     assert "size exceeds" not in text and "buy abroad/sell Upbit +" in text
+
+
+async def _facade(tmp_path: Path, db: Database) -> ServiceFacade:
+    settings = load_settings(env_file=None, db_path=tmp_path / "k.db", log_dir=tmp_path / "logs")
+    return ServiceFacade(
+        settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+    )
+
+
+@pytest.mark.parametrize(
+    "line", ["/kimp", "/kimp BTC", "/kimpchart BTC", "/kimpalert", "/kimpalert high 4"]
+)
+async def test_commands_say_so_when_kimp_is_not_running(tmp_path: Path, line: str) -> None:
+    registry = CommandRegistry()
+    register_kimp(registry)
+    async with Database.open(tmp_path / "k.db") as db:
+        facade = await _facade(tmp_path, db)
+        assert facade.kimp is None  # the kimp feature was not installed
+        reply = await registry.dispatch(line, CommandContext(facade, 1, 1, "console"))
+        assert reply.text.startswith("The kimp monitor is not running in this service.")
+        assert reply.photo is None
+
+
+async def test_kimpalert_names_the_basis_and_sets_tether_levels(tmp_path: Path) -> None:
+    registry = CommandRegistry()
+    register_kimp(registry)
+    async with Database.open(tmp_path / "k.db") as db:
+        facade = await _facade(tmp_path, db)
+        svc = KimpService(facade.settings, db, ManualClock(), _drop, FEES)
+        await svc.load()
+        facade.kimp = svc
+        ctx = CommandContext(facade, 1, 1, "console")
+        shown = (await registry.dispatch("/kimpalert", ctx)).text
+        assert "tetherhigh   2%" in shown and "tetherlow    -1%" in shown
+        assert "coin alerts watch the USDT kimp (KIMP_ALERT_BASIS)" in shown
+        reply = await registry.dispatch("/kimpalert tetherhigh 2.5", ctx)
+        assert reply.text.startswith("Set tetherhigh = 2.5")
+        assert svc.config.levels("tether") == (2.5, -1.0)
+        bad = await registry.dispatch("/kimpalert tetherlow 3", ctx)
+        assert bad.text.startswith("Not changed: the tether low threshold must be below")
+        head = (await registry.dispatch("/kimp", ctx)).text
+        assert "alerts on USDT kimp" in head and "(no BTC/ETH/XRP prices yet)" in head
+
+
+async def _drop(note: Notification) -> None:
+    return None
