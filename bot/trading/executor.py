@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,8 +35,12 @@ from bot.trading.risk import Exposure, RiskManager
 from bot.trading.store import TradingStore
 from bot.trading.validation import Funds, ValidatedOrder, fmt, validate
 
-# Test-only crash points (see tests/trading/crash_child.py): the process SIGKILLs itself there.
-CRASH_POINTS = ("intent_written", "order_sent", "fill_seen")
+# Test-only crash hook (tests/trading/test_crash.py): with KIMP_TEST_CRASH_AT set to one of
+# these, the process dies there as abruptly as a SIGKILL would (no clean-up, no flush):
+# after_intent: intent written, nothing sent; after_send: the venue acknowledged, nothing
+# recorded; after_fill_before_record: the venue reported a fill, not yet recorded.
+CRASH_ENV = "KIMP_TEST_CRASH_AT"
+CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record")
 ZERO = Decimal(0)
 
 NotifyFn = Callable[[Notification], None]
@@ -83,6 +86,8 @@ class OrderService:
         self.clock = clock
         self.paper = paper
         self.unknown_grace = unknown_grace
+        if crash_at is not None and crash_at not in CRASH_POINTS:
+            raise ValueError(f"{CRASH_ENV}={crash_at!r}: use one of {', '.join(CRASH_POINTS)}")
         self._crash_at = crash_at
         self.listeners: list[OrderListener] = []
         self.balances: dict[Venue, dict[str, tuple[Decimal, Decimal]]] = {}
@@ -149,7 +154,7 @@ class OrderService:
         await self.store.insert_intent(
             order, parent=parent, quote_amount=v.quote_amount, leverage=req.leverage
         )
-        self._crash_point("intent_written")
+        self._crash_point("after_intent")
         wire = PlaceRequest(
             client_id=order.client_id,
             symbol=req.instrument.symbol,
@@ -223,7 +228,7 @@ class OrderService:
                 logger.warning("{}: {}; retrying in {:.1f}s", wire.client_id, exc.reason, wait)
                 await self.clock.sleep(wait)
                 continue
-            self._crash_point("order_sent")
+            self._crash_point("after_send")
             updated = await self.apply(order.client_id, vo)
             final = updated or (await self._current(order.client_id))
             self._notify_placed(final)
@@ -294,7 +299,7 @@ class OrderService:
                 logger.warning("{}: fills not fetched yet: {}", client_id, exc.reason)
         got = sum((f.qty for f in fills), ZERO)
         if fills:
-            self._crash_point("fill_seen")
+            self._crash_point("after_fill_before_record")
         recorded = [f for f in fills if await self._record(f, order, stored.leverage)]
         if recorded:
             await self.refresh_balances(order.instrument.venue)
@@ -483,8 +488,7 @@ class OrderService:
 
     def _crash_point(self, name: str) -> None:
         if self._crash_at == name:  # test-only hook: die like a SIGKILLed process would
-            logger.warning("crash hook {}: killing the process", name)
-            os.kill(os.getpid(), signal.SIGKILL)
+            os._exit(137)
 
 
 def _with_paper(f: Fill, paper: bool) -> Fill:

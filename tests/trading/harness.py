@@ -84,7 +84,10 @@ async def trading_env(
     prices: PriceBook | None = None,
     unknown_grace: float = 3.0,
     limits: RiskLimits | None = None,
+    poll: bool = True,
 ) -> AsyncIterator[Env]:
+    """`poll=False`: no polling task (start-up reconciliation tests run it themselves, as the
+    installer does, before polling starts)."""
     prices = prices or PriceBook()
     brokers = brokers if brokers is not None else paper_brokers(prices)
     bus = EventBus()
@@ -117,7 +120,8 @@ async def trading_env(
             asyncio.create_task(tracker.run_updates()),
         ]
         await svc.load()
-        tasks.append(asyncio.create_task(tracker.run_polling()))
+        if poll:
+            tasks.append(asyncio.create_task(tracker.run_polling()))
         try:
             yield Env(svc, tracker, bus, db, notes, stale)
         finally:

@@ -1,0 +1,108 @@
+"""A separate process running the live order path until the crash hook kills it.
+
+`python -m tests.trading.crash_child` with, in the environment: the simulator's URLs and keys
+(UPBIT_REST_URL, BINANCE_REST_URL, BINANCE_FUTURES_REST_URL, *_KEY/SECRET), CRASH_DB (the
+SQLite file), CRASH_ORDER (`upbit`, `binance` or `binance_futures`: a market buy) and
+KIMP_TEST_CRASH_AT (where to die). It submits the order, then polls it like the tracker does
+until it is final; with the hook set it never gets that far (exit status 137).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from bot.domain.clock import SystemClock
+from bot.domain.market import Side
+from bot.domain.orders import OrderRequest, OrderType
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.events import EventBus
+from bot.storage import Database
+from bot.trading.adapters.ccxt_broker import (
+    BinanceFuturesBroker,
+    BinanceSpotBroker,
+    UpbitBroker,
+    make_exchange,
+)
+from bot.trading.broker import Broker
+from bot.trading.executor import CRASH_ENV, OrderService
+from bot.trading.prices import PriceBook
+from bot.trading.risk import RiskLimits, RiskManager
+from bot.trading.store import TradingStore
+from bot.trading.tracker import OrderTracker
+
+ORDERS = {
+    "upbit": OrderRequest(
+        Instrument(Venue.UPBIT, Symbol("BTC", "KRW")), Side.BUY, OrderType.MARKET,
+        quote_amount=Decimal(1_000_000),
+    ),
+    "binance": OrderRequest(
+        Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT")), Side.BUY, OrderType.MARKET,
+        qty=Decimal("0.01"),
+    ),
+    "binance_futures": OrderRequest(
+        Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT")), Side.BUY, OrderType.MARKET,
+        qty=Decimal("0.01"), leverage=5,
+    ),
+}  # fmt: skip
+
+
+def live_brokers(
+    env: dict[str, str], venues: set[Venue] | None = None, timeout_s: float = 5.0
+) -> dict[Venue, Broker]:
+    """ccxt adapters pointed at the simulator's URLs, with its keys (only `venues`, if given;
+    each extra venue costs start-up requests ccxt paces at the venue's real weight limits)."""
+    clock = SystemClock()
+    out: dict[Venue, Broker] = {}
+    specs = (
+        (Venue.UPBIT, UpbitBroker, "UPBIT_ACCESS_KEY", "UPBIT_SECRET_KEY", "UPBIT_REST_URL"),
+        (Venue.BINANCE_SPOT, BinanceSpotBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
+         "BINANCE_REST_URL"),
+        (Venue.BINANCE_FUTURES, BinanceFuturesBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
+         "BINANCE_FUTURES_REST_URL"),
+    )  # fmt: skip
+    for venue, cls, key, secret, url in specs:
+        if venues is not None and venue not in venues:
+            continue
+        ex, gate = make_exchange(
+            venue, api_key=env[key], secret=env[secret], rest_url=env[url], timeout_s=timeout_s
+        )
+        out[venue] = cls(venue, ex, gate, clock)
+    return out
+
+
+async def main() -> int:
+    env = dict(os.environ)
+    req = ORDERS[env["CRASH_ORDER"]]
+    # Upbit too: its KRW-USDT price converts USDT orders for the KRW risk limits.
+    brokers = live_brokers(env, {req.instrument.venue, Venue.UPBIT})
+    clock = SystemClock()
+    async with Database.open(Path(env["CRASH_DB"])) as db:
+        risk = RiskManager(
+            RiskLimits(max_order_krw=Decimal(50_000_000), max_position_pct=Decimal(90)), clock
+        )
+        svc = OrderService(
+            TradingStore(db), risk, brokers, PriceBook(), bus=EventBus(),
+            notify=lambda _n: None, clock=clock, paper=False, crash_at=env.get(CRASH_ENV),
+        )  # fmt: skip
+        tracker = OrderTracker(svc, clock)
+        try:
+            await svc.load()
+            res = await svc.submit(req)
+            print(f"submitted: {res.accepted} {res.reason}", flush=True)
+            for _ in range(100):
+                if not await svc.store.open_orders(False):
+                    break
+                await tracker.poll_once()
+                await asyncio.sleep(0.05)
+        finally:
+            for b in brokers.values():
+                await b.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
