@@ -1,10 +1,12 @@
 """Paper broker: the `Broker` interface over live market data, no real orders.
 
-Fill model (kept identical to what the backtester should use; see the report for
-strategies/fills.py): market orders fill at the top of book (ask for buys, bid for sells) moved
-by `slippage_bps`; limit orders that cross on arrival fill the same way as takers; resting limit
-orders fill at their price, as makers, when a quote or trade crosses them. Fees: Upbit 0.05 %,
-Binance spot 0.1 % (charged in the asset received), USDT-M futures 0.02 % maker / 0.05 % taker.
+Fill model: the backtest's, `strategies.fills` (`fill_price`, `fee`, `FEE_RATES`), computed by
+the same float arithmetic and converted to Decimal once, at this boundary (prices then go on the
+venue's tick grid, fees to 8 decimals). Market orders fill at the top of book (ask for buys, bid
+for sells) moved by `slippage_bps`; limit orders that cross on arrival fill at the touch as
+takers; resting limit orders fill at their price, as makers, when a quote or trade crosses them.
+Taker fees: Upbit 0.05 %, Binance spot 0.1 % (charged in the asset received), USDT-M futures
+0.05 % (maker 0.02 %, for resting limit orders only, which the backtest does not have).
 Futures keep a USDT wallet, isolated-style margin per position (notional / leverage) and
 STOP_MARKET / TAKE_PROFIT_MARKET triggers on the mark (or last) price.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from loguru import logger
 
@@ -27,13 +29,28 @@ from bot.trading.errors import NotFound, Rejected
 from bot.trading.pnl import PositionState, apply_fill
 from bot.trading.prices import MarketEvent, PriceBook
 from bot.trading.rounding import MarketRules, upbit_rules
+from strategies.fills import FEE_RATES, fill_price
+from strategies.fills import fee as model_fee
 
 ZERO = Decimal(0)
-FEES: dict[Venue, tuple[Decimal, Decimal]] = {  # (maker, taker)
-    Venue.UPBIT: (Decimal("0.0005"), Decimal("0.0005")),
-    Venue.BINANCE_SPOT: (Decimal("0.001"), Decimal("0.001")),
-    Venue.BINANCE_FUTURES: (Decimal("0.0002"), Decimal("0.0005")),
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(x))
+
+
+FEE_STEP = Decimal("0.00000001")
+_MAKER = {Venue.UPBIT: 0.0005, Venue.BINANCE_SPOT: 0.001, Venue.BINANCE_FUTURES: 0.0002}
+FEES: dict[Venue, tuple[Decimal, Decimal]] = {  # (maker, taker); taker = the backtest's
+    v: (_dec(_MAKER[v]), _dec(FEE_RATES[v]))
+    for v in (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
 }
+
+
+def paper_fee(notional: Decimal, rate: Decimal) -> Decimal:
+    """The shared fee model on a Decimal notional, to 8 decimals (as the venues report)."""
+    return _dec(model_fee(float(notional), float(rate))).quantize(FEE_STEP, ROUND_HALF_UP)
+
 
 RulesSource = Callable[[Symbol], Awaitable[MarketRules]]
 
@@ -85,7 +102,7 @@ class PaperBroker:
         self.venue = venue
         self._prices = prices
         self._clock = clock
-        self._slip = Decimal(str(slippage_bps)) / Decimal(10000)
+        self._slip_bps = float(slippage_bps)
         self._rules_source = rules_source
         self._rules: dict[Symbol, MarketRules] = {}
         self._free: dict[str, Decimal] = dict(balances)
@@ -283,8 +300,7 @@ class PaperBroker:
         raw = raw or top.last or top.mark
         if raw <= 0:
             raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
-        price = Decimal(repr(raw))
-        return price * (1 + self._slip) if side is Side.BUY else price * (1 - self._slip)
+        return _dec(fill_price(raw, 1 if side is Side.BUY else -1, self._slip_bps))
 
     def _lock(self, po: _PaperOrder, rules: MarketRules) -> None:
         req = po.req
@@ -349,9 +365,11 @@ class PaperBroker:
         free = self._free
         if po.req.side is Side.BUY:
             if self.venue is Venue.UPBIT:
-                fee, fee_asset, pay, get = cost * rate, quote, cost * (1 + rate), qty
+                fee = paper_fee(cost, rate)
+                fee_asset, pay, get = quote, cost + fee, qty
             else:
-                fee, fee_asset, pay, get = qty * rate, base, cost, qty * (1 - rate)
+                fee = paper_fee(qty, rate)
+                fee_asset, pay, get = base, cost, qty - fee
             if free.get(quote, ZERO) < pay:
                 po.status, po.reason = OrderStatus.REJECTED, f"insufficient {quote} (paper)"
                 raise Rejected(f"Insufficient {quote} balance (paper).")
@@ -360,7 +378,7 @@ class PaperBroker:
         else:
             if free.get(base, ZERO) < qty:
                 raise Rejected(f"Insufficient {base} balance (paper).")
-            fee, fee_asset = cost * rate, quote
+            fee, fee_asset = paper_fee(cost, rate), quote
             free[base] -= qty
             free[quote] = free.get(quote, ZERO) + cost - fee
         return fee, fee_asset
@@ -380,7 +398,7 @@ class PaperBroker:
             )
             if qty == 0 or not reduces:
                 raise Rejected("ReduceOnly order rejected: no position to reduce (paper).")
-        fee = qty * price * rate
+        fee = paper_fee(qty * price, rate)
         effect = apply_fill(st, po.req.side, qty, price, fee, "USDT", sym.base)
         wallet = self._free.get("USDT", ZERO)
         new_used = self._used_margin() - abs(st.qty) * st.entry_price / lev

@@ -83,3 +83,33 @@ async def test_stale_market_refuses_new_orders(tmp_path: Path) -> None:
             OrderRequest(UPBIT_BTC, Side.BUY, OrderType.MARKET, quote_amount=D(10_000))
         )
         assert not res.accepted and "stale or degraded" in res.reason
+
+
+async def test_paper_fills_match_the_backtest_fill_model(tmp_path: Path) -> None:
+    """Same reference price, slippage and fee rate: the paper broker and the backtest's model
+    (strategies.fills via PaperGateway) give the same price and fee."""
+    from strategies.fills import FEE_RATES, FillModel
+    from strategies.gateway import PaperGateway
+
+    fut = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
+    cases = [
+        (UPBIT_BTC, OrderRequest(UPBIT_BTC, Side.BUY, OrderType.MARKET, quote_amount=D(700_000))),
+        (fut, OrderRequest(fut, Side.SELL, OrderType.MARKET, qty=D("0.1"), leverage=5)),
+    ]
+    async with trading_env(tmp_path / "t.db") as env:
+        env.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        env.quote(Venue.UPBIT, "BTC/KRW", 100_000_000, 100_000_000)
+        env.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 60_000, 60_000)
+        await eventually(lambda: env.svc.prices.price(fut) is not None)
+        model = PaperGateway(lambda i: float(env.svc.prices.price(i) or 0), FillModel(5.0))
+        for inst, req in cases:
+            res = await env.svc.submit(req)
+            assert res.accepted and res.order is not None, res.reason
+            fill = (await env.svc.store.fills_of(res.order.client_id))[0].fill
+            expect = model.fill(req)
+            assert fill.price == expect.avg_price, inst
+            assert fill.fee == expect.fee.quantize(D("0.00000001")), inst
+            notional = req.quote_amount or fill.qty * fill.price
+            assert fill.fee == notional * D(repr(FEE_RATES[inst.venue]))
+        # 700,000 KRW x 0.05 %; 0.1 BTC x (60,000 - 5 bps = 59,970) x 0.05 %
+        assert [r.fill.fee for r in await env.svc.store.fills()] == [D("2.9985"), D(350)]
