@@ -16,7 +16,14 @@ class Message:
 
 
 def render(e: AlertEvent) -> str:
-    """One line for one event."""
+    """One line for one event; premium alerts carry the key's note (the wallet gate's mark)."""
+    line = _render(e)
+    if e.note and e.kind in (EventKind.ENTER, EventKind.ESCALATE, EventKind.JUMP):
+        line += f" · {e.note}"
+    return line
+
+
+def _render(e: AlertEvent) -> str:
     v = f"{e.value:+.2f}%" if e.value is not None else "n/a"
     vb = f"{v} ({e.basis})" if e.basis and e.value is not None else v
     prefix = "[Market] " if e.market_wide else ""

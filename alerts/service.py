@@ -27,6 +27,7 @@ from alerts.state_machine import (
     Reading,
 )
 from alerts.universe import ListingSource, Universe
+from alerts.wallet import WalletGate
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.notifications import Notification, NotificationKind
@@ -48,6 +49,7 @@ class Headline:
     universe: int
     live: int  # coins with both legs
     basis: str  # the premium coin alerts watch
+    wallet_notes: dict[str, str]  # coin -> the wallet gate's mark, for the coins shown
 
 
 class KimpService:
@@ -77,6 +79,7 @@ class KimpService:
         self.eval_interval = eval_interval
         self._send = send
         self._digest_until = 0.0
+        self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -181,7 +184,8 @@ class KimpService:
                 continue
             value = snap.fx_kimp if fx_basis else snap.usdt_kimp
             why = snap.suspended or (fx_why if value is None else None)
-            out.append(Reading(key, coin, value, why, wide, basis))
+            note = (self.wallets.note(coin, value) if self.wallets else None) or ""
+            out.append(Reading(key, coin, value, why, wide, basis, note))
         tv = m.tether_view()
         out.append(Reading(TETHER_KEY, "Tether (USDT)", tv.tether, tv.suspended, True))
         return out
@@ -242,7 +246,20 @@ class KimpService:
         top = [s for c in m.top(n) if (s := m.snapshot(c)) is not None]
         bottom = [s for c in m.bottom(n) if (s := m.snapshot(c)) is not None]
         live = len(m.top(10_000))
-        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis)
+        notes = {
+            c.coin: note
+            for c in (*coins, *top, *bottom)
+            if (note := self.wallet_note(c.coin, self.basis_value(c)))
+        }
+        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis, notes)
+
+    def basis_value(self, snap: CoinPremium) -> float | None:
+        """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""
+        return snap.fx_kimp if self.settings.kimp_alert_basis == "fx" else snap.usdt_kimp
+
+    def wallet_note(self, coin: str, premium_pct: float | None) -> str | None:
+        """The wallet gate's mark for a coin ("⛔ withdrawals suspended on Upbit: ..."), if any."""
+        return self.wallets.note(coin, premium_pct) if self.wallets else None
 
     def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
         """(figures, executable premium, alert zone description) for one coin."""
@@ -282,4 +299,5 @@ class KimpService:
             lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
         if self.universe.last_error:
             lines.append(f"universe refresh failing: {self.universe.last_error}")
+        lines += self.wallets.status_lines() if self.wallets else ["wallet gate off (no API keys)"]
         return lines

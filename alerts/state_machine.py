@@ -111,6 +111,7 @@ class Reading:
     suspended: str | None = None  # why this key cannot be evaluated now
     market_wide: bool = False  # BTC and tether: always a message of their own
     basis: str = ""  # which premium `value` is ("USDT kimp", "FX kimp"), shown in messages
+    note: str = ""  # shown with this key's alerts (the wallet gate's "⛔ ... suspended")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class AlertEvent:
     detail: str = ""  # reason (suspension) or move (jump)
     threshold: float = 0.0  # the level crossed (enter/escalate)
     basis: str = ""  # which premium `value` is
+    note: str = ""
 
     @property
     def dedup_key(self) -> str:
@@ -237,7 +239,7 @@ class AlertEngine:
         def ev(kind: EventKind, detail: str = "", threshold: float = 0.0) -> AlertEvent:
             return AlertEvent(
                 r.key, r.label, kind, r.value, st.zone, st.level, st.episode, now,
-                r.market_wide, detail, threshold, r.basis,
+                r.market_wide, detail, threshold, r.basis, r.note,
             )  # fmt: skip
 
         why = r.suspended or (None if r.value is not None else "no premium available")

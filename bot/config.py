@@ -140,6 +140,7 @@ class Settings(BaseSettings):
     kimp_alert_basis: Literal["usdt", "fx"] = "usdt"
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
+    kimp_wallet_refresh: float = Field(300.0, gt=0)
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)

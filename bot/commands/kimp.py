@@ -46,8 +46,9 @@ def _exe(pct: float | None, why: str | None) -> str:
     return f"n/a: {why}" if pct is None and why else _pct(pct)
 
 
-def _flag(c: CoinPremium) -> str:
-    return " ⚠implausible" if c.implausible else (" ⏸" if c.suspended else "")
+def _flag(c: CoinPremium, wallet: dict[str, str] | None = None) -> str:
+    mark = " ⛔" if wallet and c.coin in wallet else ""
+    return mark + (" ⚠implausible" if c.implausible else (" ⏸" if c.suspended else ""))
 
 
 def _tether_line(t: TetherView) -> list[str]:
@@ -63,26 +64,35 @@ def _tether_line(t: TetherView) -> list[str]:
 
 
 def render_headline(h: Headline) -> str:
+    w = h.wallet_notes
     lines = ["coin   USDT kimp   FX kimp"]
     for c in h.coins:
-        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c)}")
+        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w)}")
     if not h.coins:
         lines.append("(no BTC/ETH/XRP prices yet)")
     lines += _tether_line(h.tether)
     if h.top:
         lines.append(
-            "Top:    " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c)}" for c in h.top)
+            "Top:    " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.top)
         )
         lines.append(
-            "Bottom: " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c)}" for c in h.bottom)
+            "Bottom: " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
         )
     lines.append(
         f"{h.live}/{h.universe} common coins priced · alerts on {h.basis} · ⏸ alerts suspended"
     )
+    if w:
+        lines.append("⛔ deposits or withdrawals suspended: /kimp <coin> says which")
     return "\n".join(lines)
 
 
-def render_detail(c: CoinPremium, exe: Executable | None, zone: str | None, size: float) -> str:
+def render_detail(
+    c: CoinPremium,
+    exe: Executable | None,
+    zone: str | None,
+    size: float,
+    wallet: str | None = None,
+) -> str:
     a = c.ages
     lines = [
         f"Upbit   {_krw(c.upbit_krw)} (age {_age(a.upbit)})",
@@ -102,6 +112,8 @@ def render_detail(c: CoinPremium, exe: Executable | None, zone: str | None, size
                 f"  the books fit about {_krw(exe.forward_fits_krw)} / "
                 f"{_krw(exe.reverse_fits_krw)}: lower KIMP_EXEC_SIZE_KRW for a figure"
             )
+    if wallet:
+        lines.append(wallet)
     if c.implausible:
         lines.append("⚠ implausible premium: ticker mismatch or halted market? Not alerting.")
     if c.suspended:
@@ -168,7 +180,8 @@ def register_kimp(registry: CommandRegistry) -> None:
         snap, exe, zone = svc.detail(coin)
         if snap is None:
             return Reply(f"{coin}: no price on both venues yet. Try again in a few seconds.")
-        body = render_detail(snap, exe, zone, svc.settings.kimp_exec_size_krw)
+        wallet = svc.wallet_note(coin, svc.basis_value(snap))
+        body = render_detail(snap, exe, zone, svc.settings.kimp_exec_size_krw, wallet)
         return Reply.table(f"{coin} premium", body, refresh=f"/kimp {coin}")
 
     @registry.command("kimpchart", "24 h premium chart of a coin (or USDT)", "/kimpchart <coin>")

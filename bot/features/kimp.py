@@ -2,7 +2,8 @@
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
-alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention).
+alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
+API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
 
 With the market-data manager on `facade.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
@@ -17,12 +18,14 @@ import asyncio
 from typing import Any
 
 from loguru import logger
+from pydantic import SecretStr
 
 from alerts.fx import FxPoller
 from alerts.premium import Fees
 from alerts.rest_feed import RestFeed
 from alerts.service import KimpService
 from alerts.universe import ListingSource
+from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
 from bot.domain.market import Quote, StreamStatus, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
@@ -33,6 +36,23 @@ from strategies.fills import FEE_RATES
 def _instruments(coins: list[str]) -> list[Instrument]:
     # Upbit KRW markets are always streamed by the manager; Binance needs bookTicker per symbol.
     return [Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")) for c in coins]
+
+
+def _wallet_gate(app: AppContext) -> WalletGate:
+    """The optional wallet gate, for the venues whose API keys are set."""
+    s = app.settings
+
+    def keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
+        return None if a is None or b is None else (a.get_secret_value(), b.get_secret_value())
+
+    return WalletGate(
+        app.clock,
+        s.upbit_rest_url,
+        s.binance_rest_url,
+        keys(s.upbit_access_key, s.upbit_secret_key),
+        keys(s.binance_api_key, s.binance_api_secret),
+        refresh=s.kimp_wallet_refresh,
+    )
 
 
 async def install(
@@ -95,6 +115,10 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
+    wallets = _wallet_gate(app)
+    if wallets.enabled:
+        svc.wallets = wallets
+        app.supervisor.start("kimp-wallets", wallets.run)
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)

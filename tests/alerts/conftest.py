@@ -34,3 +34,16 @@ def quote(
         int(clock.now() * 1000),
         clock.now(),
     )
+
+
+class SleepLog(ManualClock):
+    """A manual clock that remembers what each loop asked to sleep for: a loop that has slept
+    n times is parked, so a test can advance the clock knowing who will wake."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        super().__init__(start)
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await super().sleep(seconds)

@@ -78,6 +78,12 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
         chart = await k.run("/kimpchart btc")
         assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
         assert "Which coin" in (await k.run("/kimpchart")).text
+        # The simulator's keys switch the wallet gate on; whatever the simulator answers (it
+        # does not serve the wallet endpoints yet), /status says it and nothing breaks.
+        assert "kimp-wallets" in [c.name for c in k.app.supervisor.components()]
+        await eventually(lambda: k.svc.wallets and k.svc.wallets.status_lines() != [])
+        status = "\n".join(await k.svc.status_lines())
+        assert "wallet gate: Upbit: " in status and " · Binance: " in status, status
 
 
 async def test_btc_alert_once_escalation_normal_and_no_repeat_across_restart(

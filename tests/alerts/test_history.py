@@ -13,22 +13,10 @@ from bot.domain.clock import ManualClock
 from bot.domain.notifications import Notification
 from bot.storage import Database
 from strategies.fills import FEE_RATES
-from tests.alerts.conftest import bn, up
+from tests.alerts.conftest import SleepLog, bn, up
 from tests.helpers import eventually
 
 T = 1_400.0
-
-
-class SleepLog(ManualClock):
-    """A manual clock that remembers what the loop asked to sleep for."""
-
-    def __init__(self, start: float) -> None:
-        super().__init__(start)
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        await super().sleep(seconds)
 
 
 async def _drop(note: Notification) -> None:
