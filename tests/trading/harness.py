@@ -85,12 +85,13 @@ async def trading_env(
     unknown_grace: float = 3.0,
     limits: RiskLimits | None = None,
     poll: bool = True,
+    bus: EventBus | None = None,
 ) -> AsyncIterator[Env]:
     """`poll=False`: no polling task (start-up reconciliation tests run it themselves, as the
     installer does, before polling starts)."""
     prices = prices or PriceBook()
     brokers = brokers if brokers is not None else paper_brokers(prices)
-    bus = EventBus()
+    bus = bus or EventBus()
     notes: list[Notification] = []
     stale: set[Venue] = set()
     clock = SystemClock()
