@@ -2,6 +2,12 @@
 
 It owns no I/O of its own beyond the database: the installer feeds it events, runs its loops
 under the supervisor and hands it a `send` function for notifications.
+
+Which premium each alert watches: every coin alert (BTC's market-wide one included) watches the
+KIMP_ALERT_BASIS premium, the USDT kimp by default (what an arbitrage through USDT captures; it
+needs no FX rate) or the FX kimp (suspended while the FX rate is unavailable); the tether alert
+watches the tether premium (KRW-USDT against USD/KRW, so it always needs FX) on its own
+TETHER_HIGH_PCT / TETHER_LOW_PCT. Messages name the basis.
 """
 
 from __future__ import annotations
