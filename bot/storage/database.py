@@ -158,14 +158,34 @@ class Database:
             yield self._conn
             return
         async with self._writing():
-            await self._conn.execute("BEGIN IMMEDIATE")
+            # BEGIN/COMMIT/ROLLBACK run on in aiosqlite's thread even when we are cancelled
+            # while awaiting them, so each is awaited to completion and a cancelled BEGIN is
+            # rolled back: our view of the transaction must stay in step with SQLite's.
+            try:
+                await self._complete("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                await self._complete("ROLLBACK", quiet=True)
+                raise
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._complete("ROLLBACK", quiet=True)
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await self._complete("COMMIT")
+
+    async def _complete(self, sql: str, quiet: bool = False) -> None:
+        """Run a statement to completion even if the caller is cancelled meanwhile."""
+        fut = asyncio.ensure_future(self._conn.execute(sql))
+        try:
+            await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            with suppress(Exception):
+                await fut
+            raise
+        except sqlite3.Error:
+            if not quiet:
+                raise
 
     async def close(self) -> None:
         with suppress(sqlite3.Error):

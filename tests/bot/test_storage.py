@@ -111,3 +111,29 @@ async def test_concurrent_transactions_and_writes_do_not_interleave(tmp_path: Pa
         assert isinstance(results[0], RuntimeError) and results[1:] == [None, None]
         keys = [r[0] for r in await db.fetchall("SELECT key FROM kv ORDER BY key")]
         assert keys == ["b", "c", "d"]
+
+
+async def test_cancelled_writer_leaves_no_open_transaction(tmp_path: Path) -> None:
+    """Regression: a task cancelled at shutdown while inside BEGIN left SQLite in a
+    transaction, and the next writer failed with 'cannot start a transaction within a
+    transaction'."""
+    import asyncio
+
+    async with Database.open(tmp_path / "x.db") as db:
+        for delay in (0, 0.0005, 0.001, 0.002):
+
+            async def writer() -> None:
+                while True:
+                    async with db.transaction() as conn:
+                        await conn.execute(
+                            "INSERT OR REPLACE INTO kv(key, value, updated_ts) VALUES ('w', '1', 0)"
+                        )
+
+            task = asyncio.create_task(writer())
+            await asyncio.sleep(delay)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await db.executemany(
+                "INSERT OR REPLACE INTO kv(key, value, updated_ts) VALUES (?, '2', 0)", [("z",)]
+            )
