@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -166,41 +167,6 @@ async def _children(env: Env, parent: str, n: int) -> list[object] | None:
     )
 
 
-async def test_rest_timeout_on_placement_is_resolved_without_duplicate(
-    sim: SimExchange, tmp_path: Path
-) -> None:
-    """The order reaches the venue but its answer comes after our 1 s timeout: we look it up
-    by our client id instead of resending, and adopt it."""
-    port = int(sim.urls["BINANCE_REST_URL"].rsplit(":", 1)[1])
-    async with HoldingProxy(port) as proxy:
-        urls = {"BINANCE_REST_URL": f"http://127.0.0.1:{proxy.port}"}
-        async with live(sim, tmp_path, timeout_s=1.0, urls=urls) as env:
-            proxy.hold_next_response(2.0)
-            t0 = time.monotonic()
-            req = OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01"))
-            res = await env.svc.submit(req)
-            assert res.accepted and res.order is not None, res.reason
-            assert time.monotonic() - t0 >= 1.0  # it did time out first
-            cid = res.order.client_id
-            assert res.order.status is OrderStatus.FILLED
-            assert sim_orders(sim, "binance", cid) == 1
-            assert len(sim.binance_engine.orders) == 1
-            assert await env.svc.store.fill_count(cid) == 1
-
-
-async def test_request_lost_before_the_venue_is_reported_not_placed(
-    sim: SimExchange, tmp_path: Path
-) -> None:
-    """The simulator's rest_delay holds the request itself; our client gives up and closes,
-    so the venue never places it. We must say so (after the grace period), not resend."""
-    async with live(sim, tmp_path, timeout_s=1.0) as env:
-        sim.faults.rest_delay("binance", 2.0, count=1)
-        res = await env.svc.submit(OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
-        assert not res.accepted and "Not placed" in res.reason
-        assert res.order is not None and res.order.status is OrderStatus.REJECTED
-        assert len(sim.binance_engine.orders) == 0
-
-
 async def test_429_storm_is_waited_out_not_retried_into_a_ban(
     sim: SimExchange, tmp_path: Path
 ) -> None:
@@ -230,3 +196,84 @@ async def test_stale_market_data_refuses_new_live_orders(sim: SimExchange, tmp_p
         assert not sim.binance_futures.engine.account(sim.api_keys["binance"][0]).open_orders(
             "BTCUSDT"
         )
+
+
+def _futures_orders(sim: SimExchange, client_id: str | None = None) -> list[object]:
+    acct = sim.binance_futures.engine.account(sim.api_keys["binance"][0])
+    return [o for o in acct.orders.values() if client_id in (None, o.client_id)]
+
+
+URL_KEYS = {
+    Venue.UPBIT: "UPBIT_REST_URL",
+    Venue.BINANCE_SPOT: "BINANCE_REST_URL",
+    Venue.BINANCE_FUTURES: "BINANCE_FUTURES_REST_URL",
+}
+REQUESTS = {
+    Venue.UPBIT: OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(1_000_000)),
+    Venue.BINANCE_SPOT: OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01")),
+    Venue.BINANCE_FUTURES: OrderRequest(
+        FUT, Side.BUY, OrderType.MARKET, qty=D("0.01"), leverage=10
+    ),
+}
+
+
+def on_venue(sim: SimExchange, venue: Venue, client_id: str | None = None) -> int:
+    """Orders the simulator holds on `venue` (with our client id, when given)."""
+    if venue is Venue.BINANCE_FUTURES:
+        return len(_futures_orders(sim, client_id))
+    engine = sim.upbit_engine if venue is Venue.UPBIT else sim.binance_engine
+    return sum(1 for o in engine.orders.values() if client_id in (None, o.client_id))
+
+
+async def test_answer_lost_after_placement_is_looked_up_not_resent(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """Each venue places the order, but its answer arrives after our 1 s timeout (held back by
+    a loopback proxy). We look the order up by our client id and adopt it: never resent."""
+    async with contextlib.AsyncExitStack() as stack:
+        proxies, urls = {}, {}
+        for venue, key in URL_KEYS.items():
+            port = int(sim.urls[key].rsplit(":", 1)[1])
+            proxies[venue] = await stack.enter_async_context(HoldingProxy(port))
+            urls[key] = f"http://127.0.0.1:{proxies[venue].port}"
+        env = await stack.enter_async_context(live(sim, tmp_path, timeout_s=1.0, urls=urls))
+        for venue, req in REQUESTS.items():
+            await env.svc.brokers[venue].rules(req.instrument.symbol)  # the next call: the order
+            proxies[venue].hold_next_response(2.0)
+        t0 = time.monotonic()
+        results = await asyncio.gather(*(env.svc.submit(r) for r in REQUESTS.values()))
+        assert time.monotonic() - t0 >= 1.0  # they did time out first
+        for venue, res in zip(REQUESTS, results, strict=True):
+            assert res.accepted and res.order is not None, (venue, res.reason)
+            cid = res.order.client_id
+            await eventually(lambda cid=cid: _status_is(env, cid, OrderStatus.FILLED))
+            assert on_venue(sim, venue, cid) == 1 and on_venue(sim, venue) == 1, venue
+            stored = await env.svc.store.get(cid)
+            assert stored is not None
+            fills = await env.svc.store.fills_of(cid)
+            assert fills and sum(f.fill.qty for f in fills) == stored.order.filled_qty
+            assert len({f.fill.fill_id for f in fills}) == len(fills)
+
+
+async def test_request_held_before_placement_is_not_resent(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The simulator holds each request itself past our timeout (our client gives up and
+    closes, so the venue never places it): we do not resend; the lookup by client id finds
+    nothing for longer than the grace period and we say the order was not placed."""
+    async with live(sim, tmp_path, timeout_s=1.0) as env:
+        keys = {Venue.UPBIT: "upbit", Venue.BINANCE_SPOT: "binance"}
+        for venue, req in REQUESTS.items():
+            await env.svc.brokers[venue].rules(req.instrument.symbol)
+            sim.faults.rest_delay(keys.get(venue, "binance_futures"), 2.0, count=1)
+        results = await asyncio.gather(*(env.svc.submit(r) for r in REQUESTS.values()))
+        for venue, res in zip(REQUESTS, results, strict=True):
+            assert res.order is not None
+            assert not res.accepted and "Not placed" in res.reason, (venue, res.reason)
+            assert res.order.status is OrderStatus.REJECTED
+            assert on_venue(sim, venue) == 0, venue
+            assert await env.svc.store.fill_count(res.order.client_id) == 0
+
+
+async def _status_is(env: Env, cid: str, want: OrderStatus) -> bool:
+    return await order_status(env, cid) is want
