@@ -133,12 +133,13 @@ class StreamPublisher:
                 self._publish(k, trade_event(event, r, self.fmt, now))
             if self._wanted(k := f"{sym}@aggTrade"):
                 self._publish(k, agg_trade_event(event, r, self.fmt, now))
-        elif isinstance(event, SimBook) and event.bids and event.asks:
+        elif isinstance(event, SimBook):
+            # a book's levels are built on first read: only read them for a subscriber
             uid = update_id(self.model)
-            if self._wanted(k := f"{sym}@bookTicker"):
+            if self._wanted(k := f"{sym}@bookTicker") and event.bids and event.asks:
                 self._publish(k, book_ticker_event(event, r, self.fmt, uid, now))
             for levels in (5, 10, 20):
-                if self._wanted(k := f"{sym}@depth{levels}"):
+                if self._wanted(k := f"{sym}@depth{levels}") and event.bids and event.asks:
                     self._publish(k, partial_depth_event(event, r, self.fmt, levels, uid, now))
 
     def _keys(self) -> set[str]:

@@ -112,14 +112,25 @@ class CandleStore:
         self._d: tuple[Arr, ...] | None = None
         self.minutes: dict[int, Bar] = {}
 
+    def _convert(self, o: Arr, h: Arr, low: Arr, c: Arr, v: Arr) -> tuple[Arr, ...]:
+        p, r = self._price, self._round
+        vol = v * self._vpm
+        close = r(c * p)
+        return (r(o * p), r(h * p), r(low * p), close, vol, vol * close)
+
     def _minute_arrays(self) -> tuple[Arr, ...]:
         if self._m is None:
-            o, h, low, c, v = self._syn.minutes()
-            p, r = self._price, self._round
-            vol = v * self._vpm
-            close = r(c * p)
-            self._m = (r(o * p), r(h * p), r(low * p), close, vol, vol * close)
+            self._m = self._convert(*self._syn.minutes())
         return self._m
+
+    def synthetic_tail(self, n: int) -> tuple[Arr, ...]:
+        """The last `n` synthetic minute bars (o, h, l, c, volume, quote volume), converted to
+        this market's prices; only the tail is converted unless the whole history already is."""
+        if n <= 0:
+            return tuple(np.empty(0) for _ in range(6))
+        if self._m is not None:
+            return tuple(a[-n:] for a in self._m)
+        return self._convert(*(a[-n:] for a in self._syn.minutes()))
 
     def _day_arrays(self) -> tuple[Arr, ...]:
         if self._d is None:
@@ -160,6 +171,9 @@ class CandleStore:
             return None
         o, h, low, c, v, q = arrays
         count = i1 - i0
+        if count == 1:  # one bar (every daily candle): no numpy reductions
+            return [float(o[i0]), float(h[i0]), float(low[i0]), float(c[i0]), float(v[i0]),
+                    float(q[i0]), 1]  # fmt: skip
         return [
             float(o[i0]), float(h[i0:i1].max()), float(low[i0:i1].min()), float(c[i1 - 1]),
             float(v[i0:i1].sum()), float(q[i0:i1].sum()), count,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from exchanges.sim.book import SimBook, level_builder
 from exchanges.sim.clock import SimClock
 from exchanges.sim.history import (
     MINUTE_MS,
@@ -28,6 +29,7 @@ from exchanges.sim.history import (
     SyntheticHistory,
     _candle,
 )
+from exchanges.sim.rolling import RollingDay
 from exchanges.sim.ticks import ceil_to, decimals_of, floor_to, krw_tick
 
 UPBIT = "upbit"
@@ -74,15 +76,6 @@ class SimTrade:
     price: float
     qty: float
     is_buyer_maker: bool
-    ts_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class SimBook:
-    venue: str
-    market: str
-    bids: list[tuple[float, float]]
-    asks: list[tuple[float, float]]
     ts_ms: int
 
 
@@ -146,7 +139,7 @@ class MarketModel:
         self._trades: dict[tuple[str, str], deque[SimTrade]] = {}
         self._candles: dict[tuple[str, str], CandleStore] = {}
         self._last: dict[tuple[str, str], SimTrade] = {}
-        self._ticker_cache: dict[tuple[str, str], tuple[int, list[float] | None]] = {}
+        self._rolling: dict[tuple[str, str], RollingDay] = {}
         self._keep = keep_trades
         self._synthetic: dict[str, SyntheticHistory] = {}
         self._schedule: list[tuple[int, int, Callable[[], None]]] = []
@@ -385,23 +378,12 @@ class MarketModel:
         tick = self.tick_size(venue, market, mid)
         nd = decimals_of(tick)
         gap = max(tick, floor_to(mid * 1e-5, tick, nd))
-        rng = random.Random(
-            (self.seed * 1_000_003 + zlib.crc32(f"{venue}:{market}".encode())) * 7919
-            + self.step_index
-        )
-        level_quote = spec.trade_quote * 2
-        bids: list[tuple[float, float]] = []
-        asks: list[tuple[float, float]] = []
-        for i in range(depth):
-            scale = level_quote * (1 + i * 0.3)
-            bp = round(bid - i * gap, nd)
-            ap = round(ask + i * gap, nd)
-            bq = floor_to(scale * rng.uniform(0.3, 2.0) / mid, spec.qty_step, spec.qty_decimals)
-            aq = floor_to(scale * rng.uniform(0.3, 2.0) / mid, spec.qty_step, spec.qty_decimals)
-            if bp > 0:
-                bids.append((bp, max(bq, spec.qty_step)))
-            asks.append((ap, max(aq, spec.qty_step)))
-        return SimBook(venue, market, bids, asks, self._t_ms)
+        seed = (
+            self.seed * 1_000_003 + zlib.crc32(f"{venue}:{market}".encode())
+        ) * 7919 + self.step_index
+        build = level_builder(seed, bid, ask, gap, nd, spec.trade_quote * 2, spec.qty_step,
+                              spec.qty_decimals, depth)  # fmt: skip
+        return SimBook(venue, market, ts_ms=self._t_ms, build=build)
 
     def now_ms(self) -> int:
         """Market time of the last processed step."""
@@ -447,16 +429,18 @@ class MarketModel:
         return [_candle(o, interval_s, b) for o, b in sorted(bars.items())]
 
     def ticker_24h(self, venue: str, market: str) -> dict[str, float]:
-        """Rolling 24 h statistics: open/high/low/last/volume/quote_volume/change/change_pct."""
+        """Rolling 24 h statistics: open/high/low/last/volume/quote_volume/change/change_pct.
+
+        O(1): closed minutes come from an incrementally maintained window (`RollingDay`),
+        the open minute from its bar.
+        """
         key = (venue, market)
-        store = self._candles[key]
+        window = self._rolling.get(key)
+        if window is None:
+            window = self._rolling[key] = RollingDay(self._candles[key])
         now_min = self._t_ms // MINUTE_MS * MINUTE_MS
-        cached = self._ticker_cache.get(key)
-        if cached is None or cached[0] != now_min:
-            cached = (now_min, store.range_bar(now_min - 1440 * MINUTE_MS, now_min))
-            self._ticker_cache[key] = cached
-        base = cached[1]
-        cur = store.minute_bar(now_min)
+        base = window.closed(now_min)
+        cur = self._candles[key].minutes.get(now_min)
         last_trade = self._last.get(key)
         last = last_trade.price if last_trade else (cur or base or [self.mid(*key)] * 4)[3]
         o = base[0] if base else (cur[0] if cur else last)
@@ -471,6 +455,12 @@ class MarketModel:
             "count": count, "open_ms": self._t_ms - 86_400_000, "close_ms": self._t_ms,
             "last_qty": last_trade.qty if last_trade else 0.0,
         }  # fmt: skip
+
+    def warm_up(self) -> None:
+        """Build every market's synthetic history tail and 24 h window now (~20 ms), so the
+        first ticker request or `!miniTicker@arr` subscription does not pay for it."""
+        for venue, market in self._markets:
+            self.ticker_24h(venue, market)
 
     def prune(self) -> None:
         """Drop real minute bars older than the synthetic history window (memory bound)."""

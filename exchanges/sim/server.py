@@ -140,6 +140,7 @@ class SimExchange:
         return int(sock.getsockname()[1])
 
     async def start(self) -> None:
+        self.market.warm_up()
         self.market.tick()
         p1 = await self._serve("upbit", self.upbit, 0)
         p2 = await self._serve("binance", self.binance, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal
 
@@ -43,6 +44,7 @@ def on_grid(value: Decimal, step: Decimal) -> bool:
     return step > 0 and value % step == 0
 
 
+@functools.lru_cache(maxsize=4096)
 def decimals_of(step: float | Decimal) -> int:
     """Number of decimals a step like 0.001 needs (0 for 1000)."""
     exp = Decimal(str(step)).normalize().as_tuple().exponent
