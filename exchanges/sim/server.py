@@ -32,9 +32,18 @@ from exchanges.sim.matching import SpotEngine
 from exchanges.sim.scenario import Scenario
 from exchanges.sim.upbit import UpbitVenue
 
+# Test credentials shaped like real ones: Upbit access and secret keys are 40 characters,
+# Binance API keys and secrets 64 (a 16-byte HMAC secret makes PyJWT warn, and tests run
+# with warnings as errors).
 SIM_API_KEYS: dict[str, tuple[str, str]] = {
-    "upbit": ("sim-upbit-access", "sim-upbit-secret"),
-    "binance": ("sim-binance-key", "sim-binance-secret"),
+    "upbit": (
+        "simUpbitAccessMBxeflRCTGWatXxaexfdx6WHxa",
+        "simUpbitSecretJwh6V3B0D9Fepxb0PgkJas10CG",
+    ),
+    "binance": (
+        "simBinanceKey3J6m1LWjCiS5NamO2rqbStvqcjjb5xrHPvF4g3OczzykktsMDQy",
+        "simBinanceSecretqW6EEVWMUCQ3e87ilbRZiH4EKl5iX4GvUBqiy6Ij5GmuJkYx",
+    ),
 }
 DEFAULT_UPBIT_BALANCES: dict[str, Decimal | str | float] = {"KRW": Decimal("10000000")}
 DEFAULT_BINANCE_BALANCES: dict[str, Decimal | str | float] = {

@@ -11,7 +11,7 @@ import aiohttp
 import jwt
 import pytest
 
-from exchanges.sim.server import SimExchange
+from exchanges.sim.server import SIM_API_KEYS, SimExchange
 from exchanges.sim.ticks import krw_tick
 from tests.sim.upbit_helpers import hs_jwt, upbit_token
 
@@ -179,3 +179,26 @@ async def test_order_validation_errors(sim: SimExchange, body: dict[str, Any], n
         async with http.post(url, json=body, headers={"Authorization": token}) as resp:
             assert resp.status == 400
             assert (await resp.json())["error"]["name"] == name
+
+
+def test_default_keys_have_real_lengths() -> None:
+    (access, secret), (key, bsecret) = SIM_API_KEYS["upbit"], SIM_API_KEYS["binance"]
+    assert len(access) == len(secret) == 40
+    assert len(key) == len(bsecret) == 64
+
+
+async def test_pyjwt_signs_with_the_default_secret_without_warning(sim: SimExchange) -> None:
+    """Regression: the old 16-byte secret made PyJWT raise InsecureKeyLengthWarning (-W error).
+    This is Upbit's own Python sample: `jwt.encode(payload, secret_key)` (HS256)."""
+    access, secret = sim.api_keys["upbit"]
+    query = "market=KRW-BTC"
+    payload = {
+        "access_key": access,
+        "nonce": str(uuid.uuid4()),
+        "query_hash": hashlib.sha512(query.encode()).hexdigest(),
+        "query_hash_alg": "SHA512",
+    }
+    token = "Bearer " + jwt.encode(payload, secret)
+    async with aiohttp.ClientSession() as http:
+        status, body, _ = await _get(http, sim, "/v1/orders/chance?" + query, token)
+    assert status == 200 and body["market"]["id"] == "KRW-BTC"

@@ -50,7 +50,8 @@ def upbit_token(
 
 
 def hs_jwt(payload: dict[str, Any], secret: str, alg: str = "HS512") -> str:
-    """Sign a JWT by hand (PyJWT warns about the short test secret, and warnings are errors)."""
+    """Sign a JWT by hand, with any algorithm (PyJWT warns when an HS512 secret is shorter
+    than 64 bytes, as real 40-character Upbit secrets are, and warnings are errors)."""
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
