@@ -4,6 +4,8 @@ Runs the real path (validation, risk, SQLite intent write, ccxt signing, aiohttp
 in-process exchange simulator (Binance spot, limit orders far from the market so they rest).
 "On the wire" is aiohttp's `on_request_chunk_sent` for the order POST (the body written to the
 socket), taken from a trace hook on the session ccxt uses; the venue's own latency is excluded.
+The total is split into validation + risk, the SQLite intent write (which must finish before
+anything is sent) and ccxt signing + aiohttp up to the body on the socket.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ async def _run(n: int) -> None:
     from bot.trading.store import TradingStore
 
     wire: list[float] = []
+    intent: list[tuple[float, float]] = []  # (start, end) of each intent write
+
+    class TimedStore(TradingStore):
+        """The real store; the benchmark also times the intent write on its own."""
+
+        async def insert_intent(self, order: Any, **kw: Any) -> None:
+            t = time.perf_counter()
+            await super().insert_intent(order, **kw)
+            intent.append((t, time.perf_counter()))
 
     async def on_chunk(_s: Any, _ctx: Any, params: Any) -> None:
         wire.append(time.perf_counter())
@@ -79,7 +90,7 @@ async def _run(n: int) -> None:
             async with Database.open(Path(tmp) / "bench.db") as db:
                 risk = RiskManager(RiskLimits(max_order_krw=Decimal(10**12)), clock)
                 svc = OrderService(
-                    TradingStore(db), risk, {Venue.BINANCE_SPOT: broker}, prices, bus=bus,
+                    TimedStore(db), risk, {Venue.BINANCE_SPOT: broker}, prices, bus=bus,
                     notify=lambda _n: None, clock=clock, paper=False,
                 )  # fmt: skip
                 await broker.start()
@@ -91,9 +102,11 @@ async def _run(n: int) -> None:
                 prices.on_event(Quote(usdt, 1400, 1, 1400.5, 1, int(now * 1000), now))
                 price = Decimal(str(round(mid * 0.5, 2)))
                 lat: list[float] = []
+                parts: list[tuple[float, float, float]] = []  # before, write, after (ms)
                 failures = 0
                 for _ in range(n):
                     wire.clear()
+                    intent.clear()
                     req = OrderRequest(
                         inst, Side.BUY, OrderType.LIMIT, qty=Decimal("0.0002"), price=price
                     )
@@ -103,6 +116,8 @@ async def _run(n: int) -> None:
                         failures += 1
                         continue
                     lat.append((wire[0] - t0) * 1000)
+                    (w0, w1), ms = intent[0], 1000
+                    parts.append(((w0 - t0) * ms, (w1 - w0) * ms, (wire[0] - w1) * ms))
                     await asyncio.sleep(0.11)  # stay under the venue's 10 orders/s
                 await broker.close()
     proc.stdin.close()
@@ -110,15 +125,23 @@ async def _run(n: int) -> None:
     if not lat:
         print("orders: no successful samples")
         return
-    lat.sort()
-    p50 = statistics.median(lat)
-    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    p50, p99, top = _stats(lat)
     print(
         f"signal -> order on the wire (submit() to request body sent), n={len(lat)}, "
-        f"failed={failures}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {lat[-1]:.2f} ms "
+        f"failed={failures}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {top:.2f} ms "
         f"(target p99 < 5 ms) {'OK' if p99 < 5 else 'OVER TARGET'}",
         flush=True,
     )
+    names = ("validation + risk", "SQLite intent write", "ccxt signing + aiohttp send")
+    for i, name in enumerate(names):
+        a, b, c = _stats([p[i] for p in parts])
+        print(f"  {name:<28} p50 {a:.2f} ms, p99 {b:.2f} ms, max {c:.2f} ms", flush=True)
+
+
+def _stats(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered), p99, ordered[-1]
 
 
 if __name__ == "__main__":
