@@ -19,10 +19,12 @@ from bot.domain.market import MarkPrice, Quote, Ticker, Trade
 CONFLATABLE: tuple[type, ...] = (Quote, Ticker, MarkPrice, Trade)
 
 
-def _conflation_key(event: Any) -> Hashable | None:
-    if isinstance(event, CONFLATABLE):
-        return (type(event), event.instrument)  # type: ignore[attr-defined]
-    return None
+_CONFLATE: dict[type, bool] = {}  # per concrete type: is it (a subclass of) a CONFLATABLE type
+
+
+def _conflatable(cls: type) -> bool:
+    verdict = _CONFLATE[cls] = issubclass(cls, CONFLATABLE)
+    return verdict
 
 
 @dataclass(slots=True)
@@ -44,16 +46,23 @@ class Subscription:
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def offer(self, event: Any) -> None:
-        key = _conflation_key(event) if self.conflate else None
-        if key is None:
-            self._lossless.append(event)
-        else:
-            if key in self._latest:
+        # Hot path (every market event, every subscriber): one type check, two dict operations.
+        cls = type(event)
+        conflate = self.conflate and _CONFLATE.get(cls)
+        if conflate is None:
+            conflate = _conflatable(cls)
+        if conflate:
+            key = (cls, event.instrument)
+            latest = self._latest
+            # Pop and re-insert so delivery order follows the newest arrival.
+            if latest.pop(key, None) is not None:
                 self.stats.dropped += 1
-                # Re-insert so delivery order follows the newest arrival.
-                del self._latest[key]
-            self._latest[key] = event
-        self._wakeup.set()
+            latest[key] = event
+        else:
+            self._lossless.append(event)
+        wakeup = self._wakeup
+        if not wakeup.is_set():
+            wakeup.set()
 
     def pending(self) -> int:
         return len(self._lossless) + len(self._latest)

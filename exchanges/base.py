@@ -17,6 +17,7 @@ from typing import Any
 from loguru import logger
 
 from bot.domain.market import Candle, MarkPrice, Quote, StreamStatus, Ticker, Trade
+from bot.domain.symbols import Instrument, Symbol, Venue
 
 MarketEvent = Trade | Quote | Ticker | Candle | MarkPrice | StreamStatus
 
@@ -69,6 +70,16 @@ class Verdict(IntEnum):
     GAP = 3  # accepted, but trades were missed before it (ids are contiguous on this feed)
 
 
+class _GateState:
+    __slots__ = ("last_id", "last_ts", "order", "seen")
+
+    def __init__(self) -> None:
+        self.last_id: int | None = None
+        self.last_ts = 0
+        self.seen: set[int] = set()
+        self.order: deque[int] = deque()
+
+
 class TradeGate:
     """Drops duplicate and out-of-order trades per market before they reach anyone.
 
@@ -76,42 +87,92 @@ class TradeGate:
     below the last id is dropped and a jump is reported as GAP so candles get backfilled.
     `contiguous=False` (Upbit `sequential_id`, unique but not ordered): ids seen recently are
     duplicates and a trade older than the newest accepted one is out of order.
+
+    The hot path holds each market's state (`state(key)`) and calls `check_state`, so a trade
+    costs no dict lookup here; `gap_from` is the previous trade's time after a GAP verdict.
     """
 
-    __slots__ = ("_contiguous", "_last", "_recent", "_window")
+    __slots__ = ("_contiguous", "_states", "_window", "gap_from")
 
     def __init__(self, contiguous: bool, window: int = 512) -> None:
         self._contiguous = contiguous
         self._window = window
-        self._last: dict[Any, tuple[int, int]] = {}  # key -> (last id, last ts)
-        self._recent: dict[Any, tuple[set[int], deque[int]]] = {}
+        self._states: dict[Any, _GateState] = {}
+        self.gap_from = 0
+
+    def state(self, key: Any) -> _GateState:
+        st = self._states.get(key)
+        if st is None:
+            st = self._states[key] = _GateState()
+        return st
 
     def check(self, key: Any, trade_id: int, ts: int) -> Verdict:
-        last = self._last.get(key)
+        return self.check_state(self.state(key), trade_id, ts)
+
+    def check_state(self, st: _GateState, trade_id: int, ts: int) -> Verdict:
+        last_id = st.last_id
         if self._contiguous:
-            if last is None:
-                self._last[key] = (trade_id, ts)
+            if last_id is None:
+                st.last_id, st.last_ts = trade_id, ts
                 return Verdict.ACCEPT
-            last_id = last[0]
             if trade_id <= last_id:
                 return Verdict.DUPLICATE if trade_id == last_id else Verdict.OUT_OF_ORDER
-            self._last[key] = (trade_id, ts)
-            return Verdict.GAP if trade_id > last_id + 1 else Verdict.ACCEPT
-        recent = self._recent.get(key)
-        if recent is None:
-            recent = self._recent[key] = (set(), deque())
-        seen, order = recent
+            if trade_id == last_id + 1:
+                st.last_id, st.last_ts = trade_id, ts
+                return Verdict.ACCEPT
+            self.gap_from = st.last_ts
+            st.last_id, st.last_ts = trade_id, ts
+            return Verdict.GAP
+        seen = st.seen
         if trade_id in seen:
             return Verdict.DUPLICATE
-        if last is not None and ts < last[1]:
+        if last_id is not None and ts < st.last_ts:
             return Verdict.OUT_OF_ORDER
         seen.add(trade_id)
+        order = st.order
         order.append(trade_id)
         if len(order) > self._window:
             seen.discard(order.popleft())
-        self._last[key] = (trade_id, ts)
+        st.last_id, st.last_ts = trade_id, ts
         return Verdict.ACCEPT
 
     def last_ts(self, key: Any) -> int | None:
-        last = self._last.get(key)
-        return None if last is None else last[1]
+        st = self._states.get(key)
+        return None if st is None or st.last_id is None else st.last_ts
+
+
+class InstrumentTable:
+    """Interns instruments at the exchange boundary: one object per (venue, symbol), shared by
+    every connection and the REST fallback, so per-market dicts hit on identity at once."""
+
+    __slots__ = ("_by_id", "_canonical", "limit")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._by_id: dict[tuple[Venue, str], Instrument] = {}
+        self._canonical: dict[Instrument, Instrument] = {}
+        self.limit = limit  # garbage ids are not worth remembering past this many
+
+    def intern(self, instrument: Instrument) -> Instrument:
+        """The shared object equal to `instrument`."""
+        inst = self._canonical.get(instrument)
+        if inst is None:
+            inst = instrument
+            if len(self._canonical) < self.limit:
+                self._canonical[inst] = inst
+        return inst
+
+    def get(self, venue: Venue, venue_id: str, parse: Callable[[str], Symbol]) -> Instrument:
+        """The instrument for a venue's market id (`BTCUSDT`, `KRW-BTC`); ParseError if bad."""
+        key = (venue, venue_id)
+        inst = self._by_id.get(key)
+        if inst is None:
+            try:
+                inst = self.intern(Instrument(venue, parse(venue_id)))
+            except ValueError as exc:
+                raise ParseError("unknown_symbol", str(exc)) from None
+            if len(self._by_id) < self.limit:
+                self._by_id[key] = inst
+        return inst
+
+
+INSTRUMENTS = InstrumentTable()

@@ -2,12 +2,22 @@
 pipeline (parse -> normalise -> trade gate -> candles -> event bus -> a kimp-style subscriber).
 
 The feed server runs in a child process (so the pipeline has its own core) and writes
-pre-built frames in the simulator's Binance combined-stream wire format for `--symbols`
-markets. Printed: events/s, p50/p99 latency from frame receipt to the subscriber, peak RSS and
-RSS growth after warm-up, the `orjson.loads` ceiling and, if it runs, ccxt.pro `watch_trades`.
+pre-built frames in Binance's combined-stream wire format for `--symbols` markets. Two runs:
 
-    python -m exchanges.bench            # 2,000,000 events, 300 symbols
-    python -m exchanges.bench --events 200000   # quick check
+- flood: the feed writes as fast as the pipeline reads. Printed: events/s (wall and per
+  CPU-second), peak RSS and RSS growth after warm-up over `--events` events.
+- paced: the feed writes `--rate` frames/s for `--paced-events` frames, the sustained load the
+  latency target is about. Printed: p50/p99/max from frame receipt (our reader taking the frame
+  off the socket) to the subscriber, and from the feed writing the frame to the subscriber
+  (the feed stamps its write time, in ms, into the trade time: 1 ms resolution, an upper bound).
+
+Latencies (after the first 10% of events, the warm-up) go into a fixed-bucket histogram, so the
+benchmark itself does not grow RSS. Then the
+`orjson.loads` ceiling and, over the exchange simulator's own Binance firehose (one market,
+`btcusdt@trade`), our pipeline next to ccxt.pro `watch_trades` pointed at the simulator.
+
+    python -m exchanges.bench                  # 2,000,000 events / 300 symbols, paced 50k/s
+    python -m exchanges.bench --events 200000  # quick check
 """
 
 from __future__ import annotations
@@ -20,7 +30,6 @@ import random
 import resource
 import struct
 import time
-from array import array
 from typing import Any
 
 import orjson
@@ -35,6 +44,7 @@ from exchanges.pipeline import Pipeline
 from exchanges.ws_runner import WsRunner
 
 BASES = [f"C{i:03d}" for i in range(1000)]
+T_WIDTH = 13  # digits of a ms epoch time, patched in place by the paced feed
 
 
 def _symbols(n: int) -> list[str]:
@@ -42,7 +52,7 @@ def _symbols(n: int) -> list[str]:
 
 
 def build_frames(count: int, symbols: int, seed: int = 1) -> list[bytes]:
-    """Combined-stream `@trade` payloads, ids contiguous per symbol, 1 ms apart."""
+    """Combined-stream `@trade` payloads, ids contiguous per symbol, 50 per ms."""
     rng = random.Random(seed)
     syms = _symbols(symbols)
     price = [rng.uniform(0.1, 50_000) for _ in syms]
@@ -66,6 +76,38 @@ def build_frames(count: int, symbols: int, seed: int = 1) -> list[bytes]:
     return out
 
 
+class Histogram:
+    """Fixed buckets (`step` seconds wide, the last one open-ended): constant memory."""
+
+    __slots__ = ("_counts", "_last", "_step", "count", "max")
+
+    def __init__(self, step: float = 10e-6, buckets: int = 10_000) -> None:
+        self._step = step
+        self._counts = [0] * buckets
+        self._last = buckets - 1
+        self.count = 0
+        self.max = 0.0
+
+    def add(self, value: float) -> None:
+        i = int(value / self._step)
+        self._counts[i if 0 <= i < self._last else (self._last if i > 0 else 0)] += 1
+        self.count += 1
+        if value > self.max:
+            self.max = value
+
+    def quantile(self, q: float) -> float:
+        """Upper edge of the bucket holding the q-quantile (nan when empty)."""
+        if not self.count:
+            return float("nan")
+        rank = q * self.count
+        seen = 0
+        for i, n in enumerate(self._counts):
+            seen += n
+            if seen >= rank and n:
+                return (i + 1) * self._step if i < self._last else self.max
+        return self.max
+
+
 def _frame(payload: bytes) -> bytes:
     n = len(payload)
     if n < 126:
@@ -80,19 +122,26 @@ def _serve(port_q: Any, count: int, symbols: int, rate: float) -> None:
     from aiohttp import web
 
     frames = [_frame(p) for p in build_frames(count, symbols)]
+    t_at = [f.index(b'"T":') + 4 for f in frames]
 
     async def handle(request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True, compress=False)
         await ws.prepare(request)
         transport = request.transport
         assert transport is not None
-        batch = 200
+        batch = 200 if rate <= 0 else max(1, int(rate / 1000))  # paced: ~1 ms per write
         start = time.perf_counter()
         for i in range(0, len(frames), batch):
-            transport.write(b"".join(frames[i : i + batch]))
+            chunk = frames[i : i + batch]
+            if rate > 0:  # stamp the write time (ms) as the trade time
+                ts = b"%d" % int(time.time() * 1000)
+                chunk = [
+                    f[:o] + ts + f[o + T_WIDTH :]
+                    for f, o in zip(chunk, t_at[i : i + batch], strict=True)
+                ]
+            transport.write(b"".join(chunk))
             if rate > 0:
-                due = start + (i + batch) / rate
-                delay = due - time.perf_counter()
+                delay = start + (i + batch) / rate - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
             while transport.get_write_buffer_size() > 4 << 20:
@@ -119,12 +168,8 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def _pct(values: array[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
-async def run_pipeline(url: str, count: int, symbols: int) -> dict[str, float]:
+async def run_pipeline(url: str, count: int, symbols: int, wire: bool = False) -> dict[str, float]:
+    """Stream `count` events from the feed at `url` through the pipeline to a subscriber."""
     bus = EventBus()
     sub = bus.subscribe("kimp", Trade, Ticker, conflate=True)
     candles = CandleBuilder(bus.publish, timeframes=("5m", "1h"))
@@ -132,7 +177,8 @@ async def run_pipeline(url: str, count: int, symbols: int) -> dict[str, float]:
     streams = [f"{s.lower()}@trade" for s in _symbols(symbols)]
     handler = BinanceStream("bench", url, pipeline, streams)
     runner = WsRunner(handler, binance_runner_config(60.0, ping_interval=None), lambda s: None)
-    lat = array("d")
+    recv_lat = Histogram()
+    wire_lat = Histogram(step=0.001, buckets=1000)
     done = asyncio.Event()
     warm_rss = 0.0
 
@@ -141,9 +187,14 @@ async def run_pipeline(url: str, count: int, symbols: int) -> dict[str, float]:
         now = time.time
         while True:
             ev = await sub.get()
-            lat.append(now() - ev.recv_ts)
-            if not warm_rss and pipeline.events >= count // 10:
-                warm_rss = _rss_mb()
+            if not warm_rss:  # the first 10% are warm-up (connection start, first allocations)
+                if pipeline.events >= count // 10:
+                    warm_rss = _rss_mb()
+                continue
+            t = now()
+            recv_lat.add(t - ev.recv_ts)
+            if wire:
+                wire_lat.add(t - ev.exchange_ts / 1000)
             if pipeline.events >= count:
                 done.set()
 
@@ -163,9 +214,13 @@ async def run_pipeline(url: str, count: int, symbols: int) -> dict[str, float]:
         "events": pipeline.events,
         "eps": pipeline.events / elapsed,
         "cpu_eps": pipeline.events / cpu,
-        "p50_ms": _pct(lat, 0.50) * 1000,
-        "p99_ms": _pct(lat, 0.99) * 1000,
-        "delivered": len(lat),
+        "p50_ms": recv_lat.quantile(0.50) * 1000,
+        "p99_ms": recv_lat.quantile(0.99) * 1000,
+        "max_ms": recv_lat.max * 1000,
+        "wire_p50_ms": wire_lat.quantile(0.50) * 1000,
+        "wire_p99_ms": wire_lat.quantile(0.99) * 1000,
+        "wire_max_ms": wire_lat.max * 1000,
+        "delivered": recv_lat.count,
         "dropped": sub.stats.dropped,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_growth_mb": _rss_mb() - warm_rss,
@@ -182,38 +237,6 @@ def orjson_ceiling(count: int, symbols: int) -> float:
     return len(frames) / (time.perf_counter() - t0)
 
 
-async def ccxt_row(url: str, count: int, symbols: int) -> str:
-    """ccxt.pro watch_trades over the same feed (best effort; the markets are injected)."""
-    try:
-        import ccxt.pro as ccxtpro
-    except ImportError:
-        return "ccxt.pro not installed"
-    ex = ccxtpro.binance({"options": {"fetchMarkets": {"types": ["spot"]}}})
-    try:
-        ex.urls["api"]["ws"]["spot"] = url + "/stream"
-        syms = _symbols(min(symbols, 200))  # ccxt caps watchTradesForSymbols at 200
-        ex.set_markets([
-            {"id": s, "lowercaseId": s.lower(), "symbol": f"{s[:-4]}/USDT", "base": s[:-4], "quote": "USDT",
-             "baseId": s[:-4], "quoteId": "USDT", "type": "spot", "spot": True, "active": True,
-             "precision": {"amount": 1e-5, "price": 1e-4}, "limits": {}, "info": {}}
-            for s in syms
-        ])  # fmt: skip
-        n = 0
-        t0 = time.perf_counter()
-        target = min(count, 200_000)
-        while n < target:
-            trades = await asyncio.wait_for(
-                ex.watch_trades_for_symbols([f"{s[:-4]}/USDT" for s in syms]), 30
-            )
-            n += len(trades)
-        rate = n / (time.perf_counter() - t0)
-        return f"{rate:,.0f} events/s over {n:,} trades (watch_trades_for_symbols, {len(syms)})"
-    except Exception as exc:  # report, do not fail the benchmark
-        return f"did not run: {type(exc).__name__}: {str(exc)[:120]}"
-    finally:
-        await ex.close()
-
-
 def _start_server(count: int, symbols: int, rate: float) -> tuple[Any, str]:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
@@ -223,35 +246,58 @@ def _start_server(count: int, symbols: int, rate: float) -> tuple[Any, str]:
     return proc, f"ws://127.0.0.1:{port}"
 
 
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def main(argv: list[str] | None = None) -> None:
+    from exchanges.bench_sim import sim_rows
+
     ap = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--events", type=int, default=2_000_000)
+    ap.add_argument("--events", type=int, default=2_000_000, help="flood run (throughput, RSS)")
     ap.add_argument("--symbols", type=int, default=300)
-    ap.add_argument("--rate", type=float, default=0.0, help="frames/s the feed sends (0: flood)")
-    ap.add_argument("--no-ccxt", action="store_true", help="skip the ccxt.pro comparison row")
+    ap.add_argument("--rate", type=float, default=50_000.0, help="paced run: frames/s")
+    ap.add_argument("--paced-events", type=int, default=500_000, help="paced run: frames")
+    ap.add_argument("--sim-events", type=int, default=200_000, help="simulator firehose rows")
+    ap.add_argument("--no-ccxt", action="store_true", help="skip the simulator/ccxt.pro rows")
     args = ap.parse_args(argv)
+    paced = min(args.paced_events, args.events)
+    print(f"machine: {_load()}", flush=True)
     print(f"feed: {args.events:,} trade frames, {args.symbols} symbols, building...", flush=True)
-    proc, url = _start_server(args.events, args.symbols, args.rate)
+    proc, url = _start_server(args.events, args.symbols, 0.0)
     try:
         r = asyncio.run(run_pipeline(url, args.events, args.symbols))
     finally:
         proc.kill()
     print(
-        f"pipeline      {r['eps']:>10,.0f} events/s (wall)  {r['cpu_eps']:>10,.0f} events/s per "
-        f"CPU-second  p50 {r['p50_ms']:.3f} ms  p99 {r['p99_ms']:.3f} ms  "
-        f"(subscriber got {r['delivered']:,}, {r['dropped']:,} conflated)"
+        f"flood         {r['eps']:>10,.0f} events/s (wall)  {r['cpu_eps']:>10,.0f} events/s per "
+        f"CPU-second  (latency under a backlog: p50 {r['p50_ms']:.2f} ms p99 "
+        f"{r['p99_ms']:.2f} ms)"
     )
     print(
         f"memory        peak RSS {r['peak_rss_mb']:.1f} MB, growth after warm-up "
-        f"{r['rss_growth_mb']:+.1f} MB over {r['events']:,.0f} events"
+        f"{r['rss_growth_mb']:+.1f} MB over {r['events']:,.0f} events, {args.symbols} symbols"
+    )
+    proc, url = _start_server(paced, args.symbols, args.rate)
+    try:
+        p = asyncio.run(run_pipeline(url, paced, args.symbols, wire=True))
+    finally:
+        proc.kill()
+    print(
+        f"paced {args.rate / 1000:,.0f}k/s  {p['eps']:>10,.0f} events/s  receipt->subscriber p50 "
+        f"{p['p50_ms']:.3f} ms  p99 {p['p99_ms']:.3f} ms  max {p['max_ms']:.1f} ms  "
+        f"(subscriber got {p['delivered']:,}, {p['dropped']:,} conflated)"
+    )
+    print(
+        f"              feed write->subscriber (1 ms resolution) p50 {p['wire_p50_ms']:.0f} ms  "
+        f"p99 {p['wire_p99_ms']:.0f} ms  max {p['wire_max_ms']:.0f} ms"
     )
     print(f"orjson.loads  {orjson_ceiling(args.events, args.symbols):>10,.0f} frames/s (ceiling)")
     if not args.no_ccxt:
-        proc, url = _start_server(min(args.events, 200_000), args.symbols, 0.0)
-        try:
-            print(f"ccxt.pro      {asyncio.run(ccxt_row(url, args.events, args.symbols))}")
-        finally:
-            proc.kill()
+        for line in sim_rows(args.sim_events):
+            print(line, flush=True)
+    print(f"machine: {_load()}", flush=True)
 
 
 if __name__ == "__main__":

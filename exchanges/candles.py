@@ -102,6 +102,10 @@ class CandleBuilder:
         s = self._series.get(instrument)
         if s is None:
             s = self.series(instrument)
+        self.on_series_trade(s, ts, price, qty)
+
+    def on_series_trade(self, s: _Series, ts: int, price: float, qty: float) -> None:
+        """`on_trade` for a caller that holds the series (`series(instrument)`): no lookup."""
         minute = ts - ts % MINUTE
         bar = s.bar
         if bar is not None and bar.open_ts == minute:

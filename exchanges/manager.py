@@ -120,7 +120,7 @@ class MarketDataManager:
 
     def last_price(self, instrument: Instrument) -> float | None:
         feed = self.feeds.get(instrument.venue)
-        return None if feed is None else feed.pipeline.last_price.get(instrument)
+        return None if feed is None else feed.pipeline.last_price(instrument)
 
     def is_stale(self, venue: Venue) -> bool:
         """True unless every stream of `venue` is up and delivering (REST fallback counts as

@@ -57,7 +57,7 @@ class PipelineStream(StreamHandler):
         seen = self.pipeline.last_seen
         quiet = []
         for inst in self.instruments:
-            last = max(seen.get(inst, 0.0), self._up_since)
+            last = max(seen(inst), self._up_since)
             if now - last < after:
                 self._retried.discard(inst)
             elif inst not in self._retried:

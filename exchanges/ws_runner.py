@@ -44,6 +44,7 @@ class RunnerConfig:
     check_interval: float = 0.5  # how often the watchdog looks
     compression: str | None = None  # "deflate" to trade CPU for bandwidth
     max_queue: int = 4096  # frames websockets buffers before it stops reading the socket
+    yield_every: float = 0.0005  # s of back-to-back frames before the reader lets others run
 
 
 class StreamHandler:
@@ -243,11 +244,19 @@ class WsRunner:
         handler = self.handler
         now = self._clock.now
         recv = ws.recv
+        budget = self.config.yield_every
+        yielded = 0.0
         while True:
             # Bytes, undecoded: a frame with invalid UTF-8 is then just bad input for the
             # parser (counted) instead of a protocol error that closes the connection (1007).
             frame = await recv(decode=False)
             recv_ts = now()
+            if recv_ts - yielded >= budget:
+                # `recv` does not suspend while frames are queued, so under a burst this loop
+                # would starve the subscribers (and our latency) until the backlog is gone.
+                if yielded:
+                    await asyncio.sleep(0)
+                yielded = recv_ts
             self.last_frame = recv_ts
             self.frames += 1
             if not self._got_frame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -72,10 +72,25 @@ class Symbol:
 
 @dataclass(frozen=True, slots=True)
 class Instrument:
-    """A symbol on a venue: the key for market data and orders."""
+    """A symbol on a venue: the key for market data and orders.
+
+    The hash is computed once: instruments key every per-market dict on the market-data hot
+    path (several lookups per event), where a recomputed dataclass hash was a measurable cost.
+    """
 
     venue: Venue
     symbol: Symbol
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.venue, self.symbol)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Instrument], tuple[Venue, Symbol]]:
+        # String hashes differ between processes: rebuild (and rehash) when unpickled.
+        return (Instrument, (self.venue, self.symbol))
 
     def __str__(self) -> str:
         return f"{self.venue.value}:{self.symbol}"

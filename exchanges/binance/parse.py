@@ -11,7 +11,7 @@ import orjson
 
 from bot.domain.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.base import BadInput, MarketEvent, ParseError, ReconnectRequested
+from exchanges.base import INSTRUMENTS, BadInput, MarketEvent, ParseError, ReconnectRequested
 from exchanges.binance.schemas import (
     BinanceAggTrade,
     BinanceBookTicker,
@@ -25,6 +25,8 @@ from exchanges.binance.schemas import (
     BinanceTrade,
 )
 
+_SELL, _BUY = Side.SELL, Side.BUY  # enum attribute access is a descriptor call per use
+
 
 def parse_trade(msg: BinanceTrade, instrument: Instrument, recv_ts: float) -> Trade:
     """`<symbol>@trade`.
@@ -36,7 +38,7 @@ def parse_trade(msg: BinanceTrade, instrument: Instrument, recv_ts: float) -> Tr
         instrument,
         float(msg["p"]),
         float(msg["q"]),
-        Side.SELL if msg["m"] else Side.BUY,
+        _SELL if msg["m"] else _BUY,
         int(msg["t"]),
         int(msg["T"]),
         recv_ts,
@@ -53,7 +55,7 @@ def parse_agg_trade(msg: BinanceAggTrade, instrument: Instrument, recv_ts: float
         instrument,
         float(msg["p"]),
         float(msg["q"]),
-        Side.SELL if msg["m"] else Side.BUY,
+        _SELL if msg["m"] else _BUY,
         int(msg["a"]),
         int(msg["T"]),
         recv_ts,
@@ -147,7 +149,7 @@ def parse_price_ticker(item: BinancePriceTicker, venue: Venue, recv_ts: float) -
     """`GET /api/v3/ticker/price` item: {"symbol":"BTCUSDT","price":"100000.00"}."""
     ts = item.get("time") or int(recv_ts * 1000)
     return Ticker(
-        Instrument(venue, Symbol.from_binance(item["symbol"])),
+        INSTRUMENTS.get(venue, item["symbol"], Symbol.from_binance),
         float(item["price"]),
         int(ts),
         recv_ts,
@@ -161,7 +163,7 @@ def parse_premium_index(item: BinancePremiumIndex, recv_ts: float) -> MarkPrice:
      "lastFundingRate":"0.00038246","nextFundingTime":1597392000000,"time":1597370495002}
     """
     return MarkPrice(
-        Instrument(Venue.BINANCE_FUTURES, Symbol.from_binance(item["symbol"])),
+        INSTRUMENTS.get(Venue.BINANCE_FUTURES, item["symbol"], Symbol.from_binance),
         float(item["markPrice"]),
         float(item["indexPrice"]),
         float(item["lastFundingRate"]),
@@ -207,11 +209,9 @@ class BinanceDecoder:
     def instrument(self, raw: str) -> Instrument:
         inst = self._instruments.get(raw)
         if inst is None:
-            try:
-                inst = Instrument(self.venue, Symbol.from_binance(raw))
-            except ValueError as exc:
-                raise ParseError("unknown_symbol", str(exc)) from None
-            self._instruments[raw] = inst
+            inst = INSTRUMENTS.get(self.venue, raw, Symbol.from_binance)
+            if len(self._instruments) < INSTRUMENTS.limit:
+                self._instruments[raw] = inst
         return inst
 
     def decode(self, frame: bytes | str, recv_ts: float) -> bool:

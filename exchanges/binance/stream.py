@@ -12,7 +12,8 @@ import itertools
 
 import orjson
 
-from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.domain.symbols import Symbol, Venue
+from exchanges.base import INSTRUMENTS
 from exchanges.binance.parse import BinanceDecoder
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream
@@ -72,7 +73,7 @@ class BinanceStream(PipelineStream):
         self.streams.extend(new)
         symbols = dict.fromkeys(s for s in map(stream_symbol, self.streams) if s is not None)
         venue: Venue = self.pipeline.venue
-        self.instruments = [Instrument(venue, Symbol.from_binance(s)) for s in symbols]
+        self.instruments = [INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in symbols]
         return new
 
     def url(self) -> str:

@@ -13,7 +13,7 @@ import orjson
 
 from bot.domain.market import Candle, Quote, Side, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.base import BadInput, MarketEvent, ParseError
+from exchanges.base import INSTRUMENTS, BadInput, MarketEvent, ParseError
 from exchanges.upbit.schemas import (
     UpbitMarket,
     UpbitRestCandle,
@@ -85,7 +85,7 @@ def parse_rest_ticker(item: UpbitRestTicker, recv_ts: float) -> Ticker:
      "acc_trade_price_24h":506342983984.88,"timestamp":1710328237828}
     """
     return Ticker(
-        Instrument(Venue.UPBIT, Symbol.from_upbit(item["market"])),
+        INSTRUMENTS.get(Venue.UPBIT, item["market"], Symbol.from_upbit),
         float(item["trade_price"]),
         int(item["timestamp"]),
         recv_ts,
@@ -110,7 +110,7 @@ def parse_rest_candle(item: UpbitRestCandle, timeframe: str = "1m") -> Candle:
      "candle_acc_trade_volume":0.02284923,"timestamp":1710328237828,"unit":1}
     """
     return Candle(
-        Instrument(Venue.UPBIT, Symbol.from_upbit(item["market"])),
+        INSTRUMENTS.get(Venue.UPBIT, item["market"], Symbol.from_upbit),
         timeframe,
         utc_text_to_ms(item["candle_date_time_utc"]),
         float(item["opening_price"]),
@@ -148,11 +148,9 @@ class UpbitDecoder:
     def instrument(self, code: str) -> Instrument:
         inst = self._instruments.get(code)
         if inst is None:
-            try:
-                inst = Instrument(Venue.UPBIT, Symbol.from_upbit(code))
-            except ValueError as exc:
-                raise ParseError("unknown_symbol", str(exc)) from None
-            self._instruments[code] = inst
+            inst = INSTRUMENTS.get(Venue.UPBIT, code, Symbol.from_upbit)
+            if len(self._instruments) < INSTRUMENTS.limit:
+                self._instruments[code] = inst
         return inst
 
     def decode(self, frame: bytes | str, recv_ts: float) -> bool:

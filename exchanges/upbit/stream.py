@@ -10,7 +10,8 @@ import uuid
 
 import orjson
 
-from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.domain.symbols import Symbol, Venue
+from exchanges.base import INSTRUMENTS
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream
 from exchanges.upbit.parse import UpbitDecoder
@@ -66,6 +67,6 @@ class UpbitStream(PipelineStream):
     def set_codes(self, codes: list[str], send: bool = True) -> None:
         """Replace the markets this connection carries (re-sent in full, as Upbit wants)."""
         self.codes = sorted(set(codes))
-        self.instruments = [Instrument(Venue.UPBIT, Symbol.from_upbit(c)) for c in self.codes]
+        self.instruments = [INSTRUMENTS.get(Venue.UPBIT, c, Symbol.from_upbit) for c in self.codes]
         if send and self.codes:
             self._outgoing = [self.request()]
