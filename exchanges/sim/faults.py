@@ -32,7 +32,10 @@ class FaultTarget(Protocol):
 
 @dataclass(slots=True)
 class RestFault:
-    kind: str  # "error" | "delay"
+    # "error": answer instead of the venue; "delay": hold the request before it is handled;
+    # "delay_response": handle it, then hold the answer; "drop_response": handle it, then
+    # abort the connection without an answer.
+    kind: str
     count: int
     status: int = 500
     body: dict[str, Any] | None = None
@@ -75,9 +78,25 @@ class FaultController:
         """Answer the next `count` REST requests with `status` (and `body` as JSON if given)."""
         self._get(venue).rest.append(RestFault("error", count, status, body, retry_after))
 
-    def rest_delay(self, venue: str, seconds: float, count: int = 1) -> None:
-        """Hold the next `count` REST requests for `seconds` (a long delay is a timeout)."""
-        self._get(venue).rest.append(RestFault("delay", count, seconds=seconds))
+    def rest_delay(
+        self, venue: str, seconds: float, count: int = 1, after_handling: bool = False
+    ) -> None:
+        """Hold the next `count` REST requests for `seconds` (a long delay is a timeout).
+
+        By default the request is held before the venue sees it: a client that gives up
+        meanwhile leaves nothing behind (the request is then never handled). With
+        `after_handling=True` the venue handles it first (an order is placed) and only the
+        answer is held: a client timeout is then "order placed, answer lost".
+        """
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        kind = "delay_response" if after_handling else "delay"
+        self._get(venue).rest.append(RestFault(kind, count, seconds=seconds))
+
+    def drop_response(self, venue: str, count: int = 1) -> None:
+        """Handle the next `count` REST requests, then abort the connection instead of
+        answering (the client sees a network error; the order was placed)."""
+        self._get(venue).rest.append(RestFault("drop_response", count))
 
     def take_rest_fault(self, venue: str) -> RestFault | None:
         queue = self._get(venue).rest
@@ -182,6 +201,7 @@ class FaultController:
         actions: dict[str, Callable[..., Any]] = {
             "rest_error": self.rest_error,
             "rest_delay": self.rest_delay,
+            "drop_response": self.drop_response,
             "reject_connections": self.reject_connections,
             "drop_connections": self.drop_connections,
             "stall_connections": self.stall_connections,
@@ -238,9 +258,19 @@ def rest_fault_middleware(faults: FaultController, venue: str) -> Any:
         if request.path.startswith("/__sim") or request.headers.get("Upgrade"):
             return await handler(request)
         fault = faults.take_rest_fault(venue)
-        if fault is not None and fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
-        elif fault is not None:
+        if fault is None:
+            return await handler(request)
+        if fault.kind == "delay":
+            if not await _hold(request, fault.seconds):
+                return _gone(request)  # the client gave up: the venue never saw the request
+        elif fault.kind == "delay_response":
+            response = await handler(request)
+            await _hold(request, fault.seconds)
+            return response  # if the client is gone, aiohttp drops the write quietly
+        elif fault.kind == "drop_response":
+            await handler(request)
+            return _gone(request)
+        else:
             headers = {}
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
@@ -255,6 +285,29 @@ def rest_fault_middleware(faults: FaultController, venue: str) -> Any:
         return await handler(request)
 
     return middleware
+
+
+def _connected(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is not None and not transport.is_closing()
+
+
+async def _hold(request: web.Request, seconds: float) -> bool:
+    """Wait `seconds`, or less if the client disconnects; True if it is still there."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while _connected(request):
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            return True
+        await asyncio.sleep(min(0.05, left))
+    return False
+
+
+def _gone(request: web.Request) -> web.Response:
+    """Abort the connection without an answer (the returned response is never written)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=499, text="connection aborted by the simulator")
 
 
 def _reason(status: int) -> str:
