@@ -184,3 +184,19 @@ async def test_futures_bot_entry_goes_through_futures_manager_with_sl_tp(
         # The bot booked each bracket's fill as its exit.
         assert [D(repr(t.exit_price)) for t in runner.trades] == [k.avg_price for k in triggered]
         assert runner.trades[0].pnl < 0 < runner.trades[1].pnl
+
+
+async def test_bot_order_refused_by_the_order_layer_is_recorded_with_its_reason(
+    tmp_path: Path, sim: SimExchange
+) -> None:
+    async with service(tmp_path, sim) as s:
+        await s.ctx.facade.trading.set_kill_switch(True, cancel_orders=False)
+        await s.candles(BTC_KRW, SHAPE[:45] * 1_000_000, "spot_rsi")
+        runner = s.manager.runners["spot_rsi"]
+        assert not runner.engine.positions
+        rows = await s.ctx.db.fetchall(
+            "SELECT taken, reason FROM decisions WHERE bot = ?", ("spot_rsi",)
+        )
+        assert (0, "order layer refused: The kill switch is on: new entries are refused. "
+                "/killswitch to reset.") in [tuple(r) for r in rows]  # fmt: skip
+        assert await s.ctx.db.fetchall("SELECT * FROM orders") == []

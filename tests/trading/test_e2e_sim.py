@@ -277,3 +277,40 @@ async def test_request_held_before_placement_is_not_resent(
 
 async def _status_is(env: Env, cid: str, want: OrderStatus) -> bool:
     return await order_status(env, cid) is want
+
+
+async def test_bot_gateway_books_what_the_account_got(sim: SimExchange, tmp_path: Path) -> None:
+    """Live: a bot's market orders through the provider's gateway answer the quantity the
+    account actually holds (Binance takes its fee in BTC) and the fee in the quote currency;
+    Upbit's fill arrives by polling and is waited for."""
+    async with live(sim, tmp_path) as env:
+        gw = env.provider().gateway()
+        up0 = _btc(sim, "upbit")
+        res = await gw.submit(
+            OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(1_000_000), bot="b1")
+        )
+        assert res.accepted and res.avg_price is not None, res.reason
+        assert res.filled_qty == _btc(sim, "upbit") - up0 > 0
+        assert abs(res.fee - D(1_000_000) * D("0.0005")) < D(1)
+        sp0 = _btc(sim, "binance")
+        res = await gw.submit(
+            OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01"), bot="b2")
+        )
+        assert res.accepted and res.avg_price is not None, res.reason
+        assert res.filled_qty == _btc(sim, "binance") - sp0 == D("0.00999")
+        assert abs(res.fee - D("0.00001") * res.avg_price) < D("0.000001")
+        # Selling exactly what was booked is accepted (no dust refusal).
+        res = await gw.submit(
+            OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=res.filled_qty, bot="b2")
+        )
+        assert res.accepted, res.reason
+        assert _btc(sim, "binance") == sp0
+        refused = await gw.submit(
+            OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=D(5), bot="b2")
+        )
+        assert not refused.accepted and "Not enough BTC" in refused.reason
+
+
+def _btc(sim: SimExchange, venue: str) -> D:
+    engine = sim.upbit_engine if venue == "upbit" else sim.binance_engine
+    return engine.account(sim.api_keys[venue][0]).balance("BTC").total
