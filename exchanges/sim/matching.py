@@ -155,7 +155,6 @@ class SpotEngine:
         fee_in_quote: bool = False,
         maker_fee_rate: Decimal | None = None,
         client_id_scope: str = "all",  # "all": never reusable (Upbit) | "open": open orders only
-        qty_decimals: int = 8,
     ) -> None:
         self.venue = venue
         self.fee_rate = fee_rate
@@ -164,7 +163,7 @@ class SpotEngine:
         self.market = market
         self.fee_in_quote = fee_in_quote
         self.client_id_scope = client_id_scope
-        self._qstep = Decimal(1).scaleb(-qty_decimals)
+        self._steps: dict[str, Decimal] = {}
         self.accounts: dict[str, SpotAccount] = {}
         self.orders: dict[int, SimOrder] = {}
         self._by_uuid: dict[str, SimOrder] = {}
@@ -304,8 +303,11 @@ class SpotEngine:
             ):
                 break
             if order.side == "buy" and order.quote_amount is not None and order.qty is None:
+                # Buying with a quote amount fills whole quantity steps of the market: Binance
+                # LOT_SIZE stepSize (what is left of the amount is not spent), Upbit 1e-8.
+                step = self._qty_step(order.market)
                 budget = order.quote_amount - order.executed_quote
-                take = min(dq, (budget / dp).quantize(self._qstep, ROUND_DOWN))
+                take = min(dq, (budget / dp / step).to_integral_value(ROUND_DOWN) * step)
             else:
                 take = min(dq, order.remaining_qty)
             if take <= 0:
@@ -313,6 +315,13 @@ class SpotEngine:
             self._fill(account, order, dp, take, is_maker=False)
             if self._done(order):
                 break
+
+    def _qty_step(self, market: str) -> Decimal:
+        step = self._steps.get(market)
+        if step is None:
+            qty_step = self.market.market_spec(self.venue, market).qty_step
+            step = self._steps[market] = Decimal(str(qty_step))
+        return step
 
     def _done(self, order: SimOrder) -> bool:
         if order.qty is not None:
