@@ -20,7 +20,6 @@ from bot.trading.executor import OrderService, SubmitResult
 from bot.trading.futures import FuturesManager
 
 ZERO = Decimal(0)
-_CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
 
 
 class BotGateway:
@@ -87,18 +86,22 @@ class BotGateway:
         return pos is not None and pos.qty != 0
 
     async def _bracket_fill(self, req: OrderRequest) -> OrderResult | None:
+        """The stop-loss / take-profit fill that closed this bot's latest entry, if any."""
         for stored in await self.svc.store.recent_orders(200, self.svc.paper):
             o = stored.order
             if (
                 o.instrument == req.instrument
                 and o.bot == req.bot
-                and o.type in _CONDITIONAL
+                and o.type is OrderType.MARKET
+                and not o.reduce_only
                 and o.status is OrderStatus.FILLED
-                and o.side is req.side
-                and o.client_id not in self._booked
             ):
-                self._booked.add(o.client_id)
-                return await self._filled(o)
+                for kid in await self.svc.store.children(o.client_id):
+                    k = kid.order
+                    if k.status is OrderStatus.FILLED and k.client_id not in self._booked:
+                        self._booked.add(k.client_id)
+                        return await self._filled(k)
+                return None  # the latest entry was not closed by its brackets
         return None
 
     async def _result(self, res: SubmitResult) -> OrderResult:
