@@ -187,6 +187,9 @@ class SpotEngine:
         return acct
 
     def add_order_listener(self, cb: OrderListener) -> None:
+        """`cb(order, None)` on every state change without a fill (placed, canceled, expired,
+        closed as filled after its last fill), `cb(order, fill)` on every fill (the order's
+        state is already updated: `filled` if that fill completed it)."""
         self._listeners.append(cb)
 
     def _notify(self, order: SimOrder, fill: SimFill | None) -> None:
@@ -368,7 +371,7 @@ class SpotEngine:
         order.fee_asset = fee_asset
         order.updated_ms = now
         if self._done(order):
-            self._close(account, order, "filled")
+            self._close(account, order, "filled", notify=False)  # the fill event says it
         else:
             order.state = "partially_filled"
         self._notify(order, fill)
@@ -381,7 +384,9 @@ class SpotEngine:
         if total > 0:
             account.avg_buy_price[asset] = (avg * held + cost) / total
 
-    def _close(self, account: SimAccountLike, order: SimOrder, state: str) -> None:
+    def _close(
+        self, account: SimAccountLike, order: SimOrder, state: str, notify: bool = True
+    ) -> None:
         assert isinstance(account, SpotAccount)
         if order.locked > 0:
             account.unlock(order.locked_asset, order.locked)
@@ -391,7 +396,7 @@ class SpotEngine:
         resting = self._resting.get(order.market)
         if resting and order in resting:
             resting.remove(order)
-        if state != "filled":
+        if notify:
             self._notify(order, None)
 
     # ----------------------------------------------------------------- resting orders

@@ -1,4 +1,5 @@
-"""`UpbitVenue`: the simulated Upbit (REST `/v1/...` and WebSocket `/websocket/v1`)."""
+"""`UpbitVenue`: the simulated Upbit (REST `/v1/...`, WebSocket `/websocket/v1` and the
+private `/websocket/v1/private`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from exchanges.sim.market import MarketModel
 from exchanges.sim.matching import SpotEngine
 from exchanges.sim.upbit_auth import UpbitAuth, UpbitRateLimiter
 from exchanges.sim.upbit_payloads import UpbitPayloads
+from exchanges.sim.upbit_private import UpbitPrivateStreams
 from exchanges.sim.upbit_rest import UpbitRest
 from exchanges.sim.upbit_ws import UpbitStreams
 
@@ -42,10 +44,13 @@ class UpbitVenue:
         self.limiter = UpbitRateLimiter(rate_limits)
         self.payloads = UpbitPayloads(market)
         self.rest = UpbitRest(market, engine, self.auth, self.limiter, self.payloads)
-        self.streams = UpbitStreams(
-            market, faults, self.payloads, idle_timeout=idle_timeout,
-            status_interval=status_interval, compress=compress,
-        )  # fmt: skip
+        ws_options: dict[str, Any] = {
+            "idle_timeout": idle_timeout, "status_interval": status_interval, "compress": compress,
+        }  # fmt: skip
+        self.streams = UpbitStreams(market, faults, self.payloads, **ws_options)
+        self.private = UpbitPrivateStreams(
+            market, faults, self.payloads, engine, self.auth, **ws_options
+        )
 
     def add_key(self, access_key: str, secret_key: str, balances: dict[str, Any]) -> None:
         self.auth.keys[access_key] = secret_key
@@ -54,11 +59,14 @@ class UpbitVenue:
     def install(self, app: web.Application) -> None:
         self.rest.install(app)
         self.streams.install(app)
+        self.private.install(app)
 
     async def start(self) -> None:
         await self.streams.start()
+        await self.private.start()
 
     async def stop(self) -> None:
+        await self.private.stop()
         await self.streams.stop()
 
     async def firehose(self, count: int, batch: int = 1000) -> int:

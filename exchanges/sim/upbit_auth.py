@@ -79,11 +79,14 @@ class UpbitAuth:
         self._nonce_order: deque[tuple[str, str]] = deque()
         self._nonce_memory = nonce_memory
 
-    def verify(self, authorization: str | None, hash_inputs: set[str] | None) -> str:
+    def verify(
+        self, authorization: str | None, hash_inputs: set[str] | None, check_nonce: bool = True
+    ) -> str:
         """Return the access key, or raise UpbitError (401).
 
         `hash_inputs` is None when the request has no parameters, else the accepted spellings
         of the query string whose SHA-512 must equal the token's `query_hash`.
+        `check_nonce=False` (WebSocket handshakes): ccxt reuses its token when it reconnects.
         """
         if not authorization or not authorization.startswith("Bearer "):
             raise _auth_error("jwt_verification")
@@ -111,7 +114,8 @@ class UpbitAuth:
         if not isinstance(nonce, str | int) or nonce == "":
             raise _auth_error("jwt_verification")
         self._check_query_hash(payload, hash_inputs)
-        self._use_nonce(access, str(nonce))
+        if check_nonce:
+            self._use_nonce(access, str(nonce))
         return access
 
     @staticmethod

@@ -70,6 +70,7 @@ class Conn:
         self.status_up = False
         self.last_activity = time.monotonic()
         self.sent = 0
+        self.access: str | None = None  # the account of a private connection
 
     def abort(self) -> None:
         if self.transport is not None:
@@ -128,6 +129,11 @@ def parse_request(data: Any) -> tuple[str, list[tuple[str, list[str], bool, bool
 
 
 class UpbitStreams:
+    """Public quotation streams on `/websocket/v1` (see module docstring)."""
+
+    path = "/websocket/v1"
+    market_data = True  # listen to the market model (the private streams do not)
+
     def __init__(
         self,
         market: MarketModel,
@@ -147,10 +153,11 @@ class UpbitStreams:
         self.conns: set[Conn] = set()
         self._index: dict[tuple[str, str], set[Conn]] = {}  # (type, code) -> realtime conns
         self._tasks: set[asyncio.Task[None]] = set()
-        market.add_listener(self.on_event)
+        if self.market_data:
+            market.add_listener(self.on_event)
 
     def install(self, app: web.Application) -> None:
-        app.router.add_get("/websocket/v1", self.handle)
+        app.router.add_get(self.path, self.handle)
 
     async def start(self) -> None:
         return None
@@ -274,11 +281,16 @@ class UpbitStreams:
 
     # ----------------------------------------------------------------- connection
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        return await self.serve(request, None)
+
+    async def serve(self, request: web.Request, access: str | None) -> web.StreamResponse:
+        """Run one connection (`access`: the authenticated account of a private one)."""
         if self.faults.connections_rejected(VENUE):
             return web.Response(status=503, text="Service Unavailable")
         ws = web.WebSocketResponse(autoping=False, compress=self.compress, max_msg_size=1 << 20)
         await ws.prepare(request)
         conn = Conn(ws, request)
+        conn.access = access
         self.conns.add(conn)
         self.faults.register(VENUE, conn)
         sender = asyncio.create_task(self._sender(conn), name="upbit-ws-sender")
