@@ -24,6 +24,8 @@ def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "n"
     """The optional first argument as a positive count, with a clear answer to bad input."""
     if not ctx.args:
         return default
+    if len(ctx.args) > 1:
+        raise CommandError(f"Give at most one number ({what}), e.g. /{ctx.command} 10.")
     raw = ctx.args[0]
     try:
         value = int(raw)
@@ -34,9 +36,17 @@ def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "n"
     return value
 
 
+def no_args(ctx: CommandContext) -> None:
+    """Refuse arguments to a command that takes none (rather than silently ignoring them)."""
+    if ctx.args:
+        raise CommandError(f"/{ctx.command} takes no arguments.")
+
+
 def register_core(registry: CommandRegistry) -> None:
     @registry.command("help", "List commands, or explain one", "/help [command]")
     async def help_(ctx: CommandContext) -> Reply:
+        if len(ctx.args) > 1:
+            raise CommandError("Give one command name, e.g. /help status.")
         if ctx.args:
             name = ctx.args[0].lstrip("/").lower()
             cmd = registry.get(name)
@@ -50,6 +60,7 @@ def register_core(registry: CommandRegistry) -> None:
 
     @registry.command("status", "Mode, streams, components, bots and positions", "/status")
     async def status(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         svc = ctx.service
         now = time.time()
         mode = "LIVE ⚠️" if svc.settings.live else "paper"
@@ -79,10 +90,12 @@ def register_core(registry: CommandRegistry) -> None:
 
     @registry.command("version", "Program version", "/version")
     async def version(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         return Reply(f"kimp-bot {ctx.service.version}")
 
     @registry.command("settings", "Effective settings (secrets hidden)", "/settings")
     async def settings(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         items = ctx.service.settings.redacted()
         body = "\n".join(f"{k} = {v}" for k, v in items.items())
         return Reply.table("Settings", body)

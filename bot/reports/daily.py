@@ -243,6 +243,7 @@ class DailyReporter:
         lang = self.language
         lines = [i18n.text(lang, "report_streams")]
         if self._streams is not None:
+            self._streams.seed(list(self._facade.stream_status.values()))
             for name, (up, seen, incidents) in sorted(self._streams.uptime(since, until).items()):
                 pct = up / seen * 100 if seen else 0.0
                 lines.append(f"  {name:<20} {pct:6.2f}% up   {incidents} incidents")

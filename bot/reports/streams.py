@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.domain.clock import Clock, SystemClock
@@ -48,6 +49,13 @@ class StreamLog:
         cutoff = now - self._keep
         track.spans = [s for s in track.spans if s[1] >= cutoff]
         track.incidents = [t for t in track.incidents if t >= cutoff]
+
+    def seed(self, statuses: Iterable[StreamStatus]) -> None:
+        """Adopt connections whose status changed before this log subscribed (streams that
+        came up while later features were still starting): their last known status counts."""
+        for status in statuses:
+            if status.connection not in self._tracks:
+                self.record(status)
 
     def uptime(self, since: float, until: float) -> dict[str, tuple[float, float, int]]:
         """connection -> (seconds up, seconds observed, incidents) within [since, until)."""

@@ -340,11 +340,14 @@ class TelegramTransport:
         markup = keyboard(reply, self.language)
         parts = render.render_reply(reply) if reply.text.strip() else []
         if reply.photo is not None:
-            cap = reply.photo_caption[: render.MAX_CAPTION - 1]
+            cap = render.esc(reply.photo_caption[: render.MAX_CAPTION - 1])
+            if len(parts) == 1 and "\n" not in reply.text.strip():
+                # A one-line answer is the chart's caption: one message, not a photo and its echo.
+                cap, parts = parts[0].html, []
             await self.app.bot.send_photo(
                 chat_id,
                 reply.photo,
-                caption=render.esc(cap) if cap else None,
+                caption=cap or None,
                 parse_mode=ParseMode.HTML,
                 reply_markup=None if parts else markup,
             )
