@@ -1,9 +1,12 @@
 """MarketDataManager: owns every market-data connection and publishes typed events on the bus.
 
 Upbit: ticker, trade and top of book for every KRW market (the kimp monitor needs them all),
-split across connections. Binance spot: the all-market miniTicker plus trade and bookTicker for
-the symbols strategies ask for. Binance USDⓈ-M: aggTrade, markPrice, bookTicker and kline for
-strategy symbols. Candles are built from trades; REST covers outages (fallback) and repairs gaps.
+split across connections. Binance spot: the all-market miniTicker plus, per subscribed symbol,
+what the subscriber declared it needs (`Need`: bookTicker for quotes, trade for trades and
+candles). Binance USDⓈ-M: bookTicker and markPrice for quotes, aggTrade (and kline for repairs)
+for trades and candles. Candles are built from trades and warmed up from REST only for symbols
+that need candles; REST covers outages (fallback) and repairs gaps. The universe is refreshed
+periodically: new markets are streamed, delisted ones dropped.
 """
 
 from __future__ import annotations
@@ -28,13 +31,11 @@ from exchanges.fallback import FallbackConfig, RestFallback
 from exchanges.http import RestClient, RestError
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream
+from exchanges.subscriptions import Need, binance_streams
 from exchanges.universe import Universe, split
 from exchanges.upbit.rest import UpbitRest
 from exchanges.upbit.stream import UpbitStream, upbit_runner_config
 from exchanges.ws_runner import ConnectLimiter, RunnerConfig, WsRunner
-
-SPOT_CHANNELS = ("trade", "bookTicker")
-FUTURES_CHANNELS = ("aggTrade", "markPrice@1s", "bookTicker", "kline_1m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class MarketDataConfig:
     healthy_after: float = 60.0
     no_data_alert_after: float = 120.0
     universe_refresh: float = 3600.0
+    binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
     upbit_codes_per_connection: int = 150
     upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
     binance_streams_per_connection: int = 200
@@ -110,7 +112,8 @@ class MarketDataManager:
         self.feeds: dict[Venue, _Feed] = {}
         self.statuses: dict[str, StreamStatus] = {}
         self.universe: Universe | None = None
-        self._wanted: dict[Venue, dict[Symbol, None]] = {v: {} for v in Venue}
+        self._wanted: dict[Venue, dict[Symbol, Need]] = {v: {} for v in Venue}
+        self._streamed: dict[Venue, set[str]] = {v: set() for v in Venue}  # Binance streams
         self._tg: asyncio.TaskGroup | None = None
         self._session: aiohttp.ClientSession | None = None
         self._started = 0.0
@@ -144,6 +147,12 @@ class MarketDataManager:
                     f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
                     f"{r.reconnects} reconnects" + ("" if r.healthy else f" ({r.reason})")
                 )
+                quiet = sorted(str(i.symbol) for i in _stream(r).quiet)
+                if quiet:
+                    more = f" +{len(quiet) - 8}" if len(quiet) > 8 else ""
+                    lines.append(
+                        f"    quiet (resubscribed, no data since): {', '.join(quiet[:8])}{more}"
+                    )
             if feed.pipeline.bad.counts:
                 bad = ", ".join(f"{k} {v}" for k, v in sorted(feed.pipeline.bad.counts.items()))
                 lines.append(f"  bad input: {bad}")
@@ -154,22 +163,48 @@ class MarketDataManager:
         )
         return lines
 
-    def subscribe_symbols(self, instruments: Iterable[Instrument]) -> None:
-        """Stream these (trades, top of book; futures also mark price) and warm up candles.
+    def subscribe(self, instruments: Iterable[Instrument], need: Need) -> None:
+        """Stream what `need` says for these markets; `Need.CANDLES` also warms up candles.
 
-        Upbit KRW markets are always streamed; asking for one only adds candle warm-up.
-        Safe to call before or after `run()` starts.
+        Needs add up per market (quotes now, candles later is fine). Upbit KRW markets are
+        always streamed; asking for one only adds candle warm-up. Safe before or after `run()`.
         """
-        new: list[Instrument] = []
+        if Need.CANDLES in need:
+            need |= Need.TRADES
+        grown: list[Instrument] = []
+        warm: list[Instrument] = []
         for inst in instruments:
             wanted = self._wanted[inst.venue]
-            if inst.symbol not in wanted:
-                wanted[inst.symbol] = None
-                new.append(inst)
-        if new and self._tg is not None:
-            for venue in {i.venue for i in new}:
-                self._extend_streams(venue, [i.symbol for i in new if i.venue is venue])
-            self._tg.create_task(self._warm_up(new), name="md-warmup")
+            before = wanted.get(inst.symbol, Need(0))
+            if need in before:
+                continue
+            wanted[inst.symbol] = before | need
+            grown.append(inst)
+            if Need.CANDLES in need and Need.CANDLES not in before:
+                warm.append(inst)
+        if self._tg is None:
+            return
+        for venue in {i.venue for i in grown}:
+            if venue in self.feeds:
+                self._extend_streams(venue, [i.symbol for i in grown if i.venue is venue])
+        if warm:
+            self._tg.create_task(self._warm_up(warm), name="md-warmup")
+
+    def subscribe_quotes(self, instruments: Iterable[Instrument]) -> None:
+        """Top of book only (e.g. the kimp monitor): no trade streams, no candle warm-up."""
+        self.subscribe(instruments, Need.QUOTES)
+
+    def subscribe_symbols(self, instruments: Iterable[Instrument], *, candles: bool = True) -> None:
+        """Quotes and trades, and (unless `candles=False`) candles with REST warm-up.
+
+        Kept for existing callers; new code says what it needs with `subscribe`.
+        """
+        need = Need.QUOTES | Need.TRADES | (Need.CANDLES if candles else Need(0))
+        self.subscribe(instruments, need)
+
+    def wanted(self, instrument: Instrument) -> Need:
+        """What has been asked for this market so far (empty if nothing)."""
+        return self._wanted[instrument.venue].get(instrument.symbol, Need(0))
 
     # --- running --------------------------------------------------------------------------------
 
@@ -183,6 +218,7 @@ class MarketDataManager:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             self._session = session
             self.feeds = {}  # a restart by the supervisor starts from scratch
+            self._streamed = {v: set() for v in Venue}
             try:
                 async with asyncio.TaskGroup() as tg:
                     self._tg = tg
@@ -192,7 +228,7 @@ class MarketDataManager:
                     for venue in self.feeds:
                         self._start_streams(venue)
                     tg.create_task(self.candles.run(), name="md-candles")
-                    tg.create_task(self._warm_up(self._all_wanted()), name="md-warmup")
+                    tg.create_task(self._warm_up(self._all_wanted(Need.CANDLES)), name="md-warmup")
                     tg.create_task(self._watch(), name="md-watch")
                     self._started = self.clock.monotonic()
                     self.ready.set()
@@ -226,7 +262,9 @@ class MarketDataManager:
             else:
                 rest = BinanceRest(client, venue)
                 futures = venue is Venue.BINANCE_FUTURES
-                rc = binance_runner_config(cfg.stale_after, futures, **common)
+                rc = binance_runner_config(
+                    cfg.stale_after, futures, **{"max_lifetime": cfg.binance_max_lifetime, **common}
+                )
                 limiter = ConnectLimiter(1.0, self.clock)
             feed = _Feed(venue, pipeline, rest, rc, limiter)
             feed.fallback = RestFallback(
@@ -274,8 +312,13 @@ class MarketDataManager:
             await self.clock.sleep(delay)
             delay = min(delay * 2, 30.0)
 
-    def _all_wanted(self) -> list[Instrument]:
-        return [Instrument(v, s) for v, syms in self._wanted.items() for s in syms]
+    def _all_wanted(self, need: Need) -> list[Instrument]:
+        return [
+            Instrument(v, s)
+            for v, syms in self._wanted.items()
+            for s, n in syms.items()
+            if need in n
+        ]
 
     def _start_streams(self, venue: Venue) -> None:
         assert self.universe is not None
@@ -318,6 +361,7 @@ class MarketDataManager:
         return handler
 
     def _extend_streams(self, venue: Venue, symbols: list[Symbol]) -> None:
+        """Place the Binance streams these wanted symbols still lack (listed ones only)."""
         if venue is Venue.UPBIT or not symbols:
             return
         if self.universe is not None and venue in self.universe.symbols:
@@ -325,12 +369,31 @@ class MarketDataManager:
             if unknown:
                 logger.warning("{}: not listed, not streamed: {}", venue.label, unknown)
                 symbols = [s for s in symbols if s not in unknown]
-        channels = SPOT_CHANNELS if venue is Venue.BINANCE_SPOT else FUTURES_CHANNELS
-        streams = [f"{s.to_binance().lower()}@{c}" for s in symbols for c in channels]
+        wanted = self._wanted[venue]
+        placed = self._streamed[venue]
+        streams = [
+            name
+            for s in symbols
+            for name in binance_streams(venue, s, wanted.get(s, Need(0)))
+            if name not in placed
+        ]
+        placed.update(streams)
         routes = [""] if venue is Venue.BINANCE_SPOT else ["public", "market"]
         for route in routes:
             mine = [s for s in streams if not route or futures_route(s) == route]
             self._place(venue, mine, route)
+
+    def _drop_streams(self, venue: Venue, symbols: list[Symbol]) -> None:
+        """Unsubscribe every Binance stream of these (delisted) symbols."""
+        gone = {s.to_binance().lower() for s in symbols}
+        feed = self.feeds[venue]
+        for r in feed.runners:
+            h = _stream(r)
+            if isinstance(h, BinanceStream):
+                mine = [n for n in h.streams if n.split("@", 1)[0] in gone]
+                if mine:
+                    h.remove_streams(mine)
+                    self._streamed[venue].difference_update(mine)
 
     def _place(self, venue: Venue, streams: list[str], route: str) -> None:
         feed = self.feeds[venue]
@@ -368,8 +431,8 @@ class MarketDataManager:
         """No market data from a venue for `no_data_alert_after` is an alert, never silence."""
         cfg = self.config
         while True:
-            await self.clock.sleep(min(5.0, cfg.no_data_alert_after / 4))
-            if self.universe is not None and self.clock.monotonic() - self._started > 60:
+            await self.clock.sleep(min(5.0, cfg.no_data_alert_after / 4, cfg.universe_refresh))
+            if self.universe is not None:
                 await self._refresh_universe_if_due()
             now = self.clock.now()
             for venue, feed in self.feeds.items():
@@ -402,11 +465,42 @@ class MarketDataManager:
         due = min(self.universe.refreshed.values(), default=0.0) + self.config.universe_refresh
         if self.clock.now() < due:
             return
-        added = await self.universe.refresh(self.clock.now())
-        new_upbit = added.get(Venue.UPBIT)
-        if new_upbit and Venue.UPBIT in self.feeds:
-            logger.info("universe: new Upbit markets {}", ", ".join(map(str, new_upbit)))
-            self._add_runner(Venue.UPBIT, [s.to_upbit() for s in new_upbit])
+        change = await self.universe.refresh(self.clock.now())
+        for venue in self.feeds:
+            added = change.added.get(venue, [])
+            removed = change.removed.get(venue, [])
+            if added or removed:
+                logger.info(
+                    "universe {}: {} new ({}), {} delisted ({})",
+                    venue.label, len(added), ", ".join(map(str, added[:10])),
+                    len(removed), ", ".join(map(str, removed[:10])),
+                )  # fmt: skip
+            if venue is Venue.UPBIT:
+                self._follow_upbit(added, removed)
+                continue
+            if removed:
+                self._drop_streams(venue, removed)
+            # Wanted symbols that were not listed before (or came back) are streamed now.
+            self._extend_streams(venue, [s for s in added if s in self._wanted[venue]])
+
+    def _follow_upbit(self, added: list[Symbol], removed: list[Symbol]) -> None:
+        """Every KRW market is streamed: new codes go where there is room, delisted ones out."""
+        feed = self.feeds[Venue.UPBIT]
+        gone = {s.to_upbit() for s in removed}
+        new = [s.to_upbit() for s in added]
+        limit = self.config.upbit_codes_per_connection
+        for r in feed.runners:
+            h = _stream(r)
+            if not isinstance(h, UpbitStream):
+                continue
+            codes = [c for c in h.codes if c not in gone]
+            room = max(0, limit - len(codes))
+            codes += new[:room]
+            new = new[room:]
+            if codes != h.codes and codes:
+                h.set_codes(codes)
+        for chunk in split(new, limit) if new else []:
+            self._add_runner(Venue.UPBIT, chunk)
 
 
 def _stream(runner: WsRunner) -> PipelineStream:

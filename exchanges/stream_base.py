@@ -28,7 +28,7 @@ class PipelineStream(StreamHandler):
         self.pipeline = pipeline
         self.instruments: list[Instrument] = []
         self._up_since = 0.0
-        self._retried: set[Instrument] = set()
+        self.quiet: dict[Instrument, float] = {}  # silent symbols -> last heard (epoch s)
         self._outgoing: list[str] = []
 
     def on_frame(self, frame: bytes | str, recv_ts: float) -> None:
@@ -52,15 +52,17 @@ class PipelineStream(StreamHandler):
         out, self._outgoing = self._outgoing, []
         return out
 
-    def quiet_symbols(self, now: float, after: float) -> list[str]:
-        """Symbols silent for `after` s get one reconnect; then they are just quiet markets."""
+    def quiet_symbols(self, now: float, after: float) -> list[Instrument]:
+        """Symbols silent for `after` s, once per silence: they get one resubscribe (the
+        runner's call), then they are flagged as quiet until data flows again."""
         seen = self.pipeline.last_seen
-        quiet = []
+        out = []
         for inst in self.instruments:
             last = max(seen(inst), self._up_since)
             if now - last < after:
-                self._retried.discard(inst)
-            elif inst not in self._retried:
-                self._retried.add(inst)
-                quiet.append(str(inst.symbol))
-        return quiet
+                if inst in self.quiet:
+                    del self.quiet[inst]
+            elif inst not in self.quiet:
+                self.quiet[inst] = last
+                out.append(inst)
+        return out

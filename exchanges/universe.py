@@ -23,6 +23,14 @@ def split(items: list[str], per_connection: int) -> list[list[str]]:
 
 
 @dataclass(slots=True)
+class UniverseChange:
+    """What one refresh found, per venue: markets newly listed and markets gone."""
+
+    added: dict[Venue, list[Symbol]] = field(default_factory=dict)
+    removed: dict[Venue, list[Symbol]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Universe:
     """Tradable symbols per venue, as the venues list them."""
 
@@ -30,28 +38,38 @@ class Universe:
     symbols: dict[Venue, list[Symbol]] = field(default_factory=dict)
     refreshed: dict[Venue, float] = field(default_factory=dict)
 
-    async def refresh(self, now: float) -> dict[Venue, list[Symbol]]:
-        """Fetch every venue's list; returns the symbols that are new since the last time.
+    async def refresh(self, now: float) -> UniverseChange:
+        """Fetch every venue's list; returns what is new and what is gone since last time.
 
-        A venue that fails keeps its previous list (logged); the others still refresh.
+        A venue that fails keeps its previous list (logged); the others still refresh. An
+        empty answer is treated as a failure too: a venue does not delist everything at once.
         """
-        added: dict[Venue, list[Symbol]] = {}
+        change = UniverseChange()
         for venue, fetch in self.fetchers.items():
             try:
                 fresh = await fetch()
             except RestError as exc:
                 logger.warning("universe {}: refresh failed ({}); keeping the old list", venue, exc)
                 continue
+            if not fresh and self.symbols.get(venue):
+                logger.warning(
+                    "universe {}: the venue listed no markets; keeping the old list", venue
+                )
+                continue
+            known = venue in self.symbols
             old = set(self.symbols.get(venue, []))
-            new = [s for s in fresh if s not in old]
-            gone = old - set(fresh)
-            if gone:
-                logger.info("universe {}: no longer listed: {}", venue, ", ".join(map(str, gone)))
+            now_listed = set(fresh)
             self.symbols[venue] = fresh
             self.refreshed[venue] = now
+            if not known:
+                continue  # the first listing is the starting point, not a change
+            new = [s for s in fresh if s not in old]
+            gone = sorted(old - now_listed, key=str)
             if new:
-                added[venue] = new
-        return added
+                change.added[venue] = new
+            if gone:
+                change.removed[venue] = gone
+        return change
 
     def has(self, venue: Venue, symbol: Symbol) -> bool:
         return symbol in self.symbols.get(venue, ())

@@ -3,9 +3,10 @@
 connect -> subscribe -> read, forever: exponential backoff with jitter (reset once a connection
 has been healthy for a while), keep-alive (protocol pings, plus Upbit's text `PING`; websockets
 answers the venue's pings by itself), resubscribe on every reconnect, a planned reconnect
-before the venue's connection lifetime runs out, and a watchdog that treats silence (on the
-connection or on one subscribed symbol) as a failure, which is what catches a half-open socket
-that never delivers a close frame. Every change is published as a `StreamStatus`.
+before the venue's connection lifetime runs out, and a watchdog that treats silence on the
+connection as a failure (which is what catches a half-open socket that never delivers a close
+frame) and restarts the feed of a subscribed symbol that alone went silent, on the live
+connection where the venue allows it. Every change is published as a `StreamStatus`.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.market import StreamState, StreamStatus
-from bot.domain.symbols import Venue
+from bot.domain.symbols import Instrument, Venue
 from exchanges.base import ReconnectRequested
 
 
 @dataclass(frozen=True, slots=True)
 class RunnerConfig:
     stale_after: float = 30.0  # no frame at all for this long -> reconnect
-    symbol_stale_after: float | None = None  # one subscribed symbol silent this long -> reconnect
+    symbol_stale_after: float | None = None  # one symbol silent this long -> resubscribe it
     backoff_initial: float = 1.0
     backoff_max: float = 60.0
     healthy_after: float = 60.0  # a connection up this long resets the backoff
@@ -73,9 +74,14 @@ class StreamHandler:
     def on_down(self, last_frame: float) -> None:
         """The connection ended; `last_frame` is when we last heard from it (epoch s)."""
 
-    def quiet_symbols(self, now: float, after: float) -> list[str]:
-        """Subscribed symbols silent for `after` seconds that deserve a reconnect."""
+    def quiet_symbols(self, now: float, after: float) -> list[Instrument]:
+        """Subscribed symbols newly silent for `after` seconds."""
         return []
+
+    def resubscribe_messages(self, instruments: list[Instrument]) -> list[str] | None:
+        """Messages that restart these symbols' feeds on the live connection, or None when
+        the venue offers no such thing (the runner then reconnects)."""
+        return None
 
 
 class ConnectLimiter:
@@ -139,6 +145,7 @@ class WsRunner:
         self.frames = 0
         self.reconnects = 0
         self.handler_errors = 0
+        self.symbol_resubscribes = 0  # quiet symbols restarted without a reconnect
         self._ws: ClientConnection | None = None
         self._restart_reason: str | None = None
         self._restart_planned = False
@@ -313,8 +320,19 @@ class WsRunner:
             elif cfg.symbol_stale_after is not None and self._got_frame:
                 quiet = self.handler.quiet_symbols(now, cfg.symbol_stale_after)
                 if quiet:
-                    shown = ", ".join(quiet[:5]) + (" ..." if len(quiet) > 5 else "")
-                    reason = f"stale: no data for {len(quiet)} symbol(s) ({shown})"
+                    names = [str(i.symbol) for i in quiet]
+                    shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+                    what = f"no data for {len(quiet)} symbol(s) ({shown})"
+                    messages = self.handler.resubscribe_messages(quiet)
+                    if messages is None:
+                        reason = f"stale: {what}"
+                    else:
+                        # The rest of the connection is fine: restart just those feeds.
+                        self.symbol_resubscribes += len(quiet)
+                        logger.warning("stream {}: {}; resubscribing them", self.name, what)
+                        for message in messages:
+                            await ws.send(message)
+                            await clock.sleep(cfg.send_interval)
             if reason is not None:
                 self._restart_reason = reason
                 self._restart_planned = planned

@@ -12,7 +12,7 @@ import itertools
 
 import orjson
 
-from bot.domain.symbols import Symbol, Venue
+from bot.domain.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS
 from exchanges.binance.parse import BinanceDecoder
 from exchanges.pipeline import Pipeline
@@ -87,8 +87,27 @@ class BinanceStream(PipelineStream):
         """Subscribe more streams on the live connection (kept for reconnects too)."""
         if len(set(self.streams) | set(streams)) > MAX_STREAMS:
             raise ValueError(f"more than {MAX_STREAMS} streams on one connection")
-        new = self._add(streams)
-        for i in range(0, len(new), SUBSCRIBE_CHUNK):
-            chunk = new[i : i + SUBSCRIBE_CHUNK]
-            msg = {"method": "SUBSCRIBE", "params": chunk, "id": next(_ids)}
-            self._outgoing.append(orjson.dumps(msg).decode())
+        self._outgoing.extend(_control("SUBSCRIBE", self._add(streams)))
+
+    def remove_streams(self, streams: list[str]) -> None:
+        """Unsubscribe streams on the live connection (and leave them out of reconnects)."""
+        gone = set(streams) & set(self.streams)
+        if not gone:
+            return
+        self.streams = [s for s in self.streams if s not in gone]
+        self._add([])
+        self._outgoing.extend(_control("UNSUBSCRIBE", sorted(gone)))
+
+    def resubscribe_messages(self, instruments: list[Instrument]) -> list[str]:
+        """UNSUBSCRIBE then SUBSCRIBE the streams of quiet symbols, on the live connection."""
+        ids = {i.symbol.to_binance() for i in instruments}
+        mine = [s for s in self.streams if stream_symbol(s) in ids]
+        return _control("UNSUBSCRIBE", mine) + _control("SUBSCRIBE", mine)
+
+
+def _control(method: str, streams: list[str]) -> list[str]:
+    out = []
+    for i in range(0, len(streams), SUBSCRIBE_CHUNK):
+        msg = {"method": method, "params": streams[i : i + SUBSCRIBE_CHUNK], "id": next(_ids)}
+        out.append(orjson.dumps(msg).decode())
+    return out

@@ -10,7 +10,7 @@ import uuid
 
 import orjson
 
-from bot.domain.symbols import Symbol, Venue
+from bot.domain.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream
@@ -62,6 +62,11 @@ class UpbitStream(PipelineStream):
         return orjson.dumps(body).decode()
 
     def subscribe_messages(self) -> list[str]:
+        return [self.request()] if self.codes else []
+
+    def resubscribe_messages(self, instruments: list[Instrument]) -> list[str]:
+        """Upbit replaces the whole set with each request: re-sending it on the live connection
+        restarts every code's feed (with a fresh snapshot), no reconnect needed."""
         return [self.request()] if self.codes else []
 
     def set_codes(self, codes: list[str], send: bool = True) -> None:

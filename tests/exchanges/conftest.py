@@ -58,8 +58,8 @@ def make_config(sim: SimExchange, venues: tuple[Venue, ...], **overrides: Any) -
         "fallback": FallbackConfig(activate_after=10.0, interval=10.0, check_interval=1.0),
         "candles": CandleConfig(timeframes=("5m",), grace=3.0, tick_interval=1.0),
     }
-    values.update(overrides)
-    return MarketDataConfig(**urls, **values)
+    values = {**urls, **values, **overrides}
+    return MarketDataConfig(**values)
 
 
 @dataclass
