@@ -19,6 +19,9 @@ INTERVALS: dict[str, int] = {
     "1w": 604_800,
 }  # fmt: skip
 FUTURES_INTERVALS = {k: v for k, v in INTERVALS.items() if k != "1s"}
+# Levels per side of the simulated books (REST `depth` and the diff streams): a thin market,
+# so diff events stay small; REST asks for up to 5000 get these.
+BOOK_DEPTH = 100
 
 
 class Fmt:
@@ -91,7 +94,7 @@ def depth(
 ) -> dict[str, Any]:
     r = lookup(rules, p.get("symbol"))
     limit = max(1, min(p.integer("limit", 100) or 100, 5000))
-    book = model.book(venue, r.symbol, depth=min(limit, 1000))
+    book = model.book(venue, r.symbol, depth=min(limit, BOOK_DEPTH))
     out: dict[str, Any] = {"lastUpdateId": update_id(model)}
     if venue == BINANCE_FUTURES:
         out["E"] = out["T"] = book.ts_ms

@@ -1,9 +1,10 @@
 """Turns market-model events into Binance market streams, for spot and for futures.
 
 Stream routing keys are `<lowercase symbol>@<type>` with the type in Binance's spelling
-(`btcusdt@aggTrade`, `btcusdt@kline_1m`, `btcusdt@depth5`, `btcusdt@markPrice@1s`) or an
-all-market name (`!miniTicker@arr`). Depth update-speed suffixes (`@100ms`) are accepted and
-routed to the same key.
+(`btcusdt@aggTrade`, `btcusdt@kline_1m`, `btcusdt@depth5`, `btcusdt@depth` (diffs),
+`btcusdt@markPrice@1s`) or an all-market name (`!miniTicker@arr`). Depth update-speed
+suffixes (`@100ms`) are accepted and routed to the same key: every book the model emits is
+one event.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 
 import orjson
 
+from exchanges.sim.binance_depth import DepthDiffs
 from exchanges.sim.binance_market_data import (
     FUTURES_INTERVALS,
     INTERVALS,
@@ -73,10 +75,11 @@ def make_canonical(
         if rest.startswith("kline_"):
             return f"{sym}@{rest}" if "kline" in types and rest[6:] in ivals else None
         if rest.startswith("depth"):
+            # partial books depth5/10/20 and the diff stream depth, each at any update speed
             levels, _, speed = rest[5:].partition("@")
             if (
                 "depth" in types
-                and levels in ("5", "10", "20")
+                and levels in ("", "5", "10", "20")
                 and (("@" + speed if speed else "") in _DEPTH_SPEEDS)
             ):
                 return f"{sym}@depth{levels}"
@@ -111,6 +114,14 @@ class StreamPublisher:
         self.ticker_period = ticker_period
         self._lower = {s.lower(): r for s, r in rules.items()}
         self._kline_open: dict[str, int] = {}
+        self.depth = DepthDiffs(model, venue, self.fmt)
+        for hub in hubs:
+            hub.on_first_subscriber = self._first_subscriber
+
+    def _first_subscriber(self, key: str) -> None:
+        sym, _, rest = key.partition("@")
+        if rest == "depth" and sym in self._lower:
+            self.depth.start(self._lower[sym])
 
     def _wanted(self, key: str) -> bool:
         return any(h.wanted(key) for h in self.hubs)
@@ -141,6 +152,12 @@ class StreamPublisher:
             for levels in (5, 10, 20):
                 if self._wanted(k := f"{sym}@depth{levels}") and event.bids and event.asks:
                     self._publish(k, partial_depth_event(event, r, self.fmt, levels, uid, now))
+            if self._wanted(k := f"{sym}@depth"):
+                diff = self.depth.event(r, event, now)
+                if diff is not None:
+                    self._publish(k, diff)
+            else:
+                self.depth.stop(r.symbol)
 
     def _keys(self) -> set[str]:
         keys: set[str] = set()

@@ -104,6 +104,8 @@ class StreamHub:
         self.config = config or WsConfig()
         self.conns: set[WsConn] = set()
         self._subs: dict[str, set[WsConn]] = {}
+        # called with a routing key when it gets its first subscriber (diff depth state)
+        self.on_first_subscriber: Callable[[str], None] | None = None
 
     # --- publishing -------------------------------------------------------------------------
 
@@ -186,7 +188,10 @@ class StreamHub:
 
     def _subscribe(self, conn: WsConn, key: str, name: str) -> None:
         conn.streams[key] = name
-        self._subs.setdefault(key, set()).add(conn)
+        subs = self._subs.setdefault(key, set())
+        if not subs and self.on_first_subscriber is not None:
+            self.on_first_subscriber(key)
+        subs.add(conn)
 
     def unsubscribe_all(self, key: str) -> None:
         for conn in list(self._subs.get(key, ())):
