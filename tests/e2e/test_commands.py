@@ -196,7 +196,6 @@ async def test_balance_per_venue_with_krw_value_and_total(world: World) -> None:
     assert total and int(total.group(1).replace(",", "")) > 30_000_000
 
 
-@bug(1)
 async def test_balance_refuses_arguments(world: World) -> None:
     await refused(world, "/balance upbit", "takes no arguments")
 
@@ -215,7 +214,6 @@ async def test_trades_bad_counts(world: World) -> None:
     await refused(world, "/trades 5 6", "at most one number")
 
 
-@bug(1)
 async def test_positions_and_orders_refuse_bad_arguments(world: World) -> None:
     await refused(world, "/positions BTC", "takes no arguments")
     await refused(world, "/orders open", "all")
@@ -238,7 +236,6 @@ async def test_profit_daily_weekly_monthly(world: World) -> None:
     await refused(world, "/daily -1", "between 1 and 90")
 
 
-@bug(1)
 async def test_weekly_and_monthly_refuse_arguments(world: World) -> None:
     await refused(world, "/weekly 3", "takes no arguments")
     await refused(world, "/monthly x", "takes no arguments")
@@ -401,7 +398,6 @@ async def test_buy_and_sell_bad_arguments(world: World) -> None:
     clear(await world.confirm(question, "❌ Refused"))
 
 
-@bug(2)
 async def test_sell_without_quantity_names_sell_in_its_example(world: World) -> None:
     text = await refused(world, "/sell upbit BTC", "Give the venue")
     assert "/sell upbit BTC" in text
@@ -468,7 +464,6 @@ async def test_kimp_bad_arguments(world: World) -> None:
     await refused(world, "/kimp 12$", "'12$' is not a coin ticker")
 
 
-@bug(4)
 async def test_kimp_refuses_two_coins(world: World) -> None:
     await refused(world, "/kimp BTC ETH", "one coin")
 
@@ -482,7 +477,6 @@ async def test_kimpchart_is_a_photo(world: World) -> None:
     await refused(world, "/kimpchart !!", "is not a coin ticker")
 
 
-@bug(4)
 async def test_kimpchart_refuses_two_coins(world: World) -> None:
     await refused(world, "/kimpchart BTC ETH", "one coin")
 
