@@ -8,11 +8,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from bot.domain.market import Quote, StreamState, StreamStatus, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
 from exchanges.binance.stream import BinanceStream
 from exchanges.manager import MarketDataManager
+from exchanges.sim.server import SimExchange
+from exchanges.stream_base import PipelineStream
 from exchanges.subscriptions import Need
+from exchanges.upbit.stream import UpbitStream
 from tests.exchanges.conftest import Running
 from tests.exchanges.test_e2e_sim import Seen, check_candles
 from tests.helpers import eventually
@@ -70,13 +75,29 @@ async def test_quote_only_subscriptions_get_no_trade_streams_and_no_warm_up(
     assert not warmed(md, spot("XRP"))
 
 
+def _carries(runner: Any, base: str) -> bool:
+    h = runner.handler
+    if isinstance(h, BinanceStream):
+        return f"{base.lower()}usdt@trade" in h.streams
+    return isinstance(h, UpbitStream) and f"KRW-{base}" in h.codes
+
+
+def _sim_serves(sim: SimExchange, venue: Venue, base: str) -> bool:
+    if venue is Venue.UPBIT:
+        return any(f"KRW-{base}" in c.subs.get("trade", {}) for c in sim.upbit.streams.conns)
+    return any(f"{base.lower()}usdt@trade" in c.streams.values() for c in sim.binance.hub.conns)
+
+
+@pytest.mark.parametrize("venue", [Venue.UPBIT, SPOT], ids=["upbit", "binance"])
 async def test_one_silent_symbol_is_resubscribed_without_a_reconnect(
-    start_md: Callable[..., Awaitable[Running]],
+    venue: Venue, start_md: Callable[..., Awaitable[Running]]
 ) -> None:
-    run = await start_md((SPOT,), [], symbol_stale_after=20.0)
+    quote = "KRW" if venue is Venue.UPBIT else "USDT"
+    eth, btc = (Instrument(venue, Symbol(b, quote)) for b in ("ETH", "BTC"))
+    # Trades only (Upbit: the trade channel for every KRW market): silent when nobody trades.
+    run = await start_md((venue,), [], symbol_stale_after=20.0, upbit_channels=("trade",))
     md = run.manager
-    md.subscribe([spot("BTC")], Need.QUOTES | Need.TRADES)
-    md.subscribe([spot("ETH")], Need.TRADES)  # trades only: silent when nobody trades
+    md.subscribe([btc, eth], Need.TRADES)
     statuses: list[StreamStatus] = []
     trades: dict[str, int] = {"BTC": 0, "ETH": 0}
 
@@ -88,38 +109,30 @@ async def test_one_silent_symbol_is_resubscribed_without_a_reconnect(
                 statuses.append(ev)
 
     await eventually(lambda: pump() or trades["ETH"] > 0, timeout=10)
-    runner = next(r for r in md.feeds[SPOT].runners if "ethusdt@trade" in _streams(r))
+    runner = next(r for r in md.feeds[venue].runners if _carries(r, "ETH"))
     handler = runner.handler
-    assert isinstance(handler, BinanceStream)
-    spec: Any = run.sim.market.market_spec("binance", "ETHUSDT")
-    rate, spec.trade_rate = spec.trade_rate, 0.0  # ETH goes quiet, BTC keeps trading
+    assert isinstance(handler, PipelineStream)
+    market = "KRW-ETH" if venue is Venue.UPBIT else "ETHUSDT"
+    spec: Any = run.sim.market.market_spec(venue.value, market)
+    rate, spec.trade_rate = spec.trade_rate, 0.0  # ETH goes quiet, the rest keeps trading
 
     await eventually(lambda: runner.symbol_resubscribes >= 1, timeout=15)
-    assert spot("ETH") in handler.quiet and spot("BTC") not in handler.quiet
+    assert eth in handler.quiet and btc not in handler.quiet
     lines = await md.status_lines()
-    assert any("quiet" in line and "ETH/USDT" in line for line in lines), lines
+    assert any("quiet" in line and "ETH/" in line for line in lines), lines
     btc_before = trades["BTC"]
     await eventually(lambda: pump() or trades["BTC"] > btc_before + 5, timeout=10)
     # Same connection: no reconnect, no status change, and the simulator still serves ETH.
     assert runner.reconnects == 0
     pump()
     assert [st.state for st in statuses if st.connection == runner.name] == [StreamState.UP]
-
-    def sim_serves_eth() -> bool:
-        return any("ethusdt@trade" in c.streams.values() for c in run.sim.binance.hub.conns)
-
-    await eventually(sim_serves_eth, timeout=5)
+    await eventually(lambda: _sim_serves(run.sim, venue, "ETH"), timeout=5)
 
     spec.trade_rate = rate  # trading resumes: ETH is no longer flagged
     eth_before = trades["ETH"]
     await eventually(lambda: pump() or trades["ETH"] > eth_before, timeout=10)
-    await eventually(lambda: spot("ETH") not in handler.quiet, timeout=10)
+    await eventually(lambda: eth not in handler.quiet, timeout=10)
     assert runner.reconnects == 0
-
-
-def _streams(runner: Any) -> list[str]:
-    h = runner.handler
-    return list(h.streams) if isinstance(h, BinanceStream) else []
 
 
 async def test_planned_reconnect_before_the_lifetime_limit_keeps_candles_exact(
