@@ -18,6 +18,7 @@ from bot.console import ConsoleChat
 from bot.domain.clock import SystemClock
 from bot.domain.market import StreamStatus
 from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.symbols import Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
@@ -157,12 +158,17 @@ class Service:
 
 
 async def _startup_summary(facade: ServiceFacade, mode: str) -> str:
+    s = facade.settings
     lines = [f"Service started: {mode}, v{__version__}."]
-    venues = [st.venue.label for st in facade.stream_status.values()]
-    if facade.market_data is not None and hasattr(facade.market_data, "venue_labels"):
-        venues = list(facade.market_data.venue_labels())
-    if venues:
-        lines.append("Venues: " + ", ".join(sorted(set(venues))))
+    if facade.market_data is not None:
+        lines.append("Market data: " + ", ".join(v.label for v in Venue))
+    if s.live:
+        keyed = []
+        if s.upbit_access_key is not None and s.upbit_secret_key is not None:
+            keyed.append(Venue.UPBIT.label)
+        if s.binance_api_key is not None and s.binance_api_secret is not None:
+            keyed += [Venue.BINANCE_SPOT.label, Venue.BINANCE_FUTURES.label]
+        lines.append("Live orders on: " + ", ".join(keyed))
     if facade.bots is not None and hasattr(facade.bots, "status_lines"):
         bots = await facade.bots.status_lines()
         lines.append("Bots: " + ("; ".join(bots) if bots else "none"))
