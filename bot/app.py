@@ -42,9 +42,17 @@ FEATURES: list[Callable[[AppContext], Awaitable[object]]] = [
 class Service:
     """The running service. `run()` returns when `stop` is set, after an ordered shutdown."""
 
-    def __init__(self, settings: Settings, *, sim: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sim: bool = False,
+        features: list[Callable[[AppContext], Awaitable[object]]] | None = None,
+    ) -> None:
         self.settings = settings
         self.sim = sim
+        # Tests may pass their own installers (e.g. Telegram with a test rate limit).
+        self.features = FEATURES if features is None else features
         self.facade: ServiceFacade | None = None
         self.ready = asyncio.Event()
 
@@ -136,7 +144,7 @@ class Service:
             logger.info("stopped")
 
     async def _start_features(self, app: AppContext) -> None:
-        for install in FEATURES:
+        for install in self.features:
             try:
                 await install(app)
             except (BotConfigError, StrategyLoadError) as exc:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 from loguru import logger
 
@@ -188,20 +187,18 @@ async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
         settings = e2e_settings(tmp, sim, tg)
         await seed_history(settings.db_path, time.time())
         log_sink = logger.add(settings.log_dir / "bot.log", level="INFO", enqueue=False)
-        service = Service(settings)
+        features = [
+            functools.partial(telegram.install, options=E2E_TELEGRAM)
+            if f is telegram.install
+            else f
+            for f in bot.app.FEATURES
+        ]
+        assert telegram.install in bot.app.FEATURES
+        service = Service(settings, features=features)
         stop = asyncio.Event()
         ready = asyncio.create_task(service.ready.wait())
-        with pytest.MonkeyPatch.context() as patch:
-            features = [
-                functools.partial(telegram.install, options=E2E_TELEGRAM)
-                if f is telegram.install
-                else f
-                for f in bot.app.FEATURES
-            ]
-            assert telegram.install in bot.app.FEATURES
-            patch.setattr(bot.app, "FEATURES", features)
-            task = asyncio.create_task(service.run(stop), name="e2e-service")
-            await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        task = asyncio.create_task(service.run(stop), name="e2e-service")
+        await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
         try:
             if task.done():
                 task.result()  # start-up failed: raise its error

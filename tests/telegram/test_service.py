@@ -17,8 +17,7 @@ async def test_service_start_commands_and_shutdown_over_telegram(
     tmp_path: Path, tg: TelegramEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The lead wires the installer into FEATURES; here only ours runs.
-    monkeypatch.setattr(bot.app, "FEATURES", [install])
-    service = bot.app.Service(make_settings(tmp_path, tg, language="ko"))
+    service = bot.app.Service(make_settings(tmp_path, tg, language="ko"), features=[install])
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:
