@@ -132,6 +132,12 @@ def _coin_arg(raw: str) -> str:
     return coin
 
 
+def _one_coin(ctx: CommandContext) -> str:
+    if len(ctx.args) > 1:
+        raise CommandError(f"Give one coin, e.g. /{ctx.command} BTC.")
+    return _coin_arg(ctx.args[0])
+
+
 _NAMES = {
     "high": ("high_pct", "%"),
     "low": ("low_pct", "%"),
@@ -169,7 +175,7 @@ def register_kimp(registry: CommandRegistry) -> None:
         svc = _svc(ctx)
         if not ctx.args:
             return Reply.table("Kimchi premium", render_headline(svc.headline()), refresh="/kimp")
-        coin = _coin_arg(ctx.args[0])
+        coin = _one_coin(ctx)
         if not svc.is_known(coin) or coin == "USDT":
             if coin == "USDT":
                 return Reply.table("Tether", "\n".join(_tether_line(svc.monitor.tether_view())))
@@ -189,7 +195,7 @@ def register_kimp(registry: CommandRegistry) -> None:
         svc = _svc(ctx)
         if not ctx.args:
             raise CommandError("Which coin? For example /kimpchart BTC (or USDT for tether).")
-        coin = _coin_arg(ctx.args[0])
+        coin = _one_coin(ctx)
         if not svc.is_known(coin):
             raise CommandError(f"{coin} is not a tracked coin. /kimp shows them.")
         png = await svc.chart(coin)
@@ -209,6 +215,8 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not ctx.args:
             return Reply.table("Kimp alert thresholds", render_thresholds(svc))
         if ctx.args[0].lower() == "reset":
+            if len(ctx.args) > 1:
+                raise CommandError("/kimpalert reset takes nothing after it.")
             await svc.reset_thresholds()
             return Reply.table("Thresholds reset to the settings", render_thresholds(svc))
         if len(ctx.args) != 2:

@@ -100,5 +100,26 @@ async def test_kimpalert_names_the_basis_and_sets_tether_levels(tmp_path: Path) 
         assert "alerts on USDT kimp" in head and "(no BTC/ETH/XRP prices yet)" in head
 
 
+async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
+    """Regression (/tmp/e2e_bugs.md #4): a second coin was silently dropped."""
+    registry = CommandRegistry()
+    register_kimp(registry)
+    async with Database.open(tmp_path / "k.db") as db:
+        facade = await _facade(tmp_path, db)
+        svc = KimpService(facade.settings, db, ManualClock(), _drop, FEES)
+        await svc.load()
+        facade.kimp = svc
+        ctx = CommandContext(facade, 1, 1, "console")
+        await registry.dispatch("/kimpalert tetherhigh 2.5", ctx)
+        for line, expect in [
+            ("/kimp BTC ETH", "Give one coin, e.g. /kimp BTC.\nUsage: /kimp [coin]"),
+            ("/kimpchart BTC ETH", "Give one coin, e.g. /kimpchart BTC.\nUsage: /kimpchart"),
+            ("/kimpalert reset now", "/kimpalert reset takes nothing after it."),
+        ]:
+            reply = await registry.dispatch(line, ctx)
+            assert reply.text.startswith(expect), (line, reply.text)
+        assert svc.config.levels("tether") == (2.5, -1.0)  # the refused reset did nothing
+
+
 async def _drop(note: Notification) -> None:
     return None
