@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.commands.base import CommandContext, CommandError, Reply
-from bot.commands.core import parse_count
+from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.domain.market import Side
 from bot.domain.symbols import Symbol, Venue
@@ -34,10 +34,18 @@ def _money(value: Decimal | None, digits: str = "1") -> str:
     return "?" if value is None else fmt(value.quantize(Decimal(digits)))
 
 
-def parse_order_args(args: list[str]) -> tuple[Venue, Symbol, Decimal | None, Decimal | None]:
-    """`upbit BTC 0.01` (quantity) or `upbit BTC 50000KRW` (amount to spend)."""
+_EXAMPLE = {"buy": "/buy upbit BTC 50000KRW", "sell": "/sell upbit BTC 0.01"}
+
+
+def parse_order_args(
+    args: list[str], command: str = "buy"
+) -> tuple[Venue, Symbol, Decimal | None, Decimal | None]:
+    """`upbit BTC 0.01` (quantity) or `upbit BTC 50000KRW` (amount to spend); `command` (buy or
+    sell) names the example in the answer to a bad line."""
     if len(args) != 3:
-        raise CommandError("Give the venue, the coin and a size, e.g. /buy upbit BTC 50000KRW.")
+        raise CommandError(
+            f"Give the venue, the coin and a size, e.g. {_EXAMPLE.get(command, _EXAMPLE['buy'])}."
+        )
     venue = _VENUES.get(args[0].lower())
     if venue is None:
         raise CommandError(f"Unknown venue '{args[0]}': use upbit, binance or futures.")
@@ -71,6 +79,7 @@ def _result_text(res: Any) -> str:
 def register_trading(registry: CommandRegistry) -> None:
     @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
     async def balance(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         t = _trading(ctx)
         lines, total = [], Decimal(0)
         for venue, rows in (await t.balances()).items():
@@ -84,6 +93,7 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("positions", "Open positions with unrealised PnL", "/positions")
     async def positions(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         rows = await _trading(ctx).positions()
         if not rows:
             return Reply("No open positions.")
@@ -99,7 +109,9 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
     async def orders(ctx: CommandContext) -> Reply:
-        show_all = bool(ctx.args) and ctx.args[0].lower() == "all"
+        if ctx.args and (len(ctx.args) > 1 or ctx.args[0].lower() != "all"):
+            raise CommandError("Use /orders (open orders) or /orders all (recent orders).")
+        show_all = bool(ctx.args)
         rows = await _trading(ctx).orders(open_only=not show_all)
         if not rows:
             return Reply("No open orders." if not show_all else "No orders yet.")
@@ -110,7 +122,9 @@ def register_trading(registry: CommandRegistry) -> None:
             + f" {s.order.status.value} filled {fmt(s.order.filled_qty)}"
             for s in rows
         ]
-        return Reply.table("Orders", "\n".join(lines), refresh="/orders")
+        return Reply.table(
+            "Orders", "\n".join(lines), refresh="/orders all" if show_all else "/orders"
+        )
 
     @registry.command("trades", "Recent fills", "/trades [n]")
     async def trades(ctx: CommandContext) -> Reply:
@@ -141,10 +155,12 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("weekly", "PnL of the last 7 days", "/weekly")
     async def weekly(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         return await _pnl(ctx, 7, "Weekly PnL")
 
     @registry.command("monthly", "PnL of the last 30 days", "/monthly")
     async def monthly(ctx: CommandContext) -> Reply:
+        no_args(ctx)
         return await _pnl(ctx, 30, "Monthly PnL")
 
     @registry.command(
@@ -159,7 +175,7 @@ def register_trading(registry: CommandRegistry) -> None:
         "sell", "Market sell (forced exit; asks to confirm)", "/sell <venue> <coin> <qty>"
     )
     async def sell(ctx: CommandContext) -> Reply:
-        venue, sym, qty, amount = parse_order_args(ctx.args)
+        venue, sym, qty, amount = parse_order_args(ctx.args, "sell")
         if qty is None:
             raise CommandError("Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.")
         _trading(ctx)
@@ -193,7 +209,7 @@ def register_trading(registry: CommandRegistry) -> None:
     )
     async def killswitch(ctx: CommandContext) -> Reply:
         arg = ctx.args[0].lower() if ctx.args else ""
-        if arg not in ("", "cancel", "off"):
+        if arg not in ("", "cancel", "off") or len(ctx.args) > 1:
             raise CommandError("Use /killswitch, /killswitch cancel or /killswitch off.")
         _trading(ctx)
 

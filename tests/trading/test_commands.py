@@ -94,6 +94,7 @@ async def test_bad_input_is_answered_clearly(tmp_path: Path) -> None:
             ("/buy upbit BTC lots", "not a number"),
             ("/buy upbit BTC -1", "positive"),
             ("/sell upbit BTC 5000KRW", "quantity of the coin"),
+            ("/sell upbit BTC", "e.g. /sell upbit BTC 0.01."),  # e2e_bugs #2: not a /buy example
             ("/cancel nope", "There is no order"),
             ("/trades zero", "not a whole number"),
             ("/killswitch maybe", "Use /killswitch"),
@@ -115,3 +116,23 @@ async def test_killswitch_refuses_entries_and_persists(tmp_path: Path) -> None:
         assert "kill switch is on" in r.text
     async with app_ctx(tmp_path) as (app, ctx):
         assert app.facade.trading.svc.risk.kill_switch
+
+
+async def test_commands_refuse_arguments_they_do_not_take(tmp_path: Path) -> None:
+    """Regression (/tmp/e2e_bugs.md #1): extra arguments were silently ignored."""
+    async with app_ctx(tmp_path) as (app, ctx):
+        for line, expect in [
+            ("/balance upbit", "/balance takes no arguments."),
+            ("/positions BTC", "/positions takes no arguments."),
+            ("/orders open", "Use /orders (open orders) or /orders all"),
+            ("/orders all 5", "Use /orders (open orders) or /orders all"),
+            ("/weekly 3", "/weekly takes no arguments."),
+            ("/monthly x", "/monthly takes no arguments."),
+            ("/killswitch cancel now", "Use /killswitch"),
+        ]:
+            r = await run(app, ctx, line)
+            usage = app.registry.get(line.split()[0][1:])
+            assert usage is not None
+            assert expect in r.text and f"Usage: {usage.usage}" in r.text, (line, r.text)
+            assert not r.buttons, line  # nothing to confirm: nothing was done
+        assert "No orders yet." in (await run(app, ctx, "/orders ALL")).text
