@@ -76,7 +76,13 @@ class FaultController:
         retry_after: int | None = None,
     ) -> None:
         """Answer the next `count` REST requests with `status` (and `body` as JSON if given)."""
-        self._get(venue).rest.append(RestFault("error", count, status, body, retry_after))
+        if not isinstance(status, int) or not 100 <= status <= 599:
+            raise ValueError(f"status must be an HTTP status code, got {status!r}")
+        if body is not None and not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        if retry_after is not None and not isinstance(retry_after, int):
+            raise ValueError("retry_after must be whole seconds")
+        self._get(venue).rest.append(RestFault("error", _count(count), status, body, retry_after))
 
     def rest_delay(
         self, venue: str, seconds: float, count: int = 1, after_handling: bool = False
@@ -88,15 +94,15 @@ class FaultController:
         `after_handling=True` the venue handles it first (an order is placed) and only the
         answer is held: a client timeout is then "order placed, answer lost".
         """
-        if seconds < 0:
-            raise ValueError("seconds must be >= 0")
+        if not isinstance(seconds, int | float) or seconds < 0:
+            raise ValueError("seconds must be a number >= 0")
         kind = "delay_response" if after_handling else "delay"
-        self._get(venue).rest.append(RestFault(kind, count, seconds=seconds))
+        self._get(venue).rest.append(RestFault(kind, _count(count), seconds=float(seconds)))
 
     def drop_response(self, venue: str, count: int = 1) -> None:
         """Handle the next `count` REST requests, then abort the connection instead of
         answering (the client sees a network error; the order was placed)."""
-        self._get(venue).rest.append(RestFault("drop_response", count))
+        self._get(venue).rest.append(RestFault("drop_response", _count(count)))
 
     def take_rest_fault(self, venue: str) -> RestFault | None:
         queue = self._get(venue).rest
@@ -217,6 +223,12 @@ class FaultController:
             raise ValueError(f"unknown action {action!r}; expected one of {sorted(actions)}")
         result = actions[action](**args)
         return {"ok": True, "action": action, "result": result}
+
+
+def _count(count: object) -> int:
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError(f"count must be a whole number >= 1, got {count!r}")
+    return count
 
 
 def apply_frame_faults(faults: FaultController, venue: str, frames: list[bytes]) -> list[bytes]:

@@ -150,4 +150,8 @@ async def test_response_faults_over_http_admin(sim: SimExchange) -> None:
         assert status == 400 and "seconds" in body["error"]
         status, body = await post({"action": "drop_response", "venue": "binance", "bogus": 1})
         assert status == 400
+        status, body = await post({"action": "rest_error", "venue": "binance", "status": "503"})
+        assert status == 400 and "status" in body["error"]
+        status, body = await post({"action": "drop_response", "venue": "binance", "count": 0})
+        assert status == 400 and "count" in body["error"]
         assert sim.faults.state()["binance"]["rest_faults"] == []
