@@ -13,6 +13,7 @@ from bot.domain.market import Side
 from bot.domain.orders import Brackets, OrderRequest, OrderType, Position
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.storage.kv import KeyValueStore
+from bot.trading.errors import Rejected, TradingError
 from bot.trading.executor import OrderService, SubmitResult
 from bot.trading.futures import FuturesManager
 from bot.trading.gateway import BotGateway
@@ -135,20 +136,51 @@ class TradingProvider:
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
     ) -> SubmitResult:
-        """/buy and /sell: market orders. Futures sells/buys of an open position reduce it."""
+        """/buy and /sell on a venue: market orders nobody manages (no bot).
+
+        On futures, an order against the open position reduces it; one that closes all of it goes
+        through `FuturesManager.close`, which cancels the position's stop-loss / take-profit
+        first (left resting, they would later act on a position that no longer exists). A
+        partial close keeps them: they are reduce-only, so they can close at most what is left.
+        """
         inst = Instrument(venue, symbol)
-        if venue is Venue.BINANCE_FUTURES and qty is not None:
+        if venue is Venue.BINANCE_FUTURES:
             pos = self.svc.positions.get(inst)
             reduces = pos is not None and (
                 (pos.qty > 0 and side is Side.SELL) or (pos.qty < 0 and side is Side.BUY)
             )
-            if not reduces:
+            if pos is None or not reduces:
+                if qty is None and amount is not None:
+                    try:
+                        qty = await self._futures_qty(inst, side, amount)
+                    except TradingError as exc:
+                        return SubmitResult(False, exc.reason)
+                if qty is None:
+                    return SubmitResult(False, "Give the size of a futures entry.")
                 return await self.futures.open(symbol, side, qty, reason="manual")
-        req = OrderRequest(
-            inst, side, OrderType.MARKET, qty=qty, quote_amount=amount, reason="manual",
-            reduce_only=venue is Venue.BINANCE_FUTURES,
-        )  # fmt: skip
+            if qty is None:
+                return SubmitResult(
+                    False, f"Give the quantity of {symbol.base} to close, e.g. {fmt(abs(pos.qty))}."
+                )
+            if qty >= abs(pos.qty):
+                return await self.futures.close(symbol, reason="manual")
+            req = OrderRequest(
+                inst, side, OrderType.MARKET, qty=qty, reason="manual", reduce_only=True
+            )
+            return await self.svc.submit(req)
+        req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
+                           reason="manual")  # fmt: skip
         return await self.svc.submit(req)
+
+    async def _futures_qty(self, inst: Instrument, side: Side, amount: Decimal) -> Decimal:
+        """A futures entry given as a USDT notional: its quantity at the current price
+        (validation rounds it down to the lot size)."""
+        ref = self.svc.prices.price(inst, side)
+        if ref is None:
+            if Venue.BINANCE_FUTURES not in self.svc.brokers:
+                raise Rejected("Binance futures is not configured for trading.")
+            ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(inst.symbol)
+        return amount / ref
 
     async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]:
         self.svc.risk.set_kill_switch(on)

@@ -1,0 +1,106 @@
+"""Manual orders (/buy, /sell on a venue) through the trading provider, in paper mode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from bot.domain.market import Side
+from bot.domain.orders import OrderStatus, OrderType
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.trading.provider import TradingProvider
+from tests.helpers import eventually
+from tests.trading.harness import Env, trading_env
+
+BTC = Symbol("BTC", "USDT")
+FUT = Instrument(Venue.BINANCE_FUTURES, BTC)
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[tuple[Env, TradingProvider]]:
+    async with trading_env(tmp_path / "t.db") as env:
+        env.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        env.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 99_990, 100_000)
+        await eventually(lambda: env.svc.prices.price(FUT) is not None)
+        await eventually(lambda: env.svc.prices.usdt_krw() is not None)
+        yield env, env.provider()
+
+
+async def _open_with_brackets(env: Env, t: TradingProvider, qty: str) -> list[str]:
+    """A futures long with a resting stop-loss and take-profit; returns the brackets' ids."""
+    res = await t.futures.open(
+        BTC, Side.BUY, D(qty), leverage=5, stop_loss=D(95_000), take_profit=D(105_000)
+    )
+    assert res.accepted and res.order is not None, res.reason
+    entry = res.order.client_id
+
+    async def brackets() -> list[str] | None:
+        kids = [k.order for k in await env.svc.store.children(entry)]
+        ok = len(kids) == 2 and all(k.status is OrderStatus.OPEN for k in kids)
+        return [k.client_id for k in kids] if ok else None
+
+    return await eventually(brackets, 10)
+
+
+async def _status(env: Env, cid: str) -> OrderStatus:
+    stored = await env.svc.store.get(cid)
+    assert stored is not None
+    return stored.order.status
+
+
+async def test_a_manual_futures_close_cancels_the_positions_brackets(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """Regression (/tmp/e2e_bugs.md #5): the take-profit stayed resting after a manual exit."""
+    e, t = env
+    brackets = await _open_with_brackets(e, t, "0.02")
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.02"), None)
+    assert res.accepted and res.order is not None, res.reason
+    assert res.order.reduce_only and res.order.reason == "manual"
+    assert t.open_positions() == []
+    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.CANCELLED] * 2
+    assert await e.svc.store.open_orders(True) == []
+
+
+async def test_a_sell_larger_than_the_position_closes_it_and_no_more(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    e, t = env
+    brackets = await _open_with_brackets(e, t, "0.01")
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.05"), None)
+    assert res.accepted and res.order is not None and res.order.qty == D("0.01"), res
+    assert t.open_positions() == []  # flat, not short 0.04
+    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.CANCELLED] * 2
+
+
+async def test_a_partial_manual_close_keeps_the_brackets_for_what_is_left(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    e, t = env
+    brackets = await _open_with_brackets(e, t, "0.02")
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.005"), None)
+    assert res.accepted, res.reason
+    (pos,) = t.open_positions()
+    assert pos.qty == D("0.015")
+    # Reduce-only, so they close at most what is left: still protecting the rest.
+    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.OPEN] * 2
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.015"), None)
+    assert res.accepted and t.open_positions() == []
+    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.CANCELLED] * 2
+
+
+async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    _, t = env
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, None, D(500))
+    assert res.accepted and res.order is not None, res.reason
+    assert res.order.qty == D("0.005") and res.order.type is OrderType.MARKET
+    assert not res.order.reduce_only and res.order.bot is None
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, None, D(500))
+    assert not res.accepted and res.reason == "Give the quantity of BTC to close, e.g. 0.005."
+    (pos,) = t.open_positions()
+    assert pos.qty == D("0.005")
