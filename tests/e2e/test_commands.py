@@ -330,7 +330,6 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     await world.ask(f"/stop {FUTURES_BOT}", "was not running")
 
 
-@bug(5)
 async def test_a_manual_exit_cancels_the_positions_brackets(world: World) -> None:
     """Follows the test above: the position is flat; its take-profit must not stay resting."""
     assert world.service.facade is not None
