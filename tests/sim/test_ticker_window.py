@@ -101,16 +101,16 @@ async def test_mini_ticker_arr_does_not_delay_other_streams() -> None:
                 sub = {"method": "SUBSCRIBE", "params": ["!miniTicker@arr"], "id": 1}
                 await mini.send(orjson.dumps(sub).decode())
                 start = time.monotonic()
-                while time.monotonic() - start < 3.2:  # three minute rollovers
+                while time.monotonic() - start < 2.2:  # two minute rollovers
                     await asyncio.sleep(0.05)
             finally:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
         got = [msg for _, msg in arrays if isinstance(msg, list)]
-        assert len(got) >= 3 and all(len(a) >= 10 for a in got)
+        assert len(got) >= 2 and all(len(a) >= 10 for a in got)
         assert {m["e"] for a in got for m in a} == {"24hrMiniTicker"}
         after = [t for t, _ in books if t >= start]
         gaps = [b - a for a, b in zip([start, *after], after, strict=False)]
-        assert len(after) > 30
+        assert len(after) > 20
         assert max(gaps) < 0.1, f"book stream stalled {max(gaps) * 1000:.0f} ms"
