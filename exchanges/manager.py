@@ -26,8 +26,9 @@ from bot.storage import Database
 from exchanges.base import BadInput
 from exchanges.binance.rest import BinanceRest
 from exchanges.binance.stream import BinanceStream, binance_runner_config, futures_route
-from exchanges.candle_service import CandleConfig, CandleService
-from exchanges.fallback import FallbackConfig, RestFallback
+from exchanges.candle_service import CandleService
+from exchanges.config import MarketDataConfig
+from exchanges.fallback import RestFallback
 from exchanges.http import RestClient, RestError
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream
@@ -37,49 +38,7 @@ from exchanges.upbit.rest import UpbitRest
 from exchanges.upbit.stream import UpbitStream, upbit_runner_config
 from exchanges.ws_runner import ConnectLimiter, RunnerConfig, WsRunner
 
-
-@dataclass(frozen=True, slots=True)
-class MarketDataConfig:
-    upbit_rest_url: str
-    upbit_ws_url: str
-    binance_rest_url: str
-    binance_ws_url: str
-    binance_futures_rest_url: str
-    binance_futures_ws_url: str
-    venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
-    stale_after: float = 30.0
-    symbol_stale_after: float | None = 300.0
-    backoff_initial: float = 1.0
-    backoff_max: float = 60.0
-    healthy_after: float = 60.0
-    no_data_alert_after: float = 120.0
-    universe_refresh: float = 3600.0
-    binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
-    upbit_codes_per_connection: int = 150
-    upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
-    binance_streams_per_connection: int = 200
-    warmup: int = 200  # 1m candles fetched per strategy symbol at start
-    rest_interval: dict[Venue, float] = field(
-        default_factory=lambda: {
-            Venue.UPBIT: 0.15,  # quotation REST: 10/s per IP
-            Venue.BINANCE_SPOT: 0.1,
-            Venue.BINANCE_FUTURES: 0.1,
-        }
-    )
-    runner_overrides: dict[str, float | str | None] = field(default_factory=dict)
-    fallback: FallbackConfig = field(default_factory=FallbackConfig)
-    candles: CandleConfig = field(default_factory=CandleConfig)
-
-    @classmethod
-    def from_settings(cls, settings: object, **overrides: object) -> MarketDataConfig:
-        names = (
-            "upbit_rest_url", "upbit_ws_url", "binance_rest_url", "binance_ws_url",
-            "binance_futures_rest_url", "binance_futures_ws_url", "stale_after",
-            "no_data_alert_after", "universe_refresh",
-        )  # fmt: skip
-        values: dict[str, object] = {n: getattr(settings, n) for n in names}
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+__all__ = ["MarketDataConfig", "MarketDataManager", "Need"]
 
 
 @dataclass(slots=True)
@@ -114,6 +73,7 @@ class MarketDataManager:
         self.universe: Universe | None = None
         self._wanted: dict[Venue, dict[Symbol, Need]] = {v: {} for v in Venue}
         self._streamed: dict[Venue, set[str]] = {v: set() for v in Venue}  # Binance streams
+        self._universe_retry_at = 0.0
         self._tg: asyncio.TaskGroup | None = None
         self._session: aiohttp.ClientSession | None = None
         self._started = 0.0
@@ -462,9 +422,12 @@ class MarketDataManager:
 
     async def _refresh_universe_if_due(self) -> None:
         assert self.universe is not None
-        due = min(self.universe.refreshed.values(), default=0.0) + self.config.universe_refresh
-        if self.clock.now() < due:
+        every = self.config.universe_refresh
+        due = min(self.universe.refreshed.values(), default=0.0) + every
+        now = self.clock.now()
+        if now < max(due, self._universe_retry_at):
             return
+        self._universe_retry_at = now + min(60.0, every)  # a failing venue: at most once a minute
         change = await self.universe.refresh(self.clock.now())
         for venue in self.feeds:
             added = change.added.get(venue, [])

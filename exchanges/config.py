@@ -1,0 +1,53 @@
+"""Market-data settings: endpoints, venue limits, watchdog and REST timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.symbols import Venue
+from exchanges.candle_service import CandleConfig
+from exchanges.fallback import FallbackConfig
+
+
+@dataclass(frozen=True, slots=True)
+class MarketDataConfig:
+    upbit_rest_url: str
+    upbit_ws_url: str
+    binance_rest_url: str
+    binance_ws_url: str
+    binance_futures_rest_url: str
+    binance_futures_ws_url: str
+    venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
+    stale_after: float = 30.0
+    symbol_stale_after: float | None = 300.0
+    backoff_initial: float = 1.0
+    backoff_max: float = 60.0
+    healthy_after: float = 60.0
+    no_data_alert_after: float = 120.0
+    universe_refresh: float = 3600.0
+    binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
+    upbit_codes_per_connection: int = 150
+    upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
+    binance_streams_per_connection: int = 200
+    warmup: int = 200  # 1m candles fetched per strategy symbol at start
+    rest_interval: dict[Venue, float] = field(
+        default_factory=lambda: {
+            Venue.UPBIT: 0.15,  # quotation REST: 10/s per IP
+            Venue.BINANCE_SPOT: 0.1,
+            Venue.BINANCE_FUTURES: 0.1,
+        }
+    )
+    runner_overrides: dict[str, float | str | None] = field(default_factory=dict)
+    fallback: FallbackConfig = field(default_factory=FallbackConfig)
+    candles: CandleConfig = field(default_factory=CandleConfig)
+
+    @classmethod
+    def from_settings(cls, settings: object, **overrides: object) -> MarketDataConfig:
+        names = (
+            "upbit_rest_url", "upbit_ws_url", "binance_rest_url", "binance_ws_url",
+            "binance_futures_rest_url", "binance_futures_ws_url", "stale_after",
+            "no_data_alert_after", "universe_refresh",
+        )  # fmt: skip
+        values: dict[str, object] = {n: getattr(settings, n) for n in names}
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
