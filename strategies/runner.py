@@ -3,25 +3,29 @@
 One `BotManager` owns every bot. Running bots get each closed `Candle` of their instruments and
 timeframe (and `Trade`s if their strategy asks). Every signal becomes a decision, taken or
 refused with the reason, recorded in the `decisions` table. Run state and pause live in the
-`bots` table, so `/start` and `/stop` survive restarts.
+`bots` table, so `/start` and `/stop` survive restarts. `/buy <bot>` and `/sell <bot>` are
+forced entries and exits: no strategy signal, but the bot's own sizing, leverage and SL/TP, and the
+bot books and then manages the position as if it had decided it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from loguru import logger
 
 from bot.domain.market import Candle, Trade
-from bot.domain.signals import SignalAction
+from bot.domain.orders import OrderRequest
+from bot.domain.signals import Signal, SignalAction
 from bot.domain.symbols import Instrument, Venue
 from bot.events import EventBus, Subscription
 from bot.storage import Database
 from strategies.botconfig import BotDefinition
-from strategies.engine import BotEngine, ClosedTrade, Decision
-from strategies.fills import FillModel
+from strategies.engine import BotEngine, ClosedTrade, Decision, OpenPosition, to_decimal
+from strategies.fills import FillModel, entry_notional
 from strategies.gateway import OrderGateway, PaperGateway
 from strategies.registry import StrategyRegistry
 from strategies.store import BotStore, RunState
@@ -68,6 +72,18 @@ class BotView:
     realized: float
 
 
+@dataclass(frozen=True, slots=True)
+class ForcedOrder:
+    """What a forced entry or exit did: the decision (taken, or refused with the order layer's
+    reason), what the bot holds after an entry, the trade an exit closed."""
+
+    bot: str
+    instrument: Instrument
+    decision: Decision
+    position: OpenPosition | None = None
+    trade: ClosedTrade | None = None
+
+
 class BotRunner:
     """One running bot."""
 
@@ -78,6 +94,7 @@ class BotRunner:
         self.engine = engine
         self._gateway = gateway
         self._store = store
+        self._lock = asyncio.Lock()  # one decision at a time: candles, ticks, forced orders
         self._last_ts: dict[Instrument, int] = {}
         self._last_refusal: dict[Instrument, SignalAction] = {}
         self.trades: list[ClosedTrade] = []
@@ -109,25 +126,64 @@ class BotRunner:
         return total
 
     async def on_candle(self, candle: Candle) -> Decision | None:
-        inst = candle.instrument
-        if candle.open_ts <= self._last_ts.get(inst, -1):
-            return None  # already seen (warm-up overlap or a replay)
-        self._last_ts[inst] = candle.open_ts
-        decision = self.engine.evaluate(candle)
-        if decision is None:
-            self._last_refusal.pop(inst, None)
-            return None
-        return await self._act(decision)
+        async with self._lock:
+            inst = candle.instrument
+            if candle.open_ts <= self._last_ts.get(inst, -1):
+                return None  # already seen (warm-up overlap or a replay)
+            self._last_ts[inst] = candle.open_ts
+            decision = self.engine.evaluate(candle)
+            if decision is None:
+                self._last_refusal.pop(inst, None)
+                return None
+            return await self._act(decision)
 
     async def on_trade(self, trade: Trade) -> Decision | None:
-        pos = self.engine.positions.get(trade.instrument)
-        sig = self.engine.strategy.on_tick(trade, pos.side if pos else 0)
-        return None if sig is None else await self._act(self.engine.consider(sig))
+        async with self._lock:
+            pos = self.engine.positions.get(trade.instrument)
+            sig = self.engine.strategy.on_tick(trade, pos.side if pos else 0)
+            return None if sig is None else await self._act(self.engine.consider(sig))
 
-    async def _act(self, decision: Decision) -> Decision:
+    async def force(
+        self, inst: Instrument, action: SignalAction, price: float, stake: float | None = None
+    ) -> ForcedOrder:
+        """A forced entry (long) or exit: it skips the strategy and its gates (pause,
+        confidence, cooldown) but not the bot's book (one position per symbol, its position
+        limit) nor its sizing: `stake` replaces the bot's stake for this entry only."""
+        name, engine = self.definition.name, self.engine
+        async with self._lock:
+            pos = engine.positions.get(inst)
+            if action is SignalAction.EXIT and pos is None:
+                raise BotError(f"Bot {name} holds no {inst.symbol} position.")
+            if action is not SignalAction.EXIT:
+                if pos is not None:
+                    raise BotError(
+                        f"Bot {name} already holds {inst.symbol} "
+                        f"({'long' if pos.side > 0 else 'short'} {pos.qty:g}): one position "
+                        "per symbol."
+                    )
+                if len(engine.positions) >= self.definition.position_limit:
+                    raise BotError(
+                        f"Bot {name} is at its position limit ({self.definition.position_limit})."
+                    )
+            why = "forced exit (/sell)" if action is SignalAction.EXIT else "forced entry (/buy)"
+            sig = Signal(name, inst, action, why, 1.0, self._last_ts.get(inst, 0), price)
+            decision = Decision(sig, True, why)
+            req = engine.order_for(decision)
+            if stake is not None and req.quote_amount is not None:
+                notional = entry_notional(stake, 0.0, 0.0, self.definition.leverage)
+                req = replace(req, quote_amount=to_decimal(notional))
+            # An exit books the bar it happened on; a bot that has not seen a candle of this
+            # symbol yet (no warm-up history, or a stopped bot's book) has none.
+            engine._index.setdefault(inst, -1)
+            trades = len(self.trades)
+            decision = await self._act(decision, req)
+            closed = self.trades[-1] if len(self.trades) > trades else None
+            return ForcedOrder(name, inst, decision, engine.positions.get(inst), closed)
+
+    async def _act(self, decision: Decision, req: OrderRequest | None = None) -> Decision:
         inst = decision.signal.instrument
         if decision.taken:
-            result = await self._gateway.submit(self.engine.order_for(decision))
+            result = await self._gateway.submit(req or self.engine.order_for(decision))
             if result.accepted and result.avg_price is not None:
                 closed = self.engine.apply_fill(
                     decision, float(result.avg_price), float(result.filled_qty), float(result.fee)
@@ -179,6 +235,7 @@ class BotManager:
         self._sub: Subscription | None = None
         self._resume: list[str] = []
         self._ready = ready or _no_wait
+        self._books = asyncio.Lock()  # a stopped bot's stored positions: /start vs /sell <bot>
 
     async def load(self) -> None:
         """Store the definitions; bots whose stored state is running resume when `run` starts
@@ -251,6 +308,13 @@ class BotManager:
         return d
 
     async def _activate(self, name: str) -> BotRunner:
+        runner = await self._build(name)
+        await runner.warm_up(self._history)
+        self.runners[name] = runner
+        return runner
+
+    async def _build(self, name: str) -> BotRunner:
+        """A runner with the bot's stored positions, not warmed up, not running."""
         d = self._get(name)
         cls = self._registry.get(d.strategy)
         if cls is None:  # validated at start-up; a user file may have vanished since
@@ -261,16 +325,14 @@ class BotManager:
         for inst, pos in (await self.store.load_positions(name)).items():
             if inst in d.instruments:
                 engine.restore(inst, pos)
-        runner = BotRunner(d, engine, self._gateway, self.store)
-        await runner.warm_up(self._history)
-        self.runners[name] = runner
-        return runner
+        return BotRunner(d, engine, self._gateway, self.store)
 
     async def start(self, name: str) -> str:
         d = self._get(name)
         if name in self.runners:
             return f"Bot {name} is already running."
-        await self._activate(name)
+        async with self._books:
+            await self._activate(name)
         await self.store.set_state(name, RunState.RUNNING)
         syms = ", ".join(str(s) for s in d.symbols)
         return f"Bot {name} started: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}."
@@ -282,7 +344,7 @@ class BotManager:
         if runner is None:
             return f"Bot {name} was not running."
         held = self.open_positions(name, runner)
-        tail = f" It still holds {', '.join(held)}; close them yourself." if held else ""
+        tail = f" It still holds {', '.join(held)}; /sell {name} closes them." if held else ""
         return f"Bot {name} stopped.{tail}"
 
     async def set_paused(self, name: str, paused: bool) -> str:
@@ -304,6 +366,69 @@ class BotManager:
             f"{inst.symbol} {'long' if p.side > 0 else 'short'} {p.qty:g}"
             for inst, p in runner.engine.positions.items()
         ]
+
+    # --- forced entries and exits (/buy <bot>, /sell <bot>) -----------------------------------
+    @staticmethod
+    def _pick(d: BotDefinition, coin: str | None, held: Collection[Instrument]) -> Instrument:
+        """The bot's instrument `coin` names (BTC, BTC/KRW); without one, its only symbol, or
+        for an exit (`held` given) its only position."""
+        name, listing = d.name, ", ".join(str(s) for s in d.symbols)
+        if coin is None:
+            if len(d.instruments) == 1:
+                return d.instruments[0]
+            if len(held) == 1:
+                return next(iter(held))
+            raise BotError(f"Bot {name} trades {listing}: give the coin, e.g. {d.symbols[0].base}.")
+        want = coin.upper().removeprefix(f"{d.symbols[0].quote}-")
+        for inst in d.instruments:
+            if want in (inst.symbol.base, str(inst.symbol)):
+                return inst
+        raise BotError(f"Bot {name} does not trade {coin}: it trades {listing}.")
+
+    async def force_entry(
+        self, name: str, coin: str | None = None, stake: float | None = None
+    ) -> ForcedOrder:
+        """Enter long now through the bot (its stake, or `stake`, its leverage and SL/TP); the
+        bot then manages the position. The bot must be running: a stopped bot would not."""
+        d = self._get(name)
+        runner = self.runners.get(name)
+        if runner is None:
+            raise BotError(
+                f"Bot {name} is not running: /start {name} first, so that it manages the position."
+            )
+        if runner.engine.paused:
+            raise BotError(f"Bot {name} is paused (no new entries): /resume {name} first.")
+        inst = self._pick(d, coin, ())
+        return await runner.force(
+            inst, SignalAction.ENTER_LONG, self.last_price.get(inst, 0.0), stake
+        )
+
+    async def held_position(
+        self, name: str, coin: str | None = None
+    ) -> tuple[Instrument, OpenPosition]:
+        """The position a forced exit of `name` would close (a stopped bot's too)."""
+        d = self._get(name)
+        runner = self.runners.get(name)
+        held = runner.engine.positions if runner else await self.store.load_positions(name)
+        if not held:
+            raise BotError(f"Bot {name} holds no position.")
+        inst = self._pick(d, coin, held)
+        if inst not in held:
+            raise BotError(f"Bot {name} holds no {inst.symbol} position.")
+        return inst, held[inst]
+
+    async def force_exit(self, name: str, coin: str | None = None) -> ForcedOrder:
+        """Close the bot's position at market through the bot, which books the trade. A stopped
+        bot's stored position is closed the same way (the bot stays stopped)."""
+        inst, _ = await self.held_position(name, coin)
+        runner = self.runners.get(name)
+        if runner is not None:
+            return await runner.force(inst, SignalAction.EXIT, self.last_price.get(inst, 0.0))
+        async with self._books:
+            if name in self.runners:  # started meanwhile: it holds the book now
+                return await self.force_exit(name, coin)
+            runner = await self._build(name)
+            return await runner.force(inst, SignalAction.EXIT, self.last_price.get(inst, 0.0))
 
     async def views(self) -> list[BotView]:
         rows = await self.store.rows()

@@ -1,6 +1,8 @@
 """Trading commands: balances, positions, orders, trades, PnL, manual orders, kill switch.
 
 Handlers parse, ask `facade.trading` (bot.trading.provider.TradingProvider) and render text.
+`/buy` and `/sell` name a venue (an order nobody manages) or a bot (its forced entry or exit,
+through `facade.bots`, see bot.commands.forced).
 """
 
 from __future__ import annotations
@@ -8,12 +10,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.commands import forced
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.domain.market import Side
 from bot.domain.symbols import Symbol, Venue
 from bot.trading.validation import fmt
+from strategies.runner import BotError
 
 _VENUES = {
     "upbit": Venue.UPBIT, "up": Venue.UPBIT,
@@ -30,6 +34,19 @@ def _trading(ctx: CommandContext) -> Any:
     return provider
 
 
+def _bot_named(ctx: CommandContext) -> str | None:
+    """The bot `/buy` or `/sell` names, or None for the venue form. A venue name wins over a
+    bot of the same name."""
+    if not ctx.args or ctx.args[0].lower() in _VENUES:
+        return None
+    bots = ctx.service.bots
+    names = sorted(getattr(bots, "definitions", {}) or {})
+    if ctx.args[0] in names:
+        return ctx.args[0]
+    also = f", or a bot: {', '.join(names)}" if names else ""
+    raise CommandError(f"Unknown venue '{ctx.args[0]}': use upbit, binance or futures{also}.")
+
+
 def _money(value: Decimal | None, digits: str = "1") -> str:
     return "?" if value is None else fmt(value.quantize(Decimal(digits)))
 
@@ -43,8 +60,10 @@ def parse_order_args(
     """`upbit BTC 0.01` (quantity) or `upbit BTC 50000KRW` (amount to spend); `command` (buy or
     sell) names the example in the answer to a bad line."""
     if len(args) != 3:
+        bot_form = "/buy <bot> [coin] [amount]" if command == "buy" else "/sell <bot> [coin]"
         raise CommandError(
-            f"Give the venue, the coin and a size, e.g. {_EXAMPLE.get(command, _EXAMPLE['buy'])}."
+            f"Give the venue, the coin and a size, e.g. {_EXAMPLE.get(command, _EXAMPLE['buy'])}"
+            f" (or a bot: {bot_form})."
         )
     venue = _VENUES.get(args[0].lower())
     if venue is None:
@@ -164,17 +183,41 @@ def register_trading(registry: CommandRegistry) -> None:
         return await _pnl(ctx, 30, "Monthly PnL")
 
     @registry.command(
-        "buy", "Market buy (forced entry)", "/buy <upbit|binance|futures> <coin> <qty|amountKRW>"
+        "buy",
+        "Market buy on a venue, or a bot's forced entry",
+        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> or /buy <bot> [coin] [amount]",
+        "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
+        "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
+        "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
+        "and SL/TP; the bot then manages the exit. The bot must be running and not paused.",
     )
     async def buy(ctx: CommandContext) -> Reply:
+        bot = _bot_named(ctx)
+        if bot is not None:
+            manager = ctx.service.bots
+            d = manager.definitions[bot]
+            coin, stake = forced.parse_buy(d, ctx.args[1:])
+            try:
+                done = await manager.force_entry(bot, coin, stake)
+            except BotError as exc:
+                raise CommandError(str(exc)) from None
+            return Reply(forced.render_entry(done, d, stake))
         venue, sym, qty, amount = parse_order_args(ctx.args)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
         return Reply(_result_text(res))
 
     @registry.command(
-        "sell", "Market sell (forced exit; asks to confirm)", "/sell <venue> <coin> <qty>"
+        "sell",
+        "Market sell on a venue, or a bot's forced exit (asks to confirm)",
+        "/sell <venue> <coin> <qty> or /sell <bot> [coin]",
+        "/sell upbit BTC 0.01 sells on a venue. /sell <bot> [coin] is the bot's forced exit: "
+        "its position closed at market through the bot (futures: its SL/TP cancelled first), "
+        "which books the trade. Both ask to confirm.",
     )
     async def sell(ctx: CommandContext) -> Reply:
+        bot = _bot_named(ctx)
+        if bot is not None:
+            return await _force_exit(ctx, bot)
         venue, sym, qty, amount = parse_order_args(ctx.args, "sell")
         if qty is None:
             raise CommandError("Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.")
@@ -186,6 +229,24 @@ def register_trading(registry: CommandRegistry) -> None:
 
         what = f"Sell {fmt(qty)} {sym} at market on {venue.label}?"
         return registry.ask_confirmation(ctx, what, act)
+
+    async def _force_exit(ctx: CommandContext, bot: str) -> Reply:
+        manager = ctx.service.bots
+        coin = forced.parse_sell(manager.definitions[bot], ctx.args[1:])
+        try:
+            inst, pos = await manager.held_position(bot, coin)
+        except BotError as exc:
+            raise CommandError(str(exc)) from None
+
+        async def act(c: CommandContext) -> Reply:
+            try:
+                done = await manager.force_exit(bot, coin)
+            except BotError as exc:  # e.g. the bot's own exit got there first
+                return Reply(f"❌ {exc}")
+            return Reply(forced.render_exit(done))
+
+        running = bot in manager.runners
+        return registry.ask_confirmation(ctx, forced.exit_question(bot, inst, pos, running), act)
 
     @registry.command("cancel", "Cancel an open order (asks to confirm)", "/cancel <order id>")
     async def cancel(ctx: CommandContext) -> Reply:

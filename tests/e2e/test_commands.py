@@ -402,13 +402,17 @@ async def test_sell_without_quantity_names_sell_in_its_example(world: World) -> 
     assert "/sell upbit BTC" in text
 
 
-@bug(3)
 async def test_buy_is_a_forced_entry_for_a_bot(world: World) -> None:
-    """Issue 8: "/buy and /sell (forced entry/exit for a bot)"."""
+    """Issue 8: "/buy and /sell (forced entry/exit for a bot)". The bot must be running (it
+    manages the position). The futures bot, so Upbit's KRW stays as /report expects it."""
+    await world.ask(f"/start {FUTURES_BOT}", "started")
     reply = await world.ask(
-        f"/buy {UPBIT_BOT}", lambda m: "Usage" in m.content or "✅" in m.content
+        f"/buy {FUTURES_BOT}", lambda m: "Usage" in m.content or "forced entry" in m.content
     )
     assert "✅" in reply.content, reply.content
+    question = await world.ask(f"/sell {FUTURES_BOT}", "Confirm within")
+    clear(await world.confirm(question, "forced exit"))
+    await world.ask(f"/stop {FUTURES_BOT}", "stopped")
 
 
 # --- kill switch and confirmations --------------------------------------------------------------

@@ -94,7 +94,7 @@ async def test_bad_input_is_answered_clearly(tmp_path: Path) -> None:
             ("/buy upbit BTC lots", "not a number"),
             ("/buy upbit BTC -1", "positive"),
             ("/sell upbit BTC 5000KRW", "quantity of the coin"),
-            ("/sell upbit BTC", "e.g. /sell upbit BTC 0.01."),  # e2e_bugs #2: not a /buy example
+            ("/sell upbit BTC", "e.g. /sell upbit BTC 0.01 (or a bot"),  # e2e_bugs #2
             ("/cancel nope", "There is no order"),
             ("/trades zero", "not a whole number"),
             ("/killswitch maybe", "Use /killswitch"),
