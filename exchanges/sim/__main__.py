@@ -1,7 +1,7 @@
 """Standalone simulator: `python -m exchanges.sim [--seed N] [--speed X] [--scenario FILE]
 [--port-base P]`. Prints the `.env` lines that point the service at it, then runs until
 Ctrl-C. Faults and market moves can be driven over HTTP on any venue port:
-`POST /__sim/faults`, `POST /__sim/market`, `GET /__sim/state`."""
+`POST /__sim/faults`, `POST /__sim/market`, `POST /__sim/wallet`, `GET /__sim/state`."""
 
 from __future__ import annotations
 

@@ -9,9 +9,17 @@ from aiohttp import web
 
 from exchanges.sim.faults import FaultController
 from exchanges.sim.market import MarketModel
+from exchanges.sim.wallets import WalletBook
 
 
-def install_admin(app: web.Application, market: MarketModel, faults: FaultController) -> None:
+def install_admin(
+    app: web.Application,
+    market: MarketModel,
+    faults: FaultController,
+    wallets: WalletBook | None = None,
+) -> None:
+    book = wallets or WalletBook(market)
+
     async def post_faults(request: web.Request) -> web.Response:
         try:
             payload = orjson.loads(await request.read())
@@ -28,6 +36,15 @@ def install_admin(app: web.Application, market: MarketModel, faults: FaultContro
         except (orjson.JSONDecodeError, TypeError, ValueError, KeyError) as exc:
             return _json({"ok": False, "error": str(exc)}, 400)
         return _json({"ok": True, "result": result})
+
+    async def post_wallet(request: web.Request) -> web.Response:
+        try:
+            payload = orjson.loads(await request.read())
+            commands = payload if isinstance(payload, list) else [payload]
+            results = [book.apply(c) for c in commands]
+        except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
+            return _json({"ok": False, "error": str(exc)}, 400)
+        return _json(results if isinstance(payload, list) else results[0])
 
     async def get_state(request: web.Request) -> web.Response:
         return _json(
@@ -47,11 +64,13 @@ def install_admin(app: web.Application, market: MarketModel, faults: FaultContro
                     for b in market.coins
                 },
                 "faults": faults.state(),
+                "wallets": book.state(),
             }
         )
 
     app.router.add_post("/__sim/faults", post_faults)
     app.router.add_post("/__sim/market", post_market)
+    app.router.add_post("/__sim/wallet", post_wallet)
     app.router.add_get("/__sim/state", get_state)
 
 

@@ -1,4 +1,5 @@
-"""The simulated Binance spot venue: REST `/api/v3/*` and market streams on the same port.
+"""The simulated Binance spot venue: REST `/api/v3/*`, the wallet status
+`/sapi/v1/capital/config/getall` and market streams on the same port.
 
 Streams: `/ws/<streamName>`, `/ws` and `/ws/<n>` (ccxt.pro connects there and SUBSCRIBEs),
 `/stream?streams=a/b` (combined, wrapped as `{"stream","data"}`). Orders go to the shared spot
@@ -53,6 +54,7 @@ from exchanges.sim.clock import SimClock
 from exchanges.sim.faults import FaultController
 from exchanges.sim.market import BINANCE, MarketModel
 from exchanges.sim.matching import SimOrder, SimReject, SpotAccount, SpotEngine
+from exchanges.sim.wallets import WalletBook
 
 VENUE = "binance"
 
@@ -97,8 +99,10 @@ class BinanceVenue:
         *,
         weight_limit: int = 6000,
         ws_config: WsConfig | None = None,
+        wallets: WalletBook | None = None,
     ) -> None:
         self.market = market
+        self.wallets = wallets or WalletBook(market)
         self.clock = clock
         self.faults = faults
         self.engine = engine
@@ -152,6 +156,7 @@ class BinanceVenue:
             ("GET", "/api/v3/allOrders", self.all_orders, 20, signed),
             ("GET", "/api/v3/myTrades", self.my_trades, 20, signed),
             ("POST", "/api/v3/order/test", self.test_order, 1, signed),
+            ("GET", "/sapi/v1/capital/config/getall", self.capital_config, 10, signed),
         ):
             add(app, method, path, fn, weight=weight, security=sec)
         add(app, "POST", "/api/v3/order", self.new_order, weight=1, security=signed, order=True)
@@ -297,6 +302,11 @@ class BinanceVenue:
             "updateTime": self.market.now_ms(), "accountType": "SPOT", "balances": balances,
             "permissions": ["SPOT"], "uid": 354937868,
         }  # fmt: skip
+
+    async def capital_config(self, c: Call) -> Any:
+        acct = self._account(c)
+        balances = {a: (b.free, b.locked) for a, b in acct.balances.items()}
+        return self.wallets.binance_coins(balances)
 
     def _validate(self, c: Call) -> Any:
         r = lookup(self.rules, c.params.get("symbol"))

@@ -5,6 +5,7 @@ async with SimExchange(seed=7) as sim:
     sim.urls["UPBIT_REST_URL"]       # http://127.0.0.1:PORT (ccxt appends /v1/...)
     sim.market.ramp_premium("BTC", 4.0, over_seconds=90)
     sim.faults.drop_connections("upbit")
+    sim.set_wallet_state("upbit", "XRP", withdraw=False)   # = sim.wallets.set(...)
 ```
 """
 
@@ -31,6 +32,7 @@ from exchanges.sim.market import DEFAULT_COINS, CoinSpec, MarketModel
 from exchanges.sim.matching import SpotEngine
 from exchanges.sim.scenario import Scenario
 from exchanges.sim.upbit import UpbitVenue
+from exchanges.sim.wallets import WalletBook
 
 # Test credentials shaped like real ones: Upbit access and secret keys are 40 characters,
 # Binance API keys and secrets 64 (a 16-byte HMAC secret makes PyJWT warn, and tests run
@@ -112,9 +114,14 @@ class SimExchange:
             scenario = Scenario.load(scenario)
         if scenario is not None:
             scenario.apply(self.market)
-        keys, m, c, f = self.api_keys, self.market, self.clock, self.faults
-        self.upbit = UpbitVenue(m, c, f, self.upbit_engine, keys, **(upbit_options or {}))
-        self.binance = BinanceVenue(m, c, f, self.binance_engine, keys, **(binance_options or {}))
+        self.wallets = WalletBook(self.market)
+        keys, m, c, f, w = self.api_keys, self.market, self.clock, self.faults, self.wallets
+        self.upbit = UpbitVenue(
+            m, c, f, self.upbit_engine, keys, wallets=w, **(upbit_options or {})
+        )
+        self.binance = BinanceVenue(
+            m, c, f, self.binance_engine, keys, wallets=w, **(binance_options or {})
+        )
         self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
         self.urls: dict[str, str] = {}
         self._runners: list[web.AppRunner] = []
@@ -135,7 +142,7 @@ class SimExchange:
 
     async def _serve(self, name: str, venue: Venue | None, offset: int) -> int:
         app = web.Application(middlewares=[rest_fault_middleware(self.faults, name)])
-        install_admin(app, self.market, self.faults)
+        install_admin(app, self.market, self.faults, self.wallets)
         if venue is not None:
             venue.install(app)
         if name == "fx":
@@ -201,6 +208,24 @@ class SimExchange:
         """Jump virtual time forward and let the market (and resting orders) catch up now."""
         self.clock.advance(seconds)
         self.market.tick()
+
+    def set_wallet_state(
+        self,
+        venue: str,
+        coin: str,
+        wallet_state: str | None = None,
+        *,
+        deposit: bool | None = None,
+        withdraw: bool | None = None,
+        network: str | None = None,
+        block_state: str | None = None,
+    ) -> dict[str, str]:
+        """Suspend or resume `coin`'s deposits/withdrawals on `venue` ("upbit" or "binance"),
+        as the wallet status endpoints report them; see `WalletBook.set`."""
+        return self.wallets.set(
+            venue, coin, wallet_state, deposit=deposit, withdraw=withdraw, network=network,
+            block_state=block_state,
+        )  # fmt: skip
 
     # ----------------------------------------------------------------- settings
     def env(self) -> dict[str, str]:

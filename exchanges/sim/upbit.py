@@ -16,11 +16,13 @@ from exchanges.sim.upbit_payloads import UpbitPayloads
 from exchanges.sim.upbit_private import UpbitPrivateStreams
 from exchanges.sim.upbit_rest import UpbitRest
 from exchanges.sim.upbit_ws import UpbitStreams
+from exchanges.sim.wallets import WalletBook
 
 
 class UpbitVenue:
     """Upbit on one port. `api_keys["upbit"] = (access_key, secret_key)`; more pairs can be
-    added with `add_key`. Options: `rate_limits` (per group per second), `idle_timeout` (s)."""
+    added with `add_key`. Options: `rate_limits` (per group per second), `idle_timeout` (s),
+    `wallets` (the wallet status book shared with the other venues)."""
 
     def __init__(
         self,
@@ -34,6 +36,7 @@ class UpbitVenue:
         idle_timeout: float = 120.0,
         status_interval: float = 10.0,
         compress: bool = False,
+        wallets: WalletBook | None = None,
     ) -> None:
         self.market = market
         self.clock = clock
@@ -43,7 +46,8 @@ class UpbitVenue:
         self.auth = UpbitAuth(keys)
         self.limiter = UpbitRateLimiter(rate_limits)
         self.payloads = UpbitPayloads(market)
-        self.rest = UpbitRest(market, engine, self.auth, self.limiter, self.payloads)
+        self.wallets = wallets or WalletBook(market)
+        self.rest = UpbitRest(market, engine, self.auth, self.limiter, self.payloads, self.wallets)
         ws_options: dict[str, Any] = {
             "idle_timeout": idle_timeout, "status_interval": status_interval, "compress": compress,
         }  # fmt: skip

@@ -17,6 +17,7 @@ from exchanges.sim.ticks import fmt_decimal, krw_tick
 from exchanges.sim.upbit_auth import UpbitAuth, UpbitError, UpbitRateLimiter, query_strings
 from exchanges.sim.upbit_auth import remaining_header as _remaining
 from exchanges.sim.upbit_payloads import UpbitPayloads, account_json, candle_rest, order_json
+from exchanges.sim.wallets import WalletBook
 
 MIN_TOTAL_KRW = Decimal(5000)
 MAX_TOTAL_KRW = Decimal(1_000_000_000)
@@ -85,12 +86,14 @@ class UpbitRest:
         auth: UpbitAuth,
         limiter: UpbitRateLimiter,
         payloads: UpbitPayloads,
+        wallets: WalletBook | None = None,
     ) -> None:
         self.market = market
         self.engine = engine
         self.auth = auth
         self.limiter = limiter
         self.payloads = payloads
+        self.wallets = wallets or WalletBook(market)
 
     # ----------------------------------------------------------------- plumbing
     def _wrap(self, group: str, private: bool, fn: Handler, status: int = 200) -> Any:
@@ -164,6 +167,7 @@ class UpbitRest:
         r.add_get("/v1/orders/closed", w("default", True, self.closed_orders))
         r.add_get("/v1/orders/uuids", w("default", True, self.orders_by_ids))
         r.add_get("/v1/orders", w("default", True, self.orders_legacy))
+        r.add_get("/v1/status/wallet", w("default", True, self.wallet_status))
 
     def _code(self, code: str) -> str:
         if not self.market.has_market(UPBIT, code):
@@ -285,6 +289,9 @@ class UpbitRest:
             "bid_account": account_json(acct, "KRW"),
             "ask_account": account_json(acct, spec.base),
         }  # fmt: skip
+
+    async def wallet_status(self, request: web.Request, p: Params, _: Any) -> Any:
+        return self.wallets.upbit_rows(self.market.now_ms())
 
     def _validate(self, p: Params) -> tuple[str, str, str, dict[str, Any]]:
         """Check an order request like Upbit does; returns (market, side, type, engine args)."""
