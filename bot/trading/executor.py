@@ -339,6 +339,7 @@ class OrderService:
         if realized is None:
             return False  # already recorded
         inst = fill.instrument
+        before = self.positions.get(inst)
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
@@ -350,16 +351,29 @@ class OrderService:
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
         mode = "[paper] " if fill.paper else ""
+        exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
+        pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
         self.notify(
             Notification(
                 NotificationKind.ORDER_FILLED,
                 f"{mode}Filled {fill.side.value} {fmt(fill.qty)} {inst.symbol.base} @ "
                 f"{fmt(fill.price)} {inst.symbol.quote} on {inst.venue.label} "
-                f"(fee {fmt(fill.fee)} {fill.fee_asset})",
+                f"(fee {fmt(fill.fee)} {fill.fee_asset}, id {fill.client_id}){pnl}",
                 dedup_key=f"fill-{inst.venue.value}-{fill.fill_id}",
             )
         )
         return True
+
+    async def _pnl_text(self, realized: Decimal, quote: str) -> str:
+        """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
+        text = f"\nPnL {realized.quantize(Decimal('0.01')):+,} {quote}"
+        if quote != "KRW":
+            try:
+                krw = realized * await self._to_krw(quote)
+            except TradingError:
+                return text
+            text += f" (≈ {krw.quantize(Decimal(1)):+,} KRW)"
+        return text
 
     # --- cancel ---------------------------------------------------------------------------
     async def cancel(self, client_id: str) -> SubmitResult:
@@ -430,6 +444,10 @@ class OrderService:
         return SubmitResult(False, reason, order)
 
     def _notify_placed(self, order: Order) -> None:
+        """Orders that rest on the book (limit, stop, take-profit) are announced once placed. A
+        market order is not: its fill (or its cancellation or refusal) says what happened."""
+        if order.type is OrderType.MARKET or order.status.is_final:
+            return
         mode = "[paper] " if order.paper else ""
         self.notify(
             Notification(

@@ -79,14 +79,12 @@ def bug(n: int) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=f"see /tmp/e2e_bugs.md #{n}")
 
 
-@bug(6)
 async def test_the_exit_fill_notification_carries_its_pnl(world: World) -> None:
     """Issue 8: "filled (entry/exit, with PnL)". Follows the money path above."""
     (exit_fill,) = notes(world, "Filled sell ", "BTC")
     assert "PnL" in exit_fill.content, exit_fill.content
 
 
-@bug(7)
 async def test_a_market_order_is_not_announced_as_placed_after_its_fill(world: World) -> None:
     placed = [m.content for m in notes(world, "📝 Order placed")]
     assert not [t for t in placed if "\nOrder filled:" in t], placed

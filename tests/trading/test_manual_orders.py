@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from decimal import Decimal as D
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.market import Side
-from bot.domain.orders import OrderStatus, OrderType
+from bot.domain.orders import OrderRequest, OrderStatus, OrderType
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.trading.provider import TradingProvider
 from tests.helpers import eventually
@@ -104,3 +105,42 @@ async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
     assert not res.accepted and res.reason == "Give the quantity of BTC to close, e.g. 0.005."
     (pos,) = t.open_positions()
     assert pos.qty == D("0.005")
+
+
+async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_placed_notes(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """Regressions (/tmp/e2e_bugs.md #6, #7): an exit fill said nothing of its PnL; a market
+    order was announced as "placed" after its fill, saying "Order filled"."""
+    e, t = env
+    e.quote(Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
+    up = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
+    await eventually(lambda: e.svc.prices.price(up) is not None)
+    buy = await t.manual_order(Venue.UPBIT, up.symbol, Side.BUY, None, D(1_000_000))
+    assert buy.accepted and buy.order is not None, buy.reason
+    (pos,) = t.open_positions()
+    e.quote(Venue.UPBIT, "BTC/KRW", 100_990_000, 101_000_000)
+    await eventually(lambda: e.svc.prices.price(up, Side.SELL) == D(100_990_000))
+    sell = await t.manual_order(Venue.UPBIT, up.symbol, Side.SELL, pos.qty, None)
+    assert sell.accepted and sell.order is not None, sell.reason
+    fills = [n.text for n in e.notes if n.kind.value == "order_filled"]
+    assert len(fills) == 2 and "PnL" not in fills[0], fills
+    assert fills[0].endswith(f" KRW, id {buy.order.client_id})")
+    (row,) = await e.svc.store.fills(limit=1, paper=True)
+    assert fills[1].endswith(f")\nPnL +{row.realized_pnl.quantize(D('0.01')):,} KRW"), fills[1]
+    assert row.realized_pnl > 0
+    # A futures exit in USDT also says it in KRW.
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.01"), None)
+    assert res.accepted, res.reason
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.01"), None)
+    assert res.accepted, res.reason
+    last = [n.text for n in e.notes if n.kind.value == "order_filled"][-1]
+    assert re.search(r", id \w+\)\nPnL -[\d.,]+ USDT \(≈ -[\d,]+ KRW\)$", last), last
+    assert not [n for n in e.notes if n.kind.value == "order_placed"]  # market orders only
+    # A resting limit order is announced, as resting.
+    limit = await e.svc.submit(
+        OrderRequest(up, Side.BUY, OrderType.LIMIT, qty=D("0.001"), price=D(90_000_000))
+    )
+    assert limit.accepted and limit.order is not None, limit.reason
+    (placed,) = [n.text for n in e.notes if n.kind.value == "order_placed"]
+    assert placed.startswith("[paper] Order open: buy") and limit.order.client_id in placed
