@@ -1,24 +1,22 @@
-"""The optional wallet gate against a small loopback stub of the two signed wallet endpoints.
+"""The optional wallet gate against the exchange simulator's wallet status endpoints.
 
-The exchange simulator does not serve `/v1/status/wallet` or `/sapi/v1/capital/config/getall`
-yet (see /tmp/sim_wallet_request.md), so `WalletStub` stands in: it checks the Upbit JWT and
-the Binance HMAC signature like the venues do and serves the documented shapes.
+Upbit `GET /v1/status/wallet` (JWT) and Binance `GET /sapi/v1/capital/config/getall` (HMAC
+signed) are served by `SimExchange`; tests change a coin's wallet with
+`sim.set_wallet_state(venue, coin, ...)` and break a venue with `sim.faults`.
+
+The gate signs Binance requests with its injected clock, so a manual clock starts at the wall
+clock; when a test moves it far ahead, the simulator's Binance clock is skewed to follow.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import orjson
 import pytest
-from aiohttp import web
 
 from alerts.premium import Fees
 from alerts.service import KimpService
@@ -32,7 +30,7 @@ from alerts.wallet import (
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
 from bot.config import load_settings
-from bot.domain.clock import ManualClock
+from bot.domain.clock import Clock, ManualClock
 from bot.domain.symbols import Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
@@ -40,126 +38,32 @@ from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
 from bot.supervisor import Supervisor
+from exchanges.sim.server import SimExchange
 from strategies.fills import FEE_RATES
 from tests.alerts.conftest import SleepLog
+from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.alerts.test_service import COINS, Inbox, run_for
 from tests.helpers import eventually
 
-UPBIT_KEYS = ("up-access", "up-secret")
-BINANCE_KEYS = ("bn-key", "bn-secret")
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimExchange]:
+    async with SimExchange(seed=3, tick_interval=0.02) as exchange:
+        yield exchange
 
 
-def _json(data: object, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+Keys = tuple[str, str] | None
+SIM_KEYS = "the simulator's keys"
 
 
-def _verify_jwt(authorization: str, secret: str) -> dict[str, object] | None:
-    """The claims of a valid HS256/HS512 bearer token, else None."""
-    try:
-        head, body, sig = authorization.removeprefix("Bearer ").split(".")
-        header = orjson.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-        digest = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}[header["alg"]]
-        good = hmac.new(secret.encode(), f"{head}.{body}".encode(), digest).digest()
-        if not hmac.compare_digest(good, base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))):
-            return None
-        claims = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-        return None
-    return claims if isinstance(claims, dict) else None
-
-
-class WalletStub:
-    """Upbit `GET /v1/status/wallet` and Binance `GET /sapi/v1/capital/config/getall`."""
-
-    def __init__(self, now_ms: Callable[[], float]) -> None:
-        self.now_ms = now_ms
-        self.upbit: dict[str, list[str]] = {c: ["working"] for c in [*COINS, "USDT"]}
-        self.binance: dict[str, list[tuple[bool, bool]]] = {c: [(True, True)] for c in COINS}
-        self.fail_status: int | None = None
-        self.hits = {"upbit": 0, "binance": 0}
-        self._nonces: set[str] = set()
-        self.url = ""
-
-    async def upbit_wallet(self, request: web.Request) -> web.Response:
-        if self.fail_status:
-            return _json({"error": {"name": "server_error", "message": "down"}}, self.fail_status)
-        claims = _verify_jwt(request.headers.get("Authorization", ""), UPBIT_KEYS[1])
-        if claims is None:
-            return _json({"error": {"name": "jwt_verification", "message": "bad token"}}, 401)
-        nonce = str(claims.get("nonce"))
-        if claims.get("access_key") != UPBIT_KEYS[0] or nonce in self._nonces:
-            return _json({"error": {"name": "invalid_access_key", "message": "no"}}, 401)
-        self._nonces.add(nonce)
-        self.hits["upbit"] += 1
-        return _json(
-            [
-                {
-                    "currency": c,
-                    "wallet_state": st,
-                    "block_state": "normal",
-                    "block_height": 1,
-                    "block_updated_at": "2026-11-21T12:00:00+00:00",
-                    "block_elapsed_minutes": 0,
-                    "net_type": f"{c}-{i}",
-                    "network_name": c,
-                }
-                for c, states in self.upbit.items()
-                for i, st in enumerate(states)
-            ]
-        )
-
-    async def binance_getall(self, request: web.Request) -> web.Response:
-        if self.fail_status:
-            return _json({"code": -1001, "msg": "Internal error"}, self.fail_status)
-        if request.headers.get("X-MBX-APIKEY") != BINANCE_KEYS[0]:
-            return _json({"code": -2015, "msg": "Invalid API-key"}, 401)
-        raw = request.rel_url.raw_query_string
-        payload, _, sig = raw.rpartition("&signature=")
-        good = hmac.new(BINANCE_KEYS[1].encode(), payload.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(good, sig):
-            return _json({"code": -1022, "msg": "Signature for this request is not valid."}, 400)
-        ts = int(request.query["timestamp"])
-        if abs(self.now_ms() - ts) > int(request.query.get("recvWindow", 5000)):
-            return _json({"code": -1021, "msg": "Timestamp outside of the recvWindow."}, 400)
-        self.hits["binance"] += 1
-        return _json(
-            [
-                {
-                    "coin": c,
-                    "depositAllEnable": any(d for d, _ in nets),
-                    "withdrawAllEnable": any(w for _, w in nets),
-                    "name": c,
-                    "networkList": [
-                        {"network": f"{c}{i}", "coin": c, "depositEnable": d, "withdrawEnable": w}
-                        for i, (d, w) in enumerate(nets)
-                    ],
-                }
-                for c, nets in self.binance.items()
-            ]
-        )
-
-
-@asynccontextmanager
-async def wallet_stub(clock: ManualClock) -> AsyncIterator[WalletStub]:
-    stub = WalletStub(lambda: clock.now() * 1000)
-    app = web.Application()
-    app.router.add_get("/v1/status/wallet", stub.upbit_wallet)
-    app.router.add_get("/sapi/v1/capital/config/getall", stub.binance_getall)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    stub.url = f"http://{host}:{port}"
-    try:
-        yield stub
-    finally:
-        await runner.cleanup()
-
-
-def _gate(stub: WalletStub, clock: ManualClock, **kw: object) -> WalletGate:
-    opts: dict[str, object] = {"upbit_keys": UPBIT_KEYS, "binance_keys": BINANCE_KEYS, **kw}
-    return WalletGate(clock, stub.url, stub.url, refresh=300.0, **opts)  # type: ignore[arg-type]
+def _gate(
+    sim: SimExchange, clock: Clock, upbit_keys: Keys | str = SIM_KEYS,
+    binance_keys: Keys | str = SIM_KEYS,
+) -> WalletGate:  # fmt: skip
+    up = sim.api_keys["upbit"] if isinstance(upbit_keys, str) else upbit_keys
+    bn = sim.api_keys["binance"] if isinstance(binance_keys, str) else binance_keys
+    urls = sim.urls["UPBIT_REST_URL"], sim.urls["BINANCE_REST_URL"]
+    return WalletGate(clock, *urls, up, bn, refresh=300.0)
 
 
 def test_parsers_read_the_documented_shapes() -> None:
@@ -196,16 +100,19 @@ def test_parsers_read_the_documented_shapes() -> None:
         parse_binance_capital({"code": -1})
 
 
-async def test_signed_polls_mark_suspended_coins_by_direction(tmp_path: Path) -> None:
-    clock = ManualClock()
-    async with wallet_stub(clock) as stub, aiohttp.ClientSession() as session:
-        stub.upbit["XRP"] = ["deposit_only"]  # deposits only: withdrawals suspended
-        stub.binance["SOL"] = [(False, True), (False, True)]
-        gate = _gate(stub, clock)
+async def test_signed_polls_mark_suspended_coins_by_direction(sim: SimExchange) -> None:
+    clock = ManualClock(time.time())
+    sim.set_wallet_state("upbit", "XRP", "deposit_only")  # withdrawals suspended
+    sim.set_wallet_state("binance", "SOL", deposit=False)
+    # One network down while another works: the coin can still move.
+    sim.set_wallet_state("binance", "ETH", "paused", network="ETH")
+    sim.set_wallet_state("upbit", "USDT", withdraw=False, network="TRX")
+    async with aiohttp.ClientSession() as session:
+        gate = _gate(sim, clock)
         assert gate.enabled and await gate.fetch_once(session)
-        assert stub.hits == {"upbit": 1, "binance": 1}
         assert gate.problems("XRP") == [(Venue.UPBIT, "withdrawals")]
         assert gate.problems("SOL") == [(Venue.BINANCE_SPOT, "deposits")]
+        assert gate.problems("ETH") == [] and gate.problems("USDT") == []
         assert gate.problems("BTC") == [] and gate.note("BTC", 5.0) is None
         # A reverse premium needs Upbit withdrawals: blocked. A positive one does not.
         assert gate.note("XRP", -2.5) == "⛔ withdrawals suspended on Upbit: cannot be arbitraged"
@@ -217,20 +124,22 @@ async def test_signed_polls_mark_suspended_coins_by_direction(tmp_path: Path) ->
         assert gate.status_lines() == [
             "wallet gate: Upbit: 1 coins suspended (0s ago) · Binance: 1 coins suspended (0s ago)"
         ]
-        upbit_only = _gate(stub, clock, binance_keys=None)
+        upbit_only = _gate(sim, clock, binance_keys=None)
         assert await upbit_only.fetch_once(session) and list(upbit_only.venues) == [Venue.UPBIT]
         assert upbit_only.problems("SOL") == []  # Binance not checked without its keys
-        off = _gate(stub, clock, upbit_keys=None, binance_keys=None)
+        off = _gate(sim, clock, upbit_keys=None, binance_keys=None)
         assert not off.enabled and off.status_lines() == ["wallet gate off (no API keys)"]
 
 
-async def test_wrong_keys_are_reported_not_raised(tmp_path: Path) -> None:
-    clock = ManualClock()
-    async with wallet_stub(clock) as stub, aiohttp.ClientSession() as session:
-        gate = _gate(stub, clock, upbit_keys=("up-access", "wrong"), binance_keys=("bn-key", "x"))
+async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> None:
+    clock = ManualClock(time.time())
+    async with SimExchange(seed=3) as sim, aiohttp.ClientSession() as session:
+        access, _ = sim.api_keys["upbit"]
+        key, _ = sim.api_keys["binance"]
+        gate = _gate(sim, clock, upbit_keys=(access, "w" * 40), binance_keys=(key, "x" * 64))
         assert not await gate.fetch_once(session)
         assert gate.venues[Venue.UPBIT].error == (
-            "Upbit wallet status answered HTTP 401: jwt_verification bad token"
+            "Upbit wallet status answered HTTP 401: jwt_verification Jwt 토큰 검증에 실패했습니다."
         )
         assert gate.venues[Venue.BINANCE_SPOT].error == (
             "Binance wallet status answered HTTP 400: -1022 Signature for this request is not "
@@ -240,71 +149,89 @@ async def test_wrong_keys_are_reported_not_raised(tmp_path: Path) -> None:
         assert gate.status_lines()[0].startswith(
             "wallet gate: Upbit: Upbit wallet status answered HTTP 401"
         )
-    gone = _gate(stub, clock)  # the server is closed now: a connection error, not a crash
+        # A venue answering garbage: the last good answer stays, the reason is shown.
+        sim.set_wallet_state("upbit", "XRP", "paused")
+        good = _gate(sim, clock)
+        assert await good.fetch_once(session) and good.problems("XRP")
+        sim.faults.rest_error("upbit", 200, body={"unexpected": "object"})
+        sim.faults.rest_error("binance", 200)  # a text/plain "200 OK"
+        assert not await good.fetch_once(session)
+        assert good.venues[Venue.UPBIT].error == "Upbit wallet status is not a list"
+        assert good.venues[Venue.BINANCE_SPOT].error == "Binance wallet status is not JSON"
+        assert good.problems("XRP") == [(Venue.UPBIT, "withdrawals"), (Venue.UPBIT, "deposits")]
+        assert "last refresh failed: Upbit wallet status is not a list" in good.status_lines()[0]
+    gone = _gate(sim, clock)  # the simulator is stopped now: a connection error, not a crash
     async with aiohttp.ClientSession() as session:
         assert not await gone.fetch_once(session)
     assert gone.venues[Venue.UPBIT].failures == 1
+    assert gone.venues[Venue.BINANCE_SPOT].failures == 1
 
 
 async def test_refreshed_periodically_last_answer_kept_then_dropped_when_old(
-    tmp_path: Path,
+    sim: SimExchange,
 ) -> None:
-    clock = SleepLog()
-    async with wallet_stub(clock) as stub:
-        stub.upbit["XRP"] = ["paused"]
-        gate = _gate(stub, clock)
-        task = asyncio.create_task(gate.run(), name="wallets-test")
+    clock = SleepLog(time.time())
 
-        async def rounds(n: int) -> None:  # the loop has polled n times and is parked again
-            await eventually(lambda: len(clock.sleeps) == n)
+    def advance(seconds: float) -> None:
+        clock.advance(seconds)  # the gate signs Binance requests with this clock
+        sim.faults.clock_skew("binance", round((clock.now() - time.time()) * 1000))
 
-        try:
-            await rounds(1)
-            assert gate.problems("XRP") == [
-                (Venue.UPBIT, "withdrawals"),
-                (Venue.UPBIT, "deposits"),
-            ]
-            stub.upbit["XRP"] = ["working"]
-            stub.upbit["ETH"] = ["deposit_only"]
-            clock.advance(300)
-            await rounds(2)
-            assert gate.problems("ETH") == [(Venue.UPBIT, "withdrawals")]
-            assert gate.problems("XRP") == [] and clock.sleeps == [300.0, 300.0]
-            stub.fail_status = 503
-            clock.advance(300)
-            await rounds(3)
-            assert clock.sleeps[-1] == 60.0  # retries sooner while failing
-            assert gate.problems("ETH")  # the last good answer still counts
-            assert (
-                "last refresh failed: Upbit wallet status answered HTTP 503"
-                in (gate.status_lines()[0])
-            )
-            for n in range(4, 17):  # 300 + 13 * 60 s after the last good answer: too old
-                clock.advance(60)
-                await rounds(n)
-            assert gate.problems("ETH") == [] and "too old to use" in gate.status_lines()[0]
-            stub.fail_status = None
-            clock.advance(60)
-            await rounds(17)
-            assert gate.problems("ETH") and clock.sleeps[-1] == 300.0
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+    def fail(on: bool) -> None:
+        for venue in ("upbit", "binance"):
+            if on:
+                sim.faults.rest_error(venue, 503, count=1_000_000)
+            else:
+                sim.faults.clear(venue)
+
+    sim.set_wallet_state("upbit", "XRP", "paused")
+    gate = _gate(sim, clock)
+    task = asyncio.create_task(gate.run(), name="wallets-test")
+
+    async def rounds(n: int) -> None:  # the loop has polled n times and is parked again
+        await eventually(lambda: len(clock.sleeps) == n)
+
+    try:
+        await rounds(1)
+        assert gate.problems("XRP") == [(Venue.UPBIT, "withdrawals"), (Venue.UPBIT, "deposits")]
+        sim.wallets.clear()
+        sim.set_wallet_state("upbit", "ETH", "deposit_only")
+        sim.set_wallet_state("binance", "DOGE", withdraw=False)
+        advance(300)
+        await rounds(2)
+        assert gate.problems("ETH") == [(Venue.UPBIT, "withdrawals")]
+        assert gate.problems("DOGE") == [(Venue.BINANCE_SPOT, "withdrawals")]
+        assert gate.problems("XRP") == [] and clock.sleeps == [300.0, 300.0]
+        fail(True)
+        advance(300)
+        await rounds(3)
+        assert clock.sleeps[-1] == 60.0  # retries sooner while failing
+        assert gate.problems("ETH") and gate.problems("DOGE")  # the last good answers count
+        line = gate.status_lines()[0]
+        assert "last refresh failed: Upbit wallet status answered HTTP 503" in line
+        assert "last refresh failed: Binance wallet status answered HTTP 503" in line
+        for n in range(4, 17):  # 300 + 13 * 60 s after the last good answer: too old
+            advance(60)
+            await rounds(n)
+        assert gate.problems("ETH") == [] and gate.problems("DOGE") == []
+        assert "too old to use" in gate.status_lines()[0]
+        fail(False)
+        advance(60)
+        await rounds(17)
+        assert gate.problems("ETH") and gate.problems("DOGE") and clock.sleeps[-1] == 300.0
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_alerts_detail_and_headline_are_marked(tmp_path: Path) -> None:
-    clock, inbox = ManualClock(), Inbox()
+async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path: Path) -> None:
+    clock, inbox = ManualClock(time.time()), Inbox()
     settings = load_settings(
         env_file=None, db_path=tmp_path / "k.db", kimp_min_duration=30, kimp_jump_pct=5
     )
-    async with (
-        wallet_stub(clock) as stub,
-        Database.open(tmp_path / "k.db") as db,
-        aiohttp.ClientSession() as session,
-    ):
-        stub.upbit["XRP"] = ["deposit_only"]  # deposits only: withdrawals suspended
-        gate = _gate(stub, clock)
-        await gate.fetch_once(session)
+    async with Database.open(tmp_path / "k.db") as db, aiohttp.ClientSession() as session:
+        sim.set_wallet_state("upbit", "XRP", "deposit_only")  # withdrawals suspended
+        gate = _gate(sim, clock)
+        assert await gate.fetch_once(session)
         svc = KimpService(settings, db, clock, inbox.send, Fees.from_rates(FEE_RATES))
         await svc.load()
         svc.set_coins(set(COINS))
@@ -327,3 +254,54 @@ async def test_alerts_detail_and_headline_are_marked(tmp_path: Path) -> None:
         assert "XRP -2.40% ⛔" in head and "⛔ deposits or withdrawals suspended" in head
         assert "BTC +1.00% ⛔" not in head
         assert "wallet gate: Upbit: 1 coins suspended" in "\n".join(await svc.status_lines())
+
+
+async def test_service_end_to_end_suspend_and_resume_on_the_simulator(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The kimp feature as the service installs it, keys from sim.env(): the simulator
+    suspends withdrawals, /kimp <coin> shows the mark with the direction's verdict, and it
+    goes away when they resume."""
+    for coin in sim.market.coins:
+        sim.market.set_premium(coin, 1.0)
+    sim.market.set_premium("XRP", -2.0)  # reverse: arbitrage moves XRP Upbit -> Binance
+    sim.market.set_premium("ETH", 2.5)  # forward: Binance -> Upbit
+    settings = sim_settings(sim, tmp_path / "k.db", kimp_wallet_refresh=0.2)
+    async with kimp_app(settings) as k:
+        assert "kimp-wallets" in [c.name for c in k.app.supervisor.components()]
+        gate = k.svc.wallets
+        assert gate is not None and set(gate.venues) == {Venue.UPBIT, Venue.BINANCE_SPOT}
+        await eventually(lambda: all(v.fetched_at for v in gate.venues.values()))
+        await eventually(lambda: k.svc.monitor.snapshot("XRP") and k.svc.monitor.snapshot("ETH"))
+
+        async def detail(coin: str) -> str:
+            return (await k.run(f"/kimp {coin}")).text
+
+        async def shows(coin: str, text: str | None) -> None:
+            """Wait until /kimp <coin> shows `text` (None: no ⛔ mark at all)."""
+
+            async def check() -> bool:
+                body = await detail(coin)
+                return "⛔" not in body if text is None else text in body
+
+            await eventually(check)
+
+        await shows("XRP", None)
+        await shows("ETH", None)
+        sim.set_wallet_state("upbit", "XRP", withdraw=False)
+        sim.set_wallet_state("binance", "ETH", withdraw=False)
+        sim.set_wallet_state("upbit", "BTC", withdraw=False)
+        await shows("XRP", "⛔ withdrawals suspended on Upbit: cannot be arbitraged")
+        await shows("ETH", "⛔ withdrawals suspended on Binance: cannot be arbitraged")
+        # BTC's +1 % premium is taken Binance -> Upbit: Upbit withdrawals do not matter.
+        await shows("BTC", "⛔ withdrawals suspended on Upbit (the Binance → Upbit route is open)")
+        status = "\n".join(await k.svc.status_lines())
+        assert "wallet gate: Upbit: 2 coins suspended" in status
+        assert "Binance: 1 coins suspended" in status
+
+        sim.set_wallet_state("upbit", "XRP", withdraw=True)
+        await shows("XRP", None)
+        assert "⛔" in await detail("ETH")  # only XRP was resumed
+        sim.wallets.clear()
+        await shows("ETH", None)
+        await shows("BTC", None)
