@@ -57,6 +57,11 @@ class SubmitResult:
     notes: tuple[str, ...] = ()
 
 
+# The reason of orders a user typed (/buy, /sell on a venue): the command's answer already says
+# why our checks refused one, so no refusal notification repeats it.
+MANUAL = "manual"
+
+
 def new_client_id(paper: bool) -> str:
     """Ours, unique, valid for Binance (`^[.A-Z:/a-z0-9_-]{1,36}$`) and Upbit."""
     return f"kb{'p' if paper else 'l'}{int(time.time() * 1000):x}{secrets.token_hex(5)}"
@@ -429,6 +434,8 @@ class OrderService:
 
     def _refused(self, req: OrderRequest, reason: str) -> SubmitResult:
         logger.info("order refused ({}): {}", req.instrument, reason)
+        if req.reason == MANUAL:
+            return SubmitResult(False, reason)
         who = f" from bot {req.bot}" if req.bot else ""
         self.notify(
             Notification(

@@ -14,7 +14,7 @@ from bot.domain.orders import Brackets, OrderRequest, OrderType, Position
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.storage.kv import KeyValueStore
 from bot.trading.errors import Rejected, TradingError
-from bot.trading.executor import OrderService, SubmitResult
+from bot.trading.executor import MANUAL, OrderService, SubmitResult
 from bot.trading.futures import FuturesManager
 from bot.trading.gateway import BotGateway
 from bot.trading.pnl import PositionState, day_key, day_start, unrealized
@@ -157,19 +157,19 @@ class TradingProvider:
                         return SubmitResult(False, exc.reason)
                 if qty is None:
                     return SubmitResult(False, "Give the size of a futures entry.")
-                return await self.futures.open(symbol, side, qty, reason="manual")
+                return await self.futures.open(symbol, side, qty, reason=MANUAL)
             if qty is None:
                 return SubmitResult(
                     False, f"Give the quantity of {symbol.base} to close, e.g. {fmt(abs(pos.qty))}."
                 )
             if qty >= abs(pos.qty):
-                return await self.futures.close(symbol, reason="manual")
+                return await self.futures.close(symbol, reason=MANUAL)
             req = OrderRequest(
-                inst, side, OrderType.MARKET, qty=qty, reason="manual", reduce_only=True
+                inst, side, OrderType.MARKET, qty=qty, reason=MANUAL, reduce_only=True
             )
             return await self.svc.submit(req)
         req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
-                           reason="manual")  # fmt: skip
+                           reason=MANUAL)  # fmt: skip
         return await self.svc.submit(req)
 
     async def _futures_qty(self, inst: Instrument, side: Side, amount: Decimal) -> Decimal:

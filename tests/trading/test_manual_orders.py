@@ -144,3 +144,20 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     assert limit.accepted and limit.order is not None, limit.reason
     (placed,) = [n.text for n in e.notes if n.kind.value == "order_placed"]
     assert placed.startswith("[paper] Order open: buy") and limit.order.client_id in placed
+
+
+async def test_a_refused_manual_order_is_answered_not_notified_a_bots_is_notified(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """The command's answer already gives the reason (e2e_bugs.md notes: it came twice)."""
+    e, t = env
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.00001"), None)
+    assert not res.accepted and res.reason, res
+    assert not [n for n in e.notes if n.kind.value == "order_refused"]
+    bot = await e.svc.submit(
+        OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.00001"), bot="b1", reason="x")
+    )
+    assert not bot.accepted
+    (note,) = [n.text for n in e.notes if n.kind.value == "order_refused"]
+    assert note.startswith("Order refused from bot b1: buy BTC/USDT on Binance USDT-M.")
+    assert bot.reason in note
