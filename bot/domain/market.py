@@ -6,8 +6,9 @@ Every event carries `exchange_ts` (ms since epoch, as the venue stamped it) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.symbols import Instrument, Venue
 
@@ -112,3 +113,33 @@ class StreamStatus:
     state: StreamState
     reason: str
     ts: float  # local seconds since epoch
+
+
+def _fast_init(cls: type) -> None:
+    """Give a frozen slots dataclass a cheaper `__init__` with the same signature.
+
+    The generated frozen `__init__` calls `object.__setattr__` by name per field (about 1.5 µs
+    for a Trade, a third of the whole parse); calling the slots' own setters directly does the
+    same in well under half. Instances stay frozen: `__setattr__` still refuses assignment.
+    """
+    names: list[str] = []
+    scope: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.default_factory is not MISSING or f.init is False:
+            raise TypeError(f"{cls.__name__}.{f.name}: only plain fields are supported")
+        scope[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is MISSING:
+            names.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            names.append(f"{f.name}=_default_{f.name}")
+    body = "".join(f"\n    _set_{f.name}(self, {f.name})" for f in fields(cls))
+    exec(f"def __init__(self, {', '.join(names)}):{body}", scope)  # as dataclasses itself does
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{f.name: f.type for f in fields(cls)}, "return": None}
+    type.__setattr__(cls, "__init__", init)
+
+
+for _cls in (Trade, Quote, Ticker, MarkPrice):  # the per-event types of the hot path
+    _fast_init(_cls)
