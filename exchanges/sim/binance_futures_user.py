@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import orjson
 
 from exchanges.sim.binance_auth import BinanceError
-from exchanges.sim.binance_futures_engine import FuturesEngine, FuturesEvent
+from exchanges.sim.binance_futures_engine import FuturesEngine
+from exchanges.sim.binance_futures_matching import FuturesEvent
 from exchanges.sim.binance_futures_wire import (
     account_update,
     algo_update,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from exchanges.sim.binance_futures_engine import FuturesEngine, FuturesEvent
+from exchanges.sim.binance_futures_engine import FuturesEngine
+from exchanges.sim.binance_futures_matching import FuturesEvent
 from exchanges.sim.binance_futures_models import (
     ZERO,
     AlgoOrder,
