@@ -191,9 +191,17 @@ class Settings(BaseSettings):
     @field_validator("language")
     @classmethod
     def _lang(cls, value: str) -> str:
-        if value not in ("ko", "en"):
-            raise ValueError("use ko or en")
-        return value
+        # LANGUAGE is also the system's locale list on many Linux machines ("en_US:en",
+        # "ko_KR.UTF-8"): read the first entry's language; any other locale falls back to
+        # English rather than stopping start-up. A plain wrong word is still refused.
+        value = value.strip()
+        if value.lower() in ("ko", "en"):
+            return value.lower()
+        if re.fullmatch(r"[A-Za-z]{2,3}([_.@:-][\w.@:-]*)?", value) and any(
+            c in value for c in "_.:@"
+        ):
+            return "ko" if value.lower().startswith("ko") else "en"
+        raise ValueError("use ko or en")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -123,3 +123,17 @@ def test_log_redaction_hides_configured_secrets(tmp_path: Path) -> None:
     text = (tmp_path / "bot.log").read_text()
     assert "calling with key ***" in text
     assert SECRET not in text and TOKEN not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("ko", "ko"), ("EN", "en"), ("en_US:en", "en"), ("ko_KR.UTF-8", "ko"), ("de_DE:de", "en")],
+)
+def test_language_accepts_system_locale_values(raw: str, expected: str) -> None:
+    # Regression: LANGUAGE is also the system locale list, e.g. "en_US:en" on Ubuntu.
+    assert load_settings(env_file=None, language=raw).language == expected
+
+
+def test_language_rejects_a_wrong_word() -> None:
+    with pytest.raises(SettingsError, match="LANGUAGE: use ko or en"):
+        load_settings(env_file=None, language="korean")
