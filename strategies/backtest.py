@@ -15,7 +15,7 @@ import argparse
 import heapq
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -116,8 +116,13 @@ def run_backtest(
     fills: FillModel,
     equity: float,
     engine: Literal["auto", "kernel", "events"] = "auto",
+    trade_from: int | Mapping[Instrument, int] | None = None,
 ) -> BacktestResult:
-    """Run `strategy` (a fresh instance) as `definition` over `bars`."""
+    """Run `strategy` (a fresh instance) as `definition` over `bars`.
+
+    Candles opening before `trade_from` (ms, or per instrument) only warm the strategy up, as
+    the history a live bot loads before its first signal does: no signal, no trade.
+    """
     bars = [b for b in bars if len(b)]
     kernel_ok = (
         isinstance(strategy, KernelStrategy)
@@ -127,13 +132,18 @@ def run_backtest(
     if engine == "kernel" and not kernel_ok:
         raise ValueError("this bot cannot run on the kernel (not a built-in, or shared limits)")
     if engine == "events" or not kernel_ok:
-        return _run_events(definition, strategy, bars, fills, equity)
+        return _run_events(definition, strategy, bars, fills, equity, trade_from)
     assert isinstance(strategy, KernelStrategy)
-    return _run_kernel(definition, strategy, bars, fills, equity)
+    return _run_kernel(definition, strategy, bars, fills, equity, trade_from)
 
 
 def _run_kernel(
-    d: BotDefinition, strategy: KernelStrategy, bars: list[Bars], fills: FillModel, equity: float
+    d: BotDefinition,
+    strategy: KernelStrategy,
+    bars: list[Bars],
+    fills: FillModel,
+    equity: float,
+    trade_from: int | Mapping[Instrument, int] | None = None,
 ) -> BacktestResult:
     p = strategy.params
     cfg = KernelConfig(
@@ -156,7 +166,9 @@ def _run_kernel(
     open_positions = 0
     for b in bars:
         f = strategy.padded_features(b.open, b.high, b.low, b.close)
-        r = simulate(type(strategy).decide, f, strategy.params_array(), b.open, b.close, cfg)
+        first = _first(trade_from, b.instrument)
+        start = 0 if first is None else int(np.searchsorted(b.ts, first))
+        r = simulate(type(strategy).decide, f, strategy.params_array(), b.open, b.close, cfg, start)
         runs.append((b, f, r))
         ts = b.ts
         reasons = [EXIT_REASONS[k] for k in r.tr_reason.tolist()]
@@ -200,6 +212,12 @@ def _run_kernel(
     )  # fmt: skip
 
 
+def _first(trade_from: int | Mapping[Instrument, int] | None, inst: Instrument) -> int | None:
+    if trade_from is None or isinstance(trade_from, int):
+        return trade_from
+    return trade_from.get(inst)
+
+
 def _combine(curves: list[tuple[np.ndarray, np.ndarray]], start: float) -> tuple[np.ndarray, ...]:
     if not curves:
         return np.empty(0, np.int64), np.empty(0)
@@ -214,7 +232,12 @@ def _combine(curves: list[tuple[np.ndarray, np.ndarray]], start: float) -> tuple
 
 
 def _run_events(
-    d: BotDefinition, strategy: Strategy, bars: list[Bars], fills: FillModel, equity: float
+    d: BotDefinition,
+    strategy: Strategy,
+    bars: list[Bars],
+    fills: FillModel,
+    equity: float,
+    trade_from: int | Mapping[Instrument, int] | None = None,
 ) -> BacktestResult:
     engine = BotEngine(d, strategy, fills, equity=equity)
     ref: dict[Instrument, float] = {}
@@ -240,6 +263,13 @@ def _run_events(
     merged = heapq.merge(*(b.candles() for b in bars), key=lambda c: c.open_ts)
     for c in merged:
         inst = c.instrument
+        first = _first(trade_from, inst)
+        if first is not None and c.open_ts < first:
+            engine.feed(c)
+            if not eq_ts or eq_ts[-1] != c.open_ts:
+                eq_ts.append(c.open_ts)
+                eq.append(equity)
+            continue
         if inst in pending:
             ref[inst] = c.open
             book(pending.pop(inst))

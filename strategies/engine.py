@@ -26,6 +26,15 @@ class OpenPosition:
     entry_price: float
     entry_ts: int  # candle open time (ms) of the signal
     entry_fee: float
+    # The price the entry was decided on (the signal candle's close). Stop-loss and take-profit
+    # are measured from it, not from the fill, so live and backtest trigger on the same candle
+    # whatever the fill (top of book live, close + slippage in the backtest). 0: unknown (a
+    # position saved before this field existed), the fill price is used.
+    ref_price: float = 0.0
+
+    @property
+    def reference(self) -> float:
+        return self.ref_price or self.entry_price
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +115,7 @@ class BotEngine:
 
     def _risk_exit(self, pos: OpenPosition, candle: Candle) -> Signal | None:
         d = self.definition
-        change = (candle.close / pos.entry_price - 1.0) * pos.side * 100.0
+        change = (candle.close / pos.reference - 1.0) * pos.side * 100.0
         if d.stop_loss_pct is not None and change <= -d.stop_loss_pct:
             why = f"stop-loss: {change:.2f}% <= -{d.stop_loss_pct:g}%"
         elif d.take_profit_pct is not None and change >= d.take_profit_pct:
@@ -196,5 +205,5 @@ class BotEngine:
                 decision.reason,
             )
         side = 1 if sig.action is SignalAction.ENTER_LONG else -1
-        self.positions[inst] = OpenPosition(side, qty, price, sig.candle_ts, fee)
+        self.positions[inst] = OpenPosition(side, qty, price, sig.candle_ts, fee, sig.price)
         return None

@@ -87,6 +87,7 @@ def _simulate(
     stake_pct: float,
     equity0: float,
     leverage: float,
+    start: int,
 ) -> tuple[Any, ...]:  # pragma: no cover - compiled
     n = close.shape[0]
     sig_i = np.empty(n, np.int64)
@@ -110,6 +111,7 @@ def _simulate(
     side = 0
     qty = 0.0
     entry = 0.0
+    entry_ref = 0.0  # the close the entry was decided on: SL/TP are measured from it
     entry_fee = 0.0
     entry_i = 0
     realized = 0.0
@@ -119,7 +121,11 @@ def _simulate(
     pending_r = 0
     pending_notional = 0.0
     pending_qty = 0.0
+    pending_ref = 0.0
     for j in range(n):
+        if j < start:  # warm-up: the features are computed, nothing is decided
+            eq[j] = equity0
+            continue
         if pending != 0:
             if pending == 3:
                 px = fill_price(open_[j], -side, slip)
@@ -143,6 +149,7 @@ def _simulate(
                 px = fill_price(open_[j], d, slip)
                 qty = pending_notional / px if d > 0 else pending_qty
                 entry = px
+                entry_ref = pending_ref
                 entry_fee = fee(qty * px, fee_rate)
                 entry_i = pending_i
                 side = d
@@ -151,7 +158,7 @@ def _simulate(
         a, conf = decide(f, j + 1, side, p)
         risk = 0
         if side != 0:
-            change = (c / entry - 1.0) * side * 100.0
+            change = (c / entry_ref - 1.0) * side * 100.0
             if sl > 0.0 and change <= -sl:
                 risk = 1
             elif tp > 0.0 and change >= tp:
@@ -189,6 +196,7 @@ def _simulate(
                         stake, stake_pct, equity0 + realized, leverage
                     )
                     pending_qty = pending_notional / c
+                    pending_ref = c
                 elif a == 3:
                     px = fill_price(c, -side, slip)
                     fees = entry_fee + fee(qty * px, fee_rate)
@@ -213,6 +221,7 @@ def _simulate(
                     # Buys spend a quote amount; shorts sell a quantity sized on the close.
                     qty = notional / px if d > 0 else notional / c
                     entry = px
+                    entry_ref = c
                     entry_fee = fee(qty * px, fee_rate)
                     entry_i = j
                     side = d
@@ -247,8 +256,10 @@ def simulate(
     open_: np.ndarray,
     close: np.ndarray,
     cfg: KernelConfig,
+    start: int = 0,
 ) -> KernelResult:
-    """Run one instrument. `features` is padded (row j + 1 is candle j)."""
+    """Run one instrument. `features` is padded (row j + 1 is candle j). Candles before index
+    `start` only warm the indicators up (as a live bot's history does)."""
     out = _simulate(
         decide,
         features,
@@ -267,5 +278,6 @@ def simulate(
         cfg.stake_pct,
         cfg.equity,
         cfg.leverage,
+        start,
     )
     return KernelResult(*out)

@@ -32,8 +32,11 @@ from strategies.store import BotStore, RunState
 
 
 class HistorySource(Protocol):
-    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
-        """Up to `limit` most recent closed candles, oldest first."""
+    async def history(
+        self, instrument: Instrument, timeframe: str, limit: int, before: int | None = None
+    ) -> list[Candle]:
+        """Up to `limit` most recent closed candles opening before `before` (ms; default:
+        now), oldest first."""
         ...
 
 
@@ -43,11 +46,19 @@ class DbHistory:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
+    async def history(
+        self, instrument: Instrument, timeframe: str, limit: int, before: int | None = None
+    ) -> list[Candle]:
         rows = await self._db.fetchall(
             "SELECT open_ts, open, high, low, close, volume FROM candles WHERE venue = ? AND "
-            "symbol = ? AND timeframe = ? ORDER BY open_ts DESC LIMIT ?",
-            (instrument.venue.value, str(instrument.symbol), timeframe, limit),
+            "symbol = ? AND timeframe = ? AND open_ts < ? ORDER BY open_ts DESC LIMIT ?",
+            (
+                instrument.venue.value,
+                str(instrument.symbol),
+                timeframe,
+                2**62 if before is None else before,
+                limit,
+            ),
         )
         return [
             Candle(instrument, timeframe, int(r[0]), r[1], r[2], r[3], r[4], r[5])
@@ -88,46 +99,67 @@ class BotRunner:
     """One running bot."""
 
     def __init__(
-        self, definition: BotDefinition, engine: BotEngine, gateway: OrderGateway, store: BotStore
+        self,
+        definition: BotDefinition,
+        engine: BotEngine,
+        gateway: OrderGateway,
+        store: BotStore,
+        history: HistorySource | None = None,
     ) -> None:
         self.definition = definition
         self.engine = engine
         self._gateway = gateway
         self._store = store
+        self._history = history
+        # Instruments not warmed up yet: each warms up when its first live candle arrives.
+        self._cold: set[Instrument] = set(definition.instruments) if history else set()
         self._lock = asyncio.Lock()  # one decision at a time: candles, ticks, forced orders
         self._last_ts: dict[Instrument, int] = {}
         self._last_refusal: dict[Instrument, SignalAction] = {}
+        self.warmed_until: dict[Instrument, int] = {}  # last warm-up candle (open ms)
         self.trades: list[ClosedTrade] = []
         self.decisions: list[Decision] = []
 
-    async def warm_up(self, history: HistorySource | None) -> int:
+    async def warm_up(self, inst: Instrument, before: int) -> int:
+        """Feed the strategy the history of `inst` before its first live candle (`before`).
+
+        Warming up at the first live candle, rather than at start, makes the history exactly
+        what precedes the live series: every candle the market-data layer built before it is
+        on record, so a minute is never fed in one version and stored in another (a REST
+        candle of a minute that has only just closed can still miss its last trades).
+        What the bot was fed is kept in the `candles` table, for a backtest over the table.
+        """
+        history = self._history
         if history is None:
             return 0
+        d = self.definition
         limit = max(3 * self.engine.strategy.warmup(), 300)
-        total = 0
-        for inst in self.definition.instruments:
+        try:
+            candles = await history.history(inst, d.timeframe, limit, before=before)
+        except Exception as exc:  # warm-up is best effort; the bot still runs
+            logger.warning("bot {}: no history for {} ({})", d.name, inst, exc)
+            return 0
+        fed = []
+        for c in candles:
+            if self._last_ts.get(inst, -1) < c.open_ts < before:
+                self.engine.feed(c)
+                self._last_ts[inst] = c.open_ts
+                fed.append(c)
+        if fed:
+            self.warmed_until[inst] = fed[-1].open_ts
             try:
-                candles = await history.history(inst, self.definition.timeframe, limit)
-            except Exception as exc:  # warm-up is best effort; the bot still runs
-                logger.warning("bot {}: no history for {} ({})", self.definition.name, inst, exc)
-                continue
-            for c in candles:
-                if c.open_ts > self._last_ts.get(inst, -1):
-                    self.engine.feed(c)
-                    self._last_ts[inst] = c.open_ts
-            total += len(candles)
-            logger.info(
-                "bot {}: loaded {} candles for {} {}",
-                self.definition.name,
-                len(candles),
-                inst,
-                self.definition.timeframe,
-            )
-        return total
+                await self._store.keep_candles(fed)
+            except Exception as exc:  # the record is a nicety; the bot runs without it
+                logger.warning("bot {}: warm-up candles not stored ({})", d.name, exc)
+        logger.info("bot {}: loaded {} candles for {} {}", d.name, len(fed), inst, d.timeframe)
+        return len(fed)
 
     async def on_candle(self, candle: Candle) -> Decision | None:
         async with self._lock:
             inst = candle.instrument
+            if inst in self._cold:
+                self._cold.discard(inst)
+                await self.warm_up(inst, candle.open_ts)
             if candle.open_ts <= self._last_ts.get(inst, -1):
                 return None  # already seen (warm-up overlap or a replay)
             self._last_ts[inst] = candle.open_ts
@@ -309,7 +341,6 @@ class BotManager:
 
     async def _activate(self, name: str) -> BotRunner:
         runner = await self._build(name)
-        await runner.warm_up(self._history)
         self.runners[name] = runner
         return runner
 
@@ -325,7 +356,7 @@ class BotManager:
         for inst, pos in (await self.store.load_positions(name)).items():
             if inst in d.instruments:
                 engine.restore(inst, pos)
-        return BotRunner(d, engine, self._gateway, self.store)
+        return BotRunner(d, engine, self._gateway, self.store, self._history)
 
     async def start(self, name: str) -> str:
         d = self._get(name)

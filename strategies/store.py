@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from bot.domain.clock import Clock
+from bot.domain.market import Candle
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.storage import Database
 from strategies.botconfig import BotDefinition
@@ -35,6 +36,7 @@ class DecisionRow:
     taken: bool
     reason: str
     ts: float
+    candle_ts: int | None = None  # open time (ms) of the candle the signal came from
 
 
 class BotStore:
@@ -83,7 +85,8 @@ class BotStore:
             return
         now = self._clock.now()
         await self._db.executemany(
-            "INSERT INTO decisions(bot, symbol, action, taken, reason, ts) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO decisions(bot, symbol, action, taken, reason, ts, candle_ts) "
+            "VALUES (?,?,?,?,?,?,?)",
             [
                 (
                     bot,
@@ -92,6 +95,7 @@ class BotStore:
                     int(d.taken),
                     d.reason,
                     now,
+                    d.signal.candle_ts,
                 )
                 for d in decisions
             ],
@@ -100,11 +104,24 @@ class BotStore:
     async def decisions(self, bot: str | None = None, limit: int = 20) -> list[DecisionRow]:
         where, args = ("WHERE bot = ?", (bot,)) if bot else ("", ())
         rows = await self._db.fetchall(
-            f"SELECT bot, symbol, action, taken, reason, ts FROM decisions {where} "
+            f"SELECT bot, symbol, action, taken, reason, ts, candle_ts FROM decisions {where} "
             "ORDER BY id DESC LIMIT ?",
             (*args, limit),
         )
-        return [DecisionRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+        return [DecisionRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
+
+    async def keep_candles(self, candles: list[Candle]) -> None:
+        """Put a bot's warm-up candles on record in the `candles` table (kept if already there),
+        so a backtest over the table sees the history the live bot started from."""
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO candles (venue, symbol, timeframe, open_ts, open, high, low, "
+            "close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.instrument.venue.value, str(c.instrument.symbol), c.timeframe, c.open_ts,
+                 c.open, c.high, c.low, c.close, c.volume)
+                for c in candles
+            ],
+        )  # fmt: skip
 
     # Open positions per bot live in kv so a restarted bot knows what it holds.
     async def save_positions(self, bot: str, positions: dict[Instrument, OpenPosition]) -> None:

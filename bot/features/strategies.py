@@ -19,11 +19,12 @@ from loguru import logger
 
 from bot.commands.bots import register_bots
 from bot.domain.clock import Clock
-from bot.domain.market import Candle
+from bot.domain.market import Candle, timeframe_ms
 from bot.domain.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.storage import Database
+from exchanges.subscriptions import Need
 from strategies.botconfig import load_bots
 from strategies.fills import FillModel
 from strategies.gateway import adapt
@@ -45,35 +46,73 @@ class _NoOrderLayer:
 
 
 class _History:
-    """Warm-up candles, the longest of: the market-data manager's recent candles, its REST
-    client's history, the candles table."""
+    """Warm-up candles before a bot's first live candle, newest first from:
 
-    def __init__(self, md: Any, db: Database, clock: Clock) -> None:
+    1. the candles the market-data manager built (and published, and stored): the table, after
+       asking the manager to write what it holds, so they are exactly what was on the bus;
+    2. the manager's recent history (the REST candles it seeded its builder with);
+    3. older candles from its REST client;
+    4. the candles table alone, when the manager has nothing.
+    """
+
+    def __init__(self, md: Any, db: Database, clock: Clock, wait: float = 15.0) -> None:
         self._md = md
         self._db = DbHistory(db)
         self._clock = clock
+        self._wait = wait
 
-    async def history(self, instrument: Instrument, timeframe: str, limit: int) -> list[Candle]:
-        best: list[Candle] = []
-        recent = getattr(self._md, "recent_candles", None)
-        if callable(recent):
-            best = [c for c in recent(instrument, timeframe, limit) if c.closed]
+    async def history(
+        self, instrument: Instrument, timeframe: str, limit: int, before: int | None = None
+    ) -> list[Candle]:
+        if before is None:
+            step = timeframe_ms(timeframe)
+            before = int(self._clock.now() * 1000) // step * step  # closed candles only
+        merged = {c.open_ts: c for c in await self._recent(instrument, timeframe, before)}
+        flush = getattr(getattr(self._md, "candles", None), "flush", None)
+        if merged and callable(flush):
+            await flush()
+        stored = await self._db.history(instrument, timeframe, limit, before)
+        if merged:
+            # The manager can seed its history after it built candles of the same minutes: the
+            # built one is the one published and stored.
+            first = min(merged)
+            merged.update((c.open_ts, c) for c in stored if c.open_ts >= first)
+        best = [merged[k] for k in sorted(merged)][-limit:]
         feed = getattr(self._md, "feeds", {}).get(instrument.venue)
         rest = getattr(getattr(feed, "rest", None), "candles", None)
         if len(best) < limit and callable(rest):
-            end = int(self._clock.now() * 1000)
+            end = best[0].open_ts if best else before
             try:
-                got = await rest(instrument, timeframe, limit, end_ms=end)
+                got = await rest(instrument, timeframe, limit - len(best), end_ms=end)
             except Exception as exc:  # warm-up is best effort: fall back to stored candles
                 logger.warning("warm-up {} {} over REST failed: {}", instrument, timeframe, exc)
             else:
-                closed = [c for c in got if c.close_ts <= end]
-                best = closed if len(closed) > len(best) else best
-        if len(best) < limit:
-            stored = await self._db.history(instrument, timeframe, limit)
-            if len(stored) > len(best):
-                best = stored
-        return best
+                best = [c for c in got if c.close_ts <= end] + best
+        if len(stored) > len(best):
+            best = stored
+        return best[-limit:]
+
+    async def _recent(self, instrument: Instrument, timeframe: str, before: int) -> list[Candle]:
+        """The manager's candles before `before`, once its own warm-up has landed."""
+        recent = getattr(self._md, "recent_candles", None)
+        if not callable(recent):
+            return []
+        built = ("1m", *getattr(getattr(self._md, "config", None), "candles", _NoTf).timeframes)
+        wanted = getattr(self._md, "wanted", None)
+        if timeframe in built and callable(wanted) and Need.CANDLES in wanted(instrument):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._wait):
+                    while not recent(instrument, timeframe, 1):
+                        await asyncio.sleep(0.02)
+        by_ts: dict[int, Candle] = {}
+        for c in recent(instrument, timeframe, 100_000):
+            if c.closed and c.open_ts < before:
+                by_ts.setdefault(c.open_ts, c)
+        return list(by_ts.values())
+
+
+class _NoTf:
+    timeframes: tuple[str, ...] = ()
 
 
 async def _catalog(md: Any, wait: float) -> Mapping[Venue, Collection[Symbol]] | None:
@@ -120,7 +159,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         app.bus,
         FillModel(slippage_bps=s.paper_slippage_bps),
         gateway=gateway,
-        history=_History(md, app.db, app.clock),
+        history=_History(md, app.db, app.clock, catalog_wait),
         start_equity=start_equity,
         ready=lambda: _md_ready(md, catalog_wait),
     )

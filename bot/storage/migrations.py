@@ -56,7 +56,8 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE decisions (
         id INTEGER PRIMARY KEY AUTOINCREMENT, bot TEXT NOT NULL, symbol TEXT NOT NULL,
-        action TEXT NOT NULL, taken INTEGER NOT NULL, reason TEXT NOT NULL, ts REAL NOT NULL
+        action TEXT NOT NULL, taken INTEGER NOT NULL, reason TEXT NOT NULL, ts REAL NOT NULL,
+        candle_ts INTEGER
     );
     CREATE INDEX decisions_bot_ts ON decisions(bot, ts);
 

@@ -129,9 +129,10 @@ async def test_warm_up_from_stored_candles_then_signal_on_the_first_live_candle(
         )  # fmt: skip
         await app.cmd("/start rsi_bot")
         runner = app.manager.runners["rsi_bot"]
-        assert runner._last_ts[BTC_KRW] == history[-1].open_ts  # loaded 44 candles
-        # Candle 44 would have been the buy in the full series: the warmed-up bot sees it at once.
+        # Candle 44 would have been the buy in the full series: the bot warms up on its first
+        # live candle (the 44 stored before it) and signals on that very candle.
         await feed(app, FALL_RISE[44:45], start=T0 + 44 * 60_000)
+        assert runner.warmed_until[BTC_KRW] == history[-1].open_ts
         assert [d.signal.action.value for d in runner.decisions] == ["enter_long"]
 
 

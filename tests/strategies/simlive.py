@@ -1,0 +1,119 @@
+"""The service's live path on the exchange simulator, on the simulator's virtual time.
+
+`live_service` wires what `bot/app.py` wires for bots, on one `AppContext`: the market-data
+installer (`MarketDataManager`: streams -> 1m candles closed by the clock -> bus and the
+`candles` table), the trading installer in paper mode (order layer + paper brokers filling at
+the streamed top of book) and the strategies installer (bots file -> `BotManager`). The app's
+clock is `SimTime`, which follows the simulator's clock, so minutes pass `speed` times faster
+than real time and the whole service agrees on what time it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.commands import CommandRegistry
+from bot.config import load_settings
+from bot.domain.market import Candle
+from bot.domain.symbols import Instrument, Symbol, Venue
+from bot.events import EventBus
+from bot.facade import ServiceFacade
+from bot.features import AppContext
+from bot.features import market_data as market_data_feature
+from bot.features import strategies as strategies_feature
+from bot.features import trading as trading_feature
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from bot.storage import Database
+from bot.supervisor import Supervisor
+from exchanges.manager import MarketDataManager
+from exchanges.sim.clock import SimClock
+from exchanges.sim.server import SimExchange
+from strategies.runner import BotManager
+from tests.helpers import eventually
+
+SENTINEL = Instrument(Venue.UPBIT, Symbol("ZZPARITY", "KRW"))
+
+
+class SimTime:
+    """The `Clock` protocol on the simulator's virtual clock: `now` is the simulator's time,
+    `sleep(s)` waits `s` virtual seconds (s / speed real seconds; a frozen clock polls)."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self._clock = clock
+        self._t0 = clock.now()
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    def monotonic(self) -> float:
+        return self._clock.now() - self._t0
+
+    async def sleep(self, seconds: float) -> None:
+        speed = self._clock.speed
+        await asyncio.sleep(max(0.0, seconds) / speed if speed > 0 else 0.02)
+
+
+@dataclass
+class LiveService:
+    app: AppContext
+    sim: SimExchange
+    md: MarketDataManager
+    manager: BotManager
+
+    async def settle(self, bot: str) -> None:
+        """Freeze the simulator's time, let the bot finish every candle already built, and
+        write the market-data layer's candles to the table."""
+        self.sim.clock.speed = 0.0
+        runner = self.manager.runners[bot]
+        insts = runner.definition.instruments
+
+        def caught_up() -> bool:
+            return all(
+                (last := self.md.recent_candles(i, "1m", 1))
+                and runner._last_ts.get(i) == last[-1].open_ts
+                for i in insts
+            )
+
+        await eventually(caught_up, timeout=20)
+        # The bus delivers in order: once this candle has been dispatched, so has every
+        # candle and trade before it (including the orders they led to).
+        mark = Candle(SENTINEL, "1m", 0, 1.0, 1.0, 1.0, 1.0, 0.0)
+        self.app.bus.publish(mark)
+        await eventually(lambda: SENTINEL in self.manager.last_price, timeout=20)
+        await self.md.candles.flush()
+
+
+@asynccontextmanager
+async def live_service(
+    tmp_path: Path, sim: SimExchange, bots_toml: str, **settings_kw: object
+) -> AsyncIterator[LiveService]:
+    (tmp_path / "bots.toml").write_text(bots_toml)
+    urls = {k.lower(): v for k, v in sim.env().items() if k.endswith("_URL")}
+    settings = load_settings(
+        env_file=None, db_path=tmp_path / "bot.db", bots_file=tmp_path / "bots.toml",
+        strategies_dir=tmp_path / "user_strategies", log_dir=tmp_path / "logs",
+        trading_mode="paper", **{"stale_after": 600.0, **urls, **settings_kw},
+    )  # fmt: skip
+    async with AsyncExitStack() as stack:
+        db = await Database.connect(settings.db_path)
+        stack.push_async_callback(db.close)
+        bus = EventBus()
+        notifier = Notifier(Outbox(db), settings)
+        supervisor = Supervisor()
+        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
+        app = AppContext(settings, db, bus, supervisor, CommandRegistry(), facade, notifier,
+                         SimTime(sim.clock), stack)  # fmt: skip
+        try:
+            await market_data_feature.install(app)
+            await trading_feature.install(app)
+            manager = await strategies_feature.install(app, catalog_wait=20.0)
+            md = facade.market_data
+            assert isinstance(md, MarketDataManager)
+            yield LiveService(app, sim, md, manager)
+        finally:
+            await supervisor.stop(10.0)
