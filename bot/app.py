@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
@@ -22,6 +23,7 @@ from bot.domain.symbols import Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
+from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
@@ -67,7 +69,9 @@ class Service:
 
             bus = EventBus()
             notifier = Notifier(Outbox(db), settings)
-            supervisor = Supervisor(on_crash=lambda *a: _report_crash(notifier, *a))
+            supervisor = Supervisor(
+                on_crash=lambda *a: _report_crash(notifier, settings.language, *a)
+            )
             facade = ServiceFacade(
                 settings=settings,
                 db=db,
@@ -115,18 +119,16 @@ class Service:
                     stop_wait.cancel()
                     await supervisor.stop(self.settings.shutdown_timeout)
                     raise
-                mode = (
-                    "LIVE trading — real orders will be placed"
-                    if settings.live
-                    else "paper trading"
-                )
                 if settings.live:
-                    logger.warning("started in {} mode", mode.upper())
+                    logger.warning("started in LIVE TRADING mode — real orders will be placed")
                 else:
-                    logger.info("started in {} mode (no real orders)", mode)
+                    logger.info("started in paper trading mode (no real orders)")
                 await notifier.notify_async(
-                    Notification(NotificationKind.STARTUP, await _startup_summary(facade, mode))
+                    Notification(NotificationKind.STARTUP, await _startup_summary(facade))
                 )
+                # Start-up objects (modules, markets, history) live for the whole run: keep them
+                # out of the garbage collector's full passes, which otherwise pause the streams.
+                gc.freeze()
                 self.ready.set()
                 await stop_wait
             stop_wait.cancel()
@@ -154,7 +156,8 @@ class Service:
         self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor, deadline: float
     ) -> None:
         loop = asyncio.get_running_loop()
-        await notifier.notify_async(Notification(NotificationKind.SHUTDOWN, "Service stopping."))
+        t = Messages(facade.settings.language)
+        await notifier.notify_async(Notification(NotificationKind.SHUTDOWN, t("shutdown")))
         # Reserve part of the deadline for the final notification flush and the clean-ups.
         overran = await supervisor.stop(max(0.5, deadline - loop.time() - 2.0))
         if overran:
@@ -165,35 +168,38 @@ class Service:
                 await notifier.deliver_pending()
 
 
-async def _startup_summary(facade: ServiceFacade, mode: str) -> str:
+async def _startup_summary(facade: ServiceFacade) -> str:
     s = facade.settings
-    lines = [f"Service started: {mode}, v{__version__}."]
+    t = Messages(s.language)
+    mode = t("mode.live") if s.live else t("mode.paper")
+    lines = [t("startup.title", mode=mode, version=__version__)]
     if facade.market_data is not None:
-        lines.append("Market data: " + ", ".join(v.label for v in Venue))
+        lines.append(t("startup.market_data", venues=", ".join(t.word(v) for v in Venue)))
     if s.live:
         keyed = []
         if s.upbit_access_key is not None and s.upbit_secret_key is not None:
-            keyed.append(Venue.UPBIT.label)
+            keyed.append(Venue.UPBIT)
         if s.binance_api_key is not None and s.binance_api_secret is not None:
-            keyed += [Venue.BINANCE_SPOT.label, Venue.BINANCE_FUTURES.label]
-        lines.append("Live orders on: " + ", ".join(keyed))
+            keyed += [Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES]
+        lines.append(t("startup.live_venues", venues=", ".join(t.word(v) for v in keyed)))
     if facade.bots is not None and hasattr(facade.bots, "status_lines"):
         bots = await facade.bots.status_lines()
-        lines.append("Bots: " + ("; ".join(bots) if bots else "none"))
-    lines.append("Send /help for commands.")
+        lines.append(t("startup.bots", bots="; ".join(bots) if bots else t("startup.no_bots")))
+    lines.append(t("startup.help"))
     return "\n".join(lines)
 
 
 def _report_crash(
-    notifier: Notifier, name: str, exc: BaseException, restarts: int, delay: float
+    notifier: Notifier,
+    language: str,
+    name: str,
+    exc: BaseException,
+    restarts: int,
+    delay: float,
 ) -> None:
-    notifier.notify(
-        Notification(
-            NotificationKind.COMPONENT,
-            f"Component {name} crashed ({type(exc).__name__}: {exc}); restart #{restarts} "
-            f"in {delay:.0f}s.",
-        )
-    )
+    error = f"{type(exc).__name__}: {exc}"
+    text = tr(language, "crash", name=name, error=error, restarts=restarts, delay=f"{delay:.0f}")
+    notifier.notify(Notification(NotificationKind.COMPONENT, text))
 
 
 async def _track_stream_status(facade: ServiceFacade) -> None:
