@@ -188,7 +188,7 @@ class BotEngine:
         inst = sig.instrument
         if sig.action is SignalAction.EXIT:
             pos = self.positions.pop(inst)
-            self._last_exit[inst] = self._index[inst]
+            self._last_exit[inst] = self._index.get(inst, -1)
             fees = pos.entry_fee + fee
             pnl = trade_pnl(pos.side, pos.entry_price, price, pos.qty) - fees
             self.realized += pnl

@@ -146,12 +146,13 @@ class BotRunner:
                 self._last_ts[inst] = c.open_ts
                 fed.append(c)
         if fed:
-            self.warmed_until[inst] = fed[-1].open_ts
             try:
                 await self._store.keep_candles(fed)
             except Exception as exc:  # the record is a nicety; the bot runs without it
                 logger.warning("bot {}: warm-up candles not stored ({})", d.name, exc)
         logger.info("bot {}: loaded {} candles for {} {}", d.name, len(fed), inst, d.timeframe)
+        if fed:
+            self.warmed_until[inst] = fed[-1].open_ts
         return len(fed)
 
     async def on_candle(self, candle: Candle) -> Decision | None:
@@ -327,6 +328,8 @@ class BotManager:
                 if runner.engine.strategy.wants_ticks and (
                     event.instrument in runner.definition.instruments
                 ):
+                    # A tick strategy's order is priced at the tick (the paper fallback).
+                    self.last_price[event.instrument] = event.price
                     try:
                         await runner.on_trade(event)
                     except Exception:
