@@ -125,10 +125,11 @@ class BotEngine:
         return self.strategy.signal(candle, SignalAction.EXIT, why, 1.0)
 
     def _gate(self, sig: Signal, side: int, idx: int) -> str | None:
-        if self.paused:
-            return "bot is paused"
+        # Pausing stops new entries only: exits (strategy, stop-loss, take-profit) still run.
         if sig.action is SignalAction.EXIT:
             return "no open position to exit" if side == 0 else None
+        if self.paused:
+            return "bot is paused: no new entries"
         if side != 0:
             return f"already {'long' if side > 0 else 'short'}: one position per symbol"
         params = self.strategy.params

@@ -116,7 +116,7 @@ def register_bots(registry: CommandRegistry) -> None:
             )
         return await _each(ctx, "stop")
 
-    @registry.command("pause", "Pause a bot: indicators keep updating, signals are refused",
+    @registry.command("pause", "Pause a bot: no new entries; its exits are still managed",
                       "/pause <bot|all>")  # fmt: skip
     async def pause(ctx: CommandContext) -> Reply:
         return await _each(ctx, "pause")

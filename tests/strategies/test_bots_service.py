@@ -142,7 +142,10 @@ async def test_pause_refuses_signals_and_stop_with_a_position_asks_first(tmp_pat
         assert "paused" in (await app.cmd("/pause rsi_bot")).text
         await feed(app, FALL_RISE[:45])
         runner = app.manager.runners["rsi_bot"]
-        assert [(d.taken, d.reason) for d in runner.decisions][-1] == (False, "bot is paused")
+        assert [(d.taken, d.reason) for d in runner.decisions][-1] == (
+            False,
+            "bot is paused: no new entries",
+        )
         rows = await app.ctx.db.fetchall("SELECT COUNT(*) FROM decisions WHERE taken = 0")
         assert rows[0][0] == 1  # a refusal repeated candle after candle is recorded once
         await app.cmd("/resume rsi_bot")
@@ -190,3 +193,17 @@ async def test_order_layer_refusal_is_recorded_and_no_position_is_booked(tmp_pat
         assert not runner.engine.positions
         rows = await app.ctx.db.fetchall("SELECT taken, reason FROM decisions")
         assert (0, "order layer refused: daily loss limit reached") in [tuple(r) for r in rows]
+
+
+async def test_a_paused_bot_still_manages_its_exits(tmp_path: Path) -> None:
+    """Regression: pausing refused the bot's own exits too; /pause means no new entries only."""
+    async with service(tmp_path) as app:
+        await app.cmd("/start rsi_bot")
+        await feed(app, FALL_RISE[:46])
+        runner = app.manager.runners["rsi_bot"]
+        assert runner.engine.positions  # long after the fall
+        await app.cmd("/pause rsi_bot")
+        await feed(app, FALL_RISE[46:], start=T0 + 46 * 60_000)
+        exits = [d for d in runner.decisions if d.signal.action.value == "exit"]
+        assert exits and exits[-1].taken
+        assert not runner.engine.positions
