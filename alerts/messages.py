@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from alerts.state_machine import AlertConfig, AlertEvent, EventKind, Zone
+from bot.i18n import Messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,36 +16,34 @@ class Message:
     dedup_key: str
 
 
-def render(e: AlertEvent) -> str:
+def render(e: AlertEvent, language: str = "en") -> str:
     """One line for one event; premium alerts carry the key's note (the wallet gate's mark)."""
-    line = _render(e)
+    line = _render(e, Messages(language))
     if e.note and e.kind in (EventKind.ENTER, EventKind.ESCALATE, EventKind.JUMP):
         line += f" · {e.note}"
     return line
 
 
-def _render(e: AlertEvent) -> str:
-    v = f"{e.value:+.2f}%" if e.value is not None else "n/a"
+def _render(e: AlertEvent, t: Messages) -> str:
+    v = f"{e.value:+.2f}%" if e.value is not None else t("kimp.na")
     vb = f"{v} ({e.basis})" if e.basis and e.value is not None else v
-    prefix = "[Market] " if e.market_wide else ""
+    common = {"prefix": t("kimp.market") if e.market_wide else "", "label": e.label}
+    high = e.zone is Zone.HIGH
     if e.kind is EventKind.ENTER:
-        if e.zone is Zone.HIGH:
-            return f"🔺 {prefix}{e.label} premium {vb}: reached the {e.threshold:+g}% alert level"
-        return (
-            f"🔻 {prefix}{e.label} reverse premium {vb}: reached the {e.threshold:+g}% alert level"
-        )
+        key = "kimp.enter_high" if high else "kimp.enter_low"
+        return t(key, value=vb, threshold=f"{e.threshold:+g}", **common)
     if e.kind is EventKind.ESCALATE:
-        arrow = "⏫" if e.zone is Zone.HIGH else "⏬"
-        return f"{arrow} {prefix}{e.label} premium {vb}: past {e.threshold:+g}% (step {e.level})"
+        key = "kimp.escalate_high" if high else "kimp.escalate_low"
+        return t(key, value=vb, threshold=f"{e.threshold:+g}", level=e.level, **common)
     if e.kind is EventKind.NORMAL:
-        return f"✅ {prefix}{e.label} premium back to normal: {vb}"
+        return t("kimp.normal", value=vb, **common)
     if e.kind is EventKind.JUMP:
-        return f"⚡ {prefix}{e.label} premium moved {e.detail}; now {vb}"
+        return t("kimp.jump", detail=e.detail, value=vb, **common)
     if e.kind is EventKind.SUSPENDED:
-        return f"⏸ {prefix}{e.label}: kimp alerts suspended: {e.detail}"
+        return t("kimp.suspended", detail=e.detail, **common)
     if e.kind is EventKind.RESUMED:
-        return f"▶️ {prefix}{e.label}: kimp alerts resumed ({v})"
-    return f"⚠️ {prefix}{e.label} premium {v} looks implausible ({e.detail}); not alerting"
+        return t("kimp.resumed", value=v, **common)
+    return t("kimp.implausible", value=v, detail=e.detail, **common)
 
 
 def _digest_key(events: list[AlertEvent]) -> str:
@@ -53,7 +52,11 @@ def _digest_key(events: list[AlertEvent]) -> str:
 
 
 def compose(
-    events: list[AlertEvent], now: float, digest_until: float, config: AlertConfig
+    events: list[AlertEvent],
+    now: float,
+    digest_until: float,
+    config: AlertConfig,
+    language: str = "en",
 ) -> tuple[list[Message], float]:
     """Group one round of events into messages; returns (messages, new digest_until).
 
@@ -61,6 +64,7 @@ def compose(
     `digest_min` of them, or while a recent digest's window is open. Suspensions and resumptions
     of several coins are grouped into one message each. Implausible flags are not messages.
     """
+    t = Messages(language)
     out: list[Message] = []
     coin: list[AlertEvent] = []
     status: dict[EventKind, list[AlertEvent]] = {EventKind.SUSPENDED: [], EventKind.RESUMED: []}
@@ -70,30 +74,30 @@ def compose(
         if e.kind in status:
             status[e.kind].append(e)
         elif e.market_wide:
-            out.append(Message(render(e), (e,), e.dedup_key))
+            out.append(Message(render(e, language), (e,), e.dedup_key))
         else:
             coin.append(e)
     if coin:
         if len(coin) >= config.digest_min or now < digest_until:
             coin.sort(key=lambda e: -(e.value or 0.0))
-            lines = [render(e) for e in coin]
-            title = f"📋 Kimp digest: {len(coin)} coin alert{'s' if len(coin) > 1 else ''}"
+            lines = [render(e, language) for e in coin]
+            title = t("kimp.digest_many" if len(coin) > 1 else "kimp.digest_one", n=len(coin))
             out.append(Message("\n".join([title, *lines]), tuple(coin), _digest_key(coin)))
             digest_until = now + config.digest_window
         else:
-            out.extend(Message(render(e), (e,), e.dedup_key) for e in coin)
+            out.extend(Message(render(e, language), (e,), e.dedup_key) for e in coin)
     for kind, group in status.items():
         if len(group) == 1:
-            out.append(Message(render(group[0]), (group[0],), group[0].dedup_key))
+            out.append(Message(render(group[0], language), (group[0],), group[0].dedup_key))
         elif group:
             by_reason: dict[str, list[str]] = {}
             for e in group:
                 by_reason.setdefault(e.detail, []).append(e.label)
             if kind is EventKind.SUSPENDED:
-                title = f"⏸ Kimp alerts suspended for {len(group)}:"
+                title = t("kimp.suspended_many", n=len(group))
                 lines = [f"  {why}: {', '.join(labels)}" for why, labels in by_reason.items()]
             else:
-                title = f"▶️ Kimp alerts resumed for {len(group)}:"
+                title = t("kimp.resumed_many", n=len(group))
                 lines = ["  " + ", ".join(e.label for e in group)]
             out.append(Message("\n".join([title, *lines]), tuple(group), _digest_key(group)))
     return out, digest_until

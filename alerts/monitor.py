@@ -22,6 +22,7 @@ from alerts.universe import TETHER
 from bot.domain.clock import Clock
 from bot.domain.market import Quote, StreamState, StreamStatus, Ticker, Trade
 from bot.domain.symbols import Venue
+from bot.i18n import Messages
 
 
 class _Leg:
@@ -96,8 +97,11 @@ class PremiumMonitor:
         fx_stale_after: float = 3600.0,
         implausible_pct: float = 30.0,
         quiet_after: float | None = None,
+        language: str = "en",
     ) -> None:
         self.clock = clock
+        self.t = Messages(language)  # why a coin is suspended: shown in alerts and /kimp
+        self._names = self.t("name.upbit"), self.t("name.binance")
         self.stale_after = stale_after
         self.quiet_after = quiet_after if quiet_after is not None else 10 * stale_after
         self.fx_stale_after = fx_stale_after
@@ -223,7 +227,10 @@ class PremiumMonitor:
         if status.venue not in (Venue.UPBIT, Venue.BINANCE_SPOT):
             return
         if status.state is StreamState.DOWN:
-            self.venue_down[status.venue] = f"{status.venue.label} stream down ({status.reason})"
+            venue = self.t.word(status.venue)
+            self.venue_down[status.venue] = self.t(
+                "kimp.why.venue_down", venue=venue, reason=status.reason
+            )
         else:
             self.venue_down.pop(status.venue, None)
 
@@ -237,25 +244,26 @@ class PremiumMonitor:
     def fx(self) -> tuple[float | None, str | None]:
         """(USD/KRW, None) when fresh, else (None, why it is unavailable)."""
         if self.fx_ts <= 0:
-            why = self.fx_error or "no answer from the FX source yet"
-            return None, f"FX rate unavailable: {why}"
+            why = self.fx_error or self.t("kimp.why.fx_no_answer")
+            return None, self.t("kimp.why.fx_none", why=why)
         age = self.clock.now() - self.fx_ts
         if age > self.fx_stale_after:
-            why = f"; source: {self.fx_error}" if self.fx_error else ""
-            return None, f"FX rate unavailable: last one is {age:.0f}s old{why}"
+            why = self.t("kimp.why.fx_source", error=self.fx_error) if self.fx_error else ""
+            return None, self.t("kimp.why.fx_old", age=f"{age:.0f}", why=why)
         return self.fx_rate, None
 
     def _leg_problem(self, name: str, venue: Venue, leg: _Leg, now: float) -> str | None:
         if venue in self.venue_down:
             return self.venue_down[venue]
         if leg.ts <= 0:
-            return f"no {name} price yet"
+            return self.t("kimp.why.no_price", name=name)
         seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
         if now - seen > self.stale_after:
-            return f"{venue.label}: no market data for {now - seen:.0f}s"
+            secs = f"{now - seen:.0f}"
+            return self.t("kimp.why.no_data", venue=self.t.word(venue), secs=secs)
         age = now - leg.ts
         if age > self.quiet_after:
-            return f"{name} price not updated for {age:.0f}s"
+            return self.t("kimp.why.quiet", name=name, age=f"{age:.0f}")
         return None
 
     def tether_view(self) -> TetherView:
@@ -263,7 +271,7 @@ class PremiumMonitor:
         usd, fx_why = self.fx()
         t = self.usdt.price if self.usdt.ts > 0 else None
         tether = (t / usd - 1) * 100 if t and usd else None
-        why = self._leg_problem("Upbit KRW-USDT", Venue.UPBIT, self.usdt, now) or fx_why
+        why = self._leg_problem(f"{self._names[0]} KRW-USDT", Venue.UPBIT, self.usdt, now) or fx_why
         return TetherView(
             t, usd, tether, _age(now, self.usdt.ts), _age(now, self.fx_ts), why, fx_why
         )
@@ -279,10 +287,11 @@ class PremiumMonitor:
         usdt_kimp = (c.ratio / t - 1) * 100 if t else None
         fx_kimp = (c.ratio / usd - 1) * 100 if usd else None
         tether = (t / usd - 1) * 100 if t and usd else None
+        upbit, binance = self._names
         why = (
-            self._leg_problem(f"Upbit {c.coin}", Venue.UPBIT, c.upbit, now)
-            or self._leg_problem(f"Binance {c.coin}", Venue.BINANCE_SPOT, c.binance, now)
-            or self._leg_problem("Upbit KRW-USDT", Venue.UPBIT, self.usdt, now)
+            self._leg_problem(f"{upbit} {c.coin}", Venue.UPBIT, c.upbit, now)
+            or self._leg_problem(f"{binance} {c.coin}", Venue.BINANCE_SPOT, c.binance, now)
+            or self._leg_problem(f"{upbit} KRW-USDT", Venue.UPBIT, self.usdt, now)
         )
         shown = usdt_kimp if usdt_kimp is not None else fx_kimp
         implausible = shown is not None and abs(shown) > self.implausible_pct
@@ -309,15 +318,17 @@ class PremiumMonitor:
         """Why `coin` has no premium yet: a venue down, or which leg never arrived."""
         c = self._coins.get(coin.upper())
         if c is None:
-            return f"{coin} is not in the universe"
+            return self.t("kimp.why.not_listed", coin=coin)
         missing = []
         for venue, leg in ((Venue.UPBIT, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
             if leg.ts <= 0:
                 if venue in self.venue_down:
                     return self.venue_down[venue]
-                missing.append(venue.label)
+                missing.append(self.t.word(venue))
         # Per venue, not per market: one line for many coins when their reasons are grouped.
-        return f"no {' or '.join(missing)} price yet" if missing else "no price on both venues yet"
+        if not missing:
+            return self.t("kimp.why.no_legs")
+        return self.t("kimp.why.no_leg", venues=self.t("kimp.why.or").join(missing))
 
     def snapshots(self) -> list[CoinPremium]:
         """Every coin with both legs, highest premium first."""

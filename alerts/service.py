@@ -37,13 +37,14 @@ from alerts.wallet import WalletGate
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.notifications import Notification, NotificationKind
+from bot.i18n import tr
 from bot.storage import Database
 from bot.storage.kv import KeyValueStore
 
 Send = Callable[[Notification], Awaitable[None]]
 KV_CONFIG = "kimp.alert_config"
 MARKET_WIDE = ("BTC",)
-BASIS_LABELS = {"usdt": "USDT kimp", "fx": "FX kimp"}
+BASIS_LABELS = {"usdt": "kimp.basis.usdt", "fx": "kimp.basis.fx"}  # catalog keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +72,17 @@ class KimpService:
         self.settings = settings
         self.clock = clock
         self.monitor = PremiumMonitor(
-            clock, settings.stale_after, settings.fx_stale_after, settings.kimp_implausible_pct
+            clock,
+            settings.stale_after,
+            settings.fx_stale_after,
+            settings.kimp_implausible_pct,
+            language=settings.language,
         )
         # An outage already under way at start-up is announced after NO_DATA_ALERT_AFTER.
         self.engine = AlertEngine(
-            AlertConfig.from_settings(settings), startup_grace=settings.no_data_alert_after
+            AlertConfig.from_settings(settings),
+            startup_grace=settings.no_data_alert_after,
+            language=settings.language,
         )
         self.store = AlertStore(db)
         self.history = PremiumHistory(db, settings.kimp_history_days)
@@ -169,7 +176,7 @@ class KimpService:
     @property
     def basis(self) -> str:
         """The premium coin alerts watch (KIMP_ALERT_BASIS), as messages name it."""
-        return BASIS_LABELS[self.settings.kimp_alert_basis]
+        return tr(self.settings.language, BASIS_LABELS[self.settings.kimp_alert_basis])
 
     def readings(self) -> list[Reading]:
         """One reading per coin on the alert basis, and the tether premium (always against FX).
@@ -190,10 +197,12 @@ class KimpService:
                 continue
             value = snap.fx_kimp if fx_basis else snap.usdt_kimp
             why = snap.suspended or (fx_why if value is None else None)
-            note = (self.wallets.note(coin, value) if self.wallets else None) or ""
+            lang = self.settings.language
+            note = (self.wallets.note(coin, value, lang) if self.wallets else None) or ""
             out.append(Reading(key, coin, value, why, wide, basis, note))
         tv = m.tether_view()
-        out.append(Reading(TETHER_KEY, "Tether (USDT)", tv.tether, tv.suspended, True))
+        tether = tr(self.settings.language, "kimp.tether")
+        out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))
         return out
 
     async def evaluate(self) -> list[AlertEvent]:
@@ -202,7 +211,7 @@ class KimpService:
             now = self.clock.now()
             events = self.engine.evaluate(self.readings(), now)
             messages, self._digest_until = compose(
-                events, now, self._digest_until, self.engine.config
+                events, now, self._digest_until, self.engine.config, self.settings.language
             )
             # Queue first (the outbox is durable and de-duplicated by key), then persist the
             # states: a crash in between re-sends nothing twice and forgets nothing.

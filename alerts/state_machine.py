@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from bot.config import Settings
+from bot.i18n import Messages
 from bot.storage import Database
 
 TETHER_KEY = "tether"
@@ -206,8 +207,10 @@ class AlertEngine:
         config: AlertConfig,
         states: dict[str, AlertState] | None = None,
         startup_grace: float = 120.0,
+        language: str = "en",
     ) -> None:
         self.config = config
+        self.t = Messages(language)  # the jump's move and "no premium" read in messages
         self.states: dict[str, AlertState] = states or {}
         self.dirty: set[str] = set()
         # A key that is suspended without having been live in this process (an outage already
@@ -242,7 +245,7 @@ class AlertEngine:
                 r.market_wide, detail, threshold, r.basis, r.note,
             )  # fmt: skip
 
-        why = r.suspended or (None if r.value is not None else "no premium available")
+        why = r.suspended or (None if r.value is not None else self.t("kimp.no_premium"))
         if why is not None:
             out = []
             if st.suspended_seen <= 0:
@@ -301,9 +304,11 @@ class AlertEngine:
             hi.popleft()
         move = None
         if lo and p - lo[0][1] > cfg.jump_pct:
-            move = f"up {p - lo[0][1]:.2f}pp in {now - lo[0][0]:.0f}s (from {lo[0][1]:+.2f}%)"
+            pp, secs, start = f"{p - lo[0][1]:.2f}", f"{now - lo[0][0]:.0f}", f"{lo[0][1]:+.2f}"
+            move = self.t("kimp.jump_up", pp=pp, secs=secs, start=start)
         elif hi and hi[0][1] - p > cfg.jump_pct:
-            move = f"down {hi[0][1] - p:.2f}pp in {now - hi[0][0]:.0f}s (from {hi[0][1]:+.2f}%)"
+            pp, secs, start = f"{hi[0][1] - p:.2f}", f"{now - hi[0][0]:.0f}", f"{hi[0][1]:+.2f}"
+            move = self.t("kimp.jump_down", pp=pp, secs=secs, start=start)
         if move:
             st.reset_window(now)
         st.push_window(now, p)

@@ -30,6 +30,7 @@ from loguru import logger
 
 from bot.domain.clock import Clock
 from bot.domain.symbols import Venue
+from bot.i18n import Messages
 
 UPBIT_PATH = "/v1/status/wallet"
 BINANCE_PATH = "/sapi/v1/capital/config/getall"
@@ -233,7 +234,7 @@ class WalletGate:
                     out.append((venue, "deposits"))
         return out
 
-    def note(self, coin: str, premium_pct: float | None) -> str | None:
+    def note(self, coin: str, premium_pct: float | None, language: str = "en") -> str | None:
         """e.g. "⛔ withdrawals suspended on Upbit: cannot be arbitraged", or None.
 
         A positive premium is captured by moving the coin Binance -> Upbit (Binance withdrawals,
@@ -242,7 +243,9 @@ class WalletGate:
         probs = self.problems(coin)
         if not probs:
             return None
-        text = "⛔ " + "; ".join(f"{what} suspended on {NAMES[v]}" for v, what in probs)
+        t = Messages(language)
+        names = {Venue.UPBIT: t("name.upbit"), Venue.BINANCE_SPOT: t("name.binance")}
+        text = "⛔ " + "; ".join(t(f"wallet.{what}", venue=names[v]) for v, what in probs)
         if premium_pct is None:
             blocked = True
         elif premium_pct >= 0:
@@ -256,11 +259,11 @@ class WalletGate:
                 "deposits",
             ) in probs
         if blocked:
-            return f"{text}: cannot be arbitraged"
-        route = (
-            "Binance → Upbit" if premium_pct is not None and premium_pct >= 0 else "Upbit → Binance"
-        )
-        return f"{text} (the {route} route is open)"
+            return t("wallet.blocked", text=text)
+        pair = (Venue.BINANCE_SPOT, Venue.UPBIT)
+        if premium_pct is None or premium_pct < 0:
+            pair = (Venue.UPBIT, Venue.BINANCE_SPOT)
+        return t("wallet.open_route", text=text, route=" → ".join(names[v] for v in pair))
 
     def status_lines(self) -> list[str]:
         if not self.venues:

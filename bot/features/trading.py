@@ -11,6 +11,7 @@ from bot.commands.trading import register_trading
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.symbols import Symbol, Venue
 from bot.features import AppContext
+from bot.i18n import Messages
 from bot.storage.kv import KeyValueStore
 from bot.trading.broker import Broker, PlaceRequest
 from bot.trading.executor import OrderService
@@ -154,25 +155,27 @@ async def install(app: AppContext) -> None:
     store = TradingStore(app.db)
     kv = KeyValueStore(app.db)
     prices = PriceBook()
+    t = Messages(s.language)
     if s.live:
         brokers = _live_brokers(app)
         venues = ", ".join(v.label for v in brokers) or "none (no keys)"
         logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", venues)
-        banner = f"⚠️ LIVE trading on {venues}: orders are real."
+        names = ", ".join(t.word(v) for v in brokers) or t("trading.no_live_venues")
+        banner = t("trading.live_banner", venues=names)
     else:
         brokers = await _paper_brokers(app, prices, store)
         logger.warning("PAPER trading: no real orders; simulated fills on live market data")
-        banner = "Paper trading: simulated orders on live prices (TRADING_MODE=paper)."
+        banner = t("trading.paper_banner")
     app.notifier.notify(Notification(NotificationKind.INFO, banner))
     risk = RiskManager(
         RiskLimits.from_settings(s), app.clock, s.timezone, notify=app.notifier.notify,
-        is_stale=_stale_check(app),
+        is_stale=_stale_check(app), language=s.language,
     )  # fmt: skip
     if await kv.get("trading.killswitch") == "on":
         risk.set_kill_switch(True)
     svc = OrderService(
         store, risk, brokers, prices, bus=app.bus, notify=app.notifier.notify, clock=app.clock,
-        paper=not s.live,
+        paper=not s.live, language=s.language,
     )  # fmt: skip
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
@@ -190,7 +193,7 @@ async def install(app: AppContext) -> None:
     diffs = await reconcile(svc)
     if diffs:
         app.notifier.notify(
-            Notification(NotificationKind.RISK, "Start-up reconciliation:\n" + "\n".join(diffs))
+            Notification(NotificationKind.RISK, "\n".join([t("trading.reconciled"), *diffs]))
         )
     await futures.resume()
     app.supervisor.start("trading-poll", tracker.run_polling)

@@ -169,7 +169,10 @@ class DailyReporter:
         days = await data.bot_days(db, since, until, paper)
         for day in days:
             pnl = " ".join(f"{_fmt(v, 0 if q == 'KRW' else 2)} {q}" for q, v in day.pnl.items())
-            lines.append(f"  {day.bot:<14} {day.trades:>4} fills   {pnl or '0'}")
+            line = i18n.text(
+                lang, "report_bot_line", bot=day.bot, trades=day.trades, pnl=pnl or "0"
+            )
+            lines.append(line)
         if not days:
             lines.append(i18n.text(lang, "report_no_trades"))
         lines.append("")
@@ -178,7 +181,9 @@ class DailyReporter:
         held = await data.holdings(db, paper)
         total = sum((h.krw for h in held if h.krw is not None), Decimal(0))
         for h in held:
-            value = f"≈ {h.krw:,.0f} KRW" if h.krw is not None else "(no price)"
+            value = (
+                f"≈ {h.krw:,.0f} KRW" if h.krw is not None else i18n.text(lang, "report_no_price")
+            )
             lines.append(f"  {h.venue:<16} {h.asset:<6} {_qty(h.amount):>18}  {value}")
         equity = total if held else None
         if equity is not None:
@@ -246,7 +251,10 @@ class DailyReporter:
             self._streams.seed(list(self._facade.stream_status.values()))
             for name, (up, seen, incidents) in sorted(self._streams.uptime(since, until).items()):
                 pct = up / seen * 100 if seen else 0.0
-                lines.append(f"  {name:<20} {pct:6.2f}% up   {incidents} incidents")
+                line = i18n.text(
+                    lang, "report_stream_line", name=name, pct=pct, incidents=incidents
+                )
+                lines.append(line)
         stream = await data.outbox_events(self._facade.db, ("stream",), since, until)
         crashes = await data.outbox_events(self._facade.db, ("component",), since, until)
         if len(lines) == 1 and not stream and not crashes:

@@ -27,6 +27,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Fill, Order, OrderRequest, OrderStatus, OrderType, Position
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.events import EventBus
+from bot.i18n import Messages
 from bot.trading.broker import Broker, PlaceRequest, VenueOrder
 from bot.trading.errors import Fatal, NotFound, Rejected, Retryable, TradingError
 from bot.trading.pnl import day_start
@@ -81,6 +82,7 @@ class OrderService:
         paper: bool,
         unknown_grace: float = 12.0,
         crash_at: str | None = None,
+        language: str = "en",
     ) -> None:
         self.store = store
         self.risk = risk
@@ -91,6 +93,8 @@ class OrderService:
         self.clock = clock
         self.paper = paper
         self.unknown_grace = unknown_grace
+        # Notification texts and refusal reasons (settings.language; tests default to English).
+        self.t = Messages(language)
         if crash_at is not None and crash_at not in CRASH_POINTS:
             raise ValueError(f"{CRASH_ENV}={crash_at!r}: use one of {', '.join(CRASH_POINTS)}")
         self._crash_at = crash_at
@@ -183,7 +187,7 @@ class OrderService:
     async def _check(self, req: OrderRequest) -> tuple[ValidatedOrder, bool]:
         broker = self.brokers.get(req.instrument.venue)
         if broker is None:
-            raise Rejected(f"{req.instrument.venue.label} is not configured for trading.")
+            raise Rejected(self.t("reason.not_configured", venue=self.t.word(req.instrument.venue)))
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
         ref = self.prices.price(req.instrument, req.side)
@@ -197,7 +201,7 @@ class OrderService:
             funds = Funds(held, ZERO, pos_qty, req.leverage or (pos.leverage if pos else 1))
         else:
             funds = Funds(bals.get(rules.quote, (ZERO, ZERO))[0], bals.get(rules.base, (ZERO,))[0])
-        v = validate(req, rules, ref, funds)
+        v = validate(req, rules, ref, funds, self.t.language)
         is_entry = self._is_entry(req, v.qty, pos_qty)
         if is_entry:
             rate = await self._to_krw(rules.quote)
@@ -238,7 +242,7 @@ class OrderService:
             final = updated or (await self._current(order.client_id))
             self._notify_placed(final)
             return SubmitResult(True, "", final)
-        reason = "The venue kept refusing with rate limits; the order was not placed."
+        reason = self.t("reason.rate_limited")
         await self._finish_rejected(order, reason)
         return self._refused_order(order, reason)
 
@@ -248,9 +252,7 @@ class OrderService:
             cur = await self._current(order.client_id)
             if cur.status is OrderStatus.REJECTED:
                 return self._refused_order(cur, cur.reason)
-            return SubmitResult(
-                False, "The venue did not answer; the order will be checked again.", cur
-            )
+            return SubmitResult(False, self.t("reason.no_answer"), cur)
         await self.apply(order.client_id, vo)
         cur = await self._current(order.client_id)
         self._notify_placed(cur)
@@ -274,8 +276,7 @@ class OrderService:
                 if age >= self.unknown_grace:
                     await self._finish_rejected(
                         order,
-                        f"Not placed: the venue has no order with our id {order.client_id} "
-                        f"{age:.0f}s after it was sent (the send timed out or never happened).",
+                        self.t("reason.never_placed", id=order.client_id, age=f"{age:.0f}"),
                     )
                     return None
             except Retryable as exc:
@@ -326,8 +327,11 @@ class OrderService:
                 self.notify(
                     Notification(
                         NotificationKind.ORDER_CANCELLED,
-                        f"Cancelled: {_describe(updated)}"
-                        + (f" ({updated.reason})" if updated.reason else ""),
+                        self.t(
+                            "order.cancelled",
+                            order=self._describe(updated),
+                            reason=f" ({updated.reason})" if updated.reason else "",
+                        ),
                         dedup_key=f"cancel-{client_id}",
                     )
                 )
@@ -355,15 +359,26 @@ class OrderService:
         self._daily = (start, total + realized * (await self._to_krw(inst.symbol.quote)))
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
-        mode = "[paper] " if fill.paper else ""
+        mode = self.t("order.paper") if fill.paper else ""
         exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
         pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
         self.notify(
             Notification(
                 NotificationKind.ORDER_FILLED,
-                f"{mode}Filled {fill.side.value} {fmt(fill.qty)} {inst.symbol.base} @ "
-                f"{fmt(fill.price)} {inst.symbol.quote} on {inst.venue.label} "
-                f"(fee {fmt(fill.fee)} {fill.fee_asset}, id {fill.client_id}){pnl}",
+                self.t(
+                    "order.filled",
+                    mode=mode,
+                    side=self.t.word(fill.side),
+                    qty=fmt(fill.qty),
+                    base=inst.symbol.base,
+                    price=fmt(fill.price),
+                    quote=inst.symbol.quote,
+                    venue=self.t.word(inst.venue),
+                    fee=fmt(fill.fee),
+                    fee_asset=fill.fee_asset,
+                    id=fill.client_id,
+                    pnl=pnl,
+                ),
                 dedup_key=f"fill-{inst.venue.value}-{fill.fill_id}",
             )
         )
@@ -371,7 +386,7 @@ class OrderService:
 
     async def _pnl_text(self, realized: Decimal, quote: str) -> str:
         """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
-        text = f"\nPnL {realized.quantize(Decimal('0.01')):+,} {quote}"
+        text = self.t("order.pnl", pnl=f"{realized.quantize(Decimal('0.01')):+,}", quote=quote)
         if quote != "KRW":
             try:
                 krw = realized * await self._to_krw(quote)
@@ -401,7 +416,7 @@ class OrderService:
                 vo = await broker.fetch(sym, client_id, conditional)
             except NotFound:
                 if order.status is OrderStatus.INTENT:
-                    await self._finish_rejected(order, "Cancelled before the venue saw it.")
+                    await self._finish_rejected(order, self.t("reason.cancelled_early"))
                     return SubmitResult(True, "", await self._current(client_id))
                 return SubmitResult(False, f"Cancel failed: {exc.reason}", order)
         except TradingError as exc:
@@ -427,7 +442,12 @@ class OrderService:
         self.notify(
             Notification(
                 NotificationKind.ORDER_REFUSED,
-                f"Order refused by {order.instrument.venue.label}: {_describe(order)}. {reason}",
+                self.t(
+                    "order.refused_by_venue",
+                    venue=self.t.word(order.instrument.venue),
+                    order=self._describe(order),
+                    reason=reason,
+                ),
                 dedup_key=f"reject-{order.client_id}",
             )
         )
@@ -436,14 +456,16 @@ class OrderService:
         logger.info("order refused ({}): {}", req.instrument, reason)
         if req.reason == MANUAL:
             return SubmitResult(False, reason)
-        who = f" from bot {req.bot}" if req.bot else ""
-        self.notify(
-            Notification(
-                NotificationKind.ORDER_REFUSED,
-                f"Order refused{who}: {req.side.value} {req.instrument.symbol} on "
-                f"{req.instrument.venue.label}. {reason}",
-            )
+        who = self.t("order.refused_bot", bot=req.bot) if req.bot else ""
+        text = self.t(
+            "order.refused",
+            who=who,
+            side=self.t.word(req.side),
+            symbol=req.instrument.symbol,
+            venue=self.t.word(req.instrument.venue),
+            reason=reason,
         )
+        self.notify(Notification(NotificationKind.ORDER_REFUSED, text))
         return SubmitResult(False, reason)
 
     @staticmethod
@@ -455,11 +477,17 @@ class OrderService:
         market order is not: its fill (or its cancellation or refusal) says what happened."""
         if order.type is OrderType.MARKET or order.status.is_final:
             return
-        mode = "[paper] " if order.paper else ""
+        mode = self.t("order.paper") if order.paper else ""
         self.notify(
             Notification(
                 NotificationKind.ORDER_PLACED,
-                f"{mode}Order {order.status.value}: {_describe(order)} (id {order.client_id})",
+                self.t(
+                    "order.placed",
+                    mode=mode,
+                    status=self.t.word(order.status),
+                    order=self._describe(order),
+                    id=order.client_id,
+                ),
                 dedup_key=f"placed-{order.client_id}",
             )
         )
@@ -477,9 +505,7 @@ class OrderService:
             except TradingError:
                 rate = None
         if rate is None:
-            raise Rejected(
-                f"No {quote}/KRW rate yet (Upbit KRW-USDT), so the KRW limits cannot be checked."
-            )
+            raise Rejected(self.t("reason.no_rate", quote=quote))
         return rate
 
     async def _exposure(self, position_value_krw: Decimal) -> Exposure:
@@ -511,6 +537,22 @@ class OrderService:
                     total += amount * price * rate
         return total
 
+    def _describe(self, o: Order) -> str:
+        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`)."""
+        t = self.t
+        return t(
+            "order.describe",
+            side=t.word(o.side),
+            qty=fmt(o.qty),
+            symbol=o.instrument.symbol,
+            type=t.word(o.type),
+            price=f" @ {fmt(o.price)}" if o.price is not None else "",
+            trigger=t("order.trigger", price=fmt(o.trigger_price))
+            if o.trigger_price is not None
+            else "",
+            venue=t.word(o.instrument.venue),
+        )
+
     def _crash_point(self, name: str) -> None:
         if self._crash_at == name:  # test-only hook: die like a SIGKILLed process would
             os._exit(137)
@@ -520,12 +562,3 @@ def _with_paper(f: Fill, paper: bool) -> Fill:
     from dataclasses import replace
 
     return replace(f, paper=paper)
-
-
-def _describe(o: Order) -> str:
-    price = f" @ {fmt(o.price)}" if o.price is not None else ""
-    trig = f" trigger {fmt(o.trigger_price)}" if o.trigger_price is not None else ""
-    return (
-        f"{o.side.value} {fmt(o.qty)} {o.instrument.symbol} {o.type.value}{price}{trig} on "
-        f"{o.instrument.venue.label}"
-    )

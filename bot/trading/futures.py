@@ -84,16 +84,18 @@ class FuturesManager:
         entry's average fill price (`brackets`, what bots use).
         """
         if Venue.BINANCE_FUTURES not in self.svc.brokers:
-            return SubmitResult(False, "Binance futures is not configured for trading.")
+            return SubmitResult(False, self.svc.t("reason.futures_not_configured"))
         lev = leverage or self.default_leverage
         if not 1 <= lev <= self.max_leverage:
             return SubmitResult(
-                False, f"Leverage {lev}x is outside 1-{self.max_leverage}x (MAX_LEVERAGE)."
+                False, self.svc.t("reason.leverage_range", lev=lev, max=self.max_leverage)
             )
         try:
             await self.ensure_leverage(symbol, lev)
         except TradingError as exc:
-            return SubmitResult(False, f"Could not set {lev}x leverage: {exc.reason}")
+            return SubmitResult(
+                False, self.svc.t("reason.leverage_failed", lev=lev, reason=exc.reason)
+            )
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
         req = OrderRequest(
             inst, side, OrderType.MARKET, qty=qty, leverage=lev, bot=bot, reason=reason
@@ -121,7 +123,7 @@ class FuturesManager:
                 await self.svc.cancel(o.client_id)
         pos = self.svc.positions.get(inst)
         if pos is None or pos.qty == 0:
-            return SubmitResult(False, f"There is no open {symbol} futures position.")
+            return SubmitResult(False, self.svc.t("reason.no_futures_position", symbol=symbol))
         side = Side.SELL if pos.qty > 0 else Side.BUY
         size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
         req = OrderRequest(
@@ -167,9 +169,10 @@ class FuturesManager:
             )  # fmt: skip
             res = await self.svc.submit(req, parent=entry.client_id)
             if not res.accepted:
-                text = (
-                    f"⚠️ {entry.instrument.symbol} futures position is open WITHOUT its "
-                    f"{typ.value.replace('_', ' ')}: {res.reason}"
+                t = self.svc.t
+                what = t(f"risk.bracket.{typ.value}")
+                text = t(
+                    "risk.no_bracket", symbol=entry.instrument.symbol, what=what, reason=res.reason
                 )
                 logger.error(text)
                 self.svc.notify(Notification(NotificationKind.RISK, text))

@@ -178,7 +178,7 @@ class TradingProvider:
         ref = self.svc.prices.price(inst, side)
         if ref is None:
             if Venue.BINANCE_FUTURES not in self.svc.brokers:
-                raise Rejected("Binance futures is not configured for trading.")
+                raise Rejected(self.svc.t("reason.futures_not_configured"))
             ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(inst.symbol)
         return amount / ref
 

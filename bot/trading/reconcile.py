@@ -25,6 +25,7 @@ ZERO = Decimal(0)
 async def reconcile(svc: OrderService) -> list[str]:
     """Returns one human line per difference found (empty: all in agreement)."""
     lines: list[str] = []
+    t = svc.t
     for stored in await svc.store.open_orders(svc.paper):
         o = stored.order
         broker = svc.brokers.get(o.instrument.venue)
@@ -35,10 +36,11 @@ async def reconcile(svc: OrderService) -> list[str]:
             if vo is not None:
                 await svc.apply(o.client_id, vo)
                 cur = await svc.store.get(o.client_id)
-                status = cur.order.status.value if cur else "?"
-                lines.append(f"order {o.client_id} was sent before the restart: now {status}")
+                status = t.word(cur.order.status) if cur else "?"
+                lines.append(t("reconcile.now", id=o.client_id, status=status))
             else:
-                lines.append(f"order {o.client_id} never reached {broker.venue.label}: not placed")
+                venue = t.word(broker.venue)
+                lines.append(t("reconcile.never_reached", id=o.client_id, venue=venue))
             continue
         conditional = o.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
         try:
@@ -47,19 +49,20 @@ async def reconcile(svc: OrderService) -> list[str]:
             await svc.store.advance(
                 o.client_id, OrderStatus.CANCELLED, svc.clock.now(), reason="gone from the venue"
             )
-            lines.append(f"order {o.client_id} is no longer on {broker.venue.label}: cancelled")
+            lines.append(t("reconcile.gone", id=o.client_id, venue=t.word(broker.venue)))
             continue
         except TradingError as exc:
-            lines.append(f"order {o.client_id}: could not check ({exc.reason})")
+            lines.append(t("reconcile.unchecked", id=o.client_id, reason=exc.reason))
             continue
         updated = await svc.apply(o.client_id, vo)
         if updated is not None and updated.status is not o.status:
-            lines.append(f"order {o.client_id}: {o.status.value} -> {updated.status.value}")
+            old, new = t.word(o.status), t.word(updated.status)
+            lines.append(t("reconcile.changed", id=o.client_id, old=old, new=new))
     for venue, broker in svc.brokers.items():
         try:
             lines += await _venue_differences(svc, venue)
         except TradingError as exc:
-            lines.append(f"{broker.venue.label}: could not reconcile ({exc.reason})")
+            lines.append(t("reconcile.failed", venue=t.word(broker.venue), reason=exc.reason))
     for line in lines:
         logger.warning("reconcile: {}", line)
     return lines
@@ -67,12 +70,20 @@ async def reconcile(svc: OrderService) -> list[str]:
 
 async def _venue_differences(svc: OrderService, venue: Venue) -> list[str]:
     broker = svc.brokers[venue]
+    t = svc.t
+    name = t.word(broker.venue)
     lines = []
     for vo in await broker.open_orders():
         if not vo.client_id or await svc.store.get(vo.client_id) is None:
             lines.append(
-                f"{broker.venue.label}: open order not placed by the bot: {vo.side.value} "
-                f"{fmt(vo.qty)} {vo.symbol} {vo.type.value}"
+                t(
+                    "reconcile.foreign",
+                    venue=name,
+                    side=t.word(vo.side),
+                    qty=fmt(vo.qty),
+                    symbol=vo.symbol,
+                    type=t.word(vo.type),
+                )
                 + (f" @ {fmt(vo.price)}" if vo.price else "")
             )
     now = svc.clock.now()
@@ -86,8 +97,13 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[str]:
                 entry = theirs[inst].entry_price if inst in theirs else ZERO
                 await svc.store.set_position_qty(inst, svc.paper, real, entry, now)
                 lines.append(
-                    f"{broker.venue.label} {inst.symbol} position: ours {fmt(mine)}, venue "
-                    f"{fmt(real)} (changed outside the bot?) — adopted the venue's"
+                    t(
+                        "reconcile.position_adopted",
+                        venue=name,
+                        symbol=inst.symbol,
+                        ours=fmt(mine),
+                        real=fmt(real),
+                    )
                 )
     else:
         held = {b.asset: b.total for b in await broker.balances()}
@@ -96,8 +112,13 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[str]:
             if real < pos.qty:
                 await svc.store.set_position_qty(inst, svc.paper, real, pos.entry_price, now)
                 lines.append(
-                    f"{broker.venue.label} {inst.symbol}: we hold {fmt(pos.qty)} by our records "
-                    f"but the account has {fmt(real)} (sold by hand?) — adopted the account's"
+                    t(
+                        "reconcile.holding_adopted",
+                        venue=name,
+                        symbol=inst.symbol,
+                        ours=fmt(pos.qty),
+                        real=fmt(real),
+                    )
                 )
     for p in await svc.store.positions(svc.paper):
         svc.positions[p.instrument] = p

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.symbols import Instrument, Venue
+from bot.i18n import Messages
 from bot.trading.errors import Rejected
 from bot.trading.pnl import day_key
 from bot.trading.validation import fmt
@@ -62,6 +63,7 @@ class RiskManager:
         tz_name: str = "Asia/Seoul",
         notify: NotifyFn | None = None,
         is_stale: StaleFn | None = None,
+        language: str = "en",
     ) -> None:
         from zoneinfo import ZoneInfo
 
@@ -70,6 +72,7 @@ class RiskManager:
         self._tz = ZoneInfo(tz_name)
         self._notify = notify
         self.is_stale = is_stale
+        self.t = Messages(language)
         self.kill_switch = False
         self._paused_day: str | None = None
 
@@ -84,9 +87,9 @@ class RiskManager:
     def status_lines(self) -> list[str]:
         lines = []
         if self.kill_switch:
-            lines.append("KILL SWITCH ON: new entries refused")
+            lines.append(self.t("risk.status_kill_switch"))
         if self.paused:
-            lines.append("daily loss limit reached: new entries paused until tomorrow")
+            lines.append(self.t("risk.status_paused"))
         return lines
 
     def check(
@@ -95,41 +98,35 @@ class RiskManager:
         """Raise `Rejected` with the reason when this order breaks a limit."""
         if not is_entry:
             return
-        lim = self.limits
+        lim, t = self.limits, self.t
         if self.kill_switch:
-            raise Rejected("The kill switch is on: new entries are refused. /killswitch to reset.")
+            raise Rejected(t("reason.kill_switch"))
         self._check_daily_loss(exposure)
         if self.paused:
-            raise Rejected(
-                "The daily loss limit was reached: new entries are paused until tomorrow "
-                f"({fmt(lim.daily_loss_limit_pct)}% of equity)."
-            )
+            raise Rejected(t("reason.daily_paused", pct=fmt(lim.daily_loss_limit_pct)))
         if self.is_stale is not None and self.is_stale(inst.venue):
-            raise Rejected(
-                f"{inst.venue.label} market data is stale or degraded: new orders are refused "
-                "until prices are live again."
-            )
+            raise Rejected(t("reason.stale", venue=t.word(inst.venue)))
         if notional_krw > lim.max_order_krw:
-            raise Rejected(
-                f"The order is worth {fmt(notional_krw.quantize(Decimal(1)), 'KRW')}, above the "
-                f"per-order cap of {fmt(lim.max_order_krw, 'KRW')} (MAX_ORDER_KRW)."
-            )
+            value = fmt(notional_krw.quantize(Decimal(1)), "KRW")
+            raise Rejected(t("reason.max_order", value=value, cap=fmt(lim.max_order_krw, "KRW")))
         if (
             inst not in exposure.open_instruments
             and len(exposure.open_instruments) >= lim.max_open_positions
         ):
-            raise Rejected(
-                f"{len(exposure.open_instruments)} positions are already open, the maximum is "
-                f"{lim.max_open_positions} (MAX_OPEN_POSITIONS). Close one first."
-            )
+            n = len(exposure.open_instruments)
+            raise Rejected(t("reason.max_positions", n=n, max=lim.max_open_positions))
         if exposure.equity_krw <= 0:
-            raise Rejected("The account equity is unknown or zero; cannot size a new position.")
+            raise Rejected(t("reason.no_equity"))
         after = exposure.position_value_krw + notional_krw
         pct = after / exposure.equity_krw * 100
         if pct > lim.max_position_pct:
             raise Rejected(
-                f"This would make the {inst.symbol} position {pct.quantize(Decimal('0.1'))}% of "
-                f"equity, above the {fmt(lim.max_position_pct)}% limit (MAX_POSITION_PCT)."
+                t(
+                    "reason.max_position_pct",
+                    symbol=inst.symbol,
+                    pct=pct.quantize(Decimal("0.1")),
+                    max=fmt(lim.max_position_pct),
+                )
             )
 
     def _check_daily_loss(self, exposure: Exposure) -> None:
@@ -139,10 +136,10 @@ class RiskManager:
         if exposure.daily_pnl_krw <= -limit:
             today = day_key(self._clock.now(), self._tz)
             self._paused_day = today
-            text = (
-                f"Daily loss limit reached: {fmt(exposure.daily_pnl_krw.quantize(Decimal(1)))} "
-                f"KRW today (limit {fmt(limit.quantize(Decimal(1)))} KRW). New entries are paused "
-                "until tomorrow; exits still work."
+            text = self.t(
+                "risk.daily_loss",
+                pnl=fmt(exposure.daily_pnl_krw.quantize(Decimal(1))),
+                limit=fmt(limit.quantize(Decimal(1))),
             )
             logger.warning(text)
             if self._notify is not None:

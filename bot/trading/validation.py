@@ -13,6 +13,7 @@ from decimal import Decimal
 from bot.domain.market import Side
 from bot.domain.orders import OrderRequest, OrderType
 from bot.domain.symbols import Venue
+from bot.i18n import Messages
 from bot.trading.errors import Rejected
 from bot.trading.rounding import MarketRules, Rounding
 
@@ -59,9 +60,11 @@ def _positive(value: Decimal | None, what: str) -> Decimal | None:
 
 
 def validate(
-    req: OrderRequest, rules: MarketRules, ref_price: Decimal, funds: Funds
+    req: OrderRequest, rules: MarketRules, ref_price: Decimal, funds: Funds, language: str = "en"
 ) -> ValidatedOrder:
-    """Validate and round `req`; raises `Rejected` with a human reason."""
+    """Validate and round `req`; raises `Rejected` with a human reason (in `language` for the
+    reasons a bot's order can meet: price, size, totals and funds)."""
+    t = Messages(language)
     venue = req.instrument.venue
     base, quote = rules.base, rules.quote
     qty = _positive(req.qty, "The quantity")
@@ -69,7 +72,7 @@ def validate(
     quote_amount = _positive(req.quote_amount, "The amount")
     trigger = _positive(req.trigger_price, "The trigger price")
     if not ref_price.is_finite() or ref_price <= 0:
-        raise Rejected(f"No usable market price for {req.instrument.symbol}; try again shortly.")
+        raise Rejected(t("reason.no_price", symbol=req.instrument.symbol))
     notes: list[str] = []
 
     if req.type is OrderType.LIMIT:
@@ -126,16 +129,11 @@ def validate(
         qty = rounded_qty
         if qty <= 0 or (rules.min_qty and qty < rules.min_qty):
             minimum = rules.min_qty or rules.step_size
-            raise Rejected(
-                f"The quantity is below the minimum of {fmt(minimum, base)} for {base}/{quote}."
-            )
+            raise Rejected(t("reason.min_qty", min=fmt(minimum, base), symbol=f"{base}/{quote}"))
         if rules.max_qty and qty > rules.max_qty:
-            raise Rejected(f"The quantity is above the maximum of {fmt(rules.max_qty, base)}.")
+            raise Rejected(t("reason.max_qty", max=fmt(rules.max_qty, base)))
         if req.type is OrderType.MARKET and rules.market_max_qty and qty > rules.market_max_qty:
-            raise Rejected(
-                f"A market order may be at most {fmt(rules.market_max_qty, base)}; "
-                "split it or use a limit order."
-            )
+            raise Rejected(t("reason.market_max_qty", max=fmt(rules.market_max_qty, base)))
 
     # --- order total --------------------------------------------------------------------------
     unit_price = price if price is not None else (trigger or ref_price)
@@ -147,15 +145,13 @@ def validate(
     est_qty = qty if qty is not None else rules.round_qty(notional / ref_price)
     exempt = req.reduce_only and venue is Venue.BINANCE_FUTURES
     if rules.min_notional and notional < rules.min_notional and not exempt:
-        where = "Upbit's" if venue is Venue.UPBIT else "the venue's"
-        raise Rejected(
-            f"The order total {fmt(notional.quantize(Decimal('0.01')), quote)} is below "
-            f"{where} minimum of {fmt(rules.min_notional, quote)}."
-        )
+        key = "reason.min_total_upbit" if venue is Venue.UPBIT else "reason.min_total"
+        total = fmt(notional.quantize(Decimal("0.01")), quote)
+        raise Rejected(t(key, total=total, min=fmt(rules.min_notional, quote)))
     if rules.max_notional and notional > rules.max_notional:
-        raise Rejected(f"The order total is above the maximum {fmt(rules.max_notional, quote)}.")
+        raise Rejected(t("reason.max_total", max=fmt(rules.max_notional, quote)))
 
-    _check_funds(req, rules, notional, est_qty, funds)
+    _check_funds(req, rules, notional, est_qty, funds, t)
     return ValidatedOrder(
         request=req,
         qty=est_qty,
@@ -169,7 +165,12 @@ def validate(
 
 
 def _check_funds(
-    req: OrderRequest, rules: MarketRules, notional: Decimal, qty: Decimal, funds: Funds
+    req: OrderRequest,
+    rules: MarketRules,
+    notional: Decimal,
+    qty: Decimal,
+    funds: Funds,
+    t: Messages,
 ) -> None:
     base, quote = rules.base, rules.quote
     if req.instrument.venue is Venue.BINANCE_FUTURES:
@@ -177,10 +178,10 @@ def _check_funds(
         reduces = (pos > 0 and req.side is Side.SELL) or (pos < 0 and req.side is Side.BUY)
         if req.reduce_only:
             if not reduces:
-                raise Rejected(f"Reduce-only, but there is no {base} position to reduce.")
+                raise Rejected(t("reason.reduce_nothing", base=base))
             if qty > abs(pos):
                 raise Rejected(
-                    f"Reduce-only for {fmt(qty, base)}, but the position is {fmt(abs(pos), base)}."
+                    t("reason.reduce_too_much", qty=fmt(qty, base), pos=fmt(abs(pos), base))
                 )
             return
         if reduces and qty <= abs(pos):
@@ -189,8 +190,12 @@ def _check_funds(
         need = notional / lev + notional * rules.taker_fee
         if need > funds.free_quote:
             raise Rejected(
-                f"Not enough margin: this needs about {fmt(need.quantize(Decimal('0.01')), quote)}"
-                f" at {lev}x, {fmt(funds.free_quote.quantize(Decimal('0.01')), quote)} available."
+                t(
+                    "reason.no_margin",
+                    need=fmt(need.quantize(Decimal("0.01")), quote),
+                    lev=lev,
+                    free=fmt(funds.free_quote.quantize(Decimal("0.01")), quote),
+                )
             )
         return
     if req.side is Side.BUY:
@@ -201,10 +206,14 @@ def _check_funds(
             need = notional * (1 + rules.taker_fee)
         if need > funds.free_quote:
             raise Rejected(
-                f"Not enough {quote}: this needs {fmt(need.quantize(Decimal('0.01')), quote)}, "
-                f"{fmt(funds.free_quote.quantize(Decimal('0.01')), quote)} available."
+                t(
+                    "reason.no_funds",
+                    quote=quote,
+                    need=fmt(need.quantize(Decimal("0.01")), quote),
+                    free=fmt(funds.free_quote.quantize(Decimal("0.01")), quote),
+                )
             )
     elif qty > funds.free_base:
         raise Rejected(
-            f"Not enough {base} to sell: {fmt(qty, base)} asked, {fmt(funds.free_base, base)} free."
+            t("reason.no_coin", base=base, qty=fmt(qty, base), free=fmt(funds.free_base, base))
         )

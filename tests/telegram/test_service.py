@@ -21,8 +21,8 @@ async def test_service_start_commands_and_shutdown_over_telegram(
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:
-        started = await tg.wait_for_message(lambda m: "Service started" in m.content, timeout=15)
-        assert started.content.startswith("🚀 서비스 시작\n")
+        started = await tg.wait_for_message(lambda m: "서비스 시작:" in m.content, timeout=15)
+        assert started.content.startswith("🚀 서비스 시작\n서비스 시작: 모의투자, v")
         after = tg.cursor()
         tg.send_user_message(CHAT, "/status")
         status = await tg.wait_for_message(
@@ -33,8 +33,8 @@ async def test_service_start_commands_and_shutdown_over_telegram(
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
-    stopping = [m for m in tg.sent_messages(CHAT) if "Service stopping" in m.content]
-    assert len(stopping) == 1 and stopping[0].content.startswith("⏹ 서비스 종료")
+    stopping = [m for m in tg.sent_messages(CHAT) if "서비스를 종료합니다" in m.content]
+    assert len(stopping) == 1 and stopping[0].content == "⏹ 서비스 종료\n서비스를 종료합니다."
 
 
 async def test_full_service_with_every_feature_over_the_simulator(

@@ -1,0 +1,77 @@
+"""The one message catalog: every text the service sends the trader, in Korean and English.
+
+Components receive the language (`settings.language`, `LANGUAGE`, default ko) and look texts up
+with `tr(language, key, **params)`, or bind it once with `Messages(language)`. Numbers, symbols
+and prices are formatted by the caller exactly as before and passed in as parameters; the tables
+only hold the words around them (bot/i18n/en.py, bot/i18n/ko.py, same keys and placeholders).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bot.domain.market import StreamState, StreamStatus
+from bot.domain.notifications import NotificationKind
+from bot.domain.symbols import Venue
+from bot.i18n import en, ko
+
+DEFAULT = "ko"
+TABLES: dict[str, dict[str, str]] = {"ko": ko.TEXTS, "en": en.TEXTS}
+_HEADERS: dict[str, dict[str, str]] = {"ko": ko.HEADERS, "en": en.HEADERS}
+
+
+def lang(language: str) -> str:
+    """A supported language code: `language` itself, or the default (ko) when unknown."""
+    return language if language in TABLES else DEFAULT
+
+
+def tr(language: str, key: str, **params: object) -> str:
+    """The text `key` in `language` (English when a table lacks it), formatted with `params`."""
+    template = TABLES[lang(language)].get(key) or en.TEXTS[key]
+    return template.format(**params) if params else template
+
+
+def header(language: str, kind: NotificationKind) -> str:
+    """The bold first line of a notification; empty when the text has its own title."""
+    return _HEADERS[lang(language)].get(kind.value, kind.value)
+
+
+def word(language: str, value: Enum) -> str:
+    """An enum value as a word: a side (매수/buy), an order type or status, a venue's name.
+
+    English keeps the value as the code has always written it (`buy`, `limit`, `open`), so only
+    Korean texts change."""
+    key = f"{type(value).__name__.lower()}.{value.value}"
+    if key in TABLES[lang(language)]:
+        return tr(language, key)
+    if isinstance(value, Venue):
+        return value.label
+    return str(value.value)
+
+
+def stream_status(language: str, st: StreamStatus) -> str:
+    """A venue's market data going down / degraded / recovered, as one notification line."""
+    icon = {StreamState.DOWN: "🔴", StreamState.DEGRADED: "🟠", StreamState.RECOVERED: "🟢"}
+    return tr(
+        language,
+        "stream.status",
+        icon=icon.get(st.state, ""),
+        venue=word(language, st.venue),
+        state=tr(language, f"stream.{st.state.value}"),
+        reason=st.reason,
+    )
+
+
+class Messages:
+    """`tr` bound to one language: `t = Messages(settings.language); t("shutdown")`."""
+
+    __slots__ = ("language",)
+
+    def __init__(self, language: str) -> None:
+        self.language = lang(language)
+
+    def __call__(self, key: str, **params: object) -> str:
+        return tr(self.language, key, **params)
+
+    def word(self, value: Enum) -> str:
+        return word(self.language, value)

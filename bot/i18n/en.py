@@ -1,0 +1,212 @@
+"""English texts (the catalog's reference table: every key is here)."""
+
+from __future__ import annotations
+
+HEADERS: dict[str, str] = {
+    "startup": "🚀 Started",
+    "shutdown": "⏹ Stopping",
+    "order_placed": "📝 Order placed",
+    "order_filled": "✅ Filled",
+    "order_cancelled": "↩️ Order cancelled",
+    "order_refused": "⛔ Order refused",
+    "kimp_alert": "🌶 Kimp alert",
+    "stream": "📡 Stream",
+    "component": "⚙️ Component",
+    "risk": "🛑 Risk limit",
+    "report": "",  # reports carry their own title
+    "info": "ℹ️ Info",
+}
+
+TEXTS: dict[str, str] = {
+    # --- service: start-up summary, shutdown, crashes ---------------------------------------
+    "mode.live": "LIVE trading — real orders will be placed",
+    "mode.paper": "paper trading",
+    "startup.title": "Service started: {mode}, v{version}.",
+    "startup.market_data": "Market data: {venues}",
+    "startup.live_venues": "Live orders on: {venues}",
+    "startup.bots": "Bots: {bots}",
+    "startup.no_bots": "none",
+    "startup.help": "Send /help for commands.",
+    "shutdown": "Service stopping.",
+    "crash": "Component {name} crashed ({error}); restart #{restarts} in {delay}s.",
+    # --- market data streams -----------------------------------------------------------------
+    "stream.status": "{icon} {venue} market data {state}: {reason}",
+    "stream.up": "up",
+    "stream.degraded": "degraded",
+    "stream.down": "down",
+    "stream.recovered": "recovered",
+    # --- trading: banners, orders, fills -------------------------------------------------------
+    "trading.live_banner": "⚠️ LIVE trading on {venues}: orders are real.",
+    "trading.no_live_venues": "none (no keys)",
+    "trading.paper_banner": "Paper trading: simulated orders on live prices (TRADING_MODE=paper).",
+    "trading.reconciled": "Start-up reconciliation:",
+    "order.paper": "[paper] ",
+    "order.describe": "{side} {qty} {symbol} {type}{price}{trigger} on {venue}",
+    "order.trigger": " trigger {price}",
+    "order.placed": "{mode}Order {status}: {order} (id {id})",
+    "order.filled": (
+        "{mode}Filled {side} {qty} {base} @ {price} {quote} on {venue} "
+        "(fee {fee} {fee_asset}, id {id}){pnl}"
+    ),
+    "order.pnl": "\nPnL {pnl} {quote}",
+    "order.cancelled": "Cancelled: {order}{reason}",
+    "order.refused_by_venue": "Order refused by {venue}: {order}. {reason}",
+    "order.refused": "Order refused{who}: {side} {symbol} on {venue}. {reason}",
+    "order.refused_bot": " from bot {bot}",
+    # --- trading: refusal reasons ------------------------------------------------------------
+    "reason.not_configured": "{venue} is not configured for trading.",
+    "reason.futures_not_configured": "Binance futures is not configured for trading.",
+    "reason.rate_limited": "The venue kept refusing with rate limits; the order was not placed.",
+    "reason.no_answer": "The venue did not answer; the order will be checked again.",
+    "reason.never_placed": (
+        "Not placed: the venue has no order with our id {id} {age}s after it was sent "
+        "(the send timed out or never happened)."
+    ),
+    "reason.cancelled_early": "Cancelled before the venue saw it.",
+    "reason.no_rate": (
+        "No {quote}/KRW rate yet (Upbit KRW-USDT), so the KRW limits cannot be checked."
+    ),
+    "reason.no_price": "No usable market price for {symbol}; try again shortly.",
+    "reason.min_qty": "The quantity is below the minimum of {min} for {symbol}.",
+    "reason.max_qty": "The quantity is above the maximum of {max}.",
+    "reason.market_max_qty": (
+        "A market order may be at most {max}; split it or use a limit order."
+    ),
+    "reason.min_total_upbit": "The order total {total} is below Upbit's minimum of {min}.",
+    "reason.min_total": "The order total {total} is below the venue's minimum of {min}.",
+    "reason.max_total": "The order total is above the maximum {max}.",
+    "reason.reduce_nothing": "Reduce-only, but there is no {base} position to reduce.",
+    "reason.reduce_too_much": "Reduce-only for {qty}, but the position is {pos}.",
+    "reason.no_margin": "Not enough margin: this needs about {need} at {lev}x, {free} available.",
+    "reason.no_funds": "Not enough {quote}: this needs {need}, {free} available.",
+    "reason.no_coin": "Not enough {base} to sell: {qty} asked, {free} free.",
+    "reason.kill_switch": "The kill switch is on: new entries are refused. /killswitch to reset.",
+    "reason.daily_paused": (
+        "The daily loss limit was reached: new entries are paused until tomorrow "
+        "({pct}% of equity)."
+    ),
+    "reason.stale": (
+        "{venue} market data is stale or degraded: new orders are refused "
+        "until prices are live again."
+    ),
+    "reason.max_order": (
+        "The order is worth {value}, above the per-order cap of {cap} (MAX_ORDER_KRW)."
+    ),
+    "reason.max_positions": (
+        "{n} positions are already open, the maximum is {max} (MAX_OPEN_POSITIONS). "
+        "Close one first."
+    ),
+    "reason.no_equity": "The account equity is unknown or zero; cannot size a new position.",
+    "reason.max_position_pct": (
+        "This would make the {symbol} position {pct}% of equity, above the {max}% limit "
+        "(MAX_POSITION_PCT)."
+    ),
+    "reason.leverage_range": "Leverage {lev}x is outside 1-{max}x (MAX_LEVERAGE).",
+    "reason.leverage_failed": "Could not set {lev}x leverage: {reason}",
+    "reason.no_futures_position": "There is no open {symbol} futures position.",
+    # --- risk -------------------------------------------------------------------------------
+    "risk.daily_loss": (
+        "Daily loss limit reached: {pnl} KRW today (limit {limit} KRW). New entries are paused "
+        "until tomorrow; exits still work."
+    ),
+    "risk.status_kill_switch": "KILL SWITCH ON: new entries refused",
+    "risk.status_paused": "daily loss limit reached: new entries paused until tomorrow",
+    "risk.no_bracket": "⚠️ {symbol} futures position is open WITHOUT its {what}: {reason}",
+    "risk.bracket.stop_market": "stop market",
+    "risk.bracket.take_profit_market": "take profit market",
+    # --- start-up reconciliation -------------------------------------------------------------
+    "reconcile.now": "order {id} was sent before the restart: now {status}",
+    "reconcile.never_reached": "order {id} never reached {venue}: not placed",
+    "reconcile.gone": "order {id} is no longer on {venue}: cancelled",
+    "reconcile.unchecked": "order {id}: could not check ({reason})",
+    "reconcile.changed": "order {id}: {old} -> {new}",
+    "reconcile.failed": "{venue}: could not reconcile ({reason})",
+    "reconcile.foreign": "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type}",
+    "reconcile.position_adopted": (
+        "{venue} {symbol} position: ours {ours}, venue {real} (changed outside the bot?) "
+        "— adopted the venue's"
+    ),
+    "reconcile.holding_adopted": (
+        "{venue} {symbol}: we hold {ours} by our records but the account has {real} "
+        "(sold by hand?) — adopted the account's"
+    ),
+    # --- kimchi premium alerts -----------------------------------------------------------------
+    "name.upbit": "Upbit",
+    "name.binance": "Binance",
+    "kimp.market": "[Market] ",
+    "kimp.na": "n/a",
+    "kimp.enter_high": "🔺 {prefix}{label} premium {value}: reached the {threshold}% alert level",
+    "kimp.enter_low": (
+        "🔻 {prefix}{label} reverse premium {value}: reached the {threshold}% alert level"
+    ),
+    "kimp.escalate_high": "⏫ {prefix}{label} premium {value}: past {threshold}% (step {level})",
+    "kimp.escalate_low": "⏬ {prefix}{label} premium {value}: past {threshold}% (step {level})",
+    "kimp.normal": "✅ {prefix}{label} premium back to normal: {value}",
+    "kimp.jump": "⚡ {prefix}{label} premium moved {detail}; now {value}",
+    "kimp.suspended": "⏸ {prefix}{label}: kimp alerts suspended: {detail}",
+    "kimp.resumed": "▶️ {prefix}{label}: kimp alerts resumed ({value})",
+    "kimp.implausible": "⚠️ {prefix}{label} premium {value} looks implausible ({detail}); not alerting",
+    "kimp.digest_one": "📋 Kimp digest: {n} coin alert",
+    "kimp.digest_many": "📋 Kimp digest: {n} coin alerts",
+    "kimp.suspended_many": "⏸ Kimp alerts suspended for {n}:",
+    "kimp.resumed_many": "▶️ Kimp alerts resumed for {n}:",
+    "kimp.jump_up": "up {pp}pp in {secs}s (from {start}%)",
+    "kimp.jump_down": "down {pp}pp in {secs}s (from {start}%)",
+    "kimp.basis.usdt": "USDT kimp",
+    "kimp.basis.fx": "FX kimp",
+    "kimp.tether": "Tether (USDT)",
+    "kimp.no_premium": "no premium available",
+    # why a coin's alerts are suspended
+    "kimp.why.venue_down": "{venue} stream down ({reason})",
+    "kimp.why.fx_none": "FX rate unavailable: {why}",
+    "kimp.why.fx_no_answer": "no answer from the FX source yet",
+    "kimp.why.fx_old": "FX rate unavailable: last one is {age}s old{why}",
+    "kimp.why.fx_source": "; source: {error}",
+    "kimp.why.no_price": "no {name} price yet",
+    "kimp.why.no_data": "{venue}: no market data for {secs}s",
+    "kimp.why.quiet": "{name} price not updated for {age}s",
+    "kimp.why.not_listed": "{coin} is not in the universe",
+    "kimp.why.no_leg": "no {venues} price yet",
+    "kimp.why.or": " or ",
+    "kimp.why.no_legs": "no price on both venues yet",
+    # the wallet gate's mark on a coin's alerts
+    "wallet.withdrawals": "withdrawals suspended on {venue}",
+    "wallet.deposits": "deposits suspended on {venue}",
+    "wallet.blocked": "{text}: cannot be arbitraged",
+    "wallet.open_route": "{text} (the {route} route is open)",
+    # --- Telegram layer: digests, notices, the daily report ---------------------------------
+    "digest_title": "📦 {n} queued notifications (digest)",
+    "photo_missing": "(chart file not found: {path})",
+    "not_a_command": "Commands start with /. Send /help for the list.",
+    "conflict": (
+        "Another instance is polling this bot token (409 Conflict). This one cannot "
+        "receive commands: stop the other instance."
+    ),
+    "intruder": "Unauthorised access attempt: chat {chat}, user {user} ({count} recent tries)",
+    "stale_command": (
+        "{command} sent at {at} arrived while the service was down; it was not run. "
+        "Send it again if you still want it."
+    ),
+    "refresh": "🔄 Refresh",
+    "report_title": "📊 Daily report {day}",
+    "report_now_title": "📊 Report (last 24 h, until {until})",
+    "report_bots": "PnL and trades per bot",
+    "report_bot_line": "  {bot:<14} {trades:>4} fills   {pnl}",
+    "report_no_trades": "  no trades",
+    "report_balances": "Balances and equity",
+    "report_no_price": "(no price)",
+    "report_no_balances": "  no balance data",
+    "report_equity": "  equity {total} KRW{change}",
+    "report_equity_change": " ({sign}{delta} KRW vs previous report, {pct})",
+    "report_kimp": "Kimchi premium (BTC)",
+    "report_kimp_none": "  no samples",
+    "report_kimp_line": "  high {hi} · low {lo} · avg {avg} ({n} samples)",
+    "report_kimp_top": "  largest premiums: {items}",
+    "report_alerts": "  {n} alerts sent",
+    "report_streams": "Streams and incidents",
+    "report_streams_none": "  nothing recorded",
+    "report_stream_line": "  {name:<20} {pct:6.2f}% up   {incidents} incidents",
+    "report_incidents": "  {n} stream alerts · {crashes} component restarts",
+    "report_chart_caption": "BTC kimp over {day}",
+    "report_chart_empty": "no data",
+}
