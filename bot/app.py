@@ -182,7 +182,7 @@ async def _startup_summary(facade: ServiceFacade) -> str:
         if s.binance_api_key is not None and s.binance_api_secret is not None:
             keyed += [Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES]
         lines.append(t("startup.live_venues", venues=", ".join(t.word(v) for v in keyed)))
-    if facade.bots is not None and hasattr(facade.bots, "status_lines"):
+    if facade.bots is not None:
         bots = await facade.bots.status_lines()
         lines.append(t("startup.bots", bots="; ".join(bots) if bots else t("startup.no_bots")))
     lines.append(t("startup.help"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Settings
 from bot.domain.market import StreamStatus
@@ -18,7 +18,19 @@ from bot.storage import Database
 from bot.supervisor import Supervisor
 
 if TYPE_CHECKING:
+    # Types only: the facade module itself must not import the feature areas.
+    from alerts.service import KimpService
     from bot.notify.notifier import Notifier
+    from bot.reports.daily import DailyReporter
+    from bot.trading.provider import TradingProvider
+    from exchanges.manager import MarketDataManager
+    from strategies.runner import BotManager
+
+
+class StatusProvider(Protocol):
+    """A feature that contributes lines to /status."""
+
+    async def status_lines(self) -> list[str]: ...
 
 
 @dataclass(slots=True)
@@ -31,10 +43,10 @@ class ServiceFacade:
     version: str
     started_at: float = field(default_factory=time.time)
     # Feature providers, wired by the composition root when the feature runs.
-    market_data: Any = None  # exchanges' market-data manager (stream status, last prices)
-    trading: Any = None  # order execution / paper broker / portfolio
-    bots: Any = None  # strategy bot manager
-    kimp: Any = None  # kimchi-premium monitor
-    reports: Any = None  # daily report builder
+    market_data: MarketDataManager | None = None  # streams, status, last prices
+    trading: TradingProvider | None = None  # orders, balances, positions, PnL
+    bots: BotManager | None = None  # strategy bots
+    kimp: KimpService | None = None  # kimchi-premium monitor
+    reports: DailyReporter | None = None  # daily report
     stream_status: dict[str, StreamStatus] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import time
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
+from bot.facade import StatusProvider
 from bot.logging_setup import tail_log
 
 
@@ -66,7 +67,7 @@ def register_core(registry: CommandRegistry) -> None:
         mode = "LIVE ⚠️" if svc.settings.live else "paper"
         lines = [f"Mode: {mode} · up {_age(now - svc.started_at)} · v{svc.version}"]
         lines.append("Streams:")
-        if svc.market_data is not None and hasattr(svc.market_data, "status_lines"):
+        if svc.market_data is not None:
             lines += ["  " + s for s in await svc.market_data.status_lines()]
         elif svc.stream_status:
             for st in svc.stream_status.values():
@@ -79,8 +80,13 @@ def register_core(registry: CommandRegistry) -> None:
         for comp in svc.supervisor.components():
             extra = f", {comp.restarts} restarts, last: {comp.last_error}" if comp.restarts else ""
             lines.append(f"  {comp.name}: {comp.state.value}{extra}")
-        for title, provider in (("Bots", svc.bots), ("Positions", svc.trading), ("Kimp", svc.kimp)):
-            if provider is not None and hasattr(provider, "status_lines"):
+        providers: list[tuple[str, StatusProvider | None]] = [
+            ("Bots", svc.bots),
+            ("Positions", svc.trading),
+            ("Kimp", svc.kimp),
+        ]
+        for title, provider in providers:
+            if provider is not None:
                 lines.append(f"{title}:")
                 lines += ["  " + s for s in await provider.status_lines()]
         pending = await svc.notifier.pending_count()

@@ -16,8 +16,9 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.domain.market import Side
 from bot.domain.symbols import Symbol, Venue
+from bot.trading.provider import TradingProvider
 from bot.trading.validation import fmt
-from strategies.runner import BotError
+from strategies.runner import BotError, BotManager
 
 _VENUES = {
     "upbit": Venue.UPBIT, "up": Venue.UPBIT,
@@ -27,22 +28,22 @@ _VENUES = {
 _QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES: "USDT"}
 
 
-def _trading(ctx: CommandContext) -> Any:
+def _trading(ctx: CommandContext) -> TradingProvider:
     provider = ctx.service.trading
     if provider is None:
         raise CommandError("Trading is not running in this service.")
     return provider
 
 
-def _bot_named(ctx: CommandContext) -> str | None:
-    """The bot `/buy` or `/sell` names, or None for the venue form. A venue name wins over a
-    bot of the same name."""
+def _bot_named(ctx: CommandContext) -> tuple[BotManager, str] | None:
+    """The bot `/buy` or `/sell` names (with its manager), or None for the venue form. A venue
+    name wins over a bot of the same name."""
     if not ctx.args or ctx.args[0].lower() in _VENUES:
         return None
     bots = ctx.service.bots
-    names = sorted(getattr(bots, "definitions", {}) or {})
-    if ctx.args[0] in names:
-        return ctx.args[0]
+    names = sorted(bots.definitions) if bots is not None else []
+    if bots is not None and ctx.args[0] in names:
+        return bots, ctx.args[0]
     also = f", or a bot: {', '.join(names)}" if names else ""
     raise CommandError(f"Unknown venue '{ctx.args[0]}': use upbit, binance or futures{also}.")
 
@@ -192,9 +193,9 @@ def register_trading(registry: CommandRegistry) -> None:
         "and SL/TP; the bot then manages the exit. The bot must be running and not paused.",
     )
     async def buy(ctx: CommandContext) -> Reply:
-        bot = _bot_named(ctx)
-        if bot is not None:
-            manager = ctx.service.bots
+        named = _bot_named(ctx)
+        if named is not None:
+            manager, bot = named
             d = manager.definitions[bot]
             coin, stake = forced.parse_buy(d, ctx.args[1:])
             try:
@@ -215,9 +216,9 @@ def register_trading(registry: CommandRegistry) -> None:
         "which books the trade. Both ask to confirm.",
     )
     async def sell(ctx: CommandContext) -> Reply:
-        bot = _bot_named(ctx)
-        if bot is not None:
-            return await _force_exit(ctx, bot)
+        named = _bot_named(ctx)
+        if named is not None:
+            return await _force_exit(ctx, *named)
         venue, sym, qty, amount = parse_order_args(ctx.args, "sell")
         if qty is None:
             raise CommandError("Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.")
@@ -230,8 +231,7 @@ def register_trading(registry: CommandRegistry) -> None:
         what = f"Sell {fmt(qty)} {sym} at market on {venue.label}?"
         return registry.ask_confirmation(ctx, what, act)
 
-    async def _force_exit(ctx: CommandContext, bot: str) -> Reply:
-        manager = ctx.service.bots
+    async def _force_exit(ctx: CommandContext, manager: BotManager, bot: str) -> Reply:
         coin = forced.parse_sell(manager.definitions[bot], ctx.args[1:])
         try:
             inst, pos = await manager.held_position(bot, coin)

@@ -144,8 +144,7 @@ def _public_rules(app: AppContext) -> dict[Venue, Any]:
 def _stale_check(app: AppContext) -> Any:
     def is_stale(venue: Venue) -> bool:
         md = app.facade.market_data
-        fn = getattr(md, "is_stale", None) if md is not None else None
-        return bool(fn(venue)) if fn is not None else False
+        return md is not None and md.is_stale(venue)
 
     return is_stale
 
