@@ -7,15 +7,12 @@ API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRE
 
 With the market-data manager on `facade.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
-requested with `subscribe_symbols` for the executable premium. Without it, `kimp-rest-feed`
+requested with `subscribe_quotes` for the executable premium. Without it, `kimp-rest-feed`
 polls top-of-book quotes over REST and publishes them on the bus instead.
 Commands: /kimp, /kimpchart, /kimpalert.
 """
 
 from __future__ import annotations
-
-import asyncio
-from typing import Any
 
 from loguru import logger
 from pydantic import SecretStr
@@ -69,16 +66,14 @@ async def install(
         lambda: monitor.coins, interval=rest_interval,
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
-    md: Any = app.facade.market_data
-    streaming = hasattr(md, "subscribe_symbols") and hasattr(md, "universe")
+    md = app.facade.market_data
     source: ListingSource = feed.listings
-    if streaming:
+    if md is not None:
 
         async def md_listings() -> tuple[list[Symbol], list[Symbol]]:
-            ready = getattr(md, "ready", None)
-            if isinstance(ready, asyncio.Event):
-                await ready.wait()
-            symbols = getattr(md.universe, "symbols", {})
+            assert md is not None
+            await md.ready.wait()
+            symbols = md.universe.symbols if md.universe is not None else {}
             if Venue.UPBIT not in symbols or Venue.BINANCE_SPOT not in symbols:
                 raise RuntimeError("market data has not listed both venues yet")
             return list(symbols[Venue.UPBIT]), list(symbols[Venue.BINANCE_SPOT])
@@ -98,8 +93,9 @@ async def install(
         while True:
             before = monitor.coins
             await svc.refresh_universe(source)
-            if streaming and monitor.coins != before:
-                md.subscribe_symbols(_instruments(monitor.coins))
+            if md is not None and monitor.coins != before:
+                # Top of book only: no trade streams and no candle warm-up for these.
+                md.subscribe_quotes(_instruments(monitor.coins))
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
             await app.clock.sleep(s.universe_refresh if ok else min(60.0, s.universe_refresh))
 
@@ -110,7 +106,7 @@ async def install(
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", fx.run)
-    if not streaming:
+    if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
