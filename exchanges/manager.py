@@ -94,6 +94,28 @@ class MarketDataManager:
     def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
         return self.candles.recent(instrument, timeframe, n)
 
+    def builds_candles(self, instrument: Instrument, timeframe: str) -> bool:
+        """True when this manager builds (and publishes) `timeframe` candles for `instrument`."""
+        built = ("1m", *self.config.candles.timeframes)
+        return timeframe in built and Need.CANDLES in self.wanted(instrument)
+
+    async def flush_candles(self) -> None:
+        """Write the closed candles still held in memory to the `candles` table now."""
+        await self.candles.flush()
+
+    async def rest_candles(
+        self, instrument: Instrument, timeframe: str, limit: int, end_ms: int
+    ) -> list[Candle]:
+        """History from the venue's REST API (empty before the venue is set up)."""
+        feed = self.feeds.get(instrument.venue)
+        if feed is None:
+            return []
+        return await feed.rest.candles(instrument, timeframe, limit, end_ms=end_ms)
+
+    def listed_symbols(self) -> dict[Venue, list[Symbol]]:
+        """The venues' listed symbols (empty until the first listing arrived)."""
+        return dict(self.universe.symbols) if self.universe is not None else {}
+
     async def status_lines(self) -> list[str]:
         lines = []
         now = self.clock.now()

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any
 
 from loguru import logger
 
@@ -24,7 +23,7 @@ from bot.domain.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.storage import Database
-from exchanges.subscriptions import Need
+from exchanges.manager import MarketDataManager
 from strategies.botconfig import load_bots
 from strategies.fills import FillModel
 from strategies.gateway import adapt
@@ -55,7 +54,9 @@ class _History:
     4. the candles table alone, when the manager has nothing.
     """
 
-    def __init__(self, md: Any, db: Database, clock: Clock, wait: float = 15.0) -> None:
+    def __init__(
+        self, md: MarketDataManager | None, db: Database, clock: Clock, wait: float = 15.0
+    ) -> None:
         self._md = md
         self._db = DbHistory(db)
         self._clock = clock
@@ -68,9 +69,8 @@ class _History:
             step = timeframe_ms(timeframe)
             before = int(self._clock.now() * 1000) // step * step  # closed candles only
         merged = {c.open_ts: c for c in await self._recent(instrument, timeframe, before)}
-        flush = getattr(getattr(self._md, "candles", None), "flush", None)
-        if merged and callable(flush):
-            await flush()
+        if merged and self._md is not None:
+            await self._md.flush_candles()
         stored = await self._db.history(instrument, timeframe, limit, before)
         if merged:
             # The manager can seed its history after it built candles of the same minutes: the
@@ -78,12 +78,10 @@ class _History:
             first = min(merged)
             merged.update((c.open_ts, c) for c in stored if c.open_ts >= first)
         best = [merged[k] for k in sorted(merged)][-limit:]
-        feed = getattr(self._md, "feeds", {}).get(instrument.venue)
-        rest = getattr(getattr(feed, "rest", None), "candles", None)
-        if len(best) < limit and callable(rest):
+        if len(best) < limit and self._md is not None:
             end = best[0].open_ts if best else before
             try:
-                got = await rest(instrument, timeframe, limit - len(best), end_ms=end)
+                got = await self._md.rest_candles(instrument, timeframe, limit - len(best), end)
             except Exception as exc:  # warm-up is best effort: fall back to stored candles
                 logger.warning("warm-up {} {} over REST failed: {}", instrument, timeframe, exc)
             else:
@@ -94,12 +92,11 @@ class _History:
 
     async def _recent(self, instrument: Instrument, timeframe: str, before: int) -> list[Candle]:
         """The manager's candles before `before`, once its own warm-up has landed."""
-        recent = getattr(self._md, "recent_candles", None)
-        if not callable(recent):
+        md = self._md
+        if md is None:
             return []
-        built = ("1m", *getattr(getattr(self._md, "config", None), "candles", _NoTf).timeframes)
-        wanted = getattr(self._md, "wanted", None)
-        if timeframe in built and callable(wanted) and Need.CANDLES in wanted(instrument):
+        recent = md.recent_candles
+        if md.builds_candles(instrument, timeframe):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._wait):
                     while not recent(instrument, timeframe, 1):
@@ -111,26 +108,22 @@ class _History:
         return list(by_ts.values())
 
 
-class _NoTf:
-    timeframes: tuple[str, ...] = ()
-
-
-async def _catalog(md: Any, wait: float) -> Mapping[Venue, Collection[Symbol]] | None:
+async def _catalog(md: MarketDataManager, wait: float) -> Mapping[Venue, Collection[Symbol]] | None:
     """The venues' symbol lists, when the market-data manager has them (else quote checks)."""
     await _md_ready(md, wait)
-    symbols = getattr(getattr(md, "universe", None), "symbols", None)
-    if not isinstance(symbols, dict) or not symbols:
+    symbols = md.listed_symbols()
+    if not symbols:
         return None
     return {venue: set(items) for venue, items in symbols.items()}
 
 
-async def _md_ready(md: Any, wait: float) -> None:
+async def _md_ready(md: MarketDataManager | None, wait: float) -> None:
     """Let the market-data manager list the venues and open its REST clients first."""
-    ready = getattr(md, "ready", None)
-    if isinstance(ready, asyncio.Event):
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(wait):
-                await ready.wait()
+    if md is None:
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(wait):
+            await md.ready.wait()
 
 
 async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
@@ -163,7 +156,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         start_equity=start_equity,
         ready=lambda: _md_ready(md, catalog_wait),
     )
-    if md is not None and hasattr(md, "subscribe_symbols"):
+    if md is not None:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])
     await manager.load()
     app.supervisor.start("strategies", manager.run)
