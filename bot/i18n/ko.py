@@ -72,8 +72,8 @@ TEXTS: dict[str, str] = {
     "order.refused": "주문 거부{who}: {venue} {symbol} {side}. {reason}",
     "order.refused_bot": " (봇 {bot})",
     # --- trading: refusal reasons ------------------------------------------------------------
-    "reason.not_configured": "{venue}는 거래 설정이 되어 있지 않습니다.",
-    "reason.futures_not_configured": "바이낸스 선물은 거래 설정이 되어 있지 않습니다.",
+    "reason.not_configured": "{venue}: 거래 설정이 되어 있지 않습니다.",
+    "reason.futures_not_configured": "바이낸스 선물: 거래 설정이 되어 있지 않습니다.",
     "reason.rate_limited": "거래소가 요청 한도 초과로 계속 거부해 주문하지 못했습니다.",
     "reason.no_answer": "거래소 응답이 없습니다. 주문 상태를 다시 확인합니다.",
     "reason.never_placed": (
