@@ -7,9 +7,8 @@ from __future__ import annotations
 from bot.domain.market import StreamState, StreamStatus
 from bot.domain.notifications import Notification, NotificationKind
 from bot.features import AppContext
+from bot.i18n import stream_status
 from exchanges.manager import MarketDataConfig, MarketDataManager
-
-_ICON = {StreamState.DOWN: "🔴", StreamState.DEGRADED: "🟠", StreamState.RECOVERED: "🟢"}
 
 
 async def install(app: AppContext) -> None:
@@ -30,12 +29,7 @@ async def _alert(app: AppContext) -> None:
             venue_level = st.connection.endswith("-rest") or st.connection == st.venue.value
             if not venue_level or st.state is StreamState.UP:
                 continue
-            app.notifier.notify(
-                Notification(
-                    NotificationKind.STREAM,
-                    f"{_ICON.get(st.state, '')} {st.venue.label} market data {st.state.value}: "
-                    f"{st.reason}",
-                )
-            )
+            text = stream_status(app.settings.language, st)
+            app.notifier.notify(Notification(NotificationKind.STREAM, text))
     finally:
         app.bus.unsubscribe(sub)
