@@ -7,6 +7,7 @@ import time
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.facade import StatusProvider
+from bot.i18n import Messages
 from bot.logging_setup import tail_log
 
 
@@ -46,18 +47,18 @@ def no_args(ctx: CommandContext) -> None:
 def register_core(registry: CommandRegistry) -> None:
     @registry.command("help", "List commands, or explain one", "/help [command]")
     async def help_(ctx: CommandContext) -> Reply:
+        t = Messages(ctx.service.settings.language)
         if len(ctx.args) > 1:
-            raise CommandError("Give one command name, e.g. /help status.")
+            raise CommandError(t("help.one_name"))
         if ctx.args:
             name = ctx.args[0].lstrip("/").lower()
             cmd = registry.get(name)
             if cmd is None:
-                raise CommandError(f"There is no /{name}. Send /help for the list.")
-            return Reply(
-                f"{cmd.usage}\n{cmd.summary}" + (f"\n\n{cmd.details}" if cmd.details else "")
-            )
-        lines = [f"{c.usage} — {c.summary}" for c in registry.commands()]
-        return Reply("Commands:\n" + "\n".join(lines) + "\n\n/help <command> explains one.")
+                raise CommandError(t("help.no_such", name=name))
+            summary = registry.summary(cmd, t.language)
+            return Reply(f"{cmd.usage}\n{summary}" + (f"\n\n{cmd.details}" if cmd.details else ""))
+        lines = [f"{c.usage} — {registry.summary(c, t.language)}" for c in registry.commands()]
+        return Reply(t("help.title") + "\n" + "\n".join(lines) + t("help.footer"))
 
     @registry.command("status", "Mode, streams, components, bots and positions", "/status")
     async def status(ctx: CommandContext) -> Reply:

@@ -11,6 +11,7 @@ from loguru import logger
 
 from bot.commands.base import Button, Command, CommandContext, CommandError, Handler, Reply
 from bot.domain.clock import Clock, SystemClock
+from bot.i18n import en, tr
 
 
 @dataclass(slots=True)
@@ -48,6 +49,13 @@ class CommandRegistry:
     def commands(self) -> list[Command]:
         return sorted(self._commands.values(), key=lambda c: c.name)
 
+    @staticmethod
+    def summary(command: Command, language: str) -> str:
+        """The command's one-line summary in `language` (its registered English text when the
+        catalog has no `help.<name>` key)."""
+        key = f"help.{command.name}"
+        return tr(language, key) if key in en.TEXTS else command.summary
+
     def get(self, name: str) -> Command | None:
         return self._commands.get(name)
 
@@ -65,30 +73,34 @@ class CommandRegistry:
         return (name, parts[1:]) if name else None
 
     async def dispatch(self, line: str, ctx: CommandContext) -> Reply:
+        language = ctx.service.settings.language
         parsed = self.parse(line)
         if parsed is None:
-            return Reply("Commands start with /. Send /help for the list.")
+            return Reply(tr(language, "not_a_command"))
         name, args = parsed
         ctx.args, ctx.command = args, name
         if name == "confirm":
             return await self._confirm(args, ctx)
         if name == "cancelconfirm":
-            return self._drop_pending(args)
+            return self._drop_pending(args, language)
         command = self._commands.get(name)
         if command is None:
-            return Reply(f"Unknown command /{name}. Send /help for the list.")
+            return Reply(tr(language, "cmd.unknown", name=name))
         return await self._run(command.handler, ctx, command)
 
     async def _run(self, handler: Handler, ctx: CommandContext, command: Command | None) -> Reply:
+        language = ctx.service.settings.language
         try:
             return await handler(ctx)
         except CommandError as exc:
-            usage = f"\nUsage: {command.usage}" if command and command.usage else ""
+            usage = (
+                tr(language, "cmd.usage", usage=command.usage) if command and command.usage else ""
+            )
             return Reply(f"{exc}{usage}")
         except Exception as exc:
             # The user sees what failed, never a traceback; the log keeps the details.
             logger.exception("command /{} failed", ctx.command)
-            return Reply(f"/{ctx.command} failed: {type(exc).__name__}. Details are in the log.")
+            return Reply(tr(language, "cmd.failed", command=ctx.command, error=type(exc).__name__))
 
     # --- confirmations for destructive commands -------------------------------------------
     def ask_confirmation(self, ctx: CommandContext, description: str, action: Handler) -> Reply:
@@ -98,12 +110,13 @@ class CommandRegistry:
         self._pending[code] = _PendingConfirmation(
             code, description, action, ctx, self._clock.monotonic() + self.confirm_ttl
         )
+        language = ctx.service.settings.language
         return Reply(
-            f"⚠️ {description}\nConfirm within {int(self.confirm_ttl)} s.",
+            tr(language, "cmd.confirm_ask", description=description, secs=int(self.confirm_ttl)),
             buttons=(
                 (
-                    Button("✅ Confirm", f"/confirm {code}"),
-                    Button("✖ Cancel", f"/cancelconfirm {code}"),
+                    Button(tr(language, "cmd.confirm_button"), f"/confirm {code}"),
+                    Button(tr(language, "cmd.cancel_button"), f"/cancelconfirm {code}"),
                 ),
             ),
         )
@@ -115,19 +128,18 @@ class CommandRegistry:
 
     async def _confirm(self, args: list[str], ctx: CommandContext) -> Reply:
         self._expire()
+        language = ctx.service.settings.language
         if len(args) != 1:
-            return Reply("Usage: /confirm <code> (the code is in the confirmation message)")
+            return Reply(tr(language, "cmd.confirm_usage"))
         pending = self._pending.pop(args[0], None)
         if pending is None:
-            return Reply(
-                "That confirmation has expired or was already used. Run the command again."
-            )
+            return Reply(tr(language, "cmd.confirm_expired"))
         if pending.ctx.chat_id != ctx.chat_id:
-            return Reply("That confirmation belongs to another chat.")
+            return Reply(tr(language, "cmd.confirm_other_chat"))
         pending.ctx.args = list(pending.ctx.args)
         return await self._run(pending.action, pending.ctx, self._commands.get(pending.ctx.command))
 
-    def _drop_pending(self, args: list[str]) -> Reply:
+    def _drop_pending(self, args: list[str], language: str) -> Reply:
         if args and self._pending.pop(args[0], None) is not None:
-            return Reply("Cancelled. Nothing was done.")
-        return Reply("Nothing to cancel.")
+            return Reply(tr(language, "cmd.cancelled"))
+        return Reply(tr(language, "cmd.nothing_to_cancel"))
