@@ -7,7 +7,7 @@ import time
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.facade import StatusProvider
-from bot.i18n import Messages
+from bot.i18n import Messages, tr
 from bot.logging_setup import tail_log
 
 
@@ -22,26 +22,29 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.1f}d"
 
 
-def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "n") -> int:
-    """The optional first argument as a positive count, with a clear answer to bad input."""
+def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "arg.n") -> int:
+    """The optional first argument as a positive count, with a clear answer to bad input.
+    `what` is the catalog key naming the number (e.g. "arg.days")."""
     if not ctx.args:
         return default
+    t = Messages(ctx.service.settings.language)
+    name = t(what)
     if len(ctx.args) > 1:
-        raise CommandError(f"Give at most one number ({what}), e.g. /{ctx.command} 10.")
+        raise CommandError(t("arg.one_number", what=name, command=ctx.command))
     raw = ctx.args[0]
     try:
         value = int(raw)
     except ValueError:
-        raise CommandError(f"'{raw}' is not a whole number: give {what} like 10.") from None
+        raise CommandError(t("arg.not_int", raw=raw, what=name)) from None
     if not 1 <= value <= maximum:
-        raise CommandError(f"{what} must be between 1 and {maximum}.")
+        raise CommandError(t("arg.range", what=name, maximum=maximum))
     return value
 
 
 def no_args(ctx: CommandContext) -> None:
     """Refuse arguments to a command that takes none (rather than silently ignoring them)."""
     if ctx.args:
-        raise CommandError(f"/{ctx.command} takes no arguments.")
+        raise CommandError(tr(ctx.service.settings.language, "arg.no_args", command=ctx.command))
 
 
 def register_core(registry: CommandRegistry) -> None:
@@ -109,7 +112,7 @@ def register_core(registry: CommandRegistry) -> None:
 
     @registry.command("logs", "The last log lines", "/logs [n]")
     async def logs(ctx: CommandContext) -> Reply:
-        n = parse_count(ctx, default=20, maximum=200, what="the number of lines")
+        n = parse_count(ctx, default=20, maximum=200, what="arg.lines")
         lines = tail_log(ctx.service.settings.log_dir, n)
         if not lines:
             return Reply("No log lines yet.")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandError
 from bot.domain.symbols import Instrument, Venue
+from bot.i18n import Messages, tr
 
 if TYPE_CHECKING:
     from strategies.botconfig import BotDefinition
@@ -28,31 +29,34 @@ def _number(raw: str, quote: str) -> Decimal | None:
         return None
 
 
-def parse_buy(d: BotDefinition, args: list[str]) -> tuple[str | None, float | None]:
+def parse_buy(
+    d: BotDefinition, args: list[str], language: str = "en"
+) -> tuple[str | None, float | None]:
     """After the bot's name: `[coin] [amount]` -> (coin or None, stake or None)."""
+    t = Messages(language)
     quote = d.symbols[0].quote
     example = f"/buy {d.name} {d.symbols[0].base} {_example_stake(d)}"
     if len(args) > 2:
-        raise CommandError(f"Give at most a coin and an amount, e.g. {example}.")
+        raise CommandError(t("forced.buy_args", example=example))
     coin: str | None = None
     amount: Decimal | None = None
     if args:
         amount = _number(args[-1], quote)
         if amount is None and len(args) == 2:
-            raise CommandError(f"'{args[-1]}' is not an amount in {quote}, e.g. {example}.")
+            raise CommandError(t("forced.not_amount", raw=args[-1], quote=quote, example=example))
         if amount is None or len(args) == 2:
             coin = args[0]
     if coin is not None and not coin.replace("/", "").replace("-", "").isalnum():
-        raise CommandError(f"'{coin}' is not a coin symbol like BTC.")
+        raise CommandError(t("arg.bad_coin", coin=coin))
     if amount is not None and (not amount.is_finite() or amount <= 0):
-        raise CommandError(f"The amount must be a positive number of {quote}.")
+        raise CommandError(t("forced.amount_positive", quote=quote))
     return coin, None if amount is None else float(amount)
 
 
-def parse_sell(d: BotDefinition, args: list[str]) -> str | None:
+def parse_sell(d: BotDefinition, args: list[str], language: str = "en") -> str | None:
     """After the bot's name: `[coin]`."""
     if len(args) > 1:
-        raise CommandError(f"Give at most the coin, e.g. /sell {d.name} {d.symbols[0].base}.")
+        raise CommandError(tr(language, "forced.sell_args", bot=d.name, coin=d.symbols[0].base))
     return args[0] if args else None
 
 

@@ -16,6 +16,7 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.domain.market import Side
 from bot.domain.symbols import Symbol, Venue
+from bot.i18n import Messages, tr
 from bot.trading.provider import TradingProvider
 from bot.trading.validation import fmt
 from strategies.runner import BotError, BotManager
@@ -31,7 +32,7 @@ _QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES:
 def _trading(ctx: CommandContext) -> TradingProvider:
     provider = ctx.service.trading
     if provider is None:
-        raise CommandError("Trading is not running in this service.")
+        raise CommandError(tr(ctx.service.settings.language, "trading.not_running"))
     return provider
 
 
@@ -44,8 +45,9 @@ def _bot_named(ctx: CommandContext) -> tuple[BotManager, str] | None:
     names = sorted(bots.definitions) if bots is not None else []
     if bots is not None and ctx.args[0] in names:
         return bots, ctx.args[0]
-    also = f", or a bot: {', '.join(names)}" if names else ""
-    raise CommandError(f"Unknown venue '{ctx.args[0]}': use upbit, binance or futures{also}.")
+    t = Messages(ctx.service.settings.language)
+    also = t("trading.or_bot", names=", ".join(names)) if names else ""
+    raise CommandError(t("trading.unknown_venue", venue=ctx.args[0], also=also))
 
 
 def _money(value: Decimal | None, digits: str = "1") -> str:
@@ -56,31 +58,30 @@ _EXAMPLE = {"buy": "/buy upbit BTC 50000KRW", "sell": "/sell upbit BTC 0.01"}
 
 
 def parse_order_args(
-    args: list[str], command: str = "buy"
+    args: list[str], command: str = "buy", language: str = "en"
 ) -> tuple[Venue, Symbol, Decimal | None, Decimal | None]:
     """`upbit BTC 0.01` (quantity) or `upbit BTC 50000KRW` (amount to spend); `command` (buy or
     sell) names the example in the answer to a bad line."""
+    t = Messages(language)
     if len(args) != 3:
         bot_form = "/buy <bot> [coin] [amount]" if command == "buy" else "/sell <bot> [coin]"
-        raise CommandError(
-            f"Give the venue, the coin and a size, e.g. {_EXAMPLE.get(command, _EXAMPLE['buy'])}"
-            f" (or a bot: {bot_form})."
-        )
+        example = _EXAMPLE.get(command, _EXAMPLE["buy"])
+        raise CommandError(t("trading.order_args", example=example, bot_form=bot_form))
     venue = _VENUES.get(args[0].lower())
     if venue is None:
-        raise CommandError(f"Unknown venue '{args[0]}': use upbit, binance or futures.")
+        raise CommandError(t("trading.unknown_venue", venue=args[0], also=""))
     coin = args[1].upper().split("/")[0]
     if not coin.isalnum():
-        raise CommandError(f"'{args[1]}' is not a coin symbol like BTC.")
+        raise CommandError(t("arg.bad_coin", coin=args[1]))
     quote = _QUOTE[venue]
     raw = args[2].upper()
     is_amount = raw.endswith(quote)
     try:
         value = Decimal(raw.removesuffix(quote).replace(",", ""))
     except InvalidOperation:
-        raise CommandError(f"'{args[2]}' is not a number (e.g. 0.01 or 50000{quote}).") from None
+        raise CommandError(t("trading.not_number", raw=args[2], quote=quote)) from None
     if not value.is_finite() or value <= 0:
-        raise CommandError("The size must be a positive number.")
+        raise CommandError(t("trading.size_positive"))
     sym = Symbol(coin, quote)
     return (venue, sym, None, value) if is_amount else (venue, sym, value, None)
 
@@ -130,7 +131,7 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
     async def orders(ctx: CommandContext) -> Reply:
         if ctx.args and (len(ctx.args) > 1 or ctx.args[0].lower() != "all"):
-            raise CommandError("Use /orders (open orders) or /orders all (recent orders).")
+            raise CommandError(tr(ctx.service.settings.language, "trading.orders_args"))
         show_all = bool(ctx.args)
         rows = await _trading(ctx).orders(open_only=not show_all)
         if not rows:
@@ -148,7 +149,7 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("trades", "Recent fills", "/trades [n]")
     async def trades(ctx: CommandContext) -> Reply:
-        n = parse_count(ctx, default=10, maximum=100, what="the number of trades")
+        n = parse_count(ctx, default=10, maximum=100, what="arg.trades")
         rows = await _trading(ctx).trades(n)
         if not rows:
             return Reply("No trades yet.")
@@ -166,12 +167,12 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("profit", "Realised PnL over the last days", "/profit [days]")
     async def profit(ctx: CommandContext) -> Reply:
-        days = parse_count(ctx, default=30, maximum=365, what="the number of days")
+        days = parse_count(ctx, default=30, maximum=365, what="arg.days")
         return await _pnl(ctx, days, f"Profit, last {days} days")
 
     @registry.command("daily", "PnL per day", "/daily [n]")
     async def daily(ctx: CommandContext) -> Reply:
-        return await _pnl(ctx, parse_count(ctx, 7, 90, "the number of days"), "Daily PnL")
+        return await _pnl(ctx, parse_count(ctx, 7, 90, "arg.days"), "Daily PnL")
 
     @registry.command("weekly", "PnL of the last 7 days", "/weekly")
     async def weekly(ctx: CommandContext) -> Reply:
@@ -197,13 +198,13 @@ def register_trading(registry: CommandRegistry) -> None:
         if named is not None:
             manager, bot = named
             d = manager.definitions[bot]
-            coin, stake = forced.parse_buy(d, ctx.args[1:])
+            coin, stake = forced.parse_buy(d, ctx.args[1:], ctx.service.settings.language)
             try:
                 done = await manager.force_entry(bot, coin, stake)
             except BotError as exc:
                 raise CommandError(str(exc)) from None
             return Reply(forced.render_entry(done, d, stake))
-        venue, sym, qty, amount = parse_order_args(ctx.args)
+        venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
         return Reply(_result_text(res))
 
@@ -219,9 +220,10 @@ def register_trading(registry: CommandRegistry) -> None:
         named = _bot_named(ctx)
         if named is not None:
             return await _force_exit(ctx, *named)
-        venue, sym, qty, amount = parse_order_args(ctx.args, "sell")
+        language = ctx.service.settings.language
+        venue, sym, qty, amount = parse_order_args(ctx.args, "sell", language)
         if qty is None:
-            raise CommandError("Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.")
+            raise CommandError(tr(language, "trading.sell_qty"))
         _trading(ctx)
 
         async def act(c: CommandContext) -> Reply:
@@ -232,7 +234,9 @@ def register_trading(registry: CommandRegistry) -> None:
         return registry.ask_confirmation(ctx, what, act)
 
     async def _force_exit(ctx: CommandContext, manager: BotManager, bot: str) -> Reply:
-        coin = forced.parse_sell(manager.definitions[bot], ctx.args[1:])
+        coin = forced.parse_sell(
+            manager.definitions[bot], ctx.args[1:], ctx.service.settings.language
+        )
         try:
             inst, pos = await manager.held_position(bot, coin)
         except BotError as exc:
@@ -250,12 +254,13 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command("cancel", "Cancel an open order (asks to confirm)", "/cancel <order id>")
     async def cancel(ctx: CommandContext) -> Reply:
+        language = ctx.service.settings.language
         if len(ctx.args) != 1:
-            raise CommandError("Give the order id from /orders.")
+            raise CommandError(tr(language, "trading.cancel_args"))
         cid = ctx.args[0]
         stored = await _trading(ctx).svc.store.get(cid)
         if stored is None:
-            raise CommandError(f"There is no order {cid}. See /orders.")
+            raise CommandError(tr(language, "trading.no_order", id=cid))
 
         async def act(c: CommandContext) -> Reply:
             res = await _trading(c).svc.cancel(cid)
@@ -271,7 +276,7 @@ def register_trading(registry: CommandRegistry) -> None:
     async def killswitch(ctx: CommandContext) -> Reply:
         arg = ctx.args[0].lower() if ctx.args else ""
         if arg not in ("", "cancel", "off") or len(ctx.args) > 1:
-            raise CommandError("Use /killswitch, /killswitch cancel or /killswitch off.")
+            raise CommandError(tr(ctx.service.settings.language, "trading.killswitch_args"))
         _trading(ctx)
 
         async def act(c: CommandContext) -> Reply:

@@ -96,3 +96,42 @@ async def test_help_in_korean_and_english(tmp_path: Path, db: Database) -> None:
         assert reg.summary(cmd, "en") == cmd.summary
     bad = (await reg.dispatch("/help a b", _ctx(tmp_path, db, "ko"))).text
     assert bad == "명령 이름 하나만 주세요. 예: /help status\n사용법: /help [command]"
+
+
+async def test_bad_arguments_in_korean(tmp_path: Path, db: Database) -> None:
+    reg, ctx = _registry(), _ctx(tmp_path, db, "ko")
+
+    async def answer(line: str) -> str:
+        return (await reg.dispatch(line, ctx)).text
+
+    assert await answer("/version x") == "/version 명령은 인자를 받지 않습니다.\n사용법: /version"
+    assert (await answer("/trades abc")).startswith("'abc'은(는) 정수가 아닙니다. 체결 수를")
+    assert (await answer("/logs 0")).startswith("줄 수는 1에서 200 사이여야 합니다.")
+    assert (await answer("/profit 1 2")).startswith("숫자는 하나만 주세요 (일 수). 예: /profit 10")
+    assert (await answer("/balance")).startswith("이 서비스에서는 거래 기능이 실행 중이 아닙니다.")
+    assert (await answer("/buy mars BTC 1")).startswith("알 수 없는 거래소 'mars'")
+    assert (await answer("/buy upbit BTC abc")).startswith("'abc'은(는) 숫자가 아닙니다")
+    assert (await answer("/buy upbit B-C 1")).startswith("'B-C'은(는) 코인 심볼이 아닙니다")
+    assert (await answer("/buy upbit")).startswith("거래소, 코인, 수량을 주세요.")
+    assert (await answer("/orders x")).startswith("/orders (미체결 주문)")
+    assert (await answer("/killswitch on")).startswith("/killswitch, /killswitch cancel")
+
+
+async def test_bad_arguments_stay_english(tmp_path: Path, db: Database) -> None:
+    reg, ctx = _registry(), _ctx(tmp_path, db, "en")
+
+    async def answer(line: str) -> str:
+        return (await reg.dispatch(line, ctx)).text
+
+    assert await answer("/version x") == "/version takes no arguments.\nUsage: /version"
+    assert (await answer("/trades abc")).startswith(
+        "'abc' is not a whole number: give the number of trades like 10."
+    )
+    assert (await answer("/logs 0")).startswith("the number of lines must be between 1 and 200.")
+    assert (await answer("/buy mars BTC 1")).startswith(
+        "Unknown venue 'mars': use upbit, binance or futures."
+    )
+    assert (await answer("/buy upbit")).startswith(
+        "Give the venue, the coin and a size, e.g. /buy upbit BTC 50000KRW "
+        "(or a bot: /buy <bot> [coin] [amount])."
+    )
