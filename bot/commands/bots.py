@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
+from bot.i18n import Messages, tr
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
 
@@ -18,25 +19,26 @@ if TYPE_CHECKING:
 def _manager(ctx: CommandContext) -> BotManager:
     manager = ctx.service.bots
     if manager is None:
-        raise CommandError("Strategy bots are not running in this service.")
+        raise CommandError(tr(ctx.service.settings.language, "bots.not_running"))
     return manager
 
 
 def _targets(ctx: CommandContext, manager: BotManager, verb: str) -> list[str]:
+    t = Messages(ctx.service.settings.language)
     names = sorted(manager.definitions)
     if not ctx.args:
-        listing = ", ".join(names) or "none (define them in the bots file)"
-        raise CommandError(f"Which bot? Give a name or 'all'. Bots: {listing}.")
+        listing = ", ".join(names) or t("bots.none_define")
+        raise CommandError(t("bots.which", listing=listing))
     if len(ctx.args) > 1:
-        raise CommandError(f"/{verb} takes one bot name (or 'all').")
+        raise CommandError(t("bots.one_name", command=verb))
     arg = ctx.args[0]
     if arg.lower() == "all":
         if not names:
-            raise CommandError("There are no bots defined (see bots.example.toml).")
+            raise CommandError(t("bots.none_defined_all"))
         return names
     if arg not in manager.definitions:
-        listing = ", ".join(names) or "none defined"
-        raise CommandError(f"There is no bot '{arg}'. Bots: {listing}.")
+        listing = ", ".join(names) or t("bots.none_defined")
+        raise CommandError(t("bots.no_such", name=arg, listing=listing))
     return [arg]
 
 

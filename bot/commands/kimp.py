@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
+from bot.i18n import Messages, tr
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def _svc(ctx: CommandContext) -> KimpService:
     svc = ctx.service.kimp
     if svc is None:
-        raise CommandError("The kimp monitor is not running in this service.")
+        raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_running"))
     return svc
 
 
@@ -123,19 +124,20 @@ def render_detail(
     return "\n".join(lines)
 
 
-def _coin_arg(raw: str) -> str:
+def _coin_arg(raw: str, language: str = "en") -> str:
     coin = raw.strip().upper().removeprefix("KRW-").removesuffix("/KRW")
     if coin.endswith("USDT") and len(coin) > 4:
         coin = coin.removesuffix("USDT")
     if not coin.isalnum() or len(coin) > 15:
-        raise CommandError(f"'{raw}' is not a coin ticker: give one like BTC.")
+        raise CommandError(tr(language, "kimpcmd.bad_coin", raw=raw))
     return coin
 
 
 def _one_coin(ctx: CommandContext) -> str:
+    language = ctx.service.settings.language
     if len(ctx.args) > 1:
-        raise CommandError(f"Give one coin, e.g. /{ctx.command} BTC.")
-    return _coin_arg(ctx.args[0])
+        raise CommandError(tr(language, "kimpcmd.one_coin", command=ctx.command))
+    return _coin_arg(ctx.args[0], language)
 
 
 _NAMES = {
@@ -179,10 +181,7 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not svc.is_known(coin) or coin == "USDT":
             if coin == "USDT":
                 return Reply.table("Tether", "\n".join(_tether_line(svc.monitor.tether_view())))
-            raise CommandError(
-                f"{coin} is not listed both as Upbit KRW-{coin} and Binance {coin}USDT "
-                "(or it is on the denylist). /kimp shows the tracked coins."
-            )
+            raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_listed", coin=coin))
         snap, exe, zone = svc.detail(coin)
         if snap is None:
             return Reply(f"{coin}: no price on both venues yet. Try again in a few seconds.")
@@ -194,10 +193,10 @@ def register_kimp(registry: CommandRegistry) -> None:
     async def kimpchart(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
         if not ctx.args:
-            raise CommandError("Which coin? For example /kimpchart BTC (or USDT for tether).")
+            raise CommandError(tr(ctx.service.settings.language, "kimpcmd.which_coin"))
         coin = _one_coin(ctx)
         if not svc.is_known(coin):
-            raise CommandError(f"{coin} is not a tracked coin. /kimp shows them.")
+            raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_tracked", coin=coin))
         png = await svc.chart(coin)
         if png is None:
             return Reply(f"No history for {coin} yet: a sample is stored every minute.")
@@ -212,31 +211,32 @@ def register_kimp(registry: CommandRegistry) -> None:
     )
     async def kimpalert(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
+        t = Messages(ctx.service.settings.language)
         if not ctx.args:
             return Reply.table("Kimp alert thresholds", render_thresholds(svc))
         if ctx.args[0].lower() == "reset":
             if len(ctx.args) > 1:
-                raise CommandError("/kimpalert reset takes nothing after it.")
+                raise CommandError(t("kimpcmd.reset_args"))
             await svc.reset_thresholds()
             return Reply.table("Thresholds reset to the settings", render_thresholds(svc))
         if len(ctx.args) != 2:
-            raise CommandError("Give a name and a value, e.g. /kimpalert high 4")
+            raise CommandError(t("kimpcmd.name_value"))
         name, raw = ctx.args[0].lower(), ctx.args[1].rstrip("%")
         if name not in _NAMES:
-            raise CommandError(f"Unknown threshold '{name}'. Names: {', '.join(_NAMES)}.")
+            raise CommandError(t("kimpcmd.unknown_name", name=name, names=", ".join(_NAMES)))
         try:
             value = float(raw)
         except ValueError:
-            raise CommandError(f"'{ctx.args[1]}' is not a number.") from None
+            raise CommandError(t("kimpcmd.not_number", raw=ctx.args[1])) from None
         if not math.isfinite(value):
-            raise CommandError("The value must be a finite number.")
+            raise CommandError(t("kimpcmd.not_finite"))
         field = _NAMES[name][0]
         if field == "digest_min":
             if value < 1 or value != int(value):
-                raise CommandError("digest must be a whole number of coins, 1 or more.")
+                raise CommandError(t("kimpcmd.digest"))
             value = int(value)
         try:
             await svc.set_thresholds(**{field: value})
         except ValueError as exc:
-            raise CommandError(f"Not changed: {exc}.") from None
+            raise CommandError(t("kimpcmd.not_changed", error=exc)) from None
         return Reply.table(f"Set {name} = {value:g}", render_thresholds(svc))

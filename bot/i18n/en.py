@@ -276,4 +276,27 @@ TEXTS: dict[str, str] = {
     "forced.not_amount": "'{raw}' is not an amount in {quote}, e.g. {example}.",
     "forced.amount_positive": "The amount must be a positive number of {quote}.",
     "forced.sell_args": "Give at most the coin, e.g. /sell {bot} {coin}.",
+    "bots.not_running": "Strategy bots are not running in this service.",
+    "bots.which": "Which bot? Give a name or 'all'. Bots: {listing}.",
+    "bots.none_define": "none (define them in the bots file)",
+    "bots.one_name": "/{command} takes one bot name (or 'all').",
+    "bots.none_defined_all": "There are no bots defined (see bots.example.toml).",
+    "bots.no_such": "There is no bot '{name}'. Bots: {listing}.",
+    "bots.none_defined": "none defined",
+    "kimpcmd.not_running": "The kimp monitor is not running in this service.",
+    "kimpcmd.bad_coin": "'{raw}' is not a coin ticker: give one like BTC.",
+    "kimpcmd.one_coin": "Give one coin, e.g. /{command} BTC.",
+    "kimpcmd.not_listed": (
+        "{coin} is not listed both as Upbit KRW-{coin} and Binance {coin}USDT "
+        "(or it is on the denylist). /kimp shows the tracked coins."
+    ),
+    "kimpcmd.which_coin": "Which coin? For example /kimpchart BTC (or USDT for tether).",
+    "kimpcmd.not_tracked": "{coin} is not a tracked coin. /kimp shows them.",
+    "kimpcmd.reset_args": "/kimpalert reset takes nothing after it.",
+    "kimpcmd.name_value": "Give a name and a value, e.g. /kimpalert high 4",
+    "kimpcmd.unknown_name": "Unknown threshold '{name}'. Names: {names}.",
+    "kimpcmd.not_number": "'{raw}' is not a number.",
+    "kimpcmd.not_finite": "The value must be a finite number.",
+    "kimpcmd.digest": "digest must be a whole number of coins, 1 or more.",
+    "kimpcmd.not_changed": "Not changed: {error}.",
 }

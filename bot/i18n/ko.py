@@ -283,4 +283,27 @@ TEXTS: dict[str, str] = {
     "forced.not_amount": "'{raw}'은(는) {quote} 금액이 아닙니다. 예: {example}",
     "forced.amount_positive": "금액은 양수({quote})여야 합니다.",
     "forced.sell_args": "코인 하나까지만 주세요. 예: /sell {bot} {coin}",
+    "bots.not_running": "이 서비스에서는 전략 봇이 실행 중이 아닙니다.",
+    "bots.which": "어느 봇인가요? 이름이나 'all'을 주세요. 봇: {listing}",
+    "bots.none_define": "없음 (봇 파일에 정의하세요)",
+    "bots.one_name": "/{command} 에는 봇 이름 하나(또는 'all')를 주세요.",
+    "bots.none_defined_all": "정의된 봇이 없습니다 (bots.example.toml 참고).",
+    "bots.no_such": "'{name}' 봇이 없습니다. 봇: {listing}",
+    "bots.none_defined": "정의된 봇 없음",
+    "kimpcmd.not_running": "이 서비스에서는 김프 모니터가 실행 중이 아닙니다.",
+    "kimpcmd.bad_coin": "'{raw}'은(는) 코인 티커가 아닙니다. BTC처럼 주세요.",
+    "kimpcmd.one_coin": "코인 하나만 주세요. 예: /{command} BTC",
+    "kimpcmd.not_listed": (
+        "{coin}은(는) 업비트 KRW-{coin}과 바이낸스 {coin}USDT 양쪽에 상장되어 있지 않거나 "
+        "제외 목록에 있습니다. 감시 중인 코인은 /kimp 에서 보세요."
+    ),
+    "kimpcmd.which_coin": "어느 코인인가요? 예: /kimpchart BTC (테더는 USDT)",
+    "kimpcmd.not_tracked": "{coin}은(는) 감시 중인 코인이 아닙니다. /kimp 에서 보세요.",
+    "kimpcmd.reset_args": "/kimpalert reset 뒤에는 아무것도 주지 마세요.",
+    "kimpcmd.name_value": "이름과 값을 주세요. 예: /kimpalert high 4",
+    "kimpcmd.unknown_name": "알 수 없는 기준 '{name}'. 이름: {names}",
+    "kimpcmd.not_number": "'{raw}'은(는) 숫자가 아닙니다.",
+    "kimpcmd.not_finite": "값은 유한한 숫자여야 합니다.",
+    "kimpcmd.digest": "digest는 1 이상의 정수(코인 수)여야 합니다.",
+    "kimpcmd.not_changed": "변경하지 않았습니다: {error}",
 }

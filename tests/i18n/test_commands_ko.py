@@ -135,3 +135,15 @@ async def test_bad_arguments_stay_english(tmp_path: Path, db: Database) -> None:
         "Give the venue, the coin and a size, e.g. /buy upbit BTC 50000KRW "
         "(or a bot: /buy <bot> [coin] [amount])."
     )
+
+
+async def test_bots_and_kimp_not_running_in_korean(tmp_path: Path, db: Database) -> None:
+    reg, ctx = _registry(), _ctx(tmp_path, db, "ko")
+    stop = (await reg.dispatch("/stop all", ctx)).text
+    assert stop == "이 서비스에서는 전략 봇이 실행 중이 아닙니다.\n사용법: /stop <bot|all>"
+    kimp = (await reg.dispatch("/kimpalert high x", ctx)).text
+    assert kimp.startswith("이 서비스에서는 김프 모니터가 실행 중이 아닙니다.")
+    en = _ctx(tmp_path, db, "en")
+    assert (await reg.dispatch("/kimp", en)).text.startswith(
+        "The kimp monitor is not running in this service."
+    )
