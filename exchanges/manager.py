@@ -53,6 +53,9 @@ class _Feed:
     no_data_alerted: bool = False
 
 
+FUTURES_ALL_MARKS = "!markPrice@arr@1s"
+
+
 class MarketDataManager:
     """See module docstring. `run()` is the one supervised component."""
 
@@ -312,6 +315,10 @@ class MarketDataManager:
             self._add_runner(venue, ["!miniTicker@arr"])
             self._extend_streams(venue, list(self._wanted[venue]))
         else:
+            # Every perpetual's mark price, once a second, on one stream: the venue always has a
+            # live price (manual orders, the paper broker, staleness checks) even when no
+            # strategy subscribed a futures symbol.
+            self._add_runner(venue, [FUTURES_ALL_MARKS], "market")
             self._extend_streams(venue, list(self._wanted[venue]))
 
     def _add_runner(self, venue: Venue, items: list[str], route: str = "") -> PipelineStream:

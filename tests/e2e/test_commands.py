@@ -125,7 +125,7 @@ async def test_unknown_command_and_plain_text(world: World) -> None:
 
 # --- status, refresh ------------------------------------------------------------------------
 async def test_status_shows_mode_streams_with_age_bots_and_positions(world: World) -> None:
-    streams = ("upbit-0", "binance-0", "binance_futures-public-0", "binance_futures-market-1")
+    streams = ("upbit-0", "binance-0", "binance_futures-market-0", "binance_futures-public-1")
 
     async def all_up() -> SentMessage | None:
         # Right after start-up a stream may still be connecting: ask again until all are up.
@@ -524,7 +524,7 @@ async def test_report_now_with_its_chart(world: World) -> None:
     assert re.search(r"upbit +KRW +10,000,000", text), text
     assert re.search(r"high \+[\d.]+% · low \+[\d.]+% · avg \+[\d.]+% \(1\d\d samples\)", text)
     # Streams that came up before the report's log started are reported too.
-    for stream in ("upbit-0", "binance-0", "binance_futures-public-0"):
+    for stream in ("upbit-0", "binance-0", "binance_futures-market-0"):
         assert re.search(rf"{stream} +\d+\.\d\d% up", text), text
     await refused(world, "/report now", "/report takes no arguments")
 

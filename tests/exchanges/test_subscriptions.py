@@ -52,7 +52,11 @@ async def test_quote_only_subscriptions_get_no_trade_streams_and_no_warm_up(
     assert {"btcusdt@trade", "btcusdt@bookTicker"} <= streams(md, SPOT)
     assert {"ethusdt@bookTicker", "xrpusdt@bookTicker"} <= streams(md, SPOT)
     assert not {"ethusdt@trade", "xrpusdt@trade"} & streams(md, SPOT)
-    assert streams(md, Venue.BINANCE_FUTURES) == {"ethusdt@bookTicker", "ethusdt@markPrice@1s"}
+    assert streams(md, Venue.BINANCE_FUTURES) == {
+        "!markPrice@arr@1s",  # always on: every perpetual's mark price
+        "ethusdt@bookTicker",
+        "ethusdt@markPrice@1s",
+    }
 
     def futures_quote() -> bool:
         return any(isinstance(e, Quote) and e.instrument == fut for e in run.events.drain())
