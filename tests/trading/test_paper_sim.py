@@ -163,3 +163,26 @@ async def _is(env: Env, cid: str, want: OrderStatus) -> bool:
 async def _open_children(env: Env, parent: str) -> list[object] | None:
     kids = [k.order for k in await env.svc.store.children(parent)]
     return kids if len(kids) == 2 and all(k.status is OrderStatus.OPEN for k in kids) else None
+
+
+async def test_futures_price_without_any_futures_subscription(tmp_path: Path) -> None:
+    """Regression: with no strategy subscribing a futures symbol the venue had no stream, so a
+    manual futures order was refused 'no market price' and the venue counted as stale."""
+    async with SimExchange(seed=6, tick_interval=0.02) as sim:
+        urls = {k.lower(): v for k, v in sim.urls.items() if k.endswith("_URL")}
+        urls.pop("fx_rate_url", None)
+        bus = EventBus()
+        md = MarketDataManager(MarketDataConfig(**urls, warmup=2), bus, SystemClock())
+        task = asyncio.create_task(md.run(), name="market-data")
+        try:
+            async with trading_env(tmp_path / "t.db", bus=bus) as env:
+                await eventually(lambda: env.svc.prices.price(FUT) is not None, 30)
+                await eventually(lambda: not md.is_stale(Venue.BINANCE_FUTURES), 30)
+                res = await env.svc.submit(
+                    OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.01"))
+                )
+                assert res.accepted, res.reason
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
