@@ -108,12 +108,13 @@ def register_core(registry: CommandRegistry) -> None:
         no_args(ctx)
         items = ctx.service.settings.redacted()
         body = "\n".join(f"{k} = {v}" for k, v in items.items())
-        return Reply.table("Settings", body)
+        return Reply.table(tr(ctx.service.settings.language, "settings.title"), body)
 
     @registry.command("logs", "The last log lines", "/logs [n]")
     async def logs(ctx: CommandContext) -> Reply:
         n = parse_count(ctx, default=20, maximum=200, what="arg.lines")
         lines = tail_log(ctx.service.settings.log_dir, n)
+        t = Messages(ctx.service.settings.language)
         if not lines:
-            return Reply("No log lines yet.")
-        return Reply.table(f"Last {len(lines)} log lines", "\n".join(lines))
+            return Reply(t("logs.none"))
+        return Reply.table(t("logs.title", n=len(lines)), "\n".join(lines))

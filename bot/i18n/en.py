@@ -299,4 +299,8 @@ TEXTS: dict[str, str] = {
     "kimpcmd.not_finite": "The value must be a finite number.",
     "kimpcmd.digest": "digest must be a whole number of coins, 1 or more.",
     "kimpcmd.not_changed": "Not changed: {error}.",
+    # --- command answers: /settings, /logs ------------------------------------------
+    "settings.title": "Settings",
+    "logs.none": "No log lines yet.",
+    "logs.title": "Last {n} log lines",
 }

@@ -306,4 +306,8 @@ TEXTS: dict[str, str] = {
     "kimpcmd.not_finite": "값은 유한한 숫자여야 합니다.",
     "kimpcmd.digest": "digest는 1 이상의 정수(코인 수)여야 합니다.",
     "kimpcmd.not_changed": "변경하지 않았습니다: {error}",
+    # --- command answers: /settings, /logs ------------------------------------------
+    "settings.title": "설정",
+    "logs.none": "아직 로그가 없습니다.",
+    "logs.title": "최근 로그 {n}줄",
 }

@@ -147,3 +147,10 @@ async def test_bots_and_kimp_not_running_in_korean(tmp_path: Path, db: Database)
     assert (await reg.dispatch("/kimp", en)).text.startswith(
         "The kimp monitor is not running in this service."
     )
+
+
+async def test_settings_and_logs_headings(tmp_path: Path, db: Database) -> None:
+    reg = _registry()
+    assert (await reg.dispatch("/settings", _ctx(tmp_path, db, "ko"))).text.startswith("설정\n")
+    assert (await reg.dispatch("/logs", _ctx(tmp_path, db, "ko"))).text == "아직 로그가 없습니다."
+    assert (await reg.dispatch("/logs", _ctx(tmp_path, db, "en"))).text == "No log lines yet."
