@@ -16,7 +16,7 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.domain.market import Side
 from bot.domain.symbols import Symbol, Venue
-from bot.i18n import Messages, tr
+from bot.i18n import Messages, tr, word
 from bot.trading.provider import TradingProvider
 from bot.trading.validation import fmt
 from strategies.runner import BotError, BotManager
@@ -86,103 +86,129 @@ def parse_order_args(
     return (venue, sym, None, value) if is_amount else (venue, sym, value, None)
 
 
-def _result_text(res: Any) -> str:
+def _result_text(res: Any, language: str = "en") -> str:
+    t = Messages(language)
     if not res.accepted:
-        return f"❌ Refused: {res.reason}"
+        return t("trading.refused", reason=res.reason)
     o = res.order
     notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
-    mode = "[paper] " if o.paper else ""
-    return (
-        f"✅ {mode}{o.side.value} {o.instrument.symbol}: {o.status.value} (id {o.client_id}){notes}"
-    )
+    mode = t("order.paper") if o.paper else ""
+    side, status = t.word(o.side), t.word(o.status)
+    return f"✅ {mode}{side} {o.instrument.symbol}: {status} (id {o.client_id}){notes}"
 
 
 def register_trading(registry: CommandRegistry) -> None:
     @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
     async def balance(ctx: CommandContext) -> Reply:
         no_args(ctx)
+        m = Messages(ctx.service.settings.language)
         t = _trading(ctx)
         lines, total = [], Decimal(0)
         for venue, rows in (await t.balances()).items():
-            lines.append(f"{venue.label}:")
+            lines.append(f"{m.word(venue)}:")
             for asset, free, locked, krw in rows:
-                lock = f" (+{fmt(locked)} in orders)" if locked else ""
+                lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
                 lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
                 total += krw or 0
-        lines.append(f"Total ≈ {_money(total)} KRW" + (" [paper]" if t.paper else ""))
-        return Reply.table("Balances", "\n".join(lines), refresh="/balance")
+        paper = m("trading.paper_mark") if t.paper else ""
+        lines.append(m("trading.total", total=_money(total)) + paper)
+        return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
 
     @registry.command("positions", "Open positions with unrealised PnL", "/positions")
     async def positions(ctx: CommandContext) -> Reply:
         no_args(ctx)
+        m = Messages(ctx.service.settings.language)
         rows = await _trading(ctx).positions()
         if not rows:
-            return Reply("No open positions.")
+            return Reply(m("trading.no_positions"))
         lines = []
         for p, mark, upnl in rows:
             lev = f" {p.leverage}x" if p.instrument.venue is Venue.BINANCE_FUTURES else ""
             lines.append(
-                f"{p.instrument.venue.label} {p.instrument.symbol}{lev}: {fmt(p.qty)} @ "
-                f"{fmt(p.entry_price)} mark {_money(mark, '0.01')} uPnL {_money(upnl, '0.01')} "
-                f"rPnL {_money(p.realized_pnl, '0.01')}"
+                m(
+                    "trading.position_line",
+                    venue=m.word(p.instrument.venue),
+                    symbol=p.instrument.symbol,
+                    lev=lev,
+                    qty=fmt(p.qty),
+                    entry=fmt(p.entry_price),
+                    mark=_money(mark, "0.01"),
+                    upnl=_money(upnl, "0.01"),
+                    rpnl=_money(p.realized_pnl, "0.01"),
+                )
             )
-        return Reply.table("Positions", "\n".join(lines), refresh="/positions")
+        return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")
 
     @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
     async def orders(ctx: CommandContext) -> Reply:
         if ctx.args and (len(ctx.args) > 1 or ctx.args[0].lower() != "all"):
             raise CommandError(tr(ctx.service.settings.language, "trading.orders_args"))
+        m = Messages(ctx.service.settings.language)
         show_all = bool(ctx.args)
         rows = await _trading(ctx).orders(open_only=not show_all)
         if not rows:
-            return Reply("No open orders." if not show_all else "No orders yet.")
+            return Reply(m("trading.no_open_orders") if not show_all else m("trading.no_orders"))
         lines = [
-            f"{s.order.client_id} {s.order.instrument.venue.label} {s.order.side.value} "
-            f"{fmt(s.order.qty)} {s.order.instrument.symbol} {s.order.type.value}"
+            f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
+            f"{fmt(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
             + (f" @ {fmt(s.order.price)}" if s.order.price else "")
-            + f" {s.order.status.value} filled {fmt(s.order.filled_qty)}"
+            + m(
+                "trading.order_filled",
+                status=m.word(s.order.status),
+                filled=fmt(s.order.filled_qty),
+            )
             for s in rows
         ]
         return Reply.table(
-            "Orders", "\n".join(lines), refresh="/orders all" if show_all else "/orders"
+            m("trading.orders"), "\n".join(lines), refresh="/orders all" if show_all else "/orders"
         )
 
     @registry.command("trades", "Recent fills", "/trades [n]")
     async def trades(ctx: CommandContext) -> Reply:
         n = parse_count(ctx, default=10, maximum=100, what="arg.trades")
+        m = Messages(ctx.service.settings.language)
         rows = await _trading(ctx).trades(n)
         if not rows:
-            return Reply("No trades yet.")
-        return Reply.table(f"Last {len(rows)} trades", "\n".join(text for _, text in rows))
+            return Reply(m("trading.no_trades"))
+        title = m("trading.last_trades", n=len(rows))
+        return Reply.table(title, "\n".join(text for _, text in rows))
 
     async def _pnl(ctx: CommandContext, days: int, title: str) -> Reply:
+        """`title` is a catalog key, formatted with `days`."""
+        m = Messages(ctx.service.settings.language)
         rows = await _trading(ctx).daily(days)
         lines = [
-            f"{d.day}  {_money(d.realized_krw):>12} KRW  fees {_money(d.fees_krw)}  {d.trades} fills"
+            m(
+                "trading.pnl_line",
+                day=d.day,
+                realized=_money(d.realized_krw),
+                fees=_money(d.fees_krw),
+                fills=d.trades,
+            )
             for d in rows
         ]
         total = sum((d.realized_krw for d in rows), Decimal(0))
-        lines.append(f"Total {_money(total)} KRW (realised, fees included)")
-        return Reply.table(title, "\n".join(lines))
+        lines.append(m("trading.pnl_total", total=_money(total)))
+        return Reply.table(m(title, days=days), "\n".join(lines))
 
     @registry.command("profit", "Realised PnL over the last days", "/profit [days]")
     async def profit(ctx: CommandContext) -> Reply:
         days = parse_count(ctx, default=30, maximum=365, what="arg.days")
-        return await _pnl(ctx, days, f"Profit, last {days} days")
+        return await _pnl(ctx, days, "trading.profit_title")
 
     @registry.command("daily", "PnL per day", "/daily [n]")
     async def daily(ctx: CommandContext) -> Reply:
-        return await _pnl(ctx, parse_count(ctx, 7, 90, "arg.days"), "Daily PnL")
+        return await _pnl(ctx, parse_count(ctx, 7, 90, "arg.days"), "trading.daily_title")
 
     @registry.command("weekly", "PnL of the last 7 days", "/weekly")
     async def weekly(ctx: CommandContext) -> Reply:
         no_args(ctx)
-        return await _pnl(ctx, 7, "Weekly PnL")
+        return await _pnl(ctx, 7, "trading.weekly_title")
 
     @registry.command("monthly", "PnL of the last 30 days", "/monthly")
     async def monthly(ctx: CommandContext) -> Reply:
         no_args(ctx)
-        return await _pnl(ctx, 30, "Monthly PnL")
+        return await _pnl(ctx, 30, "trading.monthly_title")
 
     @registry.command(
         "buy",
@@ -206,7 +232,7 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(forced.render_entry(done, d, stake))
         venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
-        return Reply(_result_text(res))
+        return Reply(_result_text(res, ctx.service.settings.language))
 
     @registry.command(
         "sell",
@@ -228,9 +254,11 @@ def register_trading(registry: CommandRegistry) -> None:
 
         async def act(c: CommandContext) -> Reply:
             res = await _trading(c).manual_order(venue, sym, Side.SELL, qty, amount)
-            return Reply(_result_text(res))
+            return Reply(_result_text(res, language))
 
-        what = f"Sell {fmt(qty)} {sym} at market on {venue.label}?"
+        what = tr(
+            language, "trading.sell_question", qty=fmt(qty), symbol=sym, venue=word(language, venue)
+        )
         return registry.ask_confirmation(ctx, what, act)
 
     async def _force_exit(ctx: CommandContext, manager: BotManager, bot: str) -> Reply:
@@ -264,9 +292,10 @@ def register_trading(registry: CommandRegistry) -> None:
 
         async def act(c: CommandContext) -> Reply:
             res = await _trading(c).svc.cancel(cid)
-            return Reply(f"✅ {cid} cancelled." if res.accepted else f"❌ {res.reason}")
+            done = tr(language, "trading.cancelled", id=cid)
+            return Reply(done if res.accepted else f"❌ {res.reason}")
 
-        return registry.ask_confirmation(ctx, f"Cancel order {cid}?", act)
+        return registry.ask_confirmation(ctx, tr(language, "trading.cancel_question", id=cid), act)
 
     @registry.command(
         "killswitch",
@@ -274,6 +303,7 @@ def register_trading(registry: CommandRegistry) -> None:
         "/killswitch [cancel|off]",
     )
     async def killswitch(ctx: CommandContext) -> Reply:
+        m = Messages(ctx.service.settings.language)
         arg = ctx.args[0].lower() if ctx.args else ""
         if arg not in ("", "cancel", "off") or len(ctx.args) > 1:
             raise CommandError(tr(ctx.service.settings.language, "trading.killswitch_args"))
@@ -283,18 +313,22 @@ def register_trading(registry: CommandRegistry) -> None:
             t = _trading(c)
             if arg == "off":
                 await t.set_kill_switch(False, False)
-                return Reply("Kill switch off: new entries allowed again.")
+                return Reply(m("trading.kill_off"))
             bots = c.service.bots
             if bots is not None and hasattr(bots, "stop_all"):
                 await bots.stop_all()
             results = await t.set_kill_switch(True, arg == "cancel")
             done = sum(1 for r in results if r.accepted)
-            extra = f" {done}/{len(results)} open orders cancelled." if arg == "cancel" else ""
-            return Reply(f"🛑 Kill switch ON: bots stopped, new entries refused.{extra}")
+            extra = (
+                m("trading.kill_cancelled", done=done, total=len(results))
+                if arg == "cancel"
+                else ""
+            )
+            return Reply(m("trading.kill_on", extra=extra))
 
-        what = {
-            "off": "Turn the kill switch off?",
-            "cancel": "Kill switch: stop all bots, refuse entries AND cancel all open orders?",
-            "": "Kill switch: stop all bots and refuse new entries?",
-        }[arg]
+        what = m(
+            {"off": "trading.kill_q_off", "cancel": "trading.kill_q_cancel", "": "trading.kill_q"}[
+                arg
+            ]
+        )
         return registry.ask_confirmation(ctx, what, act)
