@@ -52,38 +52,41 @@ def _flag(c: CoinPremium, wallet: dict[str, str] | None = None) -> str:
     return mark + (" ⚠implausible" if c.implausible else (" ⏸" if c.suspended else ""))
 
 
-def _tether_line(t: TetherView) -> list[str]:
+def _tether_line(t: TetherView, language: str = "en") -> list[str]:
+    m = Messages(language)
+    krw, age = _krw(t.usdt_krw), _age(t.usdt_age)
     if t.fx_unavailable:
         return [
-            f"Tether premium: n/a (KRW-USDT {_krw(t.usdt_krw)}, age {_age(t.usdt_age)})",
-            f"FX: {t.fx_unavailable}; FX kimp hidden",
+            m("kimpcmd.tether_na", krw=krw, age=age),
+            m("kimpcmd.fx_na", why=t.fx_unavailable),
         ]
     return [
-        f"Tether premium: {_pct(t.tether)} (KRW-USDT {_krw(t.usdt_krw)}, age {_age(t.usdt_age)})",
-        f"FX: {t.usd_krw:,.2f} KRW/USD, age {_age(t.fx_age)}",
+        m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
+        m("kimpcmd.fx", rate=f"{t.usd_krw:,.2f}", age=_age(t.fx_age)),
     ]
 
 
-def render_headline(h: Headline) -> str:
+def render_headline(h: Headline, language: str = "en") -> str:
+    m = Messages(language)
     w = h.wallet_notes
-    lines = ["coin   USDT kimp   FX kimp"]
+    lines = [m("kimpcmd.head_columns")]
     for c in h.coins:
         lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w)}")
     if not h.coins:
-        lines.append("(no BTC/ETH/XRP prices yet)")
-    lines += _tether_line(h.tether)
+        lines.append(m("kimpcmd.no_major"))
+    lines += _tether_line(h.tether, language)
     if h.top:
         lines.append(
-            "Top:    " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.top)
+            m("kimpcmd.top")
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.top)
         )
         lines.append(
-            "Bottom: " + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
+            m("kimpcmd.bottom")
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
         )
-    lines.append(
-        f"{h.live}/{h.universe} common coins priced · alerts on {h.basis} · ⏸ alerts suspended"
-    )
+    lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=h.basis))
     if w:
-        lines.append("⛔ deposits or withdrawals suspended: /kimp <coin> says which")
+        lines.append(m("kimpcmd.wallet_footer"))
     return "\n".join(lines)
 
 
@@ -93,34 +96,35 @@ def render_detail(
     zone: str | None,
     size: float,
     wallet: str | None = None,
+    language: str = "en",
 ) -> str:
+    m = Messages(language)
     a = c.ages
+    fx = "n/a" if c.usd_krw is None else f"{c.usd_krw:,.2f}"
     lines = [
-        f"Upbit   {_krw(c.upbit_krw)} (age {_age(a.upbit)})",
-        f"Binance {c.binance_usdt:,.8g} USDT (age {_age(a.binance)})",
-        f"KRW-USDT {_krw(c.usdt_krw)} (age {_age(a.usdt)})",
-        f"USD/KRW  {'n/a' if c.usd_krw is None else f'{c.usd_krw:,.2f}'} (age {_age(a.fx)})",
-        f"USDT kimp {_pct(c.usdt_kimp)} · FX kimp {_pct(c.fx_kimp)} · tether {_pct(c.tether)}",
+        m("kimpcmd.d_upbit", price=_krw(c.upbit_krw), age=_age(a.upbit)),
+        m("kimpcmd.d_binance", price=f"{c.binance_usdt:,.8g}", age=_age(a.binance)),
+        m("kimpcmd.d_usdt", price=_krw(c.usdt_krw), age=_age(a.usdt)),
+        m("kimpcmd.d_fx", rate=fx, age=_age(a.fx)),
+        m("kimpcmd.d_kimps", usdt=_pct(c.usdt_kimp), fx=_pct(c.fx_kimp), tether=_pct(c.tether)),
     ]
     if exe is None:
-        lines.append("Executable: n/a (no order book on every leg yet)")
+        lines.append(m("kimpcmd.d_no_exec"))
     else:
-        lines.append(f"Executable at {_krw(size)} after fees:")
-        lines.append(f"  buy abroad/sell Upbit {_exe(exe.forward_pct, exe.forward_why)}")
-        lines.append(f"  buy Upbit/sell abroad {_exe(exe.reverse_pct, exe.reverse_why)}")
+        lines.append(m("kimpcmd.d_exec", size=_krw(size)))
+        lines.append(m("kimpcmd.d_forward", value=_exe(exe.forward_pct, exe.forward_why)))
+        lines.append(m("kimpcmd.d_reverse", value=_exe(exe.reverse_pct, exe.reverse_why)))
         if exe.forward_why or exe.reverse_why:
-            lines.append(
-                f"  the books fit about {_krw(exe.forward_fits_krw)} / "
-                f"{_krw(exe.reverse_fits_krw)}: lower KIMP_EXEC_SIZE_KRW for a figure"
-            )
+            fwd, rev = _krw(exe.forward_fits_krw), _krw(exe.reverse_fits_krw)
+            lines.append(m("kimpcmd.d_fits", fwd=fwd, rev=rev))
     if wallet:
         lines.append(wallet)
     if c.implausible:
-        lines.append("⚠ implausible premium: ticker mismatch or halted market? Not alerting.")
+        lines.append(m("kimpcmd.d_implausible"))
     if c.suspended:
-        lines.append(f"⏸ alerts suspended: {c.suspended}")
+        lines.append(m("kimpcmd.d_suspended", why=c.suspended))
     if zone:
-        lines.append(f"Alert state: {zone}")
+        lines.append(m("kimpcmd.d_zone", zone=zone))
     return "\n".join(lines)
 
 
@@ -156,11 +160,12 @@ _NAMES = {
 }
 
 
-def render_thresholds(svc: KimpService) -> str:
+def render_thresholds(svc: KimpService, language: str = "en") -> str:
+    m = Messages(language)
     cfg = asdict(svc.config)
     lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]
-    lines.append(f"coin alerts watch the {svc.basis} (KIMP_ALERT_BASIS)")
-    lines.append("tether alerts watch the tether premium (KRW-USDT against USD/KRW)")
+    lines.append(m("kimpcmd.basis_line", basis=svc.basis))
+    lines.append(m("kimpcmd.tether_watch"))
     return "\n".join(lines)
 
 
@@ -175,19 +180,23 @@ def register_kimp(registry: CommandRegistry) -> None:
     )
     async def kimp(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
+        m = Messages(ctx.service.settings.language)
         if not ctx.args:
-            return Reply.table("Kimchi premium", render_headline(svc.headline()), refresh="/kimp")
+            body = render_headline(svc.headline(), m.language)
+            return Reply.table(m("kimpcmd.title"), body, refresh="/kimp")
         coin = _one_coin(ctx)
         if not svc.is_known(coin) or coin == "USDT":
             if coin == "USDT":
-                return Reply.table("Tether", "\n".join(_tether_line(svc.monitor.tether_view())))
-            raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_listed", coin=coin))
+                lines = _tether_line(svc.monitor.tether_view(), m.language)
+                return Reply.table(m("kimpcmd.tether_title"), "\n".join(lines))
+            raise CommandError(m("kimpcmd.not_listed", coin=coin))
         snap, exe, zone = svc.detail(coin)
         if snap is None:
-            return Reply(f"{coin}: no price on both venues yet. Try again in a few seconds.")
+            return Reply(m("kimpcmd.no_price", coin=coin))
         wallet = svc.wallet_note(coin, svc.basis_value(snap))
-        body = render_detail(snap, exe, zone, svc.settings.kimp_exec_size_krw, wallet)
-        return Reply.table(f"{coin} premium", body, refresh=f"/kimp {coin}")
+        size = svc.settings.kimp_exec_size_krw
+        body = render_detail(snap, exe, zone, size, wallet, m.language)
+        return Reply.table(m("kimpcmd.coin_title", coin=coin), body, refresh=f"/kimp {coin}")
 
     @registry.command("kimpchart", "24 h premium chart of a coin (or USDT)", "/kimpchart <coin>")
     async def kimpchart(ctx: CommandContext) -> Reply:
@@ -197,10 +206,12 @@ def register_kimp(registry: CommandRegistry) -> None:
         coin = _one_coin(ctx)
         if not svc.is_known(coin):
             raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_tracked", coin=coin))
+        m = Messages(ctx.service.settings.language)
         png = await svc.chart(coin)
         if png is None:
-            return Reply(f"No history for {coin} yet: a sample is stored every minute.")
-        return Reply(f"{coin} premium, last 24 h", photo=png, photo_caption=f"{coin} premium, 24 h")
+            return Reply(m("kimpcmd.no_history", coin=coin))
+        caption = m("kimpcmd.chart_caption", coin=coin)
+        return Reply(m("kimpcmd.chart_text", coin=coin), photo=png, photo_caption=caption)
 
     @registry.command(
         "kimpalert",
@@ -213,12 +224,12 @@ def register_kimp(registry: CommandRegistry) -> None:
         svc = _svc(ctx)
         t = Messages(ctx.service.settings.language)
         if not ctx.args:
-            return Reply.table("Kimp alert thresholds", render_thresholds(svc))
+            return Reply.table(t("kimpcmd.thresholds"), render_thresholds(svc, t.language))
         if ctx.args[0].lower() == "reset":
             if len(ctx.args) > 1:
                 raise CommandError(t("kimpcmd.reset_args"))
             await svc.reset_thresholds()
-            return Reply.table("Thresholds reset to the settings", render_thresholds(svc))
+            return Reply.table(t("kimpcmd.reset_done"), render_thresholds(svc, t.language))
         if len(ctx.args) != 2:
             raise CommandError(t("kimpcmd.name_value"))
         name, raw = ctx.args[0].lower(), ctx.args[1].rstrip("%")
@@ -239,4 +250,5 @@ def register_kimp(registry: CommandRegistry) -> None:
             await svc.set_thresholds(**{field: value})
         except ValueError as exc:
             raise CommandError(t("kimpcmd.not_changed", error=exc)) from None
-        return Reply.table(f"Set {name} = {value:g}", render_thresholds(svc))
+        title = t("kimpcmd.set_done", name=name, value=f"{value:g}")
+        return Reply.table(title, render_thresholds(svc, t.language))

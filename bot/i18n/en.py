@@ -335,4 +335,46 @@ TEXTS: dict[str, str] = {
     "trading.kill_q_off": "Turn the kill switch off?",
     "trading.kill_q_cancel": "Kill switch: stop all bots, refuse entries AND cancel all open orders?",
     "trading.kill_q": "Kill switch: stop all bots and refuse new entries?",
+    # --- command answers: /kimp, /kimpchart, /kimpalert -----------------------------------------
+    "kimpcmd.title": "Kimchi premium",
+    "kimpcmd.tether_title": "Tether",
+    "kimpcmd.coin_title": "{coin} premium",
+    "kimpcmd.no_price": "{coin}: no price on both venues yet. Try again in a few seconds.",
+    "kimpcmd.no_history": "No history for {coin} yet: a sample is stored every minute.",
+    "kimpcmd.chart_text": "{coin} premium, last 24 h",
+    "kimpcmd.chart_caption": "{coin} premium, 24 h",
+    "kimpcmd.thresholds": "Kimp alert thresholds",
+    "kimpcmd.reset_done": "Thresholds reset to the settings",
+    "kimpcmd.set_done": "Set {name} = {value}",
+    "kimpcmd.basis_line": "coin alerts watch the {basis} (KIMP_ALERT_BASIS)",
+    "kimpcmd.tether_watch": "tether alerts watch the tether premium (KRW-USDT against USD/KRW)",
+    "kimpcmd.head_columns": "coin   USDT kimp   FX kimp",
+    "kimpcmd.no_major": "(no BTC/ETH/XRP prices yet)",
+    "kimpcmd.top": "Top:    ",
+    "kimpcmd.bottom": "Bottom: ",
+    "kimpcmd.footer": (
+        "{live}/{universe} common coins priced · alerts on {basis} · ⏸ alerts suspended"
+    ),
+    "kimpcmd.wallet_footer": "⛔ deposits or withdrawals suspended: /kimp <coin> says which",
+    "kimpcmd.tether_na": "Tether premium: n/a (KRW-USDT {krw}, age {age})",
+    "kimpcmd.fx_na": "FX: {why}; FX kimp hidden",
+    "kimpcmd.tether": "Tether premium: {pct} (KRW-USDT {krw}, age {age})",
+    "kimpcmd.fx": "FX: {rate} KRW/USD, age {age}",
+    "kimpcmd.d_upbit": "Upbit   {price} (age {age})",
+    "kimpcmd.d_binance": "Binance {price} USDT (age {age})",
+    "kimpcmd.d_usdt": "KRW-USDT {price} (age {age})",
+    "kimpcmd.d_fx": "USD/KRW  {rate} (age {age})",
+    "kimpcmd.d_kimps": "USDT kimp {usdt} · FX kimp {fx} · tether {tether}",
+    "kimpcmd.d_no_exec": "Executable: n/a (no order book on every leg yet)",
+    "kimpcmd.d_exec": "Executable at {size} after fees:",
+    "kimpcmd.d_forward": "  buy abroad/sell Upbit {value}",
+    "kimpcmd.d_reverse": "  buy Upbit/sell abroad {value}",
+    "kimpcmd.d_fits": (
+        "  the books fit about {fwd} / {rev}: lower KIMP_EXEC_SIZE_KRW for a figure"
+    ),
+    "kimpcmd.d_implausible": (
+        "⚠ implausible premium: ticker mismatch or halted market? Not alerting."
+    ),
+    "kimpcmd.d_suspended": "⏸ alerts suspended: {why}",
+    "kimpcmd.d_zone": "Alert state: {zone}",
 }

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from alerts.monitor import CoinPremium, LegAges
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.commands.base import CommandError
 from bot.commands.bots import register_bots
 from bot.commands.core import register_core
-from bot.commands.kimp import register_kimp
+from bot.commands.kimp import register_kimp, render_detail
 from bot.commands.trading import register_trading
 from bot.config import load_settings
 from bot.domain.clock import SystemClock
@@ -203,3 +204,27 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
         finally:
             await supervisor.stop(2.0)
             await notifier.flush_writes()
+
+
+def test_kimp_detail_in_korean_and_english() -> None:
+    snap = CoinPremium(
+        "BTC", 144_000_000.0, 100_000.0, 1_400.0, 1_385.0, 2.86, 3.97, 1.08,
+        LegAges(1.0, 2.0, 1.0, 30.0), "업비트 스트림 끊김", True,
+    )  # fmt: skip
+    en = render_detail(snap, None, "high", 1_000_000.0)
+    assert en == render_detail(snap, None, "high", 1_000_000.0, language="en")
+    assert en.split("\n") == [
+        "Upbit   ₩144,000,000 (age 1s)",
+        "Binance 100,000 USDT (age 2s)",
+        "KRW-USDT ₩1,400 (age 1s)",
+        "USD/KRW  1,385.00 (age 30s)",
+        "USDT kimp +2.86% · FX kimp +3.97% · tether +1.08%",
+        "Executable: n/a (no order book on every leg yet)",
+        "⚠ implausible premium: ticker mismatch or halted market? Not alerting.",
+        "⏸ alerts suspended: 업비트 스트림 끊김",
+        "Alert state: high",
+    ]
+    ko = render_detail(snap, None, "high", 1_000_000.0, language="ko").split("\n")
+    assert ko[0] == "업비트   ₩144,000,000 (경과 1s)"
+    assert ko[4] == "USDT 김프 +2.86% · 환율 김프 +3.97% · 테더 +1.08%"
+    assert ko[-2:] == ["⏸ 알림 일시정지: 업비트 스트림 끊김", "알림 상태: high"]
