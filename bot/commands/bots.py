@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
-from bot.i18n import Messages, tr
+from bot.i18n import Messages, en, tr
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
 
@@ -42,23 +42,33 @@ def _targets(ctx: CommandContext, manager: BotManager, verb: str) -> list[str]:
     return [arg]
 
 
-def render_bots(views: list[BotView]) -> str:
+def render_bots(views: list[BotView], language: str = "en") -> str:
+    m = Messages(language)
     if not views:
-        return "No bots defined. Copy bots.example.toml to your BOTS_FILE and restart."
+        return m("bots.no_bots")
     lines = []
     for v in views:
         state = "paused" if v.paused and v.state.value == "running" else v.state.value
-        pos = "; ".join(v.positions) or "flat"
+        key = f"bots.state.{state}"
         lines.append(
-            f"{v.name}: {state} · {v.strategy} · {v.exchange.label} {v.symbols} {v.timeframe}"
-            f" · {pos} · PnL {v.realized:,.2f}"
+            m(
+                "bots.line",
+                name=v.name,
+                state=m(key) if key in en.TEXTS else state,
+                strategy=v.strategy,
+                venue=m.word(v.exchange),
+                symbols=v.symbols,
+                timeframe=v.timeframe,
+                pos="; ".join(v.positions) or m("bots.flat"),
+                pnl=f"{v.realized:,.2f}",
+            )
         )
     return "\n".join(lines)
 
 
-def render_decisions(rows: list[DecisionRow]) -> str:
+def render_decisions(rows: list[DecisionRow], language: str = "en") -> str:
     if not rows:
-        return "No decisions yet."
+        return tr(language, "bots.no_decisions")
     out = []
     for r in rows:
         when = datetime.fromtimestamp(r.ts, UTC).strftime("%m-%d %H:%M")
@@ -71,13 +81,19 @@ def register_bots(registry: CommandRegistry) -> None:
     @registry.command("bots", "Strategy bots and what they did", "/bots [bot]")
     async def bots(ctx: CommandContext) -> Reply:
         manager = _manager(ctx)
+        m = Messages(ctx.service.settings.language)
         if ctx.args:
             (name,) = _targets(ctx, manager, "bots")
             (view,) = [v for v in await manager.views() if v.name == name]
             rows = await manager.store.decisions(name, limit=15)
-            body = render_bots([view]) + "\n\nLast decisions:\n" + render_decisions(rows)
-            return Reply.table(f"Bot {name}", body, refresh=f"/bots {name}")
-        return Reply.table("Bots", render_bots(await manager.views()), refresh="/bots")
+            body = (
+                render_bots([view], m.language)
+                + m("bots.last_decisions")
+                + render_decisions(rows, m.language)
+            )
+            return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
+        body = render_bots(await manager.views(), m.language)
+        return Reply.table(m("bots.title"), body, refresh="/bots")
 
     async def _each(ctx: CommandContext, verb: str) -> Reply:
         manager = _manager(ctx)
@@ -109,13 +125,13 @@ def register_bots(registry: CommandRegistry) -> None:
             held += [f"{name}: {p}" for p in manager.open_positions(name)]
             held += [f"{name}: {p}" for p in held_by_bot(ctx.service.trading, name)]
         if held:
-            what = ", ".join(names)
-            return registry.ask_confirmation(
-                ctx,
-                f"Stop {what}? Open positions stay open and nobody will manage them: "
-                + "; ".join(dict.fromkeys(held)),
-                lambda c: _each(c, "stop"),
+            question = tr(
+                ctx.service.settings.language,
+                "bots.stop_question",
+                names=", ".join(names),
+                held="; ".join(dict.fromkeys(held)),
             )
+            return registry.ask_confirmation(ctx, question, lambda c: _each(c, "stop"))
         return await _each(ctx, "stop")
 
     @registry.command("pause", "Pause a bot: no new entries; its exits are still managed",

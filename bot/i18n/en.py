@@ -377,4 +377,19 @@ TEXTS: dict[str, str] = {
     ),
     "kimpcmd.d_suspended": "⏸ alerts suspended: {why}",
     "kimpcmd.d_zone": "Alert state: {zone}",
+    # --- command answers: /bots, /stop, /report -------------------------------------------------
+    "bots.no_bots": "No bots defined. Copy bots.example.toml to your BOTS_FILE and restart.",
+    "bots.state.running": "running",
+    "bots.state.stopped": "stopped",
+    "bots.state.paused": "paused",
+    "bots.flat": "flat",
+    "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · PnL {pnl}",
+    "bots.no_decisions": "No decisions yet.",
+    "bots.last_decisions": "\n\nLast decisions:\n",
+    "bots.title_one": "Bot {name}",
+    "bots.title": "Bots",
+    "bots.stop_question": (
+        "Stop {names}? Open positions stay open and nobody will manage them: {held}"
+    ),
+    "report.no_args": "/report takes no arguments.",
 }

@@ -382,4 +382,19 @@ TEXTS: dict[str, str] = {
     "kimpcmd.d_implausible": "⚠ 비정상 김프: 티커 불일치 또는 거래 정지? 알림 보류.",
     "kimpcmd.d_suspended": "⏸ 알림 일시정지: {why}",
     "kimpcmd.d_zone": "알림 상태: {zone}",
+    # --- command answers: /bots, /stop, /report -------------------------------------------------
+    "bots.no_bots": "정의된 봇이 없습니다. bots.example.toml을 BOTS_FILE로 복사하고 재시작하세요.",
+    "bots.state.running": "실행 중",
+    "bots.state.stopped": "중지",
+    "bots.state.paused": "일시정지",
+    "bots.flat": "포지션 없음",
+    "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · 손익 {pnl}",
+    "bots.no_decisions": "아직 판단 기록이 없습니다.",
+    "bots.last_decisions": "\n\n최근 판단:\n",
+    "bots.title_one": "봇 {name}",
+    "bots.title": "봇",
+    "bots.stop_question": (
+        "{names}을(를) 중지할까요? 열린 포지션은 그대로 남고 아무도 관리하지 않습니다: {held}"
+    ),
+    "report.no_args": "/report 명령은 인자를 받지 않습니다.",
 }

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
+from bot.i18n import tr
 from bot.reports.daily import DailyReporter
 from bot.telegram import i18n
 
@@ -21,7 +22,7 @@ def register_report_command(registry: CommandRegistry, reporter: DailyReporter) 
     )
     async def report(ctx: CommandContext) -> Reply:
         if ctx.args:
-            raise CommandError("/report takes no arguments.")
+            raise CommandError(tr(ctx.service.settings.language, "report.no_args"))
         now = reporter.now()
         until = datetime.fromtimestamp(now, ctx.service.settings.tz).strftime("%Y-%m-%d %H:%M")
         title = i18n.text(reporter.language, "report_now_title", until=until)

@@ -12,7 +12,7 @@ import pytest
 from alerts.monitor import CoinPremium, LegAges
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.commands.base import CommandError
-from bot.commands.bots import register_bots
+from bot.commands.bots import register_bots, render_bots, render_decisions
 from bot.commands.core import register_core
 from bot.commands.kimp import register_kimp, render_detail
 from bot.commands.trading import register_trading
@@ -228,3 +228,12 @@ def test_kimp_detail_in_korean_and_english() -> None:
     assert ko[0] == "업비트   ₩144,000,000 (경과 1s)"
     assert ko[4] == "USDT 김프 +2.86% · 환율 김프 +3.97% · 테더 +1.08%"
     assert ko[-2:] == ["⏸ 알림 일시정지: 업비트 스트림 끊김", "알림 상태: high"]
+
+
+def test_bots_renderers_in_korean_and_english() -> None:
+    assert render_bots([], "ko").startswith("정의된 봇이 없습니다.")
+    assert render_bots([]) == (
+        "No bots defined. Copy bots.example.toml to your BOTS_FILE and restart."
+    )
+    assert render_decisions([], "ko") == "아직 판단 기록이 없습니다."
+    assert render_decisions([]) == "No decisions yet."
