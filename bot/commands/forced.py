@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandError
 from bot.domain.symbols import Instrument, Venue
-from bot.i18n import Messages, tr
+from bot.i18n import Messages, tr, word
 
 if TYPE_CHECKING:
     from strategies.botconfig import BotDefinition
@@ -68,21 +68,22 @@ def _price(value: float) -> str:
     return f"{value:,.8g}"
 
 
-def _side(pos: OpenPosition) -> str:
-    return "long" if pos.side > 0 else "short"
+def _side(pos: OpenPosition, language: str = "en") -> str:
+    return tr(language, "forced.long" if pos.side > 0 else "forced.short")
 
 
-def _stake(d: BotDefinition, stake: float | None) -> str:
+def _stake(d: BotDefinition, stake: float | None, language: str = "en") -> str:
+    t = Messages(language)
     quote = d.symbols[0].quote
     lev = f" × {d.leverage}x" if d.leverage > 1 else ""
     if stake is not None:
-        return f"stake {stake:,g} {quote}{lev}"
+        return t("forced.stake", amount=f"{stake:,g}", quote=quote, lev=lev)
     if d.stake is not None:
-        return f"stake {d.stake:,g} {quote}{lev}"
-    return f"stake {d.stake_pct:g}% of equity{lev}"
+        return t("forced.stake", amount=f"{d.stake:,g}", quote=quote, lev=lev)
+    return t("forced.stake_pct", pct=f"{d.stake_pct:g}", lev=lev)
 
 
-def _brackets(d: BotDefinition) -> str:
+def _brackets(d: BotDefinition, language: str = "en") -> str:
     parts = []
     if d.stop_loss_pct is not None:
         parts.append(f"SL -{d.stop_loss_pct:g}%")
@@ -90,41 +91,67 @@ def _brackets(d: BotDefinition) -> str:
         parts.append(f"TP +{d.take_profit_pct:g}%")
     if not parts:
         return ""
-    where = "on the venue" if d.exchange is Venue.BINANCE_FUTURES else "watched by the bot"
+    where = tr(
+        language, "forced.on_venue" if d.exchange is Venue.BINANCE_FUTURES else "forced.watched"
+    )
     return f" {' / '.join(parts)} {where}."
 
 
-def _refused(forced: ForcedOrder) -> str:
-    return "❌ Refused: " + forced.decision.reason.removeprefix("order layer refused: ")
+def _refused(forced: ForcedOrder, language: str = "en") -> str:
+    reason = forced.decision.reason.removeprefix("order layer refused: ")
+    return tr(language, "trading.refused", reason=reason)
 
 
-def render_entry(forced: ForcedOrder, d: BotDefinition, stake: float | None) -> str:
+def render_entry(
+    forced: ForcedOrder, d: BotDefinition, stake: float | None, language: str = "en"
+) -> str:
     pos = forced.position
     if not forced.decision.taken or pos is None:
-        return _refused(forced)
+        return _refused(forced, language)
     sym = forced.instrument.symbol
-    return (
-        f"✅ {forced.bot}: forced entry {sym} {_side(pos)} {pos.qty:g} @ "
-        f"{_price(pos.entry_price)} {sym.quote} ({_stake(d, stake)}) on "
-        f"{forced.instrument.venue.label}. The bot manages the exit.{_brackets(d)}"
+    return tr(
+        language,
+        "forced.entry",
+        bot=forced.bot,
+        symbol=sym,
+        side=_side(pos, language),
+        qty=f"{pos.qty:g}",
+        price=_price(pos.entry_price),
+        quote=sym.quote,
+        stake=_stake(d, stake, language),
+        venue=word(language, forced.instrument.venue),
+        brackets=_brackets(d, language),
     )
 
 
-def exit_question(bot: str, inst: Instrument, pos: OpenPosition, running: bool) -> str:
-    verb = "sell" if pos.side > 0 else "buy back"
-    tail = "" if running else f" {bot} is stopped and stays stopped."
-    return (
-        f"Force exit: {verb} {bot}'s {inst.symbol} {_side(pos)} {pos.qty:g} at market "
-        f"on {inst.venue.label}? The bot books the trade.{tail}"
+def exit_question(
+    bot: str, inst: Instrument, pos: OpenPosition, running: bool, language: str = "en"
+) -> str:
+    t = Messages(language)
+    return t(
+        "forced.exit_question",
+        verb=t("forced.sell" if pos.side > 0 else "forced.buy_back"),
+        bot=bot,
+        symbol=inst.symbol,
+        side=_side(pos, language),
+        qty=f"{pos.qty:g}",
+        venue=t.word(inst.venue),
+        tail="" if running else t("forced.stays_stopped", bot=bot),
     )
 
 
-def render_exit(forced: ForcedOrder) -> str:
+def render_exit(forced: ForcedOrder, language: str = "en") -> str:
     t = forced.trade
     if not forced.decision.taken or t is None:
-        return _refused(forced)
+        return _refused(forced, language)
     quote = forced.instrument.symbol.quote
-    return (
-        f"✅ {forced.bot}: forced exit {forced.instrument.symbol} {t.qty:g} @ "
-        f"{_price(t.exit_price)} {quote}, PnL {t.pnl:+,.2f} {quote} (fees included)."
+    return tr(
+        language,
+        "forced.exit",
+        bot=forced.bot,
+        symbol=forced.instrument.symbol,
+        qty=f"{t.qty:g}",
+        price=_price(t.exit_price),
+        quote=quote,
+        pnl=f"{t.pnl:+,.2f}",
     )

@@ -229,7 +229,7 @@ def register_trading(registry: CommandRegistry) -> None:
                 done = await manager.force_entry(bot, coin, stake)
             except BotError as exc:
                 raise CommandError(str(exc)) from None
-            return Reply(forced.render_entry(done, d, stake))
+            return Reply(forced.render_entry(done, d, stake, ctx.service.settings.language))
         venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
         return Reply(_result_text(res, ctx.service.settings.language))
@@ -275,10 +275,11 @@ def register_trading(registry: CommandRegistry) -> None:
                 done = await manager.force_exit(bot, coin)
             except BotError as exc:  # e.g. the bot's own exit got there first
                 return Reply(f"❌ {exc}")
-            return Reply(forced.render_exit(done))
+            return Reply(forced.render_exit(done, c.service.settings.language))
 
         running = bot in manager.runners
-        return registry.ask_confirmation(ctx, forced.exit_question(bot, inst, pos, running), act)
+        question = forced.exit_question(bot, inst, pos, running, ctx.service.settings.language)
+        return registry.ask_confirmation(ctx, question, act)
 
     @registry.command("cancel", "Cancel an open order (asks to confirm)", "/cancel <order id>")
     async def cancel(ctx: CommandContext) -> Reply:

@@ -392,4 +392,25 @@ TEXTS: dict[str, str] = {
         "Stop {names}? Open positions stay open and nobody will manage them: {held}"
     ),
     "report.no_args": "/report takes no arguments.",
+    # --- command answers: a bot's forced entry and exit ---------------------------------------
+    "forced.long": "long",
+    "forced.short": "short",
+    "forced.stake": "stake {amount} {quote}{lev}",
+    "forced.stake_pct": "stake {pct}% of equity{lev}",
+    "forced.on_venue": "on the venue",
+    "forced.watched": "watched by the bot",
+    "forced.entry": (
+        "✅ {bot}: forced entry {symbol} {side} {qty} @ {price} {quote} ({stake}) on "
+        "{venue}. The bot manages the exit.{brackets}"
+    ),
+    "forced.sell": "sell",
+    "forced.buy_back": "buy back",
+    "forced.stays_stopped": " {bot} is stopped and stays stopped.",
+    "forced.exit_question": (
+        "Force exit: {verb} {bot}'s {symbol} {side} {qty} at market on {venue}? "
+        "The bot books the trade.{tail}"
+    ),
+    "forced.exit": (
+        "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
+    ),
 }

@@ -397,4 +397,25 @@ TEXTS: dict[str, str] = {
         "{names}을(를) 중지할까요? 열린 포지션은 그대로 남고 아무도 관리하지 않습니다: {held}"
     ),
     "report.no_args": "/report 명령은 인자를 받지 않습니다.",
+    # --- command answers: a bot's forced entry and exit ---------------------------------------
+    "forced.long": "롱",
+    "forced.short": "숏",
+    "forced.stake": "투입 {amount} {quote}{lev}",
+    "forced.stake_pct": "투입 자산의 {pct}%{lev}",
+    "forced.on_venue": "거래소 주문",
+    "forced.watched": "봇이 감시",
+    "forced.entry": (
+        "✅ {bot}: 강제 진입 {symbol} {side} {qty} @ {price} {quote} ({stake}), "
+        "{venue}. 청산은 봇이 관리합니다.{brackets}"
+    ),
+    "forced.sell": "매도",
+    "forced.buy_back": "환매수",
+    "forced.stays_stopped": " {bot}은(는) 중지 상태이며 계속 중지됩니다.",
+    "forced.exit_question": (
+        "강제 청산: {bot}의 {symbol} {side} {qty}을(를) {venue}에서 시장가 {verb}할까요? "
+        "거래는 봇이 기록합니다.{tail}"
+    ),
+    "forced.exit": (
+        "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
+    ),
 }
