@@ -67,10 +67,11 @@ def register_core(registry: CommandRegistry) -> None:
     async def status(ctx: CommandContext) -> Reply:
         no_args(ctx)
         svc = ctx.service
+        t = Messages(svc.settings.language)
         now = time.time()
-        mode = "LIVE ⚠️" if svc.settings.live else "paper"
-        lines = [f"Mode: {mode} · up {_age(now - svc.started_at)} · v{svc.version}"]
-        lines.append("Streams:")
+        mode = t("status.mode_live") if svc.settings.live else t("status.mode_paper")
+        lines = [t("status.mode", mode=mode, up=_age(now - svc.started_at), version=svc.version)]
+        lines.append(t("status.streams"))
         if svc.market_data is not None:
             lines += ["  " + s for s in await svc.market_data.status_lines()]
         elif svc.stream_status:
@@ -79,15 +80,19 @@ def register_core(registry: CommandRegistry) -> None:
                     f"  {st.connection}: {st.state.value} ({st.reason}) {_age(now - st.ts)} ago"
                 )
         else:
-            lines.append("  none running")
-        lines.append("Components:")
+            lines.append(t("status.no_streams"))
+        lines.append(t("status.components"))
         for comp in svc.supervisor.components():
-            extra = f", {comp.restarts} restarts, last: {comp.last_error}" if comp.restarts else ""
+            extra = (
+                t("status.restarts", n=comp.restarts, error=comp.last_error)
+                if comp.restarts
+                else ""
+            )
             lines.append(f"  {comp.name}: {comp.state.value}{extra}")
         providers: list[tuple[str, StatusProvider | None]] = [
-            ("Bots", svc.bots),
-            ("Positions", svc.trading),
-            ("Kimp", svc.kimp),
+            (t("status.bots"), svc.bots),
+            (t("status.positions"), svc.trading),
+            (t("status.kimp"), svc.kimp),
         ]
         for title, provider in providers:
             if provider is not None:
@@ -95,7 +100,7 @@ def register_core(registry: CommandRegistry) -> None:
                 lines += ["  " + s for s in await provider.status_lines()]
         pending = await svc.notifier.pending_count()
         if pending:
-            lines.append(f"Notifications waiting to be delivered: {pending}")
+            lines.append(t("status.pending", n=pending))
         return Reply.table("", "\n".join(lines), refresh="/status")
 
     @registry.command("version", "Program version", "/version")

@@ -301,6 +301,17 @@ TEXTS: dict[str, str] = {
     "kimpcmd.not_changed": "Not changed: {error}.",
     # --- command answers: /settings, /logs ------------------------------------------
     "settings.title": "Settings",
+    "status.mode_live": "LIVE ⚠️",
+    "status.mode_paper": "paper",
+    "status.mode": "Mode: {mode} · up {up} · v{version}",
+    "status.streams": "Streams:",
+    "status.no_streams": "  none running",
+    "status.components": "Components:",
+    "status.restarts": ", {n} restarts, last: {error}",
+    "status.bots": "Bots",
+    "status.positions": "Positions",
+    "status.kimp": "Kimp",
+    "status.pending": "Notifications waiting to be delivered: {n}",
     "logs.none": "No log lines yet.",
     "logs.title": "Last {n} log lines",
     # --- command answers: trading -------------------------------------------------------------

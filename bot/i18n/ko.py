@@ -308,6 +308,17 @@ TEXTS: dict[str, str] = {
     "kimpcmd.not_changed": "변경하지 않았습니다: {error}",
     # --- command answers: /settings, /logs ------------------------------------------
     "settings.title": "설정",
+    "status.mode_live": "실거래 ⚠️",
+    "status.mode_paper": "모의투자",
+    "status.mode": "모드: {mode} · 가동 {up} · v{version}",
+    "status.streams": "스트림:",
+    "status.no_streams": "  실행 중인 스트림 없음",
+    "status.components": "구성요소:",
+    "status.restarts": ", 재시작 {n}회, 마지막 오류: {error}",
+    "status.bots": "봇",
+    "status.positions": "포지션",
+    "status.kimp": "김프",
+    "status.pending": "전송 대기 중인 알림: {n}건",
     "logs.none": "아직 로그가 없습니다.",
     "logs.title": "최근 로그 {n}줄",
     # --- command answers: trading -------------------------------------------------------------

@@ -26,7 +26,7 @@ async def test_service_start_commands_and_shutdown_over_telegram(
         after = tg.cursor()
         tg.send_user_message(CHAT, "/status")
         status = await tg.wait_for_message(
-            lambda m: "Mode: paper" in m.content, chat_id=CHAT, after=after, timeout=10
+            lambda m: "모드: 모의투자" in m.content, chat_id=CHAT, after=after, timeout=10
         )
         assert "telegram: running" in status.content
         assert status.buttons == [("🔄 새로고침", "/status")]
