@@ -101,7 +101,7 @@ async def test_kimpalert_names_the_basis_and_sets_tether_levels(tmp_path: Path) 
 
 
 async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
-    """Regression (/tmp/e2e_bugs.md #4): a second coin was silently dropped."""
+    """Regression (found by the e2e Telegram tests): a second coin was silently dropped."""
     registry = CommandRegistry()
     register_kimp(registry)
     async with Database.open(tmp_path / "k.db") as db:

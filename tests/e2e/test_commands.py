@@ -3,7 +3,7 @@ service (LIVE mode on the exchange simulator): the good answer and at least one 
 
 The tests share one service (module scope) and run in file order; each leaves it as it found
 it (bots stopped, kill switch off, thresholds reset, no open positions or orders).
-Known bugs in modules owned by others are strict xfails pointing at /tmp/e2e_bugs.md.
+A known bug is marked with a strict xfail naming it, so the test flips when it is fixed.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ ISSUE_COMMANDS = [
 
 
 def bug(n: int) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"see /tmp/e2e_bugs.md #{n}")
+    return pytest.mark.xfail(strict=True, reason=f"known bug #{n}")
 
 
 async def poll[T](check: Callable[[], Awaitable[T | None]], timeout: float) -> T:

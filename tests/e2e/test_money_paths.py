@@ -76,7 +76,7 @@ async def test_buy_fill_positions_balance_sell_confirm_flat_and_profit(world: Wo
 
 
 def bug(n: int) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"see /tmp/e2e_bugs.md #{n}")
+    return pytest.mark.xfail(strict=True, reason=f"known bug #{n}")
 
 
 async def test_the_exit_fill_notification_carries_its_pnl(world: World) -> None:

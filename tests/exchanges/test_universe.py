@@ -1,6 +1,5 @@
 """Universe refresh on every venue: a market that appears is streamed, one that disappears is
-dropped. The simulator cannot list or delist a coin while running (see
-/tmp/sim_universe_request.md), so a small loopback proxy in front of its REST ports hides coins
+dropped. The simulator cannot list or delist a coin while running, so a small loopback proxy in front of its REST ports hides coins
 from the market lists (`/v1/market/all`, `exchangeInfo`) and passes everything else through.
 """
 

@@ -18,8 +18,8 @@ order arrives; the backtest at the candle's close. Both apply the same model to 
 signal's close, so the difference stays in the prices: asserted under `PRICE_GAP`, measured
 (3 runs) 8-40 bps at most, 3-7 bps on average; quantities (stake / price), fees and PnL follow.
 On the simulator at 150x the order arrives 2 s to 4 minutes of market time after the close: the
-market-data layer holds a minute with late trades until REST confirms it (see
-/tmp/md_clock_request.md), which is where the large gaps come from.
+market-data layer holds a minute with late trades until REST confirms it, which is where
+the large gaps come from.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ async def test_killswitch_refuses_entries_and_persists(tmp_path: Path) -> None:
 
 
 async def test_commands_refuse_arguments_they_do_not_take(tmp_path: Path) -> None:
-    """Regression (/tmp/e2e_bugs.md #1): extra arguments were silently ignored."""
+    """Regression (found by the e2e Telegram tests): extra arguments were silently ignored."""
     async with app_ctx(tmp_path) as (app, ctx):
         for line, expect in [
             ("/balance upbit", "/balance takes no arguments."),

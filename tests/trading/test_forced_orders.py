@@ -36,7 +36,7 @@ async def _priced(s: Service, price_krw: float = 100_000_000, price_usdt: float 
 
 
 async def test_forced_entry_and_exit_of_a_spot_bot(tmp_path: Path, sim: SimExchange) -> None:
-    """Regression (/tmp/e2e_bugs.md #3): /buy <bot> was refused as a venue order."""
+    """Regression (found by the e2e Telegram tests): /buy <bot> was refused as a venue order."""
     async with service(tmp_path, sim) as s:
         await _priced(s)
         r = await run(s, "/buy spot_rsi")

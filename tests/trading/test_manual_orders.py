@@ -55,7 +55,7 @@ async def _status(env: Env, cid: str) -> OrderStatus:
 async def test_a_manual_futures_close_cancels_the_positions_brackets(
     env: tuple[Env, TradingProvider],
 ) -> None:
-    """Regression (/tmp/e2e_bugs.md #5): the take-profit stayed resting after a manual exit."""
+    """Regression (found by the e2e Telegram tests): the take-profit stayed resting after a manual exit."""
     e, t = env
     brackets = await _open_with_brackets(e, t, "0.02")
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.02"), None)
@@ -110,7 +110,7 @@ async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
 async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_placed_notes(
     env: tuple[Env, TradingProvider],
 ) -> None:
-    """Regressions (/tmp/e2e_bugs.md #6, #7): an exit fill said nothing of its PnL; a market
+    """Regressions (found by the e2e Telegram tests): an exit fill said nothing of its PnL; a market
     order was announced as "placed" after its fill, saying "Order filled"."""
     e, t = env
     e.quote(Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
