@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+import orjson
 from loguru import logger
 
 from bot.domain.market import Candle, MarkPrice, Quote, StreamStatus, Ticker, Trade
@@ -176,3 +177,52 @@ class InstrumentTable:
 
 
 INSTRUMENTS = InstrumentTable()
+
+
+class FrameDecoder:
+    """What every venue's frame decoder shares: JSON decoding, a per-connection instrument cache
+    and bad-input accounting. A subclass's `_handle` hands events to `_sink` and raises
+    `ParseError` for frames it cannot use; a bad frame is counted, never raised."""
+
+    __slots__ = ("_instruments", "_parse_symbol", "_sink", "bad", "venue")
+
+    def __init__(
+        self,
+        venue: Venue,
+        parse_symbol: Callable[[str], Symbol],
+        bad: BadInput,
+        sink: Callable[[MarketEvent], None],
+    ) -> None:
+        self.venue = venue
+        self.bad = bad
+        self._sink = sink
+        self._parse_symbol = parse_symbol
+        self._instruments: dict[str, Instrument] = {}
+
+    def instrument(self, raw: str) -> Instrument:
+        inst = self._instruments.get(raw)
+        if inst is None:
+            inst = INSTRUMENTS.get(self.venue, raw, self._parse_symbol)
+            if len(self._instruments) < INSTRUMENTS.limit:
+                self._instruments[raw] = inst
+        return inst
+
+    def decode(self, frame: bytes | str, recv_ts: float) -> bool:
+        """Parse one frame and hand its events to the sink. False if the frame was bad."""
+        try:
+            msg: Any = orjson.loads(frame)
+        except orjson.JSONDecodeError:
+            self.bad.record("malformed", repr(frame[:80]))
+            return False
+        try:
+            self._handle(msg, recv_ts)
+        except ParseError as exc:
+            self.bad.record(exc.kind, exc.detail)
+            return False
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            self.bad.record("malformed", f"{type(exc).__name__}: {exc} in {str(msg)[:120]}")
+            return False
+        return True
+
+    def _handle(self, msg: Any, recv_ts: float) -> None:
+        raise NotImplementedError

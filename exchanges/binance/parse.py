@@ -11,7 +11,14 @@ import orjson
 
 from bot.domain.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.base import INSTRUMENTS, BadInput, MarketEvent, ParseError, ReconnectRequested
+from exchanges.base import (
+    INSTRUMENTS,
+    BadInput,
+    FrameDecoder,
+    MarketEvent,
+    ParseError,
+    ReconnectRequested,
+)
 from exchanges.binance.schemas import (
     BinanceAggTrade,
     BinanceBookTicker,
@@ -191,51 +198,26 @@ def parse_exchange_info(
     return out
 
 
-class BinanceDecoder:
+class BinanceDecoder(FrameDecoder):
     """Frame -> domain events for one Binance connection (raw or combined streams).
 
     Never raises on bad input; raises `ReconnectRequested` on `serverShutdown`.
     """
 
-    __slots__ = ("_instruments", "_sink", "acks", "bad", "venue")
+    __slots__ = ("acks",)
 
     def __init__(self, venue: Venue, bad: BadInput, sink: Callable[[MarketEvent], None]) -> None:
-        self.venue = venue
-        self.bad = bad
+        super().__init__(venue, Symbol.from_binance, bad, sink)
         self.acks = 0  # {"result":null,"id":n} answers to SUBSCRIBE
-        self._sink = sink
-        self._instruments: dict[str, Instrument] = {}
 
-    def instrument(self, raw: str) -> Instrument:
-        inst = self._instruments.get(raw)
-        if inst is None:
-            inst = INSTRUMENTS.get(self.venue, raw, Symbol.from_binance)
-            if len(self._instruments) < INSTRUMENTS.limit:
-                self._instruments[raw] = inst
-        return inst
-
-    def decode(self, frame: bytes | str, recv_ts: float) -> bool:
-        """Parse one frame and hand its events to the sink. False if the frame was bad."""
-        try:
-            msg: Any = orjson.loads(frame)
-        except orjson.JSONDecodeError:
-            self.bad.record("malformed", repr(frame[:80]))
-            return False
-        try:
-            if isinstance(msg, dict) and "data" in msg and "stream" in msg:
-                msg = msg["data"]
-            if isinstance(msg, list):
-                for item in msg:
-                    self._one(item, recv_ts)
-            else:
-                self._one(msg, recv_ts)
-        except ParseError as exc:
-            self.bad.record(exc.kind, exc.detail)
-            return False
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            self.bad.record("malformed", f"{type(exc).__name__}: {exc} in {str(msg)[:120]}")
-            return False
-        return True
+    def _handle(self, msg: Any, recv_ts: float) -> None:
+        if isinstance(msg, dict) and "data" in msg and "stream" in msg:
+            msg = msg["data"]
+        if isinstance(msg, list):
+            for item in msg:
+                self._one(item, recv_ts)
+        else:
+            self._one(msg, recv_ts)
 
     def _one(self, msg: Any, recv_ts: float) -> None:
         e = msg.get("e")

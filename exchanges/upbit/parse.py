@@ -13,7 +13,7 @@ import orjson
 
 from bot.domain.market import Candle, Quote, Side, Ticker, Trade
 from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.base import INSTRUMENTS, BadInput, MarketEvent, ParseError
+from exchanges.base import INSTRUMENTS, BadInput, FrameDecoder, MarketEvent, ParseError
 from exchanges.upbit.schemas import (
     UpbitMarket,
     UpbitRestCandle,
@@ -134,43 +134,19 @@ def parse_markets(items: list[UpbitMarket], quote: str = "KRW") -> list[Symbol]:
     return out
 
 
-class UpbitDecoder:
+class UpbitDecoder(FrameDecoder):
     """Frame -> domain events for one Upbit connection. Never raises on bad input."""
 
-    __slots__ = ("_instruments", "_sink", "bad", "controls")
+    __slots__ = ("controls",)
 
     def __init__(self, bad: BadInput, sink: Callable[[MarketEvent], None]) -> None:
-        self.bad = bad
-        self._sink = sink
+        super().__init__(Venue.UPBIT, Symbol.from_upbit, bad, sink)
         self.controls = 0  # {"status":"UP"} answers to our PING
-        self._instruments: dict[str, Instrument] = {}
 
-    def instrument(self, code: str) -> Instrument:
-        inst = self._instruments.get(code)
-        if inst is None:
-            inst = INSTRUMENTS.get(Venue.UPBIT, code, Symbol.from_upbit)
-            if len(self._instruments) < INSTRUMENTS.limit:
-                self._instruments[code] = inst
-        return inst
-
-    def decode(self, frame: bytes | str, recv_ts: float) -> bool:
-        """Parse one frame and hand its event to the sink. False if the frame was bad."""
-        try:
-            msg: Any = orjson.loads(frame)
-        except orjson.JSONDecodeError:
-            self.bad.record("malformed", repr(frame[:80]))
-            return False
-        try:
-            event = self._dispatch(msg, recv_ts)
-        except ParseError as exc:
-            self.bad.record(exc.kind, exc.detail)
-            return False
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            self.bad.record("malformed", f"{type(exc).__name__}: {exc} in {str(msg)[:120]}")
-            return False
+    def _handle(self, msg: Any, recv_ts: float) -> None:
+        event = self._dispatch(msg, recv_ts)
         if event is not None:
             self._sink(event)
-        return True
 
     def _dispatch(self, msg: Any, recv_ts: float) -> MarketEvent | None:
         kind = msg.get("type") if isinstance(msg, dict) else None
