@@ -68,7 +68,12 @@ class KernelResult:
     open_side: int  # position still open at the end (not in the trades)
 
 
-@njit(cache=True)
+# Not cached on disk: numba keys a cached overload on the identity of the `decide` dispatcher
+# passed in, so every process (and every user strategy loaded) would add a new entry for good
+# (tens of MB after a few hundred runs), and saving an index that still names a dispatcher
+# gone from this process fails with "underlying object has vanished". Compiling takes ~1 s,
+# once per strategy per process; the strategies' own functions stay cached.
+@njit
 def _simulate(
     decide: Any,
     f: np.ndarray,
