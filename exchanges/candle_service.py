@@ -39,12 +39,17 @@ class CandleService:
         clock: Clock,
         publish: Callable[[Candle], None],
         db: Database | None = None,
+        max_lag: float = 30.0,
     ) -> None:
+        """`max_lag`: how far (seconds) a live connection may lag our clock before its
+        minutes close by our clock anyway; a stream that far behind is as good as stale."""
         self.config = config
         self._clock = clock
         self._publish = publish
         self._db = db
-        self.builder = CandleBuilder(self._emit, config.timeframes, int(config.grace * 1000))
+        self.builder = CandleBuilder(
+            self._emit, config.timeframes, int(config.grace * 1000), int(max_lag * 1000)
+        )
         self.fetchers: dict[Venue, RangeFetcher] = {}
         self.history: dict[tuple[Instrument, str], deque[Candle]] = {}
         self._to_store: list[Candle] = []
@@ -66,7 +71,15 @@ class CandleService:
         ring = self.history.get(key)
         if ring is None:
             ring = self.history[key] = deque(maxlen=self.config.history)
-        ring.extend(candles)
+        if ring:
+            # Candles built live already: the history only goes in front of them, so the
+            # ring stays in order without duplicates.
+            first = ring[0].open_ts
+            merged = [c for c in candles if c.open_ts < first] + list(ring)
+            ring.clear()
+            ring.extend(merged)
+        else:
+            ring.extend(candles)
         if timeframe == "1m":
             self.builder.seed(instrument, candles)
 

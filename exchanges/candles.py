@@ -5,6 +5,12 @@ the open minute, closes it when a later trade arrives or when the clock passes t
 plus a small grace (so a quiet minute still closes, as a flat zero-volume candle), and
 aggregates closed minutes into higher timeframes.
 
+A minute closes by the clock of the connection carrying the market's trades, not by ours: a
+stream that lags (a busy machine, a backlog after a pause) still delivers that minute's trades,
+so the minute waits until the connection has delivered something stamped after it (its
+*progress*), and closes by our clock once the lag passes `max_lag_ms` or the connection is down
+(those minutes are tainted anyway).
+
 Minutes that may be missing trades are *tainted*: the first (partial) minute of every series,
 minutes overlapping a connection outage, a trade-id gap, a malformed frame or a late trade.
 A tainted minute is held back (and every later minute of that instrument behind it, so order
@@ -42,6 +48,14 @@ class _Pending:
 
 
 @dataclass(slots=True)
+class StreamProgress:
+    """How far (venue time) one connection has delivered; shared by the markets it carries."""
+
+    exchange_ms: int = 0
+    up: bool = False
+
+
+@dataclass(slots=True)
 class _Series:
     instrument: Instrument
     bar: _Bar | None = None
@@ -52,6 +66,7 @@ class _Series:
     tainted: set[int] = field(default_factory=set)
     pending: deque[_Pending] = field(default_factory=deque)
     agg: dict[str, _Bar] = field(default_factory=dict)
+    progress: StreamProgress | None = None  # the connection carrying its trades
 
 
 @dataclass(slots=True)
@@ -72,10 +87,12 @@ class CandleBuilder:
         emit: Callable[[Candle], None],
         timeframes: tuple[str, ...] = ("5m", "15m", "1h"),
         grace_ms: int = 1500,
+        max_lag_ms: int = 30_000,
     ) -> None:
         self._emit = emit
         self._tfs = [(tf, timeframe_ms(tf)) for tf in timeframes if timeframe_ms(tf) > MINUTE]
         self.grace_ms = grace_ms
+        self.max_lag_ms = max_lag_ms
         self._series: dict[Instrument, _Series] = {}
         self.stats = CandleStats()
 
@@ -90,13 +107,20 @@ class CandleBuilder:
     def seed(self, instrument: Instrument, history: list[Candle]) -> None:
         """Warm-up: the last closed 1m candles from REST, oldest first. Nothing is emitted."""
         s = self.series(instrument)
-        if history:
-            last = history[-1]
-            s.last_close = s.emitted_close = last.close
-            s.closed_until = max(s.closed_until, last.open_ts + MINUTE)
-            if s.taint_from is None and s.bar is None:
-                # Until the stream is up, minutes after the history may be missing trades.
-                s.taint_from = s.closed_until
+        if not history:
+            return
+        if s.closed_until or s.bar is not None:
+            # The series is already being built (its trades streamed before this warm-up
+            # was asked for): it owns its timeline. Moving `closed_until` past minutes it
+            # holds would drop them from the series, the bus and the table; its first
+            # partial minute is tainted and repaired from REST like any other.
+            return
+        last = history[-1]
+        s.last_close = s.emitted_close = last.close
+        s.closed_until = last.open_ts + MINUTE
+        if s.taint_from is None:
+            # Until the stream is up, minutes after the history may be missing trades.
+            s.taint_from = s.closed_until
 
     def on_trade(self, instrument: Instrument, ts: int, price: float, qty: float) -> None:
         s = self._series.get(instrument)
@@ -158,11 +182,18 @@ class CandleBuilder:
     # --- closing --------------------------------------------------------------------------------
 
     def tick(self, now_ms: int) -> None:
-        """Close every minute whose end (plus grace) has passed on the clock."""
-        limit = now_ms - self.grace_ms
-        limit -= limit % MINUTE  # minutes with open_ts < limit are over
+        """Close every minute whose end (plus grace) has passed on its connection's clock."""
+        grace, floor_lag = self.grace_ms, now_ms - self.max_lag_ms
         for s in self._series.values():
-            if s.closed_until and s.closed_until < limit:
+            if not s.closed_until:
+                continue
+            clock = now_ms
+            p = s.progress
+            if p is not None and p.up and p.exchange_ms < now_ms:
+                clock = max(p.exchange_ms, floor_lag)
+            limit = clock - grace
+            limit -= limit % MINUTE  # minutes with open_ts < limit are over
+            if s.closed_until < limit:
                 self._close_through(s, limit)
 
     def _close_through(self, s: _Series, until: int) -> None:

@@ -70,7 +70,9 @@ class MarketDataManager:
         self.bus = bus
         self.clock = clock or SystemClock()
         self.db = db
-        self.candles = CandleService(config.candles, self.clock, bus.publish, db)
+        self.candles = CandleService(
+            config.candles, self.clock, bus.publish, db, max_lag=config.stale_after
+        )
         self.feeds: dict[Venue, _Feed] = {}
         self.statuses: dict[str, StreamStatus] = {}
         self.universe: Universe | None = None

@@ -51,6 +51,7 @@ class Pipeline:
         self.markets: dict[Instrument, MarketState] = {}
         self.last_event = 0.0
         self.events = 0
+        self.frame_exchange_ms = 0  # venue stamp of the last market event (stream progress)
 
     def market(self, instrument: Instrument) -> MarketState:
         m = self.markets.get(instrument)
@@ -97,6 +98,7 @@ class Pipeline:
         elif cls is MarkPrice and m.last_price is None:
             m.last_price = ev.mark  # type: ignore[union-attr]
         m.last_seen = self.last_event = ev.recv_ts  # type: ignore[union-attr]
+        self.frame_exchange_ms = ev.exchange_ts  # type: ignore[union-attr]
         self.events += 1
         self._publish(ev)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.domain.symbols import Instrument
+from exchanges.candles import StreamProgress
 from exchanges.pipeline import Pipeline
 from exchanges.ws_runner import StreamHandler
 
@@ -30,20 +31,34 @@ class PipelineStream(StreamHandler):
         self._up_since = 0.0
         self.quiet: dict[Instrument, float] = {}  # silent symbols -> last heard (epoch s)
         self._outgoing: list[str] = []
+        self.progress = StreamProgress()
+
+    def carry_trades(self, instruments: list[Instrument]) -> None:
+        """This connection streams these markets' trades: their minutes close by its progress."""
+        candles = self.pipeline.candles
+        for inst in instruments:
+            candles.series(inst).progress = self.progress
 
     def on_frame(self, frame: bytes | str, recv_ts: float) -> None:
+        pipeline = self.pipeline
+        pipeline.frame_exchange_ms = 0
         if not self.decoder.decode(frame, recv_ts):
             # We cannot tell which market a garbled frame was for: every minute in flight on
             # this connection is repaired from REST before it is released.
-            self.pipeline.mark_gap(self.instruments, int(recv_ts * MS))
+            pipeline.mark_gap(self.instruments, int(recv_ts * MS))
+        stamp = pipeline.frame_exchange_ms
+        if stamp > self.progress.exchange_ms:
+            self.progress.exchange_ms = stamp
 
     def on_up(self, now: float) -> None:
         self._up_since = now
+        self.progress.up = True
         candles = self.pipeline.candles
         for inst in self.instruments:
             candles.taint_close(inst, int(now * MS))
 
     def on_down(self, last_frame: float) -> None:
+        self.progress.up = False
         candles = self.pipeline.candles
         for inst in self.instruments:
             candles.taint_open(inst, int(last_frame * MS))

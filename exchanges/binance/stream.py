@@ -74,6 +74,10 @@ class BinanceStream(PipelineStream):
         symbols = dict.fromkeys(s for s in map(stream_symbol, self.streams) if s is not None)
         venue: Venue = self.pipeline.venue
         self.instruments = [INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in symbols]
+        traded = {stream_symbol(s) for s in new if "trade" in s.partition("@")[2].lower()}
+        self.carry_trades(
+            [INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in symbols if s in traded]
+        )
         return new
 
     def url(self) -> str:

@@ -73,5 +73,7 @@ class UpbitStream(PipelineStream):
         """Replace the markets this connection carries (re-sent in full, as Upbit wants)."""
         self.codes = sorted(set(codes))
         self.instruments = [INSTRUMENTS.get(Venue.UPBIT, c, Symbol.from_upbit) for c in self.codes]
+        if "trade" in self.channels:
+            self.carry_trades(self.instruments)
         if send and self.codes:
             self._outgoing = [self.request()]

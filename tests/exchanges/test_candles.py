@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.market import Candle
 from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.candles import MINUTE, CandleBuilder
+from exchanges.candles import MINUTE, CandleBuilder, StreamProgress
 
 BTC = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
 T0 = 1_700_000_040_000 - 1_700_000_040_000 % 3_600_000  # an hour boundary
@@ -144,3 +144,58 @@ def test_seeded_series_taints_minutes_until_the_stream_is_up() -> None:
     b.seed(BTC, [Candle(BTC, "1m", T0 - MINUTE, 100, 100, 100, 100, 1.0)])
     b.tick(T0 + 2 * MINUTE)  # the stream has not connected yet
     assert out == [] and b.wanted() == [(BTC, T0, T0 + MINUTE)]
+
+
+def test_a_warm_up_arriving_after_live_trades_does_not_drop_a_minute() -> None:
+    """The venue streams a market before anyone asks for its candles; the warm-up's REST
+    history then ends at a minute whose trades the stream has not delivered yet (the clock
+    closed the one before). Found under load in the live-parity test: that minute's trades
+    were taken for late ones and the minute never reached the bus or the table."""
+    out: list[Candle] = []
+    b = CandleBuilder(out.append, timeframes=(), grace_ms=0)
+    b.on_trade(BTC, T0 + 10_000, 100, 1)  # first, partial minute: tainted
+    b.on_trade(BTC, T0 + MINUTE + 5_000, 101, 1)
+    b.tick(T0 + 2 * MINUTE)  # the clock closes T0 + 1m; nothing of T0 + 2m streamed yet
+    history = [Candle(BTC, "1m", T0 + i * MINUTE, 99, 103, 98, 100 + i, 5.0) for i in range(3)]
+    b.seed(BTC, history)  # REST already has T0 + 2m as closed
+    b.resolve(BTC, history[:1], T0)  # the venue's candle for the tainted first minute
+    b.on_trade(BTC, T0 + 2 * MINUTE + 5_000, 102, 1)  # the stream catches up
+    b.on_trade(BTC, T0 + 3 * MINUTE + 1_000, 103, 1)
+    b.tick(T0 + 4 * MINUTE)
+    assert [c.open_ts - T0 for c in out] == [0, MINUTE, 2 * MINUTE, 3 * MINUTE]
+    assert out[0] == history[0]  # repaired from the venue
+    assert (out[2].open, out[2].close) == (102, 102)  # built from the stream, not skipped
+    assert b.stats.late_trades == 0
+
+
+def test_a_lagging_connection_holds_its_minutes_until_it_delivers_past_them() -> None:
+    """Our clock passes the minute's end while the stream is still delivering that minute's
+    trades (a busy machine, a backlog): the minute waits for the connection's progress
+    instead of closing flat and dropping the trades as late."""
+    b, out = live_builder()
+    b.max_lag_ms = 30_000
+    progress = StreamProgress(exchange_ms=T0 + 50_000, up=True)
+    b.series(BTC).progress = progress
+    b.on_trade(BTC, T0 + 50_000, 101, 1)
+    b.tick(T0 + MINUTE + 20_000)  # our clock: over; the stream: 10 s short of the end
+    assert out == []
+    b.on_trade(BTC, T0 + 59_000, 104, 2)  # still on time
+    progress.exchange_ms = T0 + MINUTE + 1_000
+    b.tick(T0 + MINUTE + 21_000)
+    assert out == [Candle(BTC, "1m", T0, 101, 104, 101, 104, 3)]
+    assert b.stats.late_trades == 0
+
+
+def test_a_connection_lagging_past_max_lag_or_down_closes_by_our_clock() -> None:
+    b, out = live_builder()
+    b.max_lag_ms = 30_000
+    progress = StreamProgress(exchange_ms=T0 + 10_000, up=True)
+    b.series(BTC).progress = progress
+    b.on_trade(BTC, T0 + 10_000, 101, 1)
+    b.tick(T0 + MINUTE + 30_000)  # 80 s behind, but its progress + max lag is not past
+    assert out == []
+    b.tick(T0 + MINUTE + 32_000)  # more than max lag behind: as good as stale
+    assert [c.open_ts for c in out] == [T0]
+    progress.up = False  # a connection that is down does not hold anything
+    b.tick(T0 + 3 * MINUTE + 2_000)
+    assert [c.open_ts for c in out] == [T0, T0 + MINUTE, T0 + 2 * MINUTE]
