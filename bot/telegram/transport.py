@@ -37,6 +37,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import i18n as catalog
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.config import Settings
 from bot.domain.clock import Clock, SystemClock
@@ -222,15 +223,20 @@ class TelegramTransport:
             logger.warning("Telegram transport did not shut down cleanly: {}", exc)
 
     async def _set_commands(self) -> None:
-        menu = [
-            BotCommand(c.name, c.summary[:256] or c.name)
-            for c in self.registry.commands()
-            if _COMMAND_NAME.match(c.name)
-        ][:100]
-        try:
-            await self.app.bot.set_my_commands(menu)
-        except TelegramError as exc:  # the menu is a convenience; commands work without it
-            logger.warning("setMyCommands failed: {}", exc)
+        """The command menu in the configured language, plus a Korean and an English one that
+        Telegram shows to users whose app is set to that language."""
+        for app_language in ("", *catalog.TABLES):
+            language = app_language or self.settings.language
+            menu = [
+                BotCommand(c.name, (self.registry.summary(c, language) or c.name)[:256])
+                for c in self.registry.commands()
+                if _COMMAND_NAME.match(c.name)
+            ][:100]
+            try:
+                await self.app.bot.set_my_commands(menu, language_code=app_language or None)
+            except TelegramError as exc:  # the menu is a convenience; commands work without it
+                logger.warning("setMyCommands failed: {}", exc)
+                return
 
     # --- access -----------------------------------------------------------------------------
     async def _gate(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,6 +17,13 @@ async def test_core_commands_answer_and_menu_is_registered(
     async with running(tmp_path, tg) as svc:
         names = {c["command"] for c in tg.commands}
         assert {"help", "status", "version", "settings", "logs", "report"} <= names
+        # The default menu speaks the configured language; Korean and English apps get theirs.
+        default = {c["command"]: c["description"] for c in tg.commands}
+        korean = {c["command"]: c["description"] for c in tg.commands_for(language_code="ko")}
+        english = {c["command"]: c["description"] for c in tg.commands_for(language_code="en")}
+        assert default == english and set(korean) == set(english)
+        assert english["status"] == "Mode, streams, components, bots and positions"
+        assert korean["status"] != english["status"] and korean["status"].strip()
 
         version = await svc.ask("/version")
         assert "9.9.9-test" in version.content
