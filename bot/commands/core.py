@@ -59,7 +59,8 @@ def register_core(registry: CommandRegistry) -> None:
             if cmd is None:
                 raise CommandError(t("help.no_such", name=name))
             summary = registry.summary(cmd, t.language)
-            return Reply(f"{cmd.usage}\n{summary}" + (f"\n\n{cmd.details}" if cmd.details else ""))
+            details = registry.details(cmd, t.language)
+            return Reply(f"{cmd.usage}\n{summary}" + (f"\n\n{details}" if details else ""))
         lines = [f"{c.usage} — {registry.summary(c, t.language)}" for c in registry.commands()]
         return Reply(t("help.title") + "\n" + "\n".join(lines) + t("help.footer"))
 

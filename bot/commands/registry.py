@@ -56,6 +56,13 @@ class CommandRegistry:
         key = f"help.{command.name}"
         return tr(language, key) if key in en.TEXTS else command.summary
 
+    @staticmethod
+    def details(command: Command, language: str) -> str:
+        """The command's longer `/help <name>` text in `language` (its registered English text
+        when the catalog has no `helpdetail.<name>` key)."""
+        key = f"helpdetail.{command.name}"
+        return tr(language, key) if key in en.TEXTS else command.details
+
     def get(self, name: str) -> Command | None:
         return self._commands.get(name)
 

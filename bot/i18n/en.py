@@ -251,6 +251,33 @@ TEXTS: dict[str, str] = {
     "help.kimp": "Kimchi premium: headline, top/bottom coins, or one coin's detail",
     "help.kimpchart": "24 h premium chart of a coin (or USDT)",
     "help.kimpalert": "Show or change the kimp alert thresholds",
+    # /help <command>: the longer explanation (the same text the command registers)
+    "helpdetail.buy": (
+        "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
+        "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
+        "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
+        "and SL/TP; the bot then manages the exit. The bot must be running and not paused."
+    ),
+    "helpdetail.sell": (
+        "/sell upbit BTC 0.01 sells on a venue. /sell <bot> [coin] is the bot's forced exit: "
+        "its position closed at market through the bot (futures: its SL/TP cancelled first), "
+        "which books the trade. Both ask to confirm."
+    ),
+    "helpdetail.report": (
+        "PnL and trades per bot, balances and equity, the day's kimchi premium and alerts, "
+        "stream uptime and incidents, with a chart. It is also sent every day at "
+        "DAILY_REPORT_TIME."
+    ),
+    "helpdetail.kimp": (
+        "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
+        "and bottom coins. With a coin: every leg with its age, the three premiums, the "
+        "executable premium after fees and the alert state."
+    ),
+    "helpdetail.kimpalert": (
+        "Names: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
+        "tetherhigh, tetherlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
+        "Changes are kept across restarts; /kimpalert reset goes back to the settings."
+    ),
     # --- command layer: bad arguments --------------------------------------------------------
     "arg.no_args": "/{command} takes no arguments.",
     "arg.one_number": "Give at most one number ({what}), e.g. /{command} 10.",

@@ -258,6 +258,31 @@ TEXTS: dict[str, str] = {
     "help.kimp": "김프: 주요 코인, 상위/하위 코인, 또는 한 코인 상세",
     "help.kimpchart": "코인(또는 USDT)의 24시간 김프 차트",
     "help.kimpalert": "김프 알림 기준 보기 / 변경",
+    # /help <command>: the longer explanation
+    "helpdetail.buy": (
+        "/buy upbit BTC 50000KRW 는 거래소에서 매수합니다 (코인 수량, 또는 KRW/USDT 금액). 이 "
+        "포지션은 아무 봇도 관리하지 않습니다. /buy <봇> [코인] [금액] 은 봇의 강제 진입입니다: "
+        "봇의 기본 금액(또는 준 금액, 봇의 호가 통화), 레버리지와 SL/TP 로 지금 롱에 들어가고, "
+        "청산은 봇이 관리합니다. 봇이 실행 중이고 일시정지 상태가 아니어야 합니다."
+    ),
+    "helpdetail.sell": (
+        "/sell upbit BTC 0.01 은 거래소에서 매도합니다. /sell <봇> [코인] 은 봇의 강제 청산입니다: "
+        "봇을 통해 시장가로 포지션을 닫고 (선물: SL/TP 를 먼저 취소) 거래를 기록합니다. 둘 다 "
+        "확인을 묻습니다."
+    ),
+    "helpdetail.report": (
+        "봇별 손익과 거래, 잔고와 평가액, 그날의 김치 프리미엄과 알림, 스트림 가동률과 장애를 "
+        "차트와 함께 보여줍니다. 매일 DAILY_REPORT_TIME 에도 보내드립니다."
+    ),
+    "helpdetail.kimp": (
+        "코인 없이: BTC/ETH/XRP, 테더 프리미엄, 환율과 그 나이, 상위·하위 코인. 코인을 주면: "
+        "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
+    ),
+    "helpdetail.kimpalert": (
+        "이름: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
+        "tetherhigh, tetherlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
+        "후에도 유지되며, /kimpalert reset 은 설정값으로 되돌립니다."
+    ),
     # --- command layer: bad arguments --------------------------------------------------------
     "arg.no_args": "/{command} 명령은 인자를 받지 않습니다.",
     "arg.one_number": "숫자는 하나만 주세요 ({what}). 예: /{command} 10",

@@ -100,9 +100,14 @@ async def test_help_in_korean_and_english(tmp_path: Path, db: Database) -> None:
     assert en.startswith("Commands:\n")
     assert "/balance — Balances per venue with KRW value and total" in en
     assert en.endswith("\n\n/help <command> explains one.")
-    # every registered command's English summary is exactly its catalog text
+    # every registered command's English summary and details are exactly its catalog texts
     for cmd in reg.commands():
         assert reg.summary(cmd, "en") == cmd.summary
+        assert reg.details(cmd, "en") == cmd.details
+        if cmd.details:
+            assert reg.details(cmd, "ko") != cmd.details, cmd.name
+    detail = (await reg.dispatch("/help kimpalert", _ctx(tmp_path, db, "ko"))).text
+    assert "예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다." in detail
     bad = (await reg.dispatch("/help a b", _ctx(tmp_path, db, "ko"))).text
     assert bad == "명령 이름 하나만 주세요. 예: /help status\n사용법: /help [command]"
 
