@@ -53,15 +53,13 @@ class CommandRegistry:
     def summary(command: Command, language: str) -> str:
         """The command's one-line summary in `language` (its registered English text when the
         catalog has no `help.<name>` key)."""
-        key = f"help.{command.name}"
-        return tr(language, key) if key in en.TEXTS else command.summary
+        return _catalog_text(language, f"help.{command.name}", command.summary)
 
     @staticmethod
     def details(command: Command, language: str) -> str:
         """The command's longer `/help <name>` text in `language` (its registered English text
         when the catalog has no `helpdetail.<name>` key)."""
-        key = f"helpdetail.{command.name}"
-        return tr(language, key) if key in en.TEXTS else command.details
+        return _catalog_text(language, f"helpdetail.{command.name}", command.details)
 
     def get(self, name: str) -> Command | None:
         return self._commands.get(name)
@@ -150,3 +148,7 @@ class CommandRegistry:
         if args and self._pending.pop(args[0], None) is not None:
             return Reply(tr(language, "cmd.cancelled"))
         return Reply(tr(language, "cmd.nothing_to_cancel"))
+
+
+def _catalog_text(language: str, key: str, registered: str) -> str:
+    return tr(language, key) if key in en.TEXTS else registered

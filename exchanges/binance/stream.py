@@ -75,9 +75,7 @@ class BinanceStream(PipelineStream):
         venue: Venue = self.pipeline.venue
         self.instruments = [INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in symbols]
         traded = {stream_symbol(s) for s in new if "trade" in s.partition("@")[2].lower()}
-        self.carry_trades(
-            [INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in symbols if s in traded]
-        )
+        self.carry_trades([INSTRUMENTS.get(venue, s, Symbol.from_binance) for s in traded if s])
         return new
 
     def url(self) -> str:

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from alerts.service import KimpService
-from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.commands import CommandContext, Reply
 from bot.config import Settings, load_settings
-from bot.domain.clock import SystemClock
 from bot.domain.symbols import Venue
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.kimp import install
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from exchanges.manager import MarketDataConfig, MarketDataManager
 from exchanges.sim.server import SimExchange
+from tests.wiring import app_context
 
 FAST = {
     "kimp_min_duration": 0.6,
@@ -60,28 +54,14 @@ class KimpApp:
 async def kimp_app(settings: Settings, streaming: bool = False) -> AsyncIterator[KimpApp]:
     """The kimp feature as the service wires it; `streaming` puts the market-data manager
     (WebSocket streams) in front, otherwise the kimp REST fallback feed serves prices."""
-    async with AsyncExitStack() as stack:
-        db = await Database.connect(settings.db_path)
-        stack.push_async_callback(db.close)
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        registry = CommandRegistry()
-        app = AppContext(
-            settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
-        )
+    async with app_context(settings) as app:
         if streaming:
             md = MarketDataManager(
                 MarketDataConfig.from_settings(settings, venues=(Venue.UPBIT, Venue.BINANCE_SPOT)),
-                bus,
+                app.bus,
                 app.clock,
             )
-            facade.market_data = md
-            supervisor.start("market-data", md.run)
+            app.facade.market_data = md
+            app.supervisor.start("market-data", md.run)
         svc = await install(app, rest_interval=0.1, eval_interval=0.1)
-        try:
-            yield KimpApp(app, svc)
-        finally:
-            await supervisor.stop(5.0)
-            await notifier.flush_writes()
+        yield KimpApp(app, svc)

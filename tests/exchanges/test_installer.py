@@ -6,48 +6,29 @@ does the recovery.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.core import register_core
 from bot.config import load_settings
-from bot.domain.clock import SystemClock
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.market_data import install
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from exchanges.manager import MarketDataManager
 from exchanges.sim.server import SimExchange
 from tests.helpers import eventually
+from tests.wiring import app_context
 
 
 @asynccontextmanager
 async def installed(sim: SimExchange, tmp_path: Path) -> AsyncIterator[AppContext]:
     env = {k.lower(): v for k, v in sim.env().items()}
     settings = load_settings(env_file=None, db_path=tmp_path / "md.db", **env)
-    async with AsyncExitStack() as stack:
-        db = await Database.connect(settings.db_path)
-        stack.push_async_callback(db.close)
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        registry = CommandRegistry()
-        register_core(registry)
-        app = AppContext(
-            settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
-        )
+    registry = CommandRegistry()
+    register_core(registry)
+    async with app_context(settings, registry=registry) as app:
         await install(app)
-        try:
-            yield app
-        finally:
-            await supervisor.stop(5.0)
-            await notifier.flush_writes()
+        yield app
 
 
 async def status(app: AppContext) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,17 @@ from bot.commands.core import register_core
 from bot.commands.kimp import register_kimp, render_detail
 from bot.commands.trading import register_trading
 from bot.config import load_settings
-from bot.domain.clock import SystemClock
 from bot.domain.market import Quote
 from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.events import EventBus
 from bot.facade import ServiceFacade
-from bot.features import AppContext
 from bot.features.trading import install as install_trading
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.storage import Database
 from bot.supervisor import Supervisor
 from tests.helpers import eventually, free_port
+from tests.wiring import app_context
 
 
 def _registry() -> CommandRegistry:
@@ -176,39 +174,32 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
         env_file=None, db_path=tmp_path / "t.db", upbit_rest_url=dead, binance_rest_url=dead,
         binance_futures_rest_url=dead, max_position_pct=90, language="ko",
     )  # fmt: skip
-    async with AsyncExitStack() as stack, Database.open(settings.db_path) as db:
-        bus, supervisor = EventBus(), Supervisor()
-        notifier = Notifier(Outbox(db), settings)
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        reg = CommandRegistry()
-        app = AppContext(settings, db, bus, supervisor, reg, facade, notifier, SystemClock(), stack)
+    reg = CommandRegistry()
+    async with app_context(settings, registry=reg, stop_timeout=2.0) as app:
+        bus, facade = app.bus, app.facade
         await install_trading(app)
         ctx = CommandContext(service=facade, chat_id=1, user_id=1, transport="console")
-        try:
-            assert (await reg.dispatch("/positions", ctx)).text == "열린 포지션이 없습니다."
-            assert (await reg.dispatch("/orders", ctx)).text == "미체결 주문이 없습니다."
-            assert (await reg.dispatch("/trades", ctx)).text == "아직 체결이 없습니다."
-            now = time.time()
-            for sym, bid, ask in (("USDT/KRW", 1399, 1400), ("BTC/KRW", 99_990_000, 100_000_000)):
-                inst = Instrument(Venue.UPBIT, Symbol.parse(sym))
-                bus.publish(Quote(inst, bid, 1.0, ask, 1.0, int(now * 1000), now))
-            await eventually(lambda: facade.trading.svc.prices.usdt_krw() is not None)
-            r = await reg.dispatch("/buy upbit BTC 100000KRW", ctx)
-            assert "✅ [모의] 매수 BTC/KRW: " in r.text, r.text
-            r = await reg.dispatch("/balance", ctx)
-            assert r.text.startswith("잔고\n업비트:\n") and "합계 ≈" in r.text, r.text
-            assert "업비트 BTC/KRW" in (await reg.dispatch("/positions", ctx)).text
-            assert (await reg.dispatch("/trades 5", ctx)).text.startswith("최근 체결 1건\n")
-            daily = (await reg.dispatch("/daily 2", ctx)).text
-            assert daily.startswith("일별 손익\n") and "합계 " in daily and "수수료 포함" in daily
-            assert (await reg.dispatch("/profit 3", ctx)).text.startswith("최근 3일 손익\n")
-            ask = await reg.dispatch("/killswitch", ctx)
-            assert ask.text.startswith("⚠️ 킬스위치: 모든 봇을 중지하고 신규 진입을 거부할까요?")
-            ask = await reg.dispatch("/sell upbit BTC 0.0001", ctx)
-            assert ask.text.startswith("⚠️ 업비트에서 BTC/KRW 0.0001 시장가 매도할까요?")
-        finally:
-            await supervisor.stop(2.0)
-            await notifier.flush_writes()
+        assert (await reg.dispatch("/positions", ctx)).text == "열린 포지션이 없습니다."
+        assert (await reg.dispatch("/orders", ctx)).text == "미체결 주문이 없습니다."
+        assert (await reg.dispatch("/trades", ctx)).text == "아직 체결이 없습니다."
+        now = time.time()
+        for sym, bid, ask in (("USDT/KRW", 1399, 1400), ("BTC/KRW", 99_990_000, 100_000_000)):
+            inst = Instrument(Venue.UPBIT, Symbol.parse(sym))
+            bus.publish(Quote(inst, bid, 1.0, ask, 1.0, int(now * 1000), now))
+        await eventually(lambda: facade.trading.svc.prices.usdt_krw() is not None)
+        r = await reg.dispatch("/buy upbit BTC 100000KRW", ctx)
+        assert "✅ [모의] 매수 BTC/KRW: " in r.text, r.text
+        r = await reg.dispatch("/balance", ctx)
+        assert r.text.startswith("잔고\n업비트:\n") and "합계 ≈" in r.text, r.text
+        assert "업비트 BTC/KRW" in (await reg.dispatch("/positions", ctx)).text
+        assert (await reg.dispatch("/trades 5", ctx)).text.startswith("최근 체결 1건\n")
+        daily = (await reg.dispatch("/daily 2", ctx)).text
+        assert daily.startswith("일별 손익\n") and "합계 " in daily and "수수료 포함" in daily
+        assert (await reg.dispatch("/profit 3", ctx)).text.startswith("최근 3일 손익\n")
+        ask = await reg.dispatch("/killswitch", ctx)
+        assert ask.text.startswith("⚠️ 킬스위치: 모든 봇을 중지하고 신규 진입을 거부할까요?")
+        ask = await reg.dispatch("/sell upbit BTC 0.0001", ctx)
+        assert ask.text.startswith("⚠️ 업비트에서 BTC/KRW 0.0001 시장가 매도할까요?")
 
 
 def test_kimp_detail_in_korean_and_english() -> None:

@@ -12,29 +12,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.commands import CommandRegistry
 from bot.config import load_settings
 from bot.domain.market import Candle
 from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features import market_data as market_data_feature
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from exchanges.manager import MarketDataManager
 from exchanges.sim.clock import SimClock
 from exchanges.sim.server import SimExchange
 from strategies.runner import BotManager
 from tests.helpers import eventually
+from tests.wiring import app_context
 
 SENTINEL = Instrument(Venue.UPBIT, Symbol("ZZPARITY", "KRW"))
 
@@ -99,21 +93,10 @@ async def live_service(
         strategies_dir=tmp_path / "user_strategies", log_dir=tmp_path / "logs",
         trading_mode="paper", **{"stale_after": 600.0, **urls, **settings_kw},
     )  # fmt: skip
-    async with AsyncExitStack() as stack:
-        db = await Database.connect(settings.db_path)
-        stack.push_async_callback(db.close)
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        app = AppContext(settings, db, bus, supervisor, CommandRegistry(), facade, notifier,
-                         SimTime(sim.clock), stack)  # fmt: skip
-        try:
-            await market_data_feature.install(app)
-            await trading_feature.install(app)
-            manager = await strategies_feature.install(app, catalog_wait=20.0)
-            md = facade.market_data
-            assert isinstance(md, MarketDataManager)
-            yield LiveService(app, sim, md, manager)
-        finally:
-            await supervisor.stop(10.0)
+    async with app_context(settings, clock=SimTime(sim.clock), stop_timeout=10.0) as app:
+        await market_data_feature.install(app)
+        await trading_feature.install(app)
+        manager = await strategies_feature.install(app, catalog_wait=20.0)
+        md = app.facade.market_data
+        assert isinstance(md, MarketDataManager)
+        yield LiveService(app, sim, md, manager)

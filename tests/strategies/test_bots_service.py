@@ -4,28 +4,22 @@ decisions, warm-up, pause, the order-layer seam."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.commands import CommandContext, Reply
 from bot.config import load_settings
-from bot.domain.clock import SystemClock
 from bot.domain.orders import OrderRequest
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.strategies import install
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from strategies.gateway import OrderResult
 from strategies.runner import BotManager
 from tests.helpers import eventually
 from tests.strategies.conftest import BTC_KRW, T0, candles_from
+from tests.wiring import app_context
 
 BOTS = """
 [bots.rsi_bot]
@@ -66,21 +60,10 @@ async def service(tmp_path: Path, trading: object = None) -> AsyncIterator[App]:
         strategies_dir=tmp_path / "user_strategies",
         log_dir=tmp_path / "logs",
     )
-    async with AsyncExitStack() as stack:
-        db = await Database.connect(settings.db_path)
-        stack.push_async_callback(db.close)
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        facade.trading = trading
-        app = AppContext(settings, db, bus, supervisor, CommandRegistry(), facade, notifier,
-                         SystemClock(), stack)  # fmt: skip
+    async with app_context(settings) as app:
+        app.facade.trading = trading
         manager = await install(app)
-        try:
-            yield App(app, manager)
-        finally:
-            await supervisor.stop(5.0)
+        yield App(app, manager)
 
 
 async def feed(app: App, closes: np.ndarray, start: int = T0) -> None:

@@ -6,31 +6,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal as D
 from pathlib import Path
 
 import numpy as np
 
-from bot.commands import CommandRegistry
 from bot.config import load_settings
-from bot.domain.clock import SystemClock
 from bot.domain.market import Quote
 from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from exchanges.sim.server import SimExchange
 from strategies.runner import BotManager
 from tests.helpers import eventually
 from tests.strategies.conftest import candles_from
+from tests.wiring import app_context
 
 BTC_KRW = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 BTC_FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
@@ -91,26 +84,15 @@ async def service(tmp_path: Path, sim: SimExchange) -> AsyncIterator[Service]:
         strategies_dir=tmp_path / "user_strategies", log_dir=tmp_path / "logs",
         trading_mode="paper", **urls,
     )  # fmt: skip
-    async with AsyncExitStack() as stack:
-        db = await Database.connect(settings.db_path)
-        stack.push_async_callback(db.close)
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        app = AppContext(settings, db, bus, supervisor, CommandRegistry(), facade, notifier,
-                         SystemClock(), stack)  # fmt: skip
-        try:
-            await trading_feature.install(app)
-            svc = facade.trading.svc
-            q = Quote(USDT_KRW, 1399.0, 1.0, 1400.0, 1.0, int(time.time() * 1000), time.time())
-            bus.publish(q)
-            await eventually(lambda: svc.prices.usdt_krw() is not None)
-            manager = await strategies_feature.install(app, catalog_wait=0.1)
-            await eventually(lambda: {"spot_rsi", "fut_rsi"} <= set(manager.runners))
-            yield Service(app, manager)
-        finally:
-            await supervisor.stop(5.0)
+    async with app_context(settings) as app:
+        await trading_feature.install(app)
+        svc = app.facade.trading.svc
+        q = Quote(USDT_KRW, 1399.0, 1.0, 1400.0, 1.0, int(time.time() * 1000), time.time())
+        app.bus.publish(q)
+        await eventually(lambda: svc.prices.usdt_krw() is not None)
+        manager = await strategies_feature.install(app, catalog_wait=0.1)
+        await eventually(lambda: {"spot_rsi", "fut_rsi"} <= set(manager.runners))
+        yield Service(app, manager)
 
 
 async def test_spot_bot_orders_land_in_the_orders_table_as_paper_orders_with_fills(

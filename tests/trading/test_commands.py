@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.commands import CommandRegistry
 from bot.commands.base import CommandContext, Reply
 from bot.config import load_settings
-from bot.domain.clock import SystemClock
 from bot.domain.market import Quote
 from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.trading import install
-from bot.notify.notifier import Notifier
-from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from tests.helpers import eventually, free_port
+from tests.wiring import app_context
 
 
 @asynccontextmanager
@@ -31,22 +24,9 @@ async def app_ctx(tmp: Path) -> AsyncIterator[tuple[AppContext, CommandContext]]
         env_file=None, db_path=tmp / "t.db", upbit_rest_url=dead, binance_rest_url=dead,
         binance_futures_rest_url=dead, max_position_pct=90,
     )  # fmt: skip
-    async with AsyncExitStack() as stack, Database.open(settings.db_path) as db:
-        bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
-        supervisor = Supervisor()
-        facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
-        registry = CommandRegistry()
-        app = AppContext(
-            settings, db, bus, supervisor, registry, facade, notifier, SystemClock(), stack
-        )
+    async with app_context(settings, stop_timeout=2.0) as app:
         await install(app)
-        ctx = CommandContext(service=facade, chat_id=1, user_id=1, transport="console")
-        try:
-            yield app, ctx
-        finally:
-            await supervisor.stop(2.0)
-            await notifier.flush_writes()
+        yield app, CommandContext(service=app.facade, chat_id=1, user_id=1, transport="console")
 
 
 def quote(app: AppContext, venue: Venue, sym: str, bid: float, ask: float) -> None:
