@@ -15,7 +15,7 @@ import aiohttp
 import orjson
 from loguru import logger
 
-from bot.domain.clock import Clock
+from core.clock import Clock
 
 
 class FxError(Exception):

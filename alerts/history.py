@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alerts.monitor import CoinPremium, TetherView
-from bot.storage import Database
+from core.storage import Database
 
 TETHER_ROW = "USDT"
 

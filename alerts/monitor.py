@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from alerts.premium import Books, Executable, Fees, executable_premium
 from alerts.universe import TETHER
-from bot.domain.clock import Clock
-from bot.domain.market import Quote, StreamState, StreamStatus, Ticker, Trade
-from bot.domain.symbols import Venue
 from bot.i18n import Messages
+from core.clock import Clock
+from core.market import Quote, StreamState, StreamStatus, Ticker, Trade
+from core.symbols import Venue
 
 
 class _Leg:

@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.symbols import Venue
+from core.symbols import Venue
 
 Level = tuple[float, float]  # (price, qty)
 
@@ -96,7 +96,7 @@ class Fees:
 
     @classmethod
     def from_rates(cls, rates: Mapping[Venue, float]) -> Fees:
-        """`Fees.from_rates(strategies.fills.FEE_RATES)`: Upbit KRW and Binance spot taker."""
+        """`Fees.from_rates(core.fills.FEE_RATES)`: Upbit KRW and Binance spot taker."""
         return cls(rates[Venue.UPBIT], rates[Venue.BINANCE_SPOT])
 
 

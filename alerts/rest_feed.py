@@ -17,9 +17,9 @@ import aiohttp
 import orjson
 from loguru import logger
 
-from bot.domain.clock import Clock
-from bot.domain.market import Quote
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.clock import Clock
+from core.market import Quote
+from core.symbols import Instrument, Symbol, Venue
 
 
 class FeedError(Exception):

@@ -35,11 +35,11 @@ from alerts.state_machine import (
 from alerts.universe import ListingSource, Universe
 from alerts.wallet import WalletGate
 from bot.config import Settings
-from bot.domain.clock import Clock
-from bot.domain.notifications import Notification, NotificationKind
 from bot.i18n import tr
-from bot.storage import Database
-from bot.storage.kv import KeyValueStore
+from core.clock import Clock
+from core.notifications import Notification, NotificationKind
+from core.storage import Database
+from core.storage.kv import KeyValueStore
 
 Send = Callable[[Notification], Awaitable[None]]
 KV_CONFIG = "kimp.alert_config"

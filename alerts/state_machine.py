@@ -23,7 +23,7 @@ import orjson
 
 from bot.config import Settings
 from bot.i18n import Messages
-from bot.storage import Database
+from core.storage import Database
 
 TETHER_KEY = "tether"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from bot.domain.symbols import Symbol
+from core.symbols import Symbol
 
 # Fetches (Upbit listings, Binance spot listings). Raises on failure; the caller keeps the old set.
 ListingSource = Callable[[], Awaitable[tuple[list[Symbol], list[Symbol]]]]

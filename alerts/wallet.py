@@ -28,9 +28,9 @@ import aiohttp
 import orjson
 from loguru import logger
 
-from bot.domain.clock import Clock
-from bot.domain.symbols import Venue
 from bot.i18n import Messages
+from core.clock import Clock
+from core.symbols import Venue
 
 UPBIT_PATH = "/v1/status/wallet"
 BINANCE_PATH = "/sapi/v1/capital/config/getall"

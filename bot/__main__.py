@@ -12,9 +12,10 @@ from pathlib import Path
 from loguru import logger
 
 from bot.config import SettingsError, load_settings
+from bot.demo import DemoError
 from bot.features import StartupError
 from bot.logging_setup import setup_logging
-from bot.storage import StorageError
+from core.storage import StorageError
 
 EXIT_BAD_CONFIG = 2
 
@@ -30,50 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="run the service (the default)")
     sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
-    bench = sub.add_parser("bench", help="print the performance benchmarks")
-    bench.add_argument("--quick", action="store_true", help="smaller runs, for a quick look")
-    bench.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only these")
     return p
-
-
-# Each area's benchmark module exposes main(quick: bool) and prints its own figures.
-BENCHMARKS = {
-    "streams": "exchanges.bench",
-    "strategies": "strategies.bench",
-    "kimp": "alerts.bench",
-    "orders": "bot.trading.bench",
-    "telegram": "bot.telegram.bench",
-}
-
-
-# Smaller runs for `bench --quick`, for benchmarks that take command-line arguments.
-QUICK_ARGS = {
-    "streams": ["--events", "200000", "--symbols", "100"],
-    "kimp": ["--updates", "200000"],
-}
-
-
-def _bench(quick: bool, only: list[str] | None) -> int:
-    import importlib
-    import inspect
-
-    failed = 0
-    for name in only or list(BENCHMARKS):
-        print(f"\n=== {name} ===", flush=True)
-        module = importlib.import_module(BENCHMARKS[name])
-        run = module.main
-        try:
-            params = inspect.signature(run).parameters
-            if "quick" in params:
-                run(quick=quick)
-            elif "argv" in params:
-                run(QUICK_ARGS.get(name, []) if quick else [])
-            else:
-                run()
-        except Exception as exc:  # one broken benchmark must not hide the others' figures
-            failed += 1
-            print(f"{name} benchmark failed: {type(exc).__name__}: {exc}", flush=True)
-    return 1 if failed else 0
 
 
 async def _serve(settings_sim: bool, settings: object) -> int:
@@ -114,8 +72,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return backtest_main(argv[1:])
     args = _parser().parse_args(argv)
-    if args.command == "bench":
-        return _bench(args.quick, args.only)
     env_file = args.env_file if Path(args.env_file).exists() else None
     try:
         settings = load_settings(env_file=env_file)
@@ -125,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_dir, settings.secrets())
     try:
         return asyncio.run(_serve(args.sim, settings))
-    except (StorageError, StartupError) as exc:
+    except (StorageError, StartupError, DemoError) as exc:
         logger.error("cannot start: {}", exc)
         return EXIT_BAD_CONFIG
     except KeyboardInterrupt:  # pragma: no cover - signals are handled above

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from typing import Any
 
 from loguru import logger
 
@@ -16,18 +15,19 @@ from bot.commands import CommandRegistry
 from bot.commands.core import register_core
 from bot.config import Settings
 from bot.console import ConsoleChat
-from bot.domain.clock import SystemClock
-from bot.domain.market import StreamStatus
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.symbols import Venue
-from bot.events import EventBus
+from bot.demo import simulator
 from bot.facade import ServiceFacade
 from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
 from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.clock import SystemClock
+from core.events import EventBus
+from core.market import StreamStatus
+from core.notifications import Notification, NotificationKind
+from core.storage import Database
+from core.supervisor import Supervisor
+from core.symbols import Venue
 from strategies.botconfig import BotConfigError
 from strategies.loader import StrategyLoadError
 
@@ -61,7 +61,7 @@ class Service:
     async def run(self, stop: asyncio.Event) -> None:
         async with AsyncExitStack() as stack:
             if self.sim:
-                self.settings = await stack.enter_async_context(_simulator(self.settings))
+                self.settings = await stack.enter_async_context(simulator(self.settings))
             settings = self.settings
             db = await Database.connect(settings.db_path)
             stack.push_async_callback(db.close)
@@ -210,18 +210,3 @@ async def _track_stream_status(facade: ServiceFacade) -> None:
             facade.stream_status[st.connection] = st
     finally:
         facade.bus.unsubscribe(sub)
-
-
-@contextlib.asynccontextmanager
-async def _simulator(settings: Settings) -> AsyncIterator[Settings]:
-    """Run the built-in exchange simulator in-process and point the settings at it."""
-    try:
-        from exchanges.sim.server import SimExchange
-    except ImportError:  # pragma: no cover - the simulator ships with the project
-        raise RuntimeError("the exchange simulator is not available in this build") from None
-    async with SimExchange() as sim:
-        merged: dict[str, Any] = dict(settings)
-        merged.update({k.lower(): v for k, v in sim.env().items()})
-        logger.info("offline demo: exchange simulator at {}", sim.urls)
-        # Re-validate so the simulator's keys become SecretStr like any configured key.
-        yield type(settings)(_env_file=None, **merged)  # type: ignore[call-arg]

@@ -241,7 +241,7 @@ class Settings(BaseSettings):
         if self.tether_low_pct >= self.tether_high_pct:
             problems.append("TETHER_LOW_PCT must be below TETHER_HIGH_PCT")
         for kind in self.notify_levels:
-            from bot.domain.notifications import NotificationKind
+            from core.notifications import NotificationKind
 
             if kind not in NotificationKind.__members__.values():
                 known = ", ".join(k.value for k in NotificationKind)

@@ -12,19 +12,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Settings
-from bot.domain.market import StreamStatus
-from bot.events import EventBus
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.events import EventBus
+from core.market import StreamStatus
+from core.storage import Database
+from core.supervisor import Supervisor
 
 if TYPE_CHECKING:
     # Types only: the facade module itself must not import the feature areas.
     from alerts.service import KimpService
     from bot.notify.notifier import Notifier
     from bot.reports.daily import DailyReporter
-    from bot.trading.provider import TradingProvider
     from exchanges.manager import MarketDataManager
     from strategies.runner import BotManager
+    from trading.provider import TradingProvider
 
 
 class StatusProvider(Protocol):

@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 from loguru import logger
 
-from bot.domain.market import Candle, MarkPrice, Quote, StreamStatus, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, MarkPrice, Quote, StreamStatus, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 
 MarketEvent = Trade | Quote | Ticker | Candle | MarkPrice | StreamStatus
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from loguru import logger
 
-from bot.domain.clock import Clock
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Venue
-from bot.storage import Database
+from core.clock import Clock
+from core.market import Candle
+from core.storage import Database
+from core.symbols import Instrument, Venue
 from exchanges.candles import MINUTE, CandleBuilder
 from exchanges.http import RestError
 

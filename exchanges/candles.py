@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.domain.market import Candle, timeframe_ms
-from bot.domain.symbols import Instrument
+from core.market import Candle, timeframe_ms
+from core.symbols import Instrument
 
 MINUTE = 60_000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.symbols import Venue
+from core.symbols import Venue
 from exchanges.candle_service import CandleConfig
 from exchanges.fallback import FallbackConfig
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from loguru import logger
 
-from bot.domain.clock import Clock
-from bot.domain.market import MarkPrice, StreamState, StreamStatus, Ticker
-from bot.domain.symbols import Venue
+from core.clock import Clock
+from core.market import MarkPrice, StreamState, StreamStatus, Ticker
+from core.symbols import Venue
 from exchanges.http import RestError
 from exchanges.ws_runner import WsRunner
 

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from bot.domain.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock
 
 
 class RestError(Exception):

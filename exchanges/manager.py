@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import aiohttp
 from loguru import logger
 
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.market import Candle, MarkPrice, StreamState, StreamStatus, Ticker
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage import Database
+from core.clock import Clock, SystemClock
+from core.events import EventBus
+from core.market import Candle, MarkPrice, StreamState, StreamStatus, Ticker
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput
 from exchanges.binance.rest import BinanceRest
 from exchanges.binance.stream import BinanceStream, binance_runner_config, futures_route

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.domain.market import Candle, MarkPrice, Quote, Ticker, Trade
-from bot.domain.symbols import Instrument, Venue
+from core.market import Candle, MarkPrice, Quote, Ticker, Trade
+from core.symbols import Instrument, Venue
 from exchanges.base import BadInput, MarketEvent, TradeGate, Verdict
 from exchanges.candles import CandleBuilder
 

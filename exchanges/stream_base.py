@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.domain.symbols import Instrument
+from core.symbols import Instrument
 from exchanges.candles import StreamProgress
 from exchanges.pipeline import Pipeline
 from exchanges.ws_runner import StreamHandler

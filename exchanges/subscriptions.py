@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Flag, auto
 
-from bot.domain.symbols import Symbol, Venue
+from core.symbols import Symbol, Venue
 
 
 class Need(Flag):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 
-from bot.domain.symbols import Symbol, Venue
+from core.symbols import Symbol, Venue
 from exchanges.http import RestError
 
 MarketsFetcher = Callable[[], Awaitable[list[Symbol]]]

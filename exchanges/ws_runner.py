@@ -21,9 +21,9 @@ from loguru import logger
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.market import StreamState, StreamStatus
-from bot.domain.symbols import Instrument, Venue
+from core.clock import Clock, SystemClock
+from core.market import StreamState, StreamStatus
+from core.symbols import Instrument, Venue
 from exchanges.base import ReconnectRequested
 
 

@@ -3,7 +3,7 @@
     python -m strategies.backtest --bot NAME --from 2026-01-01 --to 2026-01-31 \
         [--csv FILE] [--db PATH] [--png equity.png]
 
-Same strategy code and the same fill and fee model (`strategies.fills`) as paper trading.
+Same strategy code and the same fill and fee model (`core.fills`) as paper trading.
 Built-in strategies run on the numba kernel (`strategies.kernel`, millions of candles a second);
 other strategies run candle by candle through `strategies.engine.BotEngine`, the live runner's
 core. Parity tests hold both to the live path.
@@ -22,13 +22,13 @@ from typing import Literal
 
 import numpy as np
 
-from bot.domain.market import Candle
-from bot.domain.signals import SignalAction
-from bot.domain.symbols import Instrument
+from core.fills import FillMode, FillModel
+from core.market import Candle
+from core.signals import SignalAction
+from core.symbols import Instrument
 from strategies.base import TO_SIGNAL, Action, KernelStrategy, Strategy
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, ClosedTrade, Decision
-from strategies.fills import FillMode, FillModel
 from strategies.gateway import PaperGateway
 from strategies.kernel import EXIT_REASONS, REFUSALS, KernelConfig, KernelResult, simulate
 from strategies.report import Metrics, compute_metrics

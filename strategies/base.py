@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.domain.market import Candle, Trade
-from bot.domain.signals import Signal, SignalAction
-from bot.domain.symbols import Instrument
+from core.market import Candle, Trade
+from core.signals import Signal, SignalAction
+from core.symbols import Instrument
 
 
 class Action(IntEnum):

@@ -24,8 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.domain.market import timeframe_ms
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import timeframe_ms
+from core.symbols import Instrument, Symbol, Venue
 from strategies.base import StrategyParams
 from strategies.registry import StrategyRegistry
 

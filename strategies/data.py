@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bot.domain.symbols import Instrument
+from core.symbols import Instrument
 from strategies.backtest import Bars
 
 

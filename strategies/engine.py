@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.domain.market import Candle, Side
-from bot.domain.orders import OrderRequest, OrderType
-from bot.domain.signals import Signal, SignalAction
-from bot.domain.symbols import Instrument, Venue
+from core.fills import FillModel, entry_notional, trade_pnl
+from core.market import Candle, Side
+from core.orders import OrderRequest, OrderType
+from core.signals import Signal, SignalAction
+from core.symbols import Instrument, Venue
 from strategies.base import Strategy
 from strategies.botconfig import BotDefinition
-from strategies.fills import FillModel, entry_notional, trade_pnl
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
 """The seam between bots and the order layer.
 
 Bots never talk to an exchange: they hand an `OrderRequest` to an `OrderGateway` and book the
-`OrderResult` that comes back (both typed in `bot.domain.orders`, shared with the trading
+`OrderResult` that comes back (both typed in `core.orders`, shared with the trading
 layer). The trading provider hands out its gateway explicitly (`adapt`). `PaperGateway` is a
 minimal stand-in with the shared fill model, used by the backtests and when no order layer is
 installed.
@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.market import Side
-from bot.domain.orders import Brackets, GatewaySource, OrderGateway, OrderRequest, OrderResult
-from bot.domain.symbols import Instrument
-from strategies.fills import FillModel, fee, fill_price
+from core.fills import FillModel, fee, fill_price
+from core.market import Side
+from core.orders import Brackets, GatewaySource, OrderGateway, OrderRequest, OrderResult
+from core.symbols import Instrument
 
 
 def _dec(x: float) -> Decimal:

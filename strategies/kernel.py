@@ -1,4 +1,4 @@
-"""The fast backtest core: `strategies.engine.BotEngine` + `strategies.fills`, compiled with numba
+"""The fast backtest core: `strategies.engine.BotEngine` + `core.fills`, compiled with numba
 for one instrument of a `KernelStrategy`.
 
 Same order of checks, same arithmetic: the parity tests compare this kernel with the live runner
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from strategies import fills as _fills
+from core import fills as _fills
 from strategies._numba import njit
 
 fill_price = njit(cache=True)(_fills.fill_price)

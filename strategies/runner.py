@@ -17,15 +17,15 @@ from typing import Protocol
 
 from loguru import logger
 
-from bot.domain.market import Candle, Trade
-from bot.domain.orders import OrderRequest
-from bot.domain.signals import Signal, SignalAction
-from bot.domain.symbols import Instrument, Venue
-from bot.events import EventBus, Subscription
-from bot.storage import Database
+from core.events import EventBus, Subscription
+from core.fills import FillModel, entry_notional
+from core.market import Candle, Trade
+from core.orders import OrderRequest
+from core.signals import Signal, SignalAction
+from core.storage import Database
+from core.symbols import Instrument, Venue
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, ClosedTrade, Decision, OpenPosition, to_decimal
-from strategies.fills import FillModel, entry_notional
 from strategies.gateway import OrderGateway, PaperGateway
 from strategies.registry import StrategyRegistry
 from strategies.store import BotStore, RunState

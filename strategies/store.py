@@ -7,10 +7,10 @@ import json
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from bot.domain.clock import Clock
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.storage import Database
+from core.clock import Clock
+from core.market import Candle
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
 from strategies.botconfig import BotDefinition
 from strategies.engine import Decision, OpenPosition
 

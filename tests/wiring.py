@@ -8,14 +8,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from bot.commands import CommandRegistry
 from bot.config import Settings
-from bot.domain.clock import Clock, SystemClock
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.clock import Clock, SystemClock
+from core.events import EventBus
+from core.storage import Database
+from core.supervisor import Supervisor
 
 
 @asynccontextmanager

@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandError
-from bot.domain.symbols import Instrument, Venue
 from bot.i18n import Messages, tr, word
+from core.symbols import Instrument, Venue
 
 if TYPE_CHECKING:
     from strategies.botconfig import BotDefinition

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from loguru import logger
 
 from bot.commands.base import Button, Command, CommandContext, CommandError, Handler, Reply
-from bot.domain.clock import Clock, SystemClock
 from bot.i18n import en, tr
+from core.clock import Clock, SystemClock
 
 
 @dataclass(slots=True)

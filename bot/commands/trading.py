@@ -1,6 +1,6 @@
 """Trading commands: balances, positions, orders, trades, PnL, manual orders, kill switch.
 
-Handlers parse, ask `facade.trading` (bot.trading.provider.TradingProvider) and render text.
+Handlers parse, ask `facade.trading` (trading.provider.TradingProvider) and render text.
 `/buy` and `/sell` name a venue (an order nobody manages) or a bot (its forced entry or exit,
 through `facade.bots`, see bot.commands.forced).
 """
@@ -14,12 +14,12 @@ from bot.commands import forced
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
-from bot.domain.market import Side
-from bot.domain.symbols import Symbol, Venue
 from bot.i18n import Messages, tr, word
-from bot.trading.provider import TradingProvider
-from bot.trading.validation import fmt
+from core.market import Side
+from core.symbols import Symbol, Venue
 from strategies.runner import BotError, BotManager
+from trading.provider import TradingProvider
+from trading.validation import fmt
 
 _VENUES = {
     "upbit": Venue.UPBIT, "up": Venue.UPBIT,

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from bot.commands import CommandRegistry
 from bot.config import Settings
-from bot.domain.clock import Clock
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.clock import Clock
+from core.events import EventBus
+from core.storage import Database
+from core.supervisor import Supervisor
 
 
 class StartupError(Exception):

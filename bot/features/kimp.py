@@ -24,10 +24,10 @@ from alerts.service import KimpService
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
-from bot.domain.market import Quote, StreamStatus, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
-from strategies.fills import FEE_RATES
+from core.fills import FEE_RATES
+from core.market import Quote, StreamStatus, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 
 
 def _instruments(coins: list[str]) -> list[Instrument]:

@@ -4,10 +4,10 @@ venue-level outages into notifications (no market data is an alert, never silenc
 
 from __future__ import annotations
 
-from bot.domain.market import StreamState, StreamStatus
-from bot.domain.notifications import Notification, NotificationKind
 from bot.features import AppContext
 from bot.i18n import stream_status
+from core.market import StreamState, StreamStatus
+from core.notifications import Notification, NotificationKind
 from exchanges.manager import MarketDataConfig, MarketDataManager
 
 

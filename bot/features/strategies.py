@@ -17,15 +17,15 @@ from decimal import Decimal
 from loguru import logger
 
 from bot.commands.bots import register_bots
-from bot.domain.clock import Clock
-from bot.domain.market import Candle, timeframe_ms
-from bot.domain.orders import Brackets, OrderGateway, OrderRequest, OrderResult
-from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
-from bot.storage import Database
+from core.clock import Clock
+from core.fills import FillModel
+from core.market import Candle, timeframe_ms
+from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.manager import MarketDataManager
 from strategies.botconfig import load_bots
-from strategies.fills import FillModel
 from strategies.gateway import adapt
 from strategies.loader import load_user_strategies
 from strategies.registry import StrategyRegistry

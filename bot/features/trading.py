@@ -8,22 +8,22 @@ from typing import Any
 from loguru import logger
 
 from bot.commands.trading import register_trading
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.symbols import Symbol, Venue
 from bot.features import AppContext
 from bot.i18n import Messages
-from bot.storage.kv import KeyValueStore
-from bot.trading.broker import Broker, PlaceRequest
-from bot.trading.executor import OrderService
-from bot.trading.futures import FuturesManager
-from bot.trading.paper import PaperBroker
-from bot.trading.prices import PriceBook
-from bot.trading.provider import TradingProvider
-from bot.trading.reconcile import reconcile
-from bot.trading.risk import RiskLimits, RiskManager
-from bot.trading.rounding import MarketRules
-from bot.trading.store import TradingStore
-from bot.trading.tracker import OrderTracker
+from core.broker import Broker, PlaceRequest
+from core.notifications import Notification, NotificationKind
+from core.rounding import MarketRules
+from core.storage.kv import KeyValueStore
+from core.symbols import Symbol, Venue
+from trading.executor import OrderService
+from trading.futures import FuturesManager
+from trading.paper import PaperBroker
+from trading.prices import PriceBook
+from trading.provider import TradingProvider
+from trading.reconcile import reconcile
+from trading.risk import RiskLimits, RiskManager
+from trading.store import TradingStore
+from trading.tracker import OrderTracker
 
 
 def _secret(value: Any) -> str | None:
@@ -31,7 +31,7 @@ def _secret(value: Any) -> str | None:
 
 
 def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
-    from bot.trading.adapters.ccxt_broker import (
+    from exchanges.ccxt.broker import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
         UpbitBroker,
@@ -114,7 +114,7 @@ async def _paper_brokers(
 def _public_rules(app: AppContext) -> dict[Venue, Any]:
     """Paper orders follow the venues' real grids, read from their public market lists."""
     try:
-        from bot.trading.adapters.ccxt_broker import (
+        from exchanges.ccxt.broker import (
             BinanceFuturesBroker,
             BinanceSpotBroker,
             UpbitBroker,
@@ -198,8 +198,8 @@ async def install(app: AppContext) -> None:
     app.supervisor.start("trading-poll", tracker.run_polling)
     fut = brokers.get(Venue.BINANCE_FUTURES)
     if s.live and fut is not None:
-        from bot.trading.adapters.ccxt_broker import BinanceFuturesBroker
-        from bot.trading.adapters.user_stream import run_user_stream
+        from exchanges.ccxt.broker import BinanceFuturesBroker
+        from exchanges.ccxt.user_stream import run_user_stream
 
         if isinstance(fut, BinanceFuturesBroker):
             ws = s.binance_futures_ws_url

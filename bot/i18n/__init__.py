@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-from bot.domain.market import StreamState, StreamStatus
-from bot.domain.notifications import NotificationKind
-from bot.domain.symbols import Venue
 from bot.i18n import en, ko
+from core.market import StreamState, StreamStatus
+from core.notifications import NotificationKind
+from core.symbols import Venue
+from core.text import Text
 
 DEFAULT = "ko"
 TABLES: dict[str, dict[str, str]] = {"ko": ko.TEXTS, "en": en.TEXTS}
@@ -29,6 +30,21 @@ def tr(language: str, key: str, **params: object) -> str:
     """The text `key` in `language` (English when a table lacks it), formatted with `params`."""
     template = TABLES[lang(language)].get(key) or en.TEXTS[key]
     return template.format(**params) if params else template
+
+
+def render(language: str, text: str | Text) -> str:
+    """A `Text` from an engine worded in `language`; a plain string is returned as it is."""
+    if isinstance(text, str):
+        return text
+    return tr(language, text.key, **{k: _value(language, v) for k, v in text.params.items()})
+
+
+def _value(language: str, value: object) -> object:
+    if isinstance(value, Text):
+        return render(language, value)
+    if isinstance(value, Enum):
+        return word(language, value)
+    return value
 
 
 def header(language: str, kind: NotificationKind) -> str:
@@ -75,3 +91,6 @@ class Messages:
 
     def word(self, value: Enum) -> str:
         return word(self.language, value)
+
+    def render(self, text: str | Text) -> str:
+        return render(self.language, text)

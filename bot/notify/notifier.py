@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Protocol
 
 from loguru import logger
 
 from bot.config import NotifyLevel, Settings
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.notifications import Notification, NotificationKind
+from bot.i18n import render
 from bot.notify.outbox import Outbox, OutboxItem
+from core.clock import Clock, SystemClock
+from core.notifications import Notification, NotificationKind
 
 
 class DeliveryError(Exception):
@@ -33,6 +35,7 @@ class Notifier:
     def __init__(self, outbox: Outbox, settings: Settings, clock: Clock | None = None) -> None:
         self._outbox = outbox
         self._levels = settings.notify_levels
+        self._language = settings.language
         self._clock = clock or SystemClock()
         self._wakeup = asyncio.Event()
         self._sender: Sender | None = None
@@ -57,6 +60,8 @@ class Notifier:
         level = self.level(note.kind)
         if level is NotifyLevel.OFF:
             return
+        if not isinstance(note.text, str):  # worded once, here: the outbox keeps what is sent
+            note = replace(note, text=render(self._language, note.text))
         await self._outbox.add(note, silent=level is NotifyLevel.SILENT, now=self._clock.now())
         self._wakeup.set()
 

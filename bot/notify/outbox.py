@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.notifications import Notification, NotificationKind
-from bot.storage import Database
+from core.notifications import Notification, NotificationKind
+from core.storage import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,14 @@ from typing import Any
 from loguru import logger
 from telegram.ext import ContextTypes, JobQueue
 
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.notifications import Notification, NotificationKind
 from bot.facade import ServiceFacade
 from bot.reports import data
 from bot.reports.chart import premium_chart
 from bot.reports.streams import StreamLog
-from bot.storage.kv import KeyValueStore
 from bot.telegram import i18n
+from core.clock import Clock, SystemClock
+from core.notifications import Notification, NotificationKind
+from core.storage.kv import KeyValueStore
 
 JOB_NAME = "daily-report"
 KV_LAST = "daily_report.last_slot"

@@ -14,7 +14,7 @@ from typing import Any
 
 from loguru import logger
 
-from bot.storage import Database
+from core.storage import Database
 
 
 def dec(value: Any) -> Decimal:

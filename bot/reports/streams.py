@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.market import StreamState, StreamStatus
-from bot.events import EventBus
+from core.clock import Clock, SystemClock
+from core.events import EventBus
+from core.market import StreamState, StreamStatus
 
 UP_STATES = frozenset({StreamState.UP, StreamState.RECOVERED})
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from loguru import logger
 from telegram.error import Conflict, TelegramError
 
-from bot.domain.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock
 
 GROUP_TYPES = frozenset({"group", "supergroup"})
 

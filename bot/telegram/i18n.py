@@ -6,9 +6,9 @@ calls; every table lives in bot/i18n/en.py and bot/i18n/ko.py.
 
 from __future__ import annotations
 
-from bot.domain.notifications import NotificationKind
 from bot.i18n import header as _header
 from bot.i18n import tr
+from core.notifications import NotificationKind
 
 
 def text(language: str, key: str, **values: object) -> str:

@@ -16,7 +16,7 @@ from loguru import logger
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.domain.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock
 
 # Endpoints that count against the flood limits (answerCallbackQuery, getMe, ... do not).
 LIMITED = frozenset(

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.commands.base import Reply
-from bot.domain.notifications import NotificationKind
 from bot.telegram import i18n
+from core.notifications import NotificationKind
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024

@@ -40,13 +40,13 @@ from telegram.ext import (
 from bot import i18n as catalog
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.config import Settings
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.notifications import Notification, NotificationKind
 from bot.facade import ServiceFacade
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
 from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests
 from bot.telegram.sender import TelegramSender, send_text
+from core.clock import Clock, SystemClock
+from core.notifications import Notification, NotificationKind
 
 TelegramApp = Application
 Notify = Callable[[Notification], None]

@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from bot.domain.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import (
     INSTRUMENTS,
     BadInput,

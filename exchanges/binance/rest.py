@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.market import Candle, MarkPrice, Ticker
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, MarkPrice, Ticker
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.binance.parse import (
     parse_exchange_info,
     parse_kline_row,

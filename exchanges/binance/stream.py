@@ -12,7 +12,7 @@ import itertools
 
 import orjson
 
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS
 from exchanges.binance.parse import BinanceDecoder
 from exchanges.pipeline import Pipeline

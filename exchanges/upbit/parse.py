@@ -11,8 +11,8 @@ from typing import Any
 
 import orjson
 
-from bot.domain.market import Candle, Quote, Side, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, Quote, Side, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS, BadInput, FrameDecoder, MarketEvent, ParseError
 from exchanges.upbit.schemas import (
     UpbitMarket,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.market import Candle, Ticker, timeframe_ms
-from bot.domain.symbols import Instrument, Symbol
+from core.market import Candle, Ticker, timeframe_ms
+from core.symbols import Instrument, Symbol
 from exchanges.http import RestClient, RestError
 from exchanges.upbit.parse import (
     ms_to_utc_text,

@@ -10,7 +10,7 @@ import uuid
 
 import orjson
 
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS
 from exchanges.pipeline import Pipeline
 from exchanges.stream_base import PipelineStream

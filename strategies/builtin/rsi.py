@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from bot.domain.market import Candle
+from core.market import Candle
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
 from strategies.indicators import RSI, rsi_array

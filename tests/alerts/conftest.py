@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.clock import ManualClock
-from bot.domain.market import Quote, Ticker
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.clock import ManualClock
+from core.market import Quote, Ticker
+from core.symbols import Instrument, Symbol, Venue
 
 
 def up(coin: str, price: float, clock: ManualClock) -> Ticker:

@@ -10,11 +10,11 @@ from typing import Any
 from alerts.service import KimpService
 from bot.commands import CommandContext, Reply
 from bot.config import Settings, load_settings
-from bot.domain.symbols import Venue
 from bot.features import AppContext
 from bot.features.kimp import install
+from core.symbols import Venue
 from exchanges.manager import MarketDataConfig, MarketDataManager
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.server import SimExchange
 from tests.wiring import app_context
 
 FAST = {

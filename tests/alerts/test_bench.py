@@ -1,4 +1,4 @@
-from alerts.bench import bench_events, bench_raw, main
+from bench.kimp import bench_events, bench_raw, main
 
 
 def test_bench_runs_and_keeps_the_view(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -12,15 +12,15 @@ from alerts.service import KimpService
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp, render_detail
 from bot.config import load_settings
-from bot.domain.clock import ManualClock
-from bot.domain.notifications import Notification
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
-from strategies.fills import FEE_RATES
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FEE_RATES
+from core.notifications import Notification
+from core.storage import Database
+from core.supervisor import Supervisor
 
 FEES = Fees.from_rates(FEE_RATES)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.server import SimExchange
 from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.helpers import eventually
 

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from alerts.fx import FxError, FxPoller, parse_fx
 from alerts.monitor import PremiumMonitor
-from bot.domain.clock import ManualClock
+from core.clock import ManualClock
 
 
 class FxServer:

@@ -9,10 +9,10 @@ from alerts.history import TETHER_ROW
 from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.config import load_settings
-from bot.domain.clock import ManualClock
-from bot.domain.notifications import Notification
-from bot.storage import Database
-from strategies.fills import FEE_RATES
+from core.clock import ManualClock
+from core.fills import FEE_RATES
+from core.notifications import Notification
+from core.storage import Database
 from tests.alerts.conftest import SleepLog, bn, up
 from tests.helpers import eventually
 

@@ -2,10 +2,10 @@ import pytest
 
 from alerts.monitor import PremiumMonitor
 from alerts.premium import Fees
-from bot.domain.clock import ManualClock
-from bot.domain.market import StreamState, StreamStatus
-from bot.domain.symbols import Venue
-from strategies.fills import FEE_RATES
+from core.clock import ManualClock
+from core.fills import FEE_RATES
+from core.market import StreamState, StreamStatus
+from core.symbols import Venue
 from tests.alerts.conftest import bn, quote, up
 
 T, FX = 1_400.0, 1_385.0
@@ -153,8 +153,8 @@ def test_quotes_feed_mid_prices_and_executable_premium() -> None:
 def test_other_markets_are_ignored() -> None:
     clock = ManualClock()
     m = _monitor(clock)
-    from bot.domain.market import Ticker
-    from bot.domain.symbols import Instrument, Symbol
+    from core.market import Ticker
+    from core.symbols import Instrument, Symbol
 
     m.on_event(
         Ticker(Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT")), 1.0, 0, clock.now())

@@ -13,8 +13,8 @@ from alerts.premium import (
     vwap,
     vwap_for_quote,
 )
-from bot.domain.symbols import Venue
-from strategies.fills import FEE_RATES
+from core.fills import FEE_RATES
+from core.symbols import Venue
 
 FEES = Fees.from_rates(FEE_RATES)
 

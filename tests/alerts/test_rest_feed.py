@@ -7,7 +7,7 @@ from alerts.rest_feed import (
     parse_upbit_markets,
     parse_upbit_orderbooks,
 )
-from bot.domain.symbols import Symbol, Venue
+from core.symbols import Symbol, Venue
 
 
 def test_listings_use_venue_base_and_quote_and_skip_junk() -> None:

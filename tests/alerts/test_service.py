@@ -11,10 +11,10 @@ import pytest
 from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.config import SettingsError, load_settings
-from bot.domain.clock import ManualClock
-from bot.domain.notifications import Notification
-from bot.storage import Database
-from strategies.fills import FEE_RATES
+from core.clock import ManualClock
+from core.fills import FEE_RATES
+from core.notifications import Notification
+from core.storage import Database
 from tests.alerts.conftest import bn, up
 
 T, FX = 1_400.0, 1_385.0

@@ -1,7 +1,7 @@
 import pytest
 
 from alerts.universe import Universe, common_coins
-from bot.domain.symbols import Symbol
+from core.symbols import Symbol
 
 UPBIT = [
     Symbol.from_upbit(m)

@@ -30,16 +30,16 @@ from alerts.wallet import (
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
 from bot.config import load_settings
-from bot.domain.clock import Clock, ManualClock
-from bot.domain.symbols import Venue
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
-from exchanges.sim.server import SimExchange
-from strategies.fills import FEE_RATES
+from core.clock import Clock, ManualClock
+from core.events import EventBus
+from core.fills import FEE_RATES
+from core.storage import Database
+from core.supervisor import Supervisor
+from core.symbols import Venue
+from peers.exchange_sim.server import SimExchange
 from tests.alerts.conftest import SleepLog
 from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.alerts.test_service import COINS, Inbox, run_for

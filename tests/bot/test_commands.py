@@ -7,13 +7,13 @@ from pathlib import Path
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.commands.base import CommandError
 from bot.config import load_settings
-from bot.domain.clock import ManualClock
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.clock import ManualClock
+from core.events import EventBus
+from core.storage import Database
+from core.supervisor import Supervisor
 
 
 async def _facade(tmp_path: Path, db: Database) -> ServiceFacade:
@@ -84,8 +84,8 @@ async def test_confirmation_runs_once_and_expires(tmp_path: Path) -> None:
 
 
 async def test_notifier_outbox_survives_and_dedups(tmp_path: Path) -> None:
-    from bot.domain.notifications import Notification, NotificationKind
     from bot.notify.outbox import OutboxItem
+    from core.notifications import Notification, NotificationKind
 
     delivered: list[str] = []
 

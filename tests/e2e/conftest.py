@@ -23,14 +23,14 @@ import bot.app
 from bot.app import Service
 from bot.commands import CommandRegistry
 from bot.config import Settings, load_settings
-from bot.domain.notifications import NotificationKind
 from bot.features import telegram
-from bot.storage import Database
 from bot.telegram import i18n
 from bot.telegram.ratelimit import Limits
 from bot.telegram.transport import TelegramTransport, TransportOptions
-from bot.telegram_emulator import SentMessage, TelegramEmulator
-from exchanges.sim.server import SimExchange
+from core.notifications import NotificationKind
+from core.storage import Database
+from peers.exchange_sim.server import SimExchange
+from peers.telegram_emulator import SentMessage, TelegramEmulator
 
 CHAT = 424242001
 STRANGER = 424242999

@@ -15,10 +15,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.telegram_emulator import SentMessage
+from core.market import Side
+from core.orders import OrderRequest, OrderType
+from core.symbols import Instrument, Symbol, Venue
+from peers.telegram_emulator import SentMessage
 from tests.e2e.conftest import (
     CHAT,
     CRASHED,
@@ -286,7 +286,7 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     await world.ask(f"/start {FUTURES_BOT}", "started")
     manager = world.service.facade.bots
     (definition,) = [d for d in manager.definitions.values() if d.name == FUTURES_BOT]
-    from bot.domain.orders import Brackets
+    from core.orders import Brackets
 
     gateway = trading.gateway(
         {FUTURES_BOT: Brackets(Decimal(str(definition.stop_loss_pct)), Decimal("4.0"))}

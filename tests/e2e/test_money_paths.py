@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.telegram_emulator import SentMessage
+from peers.telegram_emulator import SentMessage
 from tests.e2e.conftest import CHAT, World, is_notification
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

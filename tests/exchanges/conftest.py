@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from bot.domain.symbols import Venue
-from bot.events import EventBus, Subscription
+from core.events import EventBus, Subscription
+from core.symbols import Venue
 from exchanges.candle_service import CandleConfig
 from exchanges.fallback import FallbackConfig
 from exchanges.manager import MarketDataConfig, MarketDataManager
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.server import SimExchange
 
 SPEED = 30.0  # one market minute every two real seconds
 # The simulated Upbit venue spends ~3 ms of CPU per trade (each trade frame recomputes 24 h

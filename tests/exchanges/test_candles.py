@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.candles import MINUTE, CandleBuilder, StreamProgress
 
 BTC = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.domain.market import Candle, MarkPrice, Quote, StreamState, StreamStatus, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, MarkPrice, Quote, StreamState, StreamStatus, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 from tests.exchanges.conftest import Running
 from tests.helpers import eventually
 
@@ -215,11 +215,11 @@ async def test_a_minute_without_trades_closes_on_the_boundary(
 async def test_all_venues_all_channels_at_real_speed() -> None:
     """One manager, three venues, every channel including Upbit's ticker, at speed 1."""
     from exchanges.manager import MarketDataManager
-    from exchanges.sim.server import SimExchange
+    from peers.exchange_sim.server import SimExchange
     from tests.exchanges.conftest import SimTime, make_config
 
     async with SimExchange(seed=3, tick_interval=0.02) as sim:
-        bus = __import__("bot.events", fromlist=["EventBus"]).EventBus()
+        bus = __import__("core.events", fromlist=["EventBus"]).EventBus()
         sub = bus.subscribe("t", object, conflate=False)
         md = MarketDataManager(make_config(sim, tuple(VENUES), warmup=3), bus, SimTime(sim))
         md.subscribe_symbols([btc(v) for v in VENUES])

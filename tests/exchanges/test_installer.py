@@ -15,7 +15,7 @@ from bot.config import load_settings
 from bot.features import AppContext
 from bot.features.market_data import install
 from exchanges.manager import MarketDataManager
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.wiring import app_context
 

@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pytest
 
-from bot.domain.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput, MarketEvent, ReconnectRequested
 from exchanges.binance import parse as bp
 from exchanges.upbit import parse as up

@@ -6,11 +6,11 @@ import pickle
 import subprocess
 import sys
 
-from bot.domain.market import Candle, Quote, Side, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
+from bench.streams import Histogram
+from core.events import EventBus
+from core.market import Candle, Quote, Side, Trade
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput, TradeGate, Verdict
-from exchanges.bench import Histogram
 from exchanges.binance.parse import BinanceDecoder
 from exchanges.candles import CandleBuilder
 from exchanges.pipeline import Pipeline
@@ -38,7 +38,7 @@ def test_instrument_hash_is_cached_and_survives_pickling_into_another_process() 
     blob = pickle.dumps({inst: 1})
     code = (
         "import pickle, sys\n"
-        "from bot.domain.symbols import Instrument, Symbol, Venue\n"
+        "from core.symbols import Instrument, Symbol, Venue\n"
         "d = pickle.loads(sys.stdin.buffer.read())\n"
         "print(d[Instrument(Venue.BINANCE_FUTURES, Symbol('ETH', 'USDT'))])\n"
     )

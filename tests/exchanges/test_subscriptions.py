@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from bot.domain.market import Quote, StreamState, StreamStatus, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Quote, StreamState, StreamStatus, Trade
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.binance.stream import BinanceStream
 from exchanges.manager import MarketDataManager
-from exchanges.sim.server import SimExchange
 from exchanges.stream_base import PipelineStream
 from exchanges.subscriptions import Need
 from exchanges.upbit.stream import UpbitStream
+from peers.exchange_sim.server import SimExchange
 from tests.exchanges.conftest import Running
 from tests.exchanges.test_e2e_sim import Seen, check_candles
 from tests.helpers import eventually

@@ -12,13 +12,13 @@ import orjson
 import pytest
 from aiohttp import ClientSession, web
 
-from bot.domain.market import Quote
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Quote
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.binance.stream import BinanceStream
 from exchanges.manager import MarketDataManager
-from exchanges.sim.server import SimExchange
 from exchanges.subscriptions import Need
 from exchanges.upbit.stream import UpbitStream
+from peers.exchange_sim.server import SimExchange
 from tests.exchanges.conftest import Running
 from tests.helpers import eventually
 

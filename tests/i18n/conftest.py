@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.telegram_emulator import TelegramEmulator
+from peers.telegram_emulator import TelegramEmulator
 
 
 @pytest.fixture

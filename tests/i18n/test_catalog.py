@@ -7,11 +7,11 @@ import string
 import pytest
 
 from bot.config import load_settings
-from bot.domain.market import Side, StreamState, StreamStatus
-from bot.domain.notifications import NotificationKind
-from bot.domain.orders import OrderStatus, OrderType
-from bot.domain.symbols import Venue
 from bot.i18n import Messages, en, header, ko, stream_status, tr, word
+from core.market import Side, StreamState, StreamStatus
+from core.notifications import NotificationKind
+from core.orders import OrderStatus, OrderType
+from core.symbols import Venue
 
 
 def _fields(template: str) -> set[str]:

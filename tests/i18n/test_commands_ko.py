@@ -16,15 +16,15 @@ from bot.commands.core import register_core
 from bot.commands.kimp import register_kimp, render_detail
 from bot.commands.trading import register_trading
 from bot.config import load_settings
-from bot.domain.market import Quote
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features.trading import install as install_trading
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
+from core.events import EventBus
+from core.market import Quote
+from core.storage import Database
+from core.supervisor import Supervisor
+from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually, free_port
 from tests.wiring import app_context
 

@@ -17,31 +17,31 @@ import pytest
 import bot.app
 from alerts.service import KimpService
 from bot.config import load_settings
-from bot.domain.clock import ManualClock, SystemClock
-from bot.domain.market import Quote, Side, StreamState, StreamStatus
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import OrderRequest, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.telegram import install as telegram_install
 from bot.i18n import stream_status
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox, OutboxItem
-from bot.storage import Database
-from bot.supervisor import Supervisor
-from bot.telegram_emulator import TelegramEmulator
-from bot.trading.executor import OrderService
-from bot.trading.paper import PaperBroker
-from bot.trading.prices import PriceBook
-from bot.trading.risk import RiskLimits, RiskManager
-from bot.trading.store import TradingStore
+from core.clock import ManualClock, SystemClock
+from core.events import EventBus
+from core.market import Quote, Side, StreamState, StreamStatus
+from core.notifications import Notification, NotificationKind
+from core.orders import OrderRequest, OrderType
+from core.storage import Database
+from core.supervisor import Supervisor
+from core.symbols import Instrument, Symbol, Venue
+from peers.telegram_emulator import TelegramEmulator
 from tests.alerts.test_service import COINS, feed, run_for
 from tests.alerts.test_service import service as kimp_service
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, make_settings, running
 from tests.trading.harness import paper_brokers
+from trading.executor import OrderService
+from trading.paper import PaperBroker
+from trading.prices import PriceBook
+from trading.risk import RiskLimits, RiskManager
+from trading.store import TradingStore
 
 UPBIT_BTC = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 UPBIT_USDT = Instrument(Venue.UPBIT, Symbol("USDT", "KRW"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Candle
+from core.symbols import Instrument, Symbol, Venue
 from strategies.backtest import Bars
 from strategies.botconfig import BotDefinition
 

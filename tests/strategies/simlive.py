@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import load_settings
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.features import market_data as market_data_feature
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
+from core.market import Candle
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.manager import MarketDataManager
-from exchanges.sim.clock import SimClock
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.clock import SimClock
+from peers.exchange_sim.server import SimExchange
 from strategies.runner import BotManager
 from tests.helpers import eventually
 from tests.wiring import app_context

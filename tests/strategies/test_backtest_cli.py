@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.fills import FillMode, FillModel
 from strategies.backtest import main, run_backtest
 from strategies.builtin import BUILTINS
-from strategies.fills import FillMode, FillModel
 from tests.strategies.conftest import BTC_USDT_F, T0, bars_from, bot, random_walk
 
 BOTS = """

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.symbols import Symbol, Venue
+from core.symbols import Symbol, Venue
 from strategies.botconfig import BotConfigError, load_bots, parse_bots
 from strategies.registry import StrategyRegistry
 

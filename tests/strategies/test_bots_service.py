@@ -12,9 +12,9 @@ import numpy as np
 
 from bot.commands import CommandContext, Reply
 from bot.config import load_settings
-from bot.domain.orders import OrderRequest
 from bot.features import AppContext
 from bot.features.strategies import install
+from core.orders import OrderRequest
 from strategies.gateway import OrderResult
 from strategies.runner import BotManager
 from tests.helpers import eventually

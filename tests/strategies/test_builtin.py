@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pandas_ta as ta
 
-from bot.domain.signals import SignalAction
+from core.fills import FillModel
+from core.signals import SignalAction
 from strategies.backtest import BacktestResult, run_backtest
 from strategies.builtin import BUILTINS
-from strategies.fills import FillModel
 from tests.strategies.conftest import T0, bars_from, bot
 
 ENTER, EXIT = SignalAction.ENTER_LONG, SignalAction.EXIT

@@ -14,7 +14,7 @@ keeps what it was fed in the table, and the backtest warms up on the same rows (
 
 What cannot be equal: fill prices. Paper trading fills at the streamed top of book when the
 order arrives; the backtest at the candle's close. Both apply the same model to their reference
-(`strategies.fills`: slippage, taker fee), and stop-loss / take-profit are measured from the
+(`core.fills`: slippage, taker fee), and stop-loss / take-profit are measured from the
 signal's close, so the difference stays in the prices; quantities (stake / price), fees and PnL
 follow. How far apart they are depends on how much market time passes between the close and
 the order's arrival: on the simulator at 150x that is 2 s to several minutes (the market-data
@@ -30,12 +30,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from bot.domain.market import Quote, Trade
-from exchanges.sim.market import DEFAULT_COINS
-from exchanges.sim.server import SimExchange
+from core.fills import FillModel
+from core.market import Quote, Trade
+from peers.exchange_sim.market import DEFAULT_COINS
+from peers.exchange_sim.server import SimExchange
 from strategies.backtest import BacktestResult, Bars, run_backtest
 from strategies.builtin import Combined
-from strategies.fills import FillModel
 from strategies.runner import DbHistory
 from tests.helpers import eventually
 from tests.strategies.simlive import live_service

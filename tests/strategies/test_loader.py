@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.domain.signals import SignalAction
+from core.fills import FillModel
+from core.signals import SignalAction
 from strategies.backtest import run_backtest
 from strategies.botconfig import BotConfigError, parse_bots
-from strategies.fills import FillModel
 from strategies.loader import StrategyLoadError, load_user_strategies
 from strategies.registry import StrategyRegistry
 from tests.strategies.conftest import bars_from

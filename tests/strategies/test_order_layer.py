@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.domain.clock import ManualClock
-from bot.domain.symbols import Venue
-from bot.events import EventBus
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FillModel
+from core.symbols import Venue
 from strategies.botconfig import BotDefinition
-from strategies.fills import FillModel
 from strategies.gateway import adapt, held_by_bot
 from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager

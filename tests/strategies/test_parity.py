@@ -14,17 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.domain.clock import ManualClock
-from bot.domain.market import Candle
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage import Database
-from exchanges.sim.clock import SimClock
-from exchanges.sim.market import DEFAULT_COINS, MarketModel
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FillModel
+from core.market import Candle
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.clock import SimClock
+from peers.exchange_sim.market import DEFAULT_COINS, MarketModel
 from strategies.backtest import BacktestResult, Bars, run_backtest
 from strategies.botconfig import BotDefinition
 from strategies.builtin import Combined
-from strategies.fills import FillModel
 from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager
 from strategies.store import BotStore

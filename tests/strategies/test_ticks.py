@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.domain.clock import ManualClock
-from bot.domain.market import Candle, Side, Trade
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage import Database
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FillModel
+from core.market import Candle, Side, Trade
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
 from strategies.botconfig import parse_bots
-from strategies.fills import FillModel
 from strategies.loader import load_user_strategies
 from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.domain.symbols import Instrument, Symbol, Venue
-from exchanges.sim.server import SimExchange
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.server import SimExchange
 from strategies.runner import DbHistory
 from tests.helpers import eventually
 from tests.strategies.simlive import live_service

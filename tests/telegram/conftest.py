@@ -14,19 +14,19 @@ import pytest
 from bot.commands import CommandRegistry
 from bot.commands.core import register_core
 from bot.config import Settings, load_settings
-from bot.domain.clock import Clock, SystemClock
-from bot.domain.notifications import Notification, NotificationKind
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.telegram import install
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
-from bot.storage import Database
-from bot.supervisor import Supervisor
 from bot.telegram.ratelimit import Limits
 from bot.telegram.transport import TelegramTransport, TransportOptions
-from bot.telegram_emulator import SentMessage, TelegramEmulator
+from core.clock import Clock, SystemClock
+from core.events import EventBus
+from core.notifications import Notification, NotificationKind
+from core.storage import Database
+from core.supervisor import Supervisor
+from peers.telegram_emulator import SentMessage, TelegramEmulator
 from tests.helpers import eventually
 
 CHAT = 777000111

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.telegram_emulator import TelegramEmulator
+from peers.telegram_emulator import TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, GROUP, STRANGER, running
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from bot.commands import CommandContext, CommandRegistry, Reply
-from bot.telegram_emulator import TelegramEmulator
+from peers.telegram_emulator import TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, REAL_LIMITS, running
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.commands import CommandContext, CommandRegistry, Reply
-from bot.domain.clock import ManualClock
-from bot.telegram_emulator import SentMessage, TelegramEmulator
+from core.clock import ManualClock
+from peers.telegram_emulator import SentMessage, TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, running
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.commands import CommandContext, CommandRegistry, Reply
-from bot.domain.notifications import NotificationKind
 from bot.reports.chart import premium_chart
-from bot.telegram_emulator import TelegramEmulator
+from core.notifications import NotificationKind
+from peers.telegram_emulator import TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, REAL_LIMITS, Running, running
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Reply
-from bot.domain.notifications import NotificationKind
 from bot.telegram import render
+from core.notifications import NotificationKind
 
 
 def _balanced(html: str) -> bool:

@@ -9,19 +9,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import load_settings
-from bot.domain.clock import ManualClock
-from bot.domain.market import StreamState, StreamStatus
-from bot.domain.symbols import Venue
-from bot.events import EventBus
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.reports.daily import KV_LAST, DailyReporter
 from bot.reports.streams import StreamLog
-from bot.storage import Database
-from bot.storage.kv import KeyValueStore
-from bot.supervisor import Supervisor
-from bot.telegram_emulator import TelegramEmulator
+from core.clock import ManualClock
+from core.events import EventBus
+from core.market import StreamState, StreamStatus
+from core.storage import Database
+from core.storage.kv import KeyValueStore
+from core.supervisor import Supervisor
+from core.symbols import Venue
+from peers.telegram_emulator import TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, running
 

@@ -9,7 +9,7 @@ import pytest
 
 import bot.app
 from bot.features.telegram import install
-from bot.telegram_emulator import TelegramEmulator
+from peers.telegram_emulator import TelegramEmulator
 from tests.telegram.conftest import CHAT, make_settings
 
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from exchanges.sim.server import SimExchange
+from peers.exchange_sim.server import SimExchange
 
 
 @pytest.fixture

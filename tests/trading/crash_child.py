@@ -15,24 +15,24 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from bot.domain.clock import SystemClock
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage import Database
-from bot.trading.adapters.ccxt_broker import (
+from core.broker import Broker
+from core.clock import SystemClock
+from core.events import EventBus
+from core.market import Side
+from core.orders import OrderRequest, OrderType
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
+from exchanges.ccxt.broker import (
     BinanceFuturesBroker,
     BinanceSpotBroker,
     UpbitBroker,
     make_exchange,
 )
-from bot.trading.broker import Broker
-from bot.trading.executor import CRASH_ENV, OrderService
-from bot.trading.prices import PriceBook
-from bot.trading.risk import RiskLimits, RiskManager
-from bot.trading.store import TradingStore
-from bot.trading.tracker import OrderTracker
+from trading.executor import CRASH_ENV, OrderService
+from trading.prices import PriceBook
+from trading.risk import RiskLimits, RiskManager
+from trading.store import TradingStore
+from trading.tracker import OrderTracker
 
 ORDERS = {
     "upbit": OrderRequest(

@@ -10,22 +10,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bot.domain.clock import SystemClock
-from bot.domain.market import Quote
-from bot.domain.notifications import Notification
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage import Database
-from bot.storage.kv import KeyValueStore
-from bot.trading.broker import Broker
-from bot.trading.executor import OrderService
-from bot.trading.futures import FuturesManager
-from bot.trading.paper import PaperBroker
-from bot.trading.prices import PriceBook
-from bot.trading.provider import TradingProvider
-from bot.trading.risk import RiskLimits, RiskManager
-from bot.trading.store import TradingStore
-from bot.trading.tracker import OrderTracker
+from core.broker import Broker
+from core.clock import SystemClock
+from core.events import EventBus
+from core.market import Quote
+from core.notifications import Notification
+from core.storage import Database
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
+from trading.executor import OrderService
+from trading.futures import FuturesManager
+from trading.paper import PaperBroker
+from trading.prices import PriceBook
+from trading.provider import TradingProvider
+from trading.risk import RiskLimits, RiskManager
+from trading.store import TradingStore
+from trading.tracker import OrderTracker
 
 
 @dataclass
@@ -137,8 +137,8 @@ def live_brokers(
     sim: object, timeout_s: float = 5.0, urls: dict[str, str] | None = None
 ) -> dict[Venue, Broker]:
     """ccxt adapters pointed at a running SimExchange with its default keys."""
-    from bot.domain.clock import SystemClock
-    from bot.trading.adapters.ccxt_broker import (
+    from core.clock import SystemClock
+    from exchanges.ccxt.broker import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
         UpbitBroker,

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import load_settings
-from bot.domain.market import Quote
-from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
-from exchanges.sim.server import SimExchange
+from core.market import Quote
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.server import SimExchange
 from strategies.runner import BotManager
 from tests.helpers import eventually
 from tests.strategies.conftest import candles_from

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.commands.base import CommandContext, Reply
 from bot.config import load_settings
-from bot.domain.market import Quote
-from bot.domain.symbols import Instrument, Symbol, Venue
 from bot.features import AppContext
 from bot.features.trading import install
+from core.market import Quote
+from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually, free_port
 from tests.wiring import app_context
 

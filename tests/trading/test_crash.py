@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.orders import OrderStatus
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.trading.executor import CRASH_ENV
-from bot.trading.reconcile import reconcile
-from exchanges.sim.matching import SimOrder
-from exchanges.sim.server import SimExchange
+from core.orders import OrderStatus
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.matching import SimOrder
+from peers.exchange_sim.server import SimExchange
 from tests.trading.crash_child import live_brokers
 from tests.trading.harness import Env, trading_env
+from trading.executor import CRASH_ENV
+from trading.reconcile import reconcile
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUMENTS = {

@@ -10,14 +10,14 @@ from contextlib import asynccontextmanager
 from decimal import Decimal as D
 from pathlib import Path
 
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderStatus, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.storage.kv import KeyValueStore
-from bot.trading.futures import FuturesManager
-from exchanges.sim.server import SimExchange
+from core.market import Side
+from core.orders import OrderRequest, OrderStatus, OrderType
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.harness import Env, HoldingProxy, feed_quotes, live_brokers, trading_env
+from trading.futures import FuturesManager
 
 UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 SPOT = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.commands.base import CommandContext, Reply
 from bot.commands.core import register_core
-from bot.domain.orders import OrderStatus, OrderType
-from exchanges.sim.server import SimExchange
+from core.orders import OrderStatus, OrderType
+from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.test_bots_e2e import BTC_FUT, BTC_KRW, Service, service
 

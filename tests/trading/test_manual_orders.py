@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderStatus, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.trading.provider import TradingProvider
+from core.market import Side
+from core.orders import OrderRequest, OrderStatus, OrderType
+from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
 from tests.trading.harness import Env, trading_env
+from trading.provider import TradingProvider
 
 BTC = Symbol("BTC", "USDT")
 FUT = Instrument(Venue.BINANCE_FUTURES, BTC)

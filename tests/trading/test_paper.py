@@ -1,9 +1,9 @@
 from decimal import Decimal as D
 from pathlib import Path
 
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderStatus, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
+from core.market import Side
+from core.orders import OrderRequest, OrderStatus, OrderType
+from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
 from tests.trading.harness import trading_env
 
@@ -87,8 +87,8 @@ async def test_stale_market_refuses_new_orders(tmp_path: Path) -> None:
 
 async def test_paper_fills_match_the_backtest_fill_model(tmp_path: Path) -> None:
     """Same reference price, slippage and fee rate: the paper broker and the backtest's model
-    (strategies.fills via PaperGateway) give the same price and fee."""
-    from strategies.fills import FEE_RATES, FillModel
+    (core.fills via PaperGateway) give the same price and fee."""
+    from core.fills import FEE_RATES, FillModel
     from strategies.gateway import PaperGateway
 
     fut = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))

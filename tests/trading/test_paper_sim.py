@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.clock import SystemClock
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderStatus, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.events import EventBus
-from bot.storage.kv import KeyValueStore
-from bot.trading.futures import FuturesManager
+from core.clock import SystemClock
+from core.events import EventBus
+from core.fills import fill_price
+from core.market import Side
+from core.orders import OrderRequest, OrderStatus, OrderType
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
 from exchanges.manager import MarketDataConfig, MarketDataManager
-from exchanges.sim.server import SimExchange
-from strategies.fills import fill_price
+from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.harness import Env, trading_env
+from trading.futures import FuturesManager
 
 SPOT = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
 FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))

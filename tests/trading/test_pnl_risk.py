@@ -2,13 +2,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.domain.clock import ManualClock
-from bot.domain.market import Side
-from bot.domain.notifications import Notification
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.trading.errors import Rejected
-from bot.trading.pnl import PositionState, apply_fill, unrealized
-from bot.trading.risk import Exposure, RiskLimits, RiskManager
+from core.clock import ManualClock
+from core.errors import Rejected
+from core.market import Side
+from core.notifications import Notification
+from core.symbols import Instrument, Symbol, Venue
+from trading.pnl import PositionState, apply_fill, unrealized
+from trading.risk import Exposure, RiskLimits, RiskManager
 
 BTC = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 ETH = Instrument(Venue.UPBIT, Symbol("ETH", "KRW"))

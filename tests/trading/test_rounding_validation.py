@@ -2,12 +2,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.domain.market import Side
-from bot.domain.orders import OrderRequest, OrderType
-from bot.domain.symbols import Instrument, Symbol, Venue
-from bot.trading.errors import Rejected
-from bot.trading.rounding import MarketRules, Rounding, to_step, upbit_krw_tick, upbit_rules
-from bot.trading.validation import Funds, validate
+from core.errors import Rejected
+from core.market import Side
+from core.orders import OrderRequest, OrderType
+from core.rounding import MarketRules, Rounding, to_step, upbit_krw_tick, upbit_rules
+from core.symbols import Instrument, Symbol, Venue
+from trading.validation import Funds, validate
 
 UPBIT_BTC = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 BIN_BTC = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))

@@ -1,1 +1,0 @@
-"""Domain types shared by every layer. Nothing in here imports from the rest of the project."""

@@ -1,5 +1,0 @@
-"""SQLite storage: one aiosqlite connection owned by the service, WAL mode, versioned schema."""
-
-from bot.storage.database import Database, StorageError
-
-__all__ = ["Database", "StorageError"]

@@ -1,0 +1,35 @@
+"""Typed notifications: anything the user should be told about goes through these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.text import Text
+
+
+class NotificationKind(StrEnum):
+    """One per event type; each can be set on, silent or off (NOTIFY_<KIND>)."""
+
+    STARTUP = "startup"
+    SHUTDOWN = "shutdown"
+    ORDER_PLACED = "order_placed"
+    ORDER_FILLED = "order_filled"
+    ORDER_CANCELLED = "order_cancelled"
+    ORDER_REFUSED = "order_refused"
+    KIMP_ALERT = "kimp_alert"
+    STREAM = "stream"
+    COMPONENT = "component"
+    RISK = "risk"
+    REPORT = "report"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    kind: NotificationKind
+    # Plain text, or a `Text` the notifier words in the configured language; transports
+    # escape/format it.
+    text: str | Text
+    dedup_key: str | None = None  # same key is delivered at most once
+    photo_path: str | None = None

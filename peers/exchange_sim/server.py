@@ -1,0 +1,255 @@
+"""`SimExchange`: every simulated venue in-process on free 127.0.0.1 ports.
+
+```python
+async with SimExchange(seed=7) as sim:
+    sim.urls["UPBIT_REST_URL"]       # http://127.0.0.1:PORT (ccxt appends /v1/...)
+    sim.market.ramp_premium("BTC", 4.0, over_seconds=90)
+    sim.faults.drop_connections("upbit")
+    sim.set_wallet_state("upbit", "XRP", withdraw=False)   # = sim.wallets.set(...)
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import socket
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Protocol
+
+import orjson
+from aiohttp import web
+from loguru import logger
+
+from peers.exchange_sim.admin import install_admin
+from peers.exchange_sim.binance_futures import BinanceFuturesVenue
+from peers.exchange_sim.binance_spot import BinanceVenue
+from peers.exchange_sim.clock import SimClock
+from peers.exchange_sim.faults import FaultController, rest_fault_middleware
+from peers.exchange_sim.market import DEFAULT_COINS, CoinSpec, MarketModel
+from peers.exchange_sim.matching import SpotEngine
+from peers.exchange_sim.scenario import Scenario
+from peers.exchange_sim.upbit import UpbitVenue
+from peers.exchange_sim.wallets import WalletBook
+
+# Test credentials shaped like real ones: Upbit access and secret keys are 40 characters,
+# Binance API keys and secrets 64 (a 16-byte HMAC secret makes PyJWT warn, and tests run
+# with warnings as errors).
+SIM_API_KEYS: dict[str, tuple[str, str]] = {
+    "upbit": (
+        "simUpbitAccessMBxeflRCTGWatXxaexfdx6WHxa",
+        "simUpbitSecretJwh6V3B0D9Fepxb0PgkJas10CG",
+    ),
+    "binance": (
+        "simBinanceKey3J6m1LWjCiS5NamO2rqbStvqcjjb5xrHPvF4g3OczzykktsMDQy",
+        "simBinanceSecretqW6EEVWMUCQ3e87ilbRZiH4EKl5iX4GvUBqiy6Ij5GmuJkYx",
+    ),
+}
+DEFAULT_UPBIT_BALANCES: dict[str, Decimal | str | float] = {"KRW": Decimal("10000000")}
+DEFAULT_BINANCE_BALANCES: dict[str, Decimal | str | float] = {
+    "USDT": Decimal("10000"),
+    "BTC": Decimal("0.5"),
+}
+
+
+class Venue(Protocol):
+    def install(self, app: web.Application) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def _bind(port: int = 0) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.setblocking(False)
+    return sock
+
+
+class SimExchange:
+    """Async context manager running Upbit, Binance spot, Binance futures and an FX feed."""
+
+    def __init__(
+        self,
+        seed: int = 1,
+        coins: list[CoinSpec] | None = None,
+        speed: float = 1.0,
+        tick_interval: float = 0.05,
+        api_keys: dict[str, tuple[str, str]] | None = None,
+        scenario: Scenario | str | None = None,
+        *,
+        start: float | None = None,
+        port_base: int | None = None,
+        upbit_balances: dict[str, Decimal | str | float] | None = None,
+        binance_balances: dict[str, Decimal | str | float] | None = None,
+        upbit_options: dict[str, Any] | None = None,
+        binance_options: dict[str, Any] | None = None,
+        futures_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.clock = SimClock(start=start, speed=speed)
+        self.market = MarketModel(seed, list(coins or DEFAULT_COINS), self.clock)
+        self.faults = FaultController()
+        self.api_keys = dict(SIM_API_KEYS if api_keys is None else api_keys)
+        self.tick_interval = tick_interval
+        self._port_base = port_base
+        self.upbit_engine = SpotEngine(
+            "upbit", Decimal("0.0005"), self.clock, self.market, fee_in_quote=True
+        )
+        self.binance_engine = SpotEngine(
+            "binance", Decimal("0.001"), self.clock, self.market, client_id_scope="open"
+        )
+        if "upbit" in self.api_keys:
+            self.upbit_engine.open_account(
+                self.api_keys["upbit"][0], dict(upbit_balances or DEFAULT_UPBIT_BALANCES)
+            )
+        if "binance" in self.api_keys:
+            self.binance_engine.open_account(
+                self.api_keys["binance"][0], dict(binance_balances or DEFAULT_BINANCE_BALANCES)
+            )
+        if isinstance(scenario, str):
+            scenario = Scenario.load(scenario)
+        if scenario is not None:
+            scenario.apply(self.market)
+        self.wallets = WalletBook(self.market)
+        keys, m, c, f, w = self.api_keys, self.market, self.clock, self.faults, self.wallets
+        self.upbit = UpbitVenue(
+            m, c, f, self.upbit_engine, keys, wallets=w, **(upbit_options or {})
+        )
+        self.binance = BinanceVenue(
+            m, c, f, self.binance_engine, keys, wallets=w, **(binance_options or {})
+        )
+        self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
+        self.urls: dict[str, str] = {}
+        self._runners: list[web.AppRunner] = []
+        self._tick_task: asyncio.Task[None] | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+    async def __aenter__(self) -> SimExchange:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _serve(self, name: str, venue: Venue | None, offset: int) -> int:
+        app = web.Application(middlewares=[rest_fault_middleware(self.faults, name)])
+        install_admin(app, self.market, self.faults, self.wallets)
+        if venue is not None:
+            venue.install(app)
+        if name == "fx":
+            app.router.add_get("/fx/latest", self._fx_latest)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        self._runners.append(runner)
+        port = 0 if self._port_base is None else self._port_base + offset
+        sock = _bind(port)
+        await web.SockSite(runner, sock).start()
+        return int(sock.getsockname()[1])
+
+    async def start(self) -> None:
+        self.market.warm_up()
+        self.market.tick()
+        p1 = await self._serve("upbit", self.upbit, 0)
+        p2 = await self._serve("binance", self.binance, 1)
+        p3 = await self._serve("binance_futures", self.binance_futures, 2)
+        p4 = await self._serve("fx", None, 3)
+        for venue in (self.upbit, self.binance, self.binance_futures):
+            if venue is not None:
+                await venue.start()
+        self.urls = {
+            "UPBIT_REST_URL": f"http://127.0.0.1:{p1}",
+            "UPBIT_WS_URL": f"ws://127.0.0.1:{p1}/websocket/v1",
+            "BINANCE_REST_URL": f"http://127.0.0.1:{p2}",
+            "BINANCE_WS_URL": f"ws://127.0.0.1:{p2}",
+            "BINANCE_FUTURES_REST_URL": f"http://127.0.0.1:{p3}",
+            "BINANCE_FUTURES_WS_URL": f"ws://127.0.0.1:{p3}",
+            "FX_RATE_URL": f"http://127.0.0.1:{p4}/fx/latest?from=USD&to=KRW",
+        }
+        self._tick_task = asyncio.create_task(self._tick_loop(), name="sim-market-tick")
+
+    async def stop(self) -> None:
+        if self._tick_task is not None:
+            self._tick_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._tick_task
+            self._tick_task = None
+        for venue in (self.binance_futures, self.binance, self.upbit):
+            if venue is not None:
+                async with asyncio.timeout(5):
+                    await venue.stop()
+        for runner in reversed(self._runners):
+            async with asyncio.timeout(5):
+                await runner.cleanup()
+        self._runners.clear()
+
+    async def _tick_loop(self) -> None:
+        prune_every = max(1, int(60 / self.tick_interval))
+        n = 0
+        while True:
+            try:
+                self.market.tick()
+                n += 1
+                if n % prune_every == 0:
+                    self.market.prune()
+            except Exception:  # a bug in a listener must not stop the market
+                logger.exception("simulator market tick failed")
+            await asyncio.sleep(self.tick_interval)
+
+    def advance(self, seconds: float) -> None:
+        """Jump virtual time forward and let the market (and resting orders) catch up now."""
+        self.clock.advance(seconds)
+        self.market.tick()
+
+    def set_wallet_state(
+        self,
+        venue: str,
+        coin: str,
+        wallet_state: str | None = None,
+        *,
+        deposit: bool | None = None,
+        withdraw: bool | None = None,
+        network: str | None = None,
+        block_state: str | None = None,
+    ) -> dict[str, str]:
+        """Suspend or resume `coin`'s deposits/withdrawals on `venue` ("upbit" or "binance"),
+        as the wallet status endpoints report them; see `WalletBook.set`."""
+        return self.wallets.set(
+            venue, coin, wallet_state, deposit=deposit, withdraw=withdraw, network=network,
+            block_state=block_state,
+        )  # fmt: skip
+
+    # ----------------------------------------------------------------- settings
+    def env(self) -> dict[str, str]:
+        """Settings that point the service at this simulator (URLs plus the test keys)."""
+        env = dict(self.urls)
+        if "upbit" in self.api_keys:
+            env["UPBIT_ACCESS_KEY"], env["UPBIT_SECRET_KEY"] = self.api_keys["upbit"]
+        if "binance" in self.api_keys:
+            env["BINANCE_API_KEY"], env["BINANCE_API_SECRET"] = self.api_keys["binance"]
+        return env
+
+    async def _fx_latest(self, request: web.Request) -> web.Response:
+        base = request.query.get("from", "USD").upper()
+        to = request.query.get("to", "KRW").upper()
+        if base != "USD" or to != "KRW":
+            body = {"message": f"not found: only USD->KRW is simulated, got {base}->{to}"}
+            return web.Response(
+                status=404, body=orjson.dumps(body), content_type="application/json"
+            )
+        day = dt.datetime.fromtimestamp(self.clock.now(), dt.UTC).strftime("%Y-%m-%d")
+        body2 = {
+            "amount": 1.0,
+            "base": "USD",
+            "date": day,
+            "rates": {"KRW": round(self.market.usd_krw, 2)},
+        }
+        return web.Response(body=orjson.dumps(body2), content_type="application/json")

@@ -1,0 +1,192 @@
+"""USDT-M futures on top of the OrderService: leverage, margin type, entries with SL/TP.
+
+An entry is a market order; once it has filled, a STOP_MARKET and/or TAKE_PROFIT_MARKET
+reduce-only order for the filled quantity is placed (ccxt sends them to /fapi/v1/algoOrder),
+linked to the entry as children. When one child fills, its sibling is cancelled. The pending
+stop/take-profit levels are kept in the kv table until placed, so a restart between the entry
+fill and the bracket placement still places them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from loguru import logger
+
+from core.errors import TradingError
+from core.market import Side
+from core.notifications import Notification, NotificationKind
+from core.orders import Brackets, Order, OrderRequest, OrderStatus, OrderType
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
+from trading.executor import OrderService, SubmitResult, new_client_id
+
+_CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
+_PCT = "pct:"  # kv bracket levels in percent of the entry price
+
+
+def _levels(entry: Order, sl_pct: str, tp_pct: str) -> tuple[str, str]:
+    """Percent distances -> trigger prices around the entry's average fill (rounded to the
+    venue's tick by validation)."""
+    price = entry.avg_price
+    if price is None:
+        return "", ""
+    sign = 1 if entry.side is Side.BUY else -1
+    sl = price * (1 - sign * Decimal(sl_pct) / 100) if sl_pct else None
+    tp = price * (1 + sign * Decimal(tp_pct) / 100) if tp_pct else None
+    return ("" if sl is None else str(sl)), ("" if tp is None else str(tp))
+
+
+class FuturesManager:
+    def __init__(
+        self,
+        svc: OrderService,
+        kv: KeyValueStore,
+        *,
+        default_leverage: int = 10,
+        max_leverage: int = 20,
+        margin_mode: str = "isolated",
+    ) -> None:
+        self.svc = svc
+        self.kv = kv
+        self.default_leverage = default_leverage
+        self.max_leverage = max_leverage
+        self.margin_mode = margin_mode
+        self._leverage: dict[Symbol, int] = {}
+        svc.listeners.append(self._on_order)
+
+    async def ensure_leverage(self, symbol: Symbol, leverage: int) -> None:
+        if self._leverage.get(symbol) == leverage:
+            return
+        broker = self.svc.brokers[Venue.BINANCE_FUTURES]
+        await broker.set_leverage(symbol, leverage)
+        set_margin = getattr(broker, "set_margin_mode", None)
+        if set_margin is not None:
+            await set_margin(symbol, self.margin_mode)
+        self._leverage[symbol] = leverage
+
+    async def open(
+        self,
+        symbol: Symbol,
+        side: Side,
+        qty: Decimal,
+        *,
+        leverage: int | None = None,
+        stop_loss: Decimal | None = None,
+        take_profit: Decimal | None = None,
+        brackets: Brackets | None = None,
+        bot: str | None = None,
+        reason: str = "",
+    ) -> SubmitResult:
+        """Market entry; SL/TP follow once it fills. Refusals come back with a reason.
+
+        Levels are absolute prices (`stop_loss`, `take_profit`) or distances in percent from the
+        entry's average fill price (`brackets`, what bots use).
+        """
+        if Venue.BINANCE_FUTURES not in self.svc.brokers:
+            return SubmitResult(False, self.svc.t("reason.futures_not_configured"))
+        lev = leverage or self.default_leverage
+        if not 1 <= lev <= self.max_leverage:
+            return SubmitResult(
+                False, self.svc.t("reason.leverage_range", lev=lev, max=self.max_leverage)
+            )
+        try:
+            await self.ensure_leverage(symbol, lev)
+        except TradingError as exc:
+            return SubmitResult(
+                False, self.svc.t("reason.leverage_failed", lev=lev, reason=exc.reason)
+            )
+        inst = Instrument(Venue.BINANCE_FUTURES, symbol)
+        req = OrderRequest(
+            inst, side, OrderType.MARKET, qty=qty, leverage=lev, bot=bot, reason=reason
+        )
+        cid = new_client_id(self.svc.paper)
+        if stop_loss is not None or take_profit is not None:
+            await self.kv.set(f"bracket:{cid}", f"{stop_loss or ''},{take_profit or ''}")
+        elif brackets is not None and (brackets.stop_loss_pct or brackets.take_profit_pct):
+            sl, tp = brackets.stop_loss_pct or "", brackets.take_profit_pct or ""
+            await self.kv.set(f"bracket:{cid}", f"{_PCT}{sl},{tp}")
+        res = await self.svc.submit(req, client_id=cid)
+        if not res.accepted:
+            await self.kv.set(f"bracket:{cid}", "")
+        return res
+
+    async def close(
+        self, symbol: Symbol, bot: str | None = None, qty: Decimal | None = None, reason: str = ""
+    ) -> SubmitResult:
+        """Cancel the position's stop/take-profit orders, then close it (or `qty` of it) at
+        market."""
+        inst = Instrument(Venue.BINANCE_FUTURES, symbol)
+        for stored in await self.svc.store.open_orders(self.svc.paper):
+            o = stored.order
+            if o.instrument == inst and o.type in _CONDITIONAL:
+                await self.svc.cancel(o.client_id)
+        pos = self.svc.positions.get(inst)
+        if pos is None or pos.qty == 0:
+            return SubmitResult(False, self.svc.t("reason.no_futures_position", symbol=symbol))
+        side = Side.SELL if pos.qty > 0 else Side.BUY
+        size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
+        req = OrderRequest(
+            inst, side, OrderType.MARKET, qty=size, reduce_only=True, bot=bot,
+            reason=reason or "close position",
+        )  # fmt: skip
+        return await self.svc.submit(req)
+
+    async def resume(self) -> None:
+        """After a restart: place brackets whose entry filled while we were down."""
+        for stored in await self.svc.store.recent_orders(200, self.svc.paper):
+            o = stored.order
+            if o.status is OrderStatus.FILLED and await self.kv.get(f"bracket:{o.client_id}"):
+                await self._place_brackets(o)
+
+    # --- order listener ---------------------------------------------------------------------
+    async def _on_order(self, order: Order) -> None:
+        if order.instrument.venue is not Venue.BINANCE_FUTURES:
+            return
+        if order.status is not OrderStatus.FILLED:
+            return
+        if order.type in _CONDITIONAL:
+            await self._cancel_siblings(order)
+        elif await self.kv.get(f"bracket:{order.client_id}"):
+            await self._place_brackets(order)
+
+    async def _place_brackets(self, entry: Order) -> None:
+        key = f"bracket:{entry.client_id}"
+        raw = await self.kv.get(key)
+        if not raw:
+            return
+        await self.kv.set(key, "")  # claimed: never placed twice
+        sl_s, _, tp_s = raw.removeprefix(_PCT).partition(",")
+        if raw.startswith(_PCT):
+            sl_s, tp_s = _levels(entry, sl_s, tp_s)
+        side = Side.SELL if entry.side is Side.BUY else Side.BUY
+        for typ, level in ((OrderType.STOP_MARKET, sl_s), (OrderType.TAKE_PROFIT_MARKET, tp_s)):
+            if not level:
+                continue
+            req = OrderRequest(
+                entry.instrument, side, typ, qty=entry.filled_qty, trigger_price=Decimal(level),
+                reduce_only=True, bot=entry.bot, reason=f"{typ.value} for {entry.client_id}",
+            )  # fmt: skip
+            res = await self.svc.submit(req, parent=entry.client_id)
+            if not res.accepted:
+                t = self.svc.t
+                what = t(f"risk.bracket.{typ.value}")
+                text = t(
+                    "risk.no_bracket", symbol=entry.instrument.symbol, what=what, reason=res.reason
+                )
+                logger.error(text)
+                self.svc.notify(Notification(NotificationKind.RISK, text))
+
+    async def _cancel_siblings(self, child: Order) -> None:
+        stored = await self.svc.store.get(child.client_id)
+        if stored is None or stored.parent_client_id is None:
+            return
+        for sib in await self.svc.store.children(stored.parent_client_id):
+            if sib.order.client_id != child.client_id and not sib.order.status.is_final:
+                res = await self.svc.cancel(sib.order.client_id)
+                logger.info(
+                    "{} filled: sibling {} cancel -> {}",
+                    child.client_id,
+                    sib.order.client_id,
+                    "ok" if res.accepted else res.reason,
+                )

@@ -1,0 +1,146 @@
+"""The order gateway strategy bots trade through (`TradingProvider.gateway()`).
+
+Every bot order goes through the `OrderService` (validation, risk limits, intent written before
+sending, paper or live). Futures entries go through `FuturesManager.open`, so leverage is set
+and the bot's stop-loss / take-profit are placed on the venue as reduce-only orders once the
+entry fills; a futures exit cancels them first. A bot only books what actually filled: the
+answer waits (briefly) for the fill, and a market order still unfilled after `fill_wait` is
+cancelled and refused, so the bot and the account never disagree about a position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from core.errors import TradingError
+from core.orders import Brackets, Order, OrderRequest, OrderResult, OrderStatus, OrderType
+from core.symbols import Venue
+from trading.executor import OrderService, SubmitResult
+from trading.futures import FuturesManager
+
+ZERO = Decimal(0)
+
+
+class BotGateway:
+    """`OrderGateway` over the order layer. `brackets`: per bot name, SL/TP in percent."""
+
+    def __init__(
+        self,
+        svc: OrderService,
+        futures: FuturesManager,
+        brackets: Mapping[str, Brackets] | None = None,
+        *,
+        fill_wait: float = 10.0,
+    ) -> None:
+        self.svc = svc
+        self.futures = futures
+        self.brackets = dict(brackets or {})
+        self.fill_wait = fill_wait
+        self._booked: set[str] = set()  # bracket fills already reported to a bot
+
+    async def submit(self, req: OrderRequest) -> OrderResult:
+        try:
+            if req.instrument.venue is Venue.BINANCE_FUTURES and req.type is OrderType.MARKET:
+                res = await (self._futures_exit(req) if req.reduce_only else self._entry(req))
+                if isinstance(res, OrderResult):
+                    return res
+            else:
+                res = await self.svc.submit(req)
+        except TradingError as exc:  # e.g. no price to size a futures entry
+            return OrderResult.refused(exc.reason)
+        return await self._result(res)
+
+    async def _entry(self, req: OrderRequest) -> SubmitResult | OrderResult:
+        qty = req.qty
+        if qty is None:
+            if req.quote_amount is None:
+                return OrderResult.refused("A futures entry needs a quantity or an amount.")
+            ref = self.svc.prices.price(req.instrument, req.side)
+            if ref is None:
+                ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(
+                    req.instrument.symbol
+                )
+            qty = req.quote_amount / ref  # validation rounds it down to the lot size
+        return await self.futures.open(
+            req.instrument.symbol, req.side, qty, leverage=req.leverage,
+            brackets=self.brackets.get(req.bot or ""), bot=req.bot, reason=req.reason,
+        )  # fmt: skip
+
+    async def _futures_exit(self, req: OrderRequest) -> SubmitResult | OrderResult:
+        if not self._holds(req):
+            # The venue closed it already: the bot's stop-loss or take-profit triggered.
+            done = await self._bracket_fill(req)
+            if done is not None:
+                return done
+        res = await self.futures.close(
+            req.instrument.symbol, bot=req.bot, qty=req.qty, reason=req.reason
+        )
+        if not res.accepted and not self._holds(req):
+            # Closing cancelled a bracket that had just triggered: that fill is the exit.
+            return await self._bracket_fill(req) or res
+        return res
+
+    def _holds(self, req: OrderRequest) -> bool:
+        pos = self.svc.positions.get(req.instrument)
+        return pos is not None and pos.qty != 0
+
+    async def _bracket_fill(self, req: OrderRequest) -> OrderResult | None:
+        """The stop-loss / take-profit fill that closed this bot's latest entry, if any."""
+        for stored in await self.svc.store.recent_orders(200, self.svc.paper):
+            o = stored.order
+            if (
+                o.instrument == req.instrument
+                and o.bot == req.bot
+                and o.type is OrderType.MARKET
+                and not o.reduce_only
+                and o.status is OrderStatus.FILLED
+            ):
+                for kid in await self.svc.store.children(o.client_id):
+                    k = kid.order
+                    if k.status is OrderStatus.FILLED and k.client_id not in self._booked:
+                        self._booked.add(k.client_id)
+                        return await self._filled(k)
+                return None  # the latest entry was not closed by its brackets
+        return None
+
+    async def _result(self, res: SubmitResult) -> OrderResult:
+        if not res.accepted or res.order is None:
+            return OrderResult.refused(res.reason or "refused")
+        order = await self._await_fill(res.order)
+        if order.filled_qty <= 0 or order.avg_price is None:
+            return OrderResult.refused(
+                f"order {order.client_id} was not filled ({order.status.value}"
+                + (f": {order.reason})" if order.reason else ")")
+            )
+        return await self._filled(order)
+
+    async def _await_fill(self, order: Order) -> Order:
+        """A market order is final at once in paper mode and on Binance; Upbit reports the
+        fill a moment later (the tracker polls). Unfilled in time: cancel, take what filled."""
+        waited = 0.0
+        while not order.status.is_final and waited < self.fill_wait:
+            self.svc.on_change()
+            await self.svc.clock.sleep(0.05)
+            waited += 0.05
+            stored = await self.svc.store.get(order.client_id)
+            order = stored.order if stored is not None else order
+        if not order.status.is_final:
+            cancelled = await self.svc.cancel(order.client_id)
+            order = cancelled.order or order
+        return order
+
+    async def _filled(self, order: Order) -> OrderResult:
+        """What the account got: quantity net of a fee taken in the bought asset, fee in quote."""
+        qty, fee = order.filled_qty, ZERO
+        base = order.instrument.symbol.base
+        for row in await self.svc.store.fills_of(order.client_id):
+            f = row.fill
+            if f.fee_asset == base:
+                qty -= f.fee
+                fee += f.fee * f.price
+            else:
+                fee += f.fee
+        return OrderResult(
+            True, client_id=order.client_id, filled_qty=qty, avg_price=order.avg_price, fee=fee
+        )

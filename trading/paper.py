@@ -1,0 +1,434 @@
+"""Paper broker: the `Broker` interface over live market data, no real orders.
+
+Fill model: the backtest's, `core.fills` (`fill_price`, `fee`, `FEE_RATES`), computed by
+the same float arithmetic and converted to Decimal once, at this boundary (prices then go on the
+venue's tick grid, fees to 8 decimals). Market orders fill at the top of book (ask for buys, bid
+for sells) moved by `slippage_bps`; limit orders that cross on arrival fill at the touch as
+takers; resting limit orders fill at their price, as makers, when a quote or trade crosses them.
+Taker fees: Upbit 0.05 %, Binance spot 0.1 % (charged in the asset received), USDT-M futures
+0.05 % (maker 0.02 %, for resting limit orders only, which the backtest does not have).
+Futures keep a USDT wallet, isolated-style margin per position (notional / leverage) and
+STOP_MARKET / TAKE_PROFIT_MARKET triggers on the mark (or last) price.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from loguru import logger
+
+from core.broker import PlaceRequest, UpdateListener, VenueOrder
+from core.clock import Clock
+from core.errors import NotFound, Rejected
+from core.fills import FEE_RATES, fill_price
+from core.fills import fee as model_fee
+from core.market import Side
+from core.orders import Balance, Fill, OrderStatus, OrderType, Position
+from core.rounding import MarketRules, upbit_rules
+from core.symbols import Instrument, Symbol, Venue
+from trading.pnl import PositionState, apply_fill
+from trading.prices import MarketEvent, PriceBook
+
+ZERO = Decimal(0)
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(x))
+
+
+FEE_STEP = Decimal("0.00000001")
+_MAKER = {Venue.UPBIT: 0.0005, Venue.BINANCE_SPOT: 0.001, Venue.BINANCE_FUTURES: 0.0002}
+FEES: dict[Venue, tuple[Decimal, Decimal]] = {  # (maker, taker); taker = the backtest's
+    v: (_dec(_MAKER[v]), _dec(FEE_RATES[v]))
+    for v in (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
+}
+
+
+def paper_fee(notional: Decimal, rate: Decimal) -> Decimal:
+    """The shared fee model on a Decimal notional, to 8 decimals (as the venues report)."""
+    return _dec(model_fee(float(notional), float(rate))).quantize(FEE_STEP, ROUND_HALF_UP)
+
+
+RulesSource = Callable[[Symbol], Awaitable[MarketRules]]
+
+
+def default_rules(venue: Venue, symbol: Symbol) -> MarketRules:
+    """Rules when the venue's own cannot be loaded (paper only)."""
+    maker, taker = FEES[venue]
+    if venue is Venue.UPBIT:
+        return upbit_rules(symbol.base, symbol.quote, taker)
+    return MarketRules(
+        base=symbol.base,
+        quote=symbol.quote,
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.00001") if venue is Venue.BINANCE_SPOT else Decimal("0.001"),
+        min_notional=Decimal(5),
+        taker_fee=taker,
+        maker_fee=maker,
+    )
+
+
+@dataclass(slots=True)
+class _PaperOrder:
+    req: PlaceRequest
+    exchange_id: str
+    status: OrderStatus = OrderStatus.OPEN
+    filled: Decimal = ZERO
+    avg: Decimal | None = None
+    fills: list[Fill] = field(default_factory=list)
+    reason: str = ""
+    locked: tuple[str, Decimal] | None = None
+
+
+class PaperBroker:
+    """One paper venue. Feed it market events with `on_market` (the executor's bus loop does)."""
+
+    paper = True
+
+    def __init__(
+        self,
+        venue: Venue,
+        prices: PriceBook,
+        clock: Clock,
+        *,
+        balances: dict[str, Decimal],
+        slippage_bps: float = 5.0,
+        rules_source: RulesSource | None = None,
+        leverage: int = 10,
+    ) -> None:
+        self.venue = venue
+        self._prices = prices
+        self._clock = clock
+        self._slip_bps = float(slippage_bps)
+        self._rules_source = rules_source
+        self._rules: dict[Symbol, MarketRules] = {}
+        self._free: dict[str, Decimal] = dict(balances)
+        self._locked: dict[str, Decimal] = {}
+        self._orders: dict[str, _PaperOrder] = {}
+        self._positions: dict[Symbol, tuple[PositionState, int]] = {}
+        self._leverage: dict[Symbol, int] = {}
+        self._default_leverage = leverage
+        self._ids = itertools.count(1)
+        self._listener: UpdateListener | None = None
+        self.maker, self.taker = FEES[venue]
+
+    # --- Broker interface ---------------------------------------------------------------
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def set_listener(self, listener: UpdateListener) -> None:
+        self._listener = listener
+
+    async def rules(self, symbol: Symbol) -> MarketRules:
+        rules = self._rules.get(symbol)
+        if rules is None:
+            rules = default_rules(self.venue, symbol)
+            if self._rules_source is not None:
+                try:
+                    live = await self._rules_source(symbol)
+                    rules = replace(live, maker_fee=self.maker, taker_fee=self.taker)
+                except Exception as exc:  # the venue's rules are a nicety in paper mode
+                    logger.warning(
+                        "paper {}: using default rules for {} ({})", self.venue, symbol, exc
+                    )
+            self._rules[symbol] = rules
+        return rules
+
+    async def last_price(self, symbol: Symbol) -> Decimal:
+        price = self._prices.price(Instrument(self.venue, symbol))
+        if price is None:
+            raise Rejected(f"No market price for {symbol} on {self.venue.label} yet (paper).")
+        return price
+
+    async def place(self, req: PlaceRequest) -> VenueOrder:
+        if req.client_id in self._orders:
+            raise Rejected(f"Duplicate client order id {req.client_id}.")
+        po = _PaperOrder(req, f"paper-{next(self._ids)}")
+        rules = await self.rules(req.symbol)
+        inst = Instrument(self.venue, req.symbol)
+        if req.conditional:
+            self._orders[req.client_id] = po
+            return self._view(po)
+        if req.type is OrderType.MARKET:
+            price = self._market_price(inst, req.side)
+            self._execute(po, rules, price, taker=True)
+            self._orders[req.client_id] = po
+            return self._view(po)
+        assert req.price is not None and req.qty is not None
+        top = self._prices.top(inst)
+        crosses = top is not None and (
+            (req.side is Side.BUY and 0 < top.ask <= float(req.price))
+            or (req.side is Side.SELL and top.bid >= float(req.price) > 0)
+        )
+        if crosses:
+            assert top is not None
+            price = Decimal(repr(top.ask if req.side is Side.BUY else top.bid))
+            self._execute(po, rules, price, taker=True)
+        else:
+            self._lock(po, rules)
+        self._orders[req.client_id] = po
+        return self._view(po)
+
+    async def fetch(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
+        po = self._orders.get(client_id)
+        if po is None:
+            raise NotFound(f"no paper order {client_id}")
+        return self._view(po)
+
+    async def cancel(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
+        po = self._orders.get(client_id)
+        if po is None:
+            raise NotFound(f"no paper order {client_id}")
+        if po.status.is_final:
+            raise Rejected(f"The order is already {po.status.value}.")
+        self._unlock(po)
+        po.status = OrderStatus.CANCELLED
+        return self._view(po)
+
+    async def fills(self, order: VenueOrder) -> list[Fill]:
+        po = self._orders.get(order.client_id)
+        return list(po.fills) if po else []
+
+    async def open_orders(self) -> list[VenueOrder]:
+        return [self._view(p) for p in self._orders.values() if not p.status.is_final]
+
+    async def balances(self) -> list[Balance]:
+        assets = set(self._free) | set(self._locked)
+        if self.venue is Venue.BINANCE_FUTURES:
+            used = self._used_margin()
+            wallet = self._free.get("USDT", ZERO)
+            return [Balance("USDT", wallet - used, used)]
+        return [
+            Balance(a, self._free.get(a, ZERO), self._locked.get(a, ZERO)) for a in sorted(assets)
+        ]
+
+    async def positions(self) -> list[Position]:
+        return [
+            Position(Instrument(self.venue, s), st.qty, st.entry_price, lev, paper=True)
+            for s, (st, lev) in self._positions.items()
+            if st.qty != 0
+        ]
+
+    async def set_leverage(self, symbol: Symbol, leverage: int) -> None:
+        self._leverage[symbol] = leverage
+
+    # --- restore after a restart ----------------------------------------------------------
+    def restore(self, orders: list[tuple[PlaceRequest, str]], positions: list[Position]) -> None:
+        """Re-rest open paper orders (funds are already locked in the saved balances)."""
+        for req, xid in orders:
+            self._orders[req.client_id] = _PaperOrder(req, xid)
+        for p in positions:
+            if p.instrument.venue is self.venue and self.venue is Venue.BINANCE_FUTURES:
+                st = PositionState(p.qty, p.entry_price)
+                self._positions[p.instrument.symbol] = (st, p.leverage)
+
+    def set_locked(self, locked: dict[str, Decimal]) -> None:
+        self._locked = dict(locked)
+
+    # --- market data -------------------------------------------------------------------------
+    def on_market(self, ev: MarketEvent) -> None:
+        """Fill resting orders the market has crossed (call after the price book is updated)."""
+        if ev.instrument.venue is not self.venue:
+            return
+        sym = ev.instrument.symbol
+        for po in list(self._orders.values()):
+            if po.status.is_final or po.req.symbol != sym:
+                continue
+            if po.req.conditional:
+                self._maybe_trigger(po)
+            elif po.req.type is OrderType.LIMIT:
+                self._maybe_fill_limit(po, ev)
+
+    def _maybe_fill_limit(self, po: _PaperOrder, ev: MarketEvent) -> None:
+        from core.market import Quote, Trade
+
+        assert po.req.price is not None
+        limit = float(po.req.price)
+        buy = po.req.side is Side.BUY
+        if isinstance(ev, Quote):
+            hit = (0 < ev.ask <= limit) if buy else (ev.bid >= limit > 0)
+        elif isinstance(ev, Trade):
+            hit = ev.price < limit if buy else ev.price > limit
+        else:
+            return
+        if hit:
+            self._unlock(po)
+            self._execute(po, self._rules[po.req.symbol], po.req.price, taker=False)
+            self._emit(po)
+
+    def _maybe_trigger(self, po: _PaperOrder) -> None:
+        inst = Instrument(self.venue, po.req.symbol)
+        top = self._prices.top(inst)
+        if top is None or po.req.trigger_price is None:
+            return
+        ref = top.mark or top.last or (top.bid + top.ask) / 2
+        if ref <= 0:
+            return
+        trig = float(po.req.trigger_price)
+        sell = po.req.side is Side.SELL
+        if po.req.type is OrderType.STOP_MARKET:
+            hit = ref <= trig if sell else ref >= trig
+        else:
+            hit = ref >= trig if sell else ref <= trig
+        if not hit:
+            return
+        pos = self._positions.get(po.req.symbol)
+        held = abs(pos[0].qty) if pos else ZERO
+        if po.req.reduce_only and held == 0:
+            po.status, po.reason = OrderStatus.CANCELLED, "reduce-only: no position left"
+        else:
+            price = self._market_price(inst, po.req.side)
+            self._execute(po, self._rules[po.req.symbol], price, taker=True)
+        self._emit(po)
+
+    # --- internals ------------------------------------------------------------------------
+    def _emit(self, po: _PaperOrder) -> None:
+        if self._listener is not None:
+            self._listener(self._view(po))
+
+    def _market_price(self, inst: Instrument, side: Side) -> Decimal:
+        top = self._prices.top(inst)
+        if top is None:
+            raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
+        raw = top.ask if side is Side.BUY else top.bid
+        raw = raw or top.last or top.mark
+        if raw <= 0:
+            raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
+        return _dec(fill_price(raw, 1 if side is Side.BUY else -1, self._slip_bps))
+
+    def _lock(self, po: _PaperOrder, rules: MarketRules) -> None:
+        req = po.req
+        assert req.qty is not None and req.price is not None
+        if self.venue is Venue.BINANCE_FUTURES:
+            return  # margin is checked at fill time in this simple model
+        if req.side is Side.BUY:
+            asset, amount = rules.quote, req.qty * req.price * (1 + self._quote_fee_rate())
+        else:
+            asset, amount = rules.base, req.qty
+        if self._free.get(asset, ZERO) < amount:
+            raise Rejected(f"Insufficient {asset} balance (paper).")
+        self._free[asset] -= amount
+        self._locked[asset] = self._locked.get(asset, ZERO) + amount
+        po.locked = (asset, amount)
+
+    def _unlock(self, po: _PaperOrder) -> None:
+        if po.locked is None:
+            return
+        asset, amount = po.locked
+        self._locked[asset] = self._locked.get(asset, ZERO) - amount
+        self._free[asset] = self._free.get(asset, ZERO) + amount
+        po.locked = None
+
+    def _quote_fee_rate(self) -> Decimal:
+        return self.taker if self.venue is Venue.UPBIT else ZERO
+
+    def _execute(self, po: _PaperOrder, rules: MarketRules, price: Decimal, taker: bool) -> None:
+        req = po.req
+        rate = self.taker if taker else self.maker
+        tick = rules.tick_for(price)
+        price = rules.round_price(price) if tick > 0 else price
+        if req.qty is None:
+            assert req.quote_amount is not None
+            qty = rules.round_qty(req.quote_amount / price)
+        else:
+            qty = req.qty
+        if self.venue is Venue.BINANCE_FUTURES:
+            fee, fee_asset = self._execute_futures(po, qty, price, rate)
+        else:
+            fee, fee_asset = self._execute_spot(po, rules, qty, price, rate)
+        fill = Fill(
+            fill_id=f"{req.client_id}-f1",
+            client_id=req.client_id,
+            instrument=Instrument(self.venue, req.symbol),
+            side=req.side,
+            qty=qty,
+            price=price,
+            fee=fee,
+            fee_asset=fee_asset,
+            ts=self._clock.now(),
+            paper=True,
+        )
+        po.fills.append(fill)
+        po.filled, po.avg, po.status = qty, price, OrderStatus.FILLED
+
+    def _execute_spot(
+        self, po: _PaperOrder, rules: MarketRules, qty: Decimal, price: Decimal, rate: Decimal
+    ) -> tuple[Decimal, str]:
+        base, quote = rules.base, rules.quote
+        cost = qty * price if po.req.quote_amount is None else po.req.quote_amount
+        free = self._free
+        if po.req.side is Side.BUY:
+            if self.venue is Venue.UPBIT:
+                fee = paper_fee(cost, rate)
+                fee_asset, pay, get = quote, cost + fee, qty
+            else:
+                fee = paper_fee(qty, rate)
+                fee_asset, pay, get = base, cost, qty - fee
+            if free.get(quote, ZERO) < pay:
+                po.status, po.reason = OrderStatus.REJECTED, f"insufficient {quote} (paper)"
+                raise Rejected(f"Insufficient {quote} balance (paper).")
+            free[quote] = free.get(quote, ZERO) - pay
+            free[base] = free.get(base, ZERO) + get
+        else:
+            if free.get(base, ZERO) < qty:
+                raise Rejected(f"Insufficient {base} balance (paper).")
+            fee, fee_asset = paper_fee(cost, rate), quote
+            free[base] -= qty
+            free[quote] = free.get(quote, ZERO) + cost - fee
+        return fee, fee_asset
+
+    def _execute_futures(
+        self, po: _PaperOrder, qty: Decimal, price: Decimal, rate: Decimal
+    ) -> tuple[Decimal, str]:
+        sym = po.req.symbol
+        st, lev = self._positions.get(
+            sym, (PositionState(ZERO, ZERO), self._leverage.get(sym, self._default_leverage))
+        )
+        lev = self._leverage.get(sym, lev)
+        if po.req.reduce_only:
+            qty = min(qty, abs(st.qty))
+            reduces = (st.qty > 0 and po.req.side is Side.SELL) or (
+                st.qty < 0 and po.req.side is Side.BUY
+            )
+            if qty == 0 or not reduces:
+                raise Rejected("ReduceOnly order rejected: no position to reduce (paper).")
+        fee = paper_fee(qty * price, rate)
+        effect = apply_fill(st, po.req.side, qty, price, fee, "USDT", sym.base)
+        wallet = self._free.get("USDT", ZERO)
+        new_used = self._used_margin() - abs(st.qty) * st.entry_price / lev
+        new_used += abs(effect.position.qty) * effect.position.entry_price / lev
+        if abs(effect.position.qty) > abs(st.qty) and new_used > wallet + effect.realized:
+            po.status, po.reason = OrderStatus.REJECTED, "Margin is insufficient. (paper)"
+            raise Rejected("Margin is insufficient (paper).")
+        self._free["USDT"] = wallet + effect.realized
+        self._positions[sym] = (effect.position, lev)
+        return fee, "USDT"
+
+    def _used_margin(self) -> Decimal:
+        return sum(
+            (abs(st.qty) * st.entry_price / lev for st, lev in self._positions.values()), ZERO
+        )
+
+    def _view(self, po: _PaperOrder) -> VenueOrder:
+        r = po.req
+        return VenueOrder(
+            client_id=r.client_id,
+            exchange_id=po.exchange_id,
+            symbol=r.symbol,
+            side=r.side,
+            type=r.type,
+            status=po.status,
+            qty=r.qty if r.qty is not None else po.filled,
+            filled_qty=po.filled,
+            avg_price=po.avg,
+            price=r.price,
+            trigger_price=r.trigger_price,
+            fills=tuple(po.fills),
+            reason=po.reason,
+        )

@@ -1,0 +1,188 @@
+"""The trading provider the command handlers and reports talk to (`facade.trading`).
+
+Business queries only: no transport, no formatting beyond plain text lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.errors import Rejected, TradingError
+from core.market import Side
+from core.orders import Brackets, OrderRequest, OrderType, Position
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
+from trading.executor import MANUAL, OrderService, SubmitResult
+from trading.futures import FuturesManager
+from trading.gateway import BotGateway
+from trading.pnl import PositionState, day_key, day_start, unrealized
+from trading.store import StoredOrder
+from trading.validation import fmt
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class DayPnl:
+    day: str
+    realized_krw: Decimal
+    fees_krw: Decimal
+    trades: int
+
+
+class TradingProvider:
+    def __init__(self, svc: OrderService, futures: FuturesManager, kv: KeyValueStore) -> None:
+        self.svc = svc
+        self.futures = futures
+        self.kv = kv
+
+    @property
+    def paper(self) -> bool:
+        return self.svc.paper
+
+    def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> BotGateway:
+        """The `OrderGateway` strategy bots trade through (`strategies.gateway.adapt`)."""
+        return BotGateway(self.svc, self.futures, brackets)
+
+    def open_positions(self, bot: str | None = None) -> list[Position]:
+        """Open positions (of one bot, when given), as the order layer holds them now."""
+        return [
+            p for p in self.svc.positions.values() if p.qty != 0 and (bot is None or p.bot == bot)
+        ]
+
+    async def status_lines(self) -> list[str]:
+        lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}", *self.svc.risk.status_lines()]
+        for p in self.svc.positions.values():
+            if p.qty != 0:
+                lines.append(f"{p.instrument.venue.label} {p.instrument.symbol}: {fmt(p.qty)}")
+        return lines
+
+    async def krw_rate(self, quote: str) -> Decimal | None:
+        try:
+            return await self.svc._to_krw(quote)
+        except Exception:
+            return None
+
+    async def balances(self) -> dict[Venue, list[tuple[str, Decimal, Decimal, Decimal | None]]]:
+        """Per venue: (asset, free, locked, value in KRW or None when no price)."""
+        out: dict[Venue, list[tuple[str, Decimal, Decimal, Decimal | None]]] = {}
+        for venue in self.svc.brokers:
+            await self.svc.refresh_balances(venue)
+            quote = "KRW" if venue is Venue.UPBIT else "USDT"
+            rate = await self.krw_rate(quote)
+            rows = []
+            for asset, (free, locked) in sorted(self.svc.balances.get(venue, {}).items()):
+                total = free + locked
+                if asset == quote:
+                    value = total * rate if rate is not None else None
+                else:
+                    price = self.svc.prices.price(Instrument(venue, Symbol(asset, quote)))
+                    value = total * price * rate if price is not None and rate else None
+                rows.append((asset, free, locked, value))
+            out[venue] = rows
+        return out
+
+    async def positions(self) -> list[tuple[Position, Decimal | None, Decimal | None]]:
+        """(position, mark price, unrealised PnL in quote)."""
+        out = []
+        for p in await self.svc.store.positions(self.paper):
+            mark = self.svc.prices.price(p.instrument)
+            upnl = unrealized(PositionState(p.qty, p.entry_price), mark) if mark else None
+            out.append((p, mark, upnl))
+        return out
+
+    async def orders(self, open_only: bool = True, limit: int = 20) -> list[StoredOrder]:
+        if open_only:
+            return await self.svc.store.open_orders(self.paper)
+        return await self.svc.store.recent_orders(limit, self.paper)
+
+    async def trades(self, n: int) -> list[tuple[str, str]]:
+        rows = await self.svc.store.fills(limit=n, paper=self.paper)
+        out = []
+        for r in rows:
+            f = r.fill
+            out.append(
+                (
+                    f.fill_id,
+                    f"{day_key(f.ts, self.svc.risk._tz)} {f.instrument.venue.label} "
+                    f"{f.side.value} {fmt(f.qty)} {f.instrument.symbol} @ {fmt(f.price)} "
+                    f"fee {fmt(f.fee)} {f.fee_asset} pnl {fmt(r.realized_pnl.quantize(Decimal('0.01')))}",
+                )
+            )
+        return out
+
+    async def daily(self, days: int) -> list[DayPnl]:
+        """Realised PnL per local day, fees included, in KRW (today first)."""
+        tz = self.svc.risk._tz
+        since = day_start(self.svc.clock.now(), tz, days - 1)
+        buckets: dict[str, list[Decimal]] = {}
+        for r in await self.svc.store.fills(since=since, limit=100_000, paper=self.paper):
+            rate = await self.krw_rate(r.fill.instrument.symbol.quote) or ZERO
+            f = r.fill
+            fee_q = f.fee * f.price if f.fee_asset == f.instrument.symbol.base else f.fee
+            b = buckets.setdefault(day_key(f.ts, tz), [ZERO, ZERO, ZERO])
+            b[0] += r.realized_pnl * rate
+            b[1] += fee_q * rate
+            b[2] += 1
+        out = []
+        for i in range(days):
+            key = day_key(day_start(self.svc.clock.now(), tz, i) + 3600, tz)
+            b = buckets.get(key, [ZERO, ZERO, ZERO])
+            out.append(DayPnl(key, b[0], b[1], int(b[2])))
+        return out
+
+    async def manual_order(
+        self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
+    ) -> SubmitResult:
+        """/buy and /sell on a venue: market orders nobody manages (no bot).
+
+        On futures, an order against the open position reduces it; one that closes all of it goes
+        through `FuturesManager.close`, which cancels the position's stop-loss / take-profit
+        first (left resting, they would later act on a position that no longer exists). A
+        partial close keeps them: they are reduce-only, so they can close at most what is left.
+        """
+        inst = Instrument(venue, symbol)
+        if venue is Venue.BINANCE_FUTURES:
+            pos = self.svc.positions.get(inst)
+            reduces = pos is not None and (
+                (pos.qty > 0 and side is Side.SELL) or (pos.qty < 0 and side is Side.BUY)
+            )
+            if pos is None or not reduces:
+                if qty is None and amount is not None:
+                    try:
+                        qty = await self._futures_qty(inst, side, amount)
+                    except TradingError as exc:
+                        return SubmitResult(False, exc.reason)
+                if qty is None:
+                    return SubmitResult(False, "Give the size of a futures entry.")
+                return await self.futures.open(symbol, side, qty, reason=MANUAL)
+            if qty is None:
+                return SubmitResult(
+                    False, f"Give the quantity of {symbol.base} to close, e.g. {fmt(abs(pos.qty))}."
+                )
+            if qty >= abs(pos.qty):
+                return await self.futures.close(symbol, reason=MANUAL)
+            req = OrderRequest(
+                inst, side, OrderType.MARKET, qty=qty, reason=MANUAL, reduce_only=True
+            )
+            return await self.svc.submit(req)
+        req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
+                           reason=MANUAL)  # fmt: skip
+        return await self.svc.submit(req)
+
+    async def _futures_qty(self, inst: Instrument, side: Side, amount: Decimal) -> Decimal:
+        """A futures entry given as a USDT notional: its quantity at the current price
+        (validation rounds it down to the lot size)."""
+        ref = self.svc.prices.price(inst, side)
+        if ref is None:
+            if Venue.BINANCE_FUTURES not in self.svc.brokers:
+                raise Rejected(self.svc.t("reason.futures_not_configured"))
+            ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(inst.symbol)
+        return amount / ref
+
+    async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]:
+        self.svc.risk.set_kill_switch(on)
+        await self.kv.set("trading.killswitch", "on" if on else "off")
+        return await self.svc.cancel_all() if on and cancel_orders else []

@@ -1,0 +1,132 @@
+"""Start-up reconciliation: our records against what the venue says, differences reported.
+
+- orders we left open or as INTENT (a crash between writing and sending, or between sending
+  and recording the answer) are looked up by client id and brought up to date, fills included;
+- open orders on the venue that we did not place are reported (placed by hand);
+- futures positions and spot holdings that differ from ours are reported and the venue's
+  numbers adopted (trades made by hand, or fills we could not see).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from loguru import logger
+
+from core.errors import NotFound, TradingError
+from core.orders import OrderStatus, OrderType
+from core.symbols import Instrument, Venue
+from trading.executor import OrderService
+from trading.validation import fmt
+
+ZERO = Decimal(0)
+
+
+async def reconcile(svc: OrderService) -> list[str]:
+    """Returns one human line per difference found (empty: all in agreement)."""
+    lines: list[str] = []
+    t = svc.t
+    for stored in await svc.store.open_orders(svc.paper):
+        o = stored.order
+        broker = svc.brokers.get(o.instrument.venue)
+        if broker is None:
+            continue
+        if o.status is OrderStatus.INTENT:
+            vo = await svc.resolve(o)
+            if vo is not None:
+                await svc.apply(o.client_id, vo)
+                cur = await svc.store.get(o.client_id)
+                status = t.word(cur.order.status) if cur else "?"
+                lines.append(t("reconcile.now", id=o.client_id, status=status))
+            else:
+                venue = t.word(broker.venue)
+                lines.append(t("reconcile.never_reached", id=o.client_id, venue=venue))
+            continue
+        conditional = o.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
+        try:
+            vo = await broker.fetch(o.instrument.symbol, o.client_id, conditional)
+        except NotFound:
+            await svc.store.advance(
+                o.client_id, OrderStatus.CANCELLED, svc.clock.now(), reason="gone from the venue"
+            )
+            lines.append(t("reconcile.gone", id=o.client_id, venue=t.word(broker.venue)))
+            continue
+        except TradingError as exc:
+            lines.append(t("reconcile.unchecked", id=o.client_id, reason=exc.reason))
+            continue
+        updated = await svc.apply(o.client_id, vo)
+        if updated is not None and updated.status is not o.status:
+            old, new = t.word(o.status), t.word(updated.status)
+            lines.append(t("reconcile.changed", id=o.client_id, old=old, new=new))
+    for venue, broker in svc.brokers.items():
+        try:
+            lines += await _venue_differences(svc, venue)
+        except TradingError as exc:
+            lines.append(t("reconcile.failed", venue=t.word(broker.venue), reason=exc.reason))
+    for line in lines:
+        logger.warning("reconcile: {}", line)
+    return lines
+
+
+async def _venue_differences(svc: OrderService, venue: Venue) -> list[str]:
+    broker = svc.brokers[venue]
+    t = svc.t
+    name = t.word(broker.venue)
+    lines = []
+    for vo in await broker.open_orders():
+        if not vo.client_id or await svc.store.get(vo.client_id) is None:
+            lines.append(
+                t(
+                    "reconcile.foreign",
+                    venue=name,
+                    side=t.word(vo.side),
+                    qty=fmt(vo.qty),
+                    symbol=vo.symbol,
+                    type=t.word(vo.type),
+                )
+                + (f" @ {fmt(vo.price)}" if vo.price else "")
+            )
+    now = svc.clock.now()
+    ours = {i: p for i, p in svc.positions.items() if i.venue is venue}
+    if venue is Venue.BINANCE_FUTURES:
+        theirs = {p.instrument: p for p in await broker.positions()}
+        for inst in set(ours) | set(theirs):
+            mine = ours[inst].qty if inst in ours else ZERO
+            real = theirs[inst].qty if inst in theirs else ZERO
+            if mine != real:
+                entry = theirs[inst].entry_price if inst in theirs else ZERO
+                await svc.store.set_position_qty(inst, svc.paper, real, entry, now)
+                lines.append(
+                    t(
+                        "reconcile.position_adopted",
+                        venue=name,
+                        symbol=inst.symbol,
+                        ours=fmt(mine),
+                        real=fmt(real),
+                    )
+                )
+    else:
+        held = {b.asset: b.total for b in await broker.balances()}
+        for inst, pos in ours.items():
+            real = held.get(inst.symbol.base, ZERO)
+            if real < pos.qty:
+                await svc.store.set_position_qty(inst, svc.paper, real, pos.entry_price, now)
+                lines.append(
+                    t(
+                        "reconcile.holding_adopted",
+                        venue=name,
+                        symbol=inst.symbol,
+                        ours=fmt(pos.qty),
+                        real=fmt(real),
+                    )
+                )
+    for p in await svc.store.positions(svc.paper):
+        svc.positions[p.instrument] = p
+    stale = [i for i in svc.positions if i.venue is venue and i not in _open(svc, venue)]
+    for inst in stale:
+        svc.positions.pop(inst, None)
+    return lines
+
+
+def _open(svc: OrderService, venue: Venue) -> set[Instrument]:
+    return {i for i, p in svc.positions.items() if i.venue is venue and p.qty != 0}

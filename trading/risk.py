@@ -1,0 +1,148 @@
+"""Our own risk limits, checked after validation and before anything is written or sent.
+
+Exits (sells of what we hold, reduce-only futures orders, orders that shrink a position) are
+always allowed, so a user can get out while entries are paused. Everything that opens or grows
+exposure must pass: kill switch, daily loss pause, stale market data, per-order cap, maximum
+open positions and maximum position size as a share of equity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from loguru import logger
+
+from bot.config import Settings
+from bot.i18n import Messages
+from core.clock import Clock
+from core.errors import Rejected
+from core.notifications import Notification, NotificationKind
+from core.symbols import Instrument, Venue
+from trading.pnl import day_key
+from trading.validation import fmt
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLimits:
+    max_position_pct: Decimal = Decimal(30)
+    max_open_positions: int = 5
+    max_order_krw: Decimal = Decimal(5_000_000)
+    daily_loss_limit_pct: Decimal = Decimal(5)
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> RiskLimits:
+        return cls(
+            max_position_pct=Decimal(str(s.max_position_pct)),
+            max_open_positions=s.max_open_positions,
+            max_order_krw=Decimal(str(s.max_order_krw)),
+            daily_loss_limit_pct=Decimal(str(s.daily_loss_limit_pct)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """The account as the risk check sees it, everything in KRW."""
+
+    equity_krw: Decimal
+    open_instruments: frozenset[Instrument]
+    position_value_krw: Decimal  # current value of the position in the order's instrument
+    daily_pnl_krw: Decimal  # realised today, fees included (negative = loss)
+
+
+NotifyFn = Callable[[Notification], None]
+StaleFn = Callable[[Venue], bool]
+
+
+class RiskManager:
+    def __init__(
+        self,
+        limits: RiskLimits,
+        clock: Clock,
+        tz_name: str = "Asia/Seoul",
+        notify: NotifyFn | None = None,
+        is_stale: StaleFn | None = None,
+        language: str = "en",
+    ) -> None:
+        from zoneinfo import ZoneInfo
+
+        self.limits = limits
+        self._clock = clock
+        self._tz = ZoneInfo(tz_name)
+        self._notify = notify
+        self.is_stale = is_stale
+        self.t = Messages(language)
+        self.kill_switch = False
+        self._paused_day: str | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_day == day_key(self._clock.now(), self._tz)
+
+    def set_kill_switch(self, on: bool) -> None:
+        self.kill_switch = on
+        logger.warning("kill switch {}", "ON: new orders refused" if on else "off")
+
+    def status_lines(self) -> list[str]:
+        lines = []
+        if self.kill_switch:
+            lines.append(self.t("risk.status_kill_switch"))
+        if self.paused:
+            lines.append(self.t("risk.status_paused"))
+        return lines
+
+    def check(
+        self, inst: Instrument, notional_krw: Decimal, is_entry: bool, exposure: Exposure
+    ) -> None:
+        """Raise `Rejected` with the reason when this order breaks a limit."""
+        if not is_entry:
+            return
+        lim, t = self.limits, self.t
+        if self.kill_switch:
+            raise Rejected(t("reason.kill_switch"))
+        self._check_daily_loss(exposure)
+        if self.paused:
+            raise Rejected(t("reason.daily_paused", pct=fmt(lim.daily_loss_limit_pct)))
+        if self.is_stale is not None and self.is_stale(inst.venue):
+            raise Rejected(t("reason.stale", venue=t.word(inst.venue)))
+        if notional_krw > lim.max_order_krw:
+            value = fmt(notional_krw.quantize(Decimal(1)), "KRW")
+            raise Rejected(t("reason.max_order", value=value, cap=fmt(lim.max_order_krw, "KRW")))
+        if (
+            inst not in exposure.open_instruments
+            and len(exposure.open_instruments) >= lim.max_open_positions
+        ):
+            n = len(exposure.open_instruments)
+            raise Rejected(t("reason.max_positions", n=n, max=lim.max_open_positions))
+        if exposure.equity_krw <= 0:
+            raise Rejected(t("reason.no_equity"))
+        after = exposure.position_value_krw + notional_krw
+        pct = after / exposure.equity_krw * 100
+        if pct > lim.max_position_pct:
+            raise Rejected(
+                t(
+                    "reason.max_position_pct",
+                    symbol=inst.symbol,
+                    pct=pct.quantize(Decimal("0.1")),
+                    max=fmt(lim.max_position_pct),
+                )
+            )
+
+    def _check_daily_loss(self, exposure: Exposure) -> None:
+        if self.paused or exposure.equity_krw <= 0:
+            return
+        limit = exposure.equity_krw * self.limits.daily_loss_limit_pct / 100
+        if exposure.daily_pnl_krw <= -limit:
+            today = day_key(self._clock.now(), self._tz)
+            self._paused_day = today
+            text = self.t(
+                "risk.daily_loss",
+                pnl=fmt(exposure.daily_pnl_krw.quantize(Decimal(1))),
+                limit=fmt(limit.quantize(Decimal(1))),
+            )
+            logger.warning(text)
+            if self._notify is not None:
+                self._notify(
+                    Notification(NotificationKind.RISK, text, dedup_key=f"daily-loss-{today}")
+                )
