@@ -20,7 +20,8 @@ import numpy as np
 from core.fills import FillModel
 from core.market import Candle
 from core.symbols import Instrument, Symbol, Venue
-from strategies.backtest import Bars, run_backtest
+from strategies.backtest import run_backtest
+from strategies.bars import Bars
 from strategies.botconfig import BotDefinition
 from strategies.builtin import Combined
 

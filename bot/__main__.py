@@ -65,12 +65,36 @@ async def _serve(settings_sim: bool, settings: object) -> int:
     return 0
 
 
+def backtest(argv: list[str]) -> int:
+    """`python -m bot backtest ...`: the strategies' backtest command, with the defaults from the
+    settings and the stored candles read through the candle store."""
+    from exchanges.candle_store import CandleFile
+    from strategies.backtest_cli import BacktestDefaults
+    from strategies.backtest_cli import main as backtest_main
+    from strategies.data import DataError
+
+    def defaults() -> BacktestDefaults:
+        try:
+            s = load_settings()
+        except SettingsError as exc:
+            raise DataError(str(exc)) from None
+        return BacktestDefaults(
+            strategies_dir=s.strategies_dir,
+            bots_file=s.bots_file,
+            db_path=s.db_path,
+            max_leverage=s.max_leverage,
+            paper_balance_krw=s.paper_balance_krw,
+            paper_balance_usdt=s.paper_balance_usdt,
+            paper_slippage_bps=s.paper_slippage_bps,
+        )
+
+    return backtest_main(argv, defaults, CandleFile)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["backtest"]:
-        from strategies.backtest import main as backtest_main
-
-        return backtest_main(argv[1:])
+        return backtest(argv[1:])
     args = _parser().parse_args(argv)
     env_file = args.env_file if Path(args.env_file).exists() else None
     try:

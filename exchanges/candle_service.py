@@ -1,5 +1,6 @@
 """Drives the `CandleBuilder`: closes minutes by the clock, repairs tainted minutes from REST,
-keeps recent history for strategies and stores closed candles in SQLite in batches.
+keeps recent history for strategies and stores closed candles in SQLite in batches (through
+`exchanges.candle_store`, the table's owner).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from core.clock import Clock
 from core.market import Candle
 from core.storage import Database
 from core.symbols import Instrument, Venue
+from exchanges.candle_store import CandleStore
 from exchanges.candles import MINUTE, CandleBuilder
 from exchanges.http import RestError
 
@@ -46,7 +48,7 @@ class CandleService:
         self.config = config
         self._clock = clock
         self._publish = publish
-        self._db = db
+        self._store = None if db is None else CandleStore(db)
         self.builder = CandleBuilder(
             self._emit, config.timeframes, int(config.grace * 1000), int(max_lag * 1000)
         )
@@ -128,20 +130,12 @@ class CandleService:
                 self._first_wanted.pop((inst, first), None)
 
     async def flush(self) -> None:
-        if not self._to_store or self._db is None:
+        if not self._to_store or self._store is None:
             self._to_store.clear()
             return
         rows, self._to_store = self._to_store, []
         try:
-            await self._db.executemany(
-                "INSERT OR REPLACE INTO candles (venue, symbol, timeframe, open_ts, open, high, "
-                "low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (c.instrument.venue.value, str(c.instrument.symbol), c.timeframe, c.open_ts,
-                     c.open, c.high, c.low, c.close, c.volume)
-                    for c in rows
-                ],
-            )  # fmt: skip
+            await self._store.save(rows)
             self.stored += len(rows)
         except Exception:
             logger.exception("storing {} candles failed; they stay in memory only", len(rows))

@@ -1,7 +1,5 @@
-"""Backtest a bot over stored candles (SQLite `candles` table) or a CSV file.
-
-    python -m strategies.backtest --bot NAME --from 2026-01-01 --to 2026-01-31 \
-        [--csv FILE] [--db PATH] [--png equity.png]
+"""Backtest a bot over candles (`Bars`); the command is `python -m bot backtest`
+(`strategies.backtest_cli`).
 
 Same strategy code and the same fill and fee model (`core.fills`) as paper trading.
 Built-in strategies run on the numba kernel (`strategies.kernel`, millions of candles a second);
@@ -11,68 +9,23 @@ core. Parity tests hold both to the live path.
 
 from __future__ import annotations
 
-import argparse
 import heapq
-import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from core.fills import FillMode, FillModel
-from core.market import Candle
 from core.signals import SignalAction
 from core.symbols import Instrument
+from strategies.bars import Bars
 from strategies.base import TO_SIGNAL, Action, KernelStrategy, Strategy
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, ClosedTrade, Decision
 from strategies.gateway import PaperGateway
 from strategies.kernel import EXIT_REASONS, REFUSALS, KernelConfig, KernelResult, simulate
 from strategies.report import Metrics, compute_metrics
-
-
-@dataclass(frozen=True, slots=True)
-class Bars:
-    """One instrument's candles as arrays (ts in ms, oldest first)."""
-
-    instrument: Instrument
-    timeframe: str
-    ts: np.ndarray
-    open: np.ndarray
-    high: np.ndarray
-    low: np.ndarray
-    close: np.ndarray
-    volume: np.ndarray
-
-    def __len__(self) -> int:
-        return int(self.ts.shape[0])
-
-    def candle(self, i: int) -> Candle:
-        return Candle(
-            self.instrument, self.timeframe, int(self.ts[i]), float(self.open[i]),
-            float(self.high[i]), float(self.low[i]), float(self.close[i]), float(self.volume[i]),
-        )  # fmt: skip
-
-    def candles(self) -> Iterator[Candle]:
-        for i in range(len(self)):
-            yield self.candle(i)
-
-    @classmethod
-    def from_candles(cls, candles: list[Candle]) -> Bars:
-        if not candles:
-            raise ValueError("no candles")
-        c0 = candles[0]
-        cols = np.array(
-            [(c.open, c.high, c.low, c.close, c.volume) for c in candles], dtype=np.float64
-        )
-        return cls(
-            c0.instrument, c0.timeframe, np.array([c.open_ts for c in candles], np.int64),
-            cols[:, 0].copy(), cols[:, 1].copy(), cols[:, 2].copy(), cols[:, 3].copy(),
-            cols[:, 4].copy(),
-        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,109 +254,3 @@ def _run_events(
         d.name, "events", sum(len(b) for b in bars), equity, signals, trades,
         np.array(eq_ts, np.int64), np.array(eq, np.float64), len(engine.positions),
     )  # fmt: skip
-
-
-# --- command line -------------------------------------------------------------------------------
-
-
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="python -m strategies.backtest",
-        description="Backtest a bot from the bots file over stored or CSV candles (UTC days).",
-    )
-    ap.add_argument("--bot", required=True, help="bot name from the bots file")
-    ap.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
-    ap.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="inclusive")
-    ap.add_argument("--csv", type=Path, help="candles CSV instead of the database")
-    ap.add_argument("--db", type=Path, help="SQLite database (default: DB_PATH)")
-    ap.add_argument("--png", type=Path, help="write the equity curve here")
-    ap.add_argument("--bots", type=Path, help="bots file (default: BOTS_FILE)")
-    ap.add_argument("--symbol", help="only this symbol of the bot, e.g. BTC/KRW")
-    ap.add_argument("--equity", type=float, help="start equity (default: the paper balance)")
-    ap.add_argument("--fill", choices=[m.value for m in FillMode], default=FillMode.CLOSE.value)
-    ap.add_argument("--slippage-bps", type=float, help="default: PAPER_SLIPPAGE_BPS")
-    ap.add_argument("--trades", type=int, default=50, help="how many trades to list")
-    return ap
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The backtest command; returns the process exit code (0 ok, 2 bad input)."""
-    from bot.config import SettingsError, load_settings
-    from strategies.botconfig import BotConfigError, load_bots
-    from strategies.data import DataError, day_range_ms, load_csv, load_db
-    from strategies.loader import StrategyLoadError, load_user_strategies
-    from strategies.registry import StrategyRegistry
-    from strategies.report import format_metrics, format_trades, write_png
-
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the usage and the problem
-        return int(exc.code or 0)
-    try:
-        settings = load_settings()
-        registry = StrategyRegistry(load_user_strategies(settings.strategies_dir))
-        bots_file = args.bots or settings.bots_file
-        bots = {b.name: b for b in load_bots(bots_file, registry, settings.max_leverage)}
-        d = bots.get(args.bot)
-        if d is None:
-            known = ", ".join(sorted(bots)) or f"none (is {bots_file} there?)"
-            raise DataError(f"there is no bot {args.bot!r} in {bots_file}; bots: {known}")
-        start, end = day_range_ms(args.start, args.end)
-        instruments = list(d.instruments)
-        if args.symbol:
-            instruments = [i for i in instruments if str(i.symbol) == args.symbol.upper()]
-            if not instruments:
-                raise DataError(f"bot {d.name} does not trade {args.symbol}")
-        if args.csv and len(instruments) > 1:
-            raise DataError("a CSV holds one symbol's candles: add --symbol BASE/QUOTE")
-        db = args.db or settings.db_path
-        bars = [
-            load_csv(args.csv, i, d.timeframe, start, end)
-            if args.csv
-            else load_db(db, i, d.timeframe, start, end)
-            for i in instruments
-        ]
-        if not any(len(b) for b in bars):
-            where = args.csv or db
-            raise DataError(
-                f"no {d.timeframe} candles for {', '.join(str(i) for i in instruments)} between "
-                f"{args.start} and {args.end} in {where}"
-            )
-        quote = d.symbols[0].quote
-        equity = args.equity or (
-            settings.paper_balance_krw if quote == "KRW" else settings.paper_balance_usdt
-        )
-        slip = settings.paper_slippage_bps if args.slippage_bps is None else args.slippage_bps
-        fills = FillModel(slippage_bps=slip, mode=FillMode(args.fill))
-        cls = registry.get(d.strategy)
-        assert cls is not None  # validated by load_bots
-        strategy = cls(cls.Params.model_validate(d.params), bot=d.name)
-    except (SettingsError, StrategyLoadError, BotConfigError, DataError) as exc:
-        print(f"backtest: {exc}", file=sys.stderr)
-        return 2
-    t0 = time.perf_counter()
-    result = run_backtest(d, strategy, bars, fills, equity)
-    took = time.perf_counter() - t0
-    syms = ", ".join(str(b.instrument.symbol) for b in bars)
-    print(
-        f"Backtest {d.name}: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}, "
-        f"{args.start} .. {args.end}, {result.candles} candles, fill {fills.mode.value} + "
-        f"{fills.slippage_bps:g} bps, fee {fills.fee_rate(d.exchange) * 100:g}% "
-        f"({result.engine} engine, {took:.2f}s)"
-    )
-    print(format_trades(result.trades, args.trades))
-    print(format_metrics(result.metrics))
-    if result.open_positions:
-        print(f"Open at the end (not counted as trades): {result.open_positions}")
-    if args.png:
-        try:
-            write_png(args.png, result.equity_ts, result.equity, f"{d.name} equity")
-        except OSError as exc:
-            print(f"backtest: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
-            return 2
-        print(f"Equity curve: {args.png}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

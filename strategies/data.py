@@ -1,16 +1,17 @@
-"""Candles for the backtest: from the SQLite `candles` table or a CSV file."""
+"""Candles for the backtest: from the stored candles (a `core.candles.CandleArchive`) or a CSV
+file."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core.candles import CandleArchive, CandleReadError
 from core.symbols import Instrument
-from strategies.backtest import Bars
+from strategies.bars import Bars
 
 
 class DataError(Exception):
@@ -30,21 +31,13 @@ def day_range_ms(start: str, end: str) -> tuple[int, int]:
     return int(t0.timestamp() * 1000), int(t1.timestamp() * 1000)
 
 
-def load_db(path: Path, instrument: Instrument, timeframe: str, start_ms: int, end_ms: int) -> Bars:
-    if not path.exists():
-        raise DataError(f"no database at {path}: pass --db PATH or --csv FILE")
+def load_stored(
+    archive: CandleArchive, instrument: Instrument, timeframe: str, start_ms: int, end_ms: int
+) -> Bars:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT open_ts, open, high, low, close, volume FROM candles WHERE venue = ? AND "
-                "symbol = ? AND timeframe = ? AND open_ts >= ? AND open_ts < ? ORDER BY open_ts",
-                (instrument.venue.value, str(instrument.symbol), timeframe, start_ms, end_ms),
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise DataError(f"cannot read candles from {path}: {exc}") from None
+        rows = archive.rows(instrument, timeframe, start_ms, end_ms)
+    except CandleReadError as exc:
+        raise DataError(str(exc)) from None
     arr = np.array(rows, dtype=np.float64).reshape(-1, 6)
     return _bars(instrument, timeframe, arr)
 

@@ -85,6 +85,11 @@ class BotEngine:
     def equity(self) -> float:
         return self.start_equity + self.realized
 
+    def track(self, inst: Instrument) -> None:
+        """Count `inst`'s bars from here if none was seen: a forced order books on a bar even
+        before the bot's first candle of that symbol (no warm-up, or a stopped bot's book)."""
+        self._index.setdefault(inst, -1)
+
     def feed(self, candle: Candle) -> None:
         """Warm-up: update the strategy, never act."""
         self._index[candle.instrument] = self._index.get(candle.instrument, -1) + 1

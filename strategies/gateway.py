@@ -12,11 +12,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from core.fills import FillModel, fee, fill_price
 from core.market import Side
 from core.orders import Brackets, GatewaySource, OrderGateway, OrderRequest, OrderResult
+from core.positions import PositionBook
 from core.symbols import Instrument
 
 
@@ -62,21 +62,15 @@ class PaperGateway:
         )
 
 
-def held_by_bot(trading: Any, bot: str) -> list[str]:
-    """Open positions the trading provider attributes to `bot` (empty if it cannot say)."""
+def held_by_bot(trading: PositionBook | None, bot: str) -> list[str]:
+    """Open positions the order layer attributes to `bot` (none without an order layer)."""
     if trading is None:
         return []
-    fn = getattr(trading, "open_positions", None)
-    try:
-        positions = fn(bot=bot) if callable(fn) else getattr(trading, "positions", {})
-        items = positions.values() if isinstance(positions, dict) else positions
-        return [
-            f"{p.instrument.symbol} {p.qty}"
-            for p in items
-            if getattr(p, "bot", None) == bot and getattr(p, "qty", 0) != 0
-        ]
-    except Exception:  # a provider without that view: nothing to warn about
-        return []
+    return [
+        f"{p.instrument.symbol} {p.qty}"
+        for p in trading.open_positions(bot=bot)
+        if p.bot == bot and p.qty != 0
+    ]
 
 
 def adapt(trading: object, brackets: Mapping[str, Brackets] | None = None) -> OrderGateway | None:

@@ -1,73 +1,36 @@
 """Runs the bots: closed candles from the event bus -> strategy -> gates -> order gateway.
 
-One `BotManager` owns every bot. Running bots get each closed `Candle` of their instruments and
-timeframe (and `Trade`s if their strategy asks). Every signal becomes a decision, taken or
-refused with the reason, recorded in the `decisions` table. Run state and pause live in the
-`bots` table, so `/start` and `/stop` survive restarts. `/buy <bot>` and `/sell <bot>` are
-forced entries and exits: no strategy signal, but the bot's own sizing, leverage and SL/TP, and the
-bot books and then manages the position as if it had decided it.
+One `BotManager` owns every bot (each a `strategies.bot_runner.BotRunner`). Running bots get
+each closed `Candle` of their instruments and timeframe (and `Trade`s if their strategy asks).
+Every signal becomes a decision, taken or refused with the reason, recorded in the `decisions`
+table. Run state and pause live in the `bots` table, so `/start` and `/stop` survive restarts.
+`/buy <bot>` and `/sell <bot>` are forced entries and exits: no strategy signal, but the bot's
+own sizing, leverage and SL/TP, and the bot books and then manages the position as if it had
+decided it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import dataclass
 
 from loguru import logger
 
+from core.candles import CandleHistory, CandleStore
 from core.events import EventBus, Subscription
-from core.fills import FillModel, entry_notional
+from core.fills import FillModel
 from core.market import Candle, Trade
-from core.orders import OrderRequest
-from core.signals import Signal, SignalAction
-from core.storage import Database
+from core.signals import SignalAction
 from core.symbols import Instrument, Venue
+from strategies.bot_runner import BotError, BotRunner, ForcedOrder
 from strategies.botconfig import BotDefinition
-from strategies.engine import BotEngine, ClosedTrade, Decision, OpenPosition, to_decimal
+from strategies.engine import BotEngine, OpenPosition
 from strategies.gateway import OrderGateway, PaperGateway
 from strategies.registry import StrategyRegistry
 from strategies.store import BotStore, RunState
 
-
-class HistorySource(Protocol):
-    async def history(
-        self, instrument: Instrument, timeframe: str, limit: int, before: int | None = None
-    ) -> list[Candle]:
-        """Up to `limit` most recent closed candles opening before `before` (ms; default:
-        now), oldest first."""
-        ...
-
-
-class DbHistory:
-    """Warm-up candles from the `candles` table."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def history(
-        self, instrument: Instrument, timeframe: str, limit: int, before: int | None = None
-    ) -> list[Candle]:
-        rows = await self._db.fetchall(
-            "SELECT open_ts, open, high, low, close, volume FROM candles WHERE venue = ? AND "
-            "symbol = ? AND timeframe = ? AND open_ts < ? ORDER BY open_ts DESC LIMIT ?",
-            (
-                instrument.venue.value,
-                str(instrument.symbol),
-                timeframe,
-                2**62 if before is None else before,
-                limit,
-            ),
-        )
-        return [
-            Candle(instrument, timeframe, int(r[0]), r[1], r[2], r[3], r[4], r[5])
-            for r in reversed(rows)
-        ]
-
-
-class BotError(Exception):
-    """A bot command cannot be done; the message says why."""
+__all__ = ["BotError", "BotManager", "BotRunner", "BotView", "ForcedOrder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,160 +46,6 @@ class BotView:
     realized: float
 
 
-@dataclass(frozen=True, slots=True)
-class ForcedOrder:
-    """What a forced entry or exit did: the decision (taken, or refused with the order layer's
-    reason), what the bot holds after an entry, the trade an exit closed."""
-
-    bot: str
-    instrument: Instrument
-    decision: Decision
-    position: OpenPosition | None = None
-    trade: ClosedTrade | None = None
-
-
-class BotRunner:
-    """One running bot."""
-
-    def __init__(
-        self,
-        definition: BotDefinition,
-        engine: BotEngine,
-        gateway: OrderGateway,
-        store: BotStore,
-        history: HistorySource | None = None,
-    ) -> None:
-        self.definition = definition
-        self.engine = engine
-        self._gateway = gateway
-        self._store = store
-        self._history = history
-        # Instruments not warmed up yet: each warms up when its first live candle arrives.
-        self._cold: set[Instrument] = set(definition.instruments) if history else set()
-        self._lock = asyncio.Lock()  # one decision at a time: candles, ticks, forced orders
-        self._last_ts: dict[Instrument, int] = {}
-        self._last_refusal: dict[Instrument, SignalAction] = {}
-        self.warmed_until: dict[Instrument, int] = {}  # last warm-up candle (open ms)
-        self.trades: list[ClosedTrade] = []
-        self.decisions: list[Decision] = []
-
-    async def warm_up(self, inst: Instrument, before: int) -> int:
-        """Feed the strategy the history of `inst` before its first live candle (`before`).
-
-        Warming up at the first live candle, rather than at start, makes the history exactly
-        what precedes the live series: every candle the market-data layer built before it is
-        on record, so a minute is never fed in one version and stored in another (a REST
-        candle of a minute that has only just closed can still miss its last trades).
-        What the bot was fed is kept in the `candles` table, for a backtest over the table.
-        """
-        history = self._history
-        if history is None:
-            return 0
-        d = self.definition
-        limit = max(3 * self.engine.strategy.warmup(), 300)
-        try:
-            candles = await history.history(inst, d.timeframe, limit, before=before)
-        except Exception as exc:  # warm-up is best effort; the bot still runs
-            logger.warning("bot {}: no history for {} ({})", d.name, inst, exc)
-            return 0
-        fed = []
-        for c in candles:
-            if self._last_ts.get(inst, -1) < c.open_ts < before:
-                self.engine.feed(c)
-                self._last_ts[inst] = c.open_ts
-                fed.append(c)
-        if fed:
-            try:
-                await self._store.keep_candles(fed)
-            except Exception as exc:  # the record is a nicety; the bot runs without it
-                logger.warning("bot {}: warm-up candles not stored ({})", d.name, exc)
-        logger.info("bot {}: loaded {} candles for {} {}", d.name, len(fed), inst, d.timeframe)
-        if fed:
-            self.warmed_until[inst] = fed[-1].open_ts
-        return len(fed)
-
-    async def on_candle(self, candle: Candle) -> Decision | None:
-        async with self._lock:
-            inst = candle.instrument
-            if inst in self._cold:
-                self._cold.discard(inst)
-                await self.warm_up(inst, candle.open_ts)
-            if candle.open_ts <= self._last_ts.get(inst, -1):
-                return None  # already seen (warm-up overlap or a replay)
-            self._last_ts[inst] = candle.open_ts
-            decision = self.engine.evaluate(candle)
-            if decision is None:
-                self._last_refusal.pop(inst, None)
-                return None
-            return await self._act(decision)
-
-    async def on_trade(self, trade: Trade) -> Decision | None:
-        async with self._lock:
-            pos = self.engine.positions.get(trade.instrument)
-            sig = self.engine.strategy.on_tick(trade, pos.side if pos else 0)
-            return None if sig is None else await self._act(self.engine.consider(sig))
-
-    async def force(
-        self, inst: Instrument, action: SignalAction, price: float, stake: float | None = None
-    ) -> ForcedOrder:
-        """A forced entry (long) or exit: it skips the strategy and its gates (pause,
-        confidence, cooldown) but not the bot's book (one position per symbol, its position
-        limit) nor its sizing: `stake` replaces the bot's stake for this entry only."""
-        name, engine = self.definition.name, self.engine
-        async with self._lock:
-            pos = engine.positions.get(inst)
-            if action is SignalAction.EXIT and pos is None:
-                raise BotError(f"Bot {name} holds no {inst.symbol} position.")
-            if action is not SignalAction.EXIT:
-                if pos is not None:
-                    raise BotError(
-                        f"Bot {name} already holds {inst.symbol} "
-                        f"({'long' if pos.side > 0 else 'short'} {pos.qty:g}): one position "
-                        "per symbol."
-                    )
-                if len(engine.positions) >= self.definition.position_limit:
-                    raise BotError(
-                        f"Bot {name} is at its position limit ({self.definition.position_limit})."
-                    )
-            why = "forced exit (/sell)" if action is SignalAction.EXIT else "forced entry (/buy)"
-            sig = Signal(name, inst, action, why, 1.0, self._last_ts.get(inst, 0), price)
-            decision = Decision(sig, True, why)
-            req = engine.order_for(decision)
-            if stake is not None and req.quote_amount is not None:
-                notional = entry_notional(stake, 0.0, 0.0, self.definition.leverage)
-                req = replace(req, quote_amount=to_decimal(notional))
-            # An exit books the bar it happened on; a bot that has not seen a candle of this
-            # symbol yet (no warm-up history, or a stopped bot's book) has none.
-            engine._index.setdefault(inst, -1)
-            trades = len(self.trades)
-            decision = await self._act(decision, req)
-            closed = self.trades[-1] if len(self.trades) > trades else None
-            return ForcedOrder(name, inst, decision, engine.positions.get(inst), closed)
-
-    async def _act(self, decision: Decision, req: OrderRequest | None = None) -> Decision:
-        inst = decision.signal.instrument
-        if decision.taken:
-            result = await self._gateway.submit(req or self.engine.order_for(decision))
-            if result.accepted and result.avg_price is not None:
-                closed = self.engine.apply_fill(
-                    decision, float(result.avg_price), float(result.filled_qty), float(result.fee)
-                )
-                if closed is not None:
-                    self.trades.append(closed)
-                await self._store.save_positions(self.definition.name, self.engine.positions)
-            else:
-                decision = Decision(decision.signal, False, f"order layer refused: {result.reason}")
-        self.decisions.append(decision)
-        # A refusal repeated candle after candle is recorded once.
-        if decision.taken or self._last_refusal.get(inst) is not decision.signal.action:
-            await self._store.record(self.definition.name, [decision])
-        if decision.taken:
-            self._last_refusal.pop(inst, None)
-        else:
-            self._last_refusal[inst] = decision.signal.action
-        return decision
-
-
 async def _no_wait() -> None:
     return None
 
@@ -250,7 +59,8 @@ class BotManager:
         bus: EventBus,
         fills: FillModel,
         gateway: OrderGateway | None = None,
-        history: HistorySource | None = None,
+        history: CandleHistory | None = None,
+        candles: CandleStore | None = None,
         start_equity: Callable[[Venue], float] = lambda venue: 0.0,
         ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
@@ -262,6 +72,7 @@ class BotManager:
         self.last_price: dict[Instrument, float] = {}
         self._gateway = gateway or PaperGateway(self.last_price.get, fills)
         self._history = history
+        self._candles = candles
         self._start_equity = start_equity
         self.runners: dict[str, BotRunner] = {}
         self._paused: set[str] = set()
@@ -359,7 +170,7 @@ class BotManager:
         for inst, pos in (await self.store.load_positions(name)).items():
             if inst in d.instruments:
                 engine.restore(inst, pos)
-        return BotRunner(d, engine, self._gateway, self.store, self._history)
+        return BotRunner(d, engine, self._gateway, self.store, self._history, self._candles)
 
     async def start(self, name: str) -> str:
         d = self._get(name)
@@ -380,6 +191,10 @@ class BotManager:
         held = self.open_positions(name, runner)
         tail = f" It still holds {', '.join(held)}; /sell {name} closes them." if held else ""
         return f"Bot {name} stopped.{tail}"
+
+    async def stop_all(self) -> list[str]:
+        """Stop every running bot (the kill switch); what each holds stays open."""
+        return [await self.stop(name) for name in list(self.runners)]
 
     async def set_paused(self, name: str, paused: bool) -> str:
         self._get(name)

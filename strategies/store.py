@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from core.clock import Clock
-from core.market import Candle
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from strategies.botconfig import BotDefinition
@@ -109,19 +108,6 @@ class BotStore:
             (*args, limit),
         )
         return [DecisionRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
-
-    async def keep_candles(self, candles: list[Candle]) -> None:
-        """Put a bot's warm-up candles on record in the `candles` table (kept if already there),
-        so a backtest over the table sees the history the live bot started from."""
-        await self._db.executemany(
-            "INSERT OR IGNORE INTO candles (venue, symbol, timeframe, open_ts, open, high, low, "
-            "close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (c.instrument.venue.value, str(c.instrument.symbol), c.timeframe, c.open_ts,
-                 c.open, c.high, c.low, c.close, c.volume)
-                for c in candles
-            ],
-        )  # fmt: skip
 
     # Open positions per bot live in kv so a restarted bot knows what it holds.
     async def save_positions(self, bot: str, positions: dict[Instrument, OpenPosition]) -> None:

@@ -13,9 +13,9 @@ from bot.i18n import Messages, tr, word
 from core.symbols import Instrument, Venue
 
 if TYPE_CHECKING:
+    from strategies.bot_runner import ForcedOrder
     from strategies.botconfig import BotDefinition
     from strategies.engine import OpenPosition
-    from strategies.runner import ForcedOrder
 
 
 def _number(raw: str, quote: str) -> Decimal | None:

@@ -316,7 +316,7 @@ def register_trading(registry: CommandRegistry) -> None:
                 await t.set_kill_switch(False, False)
                 return Reply(m("trading.kill_off"))
             bots = c.service.bots
-            if bots is not None and hasattr(bots, "stop_all"):
+            if bots is not None:
                 await bots.stop_all()
             results = await t.set_kill_switch(True, arg == "cancel")
             done = sum(1 for r in results if r.accepted)

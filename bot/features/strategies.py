@@ -22,14 +22,14 @@ from core.clock import Clock
 from core.fills import FillModel
 from core.market import Candle, timeframe_ms
 from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
-from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
+from exchanges.candle_store import CandleStore
 from exchanges.manager import MarketDataManager
 from strategies.botconfig import load_bots
 from strategies.gateway import adapt
 from strategies.loader import load_user_strategies
 from strategies.registry import StrategyRegistry
-from strategies.runner import BotManager, DbHistory
+from strategies.runner import BotManager
 from strategies.store import BotStore
 
 
@@ -55,10 +55,10 @@ class _History:
     """
 
     def __init__(
-        self, md: MarketDataManager | None, db: Database, clock: Clock, wait: float = 15.0
+        self, md: MarketDataManager | None, stored: CandleStore, clock: Clock, wait: float = 15.0
     ) -> None:
         self._md = md
-        self._db = DbHistory(db)
+        self._stored = stored
         self._clock = clock
         self._wait = wait
 
@@ -71,7 +71,7 @@ class _History:
         merged = {c.open_ts: c for c in await self._recent(instrument, timeframe, before)}
         if merged and self._md is not None:
             await self._md.flush_candles()
-        stored = await self._db.history(instrument, timeframe, limit, before)
+        stored = await self._stored.history(instrument, timeframe, limit, before)
         if merged:
             # The manager can seed its history after it built candles of the same minutes: the
             # built one is the one published and stored.
@@ -145,6 +145,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
     def start_equity(venue: Venue) -> float:
         return balances.get(venue, s.paper_balance_usdt)
 
+    candles = CandleStore(app.db)
     manager = BotManager(
         definitions,
         registry,
@@ -152,7 +153,8 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         app.bus,
         FillModel(slippage_bps=s.paper_slippage_bps),
         gateway=gateway,
-        history=_History(md, app.db, app.clock, catalog_wait),
+        history=_History(md, candles, app.clock, catalog_wait),
+        candles=candles,
         start_equity=start_equity,
         ready=lambda: _md_ready(md, catalog_wait),
     )

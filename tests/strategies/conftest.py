@@ -7,7 +7,7 @@ import pytest
 
 from core.market import Candle
 from core.symbols import Instrument, Symbol, Venue
-from strategies.backtest import Bars
+from strategies.bars import Bars
 from strategies.botconfig import BotDefinition
 
 BTC_KRW = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))

@@ -1,4 +1,4 @@
-"""`python -m strategies.backtest`: CSV and SQLite sources, the report, the PNG, bad input;
+"""`python -m bot backtest`: CSV and SQLite sources, the report, the PNG, bad input;
 and kernel/event-engine agreement on random data for every built-in and option."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.__main__ import backtest as main
 from core.fills import FillMode, FillModel
-from strategies.backtest import main, run_backtest
+from strategies.backtest import run_backtest
 from strategies.builtin import BUILTINS
 from tests.strategies.conftest import BTC_USDT_F, T0, bars_from, bot, random_walk
 

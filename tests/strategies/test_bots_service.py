@@ -190,3 +190,14 @@ async def test_a_paused_bot_still_manages_its_exits(tmp_path: Path) -> None:
         exits = [d for d in runner.decisions if d.signal.action.value == "exit"]
         assert exits and exits[-1].taken
         assert not runner.engine.positions
+
+
+async def test_stop_all_stops_every_running_bot_and_keeps_them_stopped(tmp_path: Path) -> None:
+    async with service(tmp_path) as app:
+        await app.cmd("/start rsi_bot")
+        await app.cmd("/start other")
+        replies = await app.manager.stop_all()
+        assert sorted(replies) == ["Bot other stopped.", "Bot rsi_bot stopped."]
+        assert app.manager.runners == {}
+    async with service(tmp_path) as app:
+        assert app.manager.runners == {}

@@ -32,11 +32,12 @@ from pathlib import Path
 
 from core.fills import FillModel
 from core.market import Quote, Trade
+from exchanges.candle_store import CandleStore
 from peers.exchange_sim.market import DEFAULT_COINS
 from peers.exchange_sim.server import SimExchange
-from strategies.backtest import BacktestResult, Bars, run_backtest
+from strategies.backtest import BacktestResult, run_backtest
+from strategies.bars import Bars
 from strategies.builtin import Combined
-from strategies.runner import DbHistory
 from tests.helpers import eventually
 from tests.strategies.simlive import live_service
 
@@ -116,7 +117,7 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
         db = live.app.db
 
         # --- the backtest over what the live path stored --------------------------------------
-        hist = DbHistory(db)
+        hist = CandleStore(db)
         bars = []
         for inst in d.instruments:
             candles = await hist.history(inst, "1m", 10_000)

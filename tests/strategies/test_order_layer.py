@@ -61,4 +61,4 @@ async def test_signals_become_orders_in_the_order_layer(tmp_path: Path) -> None:
             ("rsi_bot", "buy", "filled"),
             ("rsi_bot", "sell", "filled"),
         ]
-        assert held_by_bot(env.svc, "rsi_bot") == []
+        assert held_by_bot(env.provider(), "rsi_bot") == []

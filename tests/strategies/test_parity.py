@@ -22,7 +22,8 @@ from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.market import DEFAULT_COINS, MarketModel
-from strategies.backtest import BacktestResult, Bars, run_backtest
+from strategies.backtest import BacktestResult, run_backtest
+from strategies.bars import Bars
 from strategies.botconfig import BotDefinition
 from strategies.builtin import Combined
 from strategies.registry import StrategyRegistry

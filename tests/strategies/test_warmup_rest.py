@@ -10,8 +10,8 @@ from pathlib import Path
 from loguru import logger
 
 from core.symbols import Instrument, Symbol, Venue
+from exchanges.candle_store import CandleStore
 from peers.exchange_sim.server import SimExchange
-from strategies.runner import DbHistory
 from tests.helpers import eventually
 from tests.strategies.simlive import live_service
 
@@ -44,7 +44,7 @@ async def test_warm_up_comes_from_the_venues_rest_klines_when_the_table_is_empty
             runner = manager.runners["warm"]
             await eventually(lambda: BTC_USDT in runner.warmed_until, timeout=20)
             last = runner.warmed_until[BTC_USDT]
-            stored = [c for c in await DbHistory(db).history(BTC_USDT, "1m", 1000, last + 1)]
+            stored = [c for c in await CandleStore(db).history(BTC_USDT, "1m", 1000, last + 1)]
             venue = sim.market.candles("binance", "BTCUSDT", 60, last + 59_999, 300)
     finally:
         logger.remove(sink)
