@@ -11,10 +11,11 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.demo import DemoError
 from bot.features import StartupError
 from bot.logging_setup import setup_logging
+from bot.settings_check import unknown_settings
 from core.storage import StorageError
 
 EXIT_BAD_CONFIG = 2
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_BAD_CONFIG
     setup_logging(settings.log_level, settings.log_dir, settings.secrets())
+    for unknown in unknown_settings(Settings.model_fields, env_file, os.environ):
+        logger.warning(unknown.message())
     try:
         return asyncio.run(_serve(args.sim, settings))
     except (StorageError, StartupError, DemoError) as exc:

@@ -6,27 +6,37 @@ the settings object (or a part of it) passed in; nothing else reads `os.environ`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import time as dtime
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.settings_sections import (
+    CoreSettings,
+    ExchangeSettings,
+    KimpSettings,
+    LoggingSettings,
+    MarketDataSettings,
+    NotifyLevel,
+    NotifySettings,
+    RiskSettings,
+    StorageSettings,
+    StrategySettings,
+    TelegramSettings,
+    TradingMode,
+)
 
-class TradingMode(StrEnum):
-    PAPER = "paper"
-    LIVE = "live"
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-
-class NotifyLevel(StrEnum):
-    ON = "on"
-    SILENT = "silent"
-    OFF = "off"
+__all__ = ["NotifyLevel", "Settings", "SettingsError", "TradingMode", "load_settings"]
 
 
 def _check_url(value: str, schemes: tuple[str, ...], name: str) -> str:
@@ -257,6 +267,58 @@ class Settings(BaseSettings):
     @property
     def live(self) -> bool:
         return self.trading_mode is TradingMode.LIVE
+
+    # --- sections: what each component is handed (bot/settings_sections.py) --------------------
+    def _section[T: DataclassInstance](self, cls: type[T]) -> T:
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                value = tuple(value)
+            elif isinstance(value, dict):
+                value = MappingProxyType(dict(value))
+            values[f.name] = value
+        return cls(**values)
+
+    @property
+    def core(self) -> CoreSettings:
+        return self._section(CoreSettings)
+
+    @property
+    def storage(self) -> StorageSettings:
+        return self._section(StorageSettings)
+
+    @property
+    def logging(self) -> LoggingSettings:
+        return self._section(LoggingSettings)
+
+    @property
+    def telegram(self) -> TelegramSettings:
+        return self._section(TelegramSettings)
+
+    @property
+    def exchanges(self) -> ExchangeSettings:
+        return self._section(ExchangeSettings)
+
+    @property
+    def market_data(self) -> MarketDataSettings:
+        return self._section(MarketDataSettings)
+
+    @property
+    def risk(self) -> RiskSettings:
+        return self._section(RiskSettings)
+
+    @property
+    def strategies(self) -> StrategySettings:
+        return self._section(StrategySettings)
+
+    @property
+    def kimp(self) -> KimpSettings:
+        return self._section(KimpSettings)
+
+    @property
+    def notify(self) -> NotifySettings:
+        return self._section(NotifySettings)
 
     def secrets(self) -> list[str]:
         """Secret values, for the log redaction filter. Never print this."""

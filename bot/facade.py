@@ -2,14 +2,15 @@
 
 Handlers never reach into components; they ask the facade. Each feature area registers its
 provider here at composition time; a provider that is not wired (feature off) is None and the
-handlers say so instead of failing.
+handlers say so instead of failing. What the app asks of a provider beyond its concrete type is
+declared here as a protocol (status lines, report sections), never probed with getattr.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
 from core.events import EventBus
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     # Types only: the facade module itself must not import the feature areas.
     from alerts.service import KimpService
     from bot.notify.notifier import Notifier
-    from bot.reports.daily import DailyReporter
     from exchanges.manager import MarketDataManager
     from strategies.runner import BotManager
     from trading.provider import TradingProvider
@@ -31,6 +31,12 @@ class StatusProvider(Protocol):
     """A feature that contributes lines to /status."""
 
     async def status_lines(self) -> list[str]: ...
+
+
+class ReportSection(Protocol):
+    """A feature that adds a section to the daily report (its lines for [since, until))."""
+
+    async def report_lines(self, since: float, until: float) -> list[str]: ...
 
 
 @dataclass(slots=True)
@@ -47,6 +53,6 @@ class ServiceFacade:
     trading: TradingProvider | None = None  # orders, balances, positions, PnL
     bots: BotManager | None = None  # strategy bots
     kimp: KimpService | None = None  # kimchi-premium monitor
-    reports: DailyReporter | None = None  # daily report
+    # Extra daily-report sections, in the order they are added to the report.
+    report_sections: list[ReportSection] = field(default_factory=list)
     stream_status: dict[str, StreamStatus] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -8,7 +8,6 @@ through `facade.bots`, see bot.commands.forced).
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from bot.commands import forced
 from bot.commands.base import CommandContext, CommandError, Reply
@@ -18,6 +17,7 @@ from bot.i18n import Messages, tr, word
 from core.market import Side
 from core.symbols import Symbol, Venue
 from strategies.runner import BotError, BotManager
+from trading.executor import SubmitResult
 from trading.provider import TradingProvider
 from trading.validation import fmt
 
@@ -86,11 +86,12 @@ def parse_order_args(
     return (venue, sym, None, value) if is_amount else (venue, sym, value, None)
 
 
-def _result_text(res: Any, language: str = "en") -> str:
+def _result_text(res: SubmitResult, language: str = "en") -> str:
     t = Messages(language)
     if not res.accepted:
         return t("trading.refused", reason=res.reason)
     o = res.order
+    assert o is not None, "an accepted order result carries its order"
     notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
     mode = t("order.paper") if o.paper else ""
     side, status = t.word(o.side), t.word(o.status)

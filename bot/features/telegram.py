@@ -12,20 +12,24 @@ from loguru import logger
 from bot.features import AppContext
 from bot.reports.commands import register_report_command
 from bot.reports.daily import DailyReporter
+from bot.reports.sources import table_sources
 from bot.reports.streams import StreamLog
 from bot.telegram.transport import TelegramApp, TelegramTransport, TransportOptions
 
 
-async def install(app: AppContext, options: TransportOptions | None = None) -> None:
+async def install(
+    app: AppContext, options: TransportOptions | None = None
+) -> TelegramTransport | None:
+    """Returns the transport (None with Telegram off) for whoever composes the service."""
     stream_log = StreamLog(app.bus, app.clock)
     app.supervisor.start("report-stream-log", stream_log.run)
-    reporter = DailyReporter(app.facade, clock=app.clock, stream_log=stream_log)
-    app.facade.reports = reporter
+    sources = table_sources(app.db)
+    reporter = DailyReporter(app.facade, sources, clock=app.clock, stream_log=stream_log)
     register_report_command(app.registry, reporter)
 
     if app.settings.telegram_bot_token is None:
         logger.info("TELEGRAM_BOT_TOKEN not set: Telegram off, commands on the console only")
-        return
+        return None
 
     transport = TelegramTransport(
         app.settings,
@@ -35,7 +39,6 @@ async def install(app: AppContext, options: TransportOptions | None = None) -> N
         clock=app.clock,
         options=options,
     )
-    app.facade.extra["telegram"] = transport
 
     async def on_started(tapp: TelegramApp) -> None:
         reporter.schedule(tapp.job_queue)
@@ -46,3 +49,4 @@ async def install(app: AppContext, options: TransportOptions | None = None) -> N
     # The bot's HTTP client closes last, after the shutdown flush of the outbox.
     app.stack.push_async_callback(transport.close)
     await reporter.catch_up()
+    return transport

@@ -56,3 +56,15 @@ class Outbox:
             "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
             (error[:500], item_id),
         )
+
+    async def texts(
+        self, kinds: tuple[NotificationKind, ...], since: float, until: float
+    ) -> list[str]:
+        """Texts of notifications of `kinds` queued in [since, until), oldest first (reports)."""
+        marks = ",".join("?" for _ in kinds)
+        rows = await self._db.fetchall(
+            f"SELECT text FROM outbox WHERE kind IN ({marks}) AND created_ts >= ? "
+            "AND created_ts < ? ORDER BY id",
+            (*(k.value for k in kinds), since, until),
+        )
+        return [str(r[0]) for r in rows]

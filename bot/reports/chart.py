@@ -4,11 +4,12 @@ thread through the object-oriented matplotlib API (no pyplot global state)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 
 def premium_chart(
-    series: list[tuple[float, float]], tz: tzinfo, title: str, empty_label: str
+    series: Sequence[tuple[float, float]], tz: tzinfo, title: str, empty_label: str
 ) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import DateFormatter, date2num

@@ -1,4 +1,4 @@
-"""The daily report: built from the shared tables, sent through the durable notifier at
+"""The daily report: built from what each feature reports (`bot.reports.sources`), sent through the durable notifier at
 `DAILY_REPORT_TIME` in `TIMEZONE` by PTB's job queue, caught up on start if it was missed.
 
 A scheduled report covers the 24 hours before its slot. The last slot sent is kept in the kv
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,19 +22,28 @@ from loguru import logger
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.facade import ServiceFacade
-from bot.reports import data
 from bot.reports.chart import premium_chart
+from bot.reports.sources import ReportSources
 from bot.reports.streams import StreamLog
 from bot.telegram import i18n
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
 from core.storage.kv import KeyValueStore
+from trading.report_queries import Balance
 
 JOB_NAME = "daily-report"
 KV_LAST = "daily_report.last_slot"
 KV_EQUITY = "daily_report.equity_krw"
 MISFIRE_GRACE = 3 * 3600  # a loop busy at 09:00 (or a suspended laptop) still gets its report
 KEEP_CHARTS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    venue: str
+    asset: str
+    amount: Decimal
+    krw: Decimal | None  # None: no price to value it
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +62,38 @@ def _fmt(value: Decimal, places: int = 0) -> str:
     return f"{value:+,.{places}f}"
 
 
+def valued(balances: list[Balance], krw_prices: dict[str, float]) -> list[Holding]:
+    """Balances with their KRW value where a price is known."""
+    out = []
+    for b in balances:
+        price = krw_prices.get(b.asset.upper())
+        krw = b.amount * Decimal(str(price)) if price is not None else None
+        out.append(Holding(b.venue, b.asset, b.amount, krw))
+    return out
+
+
+async def _tolerant[T](what: str, query: Awaitable[T], empty: T) -> T:
+    """A section whose query fails (a table not there yet, a column renamed) comes out empty;
+    the report itself still goes out."""
+    try:
+        return await query
+    except (sqlite3.Error, ValueError) as exc:
+        logger.warning("report query skipped ({}): {}", exc, what)
+        return empty
+
+
 class DailyReporter:
     def __init__(
         self,
         facade: ServiceFacade,
+        sources: ReportSources,
         *,
         clock: Clock | None = None,
         stream_log: StreamLog | None = None,
         chart_dir: Path | None = None,
     ) -> None:
         self._facade = facade
+        self._sources = sources
         self._settings = facade.settings
         self._clock = clock or SystemClock()
         self._kv = KeyValueStore(facade.db)
@@ -161,12 +194,12 @@ class DailyReporter:
 
     # --- content ------------------------------------------------------------------------------
     async def build(self, since: float, until: float, title: str) -> Report:
-        db, lang = self._facade.db, self.language
+        lang, src = self.language, self._sources
         paper = not self._settings.live
         lines = [title, ""]
 
         lines.append(i18n.text(lang, "report_bots"))
-        days = await data.bot_days(db, since, until, paper)
+        days = await _tolerant("fills", src.trading.bot_days(since, until, paper), [])
         for day in days:
             pnl = " ".join(f"{_fmt(v, 0 if q == 'KRW' else 2)} {q}" for q, v in day.pnl.items())
             line = i18n.text(
@@ -178,7 +211,9 @@ class DailyReporter:
         lines.append("")
 
         lines.append(i18n.text(lang, "report_balances"))
-        held = await data.holdings(db, paper)
+        balances = await _tolerant("balances", src.trading.balances(paper), [])
+        prices = await _tolerant("kimp prices", src.kimp.latest_prices(), {"KRW": 1.0})
+        held = valued(balances, prices)
         total = sum((h.krw for h in held if h.krw is not None), Decimal(0))
         for h in held:
             value = (
@@ -197,7 +232,7 @@ class DailyReporter:
         lines.append("")
 
         lines.append(i18n.text(lang, "report_kimp"))
-        kimp = await data.kimp_day(db, since, until)
+        kimp = await _tolerant("kimp day", src.kimp.kimp_day(since, until), None)
         if kimp is None or not kimp.samples:
             lines.append(i18n.text(lang, "report_kimp_none"))
         else:
@@ -225,7 +260,7 @@ class DailyReporter:
         stamp = datetime.fromtimestamp(until, self._settings.tz).strftime("%Y-%m-%d %H:%M")
         png = await asyncio.to_thread(
             premium_chart,
-            kimp.series if kimp else [],
+            kimp.series if kimp else (),
             self._settings.tz,
             f"BTC kimchi premium (%) - 24h until {stamp}",  # ASCII: the default font has no Hangul
             "no kimp samples in this period",
@@ -255,8 +290,11 @@ class DailyReporter:
                     lang, "report_stream_line", name=name, pct=pct, incidents=incidents
                 )
                 lines.append(line)
-        stream = await data.outbox_events(self._facade.db, ("stream",), since, until)
-        crashes = await data.outbox_events(self._facade.db, ("component",), since, until)
+        log = self._sources.incidents
+        stream = await _tolerant("outbox", log.texts((NotificationKind.STREAM,), since, until), [])
+        crashes = await _tolerant(
+            "outbox", log.texts((NotificationKind.COMPONENT,), since, until), []
+        )
         if len(lines) == 1 and not stream and not crashes:
             lines.append(i18n.text(lang, "report_streams_none"))
         lines.append(i18n.text(lang, "report_incidents", n=len(stream), crashes=len(crashes)))
@@ -265,15 +303,11 @@ class DailyReporter:
         return lines
 
     async def _provider_sections(self, since: float, until: float) -> list[str]:
-        """Providers may add a section with `async def report_lines(since, until) -> list[str]`."""
+        """The sections features add (`facade.report_sections`), each followed by a blank line."""
         lines: list[str] = []
-        svc = self._facade
-        for provider in (svc.trading, svc.bots, svc.kimp, svc.market_data):
-            fn = getattr(provider, "report_lines", None)
-            if fn is None:
-                continue
+        for section in self._facade.report_sections:
             try:
-                lines += [str(x) for x in await fn(since, until)] + [""]
+                lines += [str(x) for x in await section.report_lines(since, until)] + [""]
             except Exception:
                 logger.exception("a report section failed; the report goes out without it")
         return lines

@@ -9,17 +9,60 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from peers.telegram_emulator.faults import FloodLimits
-from peers.telegram_emulator.models import FaultKind, SentMessage, Upload
+from peers.telegram_emulator.models import CallRecord, Fault, FaultKind, SentMessage, Upload
 
-if TYPE_CHECKING:
-    from peers.telegram_emulator.emulator import TelegramEmulator
 
-EMULATOR: web.AppKey[TelegramEmulator] = web.AppKey("telegram_emulator")
+class Controls(Protocol):
+    """What the HTTP controls drive: the emulator's Python test API (`TelegramEmulator`).
+
+    Declared here so the emulator can mount these routes without the two modules importing
+    each other."""
+
+    def send_user_message(
+        self, chat_id: int, text: str, *, user_id: int | None = ..., chat_type: str | None = ...
+    ) -> dict[str, Any]: ...
+
+    def press_button(
+        self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None = ...
+    ) -> str: ...
+
+    def sent_messages(self, chat_id: int | None = ...) -> list[SentMessage]: ...
+
+    def calls(self, method: str | None = ...) -> list[CallRecord]: ...
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]: ...
+
+    @property
+    def commands(self) -> list[dict[str, str]]: ...
+
+    def set_fault(self, method: str, kind: FaultKind | str, **options: Any) -> Fault: ...
+
+    def fail_next(
+        self, method: str, kind: FaultKind | str, count: int = ..., **options: Any
+    ) -> Fault: ...
+
+    def clear_faults(self, method: str | None = ...) -> None: ...
+
+    async def start_outage(
+        self, mode: str = ..., duration: float | None = ..., *, spare: object = ...
+    ) -> None: ...
+
+    async def end_outage(self) -> None: ...
+
+    def enable_flood_limits(self, limits: FloodLimits | None = ...) -> None: ...
+
+    def disable_flood_limits(self) -> None: ...
+
+    def block_chat(self, chat_id: int, blocked: bool = ...) -> None: ...
+
+
+EMULATOR: web.AppKey[Controls] = web.AppKey("telegram_emulator")
 
 ROUTES = {
     "POST /__emu/message": "chat_id, text[, user_id, chat_type]: a user writes to the bot",
@@ -118,7 +161,7 @@ async def _dispatch(request: web.Request) -> web.Response:
         return web.json_response({"ok": False, "description": str(exc)}, status=400)
 
 
-async def _run(emu: TelegramEmulator, action: str, v: dict[str, Any]) -> Any:
+async def _run(emu: Controls, action: str, v: dict[str, Any]) -> Any:
     if action in ("GET /__emu", "GET /__emu/help"):
         return ROUTES
     if action == "POST /__emu/message":
@@ -192,7 +235,7 @@ async def _run(emu: TelegramEmulator, action: str, v: dict[str, Any]) -> Any:
     raise _BadInput(f"unknown control {action}; GET /__emu lists them")
 
 
-def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None:
+def add_control_routes(app: web.Application, emulator: Controls) -> None:
     app[EMULATOR] = emulator
     app.router.add_route("*", "/__emu", _dispatch)
     app.router.add_route("*", "/__emu/{action}", _dispatch)

@@ -21,3 +21,9 @@ def test_every_setting_is_documented() -> None:
 def test_env_example_is_valid() -> None:
     settings = load_settings(env_file=ROOT / ".env.example")
     assert settings.trading_mode.value == "paper"
+
+
+def test_env_example_has_no_unknown_keys() -> None:
+    from bot.settings_check import unknown_settings
+
+    assert unknown_settings(Settings.model_fields, ROOT / ".env.example", {}) == []

@@ -137,3 +137,91 @@ def test_language_accepts_system_locale_values(raw: str, expected: str) -> None:
 def test_language_rejects_a_wrong_word() -> None:
     with pytest.raises(SettingsError, match="LANGUAGE: use ko or en"):
         load_settings(env_file=None, language="korean")
+
+
+def test_every_setting_belongs_to_exactly_one_section() -> None:
+    from dataclasses import fields
+
+    from bot.config import Settings
+    from bot.settings_sections import SECTIONS
+
+    owners: dict[str, list[str]] = {}
+    for section, cls in SECTIONS.items():
+        for f in fields(cls):
+            owners.setdefault(f.name, []).append(section)
+    assert set(owners) == set(Settings.model_fields)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+
+
+def test_sections_are_frozen_views_of_the_flat_settings(tmp_path: Path) -> None:
+    from dataclasses import FrozenInstanceError
+
+    s = load_settings(
+        env_file=None,
+        kimp_high_pct=4.5,
+        kimp_denylist="btt",
+        max_leverage=7,
+        default_leverage=3,
+        db_path=tmp_path / "x.db",
+        notify_levels="kimp_alert=silent",
+    )
+    assert s.kimp.kimp_high_pct == 4.5 and s.kimp.kimp_denylist == ("BTT",)
+    assert s.risk.max_leverage == 7 and s.risk.default_leverage == 3
+    assert s.storage.db_path == tmp_path / "x.db"
+    assert s.notify.notify_levels["kimp_alert"].value == "silent"
+    assert s.core.trading_mode is TradingMode.PAPER
+    assert s.telegram.telegram_bot_token is None
+    with pytest.raises(FrozenInstanceError):
+        s.kimp.kimp_high_pct = 1.0  # type: ignore[misc]
+
+
+def test_unknown_env_file_key_names_the_likely_setting(tmp_path: Path) -> None:
+    from bot.config import Settings
+    from bot.settings_check import unknown_settings
+
+    env = tmp_path / ".env"
+    env.write_text("KIMP_HIGH_PCT=3\nKIMP_HIHG_PCT=4\nkimp_low_pct=-1\nWHATEVER_ELSE=1\n")
+    found = unknown_settings(Settings.model_fields, env, {})
+    assert [u.message() for u in found] == [
+        "unknown setting KIMP_HIHG_PCT in .env — did you mean KIMP_HIGH_PCT?",
+        "unknown setting WHATEVER_ELSE in .env",
+    ]
+
+
+def test_unknown_app_prefixed_environment_variables_are_reported() -> None:
+    from bot.config import Settings
+    from bot.settings_check import unknown_settings
+
+    environ = {
+        "UPBIT_ACESS_KEY": "x",  # typo of an app setting
+        "TELEGRAM_CHAT_ID": "1",  # known
+        "NO_PROXY": "localhost",  # the machine's, not ours
+        "PATH": "/bin",
+    }
+    found = unknown_settings(Settings.model_fields, None, environ)
+    assert [u.message() for u in found] == [
+        "unknown setting UPBIT_ACESS_KEY in the environment — did you mean UPBIT_ACCESS_KEY?"
+    ]
+
+
+def test_unknown_setting_is_warned_once_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.__main__ as entry
+
+    env = tmp_path / ".env"
+    env.write_text(f"KIMP_HIHG_PCT=4\nLOG_DIR={tmp_path / 'logs'}\nDB_PATH={tmp_path / 'b.db'}\n")
+
+    async def no_service(sim: bool, settings: object) -> int:
+        return 0
+
+    monkeypatch.setattr(entry, "_serve", no_service)
+    from loguru import logger
+
+    try:
+        assert entry.main(["--env-file", str(env)]) == 0
+    finally:
+        logger.remove()
+    log = (tmp_path / "logs" / "bot.log").read_text()
+    line = "unknown setting KIMP_HIHG_PCT in .env — did you mean KIMP_HIGH_PCT?"
+    assert log.count(line) == 1

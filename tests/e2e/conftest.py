@@ -9,7 +9,6 @@ answer; `world.press(message, data)` presses an inline button.
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import bot.app
 from bot.app import Service
 from bot.commands import CommandRegistry
 from bot.config import Settings, load_settings
-from bot.features import telegram
+from bot.features import AppContext, telegram
 from bot.telegram import i18n
 from bot.telegram.ratelimit import Limits
 from bot.telegram.transport import TelegramTransport, TransportOptions
@@ -103,12 +102,7 @@ class World:
     tg: TelegramEmulator
     service: Service
     settings: Settings
-
-    @property
-    def transport(self) -> TelegramTransport:
-        assert self.service.facade is not None
-        transport: TelegramTransport = self.service.facade.extra["telegram"]
-        return transport
+    transport: TelegramTransport  # what the Telegram installer returned
 
     @property
     def registry(self) -> CommandRegistry:
@@ -187,12 +181,14 @@ async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
         settings = e2e_settings(tmp, sim, tg)
         await seed_history(settings.db_path, time.time())
         log_sink = logger.add(settings.log_dir / "bot.log", level="INFO", enqueue=False)
-        features = [
-            functools.partial(telegram.install, options=E2E_TELEGRAM)
-            if f is telegram.install
-            else f
-            for f in bot.app.FEATURES
-        ]
+        installed: list[TelegramTransport] = []
+
+        async def install_telegram(app: AppContext) -> None:
+            transport = await telegram.install(app, options=E2E_TELEGRAM)
+            assert transport is not None
+            installed.append(transport)
+
+        features = [install_telegram if f is telegram.install else f for f in bot.app.FEATURES]
         assert telegram.install in bot.app.FEATURES
         service = Service(settings, features=features)
         stop = asyncio.Event()
@@ -205,7 +201,7 @@ async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
                 raise AssertionError("the service returned before it was ready")
             assert service.ready.is_set(), "the service was not ready within 60 s"
             await tg.wait_for_message(lambda m: "Service started" in m.content, timeout=15)
-            yield World(sim, tg, service, settings)
+            yield World(sim, tg, service, settings, installed[0])
         finally:
             ready.cancel()
             stop.set()

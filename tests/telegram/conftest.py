@@ -126,8 +126,8 @@ async def running(
             clock=clock,
             stack=stack,
         )
-        await install(app, options=options)
-        transport = facade.extra["telegram"]
+        transport = await install(app, options=options)
+        assert transport is not None
         if wait_ready:
             await eventually(transport.ready.is_set, timeout=10)
         try:

@@ -13,6 +13,7 @@ from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from bot.reports.daily import KV_LAST, DailyReporter
+from bot.reports.sources import table_sources
 from bot.reports.streams import StreamLog
 from core.clock import ManualClock
 from core.events import EventBus
@@ -177,13 +178,17 @@ async def test_catch_up_on_a_controlled_clock(tmp_path: Path) -> None:
         notifier = Notifier(Outbox(db), settings)
         facade = ServiceFacade(settings, db, EventBus(), Supervisor(), notifier, "t")
 
-        reporter = DailyReporter(facade, clock=clock, chart_dir=tmp_path / "charts")
+        reporter = DailyReporter(
+            facade, table_sources(db), clock=clock, chart_dir=tmp_path / "charts"
+        )
         assert reporter.slot_for(clock.now()) == datetime(2026, 3, 9, 9, 0, tzinfo=KST)
         assert await reporter.catch_up() is False  # first run ever
         assert await notifier.pending_count() == 0
 
         clock.advance(26 * 3600)  # "down" until 2026-03-11 10:00 KST, past two report times
-        restarted = DailyReporter(facade, clock=clock, chart_dir=tmp_path / "charts")
+        restarted = DailyReporter(
+            facade, table_sources(db), clock=clock, chart_dir=tmp_path / "charts"
+        )
         assert await restarted.catch_up() is True
         assert await restarted.catch_up() is False
         assert await restarted.send_for_slot(restarted.slot_for(clock.now())) is False

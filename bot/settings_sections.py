@@ -1,0 +1,143 @@
+"""Typed, frozen views of the flat settings, one per component area (`settings.kimp`, ...).
+
+The environment stays flat (every variable keeps its name); a section's field is named exactly
+as its flat setting, so `settings.kimp.kimp_high_pct` is `KIMP_HIGH_PCT`. A component is handed
+its section instead of the whole settings object. Each flat setting belongs to exactly one
+section (tests/bot/test_settings.py checks it), so a new setting cannot be forgotten here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time as dtime
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+
+
+class TradingMode(StrEnum):
+    PAPER = "paper"
+    LIVE = "live"
+
+
+class NotifyLevel(StrEnum):
+    ON = "on"
+    SILENT = "silent"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class CoreSettings:
+    trading_mode: TradingMode
+    timezone: str
+    language: str
+    shutdown_timeout: float
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    db_path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingSettings:
+    log_dir: Path
+    log_level: str
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    telegram_bot_token: SecretStr | None
+    telegram_chat_id: int | None
+    telegram_allowed_users: tuple[int, ...]
+    telegram_api_url: str
+    daily_report_time: dtime
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSettings:
+    upbit_access_key: SecretStr | None
+    upbit_secret_key: SecretStr | None
+    upbit_rest_url: str
+    upbit_ws_url: str
+    binance_api_key: SecretStr | None
+    binance_api_secret: SecretStr | None
+    binance_rest_url: str
+    binance_ws_url: str
+    binance_futures_rest_url: str
+    binance_futures_ws_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarketDataSettings:
+    stale_after: float
+    no_data_alert_after: float
+    universe_refresh: float
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSettings:
+    """Paper trading and the risk limits of the order path."""
+
+    paper_balance_krw: float
+    paper_balance_usdt: float
+    paper_slippage_bps: float
+    max_leverage: int
+    default_leverage: int
+    max_position_pct: float
+    max_open_positions: int
+    max_order_krw: float
+    daily_loss_limit_pct: float
+
+
+@dataclass(frozen=True, slots=True)
+class StrategySettings:
+    bots_file: Path
+    strategies_dir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class KimpSettings:
+    """The kimchi-premium monitor: FX source, alert levels, history, wallet gate."""
+
+    fx_rate_url: str
+    fx_refresh: float
+    fx_stale_after: float
+    kimp_high_pct: float
+    kimp_low_pct: float
+    kimp_rearm_margin_pct: float
+    kimp_min_duration: float
+    kimp_cooldown: float
+    kimp_escalation_step_pct: float
+    kimp_jump_pct: float
+    kimp_jump_window: float
+    kimp_implausible_pct: float
+    kimp_denylist: tuple[str, ...]
+    kimp_exec_size_krw: float
+    kimp_history_days: int
+    kimp_alert_basis: Literal["usdt", "fx"]
+    tether_high_pct: float
+    tether_low_pct: float
+    kimp_wallet_refresh: float
+
+
+@dataclass(frozen=True, slots=True)
+class NotifySettings:
+    notify_levels: Mapping[str, NotifyLevel]  # NotificationKind value -> level
+
+
+SECTIONS: dict[str, type] = {
+    "core": CoreSettings,
+    "storage": StorageSettings,
+    "logging": LoggingSettings,
+    "telegram": TelegramSettings,
+    "exchanges": ExchangeSettings,
+    "market_data": MarketDataSettings,
+    "risk": RiskSettings,
+    "strategies": StrategySettings,
+    "kimp": KimpSettings,
+    "notify": NotifySettings,
+}
