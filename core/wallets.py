@@ -1,0 +1,27 @@
+"""Deposit/withdrawal status of a coin on a venue: what the venues' wallet endpoints tell us.
+
+`exchanges/` reads the venues' signed wallet-status endpoints into these; the kimp wallet gate
+(`alerts/wallet.py`) decides what a suspension means for an arbitrage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+class WalletError(Exception):
+    """A venue's wallet status could not be read (an error answer, garbage, or no connection);
+    the message says what, for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class WalletStatus:
+    """Whether a coin can be deposited / withdrawn on a venue (on any of its networks)."""
+
+    deposit: bool
+    withdraw: bool
+
+
+# Fetches one venue's status per coin (upper-case tickers); raises WalletError on failure.
+WalletSource = Callable[[], Awaitable[dict[str, WalletStatus]]]
