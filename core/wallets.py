@@ -22,6 +22,16 @@ class WalletStatus:
     deposit: bool
     withdraw: bool
 
+    def either(self, other: WalletStatus) -> WalletStatus:
+        """Two networks of one coin: it can move when either network can."""
+        return WalletStatus(self.deposit or other.deposit, self.withdraw or other.withdraw)
+
+
+def add_network(out: dict[str, WalletStatus], coin: str, status: WalletStatus) -> None:
+    """Record one network's status of `coin`, merged with its networks seen before."""
+    old = out.get(coin)
+    out[coin] = status if old is None else old.either(status)
+
 
 # Fetches one venue's status per coin (upper-case tickers); raises WalletError on failure.
 WalletSource = Callable[[], Awaitable[dict[str, WalletStatus]]]

@@ -15,8 +15,7 @@ import aiohttp
 import orjson
 
 from core.clock import Clock
-from core.wallets import WalletError, WalletStatus
-from exchanges.upbit.wallet import merge_status
+from core.wallets import WalletError, WalletStatus, add_network
 
 PATH = "/sapi/v1/capital/config/getall"
 
@@ -35,7 +34,7 @@ def parse_binance_capital(data: Any) -> dict[str, WalletStatus]:
         nets = [n for n in nets if isinstance(n, dict)] if isinstance(nets, list) else []
         deposit = any(n.get("depositEnable") is True for n in nets)
         withdraw = any(n.get("withdrawEnable") is True for n in nets)
-        merge_status(out, item["coin"].upper(), deposit, withdraw)
+        add_network(out, item["coin"].upper(), WalletStatus(deposit, withdraw))
     return out
 
 

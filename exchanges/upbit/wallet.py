@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from core.wallets import WalletError, WalletStatus
+from core.wallets import WalletError, WalletStatus, add_network
 
 PATH = "/v1/status/wallet"
 
@@ -28,14 +28,6 @@ _STATES = {
     "paused": (False, False),
     "unsupported": (False, False),
 }
-
-
-def merge_status(out: dict[str, WalletStatus], coin: str, deposit: bool, withdraw: bool) -> None:
-    """A coin can deposit (withdraw) when any of its networks can."""
-    old = out.get(coin)
-    if old is not None:
-        deposit, withdraw = deposit or old.deposit, withdraw or old.withdraw
-    out[coin] = WalletStatus(deposit, withdraw)
 
 
 def parse_upbit_wallet(data: Any) -> dict[str, WalletStatus]:
@@ -52,7 +44,7 @@ def parse_upbit_wallet(data: Any) -> dict[str, WalletStatus]:
             continue
         coin, state = row.get("currency"), row.get("wallet_state")
         if isinstance(coin, str) and isinstance(state, str) and state in _STATES:
-            merge_status(out, coin.upper(), *_STATES[state])
+            add_network(out, coin.upper(), WalletStatus(*_STATES[state]))
     return out
 
 
