@@ -19,10 +19,17 @@ from dataclasses import dataclass
 
 from alerts.premium import Books, Executable, Fees, executable_premium
 from alerts.universe import TETHER
-from bot.i18n import Messages
 from core.clock import Clock
 from core.market import Quote, StreamState, StreamStatus, Ticker, Trade
 from core.symbols import Venue
+from core.text import Text
+
+# The venues' short names in "no Upbit BTC price yet" (not the stream names, "Binance spot").
+_NAMES = {Venue.UPBIT: Text.of("name.upbit"), Venue.BINANCE_SPOT: Text.of("name.binance")}
+
+
+def _leg(venue: Venue, market: str) -> Text:
+    return Text.of("kimp.why.leg", venue=_NAMES[venue], market=market)
 
 
 class _Leg:
@@ -68,7 +75,7 @@ class CoinPremium:
     fx_kimp: float | None
     tether: float | None
     ages: LegAges
-    suspended: str | None  # why alerts on this coin are suspended, None when live
+    suspended: str | Text | None  # why alerts on this coin are suspended, None when live
     implausible: bool  # |premium| beyond the sanity bound: a ticker mismatch or halted market
 
 
@@ -79,8 +86,8 @@ class TetherView:
     tether: float | None
     usdt_age: float | None
     fx_age: float | None
-    suspended: str | None  # why tether alerts are suspended
-    fx_unavailable: str | None  # why FX figures are unavailable
+    suspended: str | Text | None  # why tether alerts are suspended
+    fx_unavailable: Text | None  # why FX figures are unavailable
 
 
 def _age(now: float, ts: float) -> float | None:
@@ -97,11 +104,8 @@ class PremiumMonitor:
         fx_stale_after: float = 3600.0,
         implausible_pct: float = 30.0,
         quiet_after: float | None = None,
-        language: str = "en",
     ) -> None:
         self.clock = clock
-        self.t = Messages(language)  # why a coin is suspended: shown in alerts and /kimp
-        self._names = self.t("name.upbit"), self.t("name.binance")
         self.stale_after = stale_after
         self.quiet_after = quiet_after if quiet_after is not None else 10 * stale_after
         self.fx_stale_after = fx_stale_after
@@ -113,7 +117,7 @@ class PremiumMonitor:
         self.fx_rate = 0.0
         self.fx_ts = 0.0
         self.fx_error: str | None = None  # last FX source problem, for the "why"
-        self.venue_down: dict[Venue, str] = {}
+        self.venue_down: dict[Venue, Text] = {}
         self.upbit_seen = 0.0  # newest receive time of anything from the venue
         self.binance_seen = 0.0
         self.updates = 0
@@ -227,9 +231,8 @@ class PremiumMonitor:
         if status.venue not in (Venue.UPBIT, Venue.BINANCE_SPOT):
             return
         if status.state is StreamState.DOWN:
-            venue = self.t.word(status.venue)
-            self.venue_down[status.venue] = self.t(
-                "kimp.why.venue_down", venue=venue, reason=status.reason
+            self.venue_down[status.venue] = Text.of(
+                "kimp.why.venue_down", venue=status.venue, reason=status.reason
             )
         else:
             self.venue_down.pop(status.venue, None)
@@ -241,29 +244,28 @@ class PremiumMonitor:
         self.fx_error = error
 
     # ------------------------------------------------------------------ reads
-    def fx(self) -> tuple[float | None, str | None]:
+    def fx(self) -> tuple[float | None, Text | None]:
         """(USD/KRW, None) when fresh, else (None, why it is unavailable)."""
         if self.fx_ts <= 0:
-            why = self.fx_error or self.t("kimp.why.fx_no_answer")
-            return None, self.t("kimp.why.fx_none", why=why)
+            why: str | Text = self.fx_error or Text.of("kimp.why.fx_no_answer")
+            return None, Text.of("kimp.why.fx_none", why=why)
         age = self.clock.now() - self.fx_ts
         if age > self.fx_stale_after:
-            why = self.t("kimp.why.fx_source", error=self.fx_error) if self.fx_error else ""
-            return None, self.t("kimp.why.fx_old", age=f"{age:.0f}", why=why)
+            src = Text.of("kimp.why.fx_source", error=self.fx_error) if self.fx_error else ""
+            return None, Text.of("kimp.why.fx_old", age=f"{age:.0f}", why=src)
         return self.fx_rate, None
 
-    def _leg_problem(self, name: str, venue: Venue, leg: _Leg, now: float) -> str | None:
+    def _leg_problem(self, name: Text, venue: Venue, leg: _Leg, now: float) -> Text | None:
         if venue in self.venue_down:
             return self.venue_down[venue]
         if leg.ts <= 0:
-            return self.t("kimp.why.no_price", name=name)
+            return Text.of("kimp.why.no_price", name=name)
         seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
         if now - seen > self.stale_after:
-            secs = f"{now - seen:.0f}"
-            return self.t("kimp.why.no_data", venue=self.t.word(venue), secs=secs)
+            return Text.of("kimp.why.no_data", venue=venue, secs=f"{now - seen:.0f}")
         age = now - leg.ts
         if age > self.quiet_after:
-            return self.t("kimp.why.quiet", name=name, age=f"{age:.0f}")
+            return Text.of("kimp.why.quiet", name=name, age=f"{age:.0f}")
         return None
 
     def tether_view(self) -> TetherView:
@@ -271,7 +273,9 @@ class PremiumMonitor:
         usd, fx_why = self.fx()
         t = self.usdt.price if self.usdt.ts > 0 else None
         tether = (t / usd - 1) * 100 if t and usd else None
-        why = self._leg_problem(f"{self._names[0]} KRW-USDT", Venue.UPBIT, self.usdt, now) or fx_why
+        why = (
+            self._leg_problem(_leg(Venue.UPBIT, "KRW-USDT"), Venue.UPBIT, self.usdt, now) or fx_why
+        )
         return TetherView(
             t, usd, tether, _age(now, self.usdt.ts), _age(now, self.fx_ts), why, fx_why
         )
@@ -287,11 +291,11 @@ class PremiumMonitor:
         usdt_kimp = (c.ratio / t - 1) * 100 if t else None
         fx_kimp = (c.ratio / usd - 1) * 100 if usd else None
         tether = (t / usd - 1) * 100 if t and usd else None
-        upbit, binance = self._names
+        up, bn = Venue.UPBIT, Venue.BINANCE_SPOT
         why = (
-            self._leg_problem(f"{upbit} {c.coin}", Venue.UPBIT, c.upbit, now)
-            or self._leg_problem(f"{binance} {c.coin}", Venue.BINANCE_SPOT, c.binance, now)
-            or self._leg_problem(f"{upbit} KRW-USDT", Venue.UPBIT, self.usdt, now)
+            self._leg_problem(_leg(up, c.coin), up, c.upbit, now)
+            or self._leg_problem(_leg(bn, c.coin), bn, c.binance, now)
+            or self._leg_problem(_leg(up, "KRW-USDT"), up, self.usdt, now)
         )
         shown = usdt_kimp if usdt_kimp is not None else fx_kimp
         implausible = shown is not None and abs(shown) > self.implausible_pct
@@ -314,21 +318,24 @@ class PremiumMonitor:
             implausible=implausible,
         )
 
-    def unpriced_reason(self, coin: str) -> str:
+    def unpriced_reason(self, coin: str) -> Text:
         """Why `coin` has no premium yet: a venue down, or which leg never arrived."""
         c = self._coins.get(coin.upper())
         if c is None:
-            return self.t("kimp.why.not_listed", coin=coin)
-        missing = []
+            return Text.of("kimp.why.not_listed", coin=coin)
+        missing: list[Venue] = []
         for venue, leg in ((Venue.UPBIT, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
             if leg.ts <= 0:
                 if venue in self.venue_down:
                     return self.venue_down[venue]
-                missing.append(self.t.word(venue))
+                missing.append(venue)
         # Per venue, not per market: one line for many coins when their reasons are grouped.
         if not missing:
-            return self.t("kimp.why.no_legs")
-        return self.t("kimp.why.no_leg", venues=self.t("kimp.why.or").join(missing))
+            return Text.of("kimp.why.no_legs")
+        if len(missing) == 1:
+            return Text.of("kimp.why.no_leg", venues=missing[0])
+        either = Text.of("kimp.why.either", a=missing[0], b=missing[1], sep=Text.of("kimp.why.or"))
+        return Text.of("kimp.why.no_leg", venues=either)
 
     def snapshots(self) -> list[CoinPremium]:
         """Every coin with both legs, highest premium first."""

@@ -1,7 +1,8 @@
 """The kimp provider: monitor + alert engine + history + FX, and the queries `/kimp` asks.
 
 It owns no I/O of its own beyond the database: the installer feeds it events, runs its loops
-under the supervisor and hands it a `send` function for notifications.
+under the supervisor and hands it a `send` function for notifications and an `AlertWording`
+that turns alert events into texts in the app's language (the service words nothing itself).
 
 Which premium each alert watches: every coin alert (BTC's market-wide one included) watches the
 KIMP_ALERT_BASIS premium, the USDT kimp by default (what an arbitrage through USDT captures; it
@@ -19,27 +20,21 @@ from dataclasses import asdict, dataclass, fields
 import orjson
 from loguru import logger
 
+from alerts.alert_state import AlertStore
 from alerts.chart import render_chart
+from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
-from alerts.messages import compose
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
-from alerts.state_machine import (
-    TETHER_KEY,
-    AlertConfig,
-    AlertEngine,
-    AlertEvent,
-    AlertStore,
-    Reading,
-)
+from alerts.state_machine import AlertEngine, AlertEvent, Reading
 from alerts.universe import ListingSource, Universe
-from alerts.wallet import WalletGate
-from bot.config import Settings
-from bot.i18n import tr
+from alerts.wallet import WalletGate, WalletNote
+from alerts.wording import AlertWording
 from core.clock import Clock
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
 from core.storage.kv import KeyValueStore
+from core.text import Text
 
 Send = Callable[[Notification], Awaitable[None]]
 KV_CONFIG = "kimp.alert_config"
@@ -55,42 +50,36 @@ class Headline:
     bottom: list[CoinPremium]
     universe: int
     live: int  # coins with both legs
-    basis: str  # the premium coin alerts watch
-    wallet_notes: dict[str, str]  # coin -> the wallet gate's mark, for the coins shown
+    basis: Text  # the premium coin alerts watch
+    wallet_notes: dict[str, WalletNote]  # coin -> the wallet gate's mark, for the coins shown
 
 
 class KimpService:
     def __init__(
         self,
-        settings: Settings,
+        config: KimpConfig,
         db: Database,
         clock: Clock,
         send: Send,
         fees: Fees,
+        wording: AlertWording,
         eval_interval: float = 1.0,
     ) -> None:
-        self.settings = settings
+        self.kimp_config = config
         self.clock = clock
         self.monitor = PremiumMonitor(
-            clock,
-            settings.stale_after,
-            settings.fx_stale_after,
-            settings.kimp_implausible_pct,
-            language=settings.language,
+            clock, config.stale_after, config.fx_stale_after, config.alerts.implausible_pct
         )
         # An outage already under way at start-up is announced after NO_DATA_ALERT_AFTER.
-        self.engine = AlertEngine(
-            AlertConfig.from_settings(settings),
-            startup_grace=settings.no_data_alert_after,
-            language=settings.language,
-        )
+        self.engine = AlertEngine(config.alerts, startup_grace=config.startup_grace)
         self.store = AlertStore(db)
-        self.history = PremiumHistory(db, settings.kimp_history_days)
-        self.universe = Universe(denylist=frozenset(settings.kimp_denylist))
+        self.history = PremiumHistory(db, config.history_days)
+        self.universe = Universe(denylist=config.denylist)
         self.kv = KeyValueStore(db)
         self.fees = fees
         self.eval_interval = eval_interval
         self._send = send
+        self._wording = wording
         self._digest_until = 0.0
         self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
         self._lock = asyncio.Lock()
@@ -121,7 +110,7 @@ class KimpService:
         """Seed each key's jump window from the per-minute history, so a restart does not
         forget a move that started before it (each sample's value was taken at minute end)."""
         now = self.clock.now()
-        fx_basis = self.settings.kimp_alert_basis == "fx"
+        fx_basis = self.kimp_config.alert_basis == "fx"
         series: dict[str, list[tuple[float, float]]] = {}
         for coin, minute_ts, usdt, fx, tether in await self.history.since(
             now - self.engine.config.jump_window - 60
@@ -174,9 +163,9 @@ class KimpService:
 
     # ------------------------------------------------------------------ alerts
     @property
-    def basis(self) -> str:
+    def basis(self) -> Text:
         """The premium coin alerts watch (KIMP_ALERT_BASIS), as messages name it."""
-        return tr(self.settings.language, BASIS_LABELS[self.settings.kimp_alert_basis])
+        return Text.of(BASIS_LABELS[self.kimp_config.alert_basis])
 
     def readings(self) -> list[Reading]:
         """One reading per coin on the alert basis, and the tether premium (always against FX).
@@ -184,7 +173,7 @@ class KimpService:
         On the FX basis every coin is suspended while the FX rate is unavailable.
         """
         m = self.monitor
-        fx_basis = self.settings.kimp_alert_basis == "fx"
+        fx_basis = self.kimp_config.alert_basis == "fx"
         fx_why = m.fx()[1] if fx_basis else None
         basis = self.basis
         out = []
@@ -197,11 +186,10 @@ class KimpService:
                 continue
             value = snap.fx_kimp if fx_basis else snap.usdt_kimp
             why = snap.suspended or (fx_why if value is None else None)
-            lang = self.settings.language
-            note = (self.wallets.note(coin, value, lang) if self.wallets else None) or ""
+            note = self.wallets.note(coin, value) if self.wallets else None
             out.append(Reading(key, coin, value, why, wide, basis, note))
         tv = m.tether_view()
-        tether = tr(self.settings.language, "kimp.tether")
+        tether = Text.of("kimp.tether")
         out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))
         return out
 
@@ -210,8 +198,8 @@ class KimpService:
         async with self._lock:
             now = self.clock.now()
             events = self.engine.evaluate(self.readings(), now)
-            messages, self._digest_until = compose(
-                events, now, self._digest_until, self.engine.config, self.settings.language
+            messages, self._digest_until = self._wording.compose(
+                events, now, self._digest_until, self.engine.config
             )
             # Queue first (the outbox is durable and de-duplicated by key), then persist the
             # states: a crash in between re-sends nothing twice and forgets nothing.
@@ -240,13 +228,13 @@ class KimpService:
             raise ValueError(f"unknown threshold {', '.join(sorted(unknown))}")
         cfg = AlertConfig(**{**current, **changes})
         self._apply_config(cfg)
-        base = asdict(AlertConfig.from_settings(self.settings))
+        base = asdict(self.kimp_config.alerts)
         overrides = {k: v for k, v in asdict(cfg).items() if base.get(k) != v}
         await self.kv.set(KV_CONFIG, orjson.dumps(overrides).decode())
         return cfg
 
     async def reset_thresholds(self) -> AlertConfig:
-        self._apply_config(AlertConfig.from_settings(self.settings))
+        self._apply_config(self.kimp_config.alerts)
         await self.kv.set(KV_CONFIG, "{}")
         return self.engine.config
 
@@ -270,17 +258,17 @@ class KimpService:
 
     def basis_value(self, snap: CoinPremium) -> float | None:
         """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""
-        return snap.fx_kimp if self.settings.kimp_alert_basis == "fx" else snap.usdt_kimp
+        return snap.fx_kimp if self.kimp_config.alert_basis == "fx" else snap.usdt_kimp
 
-    def wallet_note(self, coin: str, premium_pct: float | None) -> str | None:
-        """The wallet gate's mark for a coin ("⛔ withdrawals suspended on Upbit: ..."), if any."""
+    def wallet_note(self, coin: str, premium_pct: float | None) -> WalletNote | None:
+        """The wallet gate's mark for a coin (worded "⛔ withdrawals suspended on Upbit: ..."), if any."""
         return self.wallets.note(coin, premium_pct) if self.wallets else None
 
     def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
         """(figures, executable premium, alert zone description) for one coin."""
         coin = coin.upper()
         snap = self.monitor.snapshot(coin)
-        exe = self.monitor.executable(coin, self.settings.kimp_exec_size_krw, self.fees)
+        exe = self.monitor.executable(coin, self.kimp_config.exec_size_krw, self.fees)
         st = self.engine.states.get(f"coin:{coin}")
         zone = None
         if st is not None:
@@ -299,7 +287,7 @@ class KimpService:
             return None
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
         high, low = self.engine.config.levels(key)
-        return await asyncio.to_thread(render_chart, coin, samples, self.settings.tz, high, low)
+        return await asyncio.to_thread(render_chart, coin, samples, self.kimp_config.tz, high, low)
 
     async def status_lines(self) -> list[str]:
         m = self.monitor
@@ -307,9 +295,15 @@ class KimpService:
         lines = [
             f"{len(m.coins)} coins, {len(m.top(10_000))} priced, {m.updates} updates, "
             f"{self.sent} alerts sent",
-            f"FX {fx:,.2f} KRW/USD" if fx else (why or "FX unavailable"),
+            f"FX {fx:,.2f} KRW/USD"
+            if fx
+            else (self._wording.text(why) if why else "FX unavailable"),
         ]
-        suspended = [r.label for r in self.readings() if r.suspended and r.key != TETHER_KEY]
+        suspended = [
+            self._wording.text(r.label)
+            for r in self.readings()
+            if r.suspended and r.key != TETHER_KEY
+        ]
         if suspended:
             lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
         if self.universe.last_error:

@@ -7,31 +7,22 @@ normal once the premium comes back by `rearm_margin` below the threshold (hyster
 than `jump_pct` within `jump_window`. A reading with a stale leg suspends the key (and says why);
 an implausible premium is flagged and never alerted.
 
-The engine is pure (time comes in as `now`); `AlertStore` persists the states in SQLite so a
-restart neither repeats nor forgets an alert.
+The engine is pure (time comes in as `now`) and words nothing: reasons and moves are `Text`s the
+app renders. Levels live in alerts/config.py, the per-key state and its persistence in
+alerts/alert_state.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-import orjson
-
-from bot.config import Settings
-from bot.i18n import Messages
-from core.storage import Database
-
-TETHER_KEY = "tether"
-
-
-class Zone(StrEnum):
-    NORMAL = "normal"
-    HIGH = "high"
-    LOW = "low"
+from alerts.alert_state import AlertState, Zone
+from alerts.config import AlertConfig
+from alerts.wallet import WalletNote
+from core.text import Text
 
 
 class EventKind(StrEnum):
@@ -45,80 +36,20 @@ class EventKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class AlertConfig:
-    high_pct: float = 3.0
-    low_pct: float = -2.0
-    rearm_margin_pct: float = 0.5
-    min_duration: float = 30.0
-    cooldown: float = 600.0
-    escalation_step_pct: float = 1.0
-    jump_pct: float = 1.5
-    jump_window: float = 300.0
-    implausible_pct: float = 30.0
-    digest_min: int = 3  # this many coin alerts in one round become one digest
-    digest_window: float = 60.0  # and alerts within this long after a digest join the next one
-    tether_high_pct: float = 2.0  # the tether premium's own levels (TETHER_HIGH/LOW_PCT)
-    tether_low_pct: float = -1.0
-
-    @classmethod
-    def from_settings(cls, s: Settings) -> AlertConfig:
-        return cls(
-            high_pct=s.kimp_high_pct,
-            low_pct=s.kimp_low_pct,
-            rearm_margin_pct=s.kimp_rearm_margin_pct,
-            min_duration=s.kimp_min_duration,
-            cooldown=s.kimp_cooldown,
-            escalation_step_pct=s.kimp_escalation_step_pct,
-            jump_pct=s.kimp_jump_pct,
-            jump_window=s.kimp_jump_window,
-            implausible_pct=s.kimp_implausible_pct,
-            tether_high_pct=s.tether_high_pct,
-            tether_low_pct=s.tether_low_pct,
-        )
-
-    def levels(self, key: str) -> tuple[float, float]:
-        """(high, low) thresholds for a key: the tether premium has its own."""
-        if key == TETHER_KEY:
-            return self.tether_high_pct, self.tether_low_pct
-        return self.high_pct, self.low_pct
-
-    def problems(self) -> list[str]:
-        out = []
-        m = self.rearm_margin_pct
-        for name, hi, lo in (
-            ("", self.high_pct, self.low_pct),
-            ("tether ", self.tether_high_pct, self.tether_low_pct),
-        ):
-            if lo >= hi:
-                out.append(f"the {name}low threshold must be below the {name}high threshold")
-            elif hi - m <= lo + m:
-                out.append(
-                    f"the re-arm margin is too wide for the gap between the {name}thresholds"
-                )
-            if self.implausible_pct <= max(abs(hi), abs(lo)):
-                out.append(f"the implausible bound must be beyond the {name}thresholds")
-        if self.escalation_step_pct <= 0 or self.jump_pct <= 0 or self.jump_window <= 0:
-            out.append("step, jump and window must be positive")
-        if self.min_duration < 0 or self.cooldown < 0 or m < 0:
-            out.append("duration, cooldown and margin cannot be negative")
-        return out
-
-
-@dataclass(frozen=True, slots=True)
 class Reading:
     key: str  # "coin:BTC" or "tether"
-    label: str  # "BTC", "USDT (tether premium)"
+    label: str | Text  # "BTC", or the tether premium's `Text`
     value: float | None  # percent
-    suspended: str | None = None  # why this key cannot be evaluated now
+    suspended: str | Text | None = None  # why this key cannot be evaluated now
     market_wide: bool = False  # BTC and tether: always a message of their own
-    basis: str = ""  # which premium `value` is ("USDT kimp", "FX kimp"), shown in messages
-    note: str = ""  # shown with this key's alerts (the wallet gate's "⛔ ... suspended")
+    basis: str | Text = ""  # which premium `value` is ("USDT kimp", "FX kimp"), shown in messages
+    note: WalletNote | None = None  # shown with this key's alerts (the wallet gate's mark)
 
 
 @dataclass(frozen=True, slots=True)
 class AlertEvent:
     key: str
-    label: str
+    label: str | Text
     kind: EventKind
     value: float | None
     zone: Zone
@@ -126,73 +57,16 @@ class AlertEvent:
     episode: int  # increases each time the key enters an alert zone
     ts: float
     market_wide: bool = False
-    detail: str = ""  # reason (suspension) or move (jump)
+    detail: str | Text = ""  # reason (suspension) or move (jump)
     threshold: float = 0.0  # the level crossed (enter/escalate)
-    basis: str = ""  # which premium `value` is
-    note: str = ""
+    basis: str | Text = ""  # which premium `value` is
+    note: WalletNote | None = None
 
     @property
     def dedup_key(self) -> str:
         if self.kind in (EventKind.ENTER, EventKind.ESCALATE, EventKind.NORMAL):
             return f"kimp:{self.key}:{self.episode}:{self.kind}:{self.level}"
         return f"kimp:{self.key}:{self.kind}:{self.ts:.0f}"
-
-
-@dataclass(slots=True)
-class AlertState:
-    """What is persisted per key (JSON in `alert_state.state`)."""
-
-    zone: Zone = Zone.NORMAL
-    level: int = 0
-    episode: int = 0
-    pending: str | None = None  # "high", "low" or "escalate" while waiting out min_duration
-    pending_since: float = 0.0
-    last_enter: dict[str, float] = field(default_factory=dict)  # zone -> ts, for the cooldown
-    last_value: float | None = None
-    suspended: str | None = None
-    suspended_notified: bool = False
-    # In memory only: evaluated live in this process (no suspension noise while starting up),
-    # and since when this process has seen the key suspended (for the start-up grace).
-    active: bool = False
-    suspended_seen: float = 0.0
-    flagged: bool = False  # implausible right now
-    # The jump window as monotonic min/max deques of (ts, value): in memory, rebuilt at start-up
-    # from the per-minute history after `window_reset` (the last time the window was emptied by
-    # a jump alert, a suspension or an implausible flag), which is persisted.
-    jmin: deque[tuple[float, float]] = field(default_factory=deque)
-    jmax: deque[tuple[float, float]] = field(default_factory=deque)
-    window_reset: float = 0.0
-
-    _PERSISTED = (
-        "zone", "level", "episode", "pending", "pending_since", "last_enter", "last_value",
-        "suspended", "suspended_notified", "flagged", "window_reset",
-    )  # fmt: skip
-
-    def reset_window(self, now: float) -> None:
-        self.jmin.clear()
-        self.jmax.clear()
-        self.window_reset = now
-
-    def push_window(self, ts: float, value: float) -> None:
-        """Add a reading to the jump window (oldest first; keeps both deques monotonic)."""
-        lo, hi = self.jmin, self.jmax
-        while lo and lo[-1][1] >= value:
-            lo.pop()
-        lo.append((ts, value))
-        while hi and hi[-1][1] <= value:
-            hi.pop()
-        hi.append((ts, value))
-
-    def dump(self) -> bytes:
-        data = {k: v for k, v in asdict(self).items() if k in self._PERSISTED}
-        return orjson.dumps(data)
-
-    @classmethod
-    def load(cls, raw: str | bytes) -> AlertState:
-        data: dict[str, Any] = orjson.loads(raw)
-        st = cls(**{k: v for k, v in data.items() if k in cls._PERSISTED})
-        st.zone = Zone(st.zone)
-        return st
 
 
 def _steps(beyond: float, step: float) -> int:
@@ -207,10 +81,8 @@ class AlertEngine:
         config: AlertConfig,
         states: dict[str, AlertState] | None = None,
         startup_grace: float = 120.0,
-        language: str = "en",
     ) -> None:
         self.config = config
-        self.t = Messages(language)  # the jump's move and "no premium" read in messages
         self.states: dict[str, AlertState] = states or {}
         self.dirty: set[str] = set()
         # A key that is suspended without having been live in this process (an outage already
@@ -239,13 +111,13 @@ class AlertEngine:
             st = self.states[r.key] = AlertState()
             self.dirty.add(r.key)
 
-        def ev(kind: EventKind, detail: str = "", threshold: float = 0.0) -> AlertEvent:
+        def ev(kind: EventKind, detail: str | Text = "", threshold: float = 0.0) -> AlertEvent:
             return AlertEvent(
                 r.key, r.label, kind, r.value, st.zone, st.level, st.episode, now,
                 r.market_wide, detail, threshold, r.basis, r.note,
             )  # fmt: skip
 
-        why = r.suspended or (None if r.value is not None else self.t("kimp.no_premium"))
+        why = r.suspended or (None if r.value is not None else Text.of("kimp.no_premium"))
         if why is not None:
             out = []
             if st.suspended_seen <= 0:
@@ -294,7 +166,7 @@ class AlertEngine:
         st.last_value = p  # persisted with the next write; not worth one of its own
         return out
 
-    def _jump(self, st: AlertState, p: float, now: float) -> str | None:
+    def _jump(self, st: AlertState, p: float, now: float) -> Text | None:
         cfg = self.config
         lo, hi = st.jmin, st.jmax
         horizon = now - cfg.jump_window
@@ -305,10 +177,10 @@ class AlertEngine:
         move = None
         if lo and p - lo[0][1] > cfg.jump_pct:
             pp, secs, start = f"{p - lo[0][1]:.2f}", f"{now - lo[0][0]:.0f}", f"{lo[0][1]:+.2f}"
-            move = self.t("kimp.jump_up", pp=pp, secs=secs, start=start)
+            move = Text.of("kimp.jump_up", pp=pp, secs=secs, start=start)
         elif hi and hi[0][1] - p > cfg.jump_pct:
             pp, secs, start = f"{hi[0][1] - p:.2f}", f"{now - hi[0][0]:.0f}", f"{hi[0][1]:+.2f}"
-            move = self.t("kimp.jump_down", pp=pp, secs=secs, start=start)
+            move = Text.of("kimp.jump_down", pp=pp, secs=secs, start=start)
         if move:
             st.reset_window(now)
         st.push_window(now, p)
@@ -383,48 +255,3 @@ class AlertEngine:
         self.dirty.add(key)
         crossed = hi + k * step if high else lo - k * step
         return [ev(EventKind.ESCALATE, threshold=crossed)]
-
-
-class AlertStore:
-    """`alert_state` (one JSON row per key) and the `alerts_sent` log."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def load(self) -> dict[str, AlertState]:
-        rows = await self._db.fetchall("SELECT key, state FROM alert_state")
-        out = {}
-        for key, raw in rows:
-            try:
-                out[str(key)] = AlertState.load(raw)
-            except (ValueError, TypeError):
-                out[str(key)] = AlertState()  # unreadable row: start that key fresh
-        return out
-
-    async def save(
-        self,
-        states: dict[str, AlertState],
-        keys: set[str],
-        sent: list[tuple[AlertEvent, str]],
-        now: float,
-    ) -> None:
-        """Persist the changed states and the sent alerts (event, text) in one transaction."""
-        if not keys and not sent:
-            return
-        async with self._db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO alert_state(key, state, updated_ts) VALUES (?, ?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
-                "updated_ts = excluded.updated_ts",
-                [(k, states[k].dump().decode(), now) for k in sorted(keys) if k in states],
-            )
-            await conn.executemany(
-                "INSERT INTO alerts_sent(key, kind, value, text, ts) VALUES (?, ?, ?, ?, ?)",
-                [(e.key, e.kind.value, e.value, t, e.ts) for e, t in sent],
-            )
-
-    async def recent(self, limit: int = 20) -> list[tuple[str, str, float | None, str, float]]:
-        rows = await self._db.fetchall(
-            "SELECT key, kind, value, text, ts FROM alerts_sent ORDER BY id DESC LIMIT ?", (limit,)
-        )
-        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -68,3 +68,19 @@ class RestClient:
         except orjson.JSONDecodeError:
             self.errors += 1
             raise RestError(f"GET {path}: the answer is not JSON", retryable=True) from None
+
+
+class FeedError(Exception):
+    """A venue's public REST endpoint answered something unusable (the kimp REST quote feed)."""
+
+
+async def get_json(session: aiohttp.ClientSession, url: str, timeout: float) -> Any:
+    """One GET, decoded; a non-200 answer or a body that is not JSON is a `FeedError`."""
+    async with asyncio.timeout(timeout), session.get(url) as resp:
+        body = await resp.read()
+        if resp.status != 200:
+            raise FeedError(f"{url.split('?')[0]} answered HTTP {resp.status}")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise FeedError(f"{url.split('?')[0]} did not answer JSON") from None

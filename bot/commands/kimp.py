@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
+from bot.notify.kimp_alerts import wallet_note
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
     from alerts.service import Headline, KimpService
+    from alerts.wallet import WalletNote
 
 
 def _svc(ctx: CommandContext) -> KimpService:
@@ -47,7 +49,7 @@ def _exe(pct: float | None, why: str | None) -> str:
     return f"n/a: {why}" if pct is None and why else _pct(pct)
 
 
-def _flag(c: CoinPremium, wallet: dict[str, str] | None = None) -> str:
+def _flag(c: CoinPremium, wallet: dict[str, WalletNote] | None = None) -> str:
     mark = " ⛔" if wallet and c.coin in wallet else ""
     return mark + (" ⚠implausible" if c.implausible else (" ⏸" if c.suspended else ""))
 
@@ -58,7 +60,7 @@ def _tether_line(t: TetherView, language: str = "en") -> list[str]:
     if t.fx_unavailable:
         return [
             m("kimpcmd.tether_na", krw=krw, age=age),
-            m("kimpcmd.fx_na", why=t.fx_unavailable),
+            m("kimpcmd.fx_na", why=m.render(t.fx_unavailable)),
         ]
     return [
         m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
@@ -84,7 +86,7 @@ def render_headline(h: Headline, language: str = "en") -> str:
             m("kimpcmd.bottom")
             + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
         )
-    lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=h.basis))
+    lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=m.render(h.basis)))
     if w:
         lines.append(m("kimpcmd.wallet_footer"))
     return "\n".join(lines)
@@ -122,7 +124,7 @@ def render_detail(
     if c.implausible:
         lines.append(m("kimpcmd.d_implausible"))
     if c.suspended:
-        lines.append(m("kimpcmd.d_suspended", why=c.suspended))
+        lines.append(m("kimpcmd.d_suspended", why=m.render(c.suspended)))
     if zone:
         lines.append(m("kimpcmd.d_zone", zone=zone))
     return "\n".join(lines)
@@ -164,7 +166,7 @@ def render_thresholds(svc: KimpService, language: str = "en") -> str:
     m = Messages(language)
     cfg = asdict(svc.config)
     lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]
-    lines.append(m("kimpcmd.basis_line", basis=svc.basis))
+    lines.append(m("kimpcmd.basis_line", basis=m.render(svc.basis)))
     lines.append(m("kimpcmd.tether_watch"))
     return "\n".join(lines)
 
@@ -193,8 +195,9 @@ def register_kimp(registry: CommandRegistry) -> None:
         snap, exe, zone = svc.detail(coin)
         if snap is None:
             return Reply(m("kimpcmd.no_price", coin=coin))
-        wallet = svc.wallet_note(coin, svc.basis_value(snap))
-        size = svc.settings.kimp_exec_size_krw
+        note = svc.wallet_note(coin, svc.basis_value(snap))
+        wallet = wallet_note(note, m.language) if note else None
+        size = svc.kimp_config.exec_size_krw
         body = render_detail(snap, exe, zone, size, wallet, m.language)
         return Reply.table(m("kimpcmd.coin_title", coin=coin), body, refresh=f"/kimp {coin}")
 

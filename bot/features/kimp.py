@@ -14,20 +14,29 @@ Commands: /kimp, /kimpchart, /kimpalert.
 
 from __future__ import annotations
 
+import aiohttp
 from loguru import logger
 from pydantic import SecretStr
 
+from alerts.config import AlertConfig, KimpConfig
 from alerts.fx import FxPoller
 from alerts.premium import Fees
-from alerts.rest_feed import RestFeed
-from alerts.service import KimpService
+from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
+from bot.config import Settings
 from bot.features import AppContext
+from bot.features.kimp_feed import RestFeed
+from bot.notify.kimp_alerts import KimpAlertWording
+from core.clock import Clock
 from core.fills import FEE_RATES
 from core.market import Quote, StreamStatus, Ticker, Trade
+from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
+from core.wallets import WalletSource
+from exchanges.binance.wallet import BinanceWallets
+from exchanges.upbit.wallet import UpbitWallets
 
 
 def _instruments(coins: list[str]) -> list[Instrument]:
@@ -35,21 +44,65 @@ def _instruments(coins: list[str]) -> list[Instrument]:
     return [Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")) for c in coins]
 
 
-def _wallet_gate(app: AppContext) -> WalletGate:
-    """The optional wallet gate, for the venues whose API keys are set."""
-    s = app.settings
-
-    def keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
-        return None if a is None or b is None else (a.get_secret_value(), b.get_secret_value())
-
-    return WalletGate(
-        app.clock,
-        s.upbit_rest_url,
-        s.binance_rest_url,
-        keys(s.upbit_access_key, s.upbit_secret_key),
-        keys(s.binance_api_key, s.binance_api_secret),
-        refresh=s.kimp_wallet_refresh,
+def alert_config(s: Settings) -> AlertConfig:
+    """The alert levels as configured (KIMP_*, TETHER_*); /kimpalert changes them at run time."""
+    return AlertConfig(
+        high_pct=s.kimp_high_pct,
+        low_pct=s.kimp_low_pct,
+        rearm_margin_pct=s.kimp_rearm_margin_pct,
+        min_duration=s.kimp_min_duration,
+        cooldown=s.kimp_cooldown,
+        escalation_step_pct=s.kimp_escalation_step_pct,
+        jump_pct=s.kimp_jump_pct,
+        jump_window=s.kimp_jump_window,
+        implausible_pct=s.kimp_implausible_pct,
+        tether_high_pct=s.tether_high_pct,
+        tether_low_pct=s.tether_low_pct,
     )
+
+
+def kimp_config(s: Settings) -> KimpConfig:
+    return KimpConfig(
+        alerts=alert_config(s),
+        stale_after=s.stale_after,
+        fx_stale_after=s.fx_stale_after,
+        startup_grace=s.no_data_alert_after,
+        history_days=s.kimp_history_days,
+        denylist=frozenset(s.kimp_denylist),
+        alert_basis=s.kimp_alert_basis,
+        exec_size_krw=s.kimp_exec_size_krw,
+        tz=s.tz,
+    )
+
+
+def make_service(
+    s: Settings, db: Database, clock: Clock, send: Send, fees: Fees, eval_interval: float = 1.0
+) -> KimpService:
+    """The kimp service configured from the settings, its alerts worded in LANGUAGE."""
+    wording = KimpAlertWording(s.language)
+    return KimpService(kimp_config(s), db, clock, send, fees, wording, eval_interval)
+
+
+def _keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
+    return None if a is None or b is None else (a.get_secret_value(), b.get_secret_value())
+
+
+def wallet_gate(
+    s: Settings, clock: Clock, session: aiohttp.ClientSession | None = None
+) -> tuple[WalletGate, list[UpbitWallets | BinanceWallets]]:
+    """The optional wallet gate over the venues whose API keys are set, and the venue clients
+    (to close; each owns its HTTP session unless `session` is given)."""
+    clients: list[UpbitWallets | BinanceWallets] = []
+    sources: dict[Venue, WalletSource] = {}
+    if (up := _keys(s.upbit_access_key, s.upbit_secret_key)) is not None:
+        upbit = UpbitWallets(s.upbit_rest_url, up, session)
+        clients.append(upbit)
+        sources[Venue.UPBIT] = upbit.fetch
+    if (bn := _keys(s.binance_api_key, s.binance_api_secret)) is not None:
+        binance = BinanceWallets(s.binance_rest_url, bn, clock, session)
+        clients.append(binance)
+        sources[Venue.BINANCE_SPOT] = binance.fetch
+    return WalletGate(clock, sources, refresh=s.kimp_wallet_refresh), clients
 
 
 async def install(
@@ -58,7 +111,7 @@ async def install(
     s = app.settings
     # The executable premium uses the trading layer's fee table: one place for fee rates.
     fees = Fees.from_rates(FEE_RATES)
-    svc = KimpService(s, app.db, app.clock, app.notifier.notify_async, fees, eval_interval)
+    svc = make_service(s, app.db, app.clock, app.notifier.notify_async, fees, eval_interval)
     await svc.load()
     monitor = svc.monitor
     feed = RestFeed(
@@ -111,10 +164,20 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
-    wallets = _wallet_gate(app)
+    wallets, clients = wallet_gate(s, app.clock)
+    for client in clients:
+        app.stack.push_async_callback(client.close)
     if wallets.enabled:
+
+        async def run_wallets() -> None:
+            try:
+                await wallets.run()
+            finally:  # like the REST feed: no session outlives its poller
+                for client in clients:
+                    await client.close()
+
         svc.wallets = wallets
-        app.supervisor.start("kimp-wallets", wallets.run)
+        app.supervisor.start("kimp-wallets", run_wallets)
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)

@@ -455,4 +455,7 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
     ),
+    # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
+    "kimp.why.leg": "{venue} {market}",
+    "kimp.why.either": "{a}{sep}{b}",
 }

@@ -457,4 +457,7 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
     ),
+    # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
+    "kimp.why.leg": "{venue} {market}",
+    "kimp.why.either": "{a}{sep}{b}",
 }

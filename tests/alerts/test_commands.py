@@ -8,11 +8,11 @@ import pytest
 
 from alerts.monitor import CoinPremium, LegAges
 from alerts.premium import Books, Fees, executable_premium
-from alerts.service import KimpService
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp, render_detail
 from bot.config import load_settings
 from bot.facade import ServiceFacade
+from bot.features.kimp import make_service
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from core.clock import ManualClock
@@ -84,7 +84,7 @@ async def test_kimpalert_names_the_basis_and_sets_tether_levels(tmp_path: Path) 
     register_kimp(registry)
     async with Database.open(tmp_path / "k.db") as db:
         facade = await _facade(tmp_path, db)
-        svc = KimpService(facade.settings, db, ManualClock(), _drop, FEES)
+        svc = make_service(facade.settings, db, ManualClock(), _drop, FEES)
         await svc.load()
         facade.kimp = svc
         ctx = CommandContext(facade, 1, 1, "console")
@@ -106,7 +106,7 @@ async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
     register_kimp(registry)
     async with Database.open(tmp_path / "k.db") as db:
         facade = await _facade(tmp_path, db)
-        svc = KimpService(facade.settings, db, ManualClock(), _drop, FEES)
+        svc = make_service(facade.settings, db, ManualClock(), _drop, FEES)
         await svc.load()
         facade.kimp = svc
         ctx = CommandContext(facade, 1, 1, "console")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import render
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.helpers import eventually
@@ -185,7 +186,8 @@ async def test_stale_venue_suspends_with_reason_and_fx_down_hides_fx(
         assert msgs[0].startswith(f"⏸ Kimp alerts suspended for {len(sim.market.coins) + 1}:")
         assert "Upbit: no market data for" in msgs[0] and "BTC" in msgs[0]
         snap = m.snapshot("BTC")
-        assert snap is not None and snap.suspended and "Upbit: no market data" in snap.suspended
+        assert snap is not None and snap.suspended
+        assert "Upbit: no market data" in render("en", snap.suspended)
         assert "alerts suspended: Upbit: no market data" in (await k.run("/kimp BTC")).text
         sim.market.set_premium("BTC", 5.0)  # invisible while Upbit is down: no alert
         sim.faults.clear("upbit")
@@ -253,7 +255,9 @@ async def test_streamed_venue_down_suspends_alerts_with_a_reason(
         assert len(msgs) == 1 and "BTC" in msgs[0] and "Tether (USDT)" in msgs[0]
         snap = m.snapshot("BTC")
         assert snap is not None and snap.suspended is not None
-        assert snap.suspended.startswith(("Upbit stream down", "Upbit: no market data"))
+        assert render("en", snap.suspended).startswith(
+            ("Upbit stream down", "Upbit: no market data")
+        )
         sim.faults.clear("upbit")
 
         async def resumed() -> list[str]:

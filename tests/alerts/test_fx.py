@@ -10,6 +10,7 @@ from aiohttp import web
 
 from alerts.fx import FxError, FxPoller, parse_fx
 from alerts.monitor import PremiumMonitor
+from bot.i18n import render
 from core.clock import ManualClock
 
 
@@ -74,7 +75,7 @@ async def test_fx_down_makes_fx_figures_unavailable_never_a_constant(fx_server: 
         rate, why = monitor.fx()
         assert rate is None
         assert (
-            why
+            render("en", why or "")
             == "FX rate unavailable: last one is 601s old; source: the FX source answered HTTP 503"
         )
         fx_server.status, fx_server.body = 200, b"garbage"

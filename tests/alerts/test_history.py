@@ -9,6 +9,7 @@ from alerts.history import TETHER_ROW
 from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.config import load_settings
+from bot.features.kimp import make_service
 from core.clock import ManualClock
 from core.fills import FEE_RATES
 from core.notifications import Notification
@@ -43,7 +44,7 @@ async def test_minute_loop_records_each_finished_minute_and_prunes(tmp_path: Pat
     clock = SleepLog(start=minute + 20)
     settings = load_settings(env_file=None, db_path=tmp_path / "k.db", kimp_history_days=1)
     async with Database.open(tmp_path / "k.db") as db:
-        svc = KimpService(settings, db, clock, _drop, Fees.from_rates(FEE_RATES))
+        svc = make_service(settings, db, clock, _drop, Fees.from_rates(FEE_RATES))
         await svc.load()
         svc.set_coins({"BTC", "ETH"})
         await db.execute(  # two days old: beyond the one-day retention

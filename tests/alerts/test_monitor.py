@@ -2,6 +2,7 @@ import pytest
 
 from alerts.monitor import PremiumMonitor
 from alerts.premium import Fees
+from bot.i18n import render
 from core.clock import ManualClock
 from core.fills import FEE_RATES
 from core.market import StreamState, StreamStatus
@@ -75,7 +76,7 @@ def test_silent_venue_quiet_leg_and_stream_down_suspend_with_a_reason() -> None:
     m.on_event(bn("BTC", 100.0, clock))
     clock.advance(15)
     s = m.snapshot("BTC")
-    assert s is not None and s.suspended == "Upbit: no market data for 35s"
+    assert s is not None and render("en", s.suspended) == "Upbit: no market data for 35s"
     assert s.ages.upbit == 35.0 and s.ages.binance == 15.0
     m.on_event(up("USDT", T, clock))  # the venue is alive again; BTC simply did not trade
     snap = m.snapshot("BTC")
@@ -85,7 +86,9 @@ def test_silent_venue_quiet_leg_and_stream_down_suspend_with_a_reason() -> None:
         m.on_event(up("USDT", T, clock))
         m.on_event(bn("BTC", 100.0, clock))
     snap = m.snapshot("BTC")
-    assert snap is not None and snap.suspended == "Upbit BTC price not updated for 365s"
+    assert (
+        snap is not None and render("en", snap.suspended) == "Upbit BTC price not updated for 365s"
+    )
     m.on_event(up("BTC", 100.0 * T, clock))
     snap = m.snapshot("BTC")
     assert snap is not None and snap.suspended is None
@@ -95,7 +98,10 @@ def test_silent_venue_quiet_leg_and_stream_down_suspend_with_a_reason() -> None:
         )
     )
     snap = m.snapshot("BTC")
-    assert snap is not None and snap.suspended == "Binance spot stream down (connection refused)"
+    assert (
+        snap is not None
+        and render("en", snap.suspended) == "Binance spot stream down (connection refused)"
+    )
     m.on_status(
         StreamStatus(Venue.BINANCE_SPOT, "binance-0", StreamState.RECOVERED, "ok", clock.now())
     )
@@ -114,7 +120,9 @@ def test_fx_unavailable_hides_fx_figures_but_keeps_usdt_kimp() -> None:
     assert s is not None and s.usd_krw is None and s.fx_kimp is None and s.tether is None
     assert s.usdt_kimp == pytest.approx(1.0)
     tv = m.tether_view()
-    assert tv.tether is None and tv.fx_unavailable and "no answer" in tv.fx_unavailable
+    assert (
+        tv.tether is None and tv.fx_unavailable and "no answer" in render("en", tv.fx_unavailable)
+    )
     m.set_fx(FX, clock.now())
     s = m.snapshot("BTC")
     assert s is not None and s.fx_kimp is not None
@@ -123,7 +131,7 @@ def test_fx_unavailable_hides_fx_figures_but_keeps_usdt_kimp() -> None:
     s = m.snapshot("BTC")
     assert s is not None and s.fx_kimp is None and s.usd_krw is None
     rate, why = m.fx()
-    assert rate is None and why == "FX rate unavailable: last one is 601s old"
+    assert rate is None and render("en", why or "") == "FX rate unavailable: last one is 601s old"
 
 
 def test_implausible_premium_is_flagged() -> None:

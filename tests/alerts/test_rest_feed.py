@@ -1,13 +1,9 @@
 import pytest
 
-from alerts.rest_feed import (
-    FeedError,
-    parse_binance_book_tickers,
-    parse_binance_markets,
-    parse_upbit_markets,
-    parse_upbit_orderbooks,
-)
 from core.symbols import Symbol, Venue
+from exchanges.binance.rest_quotes import parse_binance_book_tickers, parse_binance_markets
+from exchanges.http import FeedError
+from exchanges.upbit.rest_quotes import parse_upbit_markets, parse_upbit_orderbooks
 
 
 def test_listings_use_venue_base_and_quote_and_skip_junk() -> None:

@@ -11,6 +11,8 @@ import pytest
 from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.config import SettingsError, load_settings
+from bot.features.kimp import make_service
+from bot.i18n import render
 from core.clock import ManualClock
 from core.fills import FEE_RATES
 from core.notifications import Notification
@@ -40,7 +42,7 @@ async def service(
     opts: dict[str, object] = {"kimp_min_duration": 30, "kimp_cooldown": 600, "kimp_jump_pct": 5}
     settings = load_settings(env_file=None, db_path=path, **{**opts, **kw})
     async with Database.open(path) as db:
-        svc = KimpService(settings, db, clock, inbox.send, FEES)
+        svc = make_service(settings, db, clock, inbox.send, FEES)
         await svc.load()
         svc.set_coins(set(COINS))
         yield svc
@@ -147,7 +149,9 @@ async def test_stale_venue_suspends_with_reason_then_resumes(tmp_path: Path) -> 
             "ADA, BTC, DOGE, ETH, SOL, TRX, XRP, Tether (USDT)"
         ]
         tether = next(r for r in svc.readings() if r.key == "tether")
-        assert tether.suspended and tether.suspended.startswith("Upbit: no market data")
+        assert tether.suspended and render("en", tether.suspended).startswith(
+            "Upbit: no market data"
+        )
         await run_for(svc, clock, dict.fromkeys(COINS, 1.0), 5)
         assert inbox.texts()[1].startswith("▶️ Kimp alerts resumed for 8:\n  ADA, BTC")
 
@@ -233,7 +237,7 @@ async def test_fx_basis_alerts_on_fx_kimp_and_suspends_without_fx(tmp_path: Path
         assert inbox.texts() == [
             f"🔺 [Market] BTC premium {fx_kimp:+.2f}% (FX kimp): reached the +3% alert level"
         ]
-        assert svc.headline().basis == "FX kimp"
+        assert render("en", svc.headline().basis) == "FX kimp"
         await run_for(svc, clock, {**base, "BTC": 2.0}, 90, fx=False)  # FX source goes quiet
         texts = inbox.texts()[1:]
         assert len(texts) == 1, texts
@@ -241,7 +245,7 @@ async def test_fx_basis_alerts_on_fx_kimp_and_suspends_without_fx(tmp_path: Path
         assert "FX rate unavailable: last one is" in texts[0] and "Tether (USDT)" in texts[0]
         readings = {r.key: r for r in svc.readings()}
         assert readings["coin:BTC"].value is None
-        assert (readings["coin:BTC"].suspended or "").startswith("FX rate unavailable")
+        assert render("en", readings["coin:BTC"].suspended or "").startswith("FX rate unavailable")
         await run_for(svc, clock, {**base, "BTC": 2.0}, 5)
         assert inbox.texts()[-1].startswith(f"▶️ Kimp alerts resumed for {len(COINS) + 1}:")
         assert len(inbox.notes) == 3  # still in the zone: no repeat of the alert

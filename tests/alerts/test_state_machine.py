@@ -1,6 +1,9 @@
 from dataclasses import replace
 
-from alerts.state_machine import AlertConfig, AlertEngine, AlertState, EventKind, Reading, Zone
+from alerts.alert_state import AlertState, Zone
+from alerts.config import AlertConfig
+from alerts.state_machine import AlertEngine, EventKind, Reading
+from bot.i18n import render
 
 CFG = AlertConfig(
     min_duration=30, cooldown=600, rearm_margin_pct=0.5, jump_pct=1.5, jump_window=300
@@ -71,9 +74,13 @@ def test_entering_far_beyond_counts_the_steps_already_passed() -> None:
 def test_jump_alert_once_per_move() -> None:
     e = AlertEngine(CFG)
     evs, t = _run(e, [0.5, 0.6, 0.7, 2.3, 2.3, 2.4], step=20)
-    assert kinds(evs) == [("jump", 0)] and evs[0].detail.startswith("up 1.80pp in 60s")
+    assert kinds(evs) == [("jump", 0)] and render("en", evs[0].detail).startswith(
+        "up 1.80pp in 60s"
+    )
     evs, t = _run(e, [2.4, 0.8], start=t, step=20)
-    assert [x.kind for x in evs] == [EventKind.JUMP] and evs[0].detail.startswith("down 1.60pp")
+    assert [x.kind for x in evs] == [EventKind.JUMP] and render("en", evs[0].detail).startswith(
+        "down 1.60pp"
+    )
     # A slow drift of the same size over longer than the window is not a jump.
     evs, _ = _run(e, [0.8 + 0.1 * i for i in range(20)], start=t, step=60)
     assert evs == []
@@ -94,7 +101,7 @@ def test_never_live_key_is_suspended_silently() -> None:
     e = AlertEngine(CFG)
     evs, _ = _run(e, [None, None])
     assert evs == []
-    assert e.states["coin:BTC"].suspended == "no premium available"
+    assert render("en", e.states["coin:BTC"].suspended) == "no premium available"
 
 
 def test_implausible_premium_is_flagged_not_alerted() -> None:

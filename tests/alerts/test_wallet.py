@@ -19,18 +19,13 @@ import aiohttp
 import pytest
 
 from alerts.premium import Fees
-from alerts.service import KimpService
-from alerts.wallet import (
-    WalletError,
-    WalletGate,
-    WalletStatus,
-    parse_binance_capital,
-    parse_upbit_wallet,
-)
+from alerts.wallet import WalletGate, WalletNote
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
 from bot.config import load_settings
 from bot.facade import ServiceFacade
+from bot.features.kimp import make_service
+from bot.notify.kimp_alerts import wallet_note
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from core.clock import Clock, ManualClock
@@ -39,6 +34,9 @@ from core.fills import FEE_RATES
 from core.storage import Database
 from core.supervisor import Supervisor
 from core.symbols import Venue
+from core.wallets import WalletError, WalletSource, WalletStatus
+from exchanges.binance.wallet import BinanceWallets, parse_binance_capital
+from exchanges.upbit.wallet import UpbitWallets, parse_upbit_wallet
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.conftest import SleepLog
 from tests.alerts.sim_app import kimp_app, sim_settings
@@ -57,13 +55,24 @@ SIM_KEYS = "the simulator's keys"
 
 
 def _gate(
-    sim: SimExchange, clock: Clock, upbit_keys: Keys | str = SIM_KEYS,
-    binance_keys: Keys | str = SIM_KEYS,
+    sim: SimExchange, clock: Clock, session: aiohttp.ClientSession,
+    upbit_keys: Keys | str = SIM_KEYS, binance_keys: Keys | str = SIM_KEYS,
 ) -> WalletGate:  # fmt: skip
+    """The gate over the exchanges' wallet clients, as bot/features/kimp.py wires it."""
     up = sim.api_keys["upbit"] if isinstance(upbit_keys, str) else upbit_keys
     bn = sim.api_keys["binance"] if isinstance(binance_keys, str) else binance_keys
-    urls = sim.urls["UPBIT_REST_URL"], sim.urls["BINANCE_REST_URL"]
-    return WalletGate(clock, *urls, up, bn, refresh=300.0)
+    sources: dict[Venue, WalletSource] = {}
+    if up is not None:
+        sources[Venue.UPBIT] = UpbitWallets(sim.urls["UPBIT_REST_URL"], up, session).fetch
+    if bn is not None:
+        url = sim.urls["BINANCE_REST_URL"]
+        sources[Venue.BINANCE_SPOT] = BinanceWallets(url, bn, clock, session).fetch
+    return WalletGate(clock, sources, refresh=300.0)
+
+
+def _words(note: WalletNote | None) -> str | None:
+    """The gate's mark as the app words it (English)."""
+    return None if note is None else wallet_note(note, "en")
 
 
 def test_parsers_read_the_documented_shapes() -> None:
@@ -108,26 +117,35 @@ async def test_signed_polls_mark_suspended_coins_by_direction(sim: SimExchange) 
     sim.set_wallet_state("binance", "ETH", "paused", network="ETH")
     sim.set_wallet_state("upbit", "USDT", withdraw=False, network="TRX")
     async with aiohttp.ClientSession() as session:
-        gate = _gate(sim, clock)
-        assert gate.enabled and await gate.fetch_once(session)
+        gate = _gate(sim, clock, session)
+        assert gate.enabled and await gate.fetch_once()
         assert gate.problems("XRP") == [(Venue.UPBIT, "withdrawals")]
         assert gate.problems("SOL") == [(Venue.BINANCE_SPOT, "deposits")]
         assert gate.problems("ETH") == [] and gate.problems("USDT") == []
         assert gate.problems("BTC") == [] and gate.note("BTC", 5.0) is None
         # A reverse premium needs Upbit withdrawals: blocked. A positive one does not.
-        assert gate.note("XRP", -2.5) == "⛔ withdrawals suspended on Upbit: cannot be arbitraged"
-        assert gate.note("XRP", 3.0) == (
+        assert (
+            _words(gate.note("XRP", -2.5))
+            == "⛔ withdrawals suspended on Upbit: cannot be arbitraged"
+        )
+        assert _words(gate.note("XRP", 3.0)) == (
             "⛔ withdrawals suspended on Upbit (the Binance → Upbit route is open)"
         )
-        assert gate.note("SOL", -3.0) == "⛔ deposits suspended on Binance: cannot be arbitraged"
-        assert gate.note("SOL", None) == "⛔ deposits suspended on Binance: cannot be arbitraged"
+        assert (
+            _words(gate.note("SOL", -3.0))
+            == "⛔ deposits suspended on Binance: cannot be arbitraged"
+        )
+        assert (
+            _words(gate.note("SOL", None))
+            == "⛔ deposits suspended on Binance: cannot be arbitraged"
+        )
         assert gate.status_lines() == [
             "wallet gate: Upbit: 1 coins suspended (0s ago) · Binance: 1 coins suspended (0s ago)"
         ]
-        upbit_only = _gate(sim, clock, binance_keys=None)
-        assert await upbit_only.fetch_once(session) and list(upbit_only.venues) == [Venue.UPBIT]
+        upbit_only = _gate(sim, clock, session, binance_keys=None)
+        assert await upbit_only.fetch_once() and list(upbit_only.venues) == [Venue.UPBIT]
         assert upbit_only.problems("SOL") == []  # Binance not checked without its keys
-        off = _gate(sim, clock, upbit_keys=None, binance_keys=None)
+        off = _gate(sim, clock, session, upbit_keys=None, binance_keys=None)
         assert not off.enabled and off.status_lines() == ["wallet gate off (no API keys)"]
 
 
@@ -136,8 +154,10 @@ async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> 
     async with SimExchange(seed=3) as sim, aiohttp.ClientSession() as session:
         access, _ = sim.api_keys["upbit"]
         key, _ = sim.api_keys["binance"]
-        gate = _gate(sim, clock, upbit_keys=(access, "w" * 40), binance_keys=(key, "x" * 64))
-        assert not await gate.fetch_once(session)
+        gate = _gate(
+            sim, clock, session, upbit_keys=(access, "w" * 40), binance_keys=(key, "x" * 64)
+        )
+        assert not await gate.fetch_once()
         assert gate.venues[Venue.UPBIT].error == (
             "Upbit wallet status answered HTTP 401: jwt_verification Jwt 토큰 검증에 실패했습니다."
         )
@@ -151,18 +171,18 @@ async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> 
         )
         # A venue answering garbage: the last good answer stays, the reason is shown.
         sim.set_wallet_state("upbit", "XRP", "paused")
-        good = _gate(sim, clock)
-        assert await good.fetch_once(session) and good.problems("XRP")
+        good = _gate(sim, clock, session)
+        assert await good.fetch_once() and good.problems("XRP")
         sim.faults.rest_error("upbit", 200, body={"unexpected": "object"})
         sim.faults.rest_error("binance", 200)  # a text/plain "200 OK"
-        assert not await good.fetch_once(session)
+        assert not await good.fetch_once()
         assert good.venues[Venue.UPBIT].error == "Upbit wallet status is not a list"
         assert good.venues[Venue.BINANCE_SPOT].error == "Binance wallet status is not JSON"
         assert good.problems("XRP") == [(Venue.UPBIT, "withdrawals"), (Venue.UPBIT, "deposits")]
         assert "last refresh failed: Upbit wallet status is not a list" in good.status_lines()[0]
-    gone = _gate(sim, clock)  # the simulator is stopped now: a connection error, not a crash
     async with aiohttp.ClientSession() as session:
-        assert not await gone.fetch_once(session)
+        gone = _gate(sim, clock, session)  # the simulator is stopped: a connection error
+        assert not await gone.fetch_once()
     assert gone.venues[Venue.UPBIT].failures == 1
     assert gone.venues[Venue.BINANCE_SPOT].failures == 1
 
@@ -184,7 +204,8 @@ async def test_refreshed_periodically_last_answer_kept_then_dropped_when_old(
                 sim.faults.clear(venue)
 
     sim.set_wallet_state("upbit", "XRP", "paused")
-    gate = _gate(sim, clock)
+    session = aiohttp.ClientSession()
+    gate = _gate(sim, clock, session)
     task = asyncio.create_task(gate.run(), name="wallets-test")
 
     async def rounds(n: int) -> None:  # the loop has polled n times and is parked again
@@ -221,6 +242,7 @@ async def test_refreshed_periodically_last_answer_kept_then_dropped_when_old(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        await session.close()
 
 
 async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path: Path) -> None:
@@ -230,9 +252,9 @@ async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path:
     )
     async with Database.open(tmp_path / "k.db") as db, aiohttp.ClientSession() as session:
         sim.set_wallet_state("upbit", "XRP", "deposit_only")  # withdrawals suspended
-        gate = _gate(sim, clock)
-        assert await gate.fetch_once(session)
-        svc = KimpService(settings, db, clock, inbox.send, Fees.from_rates(FEE_RATES))
+        gate = _gate(sim, clock, session)
+        assert await gate.fetch_once()
+        svc = make_service(settings, db, clock, inbox.send, Fees.from_rates(FEE_RATES))
         await svc.load()
         svc.set_coins(set(COINS))
         svc.wallets = gate

@@ -1,33 +1,46 @@
-"""Alert events to message texts: one message per market-wide or lone alert, a digest for many."""
+"""Kimp alert events to message texts: one message per market-wide or lone alert, a digest for
+many, grouped suspensions; and the wallet gate's mark, worded. The alerts engines hand over
+typed events and `Text`s; all their wording happens here, in the configured language."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
-from alerts.state_machine import AlertConfig, AlertEvent, EventKind, Zone
+from alerts.alert_state import Zone
+from alerts.config import AlertConfig
+from alerts.state_machine import AlertEvent, EventKind
+from alerts.wallet import WalletNote
+from alerts.wording import AlertMessage
 from bot.i18n import Messages
+from core.symbols import Venue
+from core.text import Text
+
+_NAMES = {Venue.UPBIT: "name.upbit", Venue.BINANCE_SPOT: "name.binance"}
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    text: str
-    events: tuple[AlertEvent, ...]
-    dedup_key: str
+def wallet_note(note: WalletNote, language: str = "en") -> str:
+    """e.g. "⛔ withdrawals suspended on Upbit: cannot be arbitraged"."""
+    t = Messages(language)
+    text = "⛔ " + "; ".join(t(f"wallet.{what}", venue=t(_NAMES[v])) for v, what in note.problems)
+    if note.blocked:
+        return t("wallet.blocked", text=text)
+    return t("wallet.open_route", text=text, route=" → ".join(t(_NAMES[v]) for v in note.route))
 
 
 def render(e: AlertEvent, language: str = "en") -> str:
     """One line for one event; premium alerts carry the key's note (the wallet gate's mark)."""
     line = _render(e, Messages(language))
     if e.note and e.kind in (EventKind.ENTER, EventKind.ESCALATE, EventKind.JUMP):
-        line += f" · {e.note}"
+        line += f" · {wallet_note(e.note, language)}"
     return line
 
 
 def _render(e: AlertEvent, t: Messages) -> str:
     v = f"{e.value:+.2f}%" if e.value is not None else t("kimp.na")
-    vb = f"{v} ({e.basis})" if e.basis and e.value is not None else v
-    common = {"prefix": t("kimp.market") if e.market_wide else "", "label": e.label}
+    basis = t.render(e.basis)
+    vb = f"{v} ({basis})" if basis and e.value is not None else v
+    common = {"prefix": t("kimp.market") if e.market_wide else "", "label": t.render(e.label)}
+    detail = t.render(e.detail)
     high = e.zone is Zone.HIGH
     if e.kind is EventKind.ENTER:
         key = "kimp.enter_high" if high else "kimp.enter_low"
@@ -38,12 +51,12 @@ def _render(e: AlertEvent, t: Messages) -> str:
     if e.kind is EventKind.NORMAL:
         return t("kimp.normal", value=vb, **common)
     if e.kind is EventKind.JUMP:
-        return t("kimp.jump", detail=e.detail, value=vb, **common)
+        return t("kimp.jump", detail=detail, value=vb, **common)
     if e.kind is EventKind.SUSPENDED:
-        return t("kimp.suspended", detail=e.detail, **common)
+        return t("kimp.suspended", detail=detail, **common)
     if e.kind is EventKind.RESUMED:
         return t("kimp.resumed", value=v, **common)
-    return t("kimp.implausible", value=v, detail=e.detail, **common)
+    return t("kimp.implausible", value=v, detail=detail, **common)
 
 
 def _digest_key(events: list[AlertEvent]) -> str:
@@ -57,7 +70,7 @@ def compose(
     digest_until: float,
     config: AlertConfig,
     language: str = "en",
-) -> tuple[list[Message], float]:
+) -> tuple[list[AlertMessage], float]:
     """Group one round of events into messages; returns (messages, new digest_until).
 
     Market-wide events always stand alone. Coin alerts become one digest when there are at least
@@ -65,7 +78,7 @@ def compose(
     of several coins are grouped into one message each. Implausible flags are not messages.
     """
     t = Messages(language)
-    out: list[Message] = []
+    out: list[AlertMessage] = []
     coin: list[AlertEvent] = []
     status: dict[EventKind, list[AlertEvent]] = {EventKind.SUSPENDED: [], EventKind.RESUMED: []}
     for e in events:
@@ -74,7 +87,7 @@ def compose(
         if e.kind in status:
             status[e.kind].append(e)
         elif e.market_wide:
-            out.append(Message(render(e, language), (e,), e.dedup_key))
+            out.append(AlertMessage(render(e, language), (e,), e.dedup_key))
         else:
             coin.append(e)
     if coin:
@@ -82,22 +95,40 @@ def compose(
             coin.sort(key=lambda e: -(e.value or 0.0))
             lines = [render(e, language) for e in coin]
             title = t("kimp.digest_many" if len(coin) > 1 else "kimp.digest_one", n=len(coin))
-            out.append(Message("\n".join([title, *lines]), tuple(coin), _digest_key(coin)))
+            out.append(AlertMessage("\n".join([title, *lines]), tuple(coin), _digest_key(coin)))
             digest_until = now + config.digest_window
         else:
-            out.extend(Message(render(e, language), (e,), e.dedup_key) for e in coin)
+            out.extend(AlertMessage(render(e, language), (e,), e.dedup_key) for e in coin)
     for kind, group in status.items():
         if len(group) == 1:
-            out.append(Message(render(group[0], language), (group[0],), group[0].dedup_key))
+            out.append(AlertMessage(render(group[0], language), (group[0],), group[0].dedup_key))
         elif group:
-            by_reason: dict[str, list[str]] = {}
-            for e in group:
-                by_reason.setdefault(e.detail, []).append(e.label)
             if kind is EventKind.SUSPENDED:
+                # Grouped by the reason as worded: equal reasons read the same.
+                by_reason: dict[str, list[str]] = {}
+                for e in group:
+                    by_reason.setdefault(t.render(e.detail), []).append(t.render(e.label))
                 title = t("kimp.suspended_many", n=len(group))
                 lines = [f"  {why}: {', '.join(labels)}" for why, labels in by_reason.items()]
             else:
                 title = t("kimp.resumed_many", n=len(group))
-                lines = ["  " + ", ".join(e.label for e in group)]
-            out.append(Message("\n".join([title, *lines]), tuple(group), _digest_key(group)))
+                lines = ["  " + ", ".join(t.render(e.label) for e in group)]
+            out.append(AlertMessage("\n".join([title, *lines]), tuple(group), _digest_key(group)))
     return out, digest_until
+
+
+class KimpAlertWording:
+    """`alerts.wording.AlertWording` in one language, for `KimpService`."""
+
+    __slots__ = ("language",)
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def compose(
+        self, events: list[AlertEvent], now: float, digest_until: float, config: AlertConfig
+    ) -> tuple[list[AlertMessage], float]:
+        return compose(events, now, digest_until, config, self.language)
+
+    def text(self, text: str | Text) -> str:
+        return Messages(self.language).render(text)

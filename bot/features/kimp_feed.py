@@ -1,0 +1,100 @@
+"""The kimp monitor's REST fallback feed: listings for the universe and polled top of book.
+
+The monitor normally consumes the stream layer's events from the bus. When no stream is wired
+(or for end-to-end tests before it exists) this poller publishes the same domain `Quote` events
+from two public REST calls per round: Upbit `/v1/orderbook` for every KRW market in the universe
+plus KRW-USDT, and Binance `/api/v3/ticker/bookTicker` for all symbols. The venue calls and their
+wire shapes live in exchanges/upbit/rest_quotes.py and exchanges/binance/rest_quotes.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from loguru import logger
+
+from core.clock import Clock
+from core.symbols import Symbol
+from exchanges.binance.rest_quotes import BinanceQuotes
+from exchanges.http import FeedError
+from exchanges.upbit.rest_quotes import UpbitQuotes
+
+
+class RestFeed:
+    """Listings and polled quotes over public REST; publish goes to the event bus."""
+
+    def __init__(
+        self,
+        upbit_url: str,
+        binance_url: str,
+        clock: Clock,
+        publish: Callable[[Any], None],
+        coins: Callable[[], list[str]],
+        interval: float = 2.0,
+        timeout: float = 10.0,
+    ) -> None:
+        self.upbit = UpbitQuotes(upbit_url, timeout)
+        self.binance = BinanceQuotes(binance_url, timeout)
+        self._clock = clock
+        self._publish = publish
+        self._coins = coins
+        self.interval = interval
+        self.rounds = 0
+        self.errors: dict[str, str] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    def _sess(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def listings(self) -> tuple[list[Symbol], list[Symbol]]:
+        s = self._sess()
+        upbit = await self.upbit.markets(s)
+        binance = await self.binance.markets(s)
+        return upbit, binance
+
+    async def poll_once(self) -> int:
+        """One round on both venues; a failing venue is recorded and skipped. Returns quotes."""
+        coins = sorted(self._coins())
+        s = self._sess()
+        n = 0
+        markets = [f"KRW-{c}" for c in coins] + ["KRW-USDT"]
+        try:
+            async for batch in self.upbit.orderbooks(s, markets, self._clock.now):
+                for q in batch:
+                    self._publish(q)
+                    n += 1
+            self.errors.pop("upbit", None)
+        except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._failed("upbit", exc)
+        try:
+            for q in await self.binance.book_tickers(s, coins, self._clock.now):
+                self._publish(q)
+                n += 1
+            self.errors.pop("binance", None)
+        except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._failed("binance", exc)
+        self.rounds += 1
+        return n
+
+    def _failed(self, venue: str, exc: BaseException) -> None:
+        msg = str(exc) or type(exc).__name__
+        if self.errors.get(venue) != msg:
+            logger.warning("kimp REST feed: {} failed: {}", venue, msg)
+        self.errors[venue] = msg
+
+    async def run(self) -> None:
+        try:
+            while True:
+                await self.poll_once()
+                await self._clock.sleep(self.interval)
+        finally:
+            await self.close()

@@ -1,0 +1,108 @@
+"""Binance's private wallet status: `GET /sapi/v1/capital/config/getall` (HMAC-SHA256 signed).
+
+`networkList[]` carries `depositEnable` / `withdrawEnable` per network. The wire shape stays in
+this module; only `core.wallets.WalletStatus` leaves it, and every failure is a `WalletError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from typing import Any
+
+import aiohttp
+import orjson
+
+from core.clock import Clock
+from core.wallets import WalletError, WalletStatus, add_network
+
+PATH = "/sapi/v1/capital/config/getall"
+
+
+def parse_binance_capital(data: Any) -> dict[str, WalletStatus]:
+    """`[{"coin":"SOL","depositAllEnable":false,"withdrawAllEnable":true,"networkList":[
+    {"network":"SOL","coin":"SOL","depositEnable":false,"withdrawEnable":true}]}]`
+    -> {"SOL": WalletStatus(False, True)}. A coin without networks can do neither."""
+    if not isinstance(data, list):
+        raise WalletError("Binance capital config is not a list")
+    out: dict[str, WalletStatus] = {}
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("coin"), str):
+            continue
+        nets = item.get("networkList")
+        nets = [n for n in nets if isinstance(n, dict)] if isinstance(nets, list) else []
+        deposit = any(n.get("depositEnable") is True for n in nets)
+        withdraw = any(n.get("withdrawEnable") is True for n in nets)
+        add_network(out, item["coin"].upper(), WalletStatus(deposit, withdraw))
+    return out
+
+
+def binance_query(secret: str, timestamp_ms: int, recv_window: int = 10_000) -> str:
+    """`timestamp=..&recvWindow=..&signature=<hex HMAC-SHA256 of the rest>`."""
+    query = f"timestamp={timestamp_ms}&recvWindow={recv_window}"
+    sig = hmac.new(secret.encode(), query.encode(), hashlib.sha256).hexdigest()
+    return f"{query}&signature={sig}"
+
+
+def _error_text(status: int, body: bytes) -> str:
+    """`{"code":-1022,"msg":"Signature for this request is not valid."}` -> operator text."""
+    detail = ""
+    try:
+        data = orjson.loads(body)
+        if isinstance(data, dict) and "code" in data:
+            detail = f": {data.get('code')} {data.get('msg')}"
+    except orjson.JSONDecodeError:
+        pass
+    return f"Binance wallet status answered HTTP {status}{detail}"
+
+
+class BinanceWallets:
+    """Fetches Binance's coin configuration with the given keys, signing with `clock`. Owns its
+    HTTP session unless one is passed in; `close()` closes only an owned one."""
+
+    def __init__(
+        self,
+        base_url: str,
+        keys: tuple[str, str],
+        clock: Clock,
+        session: aiohttp.ClientSession | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self._url = base_url.rstrip("/") + PATH
+        self._keys = keys
+        self._clock = clock
+        self._session = session
+        self._owned: aiohttp.ClientSession | None = None
+        self._timeout = timeout
+
+    def _sess(self) -> aiohttp.ClientSession:
+        if self._session is not None:
+            return self._session
+        if self._owned is None or self._owned.closed:
+            self._owned = aiohttp.ClientSession()
+        return self._owned
+
+    async def close(self) -> None:
+        if self._owned is not None:
+            await self._owned.close()
+            self._owned = None
+
+    async def fetch(self) -> dict[str, WalletStatus]:
+        """Status per coin; raises `WalletError` (transport failures included)."""
+        key, secret = self._keys
+        url = f"{self._url}?{binance_query(secret, int(self._clock.now() * 1000))}"
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self._sess().get(url, headers={"X-MBX-APIKEY": key}) as resp:
+                    body = await resp.read()
+                    status = resp.status
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise WalletError(str(exc) or type(exc).__name__) from exc
+        if status != 200:
+            raise WalletError(_error_text(status, body))
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise WalletError("Binance wallet status is not JSON") from None
+        return parse_binance_capital(data)

@@ -1,0 +1,123 @@
+"""Upbit's private wallet status: `GET /v1/status/wallet`, signed with a JWT (no query_hash).
+
+Upbit says the answer may lag by minutes and is for reference only. The wire shape stays in this
+module; only `core.wallets.WalletStatus` leaves it, and every failure is a `WalletError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import uuid
+from typing import Any
+
+import aiohttp
+import orjson
+
+from core.wallets import WalletError, WalletStatus, add_network
+
+PATH = "/v1/status/wallet"
+
+# wallet_state -> (deposits work, withdrawals work)
+_STATES = {
+    "working": (True, True),
+    "withdraw_only": (False, True),
+    "deposit_only": (True, False),
+    "paused": (False, False),
+    "unsupported": (False, False),
+}
+
+
+def parse_upbit_wallet(data: Any) -> dict[str, WalletStatus]:
+    """`[{"currency":"XRP","wallet_state":"withdraw_only","block_state":"normal",
+    "block_height":1,"block_updated_at":"2026-11-21T12:00:00+00:00","block_elapsed_minutes":0,
+    "net_type":"XRP","network_name":"Ripple"}]` -> {"XRP": WalletStatus(False, True)}.
+
+    Rows with a wallet_state we do not know are skipped (no evidence either way)."""
+    if not isinstance(data, list):
+        raise WalletError("Upbit wallet status is not a list")
+    out: dict[str, WalletStatus] = {}
+    for row in data:
+        if not isinstance(row, dict):
+            continue
+        coin, state = row.get("currency"), row.get("wallet_state")
+        if isinstance(coin, str) and isinstance(state, str) and state in _STATES:
+            add_network(out, coin.upper(), WalletStatus(*_STATES[state]))
+    return out
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def upbit_token(access_key: str, secret_key: str) -> str:
+    """The HS256 JWT for a parameterless private Upbit request (fresh nonce each time).
+
+    Built by hand: it is three lines, and pyjwt warns (an error under our tests) about short
+    HMAC keys such as the simulator's."""
+    head = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
+    body = _b64(orjson.dumps({"access_key": access_key, "nonce": str(uuid.uuid4())}))
+    sig = hmac.new(secret_key.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{_b64(sig)}"
+
+
+def _error_text(status: int, body: bytes) -> str:
+    """`{"error":{"name":"jwt_verification","message":"..."}}` -> what the operator reads."""
+    detail = ""
+    try:
+        data = orjson.loads(body)
+        if isinstance(data, dict) and isinstance(data.get("error"), dict):
+            detail = f": {data['error'].get('name')} {data['error'].get('message')}"
+    except orjson.JSONDecodeError:
+        pass
+    return f"Upbit wallet status answered HTTP {status}{detail}"
+
+
+class UpbitWallets:
+    """Fetches Upbit's wallet status with the given keys. Owns its HTTP session unless one is
+    passed in; `close()` closes only an owned one."""
+
+    def __init__(
+        self,
+        base_url: str,
+        keys: tuple[str, str],
+        session: aiohttp.ClientSession | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self._url = base_url.rstrip("/") + PATH
+        self._keys = keys
+        self._session = session
+        self._owned: aiohttp.ClientSession | None = None
+        self._timeout = timeout
+
+    def _sess(self) -> aiohttp.ClientSession:
+        if self._session is not None:
+            return self._session
+        if self._owned is None or self._owned.closed:
+            self._owned = aiohttp.ClientSession()
+        return self._owned
+
+    async def close(self) -> None:
+        if self._owned is not None:
+            await self._owned.close()
+            self._owned = None
+
+    async def fetch(self) -> dict[str, WalletStatus]:
+        """Status per coin; raises `WalletError` (transport failures included)."""
+        headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self._sess().get(self._url, headers=headers) as resp:
+                    body = await resp.read()
+                    status = resp.status
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise WalletError(str(exc) or type(exc).__name__) from exc
+        if status != 200:
+            raise WalletError(_error_text(status, body))
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise WalletError("Upbit wallet status is not JSON") from None
+        return parse_upbit_wallet(data)
