@@ -229,7 +229,7 @@ class PremiumMonitor:
         if status.state is StreamState.DOWN:
             venue = self.t.word(status.venue)
             self.venue_down[status.venue] = self.t(
-                "kimp.why.venue_down", venue=venue, reason=status.reason
+                "kimp.why.venue_down", venue=venue, reason=self.t.render(status.reason)
             )
         else:
             self.venue_down.pop(status.venue, None)

@@ -15,7 +15,7 @@ The per-venue plumbing is built in `feeds.py`; which connection carries which st
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import aiohttp
 from loguru import logger
@@ -25,11 +25,13 @@ from core.events import EventBus
 from core.market import Candle, StreamState, StreamStatus
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
+from exchanges import reasons
 from exchanges.candle_service import CandleService
 from exchanges.config import MarketDataConfig
 from exchanges.feeds import Feed, build_feeds, stream_of
 from exchanges.http import RestError
 from exchanges.placement import StreamPlacer
+from exchanges.reasons import Reason
 from exchanges.subscriptions import Need
 from exchanges.universe import Universe
 
@@ -45,8 +47,10 @@ class MarketDataManager:
         bus: EventBus,
         clock: Clock | None = None,
         db: Database | None = None,
+        words: Callable[[Reason], str] = reasons.plain,
     ) -> None:
         self.config = config
+        self.words = words  # the app's wording of a stream reason, for `status_lines`
         self.bus = bus
         self.clock = clock or SystemClock()
         self.db = db
@@ -112,7 +116,8 @@ class MarketDataManager:
                 state = r.state.value if r.state else "connecting"
                 lines.append(
                     f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
-                    f"{r.reconnects} reconnects" + ("" if r.healthy else f" ({r.reason})")
+                    f"{r.reconnects} reconnects"
+                    + ("" if r.healthy else f" ({self.words(r.reason)})")
                 )
                 quiet = sorted(str(i.symbol) for i in stream_of(r).quiet)
                 if quiet:
@@ -266,19 +271,13 @@ class MarketDataManager:
                 silent = now - last
                 if silent >= cfg.no_data_alert_after and not feed.no_data_alerted:
                     feed.no_data_alerted = True
-                    self._on_status(
-                        StreamStatus(
-                            venue,
-                            venue.value,
-                            StreamState.DOWN,
-                            f"no market data from {venue.label} for {silent:.0f}s",
-                            now,
-                        )
-                    )
+                    why = reasons.no_data(venue, silent)
+                    self._on_status(StreamStatus(venue, venue.value, StreamState.DOWN, why, now))
                 elif silent < cfg.no_data_alert_after and feed.no_data_alerted:
                     feed.no_data_alerted = False
+                    flowing = reasons.DATA_FLOWING
                     self._on_status(
-                        StreamStatus(venue, venue.value, StreamState.RECOVERED, "data flowing", now)
+                        StreamStatus(venue, venue.value, StreamState.RECOVERED, flowing, now)
                     )
 
     def _started_wall(self) -> float:

@@ -451,4 +451,25 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
     ),
+    # streams (helper C): why a market-data stream changed state (exchanges/reasons.py)
+    "stream.why.not_connected": "not connected yet",
+    "stream.why.connected": "connected",
+    "stream.why.refused": "connection refused: HTTP {status}",
+    "stream.why.lost": "connection lost: no close frame received or sent",
+    "stream.why.closed": "connection closed ({code})",
+    "stream.why.closed_why": "connection closed ({code}: {why})",
+    "stream.why.timeout": "timed out while connecting",
+    "stream.why.cannot_connect": "cannot connect: {error}",
+    "stream.why.ended": "the server ended the stream",
+    "stream.why.reconnected": "reconnected after: {reason}",
+    "stream.why.stale": "stale: no data for {seconds:.1f}s",
+    "stream.why.stale_symbols": "stale: no data for {n} symbol(s) ({symbols})",
+    "stream.why.lifetime": "planned reconnect after {seconds:.0f}s (venue lifetime limit)",
+    "stream.why.watchdog": "watchdog failed: {error}",
+    "stream.why.rest_fallback": "websocket down ({why}); prices from REST every {interval:g}s",
+    "stream.why.runner": "{name}: {reason}",
+    "stream.why.more": "{first}; {rest}",
+    "stream.why.rest_stopped": "websocket healthy; REST polling stopped",
+    "stream.why.no_data": "no market data from {venue} for {seconds:.0f}s",
+    "stream.why.flowing": "data flowing",
 }

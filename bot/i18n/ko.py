@@ -454,4 +454,25 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
     ),
+    # streams (helper C): why a market-data stream changed state (exchanges/reasons.py)
+    "stream.why.not_connected": "아직 연결되지 않음",
+    "stream.why.connected": "연결됨",
+    "stream.why.refused": "연결 거부됨: HTTP {status}",
+    "stream.why.lost": "연결 끊김: 종료 신호 없이 끊어짐",
+    "stream.why.closed": "연결 종료됨 ({code})",
+    "stream.why.closed_why": "연결 종료됨 ({code}: {why})",
+    "stream.why.timeout": "연결 시간 초과",
+    "stream.why.cannot_connect": "연결할 수 없음: {error}",
+    "stream.why.ended": "서버가 스트림을 종료함",
+    "stream.why.reconnected": "재연결됨 (원인: {reason})",
+    "stream.why.stale": "수신 정지: {seconds:.1f}초 동안 데이터 없음",
+    "stream.why.stale_symbols": "수신 정지: 종목 {n}개 데이터 없음 ({symbols})",
+    "stream.why.lifetime": "{seconds:.0f}초 후 예정된 재연결 (거래소 연결 수명 제한)",
+    "stream.why.watchdog": "감시 작업 실패: {error}",
+    "stream.why.rest_fallback": "웹소켓 끊김 ({why}); REST로 {interval:g}초마다 시세 수신",
+    "stream.why.runner": "{name}: {reason}",
+    "stream.why.more": "{first}; {rest}",
+    "stream.why.rest_stopped": "웹소켓 정상; REST 시세 수신 중지",
+    "stream.why.no_data": "{venue} 시세 데이터가 {seconds:.0f}초 동안 없음",
+    "stream.why.flowing": "시세 수신 재개",
 }
