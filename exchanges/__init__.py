@@ -14,7 +14,9 @@ order tracker (Upbit has none; its orders are polled).
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),
-`ws_runner.py` (the one reconnecting WebSocket runner), `stream_base.py`, `pipeline.py`,
-`http.py`, `fallback.py` (REST while a WebSocket is down), `universe.py`, `subscriptions.py`,
-`candles.py` / `candle_service.py` (candles from trades) and the `manager` that wires them.
+`ws_runner.py` (the one reconnecting WebSocket runner), `reasons.py` (why a stream changed
+state, as catalog `Text`), `stream_base.py`, `pipeline.py`, `http.py`, `fallback.py` (REST
+while a WebSocket is down), `universe.py`, `subscriptions.py`, `candles.py` /
+`candle_service.py` (candles from trades), and the `manager` that owns it all: `feeds.py`
+builds each venue's plumbing, `placement.py` decides which connection carries which stream.
 """
