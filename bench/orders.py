@@ -45,7 +45,7 @@ async def _run(n: int) -> None:
     from core.orders import OrderRequest, OrderType
     from core.storage import Database
     from core.symbols import Instrument, Symbol, Venue
-    from exchanges.ccxt.broker import BinanceSpotBroker, make_exchange
+    from exchanges.brokers import BinanceSpotBroker, make_exchange
     from trading.executor import OrderService
     from trading.prices import PriceBook
     from trading.risk import RiskLimits, RiskManager

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loguru import logger
+
+from bot.i18n import render
+from core.text import set_log_words
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -42,6 +46,8 @@ class SecretRedactor:
 
 def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> SecretRedactor:
     redactor = SecretRedactor(secrets)
+    # Engines log `Text` values (e.g. a stream's reason): worded in English, as logs always were.
+    set_log_words(partial(render, "en"))
     logger.remove()
     logger.configure(patcher=redactor)
     logger.add(

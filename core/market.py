@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from core.symbols import Instrument, Venue
+from core.text import Text
 
 
 class Side(StrEnum):
@@ -111,7 +112,7 @@ class StreamStatus:
     venue: Venue
     connection: str  # name of the connection, e.g. "upbit-0"
     state: StreamState
-    reason: str
+    reason: str | Text  # a catalog key and values (the app words it); str for a venue's words
     ts: float  # local seconds since epoch
 
 

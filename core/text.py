@@ -8,12 +8,23 @@ same `Text` reads in Korean or English depending on who renders it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+# How `str(text)` reads in logs. The foundation cannot import the catalog, so the app installs
+# its renderer at start-up (`set_log_words`, English: log lines are for the operator and have
+# always been English); until then, and if rendering fails, a compact `key(param=value)` form.
+_log_words: Callable[[Text], str] | None = None
+
+
+def set_log_words(words: Callable[[Text], str] | None) -> None:
+    """Install (or remove, with None) how texts read in log lines and other `str()` uses."""
+    global _log_words
+    _log_words = words
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +41,20 @@ class Text:
     @classmethod
     def of(cls, key: str, **params: Any) -> Text:
         return cls(key, MappingProxyType(dict(params)) if params else _EMPTY)
+
+    def compact(self) -> str:
+        """`key(param=value, ...)`: readable without the catalog."""
+        if not self.params:
+            return self.key
+        inner = ", ".join(
+            f"{k}={v.compact() if isinstance(v, Text) else v}" for k, v in self.params.items()
+        )
+        return f"{self.key}({inner})"
+
+    def __str__(self) -> str:
+        if _log_words is not None:
+            try:
+                return _log_words(self)
+            except (KeyError, IndexError, ValueError):  # a key or placeholder the catalog lacks
+                pass
+        return self.compact()

@@ -1,0 +1,22 @@
+"""The venue layer: every exchange wire format and all venue I/O. Imports only `core`.
+
+Each venue package (`upbit/`, `binance/`) has the same file set:
+
+- `schemas.py`  wire messages, named and shaped exactly as the venue sends them (TypedDicts)
+- `parse.py`    pure functions from wire to domain events, plus the frame decoder; each
+                docstring shows a sample payload that also lives under tests/data/<venue>/
+- `rest.py`     public market-data REST: markets, tickers, candles
+- `stream.py`   the public market-data WebSocket handler run by `ws_runner.WsRunner`
+- `broker.py`   the live `core.broker.Broker` over ccxt (Binance: spot and USDT-M futures)
+
+plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey) that wakes the
+order tracker (Upbit has none; its orders are polled).
+
+Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
+gate, error mapping), `brokers.py` (the live brokers' public names in one place),
+`ws_runner.py` (the one reconnecting WebSocket runner), `reasons.py` (why a stream changed
+state, as catalog `Text`), `stream_base.py`, `pipeline.py`, `http.py`, `fallback.py` (REST
+while a WebSocket is down), `universe.py`, `subscriptions.py`, `candles.py` /
+`candle_service.py` (candles from trades), and the `manager` that owns it all: `feeds.py`
+builds each venue's plumbing, `placement.py` decides which connection carries which stream.
+"""

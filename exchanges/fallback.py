@@ -13,7 +13,9 @@ from loguru import logger
 from core.clock import Clock
 from core.market import MarkPrice, StreamState, StreamStatus, Ticker
 from core.symbols import Venue
+from exchanges import reasons
 from exchanges.http import RestError
+from exchanges.reasons import Reason
 from exchanges.ws_runner import WsRunner
 
 Poll = Callable[[float], Awaitable[Sequence[Ticker | MarkPrice]]]
@@ -50,8 +52,8 @@ class RestFallback:
         self.errors = 0
         self._unhealthy_since: float | None = None
 
-    def _status(self, state: StreamState, reason: str) -> None:
-        logger.warning("{}: {} ({})", self.name, state.value, reason)
+    def _status(self, state: StreamState, reason: Reason) -> None:
+        logger.warning("{}: {} ({})", self.name, state.value, reasons.plain(reason))
         self._on_status(StreamStatus(self.venue, self.name, state, reason, self._clock.now()))
 
     async def run(self) -> None:
@@ -65,17 +67,14 @@ class RestFallback:
                     self._unhealthy_since = now
                 if not self.active and now - self._unhealthy_since >= cfg.activate_after:
                     self.active = True
-                    why = "; ".join(f"{r.name}: {r.reason}" for r in sick[:3])
-                    self._status(
-                        StreamState.DEGRADED,
-                        f"websocket down ({why}); prices from REST every {cfg.interval:g}s",
-                    )
+                    why = [(r.name, r.reason) for r in sick[:3]]
+                    self._status(StreamState.DEGRADED, reasons.rest_fallback(why, cfg.interval))
                     next_poll = now
             else:
                 self._unhealthy_since = None
                 if self.active:
                     self.active = False
-                    self._status(StreamState.RECOVERED, "websocket healthy; REST polling stopped")
+                    self._status(StreamState.RECOVERED, reasons.REST_STOPPED)
             if self.active and now >= next_poll:
                 next_poll = now + cfg.interval
                 await self._poll_once()

@@ -7,53 +7,35 @@ candles). Binance USDⓈ-M: bookTicker and markPrice for quotes, aggTrade (and k
 for trades and candles. Candles are built from trades and warmed up from REST only for symbols
 that need candles; REST covers outages (fallback) and repairs gaps. The universe is refreshed
 periodically: new markets are streamed, delisted ones dropped.
+
+The per-venue plumbing is built in `feeds.py`; which connection carries which stream is
+`placement.StreamPlacer`'s business. This module keeps what subscribers and the app see.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
 import aiohttp
 from loguru import logger
 
 from core.clock import Clock, SystemClock
 from core.events import EventBus
-from core.market import Candle, MarkPrice, StreamState, StreamStatus, Ticker
+from core.market import Candle, StreamState, StreamStatus
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
-from exchanges.base import BadInput
-from exchanges.binance.rest import BinanceRest
-from exchanges.binance.stream import BinanceStream, binance_runner_config, futures_route
+from exchanges import reasons
 from exchanges.candle_service import CandleService
 from exchanges.config import MarketDataConfig
-from exchanges.fallback import RestFallback
-from exchanges.http import RestClient, RestError
-from exchanges.pipeline import Pipeline
-from exchanges.stream_base import PipelineStream
-from exchanges.subscriptions import Need, binance_streams
-from exchanges.universe import Universe, split
-from exchanges.upbit.rest import UpbitRest
-from exchanges.upbit.stream import UpbitStream, upbit_runner_config
-from exchanges.ws_runner import ConnectLimiter, RunnerConfig, WsRunner
+from exchanges.feeds import Feed, build_feeds, stream_of
+from exchanges.http import RestError
+from exchanges.placement import StreamPlacer
+from exchanges.reasons import Reason
+from exchanges.subscriptions import Need
+from exchanges.universe import Universe
 
 __all__ = ["MarketDataConfig", "MarketDataManager", "Need"]
-
-
-@dataclass(slots=True)
-class _Feed:
-    venue: Venue
-    pipeline: Pipeline
-    rest: UpbitRest | BinanceRest
-    runner_config: RunnerConfig
-    limiter: ConnectLimiter
-    runners: list[WsRunner] = field(default_factory=list)
-    fallback: RestFallback | None = None
-    no_data_alerted: bool = False
-
-
-FUTURES_ALL_MARKS = "!markPrice@arr@1s"
 
 
 class MarketDataManager:
@@ -65,21 +47,23 @@ class MarketDataManager:
         bus: EventBus,
         clock: Clock | None = None,
         db: Database | None = None,
+        words: Callable[[Reason], str] = reasons.plain,
     ) -> None:
         self.config = config
+        self.words = words  # the app's wording of a stream reason, for `status_lines`
         self.bus = bus
         self.clock = clock or SystemClock()
         self.db = db
         self.candles = CandleService(
             config.candles, self.clock, bus.publish, db, max_lag=config.stale_after
         )
-        self.feeds: dict[Venue, _Feed] = {}
+        self.feeds: dict[Venue, Feed] = {}
         self.statuses: dict[str, StreamStatus] = {}
         self.universe: Universe | None = None
         self._wanted: dict[Venue, dict[Symbol, Need]] = {v: {} for v in Venue}
-        self._streamed: dict[Venue, set[str]] = {v: set() for v in Venue}  # Binance streams
         self._universe_retry_at = 0.0
         self._tg: asyncio.TaskGroup | None = None
+        self._placer: StreamPlacer | None = None  # set once the first universe is known
         self._session: aiohttp.ClientSession | None = None
         self._started = 0.0
         self.ready = asyncio.Event()
@@ -132,9 +116,10 @@ class MarketDataManager:
                 state = r.state.value if r.state else "connecting"
                 lines.append(
                     f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
-                    f"{r.reconnects} reconnects" + ("" if r.healthy else f" ({r.reason})")
+                    f"{r.reconnects} reconnects"
+                    + ("" if r.healthy else f" ({self.words(r.reason)})")
                 )
-                quiet = sorted(str(i.symbol) for i in _stream(r).quiet)
+                quiet = sorted(str(i.symbol) for i in stream_of(r).quiet)
                 if quiet:
                     more = f" +{len(quiet) - 8}" if len(quiet) > 8 else ""
                     lines.append(
@@ -171,9 +156,10 @@ class MarketDataManager:
                 warm.append(inst)
         if self._tg is None:
             return
+        placer = self._placer
         for venue in {i.venue for i in grown}:
-            if venue in self.feeds:
-                self._extend_streams(venue, [i.symbol for i in grown if i.venue is venue])
+            if placer is not None and venue in self.feeds:
+                placer.extend(venue, [i.symbol for i in grown if i.venue is venue])
         if warm:
             self._tg.create_task(self._warm_up(warm), name="md-warmup")
 
@@ -205,15 +191,23 @@ class MarketDataManager:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             self._session = session
             self.feeds = {}  # a restart by the supervisor starts from scratch
-            self._streamed = {v: set() for v in Venue}
             try:
                 async with asyncio.TaskGroup() as tg:
                     self._tg = tg
-                    self._build_feeds(session)
+                    self.feeds = build_feeds(
+                        cfg, session, self.bus, self.candles.builder, self._on_status, self.clock
+                    )
+                    for venue, feed in self.feeds.items():
+                        self.candles.fetchers[venue] = feed.rest.minute_range
                     self.universe = Universe({v: f.rest.markets for v, f in self.feeds.items()})
                     await self._initial_universe()
+                    placer = StreamPlacer(
+                        cfg, self.feeds, self.universe, self._wanted, self._on_status,
+                        self.clock, tg,
+                    )  # fmt: skip
+                    self._placer = placer
                     for venue in self.feeds:
-                        self._start_streams(venue)
+                        placer.start(venue)
                     tg.create_task(self.candles.run(), name="md-candles")
                     tg.create_task(self._warm_up(self._all_wanted(Need.CANDLES)), name="md-warmup")
                     tg.create_task(self._watch(), name="md-watch")
@@ -223,69 +217,7 @@ class MarketDataManager:
                     del cfg
             finally:
                 self._tg = None
-
-    def _build_feeds(self, session: aiohttp.ClientSession) -> None:
-        cfg = self.config
-        common = {
-            "backoff_initial": cfg.backoff_initial,
-            "backoff_max": cfg.backoff_max,
-            "healthy_after": cfg.healthy_after,
-            "symbol_stale_after": cfg.symbol_stale_after,
-            **cfg.runner_overrides,
-        }
-        for venue in cfg.venues:
-            client = RestClient(
-                session, self._rest_url(venue), cfg.rest_interval[venue], clock=self.clock
-            )
-            bad = BadInput(venue.value)
-            pipeline = Pipeline(
-                venue, self.bus.publish, self.candles.builder, bad, venue is not Venue.UPBIT
-            )
-            rest: UpbitRest | BinanceRest
-            if venue is Venue.UPBIT:
-                rest = UpbitRest(client)
-                rc = upbit_runner_config(cfg.stale_after, **common)
-                limiter = ConnectLimiter(0.25, self.clock)
-            else:
-                rest = BinanceRest(client, venue)
-                futures = venue is Venue.BINANCE_FUTURES
-                rc = binance_runner_config(
-                    cfg.stale_after, futures, **{"max_lifetime": cfg.binance_max_lifetime, **common}
-                )
-                limiter = ConnectLimiter(1.0, self.clock)
-            feed = _Feed(venue, pipeline, rest, rc, limiter)
-            feed.fallback = RestFallback(
-                venue,
-                lambda f=feed: f.runners,  # type: ignore[misc]
-                self._poller(feed),
-                pipeline.sink,
-                self._on_status,
-                cfg.fallback,
-                self.clock,
-            )
-            self.feeds[venue] = feed
-            self.candles.fetchers[venue] = rest.minute_range
-
-    def _rest_url(self, venue: Venue) -> str:
-        cfg = self.config
-        return {
-            Venue.UPBIT: cfg.upbit_rest_url,
-            Venue.BINANCE_SPOT: cfg.binance_rest_url,
-            Venue.BINANCE_FUTURES: cfg.binance_futures_rest_url,
-        }[venue]
-
-    def _poller(self, feed: _Feed):  # type: ignore[no-untyped-def]
-        async def poll(now: float) -> list[Ticker | MarkPrice]:
-            rest = feed.rest
-            if isinstance(rest, UpbitRest):
-                codes = [i.symbol for r in feed.runners for i in _stream(r).instruments]
-                return list(await rest.tickers(codes, now))
-            out: list[Ticker | MarkPrice] = list(await rest.prices(now))
-            if feed.venue is Venue.BINANCE_FUTURES:
-                out.extend(await rest.mark_prices(now))
-            return out
-
-        return poll
+                self._placer = None
 
     async def _initial_universe(self) -> None:
         assert self.universe is not None
@@ -306,100 +238,6 @@ class MarketDataManager:
             for s, n in syms.items()
             if need in n
         ]
-
-    def _start_streams(self, venue: Venue) -> None:
-        assert self.universe is not None
-        if venue is Venue.UPBIT:
-            codes = [s.to_upbit() for s in self.universe.symbols[venue]]
-            for chunk in split(codes, self.config.upbit_codes_per_connection):
-                self._add_runner(venue, chunk)
-        elif venue is Venue.BINANCE_SPOT:
-            self._add_runner(venue, ["!miniTicker@arr"])
-            self._extend_streams(venue, list(self._wanted[venue]))
-        else:
-            # Every perpetual's mark price, once a second, on one stream: the venue always has a
-            # live price (manual orders, the paper broker, staleness checks) even when no
-            # strategy subscribed a futures symbol.
-            self._add_runner(venue, [FUTURES_ALL_MARKS], "market")
-            self._extend_streams(venue, list(self._wanted[venue]))
-
-    def _add_runner(self, venue: Venue, items: list[str], route: str = "") -> PipelineStream:
-        feed = self.feeds[venue]
-        n = len(feed.runners)
-        handler: PipelineStream
-        if venue is Venue.UPBIT:
-            handler = UpbitStream(
-                f"upbit-{n}",
-                self.config.upbit_ws_url,
-                feed.pipeline,
-                items,
-                self.config.upbit_channels,
-            )
-        else:
-            base = (
-                self.config.binance_ws_url
-                if venue is Venue.BINANCE_SPOT
-                else self.config.binance_futures_ws_url
-            )
-            name = f"{venue.value}-{route + '-' if route else ''}{n}"
-            handler = BinanceStream(name, base, feed.pipeline, items, route)
-        runner = WsRunner(handler, feed.runner_config, self._on_status, self.clock, feed.limiter)
-        feed.runners.append(runner)
-        if self._tg is not None:
-            self._tg.create_task(runner.run(), name=f"ws:{handler.name}")
-            if len(feed.runners) == 1 and feed.fallback is not None:
-                self._tg.create_task(feed.fallback.run(), name=f"rest-fallback:{venue.value}")
-        return handler
-
-    def _extend_streams(self, venue: Venue, symbols: list[Symbol]) -> None:
-        """Place the Binance streams these wanted symbols still lack (listed ones only)."""
-        if venue is Venue.UPBIT or not symbols:
-            return
-        if self.universe is not None and venue in self.universe.symbols:
-            unknown = [s for s in symbols if not self.universe.has(venue, s)]
-            if unknown:
-                logger.warning("{}: not listed, not streamed: {}", venue.label, unknown)
-                symbols = [s for s in symbols if s not in unknown]
-        wanted = self._wanted[venue]
-        placed = self._streamed[venue]
-        streams = [
-            name
-            for s in symbols
-            for name in binance_streams(venue, s, wanted.get(s, Need(0)))
-            if name not in placed
-        ]
-        placed.update(streams)
-        routes = [""] if venue is Venue.BINANCE_SPOT else ["public", "market"]
-        for route in routes:
-            mine = [s for s in streams if not route or futures_route(s) == route]
-            self._place(venue, mine, route)
-
-    def _drop_streams(self, venue: Venue, symbols: list[Symbol]) -> None:
-        """Unsubscribe every Binance stream of these (delisted) symbols."""
-        gone = {s.to_binance().lower() for s in symbols}
-        feed = self.feeds[venue]
-        for r in feed.runners:
-            h = _stream(r)
-            if isinstance(h, BinanceStream):
-                mine = [n for n in h.streams if n.split("@", 1)[0] in gone]
-                if mine:
-                    h.remove_streams(mine)
-                    self._streamed[venue].difference_update(mine)
-
-    def _place(self, venue: Venue, streams: list[str], route: str) -> None:
-        feed = self.feeds[venue]
-        limit = self.config.binance_streams_per_connection
-        for r in feed.runners:
-            h = _stream(r)
-            if not streams:
-                return
-            if isinstance(h, BinanceStream) and h.route == route:
-                room = limit - len(h.streams)
-                if room > 0:
-                    h.add_streams(streams[:room])
-                    streams = streams[room:]
-        for chunk in split(streams, limit) if streams else []:
-            self._add_runner(venue, chunk, route)
 
     async def _warm_up(self, instruments: list[Instrument]) -> None:
         """Recent 1m history (and the higher timeframes) so strategies need not wait hours."""
@@ -433,19 +271,13 @@ class MarketDataManager:
                 silent = now - last
                 if silent >= cfg.no_data_alert_after and not feed.no_data_alerted:
                     feed.no_data_alerted = True
-                    self._on_status(
-                        StreamStatus(
-                            venue,
-                            venue.value,
-                            StreamState.DOWN,
-                            f"no market data from {venue.label} for {silent:.0f}s",
-                            now,
-                        )
-                    )
+                    why = reasons.no_data(venue, silent)
+                    self._on_status(StreamStatus(venue, venue.value, StreamState.DOWN, why, now))
                 elif silent < cfg.no_data_alert_after and feed.no_data_alerted:
                     feed.no_data_alerted = False
+                    flowing = reasons.DATA_FLOWING
                     self._on_status(
-                        StreamStatus(venue, venue.value, StreamState.RECOVERED, "data flowing", now)
+                        StreamStatus(venue, venue.value, StreamState.RECOVERED, flowing, now)
                     )
 
     def _started_wall(self) -> float:
@@ -460,6 +292,9 @@ class MarketDataManager:
             return
         self._universe_retry_at = now + min(60.0, every)  # a failing venue: at most once a minute
         change = await self.universe.refresh(self.clock.now())
+        placer = self._placer
+        if placer is None:
+            return
         for venue in self.feeds:
             added = change.added.get(venue, [])
             removed = change.removed.get(venue, [])
@@ -470,34 +305,9 @@ class MarketDataManager:
                     len(removed), ", ".join(map(str, removed[:10])),
                 )  # fmt: skip
             if venue is Venue.UPBIT:
-                self._follow_upbit(added, removed)
+                placer.follow_upbit(added, removed)
                 continue
             if removed:
-                self._drop_streams(venue, removed)
+                placer.drop(venue, removed)
             # Wanted symbols that were not listed before (or came back) are streamed now.
-            self._extend_streams(venue, [s for s in added if s in self._wanted[venue]])
-
-    def _follow_upbit(self, added: list[Symbol], removed: list[Symbol]) -> None:
-        """Every KRW market is streamed: new codes go where there is room, delisted ones out."""
-        feed = self.feeds[Venue.UPBIT]
-        gone = {s.to_upbit() for s in removed}
-        new = [s.to_upbit() for s in added]
-        limit = self.config.upbit_codes_per_connection
-        for r in feed.runners:
-            h = _stream(r)
-            if not isinstance(h, UpbitStream):
-                continue
-            codes = [c for c in h.codes if c not in gone]
-            room = max(0, limit - len(codes))
-            codes += new[:room]
-            new = new[room:]
-            if codes != h.codes and codes:
-                h.set_codes(codes)
-        for chunk in split(new, limit) if new else []:
-            self._add_runner(Venue.UPBIT, chunk)
-
-
-def _stream(runner: WsRunner) -> PipelineStream:
-    handler = runner.handler
-    assert isinstance(handler, PipelineStream)
-    return handler
+            placer.extend(venue, [s for s in added if s in self._wanted[venue]])

@@ -24,7 +24,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from core.clock import Clock, SystemClock
 from core.market import StreamState, StreamStatus
 from core.symbols import Instrument, Venue
+from exchanges import reasons
 from exchanges.base import ReconnectRequested
+from exchanges.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +104,27 @@ class ConnectLimiter:
 
 
 class _Restart(Exception):
-    """The watchdog decided to reconnect; the message is the reason."""
+    """The watchdog decided to reconnect, for `reason`."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reasons.plain(reason))
+        self.reason = reason
 
 
-def describe(exc: BaseException) -> str:
-    """A short, human reason for a connection ending."""
+def describe(exc: BaseException) -> Reason:
+    """A short reason for a connection ending (worded by the app, see `exchanges.reasons`)."""
     if isinstance(exc, InvalidStatus):
-        return f"connection refused: HTTP {exc.response.status_code}"
+        return reasons.refused(exc.response.status_code)
     if isinstance(exc, ConnectionClosed):
         if exc.rcvd is None and exc.sent is None:
-            return "connection lost: no close frame received or sent"
+            return reasons.CONNECTION_LOST
         code = exc.rcvd.code if exc.rcvd is not None else exc.sent.code  # type: ignore[union-attr]
         why = exc.rcvd.reason if exc.rcvd is not None else exc.sent.reason  # type: ignore[union-attr]
-        return f"connection closed ({code}{': ' + why if why else ''})"
+        return reasons.closed(code, why)
     if isinstance(exc, TimeoutError):
-        return "timed out while connecting"
+        return reasons.CONNECT_TIMEOUT
     if isinstance(exc, OSError):
-        return f"cannot connect: {exc.strerror or exc}"
+        return reasons.cannot_connect(str(exc.strerror or exc))
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -139,7 +145,7 @@ class WsRunner:
         self._clock = clock or SystemClock()
         self._limiter = limiter
         self.state: StreamState | None = None  # None until the first connection comes up
-        self.reason = "not connected yet"
+        self.reason: Reason = reasons.NOT_CONNECTED
         self.connected_at: float | None = None  # monotonic, while connected
         self.last_frame = 0.0  # epoch s of the last frame
         self.frames = 0
@@ -147,7 +153,7 @@ class WsRunner:
         self.handler_errors = 0
         self.symbol_resubscribes = 0  # quiet symbols restarted without a reconnect
         self._ws: ClientConnection | None = None
-        self._restart_reason: str | None = None
+        self._restart_reason: Reason | None = None
         self._restart_planned = False
         self._got_frame = False
 
@@ -164,11 +170,11 @@ class WsRunner:
             and self._clock.now() - self.last_frame < self.config.stale_after
         )
 
-    def _status(self, state: StreamState, reason: str) -> None:
+    def _status(self, state: StreamState, reason: Reason) -> None:
         self.state = state
         self.reason = reason
         log = logger.info if state in (StreamState.UP, StreamState.RECOVERED) else logger.warning
-        log("stream {}: {} ({})", self.name, state.value, reason)
+        log("stream {}: {} ({})", self.name, state.value, reasons.plain(reason))
         self._on_status(
             StreamStatus(self.handler.venue, self.name, state, reason, self._clock.now())
         )
@@ -178,6 +184,7 @@ class WsRunner:
         delay = cfg.backoff_initial
         while True:
             planned = False
+            reason: Reason
             try:
                 if self._limiter is not None:
                     await self._limiter.acquire()
@@ -185,7 +192,7 @@ class WsRunner:
             except asyncio.CancelledError:
                 raise
             except _Restart as exc:
-                reason, planned = str(exc), self._restart_planned
+                reason, planned = exc.reason, self._restart_planned
             except ReconnectRequested as exc:
                 reason, planned = str(exc), True
             except Exception as exc:  # network errors of every shape end up here
@@ -200,19 +207,20 @@ class WsRunner:
             self._ws = None
             self.reconnects += 1
             if planned:
-                logger.info("stream {}: planned reconnect ({})", self.name, reason)
+                logger.info("stream {}: planned reconnect ({})", self.name, reasons.plain(reason))
                 continue
             if self.state is not StreamState.DOWN:
                 self._status(StreamState.DOWN, reason)
             else:
                 self.reason = reason
                 logger.info(
-                    "stream {}: still down ({}); retry in ~{:.1f}s", self.name, reason, delay
-                )
+                    "stream {}: still down ({}); retry in ~{:.1f}s",
+                    self.name, reasons.plain(reason), delay,
+                )  # fmt: skip
             await self._clock.sleep(delay * random.uniform(0.5, 1.0))
             delay = min(delay * 2, cfg.backoff_max)
 
-    async def _connect_once(self) -> str:
+    async def _connect_once(self) -> Reason:
         cfg = self.config
         self._restart_reason = None
         self._restart_planned = False
@@ -245,7 +253,7 @@ class WsRunner:
                 watchdog.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watchdog
-            return "the server ended the stream"
+            return reasons.SERVER_ENDED
 
     async def _read(self, ws: ClientConnection) -> None:
         handler = self.handler
@@ -270,9 +278,9 @@ class WsRunner:
                 self._got_frame = True
                 handler.on_up(recv_ts)
                 if self.state is None:
-                    self._status(StreamState.UP, "connected")
+                    self._status(StreamState.UP, reasons.CONNECTED)
                 elif self.state is StreamState.DOWN:
-                    self._status(StreamState.RECOVERED, f"reconnected after: {self.reason}")
+                    self._status(StreamState.RECOVERED, reasons.reconnected(self.reason))
             try:
                 handler.on_frame(frame, recv_ts)
             except ReconnectRequested:
@@ -292,7 +300,7 @@ class WsRunner:
         except Exception as exc:
             # Without a watchdog a silent socket would go unnoticed: give up this connection.
             logger.opt(exception=exc).error("stream {}: watchdog failed", self.name)
-            self._restart_reason = f"watchdog failed: {type(exc).__name__}: {exc}"
+            self._restart_reason = reasons.watchdog_failed(f"{type(exc).__name__}: {exc}")
             ws.transport.abort()
 
     async def _watch_loop(self, ws: ClientConnection) -> None:
@@ -309,13 +317,13 @@ class WsRunner:
             if cfg.app_ping is not None and now >= next_app_ping:
                 next_app_ping = now + cfg.app_ping_interval
                 await ws.send(cfg.app_ping)
-            reason = None
+            reason: Reason | None = None
             planned = False
             heard = self.last_frame if self._got_frame else started
             if now - heard >= cfg.stale_after:
-                reason = f"stale: no data for {now - heard:.1f}s"
+                reason = reasons.stale(now - heard)
             elif cfg.max_lifetime is not None and now - started >= cfg.max_lifetime:
-                reason = f"planned reconnect after {cfg.max_lifetime:.0f}s (venue lifetime limit)"
+                reason = reasons.lifetime(cfg.max_lifetime)
                 planned = True
             elif cfg.symbol_stale_after is not None and self._got_frame:
                 quiet = self.handler.quiet_symbols(now, cfg.symbol_stale_after)
@@ -325,7 +333,7 @@ class WsRunner:
                     what = f"no data for {len(quiet)} symbol(s) ({shown})"
                     messages = self.handler.resubscribe_messages(quiet)
                     if messages is None:
-                        reason = f"stale: {what}"
+                        reason = reasons.stale_symbols(len(quiet), shown)
                     else:
                         # The rest of the connection is fine: restart just those feeds.
                         self.symbol_resubscribes += len(quiet)

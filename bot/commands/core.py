@@ -78,7 +78,7 @@ def register_core(registry: CommandRegistry) -> None:
         elif svc.stream_status:
             for st in svc.stream_status.values():
                 lines.append(
-                    f"  {st.connection}: {st.state.value} ({st.reason}) {_age(now - st.ts)} ago"
+                    f"  {st.connection}: {st.state.value} ({t.render(st.reason)}) {_age(now - st.ts)} ago"
                 )
         else:
             lines.append(t("status.no_streams"))

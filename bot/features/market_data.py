@@ -5,7 +5,7 @@ venue-level outages into notifications (no market data is an alert, never silenc
 from __future__ import annotations
 
 from bot.features import AppContext
-from bot.i18n import stream_status
+from bot.i18n import Messages, stream_status
 from core.market import StreamState, StreamStatus
 from core.notifications import Notification, NotificationKind
 from exchanges.manager import MarketDataConfig, MarketDataManager
@@ -13,7 +13,8 @@ from exchanges.manager import MarketDataConfig, MarketDataManager
 
 async def install(app: AppContext) -> None:
     config = MarketDataConfig.from_settings(app.settings)
-    manager = MarketDataManager(config, app.bus, app.clock, app.db)
+    words = Messages(app.settings.language).render  # stream reasons in /status
+    manager = MarketDataManager(config, app.bus, app.clock, app.db, words)
     app.facade.market_data = manager
     app.supervisor.start("market-data", manager.run)
     app.supervisor.start("market-data-alerts", lambda: _alert(app))

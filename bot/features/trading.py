@@ -31,7 +31,7 @@ def _secret(value: Any) -> str | None:
 
 
 def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
-    from exchanges.ccxt.broker import (
+    from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
         UpbitBroker,
@@ -114,7 +114,7 @@ async def _paper_brokers(
 def _public_rules(app: AppContext) -> dict[Venue, Any]:
     """Paper orders follow the venues' real grids, read from their public market lists."""
     try:
-        from exchanges.ccxt.broker import (
+        from exchanges.brokers import (
             BinanceFuturesBroker,
             BinanceSpotBroker,
             UpbitBroker,
@@ -198,8 +198,7 @@ async def install(app: AppContext) -> None:
     app.supervisor.start("trading-poll", tracker.run_polling)
     fut = brokers.get(Venue.BINANCE_FUTURES)
     if s.live and fut is not None:
-        from exchanges.ccxt.broker import BinanceFuturesBroker
-        from exchanges.ccxt.user_stream import run_user_stream
+        from exchanges.brokers import BinanceFuturesBroker, run_user_stream
 
         if isinstance(fut, BinanceFuturesBroker):
             ws = s.binance_futures_ws_url

@@ -74,7 +74,7 @@ def stream_status(language: str, st: StreamStatus) -> str:
         icon=icon.get(st.state, ""),
         venue=word(language, st.venue),
         state=tr(language, f"stream.{st.state.value}"),
-        reason=st.reason,
+        reason=render(language, st.reason),
     )
 
 

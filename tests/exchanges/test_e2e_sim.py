@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from bot.i18n import render
 from core.market import Candle, MarkPrice, Quote, StreamState, StreamStatus, Ticker, Trade
 from core.symbols import Instrument, Symbol, Venue
 from tests.exchanges.conftest import Running
@@ -44,7 +46,8 @@ class Seen:
     def pump(self) -> None:
         for ev in self.run.events.drain():
             if isinstance(ev, StreamStatus):
-                self.statuses.append(ev)
+                # Reasons are catalog texts now; keep them as the English user reads them.
+                self.statuses.append(replace(ev, reason=render("en", ev.reason)))
             elif isinstance(ev, Candle):
                 self.candles.append(ev)
             self.kinds[type(ev)] = self.kinds.get(type(ev), 0) + 1

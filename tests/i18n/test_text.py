@@ -30,3 +30,19 @@ def test_plain_strings_pass_through_and_texts_are_immutable() -> None:
     t = Text.of("shutdown")
     assert Messages("en").render(t) == "Service stopping."
     assert t == Text.of("shutdown")
+
+
+def test_log_lines_word_texts_in_english_once_the_app_installs_the_catalog() -> None:
+    from functools import partial
+
+    from core.text import set_log_words
+
+    t = Text.of("stream.why.closed", code=1006)
+    try:
+        set_log_words(None)
+        assert str(t) == "stream.why.closed(code=1006)"  # no catalog: still readable
+        set_log_words(partial(render, "en"))
+        assert str(t) == "connection closed (1006)"
+        assert str(Text.of("no.such.key")) == "no.such.key"  # never a crash in a log line
+    finally:
+        set_log_words(None)

@@ -22,7 +22,7 @@ from core.market import Side
 from core.orders import OrderRequest, OrderType
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
-from exchanges.ccxt.broker import (
+from exchanges.brokers import (
     BinanceFuturesBroker,
     BinanceSpotBroker,
     UpbitBroker,

@@ -138,7 +138,7 @@ def live_brokers(
 ) -> dict[Venue, Broker]:
     """ccxt adapters pointed at a running SimExchange with its default keys."""
     from core.clock import SystemClock
-    from exchanges.ccxt.broker import (
+    from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
         UpbitBroker,

@@ -16,7 +16,7 @@ import websockets
 from loguru import logger
 
 from core.errors import TradingError
-from exchanges.ccxt.broker import BinanceFuturesBroker
+from exchanges.binance.broker import BinanceFuturesBroker
 
 KEEPALIVE_S = 20 * 60
 

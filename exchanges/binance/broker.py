@@ -1,0 +1,114 @@
+"""Binance's live brokers: spot (ccxt `binance`) and USDT-M futures (ccxt `binanceusdm`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from core.broker import PlaceRequest, VenueOrder
+from core.errors import NotFound, Rejected
+from core.orders import OrderStatus, OrderType, Position
+from core.symbols import Instrument, Symbol
+from exchanges.ccxt.broker import ZERO, CcxtBroker, dec
+
+
+class BinanceSpotBroker(CcxtBroker):
+    pass
+
+
+class BinanceFuturesBroker(CcxtBroker):
+    """USDT-M: `BTC/USDT:USDT`; STOP_MARKET / TAKE_PROFIT_MARKET go to /fapi/v1/algoOrder."""
+
+    def ccxt_symbol(self, symbol: Symbol) -> str:
+        return f"{symbol.base}/{symbol.quote}:{symbol.quote}"
+
+    def order_params(self, req: PlaceRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {"newClientOrderId": req.client_id}
+        if req.reduce_only:
+            params["reduceOnly"] = True
+        if req.conditional:
+            assert req.trigger_price is not None
+            key = "stopLossPrice" if req.type is OrderType.STOP_MARKET else "takeProfitPrice"
+            params = {"clientAlgoId": req.client_id, key: float(req.trigger_price)}
+            params["reduceOnly"] = True
+        return params
+
+    async def place(self, req: PlaceRequest) -> VenueOrder:
+        vo = await super().place(req)
+        if req.conditional:
+            return replace(vo, client_id=req.client_id, type=req.type)
+        return vo
+
+    async def fetch(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
+        if not conditional:
+            return await super().fetch(symbol, client_id, conditional)
+        sym = self.ccxt_symbol(symbol)
+        raw = await self.call(
+            lambda: self.ex.fetch_order("", sym, {"clientAlgoId": client_id, "trigger": True})
+        )
+        info = raw.get("info") or {}
+        algo = info.get("algoStatus")
+        typ = (
+            OrderType.STOP_MARKET
+            if info.get("orderType") == "STOP_MARKET"
+            else OrderType.TAKE_PROFIT_MARKET
+        )
+        base = self.parse_order(raw, symbol)
+        base = replace(base, client_id=client_id, type=typ, filled_qty=ZERO, fills=())
+        if algo in ("NEW", "TRIGGERED", None):
+            return replace(base, status=OrderStatus.OPEN)
+        if algo in ("CANCELED", "EXPIRED"):
+            return replace(base, status=OrderStatus.CANCELLED, reason=algo.lower())
+        # FINISHED: the triggered market order carries our id; its state is the truth.
+        try:
+            actual = await super().fetch(symbol, client_id, False)
+        except NotFound:
+            return replace(base, status=OrderStatus.OPEN)
+        return replace(actual, type=typ, trigger_price=base.trigger_price)
+
+    async def cancel(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
+        if not conditional:
+            return await super().cancel(symbol, client_id, conditional)
+        sym = self.ccxt_symbol(symbol)
+        await self.call(
+            lambda: self.ex.cancel_order("", sym, {"clientAlgoId": client_id, "trigger": True}),
+            write=True,
+        )
+        return await self.fetch(symbol, client_id, True)
+
+    async def positions(self) -> list[Position]:
+        raws = await self.call(lambda: self.ex.fetch_positions())
+        out = []
+        for p in raws:
+            sym = self.symbol_of(p.get("symbol", ""))
+            contracts = dec(p.get("contracts")) or ZERO
+            if sym is None or contracts == 0:
+                continue
+            qty = contracts if p.get("side") == "long" else -contracts
+            out.append(
+                Position(
+                    Instrument(self.venue, sym),
+                    qty,
+                    dec(p.get("entryPrice")) or ZERO,
+                    int(p.get("leverage") or 1),
+                    paper=False,
+                )
+            )
+        return out
+
+    async def set_leverage(self, symbol: Symbol, leverage: int) -> None:
+        await self.call(lambda: self.ex.set_leverage(leverage, self.ccxt_symbol(symbol)))
+
+    async def set_margin_mode(self, symbol: Symbol, mode: str) -> None:
+        try:
+            await self.call(lambda: self.ex.set_margin_mode(mode, self.ccxt_symbol(symbol)))
+        except Rejected as exc:
+            if "-4046" not in exc.reason and "No need" not in exc.reason:
+                raise
+
+    async def listen_key(self) -> str:
+        raw = await self.call(lambda: self.ex.fapiPrivatePostListenKey())
+        return str(raw["listenKey"])
+
+    async def keepalive_listen_key(self) -> None:
+        await self.call(lambda: self.ex.fapiPrivatePutListenKey())

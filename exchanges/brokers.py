@@ -1,0 +1,21 @@
+"""The live brokers, from one place: what the app (and the tests) import to trade for real.
+
+Each venue's broker lives in its own package, over the shared ccxt machinery in
+`exchanges/ccxt/`; this module only gathers the public names. Importing it imports ccxt.
+"""
+
+from exchanges.binance.broker import BinanceFuturesBroker, BinanceSpotBroker
+from exchanges.binance.user_stream import run_user_stream
+from exchanges.ccxt.broker import CcxtBroker
+from exchanges.ccxt.exchange import make_exchange, point_urls
+from exchanges.upbit.broker import UpbitBroker
+
+__all__ = [
+    "BinanceFuturesBroker",
+    "BinanceSpotBroker",
+    "CcxtBroker",
+    "UpbitBroker",
+    "make_exchange",
+    "point_urls",
+    "run_user_stream",
+]
