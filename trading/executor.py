@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from loguru import logger
 
-from bot.i18n import Messages
 from core.broker import Broker, PlaceRequest, VenueOrder
 from core.clock import Clock
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
@@ -30,6 +29,7 @@ from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.orders import Fill, Order, OrderRequest, OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from trading.pnl import day_start
 from trading.prices import PriceBook
 from trading.risk import Exposure, RiskManager
@@ -45,15 +45,20 @@ CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record")
 ZERO = Decimal(0)
 
 NotifyFn = Callable[[Notification], None]
+# Words a `Text` in the configured language. Used only for the reason written into an order's
+# record (shown later as stored, like a sent notification); everything returned or notified
+# stays a `Text` for the app to word.
+RenderFn = Callable[[str | Text], str]
 OrderListener = Callable[[Order], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
-    """What `submit` answers. `accepted` False always comes with a human `reason`."""
+    """What `submit` answers. `accepted` False always comes with a human `reason` (a venue's
+    own words, or a `Text` the app words)."""
 
     accepted: bool
-    reason: str = ""
+    reason: str | Text = ""
     order: Order | None = None
     notes: tuple[str, ...] = ()
 
@@ -82,7 +87,7 @@ class OrderService:
         paper: bool,
         unknown_grace: float = 12.0,
         crash_at: str | None = None,
-        language: str = "en",
+        render: RenderFn | None = None,
     ) -> None:
         self.store = store
         self.risk = risk
@@ -93,8 +98,7 @@ class OrderService:
         self.clock = clock
         self.paper = paper
         self.unknown_grace = unknown_grace
-        # Notification texts and refusal reasons (settings.language; tests default to English).
-        self.t = Messages(language)
+        self._render: RenderFn = render or _untranslated
         if crash_at is not None and crash_at not in CRASH_POINTS:
             raise ValueError(f"{CRASH_ENV}={crash_at!r}: use one of {', '.join(CRASH_POINTS)}")
         self._crash_at = crash_at
@@ -112,11 +116,11 @@ class OrderService:
         """Load positions and today's realised PnL from the store, balances from the venues."""
         for p in await self.store.positions(self.paper):
             self.positions[p.instrument] = p
-        start = day_start(self.clock.now(), self.risk._tz)
+        start = day_start(self.clock.now(), self.risk.tz)
         total = ZERO
         for row in await self.store.fills(since=start, limit=100_000, paper=self.paper):
             try:
-                total += row.realized_pnl * (await self._to_krw(row.fill.instrument.symbol.quote))
+                total += row.realized_pnl * (await self.to_krw(row.fill.instrument.symbol.quote))
             except Rejected:
                 logger.warning("no USDT/KRW rate at start-up: today's USDT PnL not counted yet")
         self._daily = (start, total)
@@ -187,7 +191,7 @@ class OrderService:
     async def _check(self, req: OrderRequest) -> tuple[ValidatedOrder, bool]:
         broker = self.brokers.get(req.instrument.venue)
         if broker is None:
-            raise Rejected(self.t("reason.not_configured", venue=self.t.word(req.instrument.venue)))
+            raise Rejected(Text.of("reason.not_configured", venue=req.instrument.venue))
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
         ref = self.prices.price(req.instrument, req.side)
@@ -201,10 +205,10 @@ class OrderService:
             funds = Funds(held, ZERO, pos_qty, req.leverage or (pos.leverage if pos else 1))
         else:
             funds = Funds(bals.get(rules.quote, (ZERO, ZERO))[0], bals.get(rules.base, (ZERO,))[0])
-        v = validate(req, rules, ref, funds, self.t.language)
+        v = validate(req, rules, ref, funds)
         is_entry = self._is_entry(req, v.qty, pos_qty)
         if is_entry:
-            rate = await self._to_krw(rules.quote)
+            rate = await self.to_krw(rules.quote)
             notional_krw = v.notional * rate
             value_krw = abs(pos_qty) * ref * rate
             self.risk.check(req.instrument, notional_krw, True, await self._exposure(value_krw))
@@ -242,7 +246,7 @@ class OrderService:
             final = updated or (await self._current(order.client_id))
             self._notify_placed(final)
             return SubmitResult(True, "", final)
-        reason = self.t("reason.rate_limited")
+        reason = Text.of("reason.rate_limited")
         await self._finish_rejected(order, reason)
         return self._refused_order(order, reason)
 
@@ -252,7 +256,7 @@ class OrderService:
             cur = await self._current(order.client_id)
             if cur.status is OrderStatus.REJECTED:
                 return self._refused_order(cur, cur.reason)
-            return SubmitResult(False, self.t("reason.no_answer"), cur)
+            return SubmitResult(False, Text.of("reason.no_answer"), cur)
         await self.apply(order.client_id, vo)
         cur = await self._current(order.client_id)
         self._notify_placed(cur)
@@ -276,7 +280,7 @@ class OrderService:
                 if age >= self.unknown_grace:
                     await self._finish_rejected(
                         order,
-                        self.t("reason.never_placed", id=order.client_id, age=f"{age:.0f}"),
+                        Text.of("reason.never_placed", id=order.client_id, age=f"{age:.0f}"),
                     )
                     return None
             except Retryable as exc:
@@ -327,7 +331,7 @@ class OrderService:
                 self.notify(
                     Notification(
                         NotificationKind.ORDER_CANCELLED,
-                        self.t(
+                        Text.of(
                             "order.cancelled",
                             order=self._describe(updated),
                             reason=f" ({updated.reason})" if updated.reason else "",
@@ -353,27 +357,27 @@ class OrderService:
         if pos is not None:
             self.positions[inst] = pos
         start, total = self._daily
-        today = day_start(self.clock.now(), self.risk._tz)
+        today = day_start(self.clock.now(), self.risk.tz)
         if today != start:
             start, total = today, ZERO
-        self._daily = (start, total + realized * (await self._to_krw(inst.symbol.quote)))
+        self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
-        mode = self.t("order.paper") if fill.paper else ""
+        mode = Text.of("order.paper") if fill.paper else ""
         exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
         pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
         self.notify(
             Notification(
                 NotificationKind.ORDER_FILLED,
-                self.t(
+                Text.of(
                     "order.filled",
                     mode=mode,
-                    side=self.t.word(fill.side),
+                    side=fill.side,
                     qty=fmt(fill.qty),
                     base=inst.symbol.base,
                     price=fmt(fill.price),
                     quote=inst.symbol.quote,
-                    venue=self.t.word(inst.venue),
+                    venue=inst.venue,
                     fee=fmt(fill.fee),
                     fee_asset=fill.fee_asset,
                     id=fill.client_id,
@@ -384,16 +388,17 @@ class OrderService:
         )
         return True
 
-    async def _pnl_text(self, realized: Decimal, quote: str) -> str:
+    async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
         """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
-        text = self.t("order.pnl", pnl=f"{realized.quantize(Decimal('0.01')):+,}", quote=quote)
+        pnl = f"{realized.quantize(Decimal('0.01')):+,}"
         if quote != "KRW":
             try:
-                krw = realized * await self._to_krw(quote)
+                krw = realized * await self.to_krw(quote)
             except TradingError:
-                return text
-            text += f" (≈ {krw.quantize(Decimal(1)):+,} KRW)"
-        return text
+                return Text.of("order.pnl", pnl=pnl, quote=quote)
+            krw_text = f"{krw.quantize(Decimal(1)):+,}"
+            return Text.of("order.pnl_krw", pnl=pnl, quote=quote, krw=krw_text)
+        return Text.of("order.pnl", pnl=pnl, quote=quote)
 
     # --- cancel ---------------------------------------------------------------------------
     async def cancel(self, client_id: str) -> SubmitResult:
@@ -416,7 +421,7 @@ class OrderService:
                 vo = await broker.fetch(sym, client_id, conditional)
             except NotFound:
                 if order.status is OrderStatus.INTENT:
-                    await self._finish_rejected(order, self.t("reason.cancelled_early"))
+                    await self._finish_rejected(order, Text.of("reason.cancelled_early"))
                     return SubmitResult(True, "", await self._current(client_id))
                 return SubmitResult(False, f"Cancel failed: {exc.reason}", order)
         except TradingError as exc:
@@ -435,16 +440,16 @@ class OrderService:
         assert stored is not None
         return stored.order
 
-    async def _finish_rejected(self, order: Order, reason: str) -> None:
+    async def _finish_rejected(self, order: Order, reason: str | Text) -> None:
         await self.store.advance(
-            order.client_id, OrderStatus.REJECTED, self.clock.now(), reason=reason
+            order.client_id, OrderStatus.REJECTED, self.clock.now(), reason=self._render(reason)
         )
         self.notify(
             Notification(
                 NotificationKind.ORDER_REFUSED,
-                self.t(
+                Text.of(
                     "order.refused_by_venue",
-                    venue=self.t.word(order.instrument.venue),
+                    venue=order.instrument.venue,
                     order=self._describe(order),
                     reason=reason,
                 ),
@@ -452,24 +457,24 @@ class OrderService:
             )
         )
 
-    def _refused(self, req: OrderRequest, reason: str) -> SubmitResult:
+    def _refused(self, req: OrderRequest, reason: str | Text) -> SubmitResult:
         logger.info("order refused ({}): {}", req.instrument, reason)
         if req.reason == MANUAL:
             return SubmitResult(False, reason)
-        who = self.t("order.refused_bot", bot=req.bot) if req.bot else ""
-        text = self.t(
+        who = Text.of("order.refused_bot", bot=req.bot) if req.bot else ""
+        text = Text.of(
             "order.refused",
             who=who,
-            side=self.t.word(req.side),
+            side=req.side,
             symbol=req.instrument.symbol,
-            venue=self.t.word(req.instrument.venue),
+            venue=req.instrument.venue,
             reason=reason,
         )
         self.notify(Notification(NotificationKind.ORDER_REFUSED, text))
         return SubmitResult(False, reason)
 
     @staticmethod
-    def _refused_order(order: Order, reason: str) -> SubmitResult:
+    def _refused_order(order: Order, reason: str | Text) -> SubmitResult:
         return SubmitResult(False, reason, order)
 
     def _notify_placed(self, order: Order) -> None:
@@ -477,14 +482,14 @@ class OrderService:
         market order is not: its fill (or its cancellation or refusal) says what happened."""
         if order.type is OrderType.MARKET or order.status.is_final:
             return
-        mode = self.t("order.paper") if order.paper else ""
+        mode = Text.of("order.paper") if order.paper else ""
         self.notify(
             Notification(
                 NotificationKind.ORDER_PLACED,
-                self.t(
+                Text.of(
                     "order.placed",
                     mode=mode,
-                    status=self.t.word(order.status),
+                    status=order.status,
                     order=self._describe(order),
                     id=order.client_id,
                 ),
@@ -492,7 +497,8 @@ class OrderService:
             )
         )
 
-    async def _to_krw(self, quote: str) -> Decimal:
+    async def to_krw(self, quote: str) -> Decimal:
+        """KRW per unit of `quote` (1 for KRW); raises `Rejected` when no rate is known."""
         if quote == "KRW":
             return Decimal(1)
         rate = self.prices.usdt_krw() if quote in ("USDT", "USDC") else None
@@ -505,7 +511,7 @@ class OrderService:
             except TradingError:
                 rate = None
         if rate is None:
-            raise Rejected(self.t("reason.no_rate", quote=quote))
+            raise Rejected(Text.of("reason.no_rate", quote=quote))
         return rate
 
     async def _exposure(self, position_value_krw: Decimal) -> Exposure:
@@ -522,7 +528,7 @@ class OrderService:
         for venue, bals in self.balances.items():
             quote = "KRW" if venue is Venue.UPBIT else "USDT"
             try:
-                rate = await self._to_krw(quote)
+                rate = await self.to_krw(quote)
             except Rejected:
                 continue  # no USDT/KRW rate yet: that venue is left out (limits get stricter)
             for asset, (free, locked) in bals.items():
@@ -537,25 +543,30 @@ class OrderService:
                     total += amount * price * rate
         return total
 
-    def _describe(self, o: Order) -> str:
+    @staticmethod
+    def _describe(o: Order) -> Text:
         """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`)."""
-        t = self.t
-        return t(
+        return Text.of(
             "order.describe",
-            side=t.word(o.side),
+            side=o.side,
             qty=fmt(o.qty),
             symbol=o.instrument.symbol,
-            type=t.word(o.type),
+            type=o.type,
             price=f" @ {fmt(o.price)}" if o.price is not None else "",
-            trigger=t("order.trigger", price=fmt(o.trigger_price))
+            trigger=Text.of("order.trigger", price=fmt(o.trigger_price))
             if o.trigger_price is not None
             else "",
-            venue=t.word(o.instrument.venue),
+            venue=o.instrument.venue,
         )
 
     def _crash_point(self, name: str) -> None:
         if self._crash_at == name:  # test-only hook: die like a SIGKILLed process would
             os._exit(137)
+
+
+def _untranslated(text: str | Text) -> str:
+    """Without the app's renderer (benchmarks): a `Text` is recorded as its catalog key."""
+    return text if isinstance(text, str) else text.key
 
 
 def _with_paper(f: Fill, paper: bool) -> Fill:

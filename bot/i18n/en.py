@@ -451,4 +451,9 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
     ),
+    # trading (helper A)
+    "order.pnl_krw": "\nPnL {pnl} {quote} (≈ {krw} KRW)",
+    "reconcile.foreign_at": (
+        "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
+    ),
 }

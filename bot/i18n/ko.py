@@ -454,4 +454,7 @@ TEXTS: dict[str, str] = {
     "forced.exit": (
         "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
     ),
+    # trading (helper A)
+    "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
+    "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
 }
