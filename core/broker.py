@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.market import Side
 from core.orders import Balance, Fill, OrderStatus, OrderType, Position
@@ -89,3 +89,10 @@ class Broker(Protocol):
     def set_listener(self, listener: UpdateListener) -> None:
         """Push updates (paper fills, futures user-data stream) to the executor."""
         ...
+
+
+@runtime_checkable
+class MarginModes(Protocol):
+    """A futures broker that can switch a symbol between isolated and cross margin."""
+
+    async def set_margin_mode(self, symbol: Symbol, mode: str) -> None: ...

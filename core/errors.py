@@ -6,11 +6,14 @@ sees a ccxt exception.
 
 from __future__ import annotations
 
+from core.text import Text
+
 
 class TradingError(Exception):
-    """Base class. `reason` is a human sentence the user can act on."""
+    """Base class. `reason` is a human sentence the user can act on: a plain string (a venue's
+    own words) or a `Text` the app words in the user's language."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | Text) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -23,7 +26,7 @@ class Retryable(TradingError):
     """
 
     def __init__(
-        self, reason: str, *, retry_after: float | None = None, outcome_unknown: bool = False
+        self, reason: str | Text, *, retry_after: float | None = None, outcome_unknown: bool = False
     ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after

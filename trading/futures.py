@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core.broker import MarginModes
 from core.errors import TradingError
 from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.orders import Brackets, Order, OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from trading.executor import OrderService, SubmitResult, new_client_id
 
 _CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
@@ -60,9 +62,8 @@ class FuturesManager:
             return
         broker = self.svc.brokers[Venue.BINANCE_FUTURES]
         await broker.set_leverage(symbol, leverage)
-        set_margin = getattr(broker, "set_margin_mode", None)
-        if set_margin is not None:
-            await set_margin(symbol, self.margin_mode)
+        if isinstance(broker, MarginModes):  # the paper broker has no margin modes
+            await broker.set_margin_mode(symbol, self.margin_mode)
         self._leverage[symbol] = leverage
 
     async def open(
@@ -84,17 +85,17 @@ class FuturesManager:
         entry's average fill price (`brackets`, what bots use).
         """
         if Venue.BINANCE_FUTURES not in self.svc.brokers:
-            return SubmitResult(False, self.svc.t("reason.futures_not_configured"))
+            return SubmitResult(False, Text.of("reason.futures_not_configured"))
         lev = leverage or self.default_leverage
         if not 1 <= lev <= self.max_leverage:
             return SubmitResult(
-                False, self.svc.t("reason.leverage_range", lev=lev, max=self.max_leverage)
+                False, Text.of("reason.leverage_range", lev=lev, max=self.max_leverage)
             )
         try:
             await self.ensure_leverage(symbol, lev)
         except TradingError as exc:
             return SubmitResult(
-                False, self.svc.t("reason.leverage_failed", lev=lev, reason=exc.reason)
+                False, Text.of("reason.leverage_failed", lev=lev, reason=exc.reason)
             )
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
         req = OrderRequest(
@@ -123,7 +124,7 @@ class FuturesManager:
                 await self.svc.cancel(o.client_id)
         pos = self.svc.positions.get(inst)
         if pos is None or pos.qty == 0:
-            return SubmitResult(False, self.svc.t("reason.no_futures_position", symbol=symbol))
+            return SubmitResult(False, Text.of("reason.no_futures_position", symbol=symbol))
         side = Side.SELL if pos.qty > 0 else Side.BUY
         size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
         req = OrderRequest(
@@ -169,12 +170,13 @@ class FuturesManager:
             )  # fmt: skip
             res = await self.svc.submit(req, parent=entry.client_id)
             if not res.accepted:
-                t = self.svc.t
-                what = t(f"risk.bracket.{typ.value}")
-                text = t(
+                what = Text.of(f"risk.bracket.{typ.value}")
+                text = Text.of(
                     "risk.no_bracket", symbol=entry.instrument.symbol, what=what, reason=res.reason
                 )
-                logger.error(text)
+                logger.error(
+                    "{} position open without its {}: {}", entry.instrument, typ, res.reason
+                )
                 self.svc.notify(Notification(NotificationKind.RISK, text))
 
     async def _cancel_siblings(self, child: Order) -> None:

@@ -15,42 +15,25 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import replace
+from decimal import Decimal
 
 from loguru import logger
 
 from core.broker import PlaceRequest, UpdateListener, VenueOrder
 from core.clock import Clock
 from core.errors import NotFound, Rejected
-from core.fills import FEE_RATES, fill_price
-from core.fills import fee as model_fee
+from core.fills import fill_price
 from core.market import Side
 from core.orders import Balance, Fill, OrderStatus, OrderType, Position
 from core.rounding import MarketRules, upbit_rules
 from core.symbols import Instrument, Symbol, Venue
-from trading.pnl import PositionState, apply_fill
+from trading.paper_account import FEES, PaperAccount, PaperOrder, dec, paper_fee
+from trading.pnl import PositionState
 from trading.prices import MarketEvent, PriceBook
 
+__all__ = ["FEES", "PaperBroker", "default_rules", "paper_fee"]
 ZERO = Decimal(0)
-
-
-def _dec(x: float) -> Decimal:
-    return Decimal(repr(x))
-
-
-FEE_STEP = Decimal("0.00000001")
-_MAKER = {Venue.UPBIT: 0.0005, Venue.BINANCE_SPOT: 0.001, Venue.BINANCE_FUTURES: 0.0002}
-FEES: dict[Venue, tuple[Decimal, Decimal]] = {  # (maker, taker); taker = the backtest's
-    v: (_dec(_MAKER[v]), _dec(FEE_RATES[v]))
-    for v in (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
-}
-
-
-def paper_fee(notional: Decimal, rate: Decimal) -> Decimal:
-    """The shared fee model on a Decimal notional, to 8 decimals (as the venues report)."""
-    return _dec(model_fee(float(notional), float(rate))).quantize(FEE_STEP, ROUND_HALF_UP)
-
 
 RulesSource = Callable[[Symbol], Awaitable[MarketRules]]
 
@@ -69,18 +52,6 @@ def default_rules(venue: Venue, symbol: Symbol) -> MarketRules:
         taker_fee=taker,
         maker_fee=maker,
     )
-
-
-@dataclass(slots=True)
-class _PaperOrder:
-    req: PlaceRequest
-    exchange_id: str
-    status: OrderStatus = OrderStatus.OPEN
-    filled: Decimal = ZERO
-    avg: Decimal | None = None
-    fills: list[Fill] = field(default_factory=list)
-    reason: str = ""
-    locked: tuple[str, Decimal] | None = None
 
 
 class PaperBroker:
@@ -105,15 +76,11 @@ class PaperBroker:
         self._slip_bps = float(slippage_bps)
         self._rules_source = rules_source
         self._rules: dict[Symbol, MarketRules] = {}
-        self._free: dict[str, Decimal] = dict(balances)
-        self._locked: dict[str, Decimal] = {}
-        self._orders: dict[str, _PaperOrder] = {}
-        self._positions: dict[Symbol, tuple[PositionState, int]] = {}
-        self._leverage: dict[Symbol, int] = {}
-        self._default_leverage = leverage
+        self._account = PaperAccount(venue, clock, balances, leverage)
+        self._orders: dict[str, PaperOrder] = {}
         self._ids = itertools.count(1)
         self._listener: UpdateListener | None = None
-        self.maker, self.taker = FEES[venue]
+        self.maker, self.taker = self._account.maker, self._account.taker
 
     # --- Broker interface ---------------------------------------------------------------
     async def start(self) -> None:
@@ -149,7 +116,7 @@ class PaperBroker:
     async def place(self, req: PlaceRequest) -> VenueOrder:
         if req.client_id in self._orders:
             raise Rejected(f"Duplicate client order id {req.client_id}.")
-        po = _PaperOrder(req, f"paper-{next(self._ids)}")
+        po = PaperOrder(req, f"paper-{next(self._ids)}")
         rules = await self.rules(req.symbol)
         inst = Instrument(self.venue, req.symbol)
         if req.conditional:
@@ -157,7 +124,7 @@ class PaperBroker:
             return self._view(po)
         if req.type is OrderType.MARKET:
             price = self._market_price(inst, req.side)
-            self._execute(po, rules, price, taker=True)
+            self._account.execute(po, rules, price, taker=True)
             self._orders[req.client_id] = po
             return self._view(po)
         assert req.price is not None and req.qty is not None
@@ -169,9 +136,9 @@ class PaperBroker:
         if crosses:
             assert top is not None
             price = Decimal(repr(top.ask if req.side is Side.BUY else top.bid))
-            self._execute(po, rules, price, taker=True)
+            self._account.execute(po, rules, price, taker=True)
         else:
-            self._lock(po, rules)
+            self._account.lock(po, rules)
         self._orders[req.client_id] = po
         return self._view(po)
 
@@ -187,7 +154,7 @@ class PaperBroker:
             raise NotFound(f"no paper order {client_id}")
         if po.status.is_final:
             raise Rejected(f"The order is already {po.status.value}.")
-        self._unlock(po)
+        self._account.unlock(po)
         po.status = OrderStatus.CANCELLED
         return self._view(po)
 
@@ -199,37 +166,26 @@ class PaperBroker:
         return [self._view(p) for p in self._orders.values() if not p.status.is_final]
 
     async def balances(self) -> list[Balance]:
-        assets = set(self._free) | set(self._locked)
-        if self.venue is Venue.BINANCE_FUTURES:
-            used = self._used_margin()
-            wallet = self._free.get("USDT", ZERO)
-            return [Balance("USDT", wallet - used, used)]
-        return [
-            Balance(a, self._free.get(a, ZERO), self._locked.get(a, ZERO)) for a in sorted(assets)
-        ]
+        return self._account.balances()
 
     async def positions(self) -> list[Position]:
-        return [
-            Position(Instrument(self.venue, s), st.qty, st.entry_price, lev, paper=True)
-            for s, (st, lev) in self._positions.items()
-            if st.qty != 0
-        ]
+        return self._account.positions()
 
     async def set_leverage(self, symbol: Symbol, leverage: int) -> None:
-        self._leverage[symbol] = leverage
+        self._account.set_leverage(symbol, leverage)
 
     # --- restore after a restart ----------------------------------------------------------
     def restore(self, orders: list[tuple[PlaceRequest, str]], positions: list[Position]) -> None:
         """Re-rest open paper orders (funds are already locked in the saved balances)."""
         for req, xid in orders:
-            self._orders[req.client_id] = _PaperOrder(req, xid)
+            self._orders[req.client_id] = PaperOrder(req, xid)
         for p in positions:
             if p.instrument.venue is self.venue and self.venue is Venue.BINANCE_FUTURES:
                 st = PositionState(p.qty, p.entry_price)
-                self._positions[p.instrument.symbol] = (st, p.leverage)
+                self._account.restore_position(p.instrument.symbol, st, p.leverage)
 
     def set_locked(self, locked: dict[str, Decimal]) -> None:
-        self._locked = dict(locked)
+        self._account.set_locked(locked)
 
     # --- market data -------------------------------------------------------------------------
     def on_market(self, ev: MarketEvent) -> None:
@@ -245,7 +201,7 @@ class PaperBroker:
             elif po.req.type is OrderType.LIMIT:
                 self._maybe_fill_limit(po, ev)
 
-    def _maybe_fill_limit(self, po: _PaperOrder, ev: MarketEvent) -> None:
+    def _maybe_fill_limit(self, po: PaperOrder, ev: MarketEvent) -> None:
         from core.market import Quote, Trade
 
         assert po.req.price is not None
@@ -258,11 +214,11 @@ class PaperBroker:
         else:
             return
         if hit:
-            self._unlock(po)
-            self._execute(po, self._rules[po.req.symbol], po.req.price, taker=False)
+            self._account.unlock(po)
+            self._account.execute(po, self._rules[po.req.symbol], po.req.price, taker=False)
             self._emit(po)
 
-    def _maybe_trigger(self, po: _PaperOrder) -> None:
+    def _maybe_trigger(self, po: PaperOrder) -> None:
         inst = Instrument(self.venue, po.req.symbol)
         top = self._prices.top(inst)
         if top is None or po.req.trigger_price is None:
@@ -278,17 +234,15 @@ class PaperBroker:
             hit = ref >= trig if sell else ref <= trig
         if not hit:
             return
-        pos = self._positions.get(po.req.symbol)
-        held = abs(pos[0].qty) if pos else ZERO
-        if po.req.reduce_only and held == 0:
+        if po.req.reduce_only and self._account.held(po.req.symbol) == 0:
             po.status, po.reason = OrderStatus.CANCELLED, "reduce-only: no position left"
         else:
             price = self._market_price(inst, po.req.side)
-            self._execute(po, self._rules[po.req.symbol], price, taker=True)
+            self._account.execute(po, self._rules[po.req.symbol], price, taker=True)
         self._emit(po)
 
     # --- internals ------------------------------------------------------------------------
-    def _emit(self, po: _PaperOrder) -> None:
+    def _emit(self, po: PaperOrder) -> None:
         if self._listener is not None:
             self._listener(self._view(po))
 
@@ -300,122 +254,9 @@ class PaperBroker:
         raw = raw or top.last or top.mark
         if raw <= 0:
             raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
-        return _dec(fill_price(raw, 1 if side is Side.BUY else -1, self._slip_bps))
+        return dec(fill_price(raw, 1 if side is Side.BUY else -1, self._slip_bps))
 
-    def _lock(self, po: _PaperOrder, rules: MarketRules) -> None:
-        req = po.req
-        assert req.qty is not None and req.price is not None
-        if self.venue is Venue.BINANCE_FUTURES:
-            return  # margin is checked at fill time in this simple model
-        if req.side is Side.BUY:
-            asset, amount = rules.quote, req.qty * req.price * (1 + self._quote_fee_rate())
-        else:
-            asset, amount = rules.base, req.qty
-        if self._free.get(asset, ZERO) < amount:
-            raise Rejected(f"Insufficient {asset} balance (paper).")
-        self._free[asset] -= amount
-        self._locked[asset] = self._locked.get(asset, ZERO) + amount
-        po.locked = (asset, amount)
-
-    def _unlock(self, po: _PaperOrder) -> None:
-        if po.locked is None:
-            return
-        asset, amount = po.locked
-        self._locked[asset] = self._locked.get(asset, ZERO) - amount
-        self._free[asset] = self._free.get(asset, ZERO) + amount
-        po.locked = None
-
-    def _quote_fee_rate(self) -> Decimal:
-        return self.taker if self.venue is Venue.UPBIT else ZERO
-
-    def _execute(self, po: _PaperOrder, rules: MarketRules, price: Decimal, taker: bool) -> None:
-        req = po.req
-        rate = self.taker if taker else self.maker
-        tick = rules.tick_for(price)
-        price = rules.round_price(price) if tick > 0 else price
-        if req.qty is None:
-            assert req.quote_amount is not None
-            qty = rules.round_qty(req.quote_amount / price)
-        else:
-            qty = req.qty
-        if self.venue is Venue.BINANCE_FUTURES:
-            fee, fee_asset = self._execute_futures(po, qty, price, rate)
-        else:
-            fee, fee_asset = self._execute_spot(po, rules, qty, price, rate)
-        fill = Fill(
-            fill_id=f"{req.client_id}-f1",
-            client_id=req.client_id,
-            instrument=Instrument(self.venue, req.symbol),
-            side=req.side,
-            qty=qty,
-            price=price,
-            fee=fee,
-            fee_asset=fee_asset,
-            ts=self._clock.now(),
-            paper=True,
-        )
-        po.fills.append(fill)
-        po.filled, po.avg, po.status = qty, price, OrderStatus.FILLED
-
-    def _execute_spot(
-        self, po: _PaperOrder, rules: MarketRules, qty: Decimal, price: Decimal, rate: Decimal
-    ) -> tuple[Decimal, str]:
-        base, quote = rules.base, rules.quote
-        cost = qty * price if po.req.quote_amount is None else po.req.quote_amount
-        free = self._free
-        if po.req.side is Side.BUY:
-            if self.venue is Venue.UPBIT:
-                fee = paper_fee(cost, rate)
-                fee_asset, pay, get = quote, cost + fee, qty
-            else:
-                fee = paper_fee(qty, rate)
-                fee_asset, pay, get = base, cost, qty - fee
-            if free.get(quote, ZERO) < pay:
-                po.status, po.reason = OrderStatus.REJECTED, f"insufficient {quote} (paper)"
-                raise Rejected(f"Insufficient {quote} balance (paper).")
-            free[quote] = free.get(quote, ZERO) - pay
-            free[base] = free.get(base, ZERO) + get
-        else:
-            if free.get(base, ZERO) < qty:
-                raise Rejected(f"Insufficient {base} balance (paper).")
-            fee, fee_asset = paper_fee(cost, rate), quote
-            free[base] -= qty
-            free[quote] = free.get(quote, ZERO) + cost - fee
-        return fee, fee_asset
-
-    def _execute_futures(
-        self, po: _PaperOrder, qty: Decimal, price: Decimal, rate: Decimal
-    ) -> tuple[Decimal, str]:
-        sym = po.req.symbol
-        st, lev = self._positions.get(
-            sym, (PositionState(ZERO, ZERO), self._leverage.get(sym, self._default_leverage))
-        )
-        lev = self._leverage.get(sym, lev)
-        if po.req.reduce_only:
-            qty = min(qty, abs(st.qty))
-            reduces = (st.qty > 0 and po.req.side is Side.SELL) or (
-                st.qty < 0 and po.req.side is Side.BUY
-            )
-            if qty == 0 or not reduces:
-                raise Rejected("ReduceOnly order rejected: no position to reduce (paper).")
-        fee = paper_fee(qty * price, rate)
-        effect = apply_fill(st, po.req.side, qty, price, fee, "USDT", sym.base)
-        wallet = self._free.get("USDT", ZERO)
-        new_used = self._used_margin() - abs(st.qty) * st.entry_price / lev
-        new_used += abs(effect.position.qty) * effect.position.entry_price / lev
-        if abs(effect.position.qty) > abs(st.qty) and new_used > wallet + effect.realized:
-            po.status, po.reason = OrderStatus.REJECTED, "Margin is insufficient. (paper)"
-            raise Rejected("Margin is insufficient (paper).")
-        self._free["USDT"] = wallet + effect.realized
-        self._positions[sym] = (effect.position, lev)
-        return fee, "USDT"
-
-    def _used_margin(self) -> Decimal:
-        return sum(
-            (abs(st.qty) * st.entry_price / lev for st, lev in self._positions.values()), ZERO
-        )
-
-    def _view(self, po: _PaperOrder) -> VenueOrder:
+    def _view(self, po: PaperOrder) -> VenueOrder:
         r = po.req
         return VenueOrder(
             client_id=r.client_id,

@@ -1,6 +1,9 @@
 """The trading provider the command handlers and reports talk to (`facade.trading`).
 
-Business queries only: no transport, no formatting beyond plain text lines.
+Business queries only: no transport, no formatting beyond plain text lines. Refusal reasons come
+back as they are (`str | Text`) for the command to word; the injected `render` (the app's
+renderer) words only what leaves as plain text: /status lines and a bot's refusal reason, which
+the strategies record as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from core.market import Side
 from core.orders import Brackets, OrderRequest, OrderType, Position
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
-from trading.executor import MANUAL, OrderService, SubmitResult
+from core.text import Text
+from trading.executor import MANUAL, OrderService, RenderFn, SubmitResult
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
 from trading.pnl import PositionState, day_key, day_start, unrealized
@@ -33,10 +37,13 @@ class DayPnl:
 
 
 class TradingProvider:
-    def __init__(self, svc: OrderService, futures: FuturesManager, kv: KeyValueStore) -> None:
+    def __init__(
+        self, svc: OrderService, futures: FuturesManager, kv: KeyValueStore, render: RenderFn
+    ) -> None:
         self.svc = svc
         self.futures = futures
         self.kv = kv
+        self.render = render
 
     @property
     def paper(self) -> bool:
@@ -44,7 +51,7 @@ class TradingProvider:
 
     def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> BotGateway:
         """The `OrderGateway` strategy bots trade through (`strategies.gateway.adapt`)."""
-        return BotGateway(self.svc, self.futures, brackets)
+        return BotGateway(self.svc, self.futures, self.render, brackets)
 
     def open_positions(self, bot: str | None = None) -> list[Position]:
         """Open positions (of one bot, when given), as the order layer holds them now."""
@@ -53,7 +60,8 @@ class TradingProvider:
         ]
 
     async def status_lines(self) -> list[str]:
-        lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}", *self.svc.risk.status_lines()]
+        lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}"]
+        lines += [self.render(line) for line in self.svc.risk.status_lines()]
         for p in self.svc.positions.values():
             if p.qty != 0:
                 lines.append(f"{p.instrument.venue.label} {p.instrument.symbol}: {fmt(p.qty)}")
@@ -61,7 +69,7 @@ class TradingProvider:
 
     async def krw_rate(self, quote: str) -> Decimal | None:
         try:
-            return await self.svc._to_krw(quote)
+            return await self.svc.to_krw(quote)
         except Exception:
             return None
 
@@ -106,7 +114,7 @@ class TradingProvider:
             out.append(
                 (
                     f.fill_id,
-                    f"{day_key(f.ts, self.svc.risk._tz)} {f.instrument.venue.label} "
+                    f"{day_key(f.ts, self.svc.risk.tz)} {f.instrument.venue.label} "
                     f"{f.side.value} {fmt(f.qty)} {f.instrument.symbol} @ {fmt(f.price)} "
                     f"fee {fmt(f.fee)} {f.fee_asset} pnl {fmt(r.realized_pnl.quantize(Decimal('0.01')))}",
                 )
@@ -115,7 +123,7 @@ class TradingProvider:
 
     async def daily(self, days: int) -> list[DayPnl]:
         """Realised PnL per local day, fees included, in KRW (today first)."""
-        tz = self.svc.risk._tz
+        tz = self.svc.risk.tz
         since = day_start(self.svc.clock.now(), tz, days - 1)
         buckets: dict[str, list[Decimal]] = {}
         for r in await self.svc.store.fills(since=since, limit=100_000, paper=self.paper):
@@ -178,7 +186,7 @@ class TradingProvider:
         ref = self.svc.prices.price(inst, side)
         if ref is None:
             if Venue.BINANCE_FUTURES not in self.svc.brokers:
-                raise Rejected(self.svc.t("reason.futures_not_configured"))
+                raise Rejected(Text.of("reason.futures_not_configured"))
             ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(inst.symbol)
         return amount / ref
 

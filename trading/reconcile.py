@@ -16,16 +16,17 @@ from loguru import logger
 from core.errors import NotFound, TradingError
 from core.orders import OrderStatus, OrderType
 from core.symbols import Instrument, Venue
+from core.text import Text
 from trading.executor import OrderService
 from trading.validation import fmt
 
 ZERO = Decimal(0)
 
 
-async def reconcile(svc: OrderService) -> list[str]:
-    """Returns one human line per difference found (empty: all in agreement)."""
-    lines: list[str] = []
-    t = svc.t
+async def reconcile(svc: OrderService) -> list[Text]:
+    """Returns one line per difference found (empty: all in agreement), for the app to word."""
+    lines: list[Text] = []
+    t = Text.of
     for stored in await svc.store.open_orders(svc.paper):
         o = stored.order
         broker = svc.brokers.get(o.instrument.venue)
@@ -36,11 +37,10 @@ async def reconcile(svc: OrderService) -> list[str]:
             if vo is not None:
                 await svc.apply(o.client_id, vo)
                 cur = await svc.store.get(o.client_id)
-                status = t.word(cur.order.status) if cur else "?"
+                status: OrderStatus | str = cur.order.status if cur else "?"
                 lines.append(t("reconcile.now", id=o.client_id, status=status))
             else:
-                venue = t.word(broker.venue)
-                lines.append(t("reconcile.never_reached", id=o.client_id, venue=venue))
+                lines.append(t("reconcile.never_reached", id=o.client_id, venue=broker.venue))
             continue
         conditional = o.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
         try:
@@ -49,43 +49,36 @@ async def reconcile(svc: OrderService) -> list[str]:
             await svc.store.advance(
                 o.client_id, OrderStatus.CANCELLED, svc.clock.now(), reason="gone from the venue"
             )
-            lines.append(t("reconcile.gone", id=o.client_id, venue=t.word(broker.venue)))
+            lines.append(t("reconcile.gone", id=o.client_id, venue=broker.venue))
             continue
         except TradingError as exc:
             lines.append(t("reconcile.unchecked", id=o.client_id, reason=exc.reason))
             continue
         updated = await svc.apply(o.client_id, vo)
         if updated is not None and updated.status is not o.status:
-            old, new = t.word(o.status), t.word(updated.status)
-            lines.append(t("reconcile.changed", id=o.client_id, old=old, new=new))
+            lines.append(t("reconcile.changed", id=o.client_id, old=o.status, new=updated.status))
     for venue, broker in svc.brokers.items():
         try:
             lines += await _venue_differences(svc, venue)
         except TradingError as exc:
-            lines.append(t("reconcile.failed", venue=t.word(broker.venue), reason=exc.reason))
+            lines.append(t("reconcile.failed", venue=broker.venue, reason=exc.reason))
     for line in lines:
-        logger.warning("reconcile: {}", line)
+        logger.warning("reconcile: {} {}", line.key, dict(line.params))
     return lines
 
 
-async def _venue_differences(svc: OrderService, venue: Venue) -> list[str]:
+async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
     broker = svc.brokers[venue]
-    t = svc.t
-    name = t.word(broker.venue)
+    t = Text.of
+    name = broker.venue
     lines = []
     for vo in await broker.open_orders():
         if not vo.client_id or await svc.store.get(vo.client_id) is None:
-            lines.append(
-                t(
-                    "reconcile.foreign",
-                    venue=name,
-                    side=t.word(vo.side),
-                    qty=fmt(vo.qty),
-                    symbol=vo.symbol,
-                    type=t.word(vo.type),
-                )
-                + (f" @ {fmt(vo.price)}" if vo.price else "")
-            )
+            what = dict(venue=name, side=vo.side, qty=fmt(vo.qty), symbol=vo.symbol, type=vo.type)
+            if vo.price:
+                lines.append(t("reconcile.foreign_at", price=fmt(vo.price), **what))
+            else:
+                lines.append(t("reconcile.foreign", **what))
     now = svc.clock.now()
     ours = {i: p for i, p in svc.positions.items() if i.venue is venue}
     if venue is Venue.BINANCE_FUTURES:

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from loguru import logger
 
-from bot.config import Settings
-from bot.i18n import Messages
 from core.clock import Clock
 from core.errors import Rejected
 from core.notifications import Notification, NotificationKind
 from core.symbols import Instrument, Venue
+from core.text import Text
 from trading.pnl import day_key
 from trading.validation import fmt
 
@@ -30,15 +30,6 @@ class RiskLimits:
     max_open_positions: int = 5
     max_order_krw: Decimal = Decimal(5_000_000)
     daily_loss_limit_pct: Decimal = Decimal(5)
-
-    @classmethod
-    def from_settings(cls, s: Settings) -> RiskLimits:
-        return cls(
-            max_position_pct=Decimal(str(s.max_position_pct)),
-            max_open_positions=s.max_open_positions,
-            max_order_krw=Decimal(str(s.max_order_krw)),
-            daily_loss_limit_pct=Decimal(str(s.daily_loss_limit_pct)),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +54,19 @@ class RiskManager:
         tz_name: str = "Asia/Seoul",
         notify: NotifyFn | None = None,
         is_stale: StaleFn | None = None,
-        language: str = "en",
     ) -> None:
-        from zoneinfo import ZoneInfo
-
         self.limits = limits
         self._clock = clock
         self._tz = ZoneInfo(tz_name)
         self._notify = notify
         self.is_stale = is_stale
-        self.t = Messages(language)
         self.kill_switch = False
         self._paused_day: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone the trading day (daily loss limit, daily PnL) starts and ends in."""
+        return self._tz
 
     @property
     def paused(self) -> bool:
@@ -84,12 +76,12 @@ class RiskManager:
         self.kill_switch = on
         logger.warning("kill switch {}", "ON: new orders refused" if on else "off")
 
-    def status_lines(self) -> list[str]:
+    def status_lines(self) -> list[Text]:
         lines = []
         if self.kill_switch:
-            lines.append(self.t("risk.status_kill_switch"))
+            lines.append(Text.of("risk.status_kill_switch"))
         if self.paused:
-            lines.append(self.t("risk.status_paused"))
+            lines.append(Text.of("risk.status_paused"))
         return lines
 
     def check(
@@ -98,14 +90,14 @@ class RiskManager:
         """Raise `Rejected` with the reason when this order breaks a limit."""
         if not is_entry:
             return
-        lim, t = self.limits, self.t
+        lim, t = self.limits, Text.of
         if self.kill_switch:
             raise Rejected(t("reason.kill_switch"))
         self._check_daily_loss(exposure)
         if self.paused:
             raise Rejected(t("reason.daily_paused", pct=fmt(lim.daily_loss_limit_pct)))
         if self.is_stale is not None and self.is_stale(inst.venue):
-            raise Rejected(t("reason.stale", venue=t.word(inst.venue)))
+            raise Rejected(t("reason.stale", venue=inst.venue))
         if notional_krw > lim.max_order_krw:
             value = fmt(notional_krw.quantize(Decimal(1)), "KRW")
             raise Rejected(t("reason.max_order", value=value, cap=fmt(lim.max_order_krw, "KRW")))
@@ -136,12 +128,13 @@ class RiskManager:
         if exposure.daily_pnl_krw <= -limit:
             today = day_key(self._clock.now(), self._tz)
             self._paused_day = today
-            text = self.t(
-                "risk.daily_loss",
-                pnl=fmt(exposure.daily_pnl_krw.quantize(Decimal(1))),
-                limit=fmt(limit.quantize(Decimal(1))),
+            pnl = fmt(exposure.daily_pnl_krw.quantize(Decimal(1)))
+            text = Text.of("risk.daily_loss", pnl=pnl, limit=fmt(limit.quantize(Decimal(1))))
+            logger.warning(
+                "daily loss limit: {} KRW today, limit {} KRW: entries paused",
+                pnl,
+                fmt(limit.quantize(Decimal(1))),
             )
-            logger.warning(text)
             if self._notify is not None:
                 self._notify(
                     Notification(NotificationKind.RISK, text, dedup_key=f"daily-loss-{today}")

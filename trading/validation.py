@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.i18n import Messages
 from core.errors import Rejected
 from core.market import Side
 from core.orders import OrderRequest, OrderType
 from core.rounding import MarketRules, Rounding
 from core.symbols import Venue
+from core.text import Text
 
 # Market buys reserve this much on top of the estimate: the book may move before the fill.
 MARKET_BUFFER = Decimal("0.01")
@@ -60,11 +60,11 @@ def _positive(value: Decimal | None, what: str) -> Decimal | None:
 
 
 def validate(
-    req: OrderRequest, rules: MarketRules, ref_price: Decimal, funds: Funds, language: str = "en"
+    req: OrderRequest, rules: MarketRules, ref_price: Decimal, funds: Funds
 ) -> ValidatedOrder:
-    """Validate and round `req`; raises `Rejected` with a human reason (in `language` for the
-    reasons a bot's order can meet: price, size, totals and funds)."""
-    t = Messages(language)
+    """Validate and round `req`; raises `Rejected` with a human reason (a catalog `Text` for the
+    reasons a bot's order can meet: price, size, totals and funds; the app words it)."""
+    t = Text.of
     venue = req.instrument.venue
     base, quote = rules.base, rules.quote
     qty = _positive(req.qty, "The quantity")
@@ -151,7 +151,7 @@ def validate(
     if rules.max_notional and notional > rules.max_notional:
         raise Rejected(t("reason.max_total", max=fmt(rules.max_notional, quote)))
 
-    _check_funds(req, rules, notional, est_qty, funds, t)
+    _check_funds(req, rules, notional, est_qty, funds)
     return ValidatedOrder(
         request=req,
         qty=est_qty,
@@ -170,8 +170,8 @@ def _check_funds(
     notional: Decimal,
     qty: Decimal,
     funds: Funds,
-    t: Messages,
 ) -> None:
+    t = Text.of
     base, quote = rules.base, rules.quote
     if req.instrument.venue is Venue.BINANCE_FUTURES:
         pos = funds.position_qty

@@ -13,7 +13,7 @@ from bot.commands import forced
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
-from bot.i18n import Messages, tr, word
+from bot.i18n import Messages, render, tr, word
 from core.market import Side
 from core.symbols import Symbol, Venue
 from strategies.runner import BotError, BotManager
@@ -89,7 +89,7 @@ def parse_order_args(
 def _result_text(res: SubmitResult, language: str = "en") -> str:
     t = Messages(language)
     if not res.accepted:
-        return t("trading.refused", reason=res.reason)
+        return t("trading.refused", reason=t.render(res.reason))
     o = res.order
     assert o is not None, "an accepted order result carries its order"
     notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
@@ -295,7 +295,7 @@ def register_trading(registry: CommandRegistry) -> None:
         async def act(c: CommandContext) -> Reply:
             res = await _trading(c).svc.cancel(cid)
             done = tr(language, "trading.cancelled", id=cid)
-            return Reply(done if res.accepted else f"❌ {res.reason}")
+            return Reply(done if res.accepted else f"❌ {render(language, res.reason)}")
 
         return registry.ask_confirmation(ctx, tr(language, "trading.cancel_question", id=cid), act)
 

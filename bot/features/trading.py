@@ -8,6 +8,7 @@ from typing import Any
 from loguru import logger
 
 from bot.commands.trading import register_trading
+from bot.config import Settings
 from bot.features import AppContext
 from bot.i18n import Messages
 from core.broker import Broker, PlaceRequest
@@ -141,6 +142,16 @@ def _public_rules(app: AppContext) -> dict[Venue, Any]:
     return out
 
 
+def risk_limits(s: Settings) -> RiskLimits:
+    """The order layer's risk limits from the settings (trading never sees `Settings`)."""
+    return RiskLimits(
+        max_position_pct=Decimal(str(s.max_position_pct)),
+        max_open_positions=s.max_open_positions,
+        max_order_krw=Decimal(str(s.max_order_krw)),
+        daily_loss_limit_pct=Decimal(str(s.daily_loss_limit_pct)),
+    )
+
+
 def _stale_check(app: AppContext) -> Any:
     def is_stale(venue: Venue) -> bool:
         md = app.facade.market_data
@@ -167,14 +178,14 @@ async def install(app: AppContext) -> None:
         banner = t("trading.paper_banner")
     app.notifier.notify(Notification(NotificationKind.INFO, banner))
     risk = RiskManager(
-        RiskLimits.from_settings(s), app.clock, s.timezone, notify=app.notifier.notify,
-        is_stale=_stale_check(app), language=s.language,
+        risk_limits(s), app.clock, s.timezone, notify=app.notifier.notify,
+        is_stale=_stale_check(app),
     )  # fmt: skip
     if await kv.get("trading.killswitch") == "on":
         risk.set_kill_switch(True)
     svc = OrderService(
         store, risk, brokers, prices, bus=app.bus, notify=app.notifier.notify, clock=app.clock,
-        paper=not s.live, language=s.language,
+        paper=not s.live, render=t.render,
     )  # fmt: skip
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
@@ -192,7 +203,10 @@ async def install(app: AppContext) -> None:
     diffs = await reconcile(svc)
     if diffs:
         app.notifier.notify(
-            Notification(NotificationKind.RISK, "\n".join([t("trading.reconciled"), *diffs]))
+            Notification(
+                NotificationKind.RISK,
+                "\n".join([t("trading.reconciled"), *(t.render(d) for d in diffs)]),
+            )
         )
     await futures.resume()
     app.supervisor.start("trading-poll", tracker.run_polling)
@@ -205,5 +219,5 @@ async def install(app: AppContext) -> None:
             app.supervisor.start(
                 "futures-user-stream", lambda: run_user_stream(fut, ws, lambda _e: tracker.wake())
             )
-    app.facade.trading = TradingProvider(svc, futures, kv)
+    app.facade.trading = TradingProvider(svc, futures, kv, t.render)
     register_trading(app.registry)

@@ -479,4 +479,9 @@ TEXTS: dict[str, str] = {
     "stream.why.rest_stopped": "websocket healthy; REST polling stopped",
     "stream.why.no_data": "no market data from {venue} for {seconds:.0f}s",
     "stream.why.flowing": "data flowing",
+    # trading (helper A)
+    "order.pnl_krw": "\nPnL {pnl} {quote} (≈ {krw} KRW)",
+    "reconcile.foreign_at": (
+        "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
+    ),
 }

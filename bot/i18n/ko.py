@@ -481,4 +481,7 @@ TEXTS: dict[str, str] = {
     "stream.why.rest_stopped": "웹소켓 정상; REST 시세 수신 중지",
     "stream.why.no_data": "{venue} 시세 데이터가 {seconds:.0f}초 동안 없음",
     "stream.why.flowing": "시세 수신 재개",
+    # trading (helper A)
+    "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
+    "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
 }

@@ -103,7 +103,8 @@ class BinanceFuturesBroker(CcxtBroker):
         try:
             await self.call(lambda: self.ex.set_margin_mode(mode, self.ccxt_symbol(symbol)))
         except Rejected as exc:
-            if "-4046" not in exc.reason and "No need" not in exc.reason:
+            why = exc.reason if isinstance(exc.reason, str) else ""  # venue errors are str
+            if "-4046" not in why and "No need" not in why:
                 raise
 
     async def listen_key(self) -> str:

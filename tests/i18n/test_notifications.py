@@ -20,7 +20,7 @@ from bot.config import load_settings
 from bot.facade import ServiceFacade
 from bot.features import AppContext
 from bot.features.telegram import install as telegram_install
-from bot.i18n import stream_status
+from bot.i18n import Messages, stream_status
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox, OutboxItem
 from core.clock import ManualClock, SystemClock
@@ -92,10 +92,10 @@ async def _round_trip(tmp_path: Path, language: str) -> tuple[list[str], list[st
         brokers = paper_brokers(prices)
         async with Database.open(tmp_path / "t.db") as db:
             limits = RiskLimits(max_order_krw=D(5_000_000), max_position_pct=D(90))
-            risk = RiskManager(limits, clock, notify=n.notify, language=s.language)
+            risk = RiskManager(limits, clock, notify=n.notify)
             svc = OrderService(
                 TradingStore(db), risk, brokers, prices, bus=EventBus(), notify=n.notify,
-                clock=clock, paper=True, language=s.language,
+                clock=clock, paper=True, render=Messages(s.language).render,
             )  # fmt: skip
             for b in brokers.values():
                 await b.start()

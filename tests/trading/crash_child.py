@@ -15,6 +15,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from bot.i18n import Messages
 from core.broker import Broker
 from core.clock import SystemClock
 from core.events import EventBus
@@ -87,12 +88,13 @@ async def main() -> int:
         svc = OrderService(
             TradingStore(db), risk, brokers, PriceBook(), bus=EventBus(),
             notify=lambda _n: None, clock=clock, paper=False, crash_at=env.get(CRASH_ENV),
+            render=Messages("en").render,
         )  # fmt: skip
         tracker = OrderTracker(svc, clock)
         try:
             await svc.load()
             res = await svc.submit(req)
-            print(f"submitted: {res.accepted} {res.reason}", flush=True)
+            print(f"submitted: {res.accepted} {Messages('en').render(res.reason)}", flush=True)
             for _ in range(100):
                 if not await svc.store.open_orders(False):
                     break

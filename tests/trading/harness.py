@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from bot.i18n import Messages
 from core.broker import Broker
 from core.clock import SystemClock
+from core.errors import Rejected
 from core.events import EventBus
 from core.market import Quote
 from core.notifications import Notification
 from core.storage import Database
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
-from trading.executor import OrderService
+from core.text import Text
+from trading.executor import OrderService, SubmitResult
 from trading.futures import FuturesManager
 from trading.paper import PaperBroker
 from trading.prices import PriceBook
@@ -26,6 +29,36 @@ from trading.provider import TradingProvider
 from trading.risk import RiskLimits, RiskManager
 from trading.store import TradingStore
 from trading.tracker import OrderTracker
+
+# The order layer answers and notifies with `Text`; the app words it (here in English, as the
+# notifier and the commands do).
+EN = Messages("en")
+
+
+def en(text: str | Text) -> str:
+    return EN.render(text)
+
+
+def worded(res: SubmitResult) -> SubmitResult:
+    """A result with its reason worded, as a command shows it."""
+    return replace(res, reason=EN.render(res.reason))
+
+
+def collect(notes: list[Notification]) -> Callable[[Notification], None]:
+    """A notify function keeping each notification worded, as the notifier queues it."""
+    return lambda n: notes.append(replace(n, text=EN.render(n.text)))
+
+
+def worded_refusals[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn` raising its `Rejected` with the reason worded (pytest's `match` reads `str(exc)`)."""
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except Rejected as exc:
+            raise Rejected(EN.render(exc.reason)) from None
+
+    return call
 
 
 @dataclass
@@ -40,7 +73,7 @@ class Env:
     def provider(self) -> TradingProvider:
         """The facade provider over this order layer (bots take their gateway from it)."""
         kv = KeyValueStore(self.db)
-        return TradingProvider(self.svc, FuturesManager(self.svc, kv), kv)
+        return TradingProvider(self.svc, FuturesManager(self.svc, kv), kv, EN.render)
 
     def quote(self, venue: Venue, sym: str, bid: float, ask: float) -> None:
         inst = Instrument(venue, Symbol.parse(sym))
@@ -99,7 +132,7 @@ async def trading_env(
         risk = RiskManager(
             limits or RiskLimits(max_order_krw=Decimal(50_000_000), max_position_pct=Decimal(90)),
             clock,
-            notify=notes.append,
+            notify=collect(notes),
             is_stale=stale.__contains__,
         )
         svc = OrderService(
@@ -108,10 +141,11 @@ async def trading_env(
             brokers,
             prices,
             bus=bus,
-            notify=notes.append,
+            notify=collect(notes),
             clock=clock,
             paper=paper,
             unknown_grace=unknown_grace,
+            render=EN.render,
         )
         tracker = OrderTracker(svc, clock, min_interval=0.05, max_interval=0.3)
         for b in brokers.values():

@@ -25,7 +25,7 @@ from core.symbols import Instrument, Symbol, Venue
 from peers.exchange_sim.matching import SimOrder
 from peers.exchange_sim.server import SimExchange
 from tests.trading.crash_child import live_brokers
-from tests.trading.harness import Env, trading_env
+from tests.trading.harness import Env, en, trading_env
 from trading.executor import CRASH_ENV
 from trading.reconcile import reconcile
 
@@ -86,7 +86,7 @@ async def after_restart(sim: SimExchange, db: Path, venue: str, btc0: D) -> None
     placed = venue_orders(sim, venue)
     assert len(placed) == 1 and placed[0].state == "filled"
     async with restarted(sim, db, venue) as env:
-        report = await reconcile(env.svc)
+        report = [en(line) for line in await reconcile(env.svc)]
         await check_one_filled_order(env, sim, venue, placed[0], report, btc0)
         # The venue's answer applied again (a late poll) records nothing twice.
         broker = env.svc.brokers[INSTRUMENTS[venue].venue]
@@ -133,7 +133,7 @@ async def never_placed(sim: SimExchange, db: Path, venue: str) -> None:
         rows = await env.svc.store.recent_orders(10, paper=False)
         assert len(rows) == 1 and rows[0].order.status is OrderStatus.INTENT
         cid = rows[0].order.client_id
-        report = await reconcile(env.svc)
+        report = [en(line) for line in await reconcile(env.svc)]
         assert f"order {cid} never reached {INSTRUMENTS[venue].venue.label}: not placed" in report
         stored = await env.svc.store.get(cid)
         assert stored is not None and stored.order.status is OrderStatus.REJECTED

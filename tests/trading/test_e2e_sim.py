@@ -16,7 +16,7 @@ from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
-from tests.trading.harness import Env, HoldingProxy, feed_quotes, live_brokers, trading_env
+from tests.trading.harness import Env, HoldingProxy, feed_quotes, live_brokers, trading_env, worded
 from trading.futures import FuturesManager
 
 UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
@@ -65,7 +65,7 @@ async def test_refusals_have_reasons_and_nothing_is_sent(sim: SimExchange, tmp_p
             (OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D(5), leverage=2), "margin"),
         ]
         for req, why in cases:
-            res = await env.svc.submit(req)
+            res = worded(await env.svc.submit(req))
             assert not res.accepted and why in res.reason, (req, res.reason)
         assert await env.svc.store.recent_orders(10) == []
         assert not sim.upbit_engine.orders and not sim.binance_engine.orders
@@ -191,7 +191,9 @@ async def test_429_storm_is_waited_out_not_retried_into_a_ban(
 async def test_stale_market_data_refuses_new_live_orders(sim: SimExchange, tmp_path: Path) -> None:
     async with live(sim, tmp_path) as env:
         env.stale.add(Venue.BINANCE_FUTURES)
-        res = await env.svc.submit(OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
+        res = worded(
+            await env.svc.submit(OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.01")))
+        )
         assert not res.accepted and "stale or degraded" in res.reason
         assert not sim.binance_futures.engine.account(sim.api_keys["binance"][0]).open_orders(
             "BTCUSDT"
@@ -267,7 +269,7 @@ async def test_request_held_before_placement_is_not_resent(
             await env.svc.brokers[venue].rules(req.instrument.symbol)
             sim.faults.rest_delay(keys.get(venue, "binance_futures"), 2.0, count=1)
         results = await asyncio.gather(*(env.svc.submit(r) for r in REQUESTS.values()))
-        for venue, res in zip(REQUESTS, results, strict=True):
+        for venue, res in zip(REQUESTS, map(worded, results), strict=True):
             assert res.order is not None
             assert not res.accepted and "Not placed" in res.reason, (venue, res.reason)
             assert res.order.status is OrderStatus.REJECTED

@@ -13,7 +13,7 @@ from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
-from tests.trading.harness import Env, trading_env
+from tests.trading.harness import Env, trading_env, worded
 from trading.provider import TradingProvider
 
 BTC = Symbol("BTC", "USDT")
@@ -154,8 +154,10 @@ async def test_a_refused_manual_order_is_answered_not_notified_a_bots_is_notifie
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.00001"), None)
     assert not res.accepted and res.reason, res
     assert not [n for n in e.notes if n.kind.value == "order_refused"]
-    bot = await e.svc.submit(
-        OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.00001"), bot="b1", reason="x")
+    bot = worded(
+        await e.svc.submit(
+            OrderRequest(FUT, Side.BUY, OrderType.MARKET, qty=D("0.00001"), bot="b1", reason="x")
+        )
     )
     assert not bot.accepted
     (note,) = [n.text for n in e.notes if n.kind.value == "order_refused"]

@@ -5,7 +5,7 @@ from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
-from tests.trading.harness import trading_env
+from tests.trading.harness import trading_env, worded
 
 UPBIT_BTC = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 BIN_BTC = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
@@ -66,8 +66,10 @@ async def test_paper_refusal_has_reason_and_writes_nothing(tmp_path: Path) -> No
     async with trading_env(tmp_path / "t.db") as env:
         env.quote(Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
         await eventually(lambda: env.svc.prices.price(UPBIT_BTC) is not None)
-        res = await env.svc.submit(
-            OrderRequest(UPBIT_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.00001"), price=D("1e8"))
+        res = worded(
+            await env.svc.submit(
+                OrderRequest(UPBIT_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.00001"), price=D("1e8"))
+            )
         )
         assert not res.accepted and "minimum of 5,000 KRW" in res.reason
         assert await env.svc.store.recent_orders(10) == []
@@ -79,8 +81,10 @@ async def test_stale_market_refuses_new_orders(tmp_path: Path) -> None:
         env.quote(Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
         await eventually(lambda: env.svc.prices.price(UPBIT_BTC) is not None)
         env.stale.add(Venue.UPBIT)
-        res = await env.svc.submit(
-            OrderRequest(UPBIT_BTC, Side.BUY, OrderType.MARKET, quote_amount=D(10_000))
+        res = worded(
+            await env.svc.submit(
+                OrderRequest(UPBIT_BTC, Side.BUY, OrderType.MARKET, quote_amount=D(10_000))
+            )
         )
         assert not res.accepted and "stale or degraded" in res.reason
 

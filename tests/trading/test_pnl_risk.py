@@ -7,6 +7,7 @@ from core.errors import Rejected
 from core.market import Side
 from core.notifications import Notification
 from core.symbols import Instrument, Symbol, Venue
+from tests.trading.harness import collect, worded_refusals
 from trading.pnl import PositionState, apply_fill, unrealized
 from trading.risk import Exposure, RiskLimits, RiskManager
 
@@ -49,6 +50,7 @@ def test_limits_each_refuse_with_reason() -> None:
     notes: list[Notification] = []
     stale: set[Venue] = set()
     rm = RiskManager(RiskLimits(), ManualClock(), notify=notes.append, is_stale=stale.__contains__)
+    rm.check = worded_refusals(rm.check)  # type: ignore[method-assign]  # reasons read in English
     rm.check(BTC, D(1_000_000), True, exposure())
     with pytest.raises(Rejected, match="per-order cap"):
         rm.check(BTC, D(6_000_000), True, exposure())
@@ -71,7 +73,8 @@ def test_limits_each_refuse_with_reason() -> None:
 def test_daily_loss_pauses_entries_until_tomorrow_and_alerts_once() -> None:
     notes: list[Notification] = []
     clock = ManualClock()
-    rm = RiskManager(RiskLimits(), clock, notify=notes.append)
+    rm = RiskManager(RiskLimits(), clock, notify=collect(notes))
+    rm.check = worded_refusals(rm.check)  # type: ignore[method-assign]  # reasons read in English
     with pytest.raises(Rejected, match="daily loss limit"):
         rm.check(BTC, D(1000), True, exposure(daily_pnl_krw=D(-600_000)))
     with pytest.raises(Rejected, match="daily loss limit"):

@@ -7,7 +7,12 @@ from core.market import Side
 from core.orders import OrderRequest, OrderType
 from core.rounding import MarketRules, Rounding, to_step, upbit_krw_tick, upbit_rules
 from core.symbols import Instrument, Symbol, Venue
-from trading.validation import Funds, validate
+from tests.trading.harness import worded_refusals
+from trading.validation import Funds
+from trading.validation import validate as validate_order
+
+# Refusal reasons are `Text`; the app words them (here in English) before anyone reads them.
+validate = worded_refusals(validate_order)
 
 UPBIT_BTC = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 BIN_BTC = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))

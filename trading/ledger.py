@@ -1,0 +1,339 @@
+"""The ledger under the OrderService: what the account holds and what the venues answered.
+
+It books venue answers (`apply`: fills first, recorded once per (venue, fill_id) together with
+the position, then the status), keeps balances, positions and today's realised PnL, values them
+in KRW for the risk limits, and tells the user about fills, cancellations and refusals (as
+`Text`). Order intake (validate, risk-check, write the intent, send, settle unknown outcomes)
+is `trading.executor.OrderService`, built on top of this.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from decimal import Decimal
+
+from loguru import logger
+
+from core.broker import Broker, VenueOrder
+from core.clock import Clock
+from core.errors import Rejected, TradingError
+from core.events import EventBus
+from core.notifications import Notification, NotificationKind
+from core.orders import Fill, Order, OrderStatus, OrderType, Position
+from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
+from trading.pnl import day_start
+from trading.prices import PriceBook
+from trading.risk import Exposure, RiskManager
+from trading.store import TradingStore
+from trading.validation import fmt
+
+# Test-only crash hook (tests/trading/test_crash.py): with KIMP_TEST_CRASH_AT set to one of
+# these, the process dies there as abruptly as a SIGKILL would (no clean-up, no flush):
+# after_intent: intent written, nothing sent; after_send: the venue acknowledged, nothing
+# recorded; after_fill_before_record: the venue reported a fill, not yet recorded.
+CRASH_ENV = "KIMP_TEST_CRASH_AT"
+CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record")
+ZERO = Decimal(0)
+
+NotifyFn = Callable[[Notification], None]
+# Words a `Text` in the configured language. Used only for the reason written into an order's
+# record (shown later as stored, like a sent notification); everything returned or notified
+# stays a `Text` for the app to word.
+RenderFn = Callable[[str | Text], str]
+OrderListener = Callable[[Order], Awaitable[None]]
+
+
+class Ledger:
+    """Account state and the booking of venue answers; `OrderService` adds the order intake."""
+
+    def __init__(
+        self,
+        store: TradingStore,
+        risk: RiskManager,
+        brokers: dict[Venue, Broker],
+        prices: PriceBook,
+        *,
+        bus: EventBus,
+        notify: NotifyFn,
+        clock: Clock,
+        paper: bool,
+        unknown_grace: float = 12.0,
+        crash_at: str | None = None,
+        render: RenderFn | None = None,
+    ) -> None:
+        self.store = store
+        self.risk = risk
+        self.brokers = brokers
+        self.prices = prices
+        self.bus = bus
+        self.notify = notify
+        self.clock = clock
+        self.paper = paper
+        self.unknown_grace = unknown_grace
+        self._render: RenderFn = render or _untranslated
+        if crash_at is not None and crash_at not in CRASH_POINTS:
+            raise ValueError(f"{CRASH_ENV}={crash_at!r}: use one of {', '.join(CRASH_POINTS)}")
+        self._crash_at = crash_at
+        self.listeners: list[OrderListener] = []
+        self.balances: dict[Venue, dict[str, tuple[Decimal, Decimal]]] = {}
+        self.positions: dict[Instrument, Position] = {}
+        self.dirty: set[Venue] = set()
+        self._daily: tuple[float, Decimal] = (0.0, ZERO)  # (day start, realised KRW)
+        self._fx: tuple[float, Decimal] | None = None
+        self.on_change: Callable[[], None] = lambda: None  # wakes the tracker
+        self.inflight: set[str] = set()  # client ids between intent and answer
+
+    # --- start-up ------------------------------------------------------------------------
+    async def load(self) -> None:
+        """Load positions and today's realised PnL from the store, balances from the venues."""
+        for p in await self.store.positions(self.paper):
+            self.positions[p.instrument] = p
+        start = day_start(self.clock.now(), self.risk.tz)
+        total = ZERO
+        for row in await self.store.fills(since=start, limit=100_000, paper=self.paper):
+            try:
+                total += row.realized_pnl * (await self.to_krw(row.fill.instrument.symbol.quote))
+            except Rejected:
+                logger.warning("no USDT/KRW rate at start-up: today's USDT PnL not counted yet")
+        self._daily = (start, total)
+        for venue in self.brokers:
+            await self.refresh_balances(venue)
+
+    async def refresh_balances(self, venue: Venue) -> None:
+        broker = self.brokers[venue]
+        try:
+            bals = await broker.balances()
+        except TradingError as exc:
+            logger.warning("{}: balances not refreshed: {}", venue.label, exc.reason)
+            return
+        self.balances[venue] = {b.asset: (b.free, b.locked) for b in bals}
+        self.dirty.discard(venue)
+        await self.store.save_balances(venue, bals, self.paper, self.clock.now())
+
+    # --- applying venue answers --------------------------------------------------------------
+    async def apply(self, client_id: str, vo: VenueOrder) -> Order | None:
+        """Bring our record in line with the venue's: fills first, then the status."""
+        stored = await self.store.get(client_id)
+        if stored is None:
+            return None
+        order = stored.order
+        broker = self.brokers[order.instrument.venue]
+        fills = list(vo.fills)
+        if vo.filled_qty > sum((f.qty for f in fills), ZERO):
+            try:
+                fills = await broker.fills(vo)
+            except TradingError as exc:
+                logger.warning("{}: fills not fetched yet: {}", client_id, exc.reason)
+        got = sum((f.qty for f in fills), ZERO)
+        if fills:
+            self._crash_point("after_fill_before_record")
+        recorded = [f for f in fills if await self._record(f, order, stored.leverage)]
+        if recorded:
+            await self.refresh_balances(order.instrument.venue)
+        status = vo.status
+        if status.is_final and got < vo.filled_qty:
+            status = OrderStatus.PARTIALLY_FILLED  # not final until every fill is recorded
+        updated = await self.store.advance(
+            client_id,
+            status,
+            self.clock.now(),
+            filled_qty=vo.filled_qty,
+            avg_price=vo.avg_price,
+            exchange_id=vo.exchange_id,
+            reason=vo.reason or None,
+        )
+        if updated is not None and updated.status is not order.status:
+            self.bus.publish(updated)
+            if updated.status is OrderStatus.CANCELLED:
+                self.notify(
+                    Notification(
+                        NotificationKind.ORDER_CANCELLED,
+                        Text.of(
+                            "order.cancelled",
+                            order=self._describe(updated),
+                            reason=f" ({updated.reason})" if updated.reason else "",
+                        ),
+                        dedup_key=f"cancel-{client_id}",
+                    )
+                )
+            for listener in self.listeners:
+                try:
+                    await listener(updated)
+                except Exception:
+                    logger.exception("order listener failed for {}", client_id)
+        return updated
+
+    async def _record(self, f: Fill, order: Order, leverage: int | None) -> bool:
+        fill = f if f.paper == self.paper else _with_paper(f, self.paper)
+        realized = await self.store.record_fill(fill, order.bot, leverage or 1)
+        if realized is None:
+            return False  # already recorded
+        inst = fill.instrument
+        before = self.positions.get(inst)
+        pos = await self.store.position(inst, self.paper)
+        if pos is not None:
+            self.positions[inst] = pos
+        start, total = self._daily
+        today = day_start(self.clock.now(), self.risk.tz)
+        if today != start:
+            start, total = today, ZERO
+        self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
+        self.dirty.add(inst.venue)
+        self.bus.publish(fill)
+        mode = Text.of("order.paper") if fill.paper else ""
+        exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
+        pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
+        self.notify(
+            Notification(
+                NotificationKind.ORDER_FILLED,
+                Text.of(
+                    "order.filled",
+                    mode=mode,
+                    side=fill.side,
+                    qty=fmt(fill.qty),
+                    base=inst.symbol.base,
+                    price=fmt(fill.price),
+                    quote=inst.symbol.quote,
+                    venue=inst.venue,
+                    fee=fmt(fill.fee),
+                    fee_asset=fill.fee_asset,
+                    id=fill.client_id,
+                    pnl=pnl,
+                ),
+                dedup_key=f"fill-{inst.venue.value}-{fill.fill_id}",
+            )
+        )
+        return True
+
+    async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
+        """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
+        pnl = f"{realized.quantize(Decimal('0.01')):+,}"
+        if quote != "KRW":
+            try:
+                krw = realized * await self.to_krw(quote)
+            except TradingError:
+                return Text.of("order.pnl", pnl=pnl, quote=quote)
+            krw_text = f"{krw.quantize(Decimal(1)):+,}"
+            return Text.of("order.pnl_krw", pnl=pnl, quote=quote, krw=krw_text)
+        return Text.of("order.pnl", pnl=pnl, quote=quote)
+
+    # --- helpers --------------------------------------------------------------------------
+    async def _current(self, client_id: str) -> Order:
+        stored = await self.store.get(client_id)
+        assert stored is not None
+        return stored.order
+
+    async def _finish_rejected(self, order: Order, reason: str | Text) -> None:
+        await self.store.advance(
+            order.client_id, OrderStatus.REJECTED, self.clock.now(), reason=self._render(reason)
+        )
+        self.notify(
+            Notification(
+                NotificationKind.ORDER_REFUSED,
+                Text.of(
+                    "order.refused_by_venue",
+                    venue=order.instrument.venue,
+                    order=self._describe(order),
+                    reason=reason,
+                ),
+                dedup_key=f"reject-{order.client_id}",
+            )
+        )
+
+    def _notify_placed(self, order: Order) -> None:
+        """Orders that rest on the book (limit, stop, take-profit) are announced once placed. A
+        market order is not: its fill (or its cancellation or refusal) says what happened."""
+        if order.type is OrderType.MARKET or order.status.is_final:
+            return
+        mode = Text.of("order.paper") if order.paper else ""
+        self.notify(
+            Notification(
+                NotificationKind.ORDER_PLACED,
+                Text.of(
+                    "order.placed",
+                    mode=mode,
+                    status=order.status,
+                    order=self._describe(order),
+                    id=order.client_id,
+                ),
+                dedup_key=f"placed-{order.client_id}",
+            )
+        )
+
+    async def to_krw(self, quote: str) -> Decimal:
+        """KRW per unit of `quote` (1 for KRW); raises `Rejected` when no rate is known."""
+        if quote == "KRW":
+            return Decimal(1)
+        rate = self.prices.usdt_krw() if quote in ("USDT", "USDC") else None
+        if rate is None and self._fx is not None and self.clock.monotonic() - self._fx[0] < 60:
+            rate = self._fx[1]
+        if rate is None and Venue.UPBIT in self.brokers:
+            try:
+                rate = await self.brokers[Venue.UPBIT].last_price(Symbol("USDT", "KRW"))
+                self._fx = (self.clock.monotonic(), rate)
+            except TradingError:
+                rate = None
+        if rate is None:
+            raise Rejected(Text.of("reason.no_rate", quote=quote))
+        return rate
+
+    async def _exposure(self, position_value_krw: Decimal) -> Exposure:
+        return Exposure(
+            equity_krw=await self.equity_krw(),
+            open_instruments=frozenset(i for i, p in self.positions.items() if p.qty != 0),
+            position_value_krw=position_value_krw,
+            daily_pnl_krw=self._daily[1],
+        )
+
+    async def equity_krw(self) -> Decimal:
+        """Everything held on every venue, valued in KRW at current prices (unknown: skipped)."""
+        total = ZERO
+        for venue, bals in self.balances.items():
+            quote = "KRW" if venue is Venue.UPBIT else "USDT"
+            try:
+                rate = await self.to_krw(quote)
+            except Rejected:
+                continue  # no USDT/KRW rate yet: that venue is left out (limits get stricter)
+            for asset, (free, locked) in bals.items():
+                amount = free + locked
+                if amount == 0:
+                    continue
+                if asset == quote:
+                    total += amount * rate
+                    continue
+                price = self.prices.price(Instrument(venue, Symbol(asset, quote)))
+                if price is not None:
+                    total += amount * price * rate
+        return total
+
+    @staticmethod
+    def _describe(o: Order) -> Text:
+        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`)."""
+        return Text.of(
+            "order.describe",
+            side=o.side,
+            qty=fmt(o.qty),
+            symbol=o.instrument.symbol,
+            type=o.type,
+            price=f" @ {fmt(o.price)}" if o.price is not None else "",
+            trigger=Text.of("order.trigger", price=fmt(o.trigger_price))
+            if o.trigger_price is not None
+            else "",
+            venue=o.instrument.venue,
+        )
+
+    def _crash_point(self, name: str) -> None:
+        if self._crash_at == name:  # test-only hook: die like a SIGKILLed process would
+            os._exit(137)
+
+
+def _untranslated(text: str | Text) -> str:
+    """Without the app's renderer (benchmarks): a `Text` is recorded as its catalog key."""
+    return text if isinstance(text, str) else text.key
+
+
+def _with_paper(f: Fill, paper: bool) -> Fill:
+    return replace(f, paper=paper)
