@@ -27,7 +27,6 @@ from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
 from bot.config import Settings
 from bot.features import AppContext
-from bot.features.kimp_feed import RestFeed
 from bot.notify.kimp_alerts import KimpAlertWording
 from core.clock import Clock
 from core.fills import FEE_RATES
@@ -36,6 +35,8 @@ from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import WalletSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.fx import FxClient
+from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.wallet import UpbitWallets
 
 
@@ -114,7 +115,7 @@ async def install(
     svc = make_service(s, app.db, app.clock, app.notifier.notify_async, fees, eval_interval)
     await svc.load()
     monitor = svc.monitor
-    feed = RestFeed(
+    feed = RestQuotesFeed(
         s.upbit_rest_url, s.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
     )  # fmt: skip
@@ -152,13 +153,22 @@ async def install(
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
             await app.clock.sleep(s.universe_refresh if ok else min(60.0, s.universe_refresh))
 
+    fx_client = FxClient(s.fx_rate_url, app.clock)
+    app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
-        s.fx_rate_url, app.clock, monitor.set_fx, refresh=s.fx_refresh,
+        fx_client.fetch, app.clock, monitor.set_fx, refresh=s.fx_refresh,
         on_error=monitor.set_fx_error,
     )  # fmt: skip
+
+    async def run_fx() -> None:
+        try:
+            await fx.run()
+        finally:  # like the REST feed: no session outlives its poller
+            await fx_client.close()
+
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
-    app.supervisor.start("kimp-fx", fx.run)
+    app.supervisor.start("kimp-fx", run_fx)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
