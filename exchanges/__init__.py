@@ -17,12 +17,11 @@ order tracker (Upbit has none; its orders are polled).
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),
 `ws_runner.py` (the one reconnecting WebSocket runner), `reasons.py` (why a stream changed
-state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, the trade gate), `pipeline.py`,
-`http.py`, `fallback.py` (REST
-while a WebSocket is down), `universe.py`, `subscriptions.py`, `candles.py` /
-`candle_service.py` (candles from trades), `candle_store.py`, `config.py`, and the `manager`
-that owns it all: `feeds.py` builds each venue's plumbing, `placement.py` decides which
-connection carries which stream.
+state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, the trade gate),
+`pipeline.py`, `http.py`, `fallback.py` (REST while a WebSocket is down), `universe.py`,
+`subscriptions.py`, `candles.py` / `candle_service.py` (candles from trades), `candle_store.py`,
+`config.py`, and the `manager` that owns it all: `feeds.py` builds each venue's plumbing,
+`placement.py` decides which connection carries which stream.
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
 and top of book, publishing `Quote` events when no manager is wired) and `fx.py` (the USD/KRW
