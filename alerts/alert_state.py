@@ -5,17 +5,29 @@ repeats nor forgets an alert."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
 from core.storage import Database
 from core.text import Text
 
-if TYPE_CHECKING:
-    from alerts.state_machine import AlertEvent
+
+class SentAlert(Protocol):
+    """What the store logs of a sent alert (`state_machine.AlertEvent`); a protocol, so this
+    module does not import the engine that imports it."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> StrEnum: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def ts(self) -> float: ...
 
 
 class Zone(StrEnum):
@@ -106,7 +118,7 @@ class AlertStore:
         self,
         states: dict[str, AlertState],
         keys: set[str],
-        sent: list[tuple[AlertEvent, str]],
+        sent: Sequence[tuple[SentAlert, str]],
         now: float,
     ) -> None:
         """Persist the changed states and the sent alerts (event, text) in one transaction."""
