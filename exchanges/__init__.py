@@ -8,6 +8,8 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `rest.py`     public market-data REST: markets, tickers, candles
 - `stream.py`   the public market-data WebSocket handler run by `ws_runner.WsRunner`
 - `broker.py`   the live `core.broker.Broker` over ccxt (Binance: spot and USDT-M futures)
+- `rest_quotes.py`  listings and top of book over public REST, for the REST quote feed
+- `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`
 
 plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey) that wakes the
 order tracker (Upbit has none; its orders are polled).
@@ -15,8 +17,13 @@ order tracker (Upbit has none; its orders are polled).
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),
 `ws_runner.py` (the one reconnecting WebSocket runner), `reasons.py` (why a stream changed
-state, as catalog `Text`), `stream_base.py`, `pipeline.py`, `http.py`, `fallback.py` (REST
-while a WebSocket is down), `universe.py`, `subscriptions.py`, `candles.py` /
-`candle_service.py` (candles from trades), and the `manager` that owns it all: `feeds.py`
-builds each venue's plumbing, `placement.py` decides which connection carries which stream.
+state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, the trade gate),
+`pipeline.py`, `http.py`, `fallback.py` (REST while a WebSocket is down), `universe.py`,
+`subscriptions.py`, `candles.py` / `candle_service.py` (candles from trades), `candle_store.py`,
+`config.py`, and the `manager` that owns it all: `feeds.py` builds each venue's plumbing,
+`placement.py` decides which connection carries which stream.
+
+Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
+and top of book, publishing `Quote` events when no manager is wired) and `fx.py` (the USD/KRW
+source, `FX_RATE_URL`: pure parse and a client returning `core.fx.FxRate`).
 """

@@ -26,7 +26,6 @@ from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
 from bot.features import AppContext
-from bot.features.kimp_feed import RestFeed
 from bot.notify.kimp_alerts import KimpAlertWording
 from bot.settings_sections import CoreSettings, ExchangeSettings, KimpSettings, MarketDataSettings
 from core.clock import Clock
@@ -36,6 +35,8 @@ from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import WalletSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.fx import FxClient
+from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.wallet import UpbitWallets
 
 
@@ -129,7 +130,7 @@ async def install(
     )
     await svc.load()
     monitor = svc.monitor
-    feed = RestFeed(
+    feed = RestQuotesFeed(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
     )  # fmt: skip
@@ -168,13 +169,22 @@ async def install(
             refresh = market.universe_refresh
             await app.clock.sleep(refresh if ok else min(60.0, refresh))
 
+    fx_client = FxClient(k.fx_rate_url, app.clock)
+    app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
-        k.fx_rate_url, app.clock, monitor.set_fx, refresh=k.fx_refresh,
+        fx_client.fetch, app.clock, monitor.set_fx, refresh=k.fx_refresh,
         on_error=monitor.set_fx_error,
     )  # fmt: skip
+
+    async def run_fx() -> None:
+        try:
+            await fx.run()
+        finally:  # like the REST feed: no session outlives its poller
+            await fx_client.close()
+
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
-    app.supervisor.start("kimp-fx", fx.run)
+    app.supervisor.start("kimp-fx", run_fx)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval

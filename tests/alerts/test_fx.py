@@ -1,4 +1,4 @@
-"""The FX poller against a real loopback HTTP server."""
+"""The FX poller's policy, over the HTTP client against a real loopback server."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from alerts.fx import FxError, FxPoller, parse_fx
+from alerts.fx import FxPoller
 from alerts.monitor import PremiumMonitor
 from bot.i18n import render
 from core.clock import ManualClock
+from core.fx import FxError, FxRate
+from exchanges.fx import FxClient
 
 
 class FxServer:
@@ -41,34 +43,17 @@ async def fx_server() -> AsyncIterator[FxServer]:
         await runner.cleanup()
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"<html>",
-        b"[]",
-        b'{"rates":{}}',
-        b'{"rates":{"KRW":"1385"}}',
-        b'{"rates":{"KRW":-1}}',
-        b'{"rates":{"KRW":true}}',
-    ],
-)
-def test_parse_rejects_bad_answers(body: bytes) -> None:
-    with pytest.raises(FxError):
-        parse_fx(body)
-
-
 async def test_fx_down_makes_fx_figures_unavailable_never_a_constant(fx_server: FxServer) -> None:
     clock = ManualClock()
     monitor = PremiumMonitor(clock, fx_stale_after=600)
-    poller = FxPoller(
-        fx_server.url, clock, monitor.set_fx, refresh=300, on_error=monitor.set_fx_error
-    )
     async with aiohttp.ClientSession() as session:
-        assert await poller.fetch_once(session) == 1385.2
+        source = FxClient(fx_server.url, clock, session).fetch
+        poller = FxPoller(source, clock, monitor.set_fx, refresh=300, on_error=monitor.set_fx_error)
+        assert await poller.fetch_once() == 1385.2
         assert monitor.fx() == (1385.2, None)
         fx_server.status = 503
         clock.advance(400)
-        assert await poller.fetch_once(session) is None
+        assert await poller.fetch_once() is None
         assert poller.state.last_error == "the FX source answered HTTP 503"
         assert monitor.fx()[0] == 1385.2  # not stale yet: the last good rate is 400 s old
         clock.advance(201)
@@ -79,9 +64,9 @@ async def test_fx_down_makes_fx_figures_unavailable_never_a_constant(fx_server: 
             == "FX rate unavailable: last one is 601s old; source: the FX source answered HTTP 503"
         )
         fx_server.status, fx_server.body = 200, b"garbage"
-        assert await poller.fetch_once(session) is None and poller.state.failures == 2
+        assert await poller.fetch_once() is None and poller.state.failures == 2
         fx_server.body = b'{"rates":{"KRW":1390.0}}'
-        assert await poller.fetch_once(session) == 1390.0
+        assert await poller.fetch_once() == 1390.0
         assert monitor.fx() == (1390.0, None) and poller.state.failures == 0
 
 
@@ -90,8 +75,30 @@ async def test_unreachable_fx_source() -> None:
 
     clock = ManualClock()
     monitor = PremiumMonitor(clock)
-    poller = FxPoller(f"http://127.0.0.1:{free_port()}/fx", clock, monitor.set_fx)
     async with aiohttp.ClientSession() as session:
-        assert await poller.fetch_once(session) is None
+        source = FxClient(f"http://127.0.0.1:{free_port()}/fx", clock, session).fetch
+        poller = FxPoller(source, clock, monitor.set_fx)
+        assert await poller.fetch_once() is None
     assert poller.state.last_error
     assert monitor.fx()[0] is None
+
+
+async def test_poller_keeps_the_last_good_rate_with_the_source_stamp() -> None:
+    """The policy needs no HTTP: any `FxSource` will do (the wiring passes FxClient.fetch)."""
+    clock = ManualClock()
+    answers: list[FxRate | FxError] = [FxRate(1385.2, 50.0), FxError("down"), FxError("")]
+    errors: list[str] = []
+
+    async def source() -> FxRate:
+        answer = answers.pop(0)
+        if isinstance(answer, FxError):
+            raise answer
+        return answer
+
+    rates: list[tuple[float, float]] = []
+    poller = FxPoller(source, clock, lambda r, ts: rates.append((r, ts)), on_error=errors.append)
+    assert await poller.fetch_once() == 1385.2
+    assert rates == [(1385.2, 50.0)] and poller.state.age(60.0) == 10.0
+    assert await poller.fetch_once() is None and await poller.fetch_once() is None
+    assert errors == ["down", "FxError"] and poller.state.failures == 2
+    assert poller.state.rate == 1385.2 and poller.state.fetched_at == 50.0

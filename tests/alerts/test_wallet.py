@@ -34,9 +34,9 @@ from core.fills import FEE_RATES
 from core.storage import Database
 from core.supervisor import Supervisor
 from core.symbols import Venue
-from core.wallets import WalletError, WalletSource, WalletStatus
-from exchanges.binance.wallet import BinanceWallets, parse_binance_capital
-from exchanges.upbit.wallet import UpbitWallets, parse_upbit_wallet
+from core.wallets import WalletSource
+from exchanges.binance.wallet import BinanceWallets
+from exchanges.upbit.wallet import UpbitWallets
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.conftest import SleepLog
 from tests.alerts.sim_app import kimp_app, sim_settings
@@ -73,40 +73,6 @@ def _gate(
 def _words(note: WalletNote | None) -> str | None:
     """The gate's mark as the app words it (English)."""
     return None if note is None else wallet_note(note, "en")
-
-
-def test_parsers_read_the_documented_shapes() -> None:
-    upbit = [
-        {"currency": "XRP", "wallet_state": "withdraw_only", "net_type": "XRP"},
-        {"currency": "ETH", "wallet_state": "paused", "net_type": "ETH"},
-        {"currency": "ETH", "wallet_state": "deposit_only", "net_type": "ARB"},  # another net
-        {"currency": "BTC", "wallet_state": "working"},
-        {"currency": "NEW", "wallet_state": "something_new"},  # unknown: no evidence
-        "junk",
-    ]
-    assert parse_upbit_wallet(upbit) == {
-        "XRP": WalletStatus(deposit=False, withdraw=True),
-        "ETH": WalletStatus(deposit=True, withdraw=False),
-        "BTC": WalletStatus(True, True),
-    }
-    binance = [
-        {"coin": "SOL", "networkList": [
-            {"network": "SOL", "depositEnable": False, "withdrawEnable": True},
-            {"network": "BSC", "depositEnable": False, "withdrawEnable": False},
-        ]},
-        {"coin": "DOGE", "networkList": []},
-        {"coin": "BTC", "networkList": [{"depositEnable": True, "withdrawEnable": True}]},
-        {"nocoin": 1},
-    ]  # fmt: skip
-    assert parse_binance_capital(binance) == {
-        "SOL": WalletStatus(deposit=False, withdraw=True),
-        "DOGE": WalletStatus(False, False),
-        "BTC": WalletStatus(True, True),
-    }
-    with pytest.raises(WalletError, match="not a list"):
-        parse_upbit_wallet({"error": {}})
-    with pytest.raises(WalletError, match="not a list"):
-        parse_binance_capital({"code": -1})
 
 
 async def test_signed_polls_mark_suspended_coins_by_direction(sim: SimExchange) -> None:

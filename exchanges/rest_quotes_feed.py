@@ -1,28 +1,29 @@
-"""The kimp monitor's REST fallback feed: listings for the universe and polled top of book.
+"""A two-venue REST quote feed: listings for the kimp universe and polled top of book.
 
-The monitor normally consumes the stream layer's events from the bus. When no stream is wired
-(or for end-to-end tests before it exists) this poller publishes the same domain `Quote` events
-from two public REST calls per round: Upbit `/v1/orderbook` for every KRW market in the universe
-plus KRW-USDT, and Binance `/api/v3/ticker/bookTicker` for all symbols. The venue calls and their
-wire shapes live in exchanges/upbit/rest_quotes.py and exchanges/binance/rest_quotes.py.
+The kimp monitor normally consumes the market-data manager's stream events from the bus. When no
+manager is wired (or in end-to-end tests without one) this poller publishes the same domain
+`Quote` events from two public REST calls per round: Upbit `/v1/orderbook` for every KRW market
+in the universe plus KRW-USDT, and Binance `/api/v3/ticker/bookTicker` for all symbols. The venue
+calls and their wire shapes live in upbit/rest_quotes.py and binance/rest_quotes.py; the kimp
+installer (bot/features/kimp.py) only builds and starts it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import aiohttp
 from loguru import logger
 
 from core.clock import Clock
+from core.market import Quote
 from core.symbols import Symbol
 from exchanges.binance.rest_quotes import BinanceQuotes
 from exchanges.http import FeedError
 from exchanges.upbit.rest_quotes import UpbitQuotes
 
 
-class RestFeed:
+class RestQuotesFeed:
     """Listings and polled quotes over public REST; publish goes to the event bus."""
 
     def __init__(
@@ -30,7 +31,7 @@ class RestFeed:
         upbit_url: str,
         binance_url: str,
         clock: Clock,
-        publish: Callable[[Any], None],
+        publish: Callable[[Quote], None],
         coins: Callable[[], list[str]],
         interval: float = 2.0,
         timeout: float = 10.0,
