@@ -129,7 +129,7 @@ async def _md_ready(md: MarketDataManager | None, wait: float) -> None:
 async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
     s = app.settings
     registry = StrategyRegistry(load_user_strategies(s.strategies_dir))
-    md = app.facade.market_data
+    md = app.market_data
     catalog = await _catalog(md, catalog_wait) if md is not None else None
     definitions = load_bots(s.bots_file, registry, s.max_leverage, catalog)
     brackets = {
