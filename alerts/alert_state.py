@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from alerts.events import AlertEvent, Zone
 from core.storage import Database
 from core.text import Text
-
-if TYPE_CHECKING:
-    from alerts.state_machine import AlertEvent
-
-
-class Zone(StrEnum):
-    NORMAL = "normal"
-    HIGH = "high"
-    LOW = "low"
 
 
 @dataclass(slots=True)

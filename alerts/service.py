@@ -23,10 +23,11 @@ from loguru import logger
 from alerts.alert_state import AlertStore
 from alerts.chart import render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
+from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
-from alerts.state_machine import AlertEngine, AlertEvent, Reading
+from alerts.state_machine import AlertEngine
 from alerts.universe import ListingSource, Universe
 from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording

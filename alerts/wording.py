@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from alerts.config import AlertConfig
-from alerts.state_machine import AlertEvent
+from alerts.events import AlertEvent
 from core.text import Text
 
 

@@ -54,9 +54,11 @@ async def rig(folder: Path, name: str, limits: Limits, flood: bool) -> AsyncIter
             language="ko",
         )
         throttle = Throttle(limits)
-        app = build_application(settings, throttle, TransportOptions(request_timeout=5.0))
+        app = build_application(
+            settings.telegram, settings.core.tz, throttle, TransportOptions(request_timeout=5.0)
+        )
         async with Database.open(settings.db_path) as db, app.bot:
-            notifier = Notifier(Outbox(db), settings)
+            notifier = Notifier(Outbox(db), settings.notify, settings.core.language)
             sender = TelegramSender(app.bot, CHAT, throttle, settings.language)
             notifier.set_sender(sender)
             task = asyncio.create_task(notifier.run(), name="bench-notifier")

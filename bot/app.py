@@ -63,15 +63,14 @@ class Service:
             if self.sim:
                 self.settings = await stack.enter_async_context(simulator(self.settings))
             settings = self.settings
-            db = await Database.connect(settings.db_path)
+            core = settings.core
+            db = await Database.connect(settings.storage.db_path)
             stack.push_async_callback(db.close)
             # Everything below is torn down explicitly, inside the shutdown deadline.
 
             bus = EventBus()
-            notifier = Notifier(Outbox(db), settings)
-            supervisor = Supervisor(
-                on_crash=lambda *a: _report_crash(notifier, settings.language, *a)
-            )
+            notifier = Notifier(Outbox(db), settings.notify, core.language)
+            supervisor = Supervisor(on_crash=lambda *a: _report_crash(notifier, core.language, *a))
             facade = ServiceFacade(
                 settings=settings,
                 db=db,
@@ -105,7 +104,7 @@ class Service:
             startup = asyncio.create_task(self._start_features(app), name="startup")
             stop_wait = asyncio.create_task(stop.wait(), name="stop-wait")
             await asyncio.wait({startup, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
-            if not notifier.has_sender and settings.telegram_bot_token is None:
+            if not notifier.has_sender and settings.telegram.telegram_bot_token is None:
                 notifier.set_sender(console)
             if not startup.done():
                 logger.info("stop requested during start-up")
@@ -117,9 +116,9 @@ class Service:
                     startup.result()
                 except BaseException:
                     stop_wait.cancel()
-                    await supervisor.stop(self.settings.shutdown_timeout)
+                    await supervisor.stop(core.shutdown_timeout)
                     raise
-                if settings.live:
+                if core.live:
                     logger.warning("started in LIVE TRADING mode — real orders will be placed")
                 else:
                     logger.info("started in paper trading mode (no real orders)")
@@ -133,9 +132,9 @@ class Service:
                 await stop_wait
             stop_wait.cancel()
 
-            logger.info("stopping (deadline {:.0f}s)", settings.shutdown_timeout)
+            logger.info("stopping (deadline {:.0f}s)", core.shutdown_timeout)
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + settings.shutdown_timeout
+            deadline = loop.time() + core.shutdown_timeout
             await self._shutdown(facade, notifier, supervisor, deadline)
             # Feature cleanups (exchange sessions, brokers) and finally the DB, in reverse order.
             try:
@@ -156,7 +155,7 @@ class Service:
         self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor, deadline: float
     ) -> None:
         loop = asyncio.get_running_loop()
-        t = Messages(facade.settings.language)
+        t = Messages(facade.settings.core.language)
         await notifier.notify_async(Notification(NotificationKind.SHUTDOWN, t("shutdown")))
         # Reserve part of the deadline for the final notification flush and the clean-ups.
         overran = await supervisor.stop(max(0.5, deadline - loop.time() - 2.0))
@@ -169,17 +168,17 @@ class Service:
 
 
 async def _startup_summary(facade: ServiceFacade) -> str:
-    s = facade.settings
-    t = Messages(s.language)
-    mode = t("mode.live") if s.live else t("mode.paper")
+    core, venues = facade.settings.core, facade.settings.exchanges
+    t = Messages(core.language)
+    mode = t("mode.live") if core.live else t("mode.paper")
     lines = [t("startup.title", mode=mode, version=__version__)]
     if facade.market_data is not None:
         lines.append(t("startup.market_data", venues=", ".join(t.word(v) for v in Venue)))
-    if s.live:
+    if core.live:
         keyed = []
-        if s.upbit_access_key is not None and s.upbit_secret_key is not None:
+        if venues.upbit_access_key is not None and venues.upbit_secret_key is not None:
             keyed.append(Venue.UPBIT)
-        if s.binance_api_key is not None and s.binance_api_secret is not None:
+        if venues.binance_api_key is not None and venues.binance_api_secret is not None:
             keyed += [Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES]
         lines.append(t("startup.live_venues", venues=", ".join(t.word(v) for v in keyed)))
     if facade.bots is not None:

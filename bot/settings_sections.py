@@ -14,6 +14,7 @@ from datetime import time as dtime
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
@@ -35,6 +36,14 @@ class CoreSettings:
     timezone: str
     language: str
     shutdown_timeout: float
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def live(self) -> bool:
+        return self.trading_mode is TradingMode.LIVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,14 +40,3 @@ class MarketDataConfig:
     runner_overrides: dict[str, float | str | None] = field(default_factory=dict)
     fallback: FallbackConfig = field(default_factory=FallbackConfig)
     candles: CandleConfig = field(default_factory=CandleConfig)
-
-    @classmethod
-    def from_settings(cls, settings: object, **overrides: object) -> MarketDataConfig:
-        names = (
-            "upbit_rest_url", "upbit_ws_url", "binance_rest_url", "binance_ws_url",
-            "binance_futures_rest_url", "binance_futures_ws_url", "stale_after",
-            "no_data_alert_after", "universe_refresh",
-        )  # fmt: skip
-        values: dict[str, object] = {n: getattr(settings, n) for n in names}
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from core.clock import Clock
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from strategies.botconfig import BotDefinition
 from strategies.engine import Decision, OpenPosition
@@ -42,6 +43,7 @@ class BotStore:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._kv = KeyValueStore(db, clock)
 
     async def sync(self, definitions: list[BotDefinition]) -> dict[str, BotRow]:
         """Write the current definitions; new bots start stopped (or running with autostart).
@@ -117,20 +119,14 @@ class BotStore:
                 for i, p in positions.items()
             ]
         )
-        await self._db.execute(
-            "INSERT INTO kv(key, value, updated_ts) VALUES (?, ?, ?) ON CONFLICT(key) "
-            "DO UPDATE SET value = excluded.value, updated_ts = excluded.updated_ts",
-            (f"bot_positions:{bot}", value, self._clock.now()),
-        )
+        await self._kv.set(f"bot_positions:{bot}", value)
 
     async def load_positions(self, bot: str) -> dict[Instrument, OpenPosition]:
-        row = await self._db.fetchone(
-            "SELECT value FROM kv WHERE key = ?", (f"bot_positions:{bot}",)
-        )
-        if row is None:
+        value = await self._kv.get(f"bot_positions:{bot}")
+        if value is None:
             return {}
         out: dict[Instrument, OpenPosition] = {}
-        for item in json.loads(row[0]):
+        for item in json.loads(value):
             inst = Instrument(Venue(item.pop("venue")), Symbol.parse(item.pop("symbol")))
             out[inst] = OpenPosition(**item)
         return out

@@ -33,7 +33,7 @@ async def app_context(
         db = await Database.connect(settings.db_path)
         stack.push_async_callback(db.close)
         bus = EventBus()
-        notifier = Notifier(Outbox(db), settings)
+        notifier = Notifier(Outbox(db), settings.notify, settings.core.language)
         supervisor = Supervisor()
         facade = ServiceFacade(settings, db, bus, supervisor, notifier, "test")
         app = AppContext(settings, db, bus, supervisor, registry or CommandRegistry(), facade,

@@ -2,6 +2,9 @@
 that starts its components under the supervisor, registers its commands and sets its facade
 provider. The composition root calls them in `FEATURES` order; teardown runs in reverse via the
 shared exit stack and the supervisor.
+
+Installers read the settings through their sections (`app.settings.kimp`, `.risk`, ...) and hand
+each component only the section(s) it needs, never the whole `Settings`.
 """
 
 from __future__ import annotations

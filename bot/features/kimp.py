@@ -25,10 +25,10 @@ from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
-from bot.config import Settings
 from bot.features import AppContext
 from bot.features.kimp_feed import RestFeed
 from bot.notify.kimp_alerts import KimpAlertWording
+from bot.settings_sections import CoreSettings, ExchangeSettings, KimpSettings, MarketDataSettings
 from core.clock import Clock
 from core.fills import FEE_RATES
 from core.market import Quote, StreamStatus, Ticker, Trade
@@ -44,43 +44,52 @@ def _instruments(coins: list[str]) -> list[Instrument]:
     return [Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")) for c in coins]
 
 
-def alert_config(s: Settings) -> AlertConfig:
+def alert_config(k: KimpSettings) -> AlertConfig:
     """The alert levels as configured (KIMP_*, TETHER_*); /kimpalert changes them at run time."""
     return AlertConfig(
-        high_pct=s.kimp_high_pct,
-        low_pct=s.kimp_low_pct,
-        rearm_margin_pct=s.kimp_rearm_margin_pct,
-        min_duration=s.kimp_min_duration,
-        cooldown=s.kimp_cooldown,
-        escalation_step_pct=s.kimp_escalation_step_pct,
-        jump_pct=s.kimp_jump_pct,
-        jump_window=s.kimp_jump_window,
-        implausible_pct=s.kimp_implausible_pct,
-        tether_high_pct=s.tether_high_pct,
-        tether_low_pct=s.tether_low_pct,
+        high_pct=k.kimp_high_pct,
+        low_pct=k.kimp_low_pct,
+        rearm_margin_pct=k.kimp_rearm_margin_pct,
+        min_duration=k.kimp_min_duration,
+        cooldown=k.kimp_cooldown,
+        escalation_step_pct=k.kimp_escalation_step_pct,
+        jump_pct=k.kimp_jump_pct,
+        jump_window=k.kimp_jump_window,
+        implausible_pct=k.kimp_implausible_pct,
+        tether_high_pct=k.tether_high_pct,
+        tether_low_pct=k.tether_low_pct,
     )
 
 
-def kimp_config(s: Settings) -> KimpConfig:
+def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings) -> KimpConfig:
+    """The monitor's settings; staleness and the start-up grace follow the market-data watchdog."""
     return KimpConfig(
-        alerts=alert_config(s),
-        stale_after=s.stale_after,
-        fx_stale_after=s.fx_stale_after,
-        startup_grace=s.no_data_alert_after,
-        history_days=s.kimp_history_days,
-        denylist=frozenset(s.kimp_denylist),
-        alert_basis=s.kimp_alert_basis,
-        exec_size_krw=s.kimp_exec_size_krw,
-        tz=s.tz,
+        alerts=alert_config(k),
+        stale_after=market.stale_after,
+        fx_stale_after=k.fx_stale_after,
+        startup_grace=market.no_data_alert_after,
+        history_days=k.kimp_history_days,
+        denylist=frozenset(k.kimp_denylist),
+        alert_basis=k.kimp_alert_basis,
+        exec_size_krw=k.kimp_exec_size_krw,
+        tz=core.tz,
     )
 
 
 def make_service(
-    s: Settings, db: Database, clock: Clock, send: Send, fees: Fees, eval_interval: float = 1.0
+    k: KimpSettings,
+    market: MarketDataSettings,
+    core: CoreSettings,
+    db: Database,
+    clock: Clock,
+    send: Send,
+    fees: Fees,
+    eval_interval: float = 1.0,
 ) -> KimpService:
-    """The kimp service configured from the settings, its alerts worded in LANGUAGE."""
-    wording = KimpAlertWording(s.language)
-    return KimpService(kimp_config(s), db, clock, send, fees, wording, eval_interval)
+    """The kimp service configured from its sections, its alerts worded in LANGUAGE."""
+    wording = KimpAlertWording(core.language)
+    config = kimp_config(k, market, core)
+    return KimpService(config, db, clock, send, fees, wording, eval_interval)
 
 
 def _keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
@@ -88,34 +97,40 @@ def _keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
 
 
 def wallet_gate(
-    s: Settings, clock: Clock, session: aiohttp.ClientSession | None = None
+    venues: ExchangeSettings,
+    refresh: float,
+    clock: Clock,
+    session: aiohttp.ClientSession | None = None,
 ) -> tuple[WalletGate, list[UpbitWallets | BinanceWallets]]:
-    """The optional wallet gate over the venues whose API keys are set, and the venue clients
-    (to close; each owns its HTTP session unless `session` is given)."""
+    """The optional wallet gate (polled every `refresh` s) over the venues whose API keys are
+    set, and the venue clients (to close; each owns its HTTP session unless `session` is given)."""
     clients: list[UpbitWallets | BinanceWallets] = []
     sources: dict[Venue, WalletSource] = {}
-    if (up := _keys(s.upbit_access_key, s.upbit_secret_key)) is not None:
-        upbit = UpbitWallets(s.upbit_rest_url, up, session)
+    if (up := _keys(venues.upbit_access_key, venues.upbit_secret_key)) is not None:
+        upbit = UpbitWallets(venues.upbit_rest_url, up, session)
         clients.append(upbit)
         sources[Venue.UPBIT] = upbit.fetch
-    if (bn := _keys(s.binance_api_key, s.binance_api_secret)) is not None:
-        binance = BinanceWallets(s.binance_rest_url, bn, clock, session)
+    if (bn := _keys(venues.binance_api_key, venues.binance_api_secret)) is not None:
+        binance = BinanceWallets(venues.binance_rest_url, bn, clock, session)
         clients.append(binance)
         sources[Venue.BINANCE_SPOT] = binance.fetch
-    return WalletGate(clock, sources, refresh=s.kimp_wallet_refresh), clients
+    return WalletGate(clock, sources, refresh=refresh), clients
 
 
 async def install(
     app: AppContext, rest_interval: float = 2.0, eval_interval: float = 1.0
 ) -> KimpService:
     s = app.settings
+    k, market, venues = s.kimp, s.market_data, s.exchanges
     # The executable premium uses the trading layer's fee table: one place for fee rates.
     fees = Fees.from_rates(FEE_RATES)
-    svc = make_service(s, app.db, app.clock, app.notifier.notify_async, fees, eval_interval)
+    svc = make_service(
+        k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval
+    )
     await svc.load()
     monitor = svc.monitor
     feed = RestFeed(
-        s.upbit_rest_url, s.binance_rest_url, app.clock, app.bus.publish,
+        venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
@@ -150,10 +165,11 @@ async def install(
                 # Top of book only: no trade streams and no candle warm-up for these.
                 md.subscribe_quotes(_instruments(monitor.coins))
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
-            await app.clock.sleep(s.universe_refresh if ok else min(60.0, s.universe_refresh))
+            refresh = market.universe_refresh
+            await app.clock.sleep(refresh if ok else min(60.0, refresh))
 
     fx = FxPoller(
-        s.fx_rate_url, app.clock, monitor.set_fx, refresh=s.fx_refresh,
+        k.fx_rate_url, app.clock, monitor.set_fx, refresh=k.fx_refresh,
         on_error=monitor.set_fx_error,
     )  # fmt: skip
     app.supervisor.start("kimp-feed", consume)
@@ -164,7 +180,7 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
-    wallets, clients = wallet_gate(s, app.clock)
+    wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
         app.stack.push_async_callback(client.close)
     if wallets.enabled:

@@ -6,21 +6,39 @@ from __future__ import annotations
 
 from bot.features import AppContext
 from bot.i18n import Messages, stream_status
+from bot.settings_sections import ExchangeSettings, MarketDataSettings
 from core.market import StreamState, StreamStatus
 from core.notifications import Notification, NotificationKind
 from exchanges.manager import MarketDataConfig, MarketDataManager
 
 
+def market_data_config(market: MarketDataSettings, venues: ExchangeSettings) -> MarketDataConfig:
+    """The manager's endpoints and watchdog timings as configured; the rest keep their defaults."""
+    return MarketDataConfig(
+        upbit_rest_url=venues.upbit_rest_url,
+        upbit_ws_url=venues.upbit_ws_url,
+        binance_rest_url=venues.binance_rest_url,
+        binance_ws_url=venues.binance_ws_url,
+        binance_futures_rest_url=venues.binance_futures_rest_url,
+        binance_futures_ws_url=venues.binance_futures_ws_url,
+        stale_after=market.stale_after,
+        no_data_alert_after=market.no_data_alert_after,
+        universe_refresh=market.universe_refresh,
+    )
+
+
 async def install(app: AppContext) -> None:
-    config = MarketDataConfig.from_settings(app.settings)
-    words = Messages(app.settings.language).render  # stream reasons in /status
+    s = app.settings
+    config = market_data_config(s.market_data, s.exchanges)
+    language = s.core.language
+    words = Messages(language).render  # stream reasons in /status
     manager = MarketDataManager(config, app.bus, app.clock, app.db, words)
     app.market_data = app.facade.market_data = manager
     app.supervisor.start("market-data", manager.run)
-    app.supervisor.start("market-data-alerts", lambda: _alert(app))
+    app.supervisor.start("market-data-alerts", lambda: _alert(app, language))
 
 
-async def _alert(app: AppContext) -> None:
+async def _alert(app: AppContext, language: str) -> None:
     """Venue-level changes only: REST fallback on/off and 'no data at all' (a single
     connection's quick reconnect is routine and stays in the log and /status)."""
     sub = app.bus.subscribe("market-data-alerts", StreamStatus, conflate=False)
@@ -30,7 +48,7 @@ async def _alert(app: AppContext) -> None:
             venue_level = st.connection.endswith("-rest") or st.connection == st.venue.value
             if not venue_level or st.state is StreamState.UP:
                 continue
-            text = stream_status(app.settings.language, st)
+            text = stream_status(language, st)
             app.notifier.notify(Notification(NotificationKind.STREAM, text))
     finally:
         app.bus.unsubscribe(sub)

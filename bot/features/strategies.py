@@ -128,22 +128,23 @@ async def _md_ready(md: MarketDataManager | None, wait: float) -> None:
 
 async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
     s = app.settings
-    registry = StrategyRegistry(load_user_strategies(s.strategies_dir))
+    files, risk, live = s.strategies, s.risk, s.core.live
+    registry = StrategyRegistry(load_user_strategies(files.strategies_dir))
     md = app.market_data
     catalog = await _catalog(md, catalog_wait) if md is not None else None
-    definitions = load_bots(s.bots_file, registry, s.max_leverage, catalog)
+    definitions = load_bots(files.bots_file, registry, risk.max_leverage, catalog)
     brackets = {
         d.name: Brackets(_pct(d.stop_loss_pct), _pct(d.take_profit_pct)) for d in definitions
     }
     gateway: OrderGateway | None = adapt(app.facade.trading, brackets)
-    if gateway is None and s.live:
+    if gateway is None and live:
         gateway = _NoOrderLayer()
     if gateway is None:
         logger.info("strategies: no order layer on the facade; bots fill on the paper model")
-    balances = {Venue.UPBIT: s.paper_balance_krw}
+    balances = {Venue.UPBIT: risk.paper_balance_krw}
 
     def start_equity(venue: Venue) -> float:
-        return balances.get(venue, s.paper_balance_usdt)
+        return balances.get(venue, risk.paper_balance_usdt)
 
     candles = CandleStore(app.db)
     manager = BotManager(
@@ -151,7 +152,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         registry,
         BotStore(app.db, app.clock),
         app.bus,
-        FillModel(slippage_bps=s.paper_slippage_bps),
+        FillModel(slippage_bps=risk.paper_slippage_bps),
         gateway=gateway,
         history=_History(md, candles, app.clock, catalog_wait),
         candles=candles,

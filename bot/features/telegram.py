@@ -27,12 +27,14 @@ async def install(
     reporter = DailyReporter(app.facade, sources, clock=app.clock, stream_log=stream_log)
     register_report_command(app.registry, reporter)
 
-    if app.settings.telegram_bot_token is None:
+    telegram = app.settings.telegram
+    if telegram.telegram_bot_token is None:
         logger.info("TELEGRAM_BOT_TOKEN not set: Telegram off, commands on the console only")
         return None
 
     transport = TelegramTransport(
-        app.settings,
+        telegram,
+        app.settings.core,
         app.registry,
         app.facade,
         app.notifier.notify,

@@ -8,9 +8,9 @@ from typing import Any
 from loguru import logger
 
 from bot.commands.trading import register_trading
-from bot.config import Settings
 from bot.features import AppContext
 from bot.i18n import Messages
+from bot.settings_sections import ExchangeSettings, RiskSettings
 from core.broker import Broker, PlaceRequest
 from core.notifications import Notification, NotificationKind
 from core.rounding import MarketRules
@@ -31,7 +31,7 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
+def _live_brokers(app: AppContext, s: ExchangeSettings) -> dict[Venue, Broker]:
     from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
@@ -39,7 +39,6 @@ def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
         make_exchange,
     )
 
-    s = app.settings
     out: dict[Venue, Broker] = {}
     if s.upbit_access_key and s.upbit_secret_key:
         ex, gate = make_exchange(
@@ -63,10 +62,10 @@ def _live_brokers(app: AppContext) -> dict[Venue, Broker]:
 
 
 async def _paper_brokers(
-    app: AppContext, prices: PriceBook, store: TradingStore
-) -> dict[Venue, Broker]:
-    s = app.settings
-    public = _public_rules(app)
+    app: AppContext, s: RiskSettings, venues: ExchangeSettings, prices: PriceBook,
+    store: TradingStore,
+) -> dict[Venue, Broker]:  # fmt: skip
+    public = _public_rules(app, venues)
     start = {
         Venue.UPBIT: {"KRW": Decimal(str(s.paper_balance_krw))},
         Venue.BINANCE_SPOT: {"USDT": Decimal(str(s.paper_balance_usdt))},
@@ -112,7 +111,7 @@ async def _paper_brokers(
     return out
 
 
-def _public_rules(app: AppContext) -> dict[Venue, Any]:
+def _public_rules(app: AppContext, s: ExchangeSettings) -> dict[Venue, Any]:
     """Paper orders follow the venues' real grids, read from their public market lists."""
     try:
         from exchanges.brokers import (
@@ -123,7 +122,6 @@ def _public_rules(app: AppContext) -> dict[Venue, Any]:
         )
     except ImportError:  # pragma: no cover
         return {}
-    s = app.settings
     out: dict[Venue, Any] = {}
     for venue, cls, url in (
         (Venue.UPBIT, UpbitBroker, s.upbit_rest_url),
@@ -142,7 +140,7 @@ def _public_rules(app: AppContext) -> dict[Venue, Any]:
     return out
 
 
-def risk_limits(s: Settings) -> RiskLimits:
+def risk_limits(s: RiskSettings) -> RiskLimits:
     """The order layer's risk limits from the settings (trading never sees `Settings`)."""
     return RiskLimits(
         max_position_pct=Decimal(str(s.max_position_pct)),
@@ -162,34 +160,35 @@ def _stale_check(app: AppContext) -> Any:
 
 async def install(app: AppContext) -> None:
     s = app.settings
+    core, limits, venues = s.core, s.risk, s.exchanges
     store = TradingStore(app.db)
     kv = KeyValueStore(app.db)
     prices = PriceBook()
-    t = Messages(s.language)
-    if s.live:
-        brokers = _live_brokers(app)
-        venues = ", ".join(v.label for v in brokers) or "none (no keys)"
-        logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", venues)
+    t = Messages(core.language)
+    if core.live:
+        brokers = _live_brokers(app, venues)
+        labels = ", ".join(v.label for v in brokers) or "none (no keys)"
+        logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", labels)
         names = ", ".join(t.word(v) for v in brokers) or t("trading.no_live_venues")
         banner = t("trading.live_banner", venues=names)
     else:
-        brokers = await _paper_brokers(app, prices, store)
+        brokers = await _paper_brokers(app, limits, venues, prices, store)
         logger.warning("PAPER trading: no real orders; simulated fills on live market data")
         banner = t("trading.paper_banner")
     app.notifier.notify(Notification(NotificationKind.INFO, banner))
     risk = RiskManager(
-        risk_limits(s), app.clock, s.timezone, notify=app.notifier.notify,
+        risk_limits(limits), app.clock, core.timezone, notify=app.notifier.notify,
         is_stale=_stale_check(app),
     )  # fmt: skip
     if await kv.get("trading.killswitch") == "on":
         risk.set_kill_switch(True)
     svc = OrderService(
         store, risk, brokers, prices, bus=app.bus, notify=app.notifier.notify, clock=app.clock,
-        paper=not s.live, render=t.render,
+        paper=not core.live, render=t.render,
     )  # fmt: skip
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
-        svc, kv, default_leverage=s.default_leverage, max_leverage=s.max_leverage
+        svc, kv, default_leverage=limits.default_leverage, max_leverage=limits.max_leverage
     )
     for venue, broker in brokers.items():
         try:
@@ -211,11 +210,11 @@ async def install(app: AppContext) -> None:
     await futures.resume()
     app.supervisor.start("trading-poll", tracker.run_polling)
     fut = brokers.get(Venue.BINANCE_FUTURES)
-    if s.live and fut is not None:
+    if core.live and fut is not None:
         from exchanges.brokers import BinanceFuturesBroker, run_user_stream
 
         if isinstance(fut, BinanceFuturesBroker):
-            ws = s.binance_futures_ws_url
+            ws = venues.binance_futures_ws_url
             app.supervisor.start(
                 "futures-user-stream", lambda: run_user_stream(fut, ws, lambda _e: tracker.wake())
             )

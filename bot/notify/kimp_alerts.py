@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
-from alerts.alert_state import Zone
 from alerts.config import AlertConfig
-from alerts.state_machine import AlertEvent, EventKind
+from alerts.events import AlertEvent, EventKind, Zone
 from alerts.wallet import WalletNote
 from alerts.wording import AlertMessage
 from bot.i18n import Messages

@@ -8,9 +8,10 @@ from typing import Protocol
 
 from loguru import logger
 
-from bot.config import NotifyLevel, Settings
+from bot.config import NotifyLevel
 from bot.i18n import render
 from bot.notify.outbox import Outbox, OutboxItem
+from bot.settings_sections import NotifySettings
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
 
@@ -32,10 +33,16 @@ class Sender(Protocol):
 class Notifier:
     """`notify()` is cheap and never blocks on the transport; `run()` drains the outbox."""
 
-    def __init__(self, outbox: Outbox, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        settings: NotifySettings,
+        language: str,  # Text notifications are worded in it before they are queued
+        clock: Clock | None = None,
+    ) -> None:
         self._outbox = outbox
         self._levels = settings.notify_levels
-        self._language = settings.language
+        self._language = language
         self._clock = clock or SystemClock()
         self._wakeup = asyncio.Event()
         self._sender: Sender | None = None

@@ -39,8 +39,8 @@ from telegram.ext import (
 
 from bot import i18n as catalog
 from bot.commands import CommandContext, CommandRegistry, Reply
-from bot.config import Settings
 from bot.facade import ServiceFacade
+from bot.settings_sections import CoreSettings, TelegramSettings
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
 from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests
@@ -64,7 +64,7 @@ class TransportOptions:
 
 
 def build_application(
-    settings: Settings, throttle: Throttle, options: TransportOptions
+    settings: TelegramSettings, tz: dt.tzinfo, throttle: Throttle, options: TransportOptions
 ) -> TelegramApp:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -77,9 +77,7 @@ def build_application(
         .base_url(base)
         .base_file_url(file_base)
         .rate_limiter(ThrottledRequests(throttle))
-        .defaults(
-            Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
-        )
+        .defaults(Defaults(tzinfo=tz, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(options.concurrent_updates)
         .connect_timeout(t)
         .read_timeout(t)
@@ -113,7 +111,8 @@ class TelegramTransport:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: TelegramSettings,
+        core: CoreSettings,  # the language replies are worded in, the timezone times are shown in
         registry: CommandRegistry,
         facade: ServiceFacade,
         notify: Notify,
@@ -127,21 +126,22 @@ class TelegramTransport:
         self.settings = settings
         self.registry = registry
         self.facade = facade
-        self.language = settings.language
+        self.language = core.language
+        self.tz = core.tz
         self.options = options or TransportOptions()
         self._clock = clock or SystemClock()
         self._notify = notify
         self.throttle = throttle or Throttle(self.options.limits, clock=self._clock)
-        self.app = build_application(settings, self.throttle, self.options)
+        self.app = build_application(settings, self.tz, self.throttle, self.options)
         self.gate = AccessGate(
             settings.telegram_chat_id,
-            settings.telegram_allowed_users,
+            list(settings.telegram_allowed_users),
             clock=self._clock,
             on_intruder=self._report_intruder,
         )
         self.conflicts = ConflictWatch(self._report_conflict, clock=self._clock)
         self.sender = TelegramSender(
-            self.app.bot, settings.telegram_chat_id, self.throttle, settings.language
+            self.app.bot, settings.telegram_chat_id, self.throttle, self.language
         )
         self.ready = asyncio.Event()
         self._on_started: list[Callable[[TelegramApp], Awaitable[None]]] = []
@@ -226,7 +226,7 @@ class TelegramTransport:
         """The command menu in the configured language, plus a Korean and an English one that
         Telegram shows to users whose app is set to that language."""
         for app_language in ("", *catalog.TABLES):
-            language = app_language or self.settings.language
+            language = app_language or self.language
             menu = [
                 BotCommand(c.name, (self.registry.summary(c, language) or c.name)[:256])
                 for c in self.registry.commands()
@@ -290,7 +290,7 @@ class TelegramTransport:
             return  # a command for another bot in the group
         age = self._clock.now() - message.date.timestamp()
         if age > self.options.stale_command_after:
-            sent = message.date.astimezone(self.settings.tz).strftime("%H:%M:%S")
+            sent = message.date.astimezone(self.tz).strftime("%H:%M:%S")
             text = i18n.text(self.language, "stale_command", command=first, at=sent)
             await self.send_reply(chat.id, Reply(text))
             return

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
+from core.clock import Clock, SystemClock
 from core.storage.database import Database
 
 
 class KeyValueStore:
-    def __init__(self, db: Database) -> None:
+    """The owner of the `kv` table: every feature keeps its small facts through it, under keys
+    prefixed with what they are (`bot_positions:<bot>`, `kimp.alert_config`, ...)."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self._clock = clock or SystemClock()
 
     async def get(self, key: str) -> str | None:
         row = await self._db.fetchone("SELECT value FROM kv WHERE key = ?", (key,))
@@ -19,5 +22,5 @@ class KeyValueStore:
         await self._db.execute(
             "INSERT INTO kv(key, value, updated_ts) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ts = excluded.updated_ts",
-            (key, value, time.time()),
+            (key, value, self._clock.now()),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from bot.commands import CommandContext, Reply
 from bot.config import Settings, load_settings
 from bot.features import AppContext
 from bot.features.kimp import install
+from bot.features.market_data import market_data_config
 from core.symbols import Venue
-from exchanges.manager import MarketDataConfig, MarketDataManager
+from exchanges.manager import MarketDataManager
 from peers.exchange_sim.server import SimExchange
 from tests.wiring import app_context
 
@@ -57,7 +59,10 @@ async def kimp_app(settings: Settings, streaming: bool = False) -> AsyncIterator
     async with app_context(settings) as app:
         if streaming:
             md = MarketDataManager(
-                MarketDataConfig.from_settings(settings, venues=(Venue.UPBIT, Venue.BINANCE_SPOT)),
+                replace(
+                    market_data_config(settings.market_data, settings.exchanges),
+                    venues=(Venue.UPBIT, Venue.BINANCE_SPOT),
+                ),
                 app.bus,
                 app.clock,
             )

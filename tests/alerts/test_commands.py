@@ -61,7 +61,12 @@ def test_detail_says_when_the_size_exceeds_the_top_of_book() -> None:
 async def _facade(tmp_path: Path, db: Database) -> ServiceFacade:
     settings = load_settings(env_file=None, db_path=tmp_path / "k.db", log_dir=tmp_path / "logs")
     return ServiceFacade(
-        settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+        settings,
+        db,
+        EventBus(),
+        Supervisor(),
+        Notifier(Outbox(db), settings.notify, settings.core.language),
+        "t",
     )
 
 
@@ -84,7 +89,8 @@ async def test_kimpalert_names_the_basis_and_sets_tether_levels(tmp_path: Path) 
     register_kimp(registry)
     async with Database.open(tmp_path / "k.db") as db:
         facade = await _facade(tmp_path, db)
-        svc = make_service(facade.settings, db, ManualClock(), _drop, FEES)
+        fs = facade.settings
+        svc = make_service(fs.kimp, fs.market_data, fs.core, db, ManualClock(), _drop, FEES)
         await svc.load()
         facade.kimp = svc
         ctx = CommandContext(facade, 1, 1, "console")
@@ -106,7 +112,8 @@ async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
     register_kimp(registry)
     async with Database.open(tmp_path / "k.db") as db:
         facade = await _facade(tmp_path, db)
-        svc = make_service(facade.settings, db, ManualClock(), _drop, FEES)
+        fs = facade.settings
+        svc = make_service(fs.kimp, fs.market_data, fs.core, db, ManualClock(), _drop, FEES)
         await svc.load()
         facade.kimp = svc
         ctx = CommandContext(facade, 1, 1, "console")

@@ -44,7 +44,15 @@ async def test_minute_loop_records_each_finished_minute_and_prunes(tmp_path: Pat
     clock = SleepLog(start=minute + 20)
     settings = load_settings(env_file=None, db_path=tmp_path / "k.db", kimp_history_days=1)
     async with Database.open(tmp_path / "k.db") as db:
-        svc = make_service(settings, db, clock, _drop, Fees.from_rates(FEE_RATES))
+        svc = make_service(
+            settings.kimp,
+            settings.market_data,
+            settings.core,
+            db,
+            clock,
+            _drop,
+            Fees.from_rates(FEE_RATES),
+        )
         await svc.load()
         svc.set_coins({"BTC", "ETH"})
         await db.execute(  # two days old: beyond the one-day retention

@@ -42,7 +42,9 @@ async def service(
     opts: dict[str, object] = {"kimp_min_duration": 30, "kimp_cooldown": 600, "kimp_jump_pct": 5}
     settings = load_settings(env_file=None, db_path=path, **{**opts, **kw})
     async with Database.open(path) as db:
-        svc = make_service(settings, db, clock, inbox.send, FEES)
+        svc = make_service(
+            settings.kimp, settings.market_data, settings.core, db, clock, inbox.send, FEES
+        )
         await svc.load()
         svc.set_coins(set(COINS))
         yield svc

@@ -1,8 +1,9 @@
 from dataclasses import replace
 
-from alerts.alert_state import AlertState, Zone
+from alerts.alert_state import AlertState
 from alerts.config import AlertConfig
-from alerts.state_machine import AlertEngine, EventKind, Reading
+from alerts.events import EventKind, Reading, Zone
+from alerts.state_machine import AlertEngine
 from bot.i18n import render
 
 CFG = AlertConfig(

@@ -254,7 +254,15 @@ async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path:
         sim.set_wallet_state("upbit", "XRP", "deposit_only")  # withdrawals suspended
         gate = _gate(sim, clock, session)
         assert await gate.fetch_once()
-        svc = make_service(settings, db, clock, inbox.send, Fees.from_rates(FEE_RATES))
+        svc = make_service(
+            settings.kimp,
+            settings.market_data,
+            settings.core,
+            db,
+            clock,
+            inbox.send,
+            Fees.from_rates(FEE_RATES),
+        )
         await svc.load()
         svc.set_coins(set(COINS))
         svc.wallets = gate
@@ -264,7 +272,12 @@ async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path:
             "⛔ withdrawals suspended on Upbit: cannot be arbitraged"
         ]
         facade = ServiceFacade(
-            settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+            settings,
+            db,
+            EventBus(),
+            Supervisor(),
+            Notifier(Outbox(db), settings.notify, settings.core.language),
+            "t",
         )
         facade.kimp = svc
         registry = CommandRegistry()

@@ -19,7 +19,12 @@ from core.supervisor import Supervisor
 async def _facade(tmp_path: Path, db: Database) -> ServiceFacade:
     settings = load_settings(env_file=None, db_path=tmp_path / "x.db", log_dir=tmp_path / "logs")
     return ServiceFacade(
-        settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+        settings,
+        db,
+        EventBus(),
+        Supervisor(),
+        Notifier(Outbox(db), settings.notify, settings.core.language),
+        "t",
     )
 
 
@@ -96,12 +101,12 @@ async def test_notifier_outbox_survives_and_dedups(tmp_path: Path) -> None:
 
     async with Database.open(tmp_path / "n.db") as db:
         settings = load_settings(env_file=None, notify_levels="info=off")
-        n = Notifier(Outbox(db), settings)
+        n = Notifier(Outbox(db), settings.notify, settings.core.language)
         await n.notify_async(Notification(NotificationKind.ORDER_FILLED, "fill 1", dedup_key="f1"))
         await n.notify_async(Notification(NotificationKind.ORDER_FILLED, "fill 1", dedup_key="f1"))
         await n.notify_async(Notification(NotificationKind.INFO, "muted"))
     async with Database.open(tmp_path / "n.db") as db:  # "restart": still queued
-        n = Notifier(Outbox(db), settings)
+        n = Notifier(Outbox(db), settings.notify, settings.core.language)
         n.set_sender(Sink())
         await n.deliver_pending()
         await n.deliver_pending()

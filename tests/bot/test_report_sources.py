@@ -58,7 +58,12 @@ async def test_a_failing_query_empties_its_section_only(tmp_path: Path) -> None:
     settings = load_settings(env_file=None, db_path=tmp_path / "r.db", language="en")
     async with Database.open(settings.db_path) as db:
         facade = ServiceFacade(
-            settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+            settings,
+            db,
+            EventBus(),
+            Supervisor(),
+            Notifier(Outbox(db), settings.notify, settings.core.language),
+            "t",
         )
         facade.report_sections.append(Section())
         sources = ReportSources(BrokenTrading(), Kimp(), Incidents())

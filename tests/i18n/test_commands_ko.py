@@ -65,7 +65,12 @@ def _ctx(tmp_path: Path, db: Database, language: str) -> CommandContext:
         env_file=None, db_path=tmp_path / "x.db", log_dir=tmp_path / "logs", language=language
     )
     facade = ServiceFacade(
-        settings, db, EventBus(), Supervisor(), Notifier(Outbox(db), settings), "t"
+        settings,
+        db,
+        EventBus(),
+        Supervisor(),
+        Notifier(Outbox(db), settings.notify, settings.core.language),
+        "t",
     )
     return CommandContext(facade, 1, 1, "telegram")
 

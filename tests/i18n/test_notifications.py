@@ -65,7 +65,7 @@ class Collect:
 async def notifier(tmp_path: Path, language: str) -> AsyncIterator[tuple[Notifier, Collect]]:
     settings = load_settings(env_file=None, db_path=tmp_path / "n.db", language=language)
     async with Database.open(settings.db_path) as db:
-        n, sink = Notifier(Outbox(db), settings), Collect()
+        n, sink = Notifier(Outbox(db), settings.notify, settings.core.language), Collect()
         n.set_sender(sink)
         yield n, sink
 
@@ -247,7 +247,7 @@ async def test_startup_summary_lists_venues_and_bots_in_both_languages(tmp_path:
         async with Database.open(settings.db_path) as db:
             facade = ServiceFacade(
                 settings=settings, db=db, bus=EventBus(), supervisor=Supervisor(),
-                notifier=Notifier(Outbox(db), settings), version="1",
+                notifier=Notifier(Outbox(db), settings.notify, settings.core.language), version="1",
             )  # fmt: skip
             facade.market_data, facade.bots = Streams(), Bots()
             lines = (await bot.app._startup_summary(facade)).split("\n")

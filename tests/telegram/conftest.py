@@ -102,7 +102,7 @@ async def running(
     async with AsyncExitStack() as stack:
         db = await Database.connect(settings.db_path)
         stack.push_async_callback(db.close)
-        notifier = Notifier(Outbox(db), settings)
+        notifier = Notifier(Outbox(db), settings.notify, settings.core.language)
         supervisor = Supervisor()
         facade = ServiceFacade(
             settings=settings,

@@ -175,7 +175,7 @@ async def test_catch_up_on_a_controlled_clock(tmp_path: Path) -> None:
     # 2026-03-10 08:00 KST
     clock = ManualClock(start=datetime(2026, 3, 10, 8, 0, tzinfo=KST).timestamp())
     async with Database.open(settings.db_path) as db:
-        notifier = Notifier(Outbox(db), settings)
+        notifier = Notifier(Outbox(db), settings.notify, settings.core.language)
         facade = ServiceFacade(settings, db, EventBus(), Supervisor(), notifier, "t")
 
         reporter = DailyReporter(
