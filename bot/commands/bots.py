@@ -1,4 +1,5 @@
-"""/bots, /start, /stop, /pause, /resume: thin handlers over the bot manager (facade.bots)."""
+"""/bots, /start, /stop, /pause, /resume: thin handlers over the bot manager (facade.bots, as
+bot.providers.BotControl declares it)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,23 @@ from typing import TYPE_CHECKING
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, en, tr
+from bot.providers import BotControl
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
 
 if TYPE_CHECKING:
-    from strategies.runner import BotManager, BotView
+    from strategies.runner import BotView
     from strategies.store import DecisionRow
 
 
-def _manager(ctx: CommandContext) -> BotManager:
+def _manager(ctx: CommandContext) -> BotControl:
     manager = ctx.service.bots
     if manager is None:
         raise CommandError(tr(ctx.service.settings.language, "bots.not_running"))
     return manager
 
 
-def _targets(ctx: CommandContext, manager: BotManager, verb: str) -> list[str]:
+def _targets(ctx: CommandContext, manager: BotControl, verb: str) -> list[str]:
     t = Messages(ctx.service.settings.language)
     names = sorted(manager.definitions)
     if not ctx.args:

@@ -6,9 +6,9 @@ import time
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
-from bot.facade import StatusProvider
 from bot.i18n import Messages, tr
 from bot.logging_setup import tail_log
+from bot.providers import StatusProvider
 
 
 def _age(seconds: float) -> str:

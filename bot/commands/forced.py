@@ -1,6 +1,6 @@
 """`/buy <bot> [coin] [amount]` and `/sell <bot> [coin]`: a bot's forced entry and exit
 (Freqtrade's /forcebuy, /forcesell). Argument parsing and pure renderers; the bot manager
-(`facade.bots`, strategies.runner.BotManager) does the work, through the bot's own gateway.
+(`facade.bots`, bot.providers.BotControl) does the work, through the bot's own gateway.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""/kimp, /kimpchart and /kimpalert: thin handlers over the kimp provider, pure renderers."""
+"""/kimp, /kimpchart and /kimpalert: thin handlers over the kimp provider (facade.kimp, as
+bot.providers.KimpView declares it), pure renderers."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
 from bot.notify.kimp_alerts import wallet_note
+from bot.providers import KimpView
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
-    from alerts.service import Headline, KimpService
+    from alerts.service import Headline
     from alerts.wallet import WalletNote
 
 
-def _svc(ctx: CommandContext) -> KimpService:
+def _svc(ctx: CommandContext) -> KimpView:
     svc = ctx.service.kimp
     if svc is None:
         raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_running"))
@@ -162,7 +164,7 @@ _NAMES = {
 }
 
 
-def render_thresholds(svc: KimpService, language: str = "en") -> str:
+def render_thresholds(svc: KimpView, language: str = "en") -> str:
     m = Messages(language)
     cfg = asdict(svc.config)
     lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]

@@ -1,6 +1,7 @@
 """Trading commands: balances, positions, orders, trades, PnL, manual orders, kill switch.
 
-Handlers parse, ask `facade.trading` (trading.provider.TradingProvider) and render text.
+Handlers parse, ask `facade.trading` (what they use is declared by bot.providers.TradingView)
+and render text.
 `/buy` and `/sell` name a venue (an order nobody manages) or a bot (its forced entry or exit,
 through `facade.bots`, see bot.commands.forced).
 """
@@ -14,11 +15,11 @@ from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr, word
+from bot.providers import BotControl, TradingView
 from core.market import Side
 from core.symbols import Symbol, Venue
-from strategies.runner import BotError, BotManager
+from strategies.runner import BotError
 from trading.executor import SubmitResult
-from trading.provider import TradingProvider
 from trading.validation import fmt
 
 _VENUES = {
@@ -29,14 +30,14 @@ _VENUES = {
 _QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES: "USDT"}
 
 
-def _trading(ctx: CommandContext) -> TradingProvider:
+def _trading(ctx: CommandContext) -> TradingView:
     provider = ctx.service.trading
     if provider is None:
         raise CommandError(tr(ctx.service.settings.language, "trading.not_running"))
     return provider
 
 
-def _bot_named(ctx: CommandContext) -> tuple[BotManager, str] | None:
+def _bot_named(ctx: CommandContext) -> tuple[BotControl, str] | None:
     """The bot `/buy` or `/sell` names (with its manager), or None for the venue form. A venue
     name wins over a bot of the same name."""
     if not ctx.args or ctx.args[0].lower() in _VENUES:
@@ -262,7 +263,7 @@ def register_trading(registry: CommandRegistry) -> None:
         )
         return registry.ask_confirmation(ctx, what, act)
 
-    async def _force_exit(ctx: CommandContext, manager: BotManager, bot: str) -> Reply:
+    async def _force_exit(ctx: CommandContext, manager: BotControl, bot: str) -> Reply:
         coin = forced.parse_sell(
             manager.definitions[bot], ctx.args[1:], ctx.service.settings.language
         )

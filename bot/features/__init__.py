@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.commands import CommandRegistry
 from bot.config import Settings
@@ -20,6 +21,9 @@ from core.clock import Clock
 from core.events import EventBus
 from core.storage import Database
 from core.supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from exchanges.manager import MarketDataManager
 
 
 class StartupError(Exception):
@@ -37,3 +41,6 @@ class AppContext:
     notifier: Notifier
     clock: Clock
     stack: AsyncExitStack  # push cleanups here; they run in reverse order at shutdown
+    # The market-data manager itself, for the installers that build on it (streams to subscribe,
+    # its universe, staleness); the facade holds only what /status asks of it.
+    market_data: MarketDataManager | None = None

@@ -5,7 +5,7 @@ coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
 
-With the market-data manager on `facade.market_data` (it streams every Upbit KRW market and the
+With the market-data manager on `app.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
 requested with `subscribe_quotes` for the executable premium. Without it, `kimp-rest-feed`
 polls top-of-book quotes over REST and publishes them on the bus instead.
@@ -135,7 +135,7 @@ async def install(
         lambda: monitor.coins, interval=rest_interval,
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
-    md = app.facade.market_data
+    md = app.market_data
     source: ListingSource = feed.listings
     if md is not None:
 

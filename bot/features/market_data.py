@@ -33,7 +33,7 @@ async def install(app: AppContext) -> None:
     language = s.core.language
     words = Messages(language).render  # stream reasons in /status
     manager = MarketDataManager(config, app.bus, app.clock, app.db, words)
-    app.facade.market_data = manager
+    app.market_data = app.facade.market_data = manager
     app.supervisor.start("market-data", manager.run)
     app.supervisor.start("market-data-alerts", lambda: _alert(app, language))
 

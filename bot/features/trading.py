@@ -152,7 +152,7 @@ def risk_limits(s: RiskSettings) -> RiskLimits:
 
 def _stale_check(app: AppContext) -> Any:
     def is_stale(venue: Venue) -> bool:
-        md = app.facade.market_data
+        md = app.market_data
         return md is not None and md.is_stale(venue)
 
     return is_stale

@@ -66,7 +66,7 @@ async def kimp_app(settings: Settings, streaming: bool = False) -> AsyncIterator
                 app.bus,
                 app.clock,
             )
-            app.facade.market_data = md
+            app.market_data = app.facade.market_data = md
             app.supervisor.start("market-data", md.run)
         svc = await install(app, rest_interval=0.1, eval_interval=0.1)
         yield KimpApp(app, svc)

@@ -216,6 +216,10 @@ async def test_stream_status_through_the_outbox(tmp_path: Path, language: str) -
 
 
 async def test_startup_summary_lists_venues_and_bots_in_both_languages(tmp_path: Path) -> None:
+    class Streams:  # the summary only asks whether market data runs
+        async def status_lines(self) -> list[str]:
+            return []
+
     class Bots:
         async def status_lines(self) -> list[str]:
             return ["grid: running"]
@@ -245,7 +249,7 @@ async def test_startup_summary_lists_venues_and_bots_in_both_languages(tmp_path:
                 settings=settings, db=db, bus=EventBus(), supervisor=Supervisor(),
                 notifier=Notifier(Outbox(db), settings.notify, settings.core.language), version="1",
             )  # fmt: skip
-            facade.market_data, facade.bots = object(), Bots()
+            facade.market_data, facade.bots = Streams(), Bots()
             lines = (await bot.app._startup_summary(facade)).split("\n")
         assert len(lines) == len(expected)
         assert all(line.startswith(want) for line, want in zip(lines, expected, strict=True))

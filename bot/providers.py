@@ -1,0 +1,182 @@
+"""What the commands, /status and the reports ask of each feature: declared, minimal interfaces.
+
+The facade's provider fields are typed with these protocols, not with the features' classes, so
+a handler can use only what is declared here; the installers assign the concrete objects
+(`TradingProvider`, `BotManager`, `KimpService`, `MarketDataManager`) and mypy checks there that
+each satisfies its protocol. A member a handler reaches through a sub-object (the order store
+behind /cancel, a bot's decision log) is declared as a small nested protocol of its own, so the
+handler still sees only the one method it calls. Members are read-only properties: a feature's
+plain attribute satisfies them, and the app cannot rebind them.
+
+Feature types below are imported for annotations only; this module imports no feature at run
+time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+from core.market import Side
+from core.orders import Position
+from core.positions import PositionBook
+from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
+
+if TYPE_CHECKING:
+    from alerts.config import AlertConfig, KimpConfig
+    from alerts.monitor import CoinPremium, TetherView
+    from alerts.premium import Executable
+    from alerts.service import Headline
+    from alerts.wallet import WalletNote
+    from strategies.bot_runner import ForcedOrder
+    from strategies.botconfig import BotDefinition
+    from strategies.engine import OpenPosition
+    from strategies.runner import BotView
+    from strategies.store import DecisionRow
+    from trading.executor import SubmitResult
+    from trading.provider import DayPnl
+    from trading.store import StoredOrder
+
+
+class StatusProvider(Protocol):
+    """A feature that contributes lines to /status."""
+
+    async def status_lines(self) -> list[str]: ...
+
+
+class ReportSection(Protocol):
+    """A feature that adds a section to the daily report (its lines for [since, until))."""
+
+    async def report_lines(self, since: float, until: float) -> list[str]: ...
+
+
+# ---------------------------------------------------------------------------------- market data
+class MarketDataView(StatusProvider, Protocol):
+    """The market-data streams, as /status shows them (one line per connection)."""
+
+
+# -------------------------------------------------------------------------------------- trading
+class OrderLookup(Protocol):
+    async def get(self, client_id: str) -> StoredOrder | None: ...
+
+
+class OrderDesk(Protocol):
+    """The order service behind /cancel: look an order up, cancel it."""
+
+    @property
+    def store(self) -> OrderLookup: ...
+
+    async def cancel(self, client_id: str) -> SubmitResult: ...
+
+
+class TradingView(StatusProvider, PositionBook, Protocol):
+    """Balances with KRW values, positions, orders, fills, PnL per day, manual orders and the
+    kill switch (/balance, /positions, /orders, /trades, /profit, /buy, /sell, /cancel,
+    /killswitch); `open_positions` is what /stop asks before stopping a bot that holds some."""
+
+    @property
+    def paper(self) -> bool: ...
+
+    @property
+    def svc(self) -> OrderDesk: ...
+
+    async def balances(
+        self,
+    ) -> dict[Venue, list[tuple[str, Decimal, Decimal, Decimal | None]]]: ...
+
+    async def positions(self) -> list[tuple[Position, Decimal | None, Decimal | None]]: ...
+
+    async def orders(self, open_only: bool = True, limit: int = 20) -> list[StoredOrder]: ...
+
+    async def trades(self, n: int) -> list[tuple[str, str]]: ...
+
+    async def daily(self, days: int) -> list[DayPnl]: ...
+
+    async def manual_order(
+        self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
+    ) -> SubmitResult: ...
+
+    async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]: ...
+
+
+# ----------------------------------------------------------------------------------------- bots
+class DecisionLog(Protocol):
+    async def decisions(self, bot: str | None = None, limit: int = 20) -> list[DecisionRow]: ...
+
+
+class BotControl(StatusProvider, Protocol):
+    """The strategy bots: list and detail (/bots), start, stop, pause, resume, forced entry and
+    exit (/buy <bot>, /sell <bot>), and stop all (/killswitch)."""
+
+    @property
+    def definitions(self) -> Mapping[str, BotDefinition]: ...
+
+    @property
+    def runners(self) -> Container[str]:
+        """The names of the running bots."""
+        ...
+
+    @property
+    def store(self) -> DecisionLog: ...
+
+    async def views(self) -> list[BotView]: ...
+
+    async def start(self, name: str) -> str: ...
+
+    async def stop(self, name: str) -> str: ...
+
+    async def stop_all(self) -> list[str]: ...
+
+    async def set_paused(self, name: str, paused: bool) -> str: ...
+
+    def open_positions(self, name: str) -> list[str]: ...
+
+    async def force_entry(
+        self, name: str, coin: str | None = None, stake: float | None = None
+    ) -> ForcedOrder: ...
+
+    async def held_position(
+        self, name: str, coin: str | None = None
+    ) -> tuple[Instrument, OpenPosition]: ...
+
+    async def force_exit(self, name: str, coin: str | None = None) -> ForcedOrder: ...
+
+
+# ----------------------------------------------------------------------------------------- kimp
+class TetherSource(Protocol):
+    def tether_view(self) -> TetherView: ...
+
+
+class KimpView(StatusProvider, Protocol):
+    """The kimchi-premium monitor: headline table and one coin's detail (/kimp), the premium
+    chart (/kimpchart), and the alert thresholds to show, set and reset (/kimpalert)."""
+
+    @property
+    def monitor(self) -> TetherSource: ...
+
+    @property
+    def kimp_config(self) -> KimpConfig: ...
+
+    @property
+    def config(self) -> AlertConfig: ...
+
+    @property
+    def basis(self) -> Text: ...
+
+    def headline(self, n: int = 5) -> Headline: ...
+
+    def is_known(self, coin: str) -> bool: ...
+
+    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]: ...
+
+    def basis_value(self, snap: CoinPremium) -> float | None: ...
+
+    def wallet_note(self, coin: str, premium_pct: float | None) -> WalletNote | None: ...
+
+    async def chart(self, coin: str, hours: float = 24.0) -> bytes | None: ...
+
+    async def set_thresholds(self, **changes: float) -> AlertConfig: ...
+
+    async def reset_thresholds(self) -> AlertConfig: ...
