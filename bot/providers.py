@@ -58,19 +58,6 @@ class MarketDataView(StatusProvider, Protocol):
 
 
 # -------------------------------------------------------------------------------------- trading
-class OrderLookup(Protocol):
-    async def get(self, client_id: str) -> StoredOrder | None: ...
-
-
-class OrderDesk(Protocol):
-    """The order service behind /cancel: look an order up, cancel it."""
-
-    @property
-    def store(self) -> OrderLookup: ...
-
-    async def cancel(self, client_id: str) -> SubmitResult: ...
-
-
 class TradingView(StatusProvider, PositionBook, Protocol):
     """Balances with KRW values, positions, orders, fills, PnL per day, manual orders and the
     kill switch (/balance, /positions, /orders, /trades, /profit, /buy, /sell, /cancel,
@@ -79,8 +66,9 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     @property
     def paper(self) -> bool: ...
 
-    @property
-    def svc(self) -> OrderDesk: ...
+    async def order(self, client_id: str) -> StoredOrder | None: ...
+
+    async def cancel(self, client_id: str) -> SubmitResult: ...
 
     async def balances(
         self,

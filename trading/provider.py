@@ -101,6 +101,14 @@ class TradingProvider:
             out.append((p, mark, upnl))
         return out
 
+    async def order(self, client_id: str) -> StoredOrder | None:
+        """One order by our client id (/cancel shows it before asking)."""
+        return await self.svc.store.get(client_id)
+
+    async def cancel(self, client_id: str) -> SubmitResult:
+        """Cancel one order through the order service (venue first, then our record)."""
+        return await self.svc.cancel(client_id)
+
     async def orders(self, open_only: bool = True, limit: int = 20) -> list[StoredOrder]:
         if open_only:
             return await self.svc.store.open_orders(self.paper)

@@ -289,12 +289,12 @@ def register_trading(registry: CommandRegistry) -> None:
         if len(ctx.args) != 1:
             raise CommandError(tr(language, "trading.cancel_args"))
         cid = ctx.args[0]
-        stored = await _trading(ctx).svc.store.get(cid)
+        stored = await _trading(ctx).order(cid)
         if stored is None:
             raise CommandError(tr(language, "trading.no_order", id=cid))
 
         async def act(c: CommandContext) -> Reply:
-            res = await _trading(c).svc.cancel(cid)
+            res = await _trading(c).cancel(cid)
             done = tr(language, "trading.cancelled", id=cid)
             return Reply(done if res.accepted else f"❌ {render(language, res.reason)}")
 
