@@ -99,6 +99,8 @@ def register_core(registry: CommandRegistry) -> None:
             if provider is not None:
                 lines.append(f"{title}:")
                 lines += ["  " + s for s in await provider.status_lines()]
+        if svc.notifier.storage_fault is not None:
+            lines.append(t("status.storage_fault", error=svc.notifier.storage_fault))
         pending = await svc.notifier.pending_count()
         if pending:
             lines.append(t("status.pending", n=pending))

@@ -484,4 +484,10 @@ TEXTS: dict[str, str] = {
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
+    # storage faults (notifier)
+    "storage.fault": (
+        "⚠️ Storage fault: {error}. Notifications are kept in memory until the database can be "
+        "written again; free disk space or check the database file."
+    ),
+    "status.storage_fault": "⚠️ Storage fault: {error}",
 }

@@ -484,4 +484,10 @@ TEXTS: dict[str, str] = {
     # trading (helper A)
     "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
+    # storage faults (notifier)
+    "storage.fault": (
+        "⚠️ 저장소 오류: {error}. 데이터베이스에 다시 쓸 수 있을 때까지 알림은 메모리에 보관합니다. "
+        "디스크 공간을 확보하거나 데이터베이스 파일을 확인하세요."
+    ),
+    "status.storage_fault": "⚠️ 저장소 오류: {error}",
 }

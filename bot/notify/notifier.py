@@ -1,8 +1,18 @@
-"""Queue notifications durably and deliver them through one transport (console or Telegram)."""
+"""Queue notifications durably and deliver them through one transport (console or Telegram).
+
+Storage faults (disk full, a read-only or damaged database) must neither lose a notification
+nor repeat one: a notification that cannot be written is kept in memory and delivered from
+there (with negative ids), a delivered item whose "sent" mark cannot be written is remembered
+as sent and its mark retried, and the fault itself is told to the user once (also in memory)
+and shown by /status (`storage_fault`) until a write succeeds again.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+from collections import deque
 from dataclasses import replace
 from typing import Protocol
 
@@ -14,6 +24,7 @@ from bot.notify.outbox import Outbox, OutboxItem
 from bot.settings_sections import NotifySettings
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
+from core.text import Text
 
 
 class DeliveryError(Exception):
@@ -48,6 +59,11 @@ class Notifier:
         self._sender: Sender | None = None
         self._writes: set[asyncio.Task[None]] = set()
         self.delivered = 0
+        self._memory: deque[OutboxItem] = deque()  # could not be written: delivered from here
+        self._next_memory_id = -1
+        self._memory_keys: set[str] = set()
+        self._unmarked: dict[int, float] = {}  # delivered, "sent" not written yet: id -> when
+        self.storage_fault: str | None = None  # the last storage error, until a write succeeds
 
     @property
     def has_sender(self) -> bool:
@@ -58,7 +74,11 @@ class Notifier:
         self._wakeup.set()
 
     async def pending_count(self) -> int:
-        return await self._outbox.pending_count()
+        try:
+            stored = await self._outbox.pending_count() - len(self._unmarked)
+        except sqlite3.Error:
+            stored = 0
+        return max(0, stored) + len(self._memory)
 
     def level(self, kind: NotificationKind) -> NotifyLevel:
         return self._levels.get(kind.value, NotifyLevel.ON)
@@ -69,8 +89,40 @@ class Notifier:
             return
         if not isinstance(note.text, str):  # worded once, here: the outbox keeps what is sent
             note = replace(note, text=render(self._language, note.text))
-        await self._outbox.add(note, silent=level is NotifyLevel.SILENT, now=self._clock.now())
+        silent = level is NotifyLevel.SILENT
+        try:
+            await self._outbox.add(note, silent=silent, now=self._clock.now())
+        except sqlite3.Error as exc:
+            self._keep_in_memory(note, silent)
+            self._storage_failed(exc)
+        else:
+            self._storage_ok()
         self._wakeup.set()
+
+    def _keep_in_memory(self, note: Notification, silent: bool) -> None:
+        if note.dedup_key is not None and note.dedup_key in self._memory_keys:
+            return  # the outbox's dedup, for what it could not hold
+        text = note.text if isinstance(note.text, str) else render(self._language, note.text)
+        item = OutboxItem(
+            self._next_memory_id, note.kind, text, note.photo_path, silent, self._clock.now(), 0
+        )
+        self._next_memory_id -= 1
+        self._memory.append(item)
+        if note.dedup_key is not None:
+            self._memory_keys.add(note.dedup_key)
+
+    def _storage_failed(self, exc: Exception) -> None:
+        first = self.storage_fault is None
+        self.storage_fault = str(exc) or type(exc).__name__
+        logger.error("storage fault: {}; notifications are kept in memory", self.storage_fault)
+        if first:  # told once per fault, from memory: the outbox is what is failing
+            text = render(self._language, Text.of("storage.fault", error=self.storage_fault))
+            self._keep_in_memory(Notification(NotificationKind.COMPONENT, text), silent=False)
+
+    def _storage_ok(self) -> None:
+        if self.storage_fault is not None:
+            logger.info("storage writable again")
+            self.storage_fault = None
 
     def notify(self, note: Notification) -> None:
         """Fire-and-forget from sync code; the write is tracked and flushed on shutdown."""
@@ -96,7 +148,8 @@ class Notifier:
     async def deliver_pending(self) -> None:
         """Send everything queued, in order, backing off when the transport says so."""
         while self._sender is not None:
-            items = await self._outbox.pending()
+            await self._retry_marks()
+            items = await self._pending()
             if not items:
                 return
             try:
@@ -105,11 +158,49 @@ class Notifier:
                 logger.warning(
                     "notification delivery failed ({}); retry in {:.1f}s", exc, exc.retry_after
                 )
-                await self._outbox.mark_failed(items[0].id, str(exc))
+                if items[0].id > 0:
+                    with contextlib.suppress(
+                        sqlite3.Error
+                    ):  # an attempt count is not worth a fault
+                        await self._outbox.mark_failed(items[0].id, str(exc))
                 await self._clock.sleep(exc.retry_after)
                 continue
             if done:
-                await self._outbox.mark_sent(done, self._clock.now())
+                self._mark_delivered(done)
                 self.delivered += len(done)
+                await self._retry_marks()
             if len(done) < len(items):
                 await self._clock.sleep(1.0)
+
+    async def _pending(self) -> list[OutboxItem]:
+        """Stored items not yet delivered, then the ones only memory holds."""
+        try:
+            stored = await self._outbox.pending()
+        except sqlite3.Error as exc:
+            self._storage_failed(exc)
+            stored = []
+        return [i for i in stored if i.id not in self._unmarked] + list(self._memory)
+
+    def _mark_delivered(self, ids: list[int]) -> None:
+        done = set(ids)
+        now = self._clock.now()
+        for i in ids:
+            if i > 0:
+                self._unmarked[i] = now
+        self._memory = deque(i for i in self._memory if i.id not in done)
+
+    async def _retry_marks(self) -> None:
+        """Write the "sent" marks not written yet; until then they are remembered here, so a
+        delivered message is never sent again because its mark failed."""
+        if not self._unmarked:
+            return
+        marks = dict(self._unmarked)
+        try:
+            for ts in sorted(set(marks.values())):
+                await self._outbox.mark_sent([i for i, t in marks.items() if t == ts], ts)
+        except sqlite3.Error as exc:
+            self._storage_failed(exc)
+            return
+        for i in marks:
+            self._unmarked.pop(i, None)
+        self._storage_ok()
