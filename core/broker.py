@@ -96,3 +96,13 @@ class MarginModes(Protocol):
     """A futures broker that can switch a symbol between isolated and cross margin."""
 
     async def set_margin_mode(self, symbol: Symbol, mode: str) -> None: ...
+
+
+@runtime_checkable
+class TimeSynced(Protocol):
+    """A broker that signs requests with a timestamp the venue checks against its own clock."""
+
+    async def sync_time(self) -> float:
+        """Measure our clock against the venue's, sign with the corrected time from now on, and
+        return the offset in seconds (positive: our clock is ahead)."""
+        ...

@@ -9,6 +9,7 @@ from loguru import logger
 
 from bot.commands.trading import register_trading
 from bot.features import AppContext
+from bot.features.time_sync import run_time_sync
 from bot.i18n import Messages
 from bot.settings_sections import ExchangeSettings, RiskSettings
 from core.broker import Broker, PlaceRequest
@@ -197,6 +198,10 @@ async def install(app: AppContext) -> None:
             logger.error("{}: could not start trading: {}", venue.label, exc)
         app.stack.push_async_callback(broker.close)
     await svc.load()
+    if core.live:
+        app.supervisor.start(
+            "time-sync", lambda: run_time_sync(brokers, app.clock, app.notifier.notify)
+        )
     app.supervisor.start("trading-market", lambda: tracker.run_market(app.bus))
     app.supervisor.start("trading-updates", tracker.run_updates)
     diffs = await reconcile(svc)

@@ -490,4 +490,13 @@ TEXTS: dict[str, str] = {
         "written again; free disk space or check the database file."
     ),
     "status.storage_fault": "⚠️ Storage fault: {error}",
+    # venue clock (time sync)
+    "trading.why.clock": (
+        "{venue} refused the request's timestamp: our clock is {seconds} s off; "
+        "time re-synchronised, try again."
+    ),
+    "trading.clock_offset": (
+        "⚠️ This server's clock is {seconds} s off {venue}'s. Requests are signed with the "
+        "corrected time; fix the server's time sync (NTP)."
+    ),
 }

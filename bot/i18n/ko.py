@@ -490,4 +490,13 @@ TEXTS: dict[str, str] = {
         "디스크 공간을 확보하거나 데이터베이스 파일을 확인하세요."
     ),
     "status.storage_fault": "⚠️ 저장소 오류: {error}",
+    # venue clock (time sync)
+    "trading.why.clock": (
+        "{venue}이(가) 요청 시각을 거부했습니다: 이 서버의 시계가 {seconds}초 어긋나 있습니다. "
+        "시간을 다시 맞췄으니 다시 시도하세요."
+    ),
+    "trading.clock_offset": (
+        "⚠️ 이 서버의 시계가 {venue}보다 {seconds}초 어긋나 있습니다. 보정한 시각으로 서명하고 "
+        "있으니 서버의 시간 동기화(NTP)를 확인하세요."
+    ),
 }

@@ -6,17 +6,44 @@ from dataclasses import replace
 from typing import Any
 
 from core.broker import PlaceRequest, VenueOrder
-from core.errors import NotFound, Rejected
+from core.errors import NotFound, Rejected, Retryable, TradingError
 from core.orders import OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol
+from core.text import Text
 from exchanges.ccxt.broker import ZERO, CcxtBroker, dec
 
 
-class BinanceSpotBroker(CcxtBroker):
+class BinanceBroker(CcxtBroker):
+    """Binance refuses a signed request stamped more than 1 s ahead of its clock or older than
+    `recvWindow` (-1021). ccxt signs with `milliseconds() - options["timeDifference"]`, so
+    `sync_time` measures that difference from the venue's own server time (an unsigned GET of
+    `/api/v3/time` or `/fapi/v1/time`): at start, periodically (the app's time-sync loop), and
+    at once when a request is refused for its timestamp."""
+
+    async def start(self) -> None:
+        await super().start()
+        await self.sync_time()
+
+    async def sync_time(self) -> float:
+        diff_ms = await self.call(self.ex.load_time_difference)
+        return float(diff_ms) / 1000
+
+    async def clock_refused(self, exc: Exception, write: bool) -> TradingError:
+        try:
+            offset = await self.sync_time()
+        except TradingError:
+            return await super().clock_refused(exc, write)
+        return Retryable(
+            Text.of("trading.why.clock", venue=self.venue, seconds=f"{offset:+.1f}"),
+            retry_after=0.5,
+        )
+
+
+class BinanceSpotBroker(BinanceBroker):
     pass
 
 
-class BinanceFuturesBroker(CcxtBroker):
+class BinanceFuturesBroker(BinanceBroker):
     """USDT-M: `BTC/USDT:USDT`; STOP_MARKET / TAKE_PROFIT_MARKET go to /fapi/v1/algoOrder."""
 
     def ccxt_symbol(self, symbol: Symbol) -> str:

@@ -14,11 +14,12 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import ccxt.async_support as ccxt
 from loguru import logger
 
 from core.broker import PlaceRequest, UpdateListener, VenueOrder
 from core.clock import Clock
-from core.errors import Rejected
+from core.errors import Rejected, TradingError
 from core.market import Side
 from core.orders import Balance, Fill, OrderStatus, OrderType, Position
 from core.rounding import MarketRules
@@ -59,10 +60,17 @@ class CcxtBroker:
     async def call(self, fn: Callable[[], Awaitable[T]], *, write: bool = False) -> T:
         try:
             return await fn()
+        except ccxt.InvalidNonce as exc:  # the venue refused our timestamp: nothing was placed
+            raise await self.clock_refused(exc, write) from None
         except Exception as exc:
             err = map_error(exc, write=write, retry_after=self.gate.retry_after() or None)
             logger.debug("{} {}: {}", self.venue.label, type(exc).__name__, err.reason)
             raise err from None
+
+    async def clock_refused(self, exc: Exception, write: bool) -> TradingError:
+        """The error for a request refused for its timestamp; a venue that signs with time
+        re-synchronises here (Binance)."""
+        return map_error(exc, write=write)
 
     def ccxt_symbol(self, symbol: Symbol) -> str:
         return f"{symbol.base}/{symbol.quote}"
