@@ -484,4 +484,16 @@ TEXTS: dict[str, str] = {
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
+    # bots' positions from the ledger (helper P4): corrections of a bot's book (strategies/book.py)
+    "bot.book.flat": "flat",
+    "bot.book.held": "{side} {qty}",
+    "bot.book.adopted": (
+        "⚠️ Bot {bot}: its own record said {was} on {venue} {symbol}, but the order ledger holds "
+        "{held} @ {price}. The bot now manages that position (with its own stop-loss / "
+        "take-profit)."
+    ),
+    "bot.book.dropped": (
+        "⚠️ Bot {bot}: its own record said {held} on {venue} {symbol}, but the order ledger "
+        "holds no such position. The bot dropped it from its book."
+    ),
 }

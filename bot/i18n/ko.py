@@ -484,4 +484,15 @@ TEXTS: dict[str, str] = {
     # trading (helper A)
     "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
+    # bots' positions from the ledger (helper P4): corrections of a bot's book (strategies/book.py)
+    "bot.book.flat": "포지션 없음",
+    "bot.book.held": "{side} {qty}",
+    "bot.book.adopted": (
+        "⚠️ 봇 {bot}: 자체 기록은 {venue} {symbol} {was}였지만 주문 원장에는 {held} @ {price} "
+        "포지션이 있습니다. 이제 봇이 이 포지션을 관리합니다 (봇의 손절/익절 설정 그대로)."
+    ),
+    "bot.book.dropped": (
+        "⚠️ 봇 {bot}: 자체 기록은 {venue} {symbol} {held}였지만 주문 원장에는 그런 포지션이 "
+        "없습니다. 봇 장부에서 제거했습니다."
+    ),
 }
