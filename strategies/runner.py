@@ -4,6 +4,8 @@ One `BotManager` owns every bot (each a `strategies.bot_runner.BotRunner`). Runn
 each closed `Candle` of their instruments and timeframe (and `Trade`s if their strategy asks).
 Every signal becomes a decision, taken or refused with the reason, recorded in the `decisions`
 table. Run state and pause live in the `bots` table, so `/start` and `/stop` survive restarts.
+What a bot holds follows the order ledger: when a bot starts (and at every start-up) its saved
+book is corrected to the positions the order layer attributes to it (`strategies.book`).
 `/buy <bot>` and `/sell <bot>` are forced entries and exits: no strategy signal, but the bot's
 own sizing, leverage and SL/TP, and the bot books and then manages the position as if it had
 decided it.
@@ -21,8 +23,11 @@ from core.candles import CandleHistory, CandleStore
 from core.events import EventBus, Subscription
 from core.fills import FillModel
 from core.market import Candle, Trade
+from core.notifications import Notification, NotificationKind
+from core.positions import PositionBook
 from core.signals import SignalAction
 from core.symbols import Instrument, Venue
+from strategies.book import reconcile_book
 from strategies.bot_runner import BotError, BotRunner, ForcedOrder
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, OpenPosition
@@ -63,6 +68,8 @@ class BotManager:
         candles: CandleStore | None = None,
         start_equity: Callable[[Venue], float] = lambda venue: 0.0,
         ready: Callable[[], Awaitable[None]] | None = None,
+        ledger: PositionBook | None = None,
+        notify: Callable[[Notification], None] | None = None,
     ) -> None:
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
@@ -80,6 +87,9 @@ class BotManager:
         self._resume: list[str] = []
         self._ready = ready or _no_wait
         self._books = asyncio.Lock()  # a stopped bot's stored positions: /start vs /sell <bot>
+        # The order layer's positions: a bot's book follows them (`strategies.book`).
+        self._ledger = ledger
+        self._notify = notify or (lambda _n: None)
 
     async def load(self) -> None:
         """Store the definitions; bots whose stored state is running resume when `run` starts
@@ -167,10 +177,32 @@ class BotManager:
         strategy = cls(cls.Params.model_validate(d.params), bot=name)
         engine = BotEngine(d, strategy, self._fills, equity=self._start_equity(d.exchange))
         engine.paused = name in self._paused
-        for inst, pos in (await self.store.load_positions(name)).items():
-            if inst in d.instruments:
-                engine.restore(inst, pos)
+        for inst, pos in (await self._book(d)).items():
+            engine.restore(inst, pos)
         return BotRunner(d, engine, self._gateway, self.store, self._history, self._candles)
+
+    async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:
+        """The bot's positions: its saved book, corrected to what the order ledger holds for it
+        (the one source of truth; each correction is logged, notified and saved)."""
+        saved = await self.store.load_positions(d.name)
+        saved = {i: p for i, p in saved.items() if i in d.instruments}
+        if self._ledger is None:
+            return saved
+        held = self._ledger.open_positions(bot=d.name)
+        for p in held:
+            if p.bot == d.name and p.qty != 0 and p.instrument not in d.instruments:
+                logger.warning(
+                    "bot {}: the order ledger holds {} {} for it, which it no longer trades",
+                    d.name, p.instrument, p.qty,
+                )  # fmt: skip
+        now_ms = int(self.store.clock.now() * 1000)
+        book, corrections = reconcile_book(d.name, d.instruments, saved, held, now_ms)
+        if corrections:
+            await self.store.save_positions(d.name, book)
+        for c in corrections:
+            logger.warning("{}", c.text())
+            self._notify(Notification(NotificationKind.INFO, c.text()))
+        return book
 
     async def start(self, name: str) -> str:
         d = self._get(name)
@@ -258,7 +290,7 @@ class BotManager:
         """The position a forced exit of `name` would close (a stopped bot's too)."""
         d = self._get(name)
         runner = self.runners.get(name)
-        held = runner.engine.positions if runner else await self.store.load_positions(name)
+        held = runner.engine.positions if runner else await self._book(d)
         if not held:
             raise BotError(f"Bot {name} holds no position.")
         inst = self._pick(d, coin, held)

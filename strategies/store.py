@@ -45,6 +45,10 @@ class BotStore:
         self._clock = clock
         self._kv = KeyValueStore(db, clock)
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     async def sync(self, definitions: list[BotDefinition]) -> dict[str, BotRow]:
         """Write the current definitions; new bots start stopped (or running with autostart).
         Returns every stored bot, including ones no longer in the file."""

@@ -22,6 +22,7 @@ from core.clock import Clock
 from core.fills import FillModel
 from core.market import Candle, timeframe_ms
 from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
+from core.positions import PositionBook
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.candle_store import CandleStore
 from exchanges.manager import MarketDataManager
@@ -158,6 +159,9 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         candles=candles,
         start_equity=start_equity,
         ready=lambda: _md_ready(md, catalog_wait),
+        # The order ledger is the one source of truth for what each bot holds.
+        ledger=app.facade.trading if isinstance(app.facade.trading, PositionBook) else None,
+        notify=app.notifier.notify,
     )
     if md is not None:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])

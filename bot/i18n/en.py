@@ -499,4 +499,16 @@ TEXTS: dict[str, str] = {
         "⚠️ This server's clock is {seconds} s off {venue}'s. Requests are signed with the "
         "corrected time; fix the server's time sync (NTP)."
     ),
+    # bots' positions from the ledger (helper P4): corrections of a bot's book (strategies/book.py)
+    "bot.book.flat": "flat",
+    "bot.book.held": "{side} {qty}",
+    "bot.book.adopted": (
+        "⚠️ Bot {bot}: its own record said {was} on {venue} {symbol}, but the order ledger holds "
+        "{held} @ {price}. The bot now manages that position (with its own stop-loss / "
+        "take-profit)."
+    ),
+    "bot.book.dropped": (
+        "⚠️ Bot {bot}: its own record said {held} on {venue} {symbol}, but the order ledger "
+        "holds no such position. The bot dropped it from its book."
+    ),
 }

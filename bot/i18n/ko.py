@@ -499,4 +499,15 @@ TEXTS: dict[str, str] = {
         "⚠️ 이 서버의 시계가 {venue}보다 {seconds}초 어긋나 있습니다. 보정한 시각으로 서명하고 "
         "있으니 서버의 시간 동기화(NTP)를 확인하세요."
     ),
+    # bots' positions from the ledger (helper P4): corrections of a bot's book (strategies/book.py)
+    "bot.book.flat": "포지션 없음",
+    "bot.book.held": "{side} {qty}",
+    "bot.book.adopted": (
+        "⚠️ 봇 {bot}: 자체 기록은 {venue} {symbol} {was}였지만 주문 원장에는 {held} @ {price} "
+        "포지션이 있습니다. 이제 봇이 이 포지션을 관리합니다 (봇의 손절/익절 설정 그대로)."
+    ),
+    "bot.book.dropped": (
+        "⚠️ 봇 {bot}: 자체 기록은 {venue} {symbol} {held}였지만 주문 원장에는 그런 포지션이 "
+        "없습니다. 봇 장부에서 제거했습니다."
+    ),
 }
