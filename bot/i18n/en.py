@@ -484,4 +484,9 @@ TEXTS: dict[str, str] = {
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
+    # risk under concurrency (helper P2)
+    "reason.max_positions_in_flight": (
+        "{n} positions are open and {k} more are being opened by orders in flight; "
+        "the maximum is {max} (MAX_OPEN_POSITIONS)."
+    ),
 }

@@ -484,4 +484,9 @@ TEXTS: dict[str, str] = {
     # trading (helper A)
     "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
+    # risk under concurrency (helper P2)
+    "reason.max_positions_in_flight": (
+        "포지션 {n}개가 열려 있고 진행 중인 주문으로 {k}개가 더 열리는 중이라 "
+        "최대치 {max}개(MAX_OPEN_POSITIONS)에 도달했습니다."
+    ),
 }
