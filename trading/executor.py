@@ -21,12 +21,12 @@ from loguru import logger
 
 from core.broker import PlaceRequest, VenueOrder
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
-from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.symbols import Venue
 from core.text import Text
 from trading.ledger import CRASH_ENV, CRASH_POINTS, Ledger, NotifyFn, OrderListener, RenderFn
+from trading.risk import Exposure
 from trading.validation import Funds, ValidatedOrder, validate
 
 __all__ = [
@@ -72,13 +72,45 @@ class OrderService(Ledger):
         self, req: OrderRequest, *, parent: str | None = None, client_id: str | None = None
     ) -> SubmitResult:
         """Validate, risk-check, persist and send one order. Never raises for a bad order."""
+        client_id = client_id or new_client_id(self.paper)
         try:
-            v, _entry = await self._check(req)
+            v, _entry = await self._check(req, client_id)
         except TradingError as exc:
             return self._refused(req, exc.reason)
+        try:
+            order = await self._write_intent(req, v, client_id, parent)
+        except BaseException:
+            self.risk.release(client_id)  # nothing written: nothing can be in flight
+            raise
+        self._crash_point("after_intent")
+        wire = PlaceRequest(
+            client_id=order.client_id,
+            symbol=req.instrument.symbol,
+            side=req.side,
+            type=req.type,
+            qty=None if v.quote_amount is not None else v.qty,
+            price=v.price,
+            quote_amount=v.quote_amount,
+            trigger_price=v.trigger_price,
+            reduce_only=req.reduce_only,
+        )
+        # From here the order exists: its reservation is released when it is settled (`apply`,
+        # `_finish_rejected`), and kept while its outcome is unknown.
+        self.inflight.add(order.client_id)
+        try:
+            result = await self._send(order, wire)
+        finally:
+            self.inflight.discard(order.client_id)
+        if result.order is not None and not result.order.status.is_final:
+            self.on_change()
+        return SubmitResult(result.accepted, result.reason, result.order, v.notes)
+
+    async def _write_intent(
+        self, req: OrderRequest, v: ValidatedOrder, client_id: str, parent: str | None
+    ) -> Order:
         now = self.clock.now()
         order = Order(
-            client_id=client_id or new_client_id(self.paper),
+            client_id=client_id,
             instrument=req.instrument,
             side=req.side,
             type=req.type,
@@ -96,28 +128,14 @@ class OrderService(Ledger):
         await self.store.insert_intent(
             order, parent=parent, quote_amount=v.quote_amount, leverage=req.leverage
         )
-        self._crash_point("after_intent")
-        wire = PlaceRequest(
-            client_id=order.client_id,
-            symbol=req.instrument.symbol,
-            side=req.side,
-            type=req.type,
-            qty=None if v.quote_amount is not None else v.qty,
-            price=v.price,
-            quote_amount=v.quote_amount,
-            trigger_price=v.trigger_price,
-            reduce_only=req.reduce_only,
-        )
-        self.inflight.add(order.client_id)
-        try:
-            result = await self._send(order, wire)
-        finally:
-            self.inflight.discard(order.client_id)
-        if result.order is not None and not result.order.status.is_final:
-            self.on_change()
-        return SubmitResult(result.accepted, result.reason, result.order, v.notes)
+        return order
 
-    async def _check(self, req: OrderRequest) -> tuple[ValidatedOrder, bool]:
+    async def _check(self, req: OrderRequest, client_id: str) -> tuple[ValidatedOrder, bool]:
+        """Validate, then risk-check an entry and reserve its room under `client_id`.
+
+        Everything that awaits (rules, prices, the KRW rate, equity) happens first; the check
+        and the reservation are one step over the booked account plus the orders in flight.
+        Equity is taken before: it moves with prices, not with our own orders in flight."""
         broker = self.brokers.get(req.instrument.venue)
         if broker is None:
             raise Rejected(Text.of("reason.not_configured", venue=req.instrument.venue))
@@ -135,22 +153,19 @@ class OrderService(Ledger):
         else:
             funds = Funds(bals.get(rules.quote, (ZERO, ZERO))[0], bals.get(rules.base, (ZERO,))[0])
         v = validate(req, rules, ref, funds)
-        is_entry = self._is_entry(req, v.qty, pos_qty)
+        is_entry = self.is_entry(req.instrument, req.side, req.reduce_only, v.qty, pos_qty)
         if is_entry:
+            inst = req.instrument
             rate = await self.to_krw(rules.quote)
-            notional_krw = v.notional * rate
-            value_krw = abs(pos_qty) * ref * rate
-            self.risk.check(req.instrument, notional_krw, True, await self._exposure(value_krw))
-        return v, is_entry
+            equity = await self.equity_krw()
 
-    @staticmethod
-    def _is_entry(req: OrderRequest, qty: Decimal, pos_qty: Decimal) -> bool:
-        if req.instrument.venue is not Venue.BINANCE_FUTURES:
-            return req.side is Side.BUY
-        if req.reduce_only:
-            return False
-        reduces = (pos_qty > 0 and req.side is Side.SELL) or (pos_qty < 0 and req.side is Side.BUY)
-        return not (reduces and qty <= abs(pos_qty))
+            def exposure() -> Exposure:
+                held = self.positions.get(inst)
+                value_krw = abs(held.qty) * ref * rate if held is not None else ZERO
+                return self.exposure_now(equity, value_krw)
+
+            await self.risk.reserve(client_id, inst, v.qty, v.notional * rate, exposure)
+        return v, is_entry
 
     async def _send(self, order: Order, wire: PlaceRequest) -> SubmitResult:
         broker = self.brokers[order.instrument.venue]

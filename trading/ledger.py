@@ -20,13 +20,14 @@ from core.broker import Broker, VenueOrder
 from core.clock import Clock
 from core.errors import Rejected, TradingError
 from core.events import EventBus
+from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.orders import Fill, Order, OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from trading.pnl import day_start
 from trading.prices import PriceBook
-from trading.risk import Exposure, RiskManager
+from trading.risk import Exposure, Reservation, RiskManager
 from trading.store import TradingStore
 from trading.validation import fmt
 
@@ -101,6 +102,27 @@ class Ledger:
         self._daily = (start, total)
         for venue in self.brokers:
             await self.refresh_balances(venue)
+        await self._restore_reservations()
+
+    async def _restore_reservations(self) -> None:
+        """Entries still open in the store (resting, or their outcome unknown after a crash)
+        keep counting against the risk limits until they are settled."""
+        for stored in await self.store.open_orders(self.paper):
+            o = stored.order
+            pos = self.positions.get(o.instrument)
+            if not self.is_entry(
+                o.instrument, o.side, o.reduce_only, o.qty, pos.qty if pos else ZERO
+            ):
+                continue
+            ref = o.price or o.trigger_price or self.prices.price(o.instrument)
+            notional = stored.quote_amount or (o.qty * ref if ref is not None else ZERO)
+            try:
+                rate = await self.to_krw(o.instrument.symbol.quote)
+            except Rejected:
+                rate = ZERO  # still counts as an open position; its size is unknown
+            self.risk.restore(
+                o.client_id, Reservation(o.instrument, o.qty, notional * rate, o.filled_qty)
+            )
 
     async def refresh_balances(self, venue: Venue) -> None:
         broker = self.brokers[venue]
@@ -131,11 +153,16 @@ class Ledger:
         if fills:
             self._crash_point("after_fill_before_record")
         recorded = [f for f in fills if await self._record(f, order, stored.leverage)]
-        if recorded:
-            await self.refresh_balances(order.instrument.venue)
         status = vo.status
         if status.is_final and got < vo.filled_qty:
             status = OrderStatus.PARTIALLY_FILLED  # not final until every fill is recorded
+        # What filled is in the position now: it no longer needs its reservation.
+        if status.is_final:
+            self.risk.release(client_id)
+        else:
+            self.risk.filled(client_id, got)
+        if recorded:
+            await self.refresh_balances(order.instrument.venue)
         updated = await self.store.advance(
             client_id,
             status,
@@ -176,11 +203,13 @@ class Ledger:
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
+        realized_krw = realized * (await self.to_krw(inst.symbol.quote))
+        # Read today's total only after the await: fills booked concurrently all count.
         start, total = self._daily
         today = day_start(self.clock.now(), self.risk.tz)
         if today != start:
             start, total = today, ZERO
-        self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
+        self._daily = (start, total + realized_krw)
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
         mode = Text.of("order.paper") if fill.paper else ""
@@ -227,6 +256,7 @@ class Ledger:
         return stored.order
 
     async def _finish_rejected(self, order: Order, reason: str | Text) -> None:
+        self.risk.release(order.client_id)
         await self.store.advance(
             order.client_id, OrderStatus.REJECTED, self.clock.now(), reason=self._render(reason)
         )
@@ -280,13 +310,27 @@ class Ledger:
             raise Rejected(Text.of("reason.no_rate", quote=quote))
         return rate
 
-    async def _exposure(self, position_value_krw: Decimal) -> Exposure:
+    def exposure_now(self, equity_krw: Decimal, position_value_krw: Decimal) -> Exposure:
+        """The booked account as it is at this instant (no await: the risk check and its
+        reservation read it in one step)."""
         return Exposure(
-            equity_krw=await self.equity_krw(),
+            equity_krw=equity_krw,
             open_instruments=frozenset(i for i, p in self.positions.items() if p.qty != 0),
             position_value_krw=position_value_krw,
             daily_pnl_krw=self._daily[1],
         )
+
+    @staticmethod
+    def is_entry(
+        inst: Instrument, side: Side, reduce_only: bool, qty: Decimal, pos: Decimal
+    ) -> bool:
+        """Whether an order opens or grows exposure (exits are never limited)."""
+        if inst.venue is not Venue.BINANCE_FUTURES:
+            return side is Side.BUY
+        if reduce_only:
+            return False
+        reduces = (pos > 0 and side is Side.SELL) or (pos < 0 and side is Side.BUY)
+        return not (reduces and qty <= abs(pos))
 
     async def equity_krw(self) -> Decimal:
         """Everything held on every venue, valued in KRW at current prices (unknown: skipped)."""

@@ -46,6 +46,7 @@ async def reconcile(svc: OrderService) -> list[Text]:
         try:
             vo = await broker.fetch(o.instrument.symbol, o.client_id, conditional)
         except NotFound:
+            svc.risk.release(o.client_id)  # settled: no longer counts against the limits
             await svc.store.advance(
                 o.client_id, OrderStatus.CANCELLED, svc.clock.now(), reason="gone from the venue"
             )

@@ -511,4 +511,9 @@ TEXTS: dict[str, str] = {
         "⚠️ Bot {bot}: its own record said {held} on {venue} {symbol}, but the order ledger "
         "holds no such position. The bot dropped it from its book."
     ),
+    # risk under concurrency (helper P2)
+    "reason.max_positions_in_flight": (
+        "{n} positions are open and {k} more are being opened by orders in flight; "
+        "the maximum is {max} (MAX_OPEN_POSITIONS)."
+    ),
 }

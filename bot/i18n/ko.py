@@ -510,4 +510,9 @@ TEXTS: dict[str, str] = {
         "⚠️ 봇 {bot}: 자체 기록은 {venue} {symbol} {held}였지만 주문 원장에는 그런 포지션이 "
         "없습니다. 봇 장부에서 제거했습니다."
     ),
+    # risk under concurrency (helper P2)
+    "reason.max_positions_in_flight": (
+        "포지션 {n}개가 열려 있고 진행 중인 주문으로 {k}개가 더 열리는 중이라 "
+        "최대치 {max}개(MAX_OPEN_POSITIONS)에 도달했습니다."
+    ),
 }
