@@ -13,6 +13,7 @@ final after its fills are recorded, so a crash at any point is repaired by `reco
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -79,6 +80,12 @@ class OrderService(Ledger):
             return self._refused(req, exc.reason)
         try:
             order = await self._write_intent(req, v, client_id, parent)
+        except sqlite3.Error as exc:  # disk full, read-only or damaged database
+            self.risk.release(client_id)
+            # Never send what could not be written first: a crash would leave an order on the
+            # venue that we have no record of.
+            why = str(exc) or type(exc).__name__
+            return self._refused(req, Text.of("reason.storage", error=why))
         except BaseException:
             self.risk.release(client_id)  # nothing written: nothing can be in flight
             raise

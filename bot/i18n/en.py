@@ -516,4 +516,9 @@ TEXTS: dict[str, str] = {
         "{n} positions are open and {k} more are being opened by orders in flight; "
         "the maximum is {max} (MAX_OPEN_POSITIONS)."
     ),
+    # storage fault on the order path
+    "reason.storage": (
+        "the database cannot be written ({error}), so the order was not sent: an order we "
+        "cannot record is never placed. Free disk space or check the database file."
+    ),
 }

@@ -515,4 +515,9 @@ TEXTS: dict[str, str] = {
         "포지션 {n}개가 열려 있고 진행 중인 주문으로 {k}개가 더 열리는 중이라 "
         "최대치 {max}개(MAX_OPEN_POSITIONS)에 도달했습니다."
     ),
+    # storage fault on the order path
+    "reason.storage": (
+        "데이터베이스에 쓸 수 없어({error}) 주문을 보내지 않았습니다: 기록할 수 없는 주문은 "
+        "내지 않습니다. 디스크 공간을 확보하거나 데이터베이스 파일을 확인하세요."
+    ),
 }
