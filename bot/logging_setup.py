@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from loguru import logger
 
 from bot.i18n import render
+from core.storage.files import private_dir, private_opener
 from core.text import set_log_words
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
     )
     if log_dir is not None:
         try:
-            log_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(log_dir)
             logger.add(
                 log_dir / "bot.log",
                 level=level,
@@ -69,6 +70,7 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
                 backtrace=False,
                 diagnose=False,
                 enqueue=False,
+                opener=private_opener,  # 0600, rotated files too
             )
         except OSError as exc:
             logger.warning("file logging disabled: cannot write to {} ({})", log_dir, exc.strerror)
