@@ -484,4 +484,7 @@ TEXTS: dict[str, str] = {
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
+    # numeric arguments (helper P3)
+    "arg.bad_amount": "'{raw}' is not a valid amount: give a plain number like 0.01 or 50000.",
+    "arg.bad_value": "'{raw}' is not a valid value: give a number between -{limit} and {limit}.",
 }

@@ -484,4 +484,7 @@ TEXTS: dict[str, str] = {
     # trading (helper A)
     "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
+    # numeric arguments (helper P3)
+    "arg.bad_amount": "'{raw}'은(는) 올바른 금액이 아닙니다: 0.01 또는 50000처럼 일반 숫자로 입력하세요.",
+    "arg.bad_value": "'{raw}'은(는) 올바른 값이 아닙니다: -{limit}부터 {limit} 사이의 숫자를 입력하세요.",
 }
