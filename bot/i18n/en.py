@@ -17,6 +17,7 @@ HEADERS: dict[str, str] = {
     "stream": "📡 Stream",
     "component": "⚙️ Component",
     "risk": "🛑 Risk limit",
+    "reconcile": "🔄 Reconciliation",  # helper P3
     "report": "",  # reports carry their own title
     "info": "ℹ️ Info",
 }

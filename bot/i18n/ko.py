@@ -16,6 +16,7 @@ HEADERS: dict[str, str] = {
     "stream": "📡 스트림",
     "component": "⚙️ 구성요소",
     "risk": "🛑 리스크 한도",
+    "reconcile": "🔄 주문·잔고 대조",  # helper P3
     "report": "",
     "info": "ℹ️ 안내",
 }
