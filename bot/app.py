@@ -25,7 +25,7 @@ from core.clock import SystemClock
 from core.events import EventBus
 from core.market import StreamStatus
 from core.notifications import Notification, NotificationKind
-from core.storage import Database
+from core.storage import Database, InstanceLock
 from core.supervisor import Supervisor
 from core.symbols import Venue
 from strategies.botconfig import BotConfigError
@@ -64,6 +64,10 @@ class Service:
                 self.settings = await stack.enter_async_context(simulator(self.settings))
             settings = self.settings
             core = settings.core
+            # One service per database, before anything touches it: a second one would act on
+            # the same orders and notifications without seeing the first's kill switch.
+            lock = InstanceLock.acquire(settings.storage.db_path)
+            stack.callback(lock.release)
             db = await Database.connect(settings.storage.db_path)
             stack.push_async_callback(db.close)
             # Everything below is torn down explicitly, inside the shutdown deadline.

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from loguru import logger
 
 from bot.i18n import render
+from core.storage.files import private_dir, private_opener
 from core.text import set_log_words
+from exchanges.ccxt.redact import redact_request_details
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -20,28 +22,28 @@ REDACTED = "***"
 
 
 class SecretRedactor:
-    """Replaces any configured secret (and its first/last halves) in log messages."""
+    """Replaces any configured secret in log messages, and signed request details (query
+    strings, signatures, tokens) in venue error texts."""
 
     def __init__(self, secrets: list[str]) -> None:
         # Long first: a secret that contains another must be replaced whole.
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
+        text = redact_request_details(text)
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
         return text
 
     def __call__(self, record: Record) -> None:
-        if self._secrets:
-            record["message"] = self.redact(record["message"])
-            exc = record["exception"]
-            if exc is not None and exc.value is not None:
-                args = getattr(exc.value, "args", ())
-                with contextlib.suppress(AttributeError, TypeError):
-                    exc.value.args = tuple(
-                        self.redact(a) if isinstance(a, str) else a for a in args
-                    )
+        # Always: signed request details are redacted even when no secret is configured.
+        record["message"] = self.redact(record["message"])
+        exc = record["exception"]
+        if exc is not None and exc.value is not None:
+            args = getattr(exc.value, "args", ())
+            with contextlib.suppress(AttributeError, TypeError):
+                exc.value.args = tuple(self.redact(a) if isinstance(a, str) else a for a in args)
 
 
 def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> SecretRedactor:
@@ -59,7 +61,7 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
     )
     if log_dir is not None:
         try:
-            log_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(log_dir)
             logger.add(
                 log_dir / "bot.log",
                 level=level,
@@ -69,6 +71,7 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
                 backtrace=False,
                 diagnose=False,
                 enqueue=False,
+                opener=private_opener,  # 0600, rotated files too
             )
         except OSError as exc:
             logger.warning("file logging disabled: cannot write to {} ({})", log_dir, exc.strerror)
@@ -84,4 +87,5 @@ def tail_log(log_dir: Path, lines: int) -> list[str]:
         size = fh.tell()
         fh.seek(max(0, size - 256 * 1024))
         data = fh.read().decode("utf-8", errors="replace")
-    return data.splitlines()[-lines:]
+    # Lines written before request details were redacted at logging time are scrubbed here too.
+    return [redact_request_details(line) for line in data.splitlines()[-lines:]]

@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     STREAM = "stream"
     COMPONENT = "component"
     RISK = "risk"
+    RECONCILE = "reconcile"  # our records against the venue: differences found and fixed
     REPORT = "report"
     INFO = "info"
 

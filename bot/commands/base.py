@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -62,3 +63,27 @@ class Command:
     summary: str  # one line for /help and the Telegram command menu
     usage: str = ""  # e.g. "/trades [n]"
     details: str = ""  # longer help for "/help <command>"
+
+
+# A number typed in a command: beyond these it is a typo or an attack (`1e999999` overflows
+# Decimal arithmetic downstream), never an amount, price or threshold anyone means.
+MAX_MAGNITUDE = 15  # below 1e16
+MIN_MAGNITUDE = -18  # 1e-18 and above
+MAX_DIGITS = 28  # Decimal's default precision
+
+
+def sane_decimal(raw: str) -> Decimal | None:
+    """`raw` as a finite Decimal of a sane size, or None (not a number, inf, nan, 1e999999)."""
+    try:
+        value = Decimal(raw)
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return None
+    if value.is_zero():
+        return value
+    if not MIN_MAGNITUDE <= value.adjusted() <= MAX_MAGNITUDE:
+        return None
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        return None
+    return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from bot.commands.base import CommandError
+from bot.commands.base import CommandError, sane_decimal
 from bot.i18n import Messages, tr, word
 from core.symbols import Instrument, Venue
 
@@ -18,15 +18,20 @@ if TYPE_CHECKING:
     from strategies.engine import OpenPosition
 
 
-def _number(raw: str, quote: str) -> Decimal | None:
-    """`50000`, `50,000`, `50000KRW` -> 50000; None when it does not look like an amount."""
+def _number(raw: str, quote: str, language: str) -> Decimal | None:
+    """`50000`, `50,000`, `50000KRW` -> 50000; None when it does not look like an amount;
+    CommandError when it is a number but not a usable one (`1e999999`, `inf`)."""
     text = raw.upper().replace(",", "").removesuffix(quote)
     if not text or not (text[0].isdigit() or text[0] in ".-+"):
         return None
     try:
-        return Decimal(text)
+        Decimal(text)
     except InvalidOperation:
         return None
+    value = sane_decimal(text)
+    if value is None:
+        raise CommandError(tr(language, "arg.bad_amount", raw=raw))
+    return value
 
 
 def parse_buy(
@@ -41,7 +46,7 @@ def parse_buy(
     coin: str | None = None
     amount: Decimal | None = None
     if args:
-        amount = _number(args[-1], quote)
+        amount = _number(args[-1], quote, language)
         if amount is None and len(args) == 2:
             raise CommandError(t("forced.not_amount", raw=args[-1], quote=quote, example=example))
         if amount is None or len(args) == 2:

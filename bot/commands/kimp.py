@@ -148,6 +148,9 @@ def _one_coin(ctx: CommandContext) -> str:
     return _coin_arg(ctx.args[0], language)
 
 
+# Percentages and seconds: a million is already absurd; beyond it a value overflows the store.
+MAX_THRESHOLD = 1_000_000
+
 _NAMES = {
     "high": ("high_pct", "%"),
     "low": ("low_pct", "%"),
@@ -246,6 +249,8 @@ def register_kimp(registry: CommandRegistry) -> None:
             raise CommandError(t("kimpcmd.not_number", raw=ctx.args[1])) from None
         if not math.isfinite(value):
             raise CommandError(t("kimpcmd.not_finite"))
+        if abs(value) > MAX_THRESHOLD:
+            raise CommandError(t("arg.bad_value", raw=ctx.args[1], limit=f"{MAX_THRESHOLD:,}"))
         field = _NAMES[name][0]
         if field == "digest_min":
             if value < 1 or value != int(value):

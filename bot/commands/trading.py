@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from bot.commands import forced
-from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr, word
@@ -77,11 +77,15 @@ def parse_order_args(
     quote = _QUOTE[venue]
     raw = args[2].upper()
     is_amount = raw.endswith(quote)
+    text = raw.removesuffix(quote).replace(",", "")
     try:
-        value = Decimal(raw.removesuffix(quote).replace(",", ""))
+        Decimal(text)
     except InvalidOperation:
         raise CommandError(t("trading.not_number", raw=args[2], quote=quote)) from None
-    if not value.is_finite() or value <= 0:
+    value = sane_decimal(text)
+    if value is None:
+        raise CommandError(t("arg.bad_amount", raw=args[2]))
+    if value <= 0:
         raise CommandError(t("trading.size_positive"))
     sym = Symbol(coin, quote)
     return (venue, sym, None, value) if is_amount else (venue, sym, value, None)

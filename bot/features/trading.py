@@ -208,7 +208,7 @@ async def install(app: AppContext) -> None:
     if diffs:
         app.notifier.notify(
             Notification(
-                NotificationKind.RISK,
+                NotificationKind.RECONCILE,
                 "\n".join([t("trading.reconciled"), *(t.render(d) for d in diffs)]),
             )
         )

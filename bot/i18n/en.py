@@ -17,6 +17,7 @@ HEADERS: dict[str, str] = {
     "stream": "📡 Stream",
     "component": "⚙️ Component",
     "risk": "🛑 Risk limit",
+    "reconcile": "🔄 Reconciliation",  # helper P3
     "report": "",  # reports carry their own title
     "info": "ℹ️ Info",
 }
@@ -521,4 +522,7 @@ TEXTS: dict[str, str] = {
         "the database cannot be written ({error}), so the order was not sent: an order we "
         "cannot record is never placed. Free disk space or check the database file."
     ),
+    # numeric arguments (helper P3)
+    "arg.bad_amount": "'{raw}' is not a valid amount: give a plain number like 0.01 or 50000.",
+    "arg.bad_value": "'{raw}' is not a valid value: give a number between -{limit} and {limit}.",
 }

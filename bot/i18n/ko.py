@@ -16,6 +16,7 @@ HEADERS: dict[str, str] = {
     "stream": "📡 스트림",
     "component": "⚙️ 구성요소",
     "risk": "🛑 리스크 한도",
+    "reconcile": "🔄 주문·잔고 대조",  # helper P3
     "report": "",
     "info": "ℹ️ 안내",
 }
@@ -520,4 +521,7 @@ TEXTS: dict[str, str] = {
         "데이터베이스에 쓸 수 없어({error}) 주문을 보내지 않았습니다: 기록할 수 없는 주문은 "
         "내지 않습니다. 디스크 공간을 확보하거나 데이터베이스 파일을 확인하세요."
     ),
+    # numeric arguments (helper P3)
+    "arg.bad_amount": "'{raw}'은(는) 올바른 금액이 아닙니다: 0.01 또는 50000처럼 일반 숫자로 입력하세요.",
+    "arg.bad_value": "'{raw}'은(는) 올바른 값이 아닙니다: -{limit}부터 {limit} 사이의 숫자를 입력하세요.",
 }

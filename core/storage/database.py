@@ -12,6 +12,7 @@ from typing import Any
 import aiosqlite
 from loguru import logger
 
+from core.storage.files import private_dir, private_file
 from core.storage.migrations import LATEST_VERSION, MIGRATIONS
 
 
@@ -58,10 +59,11 @@ class Database:
         path = Path(path)
         if str(path) != ":memory:":
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)
+                private_file(path)
             except OSError as exc:
                 raise StorageError(
-                    f"cannot create the database folder {path.parent}: {exc.strerror}. "
+                    f"cannot create the database {path}: {exc.strerror}. "
                     "Set DB_PATH to a writable location."
                 ) from None
         try:

@@ -1,4 +1,5 @@
-"""ccxt exceptions -> our error kinds, with the venue's own message as the reason."""
+"""ccxt exceptions -> our error kinds, with the venue's own message as the reason (never the
+signed request: query strings, signatures and keys are redacted)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ import re
 import ccxt.async_support as ccxt
 
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
+from exchanges.ccxt.redact import redact_request_details
 
 _JSON = re.compile(r"\{.*\}", re.S)
 
 
 def venue_message(exc: BaseException) -> str:
-    """`binance {"code":-2010,"msg":"Account has insufficient..."}` -> the msg, readable."""
-    text = str(exc)
+    """`binance {"code":-2010,"msg":"Account has insufficient..."}` -> the msg, readable;
+    any other text with its request details redacted."""
+    return redact_request_details(_venue_message(redact_request_details(str(exc))))
+
+
+def _venue_message(text: str) -> str:
     m = _JSON.search(text)
     if m is not None:
         try:
@@ -50,4 +56,4 @@ def map_error(exc: Exception, *, write: bool, retry_after: float | None = None) 
         return Rejected(msg)
     if isinstance(exc, ccxt.BaseError):
         return Rejected(msg)
-    return Retryable(f"{type(exc).__name__}: {exc}", outcome_unknown=write)
+    return Retryable(f"{type(exc).__name__}: {msg}", outcome_unknown=write)

@@ -137,3 +137,25 @@ async def test_cancelled_writer_leaves_no_open_transaction(tmp_path: Path) -> No
             await db.executemany(
                 "INSERT OR REPLACE INTO kv(key, value, updated_ts) VALUES (?, '2', 0)", [("z",)]
             )
+
+
+async def test_database_is_private_in_a_private_folder(tmp_path: Path) -> None:
+    """Regression (issue 12): the database was created world-readable (0644 in 0755)."""
+    path = tmp_path / "data" / "sub" / "bot.db"
+    async with Database.open(path) as db:
+        await KeyValueStore(db).set("k", "v")
+        modes = {p.name: p.stat().st_mode & 0o777 for p in path.parent.iterdir()}
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert modes["bot.db"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes  # -wal and -shm too
+
+
+async def test_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    async with Database.open(shared / "bot.db"):
+        pass
+    assert shared.stat().st_mode & 0o777 == 0o755  # not ours to change
+    assert (shared / "bot.db").stat().st_mode & 0o777 == 0o600
