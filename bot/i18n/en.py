@@ -484,4 +484,21 @@ TEXTS: dict[str, str] = {
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
+    # account events from the venue (helper P5)
+    "account.liquidated": (
+        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "Position left: {qty_left}"
+    ),
+    "account.adl": (
+        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "Position left: {qty_left}"
+    ),
+    "account.settled": (
+        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price} {quote}"
+        "{pnl}\nPosition left: {qty_left}"
+    ),
+    "account.position_changed": (
+        "⚠️ {venue} {symbol}: position changed outside the bot: ours {ours}, venue {real}. "
+        "Adopted the venue's; its PnL is not booked here."
+    ),
 }

@@ -484,4 +484,20 @@ TEXTS: dict[str, str] = {
     # trading (helper A)
     "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
+    # account events from the venue (helper P5)
+    "account.liquidated": (
+        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+    ),
+    "account.adl": (
+        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "남은 포지션: {qty_left}"
+    ),
+    "account.settled": (
+        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "남은 포지션: {qty_left}"
+    ),
+    "account.position_changed": (
+        "⚠️ {venue} {symbol}: 봇 밖에서 포지션이 바뀜: 기록 {ours}, 거래소 {real}. "
+        "거래소 값을 반영했으며 그 손익은 여기서 집계되지 않음."
+    ),
 }
