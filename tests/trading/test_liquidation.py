@@ -78,7 +78,9 @@ async def open_long(env: Env, qty: str, leverage: int) -> None:
 def liquidate(sim: SimExchange) -> None:
     """Move the mark 1 % past the position's liquidation price."""
     engine = sim.binance_futures.engine
-    acct = next(a for a in engine.accounts.values() if a.positions.get(KEY) and a.positions[KEY].amt)
+    acct = next(
+        a for a in engine.accounts.values() if a.positions.get(KEY) and a.positions[KEY].amt
+    )
     liq = float(engine.liquidation_price(acct, acct.positions[KEY]))
     assert liq > 0
     sim.market.set_price("BTC", liq / 1.0002 * 0.99)  # futures mark = spot * (1 + basis)
@@ -101,7 +103,9 @@ async def test_liquidation_is_booked_counted_and_notified(sim: SimExchange, tmp_
         assert [row for row, *_ in await provider.positions() if row.instrument == FUT] == []
 
         # the loss is booked once, as the venue's trade, with its realised PnL
-        forced = [r for r in await env.svc.store.fills() if r.fill.client_id.startswith("autoclose-")]
+        forced = [
+            r for r in await env.svc.store.fills() if r.fill.client_id.startswith("autoclose-")
+        ]
         assert len(forced) == 1
         assert forced[0].fill.side is Side.SELL and forced[0].fill.qty == D("0.05")
         assert forced[0].realized_pnl < 0
@@ -122,7 +126,9 @@ async def test_liquidation_is_booked_counted_and_notified(sim: SimExchange, tmp_
 
         # replayed (stream reconnect, duplicate frame): booked once
         assert await env.svc.book_forced(event) is None
-        again = [r for r in await env.svc.store.fills() if r.fill.client_id.startswith("autoclose-")]
+        again = [
+            r for r in await env.svc.store.fills() if r.fill.client_id.startswith("autoclose-")
+        ]
         assert len(again) == 1
 
 
