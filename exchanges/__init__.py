@@ -11,8 +11,9 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `rest_quotes.py`  listings and top of book over public REST, for the REST quote feed
 - `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`
 
-plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey) that wakes the
-order tracker (Upbit has none; its orders are polled).
+plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey), parsed by
+`account.py` into `core.account` events (order doorbells, liquidation / ADL fills, position
+changes) for the order tracker (Upbit has none; its orders are polled).
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

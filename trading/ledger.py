@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core.account import ForcedFill, ForcedKind
 from core.broker import Broker, VenueOrder
 from core.clock import Clock
 from core.errors import Rejected, TradingError
@@ -236,6 +237,60 @@ class Ledger:
             )
         )
         return True
+
+    # --- what the venue did on its own (helper P5) ------------------------------------------
+    async def book_forced(self, ev: ForcedFill) -> Decimal | None:
+        """Book a liquidation / ADL / settlement fill once (by the venue's trade id): the
+        position, today's realised PnL (what the daily loss limit reads), stale balances, and
+        a notice at once. Returns the realised PnL booked, None when already booked."""
+        fill = ev.fill if ev.fill.paper == self.paper else _with_paper(ev.fill, self.paper)
+        inst = fill.instrument
+        before = self.positions.get(inst)
+        realized = await self.store.record_fill(fill, None, before.leverage if before else 1)
+        if realized is None:
+            return None
+        pos = await self.store.position(inst, self.paper)
+        if pos is not None and (before is None or pos.qty * before.qty < 0):
+            # a forced close is reduce-only: it never opens or flips a position
+            await self.store.set_position_qty(inst, self.paper, ZERO, ZERO, fill.ts)
+            pos = await self.store.position(inst, self.paper)
+        if pos is not None:
+            self.positions[inst] = pos
+        start, total = self._daily
+        today = day_start(self.clock.now(), self.risk.tz)
+        if today != start:
+            start, total = today, ZERO
+        try:
+            self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
+        except Rejected:
+            logger.warning("{}: no KRW rate, today's PnL misses {}", fill.client_id, realized)
+        self.dirty.add(inst.venue)
+        self.bus.publish(fill)
+        self.on_change()
+        key = {
+            ForcedKind.LIQUIDATION: "account.liquidated",
+            ForcedKind.ADL: "account.adl",
+            ForcedKind.SETTLEMENT: "account.settled",
+        }[ev.kind]
+        self.notify(
+            Notification(
+                NotificationKind.RISK,
+                Text.of(
+                    key,
+                    venue=inst.venue,
+                    side=fill.side,
+                    qty=fmt(fill.qty),
+                    base=inst.symbol.base,
+                    price=fmt(fill.price),
+                    quote=inst.symbol.quote,
+                    pnl=await self._pnl_text(realized, inst.symbol.quote),
+                    qty_left=fmt(pos.qty if pos is not None else ZERO),
+                ),
+                dedup_key=f"forced-{inst.venue.value}-{fill.fill_id}",
+            )
+        )
+        logger.warning("{} {} {} booked, realised {}", ev.kind, inst, fill.qty, realized)
+        return realized
 
     async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
         """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""

@@ -1,6 +1,9 @@
 """Fill detection and order follow-up.
 
-- `run_updates`: applies pushed updates (paper fills, futures user-data stream) in order.
+- `run_updates`: applies pushed updates (paper fills, futures user-data stream) in order, and
+  books what the venue did on its own (`on_account`: liquidation / ADL fills).
+- `run_positions`: compares the venue's futures positions with ours (periodically, and soon
+  after an account update) and adopts a difference that persists (changed outside the service).
 - `run_polling`: polls every open order by client id with backoff (fast after activity, up to
   `max_interval` when nothing moves), settles INTENT orders left by a crash or timeout, and
   refreshes balances that fills made stale.
@@ -10,17 +13,25 @@
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 from loguru import logger
 
+from core.account import AccountChanged, AccountEvent, ForcedFill
 from core.broker import VenueOrder
 from core.clock import Clock
 from core.errors import NotFound, TradingError
 from core.events import EventBus
 from core.market import MarkPrice, Quote, Ticker, Trade
+from core.notifications import Notification, NotificationKind
 from core.orders import OrderStatus, OrderType
+from core.symbols import Instrument, Venue
+from core.text import Text
 from trading.executor import OrderService
 from trading.paper import PaperBroker
+from trading.validation import fmt
+
+ZERO = Decimal(0)
 
 
 class OrderTracker:
@@ -36,7 +47,9 @@ class OrderTracker:
         self.clock = clock
         self.min_interval = min_interval
         self.max_interval = max_interval
-        self._updates: asyncio.Queue[VenueOrder] = asyncio.Queue()
+        self._updates: asyncio.Queue[VenueOrder | ForcedFill] = asyncio.Queue()
+        self._account = asyncio.Event()
+        self._suspect: dict[Instrument, Decimal] = {}
         self._wake = asyncio.Event()
         svc.on_change = self._wake.set
         for broker in svc.brokers.values():
@@ -49,13 +62,27 @@ class OrderTracker:
     def wake(self) -> None:
         self._wake.set()
 
+    def on_account(self, ev: AccountEvent) -> None:
+        """A user-stream event (`exchanges.binance.user_stream`)."""
+        if isinstance(ev, ForcedFill):
+            self._updates.put_nowait(ev)
+        elif isinstance(ev, AccountChanged) and ev.positions:
+            self._account.set()
+        self._wake.set()
+
     async def run_updates(self) -> None:
         while True:
             vo = await self._updates.get()
             try:
-                await self.svc.apply(vo.client_id, vo)
+                if isinstance(vo, ForcedFill):
+                    await self.svc.book_forced(vo)
+                else:
+                    await self.svc.apply(vo.client_id, vo)
             except Exception:
-                logger.exception("applying the update of {} failed", vo.client_id)
+                logger.exception(
+                    "applying the update of {} failed",
+                    vo.fill.client_id if isinstance(vo, ForcedFill) else vo.client_id,
+                )
             self._wake.set()
 
     async def run_polling(self) -> None:
@@ -101,6 +128,66 @@ class OrderTracker:
             if await self.svc.apply(order.client_id, vo) is not None:
                 changed = True
         return changed
+
+    async def run_positions(self, interval: float = 60.0, settle: float = 2.0) -> None:
+        """Position reconciliation: every `interval`, and `settle` s after an account update."""
+        while True:
+            try:
+                async with asyncio.timeout(interval):
+                    await self._account.wait()
+                await asyncio.sleep(settle)  # let the tracker book our own fills first
+            except TimeoutError:
+                pass
+            self._account.clear()
+            try:
+                await self.check_positions()
+            except TradingError as exc:
+                logger.warning("position check: {}", exc.reason)
+
+    async def check_positions(self) -> list[Instrument]:
+        """Adopt the venue's futures positions where they differ from ours twice in a row with
+        none of our orders open or in flight on them (so our own fills are never mistaken for
+        outside changes); notify each. Returns the instruments adopted."""
+        broker = self.svc.brokers.get(Venue.BINANCE_FUTURES)
+        if broker is None:
+            return []
+        theirs = {p.instrument: p for p in await broker.positions()}
+        busy = {
+            s.order.instrument
+            for s in await self.svc.store.open_orders(self.svc.paper)
+            if s.order.client_id in self.svc.inflight
+            or s.order.type not in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
+        }
+        ours = {i: p for i, p in self.svc.positions.items() if i.venue is Venue.BINANCE_FUTURES}
+        adopted: list[Instrument] = []
+        seen: dict[Instrument, Decimal] = {}
+        for inst in set(ours) | set(theirs):
+            mine = ours[inst].qty if inst in ours else ZERO
+            real = theirs[inst].qty if inst in theirs else ZERO
+            if mine == real or inst in busy:
+                continue
+            if self._suspect.get(inst) != real:
+                seen[inst] = real  # first sighting: our own fill may not be booked yet
+                continue
+            entry = theirs[inst].entry_price if inst in theirs else ZERO
+            await self.svc.store.set_position_qty(
+                inst, self.svc.paper, real, entry, self.clock.now()
+            )
+            pos = await self.svc.store.position(inst, self.svc.paper)
+            if pos is not None:
+                self.svc.positions[inst] = pos
+            self.svc.notify(
+                Notification(
+                    NotificationKind.RISK,
+                    Text.of("account.position_changed", venue=inst.venue, symbol=inst.symbol,
+                            ours=fmt(mine), real=fmt(real)),
+                )
+            )  # fmt: skip
+            adopted.append(inst)
+        self._suspect = seen
+        if seen:
+            self._account.set()  # look again soon
+        return adopted
 
     async def run_market(self, bus: EventBus) -> None:
         sub = bus.subscribe("trading-prices", Quote, Ticker, Trade, MarkPrice, conflate=False)

@@ -221,7 +221,9 @@ async def install(app: AppContext) -> None:
         if isinstance(fut, BinanceFuturesBroker):
             ws = venues.binance_futures_ws_url
             app.supervisor.start(
-                "futures-user-stream", lambda: run_user_stream(fut, ws, lambda _e: tracker.wake())
+                "futures-user-stream", lambda: run_user_stream(fut, ws, tracker.on_account)
             )
+        # positions changed outside the service (web UI, another app, a missed liquidation)
+        app.supervisor.start("trading-positions", tracker.run_positions)
     app.facade.trading = TradingProvider(svc, futures, kv, t.render)
     register_trading(app.registry)

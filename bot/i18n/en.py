@@ -525,4 +525,21 @@ TEXTS: dict[str, str] = {
     # numeric arguments (helper P3)
     "arg.bad_amount": "'{raw}' is not a valid amount: give a plain number like 0.01 or 50000.",
     "arg.bad_value": "'{raw}' is not a valid value: give a number between -{limit} and {limit}.",
+    # account events from the venue (helper P5)
+    "account.liquidated": (
+        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "Position left: {qty_left}"
+    ),
+    "account.adl": (
+        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "Position left: {qty_left}"
+    ),
+    "account.settled": (
+        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price} {quote}"
+        "{pnl}\nPosition left: {qty_left}"
+    ),
+    "account.position_changed": (
+        "⚠️ {venue} {symbol}: position changed outside the bot: ours {ours}, venue {real}. "
+        "Adopted the venue's; its PnL is not booked here."
+    ),
 }

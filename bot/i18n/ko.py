@@ -524,4 +524,20 @@ TEXTS: dict[str, str] = {
     # numeric arguments (helper P3)
     "arg.bad_amount": "'{raw}'은(는) 올바른 금액이 아닙니다: 0.01 또는 50000처럼 일반 숫자로 입력하세요.",
     "arg.bad_value": "'{raw}'은(는) 올바른 값이 아닙니다: -{limit}부터 {limit} 사이의 숫자를 입력하세요.",
+    # account events from the venue (helper P5)
+    "account.liquidated": (
+        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+    ),
+    "account.adl": (
+        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "남은 포지션: {qty_left}"
+    ),
+    "account.settled": (
+        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "남은 포지션: {qty_left}"
+    ),
+    "account.position_changed": (
+        "⚠️ {venue} {symbol}: 봇 밖에서 포지션이 바뀜: 기록 {ours}, 거래소 {real}. "
+        "거래소 값을 반영했으며 그 손익은 여기서 집계되지 않음."
+    ),
 }

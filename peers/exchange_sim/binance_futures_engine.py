@@ -190,6 +190,9 @@ class FuturesEngine(FuturesMatching):
                 close_position=False, time_ms=now, update_ms=now,
             )  # fmt: skip
             acct.orders[order.order_id] = order
+            # Binance first reports the liquidation order as NEW ("c" autoclose-XXX, "X" NEW),
+            # then its CALCULATED execution (USDⓈ-M user data streams, "Event: Order Update")
+            self._emit(FuturesEvent("ORDER", acct, order, "NEW"))
             qty = abs(pos.amt)
             realized = max(-cap, pos.upnl(mark))
             pos.amt, pos.entry, pos.isolated_wallet, pos.update_ms = ZERO, ZERO, ZERO, now

@@ -1,0 +1,80 @@
+"""Account-level truth pushed by a venue: orders it placed on the account itself (liquidation,
+auto-deleveraging, settlement) and position changes, whoever made them.
+
+The venue adapters parse their user streams into these; the trading layer books them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from core.orders import Fill
+from core.symbols import Instrument
+
+
+class ForcedKind(StrEnum):
+    """Why the venue closed (part of) a position without being asked."""
+
+    LIQUIDATION = "liquidation"  # margin no longer covered maintenance
+    ADL = "adl"  # auto-deleveraged against a liquidated counterparty
+    SETTLEMENT = "settlement"  # delisting or delivery
+
+
+@dataclass(frozen=True, slots=True)
+class ForcedFill:
+    """One execution of an order the venue placed on the account (not one of ours).
+
+    `fill.fill_id` is the venue's trade id, so booking it twice (stream replay, a later poll)
+    is a no-op. `realized_pnl` is what the venue says the trade realised, before fees.
+    """
+
+    kind: ForcedKind
+    fill: Fill
+    order_id: str
+    realized_pnl: Decimal
+    venue_ts: float  # transaction time at the venue, seconds
+    recv_ts: float
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTouched:
+    """One of the account's orders moved (new, traded, cancelled, triggered): the tracker
+    looks it up by client id. A doorbell: the venue's record stays the truth."""
+
+    client_id: str
+    venue_ts: float
+    recv_ts: float
+
+
+@dataclass(frozen=True, slots=True)
+class PositionChange:
+    """A position as the venue holds it after an account change (signed: > 0 long)."""
+
+    instrument: Instrument
+    qty: Decimal
+    entry_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WalletChange:
+    asset: str
+    wallet_balance: Decimal
+    cross_wallet: Decimal
+    change: Decimal  # except PnL and commission (transfers, funding, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChanged:
+    """Balances and positions changed at the venue; `reason` is the venue's own code
+    (Binance: ORDER, FUNDING_FEE, DEPOSIT, INSURANCE_CLEAR, ...)."""
+
+    reason: str
+    wallets: tuple[WalletChange, ...]
+    positions: tuple[PositionChange, ...]
+    venue_ts: float
+    recv_ts: float
+
+
+AccountEvent = ForcedFill | OrderTouched | AccountChanged
