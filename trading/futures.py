@@ -120,18 +120,24 @@ class FuturesManager:
         self, symbol: Symbol, bot: str | None = None, qty: Decimal | None = None, reason: str = ""
     ) -> SubmitResult:
         """Cancel the position's stop/take-profit orders, then close it (or `qty` of it) at
-        market."""
+        market. No protection check runs in between; the one after puts back what a close that
+        failed (or left part of the position) needs."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
-        pos = self.svc.positions.get(inst)
-        if qty is None or (pos is not None and qty >= abs(pos.qty)):
-            await self.protection.forget(inst)  # closed on purpose: no stop placed again
+        async with self.protection.hold():
+            res = await self._close(inst, bot, qty, reason)
+        await self.protection.check(inst, announce=False)
+        return res
+
+    async def _close(
+        self, inst: Instrument, bot: str | None, qty: Decimal | None, reason: str
+    ) -> SubmitResult:
         for stored in await self.svc.store.open_orders(self.svc.paper):
             o = stored.order
             if o.instrument == inst and o.type in _CONDITIONAL:
                 await self.svc.cancel(o.client_id)
         pos = self.svc.positions.get(inst)
         if pos is None or pos.qty == 0:
-            return SubmitResult(False, Text.of("reason.no_futures_position", symbol=symbol))
+            return SubmitResult(False, Text.of("reason.no_futures_position", symbol=inst.symbol))
         side = Side.SELL if pos.qty > 0 else Side.BUY
         size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
         req = OrderRequest(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,13 +111,24 @@ class Protection:
         `busy_ok`: check an instrument even while one of its orders is in flight (the fill
         listener of that very order); the periodic and start-up checks leave those for later.
         """
-        me = asyncio.current_task()
-        if self._holder is not None and self._holder is me:
-            return []  # reached again from inside a check (a protective order's own fill)
+        if self._held_here():
+            return []  # reached again from inside a check or a close (an order's own fill)
+        async with self.hold():
+            return await self._check(inst, announce, busy_ok)
+
+    def _held_here(self) -> bool:
+        return self._holder is not None and self._holder is asyncio.current_task()
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        """No check runs meanwhile (a close cancels the stops before its order fills)."""
+        if self._held_here():
+            yield
+            return
         async with self._lock:
-            self._holder = me
+            self._holder = asyncio.current_task()
             try:
-                return await self._check(inst, announce, busy_ok)
+                yield
             finally:
                 self._holder = None
 
@@ -125,7 +138,12 @@ class Protection:
         if Venue.BINANCE_FUTURES not in self.svc.brokers:
             return []
         open_orders = await self.svc.store.open_orders(self.svc.paper)
-        busy = {s.order.instrument for s in open_orders if s.order.client_id in self.svc.inflight}
+        # An order in flight, or a close still open, changes the position: checked after it.
+        busy = {
+            s.order.instrument
+            for s in open_orders
+            if s.order.client_id in self.svc.inflight or s.order.type is OrderType.MARKET
+        }
         targets = {i for i in self.svc.positions if i.venue is Venue.BINANCE_FUTURES}
         if only is not None:
             targets = {only}
@@ -195,7 +213,8 @@ class Protection:
                 reason=res.reason,
             )  # fmt: skip
             logger.error("{} position open without its {}: {}", inst, typ, res.reason)
-            self.svc.notify(Notification(NotificationKind.RISK, text))
+            key = f"no-bracket-{spec.entry}-{typ.value}-{since}"  # once per episode
+            self.svc.notify(Notification(NotificationKind.RISK, text, dedup_key=key))
         if len(placed) == len(missing):
             await self.kv.set(self._key(inst.symbol), _with_since(spec, None))
         if placed and announce:
