@@ -106,6 +106,9 @@ class FuturesManager:
             inst, side, OrderType.MARKET, qty=qty, leverage=lev, bot=bot, reason=reason
         )
         cid = new_client_id(self.svc.paper)
+        pos = self.svc.positions.get(inst)
+        if pos is None or pos.qty == 0:
+            await self.protection.forget(inst)  # a fresh position: no earlier levels apply
         if stop_loss is not None or take_profit is not None:
             await self.kv.set(f"bracket:{cid}", f"{stop_loss or ''},{take_profit or ''}")
         elif brackets is not None and (brackets.stop_loss_pct or brackets.take_profit_pct):

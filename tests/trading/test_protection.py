@@ -170,3 +170,34 @@ async def test_killswitch_cancel_keeps_the_positions_stop(sim: SimExchange, tmp_
         assert "1 protective order(s) of open positions kept" in r.text, r.text
         limit_row = await svc.store.get(placed.order.client_id)
         assert limit_row.order.status is OrderStatus.CANCELLED
+
+
+async def test_a_new_position_does_not_inherit_the_last_ones_levels(tmp_path: Path) -> None:
+    """The take-profit closed the last long (no check ran after that conditional fill); a new
+    long opened without brackets gets no stop at the old level."""
+    async with trading_env(tmp_path / "p.db") as tenv:
+        tenv.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        tenv.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 99_990, 100_000)
+        await eventually(lambda: tenv.svc.prices.price(FUT) is not None)
+        await eventually(lambda: tenv.svc.prices.usdt_krw() is not None)
+        futures = tenv.provider().futures
+        res = await futures.open(
+            FUT.symbol, Side.BUY, D("0.01"), stop_loss=D(95_000), take_profit=D(101_000)
+        )
+        assert res.accepted, en(res.reason)
+
+        async def protective() -> list[OrderType]:
+            return [s.order.type for s in await tenv.svc.store.open_orders(True)]
+
+        await eventually(lambda: protective(), 10)
+        tenv.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 101_500, 101_510)  # through the TP
+        await eventually(lambda: not tenv.provider().open_positions(), 10)
+        await eventually(lambda: _none(protective()), 10)
+        res = await futures.open(FUT.symbol, Side.BUY, D("0.01"))
+        assert res.accepted, en(res.reason)
+        assert await futures.protection.check() == []
+        assert await protective() == []
+
+
+async def _none(x: object) -> bool:
+    return not await x  # type: ignore[misc]
