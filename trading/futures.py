@@ -1,10 +1,13 @@
 """USDT-M futures on top of the OrderService: leverage, margin type, entries with SL/TP.
 
-An entry is a market order; once it has filled, a STOP_MARKET and/or TAKE_PROFIT_MARKET
-reduce-only order for the filled quantity is placed (ccxt sends them to /fapi/v1/algoOrder),
-linked to the entry as children. When one child fills, its sibling is cancelled. The pending
-stop/take-profit levels are kept in the kv table until placed, so a restart between the entry
-fill and the bracket placement still places them.
+An entry is a market order; its stop/take-profit levels are kept in the kv table
+(`bracket:<entry id>`) before it is sent. Once it has filled, the levels become the position's
+protection spec (`trading.protection`, written before any protective order is sent), and the
+protection check places a STOP_MARKET and/or TAKE_PROFIT_MARKET reduce-only order for what is
+uncovered (ccxt sends them to /fapi/v1/algoOrder), linked to the entry as children, through the
+order service's crash-safe path. When one child fills, its sibling is cancelled. The same check
+runs at start-up, after fills and periodically, so a crash anywhere between the entry fill and
+the bracket placement is repaired, and the user told for how long the position was unprotected.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from loguru import logger
 from core.broker import MarginModes
 from core.errors import TradingError
 from core.market import Side
-from core.notifications import Notification, NotificationKind
 from core.orders import Brackets, Order, OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from trading.executor import OrderService, SubmitResult, new_client_id
+from trading.protection import Protection
 
 _CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
 _PCT = "pct:"  # kv bracket levels in percent of the entry price
@@ -55,6 +58,7 @@ class FuturesManager:
         self.max_leverage = max_leverage
         self.margin_mode = margin_mode
         self._leverage: dict[Symbol, int] = {}
+        self.protection = Protection(svc, kv)
         svc.listeners.append(self._on_order)
 
     async def ensure_leverage(self, symbol: Symbol, leverage: int) -> None:
@@ -102,6 +106,9 @@ class FuturesManager:
             inst, side, OrderType.MARKET, qty=qty, leverage=lev, bot=bot, reason=reason
         )
         cid = new_client_id(self.svc.paper)
+        pos = self.svc.positions.get(inst)
+        if pos is None or pos.qty == 0:
+            await self.protection.forget(inst)  # a fresh position: no earlier levels apply
         if stop_loss is not None or take_profit is not None:
             await self.kv.set(f"bracket:{cid}", f"{stop_loss or ''},{take_profit or ''}")
         elif brackets is not None and (brackets.stop_loss_pct or brackets.take_profit_pct):
@@ -116,15 +123,24 @@ class FuturesManager:
         self, symbol: Symbol, bot: str | None = None, qty: Decimal | None = None, reason: str = ""
     ) -> SubmitResult:
         """Cancel the position's stop/take-profit orders, then close it (or `qty` of it) at
-        market."""
+        market. No protection check runs in between; the one after puts back what a close that
+        failed (or left part of the position) needs."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
+        async with self.protection.hold():
+            res = await self._close(inst, bot, qty, reason)
+        await self.protection.check(inst, announce=False)
+        return res
+
+    async def _close(
+        self, inst: Instrument, bot: str | None, qty: Decimal | None, reason: str
+    ) -> SubmitResult:
         for stored in await self.svc.store.open_orders(self.svc.paper):
             o = stored.order
             if o.instrument == inst and o.type in _CONDITIONAL:
                 await self.svc.cancel(o.client_id)
         pos = self.svc.positions.get(inst)
         if pos is None or pos.qty == 0:
-            return SubmitResult(False, Text.of("reason.no_futures_position", symbol=symbol))
+            return SubmitResult(False, Text.of("reason.no_futures_position", symbol=inst.symbol))
         side = Side.SELL if pos.qty > 0 else Side.BUY
         size = abs(pos.qty) if qty is None else min(qty, abs(pos.qty))
         req = OrderRequest(
@@ -134,11 +150,17 @@ class FuturesManager:
         return await self.svc.submit(req)
 
     async def resume(self) -> None:
-        """After a restart: place brackets whose entry filled while we were down."""
+        """After a restart (and the start-up reconciliation): adopt the brackets of entries that
+        filled while we were down, then check every position's protection."""
         for stored in await self.svc.store.recent_orders(200, self.svc.paper):
             o = stored.order
             if o.status is OrderStatus.FILLED and await self.kv.get(f"bracket:{o.client_id}"):
-                await self._place_brackets(o)
+                await self._adopt(o)
+        await self.protection.check(announce=True)
+
+    async def run_protection(self, interval: float = 30.0) -> None:
+        """The periodic protection check (a supervised component)."""
+        await self.protection.run(interval)
 
     # --- order listener ---------------------------------------------------------------------
     async def _on_order(self, order: Order) -> None:
@@ -148,36 +170,24 @@ class FuturesManager:
             return
         if order.type in _CONDITIONAL:
             await self._cancel_siblings(order)
-        elif await self.kv.get(f"bracket:{order.client_id}"):
-            await self._place_brackets(order)
+            return
+        if await self.kv.get(f"bracket:{order.client_id}"):
+            await self._adopt(order)
+        # After every fill: the position's protection matches its new size.
+        await self.protection.check(order.instrument, announce=False, busy_ok=True)
 
-    async def _place_brackets(self, entry: Order) -> None:
+    async def _adopt(self, entry: Order) -> None:
+        """The entry's levels become its position's protection spec (before anything is sent;
+        the kv bracket is cleared only once the spec is written)."""
         key = f"bracket:{entry.client_id}"
         raw = await self.kv.get(key)
         if not raw:
             return
-        await self.kv.set(key, "")  # claimed: never placed twice
         sl_s, _, tp_s = raw.removeprefix(_PCT).partition(",")
         if raw.startswith(_PCT):
             sl_s, tp_s = _levels(entry, sl_s, tp_s)
-        side = Side.SELL if entry.side is Side.BUY else Side.BUY
-        for typ, level in ((OrderType.STOP_MARKET, sl_s), (OrderType.TAKE_PROFIT_MARKET, tp_s)):
-            if not level:
-                continue
-            req = OrderRequest(
-                entry.instrument, side, typ, qty=entry.filled_qty, trigger_price=Decimal(level),
-                reduce_only=True, bot=entry.bot, reason=f"{typ.value} for {entry.client_id}",
-            )  # fmt: skip
-            res = await self.svc.submit(req, parent=entry.client_id)
-            if not res.accepted:
-                what = Text.of(f"risk.bracket.{typ.value}")
-                text = Text.of(
-                    "risk.no_bracket", symbol=entry.instrument.symbol, what=what, reason=res.reason
-                )
-                logger.error(
-                    "{} position open without its {}: {}", entry.instrument, typ, res.reason
-                )
-                self.svc.notify(Notification(NotificationKind.RISK, text))
+        await self.protection.adopt(entry, sl_s, tp_s)
+        await self.kv.set(key, "")
 
     async def _cancel_siblings(self, child: Order) -> None:
         stored = await self.svc.store.get(child.client_id)

@@ -35,9 +35,10 @@ from trading.validation import fmt
 # Test-only crash hook (tests/trading/test_crash.py): with KIMP_TEST_CRASH_AT set to one of
 # these, the process dies there as abruptly as a SIGKILL would (no clean-up, no flush):
 # after_intent: intent written, nothing sent; after_send: the venue acknowledged, nothing
-# recorded; after_fill_before_record: the venue reported a fill, not yet recorded.
+# recorded; after_fill_before_record: the venue reported a fill, not yet recorded;
+# before_bracket: a futures entry filled and was recorded, its stop-loss not yet sent.
 CRASH_ENV = "KIMP_TEST_CRASH_AT"
-CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record")
+CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record", "before_bracket")
 ZERO = Decimal(0)
 
 NotifyFn = Callable[[Notification], None]

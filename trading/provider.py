@@ -199,6 +199,16 @@ class TradingProvider:
         return amount / ref
 
     async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]:
+        """On: new entries refused; with `cancel_orders`, every open order is cancelled except
+        the stop-loss / take-profit orders protecting open positions (those positions stay
+        open, protected). Returns the cancellations."""
         self.svc.risk.set_kill_switch(on)
         await self.kv.set("trading.killswitch", "on" if on else "off")
-        return await self.svc.cancel_all() if on and cancel_orders else []
+        if not (on and cancel_orders):
+            return []
+        keep = await self.futures.protection.protective_ids()
+        return [
+            await self.svc.cancel(s.order.client_id)
+            for s in await self.svc.store.open_orders(self.paper)
+            if s.order.client_id not in keep
+        ]

@@ -314,7 +314,7 @@ def register_trading(registry: CommandRegistry) -> None:
         arg = ctx.args[0].lower() if ctx.args else ""
         if arg not in ("", "cancel", "off") or len(ctx.args) > 1:
             raise CommandError(tr(ctx.service.settings.language, "trading.killswitch_args"))
-        _trading(ctx)
+        t0 = _trading(ctx)
 
         async def act(c: CommandContext) -> Reply:
             t = _trading(c)
@@ -326,16 +326,17 @@ def register_trading(registry: CommandRegistry) -> None:
                 await bots.stop_all()
             results = await t.set_kill_switch(True, arg == "cancel")
             done = sum(1 for r in results if r.accepted)
-            extra = (
-                m("trading.kill_cancelled", done=done, total=len(results))
-                if arg == "cancel"
-                else ""
-            )
+            extra = ""
+            if arg == "cancel":
+                extra = m("trading.kill_cancelled", done=done, total=len(results))
+                kept = len(await t.orders()) - (len(results) - done)
+                if kept > 0:
+                    extra += m("trading.kill_kept", kept=kept)
             return Reply(m("trading.kill_on", extra=extra))
 
-        what = m(
-            {"off": "trading.kill_q_off", "cancel": "trading.kill_q_cancel", "": "trading.kill_q"}[
-                arg
-            ]
-        )
+        if arg == "cancel":
+            held = [p for p in t0.open_positions() if p.instrument.venue is Venue.BINANCE_FUTURES]
+            what = m("trading.kill_q_cancel_keep", positions=len(held))
+        else:
+            what = m({"off": "trading.kill_q_off", "": "trading.kill_q"}[arg])
         return registry.ask_confirmation(ctx, what, act)

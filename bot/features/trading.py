@@ -212,8 +212,10 @@ async def install(app: AppContext) -> None:
                 "\n".join([t("trading.reconciled"), *(t.render(d) for d in diffs)]),
             )
         )
-    await futures.resume()
+    await futures.resume()  # every open futures position protected, or the user told
     app.supervisor.start("trading-poll", tracker.run_polling)
+    if Venue.BINANCE_FUTURES in brokers:
+        app.supervisor.start("futures-protection", futures.run_protection)
     fut = brokers.get(Venue.BINANCE_FUTURES)
     if core.live and fut is not None:
         from exchanges.brokers import BinanceFuturesBroker, run_user_stream

@@ -542,4 +542,15 @@ TEXTS: dict[str, str] = {
         "⚠️ {venue} {symbol}: position changed outside the bot: ours {ours}, venue {real}. "
         "Adopted the venue's; its PnL is not booked here."
     ),
+    # protection and kill switch (helper P1)
+    "risk.unprotected": (
+        "⚠️ {symbol} futures position was unprotected for {seconds} s: its {what} placed again."
+    ),
+    "risk.bracket.both": "stop loss and take profit",
+    "trading.kill_q_cancel_keep": (
+        "Kill switch: stop all bots, refuse new entries and cancel the open orders? "
+        "{positions} open futures position(s) stay open with their stop-loss / take-profit "
+        "orders: those are not cancelled."
+    ),
+    "trading.kill_kept": " {kept} protective order(s) of open positions kept.",
 }

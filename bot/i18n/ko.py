@@ -540,4 +540,12 @@ TEXTS: dict[str, str] = {
         "⚠️ {venue} {symbol}: 봇 밖에서 포지션이 바뀜: 기록 {ours}, 거래소 {real}. "
         "거래소 값을 반영했으며 그 손익은 여기서 집계되지 않음."
     ),
+    # protection and kill switch (helper P1)
+    "risk.unprotected": "⚠️ {symbol} 선물 포지션이 {seconds}초 동안 보호 주문 없이 열려 있었습니다: {what} 주문을 다시 냈습니다.",
+    "risk.bracket.both": "손절(SL)·익절(TP)",
+    "trading.kill_q_cancel_keep": (
+        "킬스위치: 모든 봇을 중지하고 신규 진입을 거부하며 미체결 주문을 취소할까요? "
+        "열린 선물 포지션 {positions}개는 손절/익절 주문과 함께 유지됩니다: 그 주문은 취소하지 않습니다."
+    ),
+    "trading.kill_kept": " 열린 포지션의 보호 주문 {kept}건은 유지.",
 }

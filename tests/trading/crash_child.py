@@ -2,7 +2,8 @@
 
 `python -m tests.trading.crash_child` with, in the environment: the simulator's URLs and keys
 (UPBIT_REST_URL, BINANCE_REST_URL, BINANCE_FUTURES_REST_URL, *_KEY/SECRET), CRASH_DB (the
-SQLite file), CRASH_ORDER (`upbit`, `binance` or `binance_futures`: a market buy) and
+SQLite file), CRASH_ORDER (`upbit`, `binance` or `binance_futures`: a market buy;
+`futures_bracket`: a futures entry with a stop-loss through the FuturesManager) and
 KIMP_TEST_CRASH_AT (where to die). It submits the order, then polls it like the tracker does
 until it is final; with the hook set it never gets that far (exit status 137).
 """
@@ -22,6 +23,7 @@ from core.events import EventBus
 from core.market import Side
 from core.orders import OrderRequest, OrderType
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.brokers import (
     BinanceFuturesBroker,
@@ -29,7 +31,8 @@ from exchanges.brokers import (
     UpbitBroker,
     make_exchange,
 )
-from trading.executor import CRASH_ENV, OrderService
+from trading.executor import CRASH_ENV, OrderService, SubmitResult
+from trading.futures import FuturesManager
 from trading.prices import PriceBook
 from trading.risk import RiskLimits, RiskManager
 from trading.store import TradingStore
@@ -77,7 +80,8 @@ def live_brokers(
 
 async def main() -> int:
     env = dict(os.environ)
-    req = ORDERS[env["CRASH_ORDER"]]
+    bracket = env["CRASH_ORDER"] == "futures_bracket"
+    req = ORDERS["binance_futures" if bracket else env["CRASH_ORDER"]]
     # Upbit too: its KRW-USDT price converts USDT orders for the KRW risk limits.
     brokers = live_brokers(env, {req.instrument.venue, Venue.UPBIT})
     clock = SystemClock()
@@ -93,7 +97,7 @@ async def main() -> int:
         tracker = OrderTracker(svc, clock)
         try:
             await svc.load()
-            res = await svc.submit(req)
+            res = await (entry_with_stop(svc, db, req) if bracket else svc.submit(req))
             print(f"submitted: {res.accepted} {Messages('en').render(res.reason)}", flush=True)
             for _ in range(100):
                 if not await svc.store.open_orders(False):
@@ -104,6 +108,18 @@ async def main() -> int:
             for b in brokers.values():
                 await b.close()
     return 0
+
+
+STOP_BELOW = Decimal("0.95")  # the futures_bracket stop-loss, as a fraction of the last price
+
+
+async def entry_with_stop(svc: OrderService, db: Database, req: OrderRequest) -> SubmitResult:
+    futures = FuturesManager(svc, KeyValueStore(db), default_leverage=5)
+    sym = req.instrument.symbol
+    last = await svc.brokers[Venue.BINANCE_FUTURES].last_price(sym)
+    stop = (last * STOP_BELOW).quantize(Decimal("0.1"))
+    assert req.qty is not None
+    return await futures.open(sym, req.side, req.qty, leverage=5, stop_loss=stop)
 
 
 if __name__ == "__main__":

@@ -86,11 +86,17 @@ async def test_a_partial_manual_close_keeps_the_brackets_for_what_is_left(
     assert res.accepted, res.reason
     (pos,) = t.open_positions()
     assert pos.qty == D("0.015")
-    # Reduce-only, so they close at most what is left: still protecting the rest.
-    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.OPEN] * 2
+    # Protection matches the position's size (issue 12, item 1): the brackets for 0.02 are
+    # replaced by a stop-loss and a take-profit for the 0.015 left, at the same levels.
+    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.CANCELLED] * 2
+    live = [s.order for s in await e.svc.store.open_orders(True)]
+    assert sorted((o.type, o.qty, o.trigger_price) for o in live) == [
+        (OrderType.STOP_MARKET, D("0.015"), D(95_000)),
+        (OrderType.TAKE_PROFIT_MARKET, D("0.015"), D(105_000)),
+    ]
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.015"), None)
     assert res.accepted and t.open_positions() == []
-    assert [await _status(e, cid) for cid in brackets] == [OrderStatus.CANCELLED] * 2
+    assert await e.svc.store.open_orders(True) == []
 
 
 async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
