@@ -14,6 +14,7 @@ import orjson
 
 from core.clock import Clock
 from core.fx import FxError, FxRate
+from exchanges.http import SessionHolder
 
 
 def parse_fx(body: bytes, currency: str = "KRW") -> float:
@@ -47,27 +48,17 @@ class FxClient:
     ) -> None:
         self.url = url
         self._clock = clock
-        self._session = session
-        self._owned: aiohttp.ClientSession | None = None
+        self._http = SessionHolder(session)
         self._timeout = timeout
 
-    def _sess(self) -> aiohttp.ClientSession:
-        if self._session is not None:
-            return self._session
-        if self._owned is None or self._owned.closed:
-            self._owned = aiohttp.ClientSession()
-        return self._owned
-
     async def close(self) -> None:
-        if self._owned is not None:
-            await self._owned.close()
-            self._owned = None
+        await self._http.close()
 
     async def fetch(self) -> FxRate:
         """The current rate; raises `FxError` (transport failures included)."""
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._sess().get(self.url) as resp:
+                async with self._http.get().get(self.url) as resp:
                     body = await resp.read()
                     if resp.status != 200:
                         raise FxError(f"the FX source answered HTTP {resp.status}")

@@ -84,3 +84,26 @@ async def get_json(session: aiohttp.ClientSession, url: str, timeout: float) -> 
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         raise FeedError(f"{url.split('?')[0]} did not answer JSON") from None
+
+
+class SessionHolder:
+    """An HTTP session handed in by the caller, or one of our own made on first use.
+
+    `close()` closes only our own (the caller closes theirs); a closed own session is replaced
+    on the next request, so a client survives its owner's restart."""
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self._given = session
+        self._owned: aiohttp.ClientSession | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        if self._given is not None:
+            return self._given
+        if self._owned is None or self._owned.closed:
+            self._owned = aiohttp.ClientSession()
+        return self._owned
+
+    async def close(self) -> None:
+        if self._owned is not None:
+            await self._owned.close()
+            self._owned = None

@@ -19,7 +19,7 @@ from core.clock import Clock
 from core.market import Quote
 from core.symbols import Symbol
 from exchanges.binance.rest_quotes import BinanceQuotes
-from exchanges.http import FeedError
+from exchanges.http import FeedError, SessionHolder
 from exchanges.upbit.rest_quotes import UpbitQuotes
 
 
@@ -44,20 +44,13 @@ class RestQuotesFeed:
         self.interval = interval
         self.rounds = 0
         self.errors: dict[str, str] = {}
-        self._session: aiohttp.ClientSession | None = None
-
-    def _sess(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
+        self._http = SessionHolder()
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._http.close()
 
     async def listings(self) -> tuple[list[Symbol], list[Symbol]]:
-        s = self._sess()
+        s = self._http.get()
         upbit = await self.upbit.markets(s)
         binance = await self.binance.markets(s)
         return upbit, binance
@@ -65,7 +58,7 @@ class RestQuotesFeed:
     async def poll_once(self) -> int:
         """One round on both venues; a failing venue is recorded and skipped. Returns quotes."""
         coins = sorted(self._coins())
-        s = self._sess()
+        s = self._http.get()
         n = 0
         markets = [f"KRW-{c}" for c in coins] + ["KRW-USDT"]
         try:

@@ -16,6 +16,7 @@ import orjson
 
 from core.clock import Clock
 from core.wallets import WalletError, WalletStatus, add_network
+from exchanges.http import SessionHolder
 
 PATH = "/sapi/v1/capital/config/getall"
 
@@ -72,21 +73,11 @@ class BinanceWallets:
         self._url = base_url.rstrip("/") + PATH
         self._keys = keys
         self._clock = clock
-        self._session = session
-        self._owned: aiohttp.ClientSession | None = None
+        self._http = SessionHolder(session)
         self._timeout = timeout
 
-    def _sess(self) -> aiohttp.ClientSession:
-        if self._session is not None:
-            return self._session
-        if self._owned is None or self._owned.closed:
-            self._owned = aiohttp.ClientSession()
-        return self._owned
-
     async def close(self) -> None:
-        if self._owned is not None:
-            await self._owned.close()
-            self._owned = None
+        await self._http.close()
 
     async def fetch(self) -> dict[str, WalletStatus]:
         """Status per coin; raises `WalletError` (transport failures included)."""
@@ -94,7 +85,7 @@ class BinanceWallets:
         url = f"{self._url}?{binance_query(secret, int(self._clock.now() * 1000))}"
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._sess().get(url, headers={"X-MBX-APIKEY": key}) as resp:
+                async with self._http.get().get(url, headers={"X-MBX-APIKEY": key}) as resp:
                     body = await resp.read()
                     status = resp.status
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:

@@ -17,6 +17,7 @@ import aiohttp
 import orjson
 
 from core.wallets import WalletError, WalletStatus, add_network
+from exchanges.http import SessionHolder
 
 PATH = "/v1/status/wallet"
 
@@ -88,28 +89,18 @@ class UpbitWallets:
     ) -> None:
         self._url = base_url.rstrip("/") + PATH
         self._keys = keys
-        self._session = session
-        self._owned: aiohttp.ClientSession | None = None
+        self._http = SessionHolder(session)
         self._timeout = timeout
 
-    def _sess(self) -> aiohttp.ClientSession:
-        if self._session is not None:
-            return self._session
-        if self._owned is None or self._owned.closed:
-            self._owned = aiohttp.ClientSession()
-        return self._owned
-
     async def close(self) -> None:
-        if self._owned is not None:
-            await self._owned.close()
-            self._owned = None
+        await self._http.close()
 
     async def fetch(self) -> dict[str, WalletStatus]:
         """Status per coin; raises `WalletError` (transport failures included)."""
         headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._sess().get(self._url, headers=headers) as resp:
+                async with self._http.get().get(self._url, headers=headers) as resp:
                     body = await resp.read()
                     status = resp.status
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
