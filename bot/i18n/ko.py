@@ -548,4 +548,18 @@ TEXTS: dict[str, str] = {
         "열린 선물 포지션 {positions}개는 손절/익절 주문과 함께 유지됩니다: 그 주문은 취소하지 않습니다."
     ),
     "trading.kill_kept": " 열린 포지션의 보호 주문 {kept}건은 유지.",
+    # commands that survive a restart (helper Q1)
+    "inbox.stale_ask": "{command} 명령은 서비스가 중단된 동안 {at}에 보내졌습니다. 지금 실행할까요?",
+    "inbox.interrupted_ask": (
+        "{command} 명령({at} 전송)이 재시작으로 중단되어 실행되지 않았을 수 있습니다. "
+        "/orders 와 /positions 를 확인하세요. 지금 실행할까요?"
+    ),
+    "inbox.stale_ignored": (
+        "무시됨: {command} 명령은 서비스가 중단된 동안 {at}에 보내져 실행되지 않았습니다. "
+        "원하시면 다시 보내세요."
+    ),
+    "inbox.interrupted_ignored": (
+        "무시됨: {command} 명령({at} 전송)이 재시작으로 중단되었고 다시 실행하지 않았습니다. "
+        "원하시면 다시 보내세요."
+    ),
 }
