@@ -187,6 +187,7 @@ class TelegramTransport:
         self.throttle.closed = False  # reopened after a restart
         try:
             await self._initialize()
+            await self._set_commands()
             if not self._recovered:  # once per process: rows left by the previous one
                 await self._recover()
                 self._recovered = True
@@ -198,7 +199,6 @@ class TelegramTransport:
                 bootstrap_retries=-1,
                 error_callback=self.conflicts,
             )
-            await self._set_commands()
             for callback in self._on_started:
                 await callback(app)
             self.ready.set()
