@@ -188,10 +188,6 @@ TEXTS: dict[str, str] = {
         "receive commands: stop the other instance."
     ),
     "intruder": "Unauthorised access attempt: chat {chat}, user {user} ({count} recent tries)",
-    "stale_command": (
-        "{command} sent at {at} arrived while the service was down; it was not run. "
-        "Send it again if you still want it."
-    ),
     "refresh": "🔄 Refresh",
     "report_title": "📊 Daily report {day}",
     "report_now_title": "📊 Report (last 24 h, until {until})",

@@ -194,10 +194,6 @@ TEXTS: dict[str, str] = {
         "명령을 받을 수 없으니 다른 인스턴스를 종료하세요."
     ),
     "intruder": "허가되지 않은 사용자의 접근 시도: chat {chat}, user {user} (최근 {count}회)",
-    "stale_command": (
-        "{at}에 보낸 {command}는 서비스가 멈춰 있는 동안 도착해 실행하지 않았습니다. "
-        "필요하면 다시 보내세요."
-    ),
     "refresh": "🔄 새로고침",
     "report_title": "📊 일일 리포트 {day}",
     "report_now_title": "📊 리포트 (최근 24시간, {until} 기준)",

@@ -1,7 +1,9 @@
 """A service slice in its own process, killed by the parent while its handlers are running.
 
-`/buy` and `/slowstatus` note that they started (a line in $INBOX_MARKS) and then hang, so the
-parent can SIGKILL the process with both commands in progress. Run by tests/telegram/test_inbox.py.
+`/buy` and `/slowstatus` note that they ran (a line in $INBOX_MARKS) and then hang, so the
+parent can SIGKILL the process with both commands in progress; with INBOX_MODE=reply `/buy`
+answers at once instead (the parent keeps the answer from being sent). Run by
+tests/telegram/test_inbox.py.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ class _Remote:
         self.token, self.base_url = token, base_url
 
 
-def hanging_registry(marks: Path) -> CommandRegistry:
+def hanging_registry(marks: Path, mode: str) -> CommandRegistry:
     registry = CommandRegistry()
 
     async def hang(ctx: CommandContext) -> Reply:
         with marks.open("a", encoding="utf-8") as out:
             out.write(f"{ctx.command}\n")
+        if mode == "reply":
+            return Reply(f"Bought {' '.join(ctx.args)}.")
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
@@ -42,7 +46,9 @@ async def main() -> None:
     remote: Any = _Remote(env["INBOX_TOKEN"], env["INBOX_URL"])
     marks = Path(env["INBOX_MARKS"])
     async with running(
-        Path(env["INBOX_DIR"]), cast(TelegramEmulator, remote), registry=hanging_registry(marks)
+        Path(env["INBOX_DIR"]),
+        cast(TelegramEmulator, remote),
+        registry=hanging_registry(marks, env.get("INBOX_MODE", "hang")),
     ):
         await asyncio.Event().wait()  # until SIGKILL
 

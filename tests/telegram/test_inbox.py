@@ -45,21 +45,27 @@ def _about(tg: TelegramEmulator, text: str) -> list[SentMessage]:
     return [m for m in tg.sent_messages(CHAT) if text in m.content]
 
 
-async def test_commands_interrupted_by_a_crash_are_answered_once_after_restart(
-    tmp_path: Path, tg: TelegramEmulator
-) -> None:
-    marks = tmp_path / "marks"
-    marks.touch()
+async def _child(tmp_path: Path, tg: TelegramEmulator, mode: str) -> asyncio.subprocess.Process:
+    """The service slice of tests/telegram/inbox_child.py in its own process."""
+    (tmp_path / "marks").touch()
     env = os.environ | {
         "INBOX_TOKEN": tg.token,
         "INBOX_URL": tg.base_url,
         "INBOX_DIR": str(tmp_path),
-        "INBOX_MARKS": str(marks),
+        "INBOX_MARKS": str(tmp_path / "marks"),
+        "INBOX_MODE": mode,
     }
-    child = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.telegram.inbox_child", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
+
+
+async def test_commands_interrupted_by_a_crash_are_answered_once_after_restart(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    marks = tmp_path / "marks"
+    child = await _child(tmp_path, tg, "hang")
     try:
         tg.send_user_message(CHAT, "/buy BTC 10")
         tg.send_user_message(CHAT, "/slowstatus")
@@ -136,3 +142,32 @@ async def test_a_reply_survives_a_429_storm(tmp_path: Path, tg: TelegramEmulator
             return row is not None and row[0] == "done"
 
         await eventually(answered)
+
+
+async def test_a_reply_held_by_429s_when_the_service_is_killed_is_sent_after_restart(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    """The /buy ran (its order filled), its reply was stuck behind 429s, then SIGKILL: the next
+    start sends that reply, once, without running /buy again."""
+    marks = tmp_path / "marks"
+    tg.set_fault("sendMessage", "retry_after", retry_after=1)
+    child = await _child(tmp_path, tg, "reply")
+    try:
+        tg.send_user_message(CHAT, "/buy BTC 3")
+        await eventually(lambda: marks.read_text().split() == ["buy"], 30)
+        await eventually(lambda: len(tg.calls("sendMessage")) >= 2, 10)  # retrying the reply
+    finally:
+        if child.returncode is None:
+            child.send_signal(signal.SIGKILL)
+        await child.wait()
+    tg.clear_faults()
+    assert _about(tg, "Bought") == []
+
+    ran: list[str] = []
+    async with running(tmp_path, tg, registry=_recording_registry(ran)) as svc:
+        reply = await tg.wait_for_message(lambda m: "Bought" in m.content, chat_id=CHAT)
+        assert reply.content == "Bought BTC 3."
+        await svc.ask("/version")
+        assert ran == []  # the reply was resent, the order not placed again
+        assert len(_about(tg, "Bought")) == 1
+        assert marks.read_text().split() == ["buy"]
