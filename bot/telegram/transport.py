@@ -377,9 +377,10 @@ class TelegramTransport:
 
     async def _deliver(self, chat_id: int, reply: Reply) -> None:
         delay = 1.0
+        progress = [0]  # messages of the reply already sent: a retry sends only the rest
         while True:
             try:
-                await self.send_reply(chat_id, reply)
+                await self.send_reply(chat_id, reply, progress)
                 return
             except (RetryAfter, NetworkError) as exc:
                 if self.throttle.closed:
@@ -470,8 +471,14 @@ class TelegramTransport:
                 part.plain, chat_id, message_id, reply_markup=markup
             )
 
-    async def send_reply(self, chat_id: int, reply: Reply) -> None:
-        """Send a command's reply: chart first, then the text parts; buttons on the last one."""
+    async def send_reply(
+        self, chat_id: int, reply: Reply, progress: list[int] | None = None
+    ) -> None:
+        """Send a command's reply: chart first, then the text parts; buttons on the last one.
+
+        `progress[0]` counts the messages sent so far; the ones already counted are skipped."""
+        progress = progress if progress is not None else [0]
+        step = 0
         markup = keyboard(reply, self.language)
         parts = render.render_reply(reply) if reply.text.strip() else []
         if reply.photo is not None:
@@ -479,16 +486,22 @@ class TelegramTransport:
             if len(parts) == 1 and "\n" not in reply.text.strip():
                 # A one-line answer is the chart's caption: one message, not a photo and its echo.
                 cap, parts = parts[0].html, []
-            await self.app.bot.send_photo(
-                chat_id,
-                reply.photo,
-                caption=cap or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if parts else markup,
-            )
+            if progress[0] <= step:
+                await self.app.bot.send_photo(
+                    chat_id,
+                    reply.photo,
+                    caption=cap or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if parts else markup,
+                )
+                progress[0] = step + 1
+            step += 1
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
+            if progress[0] <= step:
+                last = index == len(parts) - 1
+                await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
+                progress[0] = step + 1
+            step += 1
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.opt(exception=context.error).error("Telegram update handling failed")

@@ -171,3 +171,16 @@ async def test_a_reply_held_by_429s_when_the_service_is_killed_is_sent_after_res
         assert ran == []  # the reply was resent, the order not placed again
         assert len(_about(tg, "Bought")) == 1
         assert marks.read_text().split() == ["buy"]
+
+
+async def test_a_long_reply_resumed_after_a_failure_skips_the_parts_already_sent(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    """A retry of a three-message reply whose first message went out sends only the rest."""
+    lines = [f"line {i:04d} " + "x" * 60 for i in range(120)]  # ~8.6k chars: three messages
+    async with running(tmp_path, tg) as svc:
+        progress = [1]  # the first message was sent before a 429 storm ended the attempt
+        await svc.transport.send_reply(CHAT, Reply("\n".join(lines)), progress)
+        sent = [m for m in tg.sent_messages(CHAT) if "line " in m.content]
+        assert len(sent) == 2 and progress == [3]
+        assert "line 0000" not in sent[0].content and "line 0119" in sent[1].content
