@@ -13,6 +13,11 @@ from bot.commands.base import Button, Command, CommandContext, CommandError, Han
 from bot.i18n import en, tr
 from core.clock import Clock, SystemClock
 
+# Commands that move money or change what the bots do: run late (sent while the service was
+# down, or interrupted by a restart) only after a fresh confirmation. Forced entries and exits
+# are `/buy <bot>` and `/sell <bot>`.
+MONEY_COMMANDS = frozenset({"buy", "sell", "cancel", "killswitch", "start", "stop"})
+
 
 @dataclass(slots=True)
 class _PendingConfirmation:
@@ -29,6 +34,7 @@ class CommandRegistry:
         self._pending: dict[str, _PendingConfirmation] = {}
         self._clock = clock or SystemClock()
         self.confirm_ttl = confirm_ttl
+        self._money = set(MONEY_COMMANDS)
 
     def add(self, command: Command) -> None:
         if command.name in self._commands:
@@ -45,6 +51,15 @@ class CommandRegistry:
             return handler
 
         return wrap
+
+    def mark_money(self, name: str) -> None:
+        """`/name` moves money: a late one asks again before it runs (see `is_money`)."""
+        self._money.add(name)
+
+    def is_money(self, line: str) -> bool:
+        """Whether the command line must not run late without a fresh confirmation."""
+        parsed = self.parse(line)
+        return parsed is not None and parsed[0] in self._money
 
     def commands(self) -> list[Command]:
         return sorted(self._commands.values(), key=lambda c: c.name)

@@ -188,10 +188,6 @@ TEXTS: dict[str, str] = {
         "receive commands: stop the other instance."
     ),
     "intruder": "Unauthorised access attempt: chat {chat}, user {user} ({count} recent tries)",
-    "stale_command": (
-        "{command} sent at {at} arrived while the service was down; it was not run. "
-        "Send it again if you still want it."
-    ),
     "refresh": "🔄 Refresh",
     "report_title": "📊 Daily report {day}",
     "report_now_title": "📊 Report (last 24 h, until {until})",
@@ -553,4 +549,18 @@ TEXTS: dict[str, str] = {
         "orders: those are not cancelled."
     ),
     "trading.kill_kept": " {kept} protective order(s) of open positions kept.",
+    # commands that survive a restart (helper Q1)
+    "inbox.stale_ask": "{command} was sent at {at} while the service was down. Run it now?",
+    "inbox.interrupted_ask": (
+        "{command} (sent at {at}) was interrupted by a restart and may not have run. "
+        "Check /orders and /positions. Run it now?"
+    ),
+    "inbox.stale_ignored": (
+        "Ignored: {command} was sent at {at} while the service was down and was not run. "
+        "Send it again if you still want it."
+    ),
+    "inbox.interrupted_ignored": (
+        "Ignored: {command} (sent at {at}) was interrupted by a restart and was not run again. "
+        "Send it again if you still want it."
+    ),
 }

@@ -194,10 +194,6 @@ TEXTS: dict[str, str] = {
         "명령을 받을 수 없으니 다른 인스턴스를 종료하세요."
     ),
     "intruder": "허가되지 않은 사용자의 접근 시도: chat {chat}, user {user} (최근 {count}회)",
-    "stale_command": (
-        "{at}에 보낸 {command}는 서비스가 멈춰 있는 동안 도착해 실행하지 않았습니다. "
-        "필요하면 다시 보내세요."
-    ),
     "refresh": "🔄 새로고침",
     "report_title": "📊 일일 리포트 {day}",
     "report_now_title": "📊 리포트 (최근 24시간, {until} 기준)",
@@ -548,4 +544,18 @@ TEXTS: dict[str, str] = {
         "열린 선물 포지션 {positions}개는 손절/익절 주문과 함께 유지됩니다: 그 주문은 취소하지 않습니다."
     ),
     "trading.kill_kept": " 열린 포지션의 보호 주문 {kept}건은 유지.",
+    # commands that survive a restart (helper Q1)
+    "inbox.stale_ask": "{command} 명령은 서비스가 중단된 동안 {at}에 보내졌습니다. 지금 실행할까요?",
+    "inbox.interrupted_ask": (
+        "{command} 명령({at} 전송)이 재시작으로 중단되어 실행되지 않았을 수 있습니다. "
+        "/orders 와 /positions 를 확인하세요. 지금 실행할까요?"
+    ),
+    "inbox.stale_ignored": (
+        "무시됨: {command} 명령은 서비스가 중단된 동안 {at}에 보내져 실행되지 않았습니다. "
+        "원하시면 다시 보내세요."
+    ),
+    "inbox.interrupted_ignored": (
+        "무시됨: {command} 명령({at} 전송)이 재시작으로 중단되었고 다시 실행하지 않았습니다. "
+        "원하시면 다시 보내세요."
+    ),
 }

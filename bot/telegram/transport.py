@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from loguru import logger
 from telegram import (
@@ -24,7 +25,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -43,7 +44,16 @@ from bot.facade import ServiceFacade
 from bot.settings_sections import CoreSettings, TelegramSettings
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
-from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests
+from bot.telegram.inbox import (
+    NEW,
+    RUNNING,
+    Inbox,
+    InboxEntry,
+    RecordingRequest,
+    chat_type,
+    parse_command,
+)
+from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests, retry_seconds
 from bot.telegram.sender import TelegramSender, send_text
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
@@ -58,14 +68,27 @@ CONFIRM_COMMANDS = ("/confirm", "/cancelconfirm")
 class TransportOptions:
     poll_timeout: float = 10.0  # getUpdates long-poll seconds
     request_timeout: float = 10.0  # connect/read/write timeout of ordinary calls
-    stale_command_after: float = 300.0  # commands older than this (sent while down) are refused
+    stale_command_after: float = 300.0  # older commands (sent while down) are not run blindly
     concurrent_updates: int = 4
     limits: Limits = field(default_factory=Limits)  # our side of Telegram's flood limits
 
 
+def updates_request(options: TransportOptions) -> RecordingRequest:
+    t = options.request_timeout
+    return RecordingRequest(
+        connection_pool_size=1, connect_timeout=t, read_timeout=t, write_timeout=t, pool_timeout=t
+    )
+
+
 def build_application(
-    settings: TelegramSettings, tz: dt.tzinfo, throttle: Throttle, options: TransportOptions
+    settings: TelegramSettings,
+    tz: dt.tzinfo,
+    throttle: Throttle,
+    options: TransportOptions,
+    updates: RecordingRequest | None = None,
 ) -> TelegramApp:
+    """`updates` is the getUpdates request; the transport plugs its inbox recorder into it, so a
+    fetched command is stored before the next getUpdates acknowledges it."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_url
@@ -83,9 +106,7 @@ def build_application(
         .read_timeout(t)
         .write_timeout(t)
         .pool_timeout(t)
-        .get_updates_connect_timeout(t)
-        .get_updates_read_timeout(t)
-        .get_updates_pool_timeout(t)
+        .get_updates_request(updates or updates_request(options))
         .build()
     )
 
@@ -132,7 +153,9 @@ class TelegramTransport:
         self._clock = clock or SystemClock()
         self._notify = notify
         self.throttle = throttle or Throttle(self.options.limits, clock=self._clock)
-        self.app = build_application(settings, self.tz, self.throttle, self.options)
+        updates = updates_request(self.options)
+        updates.recorder = self._record
+        self.app = build_application(settings, self.tz, self.throttle, self.options, updates)
         self.gate = AccessGate(
             settings.telegram_chat_id,
             list(settings.telegram_allowed_users),
@@ -143,6 +166,8 @@ class TelegramTransport:
         self.sender = TelegramSender(
             self.app.bot, settings.telegram_chat_id, self.throttle, self.language
         )
+        self.inbox = Inbox(facade.db)
+        self._recovered = False
         self.ready = asyncio.Event()
         self._on_started: list[Callable[[TelegramApp], Awaitable[None]]] = []
         self.app.add_handler(TypeHandler(Update, self._gate), group=-1)
@@ -162,6 +187,10 @@ class TelegramTransport:
         self.throttle.closed = False  # reopened after a restart
         try:
             await self._initialize()
+            await self._set_commands()
+            if not self._recovered:  # once per process: rows left by the previous one
+                await self._recover()
+                self._recovered = True
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(
@@ -170,7 +199,6 @@ class TelegramTransport:
                 bootstrap_retries=-1,
                 error_callback=self.conflicts,
             )
-            await self._set_commands()
             for callback in self._on_started:
                 await callback(app)
             self.ready.set()
@@ -288,14 +316,116 @@ class TelegramTransport:
         first = text.split(maxsplit=1)[0]
         if "@" in first and first.split("@", 1)[1].lower() != (self.app.bot.username or "").lower():
             return  # a command for another bot in the group
-        age = self._clock.now() - message.date.timestamp()
+        user = update.effective_user
+        entry = InboxEntry(
+            update.update_id,
+            chat.id,
+            user.id if user else None,
+            text,
+            message.date.timestamp(),
+            NEW,
+        )
+        if not await self._claim(entry):
+            return  # redelivered after a restart: the start-up recovery answered it
+        age = self._clock.now() - entry.message_ts
         if age > self.options.stale_command_after:
-            sent = message.date.astimezone(self.tz).strftime("%H:%M:%S")
-            text = i18n.text(self.language, "stale_command", command=first, at=sent)
-            await self.send_reply(chat.id, Reply(text))
+            reply = self._late(entry, self._context(update), interrupted=False)
+        else:
+            reply = await self.registry.dispatch(text, self._context(update))
+        await self._answer(entry.update_id, chat.id, reply)
+
+    # --- the inbox: commands survive a restart ------------------------------------------------
+    async def _record(self, updates: list[dict[str, Any]]) -> None:
+        """Store the commands of a getUpdates batch (ours, from allowed users) before PTB gets
+        them. A storage fault is logged: the commands still run, only not crash-safe."""
+        entries = []
+        for raw in updates:
+            entry = parse_command(raw)
+            if entry is None or not self.gate.is_allowed(
+                entry.chat_id, entry.user_id, chat_type(raw)
+            ):
+                continue
+            first = entry.text.split(maxsplit=1)[0]
+            mention = first.split("@", 1)[1].lower() if "@" in first else None
+            if mention is not None and mention != (self.app.bot.username or "").lower():
+                continue
+            entries.append(entry)
+        try:
+            await self.inbox.record(entries, self._clock.now())
+        except Exception:
+            logger.exception("could not record {} incoming command(s)", len(entries))
+
+    async def _claim(self, entry: InboxEntry) -> bool:
+        try:
+            return await self.inbox.claim(entry, self._clock.now())
+        except Exception:
+            logger.exception("inbox unavailable; handling update {}", entry.update_id)
+            return True
+
+    async def _answer(self, update_id: int, chat_id: int, reply: Reply) -> None:
+        """Store the reply, send it (waiting out flood limits and outages), mark it done. A
+        reply not sent when the service stops is sent by the next start."""
+        try:
+            await self.inbox.replied(update_id, reply)
+        except Exception:
+            logger.exception("could not store the reply to update {}", update_id)
+        await self._deliver(chat_id, reply)
+        try:
+            await self.inbox.done(update_id, self._clock.now())
+        except Exception:
+            logger.exception("could not mark update {} answered", update_id)
+
+    async def _deliver(self, chat_id: int, reply: Reply) -> None:
+        delay = 1.0
+        progress = [0]  # messages of the reply already sent: a retry sends only the rest
+        while True:
+            try:
+                await self.send_reply(chat_id, reply, progress)
+                return
+            except (RetryAfter, NetworkError) as exc:
+                if self.throttle.closed:
+                    raise  # shutting down: the next start sends it
+                wait = retry_seconds(exc) + 0.1 if isinstance(exc, RetryAfter) else delay
+                delay = min(delay * 2, 30.0)
+                logger.warning("reply not sent ({}); again in {:.1f}s", exc, wait)
+                await self._clock.sleep(max(wait, self.throttle.paused_for()))
+
+    def _late(self, entry: InboxEntry, ctx: CommandContext, *, interrupted: bool) -> Reply:
+        """A command not run in time: money commands ask again, others are not run."""
+        at = dt.datetime.fromtimestamp(entry.message_ts, self.tz).strftime("%H:%M")
+        how = "interrupted" if interrupted else "stale"
+        if not self.registry.is_money(entry.text):
+            return Reply(
+                i18n.text(self.language, f"inbox.{how}_ignored", command=entry.text, at=at)
+            )
+        question = i18n.text(self.language, f"inbox.{how}_ask", command=entry.text, at=at)
+        parsed = self.registry.parse(entry.text)
+        ctx.command, ctx.args = parsed if parsed else ("", [])
+        line = entry.text
+
+        async def run_now(c: CommandContext) -> Reply:
+            return await self.registry.dispatch(line, c)
+
+        return self.registry.ask_confirmation(ctx, question, run_now)
+
+    async def _recover(self) -> None:
+        """Answer, once, every command the previous run left unanswered."""
+        try:
+            rows = await self.inbox.take_unfinished(self._clock.now())
+        except Exception:
+            logger.exception("could not read the unanswered commands of the previous run")
             return
-        reply = await self.registry.dispatch(text, self._context(update))
-        await self.send_reply(chat.id, reply)
+        for row in rows:
+            e = row.entry
+            if row.reply is None:
+                ctx = CommandContext(
+                    service=self.facade, chat_id=e.chat_id, user_id=e.user_id, transport="telegram"
+                )
+                reply = self._late(e, ctx, interrupted=e.state == RUNNING)
+            else:
+                reply = row.reply
+            logger.info("answering command {} left by the previous run ({})", e.text, e.state)
+            await self._answer(e.update_id, e.chat_id, reply)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -341,8 +471,14 @@ class TelegramTransport:
                 part.plain, chat_id, message_id, reply_markup=markup
             )
 
-    async def send_reply(self, chat_id: int, reply: Reply) -> None:
-        """Send a command's reply: chart first, then the text parts; buttons on the last one."""
+    async def send_reply(
+        self, chat_id: int, reply: Reply, progress: list[int] | None = None
+    ) -> None:
+        """Send a command's reply: chart first, then the text parts; buttons on the last one.
+
+        `progress[0]` counts the messages sent so far; the ones already counted are skipped."""
+        progress = progress if progress is not None else [0]
+        step = 0
         markup = keyboard(reply, self.language)
         parts = render.render_reply(reply) if reply.text.strip() else []
         if reply.photo is not None:
@@ -350,16 +486,22 @@ class TelegramTransport:
             if len(parts) == 1 and "\n" not in reply.text.strip():
                 # A one-line answer is the chart's caption: one message, not a photo and its echo.
                 cap, parts = parts[0].html, []
-            await self.app.bot.send_photo(
-                chat_id,
-                reply.photo,
-                caption=cap or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if parts else markup,
-            )
+            if progress[0] <= step:
+                await self.app.bot.send_photo(
+                    chat_id,
+                    reply.photo,
+                    caption=cap or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if parts else markup,
+                )
+                progress[0] = step + 1
+            step += 1
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
+            if progress[0] <= step:
+                last = index == len(parts) - 1
+                await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
+                progress[0] = step + 1
+            step += 1
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.opt(exception=context.error).error("Telegram update handling failed")

@@ -88,6 +88,15 @@ MIGRATIONS: list[str] = [
         key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ts REAL NOT NULL
     );
     """,
+    # 2: Telegram commands recorded before they are acknowledged (bot/telegram/inbox.py)
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL, user_id INTEGER,
+        text TEXT NOT NULL, message_ts REAL NOT NULL, state TEXT NOT NULL,
+        received_ts REAL NOT NULL, done_ts REAL, reply TEXT, photo BLOB
+    );
+    CREATE INDEX inbox_state ON inbox(state);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
