@@ -553,4 +553,10 @@ TEXTS: dict[str, str] = {
         "orders: those are not cancelled."
     ),
     "trading.kill_kept": " {kept} protective order(s) of open positions kept.",
+    # freshness: streams behind the venue, balances from a venue that cannot be reached (helper Q2)
+    "stream.why.delayed": "delayed: {seconds:.0f} s behind the venue",
+    "stream.why.caught_up": "caught up with the venue",
+    "trading.balances_unreachable": "⚠️ as of {time}, venue unreachable",
+    "trading.balances_old": "⚠️ as of {time}",
+    "trading.balances_none": "⚠️ unavailable: venue unreachable",
 }

@@ -548,4 +548,10 @@ TEXTS: dict[str, str] = {
         "열린 선물 포지션 {positions}개는 손절/익절 주문과 함께 유지됩니다: 그 주문은 취소하지 않습니다."
     ),
     "trading.kill_kept": " 열린 포지션의 보호 주문 {kept}건은 유지.",
+    # freshness: streams behind the venue, balances from a venue that cannot be reached (helper Q2)
+    "stream.why.delayed": "지연: 거래소보다 {seconds:.0f}초 늦음",
+    "stream.why.caught_up": "거래소 시각을 따라잡음",
+    "trading.balances_unreachable": "⚠️ {time} 기준, 거래소 연결 불가",
+    "trading.balances_old": "⚠️ {time} 기준",
+    "trading.balances_none": "⚠️ 조회 불가: 거래소 연결 불가",
 }
