@@ -559,4 +559,6 @@ TEXTS: dict[str, str] = {
     "trading.balances_unreachable": "⚠️ as of {time}, venue unreachable",
     "trading.balances_old": "⚠️ as of {time}",
     "trading.balances_none": "⚠️ unavailable: venue unreachable",
+    "trading.balances_none_why": "⚠️ unavailable: {reason}",
+    "trading.balances_failed": "⚠️ as of {time}, not refreshed: {reason}",
 }

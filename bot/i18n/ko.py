@@ -554,4 +554,6 @@ TEXTS: dict[str, str] = {
     "trading.balances_unreachable": "⚠️ {time} 기준, 거래소 연결 불가",
     "trading.balances_old": "⚠️ {time} 기준",
     "trading.balances_none": "⚠️ 조회 불가: 거래소 연결 불가",
+    "trading.balances_none_why": "⚠️ 조회 불가: {reason}",
+    "trading.balances_failed": "⚠️ {time} 기준, 갱신 실패: {reason}",
 }
