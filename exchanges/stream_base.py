@@ -52,7 +52,7 @@ class PipelineStream(StreamHandler):
         if stamp > self.progress.exchange_ms:
             self.progress.exchange_ms = stamp
         event_ms = pipeline.frame_event_ms
-        if event_ms:
+        if event_ms and self.timed(frame):
             # The newest stamp so far: one legitimately old stamp (a replayed snapshot) never
             # reads as lag, while a stream that delivers everything late does.
             if event_ms > self.newest_event_ms:
@@ -61,6 +61,11 @@ class PipelineStream(StreamHandler):
 
     def lag_behind(self) -> float | None:
         return self.lag
+
+    def timed(self, frame: bytes | str) -> bool:
+        """Whether this frame's event time says how far behind the venue we are (a venue's
+        snapshot of an old state does not)."""
+        return True
 
     def on_up(self, now: float) -> None:
         self._up_since = now

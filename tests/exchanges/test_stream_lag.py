@@ -25,7 +25,7 @@ def _pipeline(venue: Venue) -> Pipeline:
     return Pipeline(venue, EventBus().publish, builder, BadInput("t"), venue is not Venue.UPBIT)
 
 
-def _upbit(kind: str, stamp_s: float, trade_s: float) -> bytes:
+def _upbit(kind: str, stamp_s: float, trade_s: float, stream_type: str = "REALTIME") -> bytes:
     msg = {
         "type": kind,
         "code": "KRW-XYZ",
@@ -36,7 +36,7 @@ def _upbit(kind: str, stamp_s: float, trade_s: float) -> bytes:
         "ask_bid": "BID",
         "sequential_id": 1,
         "acc_trade_price_24h": 1,
-        "stream_type": "SNAPSHOT",
+        "stream_type": stream_type,
     }
     return orjson.dumps(msg)
 
@@ -44,8 +44,12 @@ def _upbit(kind: str, stamp_s: float, trade_s: float) -> bytes:
 def test_upbit_lag_counts_ticker_event_time_not_an_old_replayed_trade() -> None:
     stream = UpbitStream("upbit-0", "ws://x", _pipeline(Venue.UPBIT), ["KRW-XYZ"])
     stream.on_up(NOW)
-    # The subscribe snapshot replays a trade from three hours ago: no measurement at all.
-    stream.on_frame(_upbit("trade", NOW - 0.05, NOW - 3 * 3600), NOW)
+    # The subscribe snapshot replays a trade from three hours ago, and a quiet book's snapshot
+    # carries its last change: no measurement at all.
+    stream.on_frame(_upbit("trade", NOW - 0.05, NOW - 3 * 3600, "SNAPSHOT"), NOW)
+    stream.on_frame(_upbit("ticker", NOW - 3600, NOW - 3 * 3600, "SNAPSHOT"), NOW)
+    assert stream.lag_behind() is None
+    stream.on_frame(_upbit("trade", NOW - 0.05, NOW - 3 * 3600), NOW)  # trade time: not counted
     assert stream.lag_behind() is None
     # The ticker's `timestamp` is when the venue sent it; its old `trade_timestamp` is not.
     stream.on_frame(_upbit("ticker", NOW - 0.2, NOW - 3 * 3600), NOW)

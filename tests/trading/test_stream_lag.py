@@ -1,10 +1,10 @@
 """Issue 12 item 11a: a stream whose frames arrive late is "delayed", not "live".
 
-The simulator holds every outgoing batch of Binance frames (`delay_frames`): frames keep
-arriving, so the old frame-arrival health said "live", but their event time (`E`) lags the
-venue's clock. The venue must then read stale, /status must say delayed, a DEGRADED status must
-be published with its reason, entries must be refused, and all of it must clear once the
-venue catches up.
+The simulator holds every outgoing batch of frames (`delay_frames`, Binance and Upbit): frames
+keep arriving, so the old frame-arrival health said "live", but their event time (Binance `E`,
+Upbit `timestamp`) lags the venue's clock. The venue must then read stale, /status must say
+delayed, a DEGRADED status must be published with its reason, entries must be refused, and all
+of it must clear once the venue catches up.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ async def running(tmp_path: Path) -> AsyncIterator[tuple[SimExchange, MarketData
                 prices = env.svc.prices
                 await eventually(lambda: prices.price(SPOT) and prices.usdt_krw(), 30)
                 await eventually(lambda: not md.is_stale(Venue.BINANCE_SPOT), 30)
+                await eventually(lambda: not md.is_stale(Venue.UPBIT), 30)
                 yield sim, md, env
         finally:
             task.cancel()
@@ -59,46 +60,50 @@ async def running(tmp_path: Path) -> AsyncIterator[tuple[SimExchange, MarketData
                 await task
 
 
-def _buy() -> OrderRequest:
-    return OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.001"))
+def _buy(inst: Instrument) -> OrderRequest:
+    if inst.venue is Venue.UPBIT:
+        return OrderRequest(inst, Side.BUY, OrderType.MARKET, quote_amount=D(100_000))
+    return OrderRequest(inst, Side.BUY, OrderType.MARKET, qty=D("0.001"))
 
 
 def _key(reason: object) -> str | None:
     return reason.key if isinstance(reason, Text) else None
 
 
+@pytest.mark.parametrize(("key", "inst"), [("binance", SPOT), ("upbit", UP)])
 async def test_a_lagging_stream_is_delayed_refuses_entries_and_recovers(
-    running: tuple[SimExchange, MarketDataManager, Env],
+    running: tuple[SimExchange, MarketDataManager, Env], key: str, inst: Instrument
 ) -> None:
     sim, md, env = running
-    res = await env.svc.submit(_buy())
+    venue, other = inst.venue, ({Venue.UPBIT, Venue.BINANCE_SPOT} - {inst.venue}).pop()
+    res = await env.svc.submit(_buy(inst))
     assert res.accepted, res.reason
 
-    sim.faults.delay_frames("binance", HOLD)
-    runner = md.feeds[Venue.BINANCE_SPOT].runners[0]
-    await eventually(lambda: md.is_stale(Venue.BINANCE_SPOT), 20)
+    sim.faults.delay_frames(key, HOLD)
+    runner = md.feeds[venue].runners[0]
+    await eventually(lambda: md.is_stale(venue), 20)
     # Frames still arrive: by arrival alone the connection is healthy, but it is behind the
     # venue, and everything downstream knows it.
     assert runner.healthy and runner.delayed is not None
-    assert not md.is_stale(Venue.UPBIT)
+    assert not md.is_stale(other)
     status = md.statuses[runner.name]
     assert status.state is StreamState.DEGRADED
     assert _key(status.reason) == "stream.why.delayed"
     assert isinstance(status.reason, Text) and status.reason.params["seconds"] > MAX_LAG
     lines = await md.status_lines()
-    assert f"{Venue.BINANCE_SPOT.label}: delayed" in lines
+    assert f"{venue.label}: delayed" in lines
     assert any(
         line.strip().startswith(f"{runner.name}: delayed (") and "s behind the venue)" in line
         for line in lines
     ), lines
-    res = await env.svc.submit(_buy())
+    res = await env.svc.submit(_buy(inst))
     assert not res.accepted and _key(res.reason) == "reason.stale"
 
-    sim.faults.delay_frames("binance", 0)
-    await eventually(lambda: not md.is_stale(Venue.BINANCE_SPOT), 20)
+    sim.faults.delay_frames(key, 0)
+    await eventually(lambda: not md.is_stale(venue), 20)
     assert runner.delayed is None
     status = md.statuses[runner.name]
     assert status.state is StreamState.RECOVERED and _key(status.reason) == "stream.why.caught_up"
-    assert f"{Venue.BINANCE_SPOT.label}: live" in await md.status_lines()
-    res = await env.svc.submit(_buy())
+    assert f"{venue.label}: live" in await md.status_lines()
+    res = await env.svc.submit(_buy(inst))
     assert res.accepted, res.reason
