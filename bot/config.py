@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     stale_after: float = Field(
         30.0, gt=0, description="seconds of silence before a stream is stale"
     )
+    stream_max_lag: float = Field(
+        10.0, gt=0, description="seconds behind the venue's event time before a stream is delayed"
+    )
     no_data_alert_after: float = Field(120.0, gt=0)
     universe_refresh: float = Field(3600.0, gt=0)
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from strategies.runner import BotView
     from strategies.store import DecisionRow
     from trading.executor import SubmitResult
-    from trading.provider import DayPnl
+    from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
 
 
@@ -73,6 +73,8 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     async def balances(
         self,
     ) -> dict[Venue, list[tuple[str, Decimal, Decimal, Decimal | None]]]: ...
+
+    def balances_age(self) -> dict[Venue, BalancesAge]: ...
 
     async def positions(self) -> list[tuple[Position, Decimal | None, Decimal | None]]: ...
 

@@ -83,6 +83,7 @@ class ExchangeSettings:
 @dataclass(frozen=True, slots=True)
 class MarketDataSettings:
     stale_after: float
+    stream_max_lag: float
     no_data_alert_after: float
     universe_refresh: float
 

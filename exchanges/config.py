@@ -19,6 +19,9 @@ class MarketDataConfig:
     binance_futures_ws_url: str
     venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
     stale_after: float = 30.0
+    # A connection whose frames arrive this many s behind the venue's event time is delayed:
+    # /status says so and entries on the venue are refused (None: not checked).
+    max_lag: float | None = 10.0
     symbol_stale_after: float | None = 300.0
     backoff_initial: float = 1.0
     backoff_max: float = 60.0

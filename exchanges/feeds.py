@@ -55,6 +55,7 @@ def build_feeds(
         "backoff_max": cfg.backoff_max,
         "healthy_after": cfg.healthy_after,
         "symbol_stale_after": cfg.symbol_stale_after,
+        "max_lag": cfg.max_lag,
         **cfg.runner_overrides,
     }
     feeds: dict[Venue, Feed] = {}

@@ -75,10 +75,15 @@ class MarketDataManager:
         return None if feed is None else feed.pipeline.last_price(instrument)
 
     def is_stale(self, venue: Venue) -> bool:
-        """True unless every stream of `venue` is up and delivering (REST fallback counts as
-        stale: a price polled every few seconds is not good enough to place orders on)."""
+        """True unless every stream of `venue` is up, delivering and not delayed (REST fallback
+        counts as stale: a price polled every few seconds is not good enough to place orders on;
+        so does a stream far behind the venue's event time, see `MarketDataConfig.max_lag`)."""
         feed = self.feeds.get(venue)
-        return feed is None or not feed.runners or not all(r.healthy for r in feed.runners)
+        return (
+            feed is None
+            or not feed.runners
+            or not all(r.healthy and r.delayed is None for r in feed.runners)
+        )
 
     def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
         return self.candles.recent(instrument, timeframe, n)
@@ -110,10 +115,16 @@ class MarketDataManager:
         now = self.clock.now()
         for venue, feed in self.feeds.items():
             mode = " — REST fallback" if feed.fallback and feed.fallback.active else ""
-            lines.append(f"{venue.label}: {'stale' if self.is_stale(venue) else 'live'}{mode}")
+            health = "live"
+            if self.is_stale(venue):
+                late = [r for r in feed.runners if r.healthy and r.delayed is not None]
+                health = "delayed" if late and all(r.healthy for r in feed.runners) else "stale"
+            lines.append(f"{venue.label}: {health}{mode}")
             for r in feed.runners:
                 age = f"{now - r.last_frame:.0f}s ago" if r.last_frame else "never"
                 state = r.state.value if r.state else "connecting"
+                if r.healthy and r.delayed is not None:
+                    state = f"delayed ({r.delayed:.0f} s behind the venue)"
                 lines.append(
                     f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
                     f"{r.reconnects} reconnects"

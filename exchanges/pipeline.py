@@ -21,6 +21,18 @@ from exchanges.candles import CandleBuilder
 
 _ACCEPT, _GAP, _DUPLICATE = Verdict.ACCEPT, Verdict.GAP, Verdict.DUPLICATE
 
+# Events whose `exchange_ts` is the venue's event time (when the venue sent it), per venue: what
+# a stream's lag behind the venue is measured by. Upbit: ticker and orderbook `timestamp`; not
+# trades (`trade_timestamp`: the snapshot sent on subscribe replays the last trade, hours old
+# for an illiquid coin). Binance: `E` (miniTicker, markPrice), futures bookTicker `T`/`E`, and
+# trades' `T` (trade streams never replay: `T` is within milliseconds of `E`); not spot
+# bookTicker, which carries no time at all (its `exchange_ts` is our receive time).
+EVENT_TIME: dict[Venue, frozenset[type]] = {
+    Venue.UPBIT: frozenset({Ticker, Quote}),
+    Venue.BINANCE_SPOT: frozenset({Ticker, Trade, MarkPrice}),
+    Venue.BINANCE_FUTURES: frozenset({Ticker, Trade, Quote, MarkPrice}),
+}
+
 
 class MarketState:
     """What the pipeline knows about one market (mutable, owned by the pipeline)."""
@@ -52,6 +64,8 @@ class Pipeline:
         self.last_event = 0.0
         self.events = 0
         self.frame_exchange_ms = 0  # venue stamp of the last market event (stream progress)
+        self.frame_event_ms = 0  # newest venue event time in the current frame (`EVENT_TIME`)
+        self._event_time = EVENT_TIME.get(venue, frozenset())
 
     def market(self, instrument: Instrument) -> MarketState:
         m = self.markets.get(instrument)
@@ -98,7 +112,10 @@ class Pipeline:
         elif cls is MarkPrice and m.last_price is None:
             m.last_price = ev.mark  # type: ignore[union-attr]
         m.last_seen = self.last_event = ev.recv_ts  # type: ignore[union-attr]
-        self.frame_exchange_ms = ev.exchange_ts  # type: ignore[union-attr]
+        ts: int = ev.exchange_ts  # type: ignore[union-attr]
+        self.frame_exchange_ms = ts
+        if cls in self._event_time and ts > self.frame_event_ms:
+            self.frame_event_ms = ts
         self.events += 1
         self._publish(ev)
 

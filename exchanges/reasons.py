@@ -28,6 +28,7 @@ CONNECT_TIMEOUT = _why("timeout")
 SERVER_ENDED = _why("ended")
 REST_STOPPED = _why("rest_stopped")
 DATA_FLOWING = _why("flowing")
+CAUGHT_UP = _why("caught_up")
 
 
 def refused(status: int) -> Text:
@@ -52,6 +53,11 @@ def stale(seconds: float) -> Text:
 
 def stale_symbols(n: int, symbols: str) -> Text:
     return _why("stale_symbols", n=n, symbols=symbols)
+
+
+def delayed(seconds: float) -> Text:
+    """Frames arrive, but `seconds` behind the venue's own event time."""
+    return _why("delayed", seconds=seconds)
 
 
 def lifetime(seconds: float) -> Text:

@@ -32,6 +32,8 @@ class PipelineStream(StreamHandler):
         self.quiet: dict[Instrument, float] = {}  # silent symbols -> last heard (epoch s)
         self._outgoing: list[str] = []
         self.progress = StreamProgress()
+        self.newest_event_ms = 0  # newest venue event time delivered (`pipeline.EVENT_TIME`)
+        self.lag: float | None = None  # s behind the venue at the last timed frame's receipt
 
     def carry_trades(self, instruments: list[Instrument]) -> None:
         """This connection streams these markets' trades: their minutes close by its progress."""
@@ -41,7 +43,7 @@ class PipelineStream(StreamHandler):
 
     def on_frame(self, frame: bytes | str, recv_ts: float) -> None:
         pipeline = self.pipeline
-        pipeline.frame_exchange_ms = 0
+        pipeline.frame_exchange_ms = pipeline.frame_event_ms = 0
         if not self.decoder.decode(frame, recv_ts):
             # We cannot tell which market a garbled frame was for: every minute in flight on
             # this connection is repaired from REST before it is released.
@@ -49,9 +51,25 @@ class PipelineStream(StreamHandler):
         stamp = pipeline.frame_exchange_ms
         if stamp > self.progress.exchange_ms:
             self.progress.exchange_ms = stamp
+        event_ms = pipeline.frame_event_ms
+        if event_ms and self.timed(frame):
+            # The newest stamp so far: one legitimately old stamp (a replayed snapshot) never
+            # reads as lag, while a stream that delivers everything late does.
+            if event_ms > self.newest_event_ms:
+                self.newest_event_ms = event_ms
+            self.lag = recv_ts - self.newest_event_ms / MS
+
+    def lag_behind(self) -> float | None:
+        return self.lag
+
+    def timed(self, frame: bytes | str) -> bool:
+        """Whether this frame's event time says how far behind the venue we are (a venue's
+        snapshot of an old state does not)."""
+        return True
 
     def on_up(self, now: float) -> None:
         self._up_since = now
+        self.newest_event_ms, self.lag = 0, None  # a new connection is measured afresh
         self.progress.up = True
         candles = self.pipeline.candles
         for inst in self.instruments:

@@ -45,6 +45,7 @@ class RunnerConfig:
     close_timeout: float = 1.0
     send_interval: float = 0.25  # between our messages (venues cap incoming messages per second)
     check_interval: float = 0.5  # how often the watchdog looks
+    max_lag: float | None = None  # frames this far (s) behind the venue's event time: delayed
     compression: str | None = None  # "deflate" to trade CPU for bandwidth
     max_queue: int = 4096  # frames websockets buffers before it stops reading the socket
     yield_every: float = 0.0005  # s of back-to-back frames before the reader lets others run
@@ -79,6 +80,11 @@ class StreamHandler:
     def quiet_symbols(self, now: float, after: float) -> list[Instrument]:
         """Subscribed symbols newly silent for `after` seconds."""
         return []
+
+    def lag_behind(self) -> float | None:
+        """How far (s) the last frame carrying the venue's event time arrived behind it, or
+        None when nothing measured it yet."""
+        return None
 
     def resubscribe_messages(self, instruments: list[Instrument]) -> list[str] | None:
         """Messages that restart these symbols' feeds on the live connection, or None when
@@ -156,6 +162,7 @@ class WsRunner:
         self._restart_reason: Reason | None = None
         self._restart_planned = False
         self._got_frame = False
+        self.delayed: float | None = None  # s behind the venue while over `max_lag`
 
     @property
     def name(self) -> str:
@@ -169,6 +176,38 @@ class WsRunner:
             and self._got_frame
             and self._clock.now() - self.last_frame < self.config.stale_after
         )
+
+    def _check_lag(self) -> None:
+        """Frames arriving is not enough: a connection far behind the venue's own clock is
+        delayed (published as DEGRADED, then RECOVERED once it has caught up). Not a reason
+        to reconnect: a reconnect would not make the venue send sooner."""
+        limit = self.config.max_lag
+        lag = self.handler.lag_behind()
+        if limit is None or lag is None:
+            return
+        if lag > limit:
+            newly = self.delayed is None
+            self.delayed = lag
+            if newly:
+                why = reasons.delayed(lag)
+                logger.warning("stream {}: delayed ({})", self.name, reasons.plain(why))
+                self._on_status(
+                    StreamStatus(
+                        self.handler.venue, self.name, StreamState.DEGRADED, why, self._clock.now()
+                    )
+                )
+        elif self.delayed is not None:
+            self.delayed = None
+            logger.info("stream {}: caught up with the venue", self.name)
+            self._on_status(
+                StreamStatus(
+                    self.handler.venue,
+                    self.name,
+                    StreamState.RECOVERED,
+                    reasons.CAUGHT_UP,
+                    self._clock.now(),
+                )
+            )
 
     def _status(self, state: StreamState, reason: Reason) -> None:
         self.state = state
@@ -201,6 +240,7 @@ class WsRunner:
                 if self._clock.monotonic() - self.connected_at >= cfg.healthy_after:
                     delay = cfg.backoff_initial
                 self.connected_at = None
+            self.delayed = None  # the next connection is measured afresh
             if self._got_frame:
                 self._got_frame = False
                 self.handler.on_down(self.last_frame)
@@ -317,6 +357,8 @@ class WsRunner:
             if cfg.app_ping is not None and now >= next_app_ping:
                 next_app_ping = now + cfg.app_ping_interval
                 await ws.send(cfg.app_ping)
+            if self._got_frame:
+                self._check_lag()
             reason: Reason | None = None
             planned = False
             heard = self.last_frame if self._got_frame else started

@@ -82,6 +82,8 @@ class Ledger:
         self._crash_at = crash_at
         self.listeners: list[OrderListener] = []
         self.balances: dict[Venue, dict[str, tuple[Decimal, Decimal]]] = {}
+        self.balances_at: dict[Venue, float] = {}  # when each venue's balances were fetched
+        self.balance_errors: dict[Venue, TradingError] = {}  # why the last refresh failed
         self.positions: dict[Instrument, Position] = {}
         self.dirty: set[Venue] = set()
         self._daily: tuple[float, Decimal] = (0.0, ZERO)  # (day start, realised KRW)
@@ -132,8 +134,11 @@ class Ledger:
             bals = await broker.balances()
         except TradingError as exc:
             logger.warning("{}: balances not refreshed: {}", venue.label, exc.reason)
+            self.balance_errors[venue] = exc
             return
         self.balances[venue] = {b.asset: (b.free, b.locked) for b in bals}
+        self.balances_at[venue] = self.clock.now()
+        self.balance_errors.pop(venue, None)
         self.dirty.discard(venue)
         await self.store.save_balances(venue, bals, self.paper, self.clock.now())
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.errors import Rejected, TradingError
+from core.errors import Rejected, Retryable, TradingError
 from core.market import Side
 from core.orders import Brackets, OrderRequest, OrderType, Position
 from core.storage.kv import KeyValueStore
@@ -26,6 +26,20 @@ from trading.store import StoredOrder
 from trading.validation import fmt
 
 ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class BalancesAge:
+    """How current one venue's balances are: `as_of` (epoch s, None if never fetched) and, when
+    the last refresh failed, why (`unreachable`: network, 5xx, rate limit)."""
+
+    as_of: float | None
+    old: bool  # older than `BALANCES_MAX_AGE`
+    error: str | Text | None = None
+    unreachable: bool = False
+
+
+BALANCES_MAX_AGE = 60.0  # s: balances older than this are shown with their time
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +104,21 @@ class TradingProvider:
                     value = total * price * rate if price is not None and rate else None
                 rows.append((asset, free, locked, value))
             out[venue] = rows
+        return out
+
+    def balances_age(self) -> dict[Venue, BalancesAge]:
+        """Per venue, how current the balances `balances()` just returned are (call it after)."""
+        out = {}
+        now = self.svc.clock.now()
+        for venue in self.svc.brokers:
+            at = self.svc.balances_at.get(venue)
+            err = self.svc.balance_errors.get(venue)
+            old = at is None or now - at > BALANCES_MAX_AGE
+            if err is None:
+                out[venue] = BalancesAge(at, old)
+            else:
+                unreachable = isinstance(err, Retryable)
+                out[venue] = BalancesAge(at, old, err.reason, unreachable)
         return out
 
     async def positions(self) -> list[tuple[Position, Decimal | None, Decimal | None]]:

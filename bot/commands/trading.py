@@ -8,7 +8,9 @@ through `facade.bots`, see bot.commands.forced).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from bot.commands import forced
 from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
@@ -21,6 +23,9 @@ from core.symbols import Symbol, Venue
 from strategies.runner import BotError
 from trading.executor import SubmitResult
 from trading.validation import fmt
+
+if TYPE_CHECKING:
+    from trading.provider import BalancesAge
 
 _VENUES = {
     "upbit": Venue.UPBIT, "up": Venue.UPBIT,
@@ -103,6 +108,25 @@ def _result_text(res: SubmitResult, language: str = "en") -> str:
     return f"✅ {mode}{side} {o.instrument.symbol}: {status} (id {o.client_id}){notes}"
 
 
+def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
+    """ "as of HH:MM, venue unreachable" (or why not refreshed) on balances that are not current."""
+    if age.as_of is None:
+        if age.error is None:
+            return ""
+        if age.unreachable:
+            return m("trading.balances_none")
+        return m("trading.balances_none_why", reason=m.render(age.error))
+    when = datetime.fromtimestamp(age.as_of, tz)
+    time = when.strftime(
+        "%H:%M" if datetime.now(tz) - when < timedelta(hours=20) else "%m-%d %H:%M"
+    )
+    if age.error is not None:
+        if age.unreachable:
+            return m("trading.balances_unreachable", time=time)
+        return m("trading.balances_failed", time=time, reason=m.render(age.error))
+    return m("trading.balances_old", time=time) if age.old else ""
+
+
 def register_trading(registry: CommandRegistry) -> None:
     @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
     async def balance(ctx: CommandContext) -> Reply:
@@ -110,8 +134,13 @@ def register_trading(registry: CommandRegistry) -> None:
         m = Messages(ctx.service.settings.language)
         t = _trading(ctx)
         lines, total = [], Decimal(0)
-        for venue, rows in (await t.balances()).items():
-            lines.append(f"{m.word(venue)}:")
+        balances = await t.balances()
+        ages = t.balances_age()
+        tz = ctx.service.settings.tz
+        for venue, rows in balances.items():
+            age = ages.get(venue)
+            mark = _balances_mark(m, age, tz) if age is not None else ""
+            lines.append(f"{m.word(venue)}:" + (f" {mark}" if mark else ""))
             for asset, free, locked, krw in rows:
                 lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
                 lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")

@@ -22,6 +22,7 @@ def market_data_config(market: MarketDataSettings, venues: ExchangeSettings) -> 
         binance_futures_rest_url=venues.binance_futures_rest_url,
         binance_futures_ws_url=venues.binance_futures_ws_url,
         stale_after=market.stale_after,
+        max_lag=market.stream_max_lag,
         no_data_alert_after=market.no_data_alert_after,
         universe_refresh=market.universe_refresh,
     )

@@ -563,4 +563,12 @@ TEXTS: dict[str, str] = {
         "Ignored: {command} (sent at {at}) was interrupted by a restart and was not run again. "
         "Send it again if you still want it."
     ),
+    # freshness: streams behind the venue, balances from a venue that cannot be reached (helper Q2)
+    "stream.why.delayed": "delayed: {seconds:.0f} s behind the venue",
+    "stream.why.caught_up": "caught up with the venue",
+    "trading.balances_unreachable": "⚠️ as of {time}, venue unreachable",
+    "trading.balances_old": "⚠️ as of {time}",
+    "trading.balances_none": "⚠️ unavailable: venue unreachable",
+    "trading.balances_none_why": "⚠️ unavailable: {reason}",
+    "trading.balances_failed": "⚠️ as of {time}, not refreshed: {reason}",
 }

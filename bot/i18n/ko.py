@@ -558,4 +558,12 @@ TEXTS: dict[str, str] = {
         "무시됨: {command} 명령({at} 전송)이 재시작으로 중단되었고 다시 실행하지 않았습니다. "
         "원하시면 다시 보내세요."
     ),
+    # freshness: streams behind the venue, balances from a venue that cannot be reached (helper Q2)
+    "stream.why.delayed": "지연: 거래소보다 {seconds:.0f}초 늦음",
+    "stream.why.caught_up": "거래소 시각을 따라잡음",
+    "trading.balances_unreachable": "⚠️ {time} 기준, 거래소 연결 불가",
+    "trading.balances_old": "⚠️ {time} 기준",
+    "trading.balances_none": "⚠️ 조회 불가: 거래소 연결 불가",
+    "trading.balances_none_why": "⚠️ 조회 불가: {reason}",
+    "trading.balances_failed": "⚠️ {time} 기준, 갱신 실패: {reason}",
 }

@@ -64,6 +64,13 @@ class UpbitStream(PipelineStream):
     def subscribe_messages(self) -> list[str]:
         return [self.request()] if self.codes else []
 
+    def timed(self, frame: bytes | str) -> bool:
+        """Snapshots (`"stream_type":"SNAPSHOT"`, sent on every (re)subscribe) carry the state's
+        own time, e.g. a quiet book's last change: only REALTIME frames measure the lag."""
+        if isinstance(frame, bytes):
+            return b"SNAPSHOT" not in frame
+        return "SNAPSHOT" not in frame
+
     def resubscribe_messages(self, instruments: list[Instrument]) -> list[str]:
         """Upbit replaces the whole set with each request: re-sending it on the live connection
         restarts every code's feed (with a fresh snapshot), no reconnect needed."""

@@ -48,6 +48,7 @@ def make_config(sim: SimExchange, venues: tuple[Venue, ...], **overrides: Any) -
         "venues": venues,
         "stale_after": 60.0 if speed < SPEED else 30.0,
         "symbol_stale_after": None,
+        "max_lag": 300.0,  # market seconds: the simulator runs fast, our load must not count
         "backoff_initial": 3.0,
         "backoff_max": 15.0,
         "healthy_after": 30.0,
