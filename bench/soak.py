@@ -61,6 +61,7 @@ HEADERS = (
     "📦 ",
     "📋 ",
 )
+ETH_ENTRY = "/buy futures ETH 0.1"  # 20x isolated (DEFAULT_LEVERAGE), no stop: liquidated
 ANSWER_WAIT = 60.0  # long enough to span a kill and a restart
 
 
@@ -197,6 +198,7 @@ class Soak:
 
     async def user(self, deadline: float) -> None:
         await self.ask("/start all")
+        await self.ask(ETH_ENTRY)  # the position the chaos liquidates
         while time.monotonic() < deadline:
             pick = self.rng.random()
             if pick < 0.15:
@@ -212,8 +214,8 @@ class Soak:
                 qty = self.held(venue, f"BTC/{coin}")
                 if qty > 0:
                     await self.press_confirm(await self.ask(f"/sell {venue} BTC {qty}"))
-            elif pick < 0.68:
-                await self.ask("/buy futures ETH 0.1")  # 20x isolated, no stop: liquidated
+            elif pick < 0.68 and not self.counts.liquidations:
+                await self.ask(ETH_ENTRY)
             else:
                 await self.ask(self.rng.choice(["/positions", "/status", "/orders", "/bots"]))
             await asyncio.sleep(self.rng.uniform(0.2, 1.5))

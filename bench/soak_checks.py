@@ -142,8 +142,11 @@ def compare(venue: VenueBook, db: DbBook) -> list[str]:
         there, here = venue.positions.get(key, ZERO), db.positions.get(key, ZERO)
         if there != here:
             out.append(f"position {key}: {there} on the venue, {here} in our database")
+    managed = set().union(*db.bot_positions.values()) if db.bot_positions else set()
     for (v, sym), qty in venue.positions.items():
-        if v == "binance_futures":
+        # A manual /buy on futures takes no stop (nobody manages it); a bot's position must
+        # have its stop-loss on the venue for its whole size.
+        if v == "binance_futures" and (v, sym) in managed:
             stop = venue.stops.get(sym.replace("/", ""), ZERO)
             if stop < abs(qty):
                 out.append(f"futures {sym} {qty} has stop-loss for {stop} only on the venue")

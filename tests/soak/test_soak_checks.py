@@ -18,6 +18,7 @@ def agreeing() -> tuple[VenueBook, DbBook]:
         orders={"c1": ("filled", D("0.004"))},
         fills={("binance_futures", "61")},
         positions={("binance_futures", "BTC/USDT"): D("0.004")},
+        bot_positions={"fut": {("binance_futures", "BTC/USDT")}},
     )
     return venue, db
 
