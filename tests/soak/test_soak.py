@@ -37,10 +37,5 @@ async def test_venue_database_bots_and_positions_agree(counts: Counts) -> None:
     assert counts.filled_venue == counts.filled_db, counts.lines()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12 items 8/9 (helper Q1): a command in progress or sent while the service is "
-    "down can be lost across a SIGKILL, and a reply is not durable",
-)
 async def test_every_command_got_exactly_one_answer(counts: Counts) -> None:
     assert counts.command_problems == [], "\n".join(counts.lines())
