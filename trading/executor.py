@@ -26,7 +26,7 @@ from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.symbols import Venue
 from core.text import Text
-from trading.ledger import CRASH_ENV, CRASH_POINTS, Ledger, NotifyFn, OrderListener, RenderFn
+from trading.ledger import CRASH_ENV, CRASH_POINTS, OURS, Ledger, NotifyFn, OrderListener, RenderFn
 from trading.risk import Exposure
 from trading.validation import Funds, ValidatedOrder, validate
 
@@ -62,7 +62,7 @@ MANUAL = "manual"
 
 def new_client_id(paper: bool) -> str:
     """Ours, unique, valid for Binance (`^[.A-Z:/a-z0-9_-]{1,36}$`) and Upbit."""
-    return f"kb{'p' if paper else 'l'}{int(time.time() * 1000):x}{secrets.token_hex(5)}"
+    return f"{OURS}{'p' if paper else 'l'}{int(time.time() * 1000):x}{secrets.token_hex(5)}"
 
 
 class OrderService(Ledger):

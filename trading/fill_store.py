@@ -144,6 +144,15 @@ class FillRecords:
         rows = await self.db.fetchall(sql + " ORDER BY ts DESC LIMIT ?", (*params, limit))
         return [_fill_row(r) for r in rows]
 
+    async def fills_for(self, inst: Instrument, paper: bool) -> list[FillRow]:
+        """Every recorded fill on one market, oldest first (who holds what of its position)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_FILL_COLS} FROM fills WHERE venue = ? AND symbol = ? AND paper = ? "
+            "ORDER BY ts, rowid",
+            (inst.venue.value, str(inst.symbol), int(paper)),
+        )
+        return [_fill_row(r) for r in rows]
+
     async def fills_of(self, client_id: str) -> list[FillRow]:
         """Every recorded fill of one order, oldest first."""
         rows = await self.db.fetchall(

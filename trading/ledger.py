@@ -26,9 +26,10 @@ from core.notifications import Notification, NotificationKind
 from core.orders import Fill, Order, OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
-from trading.pnl import day_start
+from trading.pnl import PositionState, apply_fill, day_start
 from trading.prices import PriceBook
 from trading.risk import Exposure, Reservation, RiskManager
+from trading.shares import BotShares
 from trading.store import TradingStore
 from trading.validation import fmt
 
@@ -37,6 +38,9 @@ from trading.validation import fmt
 # after_intent: intent written, nothing sent; after_send: the venue acknowledged, nothing
 # recorded; after_fill_before_record: the venue reported a fill, not yet recorded;
 # before_bracket: a futures entry filled and was recorded, its stop-loss not yet sent.
+# Our client ids start with this (`executor.new_client_id`); a fill under any other id is the
+# venue's own order (a liquidation, ADL).
+OURS = "kb"
 CRASH_ENV = "KIMP_TEST_CRASH_AT"
 CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record", "before_bracket")
 ZERO = Decimal(0)
@@ -85,6 +89,7 @@ class Ledger:
         self.balances_at: dict[Venue, float] = {}  # when each venue's balances were fetched
         self.balance_errors: dict[Venue, TradingError] = {}  # why the last refresh failed
         self.positions: dict[Instrument, Position] = {}
+        self.shares = BotShares()  # who holds how much of each position (trading/shares.py)
         self.dirty: set[Venue] = set()
         self._daily: tuple[float, Decimal] = (0.0, ZERO)  # (day start, realised KRW)
         self._fx: tuple[float, Decimal] | None = None
@@ -96,6 +101,7 @@ class Ledger:
         """Load positions and today's realised PnL from the store, balances from the venues."""
         for p in await self.store.positions(self.paper):
             self.positions[p.instrument] = p
+            await self._replay_shares(p)
         start = day_start(self.clock.now(), self.risk.tz)
         total = ZERO
         for row in await self.store.fills(since=start, limit=100_000, paper=self.paper):
@@ -107,6 +113,22 @@ class Ledger:
         for venue in self.brokers:
             await self.refresh_balances(venue)
         await self._restore_reservations()
+
+    async def _replay_shares(self, p: Position) -> None:
+        """Who holds what of `p`: its market's fills replayed the way the store moved the
+        position (fees in the base coin included)."""
+        state, steps = PositionState(ZERO, ZERO), []
+        base = p.instrument.symbol.base
+        for r in await self.store.fills_for(p.instrument, self.paper):
+            f = r.fill
+            ours = f.client_id.startswith(OURS)
+            after = apply_fill(state, f.side, f.qty, f.price, f.fee, f.fee_asset, base).position
+            if not ours and after.qty != ZERO and (after.qty > ZERO) != (state.qty > ZERO):
+                after = PositionState(ZERO, ZERO)  # a forced close never opens or flips
+            steps.append((r.bot, after.qty, ours))
+            state = after
+        self.shares.replay(p.instrument, steps)
+        self.shares.settle(p.instrument, p.qty)
 
     async def _restore_reservations(self) -> None:
         """Entries still open in the store (resting, or their outcome unknown after a crash)
@@ -210,6 +232,8 @@ class Ledger:
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
+        now_qty = pos.qty if pos is not None else ZERO
+        self.shares.fill(inst, order.bot, now_qty - (before.qty if before else ZERO), now_qty)
         realized_krw = realized * (await self.to_krw(inst.symbol.quote))
         # Read today's total only after the await: fills booked concurrently all count.
         start, total = self._daily
@@ -262,6 +286,11 @@ class Ledger:
             pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
+        self.shares.forced(
+            inst,
+            before.qty if before is not None else ZERO,
+            pos.qty if pos is not None else ZERO,
+        )
         start, total = self._daily
         today = day_start(self.clock.now(), self.risk.tz)
         if today != start:

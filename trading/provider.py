@@ -9,7 +9,7 @@ the strategies record as they are.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.errors import Rejected, Retryable, TradingError
@@ -69,9 +69,22 @@ class TradingProvider:
 
     def open_positions(self, bot: str | None = None) -> list[Position]:
         """Open positions (of one bot, when given), as the order layer holds them now."""
-        return [
-            p for p in self.svc.positions.values() if p.qty != 0 and (bot is None or p.bot == bot)
-        ]
+        out: list[Position] = []
+        shares = self.svc.shares
+        for p in self.svc.positions.values():
+            if p.qty == 0:
+                continue
+            if bot is None:
+                out.append(p)
+            elif not shares.known(p.instrument):  # no fills on record: the label decides
+                if p.bot == bot:
+                    out.append(p)
+            else:  # the bot's own share of it, never the user's coins beside it
+                shares.settle(p.instrument, p.qty)
+                share = shares.of(p.instrument, bot)
+                if share != 0:
+                    out.append(replace(p, qty=share, bot=bot))
+        return out
 
     async def status_lines(self) -> list[str]:
         lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}"]
