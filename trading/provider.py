@@ -240,6 +240,23 @@ class TradingProvider:
             ref = await self.svc.brokers[Venue.BINANCE_FUTURES].last_price(inst.symbol)
         return amount / ref
 
+    async def flatten(self) -> list[tuple[Instrument, SubmitResult]]:
+        """Close every open position at market through the order path (the kill switch's
+        `flatten`): a futures position through `FuturesManager.close` (its stop-loss /
+        take-profit cancelled first), a spot holding by a market sell of what is recorded."""
+        out: list[tuple[Instrument, SubmitResult]] = []
+        for p in [p for p in self.svc.positions.values() if p.qty != 0]:
+            inst = p.instrument
+            if inst.venue is Venue.BINANCE_FUTURES:
+                res = await self.futures.close(inst.symbol, reason=MANUAL)
+            elif p.qty > 0:
+                sell = OrderRequest(inst, Side.SELL, OrderType.MARKET, qty=p.qty, reason=MANUAL)
+                res = await self.svc.submit(sell)
+            else:
+                continue  # spot cannot be short
+            out.append((inst, res))
+        return out
+
     async def set_kill_switch(self, on: bool, cancel_orders: bool) -> list[SubmitResult]:
         """On: new entries refused; with `cancel_orders`, every open order is cancelled except
         the stop-loss / take-profit orders protecting open positions (those positions stay

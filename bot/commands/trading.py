@@ -335,13 +335,14 @@ def register_trading(registry: CommandRegistry) -> None:
 
     @registry.command(
         "killswitch",
-        "Stop new entries and bots; 'cancel' also cancels open orders; 'off' resets",
-        "/killswitch [cancel|off]",
+        "Stop new entries and bots; 'cancel' also cancels open orders; 'flatten' also closes "
+        "every position at market; 'off' resets",
+        "/killswitch [cancel|flatten|off]",
     )
     async def killswitch(ctx: CommandContext) -> Reply:
         m = Messages(ctx.service.settings.language)
         arg = ctx.args[0].lower() if ctx.args else ""
-        if arg not in ("", "cancel", "off") or len(ctx.args) > 1:
+        if arg not in ("", "cancel", "flatten", "off") or len(ctx.args) > 1:
             raise CommandError(tr(ctx.service.settings.language, "trading.killswitch_args"))
         t0 = _trading(ctx)
 
@@ -353,10 +354,23 @@ def register_trading(registry: CommandRegistry) -> None:
             bots = c.service.bots
             if bots is not None:
                 await bots.stop_all()
-            results = await t.set_kill_switch(True, arg == "cancel")
+            results = await t.set_kill_switch(True, arg in ("cancel", "flatten"))
             done = sum(1 for r in results if r.accepted)
             extra = ""
-            if arg == "cancel":
+            if arg == "flatten":
+                extra = m("trading.kill_cancelled", done=done, total=len(results))
+                closed = await t.flatten()
+                ok = sum(1 for _, r in closed if r.accepted)
+                extra += m("trading.kill_flattened", done=ok, total=len(closed))
+                for inst, r in closed:
+                    if not r.accepted:
+                        extra += "\n" + m(
+                            "trading.kill_not_closed",
+                            symbol=inst.symbol,
+                            venue=m.word(inst.venue),
+                            reason=m.render(r.reason),
+                        )
+            elif arg == "cancel":
                 extra = m("trading.kill_cancelled", done=done, total=len(results))
                 kept = len(await t.orders()) - (len(results) - done)
                 if kept > 0:
@@ -366,6 +380,8 @@ def register_trading(registry: CommandRegistry) -> None:
         if arg == "cancel":
             held = [p for p in t0.open_positions() if p.instrument.venue is Venue.BINANCE_FUTURES]
             what = m("trading.kill_q_cancel_keep", positions=len(held))
+        elif arg == "flatten":
+            what = m("trading.kill_q_flatten", positions=len(t0.open_positions()))
         else:
             what = m({"off": "trading.kill_q_off", "": "trading.kill_q"}[arg])
         return registry.ask_confirmation(ctx, what, act)

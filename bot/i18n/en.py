@@ -247,7 +247,10 @@ TEXTS: dict[str, str] = {
     "help.buy": "Market buy on a venue, or a bot's forced entry",
     "help.sell": "Market sell on a venue, or a bot's forced exit (asks to confirm)",
     "help.cancel": "Cancel an open order (asks to confirm)",
-    "help.killswitch": "Stop new entries and bots; 'cancel' also cancels open orders; 'off' resets",
+    "help.killswitch": (
+        "Stop new entries and bots; 'cancel' also cancels open orders; 'flatten' also closes "
+        "every position at market; 'off' resets"
+    ),
     "help.report": "The daily report for the last 24 hours, now",
     "help.kimp": "Kimchi premium: headline, top/bottom coins, or one coin's detail",
     "help.kimpchart": "24 h premium chart of a coin (or USDT)",
@@ -299,7 +302,10 @@ TEXTS: dict[str, str] = {
     "trading.sell_qty": "Give the quantity of the coin to sell, e.g. /sell upbit BTC 0.01.",
     "trading.cancel_args": "Give the order id from /orders.",
     "trading.no_order": "There is no order {id}. See /orders.",
-    "trading.killswitch_args": "Use /killswitch, /killswitch cancel or /killswitch off.",
+    "trading.killswitch_args": (
+        "Use /killswitch, /killswitch cancel or /killswitch off (or /killswitch flatten to also "
+        "close every position at market)."
+    ),
     "forced.buy_args": "Give at most a coin and an amount, e.g. {example}.",
     "forced.not_amount": "'{raw}' is not an amount in {quote}, e.g. {example}.",
     "forced.amount_positive": "The amount must be a positive number of {quote}.",
@@ -571,4 +577,11 @@ TEXTS: dict[str, str] = {
     "trading.balances_none": "⚠️ unavailable: venue unreachable",
     "trading.balances_none_why": "⚠️ unavailable: {reason}",
     "trading.balances_failed": "⚠️ as of {time}, not refreshed: {reason}",
+    # kill switch: flatten
+    "trading.kill_q_flatten": (
+        "Kill switch: stop all bots, refuse new entries, cancel every open order AND CLOSE all "
+        "{positions} open position(s) at market (futures stop-loss / take-profit included)?"
+    ),
+    "trading.kill_flattened": " {done}/{total} positions closed at market.",
+    "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
 }

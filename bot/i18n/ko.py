@@ -253,7 +253,10 @@ TEXTS: dict[str, str] = {
     "help.buy": "거래소 시장가 매수, 또는 봇의 강제 진입",
     "help.sell": "거래소 시장가 매도, 또는 봇의 강제 청산 (확인 필요)",
     "help.cancel": "미체결 주문 취소 (확인 필요)",
-    "help.killswitch": "신규 진입과 봇 중지; 'cancel' 은 미체결 주문도 취소; 'off' 는 해제",
+    "help.killswitch": (
+        "신규 진입과 봇 중지; 'cancel' 은 미체결 주문도 취소; 'flatten' 은 모든 포지션도 "
+        "시장가 청산; 'off' 는 해제"
+    ),
     "help.report": "최근 24시간 일일 리포트를 지금 받기",
     "help.kimp": "김프: 주요 코인, 상위/하위 코인, 또는 한 코인 상세",
     "help.kimpchart": "코인(또는 USDT)의 24시간 김프 차트",
@@ -303,7 +306,10 @@ TEXTS: dict[str, str] = {
     "trading.sell_qty": "매도할 코인 수량을 주세요. 예: /sell upbit BTC 0.01",
     "trading.cancel_args": "/orders 에 나온 주문 ID를 주세요.",
     "trading.no_order": "주문 {id}이(가) 없습니다. /orders 를 보세요.",
-    "trading.killswitch_args": "/killswitch, /killswitch cancel 또는 /killswitch off 를 쓰세요.",
+    "trading.killswitch_args": (
+        "/killswitch, /killswitch cancel 또는 /killswitch off 를 쓰세요 (모든 포지션을 시장가로 "
+        "청산하려면 /killswitch flatten)."
+    ),
     "forced.buy_args": "코인과 금액까지만 주세요. 예: {example}",
     "forced.not_amount": "'{raw}'은(는) {quote} 금액이 아닙니다. 예: {example}",
     "forced.amount_positive": "금액은 양수({quote})여야 합니다.",
@@ -566,4 +572,11 @@ TEXTS: dict[str, str] = {
     "trading.balances_none": "⚠️ 조회 불가: 거래소 연결 불가",
     "trading.balances_none_why": "⚠️ 조회 불가: {reason}",
     "trading.balances_failed": "⚠️ {time} 기준, 갱신 실패: {reason}",
+    # kill switch: flatten
+    "trading.kill_q_flatten": (
+        "킬스위치: 모든 봇을 중지하고 신규 진입을 거부하며, 미체결 주문을 모두 취소하고 열린 포지션 "
+        "{positions}개를 모두 시장가로 청산할까요? (선물 손절·익절 주문 포함)"
+    ),
+    "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
+    "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
 }
