@@ -6,7 +6,6 @@ Only `core.fx.FxRate` leaves this module, and every failure (transport ones incl
 
 from __future__ import annotations
 
-import asyncio
 import math
 
 import aiohttp
@@ -56,13 +55,8 @@ class FxClient:
 
     async def fetch(self) -> FxRate:
         """The current rate; raises `FxError` (transport failures included)."""
-        try:
-            async with asyncio.timeout(self._timeout):
-                async with self._http.get().get(self.url) as resp:
-                    body = await resp.read()
-                    if resp.status != 200:
-                        raise FxError(f"the FX source answered HTTP {resp.status}")
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise FxError(str(exc) or type(exc).__name__) from exc
+        status, body = await self._http.fetch(self.url, self._timeout, FxError)
+        if status != 200:
+            raise FxError(f"the FX source answered HTTP {status}")
         rate = parse_fx(body)
         return FxRate(rate, self._clock.now())

@@ -103,6 +103,21 @@ class SessionHolder:
             self._owned = aiohttp.ClientSession()
         return self._owned
 
+    async def fetch(
+        self,
+        url: str,
+        timeout: float,
+        error: type[Exception],
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        """One GET under `timeout`: the status and the body. A transport failure (connection,
+        timeout) is raised as `error` with its text, so callers only judge the answer."""
+        try:
+            async with asyncio.timeout(timeout), self.get().get(url, headers=headers) as resp:
+                return resp.status, await resp.read()
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise error(str(exc) or type(exc).__name__) from exc
+
     async def close(self) -> None:
         if self._owned is not None:
             await self._owned.close()

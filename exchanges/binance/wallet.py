@@ -6,7 +6,6 @@ this module; only `core.wallets.WalletStatus` leaves it, and every failure is a 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 from typing import Any
@@ -83,13 +82,8 @@ class BinanceWallets:
         """Status per coin; raises `WalletError` (transport failures included)."""
         key, secret = self._keys
         url = f"{self._url}?{binance_query(secret, int(self._clock.now() * 1000))}"
-        try:
-            async with asyncio.timeout(self._timeout):
-                async with self._http.get().get(url, headers={"X-MBX-APIKEY": key}) as resp:
-                    body = await resp.read()
-                    status = resp.status
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise WalletError(str(exc) or type(exc).__name__) from exc
+        headers = {"X-MBX-APIKEY": key}
+        status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
         if status != 200:
             raise WalletError(_error_text(status, body))
         try:

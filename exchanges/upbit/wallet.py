@@ -6,7 +6,6 @@ module; only `core.wallets.WalletStatus` leaves it, and every failure is a `Wall
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -98,13 +97,7 @@ class UpbitWallets:
     async def fetch(self) -> dict[str, WalletStatus]:
         """Status per coin; raises `WalletError` (transport failures included)."""
         headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
-        try:
-            async with asyncio.timeout(self._timeout):
-                async with self._http.get().get(self._url, headers=headers) as resp:
-                    body = await resp.read()
-                    status = resp.status
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise WalletError(str(exc) or type(exc).__name__) from exc
+        status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
         if status != 200:
             raise WalletError(_error_text(status, body))
         try:
