@@ -21,6 +21,7 @@ from core.market import Candle, MarkPrice, Quote, StreamStatus, Ticker, Trade
 from core.symbols import Instrument, Symbol, Venue
 
 MarketEvent = Trade | Quote | Ticker | Candle | MarkPrice | StreamStatus
+FOREIGN_LIMIT = 20_000  # markets remembered per venue (Binance lists a few thousand)
 
 
 class ParseError(ValueError):
@@ -44,8 +45,13 @@ class BadInput:
     log_interval: float = 10.0
     now: Callable[[], float] = time.monotonic
     counts: dict[str, int] = field(default_factory=dict)
+    item_log_interval: float = 3600.0
+    # Markets in all-market arrays that we cannot trade (other quotes, dated or COIN-M
+    # contracts): not bad input, remembered so their items are skipped at the cost of a lookup.
+    foreign: set[str] = field(default_factory=set)
     _last_log: dict[str, float] = field(default_factory=dict)
     _unlogged: dict[str, int] = field(default_factory=dict)
+    _item_logged: dict[str, float] = field(default_factory=dict)
 
     def record(self, kind: str, detail: str = "") -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -58,6 +64,24 @@ class BadInput:
         self._last_log[kind] = now
         more = f" (+{skipped} more since the last report)" if skipped else ""
         logger.warning("{}: bad input {} {}{}", self.name, kind, detail[:200], more)
+
+    def record_item(self, kind: str, market: str, detail: str = "") -> None:
+        """One unusable item of an all-market array: counted under `kind`, logged at most once
+        per market per `item_log_interval` (a broken item repeats in every frame, every second)."""
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        now = self.now()
+        logged = self._item_logged
+        last = logged.get(market)
+        if last is not None and now - last < self.item_log_interval:
+            return
+        if len(logged) >= FOREIGN_LIMIT:
+            logged.clear()  # garbage ids must not grow this without bound
+        logged[market] = now
+        logger.warning("{}: bad {} item for {!r}: {}", self.name, kind, market, detail[:200])
+
+    def skip_foreign(self, market: str) -> None:
+        if len(self.foreign) < FOREIGN_LIMIT:
+            self.foreign.add(market)
 
     @property
     def total(self) -> int:

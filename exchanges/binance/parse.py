@@ -109,7 +109,8 @@ def parse_book_ticker(msg: BinanceBookTicker, instrument: Instrument, recv_ts: f
 
 
 def parse_mini_ticker(msg: BinanceMiniTicker, instrument: Instrument, recv_ts: float) -> Ticker:
-    """`<symbol>@miniTicker` and each item of `!miniTicker@arr`.
+    """`<symbol>@miniTicker` and each item of `!miniTicker@arr` (also `24hrTicker`, which
+    carries the same `c`, `E` and `q`).
 
     {"e":"24hrMiniTicker","E":1672515782136,"s":"BNBBTC","c":"0.0025","o":"0.0010",
      "h":"0.0025","l":"0.0010","v":"10000","q":"18"}
@@ -214,10 +215,37 @@ class BinanceDecoder(FrameDecoder):
         if isinstance(msg, dict) and "data" in msg and "stream" in msg:
             msg = msg["data"]
         if isinstance(msg, list):
-            for item in msg:
-                self._one(item, recv_ts)
+            self._items(msg, recv_ts)
         else:
             self._one(msg, recv_ts)
+
+    def _items(self, items: list[Any], recv_ts: float) -> None:
+        """An all-market array (`!miniTicker@arr`, `!markPrice@arr@1s`, `!ticker@arr`) holds
+        every market the venue lists: other quote assets (BTCTRY, BNBETH), dated futures
+        (BTCUSDT_261225), COIN-M perpetuals (BTCUSD_PERP). One item never costs the others:
+        markets we cannot trade are remembered and skipped, a broken item is counted and logged
+        at most once per market per hour (`BadInput.record_item`)."""
+        bad = self.bad
+        foreign = bad.foreign
+        broken: list[tuple[str, str]] = []
+        for item in items:
+            market = item.get("s") if isinstance(item, dict) else None
+            if isinstance(market, str) and market in foreign:
+                continue
+            try:
+                self._one(item, recv_ts)
+            except ParseError as exc:
+                if exc.kind == "unknown_symbol" and isinstance(market, str):
+                    bad.skip_foreign(market)
+                else:
+                    broken.append((str(market), exc.detail))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                broken.append((str(market), f"{type(exc).__name__}: {exc}"))
+        if broken and len(broken) == len(items):
+            # nothing in it was usable: a garbled frame, not an array with a bad item
+            raise ParseError("malformed", f"array of {len(items)}: {broken[0][1]}")
+        for market, detail in broken:
+            bad.record_item("bad_item", market, detail)
 
     def _one(self, msg: Any, recv_ts: float) -> None:
         e = msg.get("e")
@@ -228,7 +256,7 @@ class BinanceDecoder(FrameDecoder):
             sink(parse_agg_trade(msg, self.instrument(msg["s"]), recv_ts))
         elif e == "bookTicker" or (e is None and "u" in msg and "b" in msg):
             sink(parse_book_ticker(msg, self.instrument(msg["s"]), recv_ts))
-        elif e == "24hrMiniTicker":
+        elif e == "24hrMiniTicker" or e == "24hrTicker":
             sink(parse_mini_ticker(msg, self.instrument(msg["s"]), recv_ts))
         elif e == "markPriceUpdate":
             sink(parse_mark_price(msg, self.instrument(msg["s"]), recv_ts))

@@ -69,7 +69,9 @@ class BinanceBookTicker(TypedDict):
 
 
 class BinanceMiniTicker(TypedDict):
-    e: Literal["24hrMiniTicker"]
+    """`24hrMiniTicker`; `24hrTicker` has these fields too (and more)."""
+
+    e: Literal["24hrMiniTicker", "24hrTicker"]
     E: int
     s: str
     c: str  # close (last)

@@ -17,16 +17,17 @@ from exchanges.binance.account import forced_kind, futures_symbol
 from exchanges.binance.user_stream import decode_user_event
 
 DATA = Path(__file__).parent.parent / "data" / "binance"
+REAL = Path(__file__).parent.parent / "data" / "real" / "binance_usdm"
 RECV = 1_700_000_000.5
 BTC = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
 
 
-def load(name: str) -> Any:
-    return orjson.loads((DATA / name).read_bytes())
+def load(name: str, folder: Path = DATA) -> Any:
+    return orjson.loads((folder / name).read_bytes())
 
 
 def test_ordinary_order_update_is_a_doorbell() -> None:
-    ev = decode_user_event(load("order_trade_update.json"), RECV)
+    ev = decode_user_event(load("uds_order_trade_update.json", REAL), RECV)
     assert ev == OrderTouched("TEST", 1568879465.65, RECV)
 
 
@@ -70,7 +71,7 @@ def test_forced_kind(client_id: str, order_type: str, kind: ForcedKind | None) -
 
 
 def test_account_update_positions_and_wallets() -> None:
-    ev = decode_user_event(load("account_update.json"), RECV)
+    ev = decode_user_event(load("uds_account_update.json", REAL), RECV)
     assert isinstance(ev, AccountChanged)
     assert ev.reason == "ORDER" and ev.venue_ts == 1564745798.938
     assert [(w.asset, w.wallet_balance, w.change) for w in ev.wallets] == [
