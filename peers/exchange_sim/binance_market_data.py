@@ -268,6 +268,30 @@ def mini_ticker_event(
             "q": fmt.quote(t["quote_volume"])}  # fmt: skip
 
 
+# What a real all-market array carries beyond the simulated markets (issue 13, problem 1):
+# other quote assets, a non-ASCII name, and on futures dated contracts (funding rate "" and
+# time 0, as Binance sends them) and, since the 2026 COIN-M/USDⓈ-M stream merge, COIN-M
+# perpetuals. (symbol, price, dated)
+SPOT_FOREIGN = (("BTCTRY", 3_600_000.0), ("BNBETH", 0.25), ("BTCEUR", 90_000.0),
+                ("BTCBRL", 520_000.0), ("币安人生USDT", 0.1203))  # fmt: skip
+FUTURES_FOREIGN = (("BTCUSDT_261225", 98_500.0, True), ("ETHUSDT_261225", 3_560.0, True),
+                   ("BTCUSD_PERP", 97_010.3, False), ("ETHUSD_PERP", 3_501.2, False),
+                   ("币安人生USDT", 0.1201, False))  # fmt: skip
+
+
+def foreign_mini_tickers(futures: bool, now: int) -> list[dict[str, Any]]:
+    items = [(s, p) for s, p, _ in FUTURES_FOREIGN] if futures else list(SPOT_FOREIGN)
+    return [{"e": "24hrMiniTicker", "E": now, "s": s, "c": f"{p:.8f}", "o": f"{p:.8f}",
+             "h": f"{p:.8f}", "l": f"{p:.8f}", "v": "1000.00000000",
+             "q": f"{p * 1000:.8f}"} for s, p in items]  # fmt: skip
+
+
+def foreign_mark_prices(now: int) -> list[dict[str, Any]]:
+    return [{"e": "markPriceUpdate", "E": now, "s": s, "p": f"{p:.8f}", "i": f"{p:.8f}",
+             "P": f"{p:.8f}", "r": "" if dated else "0.00010000",
+             "T": 0 if dated else funding_time(now)} for s, p, dated in FUTURES_FOREIGN]  # fmt: skip
+
+
 def funding_time(now_ms: int) -> int:
     period = 8 * 3_600_000
     return (now_ms // period + 1) * period

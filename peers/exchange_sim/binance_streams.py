@@ -10,8 +10,10 @@ one event.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import orjson
 
@@ -22,6 +24,8 @@ from peers.exchange_sim.binance_market_data import (
     Fmt,
     agg_trade_event,
     book_ticker_event,
+    foreign_mark_prices,
+    foreign_mini_tickers,
     kline_event,
     mark_price_event,
     mini_ticker_event,
@@ -217,11 +221,28 @@ class StreamPublisher:
                 self._publish(key, mini_ticker_event(self.model, self.venue, r, self.fmt, now))
             elif rest == "markPrice@1s" or (rest == "markPrice" and n % 3 == 0):
                 self._publish(key, mark_price_event(self.model, r, self.fmt, now))
+        foreign = self._foreign_items()
         if "!miniTicker@arr" in keys:
             arr = [mini_ticker_event(self.model, self.venue, r, self.fmt, now)
                    for r in self.rules.values()]  # fmt: skip
+            if foreign:
+                arr = self._mixed(arr, foreign_mini_tickers(self.futures, now), n)
             self._publish("!miniTicker@arr", arr)
         for key, every in (("!markPrice@arr@1s", 1), ("!markPrice@arr", 3)):
             if key in keys and n % every == 0:
                 arr = [mark_price_event(self.model, r, self.fmt, now) for r in self.rules.values()]
+                if foreign:
+                    arr = self._mixed(arr, foreign_mark_prices(now), n)
                 self._publish(key, arr)
+
+    def _foreign_items(self) -> bool:
+        hub = self.hubs[0] if self.hubs else None
+        return hub is not None and hub.faults.foreign_items_on(hub.venue)
+
+    @staticmethod
+    def _mixed(ours: list[Any], foreign: list[Any], n: int) -> list[Any]:
+        """Ours and the markets we cannot trade in an arbitrary (but reproducible) order, as
+        the real arrays come: a foreign item may come first."""
+        arr = ours + foreign
+        random.Random(n).shuffle(arr)
+        return arr

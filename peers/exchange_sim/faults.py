@@ -51,6 +51,8 @@ class _VenueFaults:
     frame_delay: float = 0.0
     reorder: int = 0
     skew_ms: int = 0
+    # all-market arrays carry markets the service cannot trade, as the real venue's do
+    foreign_items: bool = True
     targets: set[FaultTarget] = field(default_factory=set)
 
 
@@ -181,6 +183,16 @@ class FaultController:
     def skew_ms(self, venue: str) -> int:
         return self._get(venue).skew_ms
 
+    def foreign_items(self, venue: str, on: bool = True) -> None:
+        """Mix (on, the default) or leave out markets the service cannot trade (other quotes,
+        a non-ASCII name, dated and COIN-M contracts) in `venue`'s all-market arrays."""
+        if not isinstance(on, bool):
+            raise ValueError("on must be true or false")
+        self._get(venue).foreign_items = on
+
+    def foreign_items_on(self, venue: str) -> bool:
+        return self._get(venue).foreign_items
+
     def clear(self, venue: str | None = None) -> None:
         """Switch every fault off (connections stay registered)."""
         for key in [venue] if venue else list(VENUE_KEYS):
@@ -197,6 +209,7 @@ class FaultController:
                 "frame_delay_s": v.frame_delay,
                 "reorder_pending": v.reorder,
                 "skew_ms": v.skew_ms,
+                "foreign_items": v.foreign_items,
                 "connections": len(v.targets),
             }
             for k, v in self._v.items()
@@ -215,6 +228,7 @@ class FaultController:
             "delay_frames": self.delay_frames,
             "reorder_frames": self.reorder_frames,
             "clock_skew": self.clock_skew,
+            "foreign_items": self.foreign_items,
             "clear": self.clear,
         }
         args = dict(command)
