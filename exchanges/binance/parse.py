@@ -199,6 +199,11 @@ def parse_exchange_info(
     return out
 
 
+def _market_of(item: Any) -> str | None:
+    market = item.get("s") if isinstance(item, dict) else None
+    return market if isinstance(market, str) else None
+
+
 class BinanceDecoder(FrameDecoder):
     """Frame -> domain events for one Binance connection (raw or combined streams).
 
@@ -227,20 +232,21 @@ class BinanceDecoder(FrameDecoder):
         at most once per market per hour (`BadInput.record_item`)."""
         bad = self.bad
         foreign = bad.foreign
+        one = self._one
         broken: list[tuple[str, str]] = []
         for item in items:
-            market = item.get("s") if isinstance(item, dict) else None
-            if isinstance(market, str) and market in foreign:
-                continue
             try:
-                self._one(item, recv_ts)
+                if item["s"] in foreign:
+                    continue
+                one(item, recv_ts)
             except ParseError as exc:
-                if exc.kind == "unknown_symbol" and isinstance(market, str):
+                market = _market_of(item)
+                if exc.kind == "unknown_symbol" and market is not None:
                     bad.skip_foreign(market)
                 else:
                     broken.append((str(market), exc.detail))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                broken.append((str(market), f"{type(exc).__name__}: {exc}"))
+                broken.append((str(_market_of(item)), f"{type(exc).__name__}: {exc}"))
         if broken and len(broken) == len(items):
             # nothing in it was usable: a garbled frame, not an array with a bad item
             raise ParseError("malformed", f"array of {len(items)}: {broken[0][1]}")
