@@ -1,5 +1,6 @@
 """Pure parse functions from Binance spot / USDⓈ-M futures wire messages to domain events,
-plus the frame decoder. Sample payloads in each docstring also live in tests/data/binance/.
+plus the frame decoder. Sample payloads in each docstring also live in tests/data/binance/; the
+venues' real frames, with provenance, in tests/data/real/ (tests/contract/).
 """
 
 from __future__ import annotations
