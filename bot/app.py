@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 
 from loguru import logger
@@ -191,7 +191,7 @@ class Service:
                 await notifier.deliver_pending()
 
 
-async def _startup_summary(facade: ServiceFacade, preflight: list[Check]) -> str:
+async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = ()) -> str:
     core, venues = facade.settings.core, facade.settings.exchanges
     t = Messages(core.language)
     mode = t("mode.live") if core.live else t("mode.paper")
