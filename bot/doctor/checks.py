@@ -75,20 +75,28 @@ async def run_checks(settings: Settings, timeout: float = 10.0) -> list[Check]:
             binance_keys, ex.binance_rest_url, ex.binance_futures_rest_url, plans, session,
             time.time, timeout,
         )  # fmt: skip
+        # A venue that does not answer costs each of its requests a timeout: bound the whole.
+        deadline = timeout * 3
         results = await asyncio.gather(
-            _guarded(Area.UPBIT, upbit.run()),
-            _guarded(Area.BINANCE_SPOT, binance.run()),
-            _guarded(Area.TELEGRAM, check_telegram(settings.telegram, timeout)),
+            _guarded(Area.UPBIT, upbit.run(), deadline),
+            _guarded(Area.BINANCE_SPOT, binance.run(), deadline),
+            _guarded(Area.TELEGRAM, check_telegram(settings.telegram, timeout), deadline),
         )
     for checks in results:
         out += checks
     return out
 
 
-async def _guarded(area: Area, probe: Awaitable[list[Check]]) -> list[Check]:
-    """A probe that breaks on an answer nobody foresaw is one ❌ line, never a traceback."""
+async def _guarded(area: Area, probe: Awaitable[list[Check]], deadline: float) -> list[Check]:
+    """A probe that breaks on an answer nobody foresaw, or takes longer than `deadline`
+    seconds, is one ❌ line, never a traceback."""
     try:
-        return await probe
+        async with asyncio.timeout(deadline):
+            return await probe
+    except TimeoutError:
+        return [Check(area, "keys", CheckStatus.FAIL,
+                      Text.of("doctor.found.unreachable", error=f"no answer in {deadline:.0f} s"),
+                      Text.of("doctor.fix.unreachable"))]  # fmt: skip
     except Exception as exc:
         logger.exception("pre-flight check of {} failed", area.value)
         return [Check(area, "keys", CheckStatus.FAIL,

@@ -225,3 +225,25 @@ async def test_live_trading_refuses_to_start_on_a_failed_check(
     finally:
         stop.set()
         await asyncio.wait_for(task, 60)
+
+
+async def test_a_venue_that_does_not_answer_is_a_problem_not_a_hang(
+    tmp_path: Path, sim: SimExchange, tg: TelegramEmulator
+) -> None:
+    sim.faults.rest_delay("binance", 30, count=100)  # every spot request held past the timeout
+    checks = await run_checks(settings_for(tmp_path, sim, tg), timeout=1.0)
+    spot = [c for c in checks if c.area is Area.BINANCE_SPOT]
+    assert spot and all(c.status is CheckStatus.FAIL for c in spot)
+    assert "check the server's internet connection" in render(checks, "en")
+    assert find(checks, Area.UPBIT, "keys").status is CheckStatus.OK  # the others still ran
+
+
+async def test_a_broken_bots_file_is_one_clear_line(
+    tmp_path: Path, sim: SimExchange, tg: TelegramEmulator
+) -> None:
+    settings = settings_for(tmp_path, sim, tg)
+    settings.bots_file.write_text('[bots.x]\nstrategy = "nope"\n', encoding="utf-8")
+    checks = await run_checks(settings)
+    bots = find(checks, Area.BOTS, "bots_file")
+    assert bots.status is CheckStatus.FAIL
+    assert "fix the bots file as the message says" in render(checks, "en")
