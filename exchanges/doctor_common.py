@@ -5,6 +5,7 @@ the bot-stake verdict. Results are `core.doctor.Check`s; the words are the app's
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -41,27 +42,51 @@ class Answer:
             return None
 
 
+Request = Callable[[], tuple[str, dict[str, str]]]  # a fresh (url, headers) per attempt
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+ATTEMPTS = 3
+
+
 async def call(
     session: aiohttp.ClientSession,
     method: str,
-    url: str,
+    url: str | Request,
     *,
-    now: Any,
+    now: Callable[[], float],
     headers: dict[str, str] | None = None,
     json_body: Any = None,
     timeout: float = 10.0,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> Answer:
-    """One request under `timeout`; a transport failure is a `ProbeError` with its text."""
-    sent = now()
-    try:
-        async with (
-            asyncio.timeout(timeout),
-            session.request(method, url, headers=headers, json=json_body) as resp,
-        ):
-            body = await resp.read()
-            return Answer(resp.status, dict(resp.headers), body, sent, now())
-    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-        raise ProbeError(str(exc) or type(exc).__name__) from exc
+    """One request under `timeout`, tried again (at most `ATTEMPTS` in all) after a transport
+    failure, a 5xx or a 429, so a blip is not reported as a problem. A signed request is
+    passed as a function building it, so each attempt is signed afresh (Upbit refuses a
+    reused nonce). A transport failure on the last attempt is a `ProbeError` with its text."""
+    for attempt in range(1, ATTEMPTS + 1):
+        target, extra = url() if callable(url) else (url, {})
+        sent = now()
+        try:
+            async with (
+                asyncio.timeout(timeout),
+                session.request(
+                    method, target, headers={**(headers or {}), **extra}, json=json_body
+                ) as resp,
+            ):
+                answer = Answer(resp.status, dict(resp.headers), await resp.read(), sent, now())
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            if attempt == ATTEMPTS:
+                raise ProbeError(str(exc) or type(exc).__name__) from exc
+            await sleep(0.5 * attempt)
+            continue
+        if answer.status not in RETRY_STATUSES or attempt == ATTEMPTS:
+            return answer
+        await sleep(_retry_after(answer.headers, 0.5 * attempt))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _retry_after(headers: dict[str, str], default: float) -> float:
+    raw = headers.get("Retry-After", "")
+    return min(2.0, float(raw)) if raw.isdigit() else default
 
 
 def unreachable(area: Area, item: str, error: Exception) -> Check:

@@ -313,17 +313,19 @@ class BinanceDoctor:
     async def _signed(self, base: str, path: str, params: dict[str, str] | None = None) -> Answer:
         assert self._keys is not None
         key, secret = self._keys
-        query = urlencode(
-            {
-                **(params or {}),
-                "timestamp": int(self._now() * 1000 + self._offsets.get(base, 0.0)),
-                "recvWindow": RECV_WINDOW,
-            }
-        )
-        sig = hmac.new(secret.encode(), query.encode(), hashlib.sha256).hexdigest()
-        url = f"{base}{path}?{query}&signature={sig}"
-        return await call(self._session, "GET", url, now=self._now,
-                          headers={"X-MBX-APIKEY": key}, timeout=self._timeout)  # fmt: skip
+
+        def request() -> tuple[str, dict[str, str]]:
+            query = urlencode(
+                {
+                    **(params or {}),
+                    "timestamp": int(self._now() * 1000 + self._offsets.get(base, 0.0)),
+                    "recvWindow": RECV_WINDOW,
+                }
+            )
+            sig = hmac.new(secret.encode(), query.encode(), hashlib.sha256).hexdigest()
+            return f"{base}{path}?{query}&signature={sig}", {"X-MBX-APIKEY": key}
+
+        return await call(self._session, "GET", request, now=self._now, timeout=self._timeout)
 
     async def _get_signed(
         self, area: Area, item: str, base: str, path: str, params: dict[str, str] | None = None

@@ -227,14 +227,18 @@ class UpbitDoctor:
     ) -> Any:
         """The decoded answer of a private call, or the failed `Check` saying why."""
         assert self._keys is not None
+        keys = self._keys
         query = unquote(urlencode(params)) if params else ""
-        headers = {"Authorization": f"Bearer {token(*self._keys, query)}"}
         url = self._base + path
         if params and method == "GET":
             url += "?" + urlencode(params)
+
+        def request() -> tuple[str, dict[str, str]]:  # a fresh nonce for every attempt
+            return url, {"Authorization": f"Bearer {token(*keys, query)}"}
+
         try:
             a = await call(
-                self._session, method, url, now=self._now, headers=headers,
+                self._session, method, request, now=self._now,
                 json_body=params if method == "POST" else None, timeout=self._timeout,
             )  # fmt: skip
         except ProbeError as exc:

@@ -247,3 +247,13 @@ async def test_a_broken_bots_file_is_one_clear_line(
     bots = find(checks, Area.BOTS, "bots_file")
     assert bots.status is CheckStatus.FAIL
     assert "fix the bots file as the message says" in render(checks, "en")
+
+
+async def test_a_blip_is_tried_again_not_reported(
+    tmp_path: Path, sim: SimExchange, tg: TelegramEmulator
+) -> None:
+    # A venue answering 503 twice, then 429 (the soak does this around restarts), then fine.
+    sim.faults.rest_error("binance", 503, count=2)
+    sim.faults.rest_error("upbit", 429, count=1, retry_after=1)
+    checks = await run_checks(settings_for(tmp_path, sim, tg))
+    assert not failed(checks), render(checks, "en")
