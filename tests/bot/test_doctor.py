@@ -257,3 +257,17 @@ async def test_a_blip_is_tried_again_not_reported(
     sim.faults.rest_error("upbit", 429, count=1, retry_after=1)
     checks = await run_checks(settings_for(tmp_path, sim, tg))
     assert not failed(checks), render(checks, "en")
+
+
+async def test_a_wrong_secret_is_a_key_problem_on_both_venues(
+    tmp_path: Path, sim: SimExchange, tg: TelegramEmulator
+) -> None:
+    wrong = "x" * 64
+    checks = await run_checks(
+        settings_for(tmp_path, sim, tg, upbit_secret_key=wrong[:40], binance_api_secret=wrong)
+    )
+    upbit, binance = find(checks, Area.UPBIT, "keys"), find(checks, Area.BINANCE_SPOT, "keys")
+    assert upbit.status is CheckStatus.FAIL and binance.status is CheckStatus.FAIL
+    text = render(checks, "en")
+    assert "jwt_verification" in text and "-1022" in text
+    assert wrong not in text
