@@ -153,6 +153,7 @@ class BinanceDoctor:
         # Signed requests are stamped with the venue's time, as the service's brokers do, so
         # an offset is reported by the clock check rather than failing every other check.
         self._offsets: dict[str, float] = {}  # per REST base: venue time - local time, ms
+        self._info: dict[str, Answer] = {}  # exchangeInfo answers by URL
 
     async def run(self) -> list[Check]:
         out = [
@@ -296,12 +297,15 @@ class BinanceDoctor:
     async def _min_notional(self, url: str, plan: StakePlan, spot: bool) -> Decimal | Check | None:
         area = SPOT if spot else FUTURES
         wire = _wire(plan.symbol)
-        query = f"?symbol={wire}" if spot else ""
+        # Spot answers one symbol; futures only the whole list (about 1 MB): fetched once.
+        target = f"{url}?symbol={wire}" if spot else url
         try:
-            a = await call(self._session, "GET", url + query, now=self._now,
-                           timeout=self._timeout)  # fmt: skip
+            a = self._info.get(target) or await call(
+                self._session, "GET", target, now=self._now, timeout=self._timeout
+            )
         except ProbeError as exc:
             return unreachable(area, "stake", exc)
+        self._info[target] = a
         if a.status == 400 and spot:
             return None  # "Invalid symbol."
         if a.status != 200:
