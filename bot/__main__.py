@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="run the service (the default)")
+    sub.add_parser(
+        "doctor",
+        help="pre-flight check of keys, permissions, clocks, modes, balances, stakes and "
+        "Telegram; exit code 0 when nothing is ❌, else 1",
+    )
     sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
     return p
 
@@ -106,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_dir, settings.secrets())
     for unknown in unknown_settings(Settings.model_fields, env_file, os.environ):
         logger.warning(unknown.message())
+    if args.command == "doctor":
+        from bot.doctor.cli import main as doctor_main
+
+        return doctor_main(settings)
     try:
         return asyncio.run(_serve(args.sim, settings))
     except (StorageError, StartupError, DemoError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 
 from loguru import logger
@@ -16,12 +16,17 @@ from bot.commands.core import register_core
 from bot.config import Settings
 from bot.console import ConsoleChat
 from bot.demo import simulator
+from bot.doctor import render as render_checks
+from bot.doctor import run_checks
+from bot.doctor.command import register_doctor
+from bot.doctor.render import line as render_line
 from bot.facade import ServiceFacade
 from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
 from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from core.clock import SystemClock
+from core.doctor import Check, CheckStatus, failed
 from core.events import EventBus
 from core.market import StreamStatus
 from core.notifications import Notification, NotificationKind
@@ -57,6 +62,8 @@ class Service:
         self.features = FEATURES if features is None else features
         self.facade: ServiceFacade | None = None
         self.ready = asyncio.Event()
+        # The pre-flight check run before live trading starts (empty in paper mode).
+        self.preflight: list[Check] = []
 
     async def run(self, stop: asyncio.Event) -> None:
         async with AsyncExitStack() as stack:
@@ -86,6 +93,7 @@ class Service:
             self.facade = facade
             registry = CommandRegistry()
             register_core(registry)
+            register_doctor(registry)
             console = ConsoleChat(registry, facade)
             # No sender yet: what features queue while starting waits in the outbox for the
             # transport chosen below (Telegram if its installer sets it, else the console).
@@ -126,9 +134,8 @@ class Service:
                     logger.warning("started in LIVE TRADING mode — real orders will be placed")
                 else:
                     logger.info("started in paper trading mode (no real orders)")
-                await notifier.notify_async(
-                    Notification(NotificationKind.STARTUP, await _startup_summary(facade))
-                )
+                summary = await _startup_summary(facade, self.preflight)
+                await notifier.notify_async(Notification(NotificationKind.STARTUP, summary))
                 # Start-up objects (modules, markets, history) live for the whole run: keep them
                 # out of the garbage collector's full passes, which otherwise pause the streams.
                 gc.freeze()
@@ -149,11 +156,24 @@ class Service:
             logger.info("stopped")
 
     async def _start_features(self, app: AppContext) -> None:
+        if app.settings.core.live:
+            await self._preflight(app)
         for install in self.features:
             try:
                 await install(app)
             except (BotConfigError, StrategyLoadError) as exc:
                 raise StartupError(str(exc)) from None
+
+    async def _preflight(self, app: AppContext) -> None:
+        """Live trading starts only when the pre-flight check finds no ❌ (bot/doctor)."""
+        logger.info("live mode: running the pre-flight check")
+        self.preflight = await run_checks(app.settings)
+        text = render_checks(self.preflight, "en")
+        if failed(self.preflight):
+            app.live_refused = True
+            logger.error("LIVE TRADING REFUSED: the pre-flight check failed\n{}", text)
+        else:
+            logger.info("pre-flight check passed\n{}", text)
 
     async def _shutdown(
         self, facade: ServiceFacade, notifier: Notifier, supervisor: Supervisor, deadline: float
@@ -171,14 +191,18 @@ class Service:
                 await notifier.deliver_pending()
 
 
-async def _startup_summary(facade: ServiceFacade) -> str:
+async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = ()) -> str:
     core, venues = facade.settings.core, facade.settings.exchanges
     t = Messages(core.language)
     mode = t("mode.live") if core.live else t("mode.paper")
     lines = [t("startup.title", mode=mode, version=__version__)]
+    if failed(preflight):
+        problems = [c for c in preflight if c.status is CheckStatus.FAIL]
+        lines.append(t("doctor.live_refused", fails=len(problems)))
+        lines += ["  " + render_line(c, t) for c in problems]
     if facade.market_data is not None:
         lines.append(t("startup.market_data", venues=", ".join(t.word(v) for v in Venue)))
-    if core.live:
+    if core.live and not failed(preflight):
         keyed = []
         if venues.upbit_access_key is not None and venues.upbit_secret_key is not None:
             keyed.append(Venue.UPBIT)

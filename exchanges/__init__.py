@@ -10,6 +10,8 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `broker.py`   the live `core.broker.Broker` over ccxt (Binance: spot and USDT-M futures)
 - `rest_quotes.py`  listings and top of book over public REST, for the REST quote feed
 - `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`
+- `doctor.py`   the pre-flight probe (key permissions, IP, clock, modes, balances, minimum
+                order per bot) -> `core.doctor.Check`s, with `doctor_common.py` beside them
 
 plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey), parsed by
 `account.py` into `core.account` events (order doorbells, liquidation / ADL fills, position

@@ -44,3 +44,6 @@ class AppContext:
     # The market-data manager itself, for the installers that build on it (streams to subscribe,
     # its universe, staleness); the facade holds only what /status asks of it.
     market_data: MarketDataManager | None = None
+    # Live mode whose pre-flight check found a ❌ (bot/doctor): no live broker is started, so
+    # every order is refused; the rest of the service runs and says why.
+    live_refused: bool = False

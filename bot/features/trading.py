@@ -166,7 +166,12 @@ async def install(app: AppContext) -> None:
     kv = KeyValueStore(app.db)
     prices = PriceBook()
     t = Messages(core.language)
-    if core.live:
+    brokers: dict[Venue, Broker]
+    if core.live and app.live_refused:
+        brokers = {}
+        logger.error("LIVE TRADING REFUSED by the pre-flight check: no order will be sent")
+        banner = t("trading.live_refused")
+    elif core.live:
         brokers = _live_brokers(app, venues)
         labels = ", ".join(v.label for v in brokers) or "none (no keys)"
         logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", labels)

@@ -584,4 +584,151 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " {done}/{total} positions closed at market.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
+    # pre-flight check (doctor): python -m bot doctor, /doctor, the gate before live trading
+    "help.doctor": "Pre-flight check: keys, permissions, clocks, modes, balances, stakes",
+    "helpdetail.doctor": (
+        "Checks each venue's API keys (accepted, trading allowed, withdrawals NOT allowed, this "
+        "server's IP allowed), the clocks, the futures position and margin modes, the balances, "
+        "whether each bot's stake clears its market's minimum order, and Telegram. Live trading "
+        "refuses to start while any line is ❌. The same check: python -m bot doctor"
+    ),
+    "doctor.title": "🩺 Pre-flight check",
+    "doctor.running": "🩺 Running the pre-flight check (this takes a few seconds)…",
+    "doctor.area.bots": "Bots",
+    "doctor.area.upbit": "Upbit",
+    "doctor.area.binance": "Binance spot",
+    "doctor.area.binance_futures": "Binance USDⓈ-M futures",
+    "doctor.area.telegram": "Telegram",
+    "doctor.item.keys": "API keys",
+    "doctor.item.ip": "IP allow-list",
+    "doctor.item.clock": "Clock",
+    "doctor.item.trading": "Trading permission",
+    "doctor.item.withdrawals": "Withdrawal permission",
+    "doctor.item.position_mode": "Position mode",
+    "doctor.item.margin_mode": "Margin mode",
+    "doctor.item.balance": "Balance",
+    "doctor.item.stake": "Stake",
+    "doctor.item.token": "Bot token",
+    "doctor.item.chat": "Chat",
+    "doctor.item.bots_file": "Bots file",
+    "doctor.found.unreachable": "no answer ({error})",
+    "doctor.found.unexpected": "unexpected answer (HTTP {status}: {detail})",
+    "doctor.found.clock": "{seconds} s from the venue's clock",
+    "doctor.found.no_keys": "no keys set: nothing is traded here",
+    "doctor.found.keys_needed": "no keys set, but bot(s) {bots} trade here",
+    "doctor.found.keys_ok": "accepted",
+    "doctor.found.key_expires": "accepted, expires {date} (in {days} days)",
+    "doctor.found.binance_refused": "refused: {code} {msg}",
+    "doctor.found.upbit_refused": "refused: {name} ({message})",
+    "doctor.found.trading_on": "on",
+    "doctor.found.trading_off": "OFF: orders will be refused",
+    "doctor.found.futures_on": "on",
+    "doctor.found.futures_off": "OFF: the key may not trade futures",
+    "doctor.found.withdrawals_off": "off",
+    "doctor.found.withdrawals_on": "🚨 ON: anyone who gets this key can move your coins out",
+    "doctor.found.upbit_withdrawals": "Upbit does not report a key's permissions",
+    "doctor.found.ip_restricted": "the key only works from allowed IPs",
+    "doctor.found.ip_open": "the key works from ANY IP address",
+    "doctor.found.ip_allowed": "this server's IP is allowed",
+    "doctor.found.one_way": "one-way",
+    "doctor.found.hedge_mode": "hedge mode (dual side): the service assumes one-way positions",
+    "doctor.found.margin_ok": "{mode}",
+    "doctor.found.margin_other": "{mode} (the service trades {wanted})",
+    "doctor.found.balance": "{amount} {asset} available",
+    "doctor.found.balance_empty": "no {asset}",
+    "doctor.found.stake_ok": "{notional} {quote} per entry, minimum {minimum} {quote}",
+    "doctor.found.stake_low": "{notional} {quote} per entry is BELOW the minimum {minimum} {quote}",
+    "doctor.found.stake_unknown": "a share of a balance that is unknown (minimum {minimum} {quote})",
+    "doctor.found.market_unknown": "{symbol} is not a market on this venue",
+    "doctor.found.telegram_off": "TELEGRAM_BOT_TOKEN not set: no alerts or fills on your phone",
+    "doctor.found.telegram_token": "Telegram refused the token",
+    "doctor.found.telegram_bot": "accepted (@{name})",
+    "doctor.found.chat_unset": "TELEGRAM_CHAT_ID not set",
+    "doctor.found.chat_bad": "chat {chat} cannot be reached: {error}",
+    "doctor.found.chat_ok": "{chat} ({name})",
+    "doctor.found.bots_bad": "cannot be used: {error}",
+    "doctor.found.no_bots": "no bots defined in {path}",
+    "doctor.found.bots_ok": "{n} bot(s) in {path}",
+    "doctor.fix.unreachable": "check the server's internet connection and the *_REST_URL settings",
+    "doctor.fix.retry": "try again in a minute; if it persists, check the venue's status page",
+    "doctor.fix.ntp": (
+        "sync the server's clock (e.g. `sudo timedatectl set-ntp true`, or install chrony)"
+    ),
+    "doctor.fix.set_keys": "set {names} in .env, or remove those bots",
+    "doctor.fix.binance_key": (
+        "check BINANCE_API_KEY and BINANCE_API_SECRET (copy them again), and that this server's "
+        "IP is on the key's allow-list in Binance → API Management"
+    ),
+    "doctor.fix.binance_trading": (
+        "Binance → API Management → edit the key → tick 'Enable Spot & Margin Trading'"
+    ),
+    "doctor.fix.binance_futures": (
+        "Binance → API Management → edit the key → tick 'Enable Futures' (a key made before the "
+        "futures account was opened cannot: create a new one)"
+    ),
+    "doctor.fix.binance_withdrawals": (
+        "NOW: Binance → API Management → edit the key → untick 'Enable Withdrawals'. This bot "
+        "never withdraws"
+    ),
+    "doctor.fix.binance_ip_open": (
+        "Binance → API Management → edit the key → 'Restrict access to trusted IPs only' and add "
+        "this server's public IP"
+    ),
+    "doctor.fix.hedge_mode": (
+        "Binance Futures → Preferences → Position Mode → One-way Mode (possible only with no "
+        "open positions or orders)"
+    ),
+    "doctor.fix.margin_mode": (
+        "the service switches the symbol to {wanted} before its next order; Binance refuses that "
+        "while a position or order is open on it: close them, or switch it yourself"
+    ),
+    "doctor.fix.fund": "deposit {asset} or transfer it to this account",
+    "doctor.fix.stake": "raise bot {bot}'s stake to at least {need} {quote} in the bots file",
+    "doctor.fix.market_unknown": "correct the symbol in the bots file",
+    "doctor.fix.upbit_key": (
+        "check UPBIT_ACCESS_KEY and UPBIT_SECRET_KEY (copy them again); an expired or deleted key "
+        "must be issued again at Upbit → My Page → Open API Management"
+    ),
+    "doctor.fix.upbit_ip": (
+        "add this server's public IP to the key's allowed IPs at Upbit → My Page → Open API "
+        "Management (the address the internet sees, not a local one)"
+    ),
+    "doctor.fix.upbit_scope": (
+        "the key lacks a permission: issue a key with 'View assets', 'View orders' and 'Place "
+        "orders'"
+    ),
+    "doctor.fix.upbit_renew": "issue a new key at Upbit → Open API Management before it expires",
+    "doctor.fix.upbit_withdrawals": (
+        "make sure 'Withdraw' is NOT ticked for this key at Upbit → Open API Management"
+    ),
+    "doctor.fix.telegram_off": "set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (README, Setting it up)",
+    "doctor.fix.telegram_token": "copy the token again from @BotFather into TELEGRAM_BOT_TOKEN",
+    "doctor.fix.telegram_unreachable": (
+        "check the server's internet connection and TELEGRAM_API_URL"
+    ),
+    "doctor.fix.chat": (
+        "send /start to your bot, then set TELEGRAM_CHAT_ID to your user id (or the group's id)"
+    ),
+    "doctor.fix.bots_bad": "fix the bots file as the message says",
+    "doctor.summary_ok": "✅ All clear: ready for live trading.",
+    "doctor.summary_warn": "⚠️ {warns} warning(s): live trading may start, but fix them.",
+    "doctor.summary_fail": (
+        "❌ {fails} problem(s), {warns} warning(s): live trading refuses to start until every ❌ "
+        "is fixed."
+    ),
+    "doctor.live_refused": (
+        "⛔ LIVE TRADING REFUSED: the pre-flight check found {fails} problem(s). No orders will "
+        "be sent. Fix them, check with /doctor, then restart the service."
+    ),
+    "trading.live_refused": (
+        "⛔ LIVE mode, but live trading was REFUSED by the pre-flight check: every order will be "
+        "refused. /doctor says what to fix."
+    ),
+    "doctor.found.crashed": "the check itself failed ({error})",
+    "doctor.fix.margin_auto": "the service switches it to {wanted} before its first order there",
+    "doctor.fix.binance_ip": (
+        "add {ip} (the address Binance saw) to the key's allow-list in Binance → API Management "
+        "→ edit the key → 'Restrict access to trusted IPs only'; if it is already there, check "
+        "the key and secret"
+    ),
 }

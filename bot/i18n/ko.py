@@ -579,4 +579,133 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
+    # 사전 점검(doctor): python -m bot doctor, /doctor, 실거래 시작 전 점검
+    "help.doctor": "사전 점검: 키, 권한, 시계, 포지션 모드, 잔고, 투입 금액",
+    "helpdetail.doctor": (
+        "거래소마다 API 키(인증, 주문 권한, 출금 권한 꺼짐, 이 서버 IP 허용), 시계, 선물 포지션·"
+        "마진 모드, 잔고, 각 봇의 투입 금액이 최소 주문 금액 이상인지, 텔레그램을 점검합니다. "
+        "❌가 하나라도 있으면 실거래는 시작하지 않습니다. 같은 점검: python -m bot doctor"
+    ),
+    "doctor.title": "🩺 사전 점검",
+    "doctor.running": "🩺 사전 점검 중입니다 (몇 초 걸립니다)…",
+    "doctor.area.bots": "봇",
+    "doctor.area.upbit": "업비트",
+    "doctor.area.binance": "바이낸스 현물",
+    "doctor.area.binance_futures": "바이낸스 USDⓈ-M 선물",
+    "doctor.area.telegram": "텔레그램",
+    "doctor.item.keys": "API 키",
+    "doctor.item.ip": "허용 IP",
+    "doctor.item.clock": "시계",
+    "doctor.item.trading": "주문 권한",
+    "doctor.item.withdrawals": "출금 권한",
+    "doctor.item.position_mode": "포지션 모드",
+    "doctor.item.margin_mode": "마진 모드",
+    "doctor.item.balance": "잔고",
+    "doctor.item.stake": "투입 금액",
+    "doctor.item.token": "봇 토큰",
+    "doctor.item.chat": "채팅",
+    "doctor.item.bots_file": "봇 설정 파일",
+    "doctor.found.unreachable": "응답 없음 ({error})",
+    "doctor.found.unexpected": "예상 밖의 응답 (HTTP {status}: {detail})",
+    "doctor.found.clock": "거래소 시계와 {seconds}초 차이",
+    "doctor.found.no_keys": "키 없음: 이 거래소에서는 거래하지 않습니다",
+    "doctor.found.keys_needed": "키가 없는데 봇 {bots}이(가) 이 거래소에서 거래합니다",
+    "doctor.found.keys_ok": "인증됨",
+    "doctor.found.key_expires": "인증됨, {date} 만료 ({days}일 남음)",
+    "doctor.found.binance_refused": "거부됨: {code} {msg}",
+    "doctor.found.upbit_refused": "거부됨: {name} ({message})",
+    "doctor.found.trading_on": "켜짐",
+    "doctor.found.trading_off": "꺼짐: 주문이 거부됩니다",
+    "doctor.found.futures_on": "켜짐",
+    "doctor.found.futures_off": "꺼짐: 이 키로는 선물 거래를 할 수 없습니다",
+    "doctor.found.withdrawals_off": "꺼짐",
+    "doctor.found.withdrawals_on": "🚨 켜짐: 이 키를 손에 넣은 누구나 코인을 빼낼 수 있습니다",
+    "doctor.found.upbit_withdrawals": "업비트는 키의 권한을 알려 주지 않습니다",
+    "doctor.found.ip_restricted": "허용한 IP에서만 쓸 수 있는 키입니다",
+    "doctor.found.ip_open": "어느 IP에서나 쓸 수 있는 키입니다",
+    "doctor.found.ip_allowed": "이 서버의 IP가 허용되어 있습니다",
+    "doctor.found.one_way": "단방향(one-way)",
+    "doctor.found.hedge_mode": "양방향(헤지) 모드: 이 서비스는 단방향 포지션을 전제로 합니다",
+    "doctor.found.margin_ok": "{mode}",
+    "doctor.found.margin_other": "{mode} (서비스는 {wanted}로 거래합니다)",
+    "doctor.found.balance": "{amount} {asset} 사용 가능",
+    "doctor.found.balance_empty": "{asset} 없음",
+    "doctor.found.stake_ok": "진입마다 {notional} {quote}, 최소 {minimum} {quote}",
+    "doctor.found.stake_low": "진입마다 {notional} {quote}: 최소 주문 금액 {minimum} {quote}보다 적습니다",
+    "doctor.found.stake_unknown": "잔고의 일정 비율인데 잔고를 알 수 없습니다 (최소 {minimum} {quote})",
+    "doctor.found.market_unknown": "{symbol}은(는) 이 거래소의 마켓이 아닙니다",
+    "doctor.found.telegram_off": "TELEGRAM_BOT_TOKEN 미설정: 휴대폰으로 알림과 체결 소식을 받을 수 없습니다",
+    "doctor.found.telegram_token": "텔레그램이 토큰을 거부했습니다",
+    "doctor.found.telegram_bot": "인증됨 (@{name})",
+    "doctor.found.chat_unset": "TELEGRAM_CHAT_ID 미설정",
+    "doctor.found.chat_bad": "채팅 {chat}에 연결할 수 없습니다: {error}",
+    "doctor.found.chat_ok": "{chat} ({name})",
+    "doctor.found.bots_bad": "사용할 수 없습니다: {error}",
+    "doctor.found.no_bots": "{path}에 정의된 봇이 없습니다",
+    "doctor.found.bots_ok": "{path}에 봇 {n}개",
+    "doctor.fix.unreachable": "서버의 인터넷 연결과 *_REST_URL 설정을 확인하세요",
+    "doctor.fix.retry": "잠시 후 다시 시도하세요. 계속되면 거래소 공지를 확인하세요",
+    "doctor.fix.ntp": "서버 시계를 맞추세요 (예: `sudo timedatectl set-ntp true` 또는 chrony 설치)",
+    "doctor.fix.set_keys": ".env에 {names}를 설정하거나 그 봇들을 지우세요",
+    "doctor.fix.binance_key": (
+        "BINANCE_API_KEY와 BINANCE_API_SECRET을 다시 복사해 넣고, 바이낸스 → API 관리에서 이 "
+        "서버의 IP가 키의 허용 목록에 있는지 확인하세요"
+    ),
+    "doctor.fix.binance_trading": "바이낸스 → API 관리 → 키 수정 → '현물 및 마진 거래 활성화'를 체크하세요",
+    "doctor.fix.binance_futures": (
+        "바이낸스 → API 관리 → 키 수정 → '선물 활성화'를 체크하세요 (선물 계정을 열기 전에 만든 "
+        "키는 안 되니 새로 만드세요)"
+    ),
+    "doctor.fix.binance_withdrawals": (
+        "지금 바로: 바이낸스 → API 관리 → 키 수정 → '출금 활성화'를 해제하세요. 이 봇은 출금하지 "
+        "않습니다"
+    ),
+    "doctor.fix.binance_ip_open": (
+        "바이낸스 → API 관리 → 키 수정 → '신뢰할 수 있는 IP만 접근 허용'을 고르고 이 서버의 공인 "
+        "IP를 넣으세요"
+    ),
+    "doctor.fix.hedge_mode": (
+        "바이낸스 선물 → 설정 → 포지션 모드 → 단방향 모드 (열린 포지션과 주문이 없을 때만 바꿀 수 "
+        "있습니다)"
+    ),
+    "doctor.fix.margin_mode": (
+        "서비스가 다음 주문 전에 {wanted}로 바꾸는데, 그 종목에 포지션이나 주문이 열려 있으면 "
+        "바이낸스가 거부합니다. 정리하거나 직접 바꾸세요"
+    ),
+    "doctor.fix.fund": "{asset}를 입금하거나 이 계정으로 옮기세요",
+    "doctor.fix.stake": "봇 설정 파일에서 봇 {bot}의 stake를 {need} {quote} 이상으로 올리세요",
+    "doctor.fix.market_unknown": "봇 설정 파일의 심볼을 고치세요",
+    "doctor.fix.upbit_key": (
+        "UPBIT_ACCESS_KEY와 UPBIT_SECRET_KEY를 다시 복사해 넣으세요. 만료되었거나 삭제된 키는 "
+        "업비트 → 마이페이지 → Open API 관리에서 다시 발급받아야 합니다"
+    ),
+    "doctor.fix.upbit_ip": (
+        "업비트 → 마이페이지 → Open API 관리에서 이 서버의 공인 IP를 키의 허용 IP에 추가하세요 "
+        "(내부 주소가 아니라 인터넷에서 보이는 주소)"
+    ),
+    "doctor.fix.upbit_scope": "키에 권한이 모자랍니다: '자산조회', '주문조회', '주문하기' 권한으로 키를 발급받으세요",
+    "doctor.fix.upbit_renew": "만료되기 전에 업비트 → Open API 관리에서 새 키를 발급받으세요",
+    "doctor.fix.upbit_withdrawals": "업비트 → Open API 관리에서 이 키에 '출금하기'가 체크되어 있지 않은지 확인하세요",
+    "doctor.fix.telegram_off": "TELEGRAM_BOT_TOKEN과 TELEGRAM_CHAT_ID를 설정하세요 (README, 설정 방법)",
+    "doctor.fix.telegram_token": "@BotFather에서 토큰을 다시 복사해 TELEGRAM_BOT_TOKEN에 넣으세요",
+    "doctor.fix.telegram_unreachable": "서버의 인터넷 연결과 TELEGRAM_API_URL을 확인하세요",
+    "doctor.fix.chat": "봇에게 /start를 보낸 뒤 TELEGRAM_CHAT_ID를 내 사용자 id(또는 그룹 id)로 설정하세요",
+    "doctor.fix.bots_bad": "메시지대로 봇 설정 파일을 고치세요",
+    "doctor.summary_ok": "✅ 이상 없음: 실거래를 시작할 수 있습니다.",
+    "doctor.summary_warn": "⚠️ 경고 {warns}건: 실거래는 시작할 수 있지만 고쳐 주세요.",
+    "doctor.summary_fail": "❌ 문제 {fails}건, 경고 {warns}건: ❌를 모두 고칠 때까지 실거래를 시작하지 않습니다.",
+    "doctor.live_refused": (
+        "⛔ 실거래 거부: 사전 점검에서 문제 {fails}건이 나왔습니다. 주문은 보내지 않습니다. "
+        "고친 뒤 /doctor로 확인하고 서비스를 다시 시작하세요."
+    ),
+    "trading.live_refused": (
+        "⛔ 실거래 모드지만 사전 점검에서 실거래가 거부되었습니다: 모든 주문이 거부됩니다. "
+        "/doctor에서 고칠 점을 확인하세요."
+    ),
+    "doctor.found.crashed": "점검 자체가 실패했습니다 ({error})",
+    "doctor.fix.margin_auto": "서비스가 그 종목의 첫 주문 전에 {wanted}로 바꿉니다",
+    "doctor.fix.binance_ip": (
+        "바이낸스 → API 관리 → 키 수정 → '신뢰할 수 있는 IP만 접근 허용'에 {ip}(바이낸스가 본 "
+        "주소)를 추가하세요. 이미 있다면 키와 시크릿을 확인하세요"
+    ),
 }

@@ -108,6 +108,8 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
         market.add_listener(self.publisher.on_event)
         market.add_listener(self._on_market)
         self._tasks: list[asyncio.Task[None]] = []
+        # Hedge mode is the key_faults switch `hedge_mode` (the pre-flight check's position mode).
+        self.dual_side_position = False
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -316,7 +318,7 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
         ]  # fmt: skip
 
     async def dual_side(self, c: Call) -> Any:
-        return {"dualSidePosition": False}
+        return {"dualSidePosition": self.dual_side_position}
 
     async def multi_assets(self, c: Call) -> Any:
         return {"multiAssetsMargin": False}

@@ -28,6 +28,7 @@ from peers.exchange_sim.binance_futures import BinanceFuturesVenue
 from peers.exchange_sim.binance_spot import BinanceVenue
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController, rest_fault_middleware
+from peers.exchange_sim.key_faults import KeyFaults
 from peers.exchange_sim.market import DEFAULT_COINS, CoinSpec, MarketModel
 from peers.exchange_sim.matching import SpotEngine
 from peers.exchange_sim.scenario import Scenario
@@ -123,6 +124,7 @@ class SimExchange:
             m, c, f, self.binance_engine, keys, wallets=w, **(binance_options or {})
         )
         self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
+        self.keys = KeyFaults(f, self.binance_futures)  # what the venues say about the key
         self.urls: dict[str, str] = {}
         self._runners: list[web.AppRunner] = []
         self._tick_task: asyncio.Task[None] | None = None
@@ -141,10 +143,12 @@ class SimExchange:
         await self.stop()
 
     async def _serve(self, name: str, venue: Venue | None, offset: int) -> int:
-        app = web.Application(middlewares=[rest_fault_middleware(self.faults, name)])
+        middlewares = [rest_fault_middleware(self.faults, name), self.keys.middleware(name)]
+        app = web.Application(middlewares=middlewares)
         install_admin(app, self.market, self.faults, self.wallets)
         if venue is not None:
             venue.install(app)
+        self.keys.install(app, name, venue)
         if name == "fx":
             app.router.add_get("/fx/latest", self._fx_latest)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)

@@ -303,10 +303,11 @@ async def get_file(s: BotState, p: Params) -> Any:
 
 
 async def get_chat(s: BotState, p: Params) -> Any:
-    chat = s.chats.get(p.chat_id())
-    if chat is None:
-        raise ApiError.bad_request("chat not found")
-    return chat
+    # Reachable exactly when sendMessage would be: the emulator lets the bot write to any
+    # private chat (as if its user had sent /start), not to a chat that blocked it.
+    chat = s.check_can_send(p.chat_id())
+    # getChat answers a ChatFullInfo: the chat plus fields every chat has.
+    return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
 
 
 async def ok(s: BotState, p: Params) -> Any:
