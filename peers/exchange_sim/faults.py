@@ -18,6 +18,9 @@ from aiohttp import web
 
 VENUE_KEYS = ("upbit", "binance", "binance_futures", "fx")
 FRAME_KINDS = ("garbage", "truncated", "cut")
+# How an algo (conditional) order ends when it triggers, instead of executing (USDⓈ-M only):
+# refused by the matching engine, stuck forwarding to it, or finished without an order.
+ALGO_FATES = ("rejected", "triggering", "finished_no_order")
 
 
 class FaultTarget(Protocol):
@@ -51,6 +54,8 @@ class _VenueFaults:
     frame_delay: float = 0.0
     reorder: int = 0
     skew_ms: int = 0
+    algo_fates: list[str] = field(default_factory=list)
+    legacy_order_reply: bool = False
     targets: set[FaultTarget] = field(default_factory=set)
 
 
@@ -181,6 +186,28 @@ class FaultController:
     def skew_ms(self, venue: str) -> int:
         return self._get(venue).skew_ms
 
+    # ----------------------------------------------------------------- algo orders
+    def algo_fate(self, venue: str, fate: str, count: int = 1) -> None:
+        """The next `count` algo orders to trigger end as `fate` instead of executing:
+        "rejected" (TRIGGERING, then REJECTED: the matching engine refused the order),
+        "triggering" (stays TRIGGERING, never produces an order, cannot be cancelled), or
+        "finished_no_order" (FINISHED with no order behind it)."""
+        if fate not in ALGO_FATES:
+            raise ValueError(f"fate must be one of {ALGO_FATES}")
+        self._get(venue).algo_fates.extend([fate] * _count(count))
+
+    def take_algo_fate(self, venue: str) -> str | None:
+        queue = self._get(venue).algo_fates
+        return queue.pop(0) if queue else None
+
+    def legacy_order_reply(self, venue: str, on: bool = True) -> None:
+        """Answer new-order and cancel requests with the pre-2026 shape (with `avgPrice` and
+        `cumQuote`); by default they are left out, as the venue does since July 2026."""
+        self._get(venue).legacy_order_reply = bool(on)
+
+    def legacy_reply(self, venue: str) -> bool:
+        return self._get(venue).legacy_order_reply
+
     def clear(self, venue: str | None = None) -> None:
         """Switch every fault off (connections stay registered)."""
         for key in [venue] if venue else list(VENUE_KEYS):
@@ -197,6 +224,8 @@ class FaultController:
                 "frame_delay_s": v.frame_delay,
                 "reorder_pending": v.reorder,
                 "skew_ms": v.skew_ms,
+                "algo_fates": list(v.algo_fates),
+                "legacy_order_reply": v.legacy_order_reply,
                 "connections": len(v.targets),
             }
             for k, v in self._v.items()
@@ -215,6 +244,8 @@ class FaultController:
             "delay_frames": self.delay_frames,
             "reorder_frames": self.reorder_frames,
             "clock_skew": self.clock_skew,
+            "algo_fate": self.algo_fate,
+            "legacy_order_reply": self.legacy_order_reply,
             "clear": self.clear,
         }
         args = dict(command)
