@@ -227,11 +227,24 @@ class FuturesManager:
         pos = self.svc.positions.get(inst)
         if spec is None or pos is None or pos.qty == 0 or (pos.qty > 0) != (spec.side is Side.BUY):
             return  # nothing left to protect (a reduce-only stop expires with its position)
+        if not await self._open_on_venue(inst, spec.side):
+            return  # closed there (its sibling filled): our book catches up, no false alarm
         if order.reason == EndedBy.STUCK:
             await self._cancel_on_venue(order)  # so it cannot fire later beside its successor
         why = Text.of(f"bracket.why.{order.reason}")
         if await self.guard.failed(inst, order.type, spec.bot, why):
             await self.protection.check(inst, announce=False, busy_ok=True)
+
+    async def _open_on_venue(self, inst: Instrument, side: Side) -> bool:
+        """The venue still holds the position on `side` (True when it cannot tell: better a
+        needless alert than a silent unprotected position)."""
+        try:
+            theirs = await self.svc.brokers[inst.venue].positions()
+        except TradingError as exc:
+            logger.warning("{}: venue position not checked: {}", inst, exc.reason)
+            return True
+        qty = next((p.qty for p in theirs if p.instrument == inst), Decimal(0))
+        return qty != 0 and (qty > 0) == (side is Side.BUY)
 
     async def _cancel_on_venue(self, order: Order) -> None:
         broker = self.svc.brokers[order.instrument.venue]

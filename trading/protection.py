@@ -216,7 +216,7 @@ class Protection:
                 bot=spec.bot, reason=f"{typ.value} for {spec.entry}",
             )  # fmt: skip
             res = await self.svc.submit(req, parent=spec.entry)
-            if not res.accepted and self.guard is not None:
+            if not res.accepted and self.guard is not None and await self._refused_for_good(res):
                 retried = await self._refused(inst, req, spec, res)
                 if retried is None:
                     break  # closed, or the user alerted: nothing more to place now
@@ -250,6 +250,13 @@ class Protection:
                 )
             )
         return bool(placed)
+
+    async def _refused_for_good(self, res: SubmitResult) -> bool:
+        """Refused, not "outcome unknown" (that order may be live: the tracker settles it)."""
+        if res.order is None:
+            return True  # refused before it was written (validation, risk)
+        stored = await self.svc.store.get(res.order.client_id)
+        return stored is None or stored.order.status is OrderStatus.REJECTED
 
     async def _refused(
         self, inst: Instrument, req: OrderRequest, spec: Spec, res: SubmitResult

@@ -159,8 +159,8 @@ class BinanceFuturesBroker(BinanceBroker):
         return waited >= self.stuck_after
 
     async def cancel(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
-        if not conditional:
-            return await super().cancel(symbol, client_id, conditional)
+        if not conditional:  # the cancel reply lost avgPrice too (2026)
+            return await self.with_average(await super().cancel(symbol, client_id, conditional))
         sym = self.ccxt_symbol(symbol)
         await self.call(
             lambda: self.ex.cancel_order("", sym, {"clientAlgoId": client_id, "trigger": True}),

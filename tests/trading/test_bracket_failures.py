@@ -24,7 +24,7 @@ from core.orders import Brackets, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.brokers import BinanceFuturesBroker
-from peers.exchange_sim.binance_futures_models import AlgoOrder
+from peers.exchange_sim.binance_futures_models import AlgoOrder, AlgoStatus
 from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.crash_child import live_brokers
@@ -184,3 +184,36 @@ async def test_close_policy_closes_at_once(sim: SimExchange, tmp_path: Path) -> 
         await eventually(lambda: risk_notes(tenv, "Closing the position at market"), timeout=10)
         await eventually(lambda: position(sim) == 0, timeout=10)
         assert not risk_notes(tenv, "placing it again")
+
+
+async def test_a_bracket_expired_with_its_position_closed_on_the_venue_is_no_alarm(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The position was closed on the venue (the web UI here) and the venue expired its
+    take-profit before our book caught up: nothing to protect, so no alert and no order."""
+    async with futures_env(sim, tmp_path, FailurePolicy.REPLACE_THEN_CLOSE) as (
+        tenv, futures, broker,
+    ):  # fmt: skip
+        last = await broker.last_price(FUT.symbol)
+        res = await futures.open(
+            FUT.symbol, Side.BUY, D("0.01"), stop_loss=(last * D("0.9")).quantize(D("0.1")),
+            take_profit=(last * D("1.1")).quantize(D("0.1")),
+        )  # fmt: skip
+        assert res.accepted, en(res.reason)
+        await eventually(lambda: len(stops(sim)) == 2, timeout=10)
+        engine = sim.binance_futures.engine
+        acct = engine.account(sim.api_keys["binance"][0])
+        engine.place(
+            acct, "BTCUSDT", "SELL", "MARKET", D("0.01"), None, reduce_only=True,
+            client_id="web-close",
+        )  # fmt: skip
+        tp = next(a for a in stops(sim) if a.order_type == "TAKE_PROFIT_MARKET")
+        tp.status = AlgoStatus.EXPIRED
+
+        async def tp_final() -> bool:
+            row = await tenv.svc.store.get(tp.client_algo_id)
+            return row is not None and row.order.status.is_final
+
+        await eventually(tp_final, timeout=10)
+        assert not [n for n in tenv.notes if n.kind is NotificationKind.RISK]
+        assert [a.order_type for a in stops(sim)] == ["STOP_MARKET"]
