@@ -17,6 +17,9 @@ from contextlib import asynccontextmanager
 from decimal import Decimal as D
 from pathlib import Path
 
+from bot.config import load_settings
+from bot.features.trading import install
+from bot.notify.outbox import Outbox
 from core.broker import Broker
 from core.market import Side
 from core.notifications import Notification, NotificationKind
@@ -29,6 +32,7 @@ from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.crash_child import live_brokers
 from tests.trading.harness import Env, en, trading_env
+from tests.wiring import app_context
 from trading.bracket_policy import FailurePolicy
 from trading.futures import FuturesManager
 
@@ -61,7 +65,7 @@ async def futures_env(
         yield tenv, FuturesManager(tenv.svc, kv, default_leverage=5, failure_policy=policy), fut
 
 
-async def long_with_stop(tenv: Env, futures: FuturesManager, broker: Broker) -> D:
+async def long_with_stop(futures: FuturesManager, broker: Broker) -> D:
     """A 0.01 BTC long with its stop-loss 1 % below the market; the stop's trigger price."""
     last = await broker.last_price(FUT.symbol)
     stop = (last * D("0.99")).quantize(D("0.1"))
@@ -101,7 +105,7 @@ async def test_rejected_stop_is_notified_placed_again_then_the_position_closed(
     async with futures_env(sim, tmp_path, FailurePolicy.REPLACE_THEN_CLOSE) as (
         tenv, futures, broker,
     ):  # fmt: skip
-        await long_with_stop(tenv, futures, broker)
+        await long_with_stop(futures, broker)
         await eventually(lambda: len(stops(sim)) == 1, timeout=10)
         sim.faults.algo_fate(VENUE, "rejected")
         first = stops(sim)[0].client_algo_id
@@ -129,7 +133,7 @@ async def test_stop_stuck_in_triggering_is_notified_and_placed_again(
     async with futures_env(sim, tmp_path, FailurePolicy.REPLACE_THEN_CLOSE, stuck_after=2.0) as (
         tenv, futures, broker,
     ):  # fmt: skip
-        level = await long_with_stop(tenv, futures, broker)
+        level = await long_with_stop(futures, broker)
         await eventually(lambda: len(stops(sim)) == 1, timeout=10)
         first = stops(sim)[0]
         sim.faults.algo_fate(VENUE, "triggering")
@@ -161,7 +165,7 @@ async def test_replace_then_alert_keeps_alerting_and_the_position_open(
     async with futures_env(sim, tmp_path, FailurePolicy.REPLACE_THEN_ALERT) as (
         tenv, futures, broker,
     ):  # fmt: skip
-        await long_with_stop(tenv, futures, broker)
+        await long_with_stop(futures, broker)
         await eventually(lambda: len(stops(sim)) == 1, timeout=10)
         sim.faults.algo_fate(VENUE, "finished_no_order")
         sim.market.jump("BTC", -3)
@@ -177,7 +181,7 @@ async def test_replace_then_alert_keeps_alerting_and_the_position_open(
 
 async def test_close_policy_closes_at_once(sim: SimExchange, tmp_path: Path) -> None:
     async with futures_env(sim, tmp_path, FailurePolicy.CLOSE) as (tenv, futures, broker):
-        await long_with_stop(tenv, futures, broker)
+        await long_with_stop(futures, broker)
         await eventually(lambda: len(stops(sim)) == 1, timeout=10)
         sim.faults.algo_fate(VENUE, "rejected")
         sim.market.jump("BTC", -3)
@@ -217,3 +221,40 @@ async def test_a_bracket_expired_with_its_position_closed_on_the_venue_is_no_ala
         await eventually(tp_final, timeout=10)
         assert not [n for n in tenv.notes if n.kind is NotificationKind.RISK]
         assert [a.order_type for a in stops(sim)] == ["STOP_MARKET"]
+
+
+# --- the whole trading feature, as the app installs it from its settings ------------------------
+async def test_installed_service_uses_the_policy_and_timeout_settings(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """BRACKET_FAILURE_POLICY=close and BRACKET_TRIGGERING_TIMEOUT=2 through the trading
+    installer: a stop stuck in TRIGGERING is told (in the outbox, in Korean) within 10 s and
+    the position is closed at market."""
+    values = {k.lower(): v for k, v in sim.env().items()}
+    settings = load_settings(
+        env_file=None, trading_mode="live", db_path=tmp_path / "t.db", language="ko",
+        max_position_pct=90, max_order_krw=50_000_000, bracket_failure_policy="close",
+        bracket_triggering_timeout=2, **values,
+    )  # fmt: skip
+    async with app_context(settings, stop_timeout=3.0) as app:
+        await install(app)
+        trading = app.facade.trading
+        assert trading is not None
+        futures = trading.futures  # type: ignore[attr-defined]
+        broker = trading.svc.brokers[Venue.BINANCE_FUTURES]  # type: ignore[attr-defined]
+        await long_with_stop(futures, broker)
+        await eventually(lambda: len(stops(sim)) == 1, timeout=10)
+        first = stops(sim)[0]
+        sim.faults.algo_fate(VENUE, "triggering")
+        sim.market.jump("BTC", -3)
+        t0 = time.time()
+
+        async def told() -> list[str]:
+            await app.notifier.flush_writes()
+            texts = await Outbox(app.db).texts((NotificationKind.RISK,), t0 - 60, t0 + 600)
+            return [t for t in texts if "TRIGGERING" in t and "시장가로 청산합니다" in t]
+
+        await eventually(told, timeout=10)
+        assert time.time() - t0 < 10
+        await eventually(lambda: position(sim) == 0, timeout=10)
+        assert first.status is AlgoStatus.TRIGGERING  # the venue would not let it be cancelled
