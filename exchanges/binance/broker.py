@@ -110,6 +110,13 @@ class BinanceFuturesBroker(BinanceBroker):
         raw = await self.call(
             lambda: self.ex.fetch_order("", sym, {"clientAlgoId": client_id, "trigger": True})
         )
+        vo = await self._algo(symbol, client_id, raw)
+        if vo.status is not OrderStatus.OPEN:
+            self._forwarding.pop(client_id, None)  # settled: no longer timed
+        return vo
+
+    async def _algo(self, symbol: Symbol, client_id: str, raw: dict[str, Any]) -> VenueOrder:
+        """Our view of an algo order (what each status means: `algo.py`)."""
         info = raw.get("info") or {}
         status = info.get("algoStatus")
         typ = (
@@ -126,7 +133,6 @@ class BinanceFuturesBroker(BinanceBroker):
             why = EndedBy.EXPIRED if status == "EXPIRED" else "canceled"
             return replace(base, status=OrderStatus.CANCELLED, reason=why)
         if state is AlgoState.REJECTED:
-            self._forwarding.pop(client_id, None)
             return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.REJECTED)
         if state is AlgoState.CHILD:
             # The triggered market order carries our id; its state is the truth.
@@ -134,15 +140,12 @@ class BinanceFuturesBroker(BinanceBroker):
                 actual = await super().fetch(symbol, client_id, False)
             except NotFound:
                 if status == "FINISHED":  # ended in the matching engine, but no order there
-                    self._forwarding.pop(client_id, None)
                     return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.NO_ORDER)
             else:
-                self._forwarding.pop(client_id, None)
                 actual = await self.with_average(actual)
                 return replace(actual, type=typ, trigger_price=base.trigger_price)
-        if self._stuck(client_id, info):
+        if self._stuck(client_id, info):  # TRIGGERING, or TRIGGERED with no order to be seen
             logger.warning("{} {} for over {:.0f}s: stuck", client_id, status, self.stuck_after)
-            self._forwarding.pop(client_id, None)
             return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.STUCK)
         return replace(base, status=OrderStatus.OPEN)
 
