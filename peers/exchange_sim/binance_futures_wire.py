@@ -259,6 +259,8 @@ def algo_update(ev: FuturesEvent, r: SymbolRules, now: int) -> dict[str, Any]:
     }  # fmt: skip
     if a.status.value == "EXPIRED":
         o["rm"] = "Reduce Only reject"
+    elif a.status.value == "REJECTED":  # rejection reasons come in ALGO_UPDATE since 2025-12
+        o["rm"] = "Margin is insufficient."
     return {"e": "ALGO_UPDATE", "T": now, "E": now, "o": o}
 
 
