@@ -19,7 +19,7 @@ BENCHMARKS = {
     "orders": "bench.orders",
     "telegram": "bench.telegram",
 }
-OPTIONAL = {"sim": "bench.sim"}
+OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -128,6 +128,14 @@ class Settings(BaseSettings):
     max_open_positions: int = Field(5, ge=1)
     max_order_krw: float = Field(5_000_000.0, gt=0)
     daily_loss_limit_pct: float = Field(5.0, gt=0, le=100)
+    bracket_failure_policy: Literal["replace_then_close", "replace_then_alert", "close"] = Field(
+        "replace_then_close",
+        description="what a futures stop-loss/take-profit the venue rejects, expires or leaves "
+        "stuck triggers (after an immediate alert)",
+    )
+    bracket_triggering_timeout: float = Field(
+        30.0, gt=0, description="seconds a triggered stop may go without an order before stuck"
+    )
 
     # --- strategies ----------------------------------------------------------------------------
     bots_file: Path = Path("bots.toml")

@@ -101,6 +101,8 @@ class RiskSettings:
     max_open_positions: int
     max_order_krw: float
     daily_loss_limit_pct: float
+    bracket_failure_policy: Literal["replace_then_close", "replace_then_alert", "close"]
+    bracket_triggering_timeout: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,3 +106,15 @@ class TimeSynced(Protocol):
         """Measure our clock against the venue's, sign with the corrected time from now on, and
         return the offset in seconds (positive: our clock is ahead)."""
         ...
+
+
+class EndedBy:
+    """`VenueOrder.reason` when the venue ended a conditional order without executing it. The
+    trading layer treats these as a protection failure, never as a cancel of ours."""
+
+    EXPIRED = "expired"  # cancelled by the venue (e.g. a time or position condition)
+    REJECTED = "rejected"  # refused by the matching engine when it triggered
+    STUCK = "stuck"  # triggered, but no order came of it within the allowed time
+    NO_ORDER = "no_order"  # reported finished, with no order behind it
+
+    ALL = frozenset({EXPIRED, REJECTED, STUCK, NO_ORDER})

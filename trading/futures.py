@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from loguru import logger
 
-from core.broker import MarginModes
+from core.broker import EndedBy, MarginModes
 from core.errors import TradingError
 from core.market import Side
+from core.notifications import Notification, NotificationKind
 from core.orders import Brackets, Order, OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
+from trading.bracket_policy import BracketGuard, FailurePolicy
 from trading.executor import OrderService, SubmitResult, new_client_id
 from trading.protection import Protection
 
@@ -30,12 +32,9 @@ _CONDITIONAL = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
 _PCT = "pct:"  # kv bracket levels in percent of the entry price
 
 
-def _levels(entry: Order, sl_pct: str, tp_pct: str) -> tuple[str, str]:
-    """Percent distances -> trigger prices around the entry's average fill (rounded to the
-    venue's tick by validation)."""
-    price = entry.avg_price
-    if price is None:
-        return "", ""
+def _levels(price: Decimal, entry: Order, sl_pct: str, tp_pct: str) -> tuple[str, str]:
+    """Percent distances -> trigger prices around the entry's average fill `price` (rounded
+    to the venue's tick by validation)."""
     sign = 1 if entry.side is Side.BUY else -1
     sl = price * (1 - sign * Decimal(sl_pct) / 100) if sl_pct else None
     tp = price * (1 + sign * Decimal(tp_pct) / 100) if tp_pct else None
@@ -51,6 +50,7 @@ class FuturesManager:
         default_leverage: int = 10,
         max_leverage: int = 20,
         margin_mode: str = "isolated",
+        failure_policy: FailurePolicy = FailurePolicy.REPLACE_THEN_CLOSE,
     ) -> None:
         self.svc = svc
         self.kv = kv
@@ -58,7 +58,10 @@ class FuturesManager:
         self.max_leverage = max_leverage
         self.margin_mode = margin_mode
         self._leverage: dict[Symbol, int] = {}
-        self.protection = Protection(svc, kv)
+        self.guard = BracketGuard(
+            svc, kv, failure_policy, lambda sym, bot, why: self.close(sym, bot=bot, reason=why)
+        )
+        self.protection = Protection(svc, kv, guard=self.guard)
         svc.listeners.append(self._on_order)
 
     async def ensure_leverage(self, symbol: Symbol, leverage: int) -> None:
@@ -166,6 +169,9 @@ class FuturesManager:
     async def _on_order(self, order: Order) -> None:
         if order.instrument.venue is not Venue.BINANCE_FUTURES:
             return
+        if order.type in _CONDITIONAL and order.reason in EndedBy.ALL and order.status.is_final:
+            await self._bracket_ended(order)
+            return
         if order.status is not OrderStatus.FILLED:
             return
         if order.type in _CONDITIONAL:
@@ -185,9 +191,67 @@ class FuturesManager:
             return
         sl_s, _, tp_s = raw.removeprefix(_PCT).partition(",")
         if raw.startswith(_PCT):
-            sl_s, tp_s = _levels(entry, sl_s, tp_s)
+            price = entry.avg_price or await self._average(entry)
+            if price is None:  # never silently without its bracket
+                logger.error("{}: no fill price, its brackets {} not placed", entry, raw)
+                self.svc.notify(
+                    Notification(
+                        NotificationKind.RISK,
+                        Text.of(
+                            "risk.no_bracket", symbol=entry.instrument.symbol,
+                            what=Text.of("risk.bracket.both"),
+                            reason=Text.of("bracket.why.no_average"),
+                        ),
+                        dedup_key=f"no-average-{entry.client_id}",
+                    )
+                )  # fmt: skip
+                return  # kept: adopted at the next start, once the venue gives the price
+            sl_s, tp_s = _levels(price, entry, sl_s, tp_s)
         await self.protection.adopt(entry, sl_s, tp_s)
         await self.kv.set(key, "")
+
+    async def _average(self, entry: Order) -> Decimal | None:
+        """The entry's average fill price from its recorded fills (the venue's reply may not
+        carry one: the 2026 USDⓈ-M new-order reply has no `avgPrice`)."""
+        rows = await self.svc.store.fills_of(entry.client_id)
+        qty = sum((r.fill.qty for r in rows), Decimal(0))
+        if qty <= 0:
+            return None
+        return sum((r.fill.qty * r.fill.price for r in rows), Decimal(0)) / qty
+
+    async def _bracket_ended(self, order: Order) -> None:
+        """The venue ended a stop-loss / take-profit without executing it: if its position is
+        still open, the failure policy runs (`trading.bracket_policy`)."""
+        inst = order.instrument
+        spec = await self.protection.spec(inst)
+        pos = self.svc.positions.get(inst)
+        if spec is None or pos is None or pos.qty == 0 or (pos.qty > 0) != (spec.side is Side.BUY):
+            return  # nothing left to protect (a reduce-only stop expires with its position)
+        if not await self._open_on_venue(inst, spec.side):
+            return  # closed there (its sibling filled): our book catches up, no false alarm
+        if order.reason == EndedBy.STUCK:
+            await self._cancel_on_venue(order)  # so it cannot fire later beside its successor
+        why = Text.of(f"bracket.why.{order.reason}")
+        if await self.guard.failed(inst, order.type, spec.bot, why):
+            await self.protection.check(inst, announce=False, busy_ok=True)
+
+    async def _open_on_venue(self, inst: Instrument, side: Side) -> bool:
+        """The venue still holds the position on `side` (True when it cannot tell: better a
+        needless alert than a silent unprotected position)."""
+        try:
+            theirs = await self.svc.brokers[inst.venue].positions()
+        except TradingError as exc:
+            logger.warning("{}: venue position not checked: {}", inst, exc.reason)
+            return True
+        qty = next((p.qty for p in theirs if p.instrument == inst), Decimal(0))
+        return qty != 0 and (qty > 0) == (side is Side.BUY)
+
+    async def _cancel_on_venue(self, order: Order) -> None:
+        broker = self.svc.brokers[order.instrument.venue]
+        try:
+            await broker.cancel(order.instrument.symbol, order.client_id, True)
+        except TradingError as exc:  # the venue may no longer let it be cancelled
+            logger.warning("{} (stuck) not cancelled: {}", order.client_id, exc.reason)
 
     async def _cancel_siblings(self, child: Order) -> None:
         stored = await self.svc.store.get(child.client_id)

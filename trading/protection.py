@@ -30,7 +30,8 @@ from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
-from trading.executor import OrderService
+from trading.bracket_policy import BracketGuard
+from trading.executor import OrderService, SubmitResult
 from trading.store import StoredOrder
 
 PROTECTIVE = (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
@@ -69,10 +70,20 @@ def is_protective(o: Order) -> bool:
 
 
 class Protection:
-    def __init__(self, svc: OrderService, kv: KeyValueStore, clock: Clock | None = None) -> None:
+    """`guard`: the failure policy for a protective order the venue refuses (without one, the
+    refusal is only notified and the next check tries again)."""
+
+    def __init__(
+        self,
+        svc: OrderService,
+        kv: KeyValueStore,
+        clock: Clock | None = None,
+        guard: BracketGuard | None = None,
+    ) -> None:
         self.svc = svc
         self.kv = kv
         self.clock = clock or svc.clock
+        self.guard = guard
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[object] | None = None
 
@@ -205,6 +216,11 @@ class Protection:
                 bot=spec.bot, reason=f"{typ.value} for {spec.entry}",
             )  # fmt: skip
             res = await self.svc.submit(req, parent=spec.entry)
+            if not res.accepted and self.guard is not None and await self._refused_for_good(res):
+                retried = await self._refused(inst, req, spec, res)
+                if retried is None:
+                    break  # closed, or the user alerted: nothing more to place now
+                res = retried
             if res.accepted:
                 placed.append(typ)
                 continue
@@ -234,6 +250,29 @@ class Protection:
                 )
             )
         return bool(placed)
+
+    async def _refused_for_good(self, res: SubmitResult) -> bool:
+        """Refused, not "outcome unknown" (that order may be live: the tracker settles it)."""
+        if res.order is None:
+            return True  # refused before it was written (validation, risk)
+        stored = await self.svc.store.get(res.order.client_id)
+        return stored is None or stored.order.status is OrderStatus.REJECTED
+
+    async def _refused(
+        self, inst: Instrument, req: OrderRequest, spec: Spec, res: SubmitResult
+    ) -> SubmitResult | None:
+        """The venue refused a protective order: the policy says place it again once (the
+        result of that), or it closed the position / alerted the user (None)."""
+        assert self.guard is not None
+        why = Text.of("bracket.why.refused", reason=res.reason)
+        if not await self.guard.failed(inst, req.type, spec.bot, why):
+            return None
+        again = await self.svc.submit(req, parent=spec.entry)
+        if again.accepted:
+            return again
+        why = Text.of("bracket.why.refused", reason=again.reason)
+        await self.guard.failed(inst, req.type, spec.bot, why)
+        return None
 
     async def _lost_since(self, spec: Spec) -> float:
         """When a protected position lost its protection: its protective orders' last change."""

@@ -17,6 +17,7 @@ from core.notifications import Notification, NotificationKind
 from core.rounding import MarketRules
 from core.storage.kv import KeyValueStore
 from core.symbols import Symbol, Venue
+from trading.bracket_policy import FailurePolicy
 from trading.executor import OrderService
 from trading.futures import FuturesManager
 from trading.paper import PaperBroker
@@ -32,7 +33,9 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _live_brokers(app: AppContext, s: ExchangeSettings) -> dict[Venue, Broker]:
+def _live_brokers(
+    app: AppContext, s: ExchangeSettings, stuck_after: float = 30.0
+) -> dict[Venue, Broker]:
     from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
@@ -57,7 +60,7 @@ def _live_brokers(app: AppContext, s: ExchangeSettings) -> dict[Venue, Broker]:
             Venue.BINANCE_FUTURES, api_key=key, secret=sec, rest_url=s.binance_futures_rest_url
         )
         out[Venue.BINANCE_FUTURES] = BinanceFuturesBroker(
-            Venue.BINANCE_FUTURES, ex, gate, app.clock
+            Venue.BINANCE_FUTURES, ex, gate, app.clock, stuck_after=stuck_after
         )
     return out
 
@@ -172,7 +175,7 @@ async def install(app: AppContext) -> None:
         logger.error("LIVE TRADING REFUSED by the pre-flight check: no order will be sent")
         banner = t("trading.live_refused")
     elif core.live:
-        brokers = _live_brokers(app, venues)
+        brokers = _live_brokers(app, venues, limits.bracket_triggering_timeout)
         labels = ", ".join(v.label for v in brokers) or "none (no keys)"
         logger.warning("!!! LIVE TRADING: real orders will be sent to {} !!!", labels)
         names = ", ".join(t.word(v) for v in brokers) or t("trading.no_live_venues")
@@ -194,8 +197,9 @@ async def install(app: AppContext) -> None:
     )  # fmt: skip
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
-        svc, kv, default_leverage=limits.default_leverage, max_leverage=limits.max_leverage
-    )
+        svc, kv, default_leverage=limits.default_leverage, max_leverage=limits.max_leverage,
+        failure_policy=FailurePolicy(limits.bracket_failure_policy),
+    )  # fmt: skip
     for venue, broker in brokers.items():
         try:
             await broker.start()

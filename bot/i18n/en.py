@@ -731,4 +731,26 @@ TEXTS: dict[str, str] = {
         "→ edit the key → 'Restrict access to trusted IPs only'; if it is already there, check "
         "the key and secret"
     ),
+    # futures bracket failure policy (trading/bracket_policy.py)
+    "bracket.why.rejected": "was rejected by the venue when it triggered",
+    "bracket.why.expired": "was expired by the venue",
+    "bracket.why.stuck": "triggered but never became an order (stuck in TRIGGERING)",
+    "bracket.why.no_order": "was reported finished by the venue with no order behind it",
+    "bracket.why.refused": "was refused: {reason}",
+    "bracket.why.no_average": "the entry's fill price is unknown, so the levels cannot be set",
+    "bracket.failed_replacing": (
+        "⚠️ {symbol} futures: your {what} {why}. The position is unprotected: placing it again."
+    ),
+    "bracket.failed_alert": (
+        "🚨 {symbol} futures: your {what} {why}, again. The position stays open WITHOUT it "
+        "(policy {policy}): set a stop or close the position yourself now."
+    ),
+    "bracket.failed_closing": (
+        "🚨 {symbol} futures: your {what} {why}. Closing the position at market (policy {policy})."
+    ),
+    "bracket.closed": "✅ {symbol} futures position closed at market: its {what} {why}.",
+    "bracket.close_failed": (
+        "🚨 {symbol} futures position NOT closed ({why}) and open WITHOUT its {what}: close it "
+        "yourself now. Trying again at the next protection check."
+    ),
 }

@@ -708,4 +708,26 @@ TEXTS: dict[str, str] = {
         "바이낸스 → API 관리 → 키 수정 → '신뢰할 수 있는 IP만 접근 허용'에 {ip}(바이낸스가 본 "
         "주소)를 추가하세요. 이미 있다면 키와 시크릿을 확인하세요"
     ),
+    # futures bracket failure policy (trading/bracket_policy.py)
+    "bracket.why.rejected": "발동 시 거래소에서 거부됐습니다",
+    "bracket.why.expired": "거래소에서 만료됐습니다",
+    "bracket.why.stuck": "발동됐지만 주문으로 이어지지 않았습니다 (TRIGGERING 상태에 멈춤)",
+    "bracket.why.no_order": "거래소에서 주문 없이 종료 처리됐습니다",
+    "bracket.why.refused": "거부됐습니다: {reason}",
+    "bracket.why.no_average": "진입 체결가를 알 수 없어 가격을 정할 수 없습니다",
+    "bracket.failed_replacing": (
+        "⚠️ {symbol} 선물: {what} 주문이 {why}. 포지션이 보호되지 않은 상태라 다시 냅니다."
+    ),
+    "bracket.failed_alert": (
+        "🚨 {symbol} 선물: {what} 주문이 또 {why}. 포지션은 보호 주문 없이 열려 있습니다 "
+        "(정책 {policy}). 지금 직접 손절을 걸거나 포지션을 청산하세요."
+    ),
+    "bracket.failed_closing": (
+        "🚨 {symbol} 선물: {what} 주문이 {why}. 포지션을 시장가로 청산합니다 (정책 {policy})."
+    ),
+    "bracket.closed": "✅ {symbol} 선물 포지션을 시장가로 청산했습니다: {what} 주문이 {why}.",
+    "bracket.close_failed": (
+        "🚨 {symbol} 선물 포지션이 청산되지 않았고 ({why}) {what} 주문 없이 열려 있습니다. "
+        "지금 직접 청산하세요. 다음 보호 점검 때 다시 시도합니다."
+    ),
 }

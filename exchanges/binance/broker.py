@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from core.broker import PlaceRequest, VenueOrder
+from loguru import logger
+
+from core.broker import EndedBy, PlaceRequest, VenueOrder
+from core.clock import Clock
 from core.errors import NotFound, Rejected, Retryable, TradingError
 from core.orders import OrderStatus, OrderType, Position
-from core.symbols import Instrument, Symbol
+from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
+from exchanges.binance.algo import AlgoState, algo_state, trigger_ms
 from exchanges.ccxt.broker import ZERO, CcxtBroker, dec
+from exchanges.ccxt.gate import RateGate
 
 
 class BinanceBroker(CcxtBroker):
@@ -44,7 +49,17 @@ class BinanceSpotBroker(BinanceBroker):
 
 
 class BinanceFuturesBroker(BinanceBroker):
-    """USDT-M: `BTC/USDT:USDT`; STOP_MARKET / TAKE_PROFIT_MARKET go to /fapi/v1/algoOrder."""
+    """USDT-M: `BTC/USDT:USDT`; STOP_MARKET / TAKE_PROFIT_MARKET go to /fapi/v1/algoOrder.
+
+    `stuck_after`: seconds an algo order may stay triggered without an order in the matching
+    engine before it is reported as ended by the venue (`EndedBy.STUCK`, see `algo.py`)."""
+
+    def __init__(
+        self, venue: Venue, ex: Any, gate: RateGate, clock: Clock, *, stuck_after: float = 30.0
+    ) -> None:
+        super().__init__(venue, ex, gate, clock)
+        self.stuck_after = stuck_after
+        self._forwarding: dict[str, float] = {}  # client id -> when we first saw it triggered
 
     def ccxt_symbol(self, symbol: Symbol) -> str:
         return f"{symbol.base}/{symbol.quote}:{symbol.quote}"
@@ -64,17 +79,46 @@ class BinanceFuturesBroker(BinanceBroker):
         vo = await super().place(req)
         if req.conditional:
             return replace(vo, client_id=req.client_id, type=req.type)
-        return vo
+        return await self.with_average(vo)
+
+    async def with_average(self, vo: VenueOrder) -> VenueOrder:
+        """Since July 2026 the new-order and cancel replies carry no `avgPrice`/`cumQuote`, so
+        ccxt gives no average: take it from the order's trades (userTrades), else from the
+        order query. Still None only when both fail; the caller must treat that as unknown."""
+        if vo.filled_qty <= 0 or vo.avg_price is not None:
+            return vo
+        try:
+            fills = await self.fills(vo)
+        except TradingError as exc:
+            logger.warning("{}: trades not fetched for its average: {}", vo.client_id, exc.reason)
+            fills = []
+        qty = sum((f.qty for f in fills), ZERO)
+        if qty > 0:
+            avg = sum((f.qty * f.price for f in fills), ZERO) / qty
+            return replace(vo, avg_price=avg, fills=tuple(fills))
+        try:
+            queried = await super().fetch(vo.symbol, vo.client_id, False)
+        except TradingError as exc:
+            logger.warning("{}: no average price: {}", vo.client_id, exc.reason)
+            return vo
+        return replace(vo, avg_price=queried.avg_price)
 
     async def fetch(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
         if not conditional:
-            return await super().fetch(symbol, client_id, conditional)
+            return await self.with_average(await super().fetch(symbol, client_id, conditional))
         sym = self.ccxt_symbol(symbol)
         raw = await self.call(
             lambda: self.ex.fetch_order("", sym, {"clientAlgoId": client_id, "trigger": True})
         )
+        vo = await self._algo(symbol, client_id, raw)
+        if vo.status is not OrderStatus.OPEN:
+            self._forwarding.pop(client_id, None)  # settled: no longer timed
+        return vo
+
+    async def _algo(self, symbol: Symbol, client_id: str, raw: dict[str, Any]) -> VenueOrder:
+        """Our view of an algo order (what each status means: `algo.py`)."""
         info = raw.get("info") or {}
-        algo = info.get("algoStatus")
+        status = info.get("algoStatus")
         typ = (
             OrderType.STOP_MARKET
             if info.get("orderType") == "STOP_MARKET"
@@ -82,20 +126,44 @@ class BinanceFuturesBroker(BinanceBroker):
         )
         base = self.parse_order(raw, symbol)
         base = replace(base, client_id=client_id, type=typ, filled_qty=ZERO, fills=())
-        if algo in ("NEW", "TRIGGERED", None):
+        state = algo_state(status)
+        if state is AlgoState.WAITING:
             return replace(base, status=OrderStatus.OPEN)
-        if algo in ("CANCELED", "EXPIRED"):
-            return replace(base, status=OrderStatus.CANCELLED, reason=algo.lower())
-        # FINISHED: the triggered market order carries our id; its state is the truth.
-        try:
-            actual = await super().fetch(symbol, client_id, False)
-        except NotFound:
-            return replace(base, status=OrderStatus.OPEN)
-        return replace(actual, type=typ, trigger_price=base.trigger_price)
+        if state is AlgoState.CANCELLED:
+            why = EndedBy.EXPIRED if status == "EXPIRED" else "canceled"
+            return replace(base, status=OrderStatus.CANCELLED, reason=why)
+        if state is AlgoState.REJECTED:
+            return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.REJECTED)
+        if state is AlgoState.CHILD:
+            # The triggered market order carries our id; its state is the truth.
+            try:
+                actual = await super().fetch(symbol, client_id, False)
+            except NotFound:
+                if status == "FINISHED":  # ended in the matching engine, but no order there
+                    return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.NO_ORDER)
+            else:
+                actual = await self.with_average(actual)
+                return replace(actual, type=typ, trigger_price=base.trigger_price)
+        if self._stuck(client_id, info):  # TRIGGERING, or TRIGGERED with no order to be seen
+            logger.warning("{} {} for over {:.0f}s: stuck", client_id, status, self.stuck_after)
+            return replace(base, status=OrderStatus.REJECTED, reason=EndedBy.STUCK)
+        return replace(base, status=OrderStatus.OPEN)
+
+    def _stuck(self, client_id: str, info: dict[str, Any]) -> bool:
+        """Triggered and still without an order after `stuck_after`: by the venue's trigger
+        time (on its clock, as ccxt corrects ours), or since we first saw it triggered."""
+        now = self.clock.now()
+        first = self._forwarding.setdefault(client_id, now)
+        waited = now - first
+        at = trigger_ms(info)
+        if at:
+            venue_now_ms = now * 1000 - float(self.ex.options.get("timeDifference") or 0)
+            waited = max(waited, (venue_now_ms - at) / 1000)
+        return waited >= self.stuck_after
 
     async def cancel(self, symbol: Symbol, client_id: str, conditional: bool) -> VenueOrder:
-        if not conditional:
-            return await super().cancel(symbol, client_id, conditional)
+        if not conditional:  # the cancel reply lost avgPrice too (2026)
+            return await self.with_average(await super().cancel(symbol, client_id, conditional))
         sym = self.ccxt_symbol(symbol)
         await self.call(
             lambda: self.ex.cancel_order("", sym, {"clientAlgoId": client_id, "trigger": True}),

@@ -80,6 +80,7 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
         self.fmt = Fmt(futures=True)
         self._base = {s: r.base for s, r in self.rules.items()}
         self.engine = FuturesEngine(self.rules, market.now_ms, self._mark, self._last, self._book)
+        self.engine.algo_fate = lambda: faults.take_algo_fate(VENUE)
         if "binance" in api_keys:
             self.engine.account(api_keys["binance"][0], wallet)
         self.weights = WeightMeter(weight_limit)
@@ -375,7 +376,7 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
             reduce_only=p.boolean("reduceOnly"),
             client_id=client_id or new_client_id(self._rng),
         )  # fmt: skip
-        out = order_json(order, r, ack=resp == "ACK")
+        out = order_json(order, r, ack=resp == "ACK", reply=not self.faults.legacy_reply(VENUE))
         out.pop("time")
         return out
 
@@ -411,7 +412,7 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
                 raise BinanceError(-2011, "Unknown order sent.") from None
             raise
         self.engine.cancel(self.account(c), order)
-        out = order_json(order, r)
+        out = order_json(order, r, reply=not self.faults.legacy_reply(VENUE))
         out.pop("time")
         return out
 

@@ -10,6 +10,7 @@ longer covers maintenance are liquidated at the mark. Every change is reported t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from peers.exchange_sim.binance_auth import BinanceError
@@ -28,7 +29,13 @@ from peers.exchange_sim.binance_rules import check_price, check_qty
 
 
 class FuturesEngine(FuturesMatching):
-    """`FuturesMatching` plus algo orders, price-driven fills and liquidation."""
+    """`FuturesMatching` plus algo orders, price-driven fills and liquidation.
+
+    `algo_fate`, when set, is asked at each trigger how that algo order ends instead of
+    executing (`faults.ALGO_FATES`), or None for the normal path.
+    """
+
+    algo_fate: Callable[[], str | None] | None = None
 
     # --- algo orders -------------------------------------------------------------------------
 
@@ -100,8 +107,12 @@ class FuturesEngine(FuturesMatching):
 
     def _trigger(self, acct: FuturesAccount, algo: AlgoOrder) -> None:
         now = self.now_ms()
-        algo.status = AlgoStatus.TRIGGERED
+        fate = self.algo_fate() if self.algo_fate is not None else None
         algo.trigger_ms = algo.update_ms = now
+        if fate is not None:
+            self._fail(acct, algo, fate)
+            return
+        algo.status = AlgoStatus.TRIGGERED
         self._emit(FuturesEvent("ALGO", acct, algo=algo))
         pos = acct.position(algo.symbol)
         closing = pos.amt and (pos.amt > 0) != (algo.side == "BUY")
@@ -125,6 +136,19 @@ class FuturesEngine(FuturesMatching):
             algo.actual_order_id = order.order_id
             algo.actual_price = order.avg_price
             algo.status = AlgoStatus.FINISHED
+        algo.update_ms = self.now_ms()
+        self._emit(FuturesEvent("ALGO", acct, algo=algo))
+
+    def _fail(self, acct: FuturesAccount, algo: AlgoOrder, fate: str) -> None:
+        """A triggered algo order that never executes (see the venue's ALGO_UPDATE statuses):
+        it goes TRIGGERING, then REJECTED (e.g. the margin check), stays TRIGGERING (no order
+        ever reaches the matching engine, and it can no longer be cancelled), or FINISHED with
+        no order behind it."""
+        algo.status = AlgoStatus.TRIGGERING
+        self._emit(FuturesEvent("ALGO", acct, algo=algo))
+        if fate == "triggering":
+            return
+        algo.status = AlgoStatus.REJECTED if fate == "rejected" else AlgoStatus.FINISHED
         algo.update_ms = self.now_ms()
         self._emit(FuturesEvent("ALGO", acct, algo=algo))
 

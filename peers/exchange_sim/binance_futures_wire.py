@@ -21,13 +21,19 @@ def d(value: Decimal, places: int = 8) -> str:
     return f"{value:.{places}f}"
 
 
-def order_json(o: FuturesOrder, r: SymbolRules, *, ack: bool = False) -> dict[str, Any]:
-    """`/fapi/v1/order` shapes (query, and the POST answer: ACK shows the accepted state)."""
+def order_json(
+    o: FuturesOrder, r: SymbolRules, *, ack: bool = False, reply: bool = False
+) -> dict[str, Any]:
+    """`/fapi/v1/order` shapes (query, and the POST answer: ACK shows the accepted state).
+
+    `reply`: the answer to a new order or a cancel, which since July 2026 carries no `avgPrice`
+    and no `cumQuote` (binance-connector-python 14.0.0, 2026-07-15, removed both from those
+    replies' models; the order query keeps them)."""
     executed, cum_quote, status = o.executed, o.cum_quote, o.status.value
     if ack:
         executed, cum_quote, status = ZERO, ZERO, "NEW"
     avg = cum_quote / executed if executed else ZERO
-    return {
+    out = {
         "orderId": o.order_id, "symbol": o.symbol, "status": status,
         "clientOrderId": o.client_id, "price": r.fmt_price(o.price),
         "avgPrice": d(avg, max(5, r.price_precision)), "origQty": r.fmt_qty(o.qty),
@@ -39,6 +45,10 @@ def order_json(o: FuturesOrder, r: SymbolRules, *, ack: bool = False) -> dict[st
         "priceMatch": "NONE", "selfTradePreventionMode": "EXPIRE_MAKER", "goodTillDate": 0,
         "time": o.time_ms, "updateTime": o.update_ms,
     }  # fmt: skip
+    if reply:
+        out.pop("avgPrice")
+        out.pop("cumQuote")
+    return out
 
 
 def algo_json(a: AlgoOrder, r: SymbolRules) -> dict[str, Any]:
@@ -249,6 +259,8 @@ def algo_update(ev: FuturesEvent, r: SymbolRules, now: int) -> dict[str, Any]:
     }  # fmt: skip
     if a.status.value == "EXPIRED":
         o["rm"] = "Reduce Only reject"
+    elif a.status.value == "REJECTED":  # rejection reasons come in ALGO_UPDATE since 2025-12
+        o["rm"] = "Margin is insufficient."
     return {"e": "ALGO_UPDATE", "T": now, "E": now, "o": o}
 
 

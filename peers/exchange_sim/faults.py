@@ -18,6 +18,9 @@ from aiohttp import web
 
 VENUE_KEYS = ("upbit", "binance", "binance_futures", "fx")
 FRAME_KINDS = ("garbage", "truncated", "cut")
+# How an algo (conditional) order ends when it triggers, instead of executing (USDⓈ-M only):
+# refused by the matching engine, stuck forwarding to it, or finished without an order.
+ALGO_FATES = ("rejected", "triggering", "finished_no_order")
 
 
 class FaultTarget(Protocol):
@@ -53,6 +56,8 @@ class _VenueFaults:
     skew_ms: int = 0
     # all-market arrays carry markets the service cannot trade, as the real venue's do
     foreign_items: bool = True
+    algo_fates: list[str] = field(default_factory=list)
+    legacy_order_reply: bool = False
     targets: set[FaultTarget] = field(default_factory=set)
 
 
@@ -193,6 +198,28 @@ class FaultController:
     def foreign_items_on(self, venue: str) -> bool:
         return self._get(venue).foreign_items
 
+    # ----------------------------------------------------------------- algo orders
+    def algo_fate(self, venue: str, fate: str, count: int = 1) -> None:
+        """The next `count` algo orders to trigger end as `fate` instead of executing:
+        "rejected" (TRIGGERING, then REJECTED: the matching engine refused the order),
+        "triggering" (stays TRIGGERING, never produces an order, cannot be cancelled), or
+        "finished_no_order" (FINISHED with no order behind it)."""
+        if fate not in ALGO_FATES:
+            raise ValueError(f"fate must be one of {ALGO_FATES}")
+        self._get(venue).algo_fates.extend([fate] * _count(count))
+
+    def take_algo_fate(self, venue: str) -> str | None:
+        queue = self._get(venue).algo_fates
+        return queue.pop(0) if queue else None
+
+    def legacy_order_reply(self, venue: str, on: bool = True) -> None:
+        """Answer new-order and cancel requests with the pre-2026 shape (with `avgPrice` and
+        `cumQuote`); by default they are left out, as the venue does since July 2026."""
+        self._get(venue).legacy_order_reply = bool(on)
+
+    def legacy_reply(self, venue: str) -> bool:
+        return self._get(venue).legacy_order_reply
+
     def clear(self, venue: str | None = None) -> None:
         """Switch every fault off (connections stay registered)."""
         for key in [venue] if venue else list(VENUE_KEYS):
@@ -210,6 +237,8 @@ class FaultController:
                 "reorder_pending": v.reorder,
                 "skew_ms": v.skew_ms,
                 "foreign_items": v.foreign_items,
+                "algo_fates": list(v.algo_fates),
+                "legacy_order_reply": v.legacy_order_reply,
                 "connections": len(v.targets),
             }
             for k, v in self._v.items()
@@ -229,6 +258,8 @@ class FaultController:
             "reorder_frames": self.reorder_frames,
             "clock_skew": self.clock_skew,
             "foreign_items": self.foreign_items,
+            "algo_fate": self.algo_fate,
+            "legacy_order_reply": self.legacy_order_reply,
             "clear": self.clear,
         }
         args = dict(command)

@@ -1,6 +1,7 @@
-"""Replies the brokers do not handle yet (issue 13 items 2 and 3, fixed elsewhere): strict
-expected failures, so the fix flips them. Each reply is a corpus reply changed only where the
-item says the venue now answers differently."""
+"""Replies the brokers once got wrong (issue 13 items 2 and 3): an algo order that ends REJECTED
+or stays TRIGGERING read as open forever; a 2026 new-order reply without avgPrice/cumQuote left
+the fill without an average. Each reply is a corpus reply changed only where the item says the
+venue now answers differently."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from core.broker import PlaceRequest
+from core.clock import ManualClock
 from core.market import Side
 from core.orders import OrderStatus, OrderType
 from core.symbols import Symbol
@@ -20,14 +22,13 @@ MARKETS = [("BNBUSDT", "BNB", "USDT"), ("BTCUSDT", "BTC", "USDT")]
 NO_ORDER = {"code": -2013, "msg": "Order does not exist."}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 item 2: an algo order REJECTED (or stuck in TRIGGERING) whose child order "
-    "is not found is read as open forever",
-)
 @pytest.mark.parametrize("algo_status", ["REJECTED", "TRIGGERING"])
 async def test_conditional_order_rejected_or_stuck_is_not_open(algo_status: str) -> None:
-    reply = load("binance_usdm", "rest_algo_order_new.json") | {"algoStatus": algo_status}
+    # the trigger fired a minute before the broker's clock: TRIGGERING that long is stuck
+    now_ms = int(ManualClock().now() * 1000)
+    reply = load("binance_usdm", "rest_algo_order_new.json") | {
+        "algoStatus": algo_status, "triggerTime": now_ms - 60_000, "updateTime": now_ms - 60_000,
+    }  # fmt: skip
     async with futures_broker(MARKETS) as (broker, peer):
         peer.answer("GET", "/fapi/v1/algoOrder", reply)
         peer.answer("GET", "/fapi/v1/order", NO_ORDER, status=400)
@@ -35,11 +36,6 @@ async def test_conditional_order_rejected_or_stuck_is_not_open(algo_status: str)
     assert vo.status is not OrderStatus.OPEN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 item 3: the 2026 USDⓈ-M new-order reply has no avgPrice/cumQuote; the fill "
-    "average must then come from the order's trades",
-)
 async def test_filled_order_reply_without_average_takes_it_from_the_trades() -> None:
     reply = load("binance_usdm", "rest_order_new.json")
     for gone in ("avgPrice", "cumQuote"):
