@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from strategies.engine import OpenPosition
     from strategies.runner import BotView
     from strategies.store import DecisionRow
+    from trading.accounting import PositionRow, TradeRow
     from trading.executor import SubmitResult
     from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
@@ -83,6 +84,16 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     async def trades(self, n: int) -> list[tuple[str, str]]: ...
 
     async def daily(self, days: int) -> list[DayPnl]: ...
+
+    async def periods(self, unit: str, n: int) -> list[DayPnl]: ...
+
+    async def position_rows(self) -> list[PositionRow]: ...
+
+    async def trade_rows(
+        self, days: float | None = None, open_too: bool = True
+    ) -> list[TradeRow]: ...
+
+    def owner_pnl(self) -> dict[str | None, dict[str, Decimal]]: ...
 
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None

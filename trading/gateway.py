@@ -136,13 +136,15 @@ class BotGateway:
         """What the account got: quantity net of a fee taken in the bought asset, fee in quote."""
         qty, fee = order.filled_qty, ZERO
         base = order.instrument.symbol.base
-        for row in await self.svc.store.fills_of(order.client_id):
+        rows = await self.svc.store.fills_of(order.client_id)
+        exited = self.svc.trades.exited([r.fill for r in rows], order.bot)
+        realized = sum((t.realized for t in exited), ZERO) if exited else None
+        for row in rows:
             f = row.fill
             if f.fee_asset == base:
                 qty -= f.fee
                 fee += f.fee * f.price
             else:
                 fee += f.fee
-        return OrderResult(
-            True, client_id=order.client_id, filled_qty=qty, avg_price=order.avg_price, fee=fee
-        )
+        return OrderResult(True, client_id=order.client_id, filled_qty=qty,
+                           avg_price=order.avg_price, fee=fee, realized=realized)  # fmt: skip
