@@ -11,6 +11,7 @@ cancelled and refused, so the bot and the account never disagree about a positio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from core.errors import TradingError
@@ -110,6 +111,13 @@ class BotGateway:
         if not res.accepted or res.order is None:
             return OrderResult.refused(self.render(res.reason) or "refused")
         order = await self._await_fill(res.order)
+        if order.avg_price is None and order.filled_qty > 0:
+            # Upbit answers a filled market sell without an average price: its fills have it.
+            rows = await self.svc.store.fills_of(order.client_id)
+            qty = sum((r.fill.qty for r in rows), ZERO)
+            if qty > 0:
+                avg = sum((r.fill.qty * r.fill.price for r in rows), ZERO) / qty
+                order = replace(order, avg_price=avg)
         if order.filled_qty <= 0 or order.avg_price is None:
             return OrderResult.refused(
                 f"order {order.client_id} was not filled ({order.status.value}"

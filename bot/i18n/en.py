@@ -192,7 +192,7 @@ TEXTS: dict[str, str] = {
     "report_title": "📊 Daily report {day}",
     "report_now_title": "📊 Report (last 24 h, until {until})",
     "report_bots": "PnL and trades per bot",
-    "report_bot_line": "  {bot:<14} {trades:>4} fills   {pnl}",
+    "report_bot_line": "  {bot:<14} {trades:>4} trades closed   {pnl}",
     "report_no_trades": "  no trades",
     "report_balances": "Balances and equity",
     "report_no_price": "(no price)",

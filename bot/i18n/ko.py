@@ -198,7 +198,7 @@ TEXTS: dict[str, str] = {
     "report_title": "📊 일일 리포트 {day}",
     "report_now_title": "📊 리포트 (최근 24시간, {until} 기준)",
     "report_bots": "봇별 손익 / 체결",
-    "report_bot_line": "  {bot:<14} 체결 {trades:>4}건   {pnl}",
+    "report_bot_line": "  {bot:<14} 종료 거래 {trades:>4}건   {pnl}",
     "report_no_trades": "  체결 없음",
     "report_balances": "잔고 / 평가액",
     "report_no_price": "(시세 없음)",
