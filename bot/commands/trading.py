@@ -131,6 +131,7 @@ def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
 
 def register_trading(registry: CommandRegistry) -> None:
     register_accounting(registry)  # /positions, /trades, /profit, ... over the trade book
+
     @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
     async def balance(ctx: CommandContext) -> Reply:
         no_args(ctx)

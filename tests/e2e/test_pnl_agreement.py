@@ -125,41 +125,57 @@ async def test_every_view_gives_the_same_realised_pnl_across_a_restart(
         await world.confirm(question, "✅ sell BTC/KRW")
         manual_so_far = await fill_pnl(world, cursor, "sell")
 
-        await world.ask(f"/stop {UPBIT_BOT}", "stopped")
+        # the bot enters again and is stopped holding it: its position stays the bot's
+        await world.ask(f"/buy {UPBIT_BOT}", lambda m: "forced entry" in m.content)
+        question = await world.ask(f"/stop {UPBIT_BOT}", "Confirm within")
+        await world.confirm(question, "stopped")
 
     # --- a restart: every figure is read back from what was recorded ------------------------
     async with running(settings, sim, tg) as world:
+        # /positions: each open trade's realised PnL so far (its entry fee, a partial exit),
+        # never a closed trade's
+        positions = (await world.answer("/positions")).content
+        opened = {
+            r.group(2): (int(r.group(1)), Decimal(r.group(3).replace(",", "")))
+            for r in re.finditer(rf"^#(\d+) (\S+) · .* realised {NUM} KRW$", positions, re.M)
+        }
+        assert set(opened) == {UPBIT_BOT, "manual"}, positions
+        assert opened["manual"][1] == krw(str(manual_so_far)), positions
+        bot_open = opened[UPBIT_BOT][1]  # its entry fee, to the won
+        assert bot_open < 0
+
+        # /bots after a restart: the stopped bot's position and its PnL (was: 0.00, flat)
         bots = (await world.answer("/bots")).content
         line = next(x for x in bots.splitlines() if x.startswith(f"{UPBIT_BOT}:"))
+        assert "stopped" in line and "BTC/KRW long" in line, line
         m = re.search(rf"PnL {NUM} KRW$", line)
         assert m, bots
-        assert krw(m.group(1)) == krw(str(bot_trade)), (bots, bot_trade)  # was 0.00 after a restart
+        bot_total = bot_trade + bot_open
+        assert abs(krw(m.group(1)) - bot_total) <= 1, (line, bot_total)  # rounded parts
 
         trades = (await world.answer("/trades")).content
         rows = {
-            r.group(2): (int(r.group(1)), krw(r.group(3)))
+            int(r.group(1)): (r.group(2), krw(r.group(3)))
             for r in re.finditer(rf"^#(\d+) \S+ \S+ (\S+) · .*· {NUM} KRW \(", trades, re.M)
         }
-        assert rows[UPBIT_BOT][1] == krw(str(bot_trade)), trades
-        assert rows["manual"][1] == krw(str(manual_so_far)), trades
+        assert len(rows) == 3, trades
+        assert rows[opened["manual"][0]] == ("manual", krw(str(manual_so_far))), trades
+        assert rows[opened[UPBIT_BOT][0]] == (UPBIT_BOT, bot_open), trades
+        (closed,) = [v for k, v in rows.items() if k not in {i for i, _ in opened.values()}]
+        assert closed == (UPBIT_BOT, krw(str(bot_trade))), trades
 
-        # /positions: the open trade's realised PnL so far, never a closed trade's
-        positions = (await world.answer("/positions")).content
-        pm = re.search(rf"#{rows['manual'][0]} manual · .* realised {NUM} KRW", positions)
-        assert pm, positions
-        assert krw(pm.group(1)) == krw(str(manual_so_far))
-        assert UPBIT_BOT not in positions
-
-        total = krw(str(bot_trade + manual_so_far))
+        total = bot_trade + manual_so_far + bot_open
         profit = (await world.answer("/profit 1")).content
-        pr = re.search(rf"Realised PnL {NUM} KRW", profit)
-        assert pr and krw(pr.group(1)) == total, (profit, total)
+        pr = re.search(rf"Realised PnL {NUM} KRW \(closed trades {NUM} KRW", profit)
+        assert pr and abs(krw(pr.group(1)) - total) <= 1, (profit, total)
+        assert krw(pr.group(2)) == krw(str(bot_trade)), profit
         daily = (await world.answer("/daily 1")).content
         dr = re.search(rf"^Total {NUM} KRW", daily, re.M)
-        assert dr and krw(dr.group(1)) == total, (daily, total)
+        assert dr and krw(dr.group(1)) == krw(pr.group(1)), (daily, profit)
 
         report = await world.ask("/report", "PnL and trades per bot", timeout=30)
         text = report.content
-        for owner, figure in ((UPBIT_BOT, bot_trade), ("manual", manual_so_far)):
-            rm = re.search(rf"^\s+{owner}\s+\d+ trades closed\s+{NUM} KRW", text, re.M)
-            assert rm and krw(rm.group(1)) == krw(str(figure)), (owner, figure, text)
+        for owner, figure, closed_n in ((UPBIT_BOT, bot_total, 1), ("manual", manual_so_far, 0)):
+            rm = re.search(rf"^\s+{owner}\s+(\d+) trades closed\s+{NUM} KRW", text, re.M)
+            assert rm and int(rm.group(1)) == closed_n, (owner, text)
+            assert abs(krw(rm.group(2)) - figure) <= 1, (owner, figure, text)

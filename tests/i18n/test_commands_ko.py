@@ -197,10 +197,18 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
         r = await reg.dispatch("/balance", ctx)
         assert r.text.startswith("잔고\n업비트:\n") and "합계 ≈" in r.text, r.text
         assert "업비트 BTC/KRW" in (await reg.dispatch("/positions", ctx)).text
-        assert (await reg.dispatch("/trades 5", ctx)).text.startswith("최근 거래 1건 (시각 KST)\n#1 ")
+        assert (await reg.dispatch("/trades 5", ctx)).text.startswith(
+            "최근 거래 1건 (시각 KST)\n#1 "
+        )
         daily = (await reg.dispatch("/daily 2", ctx)).text
-        assert daily.startswith("일별 손익, 최근 2일 (KST)\n") and "합계 " in daily and "수수료 포함" in daily
-        assert (await reg.dispatch("/profit 3", ctx)).text.startswith("최근 3일 수익 (원화 기준)\n실현 손익 -50 KRW")
+        assert (
+            daily.startswith("일별 손익, 최근 2일 (KST)\n")
+            and "합계 " in daily
+            and "수수료 포함" in daily
+        )
+        assert (await reg.dispatch("/profit 3", ctx)).text.startswith(
+            "최근 3일 수익 (원화 기준)\n실현 손익 -50 KRW"
+        )
         ask = await reg.dispatch("/killswitch", ctx)
         assert ask.text.startswith("⚠️ 킬스위치: 모든 봇을 중지하고 신규 진입을 거부할까요?")
         ask = await reg.dispatch("/sell upbit BTC 0.0001", ctx)
