@@ -166,6 +166,12 @@ def register_trading(registry: CommandRegistry) -> None:
             f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
             f"{fmt(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
             + (f" @ {fmt(s.order.price)}" if s.order.price else "")
+            # a stop-loss / take-profit shows the price it fires at
+            + (
+                m("order.trigger", price=fmt(s.order.trigger_price))
+                if s.order.trigger_price
+                else ""
+            )
             + m(
                 "trading.order_filled",
                 status=m.word(s.order.status),

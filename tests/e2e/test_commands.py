@@ -316,6 +316,9 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     orders = await world.ask("/orders", "Orders")
     brackets = re.findall(r"^(\S+) Binance USDT-M sell 0\.002 BTC/USDT (\w+)", orders.content, re.M)
     assert {kind for _, kind in brackets} == {"stop_market", "take_profit_market"}, orders.content
+    # each with the price it fires at (issue 14: /orders with SL/TP trigger prices)
+    triggers = re.findall(r"(stop_market|take_profit_market) trigger ([\d,.]+)", orders.content)
+    assert {k for k, _ in triggers} == {"stop_market", "take_profit_market"}, orders.content
 
     question = await world.ask(f"/stop {FUTURES_BOT}", "Confirm within")
     assert "Open positions stay open" in question.content and "BTC/USDT 0.002" in question.content
