@@ -116,6 +116,7 @@ class Position:
     realized_pnl: Decimal = Decimal(0)
     paper: bool = True
     bot: str | None = None
+    liquidation_price: Decimal | None = None  # as the venue computes it (futures; None: unknown)
 
 
 @dataclass(frozen=True, slots=True)

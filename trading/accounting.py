@@ -58,6 +58,7 @@ class PositionRow:
     leverage: int
     realized: Decimal  # of the open trade so far: entry fees, partial exits
     trade_id: int | None
+    liquidation_price: Decimal | None = None  # the venue's (futures), None when unknown
 
     @property
     def cost(self) -> Decimal:

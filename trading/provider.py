@@ -151,6 +151,7 @@ class TradingProvider:
         PnL so far: never a closed position's."""
         out = []
         now = self.svc.clock.now()
+        liq = await self._liquidation_prices()
         for p in await self.svc.store.positions(self.paper):
             inst = p.instrument
             self.svc.trades.settle(inst, p.qty, now)
@@ -159,8 +160,27 @@ class TradingProvider:
             for owner, qty in holders.items():
                 t = self.svc.trades.open_trade(inst, owner)
                 out.append(PositionRow(inst, owner, qty, p.entry_price, mark, p.leverage,
-                                       t.realized if t else ZERO, t.id if t else None))  # fmt: skip
+                                       t.realized if t else ZERO, t.id if t else None,
+                                       liq.get(inst)))  # fmt: skip
         return out
+
+    async def _liquidation_prices(self) -> dict[Instrument, Decimal]:
+        """The futures venue's liquidation prices, asked now (it alone knows the maintenance
+        margin tiers); none when it cannot answer: /positions then shows none."""
+        broker = self.svc.brokers.get(Venue.BINANCE_FUTURES)
+        held = any(
+            i.venue is Venue.BINANCE_FUTURES and p.qty for i, p in self.svc.positions.items()
+        )
+        if broker is None or not held:
+            return {}
+        try:
+            return {
+                p.instrument: p.liquidation_price
+                for p in await broker.positions()
+                if p.liquidation_price is not None
+            }
+        except TradingError:
+            return {}
 
     async def order(self, client_id: str) -> StoredOrder | None:
         """One order by our client id (/cancel shows it before asking)."""

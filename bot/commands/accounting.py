@@ -148,6 +148,9 @@ def register_accounting(registry: CommandRegistry) -> None:
                     pct=percent(r.unrealized_pct),
                     rpnl=signed(r.realized, quote),
                     margin=m("acct.margin", margin=amount(r.margin, quote)) if futures else "",
+                    liq=m("acct.liq", price=fmt(r.liquidation_price))
+                    if r.liquidation_price is not None
+                    else "",
                 )
             )
         return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")

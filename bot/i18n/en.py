@@ -593,7 +593,7 @@ TEXTS: dict[str, str] = {
     "acct.margin": " · margin {margin}",
     "acct.position_line": (
         "#{id} {owner} · {venue} {symbol}{lev}: {qty} @ {entry} · mark {mark} · value {value}"
-        " · uPnL {upnl} ({pct}) · realised {rpnl}{margin}"
+        " · uPnL {upnl} ({pct}) · realised {rpnl}{margin}{liq}"
     ),
     "acct.trade_line": (
         "#{id} {opened} {owner} · {venue} {symbol} {side} {qty} · {entry} → {exit} · "
@@ -634,4 +634,5 @@ TEXTS: dict[str, str] = {
     "help.performance": "PnL per coin (closed trades)",
     "help.stats": "Closed trades per exit reason",
     "bots.pnl_open": "{pnl}, open {upnl}",
+    "acct.liq": " · liquidation {price}",
 }

@@ -586,7 +586,7 @@ TEXTS: dict[str, str] = {
     "acct.margin": " · 증거금 {margin}",
     "acct.position_line": (
         "#{id} {owner} · {venue} {symbol}{lev}: {qty} @ {entry} · 현재가 {mark} · 평가액 {value}"
-        " · 미실현 {upnl} ({pct}) · 실현 {rpnl}{margin}"
+        " · 미실현 {upnl} ({pct}) · 실현 {rpnl}{margin}{liq}"
     ),
     "acct.trade_line": (
         "#{id} {opened} {owner} · {venue} {symbol} {side} {qty} · {entry} → {exit} · "
@@ -627,4 +627,5 @@ TEXTS: dict[str, str] = {
     "help.performance": "코인별 손익 (종료된 거래)",
     "help.stats": "청산 사유별 종료 거래",
     "bots.pnl_open": "{pnl}, 미실현 {upnl}",
+    "acct.liq": " · 청산가 {price}",
 }

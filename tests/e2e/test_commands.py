@@ -308,9 +308,10 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     )
     assert res.accepted, res
     positions = clear(await world.ask("/positions", "Positions"))
-    assert re.search(
-        r"fut_trend · Binance USDT-M BTC/USDT 3x: 0\.002 @ [\d,.]+ · mark", positions
-    ), positions
+    line = r"fut_trend · Binance USDT-M BTC/USDT 3x: 0\.002 @ [\d,.]+ · mark"
+    assert re.search(line, positions), positions
+    # futures: the margin and the venue's liquidation price (issue 14)
+    assert re.search(r"margin [\d,.]+ USDT · liquidation [\d,.]+$", positions, re.M), positions
     # The bot's SL/TP are placed once the entry has filled.
     await open_orders_reach(world, lambda n: n >= 2, timeout=10)
     orders = await world.ask("/orders", "Orders")
