@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from loguru import logger
 
-from core.account import ForcedFill, ForcedKind
+from core.account import AccountChanged, ForcedFill, ForcedKind
 from core.broker import Broker, VenueOrder
 from core.clock import Clock
 from core.errors import Rejected, TradingError
@@ -41,6 +41,7 @@ from trading.validation import fmt
 CRASH_ENV = "KIMP_TEST_CRASH_AT"
 CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record", "before_bracket")
 ZERO = Decimal(0)
+FUNDING = "FUNDING_FEE"  # the venue's reason code of a funding payment (Binance)
 __all__ = ["OURS", "Ledger"]  # OURS: our client ids' prefix (trading.trades)
 
 NotifyFn = Callable[[Notification], None]
@@ -308,6 +309,46 @@ class Ledger:
             )
         )
         logger.warning("{} {} {} booked, realised {}", ev.kind, inst, fill.qty, realized)
+        return realized
+
+    async def book_funding(self, ev: AccountChanged) -> Decimal | None:
+        """Book a futures funding payment (`ACCOUNT_UPDATE` with reason FUNDING_FEE) once, as
+        a fill of no quantity whose fee is the payment: the position stays as it is, the
+        payment is realised PnL of the trades holding it (split by their shares), today's
+        PnL counts it. Returns what was booked (None: not funding, already booked, or not
+        attributable to one open position)."""
+        if ev.reason != FUNDING:
+            return None
+        held = [
+            p.instrument
+            for p in ev.positions
+            if (pos := self.positions.get(p.instrument)) is not None and pos.qty != ZERO
+        ]
+        change = sum((w.change for w in ev.wallets if w.asset == "USDT"), ZERO)
+        if change == ZERO or len(held) != 1:
+            if change != ZERO:
+                logger.warning("funding {} USDT not booked: no single open position", change)
+            return None
+        inst = held[0]
+        pos = self.positions[inst]
+        fid = f"funding-{inst.symbol.base}{inst.symbol.quote}-{int(ev.venue_ts * 1000)}"
+        side = Side.BUY if pos.qty > ZERO else Side.SELL
+        # qty 0 at the entry price: the position is untouched; the fee is what was paid
+        fill = Fill(fid, fid, inst, side, ZERO, pos.entry_price, -change, "USDT", ev.venue_ts,
+                    self.paper)  # fmt: skip
+        realized = await self.store.record_fill(fill, None, pos.leverage)
+        if realized is None:
+            return None
+        self.trades.add(fill, None, realized, ours=False)
+        start, total = self._daily
+        today = day_start(self.clock.now(), self.risk.tz)
+        if today != start:
+            start, total = today, ZERO
+        try:
+            self._daily = (start, total + realized * (await self.to_krw("USDT")))
+        except Rejected:
+            logger.warning("{}: no KRW rate, today's PnL misses {}", fid, realized)
+        self.dirty.add(inst.venue)
         return realized
 
     async def _exit_pnl(self, booked: list[Booking], quote: str) -> Text | str:

@@ -597,7 +597,7 @@ TEXTS: dict[str, str] = {
     "acct.profit_body": (
         "실현 손익 {realized} (종료된 거래 {closed_pnl}, 수수료 포함)\n"
         "수익률 {roi} · 승률 {win_rate} ({closed}건 중 {wins}승 {losses}패)\n"
-        "손익비(Profit factor) {pf}\n"
+        "손익비 {pf}\n"
         "최고 코인 {best} · 최저 코인 {worst}\n"
         "평균 보유 시간 {hold}\n"
         "최대 낙폭 {dd}\n"

@@ -9,7 +9,7 @@ import time
 from decimal import Decimal as D
 from pathlib import Path
 
-from core.account import ForcedFill, ForcedKind
+from core.account import AccountChanged, ForcedFill, ForcedKind, PositionChange, WalletChange
 from core.market import Side
 from core.orders import Fill, OrderRequest, OrderType
 from core.symbols import Instrument, Symbol, Venue
@@ -165,3 +165,40 @@ async def test_a_liquidation_of_a_bots_position_is_the_bots_and_survives_a_resta
     async with trading_env(db) as env:  # restarted: the same trades, ids and owners
         assert env.svc.trades.closed == [t]
         assert env.provider().owner_pnl() == before
+
+
+async def test_funding_is_realised_pnl_of_the_trade_holding_the_position(tmp_path: Path) -> None:
+    """Issue 14: a trade's PnL includes the futures funding paid or received while it is open
+    (booked once, the position untouched, the daily loss limit counts it)."""
+    db = tmp_path / "t.db"
+    async with trading_env(db) as env:
+        env.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        env.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 99_990, 100_000)
+        await eventually(lambda: env.svc.prices.price(FUT) is not None)
+        await _fill(env, Side.BUY, "0.01", "fut", FUT, leverage=5)
+        opened = env.svc.trades.open_trade(FUT, "fut")
+        assert opened is not None
+        pos = env.svc.positions[FUT]
+        now = time.time()
+        ev = AccountChanged(
+            "FUNDING_FEE",
+            (WalletChange("USDT", D(1000), D(1000), D("-0.75")),),
+            (PositionChange(FUT, pos.qty, pos.entry_price),),
+            now,
+            now,
+        )
+        daily_before = env.svc.exposure_now(D(0), D(0)).daily_pnl_krw
+        assert await env.svc.book_funding(ev) == D("-0.75")
+        assert await env.svc.book_funding(ev) is None  # the same event again: booked once
+        after = env.svc.trades.open_trade(FUT, "fut")
+        assert after is not None and after.realized == opened.realized - D("0.75")
+        assert env.svc.positions[FUT].qty == pos.qty
+        assert env.svc.positions[FUT].entry_price == pos.entry_price
+        daily = env.svc.exposure_now(D(0), D(0)).daily_pnl_krw
+        assert daily < daily_before
+        # not funding (a deposit): nothing booked
+        other = AccountChanged("DEPOSIT", ev.wallets, ev.positions, now + 1, now + 1)
+        assert await env.svc.book_funding(other) is None
+    async with trading_env(db) as env:
+        again = env.svc.trades.open_trade(FUT, "fut")
+        assert again is not None and again.realized == after.realized
