@@ -43,6 +43,7 @@ class BalancesAge:
 
 
 BALANCES_MAX_AGE = 60.0  # s: balances older than this are shown with their time
+MARK_MAX_AGE = 30.0  # s: an older price values no position (its PnL shows as unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +157,23 @@ class TradingProvider:
             inst = p.instrument
             self.svc.trades.settle(inst, p.qty, now)
             holders = self.svc.shares.holders(inst) or {p.bot: p.qty}
-            mark = self.svc.prices.price(inst)
+            mark = self._mark(inst, now)
             for owner, qty in holders.items():
                 t = self.svc.trades.open_trade(inst, owner)
                 out.append(PositionRow(inst, owner, qty, p.entry_price, mark, p.leverage,
                                        t.realized if t else ZERO, t.id if t else None,
                                        liq.get(inst)))  # fmt: skip
         return out
+
+    def _mark(self, inst: Instrument, now: float) -> Decimal | None:
+        """The price a position is valued at: the futures mark price (what the venue values
+        it at), else the mid; None when the newest price is older than `MARK_MAX_AGE`."""
+        top = self.svc.prices.top(inst)
+        if top is None or now - top.ts > MARK_MAX_AGE:
+            return None
+        if inst.venue is Venue.BINANCE_FUTURES and top.mark > 0:
+            return Decimal(repr(top.mark))
+        return self.svc.prices.price(inst)
 
     async def _liquidation_prices(self) -> dict[Instrument, Decimal]:
         """The futures venue's liquidation prices, asked now (it alone knows the maintenance

@@ -10,13 +10,14 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from core.account import AccountChanged, ForcedFill, ForcedKind, PositionChange, WalletChange
-from core.market import Side
+from core.market import MarkPrice, Quote, Side
 from core.orders import Fill, OrderRequest, OrderType
 from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
 from tests.trading.harness import Env, trading_env
 from trading.accounting import ExitReason, by_coin, summarize
 from trading.pnl import PositionState, apply_fill
+from trading.provider import MARK_MAX_AGE
 from trading.report_queries import TradingReportQueries
 from trading.trades import TradeBook
 
@@ -202,3 +203,24 @@ async def test_funding_is_realised_pnl_of_the_trade_holding_the_position(tmp_pat
     async with trading_env(db) as env:
         again = env.svc.trades.open_trade(FUT, "fut")
         assert again is not None and again.realized == after.realized
+
+
+async def test_positions_are_valued_only_at_a_fresh_price(tmp_path: Path) -> None:
+    """Issue 14: unrealised PnL at a fresh mark; a price older than MARK_MAX_AGE values
+    nothing (shown as unknown), and futures are valued at the venue's mark price."""
+    async with trading_env(tmp_path / "t.db") as env:
+        env.quote(Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
+        env.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        env.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 99_990, 100_000)
+        await eventually(lambda: env.svc.prices.price(FUT) is not None)
+        await _fill(env, Side.BUY, "0.01", None)
+        await _fill(env, Side.BUY, "0.01", None, FUT, leverage=2)
+        old = time.time() - MARK_MAX_AGE - 5
+        env.bus.publish(Quote(BTC, 90_000_000, 1.0, 90_010_000, 1.0, int(old * 1000), old))
+        now = time.time()
+        env.bus.publish(MarkPrice(FUT, 99_000.0, 99_000.0, 0.0001, 0, int(now * 1000), now))
+        await eventually(lambda: env.svc.prices.top(BTC).ts == old)  # type: ignore[union-attr]
+        await eventually(lambda: env.svc.prices.top(FUT).mark == 99_000.0)  # type: ignore[union-attr]
+        rows = {r.instrument: r for r in await env.provider().position_rows()}
+        assert rows[BTC].mark is None and rows[BTC].unrealized is None
+        assert rows[FUT].mark == D("99000.0")
