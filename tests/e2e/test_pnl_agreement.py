@@ -169,6 +169,12 @@ async def test_every_view_gives_the_same_realised_pnl_across_a_restart(
         pr = re.search(rf"Realised PnL {NUM} KRW \(closed trades {NUM} KRW", profit)
         assert pr and abs(krw(pr.group(1)) - total) <= 1, (profit, total)
         assert krw(pr.group(2)) == krw(str(bot_trade)), profit
+        # per coin and per exit reason: the one closed trade, the same figure
+        perf = (await world.answer("/performance 1")).content
+        coin = re.search(rf"^BTC: 1 trades, [01] won · {NUM} KRW", perf, re.M)
+        assert coin and krw(coin.group(1)) == krw(str(bot_trade)), perf
+        stats = (await world.answer("/stats 1")).content
+        assert re.search(r"^forced exit: 1 trades", stats, re.M), stats
         daily = (await world.answer("/daily 1")).content
         dr = re.search(rf"^Total {NUM} KRW", daily, re.M)
         assert dr and krw(dr.group(1)) == krw(pr.group(1)), (daily, profit)
