@@ -27,19 +27,25 @@ if TYPE_CHECKING:
 
 
 # --- the money formatting of these views, in one place -------------------------------------
+def _step(quote: str) -> Decimal:
+    return Decimal(1 if quote == "KRW" else "0.01")
+
+
 def amount(value: Decimal | None, quote: str = "KRW") -> str:
     """An amount in its currency: KRW whole, others to the cent; `?` when unknown."""
     if value is None:
         return "?"
-    return f"{value.quantize(Decimal(1 if quote == 'KRW' else '0.01')):,} {quote}"
+    return f"{value.quantize(_step(quote)):,} {quote}"
 
 
 def signed(value: Decimal | None, quote: str = "KRW") -> str:
-    """A PnL with its sign: +1,234 KRW, -0.50 USDT."""
+    """A PnL with its sign: +1,234 KRW, -0.50 USDT (nothing: 0 KRW)."""
     if value is None:
         return "?"
-    text = amount(value, quote)
-    return text if text.startswith("-") else "+" + text
+    rounded = value.quantize(_step(quote))
+    if rounded == 0:
+        return amount(abs(rounded), quote)
+    return amount(rounded, quote) if rounded < 0 else "+" + amount(rounded, quote)
 
 
 def percent(value: Decimal | None) -> str:

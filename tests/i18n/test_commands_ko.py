@@ -206,6 +206,11 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
             and "합계 " in daily
             and "수수료 포함" in daily
         )
+        # the accounting views answer in Korean (catalog texts, not English)
+        stats = (await reg.dispatch("/stats", ctx)).text
+        assert stats == "최근 30일 청산 사유별 통계\n이 기간에 종료된 거래가 없습니다.", stats
+        weekly = (await reg.dispatch("/weekly", ctx)).text
+        assert weekly.startswith("주별 손익 (월요일 시작), 최근 4주 (KST)\n"), weekly
         assert (await reg.dispatch("/profit 3", ctx)).text.startswith(
             "최근 3일 수익 (원화 기준)\n실현 손익 -50 KRW"
         )
