@@ -23,7 +23,7 @@ from trading.executor import MANUAL, OrderService, RenderFn, SubmitResult
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
 from trading.periods import period_key, period_start
-from trading.pnl import PositionState, day_key, unrealized
+from trading.pnl import PositionState, unrealized
 from trading.store import StoredOrder
 from trading.trades import OURS, Trade
 from trading.validation import fmt
@@ -206,25 +206,6 @@ class TradingProvider:
             return await self.svc.store.open_orders(self.paper)
         return await self.svc.store.recent_orders(limit, self.paper)
 
-    async def trades(self, n: int) -> list[tuple[str, str]]:
-        rows = await self.svc.store.fills(limit=n, paper=self.paper)
-        out = []
-        for r in rows:
-            f = r.fill
-            out.append(
-                (
-                    f.fill_id,
-                    f"{day_key(f.ts, self.svc.risk.tz)} {f.instrument.venue.label} "
-                    f"{f.side.value} {fmt(f.qty)} {f.instrument.symbol} @ {fmt(f.price)} "
-                    f"fee {fmt(f.fee)} {f.fee_asset} pnl {fmt(r.realized_pnl.quantize(Decimal('0.01')))}",
-                )
-            )
-        return out
-
-    async def daily(self, days: int) -> list[DayPnl]:
-        """Realised PnL per local day, fees included, in KRW (today first)."""
-        return await self.periods("day", days)
-
     async def periods(self, unit: str, n: int) -> list[DayPnl]:
         """Realised PnL per calendar day, week (Monday first) or month in the configured time
         zone, fees included, in KRW, the current one first: the same fills, and so the same
@@ -248,9 +229,11 @@ class TradingProvider:
         return out
 
     # --- the trade book (trading.trades): the one source of trade PnL -----------------------
-    async def trade_rows(self, days: float | None = None, open_too: bool = True) -> list[TradeRow]:
+    async def trade_rows(
+        self, days: float | None = None, open_too: bool = True, last: int | None = None
+    ) -> list[TradeRow]:
         """Trades closed in the last `days` (all without; and the open ones), oldest first,
-        with KRW rates and exit reasons."""
+        with KRW rates and exit reasons; only the `last` ones when given."""
         book = self.svc.trades
         since = self.svc.clock.now() - days * 86400 if days is not None else 0.0
         picked = [t for t in book.closed if t.closed is not None and t.closed >= since]
@@ -258,7 +241,8 @@ class TradingProvider:
             picked += book.open_trades()
         rates: dict[str, Decimal | None] = {}
         out = []
-        for t in sorted(picked, key=lambda t: (t.closed or float("inf"), t.id)):
+        ordered = sorted(picked, key=lambda t: (t.closed or float("inf"), t.id))
+        for t in ordered[-last:] if last else ordered:
             quote = t.instrument.symbol.quote
             if quote not in rates:
                 rates[quote] = await self.krw_rate(quote)

@@ -165,7 +165,7 @@ def register_accounting(registry: CommandRegistry) -> None:
     async def trades(ctx: CommandContext) -> Reply:
         n = parse_count(ctx, default=10, maximum=100, what="arg.trades")
         m = Messages(ctx.service.settings.language)
-        rows = (await _trading(ctx).trade_rows())[-n:]
+        rows = await _trading(ctx).trade_rows(last=n)
         if not rows:
             return Reply(m("trading.no_trades"))
         lines = []

@@ -633,6 +633,5 @@ TEXTS: dict[str, str] = {
     "arg.months": "the number of months",
     "help.performance": "PnL per coin (closed trades)",
     "help.stats": "Closed trades per exit reason",
-    "bots.pnl_open": "{pnl}, open {upnl}",
     "acct.liq": " · liquidation {price}",
 }

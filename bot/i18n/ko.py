@@ -626,6 +626,5 @@ TEXTS: dict[str, str] = {
     "arg.months": "개월 수",
     "help.performance": "코인별 손익 (종료된 거래)",
     "help.stats": "청산 사유별 종료 거래",
-    "bots.pnl_open": "{pnl}, 미실현 {upnl}",
     "acct.liq": " · 청산가 {price}",
 }
