@@ -40,7 +40,7 @@ ISSUE_COMMANDS = [
     *("start", "stop", "pause", "resume", "status", "balance", "positions", "orders"),
     *("trades", "profit", "daily", "weekly", "monthly", "bots", "kimp", "kimpchart"),
     *("kimpalert", "buy", "sell", "cancel", "killswitch", "report", "logs", "settings"),
-    *("version", "help"),
+    *("version", "help", "performance", "stats"),  # issue 14: Freqtrade-class views
 ]
 
 
