@@ -100,13 +100,17 @@ class Ledger:
     # --- start-up ------------------------------------------------------------------------
     async def load(self) -> None:
         """Load positions and today's realised PnL from the store, balances from the venues."""
+        self.trades = TradeBook()  # replayed from scratch: loading twice books nothing twice
+        self.shares = self.trades.shares
         for row in await self.store.fills_in_order(self.paper):
             f = row.fill
             self.trades.add(f, row.bot, row.realized_pnl, f.client_id.startswith(OURS))
         held = {p.instrument: p for p in await self.store.positions(self.paper)}
         self.positions.update(held)
-        for inst in {*held, *(t.instrument for t in self.trades.open_trades())}:
-            # what the store holds wins (a position adopted from the venue moved no fill)
+        known = {*held, *(t.instrument for t in self.trades.open_trades())}
+        for inst in sorted(known, key=lambda i: (i.venue.value, str(i.symbol))):
+            # what the store holds wins (a position adopted from the venue moved no fill);
+            # in a fixed order, so trade ids come out the same at every start
             self.trades.settle(inst, held[inst].qty if inst in held else ZERO, self.clock.now())
         start = day_start(self.clock.now(), self.risk.tz)
         total = ZERO
