@@ -227,13 +227,8 @@ class Ledger:
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
-        realized_krw = realized * (await self.to_krw(inst.symbol.quote))
-        # Read today's total only after the await: fills booked concurrently all count.
-        start, total = self._daily
-        today = day_start(self.clock.now(), self.risk.tz)
-        if today != start:
-            start, total = today, ZERO
-        self._daily = (start, total + realized_krw)
+        # Counted only after the await: fills booked concurrently all count.
+        self._count_today(realized * (await self.to_krw(inst.symbol.quote)))
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
         mode = Text.of("order.paper") if fill.paper else ""
@@ -279,12 +274,8 @@ class Ledger:
             pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
-        start, total = self._daily
-        today = day_start(self.clock.now(), self.risk.tz)
-        if today != start:
-            start, total = today, ZERO
         try:
-            self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
+            self._count_today(realized * (await self.to_krw(inst.symbol.quote)))
         except Rejected:
             logger.warning("{}: no KRW rate, today's PnL misses {}", fill.client_id, realized)
         self.dirty.add(inst.venue)
@@ -344,16 +335,20 @@ class Ledger:
         if realized is None:
             return None
         self.trades.add(fill, None, realized, ours=False)
-        start, total = self._daily
-        today = day_start(self.clock.now(), self.risk.tz)
-        if today != start:
-            start, total = today, ZERO
         try:
-            self._daily = (start, total + realized * (await self.to_krw("USDT")))
+            self._count_today(realized * (await self.to_krw("USDT")))
         except Rejected:
             logger.warning("{}: no KRW rate, today's PnL misses {}", fid, realized)
         self.dirty.add(inst.venue)
         return realized
+
+    def _count_today(self, krw: Decimal) -> None:
+        """Add to today's realised PnL (what the daily loss limit reads), from local midnight."""
+        start, total = self._daily
+        today = day_start(self.clock.now(), self.risk.tz)
+        if today != start:
+            start, total = today, ZERO
+        self._daily = (start, total + krw)
 
     async def _exit_pnl(self, booked: list[Booking], quote: str) -> Text | str:
         """What an exit fill tells: the realised PnL of the trades it reduced or closed, so far
