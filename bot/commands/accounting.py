@@ -88,7 +88,10 @@ def _hold(m: Messages, seconds: float | None) -> str:
 
 
 def _summary(m: Messages, s: ProfitSummary) -> str:
-    coin = lambda c: f"{c[0]} {signed(c[1])}" if c is not None else m("acct.none")  # noqa: E731
+
+    def coin(c: tuple[str, Decimal] | None) -> str:
+        return f"{c[0]} {signed(c[1])}" if c is not None else m("acct.none")
+
     body = m(
         "acct.profit_body",
         realized=signed(s.realized_krw),
