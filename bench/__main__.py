@@ -17,6 +17,7 @@ BENCHMARKS = {
     "strategies": "bench.strategies",
     "kimp": "bench.kimp",
     "orders": "bench.orders",
+    "trades": "bench.trades",
     "telegram": "bench.telegram",
 }
 OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}

@@ -153,8 +153,11 @@ def compare(venue: VenueBook, db: DbBook) -> list[str]:
     return out
 
 
+# One line per owner of a position: `#12 trend · Upbit BTC/KRW: 0.01 @ ...` (a bot's share and
+# the user's beside it are two lines of one position).
 POSITION_LINE = re.compile(
-    r"^(Upbit|Binance spot|Binance USDT-M) ([A-Z0-9]+/[A-Z0-9]+)(?: \d+x)?:? (-?[\d.,]+)"
+    r"^(?:#\S+ \S+ · )?(Upbit|Binance spot|Binance USDT-M) ([A-Z0-9]+/[A-Z0-9]+)(?: \d+x)?:? "
+    r"(-?[\d.,]+)"
 )
 
 
@@ -164,7 +167,8 @@ def compare_positions_text(text: str, db: DbBook) -> list[str]:
     for line in text.splitlines():
         m = POSITION_LINE.match(line.strip())
         if m:
-            shown[(LABELS[m.group(1)], m.group(2))] = abs(Decimal(m.group(3).replace(",", "")))
+            key = (LABELS[m.group(1)], m.group(2))
+            shown[key] = shown.get(key, ZERO) + abs(Decimal(m.group(3).replace(",", "")))
     want = {k: abs(q) for k, q in db.positions.items()}
     if shown != want:
         return [f"/positions shows {shown}, the database holds {want}:\n{text}"]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from strategies.engine import OpenPosition
     from strategies.runner import BotView
     from strategies.store import DecisionRow
+    from trading.accounting import PositionRow, TradeRow
     from trading.executor import SubmitResult
     from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
@@ -59,9 +60,10 @@ class MarketDataView(StatusProvider, Protocol):
 
 # -------------------------------------------------------------------------------------- trading
 class TradingView(StatusProvider, PositionBook, Protocol):
-    """Balances with KRW values, positions, orders, fills, PnL per day, manual orders and the
-    kill switch (/balance, /positions, /orders, /trades, /profit, /buy, /sell, /cancel,
-    /killswitch); `open_positions` is what /stop asks before stopping a bot that holds some."""
+    """Balances with KRW values, positions, orders, manual orders and the kill switch
+    (/balance, /orders, /buy, /sell, /cancel, /killswitch); the trade book's views (/positions,
+    /trades, /profit, /performance, /stats, /daily, /weekly, /monthly, a bot's PnL in /bots);
+    `open_positions` is what /stop asks before stopping a bot that holds some."""
 
     @property
     def paper(self) -> bool: ...
@@ -80,9 +82,15 @@ class TradingView(StatusProvider, PositionBook, Protocol):
 
     async def orders(self, open_only: bool = True, limit: int = 20) -> list[StoredOrder]: ...
 
-    async def trades(self, n: int) -> list[tuple[str, str]]: ...
+    async def periods(self, unit: str, n: int) -> list[DayPnl]: ...
 
-    async def daily(self, days: int) -> list[DayPnl]: ...
+    async def position_rows(self) -> list[PositionRow]: ...
+
+    async def trade_rows(
+        self, days: float | None = None, open_too: bool = True, last: int | None = None
+    ) -> list[TradeRow]: ...
+
+    def owner_pnl(self) -> dict[str | None, dict[str, Decimal]]: ...
 
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None

@@ -116,6 +116,7 @@ class Position:
     realized_pnl: Decimal = Decimal(0)
     paper: bool = True
     bot: str | None = None
+    liquidation_price: Decimal | None = None  # as the venue computes it (futures; None: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,9 @@ class OrderResult:
     filled_qty: Decimal = Decimal(0)
     avg_price: Decimal | None = None
     fee: Decimal = Decimal(0)
+    # An exit: the realised PnL of the trade it closed (or reduced), fees included, as the
+    # order layer's ledger books it; the bot reports this figure, not its own estimate.
+    realized: Decimal | None = None
 
     @classmethod
     def refused(cls, reason: str) -> OrderResult:

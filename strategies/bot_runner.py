@@ -162,8 +162,13 @@ class BotRunner:
         if decision.taken:
             result = await self._gateway.submit(req or self.engine.order_for(decision))
             if result.accepted and result.avg_price is not None:
+                pnl = None if result.realized is None else float(result.realized)
                 closed = self.engine.apply_fill(
-                    decision, float(result.avg_price), float(result.filled_qty), float(result.fee)
+                    decision,
+                    float(result.avg_price),
+                    float(result.filled_qty),
+                    float(result.fee),
+                    pnl,
                 )
                 if closed is not None:
                     self.trades.append(closed)

@@ -187,16 +187,20 @@ class BotEngine:
         )
 
     def apply_fill(
-        self, decision: Decision, price: float, qty: float, fee: float
+        self, decision: Decision, price: float, qty: float, fee: float, pnl: float | None = None
     ) -> ClosedTrade | None:
-        """Book a fill of the order for `decision`; returns the trade it closed, if any."""
+        """Book a fill of the order for `decision`; returns the trade it closed, if any.
+
+        `pnl`: the trade's realised PnL as the order layer's ledger booked it (live); without
+        it (backtest, paper gateway) the bot's own book computes it."""
         sig = decision.signal
         inst = sig.instrument
         if sig.action is SignalAction.EXIT:
             pos = self.positions.pop(inst)
             self._last_exit[inst] = self._index.get(inst, -1)
             fees = pos.entry_fee + fee
-            pnl = trade_pnl(pos.side, pos.entry_price, price, pos.qty) - fees
+            if pnl is None:
+                pnl = trade_pnl(pos.side, pos.entry_price, price, pos.qty) - fees
             self.realized += pnl
             return ClosedTrade(
                 inst,

@@ -153,6 +153,14 @@ class FillRecords:
         )
         return [_fill_row(r) for r in rows]
 
+    async def fills_in_order(self, paper: bool) -> list[FillRow]:
+        """Every recorded fill, in the order it was recorded (the order the positions moved):
+        what the trade book (`trading.trades`) is replayed from at start."""
+        rows = await self.db.fetchall(
+            f"SELECT {_FILL_COLS} FROM fills WHERE paper = ? ORDER BY rowid", (int(paper),)
+        )
+        return [_fill_row(r) for r in rows]
+
     async def fills_of(self, client_id: str) -> list[FillRow]:
         """Every recorded fill of one order, oldest first."""
         rows = await self.db.fetchall(

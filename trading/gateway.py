@@ -11,6 +11,7 @@ cancelled and refused, so the bot and the account never disagree about a positio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from core.errors import TradingError
@@ -110,6 +111,13 @@ class BotGateway:
         if not res.accepted or res.order is None:
             return OrderResult.refused(self.render(res.reason) or "refused")
         order = await self._await_fill(res.order)
+        if order.avg_price is None and order.filled_qty > 0:
+            # Upbit answers a filled market sell without an average price: its fills have it.
+            rows = await self.svc.store.fills_of(order.client_id)
+            qty = sum((r.fill.qty for r in rows), ZERO)
+            if qty > 0:
+                avg = sum((r.fill.qty * r.fill.price for r in rows), ZERO) / qty
+                order = replace(order, avg_price=avg)
         if order.filled_qty <= 0 or order.avg_price is None:
             return OrderResult.refused(
                 f"order {order.client_id} was not filled ({order.status.value}"
@@ -136,13 +144,15 @@ class BotGateway:
         """What the account got: quantity net of a fee taken in the bought asset, fee in quote."""
         qty, fee = order.filled_qty, ZERO
         base = order.instrument.symbol.base
-        for row in await self.svc.store.fills_of(order.client_id):
+        rows = await self.svc.store.fills_of(order.client_id)
+        exited = self.svc.trades.exited([r.fill for r in rows], order.bot)
+        realized = sum((t.realized for t in exited), ZERO) if exited else None
+        for row in rows:
             f = row.fill
             if f.fee_asset == base:
                 qty -= f.fee
                 fee += f.fee * f.price
             else:
                 fee += f.fee
-        return OrderResult(
-            True, client_id=order.client_id, filled_qty=qty, avg_price=order.avg_price, fee=fee
-        )
+        return OrderResult(True, client_id=order.client_id, filled_qty=qty,
+                           avg_price=order.avg_price, fee=fee, realized=realized)  # fmt: skip

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from loguru import logger
 
-from core.account import ForcedFill, ForcedKind
+from core.account import AccountChanged, ForcedFill, ForcedKind
 from core.broker import Broker, VenueOrder
 from core.clock import Clock
 from core.errors import Rejected, TradingError
@@ -26,11 +26,11 @@ from core.notifications import Notification, NotificationKind
 from core.orders import Fill, Order, OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
-from trading.pnl import PositionState, apply_fill, day_start
+from trading.pnl import day_start
 from trading.prices import PriceBook
 from trading.risk import Exposure, Reservation, RiskManager
-from trading.shares import BotShares
 from trading.store import TradingStore
+from trading.trades import OURS, Booking, TradeBook
 from trading.validation import fmt
 
 # Test-only crash hook (tests/trading/test_crash.py): with KIMP_TEST_CRASH_AT set to one of
@@ -38,12 +38,11 @@ from trading.validation import fmt
 # after_intent: intent written, nothing sent; after_send: the venue acknowledged, nothing
 # recorded; after_fill_before_record: the venue reported a fill, not yet recorded;
 # before_bracket: a futures entry filled and was recorded, its stop-loss not yet sent.
-# Our client ids start with this (`executor.new_client_id`); a fill under any other id is the
-# venue's own order (a liquidation, ADL).
-OURS = "kb"
 CRASH_ENV = "KIMP_TEST_CRASH_AT"
 CRASH_POINTS = ("after_intent", "after_send", "after_fill_before_record", "before_bracket")
 ZERO = Decimal(0)
+FUNDING = "FUNDING_FEE"  # the venue's reason code of a funding payment (Binance)
+__all__ = ["OURS", "Ledger"]  # OURS: our client ids' prefix (trading.trades)
 
 NotifyFn = Callable[[Notification], None]
 # Words a `Text` in the configured language. Used only for the reason written into an order's
@@ -89,7 +88,9 @@ class Ledger:
         self.balances_at: dict[Venue, float] = {}  # when each venue's balances were fetched
         self.balance_errors: dict[Venue, TradingError] = {}  # why the last refresh failed
         self.positions: dict[Instrument, Position] = {}
-        self.shares = BotShares()  # who holds how much of each position (trading/shares.py)
+        # Each owner's trades and share of every position: the one source of PnL figures.
+        self.trades = TradeBook()
+        self.shares = self.trades.shares  # who holds how much (trading/shares.py)
         self.dirty: set[Venue] = set()
         self._daily: tuple[float, Decimal] = (0.0, ZERO)  # (day start, realised KRW)
         self._fx: tuple[float, Decimal] | None = None
@@ -99,9 +100,18 @@ class Ledger:
     # --- start-up ------------------------------------------------------------------------
     async def load(self) -> None:
         """Load positions and today's realised PnL from the store, balances from the venues."""
-        for p in await self.store.positions(self.paper):
-            self.positions[p.instrument] = p
-            await self._replay_shares(p)
+        self.trades = TradeBook()  # replayed from scratch: loading twice books nothing twice
+        self.shares = self.trades.shares
+        for row in await self.store.fills_in_order(self.paper):
+            f = row.fill
+            self.trades.add(f, row.bot, row.realized_pnl, f.client_id.startswith(OURS))
+        held = {p.instrument: p for p in await self.store.positions(self.paper)}
+        self.positions.update(held)
+        known = {*held, *(t.instrument for t in self.trades.open_trades())}
+        for inst in sorted(known, key=lambda i: (i.venue.value, str(i.symbol))):
+            # what the store holds wins (a position adopted from the venue moved no fill);
+            # in a fixed order, so trade ids come out the same at every start
+            self.trades.settle(inst, held[inst].qty if inst in held else ZERO, self.clock.now())
         start = day_start(self.clock.now(), self.risk.tz)
         total = ZERO
         for row in await self.store.fills(since=start, limit=100_000, paper=self.paper):
@@ -113,22 +123,6 @@ class Ledger:
         for venue in self.brokers:
             await self.refresh_balances(venue)
         await self._restore_reservations()
-
-    async def _replay_shares(self, p: Position) -> None:
-        """Who holds what of `p`: its market's fills replayed the way the store moved the
-        position (fees in the base coin included)."""
-        state, steps = PositionState(ZERO, ZERO), []
-        base = p.instrument.symbol.base
-        for r in await self.store.fills_for(p.instrument, self.paper):
-            f = r.fill
-            ours = f.client_id.startswith(OURS)
-            after = apply_fill(state, f.side, f.qty, f.price, f.fee, f.fee_asset, base).position
-            if not ours and after.qty != ZERO and (after.qty > ZERO) != (state.qty > ZERO):
-                after = PositionState(ZERO, ZERO)  # a forced close never opens or flips
-            steps.append((r.bot, after.qty, ours))
-            state = after
-        self.shares.replay(p.instrument, steps)
-        self.shares.settle(p.instrument, p.qty)
 
     async def _restore_reservations(self) -> None:
         """Entries still open in the store (resting, or their outcome unknown after a crash)
@@ -227,25 +221,18 @@ class Ledger:
         realized = await self.store.record_fill(fill, order.bot, leverage or 1)
         if realized is None:
             return False  # already recorded
+        # Booked before any other await, so the book sees fills in the order they were recorded.
+        booked = self.trades.add(fill, order.bot, realized, ours=True)
         inst = fill.instrument
-        before = self.positions.get(inst)
         pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
-        now_qty = pos.qty if pos is not None else ZERO
-        self.shares.fill(inst, order.bot, now_qty - (before.qty if before else ZERO), now_qty)
-        realized_krw = realized * (await self.to_krw(inst.symbol.quote))
-        # Read today's total only after the await: fills booked concurrently all count.
-        start, total = self._daily
-        today = day_start(self.clock.now(), self.risk.tz)
-        if today != start:
-            start, total = today, ZERO
-        self._daily = (start, total + realized_krw)
+        # Counted only after the await: fills booked concurrently all count.
+        self._count_today(realized * (await self.to_krw(inst.symbol.quote)))
         self.dirty.add(inst.venue)
         self.bus.publish(fill)
         mode = Text.of("order.paper") if fill.paper else ""
-        exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
-        pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
+        pnl = await self._exit_pnl(booked, inst.symbol.quote)
         self.notify(
             Notification(
                 NotificationKind.ORDER_FILLED,
@@ -279,6 +266,7 @@ class Ledger:
         realized = await self.store.record_fill(fill, None, before.leverage if before else 1)
         if realized is None:
             return None
+        booked = self.trades.add(fill, None, realized, ours=False)
         pos = await self.store.position(inst, self.paper)
         if pos is not None and (before is None or pos.qty * before.qty < 0):
             # a forced close is reduce-only: it never opens or flips a position
@@ -286,17 +274,8 @@ class Ledger:
             pos = await self.store.position(inst, self.paper)
         if pos is not None:
             self.positions[inst] = pos
-        self.shares.forced(
-            inst,
-            before.qty if before is not None else ZERO,
-            pos.qty if pos is not None else ZERO,
-        )
-        start, total = self._daily
-        today = day_start(self.clock.now(), self.risk.tz)
-        if today != start:
-            start, total = today, ZERO
         try:
-            self._daily = (start, total + realized * (await self.to_krw(inst.symbol.quote)))
+            self._count_today(realized * (await self.to_krw(inst.symbol.quote)))
         except Rejected:
             logger.warning("{}: no KRW rate, today's PnL misses {}", fill.client_id, realized)
         self.dirty.add(inst.venue)
@@ -318,7 +297,7 @@ class Ledger:
                     base=inst.symbol.base,
                     price=fmt(fill.price),
                     quote=inst.symbol.quote,
-                    pnl=await self._pnl_text(realized, inst.symbol.quote),
+                    pnl=await self._exit_pnl(booked, inst.symbol.quote) or "",
                     qty_left=fmt(pos.qty if pos is not None else ZERO),
                 ),
                 dedup_key=f"forced-{inst.venue.value}-{fill.fill_id}",
@@ -327,8 +306,61 @@ class Ledger:
         logger.warning("{} {} {} booked, realised {}", ev.kind, inst, fill.qty, realized)
         return realized
 
+    async def book_funding(self, ev: AccountChanged) -> Decimal | None:
+        """Book a futures funding payment (`ACCOUNT_UPDATE` with reason FUNDING_FEE) once, as
+        a fill of no quantity whose fee is the payment: the position stays as it is, the
+        payment is realised PnL of the trades holding it (split by their shares), today's
+        PnL counts it. Returns what was booked (None: not funding, already booked, or not
+        attributable to one open position)."""
+        if ev.reason != FUNDING:
+            return None
+        held = [
+            p.instrument
+            for p in ev.positions
+            if (pos := self.positions.get(p.instrument)) is not None and pos.qty != ZERO
+        ]
+        change = sum((w.change for w in ev.wallets if w.asset == "USDT"), ZERO)
+        if change == ZERO or len(held) != 1:
+            if change != ZERO:
+                logger.warning("funding {} USDT not booked: no single open position", change)
+            return None
+        inst = held[0]
+        pos = self.positions[inst]
+        fid = f"funding-{inst.symbol.base}{inst.symbol.quote}-{int(ev.venue_ts * 1000)}"
+        side = Side.BUY if pos.qty > ZERO else Side.SELL
+        # qty 0 at the entry price: the position is untouched; the fee is what was paid
+        fill = Fill(fid, fid, inst, side, ZERO, pos.entry_price, -change, "USDT", ev.venue_ts,
+                    self.paper)  # fmt: skip
+        realized = await self.store.record_fill(fill, None, pos.leverage)
+        if realized is None:
+            return None
+        self.trades.add(fill, None, realized, ours=False)
+        try:
+            self._count_today(realized * (await self.to_krw("USDT")))
+        except Rejected:
+            logger.warning("{}: no KRW rate, today's PnL misses {}", fid, realized)
+        self.dirty.add(inst.venue)
+        return realized
+
+    def _count_today(self, krw: Decimal) -> None:
+        """Add to today's realised PnL (what the daily loss limit reads), from local midnight."""
+        start, total = self._daily
+        today = day_start(self.clock.now(), self.risk.tz)
+        if today != start:
+            start, total = today, ZERO
+        self._daily = (start, total + krw)
+
+    async def _exit_pnl(self, booked: list[Booking], quote: str) -> Text | str:
+        """What an exit fill tells: the realised PnL of the trades it reduced or closed, so far
+        (entry and exit fees included): the figure /trades, /bots and /report show for them."""
+        ids = {b.trade_id for b in booked if b.exit}
+        if not ids:
+            return ""
+        trades = [t for t in (self.trades.trade(i) for i in ids) if t is not None]
+        return await self._pnl_text(sum((t.realized for t in trades), ZERO), quote)
+
     async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
-        """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
+        """A realised PnL in its quote currency, with KRW."""
         pnl = f"{realized.quantize(Decimal('0.01')):+,}"
         if quote != "KRW":
             try:

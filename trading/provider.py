@@ -18,11 +18,14 @@ from core.orders import Brackets, OrderRequest, OrderType, Position
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
+from trading.accounting import ExitReason, PositionRow, TradeRow
 from trading.executor import MANUAL, OrderService, RenderFn, SubmitResult
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
-from trading.pnl import PositionState, day_key, day_start, unrealized
+from trading.periods import period_key, period_start
+from trading.pnl import PositionState, unrealized
 from trading.store import StoredOrder
+from trading.trades import OURS, Trade
 from trading.validation import fmt
 
 ZERO = Decimal(0)
@@ -40,6 +43,7 @@ class BalancesAge:
 
 
 BALANCES_MAX_AGE = 60.0  # s: balances older than this are shown with their time
+MARK_MAX_AGE = 30.0  # s: an older price values no position (its PnL shows as unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,7 @@ class TradingProvider:
                 if p.bot == bot:
                     out.append(p)
             else:  # the bot's own share of it, never the user's coins beside it
-                shares.settle(p.instrument, p.qty)
+                self.svc.trades.settle(p.instrument, p.qty, self.svc.clock.now())
                 share = shares.of(p.instrument, bot)
                 if share != 0:
                     out.append(replace(p, qty=share, bot=bot))
@@ -143,6 +147,52 @@ class TradingProvider:
             out.append((p, mark, upnl))
         return out
 
+    async def position_rows(self) -> list[PositionRow]:
+        """Open positions per owner (a bot's share, the user's), with the open trade's realised
+        PnL so far: never a closed position's."""
+        out = []
+        now = self.svc.clock.now()
+        liq = await self._liquidation_prices()
+        for p in await self.svc.store.positions(self.paper):
+            inst = p.instrument
+            self.svc.trades.settle(inst, p.qty, now)
+            holders = self.svc.shares.holders(inst) or {p.bot: p.qty}
+            mark = self._mark(inst, now)
+            for owner, qty in holders.items():
+                t = self.svc.trades.open_trade(inst, owner)
+                out.append(PositionRow(inst, owner, qty, p.entry_price, mark, p.leverage,
+                                       t.realized if t else ZERO, t.id if t else None,
+                                       liq.get(inst)))  # fmt: skip
+        return out
+
+    def _mark(self, inst: Instrument, now: float) -> Decimal | None:
+        """The price a position is valued at: the futures mark price (what the venue values
+        it at), else the mid; None when the newest price is older than `MARK_MAX_AGE`."""
+        top = self.svc.prices.top(inst)
+        if top is None or now - top.ts > MARK_MAX_AGE:
+            return None
+        if inst.venue is Venue.BINANCE_FUTURES and top.mark > 0:
+            return Decimal(repr(top.mark))
+        return self.svc.prices.price(inst)
+
+    async def _liquidation_prices(self) -> dict[Instrument, Decimal]:
+        """The futures venue's liquidation prices, asked now (it alone knows the maintenance
+        margin tiers); none when it cannot answer: /positions then shows none."""
+        broker = self.svc.brokers.get(Venue.BINANCE_FUTURES)
+        held = any(
+            i.venue is Venue.BINANCE_FUTURES and p.qty for i, p in self.svc.positions.items()
+        )
+        if broker is None or not held:
+            return {}
+        try:
+            return {
+                p.instrument: p.liquidation_price
+                for p in await broker.positions()
+                if p.liquidation_price is not None
+            }
+        except TradingError:
+            return {}
+
     async def order(self, client_id: str) -> StoredOrder | None:
         """One order by our client id (/cancel shows it before asking)."""
         return await self.svc.store.get(client_id)
@@ -156,40 +206,84 @@ class TradingProvider:
             return await self.svc.store.open_orders(self.paper)
         return await self.svc.store.recent_orders(limit, self.paper)
 
-    async def trades(self, n: int) -> list[tuple[str, str]]:
-        rows = await self.svc.store.fills(limit=n, paper=self.paper)
-        out = []
-        for r in rows:
-            f = r.fill
-            out.append(
-                (
-                    f.fill_id,
-                    f"{day_key(f.ts, self.svc.risk.tz)} {f.instrument.venue.label} "
-                    f"{f.side.value} {fmt(f.qty)} {f.instrument.symbol} @ {fmt(f.price)} "
-                    f"fee {fmt(f.fee)} {f.fee_asset} pnl {fmt(r.realized_pnl.quantize(Decimal('0.01')))}",
-                )
-            )
-        return out
-
-    async def daily(self, days: int) -> list[DayPnl]:
-        """Realised PnL per local day, fees included, in KRW (today first)."""
-        tz = self.svc.risk.tz
-        since = day_start(self.svc.clock.now(), tz, days - 1)
+    async def periods(self, unit: str, n: int) -> list[DayPnl]:
+        """Realised PnL per calendar day, week (Monday first) or month in the configured time
+        zone, fees included, in KRW, the current one first: the same fills, and so the same
+        figures, as every other view."""
+        tz, now = self.svc.risk.tz, self.svc.clock.now()
+        starts = [period_start(now, tz, unit, i) for i in range(n)]
         buckets: dict[str, list[Decimal]] = {}
-        for r in await self.svc.store.fills(since=since, limit=100_000, paper=self.paper):
+        for r in await self.svc.store.fills(since=starts[-1], limit=1_000_000, paper=self.paper):
             rate = await self.krw_rate(r.fill.instrument.symbol.quote) or ZERO
             f = r.fill
             fee_q = f.fee * f.price if f.fee_asset == f.instrument.symbol.base else f.fee
-            b = buckets.setdefault(day_key(f.ts, tz), [ZERO, ZERO, ZERO])
+            b = buckets.setdefault(period_key(f.ts, tz, unit), [ZERO, ZERO, ZERO])
             b[0] += r.realized_pnl * rate
             b[1] += fee_q * rate
             b[2] += 1
         out = []
-        for i in range(days):
-            key = day_key(day_start(self.svc.clock.now(), tz, i) + 3600, tz)
+        for start in starts:
+            key = period_key(start, tz, unit)
             b = buckets.get(key, [ZERO, ZERO, ZERO])
             out.append(DayPnl(key, b[0], b[1], int(b[2])))
         return out
+
+    # --- the trade book (trading.trades): the one source of trade PnL -----------------------
+    async def trade_rows(
+        self, days: float | None = None, open_too: bool = True, last: int | None = None
+    ) -> list[TradeRow]:
+        """Trades closed in the last `days` (all without; and the open ones), oldest first,
+        with KRW rates and exit reasons; only the `last` ones when given."""
+        book = self.svc.trades
+        since = self.svc.clock.now() - days * 86400 if days is not None else 0.0
+        picked = [t for t in book.closed if t.closed is not None and t.closed >= since]
+        if open_too:
+            picked += book.open_trades()
+        rates: dict[str, Decimal | None] = {}
+        out = []
+        ordered = sorted(picked, key=lambda t: (t.closed or float("inf"), t.id))
+        for t in ordered[-last:] if last else ordered:
+            quote = t.instrument.symbol.quote
+            if quote not in rates:
+                rates[quote] = await self.krw_rate(quote)
+            out.append(TradeRow(t, rates[quote], await self._reason(t)))
+        return out
+
+    def owner_pnl(self) -> dict[str | None, dict[str, Decimal]]:
+        """Every owner's realised PnL so far (a bot's name, None for the user), per quote
+        currency: closed trades, partial exits and entry fees of open ones."""
+        out: dict[str | None, dict[str, Decimal]] = {}
+        for b in self.svc.trades.bookings:
+            per = out.setdefault(b.owner, {})
+            quote = b.instrument.symbol.quote
+            per[quote] = per.get(quote, ZERO) + b.realized
+        return out
+
+    def open_trade(self, inst: Instrument, owner: str | None) -> Trade | None:
+        return self.svc.trades.open_trade(inst, owner)
+
+    async def _reason(self, t: Trade) -> ExitReason | None:
+        if t.closed is None:
+            return None
+        cid = t.exit_client_id
+        if cid is None:
+            return ExitReason.OTHER
+        if not cid.startswith(OURS):
+            return ExitReason.LIQUIDATION
+        stored = await self.svc.store.get(cid)
+        if stored is None:
+            return ExitReason.OTHER
+        o = stored.order
+        why = (o.reason or "").lower()
+        if o.type is OrderType.STOP_MARKET or why.startswith("stop-loss"):
+            return ExitReason.STOP_LOSS
+        if o.type is OrderType.TAKE_PROFIT_MARKET or why.startswith("take-profit"):
+            return ExitReason.TAKE_PROFIT
+        if o.bot is None:
+            return ExitReason.MANUAL
+        if why.startswith("forced exit"):
+            return ExitReason.FORCED_EXIT
+        return ExitReason.SIGNAL
 
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None

@@ -14,6 +14,20 @@ from types import MappingProxyType
 from typing import Any
 
 from core.storage import Database
+from trading.fill_store import FillRecords
+from trading.trades import OURS, TradeBook
+
+MANUAL = "manual"  # the owner name the report gives the user's own orders
+
+
+async def replay_book(db: Database, paper: bool, until: float | None = None) -> TradeBook:
+    """The trade book as the ledger builds it, from the recorded fills (before `until`)."""
+    book = TradeBook()
+    for row in await FillRecords(db).fills_in_order(paper):
+        f = row.fill
+        if until is None or f.ts < until:
+            book.add(f, row.bot, row.realized_pnl, f.client_id.startswith(OURS))
+    return book
 
 
 def dec(value: Any) -> Decimal:
@@ -34,7 +48,8 @@ def quote_of(symbol: str, venue: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BotDay:
-    """One bot's fills in a window: trade count, realized PnL and fees per currency."""
+    """One owner's window: trades closed, realised PnL (fees included) and fees (in the quote
+    currency) per currency."""
 
     bot: str
     trades: int
@@ -54,27 +69,29 @@ class TradingReportQueries:
         self._db = db
 
     async def bot_days(self, since: float, until: float, paper: bool) -> list[BotDay]:
-        """Fills in [since, until) per bot ('manual' for orders no bot placed), by bot name."""
-        rows = await self._db.fetchall(
-            "SELECT COALESCE(bot, 'manual'), venue, symbol, realized_pnl, fee, fee_asset "
-            "FROM fills WHERE ts >= ? AND ts < ? AND paper = ? ORDER BY ts",
-            (since, until, int(paper)),
-        )
-        trades: dict[str, int] = defaultdict(int)
+        """Realised PnL in [since, until) per owner ('manual' for the user's own orders), by
+        name, from the one trade book (`trading.trades`): a liquidation of a bot's position is
+        the bot's loss, not the user's. `trades`: the owner's trades closed in the window."""
+        book = await replay_book(self._db, paper, until)
+        closed: dict[str, int] = defaultdict(int)
         pnl: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         fees: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for bot, venue, symbol, realized, fee, fee_asset in rows:
-            trades[bot] += 1
-            pnl[bot][quote_of(symbol, venue)] += dec(realized)
-            fees[bot][str(fee_asset)] += dec(fee)
+        for b in book.bookings:
+            if since <= b.ts < until:
+                owner = b.owner or MANUAL
+                pnl[owner][b.instrument.symbol.quote] += b.realized
+                fees[owner][b.instrument.symbol.quote] += b.fee
+        for t in book.closed:
+            if t.closed is not None and since <= t.closed < until:
+                closed[t.owner or MANUAL] += 1
         return [
             BotDay(
                 bot,
-                trades[bot],
+                closed[bot],
                 MappingProxyType(dict(pnl[bot])),
                 MappingProxyType(dict(fees[bot])),
             )
-            for bot in sorted(trades)
+            for bot in sorted(pnl)
         ]
 
     async def balances(self, paper: bool) -> list[Balance]:

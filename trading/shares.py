@@ -27,6 +27,10 @@ class BotShares:
     def of(self, inst: Instrument, owner: Owner) -> Decimal:
         return self._by.get(inst, {}).get(owner, ZERO)
 
+    def holders(self, inst: Instrument) -> dict[Owner, Decimal]:
+        """Every owner's share of `inst` now (a copy)."""
+        return dict(self._by.get(inst, {}))
+
     def fill(self, inst: Instrument, owner: Owner, qty: Decimal, position: Decimal) -> None:
         """A fill of `owner` moved the position by `qty` (signed) to `position`."""
         if position == ZERO:

@@ -28,6 +28,7 @@ from core.orders import OrderStatus, OrderType
 from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.executor import OrderService
+from trading.ledger import FUNDING
 from trading.paper import PaperBroker
 from trading.validation import fmt
 
@@ -47,7 +48,7 @@ class OrderTracker:
         self.clock = clock
         self.min_interval = min_interval
         self.max_interval = max_interval
-        self._updates: asyncio.Queue[VenueOrder | ForcedFill] = asyncio.Queue()
+        self._updates: asyncio.Queue[VenueOrder | ForcedFill | AccountChanged] = asyncio.Queue()
         self._account = asyncio.Event()
         self._suspect: dict[Instrument, Decimal] = {}
         self._wake = asyncio.Event()
@@ -66,8 +67,11 @@ class OrderTracker:
         """A user-stream event (`exchanges.binance.user_stream`)."""
         if isinstance(ev, ForcedFill):
             self._updates.put_nowait(ev)
-        elif isinstance(ev, AccountChanged) and ev.positions:
-            self._account.set()
+        elif isinstance(ev, AccountChanged):
+            if ev.reason == FUNDING:
+                self._updates.put_nowait(ev)  # booked in order with the fills
+            if ev.positions:
+                self._account.set()
         self._wake.set()
 
     async def run_updates(self) -> None:
@@ -76,13 +80,19 @@ class OrderTracker:
             try:
                 if isinstance(vo, ForcedFill):
                     await self.svc.book_forced(vo)
+                elif isinstance(vo, AccountChanged):
+                    await self.svc.book_funding(vo)
                 else:
                     await self.svc.apply(vo.client_id, vo)
             except Exception:
-                logger.exception(
-                    "applying the update of {} failed",
-                    vo.fill.client_id if isinstance(vo, ForcedFill) else vo.client_id,
+                what = (
+                    vo.fill.client_id
+                    if isinstance(vo, ForcedFill)
+                    else vo.reason
+                    if isinstance(vo, AccountChanged)
+                    else vo.client_id
                 )
+                logger.exception("applying the update of {} failed", what)
             self._wake.set()
 
     async def run_polling(self) -> None:

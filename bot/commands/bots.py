@@ -3,15 +3,18 @@ bot.providers.BotControl declares it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.commands.accounting import by_quote
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, en, tr
-from bot.providers import BotControl
+from bot.providers import BotControl, TradingView
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
+from trading.validation import fmt
 
 if TYPE_CHECKING:
     from strategies.runner import BotView
@@ -44,7 +47,14 @@ def _targets(ctx: CommandContext, manager: BotControl, verb: str) -> list[str]:
     return [arg]
 
 
-def render_bots(views: list[BotView], language: str = "en") -> str:
+def render_bots(
+    views: list[BotView],
+    language: str = "en",
+    ledger: Mapping[str, tuple[list[str], str]] | None = None,
+) -> str:
+    """One line per bot. `ledger`: per bot, its positions and realised PnL as the order layer
+    books them (`ledger_view`), which replace the bot's own in-memory figures: those are empty
+    after a restart and know nothing of a stopped bot's position or a liquidation."""
     m = Messages(language)
     if not views:
         return m("bots.no_bots")
@@ -52,6 +62,7 @@ def render_bots(views: list[BotView], language: str = "en") -> str:
     for v in views:
         state = "paused" if v.paused and v.state.value == "running" else v.state.value
         key = f"bots.state.{state}"
+        held, pnl = (ledger or {}).get(v.name, (list(v.positions), f"{v.realized:,.2f}"))
         lines.append(
             m(
                 "bots.line",
@@ -61,11 +72,31 @@ def render_bots(views: list[BotView], language: str = "en") -> str:
                 venue=m.word(v.exchange),
                 symbols=v.symbols,
                 timeframe=v.timeframe,
-                pos="; ".join(v.positions) or m("bots.flat"),
-                pnl=f"{v.realized:,.2f}",
+                pos="; ".join(held) or m("bots.flat"),
+                pnl=pnl,
             )
         )
     return "\n".join(lines)
+
+
+def ledger_view(
+    trading: TradingView | None, names: list[str], language: str
+) -> dict[str, tuple[list[str], str]] | None:
+    """Each bot's open positions and realised PnL from the one trade book (None: no order
+    layer, the bots trade on their own paper book)."""
+    if trading is None:
+        return None
+    m = Messages(language)
+    pnl = trading.owner_pnl()
+    out = {}
+    for name in names:
+        held = [
+            f"{p.instrument.symbol} {m('forced.long' if p.qty > 0 else 'forced.short')} "
+            f"{fmt(abs(p.qty))}"
+            for p in trading.open_positions(bot=name)
+        ]
+        out[name] = (held, by_quote(pnl.get(name, {})))
+    return out
 
 
 def render_decisions(rows: list[DecisionRow], language: str = "en") -> str:
@@ -88,13 +119,16 @@ def register_bots(registry: CommandRegistry) -> None:
             (name,) = _targets(ctx, manager, "bots")
             (view,) = [v for v in await manager.views() if v.name == name]
             rows = await manager.store.decisions(name, limit=15)
+            ledger = ledger_view(ctx.service.trading, [name], m.language)
             body = (
-                render_bots([view], m.language)
+                render_bots([view], m.language, ledger)
                 + m("bots.last_decisions")
                 + render_decisions(rows, m.language)
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
-        body = render_bots(await manager.views(), m.language)
+        views = await manager.views()
+        ledger = ledger_view(ctx.service.trading, [v.name for v in views], m.language)
+        body = render_bots(views, m.language, ledger)
         return Reply.table(m("bots.title"), body, refresh="/bots")
 
     async def _each(ctx: CommandContext, verb: str) -> Reply:

@@ -1,4 +1,5 @@
-"""Trading commands: balances, positions, orders, trades, PnL, manual orders, kill switch.
+"""Trading commands: balances, orders, manual orders, kill switch (the accounting views are
+bot.commands.accounting).
 
 Handlers parse, ask `facade.trading` (what they use is declared by bot.providers.TradingView)
 and render text.
@@ -13,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from bot.commands import forced
+from bot.commands.accounting import register_accounting
 from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
-from bot.commands.core import no_args, parse_count
+from bot.commands.core import no_args
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr, word
 from bot.providers import BotControl, TradingView
@@ -128,6 +130,8 @@ def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
 
 
 def register_trading(registry: CommandRegistry) -> None:
+    register_accounting(registry)  # /positions, /trades, /profit, ... over the trade book
+
     @registry.command("balance", "Balances per venue with KRW value and total", "/balance")
     async def balance(ctx: CommandContext) -> Reply:
         no_args(ctx)
@@ -149,31 +153,6 @@ def register_trading(registry: CommandRegistry) -> None:
         lines.append(m("trading.total", total=_money(total)) + paper)
         return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
 
-    @registry.command("positions", "Open positions with unrealised PnL", "/positions")
-    async def positions(ctx: CommandContext) -> Reply:
-        no_args(ctx)
-        m = Messages(ctx.service.settings.language)
-        rows = await _trading(ctx).positions()
-        if not rows:
-            return Reply(m("trading.no_positions"))
-        lines = []
-        for p, mark, upnl in rows:
-            lev = f" {p.leverage}x" if p.instrument.venue is Venue.BINANCE_FUTURES else ""
-            lines.append(
-                m(
-                    "trading.position_line",
-                    venue=m.word(p.instrument.venue),
-                    symbol=p.instrument.symbol,
-                    lev=lev,
-                    qty=fmt(p.qty),
-                    entry=fmt(p.entry_price),
-                    mark=_money(mark, "0.01"),
-                    upnl=_money(upnl, "0.01"),
-                    rpnl=_money(p.realized_pnl, "0.01"),
-                )
-            )
-        return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")
-
     @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
     async def orders(ctx: CommandContext) -> Reply:
         if ctx.args and (len(ctx.args) > 1 or ctx.args[0].lower() != "all"):
@@ -187,6 +166,12 @@ def register_trading(registry: CommandRegistry) -> None:
             f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
             f"{fmt(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
             + (f" @ {fmt(s.order.price)}" if s.order.price else "")
+            # a stop-loss / take-profit shows the price it fires at
+            + (
+                m("order.trigger", price=fmt(s.order.trigger_price))
+                if s.order.trigger_price
+                else ""
+            )
             + m(
                 "trading.order_filled",
                 status=m.word(s.order.status),
@@ -197,53 +182,6 @@ def register_trading(registry: CommandRegistry) -> None:
         return Reply.table(
             m("trading.orders"), "\n".join(lines), refresh="/orders all" if show_all else "/orders"
         )
-
-    @registry.command("trades", "Recent fills", "/trades [n]")
-    async def trades(ctx: CommandContext) -> Reply:
-        n = parse_count(ctx, default=10, maximum=100, what="arg.trades")
-        m = Messages(ctx.service.settings.language)
-        rows = await _trading(ctx).trades(n)
-        if not rows:
-            return Reply(m("trading.no_trades"))
-        title = m("trading.last_trades", n=len(rows))
-        return Reply.table(title, "\n".join(text for _, text in rows))
-
-    async def _pnl(ctx: CommandContext, days: int, title: str) -> Reply:
-        """`title` is a catalog key, formatted with `days`."""
-        m = Messages(ctx.service.settings.language)
-        rows = await _trading(ctx).daily(days)
-        lines = [
-            m(
-                "trading.pnl_line",
-                day=d.day,
-                realized=_money(d.realized_krw),
-                fees=_money(d.fees_krw),
-                fills=d.trades,
-            )
-            for d in rows
-        ]
-        total = sum((d.realized_krw for d in rows), Decimal(0))
-        lines.append(m("trading.pnl_total", total=_money(total)))
-        return Reply.table(m(title, days=days), "\n".join(lines))
-
-    @registry.command("profit", "Realised PnL over the last days", "/profit [days]")
-    async def profit(ctx: CommandContext) -> Reply:
-        days = parse_count(ctx, default=30, maximum=365, what="arg.days")
-        return await _pnl(ctx, days, "trading.profit_title")
-
-    @registry.command("daily", "PnL per day", "/daily [n]")
-    async def daily(ctx: CommandContext) -> Reply:
-        return await _pnl(ctx, parse_count(ctx, 7, 90, "arg.days"), "trading.daily_title")
-
-    @registry.command("weekly", "PnL of the last 7 days", "/weekly")
-    async def weekly(ctx: CommandContext) -> Reply:
-        no_args(ctx)
-        return await _pnl(ctx, 7, "trading.weekly_title")
-
-    @registry.command("monthly", "PnL of the last 30 days", "/monthly")
-    async def monthly(ctx: CommandContext) -> Reply:
-        no_args(ctx)
-        return await _pnl(ctx, 30, "trading.monthly_title")
 
     @registry.command(
         "buy",

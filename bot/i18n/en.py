@@ -192,7 +192,7 @@ TEXTS: dict[str, str] = {
     "report_title": "📊 Daily report {day}",
     "report_now_title": "📊 Report (last 24 h, until {until})",
     "report_bots": "PnL and trades per bot",
-    "report_bot_line": "  {bot:<14} {trades:>4} fills   {pnl}",
+    "report_bot_line": "  {bot:<14} {trades:>4} trades closed   {pnl}",
     "report_no_trades": "  no trades",
     "report_balances": "Balances and equity",
     "report_no_price": "(no price)",
@@ -237,13 +237,15 @@ TEXTS: dict[str, str] = {
     "help.pause": "Pause a bot: no new entries; its exits are still managed",
     "help.resume": "Resume a paused bot",
     "help.balance": "Balances per venue with KRW value and total",
-    "help.positions": "Open positions with unrealised PnL",
+    "help.positions": "Open positions per owner: value, PnL %, futures margin",
     "help.orders": "Open orders (or /orders all for recent ones)",
-    "help.trades": "Recent fills",
-    "help.profit": "Realised PnL over the last days",
-    "help.daily": "PnL per day",
-    "help.weekly": "PnL of the last 7 days",
-    "help.monthly": "PnL of the last 30 days",
+    "help.trades": "Recent trades with id, time, owner and PnL",
+    "help.profit": (
+        "Summary: PnL, ROI, win rate, profit factor, best/worst coin, holding time, drawdown"
+    ),
+    "help.daily": "PnL per calendar day",
+    "help.weekly": "PnL per calendar week (Monday first)",
+    "help.monthly": "PnL per calendar month",
     "help.buy": "Market buy on a venue, or a bot's forced entry",
     "help.sell": "Market sell on a venue, or a bot's forced exit (asks to confirm)",
     "help.cancel": "Cancel an open order (asks to confirm)",
@@ -753,4 +755,52 @@ TEXTS: dict[str, str] = {
         "🚨 {symbol} futures position NOT closed ({why}) and open WITHOUT its {what}: close it "
         "yourself now. Trying again at the next protection check."
     ),
+    # --- accounting views (bot/commands/accounting.py) over the one trade book ---
+    "acct.manual": "manual",
+    "acct.none": "–",
+    "acct.open": "open",
+    "acct.margin": " · margin {margin}",
+    "acct.position_line": (
+        "#{id} {owner} · {venue} {symbol}{lev}: {qty} @ {entry} · mark {mark} · value {value}"
+        " · uPnL {upnl} ({pct}) · realised {rpnl}{margin}{liq}"
+    ),
+    "acct.trade_line": (
+        "#{id} {opened} {owner} · {venue} {symbol} {side} {qty} · {entry} → {exit} · "
+        "{pnl} ({pct}) · {state}"
+    ),
+    "acct.trades_title": "Last {n} trades (times in {tz})",
+    "acct.profit_title": "Profit, last {days} days (KRW)",
+    "acct.profit_body": (
+        "Realised PnL {realized} (closed trades {closed_pnl}; fees included)\n"
+        "ROI {roi} · win rate {win_rate} ({wins} won, {losses} lost of {closed})\n"
+        "Profit factor {pf}\n"
+        "Best coin {best} · worst coin {worst}\n"
+        "Average holding time {hold}\n"
+        "Max drawdown {dd}\n"
+        "Open trades {open}"
+    ),
+    "acct.unpriced": "\n{n} trade(s) left out: no KRW rate for their currency",
+    "acct.hold": "{h}h {m}m",
+    "acct.hold_days": "{d}d {h}h",
+    "acct.no_closed": "No closed trades in this period.",
+    "acct.group_line": "{name}: {trades} trades, {wins} won · {pnl} ({roi})",
+    "acct.perf_title": "Performance per coin, last {days} days",
+    "acct.stats_title": "Exits per reason, last {days} days",
+    "acct.reason.signal": "strategy signal",
+    "acct.reason.stop_loss": "stop-loss",
+    "acct.reason.take_profit": "take-profit",
+    "acct.reason.forced_exit": "forced exit",
+    "acct.reason.manual": "manual",
+    "acct.reason.liquidation": "liquidation / ADL",
+    "acct.reason.other": "closed outside the service",
+    "acct.period_line": "{period}  {realized:>14}  fees {fees}  {fills} fills",
+    "acct.period_total": "Total {total} (realised, fees included)",
+    "acct.daily_title": "PnL per day, last {n} days ({tz})",
+    "acct.weekly_title": "PnL per week (Monday first), last {n} weeks ({tz})",
+    "acct.monthly_title": "PnL per month, last {n} months ({tz})",
+    "arg.weeks": "the number of weeks",
+    "arg.months": "the number of months",
+    "help.performance": "PnL per coin (closed trades)",
+    "help.stats": "Closed trades per exit reason",
+    "acct.liq": " · liquidation {price}",
 }

@@ -198,7 +198,7 @@ TEXTS: dict[str, str] = {
     "report_title": "📊 일일 리포트 {day}",
     "report_now_title": "📊 리포트 (최근 24시간, {until} 기준)",
     "report_bots": "봇별 손익 / 체결",
-    "report_bot_line": "  {bot:<14} 체결 {trades:>4}건   {pnl}",
+    "report_bot_line": "  {bot:<14} 종료 거래 {trades:>4}건   {pnl}",
     "report_no_trades": "  체결 없음",
     "report_balances": "잔고 / 평가액",
     "report_no_price": "(시세 없음)",
@@ -243,13 +243,13 @@ TEXTS: dict[str, str] = {
     "help.pause": "봇 일시정지: 신규 진입 없음, 청산은 계속 관리",
     "help.resume": "일시정지한 봇 재개",
     "help.balance": "거래소별 잔고, 원화 평가액과 합계",
-    "help.positions": "열린 포지션과 미실현 손익",
+    "help.positions": "소유자별 보유 포지션: 평가액, 손익률, 선물 증거금",
     "help.orders": "미체결 주문 (/orders all 은 최근 주문)",
-    "help.trades": "최근 체결",
-    "help.profit": "최근 며칠의 실현 손익",
-    "help.daily": "일별 손익",
-    "help.weekly": "최근 7일 손익",
-    "help.monthly": "최근 30일 손익",
+    "help.trades": "최근 거래 (번호, 시각, 소유자, 손익)",
+    "help.profit": "요약: 손익, 수익률, 승률, 손익비, 최고·최저 코인, 보유 시간, 낙폭",
+    "help.daily": "달력 기준 일별 손익",
+    "help.weekly": "달력 기준 주별 손익 (월요일 시작)",
+    "help.monthly": "달력 기준 월별 손익",
     "help.buy": "거래소 시장가 매수, 또는 봇의 강제 진입",
     "help.sell": "거래소 시장가 매도, 또는 봇의 강제 청산 (확인 필요)",
     "help.cancel": "미체결 주문 취소 (확인 필요)",
@@ -730,4 +730,52 @@ TEXTS: dict[str, str] = {
         "🚨 {symbol} 선물 포지션이 청산되지 않았고 ({why}) {what} 주문 없이 열려 있습니다. "
         "지금 직접 청산하세요. 다음 보호 점검 때 다시 시도합니다."
     ),
+    # --- accounting views (bot/commands/accounting.py) over the one trade book ---
+    "acct.manual": "수동",
+    "acct.none": "–",
+    "acct.open": "보유 중",
+    "acct.margin": " · 증거금 {margin}",
+    "acct.position_line": (
+        "#{id} {owner} · {venue} {symbol}{lev}: {qty} @ {entry} · 현재가 {mark} · 평가액 {value}"
+        " · 미실현 {upnl} ({pct}) · 실현 {rpnl}{margin}{liq}"
+    ),
+    "acct.trade_line": (
+        "#{id} {opened} {owner} · {venue} {symbol} {side} {qty} · {entry} → {exit} · "
+        "{pnl} ({pct}) · {state}"
+    ),
+    "acct.trades_title": "최근 거래 {n}건 (시각 {tz})",
+    "acct.profit_title": "최근 {days}일 수익 (원화 기준)",
+    "acct.profit_body": (
+        "실현 손익 {realized} (종료된 거래 {closed_pnl}, 수수료 포함)\n"
+        "수익률 {roi} · 승률 {win_rate} ({closed}건 중 {wins}승 {losses}패)\n"
+        "손익비 {pf}\n"
+        "최고 코인 {best} · 최저 코인 {worst}\n"
+        "평균 보유 시간 {hold}\n"
+        "최대 낙폭 {dd}\n"
+        "보유 중인 거래 {open}건"
+    ),
+    "acct.unpriced": "\n원화 환율이 없어 {n}건은 제외됨",
+    "acct.hold": "{h}시간 {m}분",
+    "acct.hold_days": "{d}일 {h}시간",
+    "acct.no_closed": "이 기간에 종료된 거래가 없습니다.",
+    "acct.group_line": "{name}: {trades}건, {wins}건 이익 · {pnl} ({roi})",
+    "acct.perf_title": "최근 {days}일 코인별 성과",
+    "acct.stats_title": "최근 {days}일 청산 사유별 통계",
+    "acct.reason.signal": "전략 신호",
+    "acct.reason.stop_loss": "손절",
+    "acct.reason.take_profit": "익절",
+    "acct.reason.forced_exit": "강제 청산(/sell)",
+    "acct.reason.manual": "수동",
+    "acct.reason.liquidation": "강제 청산(거래소)",
+    "acct.reason.other": "서비스 밖에서 종료",
+    "acct.period_line": "{period}  {realized:>14}  수수료 {fees}  체결 {fills}건",
+    "acct.period_total": "합계 {total} (실현 손익, 수수료 포함)",
+    "acct.daily_title": "일별 손익, 최근 {n}일 ({tz})",
+    "acct.weekly_title": "주별 손익 (월요일 시작), 최근 {n}주 ({tz})",
+    "acct.monthly_title": "월별 손익, 최근 {n}개월 ({tz})",
+    "arg.weeks": "주 수",
+    "arg.months": "개월 수",
+    "help.performance": "코인별 손익 (종료된 거래)",
+    "help.stats": "청산 사유별 종료 거래",
+    "acct.liq": " · 청산가 {price}",
 }

@@ -187,6 +187,7 @@ class BinanceFuturesBroker(BinanceBroker):
                     dec(p.get("entryPrice")) or ZERO,
                     int(p.get("leverage") or 1),
                     paper=False,
+                    liquidation_price=dec(p.get("liquidationPrice")) or None,
                 )
             )
         return out

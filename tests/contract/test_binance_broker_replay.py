@@ -107,7 +107,10 @@ async def test_futures_positions() -> None:
             peer.answer("GET", path, load("binance_usdm", "ccxt_positions.json"))
         positions = await broker.positions()
     inst = Instrument(Venue.BINANCE_FUTURES, BTC)
-    assert positions == [Position(inst, D("0.009"), D("67445.9"), 1, paper=False)]
+    assert positions == [
+        Position(inst, D("0.009"), D("67445.9"), 1, paper=False,
+                 liquidation_price=D("64846.9875379"))
+    ]  # fmt: skip
 
 
 async def test_futures_balances() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,7 @@ ISSUE_COMMANDS = [
     *("start", "stop", "pause", "resume", "status", "balance", "positions", "orders"),
     *("trades", "profit", "daily", "weekly", "monthly", "bots", "kimp", "kimpchart"),
     *("kimpalert", "buy", "sell", "cancel", "killswitch", "report", "logs", "settings"),
-    *("version", "help"),
+    *("version", "help", "performance", "stats"),  # issue 14: Freqtrade-class views
 ]
 
 
@@ -221,24 +222,27 @@ async def test_positions_and_orders_refuse_bad_arguments(world: World) -> None:
 
 async def test_profit_daily_weekly_monthly(world: World) -> None:
     text = clear(await world.ask("/profit 3", "Profit, last 3 days"))
-    assert len(re.findall(r"^\d{4}-\d\d-\d\d ", text, re.M)) == 3
-    assert "Total 0 KRW (realised, fees included)" in text
-    daily = clear(await world.ask("/daily 2", "Daily PnL"))
+    for piece in ("ROI", "win rate", "Profit factor", "Best coin", "holding time", "drawdown"):
+        assert piece in text, (piece, text)
+    daily = clear(await world.ask("/daily 2", "PnL per day"))
     assert len(re.findall(r"^\d{4}-\d\d-\d\d ", daily, re.M)) == 2
-    weekly = clear(await world.ask("/weekly", "Weekly PnL"))
-    assert len(re.findall(r"^\d{4}-\d\d-\d\d ", weekly, re.M)) == 7
-    monthly = clear(await world.ask("/monthly", "Monthly PnL"))
-    assert len(re.findall(r"^\d{4}-\d\d-\d\d ", monthly, re.M)) == 30
+    assert "Total " in daily and "(realised, fees included)" in daily
+    # calendar weeks (each labelled by its Monday) and months, in the configured time zone
+    weekly = clear(await world.ask("/weekly", "PnL per week"))
+    mondays = re.findall(r"^(\d{4}-\d\d-\d\d) ", weekly, re.M)
+    assert len(mondays) == 4 and all(date.fromisoformat(d).weekday() == 0 for d in mondays)
+    monthly = clear(await world.ask("/monthly 2", "PnL per month"))
+    assert len(re.findall(r"^\d{4}-\d\d ", monthly, re.M)) == 2
     await refused(world, "/profit abc", "'abc' is not a whole number", "Usage: /profit [days]")
-    await refused(world, "/profit 400", "between 1 and 365")
+    await refused(world, "/profit 4000", "between 1 and 3650")
     await refused(world, "/profit 3 4", "at most one number")
     await refused(world, "/daily x", "not a whole number", "Usage: /daily [n]")
     await refused(world, "/daily -1", "between 1 and 90")
 
 
-async def test_weekly_and_monthly_refuse_arguments(world: World) -> None:
-    await refused(world, "/weekly 3", "takes no arguments")
-    await refused(world, "/monthly x", "takes no arguments")
+async def test_weekly_and_monthly_refuse_bad_counts(world: World) -> None:
+    await refused(world, "/weekly 3 4", "at most one number")
+    await refused(world, "/monthly x", "not a whole number")
 
 
 # --- bots --------------------------------------------------------------------------------------
@@ -304,12 +308,18 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     )
     assert res.accepted, res
     positions = clear(await world.ask("/positions", "Positions"))
-    assert re.search(r"Binance USDT-M BTC/USDT 3x: 0\.002 @ [\d,.]+ mark", positions), positions
+    line = r"fut_trend · Binance USDT-M BTC/USDT 3x: 0\.002 @ [\d,.]+ · mark"
+    assert re.search(line, positions), positions
+    # futures: the margin and the venue's liquidation price (issue 14)
+    assert re.search(r"margin [\d,.]+ USDT · liquidation [\d,.]+$", positions, re.M), positions
     # The bot's SL/TP are placed once the entry has filled.
     await open_orders_reach(world, lambda n: n >= 2, timeout=10)
     orders = await world.ask("/orders", "Orders")
     brackets = re.findall(r"^(\S+) Binance USDT-M sell 0\.002 BTC/USDT (\w+)", orders.content, re.M)
     assert {kind for _, kind in brackets} == {"stop_market", "take_profit_market"}, orders.content
+    # each with the price it fires at (issue 14: /orders with SL/TP trigger prices)
+    triggers = re.findall(r"(stop_market|take_profit_market) trigger ([\d,.]+)", orders.content)
+    assert {k for k, _ in triggers} == {"stop_market", "take_profit_market"}, orders.content
 
     question = await world.ask(f"/stop {FUTURES_BOT}", "Confirm within")
     assert "Open positions stay open" in question.content and "BTC/USDT 0.002" in question.content

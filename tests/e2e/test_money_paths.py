@@ -35,7 +35,7 @@ async def test_buy_fill_positions_balance_sell_confirm_flat_and_profit(world: Wo
     assert "BTC @ " in filled.content and "KRW on Upbit (fee " in filled.content
 
     positions = (await world.answer("/positions")).content
-    found = re.search(r"Upbit BTC/KRW: ([\d.]+) @ ([\d,.]+) mark", positions)
+    found = re.search(r"Upbit BTC/KRW: ([\d.]+) @ ([\d,.]+) · mark", positions)
     assert found, positions
     qty = Decimal(found.group(1))
     entry = Decimal(found.group(2).replace(",", ""))
@@ -61,13 +61,19 @@ async def test_buy_fill_positions_balance_sell_confirm_flat_and_profit(world: Wo
     assert f"Filled sell {qty} BTC @ " in sell_fill.content
 
     assert (await world.answer("/positions")).content == "No open positions."
+    # one trade, open to flat, and every view gives it the same realised PnL
     trades = (await world.answer("/trades 5")).content
-    assert trades.startswith("Last 2 trades") and trades.count("BTC/KRW") == 2, trades
-    profit = (await world.answer("/profit 1")).content
-    today = re.search(r"^\S+ +(-?[\d,]+) KRW  fees ([\d,]+)  2 fills$", profit, re.M)
-    assert today, profit
+    assert trades.startswith("Last 1 trades") and trades.count("BTC/KRW") == 1, trades
+    trade_pnl = re.search(r"· ([+-][\d,]+) KRW \([+-][\d.]+%\) · manual$", trades, re.M)
+    assert trade_pnl, trades
+    daily = (await world.answer("/daily 1")).content
+    today = re.search(r"^\S+ +([+-][\d,]+) KRW  fees ([\d,]+) KRW  2 fills$", daily, re.M)
+    assert today, daily
     assert Decimal(today.group(2).replace(",", "")) > 0  # fees were paid
-    assert re.search(r"^Total -?[\d,]+ KRW", profit, re.M), profit
+    assert today.group(1) == trade_pnl.group(1), (daily, trades)
+    profit = (await world.answer("/profit 1")).content
+    assert f"Realised PnL {trade_pnl.group(1)} KRW" in profit, profit
+    assert "win rate 0.00% (0 won, 1 lost of 1)" in profit or "(1 won, 0 lost of 1)" in profit
 
     # Barrier: a last command is answered after every notification above was delivered.
     await world.answer("/version")

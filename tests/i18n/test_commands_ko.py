@@ -197,10 +197,23 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
         r = await reg.dispatch("/balance", ctx)
         assert r.text.startswith("잔고\n업비트:\n") and "합계 ≈" in r.text, r.text
         assert "업비트 BTC/KRW" in (await reg.dispatch("/positions", ctx)).text
-        assert (await reg.dispatch("/trades 5", ctx)).text.startswith("최근 체결 1건\n")
+        assert (await reg.dispatch("/trades 5", ctx)).text.startswith(
+            "최근 거래 1건 (시각 KST)\n#1 "
+        )
         daily = (await reg.dispatch("/daily 2", ctx)).text
-        assert daily.startswith("일별 손익\n") and "합계 " in daily and "수수료 포함" in daily
-        assert (await reg.dispatch("/profit 3", ctx)).text.startswith("최근 3일 손익\n")
+        assert (
+            daily.startswith("일별 손익, 최근 2일 (KST)\n")
+            and "합계 " in daily
+            and "수수료 포함" in daily
+        )
+        # the accounting views answer in Korean (catalog texts, not English)
+        stats = (await reg.dispatch("/stats", ctx)).text
+        assert stats == "최근 30일 청산 사유별 통계\n이 기간에 종료된 거래가 없습니다.", stats
+        weekly = (await reg.dispatch("/weekly", ctx)).text
+        assert weekly.startswith("주별 손익 (월요일 시작), 최근 4주 (KST)\n"), weekly
+        assert (await reg.dispatch("/profit 3", ctx)).text.startswith(
+            "최근 3일 수익 (원화 기준)\n실현 손익 -50 KRW"
+        )
         ask = await reg.dispatch("/killswitch", ctx)
         assert ask.text.startswith("⚠️ 킬스위치: 모든 봇을 중지하고 신규 진입을 거부할까요?")
         ask = await reg.dispatch("/sell upbit BTC 0.0001", ctx)

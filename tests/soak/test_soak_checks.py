@@ -42,4 +42,10 @@ def test_positions_as_the_user_reads_them() -> None:
     _, db = agreeing()
     shown = "Positions\nBinance USDT-M BTC/USDT 3x: 0.004 @ 100,116.4 mark 100,112.15 uPnL -0.02"
     assert compare_positions_text(shown, db) == []
+    # one line per owner (issue 14): a bot's share and the user's add up to the position
+    shown = (
+        "Positions\n#3 fut · Binance USDT-M BTC/USDT 3x: 0.003 @ 100,116.4 · mark 100,112.15\n"
+        "#4 manual · Binance USDT-M BTC/USDT 3x: 0.001 @ 100,116.4 · mark 100,112.15"
+    )
+    assert compare_positions_text(shown, db) == []
     assert compare_positions_text("No open positions.", db) != []

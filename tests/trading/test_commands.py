@@ -55,7 +55,7 @@ async def test_paper_commands_round_trip(tmp_path: Path) -> None:
         r = await run(app, ctx, "/positions")
         assert "Upbit BTC/KRW" in r.text
         r = await run(app, ctx, "/trades 5")
-        assert "buy" in r.text and "fee 50 KRW" in r.text
+        assert "#1 " in r.text and "manual" in r.text and "-50 KRW" in r.text, r.text
         r = await run(app, ctx, "/daily 2")
         assert "Total" in r.text
         r = await run(app, ctx, "/sell upbit BTC 0.0001")
@@ -106,8 +106,8 @@ async def test_commands_refuse_arguments_they_do_not_take(tmp_path: Path) -> Non
             ("/positions BTC", "/positions takes no arguments."),
             ("/orders open", "Use /orders (open orders) or /orders all"),
             ("/orders all 5", "Use /orders (open orders) or /orders all"),
-            ("/weekly 3", "/weekly takes no arguments."),
-            ("/monthly x", "/monthly takes no arguments."),
+            ("/weekly 3 4", "Give at most one number (the number of weeks)"),
+            ("/monthly x", "'x' is not a whole number"),
             ("/killswitch cancel now", "Use /killswitch"),
         ]:
             r = await run(app, ctx, line)

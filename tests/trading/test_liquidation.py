@@ -117,6 +117,12 @@ async def test_liquidation_is_booked_counted_and_notified(sim: SimExchange, tmp_
         await eventually(lambda: any("LIQUIDATED" in str(n.text) for n in env.notes))
         note = next(str(n.text) for n in env.notes if "LIQUIDATED" in str(n.text))
         assert "0.05 BTC" in note and "PnL -" in note, note
+        # issue 14: the notice gives the trade's PnL (its entry fee included), the one figure
+        # /trades and the report give it
+        (trade,) = env.svc.trades.closed
+        assert trade.exit_client_id == forced[0].fill.client_id and trade.owner is None
+        assert trade.realized == sum(r.realized_pnl for r in await env.svc.store.fills())
+        assert f"PnL {trade.realized.quantize(D('0.01')):+,} USDT" in note, (note, trade)
 
         # the daily loss limit counts it: the next entry is refused
         res = worded(
