@@ -85,6 +85,22 @@ class MarketDataManager:
             or not all(r.healthy and r.delayed is None for r in feed.runners)
         )
 
+    def data_age(self, instrument: Instrument) -> float | None:
+        """Seconds since `instrument`'s price was last known current; None if it never was.
+
+        Its own newest event (stream or REST fallback), or, while the connection carrying it
+        is healthy and punctual, that connection's newest frame: a quiet market on a live
+        stream still has its last price. A connection that went silent or fell behind the
+        venue vouches for nothing, so the age grows from the last real delivery."""
+        feed = self.feeds.get(instrument.venue)
+        if feed is None:
+            return None
+        newest = feed.pipeline.last_seen(instrument)
+        for r in feed.runners:
+            if r.healthy and r.delayed is None and instrument in stream_of(r).instruments:
+                newest = max(newest, r.last_frame)
+        return None if newest <= 0 else max(0.0, self.clock.now() - newest)
+
     def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
         return self.candles.recent(instrument, timeframe, n)
 

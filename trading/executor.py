@@ -22,6 +22,7 @@ from loguru import logger
 
 from core.broker import PlaceRequest, VenueOrder
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
+from core.freshness import Freshness
 from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.symbols import Venue
@@ -67,6 +68,10 @@ def new_client_id(paper: bool) -> str:
 
 class OrderService(Ledger):
     """Order intake on top of the ledger: `submit` and `cancel` (see the module docstring)."""
+
+    # Set by the app when market data is wired: orders priced at the market are refused on
+    # prices older than its `max_age` (paper), or priced from the venue's REST answer (live).
+    freshness: Freshness | None = None
 
     # --- submit -------------------------------------------------------------------------
     async def submit(
@@ -149,7 +154,15 @@ class OrderService(Ledger):
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
         ref = self.prices.price(req.instrument, req.side)
-        if ref is None:
+        old = self._too_old(req)
+        if old is not None:
+            if self.paper:
+                raise Rejected(old)  # a paper fill would be at that old price
+            try:  # the venue's own current price; if it cannot answer either, say how old ours is
+                ref = await broker.last_price(sym)
+            except TradingError:
+                raise Rejected(old) from None
+        elif ref is None:
             ref = await broker.last_price(sym)
         bals = self.balances.get(req.instrument.venue, {})
         pos = self.positions.get(req.instrument)
@@ -173,6 +186,17 @@ class OrderService(Ledger):
 
             await self.risk.reserve(client_id, inst, v.qty, v.notional * rate, exposure)
         return v, is_entry
+
+    def _too_old(self, req: OrderRequest) -> Text | None:
+        """Why this order must not be priced on our market data now, or None. Conditional
+        orders (stops, take-profits) wait for a future price and are never held back; paper
+        limit orders can fill at once against the book, so they need a fresh book too."""
+        fresh = self.freshness
+        if fresh is None or req.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET):
+            return None
+        if req.type is not OrderType.MARKET and not self.paper:
+            return None
+        return fresh.problem(req.instrument)
 
     async def _send(self, order: Order, wire: PlaceRequest) -> SubmitResult:
         broker = self.brokers[order.instrument.venue]

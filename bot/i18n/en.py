@@ -85,7 +85,7 @@ TEXTS: dict[str, str] = {
     "reason.no_margin": "Not enough margin: this needs about {need} at {lev}x, {free} available.",
     "reason.no_funds": "Not enough {quote}: this needs {need}, {free} available.",
     "reason.no_coin": "Not enough {base} to sell: {qty} asked, {free} free.",
-    "reason.kill_switch": "The kill switch is on: new entries are refused. /killswitch to reset.",
+    "reason.kill_switch": "The kill switch is on: new entries are refused. /killswitch off turns it off.",
     "reason.daily_paused": (
         "The daily loss limit was reached: new entries are paused until tomorrow "
         "({pct}% of equity)."
@@ -584,4 +584,10 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " {done}/{total} positions closed at market.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
+    # freshness: no decision or order on old market data (issue 14)
+    "reason.data_none": "No {venue} price for {symbol} has arrived yet: not acting without one.",
+    "reason.data_old": (
+        "{venue} {symbol}: the newest price is {age} s old (limit {max} s, MAX_DATA_AGE): "
+        "not acting on old market data."
+    ),
 }

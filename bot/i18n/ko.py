@@ -100,7 +100,7 @@ TEXTS: dict[str, str] = {
     "reason.no_margin": "증거금 부족: {lev}배 기준 약 {need} 필요, 사용 가능 {free}.",
     "reason.no_funds": "{quote} 잔고 부족: {need} 필요, 사용 가능 {free}.",
     "reason.no_coin": "매도할 {base} 부족: {qty} 주문, 사용 가능 {free}.",
-    "reason.kill_switch": "킬스위치가 켜져 있어 신규 진입을 거부합니다. 해제: /killswitch",
+    "reason.kill_switch": "킬스위치가 켜져 있어 신규 진입을 거부합니다. 해제: /killswitch off",
     "reason.daily_paused": (
         "일일 손실 한도(평가액의 {pct}%)에 도달해 내일까지 신규 진입을 멈췄습니다."
     ),
@@ -579,4 +579,10 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
+    # freshness: no decision or order on old market data (issue 14)
+    "reason.data_none": "{venue} {symbol} 시세가 아직 들어오지 않아 실행하지 않습니다.",
+    "reason.data_old": (
+        "{venue} {symbol}: 최신 시세가 {age}초 전 것입니다(한도 {max}초, MAX_DATA_AGE). "
+        "오래된 시세로는 실행하지 않습니다."
+    ),
 }
