@@ -130,7 +130,9 @@ class MarketDataManager:
         lines = []
         now = self.clock.now()
         for venue, feed in self.feeds.items():
-            mode = " — REST fallback" if feed.fallback and feed.fallback.active else ""
+            fb, mode = feed.fallback, ""
+            if fb is not None and fb.active:
+                mode = " — REST fallback" if fb.serving else " — REST fallback not answering"
             health = "live"
             if self.is_stale(venue):
                 late = [r for r in feed.runners if r.healthy and r.delayed is not None]
