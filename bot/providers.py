@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from strategies.runner import BotView
     from strategies.store import DecisionRow
     from trading.executor import SubmitResult
+    from trading.intent import SellPlan
     from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
 
@@ -87,6 +88,8 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
     ) -> SubmitResult: ...
+
+    def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan: ...
 
     async def flatten(self) -> list[tuple[Instrument, SubmitResult]]: ...
 

@@ -590,4 +590,13 @@ TEXTS: dict[str, str] = {
         "{venue} {symbol}: the newest price is {age} s old (limit {max} s, MAX_DATA_AGE): "
         "not acting on old market data."
     ),
+    # /sell on futures with no long position: it opens a short, and says so (issue 14)
+    "trading.sell_opens_short": (
+        "⚠️ You hold no long {symbol} on {venue}: this sell OPENS A SHORT of {qty} {base} at "
+        "{lev}x leverage (you gain if the price falls, lose if it rises). Open the short?"
+    ),
+    "trading.sell_adds_short": (
+        "⚠️ You are already short {short} {base} on {venue}: this sell ADDS {qty} {base} to the "
+        "short at {lev}x leverage. Increase the short?"
+    ),
 }

@@ -585,4 +585,13 @@ TEXTS: dict[str, str] = {
         "{venue} {symbol}: 최신 시세가 {age}초 전 것입니다(한도 {max}초, MAX_DATA_AGE). "
         "오래된 시세로는 실행하지 않습니다."
     ),
+    # /sell on futures with no long position: it opens a short, and says so (issue 14)
+    "trading.sell_opens_short": (
+        "⚠️ {venue}에 {symbol} 롱 포지션이 없습니다: 이 매도는 {lev}배 레버리지로 {base} {qty} "
+        "숏 포지션을 새로 엽니다(가격이 내리면 이익, 오르면 손실). 숏을 열까요?"
+    ),
+    "trading.sell_adds_short": (
+        "⚠️ {venue}에 이미 {base} {short} 숏 포지션이 있습니다: 이 매도는 {lev}배 레버리지로 "
+        "숏을 {base} {qty}만큼 늘립니다. 숏을 늘릴까요?"
+    ),
 }
