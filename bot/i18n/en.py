@@ -397,9 +397,7 @@ TEXTS: dict[str, str] = {
     "kimpcmd.no_major": "(no BTC/ETH/XRP prices yet)",
     "kimpcmd.top": "Top:    ",
     "kimpcmd.bottom": "Bottom: ",
-    "kimpcmd.footer": (
-        "{live}/{universe} common coins priced · alerts on {basis} · ⏸ alerts suspended"
-    ),
+    "kimpcmd.footer": ("{live}/{universe} common coins priced · alerts on {basis}"),
     "kimpcmd.wallet_footer": "⛔ deposits or withdrawals suspended: /kimp <coin> says which",
     "kimpcmd.tether_na": "Tether premium: n/a (KRW-USDT {krw}, age {age})",
     "kimpcmd.fx_na": "FX: {why}; FX kimp hidden",
@@ -599,4 +597,6 @@ TEXTS: dict[str, str] = {
         "⚠️ You are already short {short} {base} on {venue}: this sell ADDS {qty} {base} to the "
         "short at {lev}x leverage. Increase the short?"
     ),
+    # /kimp: a suspended figure carries its age (issue 14)
+    "kimpcmd.figure_age": "{age} old",
 }

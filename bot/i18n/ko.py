@@ -401,9 +401,7 @@ TEXTS: dict[str, str] = {
     "kimpcmd.no_major": "(BTC/ETH/XRP 시세 아직 없음)",
     "kimpcmd.top": "상위:   ",
     "kimpcmd.bottom": "하위:   ",
-    "kimpcmd.footer": (
-        "공통 코인 {universe}개 중 {live}개 시세 있음 · 알림 기준 {basis} · ⏸ 알림 일시정지"
-    ),
+    "kimpcmd.footer": ("공통 코인 {universe}개 중 {live}개 시세 있음 · 알림 기준 {basis}"),
     "kimpcmd.wallet_footer": "⛔ 입출금 중단 코인 있음: /kimp <코인> 에서 확인",
     "kimpcmd.tether_na": "테더 프리미엄: 없음 (KRW-USDT {krw}, 경과 {age})",
     "kimpcmd.fx_na": "환율: {why}; 환율 김프 숨김",
@@ -594,4 +592,6 @@ TEXTS: dict[str, str] = {
         "⚠️ {venue}에 이미 {base} {short} 숏 포지션이 있습니다: 이 매도는 {lev}배 레버리지로 "
         "숏을 {base} {qty}만큼 늘립니다. 숏을 늘릴까요?"
     ),
+    # /kimp: a suspended figure carries its age (issue 14)
+    "kimpcmd.figure_age": "{age} 전 시세",
 }

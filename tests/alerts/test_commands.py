@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from alerts.monitor import CoinPremium, LegAges
+from alerts.monitor import CoinPremium, LegAges, TetherView
 from alerts.premium import Books, Fees, executable_premium
+from alerts.service import Headline
 from bot.commands import CommandContext, CommandRegistry
-from bot.commands.kimp import register_kimp, render_detail
+from bot.commands.kimp import register_kimp, render_detail, render_headline
 from bot.config import load_settings
 from bot.facade import ServiceFacade
 from bot.features.kimp import make_service
@@ -21,6 +22,7 @@ from core.fills import FEE_RATES
 from core.notifications import Notification
 from core.storage import Database
 from core.supervisor import Supervisor
+from core.text import Text
 
 FEES = Fees.from_rates(FEE_RATES)
 
@@ -130,3 +132,19 @@ async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
 
 async def _drop(note: Notification) -> None:
     return None
+
+
+def test_headline_marks_suspended_figures_with_their_age_and_no_legend_otherwise() -> None:
+    """Issue 14: /kimp always ended with "⏸ alerts suspended", and showed two-minute-old
+    premiums like current ones."""
+    tether = TetherView(1_400.0, 1_385.0, 1.08, 1.0, 30.0, None, None)
+    basis = Text.of("kimp.basis.usdt")
+    live = Headline([_snap()], tether, [_snap()], [_snap()], 10, 10, basis, {})
+    text = render_headline(live, "en")
+    assert "⏸" not in text and "suspended" not in text, text
+    old = _snap(ages=LegAges(125.0, 2.0, 1.0, 30.0), suspended="Upbit stream down (refused)")
+    stale = Headline([old], tether, [old], [old], 10, 10, basis, {})
+    text = render_headline(stale, "en")
+    assert "BTC       +2.86%    +3.97% ⏸ 2m old" in text, text
+    assert text.splitlines()[-1] == "⏸ alerts suspended: Upbit stream down (refused)", text
+    assert "2m 전 시세" in render_headline(stale, "ko")
