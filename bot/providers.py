@@ -55,7 +55,10 @@ class ReportSection(Protocol):
 
 # ---------------------------------------------------------------------------------- market data
 class MarketDataView(StatusProvider, Protocol):
-    """The market-data streams, as /status shows them (one line per connection)."""
+    """The market-data streams, as /status shows them (one line per connection), and which
+    venues delivered data (the start-up notice)."""
+
+    async def wait_delivering(self, timeout: float) -> dict[Venue, bool]: ...
 
 
 # -------------------------------------------------------------------------------------- trading

@@ -599,4 +599,10 @@ TEXTS: dict[str, str] = {
     ),
     # /kimp: a suspended figure carries its age (issue 14)
     "kimpcmd.figure_age": "{age} old",
+    # start-up: which venues actually deliver market data (issue 14)
+    "startup.market_partial": "Market data: live from {live}; still connecting to {trying}",
+    "startup.offline": (
+        "⚠️ No market data: none of {venues} answered within {secs} s. No network? The service "
+        "keeps trying. To try the bot without internet, run the offline demo: ./dev run --sim"
+    ),
 }

@@ -594,4 +594,11 @@ TEXTS: dict[str, str] = {
     ),
     # /kimp: a suspended figure carries its age (issue 14)
     "kimpcmd.figure_age": "{age} 전 시세",
+    # start-up: which venues actually deliver market data (issue 14)
+    "startup.market_partial": "시세 수신: {live} 연결됨; {trying} 연결 시도 중",
+    "startup.offline": (
+        "⚠️ 시세 없음: {secs}초 안에 {venues} 중 응답한 곳이 없습니다. 네트워크가 끊겼나요? "
+        "서비스는 계속 재시도합니다. 인터넷 없이 봇을 써 보려면 오프라인 데모를 실행하세요: "
+        "./dev run --sim"
+    ),
 }
