@@ -152,7 +152,7 @@ def register_trading(registry: CommandRegistry) -> None:
         no_args(ctx)
         m = Messages(ctx.service.settings.language)
         t = _trading(ctx)
-        lines, total = [], Decimal(0)
+        lines, total, unpriced = [], Decimal(0), []
         balances = await t.balances()
         ages = t.balances_age()
         tz = ctx.service.settings.tz
@@ -164,8 +164,12 @@ def register_trading(registry: CommandRegistry) -> None:
                 lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
                 lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
                 total += krw or 0
+                if krw is None and (free or locked):
+                    unpriced.append(f"{asset} ({m.word(venue)})")
         paper = m("trading.paper_mark") if t.paper else ""
         lines.append(m("trading.total", total=_money(total)) + paper)
+        if unpriced:  # a total that silently leaves coins out reads as the whole account
+            lines.append(m("trading.total_unpriced", assets=", ".join(unpriced)))
         return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
 
     @registry.command("positions", "Open positions with unrealised PnL", "/positions")

@@ -605,4 +605,6 @@ TEXTS: dict[str, str] = {
         "⚠️ No market data: none of {venues} answered within {secs} s. No network? The service "
         "keeps trying. To try the bot without internet, run the offline demo: ./dev run --sim"
     ),
+    # /balance: what the total leaves out (issue 14)
+    "trading.total_unpriced": "⚠️ not in the total (no KRW price now): {assets}",
 }

@@ -601,4 +601,6 @@ TEXTS: dict[str, str] = {
         "서비스는 계속 재시도합니다. 인터넷 없이 봇을 써 보려면 오프라인 데모를 실행하세요: "
         "./dev run --sim"
     ),
+    # /balance: what the total leaves out (issue 14)
+    "trading.total_unpriced": "⚠️ 합계에서 빠짐(현재 원화 시세 없음): {assets}",
 }

@@ -155,3 +155,16 @@ async def test_sell_says_it_opens_a_short_and_spot_oversell_is_refused_first(
         assert r.text.startswith("❌ Refused: Not enough BTC to sell") and not r.buttons
         r = await run(app, ctx, f"/sell upbit BTC {held}")
         assert f"Sell {held.normalize()} BTC/KRW at market on Upbit?" in r.text and r.buttons
+
+
+async def test_balance_total_says_what_it_could_not_price(tmp_path: Path) -> None:
+    """Issue 14: the total silently left out what had no KRW price (here the USDT wallets
+    before any KRW-USDT price arrived)."""
+    async with app_ctx(tmp_path) as (app, ctx):
+        r = await run(app, ctx, "/balance")
+        last = r.text.splitlines()[-1]
+        assert last.startswith("⚠️ not in the total (no KRW price now): USDT (Binance"), r.text
+        quote(app, Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        await eventually(lambda: app.facade.trading.svc.prices.usdt_krw() is not None)
+        r = await run(app, ctx, "/balance")
+        assert "not in the total" not in r.text, r.text
