@@ -607,4 +607,6 @@ TEXTS: dict[str, str] = {
     ),
     # /balance: what the total leaves out (issue 14)
     "trading.total_unpriced": "⚠️ not in the total (no KRW price now): {assets}",
+    # the report's premium, labelled with its basis (issue 14)
+    "report_kimp_on": "Kimchi premium (BTC, {basis}, as the alerts use)",
 }

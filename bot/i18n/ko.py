@@ -603,4 +603,6 @@ TEXTS: dict[str, str] = {
     ),
     # /balance: what the total leaves out (issue 14)
     "trading.total_unpriced": "⚠️ 합계에서 빠짐(현재 원화 시세 없음): {assets}",
+    # the report's premium, labelled with its basis (issue 14)
+    "report_kimp_on": "김치 프리미엄 (BTC, {basis}, 알림과 같은 기준)",
 }
