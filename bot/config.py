@@ -340,7 +340,7 @@ class Settings(BaseSettings):
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 
     def redacted(self) -> dict[str, str]:
-        """Effective settings for `/settings`, secrets shown only as set/unset."""
+        """The settings as loaded, for `/settings`; secrets shown only as set/unset."""
         out: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)

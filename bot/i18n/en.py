@@ -229,7 +229,10 @@ TEXTS: dict[str, str] = {
     "help.help": "List commands, or explain one",
     "help.status": "Mode, streams, components, bots and positions",
     "help.version": "Program version",
-    "help.settings": "Effective settings (secrets hidden)",
+    "help.settings": (
+        "Settings as loaded at start-up, secrets only as set/unset "
+        "(alert thresholds changed since: /kimpalert)"
+    ),
     "help.logs": "The last log lines",
     "help.bots": "Strategy bots and what they did",
     "help.start": "Start a strategy bot (it stays started after a restart)",

@@ -235,7 +235,7 @@ TEXTS: dict[str, str] = {
     "help.help": "명령 목록, 또는 한 명령의 설명",
     "help.status": "모드, 스트림, 구성요소, 봇, 포지션",
     "help.version": "프로그램 버전",
-    "help.settings": "적용 중인 설정 (비밀값 숨김)",
+    "help.settings": "시작 시 읽은 설정, 비밀값은 설정 여부만 (이후 바꾼 알림 기준: /kimpalert)",
     "help.logs": "최근 로그",
     "help.bots": "전략 봇과 최근 판단",
     "help.start": "전략 봇 시작 (재시작 후에도 시작 상태 유지)",

@@ -10,6 +10,7 @@ from alerts.monitor import CoinPremium, LegAges, TetherView
 from alerts.premium import Books, Fees, executable_premium
 from alerts.service import Headline
 from bot.commands import CommandContext, CommandRegistry
+from bot.commands.core import register_core
 from bot.commands.kimp import register_kimp, render_detail, render_headline
 from bot.config import load_settings
 from bot.facade import ServiceFacade
@@ -148,3 +149,24 @@ def test_headline_marks_suspended_figures_with_their_age_and_no_legend_otherwise
     assert "BTC       +2.86%    +3.97% ⏸ 2m old" in text, text
     assert text.splitlines()[-1] == "⏸ alerts suspended: Upbit stream down (refused)", text
     assert "2m 전 시세" in render_headline(stale, "ko")
+
+
+async def test_settings_is_described_as_what_it_shows(tmp_path: Path) -> None:
+    """Issue 14: /settings was described as the effective settings, but shows them as loaded at
+    start-up: a threshold changed with /kimpalert is in effect yet not in /settings."""
+    registry = CommandRegistry()
+    register_core(registry)
+    register_kimp(registry)
+    async with Database.open(tmp_path / "k.db") as db:
+        facade = await _facade(tmp_path, db)
+        fs = facade.settings
+        svc = make_service(fs.kimp, fs.market_data, fs.core, db, ManualClock(), _drop, FEES)
+        await svc.load()
+        facade.kimp = svc
+        ctx = CommandContext(facade, 1, 1, "console")
+        await registry.dispatch("/kimpalert high 4", ctx)
+        assert svc.config.levels("coin")[0] == 4.0  # in effect
+        assert "KIMP_HIGH_PCT = 3.0" in (await registry.dispatch("/settings", ctx)).text
+        helped = (await registry.dispatch("/help settings", ctx)).text
+        assert "as loaded at start-up" in helped and "/kimpalert" in helped, helped
+        assert "Effective" not in helped
