@@ -518,7 +518,7 @@ async def test_report_now_with_its_chart(world: World) -> None:
         )
     )
     assert photo.seq <= world.tg.sent_messages(CHAT)[-1].seq
-    for section in ("Balances and equity", "Kimchi premium (BTC)", "Streams and incidents"):
+    for section in ("Balances and equity", "Kimchi premium (BTC, ", "Streams and incidents"):
         assert section in text
     assert re.search(r"upbit +KRW +10,000,000", text), text
     assert re.search(r"high \+[\d.]+% · low \+[\d.]+% · avg \+[\d.]+% \(1\d\d samples\)", text)
