@@ -160,13 +160,17 @@ class BotRunner:
             # symbol yet (no warm-up history, or a stopped bot's book) has none.
             engine.track(inst)
             trades = len(self.trades)
-            decision = await self._act(decision, req)
+            # A forced order is the user's, not the strategy's: the order layer's freshness rule
+            # prices it (live: on the venue's own price) or refuses it with the data age.
+            decision = await self._act(decision, req, forced=True)
             closed = self.trades[-1] if len(self.trades) > trades else None
             return ForcedOrder(name, inst, decision, engine.positions.get(inst), closed)
 
-    async def _act(self, decision: Decision, req: OrderRequest | None = None) -> Decision:
+    async def _act(
+        self, decision: Decision, req: OrderRequest | None = None, forced: bool = False
+    ) -> Decision:
         inst = decision.signal.instrument
-        fresh = self._freshness
+        fresh = None if forced else self._freshness
         old = fresh.problem(inst) if fresh is not None and decision.taken else None
         if old is not None:
             # Never decide on old prices: the candle that closed may be the clock's, not the

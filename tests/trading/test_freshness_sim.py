@@ -131,3 +131,12 @@ async def test_decision_and_manual_order_on_old_data_are_refused_with_its_age(
         assert [tuple(r) for r in await s.app.db.fetchall("SELECT status FROM orders")] == [
             ("filled",)
         ]
+
+        # A forced entry (/buy spot_rsi) is the user's order, not the strategy's decision: the
+        # order layer's rule answers it (paper: refused, with the age).
+        forced = await s.bots.force_entry("spot_rsi")
+        assert not forced.decision.taken
+        assert re.match(
+            r"order layer refused: Upbit BTC/KRW: the newest price is \d+ s old",
+            forced.decision.reason,
+        ), forced.decision.reason
