@@ -70,7 +70,8 @@ class OrderService(Ledger):
     """Order intake on top of the ledger: `submit` and `cancel` (see the module docstring)."""
 
     # Set by the app when market data is wired: orders priced at the market are refused on
-    # prices older than its `max_age` (paper), or priced from the venue's REST answer (live).
+    # prices older than its `max_age` (paper; live entries), or priced from the venue's REST
+    # answer (live exits).
     freshness: Freshness | None = None
 
     # --- submit -------------------------------------------------------------------------
@@ -174,6 +175,10 @@ class OrderService(Ledger):
             funds = Funds(bals.get(rules.quote, (ZERO, ZERO))[0], bals.get(rules.base, (ZERO,))[0])
         v = validate(req, rules, ref, funds)
         is_entry = self.is_entry(req.instrument, req.side, req.reduce_only, v.qty, pos_qty)
+        if old is not None and is_entry:
+            # Live: an exit goes out on the venue's price; no new exposure while our own market
+            # data is old (risk refuses a stale venue too; this answer says how old it is).
+            raise Rejected(old)
         if is_entry:
             inst = req.instrument
             rate = await self.to_krw(rules.quote)
