@@ -118,6 +118,9 @@ class PremiumMonitor:
         self.fx_ts = 0.0
         self.fx_error: str | None = None  # last FX source problem, for the "why"
         self.venue_down: dict[Venue, Text] = {}
+        # When a down venue was reported back (recovered, or a REST fallback took over): the
+        # down mark holds until data from the venue actually arrives after that moment.
+        self._back_at: dict[Venue, float] = {}
         self.upbit_seen = 0.0  # newest receive time of anything from the venue
         self.binance_seen = 0.0
         self.updates = 0
@@ -234,8 +237,20 @@ class PremiumMonitor:
             self.venue_down[status.venue] = Text.of(
                 "kimp.why.venue_down", venue=status.venue, reason=status.reason
             )
-        else:
-            self.venue_down.pop(status.venue, None)
+            self._back_at.pop(status.venue, None)
+        elif status.venue in self.venue_down:
+            # A status says nothing about prices: a fallback "taking over" may never deliver.
+            self._back_at[status.venue] = status.ts
+
+    def down(self, venue: Venue) -> Text | None:
+        """Why `venue` counts as down, or None: reported down and nothing arrived since it was
+        reported back."""
+        why = self.venue_down.get(venue)
+        back = self._back_at.get(venue)
+        if why is None or back is None:
+            return why
+        seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
+        return why if seen <= back else None
 
     def set_fx(self, rate: float, ts: float) -> None:
         self.fx_rate, self.fx_ts, self.fx_error = rate, ts, None
@@ -256,8 +271,9 @@ class PremiumMonitor:
         return self.fx_rate, None
 
     def _leg_problem(self, name: Text, venue: Venue, leg: _Leg, now: float) -> Text | None:
-        if venue in self.venue_down:
-            return self.venue_down[venue]
+        down = self.down(venue)
+        if down is not None:
+            return down
         if leg.ts <= 0:
             return Text.of("kimp.why.no_price", name=name)
         seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
@@ -326,8 +342,9 @@ class PremiumMonitor:
         missing: list[Venue] = []
         for venue, leg in ((Venue.UPBIT, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
             if leg.ts <= 0:
-                if venue in self.venue_down:
-                    return self.venue_down[venue]
+                down = self.down(venue)
+                if down is not None:
+                    return down
                 missing.append(venue)
         # Per venue, not per market: one line for many coins when their reasons are grouped.
         if not missing:

@@ -45,17 +45,22 @@ class KimpReportQueries:
         prices["KRW"] = 1.0
         return prices
 
-    async def kimp_day(self, since: float, until: float, coin: str = "BTC") -> KimpDay | None:
-        """The premium of `coin` over [since, until), the top premiums and the alerts sent."""
+    async def kimp_day(
+        self, since: float, until: float, coin: str = "BTC", basis: str = "usdt"
+    ) -> KimpDay | None:
+        """The premium of `coin` over [since, until), the top premiums and the alerts sent, on
+        one `basis` ("usdt" or "fx", KIMP_ALERT_BASIS): the premium the alerts watch, never the
+        two mixed."""
+        column = {"usdt": "usdt_kimp", "fx": "fx_kimp"}[basis]
         # kimp_samples.minute_ts is the minute's start in epoch seconds.
         rows = await self._db.fetchall(
-            "SELECT minute_ts, COALESCE(fx_kimp, usdt_kimp) FROM kimp_samples "
+            f"SELECT minute_ts, {column} FROM kimp_samples "
             "WHERE coin = ? AND minute_ts >= ? AND minute_ts < ? ORDER BY minute_ts",
             (coin, since, until),
         )
         series = tuple((float(ts), float(v)) for ts, v in rows if v is not None)
         top_rows = await self._db.fetchall(
-            "SELECT coin, MAX(COALESCE(fx_kimp, usdt_kimp)) AS m FROM kimp_samples "
+            f"SELECT coin, MAX({column}) AS m FROM kimp_samples "
             "WHERE minute_ts >= ? AND minute_ts < ? GROUP BY coin ORDER BY m DESC LIMIT 5",
             (since, until),
         )

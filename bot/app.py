@@ -25,6 +25,7 @@ from bot.features import AppContext, StartupError, kimp, market_data, strategies
 from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
+from bot.providers import MarketDataView
 from core.clock import SystemClock
 from core.doctor import Check, CheckStatus, failed
 from core.events import EventBus
@@ -134,8 +135,19 @@ class Service:
                     logger.warning("started in LIVE TRADING mode — real orders will be placed")
                 else:
                     logger.info("started in paper trading mode (no real orders)")
-                summary = await _startup_summary(facade, self.preflight)
-                await notifier.notify_async(Notification(NotificationKind.STARTUP, summary))
+                # The notice waits for the venues to deliver (it says which did), but never
+                # holds up a stop.
+                summary = asyncio.create_task(
+                    _startup_summary(facade, self.preflight), name="startup-summary"
+                )
+                await asyncio.wait({summary, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+                if summary.done():
+                    text = summary.result()
+                    await notifier.notify_async(Notification(NotificationKind.STARTUP, text))
+                else:
+                    summary.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await summary
                 # Start-up objects (modules, markets, history) live for the whole run: keep them
                 # out of the garbage collector's full passes, which otherwise pause the streams.
                 gc.freeze()
@@ -201,7 +213,7 @@ async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = (
         lines.append(t("doctor.live_refused", fails=len(problems)))
         lines += ["  " + render_line(c, t) for c in problems]
     if facade.market_data is not None:
-        lines.append(t("startup.market_data", venues=", ".join(t.word(v) for v in Venue)))
+        lines.append(await _market_data_line(facade.market_data, t))
     if core.live and not failed(preflight):
         keyed = []
         if venues.upbit_access_key is not None and venues.upbit_secret_key is not None:
@@ -214,6 +226,22 @@ async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = (
         lines.append(t("startup.bots", bots="; ".join(bots) if bots else t("startup.no_bots")))
     lines.append(t("startup.help"))
     return "\n".join(lines)
+
+
+STARTUP_WAIT = 10.0  # s the start-up notice waits for every venue's first market data
+
+
+async def _market_data_line(md: MarketDataView, t: Messages, wait: float = STARTUP_WAIT) -> str:
+    """Which venues actually deliver market data, which are still being tried; with none at
+    all, that the service looks offline and how to run the offline demo instead."""
+    delivering = await md.wait_delivering(wait)
+    up = ", ".join(t.word(v) for v, ok in delivering.items() if ok)
+    down = ", ".join(t.word(v) for v, ok in delivering.items() if not ok)
+    if not up:
+        return t("startup.offline", venues=down, secs=f"{wait:.0f}")
+    if down:
+        return t("startup.market_partial", live=up, trying=down)
+    return t("startup.market_data", venues=up)
 
 
 def _report_crash(

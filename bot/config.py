@@ -116,6 +116,11 @@ class Settings(BaseSettings):
         10.0, gt=0, description="seconds behind the venue's event time before a stream is delayed"
     )
     no_data_alert_after: float = Field(120.0, gt=0)
+    max_data_age: float = Field(
+        5.0,
+        gt=0,
+        description="seconds old a price may be for a bot to decide or an order at market",
+    )
     universe_refresh: float = Field(3600.0, gt=0)
 
     # --- paper trading and risk ----------------------------------------------------------------
@@ -343,7 +348,7 @@ class Settings(BaseSettings):
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 
     def redacted(self) -> dict[str, str]:
-        """Effective settings for `/settings`, secrets shown only as set/unset."""
+        """The settings as loaded, for `/settings`; secrets shown only as set/unset."""
         out: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)

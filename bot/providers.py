@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from strategies.store import DecisionRow
     from trading.accounting import PositionRow, TradeRow
     from trading.executor import SubmitResult
+    from trading.intent import SellPlan
     from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
 
@@ -55,7 +56,10 @@ class ReportSection(Protocol):
 
 # ---------------------------------------------------------------------------------- market data
 class MarketDataView(StatusProvider, Protocol):
-    """The market-data streams, as /status shows them (one line per connection)."""
+    """The market-data streams, as /status shows them (one line per connection), and which
+    venues delivered data (the start-up notice)."""
+
+    async def wait_delivering(self, timeout: float) -> dict[Venue, bool]: ...
 
 
 # -------------------------------------------------------------------------------------- trading
@@ -95,6 +99,8 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     async def manual_order(
         self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
     ) -> SubmitResult: ...
+
+    def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan: ...
 
     async def flatten(self) -> list[tuple[Instrument, SubmitResult]]: ...
 

@@ -85,6 +85,7 @@ class MarketDataSettings:
     stale_after: float
     stream_max_lag: float
     no_data_alert_after: float
+    max_data_age: float
     universe_refresh: float
 
 

@@ -1,6 +1,10 @@
 """REST fallback: while a venue's WebSocket is down or stale, poll its REST prices at a safe
 rate so strategies and the kimp monitor keep getting prices, marked as degraded; hand back
 as soon as the stream is healthy again.
+
+Polling is not serving: the "REST fallback took over" status goes out only once a poll has
+actually delivered prices (during a total outage every poll fails, and saying it took over
+would tell the alerts and the user that prices flow again).
 """
 
 from __future__ import annotations
@@ -47,7 +51,10 @@ class RestFallback:
         self._on_status = on_status
         self.config = config
         self._clock = clock
-        self.active = False
+        self.active = False  # polling (the streams are unhealthy)
+        self.serving = False  # the last poll delivered prices
+        self._announced = False  # the take-over was announced in this activation
+        self._why: Reason = reasons.REST_STOPPED
         self.polls = 0
         self.errors = 0
         self._unhealthy_since: float | None = None
@@ -68,13 +75,16 @@ class RestFallback:
                 if not self.active and now - self._unhealthy_since >= cfg.activate_after:
                     self.active = True
                     why = [(r.name, r.reason) for r in sick[:3]]
-                    self._status(StreamState.DEGRADED, reasons.rest_fallback(why, cfg.interval))
+                    self._why = reasons.rest_fallback(why, cfg.interval)
+                    logger.warning("{}: polling REST ({})", self.name, reasons.plain(self._why))
                     next_poll = now
             else:
                 self._unhealthy_since = None
                 if self.active:
-                    self.active = False
-                    self._status(StreamState.RECOVERED, reasons.REST_STOPPED)
+                    self.active = self.serving = False
+                    if self._announced:
+                        self._announced = False
+                        self._status(StreamState.RECOVERED, reasons.REST_STOPPED)
             if self.active and now >= next_poll:
                 next_poll = now + cfg.interval
                 await self._poll_once()
@@ -85,8 +95,13 @@ class RestFallback:
             events = await self._poll(self._clock.now())
         except RestError as exc:
             self.errors += 1
+            self.serving = False
             logger.warning("{}: poll failed ({})", self.name, exc)
             return
         self.polls += 1
         for ev in events:
             self._sink(ev)
+        self.serving = bool(events)
+        if self.serving and not self._announced:
+            self._announced = True
+            self._status(StreamState.DEGRADED, self._why)

@@ -85,6 +85,38 @@ class MarketDataManager:
             or not all(r.healthy and r.delayed is None for r in feed.runners)
         )
 
+    def data_age(self, instrument: Instrument) -> float | None:
+        """Seconds since `instrument`'s price was last known current; None if it never was.
+
+        Its own newest event (stream or REST fallback), or, while the connection carrying it
+        is healthy and punctual, that connection's newest frame: a quiet market on a live
+        stream still has its last price. A connection that went silent or fell behind the
+        venue vouches for nothing, so the age grows from the last real delivery."""
+        feed = self.feeds.get(instrument.venue)
+        if feed is None:
+            return None
+        newest = feed.pipeline.last_seen(instrument)
+        for r in feed.runners:
+            if r.healthy and r.delayed is None and instrument in stream_of(r).instruments:
+                newest = max(newest, r.last_frame)
+        return None if newest <= 0 else max(0.0, self.clock.now() - newest)
+
+    def delivering(self) -> dict[Venue, bool]:
+        """Per configured venue: whether any market data from it arrived in this run (a venue
+        being connected to, or failing to list its markets, has delivered nothing)."""
+        return {
+            v: (f := self.feeds.get(v)) is not None and f.pipeline.last_event > 0
+            for v in self.config.venues
+        }
+
+    async def wait_delivering(self, timeout: float) -> dict[Venue, bool]:
+        """`delivering()` as soon as every venue delivers, or as it stands after `timeout`."""
+        waited = 0.0
+        while not all((now := self.delivering()).values()) and waited < timeout:
+            await self.clock.sleep(0.2)
+            waited += 0.2
+        return now
+
     def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
         return self.candles.recent(instrument, timeframe, n)
 
@@ -114,7 +146,9 @@ class MarketDataManager:
         lines = []
         now = self.clock.now()
         for venue, feed in self.feeds.items():
-            mode = " — REST fallback" if feed.fallback and feed.fallback.active else ""
+            fb, mode = feed.fallback, ""
+            if fb is not None and fb.active:
+                mode = " — REST fallback" if fb.serving else " — REST fallback not answering"
             health = "live"
             if self.is_stale(venue):
                 late = [r for r in feed.runners if r.healthy and r.delayed is not None]
@@ -211,18 +245,20 @@ class MarketDataManager:
                     for venue, feed in self.feeds.items():
                         self.candles.fetchers[venue] = feed.rest.minute_range
                     self.universe = Universe({v: f.rest.markets for v, f in self.feeds.items()})
-                    await self._initial_universe()
+                    # Watched from the start: a venue whose markets cannot even be listed (no
+                    # network) is as silent as a dead stream, and is alerted the same way.
+                    self._started = self.clock.monotonic()
+                    tg.create_task(self._watch(), name="md-watch")
                     placer = StreamPlacer(
                         cfg, self.feeds, self.universe, self._wanted, self._on_status,
                         self.clock, tg,
                     )  # fmt: skip
+                    await self._initial_universe(placer)
                     self._placer = placer
-                    for venue in self.feeds:
-                        placer.start(venue)
+                    for venue in self.feeds:  # what was asked for while others were listed
+                        placer.extend(venue, list(self._wanted[venue]))
                     tg.create_task(self.candles.run(), name="md-candles")
                     tg.create_task(self._warm_up(self._all_wanted(Need.CANDLES)), name="md-warmup")
-                    tg.create_task(self._watch(), name="md-watch")
-                    self._started = self.clock.monotonic()
                     self.ready.set()
                     logger.info("market data running: {}", ", ".join(v.label for v in self.feeds))
                     del cfg
@@ -230,12 +266,19 @@ class MarketDataManager:
                 self._tg = None
                 self._placer = None
 
-    async def _initial_universe(self) -> None:
+    async def _initial_universe(self, placer: StreamPlacer) -> None:
+        """List every venue's markets, retrying those that fail; each venue streams as soon as
+        its own list is known (one unreachable venue does not hold back the others)."""
         assert self.universe is not None
         delay = 1.0
+        started: set[Venue] = set()
         while True:
             await self.universe.refresh(self.clock.now())
-            missing = [v for v in self.feeds if v not in self.universe.symbols]
+            for venue in self.feeds:
+                if venue in self.universe.symbols and venue not in started:
+                    placer.start(venue)
+                    started.add(venue)
+            missing = [v for v in self.feeds if v not in started]
             if not missing:
                 return
             logger.warning("universe: cannot list markets for {}; retrying", missing)
@@ -272,12 +315,10 @@ class MarketDataManager:
         cfg = self.config
         while True:
             await self.clock.sleep(min(5.0, cfg.no_data_alert_after / 4, cfg.universe_refresh))
-            if self.universe is not None:
+            if self.universe is not None and self._placer is not None:
                 await self._refresh_universe_if_due()
             now = self.clock.now()
             for venue, feed in self.feeds.items():
-                if not feed.runners:
-                    continue
                 last = feed.pipeline.last_event or self._started_wall()
                 silent = now - last
                 if silent >= cfg.no_data_alert_after and not feed.no_data_alerted:

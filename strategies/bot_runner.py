@@ -6,16 +6,19 @@ owns the runners.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from loguru import logger
 
 from core.candles import CandleHistory, CandleStore
 from core.fills import entry_notional
+from core.freshness import Freshness
 from core.market import Candle, Trade
 from core.orders import OrderGateway, OrderRequest
 from core.signals import Signal, SignalAction
 from core.symbols import Instrument
+from core.text import Text
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, ClosedTrade, Decision, OpenPosition, to_decimal
 from strategies.store import BotStore
@@ -48,8 +51,12 @@ class BotRunner:
         store: BotStore,
         history: CandleHistory | None = None,
         candles: CandleStore | None = None,
+        freshness: Freshness | None = None,
+        words: Callable[[Text], str] = str,
     ) -> None:
         self.definition = definition
+        self._freshness = freshness
+        self._words = words  # the app's wording of a refusal, for the decision log
         self.engine = engine
         self._gateway = gateway
         self._store = store
@@ -153,12 +160,22 @@ class BotRunner:
             # symbol yet (no warm-up history, or a stopped bot's book) has none.
             engine.track(inst)
             trades = len(self.trades)
-            decision = await self._act(decision, req)
+            # A forced order is the user's, not the strategy's: the order layer's freshness rule
+            # prices it (live: on the venue's own price) or refuses it with the data age.
+            decision = await self._act(decision, req, forced=True)
             closed = self.trades[-1] if len(self.trades) > trades else None
             return ForcedOrder(name, inst, decision, engine.positions.get(inst), closed)
 
-    async def _act(self, decision: Decision, req: OrderRequest | None = None) -> Decision:
+    async def _act(
+        self, decision: Decision, req: OrderRequest | None = None, forced: bool = False
+    ) -> Decision:
         inst = decision.signal.instrument
+        fresh = None if forced else self._freshness
+        old = fresh.problem(inst) if fresh is not None and decision.taken else None
+        if old is not None:
+            # Never decide on old prices: the candle that closed may be the clock's, not the
+            # market's (no trades reached us), and an order would be priced on that old data.
+            decision = Decision(decision.signal, False, self._words(old))
         if decision.taken:
             result = await self._gateway.submit(req or self.engine.order_for(decision))
             if result.accepted and result.avg_price is not None:

@@ -22,11 +22,13 @@ from loguru import logger
 from core.candles import CandleHistory, CandleStore
 from core.events import EventBus, Subscription
 from core.fills import FillModel
+from core.freshness import Freshness
 from core.market import Candle, Trade
 from core.notifications import Notification, NotificationKind
 from core.positions import PositionBook
 from core.signals import SignalAction
 from core.symbols import Instrument, Venue
+from core.text import Text
 from strategies.book import reconcile_book
 from strategies.bot_runner import BotError, BotRunner, ForcedOrder
 from strategies.botconfig import BotDefinition
@@ -70,7 +72,11 @@ class BotManager:
         ready: Callable[[], Awaitable[None]] | None = None,
         ledger: PositionBook | None = None,
         notify: Callable[[Notification], None] | None = None,
+        freshness: Freshness | None = None,
+        words: Callable[[Text], str] = str,
     ) -> None:
+        self._freshness = freshness
+        self._words = words
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
         self.store = store
@@ -179,7 +185,10 @@ class BotManager:
         engine.paused = name in self._paused
         for inst, pos in (await self._book(d)).items():
             engine.restore(inst, pos)
-        return BotRunner(d, engine, self._gateway, self.store, self._history, self._candles)
+        return BotRunner(
+            d, engine, self._gateway, self.store, self._history, self._candles,
+            self._freshness, self._words,
+        )  # fmt: skip
 
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:
         """The bot's positions: its saved book, corrected to what the order ledger holds for it

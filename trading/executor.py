@@ -22,6 +22,7 @@ from loguru import logger
 
 from core.broker import PlaceRequest, VenueOrder
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
+from core.freshness import Freshness
 from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.symbols import Venue
@@ -67,6 +68,11 @@ def new_client_id(paper: bool) -> str:
 
 class OrderService(Ledger):
     """Order intake on top of the ledger: `submit` and `cancel` (see the module docstring)."""
+
+    # Set by the app when market data is wired: orders priced at the market are refused on
+    # prices older than its `max_age` (paper; live entries), or priced from the venue's REST
+    # answer (live exits).
+    freshness: Freshness | None = None
 
     # --- submit -------------------------------------------------------------------------
     async def submit(
@@ -149,7 +155,15 @@ class OrderService(Ledger):
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
         ref = self.prices.price(req.instrument, req.side)
-        if ref is None:
+        old = self._too_old(req)
+        if old is not None:
+            if self.paper:
+                raise Rejected(old)  # a paper fill would be at that old price
+            try:  # the venue's own current price; if it cannot answer either, say how old ours is
+                ref = await broker.last_price(sym)
+            except TradingError:
+                raise Rejected(old) from None
+        elif ref is None:
             ref = await broker.last_price(sym)
         bals = self.balances.get(req.instrument.venue, {})
         pos = self.positions.get(req.instrument)
@@ -161,6 +175,10 @@ class OrderService(Ledger):
             funds = Funds(bals.get(rules.quote, (ZERO, ZERO))[0], bals.get(rules.base, (ZERO,))[0])
         v = validate(req, rules, ref, funds)
         is_entry = self.is_entry(req.instrument, req.side, req.reduce_only, v.qty, pos_qty)
+        if old is not None and is_entry:
+            # Live: an exit goes out on the venue's price; no new exposure while our own market
+            # data is old (risk refuses a stale venue too; this answer says how old it is).
+            raise Rejected(old)
         if is_entry:
             inst = req.instrument
             rate = await self.to_krw(rules.quote)
@@ -173,6 +191,17 @@ class OrderService(Ledger):
 
             await self.risk.reserve(client_id, inst, v.qty, v.notional * rate, exposure)
         return v, is_entry
+
+    def _too_old(self, req: OrderRequest) -> Text | None:
+        """Why this order must not be priced on our market data now, or None. Conditional
+        orders (stops, take-profits) wait for a future price and are never held back; paper
+        limit orders can fill at once against the book, so they need a fresh book too."""
+        fresh = self.freshness
+        if fresh is None or req.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET):
+            return None
+        if req.type is not OrderType.MARKET and not self.paper:
+            return None
+        return fresh.problem(req.instrument)
 
     async def _send(self, order: Order, wire: PlaceRequest) -> SubmitResult:
         broker = self.brokers[order.instrument.venue]

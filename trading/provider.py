@@ -22,6 +22,7 @@ from trading.accounting import ExitReason, PositionRow, TradeRow
 from trading.executor import MANUAL, OrderService, RenderFn, SubmitResult
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
+from trading.intent import SellPlan, sell_plan
 from trading.periods import period_key, period_start
 from trading.pnl import PositionState, unrealized
 from trading.store import StoredOrder
@@ -323,6 +324,10 @@ class TradingProvider:
         req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
                            reason=MANUAL)  # fmt: skip
         return await self.svc.submit(req)
+
+    def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan:
+        """What `/sell` on a venue would do (sell a holding, close a long, open a short)."""
+        return sell_plan(self.svc, self.futures, venue, symbol)
 
     async def _futures_qty(self, inst: Instrument, side: Side, amount: Decimal) -> Decimal:
         """A futures entry given as a USDT notional: its quantity at the current price

@@ -111,7 +111,12 @@ def register_core(registry: CommandRegistry) -> None:
         no_args(ctx)
         return Reply(f"kimp-bot {ctx.service.version}")
 
-    @registry.command("settings", "Effective settings (secrets hidden)", "/settings")
+    @registry.command(
+        "settings",
+        "Settings as loaded at start-up, secrets only as set/unset (alert thresholds changed "
+        "since: /kimpalert)",
+        "/settings",
+    )
     async def settings(ctx: CommandContext) -> Reply:
         no_args(ctx)
         items = ctx.service.settings.redacted()

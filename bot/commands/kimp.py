@@ -51,9 +51,23 @@ def _exe(pct: float | None, why: str | None) -> str:
     return f"n/a: {why}" if pct is None and why else _pct(pct)
 
 
-def _flag(c: CoinPremium, wallet: dict[str, WalletNote] | None = None) -> str:
+def _oldest(c: CoinPremium) -> float | None:
+    ages = [a for a in (c.ages.upbit, c.ages.binance, c.ages.usdt) if a is not None]
+    return max(ages) if ages else None
+
+
+def _flag(
+    c: CoinPremium, wallet: dict[str, WalletNote] | None = None, m: Messages | None = None
+) -> str:
     mark = " ⛔" if wallet and c.coin in wallet else ""
-    return mark + (" ⚠implausible" if c.implausible else (" ⏸" if c.suspended else ""))
+    if c.implausible:
+        return mark + " ⚠implausible"
+    if not c.suspended:
+        return mark
+    # A suspended figure may be old: never shown as if current, its oldest leg's age goes along.
+    age = _oldest(c)
+    old = "" if m is None or age is None else " " + m("kimpcmd.figure_age", age=_age(age))
+    return mark + " ⏸" + old
 
 
 def _tether_line(t: TetherView, language: str = "en") -> list[str]:
@@ -75,20 +89,24 @@ def render_headline(h: Headline, language: str = "en") -> str:
     w = h.wallet_notes
     lines = [m("kimpcmd.head_columns")]
     for c in h.coins:
-        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w)}")
+        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w, m)}")
     if not h.coins:
         lines.append(m("kimpcmd.no_major"))
     lines += _tether_line(h.tether, language)
     if h.top:
         lines.append(
             m("kimpcmd.top")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.top)
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w, m)}" for c in h.top)
         )
         lines.append(
             m("kimpcmd.bottom")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w, m)}" for c in h.bottom)
         )
     lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=m.render(h.basis)))
+    # The ⏸ legend only when a figure shown carries it, with why (not on every answer).
+    why = next((c.suspended for c in (*h.coins, *h.top, *h.bottom) if c.suspended), None)
+    if why is not None:
+        lines.append(m("kimpcmd.d_suspended", why=m.render(why)))
     if w:
         lines.append(m("kimpcmd.wallet_footer"))
     return "\n".join(lines)

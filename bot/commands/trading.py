@@ -18,7 +18,7 @@ from bot.commands.accounting import register_accounting
 from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
 from bot.commands.core import no_args
 from bot.commands.registry import CommandRegistry
-from bot.i18n import Messages, render, tr, word
+from bot.i18n import Messages, render, tr
 from bot.providers import BotControl, TradingView
 from core.market import Side
 from core.symbols import Symbol, Venue
@@ -27,6 +27,7 @@ from trading.executor import SubmitResult
 from trading.validation import fmt
 
 if TYPE_CHECKING:
+    from trading.intent import SellPlan
     from trading.provider import BalancesAge
 
 _VENUES = {
@@ -129,6 +130,24 @@ def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
     return m("trading.balances_old", time=time) if age.old else ""
 
 
+def _sell_question(
+    language: str, plan: SellPlan, venue: Venue, sym: Symbol, qty: Decimal
+) -> tuple[str, bool]:
+    """(the confirmation question of a manual sell, saying what it really does; True) or (why
+    it is refused before anything is asked; False): a spot sell of more than is held."""
+    m = Messages(language)
+    where = m.word(venue)
+    if plan.opens_short:
+        held = plan.held or Decimal(0)
+        key = "trading.sell_adds_short" if held < 0 else "trading.sell_opens_short"
+        return m(key, qty=fmt(qty), base=sym.base, symbol=sym, venue=where, lev=plan.leverage,
+                 short=fmt(-held)), True  # fmt: skip
+    if venue is not Venue.BINANCE_FUTURES and plan.held is not None and qty > plan.held:
+        why = m("reason.no_coin", base=sym.base, qty=fmt(qty), free=fmt(plan.held))
+        return m("trading.refused", reason=why), False
+    return m("trading.sell_question", qty=fmt(qty), symbol=sym, venue=where), True
+
+
 def register_trading(registry: CommandRegistry) -> None:
     register_accounting(registry)  # /positions, /trades, /profit, ... over the trade book
 
@@ -137,7 +156,7 @@ def register_trading(registry: CommandRegistry) -> None:
         no_args(ctx)
         m = Messages(ctx.service.settings.language)
         t = _trading(ctx)
-        lines, total = [], Decimal(0)
+        lines, total, unpriced = [], Decimal(0), []
         balances = await t.balances()
         ages = t.balances_age()
         tz = ctx.service.settings.tz
@@ -149,8 +168,12 @@ def register_trading(registry: CommandRegistry) -> None:
                 lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
                 lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
                 total += krw or 0
+                if krw is None and (free or locked):
+                    unpriced.append(f"{asset} ({m.word(venue)})")
         paper = m("trading.paper_mark") if t.paper else ""
         lines.append(m("trading.total", total=_money(total)) + paper)
+        if unpriced:  # a total that silently leaves coins out reads as the whole account
+            lines.append(m("trading.total_unpriced", assets=", ".join(unpriced)))
         return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
 
     @registry.command("orders", "Open orders (or /orders all for recent ones)", "/orders [all]")
@@ -223,15 +246,15 @@ def register_trading(registry: CommandRegistry) -> None:
         venue, sym, qty, amount = parse_order_args(ctx.args, "sell", language)
         if qty is None:
             raise CommandError(tr(language, "trading.sell_qty"))
-        _trading(ctx)
+        plan = _trading(ctx).sell_plan(venue, sym)
+        what, ask = _sell_question(language, plan, venue, sym, qty)
+        if not ask:
+            return Reply(what)
 
         async def act(c: CommandContext) -> Reply:
             res = await _trading(c).manual_order(venue, sym, Side.SELL, qty, amount)
             return Reply(_result_text(res, language))
 
-        what = tr(
-            language, "trading.sell_question", qty=fmt(qty), symbol=sym, venue=word(language, venue)
-        )
         return registry.ask_confirmation(ctx, what, act)
 
     async def _force_exit(ctx: CommandContext, manager: BotControl, bot: str) -> Reply:

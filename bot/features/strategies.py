@@ -18,8 +18,10 @@ from loguru import logger
 
 from bot.commands.bots import register_bots
 from bot.features import AppContext
+from bot.i18n import Messages
 from core.clock import Clock
 from core.fills import FillModel
+from core.freshness import Freshness
 from core.market import Candle, timeframe_ms
 from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from core.positions import PositionBook
@@ -162,6 +164,8 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         # The order ledger is the one source of truth for what each bot holds.
         ledger=app.facade.trading if isinstance(app.facade.trading, PositionBook) else None,
         notify=app.notifier.notify,
+        freshness=None if md is None else Freshness(s.market_data.max_data_age, md.data_age),
+        words=Messages(s.core.language).render,
     )
     if md is not None:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])

@@ -13,6 +13,7 @@ from bot.features.time_sync import run_time_sync
 from bot.i18n import Messages
 from bot.settings_sections import ExchangeSettings, RiskSettings
 from core.broker import Broker, PlaceRequest
+from core.freshness import Freshness
 from core.notifications import Notification, NotificationKind
 from core.rounding import MarketRules
 from core.storage.kv import KeyValueStore
@@ -195,6 +196,8 @@ async def install(app: AppContext) -> None:
         store, risk, brokers, prices, bus=app.bus, notify=app.notifier.notify, clock=app.clock,
         paper=not core.live, render=t.render,
     )  # fmt: skip
+    if app.market_data is not None:
+        svc.freshness = Freshness(s.market_data.max_data_age, app.market_data.data_age)
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
         svc, kv, default_leverage=limits.default_leverage, max_leverage=limits.max_leverage,

@@ -85,7 +85,7 @@ TEXTS: dict[str, str] = {
     "reason.no_margin": "Not enough margin: this needs about {need} at {lev}x, {free} available.",
     "reason.no_funds": "Not enough {quote}: this needs {need}, {free} available.",
     "reason.no_coin": "Not enough {base} to sell: {qty} asked, {free} free.",
-    "reason.kill_switch": "The kill switch is on: new entries are refused. /killswitch to reset.",
+    "reason.kill_switch": "The kill switch is on: new entries are refused. /killswitch off turns it off.",
     "reason.daily_paused": (
         "The daily loss limit was reached: new entries are paused until tomorrow "
         "({pct}% of equity)."
@@ -229,7 +229,10 @@ TEXTS: dict[str, str] = {
     "help.help": "List commands, or explain one",
     "help.status": "Mode, streams, components, bots and positions",
     "help.version": "Program version",
-    "help.settings": "Effective settings (secrets hidden)",
+    "help.settings": (
+        "Settings as loaded at start-up, secrets only as set/unset "
+        "(alert thresholds changed since: /kimpalert)"
+    ),
     "help.logs": "The last log lines",
     "help.bots": "Strategy bots and what they did",
     "help.start": "Start a strategy bot (it stays started after a restart)",
@@ -399,9 +402,7 @@ TEXTS: dict[str, str] = {
     "kimpcmd.no_major": "(no BTC/ETH/XRP prices yet)",
     "kimpcmd.top": "Top:    ",
     "kimpcmd.bottom": "Bottom: ",
-    "kimpcmd.footer": (
-        "{live}/{universe} common coins priced · alerts on {basis} · ⏸ alerts suspended"
-    ),
+    "kimpcmd.footer": ("{live}/{universe} common coins priced · alerts on {basis}"),
     "kimpcmd.wallet_footer": "⛔ deposits or withdrawals suspended: /kimp <coin> says which",
     "kimpcmd.tether_na": "Tether premium: n/a (KRW-USDT {krw}, age {age})",
     "kimpcmd.fx_na": "FX: {why}; FX kimp hidden",
@@ -803,4 +804,31 @@ TEXTS: dict[str, str] = {
     "help.performance": "PnL per coin (closed trades)",
     "help.stats": "Closed trades per exit reason",
     "acct.liq": " · liquidation {price}",
+    # freshness: no decision or order on old market data (issue 14)
+    "reason.data_none": "No {venue} price for {symbol} has arrived yet: not acting without one.",
+    "reason.data_old": (
+        "{venue} {symbol}: the newest price is {age} s old (limit {max} s, MAX_DATA_AGE): "
+        "not acting on old market data."
+    ),
+    # /sell on futures with no long position: it opens a short, and says so (issue 14)
+    "trading.sell_opens_short": (
+        "⚠️ You hold no long {symbol} on {venue}: this sell OPENS A SHORT of {qty} {base} at "
+        "{lev}x leverage (you gain if the price falls, lose if it rises). Open the short?"
+    ),
+    "trading.sell_adds_short": (
+        "⚠️ You are already short {short} {base} on {venue}: this sell ADDS {qty} {base} to the "
+        "short at {lev}x leverage. Increase the short?"
+    ),
+    # /kimp: a suspended figure carries its age (issue 14)
+    "kimpcmd.figure_age": "{age} old",
+    # start-up: which venues actually deliver market data (issue 14)
+    "startup.market_partial": "Market data: live from {live}; still connecting to {trying}",
+    "startup.offline": (
+        "⚠️ No market data: none of {venues} answered within {secs} s. No network? The service "
+        "keeps trying. To try the bot without internet, run the offline demo: ./dev run --sim"
+    ),
+    # /balance: what the total leaves out (issue 14)
+    "trading.total_unpriced": "⚠️ not in the total (no KRW price now): {assets}",
+    # the report's premium, labelled with its basis (issue 14)
+    "report_kimp_on": "Kimchi premium (BTC, {basis}, as the alerts use)",
 }

@@ -100,7 +100,7 @@ TEXTS: dict[str, str] = {
     "reason.no_margin": "증거금 부족: {lev}배 기준 약 {need} 필요, 사용 가능 {free}.",
     "reason.no_funds": "{quote} 잔고 부족: {need} 필요, 사용 가능 {free}.",
     "reason.no_coin": "매도할 {base} 부족: {qty} 주문, 사용 가능 {free}.",
-    "reason.kill_switch": "킬스위치가 켜져 있어 신규 진입을 거부합니다. 해제: /killswitch",
+    "reason.kill_switch": "킬스위치가 켜져 있어 신규 진입을 거부합니다. 해제: /killswitch off",
     "reason.daily_paused": (
         "일일 손실 한도(평가액의 {pct}%)에 도달해 내일까지 신규 진입을 멈췄습니다."
     ),
@@ -235,7 +235,7 @@ TEXTS: dict[str, str] = {
     "help.help": "명령 목록, 또는 한 명령의 설명",
     "help.status": "모드, 스트림, 구성요소, 봇, 포지션",
     "help.version": "프로그램 버전",
-    "help.settings": "적용 중인 설정 (비밀값 숨김)",
+    "help.settings": "시작 시 읽은 설정, 비밀값은 설정 여부만 (이후 바꾼 알림 기준: /kimpalert)",
     "help.logs": "최근 로그",
     "help.bots": "전략 봇과 최근 판단",
     "help.start": "전략 봇 시작 (재시작 후에도 시작 상태 유지)",
@@ -401,9 +401,7 @@ TEXTS: dict[str, str] = {
     "kimpcmd.no_major": "(BTC/ETH/XRP 시세 아직 없음)",
     "kimpcmd.top": "상위:   ",
     "kimpcmd.bottom": "하위:   ",
-    "kimpcmd.footer": (
-        "공통 코인 {universe}개 중 {live}개 시세 있음 · 알림 기준 {basis} · ⏸ 알림 일시정지"
-    ),
+    "kimpcmd.footer": ("공통 코인 {universe}개 중 {live}개 시세 있음 · 알림 기준 {basis}"),
     "kimpcmd.wallet_footer": "⛔ 입출금 중단 코인 있음: /kimp <코인> 에서 확인",
     "kimpcmd.tether_na": "테더 프리미엄: 없음 (KRW-USDT {krw}, 경과 {age})",
     "kimpcmd.fx_na": "환율: {why}; 환율 김프 숨김",
@@ -778,4 +776,32 @@ TEXTS: dict[str, str] = {
     "help.performance": "코인별 손익 (종료된 거래)",
     "help.stats": "청산 사유별 종료 거래",
     "acct.liq": " · 청산가 {price}",
+    # freshness: no decision or order on old market data (issue 14)
+    "reason.data_none": "{venue} {symbol} 시세가 아직 들어오지 않아 실행하지 않습니다.",
+    "reason.data_old": (
+        "{venue} {symbol}: 최신 시세가 {age}초 전 것입니다(한도 {max}초, MAX_DATA_AGE). "
+        "오래된 시세로는 실행하지 않습니다."
+    ),
+    # /sell on futures with no long position: it opens a short, and says so (issue 14)
+    "trading.sell_opens_short": (
+        "⚠️ {venue}에 {symbol} 롱 포지션이 없습니다: 이 매도는 {lev}배 레버리지로 {base} {qty} "
+        "숏 포지션을 새로 엽니다(가격이 내리면 이익, 오르면 손실). 숏을 열까요?"
+    ),
+    "trading.sell_adds_short": (
+        "⚠️ {venue}에 이미 {base} {short} 숏 포지션이 있습니다: 이 매도는 {lev}배 레버리지로 "
+        "숏을 {base} {qty}만큼 늘립니다. 숏을 늘릴까요?"
+    ),
+    # /kimp: a suspended figure carries its age (issue 14)
+    "kimpcmd.figure_age": "{age} 전 시세",
+    # start-up: which venues actually deliver market data (issue 14)
+    "startup.market_partial": "시세 수신: {live} 연결됨; {trying} 연결 시도 중",
+    "startup.offline": (
+        "⚠️ 시세 없음: {secs}초 안에 {venues} 중 응답한 곳이 없습니다. 네트워크가 끊겼나요? "
+        "서비스는 계속 재시도합니다. 인터넷 없이 봇을 써 보려면 오프라인 데모를 실행하세요: "
+        "./dev run --sim"
+    ),
+    # /balance: what the total leaves out (issue 14)
+    "trading.total_unpriced": "⚠️ 합계에서 빠짐(현재 원화 시세 없음): {assets}",
+    # the report's premium, labelled with its basis (issue 14)
+    "report_kimp_on": "김치 프리미엄 (BTC, {basis}, 알림과 같은 기준)",
 }

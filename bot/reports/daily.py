@@ -231,8 +231,12 @@ class DailyReporter:
             lines.append(i18n.text(lang, "report_no_balances"))
         lines.append("")
 
-        lines.append(i18n.text(lang, "report_kimp"))
-        kimp = await _tolerant("kimp day", src.kimp.kimp_day(since, until), None)
+        # The premium the alerts watch (KIMP_ALERT_BASIS), labelled: USDT and FX kimp differ.
+        basis = self._settings.kimp.kimp_alert_basis
+        lines.append(
+            i18n.text(lang, "report_kimp_on", basis=i18n.text(lang, f"kimp.basis.{basis}"))
+        )
+        kimp = await _tolerant("kimp day", src.kimp.kimp_day(since, until, basis=basis), None)
         if kimp is None or not kimp.samples:
             lines.append(i18n.text(lang, "report_kimp_none"))
         else:
@@ -262,7 +266,7 @@ class DailyReporter:
             premium_chart,
             kimp.series if kimp else (),
             self._settings.tz,
-            f"BTC kimchi premium (%) - 24h until {stamp}",  # ASCII: the default font has no Hangul
+            f"BTC {basis.upper()} kimp (%) - 24h until {stamp}",  # ASCII: the font has no Hangul
             "no kimp samples in this period",
         )
         return Report("\n".join(lines).rstrip(), png, equity)

@@ -26,7 +26,9 @@ class TradingReports(Protocol):
 class KimpReports(Protocol):
     async def latest_prices(self) -> dict[str, float]: ...
 
-    async def kimp_day(self, since: float, until: float, coin: str = "BTC") -> KimpDay | None: ...
+    async def kimp_day(
+        self, since: float, until: float, coin: str = "BTC", basis: str = "usdt"
+    ) -> KimpDay | None: ...
 
 
 class IncidentLog(Protocol):

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from alerts.monitor import CoinPremium, LegAges
+from alerts.monitor import CoinPremium, LegAges, TetherView
 from alerts.premium import Books, Fees, executable_premium
+from alerts.service import Headline
 from bot.commands import CommandContext, CommandRegistry
-from bot.commands.kimp import register_kimp, render_detail
+from bot.commands.core import register_core
+from bot.commands.kimp import register_kimp, render_detail, render_headline
 from bot.config import load_settings
 from bot.facade import ServiceFacade
 from bot.features.kimp import make_service
@@ -21,6 +23,7 @@ from core.fills import FEE_RATES
 from core.notifications import Notification
 from core.storage import Database
 from core.supervisor import Supervisor
+from core.text import Text
 
 FEES = Fees.from_rates(FEE_RATES)
 
@@ -130,3 +133,40 @@ async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
 
 async def _drop(note: Notification) -> None:
     return None
+
+
+def test_headline_marks_suspended_figures_with_their_age_and_no_legend_otherwise() -> None:
+    """Issue 14: /kimp always ended with "⏸ alerts suspended", and showed two-minute-old
+    premiums like current ones."""
+    tether = TetherView(1_400.0, 1_385.0, 1.08, 1.0, 30.0, None, None)
+    basis = Text.of("kimp.basis.usdt")
+    live = Headline([_snap()], tether, [_snap()], [_snap()], 10, 10, basis, {})
+    text = render_headline(live, "en")
+    assert "⏸" not in text and "suspended" not in text, text
+    old = _snap(ages=LegAges(125.0, 2.0, 1.0, 30.0), suspended="Upbit stream down (refused)")
+    stale = Headline([old], tether, [old], [old], 10, 10, basis, {})
+    text = render_headline(stale, "en")
+    assert "BTC       +2.86%    +3.97% ⏸ 2m old" in text, text
+    assert text.splitlines()[-1] == "⏸ alerts suspended: Upbit stream down (refused)", text
+    assert "2m 전 시세" in render_headline(stale, "ko")
+
+
+async def test_settings_is_described_as_what_it_shows(tmp_path: Path) -> None:
+    """Issue 14: /settings was described as the effective settings, but shows them as loaded at
+    start-up: a threshold changed with /kimpalert is in effect yet not in /settings."""
+    registry = CommandRegistry()
+    register_core(registry)
+    register_kimp(registry)
+    async with Database.open(tmp_path / "k.db") as db:
+        facade = await _facade(tmp_path, db)
+        fs = facade.settings
+        svc = make_service(fs.kimp, fs.market_data, fs.core, db, ManualClock(), _drop, FEES)
+        await svc.load()
+        facade.kimp = svc
+        ctx = CommandContext(facade, 1, 1, "console")
+        await registry.dispatch("/kimpalert high 4", ctx)
+        assert svc.config.levels("coin")[0] == 4.0  # in effect
+        assert "KIMP_HIGH_PCT = 3.0" in (await registry.dispatch("/settings", ctx)).text
+        helped = (await registry.dispatch("/help settings", ctx)).text
+        assert "as loaded at start-up" in helped and "/kimpalert" in helped, helped
+        assert "Effective" not in helped

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import render
+from core.symbols import Venue
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.helpers import eventually
@@ -264,3 +265,36 @@ async def test_streamed_venue_down_suspends_alerts_with_a_reason(
             return [a for a in await k.alerts() if a.startswith("▶️")]
 
         await eventually(resumed, timeout=20)
+
+
+async def test_failing_rest_fallback_keeps_alerts_suspended_no_resumed(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """Issue 14: kimp alerts announced "resumed" five seconds into a total outage, because the
+    REST fallback was marked as taking over while every REST call failed. With silence judged
+    only after 60 s, the down report is what suspends: a fallback that never delivers must not
+    lift it."""
+    settings = sim_settings(sim, tmp_path / "k.db", stale_after=60.0)
+    async with kimp_app(settings, streaming=True) as k:
+        m = k.svc.monitor
+        md = k.app.market_data
+        assert md is not None
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins), timeout=15)
+        sim.faults.rest_error("upbit", 503, count=1_000_000)
+        sim.faults.reject_connections("upbit", 120)
+        sim.faults.drop_connections("upbit")
+
+        async def alerts(mark: str) -> list[str]:
+            return [a for a in await k.alerts() if a.startswith(mark)]
+
+        await eventually(lambda: alerts("⏸"), timeout=15)
+        fallback = md.feeds[Venue.UPBIT].fallback
+        assert fallback is not None
+        await eventually(lambda: fallback.active and fallback.errors >= 3, timeout=30)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 5)
+        assert not fallback.serving
+        assert await alerts("▶️") == []
+        snap = m.snapshot("BTC")
+        assert snap is not None and snap.suspended is not None
+        assert "REST fallback not answering" in "\n".join(await md.status_lines())

@@ -102,9 +102,14 @@ def test_silent_venue_quiet_leg_and_stream_down_suspend_with_a_reason() -> None:
         snap is not None
         and render("en", snap.suspended) == "Binance spot stream down (connection refused)"
     )
-    m.on_status(
-        StreamStatus(Venue.BINANCE_SPOT, "binance-0", StreamState.RECOVERED, "ok", clock.now())
-    )
+    # "Recovered" (or a REST fallback taking over) is a promise, not a price: suspended until
+    # the venue's data actually arrives (issue 14: "resumed" during a total outage).
+    for state in (StreamState.DEGRADED, StreamState.RECOVERED):
+        m.on_status(StreamStatus(Venue.BINANCE_SPOT, "binance-0", state, "ok", clock.now()))
+        snap = m.snapshot("BTC")
+        assert snap is not None and snap.suspended is not None
+    clock.advance(1)
+    m.on_event(bn("BTC", 100.0, clock))
     snap = m.snapshot("BTC")
     assert snap is not None and snap.suspended is None
 

@@ -32,7 +32,9 @@ class Kimp:
     async def latest_prices(self) -> dict[str, float]:
         return {"BTC": 100_000_000.0, "KRW": 1.0}
 
-    async def kimp_day(self, since: float, until: float, coin: str = "BTC") -> KimpDay | None:
+    async def kimp_day(
+        self, since: float, until: float, coin: str = "BTC", basis: str = "usdt"
+    ) -> KimpDay | None:
         return None
 
 

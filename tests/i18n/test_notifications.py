@@ -216,9 +216,12 @@ async def test_stream_status_through_the_outbox(tmp_path: Path, language: str) -
 
 
 async def test_startup_summary_lists_venues_and_bots_in_both_languages(tmp_path: Path) -> None:
-    class Streams:  # the summary only asks whether market data runs
+    class Streams:  # the summary asks which venues deliver market data
         async def status_lines(self) -> list[str]:
             return []
+
+        async def wait_delivering(self, timeout: float) -> dict[Venue, bool]:
+            return dict.fromkeys(Venue, True)
 
     class Bots:
         async def status_lines(self) -> list[str]:

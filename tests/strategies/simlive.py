@@ -91,7 +91,9 @@ async def live_service(
     settings = load_settings(
         env_file=None, db_path=tmp_path / "bot.db", bots_file=tmp_path / "bots.toml",
         strategies_dir=tmp_path / "user_strategies", log_dir=tmp_path / "logs",
-        trading_mode="paper", **{"stale_after": 600.0, "stream_max_lag": 600.0, **urls, **settings_kw},
+        trading_mode="paper",
+        **{"stale_after": 600.0, "stream_max_lag": 600.0, "max_data_age": 600.0, **urls,
+           **settings_kw},
     )  # fmt: skip
     async with app_context(settings, clock=SimTime(sim.clock), stop_timeout=10.0) as app:
         await market_data_feature.install(app)

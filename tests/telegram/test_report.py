@@ -120,14 +120,15 @@ async def test_daily_report_fires_at_the_configured_time_with_its_chart(
             lambda m: m.photo is not None and "Daily report" in m.content, chat_id=CHAT, timeout=15
         )
         assert photo.photo_bytes is not None and photo.photo_bytes.startswith(PNG_MAGIC)
-        body = await tg.wait_for_message(
-            lambda m: "Kimchi premium (BTC)" in m.content, chat_id=CHAT
-        )
+        body = await tg.wait_for_message(lambda m: "Kimchi premium (BTC" in m.content, chat_id=CHAT)
         text = body.content
         assert "trend-1" in text and "+10,000 KRW" in text
         assert "kimp-arb" in text and "-12.50 USDT" in text
-        assert "high +4.90% · low +2.00%" in text
-        assert "XRP +7.90%" in text  # largest premiums
+        # The premium the alerts watch (KIMP_ALERT_BASIS=usdt), labelled; it used to be the FX
+        # kimp, unlabelled (high +4.90%, XRP +7.90%), while the alerts used the USDT kimp.
+        assert "Kimchi premium (BTC, USDT kimp, as the alerts use)" in text
+        assert "high +4.60% · low +1.70%" in text
+        assert "XRP +7.50%" in text  # largest premiums
         assert "1 alerts sent" in text and "BTC kimp +4.20% above 4.0%" in text
         assert "equity" in text
         day = datetime.fromtimestamp(now + 3, KST).date().isoformat()

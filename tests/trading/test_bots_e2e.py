@@ -180,5 +180,5 @@ async def test_bot_order_refused_by_the_order_layer_is_recorded_with_its_reason(
             "SELECT taken, reason FROM decisions WHERE bot = ?", ("spot_rsi",)
         )
         assert (0, "order layer refused: The kill switch is on: new entries are refused. "
-                "/killswitch to reset.") in [tuple(r) for r in rows]  # fmt: skip
+                "/killswitch off turns it off.") in [tuple(r) for r in rows]  # fmt: skip
         assert await s.ctx.db.fetchall("SELECT * FROM orders") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from bot.commands.base import CommandContext, Reply
@@ -116,3 +117,54 @@ async def test_commands_refuse_arguments_they_do_not_take(tmp_path: Path) -> Non
             assert expect in r.text and f"Usage: {usage.usage}" in r.text, (line, r.text)
             assert not r.buttons, line  # nothing to confirm: nothing was done
         assert "No orders yet." in (await run(app, ctx, "/orders ALL")).text
+
+
+async def test_sell_says_it_opens_a_short_and_spot_oversell_is_refused_first(
+    tmp_path: Path,
+) -> None:
+    """Issue 14: `/sell futures BTC 0.01` with no position opened a 10x short behind the same
+    "sell at market?" prompt, and a spot sell of more than held was asked, then refused."""
+    async with app_ctx(tmp_path) as (app, ctx):
+        quote(app, Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        quote(app, Venue.UPBIT, "BTC/KRW", 99_990_000, 100_000_000)
+        quote(app, Venue.BINANCE_FUTURES, "BTC/USDT", 99_990, 100_000)
+        svc = app.facade.trading.svc
+        fut = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
+        await eventually(lambda: svc.prices.price(fut) is not None)
+
+        r = await run(app, ctx, "/sell futures BTC 0.01")
+        assert "this sell OPENS A SHORT of 0.01 BTC at 10x leverage" in r.text, r.text
+        assert "Open the short?" in r.text and r.buttons
+        r = await run(app, ctx, confirm_code(r))
+        assert "✅ [paper] sell BTC/USDT: filled" in r.text, r.text
+        assert svc.positions[fut].qty == -Decimal("0.01")
+        r = await run(app, ctx, "/sell futures BTC 0.01")
+        assert "already short 0.01 BTC" in r.text and "ADDS 0.01 BTC to the short" in r.text
+        r = await run(app, ctx, "/buy futures BTC 0.01")  # closes the short
+        r = await run(app, ctx, "/buy futures BTC 0.02")  # a long: a sell now closes it
+        r = await run(app, ctx, "/sell futures BTC 0.02")
+        assert "Sell 0.02 BTC/USDT at market on Binance USDT-M?" in r.text, r.text
+
+        # Spot: nothing held -> refused at once, no question, no button.
+        r = await run(app, ctx, "/sell upbit BTC 0.5")
+        assert r.text == "❌ Refused: Not enough BTC to sell: 0.5 asked, 0 free.", r.text
+        assert not r.buttons
+        r = await run(app, ctx, "/buy upbit BTC 100000KRW")
+        held = svc.balances[Venue.UPBIT]["BTC"][0]
+        r = await run(app, ctx, "/sell upbit BTC 0.5")
+        assert r.text.startswith("❌ Refused: Not enough BTC to sell") and not r.buttons
+        r = await run(app, ctx, f"/sell upbit BTC {held}")
+        assert f"Sell {held.normalize()} BTC/KRW at market on Upbit?" in r.text and r.buttons
+
+
+async def test_balance_total_says_what_it_could_not_price(tmp_path: Path) -> None:
+    """Issue 14: the total silently left out what had no KRW price (here the USDT wallets
+    before any KRW-USDT price arrived)."""
+    async with app_ctx(tmp_path) as (app, ctx):
+        r = await run(app, ctx, "/balance")
+        last = r.text.splitlines()[-1]
+        assert last.startswith("⚠️ not in the total (no KRW price now): USDT (Binance"), r.text
+        quote(app, Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        await eventually(lambda: app.facade.trading.svc.prices.usdt_krw() is not None)
+        r = await run(app, ctx, "/balance")
+        assert "not in the total" not in r.text, r.text
