@@ -1,7 +1,9 @@
 """Fill detection and order follow-up.
 
-- `run_updates`: applies pushed updates (paper fills, futures user-data stream) in order, and
-  books what the venue did on its own (`on_account`: liquidation / ADL fills).
+- `run_updates`: applies pushed updates (paper fills) in order, and books what the venue did
+  on its own (`on_account`: liquidation / ADL fills from the futures user stream).
+- `on_account`: the private streams' doorbells (Binance spot WebSocket API, USDⓈ-M user stream):
+  an order touched wakes the poller at once, a balance change marks that venue's balances stale.
 - `run_positions`: compares the venue's futures positions with ours (periodically, and soon
   after an account update) and adopts a difference that persists (changed outside the service).
 - `run_polling`: polls every open order by client id with backoff (fast after activity, up to
@@ -17,7 +19,7 @@ from decimal import Decimal
 
 from loguru import logger
 
-from core.account import AccountChanged, AccountEvent, ForcedFill
+from core.account import AccountChanged, AccountEvent, BalancesChanged, ForcedFill
 from core.broker import VenueOrder
 from core.clock import Clock
 from core.errors import NotFound, TradingError
@@ -55,6 +57,7 @@ class OrderTracker:
         for broker in svc.brokers.values():
             broker.set_listener(self.push)
         self.polls = 0
+        self.rung = 0  # private-stream events received (doorbells)
 
     def push(self, vo: VenueOrder) -> None:
         self._updates.put_nowait(vo)
@@ -63,11 +66,17 @@ class OrderTracker:
         self._wake.set()
 
     def on_account(self, ev: AccountEvent) -> None:
-        """A user-stream event (`exchanges.binance.user_stream`)."""
+        """A private-stream event (`exchanges.binance.user_stream`, `.spot_user_stream`).
+
+        Every event wakes the poller, which then queries the open orders at once (the stream
+        rings, the venue's order record decides)."""
         if isinstance(ev, ForcedFill):
             self._updates.put_nowait(ev)
         elif isinstance(ev, AccountChanged) and ev.positions:
             self._account.set()
+        elif isinstance(ev, BalancesChanged) and ev.venue in self.svc.brokers:
+            self.svc.dirty.add(ev.venue)
+        self.rung += 1
         self._wake.set()
 
     async def run_updates(self) -> None:

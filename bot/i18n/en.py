@@ -584,4 +584,7 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " {done}/{total} positions closed at market.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
+    "status.private_streams": "Private streams (order and balance updates):",
+    "status.private_up": "{venue}: up",
+    "status.private_down": "{venue}: down ({reason}) · polling in use",
 }

@@ -170,6 +170,7 @@ class SimExchange:
             "UPBIT_WS_URL": f"ws://127.0.0.1:{p1}/websocket/v1",
             "BINANCE_REST_URL": f"http://127.0.0.1:{p2}",
             "BINANCE_WS_URL": f"ws://127.0.0.1:{p2}",
+            "BINANCE_WS_API_URL": f"ws://127.0.0.1:{p2}/ws-api/v3",
             "BINANCE_FUTURES_REST_URL": f"http://127.0.0.1:{p3}",
             "BINANCE_FUTURES_WS_URL": f"ws://127.0.0.1:{p3}",
             "FX_RATE_URL": f"http://127.0.0.1:{p4}/fx/latest?from=USD&to=KRW",

@@ -127,9 +127,7 @@ async def test_private_route_sends_only_the_events_asked_for(sim: SimExchange, u
     assert [e["o"]["X"] for e in events] == ["NEW", "FILLED"]
 
 
-async def test_private_stream_fault_switch_refuses_handshakes(
-    sim: SimExchange, usdm: Any
-) -> None:
+async def test_private_stream_fault_switch_refuses_handshakes(sim: SimExchange, usdm: Any) -> None:
     key = (await usdm.fapiprivate_post_listenkey())["listenKey"]
     base = sim.urls["BINANCE_FUTURES_WS_URL"]
     sim.binance_futures.user.refuse()
