@@ -20,10 +20,10 @@ def _private_stream_lines(board: PrivateStreamBoard, t: Messages) -> list[str]:
     lines = [t("status.private_streams")]
     for st in states:
         if st.up:
-            lines.append("  " + t("status.private_up", venue=st.venue))
+            lines.append("  " + t("status.private_up", venue=t.word(st.venue)))
         else:
             reason = st.reason or "-"
-            lines.append("  " + t("status.private_down", venue=st.venue, reason=reason))
+            lines.append("  " + t("status.private_down", venue=t.word(st.venue), reason=reason))
     return lines
 
 

@@ -39,6 +39,7 @@ class _Session:
     transport: asyncio.BaseTransport | None
     outbox: asyncio.Queue[bytes] = field(default_factory=asyncio.Queue)
     subs: dict[int, str] = field(default_factory=dict)  # subscription id -> api key
+    after_reply: list[bytes] = field(default_factory=list)  # events a request causes
     next_id: int = 0
 
 
@@ -97,6 +98,9 @@ class BinanceWsApi:
                 if msg.type is not WSMsgType.TEXT:
                     continue
                 session.outbox.put_nowait(orjson.dumps(self.handle(session, msg.data)))
+                for data in session.after_reply:
+                    session.outbox.put_nowait(data)
+                session.after_reply.clear()
         finally:
             self.sessions.discard(session)
             sender.cancel()
@@ -157,7 +161,7 @@ class BinanceWsApi:
             assert isinstance(n, int)
             del session.subs[n]
             event = {"e": "eventStreamTerminated", "E": self.engine.market.now_ms()}
-            session.outbox.put_nowait(orjson.dumps({"subscriptionId": n, "event": event}))
+            session.after_reply.append(orjson.dumps({"subscriptionId": n, "event": event}))
 
     # --- events -------------------------------------------------------------------------------
 
