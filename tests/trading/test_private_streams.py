@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from core.account import OrderTouched
 from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.private_streams import PrivateStreamBoard
@@ -133,3 +134,26 @@ async def test_fill_arrives_through_polling_while_the_streams_are_refused(
         sim.binance_futures.user.refuse(False)
         for venue in (SPOT.venue, FUT.venue):
             await eventually(lambda v=venue: (st := board.get(v)) is not None and st.up, timeout=40)
+
+
+async def test_doorbell_during_a_polling_pass_starts_the_next_pass(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """Regression: the wake was cleared after each pass, so a stream event that arrived while
+    a pass was querying the venue was lost and the fill waited out the polling interval."""
+    sim.binance.ws_api.refuse()  # the doorbell is rung by hand here
+    sim.binance_futures.user.refuse()
+    async with live(sim, tmp_path, SLOW_POLL) as (env, _board):
+        mid = sim.market.binance_mid("BTC")
+        price = D(str(round(mid * 0.9, 1)))
+        req = OrderRequest(SPOT, Side.BUY, OrderType.LIMIT, qty=D("0.002"), price=price)
+        res = worded(await env.svc.submit(req))
+        assert res.accepted and res.order is not None, res.reason
+        await eventually(lambda: env.tracker.polls >= 2)  # the start-up pass and submit()'s
+        await asyncio.sleep(0.3)
+        before = env.tracker.polls
+        sim.faults.rest_delay("binance", 1.0)  # the next pass's order query is held 1 s
+        env.tracker.wake()
+        await eventually(lambda: env.tracker.polls == before + 1)
+        env.tracker.on_account(OrderTouched(res.order.client_id, 0.0, 0.0))  # mid-pass
+        await eventually(lambda: env.tracker.polls == before + 2, timeout=FAST)
