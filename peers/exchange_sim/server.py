@@ -170,7 +170,6 @@ class SimExchange:
             "UPBIT_WS_URL": f"ws://127.0.0.1:{p1}/websocket/v1",
             "BINANCE_REST_URL": f"http://127.0.0.1:{p2}",
             "BINANCE_WS_URL": f"ws://127.0.0.1:{p2}",
-            "BINANCE_WS_API_URL": f"ws://127.0.0.1:{p2}/ws-api/v3",
             "BINANCE_FUTURES_REST_URL": f"http://127.0.0.1:{p3}",
             "BINANCE_FUTURES_WS_URL": f"ws://127.0.0.1:{p3}",
             "FX_RATE_URL": f"http://127.0.0.1:{p4}/fx/latest?from=USD&to=KRW",
@@ -232,6 +231,9 @@ class SimExchange:
     def env(self) -> dict[str, str]:
         """Settings that point the service at this simulator (URLs plus the test keys)."""
         env = dict(self.urls)
+        # the spot WebSocket API (user data) on the spot port; not in `urls`, which lists the
+        # market-data endpoints
+        env["BINANCE_WS_API_URL"] = self.urls["BINANCE_WS_URL"] + "/ws-api/v3"
         if "upbit" in self.api_keys:
             env["UPBIT_ACCESS_KEY"], env["UPBIT_SECRET_KEY"] = self.api_keys["upbit"]
         if "binance" in self.api_keys:

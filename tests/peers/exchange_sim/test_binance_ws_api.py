@@ -57,7 +57,7 @@ async def next_event(ws: ClientConnection) -> Any:
 
 async def test_subscription_and_order_events(sim: SimExchange, spot: Any) -> None:
     key, secret = sim.api_keys["binance"]
-    async with connect(sim.urls["BINANCE_WS_API_URL"]) as ws:
+    async with connect(sim.env()["BINANCE_WS_API_URL"]) as ws:
         reply = await call(ws, "userDataStream.subscribe.signature", signed(key, secret))
         assert reply["status"] == 200 and reply["result"] == {"subscriptionId": 0}
         again = await call(ws, "userDataStream.subscribe.signature", signed(key, secret))
@@ -100,7 +100,7 @@ async def test_subscription_and_order_events(sim: SimExchange, spot: Any) -> Non
 
 async def test_subscription_errors(sim: SimExchange) -> None:
     key, secret = sim.api_keys["binance"]
-    async with connect(sim.urls["BINANCE_WS_API_URL"]) as ws:
+    async with connect(sim.env()["BINANCE_WS_API_URL"]) as ws:
         bad_sig = signed(key, secret) | {"signature": "0" * 64}
         reply = await call(ws, "userDataStream.subscribe.signature", bad_sig)
         assert reply["status"] == 400 and reply["error"]["code"] == -1022
@@ -115,7 +115,7 @@ async def test_subscription_errors(sim: SimExchange) -> None:
 
 async def test_fault_switch_refuses_and_drops(sim: SimExchange) -> None:
     key, secret = sim.api_keys["binance"]
-    url = sim.urls["BINANCE_WS_API_URL"]
+    url = sim.env()["BINANCE_WS_API_URL"]
     async with connect(url) as ws:
         await call(ws, "userDataStream.subscribe.signature", signed(key, secret))
         sim.binance.ws_api.refuse()
