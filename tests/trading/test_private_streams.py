@@ -157,3 +157,22 @@ async def test_doorbell_during_a_polling_pass_starts_the_next_pass(
         await eventually(lambda: env.tracker.polls == before + 1)
         env.tracker.on_account(OrderTouched(res.order.client_id, 0.0, 0.0))  # mid-pass
         await eventually(lambda: env.tracker.polls == before + 2, timeout=FAST)
+
+
+async def test_futures_stream_comes_back_after_listen_key_expired(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path, SLOW_POLL) as (env, board):
+        await eventually(lambda: (st := board.get(FUT.venue)) is not None and st.up)
+        users = sim.binance_futures.user
+        first = next(iter(users.keys))
+        users.close(users.keys[first].api_key, first)  # the venue sends listenKeyExpired
+        await eventually(
+            lambda: (st := board.get(FUT.venue)) is not None and st.up and first not in users.keys
+            and any(users.hub is not None and users.hub.wanted(f"{k}@ORDER_TRADE_UPDATE")
+                    for k in users.keys)
+        )  # fmt: skip
+        rung = env.tracker.rung
+        cid = await rest_then_fill(sim, env, FUT)  # and fills ring on the new connection
+        await eventually(lambda: filled(env, cid), timeout=FAST)
+        assert env.tracker.rung > rung
