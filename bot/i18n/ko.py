@@ -579,7 +579,7 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
-    "status.private_streams": "개인 스트림 (주문·잔고 알림):",
+    "status.private_streams": "계정 스트림 (주문·잔고 알림):",
     "status.private_up": "{venue}: 연결됨",
     "status.private_down": "{venue}: 끊김 ({reason}) · 주기적 조회(폴링)로 확인 중",
 }
