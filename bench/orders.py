@@ -6,6 +6,9 @@ in-process exchange simulator (Binance spot, limit orders far from the market so
 socket), taken from a trace hook on the session ccxt uses; the venue's own latency is excluded.
 The total is split into validation + risk, the SQLite intent write (which must finish before
 anything is sent) and ccxt signing + aiohttp up to the body on the socket.
+
+Then `order_fills`: fill at the venue -> fill notification, with the spot private stream (the
+WebSocket API user-data subscription) up and with polling only.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ asyncio.run(main())
 
 
 def main(quick: bool = False) -> None:
-    asyncio.run(_run(60 if quick else 300))
+    asyncio.run(_run(60 if quick else 300, 8 if quick else 25))
 
 
-async def _run(n: int) -> None:
+async def _run(n: int, n_fills: int) -> None:
     import aiohttp
 
     from core.clock import SystemClock
@@ -123,6 +126,9 @@ async def _run(n: int) -> None:
                     parts.append(((w0 - t0) * ms, (w1 - w0) * ms, (wire[0] - w1) * ms))
                     await asyncio.sleep(0.11)  # stay under the venue's 10 orders/s
                 await broker.close()
+    from bench.order_fills import fill_latency
+
+    fills = await fill_latency(env, n_fills)
     proc.stdin.close()
     await proc.wait()
     if not lat:
@@ -139,6 +145,9 @@ async def _run(n: int) -> None:
     for i, name in enumerate(names):
         a, b, c = _stats([p[i] for p in parts])
         print(f"  {name:<28} p50 {a:.2f} ms, p99 {b:.2f} ms, max {c:.2f} ms", flush=True)
+    from bench.order_fills import report
+
+    report(fills, n_fills)
 
 
 def _stats(values: list[float]) -> tuple[float, float, float]:

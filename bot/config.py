@@ -54,6 +54,7 @@ _URL_FIELDS = {
     "upbit_ws_url": _WS,
     "binance_rest_url": _HTTP,
     "binance_ws_url": _WS,
+    "binance_ws_api_url": _WS,
     "binance_futures_rest_url": _HTTP,
     "binance_futures_ws_url": _WS,
     "fx_rate_url": _HTTP,
@@ -105,6 +106,7 @@ class Settings(BaseSettings):
     binance_api_secret: SecretStr | None = None
     binance_rest_url: str = "https://api.binance.com"
     binance_ws_url: str = "wss://stream.binance.com:9443"
+    binance_ws_api_url: str = "wss://ws-api.binance.com:443/ws-api/v3"
     binance_futures_rest_url: str = "https://fapi.binance.com"
     binance_futures_ws_url: str = "wss://fstream.binance.com"
 

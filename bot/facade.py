@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.providers import BotControl, KimpView, MarketDataView, ReportSection, TradingView
 from core.events import EventBus
 from core.market import StreamStatus
+from core.private_streams import PrivateStreamBoard
 from core.storage import Database
 from core.supervisor import Supervisor
 
@@ -41,3 +42,5 @@ class ServiceFacade:
     # Extra daily-report sections, in the order they are added to the report.
     report_sections: list[ReportSection] = field(default_factory=list)
     stream_status: dict[str, StreamStatus] = field(default_factory=dict)
+    # Each venue's private (user-data) stream, up or down, as the streams report it.
+    private_streams: PrivateStreamBoard = field(default_factory=PrivateStreamBoard)

@@ -76,6 +76,7 @@ class ExchangeSettings:
     binance_api_secret: SecretStr | None
     binance_rest_url: str
     binance_ws_url: str
+    binance_ws_api_url: str
     binance_futures_rest_url: str
     binance_futures_ws_url: str
 

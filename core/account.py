@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.orders import Fill
-from core.symbols import Instrument
+from core.symbols import Instrument, Venue
 
 
 class ForcedKind(StrEnum):
@@ -77,4 +77,23 @@ class AccountChanged:
     recv_ts: float
 
 
-AccountEvent = ForcedFill | OrderTouched | AccountChanged
+@dataclass(frozen=True, slots=True)
+class BalanceRow:
+    asset: str
+    free: Decimal
+    locked: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BalancesChanged:
+    """A spot account's balances moved (Binance `outboundAccountPosition`, Upbit `myAsset`):
+    the assets the change touched, as the venue now holds them. A doorbell too: the trading
+    layer re-reads the venue's balances."""
+
+    venue: Venue
+    balances: tuple[BalanceRow, ...]
+    venue_ts: float
+    recv_ts: float
+
+
+AccountEvent = ForcedFill | OrderTouched | AccountChanged | BalancesChanged

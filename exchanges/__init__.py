@@ -13,9 +13,13 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `doctor.py`   the pre-flight probe (key permissions, IP, clock, modes, balances, minimum
                 order per bot) -> `core.doctor.Check`s, with `doctor_common.py` beside them
 
-plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey), parsed by
-`account.py` into `core.account` events (order doorbells, liquidation / ADL fills, position
-changes) for the order tracker (Upbit has none; its orders are polled).
+plus, Binance only, the private streams: `user_stream.py`, the USDⓈ-M user-data stream on
+the 2026 `/private` route (listenKey + `events=`), parsed by `account.py`, and
+`spot_user_stream.py`, spot user data through the WebSocket API's
+`userDataStream.subscribe.signature`, parsed by `spot_account.py`, into `core.account` events
+(order doorbells, balance changes, liquidation / ADL fills, position changes) for the order
+tracker. Each reports up/down to `core.private_streams` (what /status shows); polling stays the
+safety net.
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

@@ -5,6 +5,7 @@ Each venue's broker lives in its own package, over the shared ccxt machinery in
 """
 
 from exchanges.binance.broker import BinanceFuturesBroker, BinanceSpotBroker
+from exchanges.binance.spot_user_stream import run_spot_user_stream
 from exchanges.binance.user_stream import run_user_stream
 from exchanges.ccxt.broker import CcxtBroker
 from exchanges.ccxt.exchange import make_exchange, point_urls
@@ -17,5 +18,6 @@ __all__ = [
     "UpbitBroker",
     "make_exchange",
     "point_urls",
+    "run_spot_user_stream",
     "run_user_stream",
 ]

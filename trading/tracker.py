@@ -1,7 +1,9 @@
 """Fill detection and order follow-up.
 
-- `run_updates`: applies pushed updates (paper fills, futures user-data stream) in order, and
-  books what the venue did on its own (`on_account`: liquidation / ADL fills).
+- `run_updates`: applies pushed updates (paper fills) in order, and books what the venue did
+  on its own (`on_account`: liquidation / ADL fills from the futures user stream).
+- `on_account`: the private streams' doorbells (Binance spot WebSocket API, USDⓈ-M user stream):
+  an order touched wakes the poller at once, a balance change marks that venue's balances stale.
 - `run_positions`: compares the venue's futures positions with ours (periodically, and soon
   after an account update) and adopts a difference that persists (changed outside the service).
 - `run_polling`: polls every open order by client id with backoff (fast after activity, up to
@@ -17,7 +19,7 @@ from decimal import Decimal
 
 from loguru import logger
 
-from core.account import AccountChanged, AccountEvent, ForcedFill
+from core.account import AccountChanged, AccountEvent, BalancesChanged, ForcedFill, OrderTouched
 from core.broker import VenueOrder
 from core.clock import Clock
 from core.errors import NotFound, TradingError
@@ -56,6 +58,8 @@ class OrderTracker:
         for broker in svc.brokers.values():
             broker.set_listener(self.push)
         self.polls = 0
+        self.rung = 0  # private-stream events received (doorbells)
+        self._touched: set[str] = set()  # client ids a stream rang for, polled first
 
     def push(self, vo: VenueOrder) -> None:
         self._updates.put_nowait(vo)
@@ -64,14 +68,22 @@ class OrderTracker:
         self._wake.set()
 
     def on_account(self, ev: AccountEvent) -> None:
-        """A user-stream event (`exchanges.binance.user_stream`)."""
-        if isinstance(ev, ForcedFill):
+        """A private-stream event (`exchanges.binance.user_stream`, `.spot_user_stream`).
+
+        Every event wakes the poller, which then queries the open orders at once (the stream
+        rings, the venue's order record decides)."""
+        if isinstance(ev, OrderTouched):
+            self._touched.add(ev.client_id)
+        elif isinstance(ev, ForcedFill):
             self._updates.put_nowait(ev)
         elif isinstance(ev, AccountChanged):
             if ev.reason == FUNDING:
                 self._updates.put_nowait(ev)  # booked in order with the fills
             if ev.positions:
                 self._account.set()
+        elif isinstance(ev, BalancesChanged) and ev.venue in self.svc.brokers:
+            self.svc.dirty.add(ev.venue)
+        self.rung += 1
         self._wake.set()
 
     async def run_updates(self) -> None:
@@ -98,9 +110,11 @@ class OrderTracker:
     async def run_polling(self) -> None:
         interval = self.min_interval
         while True:
+            # cleared before the pass, not after: a doorbell that rings while we poll must
+            # start the next pass at once, not wait out the interval
+            self._wake.clear()
             changed = await self.poll_once()
             interval = self.min_interval if changed else min(interval * 1.5, self.max_interval)
-            self._wake.clear()
             try:
                 async with asyncio.timeout(interval):
                     await self._wake.wait()
@@ -112,9 +126,14 @@ class OrderTracker:
         """One pass over open orders; True when something changed."""
         self.polls += 1
         changed = False
-        for venue in list(self.svc.dirty):
-            await self.svc.refresh_balances(venue)
-        for stored in await self.svc.store.open_orders(self.svc.paper):
+        touched, self._touched = self._touched, set()
+        # the orders a stream rang for first, balances last: each request waits its turn in
+        # the venue's rate limiter, and the fill is what the user is waiting to hear about
+        stored_orders = sorted(
+            await self.svc.store.open_orders(self.svc.paper),
+            key=lambda s: s.order.client_id not in touched,
+        )
+        for stored in stored_orders:
             order = stored.order
             broker = self.svc.brokers.get(order.instrument.venue)
             if broker is None or order.client_id in self.svc.inflight:
@@ -137,6 +156,8 @@ class OrderTracker:
                 continue
             if await self.svc.apply(order.client_id, vo) is not None:
                 changed = True
+        for venue in list(self.svc.dirty):
+            await self.svc.refresh_balances(venue)
         return changed
 
     async def run_positions(self, interval: float = 60.0, settle: float = 2.0) -> None:

@@ -9,6 +9,22 @@ from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
 from bot.logging_setup import tail_log
 from bot.providers import StatusProvider
+from core.private_streams import PrivateStreamBoard
+
+
+def _private_stream_lines(board: PrivateStreamBoard, t: Messages) -> list[str]:
+    """One line per venue whose private stream runs: up, or down with polling in use."""
+    states = board.states()
+    if not states:
+        return []
+    lines = [t("status.private_streams")]
+    for st in states:
+        if st.up:
+            lines.append("  " + t("status.private_up", venue=t.word(st.venue)))
+        else:
+            reason = st.reason or "-"
+            lines.append("  " + t("status.private_down", venue=t.word(st.venue), reason=reason))
+    return lines
 
 
 def _age(seconds: float) -> str:
@@ -82,6 +98,7 @@ def register_core(registry: CommandRegistry) -> None:
                 )
         else:
             lines.append(t("status.no_streams"))
+        lines += _private_stream_lines(svc.private_streams, t)
         lines.append(t("status.components"))
         for comp in svc.supervisor.components():
             extra = (

@@ -228,16 +228,39 @@ async def install(app: AppContext) -> None:
     app.supervisor.start("trading-poll", tracker.run_polling)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)
+    if core.live:
+        _start_private_streams(app, brokers, venues, tracker)
     fut = brokers.get(Venue.BINANCE_FUTURES)
     if core.live and fut is not None:
-        from exchanges.brokers import BinanceFuturesBroker, run_user_stream
-
-        if isinstance(fut, BinanceFuturesBroker):
-            ws = venues.binance_futures_ws_url
-            app.supervisor.start(
-                "futures-user-stream", lambda: run_user_stream(fut, ws, tracker.on_account)
-            )
         # positions changed outside the service (web UI, another app, a missed liquidation)
         app.supervisor.start("trading-positions", tracker.run_positions)
     app.facade.trading = TradingProvider(svc, futures, kv, t.render)
     register_trading(app.registry)
+
+
+def _start_private_streams(
+    app: AppContext, brokers: dict[Venue, Broker], venues: ExchangeSettings, tracker: OrderTracker
+) -> None:
+    """The venues' private streams: doorbells that make the tracker query an order at once
+    (polling stays the safety net); each reports up/down to the board /status reads."""
+    from exchanges.brokers import (
+        BinanceFuturesBroker,
+        BinanceSpotBroker,
+        run_spot_user_stream,
+        run_user_stream,
+    )
+
+    board = app.facade.private_streams
+    spot, fut = brokers.get(Venue.BINANCE_SPOT), brokers.get(Venue.BINANCE_FUTURES)
+    if isinstance(spot, BinanceSpotBroker):
+        url = venues.binance_ws_api_url
+        app.supervisor.start(
+            "spot-user-stream",
+            lambda: run_spot_user_stream(spot, url, tracker.on_account, board.report),
+        )
+    if isinstance(fut, BinanceFuturesBroker):
+        ws = venues.binance_futures_ws_url
+        app.supervisor.start(
+            "futures-user-stream",
+            lambda: run_user_stream(fut, ws, tracker.on_account, board.report),
+        )

@@ -831,4 +831,7 @@ TEXTS: dict[str, str] = {
     "trading.total_unpriced": "⚠️ not in the total (no KRW price now): {assets}",
     # the report's premium, labelled with its basis (issue 14)
     "report_kimp_on": "Kimchi premium (BTC, {basis}, as the alerts use)",
+    "status.private_streams": "Private streams (order and balance updates):",
+    "status.private_up": "{venue}: up",
+    "status.private_down": "{venue}: down ({reason}) · polling in use",
 }

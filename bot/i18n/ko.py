@@ -804,4 +804,7 @@ TEXTS: dict[str, str] = {
     "trading.total_unpriced": "⚠️ 합계에서 빠짐(현재 원화 시세 없음): {assets}",
     # the report's premium, labelled with its basis (issue 14)
     "report_kimp_on": "김치 프리미엄 (BTC, {basis}, 알림과 같은 기준)",
+    "status.private_streams": "계정 스트림 (주문·잔고 알림):",
+    "status.private_up": "{venue}: 연결됨",
+    "status.private_down": "{venue}: 끊김 ({reason}) · 주기적 조회(폴링)로 확인 중",
 }

@@ -85,6 +85,21 @@ class AccountUpdate(TypedDict):
     a: AccountBody
 
 
+class AlgoBody(TypedDict):
+    caid: str  # client algo id (ours: the id we placed the stop / take-profit with)
+    aid: int  # algo id
+    s: str  # symbol
+    X: str  # algo status: NEW, TRIGGERING, TRIGGERED, FINISHED, CANCELED, EXPIRED, REJECTED
+    ai: NotRequired[str]  # the triggered order's id ("" before the trigger)
+
+
+class AlgoUpdate(TypedDict):
+    e: Literal["ALGO_UPDATE"]
+    T: int  # event time (the docs name T and E the other way round from ORDER_TRADE_UPDATE)
+    E: int
+    o: AlgoBody
+
+
 def futures_symbol(raw: str) -> Symbol:
     """`BTCUSDT` -> BTC/USDT."""
     for quote in _QUOTES:
@@ -136,6 +151,22 @@ def parse_order_trade_update(msg: OrderTradeUpdate, recv_ts: float) -> AccountEv
         paper=False,
     )
     return ForcedFill(kind, fill, str(o["i"]), Decimal(o["rp"]), venue_ts, recv_ts)
+
+
+def parse_algo_update(msg: AlgoUpdate, recv_ts: float) -> OrderTouched:
+    """`ALGO_UPDATE`: a doorbell for the conditional order, keyed by its client algo id; the
+    tracker then asks the algo-order endpoint for its state (the broker maps the statuses).
+
+    {"e":"ALGO_UPDATE","T":1750515742297,"E":1750515742303,
+     "o":{"caid":"Q5xaq5EGKgXXa0fD7fs0Ip","aid":2148719,"at":"CONDITIONAL","o":"TAKE_PROFIT",
+          "s":"BNBUSDT","S":"SELL","ps":"BOTH","f":"GTC","q":"0.01","X":"CANCELED","ai":"",
+          "ap":"0.00000","aq":"0.00000","act":"0","tp":"750","p":"750","V":"EXPIRE_MAKER",
+          "wt":"CONTRACT_PRICE","pm":"NONE","cp":false,"pP":false,"R":false,"tt":0,"gtd":0}}
+    """
+    o = msg["o"]
+    if not o["caid"]:
+        raise ValueError("ALGO_UPDATE without a client algo id")
+    return OrderTouched(o["caid"], msg["T"] / 1000, recv_ts)
 
 
 def parse_account_update(msg: AccountUpdate, recv_ts: float) -> AccountChanged:

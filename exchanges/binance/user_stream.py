@@ -1,7 +1,15 @@
-"""Binance USDT-M user-data stream (listenKey), parsed into `core.account` events.
+"""Binance USDⓈ-M user-data stream on the 2026 `/private` route, parsed into `core.account`
+events.
+
+Binance split the futures WebSocket into `/public`, `/market` and `/private` in 2026 and retired
+the legacy `wss://fstream.binance.com/ws/<listenKey>` on 2026-04-23. User data is now read at
+`/private/ws?listenKey=<key>&events=A/B/C`: the `events` parameter names the event types the
+connection carries (slash-separated). We ask for the three we act on; `listenKeyExpired` ends
+the connection and a fresh key is fetched. The key is kept alive by a PUT every 20 minutes (it
+lapses after 60).
 
 For our own orders the stream is a doorbell, not the source of truth: an `OrderTouched` makes
-the tracker poll open orders by client id right away, so stream and polling can never disagree
+the tracker poll that order by client id right away, so stream and polling can never disagree
 or double-count (fills are keyed by the venue's trade id either way). Orders the venue places
 itself (liquidation, ADL) arrive as `ForcedFill`s and position changes as `AccountChanged`:
 nothing else would tell us about them.
@@ -19,35 +27,54 @@ import orjson
 import websockets
 from loguru import logger
 
-from core.account import AccountEvent, OrderTouched
+from core.account import AccountEvent
 from core.errors import TradingError
+from core.private_streams import PrivateStreamReporter, PrivateStreamState
+from core.symbols import Venue
 from exchanges.binance.account import (
     AccountUpdate,
+    AlgoUpdate,
     OrderTradeUpdate,
     parse_account_update,
+    parse_algo_update,
     parse_order_trade_update,
 )
 from exchanges.binance.broker import BinanceFuturesBroker
 
 KEEPALIVE_S = 20 * 60
+EVENTS = ("ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE", "ALGO_UPDATE")
+
+
+def private_url(ws_base: str, listen_key: str) -> str:
+    """`wss://fstream.binance.com` + key -> the 2026 private route with our event list."""
+    return f"{ws_base.rstrip('/')}/private/ws?listenKey={listen_key}&events={'/'.join(EVENTS)}"
 
 
 async def run_user_stream(
-    broker: BinanceFuturesBroker, ws_base: str, on_event: Callable[[AccountEvent], None]
+    broker: BinanceFuturesBroker,
+    ws_base: str,
+    on_event: Callable[[AccountEvent], None],
+    report: PrivateStreamReporter | None = None,
 ) -> None:
+    def state(up: bool, reason: str = "") -> None:
+        if report is not None:
+            report(PrivateStreamState(Venue.BINANCE_FUTURES, up, time.time(), reason))
+
     backoff = 0.5
     while True:
         try:
             key = await broker.listen_key()
-            url = f"{ws_base.rstrip('/')}/private/ws?listenKey={key}"
-            async with websockets.connect(url, open_timeout=10) as ws:
+            # the URL carries the listenKey: it is never logged
+            async with websockets.connect(private_url(ws_base, key), open_timeout=10) as ws:
                 logger.info("futures user-data stream connected")
+                state(True)
                 backoff = 0.5
                 keep = asyncio.create_task(_keepalive(broker), name="listenkey-keepalive")
                 try:
                     async for raw in ws:
                         msg = orjson.loads(raw)
                         if isinstance(msg, dict) and msg.get("e") == "listenKeyExpired":
+                            state(False, "listenKey expired")
                             break
                         event = decode_user_event(msg, time.time())
                         if event is not None:
@@ -56,9 +83,14 @@ async def run_user_stream(
                     keep.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await keep
+            state(False, "closed by the venue")
         except asyncio.CancelledError:
             raise
-        except (TradingError, OSError, websockets.WebSocketException, ValueError) as exc:
+        except TradingError as exc:
+            state(False, "listenKey refused")
+            logger.warning("futures user-data stream: {}; retrying in {:.1f}s", exc, backoff)
+        except (OSError, websockets.WebSocketException, ValueError) as exc:
+            state(False, type(exc).__name__)
             logger.warning("futures user-data stream: {}; reconnecting in {:.1f}s", exc, backoff)
         await asyncio.sleep(backoff)
         backoff = min(backoff * 2, 30.0)
@@ -75,8 +107,7 @@ def decode_user_event(msg: Any, recv_ts: float) -> AccountEvent | None:
         if kind == "ACCOUNT_UPDATE":
             return parse_account_update(cast(AccountUpdate, msg), recv_ts)
         if kind == "ALGO_UPDATE":
-            body = msg.get("o") or {}
-            return OrderTouched(str(body.get("caid", "")), int(msg.get("T", 0)) / 1000, recv_ts)
+            return parse_algo_update(cast(AlgoUpdate, msg), recv_ts)
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         logger.warning("futures user-data stream: unreadable {}: {!r}", kind, exc)
     return None

@@ -2,8 +2,9 @@
 
 Streams: `/public/ws/...` and `/public/stream?streams=` (bookTicker, depth, trade),
 `/market/ws/...` and `/market/stream?streams=` (aggTrade, markPrice, kline, ticker, miniTicker),
-`/private/ws?listenKey=` (also `/private/ws/<listenKey>` and the legacy `/ws/<listenKey>`) for
-user data. One-way position mode only; conditional orders live on the algo-order API.
+`/private/ws?listenKey=<key>&events=A/B` (also `/private/ws/<listenKey>` and the combined
+`/private/stream?listenKey=<k1>&events=A&listenKey=<k2>&events=B`) for user data. The legacy
+`/ws/<listenKey>` was retired on 2026-04-23 and is not served. One-way position mode only; conditional orders live on the algo-order API.
 """
 
 from __future__ import annotations
@@ -195,7 +196,6 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
         app.router.add_get("/private/ws", self.ws_private)
         app.router.add_get("/private/ws/{tail:.*}", self.ws_private)
         app.router.add_get("/private/stream", self.ws_private)
-        app.router.add_get("/ws/{tail:.*}", self.ws_private)
 
     async def start(self) -> None:
         self._tasks = [
@@ -241,12 +241,26 @@ class BinanceFuturesVenue(FuturesAccountRoutes):
         return handler
 
     async def ws_private(self, request: web.Request) -> web.StreamResponse:
-        raw = request.query.get("listenKey") or request.match_info.get("tail", "")
-        keys = [k for k in raw.split("/") if k]
-        if not keys or any(self.user.canonical(k) is None for k in keys):
+        if self.user.refused:
+            raise web.HTTPServiceUnavailable(text="503 Service Unavailable")
+        keys = request.query.getall("listenKey", [])
+        events: list[str | None] = list(request.query.getall("events", []))
+        tail = request.match_info.get("tail", "")
+        if not keys and tail:
+            keys = [k for k in tail.split("/") if k]
+        if len(events) > len(keys):
+            raise web.HTTPBadRequest(text="Invalid events")
+        events += [None] * (len(keys) - len(events))
+        routes: list[str] = []
+        for key, ev in zip(keys, events, strict=True):
+            got = self.user.routes(key, ev)
+            if got is None:
+                raise web.HTTPBadRequest(text="Invalid listenKey or events")
+            routes += got
+        if not routes:
             raise web.HTTPBadRequest(text="Invalid listenKey")
         combined = request.path.startswith("/private/stream")
-        return await self.private_hub.serve(request, keys, combined=combined)
+        return await self.private_hub.serve(request, routes, combined=combined)
 
     # --- public REST -------------------------------------------------------------------------
 

@@ -1,5 +1,14 @@
 """Futures user-data streams: listenKeys (60 min validity, PUT keeps alive) and the private hub
-that carries ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, ALGO_UPDATE and ACCOUNT_CONFIG_UPDATE."""
+that carries ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, ALGO_UPDATE and ACCOUNT_CONFIG_UPDATE.
+
+The 2026 `/private` route subscribes by listenKey plus an `events` list
+(`/private/ws?listenKey=<key>&events=ORDER_TRADE_UPDATE/ACCOUNT_UPDATE`): a connection gets only
+the event types it named. The hub's routing keys are therefore `<listenKey>@<EVENT>`; a
+connection without `events` (the path form `/private/ws/<listenKey>`) gets every type (our
+reading: the docs show no example of that case). `listenKeyExpired` always goes out: it ends the
+stream. `refused = True` is the fault switch: handshakes get HTTP 503 and current private
+connections are dropped, so only polling can see fills.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +32,8 @@ from peers.exchange_sim.binance_rules import SymbolRules
 from peers.exchange_sim.binance_ws import StreamHub
 
 LISTEN_KEY_TTL = 3600.0
+EVENT_TYPES = ("ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE", "ALGO_UPDATE", "ACCOUNT_CONFIG_UPDATE")
+EXPIRED = "listenKeyExpired"
 _ALPHABET = string.ascii_letters + string.digits
 
 
@@ -46,11 +57,30 @@ class UserStreams:
         self._rng = random.Random(f"{seed}:listen-keys")
         self.keys: dict[str, ListenKey] = {}
         self.hub: StreamHub | None = None
+        self.refused = False
         engine.listeners.append(self.on_event)
 
     def canonical(self, name: str) -> str | None:
-        lk = self.keys.get(name)
-        return name if lk is not None and lk.expires > time.monotonic() else None
+        """`<listenKey>@<EVENT>` -> itself while the key is valid and the event type known."""
+        key, _, event = name.partition("@")
+        lk = self.keys.get(key)
+        if lk is None or lk.expires <= time.monotonic():
+            return None
+        return name if event in EVENT_TYPES or event == EXPIRED else None
+
+    def routes(self, key: str, events: str | None) -> list[str] | None:
+        """Routing keys for one listenKey and its `events` parameter (slash-separated), or None
+        when the key is unknown / expired or an event type is not one the venue sends."""
+        names = [e for e in events.split("/") if e] if events else list(EVENT_TYPES)
+        out = [f"{key}@{e}" for e in dict.fromkeys([*names, EXPIRED])]
+        return out if all(self.canonical(k) for k in out) else None
+
+    def refuse(self, on: bool = True) -> None:
+        """Fault switch: refuse private-stream handshakes and drop the current connections."""
+        self.refused = on
+        if on and self.hub is not None:
+            for conn in list(self.hub.conns):
+                conn.abort()
 
     # --- REST -------------------------------------------------------------------------------
 
@@ -90,9 +120,10 @@ class UserStreams:
     def _expire(self, lk: ListenKey) -> None:
         self.keys.pop(lk.key, None)
         if self.hub is not None:
-            event = {"e": "listenKeyExpired", "E": self.engine.now_ms(), "listenKey": lk.key}
-            self.hub.publish(lk.key, orjson.dumps(event))
-            self.hub.unsubscribe_all(lk.key)
+            event = {"e": EXPIRED, "E": self.engine.now_ms(), "listenKey": lk.key}
+            self.hub.publish(f"{lk.key}@{EXPIRED}", orjson.dumps(event))
+            for name in (*EVENT_TYPES, EXPIRED):
+                self.hub.unsubscribe_all(f"{lk.key}@{name}")
 
     # --- events -----------------------------------------------------------------------------
 
@@ -100,8 +131,13 @@ class UserStreams:
         hub = self.hub
         if hub is None:
             return
+        event = _EVENT_OF.get(ev.kind)
+        if event is None:
+            return
         targets = [
-            k for k, lk in self.keys.items() if lk.api_key == ev.account.api_key and hub.wanted(k)
+            f"{k}@{event}"
+            for k, lk in self.keys.items()
+            if lk.api_key == ev.account.api_key and hub.wanted(f"{k}@{event}")
         ]
         if not targets:
             return
@@ -119,3 +155,11 @@ class UserStreams:
         data = orjson.dumps(payload)
         for key in targets:
             hub.publish(key, data)
+
+
+_EVENT_OF = {
+    "ORDER": "ORDER_TRADE_UPDATE",
+    "ACCOUNT": "ACCOUNT_UPDATE",
+    "ALGO": "ALGO_UPDATE",
+    "CONFIG": "ACCOUNT_CONFIG_UPDATE",
+}

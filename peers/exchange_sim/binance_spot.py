@@ -2,7 +2,8 @@
 `/sapi/v1/capital/config/getall` and market streams on the same port.
 
 Streams: `/ws/<streamName>`, `/ws` and `/ws/<n>` (ccxt.pro connects there and SUBSCRIBEs),
-`/stream?streams=a/b` (combined, wrapped as `{"stream","data"}`). Orders go to the shared spot
+`/stream?streams=a/b` (combined, wrapped as `{"stream","data"}`); the WebSocket API's user-data
+subscription at `/ws-api/v3` (`binance_ws_api.py`; the real one is on its own host). Orders go to the shared spot
 matching engine; fees 0.1 % taken from the received asset, as on Binance.
 """
 
@@ -50,6 +51,7 @@ from peers.exchange_sim.binance_spot_orders import (
 )
 from peers.exchange_sim.binance_streams import SPOT_ALL, SPOT_TYPES, StreamPublisher, make_canonical
 from peers.exchange_sim.binance_ws import StreamHub, WsConfig
+from peers.exchange_sim.binance_ws_api import BinanceWsApi
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController
 from peers.exchange_sim.market import BINANCE, MarketModel
@@ -120,6 +122,9 @@ class BinanceVenue:
             market, BINANCE, self.rules, [self.hub], futures=False, kline_period=2.0
         )
         market.add_listener(self.publisher.on_event)
+        self.ws_api = BinanceWsApi(
+            engine, self._secrets, self.server_ms, self._type_of, seed=str(market.seed)
+        )
         self._task: asyncio.Task[None] | None = None
 
     def _secrets(self) -> dict[str, str]:
@@ -163,6 +168,7 @@ class BinanceVenue:
         app.router.add_get("/ws", self.ws_raw)
         app.router.add_get("/ws/{tail:.*}", self.ws_raw)
         app.router.add_get("/stream", self.ws_combined)
+        self.ws_api.install(app)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self.publisher.run(), name="sim-binance-spot-streams")
@@ -174,6 +180,7 @@ class BinanceVenue:
                 await self._task
             self._task = None
         await self.hub.close_all()
+        await self.ws_api.close_all()
 
     # --- streams -----------------------------------------------------------------------------
 
@@ -363,10 +370,11 @@ class BinanceVenue:
             raise BinanceError(-2013, "Order does not exist.")
         return order
 
+    def _type_of(self, o: SimOrder) -> str:
+        return self._types.get(o.seq, "MARKET" if o.ord_type == "market" else "LIMIT")
+
     def _json(self, o: SimOrder) -> dict[str, Any]:
-        return order_json(
-            o, self._types.get(o.seq, "MARKET" if o.ord_type == "market" else "LIMIT")
-        )
+        return order_json(o, self._type_of(o))
 
     async def get_order(self, c: Call) -> Any:
         return self._json(self._find(c))

@@ -235,6 +235,9 @@ class SimExchange:
     def env(self) -> dict[str, str]:
         """Settings that point the service at this simulator (URLs plus the test keys)."""
         env = dict(self.urls)
+        # the spot WebSocket API (user data) on the spot port; not in `urls`, which lists the
+        # market-data endpoints
+        env["BINANCE_WS_API_URL"] = self.urls["BINANCE_WS_URL"] + "/ws-api/v3"
         if "upbit" in self.api_keys:
             env["UPBIT_ACCESS_KEY"], env["UPBIT_SECRET_KEY"] = self.api_keys["upbit"]
         if "binance" in self.api_keys:

@@ -98,7 +98,10 @@ async def test_listen_key_lifecycle(sim: SimExchange, usdm: Any) -> None:
     key = (await usdm.fapiprivate_post_listenkey())["listenKey"]
     assert (await usdm.fapiprivate_put_listenkey())["listenKey"] == key
     base = sim.urls["BINANCE_FUTURES_WS_URL"]
-    async with connect(f"{base}/ws/{key}") as ws:  # the legacy path still works here
+    with pytest.raises(InvalidStatus, match="404"):  # the legacy route, retired 2026-04-23
+        async with connect(f"{base}/ws/{key}"):
+            pass
+    async with connect(f"{base}/private/ws?listenKey={key}&events=ORDER_TRADE_UPDATE") as ws:
         await usdm.fapiprivate_delete_listenkey()
         expired = await recv_json(ws)
         assert expired["e"] == "listenKeyExpired" and expired["listenKey"] == key
@@ -107,3 +110,30 @@ async def test_listen_key_lifecycle(sim: SimExchange, usdm: Any) -> None:
     with pytest.raises(InvalidStatus, match="400"):
         async with connect(f"{base}/private/ws?listenKey={key}"):
             pass
+
+
+async def test_private_route_sends_only_the_events_asked_for(sim: SimExchange, usdm: Any) -> None:
+    key = (await usdm.fapiprivate_post_listenkey())["listenKey"]
+    base = sim.urls["BINANCE_FUTURES_WS_URL"]
+    with pytest.raises(InvalidStatus, match="400"):
+        async with connect(f"{base}/private/ws?listenKey={key}&events=NO_SUCH_EVENT"):
+            pass
+    url = f"{base}/private/ws?listenKey={key}&events=ALGO_UPDATE/ORDER_TRADE_UPDATE"
+    async with connect(url) as ws:
+        await usdm.set_leverage(5, BTC)  # ACCOUNT_CONFIG_UPDATE: not asked for
+        await usdm.create_order(BTC, "market", "buy", 0.01)  # ORDER_TRADE_UPDATE + ACCOUNT_UPDATE
+        events = [await recv_json(ws), await recv_json(ws)]
+    assert [e["e"] for e in events] == ["ORDER_TRADE_UPDATE", "ORDER_TRADE_UPDATE"]
+    assert [e["o"]["X"] for e in events] == ["NEW", "FILLED"]
+
+
+async def test_private_stream_fault_switch_refuses_handshakes(sim: SimExchange, usdm: Any) -> None:
+    key = (await usdm.fapiprivate_post_listenkey())["listenKey"]
+    base = sim.urls["BINANCE_FUTURES_WS_URL"]
+    sim.binance_futures.user.refuse()
+    with pytest.raises(InvalidStatus, match="503"):
+        async with connect(f"{base}/private/ws?listenKey={key}&events=ORDER_TRADE_UPDATE"):
+            pass
+    sim.binance_futures.user.refuse(False)
+    async with connect(f"{base}/private/ws?listenKey={key}&events=ORDER_TRADE_UPDATE"):
+        pass
