@@ -584,4 +584,13 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " {done}/{total} positions closed at market.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
+    # streams delayed behind the venue, told to the user (bot/notify/stream_delay.py)
+    "stream.delay_notice": (
+        "🟠 {venue} market data is delayed: {seconds:.0f} s behind the venue. New entries on "
+        "{venue} are refused until it catches up."
+    ),
+    "stream.caught_up_notice": (
+        "🟢 {venue} market data has caught up with the venue (it was up to {seconds:.0f} s "
+        "behind for about {minutes} min)."
+    ),
 }

@@ -579,4 +579,12 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
+    # 거래소보다 늦은 시세 스트림 알림 (bot/notify/stream_delay.py)
+    "stream.delay_notice": (
+        "🟠 {venue} 시세 지연: 거래소보다 {seconds:.0f}초 늦게 들어오고 있습니다. 따라잡을 "
+        "때까지 {venue} 신규 진입은 거부됩니다."
+    ),
+    "stream.caught_up_notice": (
+        "🟢 {venue} 시세가 거래소를 따라잡았습니다 (약 {minutes}분 동안 최대 {seconds:.0f}초 지연)."
+    ),
 }
