@@ -593,4 +593,14 @@ TEXTS: dict[str, str] = {
         "🟢 {venue} market data has caught up with the venue (it was up to {seconds:.0f} s "
         "behind for about {minutes} min)."
     ),
+    # positions closed at the venue while the account stream was down (trading/reconcile.py)
+    "account.outside": (
+        "⚠️ Closed on {venue} outside the bot, seen afterwards (liquidation, ADL or a close by "
+        "hand): {side} {qty} {base} @ {price} {quote}{pnl}\nPosition left: {qty_left}"
+    ),
+    "account.outside_estimated": (
+        "⚠️ Closed on {venue} outside the bot, seen afterwards; the venue's trades could not be "
+        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price} {quote}"
+        "{pnl} (estimated)\nPosition left: {qty_left}"
+    ),
 }
