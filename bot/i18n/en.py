@@ -603,4 +603,14 @@ TEXTS: dict[str, str] = {
         "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price} {quote}"
         "{pnl} (estimated)\nPosition left: {qty_left}"
     ),
+    # button presses left unanswered by a restart (bot/telegram/inbox.py)
+    "inbox.button_expired": (
+        "⌛ A button you pressed was not handled before the service restarted. It has expired "
+        "and nothing was run: send the command again if you still want it."
+    ),
+    "inbox.button_interrupted": (
+        "⌛ A button you pressed was interrupted by a restart while it was being handled and "
+        "was not run again. Check /orders and /positions, then send the command again if "
+        "needed."
+    ),
 }

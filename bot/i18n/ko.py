@@ -597,4 +597,13 @@ TEXTS: dict[str, str] = {
         "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price} {quote}{pnl} (추정)\n"
         "남은 포지션: {qty_left}"
     ),
+    # 재시작으로 답하지 못한 버튼 입력 (bot/telegram/inbox.py)
+    "inbox.button_expired": (
+        "⌛ 누르신 버튼이 서비스 재시작 전에 처리되지 못했습니다. 만료되어 아무것도 실행하지 "
+        "않았습니다. 원하시면 명령을 다시 보내세요."
+    ),
+    "inbox.button_interrupted": (
+        "⌛ 누르신 버튼을 처리하던 중 재시작으로 중단되었고 다시 실행하지 않았습니다. "
+        "/orders 와 /positions 를 확인한 뒤 필요하면 명령을 다시 보내세요."
+    ),
 }
