@@ -130,7 +130,9 @@ async def test_a_button_press_interrupted_by_a_crash_is_answered_once_and_never_
         assert marks.read_text().split() == ["buy"]  # the action ran once, in the killed run
         assert len(_about(tg, "button you pressed")) == 1
         # the old confirmation pressed again after the restart: expired, nothing runs
-        again = await svc.ask(_button(ask, "Confirm"))
+        later = tg.cursor()
+        tg.press_button(CHAT, ask.message_id, _button(ask, "Confirm"))
+        again = await tg.wait_for_message(chat_id=CHAT, after=later)
         assert "expired" in again.content and ran == []
 
 
