@@ -20,6 +20,11 @@ class ForcedKind(StrEnum):
     LIQUIDATION = "liquidation"  # margin no longer covered maintenance
     ADL = "adl"  # auto-deleveraged against a liquidated counterparty
     SETTLEMENT = "settlement"  # delisting or delivery
+    # Seen only afterwards, by position reconciliation (the user stream was down): a trade in
+    # the venue's history that is not ours (liquidation, ADL or a close by hand, the history
+    # does not say which), or, with no history, the change priced at the last mark: ESTIMATED.
+    OUTSIDE = "outside"
+    ESTIMATED = "estimated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,16 @@ class BalancesChanged:
     balances: tuple[BalanceRow, ...]
     venue_ts: float
     recv_ts: float
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTrade:
+    """One execution in the account's trade history at the venue (ours or not): `order_id` is
+    the venue's order id, `realized_pnl` what the venue says it realised (before fees)."""
+
+    fill: Fill
+    order_id: str
+    realized_pnl: Decimal
 
 
 AccountEvent = ForcedFill | OrderTouched | AccountChanged | BalancesChanged

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
+from core.account import AccountTrade
 from core.market import Side
 from core.orders import Balance, Fill, OrderStatus, OrderType, Position
 from core.rounding import MarketRules
@@ -118,3 +119,13 @@ class EndedBy:
     NO_ORDER = "no_order"  # reported finished, with no order behind it
 
     ALL = frozenset({EXPIRED, REJECTED, STUCK, NO_ORDER})
+
+
+@runtime_checkable
+class TradeHistory(Protocol):
+    """A broker that can list the account's own trades on a market, whoever placed the order
+    (Binance USDⓈ-M `/fapi/v1/userTrades`): what booking a change we did not see needs."""
+
+    async def account_trades(self, symbol: Symbol, since: float) -> list[AccountTrade]:
+        """Trades on `symbol` from `since` (epoch s) on, oldest first."""
+        ...

@@ -66,6 +66,7 @@ class MarketDataManager:
         self._placer: StreamPlacer | None = None  # set once the first universe is known
         self._session: aiohttp.ClientSession | None = None
         self._started = 0.0
+        self._clock_offsets: dict[Venue, float] = {}
         self.ready = asyncio.Event()
 
     # --- provider API (facade.market_data) ------------------------------------------------------
@@ -116,6 +117,14 @@ class MarketDataManager:
             await self.clock.sleep(0.2)
             waited += 0.2
         return now
+
+    def set_clock_offset(self, venue: Venue, offset: float) -> None:
+        """Our clock is `offset` s ahead of `venue`'s (measured by the app's time sync): its
+        streams' lag behind the venue is judged on the venue's clock from now on."""
+        self._clock_offsets[venue] = offset
+        feed = self.feeds.get(venue)
+        if feed is not None:
+            feed.pipeline.clock_offset = offset
 
     def recent_candles(self, instrument: Instrument, timeframe: str, n: int) -> list[Candle]:
         return self.candles.recent(instrument, timeframe, n)
@@ -244,6 +253,7 @@ class MarketDataManager:
                     )
                     for venue, feed in self.feeds.items():
                         self.candles.fetchers[venue] = feed.rest.minute_range
+                        feed.pipeline.clock_offset = self._clock_offsets.get(venue, 0.0)
                     self.universe = Universe({v: f.rest.markets for v, f in self.feeds.items()})
                     # Watched from the start: a venue whose markets cannot even be listed (no
                     # network) is as silent as a dead stream, and is alerted the same way.

@@ -65,6 +65,9 @@ class Pipeline:
         self.events = 0
         self.frame_exchange_ms = 0  # venue stamp of the last market event (stream progress)
         self.frame_event_ms = 0  # newest venue event time in the current frame (`EVENT_TIME`)
+        # How far (s) our clock is ahead of the venue's, as the app's time sync measured it:
+        # a frame's lag is our receive time minus this, minus its event time.
+        self.clock_offset = 0.0
         self._event_time = EVENT_TIME.get(venue, frozenset())
 
     def market(self, instrument: Instrument) -> MarketState:

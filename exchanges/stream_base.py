@@ -57,7 +57,9 @@ class PipelineStream(StreamHandler):
             # reads as lag, while a stream that delivers everything late does.
             if event_ms > self.newest_event_ms:
                 self.newest_event_ms = event_ms
-            self.lag = recv_ts - self.newest_event_ms / MS
+            # Both clocks on the venue's: a host clock seconds off would otherwise make every
+            # stream read as delayed (ahead) or hide a real lag (behind).
+            self.lag = recv_ts - pipeline.clock_offset - self.newest_event_ms / MS
 
     def lag_behind(self) -> float | None:
         return self.lag

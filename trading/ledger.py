@@ -285,6 +285,8 @@ class Ledger:
             ForcedKind.LIQUIDATION: "account.liquidated",
             ForcedKind.ADL: "account.adl",
             ForcedKind.SETTLEMENT: "account.settled",
+            ForcedKind.OUTSIDE: "account.outside",
+            ForcedKind.ESTIMATED: "account.outside_estimated",
         }[ev.kind]
         self.notify(
             Notification(

@@ -32,6 +32,7 @@ from core.text import Text
 from trading.executor import OrderService
 from trading.ledger import FUNDING
 from trading.paper import PaperBroker
+from trading.reconcile import book_outside
 from trading.validation import fmt
 
 ZERO = Decimal(0)
@@ -200,6 +201,11 @@ class OrderTracker:
             if self._suspect.get(inst) != real:
                 seen[inst] = real  # first sighting: our own fill may not be booked yet
                 continue
+            if await book_outside(self.svc, inst, mine, real):
+                mine = self.svc.positions[inst].qty if inst in self.svc.positions else ZERO
+                adopted.append(inst)
+                if mine == real:
+                    continue
             entry = theirs[inst].entry_price if inst in theirs else ZERO
             await self.svc.store.set_position_qty(
                 inst, self.svc.paper, real, entry, self.clock.now()
@@ -214,7 +220,8 @@ class OrderTracker:
                             ours=fmt(mine), real=fmt(real)),
                 )
             )  # fmt: skip
-            adopted.append(inst)
+            if inst not in adopted:
+                adopted.append(inst)
         self._suspect = seen
         if seen:
             self._account.set()  # look again soon

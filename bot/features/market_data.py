@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.features import AppContext
 from bot.i18n import Messages, stream_status
+from bot.notify.stream_delay import run_delay_notices
 from bot.settings_sections import ExchangeSettings, MarketDataSettings
 from core.market import StreamState, StreamStatus
 from core.notifications import Notification, NotificationKind
@@ -37,6 +38,9 @@ async def install(app: AppContext) -> None:
     app.market_data = app.facade.market_data = manager
     app.supervisor.start("market-data", manager.run)
     app.supervisor.start("market-data-alerts", lambda: _alert(app, language))
+    app.supervisor.start(
+        "stream-delay-notices", lambda: run_delay_notices(app.bus, app.clock, app.notifier.notify)
+    )
 
 
 async def _alert(app: AppContext, language: str) -> None:

@@ -29,7 +29,10 @@ async def run_time_sync(
     clock: Clock,
     notify: Callable[[Notification], None],
     every: float = EVERY,
+    on_offset: Callable[[Venue, float], None] | None = None,
 ) -> None:
+    """`on_offset(venue, seconds)` gets every measurement (market data judges its streams' lag
+    on the venue's clock with it)."""
     synced = {v: b for v, b in brokers.items() if isinstance(b, TimeSynced)}
     warned: set[Venue] = set()
     while True:
@@ -39,6 +42,8 @@ async def run_time_sync(
             except TradingError as exc:
                 logger.warning("{}: cannot read the server time: {}", venue.label, exc.reason)
                 continue
+            if on_offset is not None:
+                on_offset(venue, offset)
             if abs(offset) >= WARN_AFTER and venue not in warned:
                 warned.add(venue)
                 logger.warning("{}: our clock is {:+.1f}s off the venue's", venue.label, offset)

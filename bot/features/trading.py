@@ -211,8 +211,11 @@ async def install(app: AppContext) -> None:
         app.stack.push_async_callback(broker.close)
     await svc.load()
     if core.live:
+        md = app.market_data
+        on_offset = md.set_clock_offset if md is not None else None
         app.supervisor.start(
-            "time-sync", lambda: run_time_sync(brokers, app.clock, app.notifier.notify)
+            "time-sync",
+            lambda: run_time_sync(brokers, app.clock, app.notifier.notify, on_offset=on_offset),
         )
     app.supervisor.start("trading-market", lambda: tracker.run_market(app.bus))
     app.supervisor.start("trading-updates", tracker.run_updates)

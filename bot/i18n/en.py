@@ -834,4 +834,33 @@ TEXTS: dict[str, str] = {
     "status.private_streams": "Private streams (order and balance updates):",
     "status.private_up": "{venue}: up",
     "status.private_down": "{venue}: down ({reason}) · polling in use",
+    # streams delayed behind the venue, told to the user (bot/notify/stream_delay.py)
+    "stream.delay_notice": (
+        "🟠 {venue} market data is delayed: {seconds:.0f} s behind the venue. New entries on "
+        "{venue} are refused until it catches up."
+    ),
+    "stream.caught_up_notice": (
+        "🟢 {venue} market data has caught up with the venue (it was up to {seconds:.0f} s "
+        "behind for about {minutes} min)."
+    ),
+    # positions closed at the venue while the account stream was down (trading/reconcile.py)
+    "account.outside": (
+        "⚠️ Closed on {venue} outside the bot, seen afterwards (liquidation, ADL or a close by "
+        "hand): {side} {qty} {base} @ {price} {quote}{pnl}\nPosition left: {qty_left}"
+    ),
+    "account.outside_estimated": (
+        "⚠️ Closed on {venue} outside the bot, seen afterwards; the venue's trades could not be "
+        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price} {quote}"
+        "{pnl} (estimated)\nPosition left: {qty_left}"
+    ),
+    # button presses left unanswered by a restart (bot/telegram/inbox.py)
+    "inbox.button_expired": (
+        "⌛ A button you pressed was not handled before the service restarted. It has expired "
+        "and nothing was run: send the command again if you still want it."
+    ),
+    "inbox.button_interrupted": (
+        "⌛ A button you pressed was interrupted by a restart while it was being handled and "
+        "was not run again. Check /orders and /positions, then send the command again if "
+        "needed."
+    ),
 }

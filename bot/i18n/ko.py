@@ -807,4 +807,31 @@ TEXTS: dict[str, str] = {
     "status.private_streams": "계정 스트림 (주문·잔고 알림):",
     "status.private_up": "{venue}: 연결됨",
     "status.private_down": "{venue}: 끊김 ({reason}) · 주기적 조회(폴링)로 확인 중",
+    # 거래소보다 늦은 시세 스트림 알림 (bot/notify/stream_delay.py)
+    "stream.delay_notice": (
+        "🟠 {venue} 시세 지연: 거래소보다 {seconds:.0f}초 늦게 들어오고 있습니다. 따라잡을 "
+        "때까지 {venue} 신규 진입은 거부됩니다."
+    ),
+    "stream.caught_up_notice": (
+        "🟢 {venue} 시세가 거래소를 따라잡았습니다 (약 {minutes}분 동안 최대 {seconds:.0f}초 지연)."
+    ),
+    # 계정 스트림이 끊긴 동안 거래소에서 닫힌 포지션 (trading/reconcile.py)
+    "account.outside": (
+        "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함 (강제청산, 자동감축 또는 수동 청산): "
+        "{side} {qty} {base} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+    ),
+    "account.outside_estimated": (
+        "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함. 거래소 체결 내역을 읽지 못해 마지막 "
+        "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price} {quote}{pnl} (추정)\n"
+        "남은 포지션: {qty_left}"
+    ),
+    # 재시작으로 답하지 못한 버튼 입력 (bot/telegram/inbox.py)
+    "inbox.button_expired": (
+        "⌛ 누르신 버튼이 서비스 재시작 전에 처리되지 못했습니다. 만료되어 아무것도 실행하지 "
+        "않았습니다. 원하시면 명령을 다시 보내세요."
+    ),
+    "inbox.button_interrupted": (
+        "⌛ 누르신 버튼을 처리하던 중 재시작으로 중단되었고 다시 실행하지 않았습니다. "
+        "/orders 와 /positions 를 확인한 뒤 필요하면 명령을 다시 보내세요."
+    ),
 }

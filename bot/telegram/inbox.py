@@ -4,6 +4,11 @@ An update is acknowledged to Telegram by the *next* getUpdates (its offset). The
 request object below writes every command of a batch to the `inbox` table before the batch is
 handed to PTB, so a crash can no longer lose a command that Telegram has forgotten.
 
+Inline-button presses (callback queries: a confirmation, a refresh) go the same way. Their
+rows carry the button's command line behind `BUTTON` in `text` (a command always starts with
+"/", so the two never mix); a press the previous run left unanswered is answered "expired, send
+the command again", never run: what it confirmed is gone with that run.
+
 A row moves `new` (recorded) -> `running` (its handler started) -> `replied` (the handler's
 reply is stored) -> `done` (the reply was sent). Whoever moves a row out of `new` owns it, so a
 command redelivered after a crash is never run or answered twice. At start-up the rows a crash
@@ -25,6 +30,7 @@ from core.storage import Database
 
 NEW, RUNNING, REPLIED, DONE, RECOVERING = "new", "running", "replied", "done", "recovering"
 KEEP_DONE = 7 * 86400.0  # finished rows are kept this long (seconds), then pruned
+BUTTON = "button:"  # `text` prefix of a button press's row
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,15 @@ class InboxEntry:
     text: str
     message_ts: float
     state: str
+
+    @property
+    def is_button(self) -> bool:
+        return self.text.startswith(BUTTON)
+
+    @property
+    def line(self) -> str:
+        """The command line: the typed command, or the pressed button's data."""
+        return self.text.removeprefix(BUTTON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +82,35 @@ def parse_command(update: dict[str, Any]) -> InboxEntry | None:
     )
 
 
+def parse_button(update: dict[str, Any]) -> InboxEntry | None:
+    """A getUpdates item -> the button press it carries (None for anything else).
+
+    `{"update_id": 1002, "callback_query": {"id": "4382", "from": {"id": 777},
+      "message": {"message_id": 9, "date": 1764900000, "chat": {"id": 777, "type": "private"}},
+      "data": "/confirm ab12"}}`
+    """
+    query = update.get("callback_query")
+    if not isinstance(query, dict):
+        return None
+    data = query.get("data")
+    message = query.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    if not isinstance(data, str) or not data or not isinstance(chat, dict) or "id" not in chat:
+        return None
+    sender = query.get("from") or {}
+    return InboxEntry(
+        update_id=int(update["update_id"]),
+        chat_id=int(chat["id"]),
+        user_id=int(sender["id"]) if "id" in sender else None,
+        text=BUTTON + data,
+        message_ts=float(message.get("date", 0)) if isinstance(message, dict) else 0.0,
+        state=NEW,
+    )
+
+
 def chat_type(update: dict[str, Any]) -> str | None:
-    message = update.get("message")
+    query = update.get("callback_query")
+    message = query.get("message") if isinstance(query, dict) else update.get("message")
     chat = message.get("chat") if isinstance(message, dict) else None
     return chat.get("type") if isinstance(chat, dict) else None
 

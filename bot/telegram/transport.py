@@ -45,12 +45,14 @@ from bot.settings_sections import CoreSettings, TelegramSettings
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
 from bot.telegram.inbox import (
+    BUTTON,
     NEW,
     RUNNING,
     Inbox,
     InboxEntry,
     RecordingRequest,
     chat_type,
+    parse_button,
     parse_command,
 )
 from bot.telegram.ratelimit import Limits, Throttle, ThrottledRequests, retry_seconds
@@ -340,14 +342,15 @@ class TelegramTransport:
         them. A storage fault is logged: the commands still run, only not crash-safe."""
         entries = []
         for raw in updates:
-            entry = parse_command(raw)
+            entry = parse_command(raw) or parse_button(raw)
             if entry is None or not self.gate.is_allowed(
                 entry.chat_id, entry.user_id, chat_type(raw)
             ):
                 continue
             first = entry.text.split(maxsplit=1)[0]
             mention = first.split("@", 1)[1].lower() if "@" in first else None
-            if mention is not None and mention != (self.app.bot.username or "").lower():
+            bot_name = (self.app.bot.username or "").lower()
+            if not entry.is_button and mention is not None and mention != bot_name:
                 continue
             entries.append(entry)
         try:
@@ -362,14 +365,24 @@ class TelegramTransport:
             logger.exception("inbox unavailable; handling update {}", entry.update_id)
             return True
 
-    async def _answer(self, update_id: int, chat_id: int, reply: Reply) -> None:
-        """Store the reply, send it (waiting out flood limits and outages), mark it done. A
-        reply not sent when the service stops is sent by the next start."""
+    async def _answer(
+        self,
+        update_id: int,
+        chat_id: int,
+        reply: Reply,
+        show: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Store the reply, send it (waiting out flood limits and outages; `show` instead when
+        given: a button's answer in place), mark it done. A reply not sent when the service
+        stops is sent by the next start."""
         try:
             await self.inbox.replied(update_id, reply)
         except Exception:
             logger.exception("could not store the reply to update {}", update_id)
-        await self._deliver(chat_id, reply)
+        if show is not None:
+            await show()
+        else:
+            await self._deliver(chat_id, reply)
         try:
             await self.inbox.done(update_id, self._clock.now())
         except Exception:
@@ -417,7 +430,11 @@ class TelegramTransport:
             return
         for row in rows:
             e = row.entry
-            if row.reply is None:
+            if row.reply is None and e.is_button:
+                # What the press confirmed lived in the previous run: never run it blindly.
+                how = "interrupted" if e.state == RUNNING else "expired"
+                reply = Reply(i18n.text(self.language, f"inbox.button_{how}"))
+            elif row.reply is None:
                 ctx = CommandContext(
                     service=self.facade, chat_id=e.chat_id, user_id=e.user_id, transport="telegram"
                 )
@@ -435,23 +452,39 @@ class TelegramTransport:
         with contextlib.suppress(TelegramError):
             await query.answer()
         line = query.data
-        reply = await self.registry.dispatch(line, self._context(update))
         message = query.message
-        if line.startswith(CONFIRM_COMMANDS):
-            # Take the buttons off the confirmation so it cannot be pressed twice; the outcome
-            # comes as a new message.
-            if message is not None:
-                with contextlib.suppress(TelegramError):
-                    await self.app.bot.edit_message_reply_markup(
-                        chat.id, message.message_id, reply_markup=None
-                    )
-            await self.send_reply(chat.id, reply)
-            return
-        parts = render.render_reply(reply)
-        if message is not None and reply.photo is None and len(parts) == 1:
-            await self._edit(chat.id, message.message_id, parts[0], keyboard(reply, self.language))
-            return
-        await self.send_reply(chat.id, reply)
+        user = update.effective_user
+        entry = InboxEntry(
+            update.update_id,
+            chat.id,
+            user.id if user else None,
+            BUTTON + line,
+            message.date.timestamp() if message is not None else 0.0,
+            NEW,
+        )
+        if not await self._claim(entry):
+            return  # redelivered after a restart: the start-up recovery answered it
+        reply = await self.registry.dispatch(line, self._context(update))
+
+        async def show() -> None:
+            if line.startswith(CONFIRM_COMMANDS):
+                # Take the buttons off the confirmation so it cannot be pressed twice; the
+                # outcome comes as a new message.
+                if message is not None:
+                    with contextlib.suppress(TelegramError):
+                        await self.app.bot.edit_message_reply_markup(
+                            chat.id, message.message_id, reply_markup=None
+                        )
+                await self._deliver(chat.id, reply)
+                return
+            parts = render.render_reply(reply)
+            if message is not None and reply.photo is None and len(parts) == 1:
+                markup = keyboard(reply, self.language)
+                await self._edit(chat.id, message.message_id, parts[0], markup)
+                return
+            await self._deliver(chat.id, reply)
+
+        await self._answer(entry.update_id, chat.id, reply, show)
 
     async def _edit(
         self, chat_id: int, message_id: int, part: render.Part, markup: InlineKeyboardMarkup | None

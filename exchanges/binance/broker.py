@@ -7,9 +7,11 @@ from typing import Any
 
 from loguru import logger
 
+from core.account import AccountTrade
 from core.broker import EndedBy, PlaceRequest, VenueOrder
 from core.clock import Clock
 from core.errors import NotFound, Rejected, Retryable, TradingError
+from core.market import Side
 from core.orders import OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
@@ -170,6 +172,25 @@ class BinanceFuturesBroker(BinanceBroker):
             write=True,
         )
         return await self.fetch(symbol, client_id, True)
+
+    async def account_trades(self, symbol: Symbol, since: float) -> list[AccountTrade]:
+        """`/fapi/v1/userTrades` from `since`: every trade on the account, the venue's own
+        orders (liquidation, ADL) and other apps' included. The rows carry no client id: each
+        gets `venue-<orderId>` (ours are told apart by trade id, already recorded)."""
+        sym = self.ccxt_symbol(symbol)
+        raws = await self.call(lambda: self.ex.fetch_my_trades(sym, int(since * 1000)))
+        out = []
+        for t in raws:
+            order_id = str(t.get("order") or "")
+            side = Side(t.get("side") or "buy")
+            order = VenueOrder(
+                f"venue-{order_id}", order_id, symbol, side, OrderType.MARKET, OrderStatus.FILLED,
+                ZERO, ZERO,
+            )  # fmt: skip
+            pnl = dec((t.get("info") or {}).get("realizedPnl")) or ZERO
+            out.append(AccountTrade(self.parse_fill(t, order), order_id, pnl))
+        out.sort(key=lambda a: a.fill.ts)
+        return out
 
     async def positions(self) -> list[Position]:
         raws = await self.call(lambda: self.ex.fetch_positions())

@@ -2,8 +2,9 @@
 
 `/buy` and `/slowstatus` note that they ran (a line in $INBOX_MARKS) and then hang, so the
 parent can SIGKILL the process with both commands in progress; with INBOX_MODE=reply `/buy`
-answers at once instead (the parent keeps the answer from being sent). Run by
-tests/telegram/test_inbox.py.
+answers at once instead (the parent keeps the answer from being sent); with INBOX_MODE=confirm
+`/buy` asks for confirmation and the confirmed action is what notes and hangs (the parent kills
+the process with the button press in progress). Run by tests/telegram/test_inbox.py.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ def hanging_registry(marks: Path, mode: str) -> CommandRegistry:
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
-    registry.command("buy", "A money command that hangs", "/buy <coin> <amount>")(hang)
+    async def confirm_first(ctx: CommandContext) -> Reply:
+        return registry.ask_confirmation(ctx, f"Buy {' '.join(ctx.args)}?", hang)
+
+    buy = confirm_first if mode == "confirm" else hang
+    registry.command("buy", "A money command that hangs", "/buy <coin> <amount>")(buy)
     registry.command("slowstatus", "A read-only command that hangs", "/slowstatus")(hang)
     return registry
 

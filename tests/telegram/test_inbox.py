@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 from bot.commands import CommandContext, CommandRegistry, Reply
+from bot.telegram.inbox import Inbox, chat_type, parse_button
+from core.storage import Database
 from peers.telegram_emulator import SentMessage, TelegramEmulator
 from tests.helpers import eventually
 from tests.telegram.conftest import CHAT, running
@@ -94,6 +96,44 @@ async def test_commands_interrupted_by_a_crash_are_answered_once_after_restart(
         assert ran == ["buy BTC 10"]
         assert len(_about(tg, "/buy BTC 10")) == 1
         assert len(_about(tg, "/slowstatus")) == 1
+
+
+async def test_a_button_press_interrupted_by_a_crash_is_answered_once_and_never_rerun(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    """SIGKILL while the confirmed action of a pressed "Confirm" button runs: Telegram has
+    forgotten the press; the next start answers it once and does not run it again."""
+    marks = tmp_path / "marks"
+    child = await _child(tmp_path, tg, "confirm")
+    try:
+        tg.send_user_message(CHAT, "/buy BTC 10")
+        ask = await tg.wait_for_message(
+            lambda m: "Buy BTC 10?" in m.content, chat_id=CHAT, timeout=30
+        )
+        tg.press_button(CHAT, ask.message_id, _button(ask, "Confirm"))
+        await eventually(lambda: marks.read_text().split() == ["buy"], 30)
+        await eventually(lambda: tg.pending_updates == [], 10)  # the press is acknowledged
+    finally:
+        if child.returncode is None:
+            child.send_signal(signal.SIGKILL)
+        await child.wait()
+    after = tg.cursor()
+
+    ran: list[str] = []
+    async with running(tmp_path, tg, registry=_recording_registry(ran)) as svc:
+        told = await tg.wait_for_message(
+            lambda m: "button you pressed" in m.content, chat_id=CHAT, after=after, timeout=15
+        )
+        assert "interrupted by a restart" in told.content and "not run again" in told.content
+        await svc.ask("/version")  # a round trip: anything still queued would have come first
+        assert ran == []
+        assert marks.read_text().split() == ["buy"]  # the action ran once, in the killed run
+        assert len(_about(tg, "button you pressed")) == 1
+        # the old confirmation pressed again after the restart: expired, nothing runs
+        later = tg.cursor()
+        tg.press_button(CHAT, ask.message_id, _button(ask, "Confirm"))
+        again = await tg.wait_for_message(chat_id=CHAT, after=later)
+        assert "expired" in again.content and ran == []
 
 
 async def test_a_money_command_sent_while_down_asks_again_and_runs_once(
@@ -184,3 +224,43 @@ async def test_a_long_reply_resumed_after_a_failure_skips_the_parts_already_sent
         sent = [m for m in tg.sent_messages(CHAT) if "line " in m.content]
         assert len(sent) == 2 and progress == [3]
         assert "line 0000" not in sent[0].content and "line 0119" in sent[1].content
+
+
+# A callback query as the Bot API delivers it in getUpdates (trimmed).
+PRESS = {
+    "update_id": 5001,
+    "callback_query": {
+        "id": "4382",
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Owner"},
+        "message": {
+            "message_id": 9,
+            "date": 1764900000,
+            "chat": {"id": CHAT, "type": "private", "first_name": "Owner"},
+            "text": "Confirm: buy BTC 10?",
+        },
+        "chat_instance": "-1234",
+        "data": "/buy BTC 10",
+    },
+}
+
+
+async def test_a_recorded_press_the_previous_run_never_handled_expires(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    """Recorded by getUpdates, then the process died before its handler started: at start-up
+    the press is answered "expired", and its command (a money command here) is not run."""
+    entry = parse_button(PRESS)
+    assert entry is not None and entry.is_button and entry.line == "/buy BTC 10"
+    assert entry.chat_id == CHAT and entry.user_id == CHAT and chat_type(PRESS) == "private"
+    db = await Database.connect(tmp_path / "bot.sqlite3")
+    try:
+        await Inbox(db).record([entry], time.time())
+    finally:
+        await db.close()
+    ran: list[str] = []
+    async with running(tmp_path, tg, registry=_recording_registry(ran)) as svc:
+        told = await tg.wait_for_message(lambda m: "button you pressed" in m.content, chat_id=CHAT)
+        assert "expired and nothing was run" in told.content
+        await svc.ask("/version")
+        assert ran == []
+        assert len(_about(tg, "button you pressed")) == 1
