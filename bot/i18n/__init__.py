@@ -1,9 +1,10 @@
 """The one message catalog: every text the service sends the trader, in Korean and English.
 
 Components receive the language (`settings.language`, `LANGUAGE`, default ko) and look texts up
-with `tr(language, key, **params)`, or bind it once with `Messages(language)`. Numbers, symbols
-and prices are formatted by the caller exactly as before and passed in as parameters; the tables
-only hold the words around them (bot/i18n/en.py, bot/i18n/ko.py, same keys and placeholders).
+with `tr(language, key, **params)`, or bind it once with `Messages(language)`. Numbers are made
+digits by `core.numbers` (one rounding for every view) and money gets its unit here
+(`bot/i18n/money.py`: 1,234,567원 / 1,234,567 KRW; a `core.numbers.Money` parameter is worded
+so); the tables hold the words around them (bot/i18n/en.py, ko.py, same keys and placeholders).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from enum import Enum
 
 from bot.i18n import en, ko
+from bot.i18n.money import word_money
 from core.market import StreamState, StreamStatus
 from core.notifications import NotificationKind
+from core.numbers import Money
 from core.symbols import Venue
 from core.text import Text
 
@@ -44,6 +47,8 @@ def _value(language: str, value: object) -> object:
         return render(language, value)
     if isinstance(value, Enum):
         return word(language, value)
+    if isinstance(value, Money):
+        return word_money(language, value)
     return value
 
 
