@@ -44,6 +44,19 @@ class Money:
         return f"{text} {self.currency}"
 
 
+@dataclass(frozen=True, slots=True)
+class Price:
+    """A price in `currency` inside a `core.text.Text` (to `tick` when known), worded by the app
+    with its unit: `100,950,000원` / `100,950,000 KRW` / `64,123.1 USDT`."""
+
+    value: Decimal
+    currency: str
+    tick: Decimal | None = None
+
+    def __str__(self) -> str:
+        return f"{price(self.value, self.tick)} {self.currency}"
+
+
 def to_decimal(value: Number) -> Decimal:
     """A float through its shortest repr (0.1 -> 0.1, not 0.1000000000000000055...)."""
     if isinstance(value, Decimal):

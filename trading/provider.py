@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from core import numbers
 from core.errors import Rejected, Retryable, TradingError
 from core.market import Side
+from core.numbers import Money
 from core.orders import Brackets, OrderRequest, OrderType, Position
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
@@ -23,7 +25,6 @@ from trading.futures import FuturesManager
 from trading.gateway import BotGateway
 from trading.pnl import PositionState, day_key, day_start, unrealized
 from trading.store import StoredOrder
-from trading.validation import fmt
 
 ZERO = Decimal(0)
 
@@ -87,11 +88,18 @@ class TradingProvider:
         return out
 
     async def status_lines(self) -> list[str]:
-        lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}"]
+        mode = Text.of("trading.mode_paper" if self.paper else "trading.mode_live")
+        lines = [self.render(Text.of("trading.status_mode", mode=mode))]
         lines += [self.render(line) for line in self.svc.risk.status_lines()]
         for p in self.svc.positions.values():
             if p.qty != 0:
-                lines.append(f"{p.instrument.venue.label} {p.instrument.symbol}: {fmt(p.qty)}")
+                line = Text.of(
+                    "trading.status_position",
+                    venue=p.instrument.venue,
+                    symbol=p.instrument.symbol,
+                    qty=numbers.grouped(p.qty),
+                )
+                lines.append(self.render(line))
         return lines
 
     async def krw_rate(self, quote: str) -> Decimal | None:
@@ -161,14 +169,18 @@ class TradingProvider:
         out = []
         for r in rows:
             f = r.fill
-            out.append(
-                (
-                    f.fill_id,
-                    f"{day_key(f.ts, self.svc.risk.tz)} {f.instrument.venue.label} "
-                    f"{f.side.value} {fmt(f.qty)} {f.instrument.symbol} @ {fmt(f.price)} "
-                    f"fee {fmt(f.fee)} {f.fee_asset} pnl {fmt(r.realized_pnl.quantize(Decimal('0.01')))}",
-                )
+            line = Text.of(
+                "trading.trade_line",
+                day=day_key(f.ts, self.svc.risk.tz),
+                venue=f.instrument.venue,
+                side=f.side,
+                qty=numbers.grouped(f.qty),
+                symbol=f.instrument.symbol,
+                price=numbers.price(f.price),
+                fee=Money(f.fee, f.fee_asset),
+                pnl=Money(r.realized_pnl, f.instrument.symbol.quote, signed=True),
             )
+            out.append((f.fill_id, self.render(line)))
         return out
 
     async def daily(self, days: int) -> list[DayPnl]:
@@ -214,11 +226,12 @@ class TradingProvider:
                     except TradingError as exc:
                         return SubmitResult(False, exc.reason)
                 if qty is None:
-                    return SubmitResult(False, "Give the size of a futures entry.")
+                    return SubmitResult(False, Text.of("trading.futures_size"))
                 return await self.futures.open(symbol, side, qty, reason=MANUAL)
             if qty is None:
+                example = numbers.grouped(abs(pos.qty))
                 return SubmitResult(
-                    False, f"Give the quantity of {symbol.base} to close, e.g. {fmt(abs(pos.qty))}."
+                    False, Text.of("trading.close_qty", base=symbol.base, example=example)
                 )
             if qty >= abs(pos.qty):
                 return await self.futures.close(symbol, reason=MANUAL)

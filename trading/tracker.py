@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core import numbers
 from core.account import AccountChanged, AccountEvent, ForcedFill
 from core.broker import VenueOrder
 from core.clock import Clock
@@ -29,7 +30,6 @@ from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.executor import OrderService
 from trading.paper import PaperBroker
-from trading.validation import fmt
 
 ZERO = Decimal(0)
 
@@ -180,7 +180,7 @@ class OrderTracker:
                 Notification(
                     NotificationKind.RISK,
                     Text.of("account.position_changed", venue=inst.venue, symbol=inst.symbol,
-                            ours=fmt(mine), real=fmt(real)),
+                            ours=numbers.grouped(mine), real=numbers.grouped(real)),
                 )
             )  # fmt: skip
             adopted.append(inst)

@@ -3,13 +3,15 @@ bot.providers.BotControl declares it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, en, tr
+from bot.i18n.when import clock
 from bot.providers import BotControl
+from core.symbols import Venue
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
 
@@ -62,20 +64,23 @@ def render_bots(views: list[BotView], language: str = "en") -> str:
                 symbols=v.symbols,
                 timeframe=v.timeframe,
                 pos="; ".join(v.positions) or m("bots.flat"),
-                pnl=f"{v.realized:,.2f}",
+                pnl=m.pnl(v.realized, "KRW" if v.exchange is Venue.UPBIT else "USDT"),
             )
         )
     return "\n".join(lines)
 
 
-def render_decisions(rows: list[DecisionRow], language: str = "en") -> str:
+def render_decisions(rows: list[DecisionRow], language: str = "en", tz: tzinfo = UTC) -> str:
+    """A bot's decisions, newest first, at the configured zone's time (labelled: KST)."""
     if not rows:
         return tr(language, "bots.no_decisions")
     out = []
     for r in rows:
-        when = datetime.fromtimestamp(r.ts, UTC).strftime("%m-%d %H:%M")
+        when = clock(r.ts, tz, "%m-%d %H:%M")
         mark = "✓" if r.taken else "✗"
-        out.append(f"{when} {mark} {r.symbol} {r.action}: {r.reason}")
+        key = f"signalaction.{r.action}"
+        action = tr(language, key) if key in en.TEXTS else r.action
+        out.append(f"{when} {mark} {r.symbol} {action}: {r.reason}")
     return "\n".join(out)
 
 
@@ -91,7 +96,7 @@ def register_bots(registry: CommandRegistry) -> None:
             body = (
                 render_bots([view], m.language)
                 + m("bots.last_decisions")
-                + render_decisions(rows, m.language)
+                + render_decisions(rows, m.language, ctx.service.settings.tz)
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
         body = render_bots(await manager.views(), m.language)

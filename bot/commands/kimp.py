@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
+from bot.i18n.when import duration
 from bot.notify.kimp_alerts import wallet_note
 from bot.providers import KimpView
+from core import numbers
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
@@ -28,37 +31,28 @@ def _svc(ctx: CommandContext) -> KimpView:
 
 
 def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:+.2f}%"
+    return numbers.NOT_A_NUMBER if v is None else f"{numbers.percent(v)}%"
 
 
-def _age(v: float | None) -> str:
-    if v is None:
-        return "never"
-    if v < 90:
-        return f"{v:.0f}s"
-    if v < 5400:
-        return f"{v / 60:.0f}m"
-    return f"{v / 3600:.1f}h"
-
-
-def _krw(v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.4g}"
+def _rate(v: float | None) -> str:
+    """USD/KRW to the won's hundredth, as the FX sources quote it."""
+    return numbers.NOT_A_NUMBER if v is None else numbers.grouped(v, 2)
 
 
 def _exe(pct: float | None, why: str | None) -> str:
-    return f"n/a: {why}" if pct is None and why else _pct(pct)
+    return f"{numbers.NOT_A_NUMBER} ({why})" if pct is None and why else _pct(pct)
 
 
-def _flag(c: CoinPremium, wallet: dict[str, WalletNote] | None = None) -> str:
+def _flag(c: CoinPremium, m: Messages, wallet: dict[str, WalletNote] | None = None) -> str:
     mark = " ⛔" if wallet and c.coin in wallet else ""
-    return mark + (" ⚠implausible" if c.implausible else (" ⏸" if c.suspended else ""))
+    return mark + (
+        m("kimpcmd.flag_implausible") if c.implausible else (" ⏸" if c.suspended else "")
+    )
 
 
 def _tether_line(t: TetherView, language: str = "en") -> list[str]:
     m = Messages(language)
-    krw, age = _krw(t.usdt_krw), _age(t.usdt_age)
+    krw, age = m.price(t.usdt_krw, "KRW"), duration(language, t.usdt_age)
     if t.fx_unavailable:
         return [
             m("kimpcmd.tether_na", krw=krw, age=age),
@@ -66,7 +60,7 @@ def _tether_line(t: TetherView, language: str = "en") -> list[str]:
         ]
     return [
         m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
-        m("kimpcmd.fx", rate=f"{t.usd_krw:,.2f}", age=_age(t.fx_age)),
+        m("kimpcmd.fx", rate=_rate(t.usd_krw), age=duration(language, t.fx_age)),
     ]
 
 
@@ -75,18 +69,18 @@ def render_headline(h: Headline, language: str = "en") -> str:
     w = h.wallet_notes
     lines = [m("kimpcmd.head_columns")]
     for c in h.coins:
-        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w)}")
+        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, m, w)}")
     if not h.coins:
         lines.append(m("kimpcmd.no_major"))
     lines += _tether_line(h.tether, language)
     if h.top:
         lines.append(
             m("kimpcmd.top")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.top)
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, m, w)}" for c in h.top)
         )
         lines.append(
             m("kimpcmd.bottom")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w)}" for c in h.bottom)
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, m, w)}" for c in h.bottom)
         )
     lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=m.render(h.basis)))
     if w:
@@ -104,22 +98,22 @@ def render_detail(
 ) -> str:
     m = Messages(language)
     a = c.ages
-    fx = "n/a" if c.usd_krw is None else f"{c.usd_krw:,.2f}"
+    age = partial(duration, language)
     lines = [
-        m("kimpcmd.d_upbit", price=_krw(c.upbit_krw), age=_age(a.upbit)),
-        m("kimpcmd.d_binance", price=f"{c.binance_usdt:,.8g}", age=_age(a.binance)),
-        m("kimpcmd.d_usdt", price=_krw(c.usdt_krw), age=_age(a.usdt)),
-        m("kimpcmd.d_fx", rate=fx, age=_age(a.fx)),
+        m("kimpcmd.d_upbit", price=m.price(c.upbit_krw, "KRW"), age=age(a.upbit)),
+        m("kimpcmd.d_binance", price=numbers.price(c.binance_usdt), age=age(a.binance)),
+        m("kimpcmd.d_usdt", price=m.price(c.usdt_krw, "KRW"), age=age(a.usdt)),
+        m("kimpcmd.d_fx", rate=_rate(c.usd_krw), age=age(a.fx)),
         m("kimpcmd.d_kimps", usdt=_pct(c.usdt_kimp), fx=_pct(c.fx_kimp), tether=_pct(c.tether)),
     ]
     if exe is None:
         lines.append(m("kimpcmd.d_no_exec"))
     else:
-        lines.append(m("kimpcmd.d_exec", size=_krw(size)))
+        lines.append(m("kimpcmd.d_exec", size=m.money(size, "KRW")))
         lines.append(m("kimpcmd.d_forward", value=_exe(exe.forward_pct, exe.forward_why)))
         lines.append(m("kimpcmd.d_reverse", value=_exe(exe.reverse_pct, exe.reverse_why)))
         if exe.forward_why or exe.reverse_why:
-            fwd, rev = _krw(exe.forward_fits_krw), _krw(exe.reverse_fits_krw)
+            fwd, rev = m.money(exe.forward_fits_krw, "KRW"), m.money(exe.reverse_fits_krw, "KRW")
             lines.append(m("kimpcmd.d_fits", fwd=fwd, rev=rev))
     if wallet:
         lines.append(wallet)
@@ -170,7 +164,9 @@ _NAMES = {
 def render_thresholds(svc: KimpView, language: str = "en") -> str:
     m = Messages(language)
     cfg = asdict(svc.config)
-    lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]
+    lines = [
+        f"{name:<12} {numbers.grouped(cfg[field])}{unit}" for name, (field, unit) in _NAMES.items()
+    ]
     lines.append(m("kimpcmd.basis_line", basis=m.render(svc.basis)))
     lines.append(m("kimpcmd.tether_watch"))
     return "\n".join(lines)
@@ -250,7 +246,9 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not math.isfinite(value):
             raise CommandError(t("kimpcmd.not_finite"))
         if abs(value) > MAX_THRESHOLD:
-            raise CommandError(t("arg.bad_value", raw=ctx.args[1], limit=f"{MAX_THRESHOLD:,}"))
+            raise CommandError(
+                t("arg.bad_value", raw=ctx.args[1], limit=numbers.grouped(MAX_THRESHOLD))
+            )
         field = _NAMES[name][0]
         if field == "digest_min":
             if value < 1 or value != int(value):
@@ -260,5 +258,5 @@ def register_kimp(registry: CommandRegistry) -> None:
             await svc.set_thresholds(**{field: value})
         except ValueError as exc:
             raise CommandError(t("kimpcmd.not_changed", error=exc)) from None
-        title = t("kimpcmd.set_done", name=name, value=f"{value:g}")
+        title = t("kimpcmd.set_done", name=name, value=numbers.grouped(value))
         return Reply.table(title, render_thresholds(svc, t.language))

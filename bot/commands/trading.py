@@ -18,11 +18,11 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr, word
 from bot.providers import BotControl, TradingView
+from core import numbers
 from core.market import Side
 from core.symbols import Symbol, Venue
 from strategies.runner import BotError
 from trading.executor import SubmitResult
-from trading.validation import fmt
 
 if TYPE_CHECKING:
     from trading.provider import BalancesAge
@@ -54,10 +54,6 @@ def _bot_named(ctx: CommandContext) -> tuple[BotControl, str] | None:
     t = Messages(ctx.service.settings.language)
     also = t("trading.or_bot", names=", ".join(names)) if names else ""
     raise CommandError(t("trading.unknown_venue", venue=ctx.args[0], also=also))
-
-
-def _money(value: Decimal | None, digits: str = "1") -> str:
-    return "?" if value is None else fmt(value.quantize(Decimal(digits)))
 
 
 _EXAMPLE = {"buy": "/buy upbit BTC 50000KRW", "sell": "/sell upbit BTC 0.01"}
@@ -142,11 +138,11 @@ def register_trading(registry: CommandRegistry) -> None:
             mark = _balances_mark(m, age, tz) if age is not None else ""
             lines.append(f"{m.word(venue)}:" + (f" {mark}" if mark else ""))
             for asset, free, locked, krw in rows:
-                lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
-                lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
+                lock = m("trading.in_orders", qty=numbers.grouped(locked)) if locked else ""
+                lines.append(f"  {asset:<6} {numbers.grouped(free)}{lock}  ≈ {m.money(krw, 'KRW')}")
                 total += krw or 0
         paper = m("trading.paper_mark") if t.paper else ""
-        lines.append(m("trading.total", total=_money(total)) + paper)
+        lines.append(m("trading.total", total=m.money(total, "KRW")) + paper)
         return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
 
     @registry.command("positions", "Open positions with unrealised PnL", "/positions")
@@ -165,11 +161,11 @@ def register_trading(registry: CommandRegistry) -> None:
                     venue=m.word(p.instrument.venue),
                     symbol=p.instrument.symbol,
                     lev=lev,
-                    qty=fmt(p.qty),
-                    entry=fmt(p.entry_price),
-                    mark=_money(mark, "0.01"),
-                    upnl=_money(upnl, "0.01"),
-                    rpnl=_money(p.realized_pnl, "0.01"),
+                    qty=numbers.grouped(p.qty),
+                    entry=numbers.price(p.entry_price),
+                    mark="?" if mark is None else numbers.price(mark),
+                    upnl=m.pnl(upnl, p.instrument.symbol.quote),
+                    rpnl=m.pnl(p.realized_pnl, p.instrument.symbol.quote),
                 )
             )
         return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")
@@ -185,12 +181,12 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(m("trading.no_open_orders") if not show_all else m("trading.no_orders"))
         lines = [
             f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
-            f"{fmt(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
-            + (f" @ {fmt(s.order.price)}" if s.order.price else "")
+            f"{numbers.grouped(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
+            + (f" @ {numbers.price(s.order.price)}" if s.order.price else "")
             + m(
                 "trading.order_filled",
                 status=m.word(s.order.status),
-                filled=fmt(s.order.filled_qty),
+                filled=numbers.grouped(s.order.filled_qty),
             )
             for s in rows
         ]
@@ -216,14 +212,14 @@ def register_trading(registry: CommandRegistry) -> None:
             m(
                 "trading.pnl_line",
                 day=d.day,
-                realized=_money(d.realized_krw),
-                fees=_money(d.fees_krw),
+                realized=m.pnl(d.realized_krw, "KRW"),
+                fees=m.money(d.fees_krw, "KRW"),
                 fills=d.trades,
             )
             for d in rows
         ]
         total = sum((d.realized_krw for d in rows), Decimal(0))
-        lines.append(m("trading.pnl_total", total=_money(total)))
+        lines.append(m("trading.pnl_total", total=m.pnl(total, "KRW")))
         return Reply.table(m(title, days=days), "\n".join(lines))
 
     @registry.command("profit", "Realised PnL over the last days", "/profit [days]")
@@ -292,7 +288,11 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(_result_text(res, language))
 
         what = tr(
-            language, "trading.sell_question", qty=fmt(qty), symbol=sym, venue=word(language, venue)
+            language,
+            "trading.sell_question",
+            qty=numbers.grouped(qty),
+            symbol=sym,
+            venue=word(language, venue),
         )
         return registry.ask_confirmation(ctx, what, act)
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from enum import Enum
 
 from bot.i18n import en, ko
+from bot.i18n import money as _money
 from bot.i18n.money import word_money
 from core.market import StreamState, StreamStatus
 from core.notifications import NotificationKind
-from core.numbers import Money
+from core.numbers import Money, Number, Price
 from core.symbols import Venue
 from core.text import Text
 
@@ -47,7 +48,7 @@ def _value(language: str, value: object) -> object:
         return render(language, value)
     if isinstance(value, Enum):
         return word(language, value)
-    if isinstance(value, Money):
+    if isinstance(value, Money | Price):
         return word_money(language, value)
     return value
 
@@ -99,3 +100,15 @@ class Messages:
 
     def render(self, text: str | Text) -> str:
         return render(self.language, text)
+
+    def money(self, value: Number | None, currency: str, short: bool = False) -> str:
+        """An amount with its unit (1,234,567원 / 1,234,567 KRW); `?` when unknown."""
+        return "?" if value is None else _money.money(self.language, value, currency, short)
+
+    def price(self, value: Number | None, currency: str) -> str:
+        """A price with its unit (100,950,000원 / 64,123.1 USDT); `?` when unknown."""
+        return "?" if value is None else _money.price(self.language, value, currency)
+
+    def pnl(self, value: Number | None, currency: str, pct: Number | None = None) -> str:
+        """A gain or loss with sign, unit and percentage (+1,234원 (+1.23%)); `?` when unknown."""
+        return "?" if value is None else _money.pnl(self.language, value, currency, pct)

@@ -50,10 +50,9 @@ TEXTS: dict[str, str] = {
     "order.trigger": " trigger {price}",
     "order.placed": "{mode}Order {status}: {order} (id {id})",
     "order.filled": (
-        "{mode}Filled {side} {qty} {base} @ {price} {quote} on {venue} "
-        "(fee {fee} {fee_asset}, id {id}){pnl}"
+        "{mode}Filled {side} {qty} {base} @ {price} on {venue} (fee {fee}, id {id}){pnl}"
     ),
-    "order.pnl": "\nPnL {pnl} {quote}",
+    "order.pnl": "\nPnL {pnl}",
     "order.cancelled": "Cancelled: {order}{reason}",
     "order.refused_by_venue": "Order refused by {venue}: {order}. {reason}",
     "order.refused": "Order refused{who}: {side} {symbol} on {venue}. {reason}",
@@ -111,7 +110,7 @@ TEXTS: dict[str, str] = {
     "reason.no_futures_position": "There is no open {symbol} futures position.",
     # --- risk -------------------------------------------------------------------------------
     "risk.daily_loss": (
-        "Daily loss limit reached: {pnl} KRW today (limit {limit} KRW). New entries are paused "
+        "Daily loss limit reached: {pnl} today (limit {limit}). New entries are paused "
         "until tomorrow; exits still work."
     ),
     "risk.status_kill_switch": "KILL SWITCH ON: new entries refused",
@@ -350,7 +349,7 @@ TEXTS: dict[str, str] = {
     "logs.title": "Last {n} log lines",
     # --- command answers: trading -------------------------------------------------------------
     "trading.in_orders": " (+{qty} in orders)",
-    "trading.total": "Total ≈ {total} KRW",
+    "trading.total": "Total ≈ {total}",
     "trading.paper_mark": " [paper]",
     "trading.balances": "Balances",
     "trading.no_positions": "No open positions.",
@@ -364,8 +363,8 @@ TEXTS: dict[str, str] = {
     "trading.orders": "Orders",
     "trading.no_trades": "No trades yet.",
     "trading.last_trades": "Last {n} trades",
-    "trading.pnl_line": "{day}  {realized:>12} KRW  fees {fees}  {fills} fills",
-    "trading.pnl_total": "Total {total} KRW (realised, fees included)",
+    "trading.pnl_line": "{day}  {realized:>14}  fees {fees}  {fills} fills",
+    "trading.pnl_total": "Total {total} (realised, fees included)",
     "trading.profit_title": "Profit, last {days} days",
     "trading.daily_title": "Daily PnL",
     "trading.weekly_title": "Weekly PnL",
@@ -440,12 +439,12 @@ TEXTS: dict[str, str] = {
     # --- command answers: a bot's forced entry and exit ---------------------------------------
     "forced.long": "long",
     "forced.short": "short",
-    "forced.stake": "stake {amount} {quote}{lev}",
+    "forced.stake": "stake {amount}{lev}",
     "forced.stake_pct": "stake {pct}% of equity{lev}",
     "forced.on_venue": "on the venue",
     "forced.watched": "watched by the bot",
     "forced.entry": (
-        "✅ {bot}: forced entry {symbol} {side} {qty} @ {price} {quote} ({stake}) on "
+        "✅ {bot}: forced entry {symbol} {side} {qty} @ {price} ({stake}) on "
         "{venue}. The bot manages the exit.{brackets}"
     ),
     "forced.sell": "sell",
@@ -455,9 +454,7 @@ TEXTS: dict[str, str] = {
         "Force exit: {verb} {bot}'s {symbol} {side} {qty} at market on {venue}? "
         "The bot books the trade.{tail}"
     ),
-    "forced.exit": (
-        "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
-    ),
+    "forced.exit": ("✅ {bot}: forced exit {symbol} {qty} @ {price}, PnL {pnl} (fees included)."),
     # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
     "kimp.why.leg": "{venue} {market}",
     "kimp.why.either": "{a}{sep}{b}",
@@ -483,7 +480,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "no market data from {venue} for {seconds:.0f}s",
     "stream.why.flowing": "data flowing",
     # trading (helper A)
-    "order.pnl_krw": "\nPnL {pnl} {quote} (≈ {krw} KRW)",
+    "order.pnl_krw": "\nPnL {pnl} (≈ {krw})",
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
@@ -529,15 +526,14 @@ TEXTS: dict[str, str] = {
     "arg.bad_value": "'{raw}' is not a valid value: give a number between -{limit} and {limit}.",
     # account events from the venue (helper P5)
     "account.liquidated": (
-        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
-        "Position left: {qty_left}"
+        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price}{pnl}\nPosition left: {qty_left}"
     ),
     "account.adl": (
-        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price}{pnl}\n"
         "Position left: {qty_left}"
     ),
     "account.settled": (
-        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price} {quote}"
+        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price}"
         "{pnl}\nPosition left: {qty_left}"
     ),
     "account.position_changed": (
@@ -584,4 +580,20 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " {done}/{total} positions closed at market.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} NOT closed: {reason}",
+    "trading.mode_paper": "PAPER",
+    "trading.mode_live": "LIVE",
+    "trading.status_mode": "mode: {mode}",
+    "trading.status_position": "{venue} {symbol}: {qty}",
+    "trading.trade_line": "{day} {venue} {side} {qty} {symbol} @ {price} fee {fee} PnL {pnl}",
+    "trading.futures_size": "Give the size of a futures entry, e.g. /buy futures BTC 0.01.",
+    "trading.close_qty": "Give the quantity of {base} to close, e.g. {example}.",
+    "unit.seconds": "{n}s",
+    "unit.minutes": "{n}m",
+    "unit.hours": "{n}h",
+    "unit.days": "{n}d",
+    "unit.ago": "{age} ago",
+    "kimpcmd.flag_implausible": " ⚠implausible",
+    "signalaction.enter_long": "enter long",
+    "signalaction.enter_short": "enter short",
+    "signalaction.exit": "exit",
 }

@@ -67,10 +67,10 @@ TEXTS: dict[str, str] = {
     "order.trigger": " 트리거 {price}",
     "order.placed": "{mode}주문 {status}: {order} (주문번호 {id})",
     "order.filled": (
-        "{mode}{venue} {base} {side} 체결: {qty} {base} @ {price} {quote} "
-        "(수수료 {fee} {fee_asset}, 주문번호 {id}){pnl}"
+        "{mode}{venue} {base} {side} 체결: {qty} {base} @ {price} "
+        "(수수료 {fee}, 주문번호 {id}){pnl}"
     ),
-    "order.pnl": "\n실현 손익 {pnl} {quote}",
+    "order.pnl": "\n실현 손익 {pnl}",
     "order.cancelled": "주문 취소됨: {order}{reason}",
     "order.refused_by_venue": "{venue}에서 주문 거부: {order}. {reason}",
     "order.refused": "주문 거부{who}: {venue} {symbol} {side}. {reason}",
@@ -122,7 +122,7 @@ TEXTS: dict[str, str] = {
     "reason.no_futures_position": "열린 {symbol} 선물 포지션이 없습니다.",
     # --- risk -------------------------------------------------------------------------------
     "risk.daily_loss": (
-        "일일 손실 한도 도달: 오늘 손익 {pnl} KRW (한도 {limit} KRW). 내일까지 신규 진입을 "
+        "일일 손실 한도 도달: 오늘 손익 {pnl} (한도 {limit}). 내일까지 신규 진입을 "
         "멈춥니다. 청산은 계속 가능합니다."
     ),
     "risk.status_kill_switch": "킬스위치 켜짐: 신규 진입 거부",
@@ -354,7 +354,7 @@ TEXTS: dict[str, str] = {
     "logs.title": "최근 로그 {n}줄",
     # --- command answers: trading -------------------------------------------------------------
     "trading.in_orders": " (+{qty} 주문 중)",
-    "trading.total": "합계 ≈ {total} KRW",
+    "trading.total": "합계 ≈ {total}",
     "trading.paper_mark": " [모의]",
     "trading.balances": "잔고",
     "trading.no_positions": "열린 포지션이 없습니다.",
@@ -368,8 +368,8 @@ TEXTS: dict[str, str] = {
     "trading.orders": "주문",
     "trading.no_trades": "아직 체결이 없습니다.",
     "trading.last_trades": "최근 체결 {n}건",
-    "trading.pnl_line": "{day}  {realized:>12} KRW  수수료 {fees}  체결 {fills}건",
-    "trading.pnl_total": "합계 {total} KRW (실현 손익, 수수료 포함)",
+    "trading.pnl_line": "{day}  {realized:>14}  수수료 {fees}  체결 {fills}건",
+    "trading.pnl_total": "합계 {total} (실현 손익, 수수료 포함)",
     "trading.profit_title": "최근 {days}일 손익",
     "trading.daily_title": "일별 손익",
     "trading.weekly_title": "주간 손익",
@@ -442,12 +442,12 @@ TEXTS: dict[str, str] = {
     # --- command answers: a bot's forced entry and exit ---------------------------------------
     "forced.long": "롱",
     "forced.short": "숏",
-    "forced.stake": "투입 {amount} {quote}{lev}",
+    "forced.stake": "투입 {amount}{lev}",
     "forced.stake_pct": "투입 자산의 {pct}%{lev}",
     "forced.on_venue": "거래소 주문",
     "forced.watched": "봇이 감시",
     "forced.entry": (
-        "✅ {bot}: 강제 진입 {symbol} {side} {qty} @ {price} {quote} ({stake}), "
+        "✅ {bot}: 강제 진입 {symbol} {side} {qty} @ {price} ({stake}), "
         "{venue}. 청산은 봇이 관리합니다.{brackets}"
     ),
     "forced.sell": "매도",
@@ -457,9 +457,7 @@ TEXTS: dict[str, str] = {
         "강제 청산: {bot}의 {symbol} {side} {qty}을(를) {venue}에서 시장가 {verb}할까요? "
         "거래는 봇이 기록합니다.{tail}"
     ),
-    "forced.exit": (
-        "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
-    ),
+    "forced.exit": ("✅ {bot}: 강제 청산 {symbol} {qty} @ {price}, 손익 {pnl} (수수료 포함)."),
     # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
     "kimp.why.leg": "{venue} {market}",
     "kimp.why.either": "{a}{sep}{b}",
@@ -485,7 +483,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "{venue} 시세 데이터가 {seconds:.0f}초 동안 없음",
     "stream.why.flowing": "시세 수신 재개",
     # trading (helper A)
-    "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
+    "order.pnl_krw": "\n실현 손익 {pnl} (≈ {krw})",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
     # storage faults (notifier)
     "storage.fault": (
@@ -528,14 +526,14 @@ TEXTS: dict[str, str] = {
     "arg.bad_value": "'{raw}'은(는) 올바른 값이 아닙니다: -{limit}부터 {limit} 사이의 숫자를 입력하세요.",
     # account events from the venue (helper P5)
     "account.liquidated": (
-        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price}{pnl}\n남은 포지션: {qty_left}"
     ),
     "account.adl": (
-        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price}{pnl}\n"
         "남은 포지션: {qty_left}"
     ),
     "account.settled": (
-        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price}{pnl}\n"
         "남은 포지션: {qty_left}"
     ),
     "account.position_changed": (
@@ -579,4 +577,20 @@ TEXTS: dict[str, str] = {
     ),
     "trading.kill_flattened": " 포지션 {done}/{total}개 시장가 청산.",
     "trading.kill_not_closed": "⚠️ {venue} {symbol} 청산 안 됨: {reason}",
+    "trading.mode_paper": "모의 거래",
+    "trading.mode_live": "실거래",
+    "trading.status_mode": "모드: {mode}",
+    "trading.status_position": "{venue} {symbol}: {qty}",
+    "trading.trade_line": "{day} {venue} {symbol} {side} {qty} @ {price} 수수료 {fee} 손익 {pnl}",
+    "trading.futures_size": "선물 진입 수량을 지정하세요. 예: /buy futures BTC 0.01",
+    "trading.close_qty": "청산할 {base} 수량을 지정하세요. 예: {example}",
+    "unit.seconds": "{n}초",
+    "unit.minutes": "{n}분",
+    "unit.hours": "{n}시간",
+    "unit.days": "{n}일",
+    "unit.ago": "{age} 전",
+    "kimpcmd.flag_implausible": " ⚠비정상",
+    "signalaction.enter_long": "롱 진입",
+    "signalaction.enter_short": "숏 진입",
+    "signalaction.exit": "청산",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core import numbers
-from core.numbers import Money, Number
+from core.numbers import Money, Number, Price
 
 _EOK = Decimal(100_000_000)
 _MAN = Decimal(10_000)
@@ -52,10 +52,17 @@ def pnl(language: str, value: Number, currency: str, pct: Number | None = None) 
     return text if pct is None else f"{text} ({numbers.percent(pct)}%)"
 
 
-def word_money(language: str, m: Money) -> str:
-    """A `Money` carried in a `Text` worded for `language`."""
-    return (
-        signed_money(language, m.value, m.currency)
-        if m.signed
-        else money(language, m.value, m.currency)
-    )
+def price(language: str, value: Number, currency: str, tick: Decimal | None = None) -> str:
+    """A price with its unit: 100,950,000원 (ko, KRW) / 100,950,000 KRW / 64,123.1 USDT."""
+    digits = numbers.price(value, tick)
+    cur = currency.upper()
+    return f"{digits}원" if language == "ko" and cur == "KRW" else f"{digits} {cur}"
+
+
+def word_money(language: str, m: Money | Price) -> str:
+    """A `Money` or `Price` carried in a `Text`, worded for `language`."""
+    if isinstance(m, Price):
+        return price(language, m.value, m.currency, m.tick)
+    if m.signed:
+        return signed_money(language, m.value, m.currency)
+    return money(language, m.value, m.currency)

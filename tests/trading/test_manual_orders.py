@@ -12,6 +12,7 @@ import pytest
 from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from tests.helpers import eventually
 from tests.trading.harness import Env, trading_env, worded
 from trading.provider import TradingProvider
@@ -108,7 +109,9 @@ async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
     assert res.order.qty == D("0.005") and res.order.type is OrderType.MARKET
     assert not res.order.reduce_only and res.order.bot is None
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, None, D(500))
-    assert not res.accepted and res.reason == "Give the quantity of BTC to close, e.g. 0.005."
+    assert not res.accepted and res.reason == Text.of(
+        "trading.close_qty", base="BTC", example="0.005"
+    )
     (pos,) = t.open_positions()
     assert pos.qty == D("0.005")
 
@@ -133,7 +136,8 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     assert len(fills) == 2 and "PnL" not in fills[0], fills
     assert fills[0].endswith(f" KRW, id {buy.order.client_id})")
     (row,) = await e.svc.store.fills(limit=1, paper=True)
-    assert fills[1].endswith(f")\nPnL +{row.realized_pnl.quantize(D('0.01')):,} KRW"), fills[1]
+    # issue 14: KRW without decimals
+    assert fills[1].endswith(f")\nPnL +{row.realized_pnl.quantize(D(1)):,} KRW"), fills[1]
     assert row.realized_pnl > 0
     # A futures exit in USDT also says it in KRW.
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.01"), None)

@@ -117,7 +117,7 @@ def test_binance_lot_size_and_notional() -> None:
     with pytest.raises(Rejected, match=r"below the minimum of 0\.00001 BTC"):
         validate(r, BIN_RULES, D("60000"), Funds(D(1000)))
     r = req(BIN_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.00005"), price=D("60000"))
-    with pytest.raises(Rejected, match="below the venue's minimum of 5 USDT"):
+    with pytest.raises(Rejected, match=r"below the venue's minimum of 5\.00 USDT"):
         validate(r, BIN_RULES, D("60000"), Funds(D(1000)))
     r = req(BIN_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.0012345"), price=D("60000.129"))
     v = validate(r, BIN_RULES, D("60000"), Funds(D(1000)))
