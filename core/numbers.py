@@ -61,9 +61,10 @@ def to_decimal(value: Number) -> Decimal:
     """A float through its shortest repr (0.1 -> 0.1, not 0.1000000000000000055...)."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    if type(value) is int:
+        return Decimal(value)
+    # float(): numpy scalars (indicator values) print as `np.float64(1.5)` through repr
+    return Decimal(repr(float(value)))
 
 
 def places_of(step: Decimal) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from loguru import logger
 
+from core import numbers
 from core.candles import CandleHistory, CandleStore
 from core.fills import entry_notional
 from core.market import Candle, Trade
@@ -135,7 +136,7 @@ class BotRunner:
                 if pos is not None:
                     raise BotError(
                         f"Bot {name} already holds {inst.symbol} "
-                        f"({'long' if pos.side > 0 else 'short'} {pos.qty:g}): one position "
+                        f"({'long' if pos.side > 0 else 'short'} {numbers.grouped(pos.qty)}): one position "
                         "per symbol."
                     )
                 if len(engine.positions) >= self.definition.position_limit:

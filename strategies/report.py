@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core import numbers
 from strategies.engine import ClosedTrade
 
 
@@ -65,7 +66,8 @@ def format_trades(trades: list[ClosedTrade], limit: int = 50) -> str:
         side = "long" if t.side > 0 else "short"
         lines.append(
             f"{_ts(t.entry_ts):<16} {_ts(t.exit_ts):<16} {t.instrument.symbol!s:<10} {side:<5} "
-            f"{t.entry_price:>12.6g} {t.exit_price:>12.6g} {t.pnl:>12.2f}  {t.exit_reason}"
+            f"{numbers.price(t.entry_price):>12} {numbers.price(t.exit_price):>12} "
+            f"{numbers.signed(t.pnl, t.instrument.symbol.quote):>12}  {t.exit_reason}"
         )
     if len(trades) > limit:
         lines.append(f"... and {len(trades) - limit} more trades")
@@ -80,9 +82,10 @@ def format_metrics(m: Metrics) -> str:
             f"Win rate:        {m.win_rate:.1f}% ({m.wins} winners)",
             f"Profit factor:   {pf}",
             f"Max drawdown:    {m.max_drawdown_pct:.2f}%",
-            f"Fees paid:       {m.fees:,.2f}",
-            f"Start equity:    {m.start_equity:,.2f}",
-            f"Final equity:    {m.final_equity:,.2f} ({m.return_pct:+.2f}%)",
+            f"Fees paid:       {numbers.grouped(m.fees, 2)}",
+            f"Start equity:    {numbers.grouped(m.start_equity, 2)}",
+            f"Final equity:    {numbers.grouped(m.final_equity, 2)} "
+            f"({numbers.percent(m.return_pct)}%)",
         ]
     )
 

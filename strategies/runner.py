@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from loguru import logger
 
+from core import numbers
 from core.candles import CandleHistory, CandleStore
 from core.events import EventBus, Subscription
 from core.fills import FillModel
@@ -244,7 +245,7 @@ class BotManager:
         if runner is None:
             return []
         return [
-            f"{inst.symbol} {'long' if p.side > 0 else 'short'} {p.qty:g}"
+            f"{inst.symbol} {'long' if p.side > 0 else 'short'} {numbers.grouped(p.qty)}"
             for inst, p in runner.engine.positions.items()
         ]
 

@@ -70,3 +70,10 @@ def test_signs_and_percentages() -> None:
 def test_money_reads_in_logs() -> None:
     assert str(Money(Decimal("-388.7"), "KRW", signed=True)) == "-389 KRW"
     assert str(Money(Decimal("5"), "USDT")) == "5.00 USDT"
+
+
+def test_numpy_scalars_from_indicators() -> None:
+    np = pytest.importorskip("numpy")
+    assert numbers.grouped(np.float64(30.123456), 2) == "30.12"
+    assert numbers.grouped(np.float64("nan"), 2) == numbers.NOT_A_NUMBER
+    assert numbers.price(np.float32(0.5)) == "0.5"

@@ -3,6 +3,7 @@ decisions, warm-up, pause, the order-layer seam."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ async def test_decisions_are_recorded_and_shown(tmp_path: Path) -> None:
         rows = await app.ctx.db.fetchall("SELECT action, taken, reason FROM decisions")
         assert [(r[0], r[1]) for r in rows] == [("enter_long", 1), ("exit", 1)]
         shown = (await app.cmd("/bots rsi_bot")).text
-        assert "✓ BTC/KRW enter_long: RSI14" in shown and "✓ BTC/KRW exit" in shown
+        assert "✓ BTC/KRW enter long: RSI14" in shown and "✓ BTC/KRW exit" in shown
+        # issue 14: decisions at the configured zone's time, labelled, indicators rounded
+        assert re.search(r"\d\d-\d\d \d\d:\d\d KST ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
 
 
 async def test_warm_up_from_stored_candles_then_signal_on_the_first_live_candle(
