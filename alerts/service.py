@@ -31,6 +31,7 @@ from alerts.state_machine import AlertEngine
 from alerts.universe import ListingSource, Universe
 from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
+from core import numbers
 from core.clock import Clock
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
@@ -296,7 +297,7 @@ class KimpService:
         lines = [
             f"{len(m.coins)} coins, {len(m.top(10_000))} priced, {m.updates} updates, "
             f"{self.sent} alerts sent",
-            f"FX {fx:,.2f} KRW/USD"
+            f"FX {numbers.grouped(fx, 2)} KRW/USD"
             if fx
             else (self._wording.text(why) if why else "FX unavailable"),
         ]

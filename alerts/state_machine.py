@@ -21,6 +21,7 @@ from typing import Any
 from alerts.alert_state import AlertState
 from alerts.config import AlertConfig
 from alerts.events import AlertEvent, EventKind, Reading, Zone
+from core import numbers
 from core.text import Text
 
 
@@ -107,7 +108,9 @@ class AlertEngine:
             if not st.flagged:
                 st.flagged, st.pending = True, None
                 self.dirty.add(r.key)
-                out.append(ev(EventKind.IMPLAUSIBLE, f"beyond ±{cfg.implausible_pct:g}%"))
+                out.append(
+                    ev(EventKind.IMPLAUSIBLE, f"beyond ±{numbers.grouped(cfg.implausible_pct)}%")
+                )
             return out
         if st.flagged:
             st.flagged = False

@@ -92,6 +92,12 @@ def grouped(value: Number, places: int | None = None) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
 
 
+def plain(value: Number) -> str:
+    """As a user would type it back: no separators, no exponent, no trailing zeros (200000)."""
+    d = to_decimal(value)
+    return f"{d.normalize():f}" if d.is_finite() else NOT_A_NUMBER
+
+
 def on_step(value: Number, step: Decimal | None) -> str:
     """A quantity on the market's step (0.00012345 BTC at step 0.00001 -> 0.00012); unknown
     step: up to `MAX_PLACES` decimals, trailing zeros trimmed."""

@@ -67,7 +67,9 @@ def parse_sell(d: BotDefinition, args: list[str], language: str = "en") -> str |
 
 
 def _example_stake(d: BotDefinition) -> str:
-    return f"{d.stake:g}" if d.stake else ("50000" if d.symbols[0].quote == "KRW" else "100")
+    return (
+        numbers.plain(d.stake) if d.stake else ("50000" if d.symbols[0].quote == "KRW" else "100")
+    )
 
 
 def _side(pos: OpenPosition, language: str = "en") -> str:
@@ -82,15 +84,15 @@ def _stake(d: BotDefinition, stake: float | None, language: str = "en") -> str:
         return t("forced.stake", amount=t.money(stake, quote), quote=quote, lev=lev)
     if d.stake is not None:
         return t("forced.stake", amount=t.money(d.stake, quote), quote=quote, lev=lev)
-    return t("forced.stake_pct", pct=f"{d.stake_pct:g}", lev=lev)
+    return t("forced.stake_pct", pct=numbers.grouped(d.stake_pct or 0), lev=lev)
 
 
 def _brackets(d: BotDefinition, language: str = "en") -> str:
     parts = []
     if d.stop_loss_pct is not None:
-        parts.append(f"SL -{d.stop_loss_pct:g}%")
+        parts.append(f"SL -{numbers.grouped(d.stop_loss_pct)}%")
     if d.take_profit_pct is not None:
-        parts.append(f"TP +{d.take_profit_pct:g}%")
+        parts.append(f"TP +{numbers.grouped(d.take_profit_pct)}%")
     if not parts:
         return ""
     where = tr(

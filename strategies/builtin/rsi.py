@@ -91,7 +91,7 @@ class Rsi(KernelStrategy):
         p = self.params
         r = grouped(row[0], 2)
         if action is Action.ENTER_LONG:
-            return f"RSI{p.rsi_period} {r} < {p.rsi_oversold:g} (oversold)"
+            return f"RSI{p.rsi_period} {r} < {grouped(p.rsi_oversold)} (oversold)"
         if action is Action.ENTER_SHORT:
-            return f"RSI{p.rsi_period} {r} > {p.rsi_overbought:g} (overbought)"
+            return f"RSI{p.rsi_period} {r} > {grouped(p.rsi_overbought)} (overbought)"
         return f"RSI{p.rsi_period} {r} reached the other side"

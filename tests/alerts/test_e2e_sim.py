@@ -68,7 +68,7 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
         assert head.preformatted and "BTC" in head.text and "Tether premium: +" in head.text
         assert "FX: 1,385.00 KRW/USD" in head.text and "Top:    ETH +2." in head.text
         detail = await k.run("/kimp eth")
-        assert "USDT kimp +2." in detail.text and "Executable at ₩1,000,000" in detail.text
+        assert "USDT kimp +2." in detail.text and "Executable at 1,000,000 KRW" in detail.text
         assert "age" in detail.text
         assert "not listed" in (await k.run("/kimp NOPE")).text
         assert "not a coin ticker" in (await k.run("/kimp ../../x")).text

@@ -77,3 +77,9 @@ def test_numpy_scalars_from_indicators() -> None:
     assert numbers.grouped(np.float64(30.123456), 2) == "30.12"
     assert numbers.grouped(np.float64("nan"), 2) == numbers.NOT_A_NUMBER
     assert numbers.price(np.float32(0.5)) == "0.5"
+
+
+def test_plain_is_what_a_user_types_back() -> None:
+    assert numbers.plain(200000.0) == "200000"  # f"{x:g}" said 200000, and 2e+06 for 2,000,000
+    assert numbers.plain(2_000_000.0) == "2000000"
+    assert numbers.plain(Decimal("0.0100")) == "0.01"
