@@ -266,7 +266,7 @@ class KimpService:
         """The wallet gate's mark for a coin (worded "⛔ withdrawals suspended on Upbit: ..."), if any."""
         return self.wallets.note(coin, premium_pct) if self.wallets else None
 
-    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
+    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, Text | None]:
         """(figures, executable premium, alert zone description) for one coin."""
         coin = coin.upper()
         snap = self.monitor.snapshot(coin)
@@ -274,9 +274,15 @@ class KimpService:
         st = self.engine.states.get(f"coin:{coin}")
         zone = None
         if st is not None:
-            zone = st.zone.value + (f" (step {st.level})" if st.zone.value != "normal" else "")
+            name = Text.of(f"kimp.zone.{st.zone.value}")
+            step: Text | str = ""
+            if st.zone.value != "normal":
+                step = Text.of("kimp.zone_step", level=st.level)
+            waiting: Text | str = ""
             if st.pending:
-                zone += f", waiting: {st.pending} since {self.clock.now() - st.pending_since:.0f}s"
+                age = f"{self.clock.now() - st.pending_since:.0f}"
+                waiting = Text.of("kimp.zone_waiting", pending=st.pending, secs=age)
+            zone = Text.of("kimp.zone", zone=name, step=step, waiting=waiting)
         return snap, exe, zone
 
     def is_known(self, coin: str) -> bool:
@@ -291,15 +297,20 @@ class KimpService:
         high, low = self.engine.config.levels(key)
         return await asyncio.to_thread(render_chart, coin, samples, self.kimp_config.tz, high, low)
 
-    async def status_lines(self) -> list[str]:
+    async def status_lines(self) -> list[str | Text]:
         m = self.monitor
         fx, why = m.fx()
-        lines = [
-            f"{len(m.coins)} coins, {len(m.top(10_000))} priced, {m.updates} updates, "
-            f"{self.sent} alerts sent",
-            f"FX {numbers.grouped(fx, 2)} KRW/USD"
+        lines: list[str | Text] = [
+            Text.of(
+                "kimp.status_counts",
+                coins=len(m.coins),
+                priced=len(m.top(10_000)),
+                updates=m.updates,
+                sent=self.sent,
+            ),
+            Text.of("kimp.status_fx", rate=numbers.grouped(fx, 2))
             if fx
-            else (self._wording.text(why) if why else "FX unavailable"),
+            else (why or Text.of("kimp.status_no_fx")),
         ]
         suspended = [
             self._wording.text(r.label)
@@ -307,8 +318,9 @@ class KimpService:
             if r.suspended and r.key != TETHER_KEY
         ]
         if suspended:
-            lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
+            more = ", ".join(suspended[:8])
+            lines.append(Text.of("kimp.status_suspended", n=len(suspended), coins=more))
         if self.universe.last_error:
-            lines.append(f"universe refresh failing: {self.universe.last_error}")
-        lines += self.wallets.status_lines() if self.wallets else ["wallet gate off (no API keys)"]
+            lines.append(Text.of("kimp.status_universe", error=self.universe.last_error))
+        lines += self.wallets.status_lines() if self.wallets else [Text.of("wallet.status_off")]
         return lines

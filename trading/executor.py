@@ -52,7 +52,7 @@ class SubmitResult:
     accepted: bool
     reason: str | Text = ""
     order: Order | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 # The reason of orders a user typed (/buy, /sell on a venue): the command's answer already says

@@ -13,7 +13,7 @@ from decimal import Decimal
 from core import numbers
 from core.errors import Rejected
 from core.market import Side
-from core.numbers import Money
+from core.numbers import Money, Price
 from core.orders import OrderRequest, OrderType
 from core.rounding import MarketRules, Rounding
 from core.symbols import Venue
@@ -32,7 +32,7 @@ class ValidatedOrder:
     trigger_price: Decimal | None
     ref_price: Decimal  # the price the notional was estimated with
     notional: Decimal  # in the quote currency
-    notes: tuple[str, ...] = ()  # e.g. "price rounded 100,050 -> 100,000 (tick 1,000)"
+    notes: tuple[Text, ...] = ()  # e.g. "price rounded 100,050 -> 100,000 (tick 1,000)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def validate(
     trigger = _positive(req.trigger_price, "The trigger price")
     if not ref_price.is_finite() or ref_price <= 0:
         raise Rejected(t("reason.no_price", symbol=req.instrument.symbol))
-    notes: list[str] = []
+    notes: list[Text] = []
 
     if req.type is OrderType.LIMIT:
         if qty is None or price is None:
@@ -94,21 +94,22 @@ def validate(
         mode = Rounding.DOWN if req.side is Side.BUY else Rounding.UP
         rounded = rules.round_price(price, mode)
         if rounded <= 0:
-            raise Rejected(f"The price {numbers.price(price)} is below the smallest price unit.")
+            raise Rejected(t("reason.price_below_tick", price=Price(price, quote)))
         if rounded != price:
             tick = rules.tick_for(price)
+            rounded_to = Price(rounded, quote, tick)
+            tick_text = numbers.grouped(tick)
             notes.append(
-                f"price rounded {numbers.price(price)} -> {numbers.price(rounded, tick)} "
-                f"(tick {numbers.grouped(tick)})"
+                t("note.price_rounded", asked=Price(price, quote), to=rounded_to, tick=tick_text)
             )
         price = rounded
         if rules.min_price and price < rules.min_price:
             raise Rejected(
-                f"The price {Money(price, quote)} is below the minimum {Money(rules.min_price, quote)}."
+                t("reason.price_min", price=Price(price, quote), min=Price(rules.min_price, quote))
             )
         if rules.max_price and price > rules.max_price:
             raise Rejected(
-                f"The price {Money(price, quote)} is above the maximum {Money(rules.max_price, quote)}."
+                t("reason.price_max", price=Price(price, quote), max=Price(rules.max_price, quote))
             )
     if trigger is not None:
         trigger = rules.round_price(trigger, Rounding.NEAREST)
@@ -126,9 +127,8 @@ def validate(
     if qty is not None:
         rounded_qty = rules.round_qty(qty)
         if rounded_qty != qty:
-            notes.append(
-                f"quantity rounded {numbers.grouped(qty)} -> {numbers.on_step(rounded_qty, rules.step_size)}"
-            )
+            to = numbers.on_step(rounded_qty, rules.step_size)
+            notes.append(t("note.qty_rounded", asked=numbers.grouped(qty), to=to, base=base))
         qty = rounded_qty
         if qty <= 0 or (rules.min_qty and qty < rules.min_qty):
             minimum = rules.min_qty or rules.step_size

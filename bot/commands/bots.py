@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
-from bot.i18n import Messages, en, tr
+from bot.i18n import Messages, en, render, tr
 from bot.i18n.when import clock
 from bot.providers import BotControl
 from core.symbols import Venue
+from core.text import Text
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
 
@@ -63,7 +64,7 @@ def render_bots(views: list[BotView], language: str = "en") -> str:
                 venue=m.word(v.exchange),
                 symbols=v.symbols,
                 timeframe=v.timeframe,
-                pos="; ".join(v.positions) or m("bots.flat"),
+                pos=m.render(Text.of("list", items=v.positions)) if v.positions else m("bots.flat"),
                 pnl=m.pnl(v.realized, "KRW" if v.exchange is Venue.UPBIT else "USDT"),
             )
         )
@@ -104,17 +105,18 @@ def register_bots(registry: CommandRegistry) -> None:
 
     async def _each(ctx: CommandContext, verb: str) -> Reply:
         manager = _manager(ctx)
+        m = Messages(ctx.service.settings.language)
         out = []
         for name in _targets(ctx, manager, verb):
             try:
                 if verb == "start":
-                    out.append(await manager.start(name))
+                    out.append(m.render(await manager.start(name)))
                 elif verb == "stop":
-                    out.append(await manager.stop(name))
+                    out.append(m.render(await manager.stop(name)))
                 else:
-                    out.append(await manager.set_paused(name, verb == "pause"))
+                    out.append(m.render(await manager.set_paused(name, verb == "pause")))
             except BotError as exc:
-                out.append(str(exc))
+                out.append(m.render(exc.text))
         return Reply("\n".join(out))
 
     @registry.command("start", "Start a strategy bot (it stays started after a restart)",
@@ -129,7 +131,8 @@ def register_bots(registry: CommandRegistry) -> None:
         names = _targets(ctx, manager, "stop")
         held = []
         for name in names:
-            held += [f"{name}: {p}" for p in manager.open_positions(name)]
+            language = ctx.service.settings.language
+            held += [f"{name}: {render(language, p)}" for p in manager.open_positions(name)]
             held += [f"{name}: {p}" for p in held_by_bot(ctx.service.trading, name)]
         if held:
             question = tr(

@@ -71,7 +71,7 @@ def register_core(registry: CommandRegistry) -> None:
         ]
         lines.append(t("status.streams"))
         if svc.market_data is not None:
-            lines += ["  " + s for s in await svc.market_data.status_lines()]
+            lines += ["  " + t.render(s) for s in await svc.market_data.status_lines()]
         elif svc.stream_status:
             for st in svc.stream_status.values():
                 ago = t("unit.ago", age=duration(t.language, now - st.ts))
@@ -86,7 +86,7 @@ def register_core(registry: CommandRegistry) -> None:
                 if comp.restarts
                 else ""
             )
-            lines.append(f"  {comp.name}: {comp.state.value}{extra}")
+            lines.append(f"  {comp.name}: {t.word(comp.state)}{extra}")
         providers: list[tuple[str, StatusProvider | None]] = [
             (t("status.bots"), svc.bots),
             (t("status.positions"), svc.trading),
@@ -95,7 +95,7 @@ def register_core(registry: CommandRegistry) -> None:
         for title, provider in providers:
             if provider is not None:
                 lines.append(f"{title}:")
-                lines += ["  " + s for s in await provider.status_lines()]
+                lines += ["  " + t.render(s) for s in await provider.status_lines()]
         if svc.notifier.storage_fault is not None:
             lines.append(t("status.storage_fault", error=svc.notifier.storage_fault))
         pending = await svc.notifier.pending_count()

@@ -15,6 +15,7 @@ from bot.i18n.when import duration
 from bot.notify.kimp_alerts import wallet_note
 from bot.providers import KimpView
 from core import numbers
+from core.text import Text
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
@@ -91,7 +92,7 @@ def render_headline(h: Headline, language: str = "en") -> str:
 def render_detail(
     c: CoinPremium,
     exe: Executable | None,
-    zone: str | None,
+    zone: str | Text | None,
     size: float,
     wallet: str | None = None,
     language: str = "en",
@@ -122,7 +123,7 @@ def render_detail(
     if c.suspended:
         lines.append(m("kimpcmd.d_suspended", why=m.render(c.suspended)))
     if zone:
-        lines.append(m("kimpcmd.d_zone", zone=zone))
+        lines.append(m("kimpcmd.d_zone", zone=m.render(zone)))
     return "\n".join(lines)
 
 
@@ -155,7 +156,7 @@ _NAMES = {
     "jump": ("jump_pct", "pp"),
     "window": ("jump_window", "s"),
     "implausible": ("implausible_pct", "%"),
-    "digest": ("digest_min", " coins"),
+    "digest": ("digest_min", "coins"),
     "tetherhigh": ("tether_high_pct", "%"),
     "tetherlow": ("tether_low_pct", "%"),
 }
@@ -165,7 +166,8 @@ def render_thresholds(svc: KimpView, language: str = "en") -> str:
     m = Messages(language)
     cfg = asdict(svc.config)
     lines = [
-        f"{name:<12} {numbers.grouped(cfg[field])}{unit}" for name, (field, unit) in _NAMES.items()
+        f"{name:<12} {numbers.grouped(cfg[field])}{m(f'kimpcmd.unit.{unit}')}"
+        for name, (field, unit) in _NAMES.items()
     ]
     lines.append(m("kimpcmd.basis_line", basis=m.render(svc.basis)))
     lines.append(m("kimpcmd.tether_watch"))

@@ -17,6 +17,7 @@ from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
 from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr, word
+from bot.i18n.when import clock
 from bot.providers import BotControl, TradingView
 from core import numbers
 from core.market import Side
@@ -98,10 +99,18 @@ def _result_text(res: SubmitResult, language: str = "en") -> str:
         return t("trading.refused", reason=t.render(res.reason))
     o = res.order
     assert o is not None, "an accepted order result carries its order"
-    notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
+    notes = "".join("\n" + t.render(n) for n in res.notes)
     mode = t("order.paper") if o.paper else ""
     side, status = t.word(o.side), t.word(o.status)
-    return f"✅ {mode}{side} {o.instrument.symbol}: {status} (id {o.client_id}){notes}"
+    return t(
+        "trading.result",
+        mode=mode,
+        side=side,
+        symbol=o.instrument.symbol,
+        status=status,
+        id=o.client_id,
+        notes=notes,
+    )
 
 
 def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
@@ -113,9 +122,8 @@ def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
             return m("trading.balances_none")
         return m("trading.balances_none_why", reason=m.render(age.error))
     when = datetime.fromtimestamp(age.as_of, tz)
-    time = when.strftime(
-        "%H:%M" if datetime.now(tz) - when < timedelta(hours=20) else "%m-%d %H:%M"
-    )
+    recent = datetime.now(tz) - when < timedelta(hours=20)
+    time = clock(age.as_of, tz, "%H:%M" if recent else "%m-%d %H:%M")
     if age.error is not None:
         if age.unreachable:
             return m("trading.balances_unreachable", time=time)
@@ -244,7 +252,7 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command(
         "buy",
         "Market buy on a venue, or a bot's forced entry",
-        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> or /buy <bot> [coin] [amount]",
+        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> | /buy <bot> [coin] [amount]",
         "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
         "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
         "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
@@ -259,7 +267,7 @@ def register_trading(registry: CommandRegistry) -> None:
             try:
                 done = await manager.force_entry(bot, coin, stake)
             except BotError as exc:
-                raise CommandError(str(exc)) from None
+                raise CommandError(render(ctx.service.settings.language, exc.text)) from None
             return Reply(forced.render_entry(done, d, stake, ctx.service.settings.language))
         venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
@@ -268,7 +276,7 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command(
         "sell",
         "Market sell on a venue, or a bot's forced exit (asks to confirm)",
-        "/sell <venue> <coin> <qty> or /sell <bot> [coin]",
+        "/sell <venue> <coin> <qty> | /sell <bot> [coin]",
         "/sell upbit BTC 0.01 sells on a venue. /sell <bot> [coin] is the bot's forced exit: "
         "its position closed at market through the bot (futures: its SL/TP cancelled first), "
         "which books the trade. Both ask to confirm.",
@@ -297,19 +305,18 @@ def register_trading(registry: CommandRegistry) -> None:
         return registry.ask_confirmation(ctx, what, act)
 
     async def _force_exit(ctx: CommandContext, manager: BotControl, bot: str) -> Reply:
-        coin = forced.parse_sell(
-            manager.definitions[bot], ctx.args[1:], ctx.service.settings.language
-        )
+        language = ctx.service.settings.language
+        coin = forced.parse_sell(manager.definitions[bot], ctx.args[1:], language)
         try:
             inst, pos = await manager.held_position(bot, coin)
         except BotError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(render(language, exc.text)) from None
 
         async def act(c: CommandContext) -> Reply:
             try:
                 done = await manager.force_exit(bot, coin)
             except BotError as exc:  # e.g. the bot's own exit got there first
-                return Reply(f"❌ {exc}")
+                return Reply(f"❌ {render(language, exc.text)}")
             return Reply(forced.render_exit(done, c.service.settings.language))
 
         running = bot in manager.runners

@@ -50,6 +50,8 @@ def _value(language: str, value: object) -> object:
         return word(language, value)
     if isinstance(value, Money | Price):
         return word_money(language, value)
+    if isinstance(value, list | tuple):  # several texts in one place: a list, comma-separated
+        return ", ".join(str(_value(language, v)) for v in value)
     return value
 
 

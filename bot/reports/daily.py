@@ -22,7 +22,7 @@ from loguru import logger
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.facade import ServiceFacade
-from bot.i18n import money
+from bot.i18n import money, word
 from bot.i18n.when import clock
 from bot.reports.chart import premium_chart
 from bot.reports.sources import ReportSources
@@ -32,6 +32,7 @@ from core import numbers
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
 from core.storage.kv import KeyValueStore
+from core.symbols import Venue
 from trading.report_queries import Balance
 
 JOB_NAME = "daily-report"
@@ -54,6 +55,14 @@ class Report:
     text: str
     png: bytes
     equity_krw: Decimal | None
+
+
+def _venue_word(language: str, venue: str) -> str:
+    """A stored venue value (`binance_futures`) as its name (바이낸스 선물(USDT-M))."""
+    try:
+        return word(language, Venue(venue))
+    except ValueError:  # a venue this version no longer knows: shown as stored
+        return venue
 
 
 def valued(balances: list[Balance], krw_prices: dict[str, float]) -> list[Holding]:
@@ -215,7 +224,8 @@ class DailyReporter:
                 if h.krw is not None
                 else i18n.text(lang, "report_no_price")
             )
-            lines.append(f"  {h.venue:<16} {h.asset:<6} {numbers.grouped(h.amount):>18}  {value}")
+            venue = _venue_word(lang, h.venue)
+            lines.append(f"  {venue:<16} {h.asset:<6} {numbers.grouped(h.amount):>18}  {value}")
         equity = total if held else None
         if equity is not None:
             lines.append(

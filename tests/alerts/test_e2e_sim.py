@@ -83,7 +83,7 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
         # does not serve the wallet endpoints yet), /status says it and nothing breaks.
         assert "kimp-wallets" in [c.name for c in k.app.supervisor.components()]
         await eventually(lambda: k.svc.wallets and k.svc.wallets.status_lines() != [])
-        status = "\n".join(await k.svc.status_lines())
+        status = "\n".join(render("en", line) for line in await k.svc.status_lines())
         assert "wallet gate: Upbit: " in status and " · Binance: " in status, status
 
 

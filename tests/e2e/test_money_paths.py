@@ -64,10 +64,10 @@ async def test_buy_fill_positions_balance_sell_confirm_flat_and_profit(world: Wo
     trades = (await world.answer("/trades 5")).content
     assert trades.startswith("Last 2 trades") and trades.count("BTC/KRW") == 2, trades
     profit = (await world.answer("/profit 1")).content
-    today = re.search(r"^\S+ +(-?[\d,]+) KRW  fees ([\d,]+)  2 fills$", profit, re.M)
+    today = re.search(r"^\S+ +([-+]?[\d,]+) KRW  fees ([\d,]+) KRW  2 fills$", profit, re.M)
     assert today, profit
     assert Decimal(today.group(2).replace(",", "")) > 0  # fees were paid
-    assert re.search(r"^Total -?[\d,]+ KRW", profit, re.M), profit
+    assert re.search(r"^Total [-+]?[\d,]+ KRW", profit, re.M), profit
 
     # Barrier: a last command is answered after every notification above was delivered.
     await world.answer("/version")

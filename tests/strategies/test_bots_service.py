@@ -15,6 +15,7 @@ from bot.commands import CommandContext, Reply
 from bot.config import load_settings
 from bot.features import AppContext
 from bot.features.strategies import install
+from bot.i18n import render
 from core.orders import OrderRequest
 from strategies.gateway import OrderResult
 from strategies.runner import BotManager
@@ -200,7 +201,10 @@ async def test_stop_all_stops_every_running_bot_and_keeps_them_stopped(tmp_path:
         await app.cmd("/start rsi_bot")
         await app.cmd("/start other")
         replies = await app.manager.stop_all()
-        assert sorted(replies) == ["Bot other stopped.", "Bot rsi_bot stopped."]
+        assert sorted(render("en", r) for r in replies) == [
+            "Bot other stopped.",
+            "Bot rsi_bot stopped.",
+        ]
         assert app.manager.runners == {}
     async with service(tmp_path) as app:
         assert app.manager.runners == {}
