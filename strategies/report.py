@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
@@ -51,21 +51,25 @@ def compute_metrics(trades: list[ClosedTrade], equity: np.ndarray, start: float)
     )
 
 
-def _ts(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+def _ts(ms: int, tz: tzinfo) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def format_trades(trades: list[ClosedTrade], limit: int = 50) -> str:
+def format_trades(trades: list[ClosedTrade], limit: int = 50, tz: tzinfo = UTC) -> str:
+    """The trade table, times in `tz` (TIMEZONE), the zone named in the header."""
     if not trades:
         return "No trades."
-    head = f"{'entry (UTC)':<16} {'exit (UTC)':<16} {'symbol':<10} {'side':<5} "
+    zone = datetime.fromtimestamp(trades[0].entry_ts / 1000, tz).tzname() or "UTC"
+    entry, exit_ = f"entry ({zone})", f"exit ({zone})"
+    head = f"{entry:<16} {exit_:<16} {'symbol':<10} {'side':<5} "
     head += f"{'entry':>12} {'exit':>12} {'pnl':>12}  reason"
     lines = [head]
     shown = trades if len(trades) <= limit else trades[:limit]
     for t in shown:
         side = "long" if t.side > 0 else "short"
         lines.append(
-            f"{_ts(t.entry_ts):<16} {_ts(t.exit_ts):<16} {t.instrument.symbol!s:<10} {side:<5} "
+            f"{_ts(t.entry_ts, tz):<16} {_ts(t.exit_ts, tz):<16} {t.instrument.symbol!s:<10} "
+            f"{side:<5} "
             f"{numbers.price(t.entry_price):>12} {numbers.price(t.exit_price):>12} "
             f"{numbers.signed(t.pnl, t.instrument.symbol.quote):>12}  {t.exit_reason}"
         )
