@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 
 import orjson
 from loguru import logger
 
 from alerts.alert_state import AlertStore
-from alerts.chart import render_chart
+from alerts.chart import ChartLabels, render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
@@ -295,7 +296,16 @@ class KimpService:
             return None
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
         high, low = self.engine.config.levels(key)
-        return await asyncio.to_thread(render_chart, coin, samples, self.kimp_config.tz, high, low)
+        tz = self.kimp_config.tz
+        end = datetime.fromtimestamp(self.clock.now(), tz)
+        w = self._wording.text
+        labels = ChartLabels(
+            title=w(Text.of("kimpchart.title", coin=coin.upper(), zone=end.tzname() or str(tz))),
+            usdt=w(Text.of("kimpchart.usdt")),
+            fx=w(Text.of("kimpchart.fx")),
+            tether=w(Text.of("kimpchart.tether")),
+        )
+        return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, labels)
 
     async def status_lines(self) -> list[str | Text]:
         m = self.monitor

@@ -667,4 +667,10 @@ TEXTS: dict[str, str] = {
     "wallet.venue.upbit": "Upbit",
     "wallet.venue.binance": "Binance",
     "wallet.venue.binance_futures": "Binance",
+    "report_chart_title": "BTC kimchi premium (%), 24 h until {stamp}",
+    "report_chart_none": "no kimp samples in this period",
+    "kimpchart.title": "{coin} premium, last 24 h ({zone})",
+    "kimpchart.usdt": "USDT kimp",
+    "kimpchart.fx": "FX kimp",
+    "kimpchart.tether": "tether premium",
 }

@@ -664,4 +664,10 @@ TEXTS: dict[str, str] = {
     "wallet.venue.upbit": "업비트",
     "wallet.venue.binance": "바이낸스",
     "wallet.venue.binance_futures": "바이낸스",
+    "report_chart_title": "BTC 김치 프리미엄 (%), {stamp}까지 24시간",
+    "report_chart_none": "이 기간의 김프 표본 없음",
+    "kimpchart.title": "{coin} 김프, 최근 24시간 ({zone})",
+    "kimpchart.usdt": "USDT 기준 김프",
+    "kimpchart.fx": "환율 기준 김프",
+    "kimpchart.tether": "테더 프리미엄",
 }

@@ -271,8 +271,8 @@ class DailyReporter:
             premium_chart,
             kimp.series if kimp else (),
             self._settings.tz,
-            f"BTC kimchi premium (%) - 24h until {stamp}",  # ASCII: the default font has no Hangul
-            "no kimp samples in this period",
+            i18n.text(self.language, "report_chart_title", stamp=stamp),
+            i18n.text(self.language, "report_chart_none"),
         )
         return Report("\n".join(lines).rstrip(), png, equity)
 
