@@ -673,4 +673,10 @@ TEXTS: dict[str, str] = {
     "kimpchart.usdt": "USDT kimp",
     "kimpchart.fx": "FX kimp",
     "kimpchart.tether": "tether premium",
+    "cancel.no_order": "There is no order {id}. See /orders.",
+    "cancel.already": "The order is already {status}.",
+    "cancel.no_venue": "{venue} is not configured.",
+    "cancel.failed": "Cancel failed: {why}",
+    "cancel.failed_retry": "Cancel failed: {why}. Try again.",
+    "paper.no_price": "No market price for {symbol} on {venue} yet (paper).",
 }

@@ -670,4 +670,10 @@ TEXTS: dict[str, str] = {
     "kimpchart.usdt": "USDT 기준 김프",
     "kimpchart.fx": "환율 기준 김프",
     "kimpchart.tether": "테더 프리미엄",
+    "cancel.no_order": "주문 {id}이(가) 없습니다. /orders 를 보세요.",
+    "cancel.already": "이미 {status} 상태인 주문입니다.",
+    "cancel.no_venue": "{venue}이(가) 설정되어 있지 않습니다.",
+    "cancel.failed": "취소 실패: {why}",
+    "cancel.failed_retry": "취소 실패: {why}. 다시 시도하세요.",
+    "paper.no_price": "{venue} {symbol}의 시세가 아직 없습니다 (모의 거래).",
 }

@@ -2,6 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.i18n import render
 from core.errors import Rejected
 from core.market import Side
 from core.orders import OrderRequest, OrderType
@@ -82,7 +83,9 @@ def test_upbit_limit_buy_rounds_price_down_and_reports_it() -> None:
     r = req(UPBIT_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.001"), price=D("100000550"))
     v = validate(r, upbit_rules("BTC"), D("100000000"), Funds(D(1_000_000)))
     assert v.price == D(100000000)
-    assert "price rounded" in v.notes[0]
+    assert (
+        render("en", v.notes[0]) == "price rounded 100,000,550 KRW -> 100,000,000 KRW (tick 1,000)"
+    )
 
 
 def test_upbit_sell_limit_rounds_up() -> None:
