@@ -246,7 +246,10 @@ class Ledger:
         self.bus.publish(fill)
         mode = Text.of("order.paper") if fill.paper else ""
         exit_ = before is not None and pos is not None and abs(pos.qty) < abs(before.qty)
-        pnl = await self._pnl_text(realized, inst.symbol.quote) if exit_ else ""
+        pnl: Text | str = ""
+        if exit_ and before is not None:
+            cost = before.entry_price * min(fill.qty, abs(before.qty))  # what the exit closed
+            pnl = await self._pnl_text(realized, inst.symbol.quote, cost)
         self.notify(
             Notification(
                 NotificationKind.ORDER_FILLED,
@@ -319,7 +322,11 @@ class Ledger:
                     base=inst.symbol.base,
                     price=Price(fill.price, inst.symbol.quote),
                     quote=inst.symbol.quote,
-                    pnl=await self._pnl_text(realized, inst.symbol.quote),
+                    pnl=await self._pnl_text(
+                        realized,
+                        inst.symbol.quote,
+                        before.entry_price * min(fill.qty, abs(before.qty)) if before else ZERO,
+                    ),
                     qty_left=numbers.grouped(pos.qty if pos is not None else ZERO),
                 ),
                 dedup_key=f"forced-{inst.venue.value}-{fill.fill_id}",
@@ -328,17 +335,20 @@ class Ledger:
         logger.warning("{} {} {} booked, realised {}", ev.kind, inst, fill.qty, realized)
         return realized
 
-    async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
-        """An exit fill's realised PnL (after its fee, as /trades shows it), with KRW."""
+    async def _pnl_text(self, realized: Decimal, quote: str, cost: Decimal) -> Text:
+        """An exit fill's realised PnL (after its fee, as /trades shows it), with its
+        percentage of what the closed part cost (`cost`) and, for USDT, in KRW."""
         pnl = Money(realized, quote, signed=True)
+        ratio = numbers.pnl_pct(realized, cost)
+        pct = f" ({numbers.percent(ratio)}%)" if ratio is not None else ""
         if quote != "KRW":
             try:
                 krw = realized * await self.to_krw(quote)
             except TradingError:
-                return Text.of("order.pnl", pnl=pnl, quote=quote)
+                return Text.of("order.pnl", pnl=pnl, pct=pct, quote=quote)
             krw_money = Money(krw, "KRW", signed=True)
-            return Text.of("order.pnl_krw", pnl=pnl, quote=quote, krw=krw_money)
-        return Text.of("order.pnl", pnl=pnl, quote=quote)
+            return Text.of("order.pnl_krw", pnl=pnl, pct=pct, quote=quote, krw=krw_money)
+        return Text.of("order.pnl", pnl=pnl, pct=pct, quote=quote)
 
     # --- helpers --------------------------------------------------------------------------
     async def _current(self, client_id: str) -> Order:

@@ -52,7 +52,7 @@ TEXTS: dict[str, str] = {
     "order.filled": (
         "{mode}Filled {side} {qty} {base} @ {price} on {venue} (fee {fee}, id {id}){pnl}"
     ),
-    "order.pnl": "\nPnL {pnl}",
+    "order.pnl": "\nPnL {pnl}{pct}",
     "order.cancelled": "Cancelled: {order}{reason}",
     "order.refused_by_venue": "Order refused by {venue}: {order}. {reason}",
     "order.refused": "Order refused{who}: {side} {symbol} on {venue}. {reason}",
@@ -480,7 +480,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "no market data from {venue} for {seconds:.0f}s",
     "stream.why.flowing": "data flowing",
     # trading (helper A)
-    "order.pnl_krw": "\nPnL {pnl} (≈ {krw})",
+    "order.pnl_krw": "\nPnL {pnl}{pct} (≈ {krw})",
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),

@@ -70,7 +70,7 @@ TEXTS: dict[str, str] = {
         "{mode}{venue} {base} {side} 체결: {qty} {base} @ {price} "
         "(수수료 {fee}, 주문번호 {id}){pnl}"
     ),
-    "order.pnl": "\n실현 손익 {pnl}",
+    "order.pnl": "\n실현 손익 {pnl}{pct}",
     "order.cancelled": "주문 취소됨: {order}{reason}",
     "order.refused_by_venue": "{venue}에서 주문 거부: {order}. {reason}",
     "order.refused": "주문 거부{who}: {venue} {symbol} {side}. {reason}",
@@ -483,7 +483,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "{venue} 시세 데이터가 {seconds:.0f}초 동안 없음",
     "stream.why.flowing": "시세 수신 재개",
     # trading (helper A)
-    "order.pnl_krw": "\n실현 손익 {pnl} (≈ {krw})",
+    "order.pnl_krw": "\n실현 손익 {pnl}{pct} (≈ {krw})",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
     # storage faults (notifier)
     "storage.fault": (

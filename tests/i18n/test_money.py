@@ -32,5 +32,5 @@ def test_pnl_with_sign_and_percentage() -> None:
 
 
 def test_money_inside_a_text_is_worded_by_the_reader() -> None:
-    text = Text.of("order.pnl", pnl=Money(Decimal("-110.4"), "KRW", signed=True), quote="")
+    text = Text.of("order.pnl", pnl=Money(Decimal("-110.4"), "KRW", signed=True), pct="", quote="")
     assert "-110" in render("ko", text) and "-110" in render("en", text)

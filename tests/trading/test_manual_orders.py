@@ -137,7 +137,10 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     assert fills[0].endswith(f" KRW, id {buy.order.client_id})")
     (row,) = await e.svc.store.fills(limit=1, paper=True)
     # issue 14: KRW without decimals
-    assert fills[1].endswith(f")\nPnL +{row.realized_pnl.quantize(D(1)):,} KRW"), fills[1]
+    # and PnL with its percentage of what the exit closed (bought for about 1,000,000 KRW)
+    pnl = re.search(r"\)\nPnL \+([\d,]+) KRW \(\+(\d+\.\d\d)%\)$", fills[1])
+    assert pnl and pnl.group(1) == f"{row.realized_pnl.quantize(D(1)):,}", fills[1]
+    assert abs(D(pnl.group(2)) - row.realized_pnl / 10_000) < D("0.05"), fills[1]
     assert row.realized_pnl > 0
     # A futures exit in USDT also says it in KRW.
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.01"), None)
@@ -145,7 +148,9 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.01"), None)
     assert res.accepted, res.reason
     last = [n.text for n in e.notes if n.kind.value == "order_filled"][-1]
-    assert re.search(r", id \w+\)\nPnL -[\d.,]+ USDT \(≈ -[\d,]+ KRW\)$", last), last
+    assert re.search(r", id \w+\)\nPnL -[\d.,]+ USDT \(-\d+\.\d\d%\) \(≈ -[\d,]+ KRW\)$", last), (
+        last
+    )
     assert not [n for n in e.notes if n.kind.value == "order_placed"]  # market orders only
     # A resting limit order is announced, as resting.
     limit = await e.svc.submit(
