@@ -10,34 +10,22 @@ should have worded in Korean.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-import bot.app
-from bot.app import Service
-from bot.features import AppContext, telegram
 from bot.i18n import ko
 from bot.telegram import i18n
-from bot.telegram.transport import TelegramTransport
 from core.notifications import NotificationKind
-from peers.exchange_sim.server import SimExchange
-from peers.telegram_emulator import TelegramEmulator
 from tests.e2e.conftest import (
     CHAT,
-    E2E_TELEGRAM,
     FUTURES_BOT,
-    SEED,
     UPBIT_BOT,
     World,
-    e2e_settings,
-    seed_history,
+    running_world,
 )
 from tests.helpers import eventually
 
@@ -183,30 +171,8 @@ def test_every_korean_template_is_korean() -> None:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def korean(tmp_path_factory: Any) -> AsyncIterator[World]:
-    tmp: Path = tmp_path_factory.mktemp("ko")
-    async with SimExchange(seed=SEED) as sim, TelegramEmulator() as tg:
-        settings = e2e_settings(tmp, sim, tg, language="ko")
-        await seed_history(settings.db_path, time.time())
-        installed: list[TelegramTransport] = []
-
-        async def install_telegram(app: AppContext) -> None:
-            transport = await telegram.install(app, options=E2E_TELEGRAM)
-            assert transport is not None
-            installed.append(transport)
-
-        features = [install_telegram if f is telegram.install else f for f in bot.app.FEATURES]
-        service = Service(settings, features=features)
-        stop = asyncio.Event()
-        task = asyncio.create_task(service.run(stop), name="ko-service")
-        ready = asyncio.create_task(service.ready.wait())
-        await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-        try:
-            assert service.ready.is_set(), "the service was not ready within 60 s"
-            yield World(sim, tg, service, settings, installed[0])
-        finally:
-            ready.cancel()
-            stop.set()
-            await asyncio.wait_for(task, 30)
+    async with running_world(tmp_path_factory.mktemp("ko"), "서비스 시작", language="ko") as w:
+        yield w
 
 
 @pytest.mark.asyncio(loop_scope="module")
