@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 
 import orjson
 from loguru import logger
 
 from alerts.alert_state import AlertStore
-from alerts.chart import render_chart
+from alerts.chart import ChartLabels, render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
@@ -31,6 +32,7 @@ from alerts.state_machine import AlertEngine
 from alerts.universe import ListingSource, Universe
 from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
+from core import numbers
 from core.clock import Clock
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
@@ -265,7 +267,7 @@ class KimpService:
         """The wallet gate's mark for a coin (worded "⛔ withdrawals suspended on Upbit: ..."), if any."""
         return self.wallets.note(coin, premium_pct) if self.wallets else None
 
-    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, str | None]:
+    def detail(self, coin: str) -> tuple[CoinPremium | None, Executable | None, Text | None]:
         """(figures, executable premium, alert zone description) for one coin."""
         coin = coin.upper()
         snap = self.monitor.snapshot(coin)
@@ -273,9 +275,15 @@ class KimpService:
         st = self.engine.states.get(f"coin:{coin}")
         zone = None
         if st is not None:
-            zone = st.zone.value + (f" (step {st.level})" if st.zone.value != "normal" else "")
+            name = Text.of(f"kimp.zone.{st.zone.value}")
+            step: Text | str = ""
+            if st.zone.value != "normal":
+                step = Text.of("kimp.zone_step", level=st.level)
+            waiting: Text | str = ""
             if st.pending:
-                zone += f", waiting: {st.pending} since {self.clock.now() - st.pending_since:.0f}s"
+                age = f"{self.clock.now() - st.pending_since:.0f}"
+                waiting = Text.of("kimp.zone_waiting", pending=st.pending, secs=age)
+            zone = Text.of("kimp.zone", zone=name, step=step, waiting=waiting)
         return snap, exe, zone
 
     def is_known(self, coin: str) -> bool:
@@ -288,17 +296,31 @@ class KimpService:
             return None
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
         high, low = self.engine.config.levels(key)
-        return await asyncio.to_thread(render_chart, coin, samples, self.kimp_config.tz, high, low)
+        tz = self.kimp_config.tz
+        end = datetime.fromtimestamp(self.clock.now(), tz)
+        w = self._wording.text
+        labels = ChartLabels(
+            title=w(Text.of("kimpchart.title", coin=coin.upper(), zone=end.tzname() or str(tz))),
+            usdt=w(Text.of("kimpchart.usdt")),
+            fx=w(Text.of("kimpchart.fx")),
+            tether=w(Text.of("kimpchart.tether")),
+        )
+        return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, labels)
 
-    async def status_lines(self) -> list[str]:
+    async def status_lines(self) -> list[str | Text]:
         m = self.monitor
         fx, why = m.fx()
-        lines = [
-            f"{len(m.coins)} coins, {len(m.top(10_000))} priced, {m.updates} updates, "
-            f"{self.sent} alerts sent",
-            f"FX {fx:,.2f} KRW/USD"
+        lines: list[str | Text] = [
+            Text.of(
+                "kimp.status_counts",
+                coins=len(m.coins),
+                priced=len(m.top(10_000)),
+                updates=m.updates,
+                sent=self.sent,
+            ),
+            Text.of("kimp.status_fx", rate=numbers.grouped(fx, 2))
             if fx
-            else (self._wording.text(why) if why else "FX unavailable"),
+            else (why or Text.of("kimp.status_no_fx")),
         ]
         suspended = [
             self._wording.text(r.label)
@@ -306,8 +328,9 @@ class KimpService:
             if r.suspended and r.key != TETHER_KEY
         ]
         if suspended:
-            lines.append(f"alerts suspended for {len(suspended)}: {', '.join(suspended[:8])}")
+            more = ", ".join(suspended[:8])
+            lines.append(Text.of("kimp.status_suspended", n=len(suspended), coins=more))
         if self.universe.last_error:
-            lines.append(f"universe refresh failing: {self.universe.last_error}")
-        lines += self.wallets.status_lines() if self.wallets else ["wallet gate off (no API keys)"]
+            lines.append(Text.of("kimp.status_universe", error=self.universe.last_error))
+        lines += self.wallets.status_lines() if self.wallets else [Text.of("wallet.status_off")]
         return lines

@@ -21,6 +21,7 @@ from typing import Any
 from alerts.alert_state import AlertState
 from alerts.config import AlertConfig
 from alerts.events import AlertEvent, EventKind, Reading, Zone
+from core import numbers
 from core.text import Text
 
 
@@ -107,7 +108,9 @@ class AlertEngine:
             if not st.flagged:
                 st.flagged, st.pending = True, None
                 self.dirty.add(r.key)
-                out.append(ev(EventKind.IMPLAUSIBLE, f"beyond ±{cfg.implausible_pct:g}%"))
+                out.append(
+                    ev(EventKind.IMPLAUSIBLE, f"beyond ±{numbers.grouped(cfg.implausible_pct)}%")
+                )
             return out
         if st.flagged:
             st.flagged = False
@@ -131,10 +134,12 @@ class AlertEngine:
             hi.popleft()
         move = None
         if lo and p - lo[0][1] > cfg.jump_pct:
-            pp, secs, start = f"{p - lo[0][1]:.2f}", f"{now - lo[0][0]:.0f}", f"{lo[0][1]:+.2f}"
+            pp, secs = numbers.grouped(p - lo[0][1], 2), f"{now - lo[0][0]:.0f}"
+            start = numbers.percent(lo[0][1])
             move = Text.of("kimp.jump_up", pp=pp, secs=secs, start=start)
         elif hi and hi[0][1] - p > cfg.jump_pct:
-            pp, secs, start = f"{hi[0][1] - p:.2f}", f"{now - hi[0][0]:.0f}", f"{hi[0][1]:+.2f}"
+            pp, secs = numbers.grouped(hi[0][1] - p, 2), f"{now - hi[0][0]:.0f}"
+            start = numbers.percent(hi[0][1])
             move = Text.of("kimp.jump_down", pp=pp, secs=secs, start=start)
         if move:
             st.reset_window(now)

@@ -20,6 +20,7 @@ from loguru import logger
 
 from core.clock import Clock
 from core.symbols import Venue
+from core.text import Text
 from core.wallets import WalletError, WalletSource, WalletStatus
 
 NAMES = {Venue.UPBIT: "Upbit", Venue.BINANCE_SPOT: "Binance"}
@@ -134,21 +135,35 @@ class WalletGate:
             pair = (Venue.UPBIT, Venue.BINANCE_SPOT)
         return WalletNote(tuple(probs), blocked, pair)
 
-    def status_lines(self) -> list[str]:
+    def status_lines(self) -> list[Text]:
         if not self.venues:
-            return ["wallet gate off (no API keys)"]
+            return [Text.of("wallet.status_off")]
         now = self._clock.now()
         parts = []
         for venue, state in self.venues.items():
             if state.fetched_at is None:
-                parts.append(f"{NAMES[venue]}: {state.error or 'not fetched yet'}")
+                why = state.error or Text.of("wallet.status_not_fetched")
+                parts.append(Text.of("wallet.status_venue_none", venue=_name(venue), why=why))
                 continue
             blocked = sum(1 for s in state.coins.values() if not (s.deposit and s.withdraw))
-            age = now - state.fetched_at
-            line = f"{NAMES[venue]}: {blocked} coins suspended ({age:.0f}s ago)"
-            if not self._usable(venue):
-                line += ", too old to use"
-            if state.error:
-                line += f"; last refresh failed: {state.error}"
-            parts.append(line)
-        return ["wallet gate: " + " · ".join(parts)]
+            old = Text.of("wallet.status_too_old") if not self._usable(venue) else ""
+            failed = Text.of("wallet.status_failed", error=state.error) if state.error else ""
+            parts.append(
+                Text.of(
+                    "wallet.status_venue",
+                    venue=_name(venue),
+                    blocked=blocked,
+                    secs=f"{now - state.fetched_at:.0f}",
+                    old=old,
+                    failed=failed,
+                )
+            )
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = Text.of("wallet.status_and", first=joined, then=part)
+        return [Text.of("wallet.status", parts=joined)]
+
+
+def _name(venue: Venue) -> Text:
+    """The account's name: the wallet is Binance's, spot and futures alike."""
+    return Text.of(f"wallet.venue.{venue.value}")

@@ -92,6 +92,7 @@ def backtest(argv: list[str]) -> int:
             paper_balance_krw=s.paper_balance_krw,
             paper_balance_usdt=s.paper_balance_usdt,
             paper_slippage_bps=s.paper_slippage_bps,
+            tz=s.tz,
         )
 
     return backtest_main(argv, defaults, CandleFile)
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_CONFIG
-    setup_logging(settings.log_level, settings.log_dir, settings.secrets())
+    setup_logging(settings.log_level, settings.log_dir, settings.secrets(), settings.tz)
     for unknown in unknown_settings(Settings.model_fields, env_file, os.environ):
         logger.warning(unknown.message())
     if args.command == "doctor":

@@ -223,7 +223,8 @@ async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = (
         lines.append(t("startup.live_venues", venues=", ".join(t.word(v) for v in keyed)))
     if facade.bots is not None:
         bots = await facade.bots.status_lines()
-        lines.append(t("startup.bots", bots="; ".join(bots) if bots else t("startup.no_bots")))
+        listed = "; ".join(t.render(b) for b in bots)
+        lines.append(t("startup.bots", bots=listed or t("startup.no_bots")))
     lines.append(t("startup.help"))
     return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import UTC, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,16 +47,31 @@ class SecretRedactor:
                 exc.value.args = tuple(self.redact(a) if isinstance(a, str) else a for a in args)
 
 
-def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> SecretRedactor:
+# Every line says its time in the configured zone, and which zone that is (issue 14).
+CONSOLE_FORMAT = "<green>{time:HH:mm:ss zz}</green> <level>{level: <7}</level> {name}: {message}"
+FILE_FORMAT = (
+    "{time:YYYY-MM-DD HH:mm:ss.SSS zz} | {level: <8} | {name}:{function}:{line} - {message}"
+)
+
+
+def setup_logging(
+    level: str, log_dir: Path | None, secrets: list[str], tz: tzinfo = UTC
+) -> SecretRedactor:
+    """Console and file logging, secrets redacted, times in `tz` (TIMEZONE) with its name."""
     redactor = SecretRedactor(secrets)
     # Engines log `Text` values (e.g. a stream's reason): worded in English, as logs always were.
     set_log_words(partial(render, "en"))
     logger.remove()
-    logger.configure(patcher=redactor)
+
+    def patch(record: Record) -> None:
+        record["time"] = record["time"].astimezone(tz)
+        redactor(record)
+
+    logger.configure(patcher=patch)
     logger.add(
         sys.stderr,
         level=level,
-        format="<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {name}: {message}",
+        format=CONSOLE_FORMAT,
         backtrace=False,
         diagnose=False,  # diagnose would print local variables, secrets included
     )
@@ -65,6 +81,7 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
             logger.add(
                 log_dir / "bot.log",
                 level=level,
+                format=FILE_FORMAT,
                 rotation="10 MB",
                 retention=10,
                 encoding="utf-8",

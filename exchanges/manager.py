@@ -15,7 +15,7 @@ The per-venue plumbing is built in `feeds.py`; which connection carries which st
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import aiohttp
 from loguru import logger
@@ -25,13 +25,13 @@ from core.events import EventBus
 from core.market import Candle, StreamState, StreamStatus
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from exchanges import reasons
 from exchanges.candle_service import CandleService
 from exchanges.config import MarketDataConfig
 from exchanges.feeds import Feed, build_feeds, stream_of
 from exchanges.http import RestError
 from exchanges.placement import StreamPlacer
-from exchanges.reasons import Reason
 from exchanges.subscriptions import Need
 from exchanges.universe import Universe
 
@@ -47,10 +47,8 @@ class MarketDataManager:
         bus: EventBus,
         clock: Clock | None = None,
         db: Database | None = None,
-        words: Callable[[Reason], str] = reasons.plain,
     ) -> None:
         self.config = config
-        self.words = words  # the app's wording of a stream reason, for `status_lines`
         self.bus = bus
         self.clock = clock or SystemClock()
         self.db = db
@@ -151,41 +149,55 @@ class MarketDataManager:
         """The venues' listed symbols (empty until the first listing arrived)."""
         return dict(self.universe.symbols) if self.universe is not None else {}
 
-    async def status_lines(self) -> list[str]:
-        lines = []
+    async def status_lines(self) -> list[str | Text]:
+        """/status lines for the market data, as catalog texts (`md.*`) the app words."""
+        t = Text.of
+        lines: list[str | Text] = []
         now = self.clock.now()
         for venue, feed in self.feeds.items():
-            fb, mode = feed.fallback, ""
+            fb = feed.fallback
+            mode: str | Text = ""
             if fb is not None and fb.active:
-                mode = " — REST fallback" if fb.serving else " — REST fallback not answering"
+                mode = t("md.rest_fallback") if fb.serving else t("md.rest_fallback_silent")
             health = "live"
             if self.is_stale(venue):
                 late = [r for r in feed.runners if r.healthy and r.delayed is not None]
                 health = "delayed" if late and all(r.healthy for r in feed.runners) else "stale"
-            lines.append(f"{venue.label}: {health}{mode}")
+            lines.append(t("md.venue", venue=venue, health=t(f"md.health.{health}"), mode=mode))
             for r in feed.runners:
-                age = f"{now - r.last_frame:.0f}s ago" if r.last_frame else "never"
-                state = r.state.value if r.state else "connecting"
+                age = (
+                    t("md.ago", secs=f"{now - r.last_frame:.0f}") if r.last_frame else t("md.never")
+                )
+                state = t(f"stream.{r.state.value}") if r.state else t("md.state.connecting")
                 if r.healthy and r.delayed is not None:
-                    state = f"delayed ({r.delayed:.0f} s behind the venue)"
+                    state = t("md.state.delayed", secs=f"{r.delayed:.0f}")
                 lines.append(
-                    f"  {r.name}: {state}, last data {age}, {r.frames} frames, "
-                    f"{r.reconnects} reconnects"
-                    + ("" if r.healthy else f" ({self.words(r.reason)})")
+                    t(
+                        "md.connection",
+                        name=r.name,
+                        state=state,
+                        age=age,
+                        frames=r.frames,
+                        reconnects=r.reconnects,
+                        why="" if r.healthy else t("md.why", reason=r.reason),
+                    )
                 )
                 quiet = sorted(str(i.symbol) for i in stream_of(r).quiet)
                 if quiet:
                     more = f" +{len(quiet) - 8}" if len(quiet) > 8 else ""
-                    lines.append(
-                        f"    quiet (resubscribed, no data since): {', '.join(quiet[:8])}{more}"
-                    )
+                    lines.append(t("md.quiet", symbols=", ".join(quiet[:8]) + more))
             if feed.pipeline.bad.counts:
                 bad = ", ".join(f"{k} {v}" for k, v in sorted(feed.pipeline.bad.counts.items()))
-                lines.append(f"  bad input: {bad}")
+                lines.append(t("md.bad_input", counts=bad))
         st = self.candles.builder.stats
         lines.append(
-            f"Candles: {st.closed} closed, {st.backfilled} repaired from REST, "
-            f"{st.unverified} unverified, {self.candles.builder.pending_count()} waiting"
+            t(
+                "md.candles",
+                closed=st.closed,
+                repaired=st.backfilled,
+                unverified=st.unverified,
+                waiting=self.candles.builder.pending_count(),
+            )
         )
         return lines
 

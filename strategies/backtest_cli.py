@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from core.candles import CandleArchive
@@ -37,6 +38,7 @@ class BacktestDefaults:
     paper_balance_krw: float
     paper_balance_usdt: float
     paper_slippage_bps: float
+    tz: tzinfo = UTC  # TIMEZONE: the trade table's times
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,7 +128,7 @@ def main(
         f"{fills.slippage_bps:g} bps, fee {fills.fee_rate(d.exchange) * 100:g}% "
         f"({result.engine} engine, {took:.2f}s)"
     )
-    print(format_trades(result.trades, args.trades))
+    print(format_trades(result.trades, args.trades, settings.tz))
     print(format_metrics(result.metrics))
     if result.open_positions:
         print(f"Open at the end (not counted as trades): {result.open_positions}")

@@ -11,7 +11,6 @@ backtest runs the very code that runs live.
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from enum import IntEnum
@@ -171,7 +170,3 @@ class KernelStrategy(Strategy):
             return None
         act = Action(action)
         return self.signal(candle, TO_SIGNAL[act], self.explain(act, buf[1]), confidence)
-
-
-def fmt(value: float, digits: int = 2) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.{digits}f}"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
+from core import numbers
 from core.orders import Position
 from core.symbols import Instrument
 from core.text import Text
@@ -46,18 +46,13 @@ class BookCorrection:
         return Text.of(
             "bot.book.adopted", bot=self.bot, symbol=inst.symbol, venue=inst.venue,
             was=Text.of("bot.book.flat") if self.before is None else _held(self.before),
-            held=_held(self.after), price=number(self.after.entry_price),
+            held=_held(self.after), price=numbers.price(self.after.entry_price),
         )  # fmt: skip
 
 
 def _held(pos: OpenPosition) -> Text:
     side = Text.of("forced.long" if pos.side > 0 else "forced.short")
-    return Text.of("bot.book.held", side=side, qty=number(pos.qty))
-
-
-def number(x: float) -> str:
-    """A float in full, never in exponent form: 100,000,000 and 0.00001234."""
-    return format(Decimal(repr(x)).normalize(), ",f")
+    return Text.of("bot.book.held", side=side, qty=numbers.grouped(pos.qty))
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:

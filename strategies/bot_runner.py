@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from loguru import logger
 
+from core import numbers
 from core.candles import CandleHistory, CandleStore
 from core.fills import entry_notional
 from core.freshness import Freshness
@@ -25,7 +26,15 @@ from strategies.store import BotStore
 
 
 class BotError(Exception):
-    """A bot command cannot be done; the message says why."""
+    """A bot command cannot be done; the message says why (a catalog `Text` the app words;
+    `str(exc)` reads it in the log language)."""
+
+    def __init__(self, text: Text | str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return str(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,18 +146,15 @@ class BotRunner:
         async with self._lock:
             pos = engine.positions.get(inst)
             if action is SignalAction.EXIT and pos is None:
-                raise BotError(f"Bot {name} holds no {inst.symbol} position.")
+                raise BotError(Text.of("bot.holds_no_symbol", name=name, symbol=inst.symbol))
             if action is not SignalAction.EXIT:
                 if pos is not None:
                     raise BotError(
-                        f"Bot {name} already holds {inst.symbol} "
-                        f"({'long' if pos.side > 0 else 'short'} {pos.qty:g}): one position "
-                        "per symbol."
+                        Text.of("bot.already_holds", name=name, symbol=inst.symbol, held=held(pos))
                     )
                 if len(engine.positions) >= self.definition.position_limit:
-                    raise BotError(
-                        f"Bot {name} is at its position limit ({self.definition.position_limit})."
-                    )
+                    limit = self.definition.position_limit
+                    raise BotError(Text.of("bot.position_limit", name=name, limit=limit))
             why = "forced exit (/sell)" if action is SignalAction.EXIT else "forced entry (/buy)"
             sig = Signal(name, inst, action, why, 1.0, self._last_ts.get(inst, 0), price)
             decision = Decision(sig, True, why)
@@ -201,3 +207,9 @@ class BotRunner:
         else:
             self._last_refusal[inst] = decision.signal.action
         return decision
+
+
+def held(pos: OpenPosition) -> Text:
+    """`long 0.01` / `short 0.5` (롱 0.01 / 숏 0.5): a bot's side and size in one symbol."""
+    side = Text.of("forced.long" if pos.side > 0 else "forced.short")
+    return Text.of("bot.book.held", side=side, qty=numbers.grouped(pos.qty))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core import numbers
 from core.fills import FillModel, entry_notional, trade_pnl
 from core.market import Candle, Side
 from core.orders import OrderRequest, OrderType
@@ -122,9 +123,11 @@ class BotEngine:
         d = self.definition
         change = (candle.close / pos.reference - 1.0) * pos.side * 100.0
         if d.stop_loss_pct is not None and change <= -d.stop_loss_pct:
-            why = f"stop-loss: {change:.2f}% <= -{d.stop_loss_pct:g}%"
+            why = (
+                f"stop-loss: {numbers.grouped(change, 2)}% <= -{numbers.grouped(d.stop_loss_pct)}%"
+            )
         elif d.take_profit_pct is not None and change >= d.take_profit_pct:
-            why = f"take-profit: {change:.2f}% >= {d.take_profit_pct:g}%"
+            why = f"take-profit: {numbers.grouped(change, 2)}% >= {numbers.grouped(d.take_profit_pct)}%"
         else:
             return None
         return self.strategy.signal(candle, SignalAction.EXIT, why, 1.0)

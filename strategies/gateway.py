@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from core import numbers
 from core.fills import FillModel, fee, fill_price
 from core.market import Side
 from core.orders import Brackets, GatewaySource, OrderGateway, OrderRequest, OrderResult
@@ -67,7 +68,7 @@ def held_by_bot(trading: PositionBook | None, bot: str) -> list[str]:
     if trading is None:
         return []
     return [
-        f"{p.instrument.symbol} {p.qty}"
+        f"{p.instrument.symbol} {numbers.grouped(p.qty)}"
         for p in trading.open_positions(bot=bot)
         if p.bot == bot and p.qty != 0
     ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
 
+from core import numbers
 from strategies.engine import ClosedTrade
 
 
@@ -50,22 +51,27 @@ def compute_metrics(trades: list[ClosedTrade], equity: np.ndarray, start: float)
     )
 
 
-def _ts(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+def _ts(ms: int, tz: tzinfo) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def format_trades(trades: list[ClosedTrade], limit: int = 50) -> str:
+def format_trades(trades: list[ClosedTrade], limit: int = 50, tz: tzinfo = UTC) -> str:
+    """The trade table, times in `tz` (TIMEZONE), the zone named in the header."""
     if not trades:
         return "No trades."
-    head = f"{'entry (UTC)':<16} {'exit (UTC)':<16} {'symbol':<10} {'side':<5} "
+    zone = datetime.fromtimestamp(trades[0].entry_ts / 1000, tz).tzname() or "UTC"
+    entry, exit_ = f"entry ({zone})", f"exit ({zone})"
+    head = f"{entry:<16} {exit_:<16} {'symbol':<10} {'side':<5} "
     head += f"{'entry':>12} {'exit':>12} {'pnl':>12}  reason"
     lines = [head]
     shown = trades if len(trades) <= limit else trades[:limit]
     for t in shown:
         side = "long" if t.side > 0 else "short"
         lines.append(
-            f"{_ts(t.entry_ts):<16} {_ts(t.exit_ts):<16} {t.instrument.symbol!s:<10} {side:<5} "
-            f"{t.entry_price:>12.6g} {t.exit_price:>12.6g} {t.pnl:>12.2f}  {t.exit_reason}"
+            f"{_ts(t.entry_ts, tz):<16} {_ts(t.exit_ts, tz):<16} {t.instrument.symbol!s:<10} "
+            f"{side:<5} "
+            f"{numbers.price(t.entry_price):>12} {numbers.price(t.exit_price):>12} "
+            f"{numbers.signed(t.pnl, t.instrument.symbol.quote):>12}  {t.exit_reason}"
         )
     if len(trades) > limit:
         lines.append(f"... and {len(trades) - limit} more trades")
@@ -80,9 +86,10 @@ def format_metrics(m: Metrics) -> str:
             f"Win rate:        {m.win_rate:.1f}% ({m.wins} winners)",
             f"Profit factor:   {pf}",
             f"Max drawdown:    {m.max_drawdown_pct:.2f}%",
-            f"Fees paid:       {m.fees:,.2f}",
-            f"Start equity:    {m.start_equity:,.2f}",
-            f"Final equity:    {m.final_equity:,.2f} ({m.return_pct:+.2f}%)",
+            f"Fees paid:       {numbers.grouped(m.fees, 2)}",
+            f"Start equity:    {numbers.grouped(m.start_equity, 2)}",
+            f"Final equity:    {numbers.grouped(m.final_equity, 2)} "
+            f"({numbers.percent(m.return_pct)}%)",
         ]
     )
 

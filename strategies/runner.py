@@ -30,7 +30,7 @@ from core.signals import SignalAction
 from core.symbols import Instrument, Venue
 from core.text import Text
 from strategies.book import reconcile_book
-from strategies.bot_runner import BotError, BotRunner, ForcedOrder
+from strategies.bot_runner import BotError, BotRunner, ForcedOrder, held
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, OpenPosition
 from strategies.gateway import OrderGateway, PaperGateway
@@ -49,7 +49,7 @@ class BotView:
     timeframe: str
     state: RunState
     paused: bool
-    positions: tuple[str, ...]
+    positions: tuple[Text, ...]  # `BTC/KRW long 0.01`, worded by the app
     realized: float
 
 
@@ -165,8 +165,8 @@ class BotManager:
     def _get(self, name: str) -> BotDefinition:
         d = self.definitions.get(name)
         if d is None:
-            known = ", ".join(sorted(self.definitions)) or "none defined"
-            raise BotError(f"There is no bot '{name}'. Bots: {known}.")
+            known = ", ".join(sorted(self.definitions)) or "—"
+            raise BotError(Text.of("bot.no_such", name=name, known=known))
         return d
 
     async def _activate(self, name: str) -> BotRunner:
@@ -179,7 +179,7 @@ class BotManager:
         d = self._get(name)
         cls = self._registry.get(d.strategy)
         if cls is None:  # validated at start-up; a user file may have vanished since
-            raise BotError(f"bot '{name}': strategy '{d.strategy}' is not available")
+            raise BotError(Text.of("bot.strategy_missing", name=name, strategy=d.strategy))
         strategy = cls(cls.Params.model_validate(d.params), bot=name)
         engine = BotEngine(d, strategy, self._fills, equity=self._start_equity(d.exchange))
         engine.paused = name in self._paused
@@ -213,47 +213,53 @@ class BotManager:
             self._notify(Notification(NotificationKind.INFO, c.text()))
         return book
 
-    async def start(self, name: str) -> str:
+    async def start(self, name: str) -> Text:
         d = self._get(name)
         if name in self.runners:
-            return f"Bot {name} is already running."
+            return Text.of("bot.already_running", name=name)
         async with self._books:
             await self._activate(name)
         await self.store.set_state(name, RunState.RUNNING)
         syms = ", ".join(str(s) for s in d.symbols)
-        return f"Bot {name} started: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}."
+        return Text.of(
+            "bot.started",
+            name=name,
+            strategy=d.strategy,
+            venue=d.exchange,
+            symbols=syms,
+            timeframe=d.timeframe,
+        )
 
-    async def stop(self, name: str) -> str:
+    async def stop(self, name: str) -> Text:
         self._get(name)
         runner = self.runners.pop(name, None)
         await self.store.set_state(name, RunState.STOPPED)
         if runner is None:
-            return f"Bot {name} was not running."
+            return Text.of("bot.was_not_running", name=name)
         held = self.open_positions(name, runner)
-        tail = f" It still holds {', '.join(held)}; /sell {name} closes them." if held else ""
-        return f"Bot {name} stopped.{tail}"
+        tail = Text.of("bot.still_holds", name=name, held=held) if held else ""
+        return Text.of("bot.stopped", name=name, tail=tail)
 
-    async def stop_all(self) -> list[str]:
+    async def stop_all(self) -> list[Text]:
         """Stop every running bot (the kill switch); what each holds stays open."""
         return [await self.stop(name) for name in list(self.runners)]
 
-    async def set_paused(self, name: str, paused: bool) -> str:
+    async def set_paused(self, name: str, paused: bool) -> Text:
         self._get(name)
         (self._paused.add if paused else self._paused.discard)(name)
         await self.store.set_paused(name, paused)
         runner = self.runners.get(name)
         if runner is not None:
             runner.engine.paused = paused
-        if paused:
-            return f"Bot {name} paused: it keeps its indicators up to date but takes no signals."
-        return f"Bot {name} resumed."
+        return Text.of("bot.paused" if paused else "bot.resumed", name=name)
 
-    def open_positions(self, name: str, runner: BotRunner | None = None) -> list[str]:
+    def open_positions(self, name: str, runner: BotRunner | None = None) -> list[Text]:
+        """What the bot holds, one `BTC/KRW long 0.01` (BTC/KRW 롱 0.01) per symbol."""
         runner = runner or self.runners.get(name)
         if runner is None:
             return []
         return [
-            f"{inst.symbol} {'long' if p.side > 0 else 'short'} {p.qty:g}"
+            Text.of("bot.position", symbol=inst.symbol, held=held(p))
             for inst, p in runner.engine.positions.items()
         ]
 
@@ -268,12 +274,14 @@ class BotManager:
                 return d.instruments[0]
             if len(held) == 1:
                 return next(iter(held))
-            raise BotError(f"Bot {name} trades {listing}: give the coin, e.g. {d.symbols[0].base}.")
+            raise BotError(
+                Text.of("bot.which_coin", name=name, listing=listing, example=d.symbols[0].base)
+            )
         want = coin.upper().removeprefix(f"{d.symbols[0].quote}-")
         for inst in d.instruments:
             if want in (inst.symbol.base, str(inst.symbol)):
                 return inst
-        raise BotError(f"Bot {name} does not trade {coin}: it trades {listing}.")
+        raise BotError(Text.of("bot.not_traded", name=name, coin=coin, listing=listing))
 
     async def force_entry(
         self, name: str, coin: str | None = None, stake: float | None = None
@@ -283,11 +291,9 @@ class BotManager:
         d = self._get(name)
         runner = self.runners.get(name)
         if runner is None:
-            raise BotError(
-                f"Bot {name} is not running: /start {name} first, so that it manages the position."
-            )
+            raise BotError(Text.of("bot.start_first", name=name))
         if runner.engine.paused:
-            raise BotError(f"Bot {name} is paused (no new entries): /resume {name} first.")
+            raise BotError(Text.of("bot.resume_first", name=name))
         inst = self._pick(d, coin, ())
         return await runner.force(
             inst, SignalAction.ENTER_LONG, self.last_price.get(inst, 0.0), stake
@@ -301,10 +307,10 @@ class BotManager:
         runner = self.runners.get(name)
         held = runner.engine.positions if runner else await self._book(d)
         if not held:
-            raise BotError(f"Bot {name} holds no position.")
+            raise BotError(Text.of("bot.holds_nothing", name=name))
         inst = self._pick(d, coin, held)
         if inst not in held:
-            raise BotError(f"Bot {name} holds no {inst.symbol} position.")
+            raise BotError(Text.of("bot.holds_no_symbol", name=name, symbol=inst.symbol))
         return inst, held[inst]
 
     async def force_exit(self, name: str, coin: str | None = None) -> ForcedOrder:
@@ -341,13 +347,22 @@ class BotManager:
             )
         return out
 
-    async def status_lines(self) -> list[str]:
+    async def status_lines(self) -> list[Text]:
         views = await self.views()
         if not views:
-            return ["no bots defined"]
+            return [Text.of("bots.none_defined")]
         out = []
         for v in views:
             state = "paused" if v.paused and v.state is RunState.RUNNING else v.state.value
-            pos = "; ".join(v.positions) or "flat"
-            out.append(f"{v.name}: {state}, {v.strategy} {v.symbols} {v.timeframe}, {pos}")
+            out.append(
+                Text.of(
+                    "bot.status_line",
+                    name=v.name,
+                    state=Text.of(f"bots.state.{state}"),
+                    strategy=v.strategy,
+                    symbols=v.symbols,
+                    timeframe=v.timeframe,
+                    pos=v.positions or Text.of("bots.flat"),
+                )
+            )
         return out

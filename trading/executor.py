@@ -53,7 +53,7 @@ class SubmitResult:
     accepted: bool
     reason: str | Text = ""
     order: Order | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 # The reason of orders a user typed (/buy, /sell on a venue): the command's answer already says
@@ -277,13 +277,14 @@ class OrderService(Ledger):
     async def cancel(self, client_id: str) -> SubmitResult:
         stored = await self.store.get(client_id)
         if stored is None:
-            return SubmitResult(False, f"There is no order {client_id}. See /orders.")
+            return SubmitResult(False, Text.of("cancel.no_order", id=client_id))
         order = stored.order
         if order.status.is_final:
-            return SubmitResult(False, f"The order is already {order.status.value}.", order)
+            return SubmitResult(False, Text.of("cancel.already", status=order.status), order)
         broker = self.brokers.get(order.instrument.venue)
         if broker is None:
-            return SubmitResult(False, f"{order.instrument.venue.label} is not configured.", order)
+            venue = order.instrument.venue
+            return SubmitResult(False, Text.of("cancel.no_venue", venue=venue), order)
         conditional = order.type in (OrderType.STOP_MARKET, OrderType.TAKE_PROFIT_MARKET)
         sym = order.instrument.symbol
         try:
@@ -296,9 +297,9 @@ class OrderService(Ledger):
                 if order.status is OrderStatus.INTENT:
                     await self._finish_rejected(order, Text.of("reason.cancelled_early"))
                     return SubmitResult(True, "", await self._current(client_id))
-                return SubmitResult(False, f"Cancel failed: {exc.reason}", order)
+                return SubmitResult(False, Text.of("cancel.failed", why=exc.reason), order)
         except TradingError as exc:
-            return SubmitResult(False, f"Cancel failed: {exc.reason}. Try again.", order)
+            return SubmitResult(False, Text.of("cancel.failed_retry", why=exc.reason), order)
         updated = await self.apply(client_id, vo)
         return SubmitResult(True, "", updated or await self._current(client_id))
 

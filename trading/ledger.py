@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core import numbers
 from core.account import AccountChanged, ForcedFill, ForcedKind
 from core.broker import Broker, VenueOrder
 from core.clock import Clock
@@ -23,6 +24,7 @@ from core.errors import Rejected, TradingError
 from core.events import EventBus
 from core.market import Side
 from core.notifications import Notification, NotificationKind
+from core.numbers import Money, Price
 from core.orders import Fill, Order, OrderStatus, OrderType, Position
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
@@ -31,7 +33,6 @@ from trading.prices import PriceBook
 from trading.risk import Exposure, Reservation, RiskManager
 from trading.store import TradingStore
 from trading.trades import OURS, Booking, TradeBook
-from trading.validation import fmt
 
 # Test-only crash hook (tests/trading/test_crash.py): with KIMP_TEST_CRASH_AT set to one of
 # these, the process dies there as abruptly as a SIGKILL would (no clean-up, no flush):
@@ -240,12 +241,12 @@ class Ledger:
                     "order.filled",
                     mode=mode,
                     side=fill.side,
-                    qty=fmt(fill.qty),
+                    qty=numbers.grouped(fill.qty),
                     base=inst.symbol.base,
-                    price=fmt(fill.price),
+                    price=Price(fill.price, inst.symbol.quote),
                     quote=inst.symbol.quote,
                     venue=inst.venue,
-                    fee=fmt(fill.fee),
+                    fee=Money(fill.fee, fill.fee_asset),
                     fee_asset=fill.fee_asset,
                     id=fill.client_id,
                     pnl=pnl,
@@ -295,12 +296,12 @@ class Ledger:
                     key,
                     venue=inst.venue,
                     side=fill.side,
-                    qty=fmt(fill.qty),
+                    qty=numbers.grouped(fill.qty),
                     base=inst.symbol.base,
-                    price=fmt(fill.price),
+                    price=Price(fill.price, inst.symbol.quote),
                     quote=inst.symbol.quote,
                     pnl=await self._exit_pnl(booked, inst.symbol.quote) or "",
-                    qty_left=fmt(pos.qty if pos is not None else ZERO),
+                    qty_left=numbers.grouped(pos.qty if pos is not None else ZERO),
                 ),
                 dedup_key=f"forced-{inst.venue.value}-{fill.fill_id}",
             )
@@ -359,19 +360,23 @@ class Ledger:
         if not ids:
             return ""
         trades = [t for t in (self.trades.trade(i) for i in ids) if t is not None]
-        return await self._pnl_text(sum((t.realized for t in trades), ZERO), quote)
+        closed_cost = sum((t.entry_price * (t.qty - t.held) for t in trades), ZERO)
+        return await self._pnl_text(sum((t.realized for t in trades), ZERO), quote, closed_cost)
 
-    async def _pnl_text(self, realized: Decimal, quote: str) -> Text:
-        """A realised PnL in its quote currency, with KRW."""
-        pnl = f"{realized.quantize(Decimal('0.01')):+,}"
+    async def _pnl_text(self, realized: Decimal, quote: str, cost: Decimal) -> Text:
+        """A realised PnL (fees included, as /trades shows it), with its
+        percentage of what the closed part cost (`cost`) and, for USDT, in KRW."""
+        pnl = Money(realized, quote, signed=True)
+        ratio = numbers.pnl_pct(realized, cost)
+        pct = f" ({numbers.percent(ratio)}%)" if ratio is not None else ""
         if quote != "KRW":
             try:
                 krw = realized * await self.to_krw(quote)
             except TradingError:
-                return Text.of("order.pnl", pnl=pnl, quote=quote)
-            krw_text = f"{krw.quantize(Decimal(1)):+,}"
-            return Text.of("order.pnl_krw", pnl=pnl, quote=quote, krw=krw_text)
-        return Text.of("order.pnl", pnl=pnl, quote=quote)
+                return Text.of("order.pnl", pnl=pnl, pct=pct, quote=quote)
+            krw_money = Money(krw, "KRW", signed=True)
+            return Text.of("order.pnl_krw", pnl=pnl, pct=pct, quote=quote, krw=krw_money)
+        return Text.of("order.pnl", pnl=pnl, pct=pct, quote=quote)
 
     # --- helpers --------------------------------------------------------------------------
     async def _current(self, client_id: str) -> Order:
@@ -483,11 +488,11 @@ class Ledger:
         return Text.of(
             "order.describe",
             side=o.side,
-            qty=fmt(o.qty),
+            qty=numbers.grouped(o.qty),
             symbol=o.instrument.symbol,
             type=o.type,
-            price=f" @ {fmt(o.price)}" if o.price is not None else "",
-            trigger=Text.of("order.trigger", price=fmt(o.trigger_price))
+            price=f" @ {numbers.price(o.price)}" if o.price is not None else "",
+            trigger=Text.of("order.trigger", price=numbers.price(o.trigger_price))
             if o.trigger_price is not None
             else "",
             venue=o.instrument.venue,

@@ -28,6 +28,7 @@ from core.market import Side
 from core.orders import Balance, Fill, OrderStatus, OrderType, Position
 from core.rounding import MarketRules, upbit_rules
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from trading.paper_account import FEES, PaperAccount, PaperOrder, dec, paper_fee
 from trading.pnl import PositionState
 from trading.prices import MarketEvent, PriceBook
@@ -110,7 +111,7 @@ class PaperBroker:
     async def last_price(self, symbol: Symbol) -> Decimal:
         price = self._prices.price(Instrument(self.venue, symbol))
         if price is None:
-            raise Rejected(f"No market price for {symbol} on {self.venue.label} yet (paper).")
+            raise Rejected(Text.of("paper.no_price", symbol=symbol, venue=self.venue))
         return price
 
     async def place(self, req: PlaceRequest) -> VenueOrder:
@@ -249,11 +250,11 @@ class PaperBroker:
     def _market_price(self, inst: Instrument, side: Side) -> Decimal:
         top = self._prices.top(inst)
         if top is None:
-            raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
+            raise Rejected(Text.of("paper.no_price", symbol=inst.symbol, venue=inst.venue))
         raw = top.ask if side is Side.BUY else top.bid
         raw = raw or top.last or top.mark
         if raw <= 0:
-            raise Rejected(f"No market price for {inst.symbol} on {inst.venue.label} yet (paper).")
+            raise Rejected(Text.of("paper.no_price", symbol=inst.symbol, venue=inst.venue))
         return dec(fill_price(raw, 1 if side is Side.BUY else -1, self._slip_bps))
 
     def _view(self, po: PaperOrder) -> VenueOrder:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from core import numbers
 from core.errors import Rejected, Retryable, TradingError
 from core.market import Side
 from core.orders import Brackets, OrderRequest, OrderType, Position
@@ -27,7 +28,6 @@ from trading.periods import period_key, period_start
 from trading.pnl import PositionState, unrealized
 from trading.store import StoredOrder
 from trading.trades import OURS, Trade
-from trading.validation import fmt
 
 ZERO = Decimal(0)
 
@@ -92,11 +92,18 @@ class TradingProvider:
         return out
 
     async def status_lines(self) -> list[str]:
-        lines = [f"mode: {'PAPER' if self.paper else 'LIVE'}"]
+        mode = Text.of("trading.mode_paper" if self.paper else "trading.mode_live")
+        lines = [self.render(Text.of("trading.status_mode", mode=mode))]
         lines += [self.render(line) for line in self.svc.risk.status_lines()]
         for p in self.svc.positions.values():
             if p.qty != 0:
-                lines.append(f"{p.instrument.venue.label} {p.instrument.symbol}: {fmt(p.qty)}")
+                line = Text.of(
+                    "trading.status_position",
+                    venue=p.instrument.venue,
+                    symbol=p.instrument.symbol,
+                    qty=numbers.grouped(p.qty),
+                )
+                lines.append(self.render(line))
         return lines
 
     async def krw_rate(self, quote: str) -> Decimal | None:
@@ -309,11 +316,12 @@ class TradingProvider:
                     except TradingError as exc:
                         return SubmitResult(False, exc.reason)
                 if qty is None:
-                    return SubmitResult(False, "Give the size of a futures entry.")
+                    return SubmitResult(False, Text.of("trading.futures_size"))
                 return await self.futures.open(symbol, side, qty, reason=MANUAL)
             if qty is None:
+                example = numbers.grouped(abs(pos.qty))
                 return SubmitResult(
-                    False, f"Give the quantity of {symbol.base} to close, e.g. {fmt(abs(pos.qty))}."
+                    False, Text.of("trading.close_qty", base=symbol.base, example=example)
                 )
             if qty >= abs(pos.qty):
                 return await self.futures.close(symbol, reason=MANUAL)

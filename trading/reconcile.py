@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core import numbers
 from core.account import AccountTrade, ForcedFill, ForcedKind
 from core.broker import TradeHistory
 from core.errors import NotFound, TradingError
@@ -27,7 +28,6 @@ from core.orders import Fill, OrderStatus, OrderType
 from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.executor import OrderService
-from trading.validation import fmt
 
 ZERO = Decimal(0)
 
@@ -84,9 +84,15 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
     lines = []
     for vo in await broker.open_orders():
         if not vo.client_id or await svc.store.get(vo.client_id) is None:
-            what = dict(venue=name, side=vo.side, qty=fmt(vo.qty), symbol=vo.symbol, type=vo.type)
+            what = dict(
+                venue=name,
+                side=vo.side,
+                qty=numbers.grouped(vo.qty),
+                symbol=vo.symbol,
+                type=vo.type,
+            )
             if vo.price:
-                lines.append(t("reconcile.foreign_at", price=fmt(vo.price), **what))
+                lines.append(t("reconcile.foreign_at", price=numbers.price(vo.price), **what))
             else:
                 lines.append(t("reconcile.foreign", **what))
     now = svc.clock.now()
@@ -106,8 +112,8 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
                         "reconcile.position_adopted",
                         venue=name,
                         symbol=inst.symbol,
-                        ours=fmt(mine),
-                        real=fmt(real),
+                        ours=numbers.grouped(mine),
+                        real=numbers.grouped(real),
                     )
                 )
     else:
@@ -121,8 +127,8 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
                         "reconcile.holding_adopted",
                         venue=name,
                         symbol=inst.symbol,
-                        ours=fmt(pos.qty),
-                        real=fmt(real),
+                        ours=numbers.grouped(pos.qty),
+                        real=numbers.grouped(real),
                     )
                 )
     for p in await svc.store.positions(svc.paper):

@@ -23,13 +23,14 @@ from zoneinfo import ZoneInfo
 
 from loguru import logger
 
+from core import numbers
 from core.clock import Clock
 from core.errors import Rejected
 from core.notifications import Notification, NotificationKind
+from core.numbers import Money
 from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.pnl import day_key
-from trading.validation import fmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +168,12 @@ class RiskManager:
             raise Rejected(t("reason.kill_switch"))
         self._check_daily_loss(exposure)
         if self.paused:
-            raise Rejected(t("reason.daily_paused", pct=fmt(lim.daily_loss_limit_pct)))
+            raise Rejected(t("reason.daily_paused", pct=numbers.grouped(lim.daily_loss_limit_pct)))
         if self.is_stale is not None and self.is_stale(inst.venue):
             raise Rejected(t("reason.stale", venue=inst.venue))
         if notional_krw > lim.max_order_krw:
-            value = fmt(notional_krw.quantize(Decimal(1)), "KRW")
-            raise Rejected(t("reason.max_order", value=value, cap=fmt(lim.max_order_krw, "KRW")))
+            value = Money(notional_krw, "KRW")
+            raise Rejected(t("reason.max_order", value=value, cap=Money(lim.max_order_krw, "KRW")))
         if (
             inst not in exposure.open_instruments
             and len(exposure.open_instruments) >= lim.max_open_positions
@@ -198,7 +199,7 @@ class RiskManager:
                     "reason.max_position_pct",
                     symbol=inst.symbol,
                     pct=pct.quantize(Decimal("0.1")),
-                    max=fmt(lim.max_position_pct),
+                    max=numbers.grouped(lim.max_position_pct),
                 )
             )
 
@@ -209,13 +210,9 @@ class RiskManager:
         if exposure.daily_pnl_krw <= -limit:
             today = day_key(self._clock.now(), self._tz)
             self._paused_day = today
-            pnl = fmt(exposure.daily_pnl_krw.quantize(Decimal(1)))
-            text = Text.of("risk.daily_loss", pnl=pnl, limit=fmt(limit.quantize(Decimal(1))))
-            logger.warning(
-                "daily loss limit: {} KRW today, limit {} KRW: entries paused",
-                pnl,
-                fmt(limit.quantize(Decimal(1))),
-            )
+            pnl, cap = Money(exposure.daily_pnl_krw, "KRW", signed=True), Money(limit, "KRW")
+            text = Text.of("risk.daily_loss", pnl=pnl, limit=cap)
+            logger.warning("daily loss limit: {} today, limit {}: entries paused", pnl, cap)
             if self._notify is not None:
                 self._notify(
                     Notification(NotificationKind.RISK, text, dedup_key=f"daily-loss-{today}")

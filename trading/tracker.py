@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from loguru import logger
 
+from core import numbers
 from core.account import AccountChanged, AccountEvent, BalancesChanged, ForcedFill, OrderTouched
 from core.broker import VenueOrder
 from core.clock import Clock
@@ -33,7 +34,6 @@ from trading.executor import OrderService
 from trading.ledger import FUNDING
 from trading.paper import PaperBroker
 from trading.reconcile import book_outside
-from trading.validation import fmt
 
 ZERO = Decimal(0)
 
@@ -217,7 +217,7 @@ class OrderTracker:
                 Notification(
                     NotificationKind.RISK,
                     Text.of("account.position_changed", venue=inst.venue, symbol=inst.symbol,
-                            ours=fmt(mine), real=fmt(real)),
+                            ours=numbers.grouped(mine), real=numbers.grouped(real)),
                 )
             )  # fmt: skip
             if inst not in adopted:

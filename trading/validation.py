@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core import numbers
 from core.errors import Rejected
 from core.market import Side
+from core.numbers import Money, Price
 from core.orders import OrderRequest, OrderType
 from core.rounding import MarketRules, Rounding
 from core.symbols import Venue
@@ -30,7 +32,7 @@ class ValidatedOrder:
     trigger_price: Decimal | None
     ref_price: Decimal  # the price the notional was estimated with
     notional: Decimal  # in the quote currency
-    notes: tuple[str, ...] = ()  # e.g. "price rounded 100,050 -> 100,000 (tick 1,000)"
+    notes: tuple[Text, ...] = ()  # e.g. "price rounded 100,050 -> 100,000 (tick 1,000)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +43,6 @@ class Funds:
     free_base: Decimal = Decimal(0)
     position_qty: Decimal = Decimal(0)  # futures: signed position in this symbol
     leverage: int = 1
-
-
-def fmt(value: Decimal, unit: str = "") -> str:
-    """Human number: thousands separators, no exponent, trailing zeros trimmed."""
-    text = f"{value:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
 
 
 def _positive(value: Decimal | None, what: str) -> Decimal | None:
@@ -73,7 +67,7 @@ def validate(
     trigger = _positive(req.trigger_price, "The trigger price")
     if not ref_price.is_finite() or ref_price <= 0:
         raise Rejected(t("reason.no_price", symbol=req.instrument.symbol))
-    notes: list[str] = []
+    notes: list[Text] = []
 
     if req.type is OrderType.LIMIT:
         if qty is None or price is None:
@@ -100,15 +94,23 @@ def validate(
         mode = Rounding.DOWN if req.side is Side.BUY else Rounding.UP
         rounded = rules.round_price(price, mode)
         if rounded <= 0:
-            raise Rejected(f"The price {fmt(price)} is below the smallest price unit.")
+            raise Rejected(t("reason.price_below_tick", price=Price(price, quote)))
         if rounded != price:
             tick = rules.tick_for(price)
-            notes.append(f"price rounded {fmt(price)} -> {fmt(rounded)} (tick {fmt(tick)})")
+            rounded_to = Price(rounded, quote, tick)
+            tick_text = numbers.grouped(tick)
+            notes.append(
+                t("note.price_rounded", asked=Price(price, quote), to=rounded_to, tick=tick_text)
+            )
         price = rounded
         if rules.min_price and price < rules.min_price:
-            raise Rejected(f"The price {fmt(price, quote)} is below the minimum {rules.min_price}.")
+            raise Rejected(
+                t("reason.price_min", price=Price(price, quote), min=Price(rules.min_price, quote))
+            )
         if rules.max_price and price > rules.max_price:
-            raise Rejected(f"The price {fmt(price, quote)} is above the maximum {rules.max_price}.")
+            raise Rejected(
+                t("reason.price_max", price=Price(price, quote), max=Price(rules.max_price, quote))
+            )
     if trigger is not None:
         trigger = rules.round_price(trigger, Rounding.NEAREST)
 
@@ -125,15 +127,16 @@ def validate(
     if qty is not None:
         rounded_qty = rules.round_qty(qty)
         if rounded_qty != qty:
-            notes.append(f"quantity rounded {fmt(qty)} -> {fmt(rounded_qty)}")
+            to = numbers.on_step(rounded_qty, rules.step_size)
+            notes.append(t("note.qty_rounded", asked=numbers.grouped(qty), to=to, base=base))
         qty = rounded_qty
         if qty <= 0 or (rules.min_qty and qty < rules.min_qty):
             minimum = rules.min_qty or rules.step_size
-            raise Rejected(t("reason.min_qty", min=fmt(minimum, base), symbol=f"{base}/{quote}"))
+            raise Rejected(t("reason.min_qty", min=Money(minimum, base), symbol=f"{base}/{quote}"))
         if rules.max_qty and qty > rules.max_qty:
-            raise Rejected(t("reason.max_qty", max=fmt(rules.max_qty, base)))
+            raise Rejected(t("reason.max_qty", max=Money(rules.max_qty, base)))
         if req.type is OrderType.MARKET and rules.market_max_qty and qty > rules.market_max_qty:
-            raise Rejected(t("reason.market_max_qty", max=fmt(rules.market_max_qty, base)))
+            raise Rejected(t("reason.market_max_qty", max=Money(rules.market_max_qty, base)))
 
     # --- order total --------------------------------------------------------------------------
     unit_price = price if price is not None else (trigger or ref_price)
@@ -146,10 +149,10 @@ def validate(
     exempt = req.reduce_only and venue is Venue.BINANCE_FUTURES
     if rules.min_notional and notional < rules.min_notional and not exempt:
         key = "reason.min_total_upbit" if venue is Venue.UPBIT else "reason.min_total"
-        total = fmt(notional.quantize(Decimal("0.01")), quote)
-        raise Rejected(t(key, total=total, min=fmt(rules.min_notional, quote)))
+        total = Money(notional, quote)
+        raise Rejected(t(key, total=total, min=Money(rules.min_notional, quote)))
     if rules.max_notional and notional > rules.max_notional:
-        raise Rejected(t("reason.max_total", max=fmt(rules.max_notional, quote)))
+        raise Rejected(t("reason.max_total", max=Money(rules.max_notional, quote)))
 
     _check_funds(req, rules, notional, est_qty, funds)
     return ValidatedOrder(
@@ -181,7 +184,7 @@ def _check_funds(
                 raise Rejected(t("reason.reduce_nothing", base=base))
             if qty > abs(pos):
                 raise Rejected(
-                    t("reason.reduce_too_much", qty=fmt(qty, base), pos=fmt(abs(pos), base))
+                    t("reason.reduce_too_much", qty=Money(qty, base), pos=Money(abs(pos), base))
                 )
             return
         if reduces and qty <= abs(pos):
@@ -192,9 +195,9 @@ def _check_funds(
             raise Rejected(
                 t(
                     "reason.no_margin",
-                    need=fmt(need.quantize(Decimal("0.01")), quote),
+                    need=Money(need, quote),
                     lev=lev,
-                    free=fmt(funds.free_quote.quantize(Decimal("0.01")), quote),
+                    free=Money(funds.free_quote, quote),
                 )
             )
         return
@@ -209,11 +212,11 @@ def _check_funds(
                 t(
                     "reason.no_funds",
                     quote=quote,
-                    need=fmt(need.quantize(Decimal("0.01")), quote),
-                    free=fmt(funds.free_quote.quantize(Decimal("0.01")), quote),
+                    need=Money(need, quote),
+                    free=Money(funds.free_quote, quote),
                 )
             )
     elif qty > funds.free_base:
         raise Rejected(
-            t("reason.no_coin", base=base, qty=fmt(qty, base), free=fmt(funds.free_base, base))
+            t("reason.no_coin", base=base, qty=Money(qty, base), free=Money(funds.free_base, base))
         )

@@ -3,8 +3,8 @@
 every PnL figure comes from `trading.trades`, so these agree with the fill notices, the bots'
 replies, /bots and the report.
 
-Money is formatted by `amount`, `signed` and `percent` only (the single money formatter will
-replace them at merge).
+Money goes through `amount`, `signed` and `percent`, thin wrappers over the one formatter
+(`bot.i18n.money`, `core.numbers`).
 """
 
 from __future__ import annotations
@@ -18,43 +18,32 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
 from bot.providers import TradingView
+from core import numbers
 from core.symbols import Venue
 from trading.accounting import Group, by_coin, by_reason, summarize
-from trading.validation import fmt
 
 if TYPE_CHECKING:
     from trading.accounting import ProfitSummary, TradeRow
 
 
-# --- the money formatting of these views, in one place -------------------------------------
-def _step(quote: str) -> Decimal:
-    return Decimal(1 if quote == "KRW" else "0.01")
-
-
-def amount(value: Decimal | None, quote: str = "KRW") -> str:
+# --- money as these views show it: through the one formatter (bot.i18n.money) ---------------
+def amount(m: Messages, value: Decimal | None, quote: str = "KRW") -> str:
     """An amount in its currency: KRW whole, others to the cent; `?` when unknown."""
-    if value is None:
-        return "?"
-    return f"{value.quantize(_step(quote)):,} {quote}"
+    return m.money(value, quote)
 
 
-def signed(value: Decimal | None, quote: str = "KRW") -> str:
-    """A PnL with its sign: +1,234 KRW, -0.50 USDT (nothing: 0 KRW)."""
-    if value is None:
-        return "?"
-    rounded = value.quantize(_step(quote))
-    if rounded == 0:
-        return amount(abs(rounded), quote)
-    return amount(rounded, quote) if rounded < 0 else "+" + amount(rounded, quote)
+def signed(m: Messages, value: Decimal | None, quote: str = "KRW") -> str:
+    """A PnL with its sign: +1,234원 / -0.50 USDT; `?` when unknown."""
+    return m.pnl(value, quote)
 
 
 def percent(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value.quantize(Decimal('0.01')):+}%"
+    return "–" if value is None else f"{numbers.percent(value)}%"
 
 
-def by_quote(values: dict[str, Decimal]) -> str:
-    """Realised PnL per currency (a bot on Binance earns USDT): `+1,234 KRW · -0.50 USDT`."""
-    return " · ".join(signed(v, q) for q, v in values.items()) or signed(Decimal(0))
+def by_quote(m: Messages, values: dict[str, Decimal]) -> str:
+    """Realised PnL per currency (a bot on Binance earns USDT): `+1,234원 · -0.50 USDT`."""
+    return " · ".join(signed(m, v, q) for q, v in values.items()) or signed(m, Decimal(0))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -70,6 +59,7 @@ def owner_name(m: Messages, owner: str | None) -> str:
 
 
 def _when(ctx: CommandContext, ts: float) -> str:
+    """A row's time; the title names the zone (`times in KST`)."""
     return datetime.fromtimestamp(ts, ctx.service.settings.tz).strftime("%m-%d %H:%M")
 
 
@@ -90,12 +80,12 @@ def _hold(m: Messages, seconds: float | None) -> str:
 def _summary(m: Messages, s: ProfitSummary) -> str:
 
     def coin(c: tuple[str, Decimal] | None) -> str:
-        return f"{c[0]} {signed(c[1])}" if c is not None else m("acct.none")
+        return f"{c[0]} {signed(m, c[1])}" if c is not None else m("acct.none")
 
     body = m(
         "acct.profit_body",
-        realized=signed(s.realized_krw),
-        closed_pnl=signed(s.closed_krw),
+        realized=signed(m, s.realized_krw),
+        closed_pnl=signed(m, s.closed_krw),
         roi=percent(s.roi_pct),
         win_rate=percent(s.win_rate_pct).lstrip("+"),
         wins=s.wins,
@@ -105,7 +95,7 @@ def _summary(m: Messages, s: ProfitSummary) -> str:
         best=coin(s.best),
         worst=coin(s.worst),
         hold=_hold(m, s.avg_hold_s),
-        dd=amount(s.max_drawdown_krw),
+        dd=amount(m, s.max_drawdown_krw),
         open=s.open,
     )
     return body + (m("acct.unpriced", n=s.unpriced) if s.unpriced else "")
@@ -120,7 +110,7 @@ def _groups(m: Messages, groups: list[Group], label: str = "") -> str:
             name=m(f"{label}{g.key}") if label else g.key,
             trades=g.trades,
             wins=g.wins,
-            pnl=signed(g.realized_krw),
+            pnl=signed(m, g.realized_krw),
             roi=percent(g.roi_pct),
         )
         for g in groups
@@ -149,15 +139,15 @@ def register_accounting(registry: CommandRegistry) -> None:
                     venue=m.word(r.instrument.venue),
                     symbol=r.instrument.symbol,
                     lev=f" {r.leverage}x" if futures else "",
-                    qty=fmt(r.qty),
-                    entry=fmt(r.entry_price),
-                    mark=fmt(r.mark) if r.mark is not None else "?",
-                    value=amount(r.value, quote),
-                    upnl=signed(r.unrealized, quote),
+                    qty=numbers.grouped(r.qty),
+                    entry=numbers.price(r.entry_price),
+                    mark=numbers.price(r.mark) if r.mark is not None else "?",
+                    value=amount(m, r.value, quote),
+                    upnl=signed(m, r.unrealized, quote),
                     pct=percent(r.unrealized_pct),
-                    rpnl=signed(r.realized, quote),
-                    margin=m("acct.margin", margin=amount(r.margin, quote)) if futures else "",
-                    liq=m("acct.liq", price=fmt(r.liquidation_price))
+                    rpnl=signed(m, r.realized, quote),
+                    margin=m("acct.margin", margin=amount(m, r.margin, quote)) if futures else "",
+                    liq=m("acct.liq", price=numbers.price(r.liquidation_price))
                     if r.liquidation_price is not None
                     else "",
                 )
@@ -184,12 +174,10 @@ def register_accounting(registry: CommandRegistry) -> None:
                     symbol=t.instrument.symbol,
                     venue=m.word(t.instrument.venue),
                     side=m("forced.long" if t.side > 0 else "forced.short"),
-                    qty=fmt(t.qty),
-                    entry=fmt(t.entry_price.quantize(Decimal("0.00000001")).normalize()),
-                    exit=fmt(t.exit_price.quantize(Decimal("0.00000001")).normalize())
-                    if t.exit_price is not None
-                    else "…",
-                    pnl=signed(t.realized, quote),
+                    qty=numbers.grouped(t.qty),
+                    entry=numbers.price(t.entry_price),
+                    exit=numbers.price(t.exit_price) if t.exit_price is not None else "…",
+                    pnl=signed(m, t.realized, quote),
                     pct=percent(t.realized / t.cost * 100 if t.cost else None),
                     state=state,
                 )
@@ -233,14 +221,14 @@ def register_accounting(registry: CommandRegistry) -> None:
             m(
                 "acct.period_line",
                 period=d.day,
-                realized=signed(d.realized_krw),
-                fees=amount(d.fees_krw),
+                realized=signed(m, d.realized_krw),
+                fees=amount(m, d.fees_krw),
                 fills=d.trades,
             )
             for d in rows
         ]
         total = sum((d.realized_krw for d in rows), Decimal(0))
-        lines.append(m("acct.period_total", total=signed(total)))
+        lines.append(m("acct.period_total", total=signed(m, total)))
         return Reply.table(m(title, n=n, tz=_tz(ctx)), "\n".join(lines))
 
     @registry.command("daily", "PnL per calendar day", "/daily [n]")

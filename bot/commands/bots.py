@@ -4,17 +4,20 @@ bot.providers.BotControl declares it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.commands.accounting import by_quote
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
-from bot.i18n import Messages, en, tr
+from bot.i18n import Messages, en, render, tr
+from bot.i18n.when import clock
 from bot.providers import BotControl, TradingView
+from core import numbers
+from core.symbols import Venue
+from core.text import Text
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
-from trading.validation import fmt
 
 if TYPE_CHECKING:
     from strategies.runner import BotView
@@ -62,7 +65,13 @@ def render_bots(
     for v in views:
         state = "paused" if v.paused and v.state.value == "running" else v.state.value
         key = f"bots.state.{state}"
-        held, pnl = (ledger or {}).get(v.name, (list(v.positions), f"{v.realized:,.2f}"))
+        booked = (ledger or {}).get(v.name)
+        if booked is None:  # no order layer: the bot's own paper book
+            pos = m.render(Text.of("list", items=v.positions)) if v.positions else m("bots.flat")
+            pnl = m.pnl(v.realized, "KRW" if v.exchange is Venue.UPBIT else "USDT")
+        else:
+            held, pnl = booked
+            pos = "; ".join(held) or m("bots.flat")
         lines.append(
             m(
                 "bots.line",
@@ -72,7 +81,7 @@ def render_bots(
                 venue=m.word(v.exchange),
                 symbols=v.symbols,
                 timeframe=v.timeframe,
-                pos="; ".join(held) or m("bots.flat"),
+                pos=pos,
                 pnl=pnl,
             )
         )
@@ -92,21 +101,24 @@ def ledger_view(
     for name in names:
         held = [
             f"{p.instrument.symbol} {m('forced.long' if p.qty > 0 else 'forced.short')} "
-            f"{fmt(abs(p.qty))}"
+            f"{numbers.grouped(abs(p.qty))}"
             for p in trading.open_positions(bot=name)
         ]
-        out[name] = (held, by_quote(pnl.get(name, {})))
+        out[name] = (held, by_quote(m, pnl.get(name, {})))
     return out
 
 
-def render_decisions(rows: list[DecisionRow], language: str = "en") -> str:
+def render_decisions(rows: list[DecisionRow], language: str = "en", tz: tzinfo = UTC) -> str:
+    """A bot's decisions, newest first, at the configured zone's time (labelled: KST)."""
     if not rows:
         return tr(language, "bots.no_decisions")
     out = []
     for r in rows:
-        when = datetime.fromtimestamp(r.ts, UTC).strftime("%m-%d %H:%M")
+        when = clock(r.ts, tz, "%m-%d %H:%M")
         mark = "✓" if r.taken else "✗"
-        out.append(f"{when} {mark} {r.symbol} {r.action}: {r.reason}")
+        key = f"signalaction.{r.action}"
+        action = tr(language, key) if key in en.TEXTS else r.action
+        out.append(f"{when} {mark} {r.symbol} {action}: {r.reason}")
     return "\n".join(out)
 
 
@@ -123,7 +135,7 @@ def register_bots(registry: CommandRegistry) -> None:
             body = (
                 render_bots([view], m.language, ledger)
                 + m("bots.last_decisions")
-                + render_decisions(rows, m.language)
+                + render_decisions(rows, m.language, ctx.service.settings.tz)
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
         views = await manager.views()
@@ -133,17 +145,18 @@ def register_bots(registry: CommandRegistry) -> None:
 
     async def _each(ctx: CommandContext, verb: str) -> Reply:
         manager = _manager(ctx)
+        m = Messages(ctx.service.settings.language)
         out = []
         for name in _targets(ctx, manager, verb):
             try:
                 if verb == "start":
-                    out.append(await manager.start(name))
+                    out.append(m.render(await manager.start(name)))
                 elif verb == "stop":
-                    out.append(await manager.stop(name))
+                    out.append(m.render(await manager.stop(name)))
                 else:
-                    out.append(await manager.set_paused(name, verb == "pause"))
+                    out.append(m.render(await manager.set_paused(name, verb == "pause")))
             except BotError as exc:
-                out.append(str(exc))
+                out.append(m.render(exc.text))
         return Reply("\n".join(out))
 
     @registry.command("start", "Start a strategy bot (it stays started after a restart)",
@@ -158,7 +171,8 @@ def register_bots(registry: CommandRegistry) -> None:
         names = _targets(ctx, manager, "stop")
         held = []
         for name in names:
-            held += [f"{name}: {p}" for p in manager.open_positions(name)]
+            language = ctx.service.settings.language
+            held += [f"{name}: {render(language, p)}" for p in manager.open_positions(name)]
             held += [f"{name}: {p}" for p in held_by_bot(ctx.service.trading, name)]
         if held:
             question = tr(

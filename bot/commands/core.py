@@ -7,6 +7,7 @@ import time
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
+from bot.i18n.when import duration
 from bot.logging_setup import tail_log
 from bot.providers import StatusProvider
 from core.private_streams import PrivateStreamBoard
@@ -25,17 +26,6 @@ def _private_stream_lines(board: PrivateStreamBoard, t: Messages) -> list[str]:
             reason = st.reason or "-"
             lines.append("  " + t("status.private_down", venue=t.word(st.venue), reason=reason))
     return lines
-
-
-def _age(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    if seconds < 90:
-        return f"{seconds:.0f}s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f}m"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f}h"
-    return f"{seconds / 86400:.1f}d"
 
 
 def parse_count(ctx: CommandContext, default: int, maximum: int, what: str = "arg.n") -> int:
@@ -87,15 +77,22 @@ def register_core(registry: CommandRegistry) -> None:
         t = Messages(svc.settings.language)
         now = time.time()
         mode = t("status.mode_live") if svc.settings.live else t("status.mode_paper")
-        lines = [t("status.mode", mode=mode, up=_age(now - svc.started_at), version=svc.version)]
+        lines = [
+            t(
+                "status.mode",
+                mode=mode,
+                up=duration(t.language, now - svc.started_at),
+                version=svc.version,
+            )
+        ]
         lines.append(t("status.streams"))
         if svc.market_data is not None:
-            lines += ["  " + s for s in await svc.market_data.status_lines()]
+            lines += ["  " + t.render(s) for s in await svc.market_data.status_lines()]
         elif svc.stream_status:
             for st in svc.stream_status.values():
-                lines.append(
-                    f"  {st.connection}: {st.state.value} ({t.render(st.reason)}) {_age(now - st.ts)} ago"
-                )
+                ago = t("unit.ago", age=duration(t.language, now - st.ts))
+                state = t(f"stream.{st.state.value}")
+                lines.append(f"  {st.connection}: {state} ({t.render(st.reason)}) {ago}")
         else:
             lines.append(t("status.no_streams"))
         lines += _private_stream_lines(svc.private_streams, t)
@@ -106,7 +103,7 @@ def register_core(registry: CommandRegistry) -> None:
                 if comp.restarts
                 else ""
             )
-            lines.append(f"  {comp.name}: {comp.state.value}{extra}")
+            lines.append(f"  {comp.name}: {t.word(comp.state)}{extra}")
         providers: list[tuple[str, StatusProvider | None]] = [
             (t("status.bots"), svc.bots),
             (t("status.positions"), svc.trading),
@@ -115,7 +112,7 @@ def register_core(registry: CommandRegistry) -> None:
         for title, provider in providers:
             if provider is not None:
                 lines.append(f"{title}:")
-                lines += ["  " + s for s in await provider.status_lines()]
+                lines += ["  " + t.render(s) for s in await provider.status_lines()]
         if svc.notifier.storage_fault is not None:
             lines.append(t("status.storage_fault", error=svc.notifier.storage_fault))
         pending = await svc.notifier.pending_count()

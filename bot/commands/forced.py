@@ -9,13 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandError, sane_decimal
-from bot.i18n import Messages, tr, word
+from bot.i18n import Messages, money, tr, word
+from core import numbers
 from core.symbols import Instrument, Venue
 
 if TYPE_CHECKING:
     from strategies.bot_runner import ForcedOrder
     from strategies.botconfig import BotDefinition
-    from strategies.engine import OpenPosition
+    from strategies.engine import ClosedTrade, OpenPosition
 
 
 def _number(raw: str, quote: str, language: str) -> Decimal | None:
@@ -66,11 +67,9 @@ def parse_sell(d: BotDefinition, args: list[str], language: str = "en") -> str |
 
 
 def _example_stake(d: BotDefinition) -> str:
-    return f"{d.stake:g}" if d.stake else ("50000" if d.symbols[0].quote == "KRW" else "100")
-
-
-def _price(value: float) -> str:
-    return f"{value:,.8g}"
+    return (
+        numbers.plain(d.stake) if d.stake else ("50000" if d.symbols[0].quote == "KRW" else "100")
+    )
 
 
 def _side(pos: OpenPosition, language: str = "en") -> str:
@@ -82,18 +81,18 @@ def _stake(d: BotDefinition, stake: float | None, language: str = "en") -> str:
     quote = d.symbols[0].quote
     lev = f" × {d.leverage}x" if d.leverage > 1 else ""
     if stake is not None:
-        return t("forced.stake", amount=f"{stake:,g}", quote=quote, lev=lev)
+        return t("forced.stake", amount=t.money(stake, quote), quote=quote, lev=lev)
     if d.stake is not None:
-        return t("forced.stake", amount=f"{d.stake:,g}", quote=quote, lev=lev)
-    return t("forced.stake_pct", pct=f"{d.stake_pct:g}", lev=lev)
+        return t("forced.stake", amount=t.money(d.stake, quote), quote=quote, lev=lev)
+    return t("forced.stake_pct", pct=numbers.grouped(d.stake_pct or 0), lev=lev)
 
 
 def _brackets(d: BotDefinition, language: str = "en") -> str:
     parts = []
     if d.stop_loss_pct is not None:
-        parts.append(f"SL -{d.stop_loss_pct:g}%")
+        parts.append(f"SL -{numbers.grouped(d.stop_loss_pct)}%")
     if d.take_profit_pct is not None:
-        parts.append(f"TP +{d.take_profit_pct:g}%")
+        parts.append(f"TP +{numbers.grouped(d.take_profit_pct)}%")
     if not parts:
         return ""
     where = tr(
@@ -120,8 +119,8 @@ def render_entry(
         bot=forced.bot,
         symbol=sym,
         side=_side(pos, language),
-        qty=f"{pos.qty:g}",
-        price=_price(pos.entry_price),
+        qty=numbers.grouped(pos.qty),
+        price=money.price(language, pos.entry_price, sym.quote),
         quote=sym.quote,
         stake=_stake(d, stake, language),
         venue=word(language, forced.instrument.venue),
@@ -139,7 +138,7 @@ def exit_question(
         bot=bot,
         symbol=inst.symbol,
         side=_side(pos, language),
-        qty=f"{pos.qty:g}",
+        qty=numbers.grouped(pos.qty),
         venue=t.word(inst.venue),
         tail="" if running else t("forced.stays_stopped", bot=bot),
     )
@@ -155,8 +154,13 @@ def render_exit(forced: ForcedOrder, language: str = "en") -> str:
         "forced.exit",
         bot=forced.bot,
         symbol=forced.instrument.symbol,
-        qty=f"{t.qty:g}",
-        price=_price(t.exit_price),
+        qty=numbers.grouped(t.qty),
+        price=money.price(language, t.exit_price, quote),
         quote=quote,
-        pnl=f"{t.pnl:+,.2f}",
+        pnl=money.pnl(language, t.pnl, quote, numbers.pnl_pct(*_pnl_and_cost(t))),
     )
+
+
+def _pnl_and_cost(t: ClosedTrade) -> tuple[Decimal, Decimal]:
+    """A closed trade's PnL and what was put in (entry price × quantity), for its percentage."""
+    return numbers.to_decimal(t.pnl), numbers.to_decimal(t.entry_price * t.qty)

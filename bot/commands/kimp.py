@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
+from bot.i18n.when import duration
 from bot.notify.kimp_alerts import wallet_note
 from bot.providers import KimpView
+from core import numbers
+from core.text import Text
 
 if TYPE_CHECKING:
     from alerts.monitor import CoinPremium, TetherView
@@ -28,27 +32,16 @@ def _svc(ctx: CommandContext) -> KimpView:
 
 
 def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:+.2f}%"
+    return numbers.NOT_A_NUMBER if v is None else f"{numbers.percent(v)}%"
 
 
-def _age(v: float | None) -> str:
-    if v is None:
-        return "never"
-    if v < 90:
-        return f"{v:.0f}s"
-    if v < 5400:
-        return f"{v / 60:.0f}m"
-    return f"{v / 3600:.1f}h"
-
-
-def _krw(v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.4g}"
+def _rate(v: float | None) -> str:
+    """USD/KRW to the won's hundredth, as the FX sources quote it."""
+    return numbers.NOT_A_NUMBER if v is None else numbers.grouped(v, 2)
 
 
 def _exe(pct: float | None, why: str | None) -> str:
-    return f"n/a: {why}" if pct is None and why else _pct(pct)
+    return f"{numbers.NOT_A_NUMBER} ({why})" if pct is None and why else _pct(pct)
 
 
 def _oldest(c: CoinPremium) -> float | None:
@@ -61,18 +54,22 @@ def _flag(
 ) -> str:
     mark = " ⛔" if wallet and c.coin in wallet else ""
     if c.implausible:
-        return mark + " ⚠implausible"
+        return mark + (m("kimpcmd.flag_implausible") if m is not None else " ⚠")
     if not c.suspended:
         return mark
     # A suspended figure may be old: never shown as if current, its oldest leg's age goes along.
     age = _oldest(c)
-    old = "" if m is None or age is None else " " + m("kimpcmd.figure_age", age=_age(age))
+    old = (
+        ""
+        if m is None or age is None
+        else " " + m("kimpcmd.figure_age", age=duration(m.language, age))
+    )
     return mark + " ⏸" + old
 
 
 def _tether_line(t: TetherView, language: str = "en") -> list[str]:
     m = Messages(language)
-    krw, age = _krw(t.usdt_krw), _age(t.usdt_age)
+    krw, age = m.price(t.usdt_krw, "KRW"), duration(language, t.usdt_age)
     if t.fx_unavailable:
         return [
             m("kimpcmd.tether_na", krw=krw, age=age),
@@ -80,7 +77,7 @@ def _tether_line(t: TetherView, language: str = "en") -> list[str]:
         ]
     return [
         m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
-        m("kimpcmd.fx", rate=f"{t.usd_krw:,.2f}", age=_age(t.fx_age)),
+        m("kimpcmd.fx", rate=_rate(t.usd_krw), age=duration(language, t.fx_age)),
     ]
 
 
@@ -115,29 +112,29 @@ def render_headline(h: Headline, language: str = "en") -> str:
 def render_detail(
     c: CoinPremium,
     exe: Executable | None,
-    zone: str | None,
+    zone: str | Text | None,
     size: float,
     wallet: str | None = None,
     language: str = "en",
 ) -> str:
     m = Messages(language)
     a = c.ages
-    fx = "n/a" if c.usd_krw is None else f"{c.usd_krw:,.2f}"
+    age = partial(duration, language)
     lines = [
-        m("kimpcmd.d_upbit", price=_krw(c.upbit_krw), age=_age(a.upbit)),
-        m("kimpcmd.d_binance", price=f"{c.binance_usdt:,.8g}", age=_age(a.binance)),
-        m("kimpcmd.d_usdt", price=_krw(c.usdt_krw), age=_age(a.usdt)),
-        m("kimpcmd.d_fx", rate=fx, age=_age(a.fx)),
+        m("kimpcmd.d_upbit", price=m.price(c.upbit_krw, "KRW"), age=age(a.upbit)),
+        m("kimpcmd.d_binance", price=numbers.price(c.binance_usdt), age=age(a.binance)),
+        m("kimpcmd.d_usdt", price=m.price(c.usdt_krw, "KRW"), age=age(a.usdt)),
+        m("kimpcmd.d_fx", rate=_rate(c.usd_krw), age=age(a.fx)),
         m("kimpcmd.d_kimps", usdt=_pct(c.usdt_kimp), fx=_pct(c.fx_kimp), tether=_pct(c.tether)),
     ]
     if exe is None:
         lines.append(m("kimpcmd.d_no_exec"))
     else:
-        lines.append(m("kimpcmd.d_exec", size=_krw(size)))
+        lines.append(m("kimpcmd.d_exec", size=m.money(size, "KRW")))
         lines.append(m("kimpcmd.d_forward", value=_exe(exe.forward_pct, exe.forward_why)))
         lines.append(m("kimpcmd.d_reverse", value=_exe(exe.reverse_pct, exe.reverse_why)))
         if exe.forward_why or exe.reverse_why:
-            fwd, rev = _krw(exe.forward_fits_krw), _krw(exe.reverse_fits_krw)
+            fwd, rev = m.money(exe.forward_fits_krw, "KRW"), m.money(exe.reverse_fits_krw, "KRW")
             lines.append(m("kimpcmd.d_fits", fwd=fwd, rev=rev))
     if wallet:
         lines.append(wallet)
@@ -146,7 +143,7 @@ def render_detail(
     if c.suspended:
         lines.append(m("kimpcmd.d_suspended", why=m.render(c.suspended)))
     if zone:
-        lines.append(m("kimpcmd.d_zone", zone=zone))
+        lines.append(m("kimpcmd.d_zone", zone=m.render(zone)))
     return "\n".join(lines)
 
 
@@ -179,7 +176,7 @@ _NAMES = {
     "jump": ("jump_pct", "pp"),
     "window": ("jump_window", "s"),
     "implausible": ("implausible_pct", "%"),
-    "digest": ("digest_min", " coins"),
+    "digest": ("digest_min", "coins"),
     "tetherhigh": ("tether_high_pct", "%"),
     "tetherlow": ("tether_low_pct", "%"),
 }
@@ -188,7 +185,10 @@ _NAMES = {
 def render_thresholds(svc: KimpView, language: str = "en") -> str:
     m = Messages(language)
     cfg = asdict(svc.config)
-    lines = [f"{name:<12} {cfg[field]:g}{unit}" for name, (field, unit) in _NAMES.items()]
+    lines = [
+        f"{name:<12} {numbers.grouped(cfg[field])}{m(f'kimpcmd.unit.{unit}')}"
+        for name, (field, unit) in _NAMES.items()
+    ]
     lines.append(m("kimpcmd.basis_line", basis=m.render(svc.basis)))
     lines.append(m("kimpcmd.tether_watch"))
     return "\n".join(lines)
@@ -268,7 +268,9 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not math.isfinite(value):
             raise CommandError(t("kimpcmd.not_finite"))
         if abs(value) > MAX_THRESHOLD:
-            raise CommandError(t("arg.bad_value", raw=ctx.args[1], limit=f"{MAX_THRESHOLD:,}"))
+            raise CommandError(
+                t("arg.bad_value", raw=ctx.args[1], limit=numbers.grouped(MAX_THRESHOLD))
+            )
         field = _NAMES[name][0]
         if field == "digest_min":
             if value < 1 or value != int(value):
@@ -278,5 +280,5 @@ def register_kimp(registry: CommandRegistry) -> None:
             await svc.set_thresholds(**{field: value})
         except ValueError as exc:
             raise CommandError(t("kimpcmd.not_changed", error=exc)) from None
-        title = t("kimpcmd.set_done", name=name, value=f"{value:g}")
+        title = t("kimpcmd.set_done", name=name, value=numbers.grouped(value))
         return Reply.table(title, render_thresholds(svc, t.language))

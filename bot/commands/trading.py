@@ -19,12 +19,13 @@ from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
 from bot.commands.core import no_args
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, render, tr
+from bot.i18n.when import clock
 from bot.providers import BotControl, TradingView
+from core import numbers
 from core.market import Side
 from core.symbols import Symbol, Venue
 from strategies.runner import BotError
 from trading.executor import SubmitResult
-from trading.validation import fmt
 
 if TYPE_CHECKING:
     from trading.intent import SellPlan
@@ -57,10 +58,6 @@ def _bot_named(ctx: CommandContext) -> tuple[BotControl, str] | None:
     t = Messages(ctx.service.settings.language)
     also = t("trading.or_bot", names=", ".join(names)) if names else ""
     raise CommandError(t("trading.unknown_venue", venue=ctx.args[0], also=also))
-
-
-def _money(value: Decimal | None, digits: str = "1") -> str:
-    return "?" if value is None else fmt(value.quantize(Decimal(digits)))
 
 
 _EXAMPLE = {"buy": "/buy upbit BTC 50000KRW", "sell": "/sell upbit BTC 0.01"}
@@ -105,10 +102,18 @@ def _result_text(res: SubmitResult, language: str = "en") -> str:
         return t("trading.refused", reason=t.render(res.reason))
     o = res.order
     assert o is not None, "an accepted order result carries its order"
-    notes = ("\n" + "\n".join(res.notes)) if res.notes else ""
+    notes = "".join("\n" + t.render(n) for n in res.notes)
     mode = t("order.paper") if o.paper else ""
     side, status = t.word(o.side), t.word(o.status)
-    return f"✅ {mode}{side} {o.instrument.symbol}: {status} (id {o.client_id}){notes}"
+    return t(
+        "trading.result",
+        mode=mode,
+        side=side,
+        symbol=o.instrument.symbol,
+        status=status,
+        id=o.client_id,
+        notes=notes,
+    )
 
 
 def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
@@ -120,9 +125,8 @@ def _balances_mark(m: Messages, age: BalancesAge, tz: tzinfo) -> str:
             return m("trading.balances_none")
         return m("trading.balances_none_why", reason=m.render(age.error))
     when = datetime.fromtimestamp(age.as_of, tz)
-    time = when.strftime(
-        "%H:%M" if datetime.now(tz) - when < timedelta(hours=20) else "%m-%d %H:%M"
-    )
+    recent = datetime.now(tz) - when < timedelta(hours=20)
+    time = clock(age.as_of, tz, "%H:%M" if recent else "%m-%d %H:%M")
     if age.error is not None:
         if age.unreachable:
             return m("trading.balances_unreachable", time=time)
@@ -140,12 +144,17 @@ def _sell_question(
     if plan.opens_short:
         held = plan.held or Decimal(0)
         key = "trading.sell_adds_short" if held < 0 else "trading.sell_opens_short"
-        return m(key, qty=fmt(qty), base=sym.base, symbol=sym, venue=where, lev=plan.leverage,
-                 short=fmt(-held)), True  # fmt: skip
+        return m(key, qty=numbers.grouped(qty), base=sym.base, symbol=sym, venue=where, lev=plan.leverage,
+                 short=numbers.grouped(-held)), True  # fmt: skip
     if venue is not Venue.BINANCE_FUTURES and plan.held is not None and qty > plan.held:
-        why = m("reason.no_coin", base=sym.base, qty=fmt(qty), free=fmt(plan.held))
+        why = m(
+            "reason.no_coin",
+            base=sym.base,
+            qty=numbers.grouped(qty),
+            free=numbers.grouped(plan.held),
+        )
         return m("trading.refused", reason=why), False
-    return m("trading.sell_question", qty=fmt(qty), symbol=sym, venue=where), True
+    return m("trading.sell_question", qty=numbers.grouped(qty), symbol=sym, venue=where), True
 
 
 def register_trading(registry: CommandRegistry) -> None:
@@ -165,13 +174,13 @@ def register_trading(registry: CommandRegistry) -> None:
             mark = _balances_mark(m, age, tz) if age is not None else ""
             lines.append(f"{m.word(venue)}:" + (f" {mark}" if mark else ""))
             for asset, free, locked, krw in rows:
-                lock = m("trading.in_orders", qty=fmt(locked)) if locked else ""
-                lines.append(f"  {asset:<6} {fmt(free)}{lock}  ≈ {_money(krw)} KRW")
+                lock = m("trading.in_orders", qty=numbers.grouped(locked)) if locked else ""
+                lines.append(f"  {asset:<6} {numbers.grouped(free)}{lock}  ≈ {m.money(krw, 'KRW')}")
                 total += krw or 0
                 if krw is None and (free or locked):
                     unpriced.append(f"{asset} ({m.word(venue)})")
         paper = m("trading.paper_mark") if t.paper else ""
-        lines.append(m("trading.total", total=_money(total)) + paper)
+        lines.append(m("trading.total", total=m.money(total, "KRW")) + paper)
         if unpriced:  # a total that silently leaves coins out reads as the whole account
             lines.append(m("trading.total_unpriced", assets=", ".join(unpriced)))
         return Reply.table(m("trading.balances"), "\n".join(lines), refresh="/balance")
@@ -187,18 +196,18 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(m("trading.no_open_orders") if not show_all else m("trading.no_orders"))
         lines = [
             f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
-            f"{fmt(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
-            + (f" @ {fmt(s.order.price)}" if s.order.price else "")
+            f"{numbers.grouped(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
+            + (f" @ {numbers.price(s.order.price)}" if s.order.price else "")
             # a stop-loss / take-profit shows the price it fires at
             + (
-                m("order.trigger", price=fmt(s.order.trigger_price))
+                m("order.trigger", price=numbers.price(s.order.trigger_price))
                 if s.order.trigger_price
                 else ""
             )
             + m(
                 "trading.order_filled",
                 status=m.word(s.order.status),
-                filled=fmt(s.order.filled_qty),
+                filled=numbers.grouped(s.order.filled_qty),
             )
             for s in rows
         ]
@@ -209,7 +218,7 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command(
         "buy",
         "Market buy on a venue, or a bot's forced entry",
-        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> or /buy <bot> [coin] [amount]",
+        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> | /buy <bot> [coin] [amount]",
         "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
         "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
         "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
@@ -224,7 +233,7 @@ def register_trading(registry: CommandRegistry) -> None:
             try:
                 done = await manager.force_entry(bot, coin, stake)
             except BotError as exc:
-                raise CommandError(str(exc)) from None
+                raise CommandError(render(ctx.service.settings.language, exc.text)) from None
             return Reply(forced.render_entry(done, d, stake, ctx.service.settings.language))
         venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
         res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
@@ -233,7 +242,7 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command(
         "sell",
         "Market sell on a venue, or a bot's forced exit (asks to confirm)",
-        "/sell <venue> <coin> <qty> or /sell <bot> [coin]",
+        "/sell <venue> <coin> <qty> | /sell <bot> [coin]",
         "/sell upbit BTC 0.01 sells on a venue. /sell <bot> [coin] is the bot's forced exit: "
         "its position closed at market through the bot (futures: its SL/TP cancelled first), "
         "which books the trade. Both ask to confirm.",
@@ -258,19 +267,18 @@ def register_trading(registry: CommandRegistry) -> None:
         return registry.ask_confirmation(ctx, what, act)
 
     async def _force_exit(ctx: CommandContext, manager: BotControl, bot: str) -> Reply:
-        coin = forced.parse_sell(
-            manager.definitions[bot], ctx.args[1:], ctx.service.settings.language
-        )
+        language = ctx.service.settings.language
+        coin = forced.parse_sell(manager.definitions[bot], ctx.args[1:], language)
         try:
             inst, pos = await manager.held_position(bot, coin)
         except BotError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(render(language, exc.text)) from None
 
         async def act(c: CommandContext) -> Reply:
             try:
                 done = await manager.force_exit(bot, coin)
             except BotError as exc:  # e.g. the bot's own exit got there first
-                return Reply(f"❌ {exc}")
+                return Reply(f"❌ {render(language, exc.text)}")
             return Reply(forced.render_exit(done, c.service.settings.language))
 
         running = bot in manager.runners

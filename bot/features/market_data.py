@@ -5,7 +5,7 @@ venue-level outages into notifications (no market data is an alert, never silenc
 from __future__ import annotations
 
 from bot.features import AppContext
-from bot.i18n import Messages, stream_status
+from bot.i18n import stream_status
 from bot.notify.stream_delay import run_delay_notices
 from bot.settings_sections import ExchangeSettings, MarketDataSettings
 from core.market import StreamState, StreamStatus
@@ -33,8 +33,7 @@ async def install(app: AppContext) -> None:
     s = app.settings
     config = market_data_config(s.market_data, s.exchanges)
     language = s.core.language
-    words = Messages(language).render  # stream reasons in /status
-    manager = MarketDataManager(config, app.bus, app.clock, app.db, words)
+    manager = MarketDataManager(config, app.bus, app.clock, app.db)
     app.market_data = app.facade.market_data = manager
     app.supervisor.start("market-data", manager.run)
     app.supervisor.start("market-data-alerts", lambda: _alert(app, language))

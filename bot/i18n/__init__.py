@@ -1,9 +1,10 @@
 """The one message catalog: every text the service sends the trader, in Korean and English.
 
 Components receive the language (`settings.language`, `LANGUAGE`, default ko) and look texts up
-with `tr(language, key, **params)`, or bind it once with `Messages(language)`. Numbers, symbols
-and prices are formatted by the caller exactly as before and passed in as parameters; the tables
-only hold the words around them (bot/i18n/en.py, bot/i18n/ko.py, same keys and placeholders).
+with `tr(language, key, **params)`, or bind it once with `Messages(language)`. Numbers are made
+digits by `core.numbers` (one rounding for every view) and money gets its unit here
+(`bot/i18n/money.py`: 1,234,567원 / 1,234,567 KRW; a `core.numbers.Money` parameter is worded
+so); the tables hold the words around them (bot/i18n/en.py, ko.py, same keys and placeholders).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from enum import Enum
 
 from bot.i18n import en, ko
+from bot.i18n import money as _money
+from bot.i18n.money import word_money
 from core.market import StreamState, StreamStatus
 from core.notifications import NotificationKind
+from core.numbers import Money, Number, Price
 from core.symbols import Venue
 from core.text import Text
 
@@ -44,6 +48,10 @@ def _value(language: str, value: object) -> object:
         return render(language, value)
     if isinstance(value, Enum):
         return word(language, value)
+    if isinstance(value, Money | Price):
+        return word_money(language, value)
+    if isinstance(value, list | tuple):  # several texts in one place: a list, comma-separated
+        return ", ".join(str(_value(language, v)) for v in value)
     return value
 
 
@@ -94,3 +102,15 @@ class Messages:
 
     def render(self, text: str | Text) -> str:
         return render(self.language, text)
+
+    def money(self, value: Number | None, currency: str, short: bool = False) -> str:
+        """An amount with its unit (1,234,567원 / 1,234,567 KRW); `?` when unknown."""
+        return "?" if value is None else _money.money(self.language, value, currency, short)
+
+    def price(self, value: Number | None, currency: str) -> str:
+        """A price with its unit (100,950,000원 / 64,123.1 USDT); `?` when unknown."""
+        return "?" if value is None else _money.price(self.language, value, currency)
+
+    def pnl(self, value: Number | None, currency: str, pct: Number | None = None) -> str:
+        """A gain or loss with sign, unit and percentage (+1,234원 (+1.23%)); `?` when unknown."""
+        return "?" if value is None else _money.pnl(self.language, value, currency, pct)

@@ -50,10 +50,9 @@ TEXTS: dict[str, str] = {
     "order.trigger": " trigger {price}",
     "order.placed": "{mode}Order {status}: {order} (id {id})",
     "order.filled": (
-        "{mode}Filled {side} {qty} {base} @ {price} {quote} on {venue} "
-        "(fee {fee} {fee_asset}, id {id}){pnl}"
+        "{mode}Filled {side} {qty} {base} @ {price} on {venue} (fee {fee}, id {id}){pnl}"
     ),
-    "order.pnl": "\nPnL {pnl} {quote}",
+    "order.pnl": "\nPnL {pnl}{pct}",
     "order.cancelled": "Cancelled: {order}{reason}",
     "order.refused_by_venue": "Order refused by {venue}: {order}. {reason}",
     "order.refused": "Order refused{who}: {side} {symbol} on {venue}. {reason}",
@@ -111,7 +110,7 @@ TEXTS: dict[str, str] = {
     "reason.no_futures_position": "There is no open {symbol} futures position.",
     # --- risk -------------------------------------------------------------------------------
     "risk.daily_loss": (
-        "Daily loss limit reached: {pnl} KRW today (limit {limit} KRW). New entries are paused "
+        "Daily loss limit reached: {pnl} today (limit {limit}). New entries are paused "
         "until tomorrow; exits still work."
     ),
     "risk.status_kill_switch": "KILL SWITCH ON: new entries refused",
@@ -197,8 +196,8 @@ TEXTS: dict[str, str] = {
     "report_balances": "Balances and equity",
     "report_no_price": "(no price)",
     "report_no_balances": "  no balance data",
-    "report_equity": "  equity {total} KRW{change}",
-    "report_equity_change": " ({sign}{delta} KRW vs previous report, {pct})",
+    "report_equity": "  equity {total}{change}",
+    "report_equity_change": " ({sign}{delta} vs previous report, {pct})",
     "report_kimp": "Kimchi premium (BTC)",
     "report_kimp_none": "  no samples",
     "report_kimp_line": "  high {hi} · low {lo} · avg {avg} ({n} samples)",
@@ -355,7 +354,7 @@ TEXTS: dict[str, str] = {
     "logs.title": "Last {n} log lines",
     # --- command answers: trading -------------------------------------------------------------
     "trading.in_orders": " (+{qty} in orders)",
-    "trading.total": "Total ≈ {total} KRW",
+    "trading.total": "Total ≈ {total}",
     "trading.paper_mark": " [paper]",
     "trading.balances": "Balances",
     "trading.no_positions": "No open positions.",
@@ -369,8 +368,8 @@ TEXTS: dict[str, str] = {
     "trading.orders": "Orders",
     "trading.no_trades": "No trades yet.",
     "trading.last_trades": "Last {n} trades",
-    "trading.pnl_line": "{day}  {realized:>12} KRW  fees {fees}  {fills} fills",
-    "trading.pnl_total": "Total {total} KRW (realised, fees included)",
+    "trading.pnl_line": "{day}  {realized:>14}  fees {fees}  {fills} fills",
+    "trading.pnl_total": "Total {total} (realised, fees included)",
     "trading.profit_title": "Profit, last {days} days",
     "trading.daily_title": "Daily PnL",
     "trading.weekly_title": "Weekly PnL",
@@ -443,12 +442,12 @@ TEXTS: dict[str, str] = {
     # --- command answers: a bot's forced entry and exit ---------------------------------------
     "forced.long": "long",
     "forced.short": "short",
-    "forced.stake": "stake {amount} {quote}{lev}",
+    "forced.stake": "stake {amount}{lev}",
     "forced.stake_pct": "stake {pct}% of equity{lev}",
     "forced.on_venue": "on the venue",
     "forced.watched": "watched by the bot",
     "forced.entry": (
-        "✅ {bot}: forced entry {symbol} {side} {qty} @ {price} {quote} ({stake}) on "
+        "✅ {bot}: forced entry {symbol} {side} {qty} @ {price} ({stake}) on "
         "{venue}. The bot manages the exit.{brackets}"
     ),
     "forced.sell": "sell",
@@ -458,9 +457,7 @@ TEXTS: dict[str, str] = {
         "Force exit: {verb} {bot}'s {symbol} {side} {qty} at market on {venue}? "
         "The bot books the trade.{tail}"
     ),
-    "forced.exit": (
-        "✅ {bot}: forced exit {symbol} {qty} @ {price} {quote}, PnL {pnl} {quote} (fees included)."
-    ),
+    "forced.exit": ("✅ {bot}: forced exit {symbol} {qty} @ {price}, PnL {pnl} (fees included)."),
     # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
     "kimp.why.leg": "{venue} {market}",
     "kimp.why.either": "{a}{sep}{b}",
@@ -486,7 +483,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "no market data from {venue} for {seconds:.0f}s",
     "stream.why.flowing": "data flowing",
     # trading (helper A)
-    "order.pnl_krw": "\nPnL {pnl} {quote} (≈ {krw} KRW)",
+    "order.pnl_krw": "\nPnL {pnl}{pct} (≈ {krw})",
     "reconcile.foreign_at": (
         "{venue}: open order not placed by the bot: {side} {qty} {symbol} {type} @ {price}"
     ),
@@ -532,15 +529,14 @@ TEXTS: dict[str, str] = {
     "arg.bad_value": "'{raw}' is not a valid value: give a number between -{limit} and {limit}.",
     # account events from the venue (helper P5)
     "account.liquidated": (
-        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
-        "Position left: {qty_left}"
+        "🚨 LIQUIDATED on {venue}: {side} {qty} {base} @ {price}{pnl}\nPosition left: {qty_left}"
     ),
     "account.adl": (
-        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price} {quote}{pnl}\n"
+        "⚠️ Auto-deleveraged on {venue}: {side} {qty} {base} @ {price}{pnl}\n"
         "Position left: {qty_left}"
     ),
     "account.settled": (
-        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price} {quote}"
+        "⚠️ Settled by {venue} (delisting or delivery): {side} {qty} {base} @ {price}"
         "{pnl}\nPosition left: {qty_left}"
     ),
     "account.position_changed": (
@@ -863,4 +859,104 @@ TEXTS: dict[str, str] = {
         "was not run again. Check /orders and /positions, then send the command again if "
         "needed."
     ),
+    "trading.mode_paper": "PAPER",
+    "trading.mode_live": "LIVE",
+    "trading.status_mode": "mode: {mode}",
+    "trading.status_position": "{venue} {symbol}: {qty}",
+    "trading.trade_line": "{day} {venue} {side} {qty} {symbol} @ {price} fee {fee} PnL {pnl}",
+    "trading.futures_size": "Give the size of a futures entry, e.g. /buy futures BTC 0.01.",
+    "trading.close_qty": "Give the quantity of {base} to close, e.g. {example}.",
+    "unit.seconds": "{n}s",
+    "unit.minutes": "{n}m",
+    "unit.hours": "{n}h",
+    "unit.days": "{n}d",
+    "unit.ago": "{age} ago",
+    "kimpcmd.flag_implausible": " ⚠implausible",
+    "signalaction.enter_long": "enter long",
+    "signalaction.enter_short": "enter short",
+    "signalaction.exit": "exit",
+    "list": "{items}",
+    "bot.no_such": "There is no bot '{name}'. Bots: {known}.",
+    "bot.strategy_missing": "Bot {name}: strategy '{strategy}' is not available.",
+    "bot.already_running": "Bot {name} is already running.",
+    "bot.started": "Bot {name} started: {strategy} on {venue} {symbols} {timeframe}.",
+    "bot.was_not_running": "Bot {name} was not running.",
+    "bot.still_holds": " It still holds {held}; /sell {name} closes them.",
+    "bot.stopped": "Bot {name} stopped.{tail}",
+    "bot.paused": "Bot {name} paused: it keeps its indicators up to date but takes no signals.",
+    "bot.resumed": "Bot {name} resumed.",
+    "bot.position": "{symbol} {held}",
+    "bot.which_coin": "Bot {name} trades {listing}: give the coin, e.g. {example}.",
+    "bot.not_traded": "Bot {name} does not trade {coin}: it trades {listing}.",
+    "bot.start_first": "Bot {name} is not running: /start {name} first, so that it manages the position.",
+    "bot.resume_first": "Bot {name} is paused (no new entries): /resume {name} first.",
+    "bot.holds_nothing": "Bot {name} holds no position.",
+    "bot.holds_no_symbol": "Bot {name} holds no {symbol} position.",
+    "bot.already_holds": "Bot {name} already holds {symbol} ({held}): one position per symbol.",
+    "bot.position_limit": "Bot {name} is at its position limit ({limit}).",
+    "bot.status_line": "{name}: {state}, {strategy} {symbols} {timeframe}, {pos}",
+    "componentstate.starting": "starting",
+    "componentstate.running": "running",
+    "componentstate.restarting": "restarting",
+    "componentstate.stopped": "stopped",
+    "componentstate.failed": "failed",
+    "kimp.zone.normal": "normal",
+    "kimp.zone.high": "high",
+    "kimp.zone.low": "low",
+    "kimp.zone_step": " (step {level})",
+    "kimp.zone_waiting": ", waiting: {pending} since {secs}s",
+    "kimp.zone": "{zone}{step}{waiting}",
+    "kimp.status_counts": "{coins} coins, {priced} priced, {updates} updates, {sent} alerts sent",
+    "kimp.status_fx": "FX {rate} KRW/USD",
+    "kimp.status_no_fx": "FX unavailable",
+    "kimp.status_suspended": "alerts suspended for {n}: {coins}",
+    "kimp.status_universe": "universe refresh failing: {error}",
+    "wallet.status_off": "wallet gate off (no API keys)",
+    "wallet.status_not_fetched": "not fetched yet",
+    "wallet.status_venue_none": "{venue}: {why}",
+    "wallet.status_too_old": ", too old to use",
+    "wallet.status_failed": "; last refresh failed: {error}",
+    "wallet.status_venue": "{venue}: {blocked} coins suspended ({secs}s ago){old}{failed}",
+    "wallet.status": "wallet gate: {parts}",
+    "md.rest_fallback": " — REST fallback",
+    "md.rest_fallback_silent": " — REST fallback not answering",
+    "md.health.live": "live",
+    "md.health.delayed": "delayed",
+    "md.health.stale": "stale",
+    "md.venue": "{venue}: {health}{mode}",
+    "md.ago": "{secs}s ago",
+    "md.never": "never",
+    "md.state.connecting": "connecting",
+    "md.state.delayed": "delayed ({secs} s behind the venue)",
+    "md.why": " ({reason})",
+    "md.connection": "  {name}: {state}, last data {age}, {frames} frames, {reconnects} reconnects{why}",
+    "md.quiet": "    quiet (resubscribed, no data since): {symbols}",
+    "md.bad_input": "  bad input: {counts}",
+    "md.candles": "Candles: {closed} closed, {repaired} repaired from REST, {unverified} unverified, {waiting} waiting",
+    "kimpcmd.unit.%": "%",
+    "kimpcmd.unit.pp": "pp",
+    "kimpcmd.unit.s": "s",
+    "kimpcmd.unit.coins": " coins",
+    "reason.price_below_tick": "The price {price} is below the smallest price unit.",
+    "reason.price_min": "The price {price} is below the minimum {min}.",
+    "reason.price_max": "The price {price} is above the maximum {max}.",
+    "note.price_rounded": "price rounded {asked} -> {to} (tick {tick})",
+    "note.qty_rounded": "quantity rounded {asked} -> {to} {base}",
+    "trading.result": "✅ {mode}{side} {symbol}: {status} (id {id}){notes}",
+    "wallet.status_and": "{first} · {then}",
+    "wallet.venue.upbit": "Upbit",
+    "wallet.venue.binance": "Binance",
+    "wallet.venue.binance_futures": "Binance",
+    "report_chart_title": "BTC kimchi premium ({basis} basis, %), 24 h until {stamp}",
+    "report_chart_none": "no kimp samples in this period",
+    "kimpchart.title": "{coin} premium, last 24 h ({zone})",
+    "kimpchart.usdt": "USDT kimp",
+    "kimpchart.fx": "FX kimp",
+    "kimpchart.tether": "tether premium",
+    "cancel.no_order": "There is no order {id}. See /orders.",
+    "cancel.already": "The order is already {status}.",
+    "cancel.no_venue": "{venue} is not configured.",
+    "cancel.failed": "Cancel failed: {why}",
+    "cancel.failed_retry": "Cancel failed: {why}. Try again.",
+    "paper.no_price": "No market price for {symbol} on {venue} yet (paper).",
 }

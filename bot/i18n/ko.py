@@ -67,10 +67,10 @@ TEXTS: dict[str, str] = {
     "order.trigger": " 트리거 {price}",
     "order.placed": "{mode}주문 {status}: {order} (주문번호 {id})",
     "order.filled": (
-        "{mode}{venue} {base} {side} 체결: {qty} {base} @ {price} {quote} "
-        "(수수료 {fee} {fee_asset}, 주문번호 {id}){pnl}"
+        "{mode}{venue} {base} {side} 체결: {qty} {base} @ {price} "
+        "(수수료 {fee}, 주문번호 {id}){pnl}"
     ),
-    "order.pnl": "\n실현 손익 {pnl} {quote}",
+    "order.pnl": "\n실현 손익 {pnl}{pct}",
     "order.cancelled": "주문 취소됨: {order}{reason}",
     "order.refused_by_venue": "{venue}에서 주문 거부: {order}. {reason}",
     "order.refused": "주문 거부{who}: {venue} {symbol} {side}. {reason}",
@@ -122,7 +122,7 @@ TEXTS: dict[str, str] = {
     "reason.no_futures_position": "열린 {symbol} 선물 포지션이 없습니다.",
     # --- risk -------------------------------------------------------------------------------
     "risk.daily_loss": (
-        "일일 손실 한도 도달: 오늘 손익 {pnl} KRW (한도 {limit} KRW). 내일까지 신규 진입을 "
+        "일일 손실 한도 도달: 오늘 손익 {pnl} (한도 {limit}). 내일까지 신규 진입을 "
         "멈춥니다. 청산은 계속 가능합니다."
     ),
     "risk.status_kill_switch": "킬스위치 켜짐: 신규 진입 거부",
@@ -190,10 +190,10 @@ TEXTS: dict[str, str] = {
     "photo_missing": "(차트 파일을 찾을 수 없음: {path})",
     "not_a_command": "명령은 /로 시작합니다. 목록은 /help",
     "conflict": (
-        "같은 봇 토큰으로 다른 인스턴스가 실행 중입니다 (409 Conflict). "
+        "같은 봇 토큰으로 다른 인스턴스가 실행 중입니다 (409 충돌). "
         "명령을 받을 수 없으니 다른 인스턴스를 종료하세요."
     ),
-    "intruder": "허가되지 않은 사용자의 접근 시도: chat {chat}, user {user} (최근 {count}회)",
+    "intruder": "허가되지 않은 사용자의 접근 시도: 채팅 {chat}, 사용자 {user} (최근 {count}회)",
     "refresh": "🔄 새로고침",
     "report_title": "📊 일일 리포트 {day}",
     "report_now_title": "📊 리포트 (최근 24시간, {until} 기준)",
@@ -203,8 +203,8 @@ TEXTS: dict[str, str] = {
     "report_balances": "잔고 / 평가액",
     "report_no_price": "(시세 없음)",
     "report_no_balances": "  잔고 정보 없음",
-    "report_equity": "  총 평가액 {total} KRW{change}",
-    "report_equity_change": " (전일 대비 {sign}{delta} KRW, {pct})",
+    "report_equity": "  총 평가액 {total}{change}",
+    "report_equity_change": " (전일 대비 {sign}{delta}, {pct})",
     "report_kimp": "김치 프리미엄 (BTC)",
     "report_kimp_none": "  표본 없음",
     "report_kimp_line": "  최고 {hi} · 최저 {lo} · 평균 {avg} ({n}개 표본)",
@@ -354,7 +354,7 @@ TEXTS: dict[str, str] = {
     "logs.title": "최근 로그 {n}줄",
     # --- command answers: trading -------------------------------------------------------------
     "trading.in_orders": " (+{qty} 주문 중)",
-    "trading.total": "합계 ≈ {total} KRW",
+    "trading.total": "합계 ≈ {total}",
     "trading.paper_mark": " [모의]",
     "trading.balances": "잔고",
     "trading.no_positions": "열린 포지션이 없습니다.",
@@ -368,8 +368,8 @@ TEXTS: dict[str, str] = {
     "trading.orders": "주문",
     "trading.no_trades": "아직 체결이 없습니다.",
     "trading.last_trades": "최근 체결 {n}건",
-    "trading.pnl_line": "{day}  {realized:>12} KRW  수수료 {fees}  체결 {fills}건",
-    "trading.pnl_total": "합계 {total} KRW (실현 손익, 수수료 포함)",
+    "trading.pnl_line": "{day}  {realized:>14}  수수료 {fees}  체결 {fills}건",
+    "trading.pnl_total": "합계 {total} (실현 손익, 수수료 포함)",
     "trading.profit_title": "최근 {days}일 손익",
     "trading.daily_title": "일별 손익",
     "trading.weekly_title": "주간 손익",
@@ -440,12 +440,12 @@ TEXTS: dict[str, str] = {
     # --- command answers: a bot's forced entry and exit ---------------------------------------
     "forced.long": "롱",
     "forced.short": "숏",
-    "forced.stake": "투입 {amount} {quote}{lev}",
+    "forced.stake": "투입 {amount}{lev}",
     "forced.stake_pct": "투입 자산의 {pct}%{lev}",
     "forced.on_venue": "거래소 주문",
     "forced.watched": "봇이 감시",
     "forced.entry": (
-        "✅ {bot}: 강제 진입 {symbol} {side} {qty} @ {price} {quote} ({stake}), "
+        "✅ {bot}: 강제 진입 {symbol} {side} {qty} @ {price} ({stake}), "
         "{venue}. 청산은 봇이 관리합니다.{brackets}"
     ),
     "forced.sell": "매도",
@@ -455,9 +455,7 @@ TEXTS: dict[str, str] = {
         "강제 청산: {bot}의 {symbol} {side} {qty}을(를) {venue}에서 시장가 {verb}할까요? "
         "거래는 봇이 기록합니다.{tail}"
     ),
-    "forced.exit": (
-        "✅ {bot}: 강제 청산 {symbol} {qty} @ {price} {quote}, 손익 {pnl} {quote} (수수료 포함)."
-    ),
+    "forced.exit": ("✅ {bot}: 강제 청산 {symbol} {qty} @ {price}, 손익 {pnl} (수수료 포함)."),
     # kimp (helper B): the parts of a suspension reason the monitor leaves unworded
     "kimp.why.leg": "{venue} {market}",
     "kimp.why.either": "{a}{sep}{b}",
@@ -483,7 +481,7 @@ TEXTS: dict[str, str] = {
     "stream.why.no_data": "{venue} 시세 데이터가 {seconds:.0f}초 동안 없음",
     "stream.why.flowing": "시세 수신 재개",
     # trading (helper A)
-    "order.pnl_krw": "\n실현 손익 {pnl} {quote} (≈ {krw} KRW)",
+    "order.pnl_krw": "\n실현 손익 {pnl}{pct} (≈ {krw})",
     "reconcile.foreign_at": "{venue}: 봇이 내지 않은 미체결 주문: {symbol} {type} {side} {qty} @ {price}",
     # storage faults (notifier)
     "storage.fault": (
@@ -526,14 +524,14 @@ TEXTS: dict[str, str] = {
     "arg.bad_value": "'{raw}'은(는) 올바른 값이 아닙니다: -{limit}부터 {limit} 사이의 숫자를 입력하세요.",
     # account events from the venue (helper P5)
     "account.liquidated": (
-        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+        "🚨 {venue} 강제 청산: {base} {side} {qty} @ {price}{pnl}\n남은 포지션: {qty_left}"
     ),
     "account.adl": (
-        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "⚠️ {venue} 자동 디레버리징(ADL): {base} {side} {qty} @ {price}{pnl}\n"
         "남은 포지션: {qty_left}"
     ),
     "account.settled": (
-        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price} {quote}{pnl}\n"
+        "⚠️ {venue} 정산 청산(상장 폐지·만기): {base} {side} {qty} @ {price}{pnl}\n"
         "남은 포지션: {qty_left}"
     ),
     "account.position_changed": (
@@ -582,7 +580,7 @@ TEXTS: dict[str, str] = {
     "helpdetail.doctor": (
         "거래소마다 API 키(인증, 주문 권한, 출금 권한 꺼짐, 이 서버 IP 허용), 시계, 선물 포지션·"
         "마진 모드, 잔고, 각 봇의 투입 금액이 최소 주문 금액 이상인지, 텔레그램을 점검합니다. "
-        "❌가 하나라도 있으면 실거래는 시작하지 않습니다. 같은 점검: python -m bot doctor"
+        "❌가 하나라도 있으면 실거래는 시작하지 않습니다. 같은 점검: `python -m bot doctor`"
     ),
     "doctor.title": "🩺 사전 점검",
     "doctor.running": "🩺 사전 점검 중입니다 (몇 초 걸립니다)…",
@@ -643,7 +641,7 @@ TEXTS: dict[str, str] = {
     "doctor.found.bots_ok": "{path}에 봇 {n}개",
     "doctor.fix.unreachable": "서버의 인터넷 연결과 *_REST_URL 설정을 확인하세요",
     "doctor.fix.retry": "잠시 후 다시 시도하세요. 계속되면 거래소 공지를 확인하세요",
-    "doctor.fix.ntp": "서버 시계를 맞추세요 (예: `sudo timedatectl set-ntp true` 또는 chrony 설치)",
+    "doctor.fix.ntp": "서버 시계를 맞추세요 (예: `sudo timedatectl set-ntp true` 또는 `chrony` 설치)",
     "doctor.fix.set_keys": ".env에 {names}를 설정하거나 그 봇들을 지우세요",
     "doctor.fix.binance_key": (
         "BINANCE_API_KEY와 BINANCE_API_SECRET을 다시 복사해 넣고, 바이낸스 → API 관리에서 이 "
@@ -834,4 +832,104 @@ TEXTS: dict[str, str] = {
         "⌛ 누르신 버튼을 처리하던 중 재시작으로 중단되었고 다시 실행하지 않았습니다. "
         "/orders 와 /positions 를 확인한 뒤 필요하면 명령을 다시 보내세요."
     ),
+    "trading.mode_paper": "모의 거래",
+    "trading.mode_live": "실거래",
+    "trading.status_mode": "모드: {mode}",
+    "trading.status_position": "{venue} {symbol}: {qty}",
+    "trading.trade_line": "{day} {venue} {symbol} {side} {qty} @ {price} 수수료 {fee} 손익 {pnl}",
+    "trading.futures_size": "선물 진입 수량을 지정하세요. 예: /buy futures BTC 0.01",
+    "trading.close_qty": "청산할 {base} 수량을 지정하세요. 예: {example}",
+    "unit.seconds": "{n}초",
+    "unit.minutes": "{n}분",
+    "unit.hours": "{n}시간",
+    "unit.days": "{n}일",
+    "unit.ago": "{age} 전",
+    "kimpcmd.flag_implausible": " ⚠비정상",
+    "signalaction.enter_long": "롱 진입",
+    "signalaction.enter_short": "숏 진입",
+    "signalaction.exit": "청산",
+    "list": "{items}",
+    "bot.no_such": "'{name}' 봇이 없습니다. 봇: {known}.",
+    "bot.strategy_missing": "{name} 봇: 전략 '{strategy}'을(를) 쓸 수 없습니다.",
+    "bot.already_running": "{name} 봇은 이미 실행 중입니다.",
+    "bot.started": "{name} 봇 시작: {venue} {symbols} {timeframe}, 전략 {strategy}.",
+    "bot.was_not_running": "{name} 봇은 실행 중이 아니었습니다.",
+    "bot.still_holds": " 아직 {held} 보유 중입니다. 청산: /sell {name}",
+    "bot.stopped": "{name} 봇을 중지했습니다.{tail}",
+    "bot.paused": "{name} 봇 일시정지: 지표는 계속 갱신하지만 신호는 따르지 않습니다.",
+    "bot.resumed": "{name} 봇을 재개했습니다.",
+    "bot.position": "{symbol} {held}",
+    "bot.which_coin": "{name} 봇은 {listing}을(를) 거래합니다. 코인을 지정하세요. 예: {example}",
+    "bot.not_traded": "{name} 봇은 {coin}을(를) 거래하지 않습니다. 거래 종목: {listing}",
+    "bot.start_first": "{name} 봇이 실행 중이 아닙니다. 포지션을 봇이 관리하도록 먼저 /start {name} 하세요.",
+    "bot.resume_first": "{name} 봇은 일시정지 중입니다(신규 진입 없음). 먼저 /resume {name} 하세요.",
+    "bot.holds_nothing": "{name} 봇은 포지션이 없습니다.",
+    "bot.holds_no_symbol": "{name} 봇은 {symbol} 포지션이 없습니다.",
+    "bot.already_holds": "{name} 봇은 이미 {symbol}을(를) 보유 중입니다({held}). 종목당 포지션은 하나입니다.",
+    "bot.position_limit": "{name} 봇이 포지션 한도({limit}개)에 도달했습니다.",
+    "bot.status_line": "{name}: {state}, {strategy} {symbols} {timeframe}, {pos}",
+    "componentstate.starting": "시작 중",
+    "componentstate.running": "실행 중",
+    "componentstate.restarting": "재시작 중",
+    "componentstate.stopped": "중지",
+    "componentstate.failed": "실패",
+    "kimp.zone.normal": "정상",
+    "kimp.zone.high": "높음",
+    "kimp.zone.low": "낮음",
+    "kimp.zone_step": " ({level}단계)",
+    "kimp.zone_waiting": ", 대기 중: {pending} ({secs}초 전부터)",
+    "kimp.zone": "{zone}{step}{waiting}",
+    "kimp.status_counts": "코인 {coins}개, 시세 {priced}개, 갱신 {updates}회, 알림 {sent}건 발송",
+    "kimp.status_fx": "환율 {rate} KRW/USD",
+    "kimp.status_no_fx": "환율 없음",
+    "kimp.status_suspended": "알림 일시정지 {n}개: {coins}",
+    "kimp.status_universe": "상장 목록 갱신 실패: {error}",
+    "wallet.status_off": "입출금 확인 꺼짐 (API 키 없음)",
+    "wallet.status_not_fetched": "아직 조회 전",
+    "wallet.status_venue_none": "{venue}: {why}",
+    "wallet.status_too_old": ", 오래되어 사용 안 함",
+    "wallet.status_failed": "; 마지막 갱신 실패: {error}",
+    "wallet.status_venue": "{venue}: 입출금 중단 코인 {blocked}개 ({secs}초 전){old}{failed}",
+    "wallet.status": "입출금 확인: {parts}",
+    "md.rest_fallback": " — REST 대체 수신",
+    "md.rest_fallback_silent": " — REST 대체 경로 응답 없음",
+    "md.health.live": "실시간",
+    "md.health.delayed": "지연",
+    "md.health.stale": "수신 정지",
+    "md.venue": "{venue}: {health}{mode}",
+    "md.ago": "{secs}초 전",
+    "md.never": "없음",
+    "md.state.connecting": "연결 중",
+    "md.state.delayed": "지연 (거래소보다 {secs}초 늦음)",
+    "md.why": " ({reason})",
+    "md.connection": "  {name}: {state}, 마지막 수신 {age}, 프레임 {frames}개, 재연결 {reconnects}회{why}",
+    "md.quiet": "    조용함 (재구독 후 수신 없음): {symbols}",
+    "md.bad_input": "  잘못된 입력: {counts}",
+    "md.candles": "캔들: 마감 {closed}개, REST로 보정 {repaired}개, 미검증 {unverified}개, 대기 {waiting}개",
+    "kimpcmd.unit.%": "%",
+    "kimpcmd.unit.pp": "%p",
+    "kimpcmd.unit.s": "초",
+    "kimpcmd.unit.coins": "개 코인",
+    "reason.price_below_tick": "가격 {price}이(가) 최소 호가 단위보다 작습니다.",
+    "reason.price_min": "가격 {price}이(가) 최소 가격 {min}보다 낮습니다.",
+    "reason.price_max": "가격 {price}이(가) 최대 가격 {max}보다 높습니다.",
+    "note.price_rounded": "가격 조정 {asked} → {to} (호가 단위 {tick})",
+    "note.qty_rounded": "수량 조정 {asked} → {to} {base}",
+    "trading.result": "✅ {mode}{side} {symbol}: {status} (주문번호 {id}){notes}",
+    "wallet.status_and": "{first} · {then}",
+    "wallet.venue.upbit": "업비트",
+    "wallet.venue.binance": "바이낸스",
+    "wallet.venue.binance_futures": "바이낸스",
+    "report_chart_title": "BTC 김치 프리미엄 ({basis} 기준, %), {stamp}까지 24시간",
+    "report_chart_none": "이 기간의 김프 표본 없음",
+    "kimpchart.title": "{coin} 김프, 최근 24시간 ({zone})",
+    "kimpchart.usdt": "USDT 기준 김프",
+    "kimpchart.fx": "환율 기준 김프",
+    "kimpchart.tether": "테더 프리미엄",
+    "cancel.no_order": "주문 {id}이(가) 없습니다. /orders 를 보세요.",
+    "cancel.already": "이미 {status} 상태인 주문입니다.",
+    "cancel.no_venue": "{venue}이(가) 설정되어 있지 않습니다.",
+    "cancel.failed": "취소 실패: {why}",
+    "cancel.failed_retry": "취소 실패: {why}. 다시 시도하세요.",
+    "paper.no_price": "{venue} {symbol}의 시세가 아직 없습니다 (모의 거래).",
 }

@@ -11,6 +11,7 @@ from alerts.events import AlertEvent, EventKind, Zone
 from alerts.wallet import WalletNote
 from alerts.wording import AlertMessage
 from bot.i18n import Messages
+from core import numbers
 from core.symbols import Venue
 from core.text import Text
 
@@ -35,7 +36,7 @@ def render(e: AlertEvent, language: str = "en") -> str:
 
 
 def _render(e: AlertEvent, t: Messages) -> str:
-    v = f"{e.value:+.2f}%" if e.value is not None else t("kimp.na")
+    v = f"{numbers.percent(e.value)}%" if e.value is not None else t("kimp.na")
     basis = t.render(e.basis)
     vb = f"{v} ({basis})" if basis and e.value is not None else v
     common = {"prefix": t("kimp.market") if e.market_wide else "", "label": t.render(e.label)}

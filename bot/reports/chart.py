@@ -7,6 +7,8 @@ import io
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from core.fonts import hangul_properties
+
 
 def premium_chart(
     series: Sequence[tuple[float, float]], tz: tzinfo, title: str, empty_label: str
@@ -15,10 +17,11 @@ def premium_chart(
     from matplotlib.dates import DateFormatter, date2num
     from matplotlib.figure import Figure
 
+    font = hangul_properties()  # the title may be Korean
     fig = Figure(figsize=(8, 3.6), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=11, fontproperties=font)
     if series:
         xs = [date2num(datetime.fromtimestamp(ts, tz)) for ts, _ in series]
         ys = [v for _, v in series]
@@ -28,7 +31,9 @@ def premium_chart(
         ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=tz))
         ax.grid(True, alpha=0.3)
     else:
-        ax.text(0.5, 0.5, empty_label, ha="center", va="center", fontsize=14, color="#666666")
+        ax.text(
+            0.5, 0.5, empty_label, ha="center", va="center", color="#666666", fontproperties=font
+        )
         ax.set_xticks([])
         ax.set_yticks([])
     fig.tight_layout()

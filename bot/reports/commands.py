@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import tr
+from bot.i18n.when import clock
 from bot.reports.daily import DailyReporter
 from bot.telegram import i18n
 
@@ -24,7 +23,7 @@ def register_report_command(registry: CommandRegistry, reporter: DailyReporter) 
         if ctx.args:
             raise CommandError(tr(ctx.service.settings.language, "report.no_args"))
         now = reporter.now()
-        until = datetime.fromtimestamp(now, ctx.service.settings.tz).strftime("%Y-%m-%d %H:%M")
+        until = clock(now, ctx.service.settings.tz)
         title = i18n.text(reporter.language, "report_now_title", until=until)
         built = await reporter.build(now - 86400, now, title)
         return Reply(built.text, photo=built.png, photo_caption=title)

@@ -22,13 +22,17 @@ from loguru import logger
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.facade import ServiceFacade
+from bot.i18n import money, word
+from bot.i18n.when import clock
 from bot.reports.chart import premium_chart
 from bot.reports.sources import ReportSources
 from bot.reports.streams import StreamLog
 from bot.telegram import i18n
+from core import numbers
 from core.clock import Clock, SystemClock
 from core.notifications import Notification, NotificationKind
 from core.storage.kv import KeyValueStore
+from core.symbols import Venue
 from trading.report_queries import Balance
 
 JOB_NAME = "daily-report"
@@ -53,13 +57,12 @@ class Report:
     equity_krw: Decimal | None
 
 
-def _qty(value: Decimal) -> str:
-    text = f"{value:,.8f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _fmt(value: Decimal, places: int = 0) -> str:
-    return f"{value:+,.{places}f}"
+def _venue_word(language: str, venue: str) -> str:
+    """A stored venue value (`binance_futures`) as its name (바이낸스 선물(USDT-M))."""
+    try:
+        return word(language, Venue(venue))
+    except ValueError:  # a venue this version no longer knows: shown as stored
+        return venue
 
 
 def valued(balances: list[Balance], krw_prices: dict[str, float]) -> list[Holding]:
@@ -158,7 +161,7 @@ class DailyReporter:
             if last is not None and last >= key:
                 return False
             until = slot.timestamp()
-            title = i18n.text(self.language, "report_title", day=key)
+            title = i18n.text(self.language, "report_title", day=clock(until, self._settings.tz))
             report = await self.build(until - 86400, until, title)
             path = await self._save_chart(key, report.png)
             await self._facade.notifier.notify_async(
@@ -201,7 +204,7 @@ class DailyReporter:
         lines.append(i18n.text(lang, "report_bots"))
         days = await _tolerant("fills", src.trading.bot_days(since, until, paper), [])
         for day in days:
-            pnl = " ".join(f"{_fmt(v, 0 if q == 'KRW' else 2)} {q}" for q, v in day.pnl.items())
+            pnl = " ".join(money.pnl(lang, v, q) for q, v in day.pnl.items())
             line = i18n.text(
                 lang, "report_bot_line", bot=day.bot, trades=day.trades, pnl=pnl or "0"
             )
@@ -217,14 +220,20 @@ class DailyReporter:
         total = sum((h.krw for h in held if h.krw is not None), Decimal(0))
         for h in held:
             value = (
-                f"≈ {h.krw:,.0f} KRW" if h.krw is not None else i18n.text(lang, "report_no_price")
+                f"≈ {money.money(lang, h.krw, 'KRW')}"
+                if h.krw is not None
+                else i18n.text(lang, "report_no_price")
             )
-            lines.append(f"  {h.venue:<16} {h.asset:<6} {_qty(h.amount):>18}  {value}")
+            venue = _venue_word(lang, h.venue)
+            lines.append(f"  {venue:<16} {h.asset:<6} {numbers.grouped(h.amount):>18}  {value}")
         equity = total if held else None
         if equity is not None:
             lines.append(
                 i18n.text(
-                    lang, "report_equity", total=f"{equity:,.0f}", change=await self._change(equity)
+                    lang,
+                    "report_equity",
+                    total=money.money(lang, equity, "KRW", short=True),
+                    change=await self._change(equity),
                 )
             )
         else:
@@ -244,15 +253,15 @@ class DailyReporter:
                 i18n.text(
                     lang,
                     "report_kimp_line",
-                    hi=f"{kimp.high:+.2f}%",
-                    lo=f"{kimp.low:+.2f}%",
-                    avg=f"{kimp.avg:+.2f}%",
+                    hi=f"{numbers.percent(kimp.high)}%",
+                    lo=f"{numbers.percent(kimp.low)}%",
+                    avg=f"{numbers.percent(kimp.avg)}%",
                     n=kimp.samples,
                 )
             )
         if kimp is not None:
             if kimp.top:
-                items = ", ".join(f"{c} {v:+.2f}%" for c, v in kimp.top)
+                items = ", ".join(f"{c} {numbers.percent(v)}%" for c, v in kimp.top)
                 lines.append(i18n.text(lang, "report_kimp_top", items=items))
             lines.append(i18n.text(lang, "report_alerts", n=kimp.alerts))
             lines += [f"   · {t.splitlines()[0][:120]}" for t in kimp.alert_texts]
@@ -261,13 +270,13 @@ class DailyReporter:
         lines += await self._stream_section(since, until)
         lines += await self._provider_sections(since, until)
 
-        stamp = datetime.fromtimestamp(until, self._settings.tz).strftime("%Y-%m-%d %H:%M")
+        stamp = clock(until, self._settings.tz)
         png = await asyncio.to_thread(
             premium_chart,
             kimp.series if kimp else (),
             self._settings.tz,
-            f"BTC {basis.upper()} kimp (%) - 24h until {stamp}",  # ASCII: the font has no Hangul
-            "no kimp samples in this period",
+            i18n.text(self.language, "report_chart_title", stamp=stamp, basis=basis.upper()),
+            i18n.text(self.language, "report_chart_none"),
         )
         return Report("\n".join(lines).rstrip(), png, equity)
 
@@ -280,8 +289,9 @@ class DailyReporter:
         if not prev:
             return ""
         delta = equity - prev
-        pct = f"{delta / prev * 100:+.2f}%"
-        return i18n.text(self.language, "report_equity_change", sign="", delta=_fmt(delta), pct=pct)
+        pct = f"{numbers.percent(delta / prev * 100)}%"
+        delta_text = money.signed_money(self.language, delta, "KRW")
+        return i18n.text(self.language, "report_equity_change", sign="", delta=delta_text, pct=pct)
 
     async def _stream_section(self, since: float, until: float) -> list[str]:
         lang = self.language

@@ -9,8 +9,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from core.market import Candle
+from core.numbers import grouped
 from strategies._numba import njit
-from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
+from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.builtin.rsi import masked_rsi
 from strategies.indicators import (
     EMA,
@@ -155,8 +156,8 @@ class Combined(KernelStrategy):
         )
 
     def explain(self, action: Action, row: np.ndarray) -> str:
-        s, m, lo = (fmt(v, 6) for v in row[:3])
-        r, h, vol = fmt(row[3]), fmt(row[5], 6), fmt(row[6] * 100, 3)
+        s, m, lo = (grouped(v, 6) for v in row[:3])
+        r, h, vol = grouped(row[3], 2), grouped(row[5], 6), grouped(row[6] * 100, 3)
         if action is Action.EXIT:
             return f"exit: RSI {r}, EMA {s}/{m}, MACD hist {h}"
         word = "long" if action is Action.ENTER_LONG else "short"

@@ -8,8 +8,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from core.market import Candle
+from core.numbers import grouped
 from strategies._numba import njit
-from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
+from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, ema_array
 
 
@@ -88,7 +89,7 @@ class EmaTrend(KernelStrategy):
         )
 
     def explain(self, action: Action, row: np.ndarray) -> str:
-        s, m, lo = (fmt(v, 6) for v in row[:3])
+        s, m, lo = (grouped(v, 6) for v in row[:3])
         p = self.params
         names = f"EMA{p.ema_short}/{p.ema_mid}/{p.ema_long}"
         if action is Action.EXIT:

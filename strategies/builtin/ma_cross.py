@@ -8,8 +8,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from core.market import Candle
+from core.numbers import grouped
 from strategies._numba import njit
-from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
+from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, SMA, ema_array, sma_array
 
 
@@ -87,7 +88,7 @@ class MaCross(KernelStrategy):
 
     def explain(self, action: Action, row: np.ndarray) -> str:
         p = self.params
-        fa, sl = fmt(row[0], 6), fmt(row[1], 6)
+        fa, sl = grouped(row[0], 6), grouped(row[1], 6)
         kind = p.ma_type.upper()
         word = "above" if action is Action.ENTER_LONG else "below"
         if action is Action.EXIT:

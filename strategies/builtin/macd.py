@@ -8,8 +8,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from core.market import Candle
+from core.numbers import grouped
 from strategies._numba import njit
-from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
+from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import MACD, macd_arrays
 
 
@@ -81,7 +82,7 @@ class Macd(KernelStrategy):
         return np.array([float(self.params.allow_short)], np.float64)
 
     def explain(self, action: Action, row: np.ndarray) -> str:
-        m, s, h = (fmt(v, 6) for v in row[:3])
+        m, s, h = (grouped(v, 6) for v in row[:3])
         if action is Action.EXIT:
             return f"MACD histogram turned ({h})"
         word = "above" if action is Action.ENTER_LONG else "below"

@@ -8,8 +8,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from core.market import Candle
+from core.numbers import grouped
 from strategies._numba import njit
-from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams, fmt
+from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import RSI, rsi_array
 
 
@@ -88,9 +89,9 @@ class Rsi(KernelStrategy):
 
     def explain(self, action: Action, row: np.ndarray) -> str:
         p = self.params
-        r = fmt(row[0])
+        r = grouped(row[0], 2)
         if action is Action.ENTER_LONG:
-            return f"RSI{p.rsi_period} {r} < {p.rsi_oversold:g} (oversold)"
+            return f"RSI{p.rsi_period} {r} < {grouped(p.rsi_oversold)} (oversold)"
         if action is Action.ENTER_SHORT:
-            return f"RSI{p.rsi_period} {r} > {p.rsi_overbought:g} (overbought)"
+            return f"RSI{p.rsi_period} {r} > {grouped(p.rsi_overbought)} (overbought)"
         return f"RSI{p.rsi_period} {r} reached the other side"

@@ -53,9 +53,9 @@ def test_detail_says_when_the_size_exceeds_the_top_of_book() -> None:
     )  # fmt: skip
     exe = executable_premium(thin, 1_000_000.0, FEES)
     text = render_detail(_snap(), exe, None, 1_000_000.0)
-    assert "buy abroad/sell Upbit n/a: size exceeds top of book (Binance asks)" in text
-    assert "buy Upbit/sell abroad n/a: size exceeds top of book (Upbit asks)" in text
-    assert "the books fit about ₩140,000 / ₩139,899" in text
+    assert "buy abroad/sell Upbit — (size exceeds top of book (Binance asks))" in text
+    assert "buy Upbit/sell abroad — (size exceeds top of book (Upbit asks))" in text
+    assert "the books fit about 140,000 KRW / 139,899 KRW" in text
     fits = executable_premium(thin, 100_000.0, FEES)
     text = render_detail(_snap(), fits, None, 100_000.0)
     assert "size exceeds" not in text and "buy abroad/sell Upbit +" in text
@@ -148,7 +148,7 @@ def test_headline_marks_suspended_figures_with_their_age_and_no_legend_otherwise
     text = render_headline(stale, "en")
     assert "BTC       +2.86%    +3.97% ⏸ 2m old" in text, text
     assert text.splitlines()[-1] == "⏸ alerts suspended: Upbit stream down (refused)", text
-    assert "2m 전 시세" in render_headline(stale, "ko")
+    assert "2분 전 시세" in render_headline(stale, "ko")
 
 
 async def test_settings_is_described_as_what_it_shows(tmp_path: Path) -> None:

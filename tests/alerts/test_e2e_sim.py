@@ -69,7 +69,7 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
         assert head.preformatted and "BTC" in head.text and "Tether premium: +" in head.text
         assert "FX: 1,385.00 KRW/USD" in head.text and "Top:    ETH +2." in head.text
         detail = await k.run("/kimp eth")
-        assert "USDT kimp +2." in detail.text and "Executable at ₩1,000,000" in detail.text
+        assert "USDT kimp +2." in detail.text and "Executable at 1,000,000 KRW" in detail.text
         assert "age" in detail.text
         assert "not listed" in (await k.run("/kimp NOPE")).text
         assert "not a coin ticker" in (await k.run("/kimp ../../x")).text
@@ -84,7 +84,7 @@ async def test_premiums_match_the_simulators_own_prices_for_every_coin(
         # does not serve the wallet endpoints yet), /status says it and nothing breaks.
         assert "kimp-wallets" in [c.name for c in k.app.supervisor.components()]
         await eventually(lambda: k.svc.wallets and k.svc.wallets.status_lines() != [])
-        status = "\n".join(await k.svc.status_lines())
+        status = "\n".join(render("en", line) for line in await k.svc.status_lines())
         assert "wallet gate: Upbit: " in status and " · Binance: " in status, status
 
 
@@ -297,4 +297,6 @@ async def test_failing_rest_fallback_keeps_alerts_suspended_no_resumed(
         assert await alerts("▶️") == []
         snap = m.snapshot("BTC")
         assert snap is not None and snap.suspended is not None
-        assert "REST fallback not answering" in "\n".join(await md.status_lines())
+        assert "REST fallback not answering" in "\n".join(
+            render("en", x) for x in await md.status_lines()
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import aiohttp
@@ -25,6 +25,7 @@ from bot.commands.kimp import register_kimp
 from bot.config import load_settings
 from bot.facade import ServiceFacade
 from bot.features.kimp import make_service
+from bot.i18n import render
 from bot.notify.kimp_alerts import wallet_note
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
@@ -34,6 +35,7 @@ from core.fills import FEE_RATES
 from core.storage import Database
 from core.supervisor import Supervisor
 from core.symbols import Venue
+from core.text import Text
 from core.wallets import WalletSource
 from exchanges.binance.wallet import BinanceWallets
 from exchanges.upbit.wallet import UpbitWallets
@@ -68,6 +70,11 @@ def _gate(
         url = sim.urls["BINANCE_REST_URL"]
         sources[Venue.BINANCE_SPOT] = BinanceWallets(url, bn, clock, session).fetch
     return WalletGate(clock, sources, refresh=300.0)
+
+
+def _en(lines: Sequence[str | Text]) -> list[str]:
+    """Status lines as the app words them in English."""
+    return [render("en", line) for line in lines]
 
 
 def _words(note: WalletNote | None) -> str | None:
@@ -105,14 +112,14 @@ async def test_signed_polls_mark_suspended_coins_by_direction(sim: SimExchange) 
             _words(gate.note("SOL", None))
             == "⛔ deposits suspended on Binance: cannot be arbitraged"
         )
-        assert gate.status_lines() == [
+        assert _en(gate.status_lines()) == [
             "wallet gate: Upbit: 1 coins suspended (0s ago) · Binance: 1 coins suspended (0s ago)"
         ]
         upbit_only = _gate(sim, clock, session, binance_keys=None)
         assert await upbit_only.fetch_once() and list(upbit_only.venues) == [Venue.UPBIT]
         assert upbit_only.problems("SOL") == []  # Binance not checked without its keys
         off = _gate(sim, clock, session, upbit_keys=None, binance_keys=None)
-        assert not off.enabled and off.status_lines() == ["wallet gate off (no API keys)"]
+        assert not off.enabled and _en(off.status_lines()) == ["wallet gate off (no API keys)"]
 
 
 async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> None:
@@ -132,7 +139,7 @@ async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> 
             "valid."
         )
         assert gate.problems("XRP") == []
-        assert gate.status_lines()[0].startswith(
+        assert _en(gate.status_lines())[0].startswith(
             "wallet gate: Upbit: Upbit wallet status answered HTTP 401"
         )
         # A venue answering garbage: the last good answer stays, the reason is shown.
@@ -145,7 +152,9 @@ async def test_wrong_keys_garbage_and_a_dead_venue_are_reported_not_raised() -> 
         assert good.venues[Venue.UPBIT].error == "Upbit wallet status is not a list"
         assert good.venues[Venue.BINANCE_SPOT].error == "Binance wallet status is not JSON"
         assert good.problems("XRP") == [(Venue.UPBIT, "withdrawals"), (Venue.UPBIT, "deposits")]
-        assert "last refresh failed: Upbit wallet status is not a list" in good.status_lines()[0]
+        assert (
+            "last refresh failed: Upbit wallet status is not a list" in _en(good.status_lines())[0]
+        )
     async with aiohttp.ClientSession() as session:
         gone = _gate(sim, clock, session)  # the simulator is stopped: a connection error
         assert not await gone.fetch_once()
@@ -193,14 +202,14 @@ async def test_refreshed_periodically_last_answer_kept_then_dropped_when_old(
         await rounds(3)
         assert clock.sleeps[-1] == 60.0  # retries sooner while failing
         assert gate.problems("ETH") and gate.problems("DOGE")  # the last good answers count
-        line = gate.status_lines()[0]
+        line = _en(gate.status_lines())[0]
         assert "last refresh failed: Upbit wallet status answered HTTP 503" in line
         assert "last refresh failed: Binance wallet status answered HTTP 503" in line
         for n in range(4, 17):  # 300 + 13 * 60 s after the last good answer: too old
             advance(60)
             await rounds(n)
         assert gate.problems("ETH") == [] and gate.problems("DOGE") == []
-        assert "too old to use" in gate.status_lines()[0]
+        assert "too old to use" in _en(gate.status_lines())[0]
         fail(False)
         advance(60)
         await rounds(17)
@@ -254,7 +263,7 @@ async def test_alerts_detail_and_headline_are_marked(sim: SimExchange, tmp_path:
         head = (await registry.dispatch("/kimp", ctx)).text
         assert "XRP -2.40% ⛔" in head and "⛔ deposits or withdrawals suspended" in head
         assert "BTC +1.00% ⛔" not in head
-        assert "wallet gate: Upbit: 1 coins suspended" in "\n".join(await svc.status_lines())
+        assert "wallet gate: Upbit: 1 coins suspended" in "\n".join(_en(await svc.status_lines()))
 
 
 async def test_service_end_to_end_suspend_and_resume_on_the_simulator(
@@ -296,7 +305,7 @@ async def test_service_end_to_end_suspend_and_resume_on_the_simulator(
         await shows("ETH", "⛔ withdrawals suspended on Binance: cannot be arbitraged")
         # BTC's +1 % premium is taken Binance -> Upbit: Upbit withdrawals do not matter.
         await shows("BTC", "⛔ withdrawals suspended on Upbit (the Binance → Upbit route is open)")
-        status = "\n".join(await k.svc.status_lines())
+        status = "\n".join(_en(await k.svc.status_lines()))
         assert "wallet gate: Upbit: 2 coins suspended" in status
         assert "Binance: 1 coins suspended" in status
 

@@ -22,7 +22,12 @@ from tests.alerts.test_commands import FEES, _drop, _facade
 from tests.trading.test_bots_e2e import service
 from tests.trading.test_commands import app_ctx, quote, run
 
-HUGE = ["1e999999", "9e99999999999", "1e308", "1e400", "-1e999999", "1e-999999", "1" * 40]
+# issue 14 adds its own: `/buy upbit BTC 1E+30` printed a decimal.InvalidOperation traceback, and
+# too many digits (more than a Decimal holds) or a size below any venue's step.
+HUGE = [
+    *("1e999999", "9e99999999999", "1e308", "1e400", "-1e999999", "1e-999999", "1" * 40),
+    *("1E+30", "1e+30", "0.12345678901234567890123456789", "1e-30"),
+]
 
 
 async def test_order_sizes_out_of_range_are_not_valid_amounts(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,9 +177,16 @@ async def seed_history(db_path: Path, now: float, hours: int = 24) -> int:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
-    tmp: Path = tmp_path_factory.mktemp("e2e")
+    async with running_world(tmp_path_factory.mktemp("e2e"), "Service started") as w:
+        yield w
+
+
+@asynccontextmanager
+async def running_world(tmp: Path, started: str, **extra: Any) -> AsyncIterator[World]:
+    """The whole service on the simulator and the emulator (settings `extra` on top of the
+    e2e ones), once its start-up notice (containing `started`) was sent; stopped at the end."""
     async with SimExchange(seed=SEED) as sim, TelegramEmulator() as tg:
-        settings = e2e_settings(tmp, sim, tg)
+        settings = e2e_settings(tmp, sim, tg, **extra)
         await seed_history(settings.db_path, time.time())
         log_sink = logger.add(settings.log_dir / "bot.log", level="INFO", enqueue=False)
         installed: list[TelegramTransport] = []
@@ -200,7 +208,7 @@ async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
                 task.result()  # start-up failed: raise its error
                 raise AssertionError("the service returned before it was ready")
             assert service.ready.is_set(), "the service was not ready within 60 s"
-            await tg.wait_for_message(lambda m: "Service started" in m.content, timeout=15)
+            await tg.wait_for_message(lambda m: started in m.content, timeout=15)
             yield World(sim, tg, service, settings, installed[0])
         finally:
             ready.cancel()

@@ -465,7 +465,7 @@ async def test_kimp_headline_and_one_coin(world: World) -> None:
     assert "Tether premium: " in text and "FX: 1,385.00 KRW/USD" in text and "Top:" in text
     assert msg.buttons == [("🔄 Refresh", "/kimp")]
     btc = clear(await world.ask("/kimp BTC", "BTC premium"))
-    assert "USDT kimp +1." in btc and "Executable at ₩1,000,000 after fees:" in btc
+    assert "USDT kimp +1." in btc and "Executable at 1,000,000 KRW after fees:" in btc
     assert "Alert state: normal" in btc
     assert "Tether premium" in clear(await world.ask("/kimp usdt", "Tether"))
     assert "ETH premium" in clear(await world.ask("/kimp KRW-ETH", "ETH premium"))
@@ -530,7 +530,7 @@ async def test_report_now_with_its_chart(world: World) -> None:
     assert photo.seq <= world.tg.sent_messages(CHAT)[-1].seq
     for section in ("Balances and equity", "Kimchi premium (BTC, ", "Streams and incidents"):
         assert section in text
-    assert re.search(r"upbit +KRW +10,000,000", text), text
+    assert re.search(r"Upbit +KRW +10,000,000", text), text
     assert re.search(r"high \+[\d.]+% · low \+[\d.]+% · avg \+[\d.]+% \(1\d\d samples\)", text)
     # Streams that came up before the report's log started are reported too.
     for stream in ("upbit-0", "binance-0", "binance_futures-market-0"):

@@ -109,7 +109,9 @@ async def test_every_view_gives_the_same_realised_pnl_across_a_restart(
         question = await world.ask(f"/sell {UPBIT_BOT}", "Confirm within")
         cursor = tg.cursor()
         reply = await world.confirm(question, "forced exit")
-        bot_reply = re.search(rf"PnL {NUM} KRW \(fees included\)", reply.content)
+        bot_reply = re.search(
+            rf"PnL {NUM} KRW(?: \([-+]?[\d.]+%\))? \(fees included\)", reply.content
+        )
         assert bot_reply, reply.content
         bot_trade = await fill_pnl(world, cursor, "sell")
         assert krw(bot_reply.group(1)) == krw(str(bot_trade))  # the bot's reply, the notice

@@ -181,7 +181,7 @@ async def test_streams_faults_fallback_and_exact_candles(
     await eventually(lambda: settled() and check_candles(seen, venue) >= 3, timeout=20)
     assert md.candles.builder.stats.backfilled > 0
     assert md.candles.builder.stats.unverified == 0
-    lines = await md.status_lines()
+    lines = [render("en", line) for line in await md.status_lines()]
     assert any("malformed 3" in line for line in lines), lines
 
 
@@ -246,7 +246,7 @@ async def test_all_venues_all_channels_at_real_speed() -> None:
 
             await eventually(complete, timeout=15)
             assert all(not md.is_stale(v) for v in VENUES)
-            lines = await md.status_lines()
+            lines = [render("en", line) for line in await md.status_lines()]
             assert any(line.startswith("Upbit: live") for line in lines), lines
         finally:
             task.cancel()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.i18n import render
 from core.market import Quote, StreamState, StreamStatus, Trade
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.binance.stream import BinanceStream
@@ -122,7 +123,7 @@ async def test_one_silent_symbol_is_resubscribed_without_a_reconnect(
 
     await eventually(lambda: runner.symbol_resubscribes >= 1, timeout=15)
     assert eth in handler.quiet and btc not in handler.quiet
-    lines = await md.status_lines()
+    lines = [render("en", line) for line in await md.status_lines()]
     assert any("quiet" in line and "ETH/" in line for line in lines), lines
     btc_before = trades["BTC"]
     await eventually(lambda: pump() or trades["BTC"] > btc_before + 5, timeout=10)

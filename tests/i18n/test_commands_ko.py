@@ -212,7 +212,7 @@ async def test_paper_trading_answers_in_korean(tmp_path: Path) -> None:
         weekly = (await reg.dispatch("/weekly", ctx)).text
         assert weekly.startswith("주별 손익 (월요일 시작), 최근 4주 (KST)\n"), weekly
         assert (await reg.dispatch("/profit 3", ctx)).text.startswith(
-            "최근 3일 수익 (원화 기준)\n실현 손익 -50 KRW"
+            "최근 3일 수익 (원화 기준)\n실현 손익 -50원"
         )
         ask = await reg.dispatch("/killswitch", ctx)
         assert ask.text.startswith("⚠️ 킬스위치: 모든 봇을 중지하고 신규 진입을 거부할까요?")
@@ -228,9 +228,9 @@ def test_kimp_detail_in_korean_and_english() -> None:
     en = render_detail(snap, None, "high", 1_000_000.0)
     assert en == render_detail(snap, None, "high", 1_000_000.0, language="en")
     assert en.split("\n") == [
-        "Upbit   ₩144,000,000 (age 1s)",
+        "Upbit   144,000,000 KRW (age 1s)",
         "Binance 100,000 USDT (age 2s)",
-        "KRW-USDT ₩1,400 (age 1s)",
+        "KRW-USDT 1,400 KRW (age 1s)",
         "USD/KRW  1,385.00 (age 30s)",
         "USDT kimp +2.86% · FX kimp +3.97% · tether +1.08%",
         "Executable: n/a (no order book on every leg yet)",
@@ -239,7 +239,10 @@ def test_kimp_detail_in_korean_and_english() -> None:
         "Alert state: high",
     ]
     ko = render_detail(snap, None, "high", 1_000_000.0, language="ko").split("\n")
-    assert ko[0] == "업비트   ₩144,000,000 (경과 1s)"
+    # issue 14: won written one way (원 in Korean, not ₩), ages in Korean units
+    assert ko[0] == "업비트   144,000,000원 (경과 1초)"
+    assert ko[2] == "KRW-USDT 1,400원 (경과 1초)"
+    assert ko[3] == "USD/KRW  1,385.00 (경과 30초)"
     assert ko[4] == "USDT 김프 +2.86% · 환율 김프 +3.97% · 테더 +1.08%"
     assert ko[-2:] == ["⏸ 알림 일시정지: 업비트 스트림 끊김", "알림 상태: high"]
 

@@ -128,15 +128,16 @@ async def test_a_fill_and_a_refusal_in_korean(tmp_path: Path) -> None:
     fills, refused, buy_id = await _round_trip(tmp_path, "ko")
     assert len(fills) == 2, fills
     assert fills[0].startswith("[모의] 업비트 BTC 매수 체결: 0.0"), fills[0]
-    assert " BTC @ 100,0" in fills[0] and "KRW (수수료 " in fills[0]
+    # issue 14: won as 원 in Korean, prices and fees included, never with decimals
+    assert re.search(r" BTC @ 100,0[\d,]+원 \(수수료 [\d,]+원, ", fills[0]), fills[0]
     assert fills[0].endswith(f", 주문번호 {buy_id})") and "손익" not in fills[0]
     assert fills[1].startswith("[모의] 업비트 BTC 매도 체결: "), fills[1]
-    assert re.search(r"\n실현 손익 \+[\d,.]+ KRW$", fills[1]), fills[1]
+    assert re.search(r"\n실현 손익 \+[\d,]+원 \(\+\d+\.\d\d%\)$", fills[1]), fills[1]
     assert refused == [
-        "주문 거부 (봇 grid): 업비트 BTC/KRW 매수. 주문 금액 6,000,000 KRW이(가) 1회 주문 한도 "
-        "5,000,000 KRW(MAX_ORDER_KRW)를 넘습니다.",
-        "주문 거부 (봇 grid): 업비트 BTC/KRW 매수. KRW 잔고 부족: 90,045,000 KRW 필요, "
-        f"사용 가능 {refused[1].rsplit(' ', 2)[1]} KRW.",
+        "주문 거부 (봇 grid): 업비트 BTC/KRW 매수. 주문 금액 6,000,000원이(가) 1회 주문 한도 "
+        "5,000,000원(MAX_ORDER_KRW)를 넘습니다.",
+        "주문 거부 (봇 grid): 업비트 BTC/KRW 매수. KRW 잔고 부족: 90,045,000원 필요, "
+        f"사용 가능 {refused[1].rsplit(' ', 1)[1]}",
     ]
 
 
@@ -146,7 +147,7 @@ async def test_a_fill_and_a_refusal_in_english(tmp_path: Path) -> None:
     assert fills[0].startswith("[paper] Filled buy 0.0"), fills[0]
     assert fills[0].endswith(f" KRW on Upbit (fee {fills[0].split('(fee ')[1]}")
     assert fills[0].endswith(f", id {buy_id})")
-    assert re.search(r"\nPnL \+[\d,.]+ KRW$", fills[1]), fills[1]
+    assert re.search(r"\nPnL \+[\d,.]+ KRW \(\+\d+\.\d\d%\)$", fills[1]), fills[1]
     assert refused == [
         "Order refused from bot grid: buy BTC/KRW on Upbit. The order is worth 6,000,000 KRW, "
         "above the per-order cap of 5,000,000 KRW (MAX_ORDER_KRW).",

@@ -22,7 +22,9 @@ import pytest
 
 from bot.config import load_settings
 from bot.features.strategies import install
+from bot.i18n import render
 from bot.notify.outbox import Outbox
+from core import numbers
 from core.symbols import Venue
 from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
@@ -84,10 +86,10 @@ async def test_a_bot_killed_before_booking_its_fill_adopts_it_from_the_ledger(
         manager = await install(app)  # the bot was running: it resumes
         await eventually(lambda: "dip" in manager.runners)
         # The bot's book is the ledger's: what the venue sold it, net of nothing (KRW fee).
-        assert manager.open_positions("dip") == [f"BTC/KRW long {float(bought):g}"]
-        assert (
-            "dip: running, always_long BTC/KRW 1m, BTC/KRW long"
-            in (await manager.status_lines())[0]
+        held = [render("en", p) for p in manager.open_positions("dip")]
+        assert held == [f"BTC/KRW long {numbers.grouped(bought)}"]
+        assert "dip: running, always_long BTC/KRW 1m, BTC/KRW long" in render(
+            "en", (await manager.status_lines())[0]
         )
         await app.notifier.flush_writes()
         texts = [str(n.text) for n in await Outbox(app.db).pending()]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.features.strategies import install
+from bot.i18n import render
 from bot.notify.outbox import Outbox
 from core.clock import SystemClock
 from strategies.botconfig import BotDefinition
@@ -66,9 +67,11 @@ async def test_saved_books_the_ledger_does_not_hold_are_dropped_at_start_up(
         manager = await install(app)
         await eventually(lambda: "dip" in manager.runners)
         assert manager.runners["dip"].engine.positions == {}
-        assert (await manager.status_lines())[0] == "dip: running, rsi BTC/KRW 1m, flat"
-        with pytest.raises(BotError, match="Bot idle holds no position"):
+        line = (await manager.status_lines())[0]
+        assert render("en", line) == "dip: running, rsi BTC/KRW 1m, flat"
+        with pytest.raises(BotError) as refused:
             await manager.held_position("idle")
+        assert render("en", refused.value.text) == "Bot idle holds no position."
         assert await store.load_positions("dip") == {} == await store.load_positions("idle")
 
         await app.notifier.flush_writes()

@@ -3,6 +3,7 @@ decisions, warm-up, pause, the order-layer seam."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from bot.commands import CommandContext, Reply
 from bot.config import load_settings
 from bot.features import AppContext
 from bot.features.strategies import install
+from bot.i18n import render
 from core.orders import OrderRequest
 from strategies.gateway import OrderResult
 from strategies.runner import BotManager
@@ -97,7 +99,9 @@ async def test_decisions_are_recorded_and_shown(tmp_path: Path) -> None:
         rows = await app.ctx.db.fetchall("SELECT action, taken, reason FROM decisions")
         assert [(r[0], r[1]) for r in rows] == [("enter_long", 1), ("exit", 1)]
         shown = (await app.cmd("/bots rsi_bot")).text
-        assert "✓ BTC/KRW enter_long: RSI14" in shown and "✓ BTC/KRW exit" in shown
+        assert "✓ BTC/KRW enter long: RSI14" in shown and "✓ BTC/KRW exit" in shown
+        # issue 14: decisions at the configured zone's time, labelled, indicators rounded
+        assert re.search(r"\d\d-\d\d \d\d:\d\d KST ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
 
 
 async def test_warm_up_from_stored_candles_then_signal_on_the_first_live_candle(
@@ -197,7 +201,10 @@ async def test_stop_all_stops_every_running_bot_and_keeps_them_stopped(tmp_path:
         await app.cmd("/start rsi_bot")
         await app.cmd("/start other")
         replies = await app.manager.stop_all()
-        assert sorted(replies) == ["Bot other stopped.", "Bot rsi_bot stopped."]
+        assert sorted(render("en", r) for r in replies) == [
+            "Bot other stopped.",
+            "Bot rsi_bot stopped.",
+        ]
         assert app.manager.runners == {}
     async with service(tmp_path) as app:
         assert app.manager.runners == {}

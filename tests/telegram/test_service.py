@@ -28,7 +28,7 @@ async def test_service_start_commands_and_shutdown_over_telegram(
         status = await tg.wait_for_message(
             lambda m: "모드: 모의투자" in m.content, chat_id=CHAT, after=after, timeout=10
         )
-        assert "telegram: running" in status.content
+        assert "telegram: 실행 중" in status.content  # issue 14: component states in Korean too
         assert status.buttons == [("🔄 새로고침", "/status")]
     finally:
         stop.set()

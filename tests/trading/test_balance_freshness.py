@@ -19,7 +19,8 @@ from bot.features.trading import install
 from peers.exchange_sim.server import SimExchange
 from tests.wiring import app_context
 
-UNREACHABLE = re.compile(r"^Upbit: ⚠️ as of \d\d:\d\d, venue unreachable$", re.M)
+# issue 14: the time says its zone (the settings' TIMEZONE, KST by default)
+UNREACHABLE = re.compile(r"^Upbit: ⚠️ as of \d\d:\d\d KST, venue unreachable$", re.M)
 
 
 @asynccontextmanager

@@ -4,6 +4,7 @@ tests/trading/test_bots_e2e.py: bots spot_rsi on Upbit and fut_rsi 5x on USDT-M,
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -67,7 +68,8 @@ async def test_forced_entry_and_exit_of_a_spot_bot(tmp_path: Path, sim: SimExcha
         assert runner.engine.positions  # nothing before the confirmation
         done = await confirm(s, question)
         assert done.text.startswith(f"✅ spot_rsi: forced exit BTC/KRW {pos.qty:g} @ "), done.text
-        assert "PnL +" in done.text and "KRW (fees included)." in done.text
+        # issue 14: PnL with its sign, unit and percentage
+        assert re.search(r"PnL \+[\d,]+ KRW \(\+\d+\.\d\d%\) \(fees included\)\.", done.text)
         assert runner.engine.positions == {} and trading.open_positions() == []
         (trade,) = runner.trades
         assert trade.exit_reason == "forced exit (/sell)" and trade.pnl > 0
@@ -84,7 +86,7 @@ async def test_forced_futures_entry_uses_the_bots_leverage_and_brackets_and_exit
         store = s.ctx.facade.trading.svc.store
         r = await run(s, "/buy fut_rsi BTC 100USDT")
         assert r.text.startswith("✅ fut_rsi: forced entry BTC/USDT long 0.007 @ "), r.text
-        assert "(stake 100 USDT × 5x) on Binance USDT-M" in r.text
+        assert "(stake 100.00 USDT × 5x) on Binance USDT-M" in r.text
         assert "SL -3% / TP +5% on the venue." in r.text
         orders = [o.order for o in await store.recent_orders(5, True)]
         (entry,) = [o for o in orders if o.type is OrderType.MARKET]
@@ -161,6 +163,6 @@ async def test_help_names_both_forms(tmp_path: Path, sim: SimExchange) -> None:
     async with service(tmp_path, sim) as s:
         register_core(s.ctx.registry)
         text = (await run(s, "/help")).text
-        assert "/buy <upbit|binance|futures> <coin> <qty|amountKRW> or /buy <bot> [coin] " in text
-        assert "/sell <venue> <coin> <qty> or /sell <bot> [coin]" in text
+        assert "/buy <upbit|binance|futures> <coin> <qty|amountKRW> | /buy <bot> [coin] " in text
+        assert "/sell <venue> <coin> <qty> | /sell <bot> [coin]" in text
         assert "the bot then manages the exit" in (await run(s, "/help buy")).text

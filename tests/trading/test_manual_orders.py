@@ -12,6 +12,7 @@ import pytest
 from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from tests.helpers import eventually
 from tests.trading.harness import Env, trading_env, worded
 from trading.provider import TradingProvider
@@ -108,7 +109,9 @@ async def test_manual_futures_entry_by_amount_and_a_close_needs_a_quantity(
     assert res.order.qty == D("0.005") and res.order.type is OrderType.MARKET
     assert not res.order.reduce_only and res.order.bot is None
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, None, D(500))
-    assert not res.accepted and res.reason == "Give the quantity of BTC to close, e.g. 0.005."
+    assert not res.accepted and res.reason == Text.of(
+        "trading.close_qty", base="BTC", example="0.005"
+    )
     (pos,) = t.open_positions()
     assert pos.qty == D("0.005")
 
@@ -132,9 +135,11 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     fills = [n.text for n in e.notes if n.kind.value == "order_filled"]
     assert len(fills) == 2 and "PnL" not in fills[0], fills
     assert fills[0].endswith(f" KRW, id {buy.order.client_id})")
-    # the trade's PnL (issue 14): the entry's fee included, as /trades and the report say it
+    # the trade's PnL (issue 14): the entry's fee included, as /trades and the report say it,
+    # KRW without decimals, with its percentage of what the exit closed
     trade = sum((r.realized_pnl for r in await e.svc.store.fills(paper=True)), D(0))
-    assert fills[1].endswith(f")\nPnL +{trade.quantize(D('0.01')):,} KRW"), fills[1]
+    pnl = re.search(r"\)\nPnL \+([\d,]+) KRW \(\+(\d+\.\d\d)%\)$", fills[1])
+    assert pnl and pnl.group(1) == f"{trade.quantize(D(1)):,}", fills[1]
     assert trade > 0
     # A futures exit in USDT also says it in KRW.
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.01"), None)
@@ -142,7 +147,9 @@ async def test_fill_notifications_carry_the_exits_pnl_and_market_orders_are_not_
     res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.SELL, D("0.01"), None)
     assert res.accepted, res.reason
     last = [n.text for n in e.notes if n.kind.value == "order_filled"][-1]
-    assert re.search(r", id \w+\)\nPnL -[\d.,]+ USDT \(≈ -[\d,]+ KRW\)$", last), last
+    assert re.search(r", id \w+\)\nPnL -[\d.,]+ USDT \(-\d+\.\d\d%\) \(≈ -[\d,]+ KRW\)$", last), (
+        last
+    )
     assert not [n for n in e.notes if n.kind.value == "order_placed"]  # market orders only
     # A resting limit order is announced, as resting.
     limit = await e.svc.submit(

@@ -2,6 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.i18n import render
 from core.errors import Rejected
 from core.market import Side
 from core.orders import OrderRequest, OrderType
@@ -82,7 +83,9 @@ def test_upbit_limit_buy_rounds_price_down_and_reports_it() -> None:
     r = req(UPBIT_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.001"), price=D("100000550"))
     v = validate(r, upbit_rules("BTC"), D("100000000"), Funds(D(1_000_000)))
     assert v.price == D(100000000)
-    assert "price rounded" in v.notes[0]
+    assert (
+        render("en", v.notes[0]) == "price rounded 100,000,550 KRW -> 100,000,000 KRW (tick 1,000)"
+    )
 
 
 def test_upbit_sell_limit_rounds_up() -> None:
@@ -117,7 +120,7 @@ def test_binance_lot_size_and_notional() -> None:
     with pytest.raises(Rejected, match=r"below the minimum of 0\.00001 BTC"):
         validate(r, BIN_RULES, D("60000"), Funds(D(1000)))
     r = req(BIN_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.00005"), price=D("60000"))
-    with pytest.raises(Rejected, match="below the venue's minimum of 5 USDT"):
+    with pytest.raises(Rejected, match=r"below the venue's minimum of 5\.00 USDT"):
         validate(r, BIN_RULES, D("60000"), Funds(D(1000)))
     r = req(BIN_BTC, Side.BUY, OrderType.LIMIT, qty=D("0.0012345"), price=D("60000.129"))
     v = validate(r, BIN_RULES, D("60000"), Funds(D(1000)))

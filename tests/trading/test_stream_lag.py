@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import render
 from core.clock import SystemClock
 from core.events import EventBus
 from core.market import Side, StreamState
@@ -90,7 +91,7 @@ async def test_a_lagging_stream_is_delayed_refuses_entries_and_recovers(
     assert status.state is StreamState.DEGRADED
     assert _key(status.reason) == "stream.why.delayed"
     assert isinstance(status.reason, Text) and status.reason.params["seconds"] > MAX_LAG
-    lines = await md.status_lines()
+    lines = [render("en", line) for line in await md.status_lines()]
     assert f"{venue.label}: delayed" in lines
     assert any(
         line.strip().startswith(f"{runner.name}: delayed (") and "s behind the venue)" in line
@@ -104,6 +105,6 @@ async def test_a_lagging_stream_is_delayed_refuses_entries_and_recovers(
     assert runner.delayed is None
     status = md.statuses[runner.name]
     assert status.state is StreamState.RECOVERED and _key(status.reason) == "stream.why.caught_up"
-    assert f"{venue.label}: live" in await md.status_lines()
+    assert f"{venue.label}: live" in [render("en", line) for line in await md.status_lines()]
     res = await env.svc.submit(_buy(inst))
     assert res.accepted, res.reason

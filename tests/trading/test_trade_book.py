@@ -116,7 +116,7 @@ async def test_the_exit_notice_and_the_report_give_the_trade_pnl(tmp_path: Path)
         await _fill(env, Side.SELL, str(env.svc.positions[BTC].qty), "trend")
         (t,) = env.svc.trades.closed
         notice = str(env.notes[-1].text)
-        assert f"PnL {t.realized.quantize(D('0.01')):+,} KRW" in notice, (notice, t)
+        assert f"PnL {t.realized.quantize(D(1)):+,} KRW (" in notice, (notice, t)
         now = time.time()
         (day,) = await TradingReportQueries(env.db).bot_days(now - 60, now + 60, True)
         assert day.bot == "trend" and day.trades == 1 and day.pnl["KRW"] == t.realized
