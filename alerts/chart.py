@@ -1,8 +1,12 @@
-"""A 24 h premium chart as PNG bytes. Figure objects, not pyplot: safe off the main thread."""
+"""A 24 h premium chart as PNG bytes. Figure objects, not pyplot: safe off the main thread.
+
+The words on it come from the app's catalog (`PremiumChartWords`); the defaults here are the
+English catalog's, for callers that have no language (tests, tools)."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -12,24 +16,36 @@ from matplotlib.figure import Figure
 from alerts.history import Sample
 
 
-def render_chart(
+@dataclass(frozen=True, slots=True)
+class PremiumChartWords:
+    title: str = ""  # empty: "<COIN> premium, last 24 h (<zone>)"
+    axis: str = "Premium (%)"
+    time_axis: str = ""
+    usdt_kimp: str = "USDT kimp"
+    fx_kimp: str = "FX kimp"
+    tether: str = "Tether premium"
+
+
+def premium_figure(
     coin: str,
     samples: list[Sample],
     tz: tzinfo,
     high_pct: float | None = None,
     low_pct: float | None = None,
-) -> bytes:
+    words: PremiumChartWords | None = None,
+) -> Figure:
     """USDT kimp and FX kimp (tether premium for USDT) over time, thresholds as dashed lines."""
+    w = words or PremiumChartWords()
     fig = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     times = [datetime.fromtimestamp(s.minute_ts, tz) for s in samples]
     series = (
-        [("tether premium", [s.tether for s in samples])]
+        [(w.tether, [s.tether for s in samples])]
         if coin.upper() == "USDT"
         else [
-            ("USDT kimp", [s.usdt_kimp for s in samples]),
-            ("FX kimp", [s.fx_kimp for s in samples]),
+            (w.usdt_kimp, [s.usdt_kimp for s in samples]),
+            (w.fx_kimp, [s.fx_kimp for s in samples]),
         ]
     )
     for label, values in series:
@@ -40,13 +56,28 @@ def render_chart(
         if level is not None:
             ax.axhline(level, color=color, linestyle="--", linewidth=0.8)
     ax.axhline(0, color="grey", linewidth=0.5)
-    ax.set_title(f"{coin.upper()} premium, last 24 h ({tz})")
-    ax.set_ylabel("%")
+    ax.set_title(w.title or f"{coin.upper()} premium, last 24 h ({tz})")
+    ax.set_ylabel(w.axis)
+    if w.time_axis:
+        ax.set_xlabel(w.time_axis, fontsize=9)
     ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=tz))
+    ax.yaxis.get_major_formatter().set_useOffset(False)  # type: ignore[attr-defined]
     ax.grid(True, alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left")
     fig.tight_layout()
+    return fig
+
+
+def render_chart(
+    coin: str,
+    samples: list[Sample],
+    tz: tzinfo,
+    high_pct: float | None = None,
+    low_pct: float | None = None,
+    words: PremiumChartWords | None = None,
+) -> bytes:
+    fig = premium_figure(coin, samples, tz, high_pct, low_pct, words)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -21,7 +21,7 @@ import orjson
 from loguru import logger
 
 from alerts.alert_state import AlertStore
-from alerts.chart import render_chart
+from alerts.chart import PremiumChartWords, render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
@@ -281,14 +281,17 @@ class KimpService:
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"
 
-    async def chart(self, coin: str, hours: float = 24.0) -> bytes | None:
+    async def chart(
+        self, coin: str, hours: float = 24.0, words: PremiumChartWords | None = None
+    ) -> bytes | None:
         """A PNG of the last `hours`, or None when there are no samples yet."""
         samples = await self.history.series(coin, self.clock.now() - hours * 3600)
         if not samples:
             return None
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
         high, low = self.engine.config.levels(key)
-        return await asyncio.to_thread(render_chart, coin, samples, self.kimp_config.tz, high, low)
+        tz = self.kimp_config.tz
+        return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, words)
 
     async def status_lines(self) -> list[str]:
         m = self.monitor
