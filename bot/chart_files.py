@@ -50,14 +50,21 @@ def save_chart(
         path = folder / name.replace(".png", f"_{n}.png")
     with open(path, "xb", opener=private_opener) as f:
         f.write(png)
-    prune(folder, keep)
+    prune(folder, keep, just_written=path)
     return path
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Remove all but the newest `keep` charts (by modification time, then name)."""
+def prune(folder: Path, keep: int, just_written: Path | None = None) -> list[Path]:
+    """Remove all but the newest `keep` charts (by modification time, then name).
+
+    `just_written` counts as the newest whatever the file system's time stamps say (several
+    charts can share one mtime tick)."""
     charts = []
+    if just_written is not None:
+        keep -= 1
     for p in folder.glob("*.png"):
+        if p == just_written:
+            continue
         try:
             charts.append((p.stat().st_mtime, p.name, p))
         except FileNotFoundError:  # removed meanwhile
