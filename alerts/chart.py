@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 
 from alerts.history import Sample
@@ -60,6 +60,8 @@ def premium_figure(
     ax.set_ylabel(w.axis)
     if w.time_axis:
         ax.set_xlabel(w.time_axis, fontsize=9)
+    # Ticks on whole hours of the chart's zone, not the locator's UTC-based 4h48m steps.
+    ax.xaxis.set_major_locator(AutoDateLocator(tz=tz))
     ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=tz))
     ax.yaxis.get_major_formatter().set_useOffset(False)  # type: ignore[attr-defined]
     ax.grid(True, alpha=0.3)

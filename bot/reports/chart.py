@@ -33,10 +33,14 @@ class ReportChartWords:
 
 
 def report_figure(
-    premium: Sequence[tuple[float, float]], pnl: PnlSeries, tz: tzinfo, words: ReportChartWords
+    premium: Sequence[tuple[float, float]],
+    pnl: PnlSeries,
+    tz: tzinfo,
+    words: ReportChartWords,
+    span: tuple[float, float] | None = None,
 ) -> Figure:
     """The premium panel on top, then a cumulative PnL panel per currency (or one "no trades"
-    panel); the time axis in `tz`."""
+    panel); the time axis in `tz`, over `span` (the report period) on every panel."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -50,14 +54,23 @@ def report_figure(
     else:
         for ax, (currency, points) in zip(axes[1:], pnl.items(), strict=True):
             _pnl(ax, currency, points, tz, words)
+    if span is not None:
+        lo, hi = _times([(span[0], 0), (span[1], 0)], tz)
+        for ax in axes:
+            if ax.lines:  # the "no data" panels keep their blank frame
+                ax.set_xlim(lo, hi)
     fig.tight_layout()
     return fig
 
 
 def report_chart(
-    premium: Sequence[tuple[float, float]], pnl: PnlSeries, tz: tzinfo, words: ReportChartWords
+    premium: Sequence[tuple[float, float]],
+    pnl: PnlSeries,
+    tz: tzinfo,
+    words: ReportChartWords,
+    span: tuple[float, float] | None = None,
 ) -> bytes:
-    return png(report_figure(premium, pnl, tz, words))
+    return png(report_figure(premium, pnl, tz, words, span))
 
 
 def premium_chart(
@@ -107,7 +120,8 @@ def _pnl(
     _time_axis(ax, tz, words.time_axis)
     ys = [float(v) for _, v in points]
     color = "#2ca02c" if ys and ys[-1] >= 0 else "#d62728"
-    ax.step(_times(points, tz), ys, where="post", linewidth=1.4, color=color)
+    # A point is the total at the end of its step: "pre" draws it over the step it was made in.
+    ax.step(_times(points, tz), ys, where="pre", linewidth=1.4, color=color)
     ax.axhline(0.0, color="#888888", linewidth=0.8)
     ax.set_ylabel(words.pnl_axes.get(currency, currency))
     # Plain amounts with thousands separators: never "1e6" or an offset above the axis.
@@ -116,8 +130,10 @@ def _pnl(
 
 
 def _time_axis(ax: Axes, tz: tzinfo, label: str) -> None:
-    from matplotlib.dates import DateFormatter
+    from matplotlib.dates import DateFormatter, HourLocator
 
+    # Whole hours in the report's zone (the automatic locator picks 23:24, 04:12, ...).
+    ax.xaxis.set_major_locator(HourLocator(interval=3, tz=tz))
     ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=tz))
     ax.set_xlabel(label, fontsize=9)
     ax.grid(True, alpha=0.3)

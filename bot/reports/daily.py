@@ -274,7 +274,9 @@ class DailyReporter:
         )
         words = report_words(lang, self._settings.tz, until, cum_pnl)
         premium = kimp.series if kimp else ()
-        png = await asyncio.to_thread(report_chart, premium, cum_pnl, self._settings.tz, words)
+        png = await asyncio.to_thread(
+            report_chart, premium, cum_pnl, self._settings.tz, words, (since, until)
+        )
         return Report("\n".join(lines).rstrip(), png, equity)
 
     async def _change(self, equity: Decimal) -> str:
