@@ -587,7 +587,6 @@ TEXTS: dict[str, str] = {
     # charts: console files, report chart, kimp chart, backtest chart (issue 14, pictures)
     "console.chart_saved": "📈 Chart saved: {path}",
     "console.chart_not_saved": "⚠️ The chart could not be saved ({reason}).",
-    "console.report_written": "📊 Daily report {day} written (chart: {path})",
     "chart.time_axis": "Time ({zone})",
     "chart.report.premium_title": "BTC kimchi premium (FX basis), 24 h until {until} {zone}",
     "chart.report.premium_axis": "Premium (%)",

@@ -582,7 +582,6 @@ TEXTS: dict[str, str] = {
     # charts: console files, report chart, kimp chart, backtest chart (issue 14, pictures)
     "console.chart_saved": "📈 차트 저장: {path}",
     "console.chart_not_saved": "⚠️ 차트를 저장하지 못했습니다 ({reason}).",
-    "console.report_written": "📊 {day} 일일 리포트 작성 완료 (차트: {path})",
     "chart.time_axis": "시간 ({zone})",
     "chart.report.premium_title": "BTC 김치 프리미엄 (환율 기준), {until} {zone}까지 24시간",
     "chart.report.premium_axis": "프리미엄 (%)",
