@@ -15,8 +15,9 @@ from pathlib import Path
 
 from core.storage.files import private_dir, private_opener
 
-# A chart is 20-60 KB: 200 of them stay under ~12 MB on a small server, and still hold weeks of
-# daily reports plus what a trader asks for by hand. Older ones are removed as new ones come.
+# A chart is 40-100 KiB (python -m bench.charts): 200 of them stay under ~20 MB on a small server
+# and still hold weeks of daily reports plus what a trader asks for by hand. Older ones are
+# removed as new ones come.
 KEEP_CHARTS = 200
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
