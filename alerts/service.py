@@ -16,13 +16,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
 
 import orjson
 from loguru import logger
 
 from alerts.alert_state import AlertStore
-from alerts.chart import ChartLabels, render_chart
+from alerts.chart import PremiumChartWords, render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
@@ -289,7 +288,9 @@ class KimpService:
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"
 
-    async def chart(self, coin: str, hours: float = 24.0) -> bytes | None:
+    async def chart(
+        self, coin: str, hours: float = 24.0, words: PremiumChartWords | None = None
+    ) -> bytes | None:
         """A PNG of the last `hours`, or None when there are no samples yet."""
         samples = await self.history.series(coin, self.clock.now() - hours * 3600)
         if not samples:
@@ -297,15 +298,7 @@ class KimpService:
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
         high, low = self.engine.config.levels(key)
         tz = self.kimp_config.tz
-        end = datetime.fromtimestamp(self.clock.now(), tz)
-        w = self._wording.text
-        labels = ChartLabels(
-            title=w(Text.of("kimpchart.title", coin=coin.upper(), zone=end.tzname() or str(tz))),
-            usdt=w(Text.of("kimpchart.usdt")),
-            fx=w(Text.of("kimpchart.fx")),
-            tether=w(Text.of("kimpchart.tether")),
-        )
-        return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, labels)
+        return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, words)
 
     async def status_lines(self) -> list[str | Text]:
         m = self.monitor

@@ -1,4 +1,7 @@
-"""Console chat: typed lines go to the command handlers; replies and notifications go to stdout."""
+"""Console chat: typed lines go to the command handlers; replies and notifications go to stdout.
+
+A reply's chart cannot be shown in a terminal: it is saved under `<data dir>/charts/`
+(`bot.chart_files`) and the reply prints its path."""
 
 from __future__ import annotations
 
@@ -6,23 +9,26 @@ import asyncio
 import contextlib
 import sys
 import threading
+import time
+from pathlib import Path
 from typing import TextIO
 
 from loguru import logger
 
+from bot.chart_files import charts_dir, save_chart
 from bot.commands import CommandContext, CommandRegistry, Reply
 from bot.facade import ServiceFacade
+from bot.i18n import tr
 from bot.notify.outbox import OutboxItem
 
 CONSOLE_CHAT_ID = 0
 
 
-def render_plain(reply: Reply) -> str:
+def render_plain(reply: Reply, chart_line: str = "") -> str:
+    """The reply as console text; `chart_line` says where its chart went (see `answer`)."""
     lines = [reply.text]
-    if reply.photo is not None:
-        lines.append(
-            f"[chart: {len(reply.photo)} bytes PNG{' — ' + reply.photo_caption if reply.photo_caption else ''}]"
-        )
+    if chart_line:
+        lines.append(chart_line)
     for row in reply.buttons:
         lines.append("  " + "   ".join(f"[{b.label}: {b.data}]" for b in row))
     return "\n".join(lines)
@@ -49,6 +55,26 @@ class ConsoleChat:
         )
         return await self._registry.dispatch(line, ctx)
 
+    async def answer(self, line: str) -> str | None:
+        """The console's answer to one typed line, its chart (if any) saved to a file."""
+        reply = await self.handle_line(line)
+        if reply is None:
+            return None
+        return render_plain(reply, await self._save_photo(reply) if reply.photo else "")
+
+    async def _save_photo(self, reply: Reply) -> str:
+        settings = self._facade.settings
+        assert reply.photo is not None
+        folder = charts_dir(settings.db_path.parent)
+        try:
+            path = await asyncio.to_thread(
+                save_chart, folder, reply.photo, reply.photo_kind, time.time(), settings.tz
+            )
+        except OSError as exc:
+            logger.error("could not save a chart under {}: {}", folder, exc)
+            return tr(settings.language, "console.chart_not_saved", reason=exc.strerror or exc)
+        return tr(settings.language, "console.chart_saved", path=_shown(path))
+
     async def run(self) -> None:
         """Read stdin until EOF. EOF (stdin closed or /dev/null) ends the console, not the service."""
         lines = _stdin_lines()
@@ -58,18 +84,25 @@ class ConsoleChat:
             if raw is None:
                 logger.info("console input closed; the service keeps running")
                 return
-            reply = await self.handle_line(raw)
-            if reply is not None:
-                self.write(render_plain(reply))
+            answer = await self.answer(raw)
+            if answer is not None:
+                self.write(answer)
 
     async def deliver(self, items: list[OutboxItem]) -> list[int]:
         """Sender for the notifier when there is no Telegram: print each notification."""
         for item in items:
             prefix = "🔕 " if item.silent else "🔔 "
-            self.write(
-                prefix + item.text + (f" [chart: {item.photo_path}]" if item.photo_path else "")
-            )
+            chart = ""
+            if item.photo_path:
+                path = _shown(Path(item.photo_path))
+                chart = "\n" + tr(self._facade.settings.language, "console.chart_saved", path=path)
+            self.write(prefix + item.text + chart)
         return [item.id for item in items]
+
+
+def _shown(path: Path) -> str:
+    """An absolute path: the console's working folder is not necessarily the data folder's."""
+    return str(path.resolve())
 
 
 def _stdin_lines() -> asyncio.Queue[str | None]:

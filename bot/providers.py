@@ -25,6 +25,7 @@ from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 
 if TYPE_CHECKING:
+    from alerts.chart import PremiumChartWords
     from alerts.config import AlertConfig, KimpConfig
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
@@ -183,7 +184,9 @@ class KimpView(StatusProvider, Protocol):
 
     def wallet_note(self, coin: str, premium_pct: float | None) -> WalletNote | None: ...
 
-    async def chart(self, coin: str, hours: float = 24.0) -> bytes | None: ...
+    async def chart(
+        self, coin: str, hours: float = 24.0, words: PremiumChartWords | None = None
+    ) -> bytes | None: ...
 
     async def set_thresholds(self, **changes: float) -> AlertConfig: ...
 

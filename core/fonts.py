@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from matplotlib.font_manager import FontProperties
 
 # Debian's fonts-nanum and fonts-noto-cjk, macOS's Apple SD Gothic Neo.
 _SYSTEM = (
@@ -34,11 +30,3 @@ def hangul_font() -> Path | None:
         if bundled.is_file():
             return bundled
     return next((Path(p) for p in _SYSTEM if Path(p).is_file()), None)
-
-
-def hangul_properties() -> FontProperties | None:
-    """matplotlib font properties of `hangul_font()` (None: keep matplotlib's default)."""
-    from matplotlib.font_manager import FontProperties
-
-    path = hangul_font()
-    return FontProperties(fname=str(path)) if path is not None else None

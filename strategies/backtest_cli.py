@@ -20,11 +20,12 @@ from pathlib import Path
 from core.candles import CandleArchive
 from core.fills import FillMode, FillModel
 from strategies.backtest import run_backtest
+from strategies.backtest_chart import EquityChartWords, write_png
 from strategies.botconfig import BotConfigError, load_bots
 from strategies.data import DataError, day_range_ms, load_csv, load_stored
 from strategies.loader import StrategyLoadError, load_user_strategies
 from strategies.registry import StrategyRegistry
-from strategies.report import format_metrics, format_trades, write_png
+from strategies.report import format_metrics, format_trades
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class BacktestDefaults:
     paper_balance_usdt: float
     paper_slippage_bps: float
     tz: tzinfo = UTC  # TIMEZONE: the trade table's times
+    # The chart's labels for (bot, currency), worded by the app; None: the English defaults.
+    chart_words: Callable[[str, str], EquityChartWords] | None = None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,7 +137,14 @@ def main(
         print(f"Open at the end (not counted as trades): {result.open_positions}")
     if args.png:
         try:
-            write_png(args.png, result.equity_ts, result.equity, f"{d.name} equity")
+            words = (
+                settings.chart_words(d.name, quote)
+                if settings.chart_words
+                else EquityChartWords(title=f"{d.name} equity ({quote})", equity_axis=quote)
+            )
+            write_png(
+                args.png, result.equity_ts, result.equity, result.trades, equity, quote, words
+            )
         except OSError as exc:
             print(f"backtest: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
             return 2

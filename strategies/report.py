@@ -1,12 +1,10 @@
-"""Backtest metrics, the printed report and the equity-curve PNG."""
+"""Backtest metrics and the printed report (the picture: strategies/backtest_chart.py)."""
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 
 import numpy as np
 
@@ -92,29 +90,3 @@ def format_metrics(m: Metrics) -> str:
             f"({numbers.percent(m.return_pct)}%)",
         ]
     )
-
-
-def equity_png(ts_ms: np.ndarray, equity: np.ndarray, title: str) -> bytes:
-    """The equity curve as PNG bytes (matplotlib, Agg backend, no display needed)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 4), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    if ts_ms.size > 5000:  # a year of minutes does not need 525k points on 1000 pixels
-        step = ts_ms.size // 5000 + 1
-        ts_ms, equity = ts_ms[::step], equity[::step]
-    if ts_ms.size:
-        ax.plot(ts_ms.astype("datetime64[ms]"), equity, linewidth=1.0)
-    ax.set_title(title)
-    ax.set_ylabel("equity")
-    ax.grid(True, alpha=0.3)
-    fig.autofmt_xdate()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
-
-
-def write_png(path: Path, ts_ms: np.ndarray, equity: np.ndarray, title: str) -> None:
-    path.write_bytes(equity_png(ts_ms, equity, title))

@@ -34,6 +34,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     photo: bytes | None = None
     photo_caption: str = ""
+    photo_kind: str = "chart"  # names the file the console saves the photo to
 
     @classmethod
     def table(cls, title: str, body: str, refresh: str | None = None) -> Reply:

@@ -4,10 +4,12 @@ bot.providers.KimpView declares it), pure renderers."""
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import asdict
 from functools import partial
 from typing import TYPE_CHECKING
 
+from bot.chart_words import premium_words
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
@@ -233,11 +235,17 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not svc.is_known(coin):
             raise CommandError(tr(ctx.service.settings.language, "kimpcmd.not_tracked", coin=coin))
         m = Messages(ctx.service.settings.language)
-        png = await svc.chart(coin)
+        words = premium_words(m.language, coin, svc.kimp_config.tz, time.time())
+        png = await svc.chart(coin, words=words)
         if png is None:
             return Reply(m("kimpcmd.no_history", coin=coin))
         caption = m("kimpcmd.chart_caption", coin=coin)
-        return Reply(m("kimpcmd.chart_text", coin=coin), photo=png, photo_caption=caption)
+        return Reply(
+            m("kimpcmd.chart_text", coin=coin),
+            photo=png,
+            photo_caption=caption,
+            photo_kind=f"kimpchart-{coin}",
+        )
 
     @registry.command(
         "kimpalert",

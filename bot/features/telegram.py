@@ -2,7 +2,9 @@
 
 With TELEGRAM_BOT_TOKEN set: the transport runs as the supervised component "telegram", the
 notifier's sender switches to Telegram, and the daily report is scheduled (and a missed one
-queued at once). `/report` is registered either way, so the console has it too.
+queued at once). `/report` is registered either way, so the console has it too, and without a
+token the daily report runs on its own schedule (`daily-report`): the console prints it and the
+log says where its chart was saved.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ async def install(
     telegram = app.settings.telegram
     if telegram.telegram_bot_token is None:
         logger.info("TELEGRAM_BOT_TOKEN not set: Telegram off, commands on the console only")
+        await reporter.catch_up()
+        app.supervisor.start("daily-report", reporter.run_headless)
         return None
 
     transport = TelegramTransport(

@@ -1,5 +1,6 @@
 """The daily report: built from what each feature reports (`bot.reports.sources`), sent through the durable notifier at
-`DAILY_REPORT_TIME` in `TIMEZONE` by PTB's job queue, caught up on start if it was missed.
+`DAILY_REPORT_TIME` in `TIMEZONE` by PTB's job queue (without Telegram: by `run_headless`, and the
+console prints it), caught up on start if it was missed.
 
 A scheduled report covers the 24 hours before its slot. The last slot sent is kept in the kv
 table, and the outbox dedup key `daily-report:<date>` makes a slot go out at most once even if
@@ -21,10 +22,13 @@ from typing import Any
 from loguru import logger
 from telegram.ext import ContextTypes, JobQueue
 
+from bot.chart_files import charts_dir, save_chart
+from bot.chart_words import report_words
 from bot.facade import ServiceFacade
 from bot.i18n import money, word
 from bot.i18n.when import clock
-from bot.reports.chart import premium_chart
+from bot.reports.chart import PnlSeries, report_chart
+from bot.reports.pnl_series import realised_pnl_series
 from bot.reports.sources import ReportSources
 from bot.reports.streams import StreamLog
 from bot.telegram import i18n
@@ -39,7 +43,6 @@ JOB_NAME = "daily-report"
 KV_LAST = "daily_report.last_slot"
 KV_EQUITY = "daily_report.equity_krw"
 MISFIRE_GRACE = 3 * 3600  # a loop busy at 09:00 (or a suspended laptop) still gets its report
-KEEP_CHARTS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class DailyReporter:
         self._clock = clock or SystemClock()
         self._kv = KeyValueStore(facade.db)
         self._streams = stream_log
-        self._chart_dir = chart_dir or self._settings.db_path.parent / "reports"
+        self._chart_dir = chart_dir or charts_dir(self._settings.db_path.parent)
         self._lock = asyncio.Lock()
         self.sent_slots: list[str] = []
 
@@ -140,6 +143,18 @@ class DailyReporter:
         # A few seconds of slack: the scheduler's clock and ours may disagree by a hair.
         await self.send_for_slot(self.slot_for(self._clock.now() + 5.0))
 
+    async def run_headless(self) -> None:
+        """The schedule without Telegram's job queue: send each slot's report when its time
+        comes. Wakes at least once a minute, so a clock that jumps or a machine that was
+        suspended is noticed; a slot already sent (or caught up) is not sent again."""
+        while True:
+            now = self._clock.now()
+            slot = self.slot_for(now)
+            if now - slot.timestamp() <= MISFIRE_GRACE:
+                await self.send_for_slot(slot)
+            wait = (slot + timedelta(days=1)).timestamp() - now
+            await self._clock.sleep(min(max(wait, 0.05), 60.0))
+
     async def catch_up(self) -> bool:
         """On start: send the latest slot's report if it was missed while the service was down."""
         slot = self.slot_for(self._clock.now())
@@ -163,7 +178,7 @@ class DailyReporter:
             until = slot.timestamp()
             title = i18n.text(self.language, "report_title", day=clock(until, self._settings.tz))
             report = await self.build(until - 86400, until, title)
-            path = await self._save_chart(key, report.png)
+            path = await self._save_chart(until, report.png)
             await self._facade.notifier.notify_async(
                 Notification(
                     NotificationKind.REPORT,
@@ -178,19 +193,15 @@ class DailyReporter:
                     KV_EQUITY, json.dumps({"day": key, "krw": str(report.equity_krw)})
                 )
             self.sent_slots.append(key)
+            logger.info("daily report {} queued; chart: {}", key, path)
             return True
 
-    async def _save_chart(self, key: str, png: bytes) -> Path | None:
-        def write() -> Path:
-            self._chart_dir.mkdir(parents=True, exist_ok=True)
-            path = self._chart_dir / f"daily-{key}.png"
-            path.write_bytes(png)
-            for old in sorted(self._chart_dir.glob("daily-*.png"))[:-KEEP_CHARTS]:
-                old.unlink(missing_ok=True)
-            return path
-
+    async def _save_chart(self, slot: float, png: bytes) -> Path | None:
         try:
-            return await asyncio.to_thread(write)
+            tz = self._settings.tz
+            return await asyncio.to_thread(
+                save_chart, self._chart_dir, png, "daily-report", slot, tz
+            )
         except OSError as exc:
             logger.error("could not save the report chart ({}); sending the text only", exc)
             return None
@@ -270,13 +281,14 @@ class DailyReporter:
         lines += await self._stream_section(since, until)
         lines += await self._provider_sections(since, until)
 
-        stamp = clock(until, self._settings.tz)
+        no_pnl: PnlSeries = {}
+        cum_pnl = await _tolerant(
+            "pnl series", realised_pnl_series(src.trading, since, until, paper), no_pnl
+        )
+        words = report_words(lang, self._settings.tz, until, cum_pnl, basis)
+        premium = kimp.series if kimp else ()
         png = await asyncio.to_thread(
-            premium_chart,
-            kimp.series if kimp else (),
-            self._settings.tz,
-            i18n.text(self.language, "report_chart_title", stamp=stamp, basis=basis.upper()),
-            i18n.text(self.language, "report_chart_none"),
+            report_chart, premium, cum_pnl, self._settings.tz, words, (since, until)
         )
         return Report("\n".join(lines).rstrip(), png, equity)
 

@@ -1,4 +1,4 @@
-"""Charts in Korean (issue 14): titles, legends and the "no data" card draw Hangul glyphs.
+"""Charts in Korean (issue 14): titles, legends, axes and the "no data" cards draw Hangul glyphs.
 
 matplotlib warns "Glyph ... missing from font(s) DejaVu Sans" for every character its font lacks
 (its default font has no Hangul); warnings are errors here, so a chart that would show empty
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import warnings
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from alerts.chart import ChartLabels, render_chart
+from alerts.chart import render_chart
 from alerts.history import Sample
-from bot.i18n import tr
-from bot.reports.chart import premium_chart
+from bot.chart_fonts import chart_language, hangul_family
+from bot.chart_words import premium_words, report_words
+from bot.reports.chart import report_chart
 from core.fonts import hangul_font
 
 KST = ZoneInfo("Asia/Seoul")
@@ -28,33 +30,35 @@ def _save(name: str, png: bytes) -> None:
         (Path(keep) / name).write_bytes(png)
 
 
-def test_a_font_with_hangul_is_there() -> None:
+def test_a_font_with_hangul_is_there_and_charts_speak_korean() -> None:
     font = hangul_font()
     assert font is not None and font.is_file()
+    assert hangul_family() is not None
+    assert chart_language("ko") == "ko"
 
 
 def test_kimp_chart_in_korean_draws_every_glyph() -> None:
     samples = [
         Sample(T0 + i * 600, 1.0 + i / 100, 2.0 + i / 100, 1.1, None, None) for i in range(20)
     ]
-    labels = ChartLabels(
-        title=tr("ko", "kimpchart.title", coin="BTC", zone="KST"),
-        usdt=tr("ko", "kimpchart.usdt"),
-        fx=tr("ko", "kimpchart.fx"),
-        tether=tr("ko", "kimpchart.tether"),
-    )
+    words = premium_words("ko", "BTC", KST, T0 + 20 * 600)
+    assert "김프" in words.usdt_kimp + words.fx_kimp, words
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        png = render_chart("BTC", samples, KST, 3.0, -2.0, labels)
+        png = render_chart("BTC", samples, KST, 3.0, -2.0, words)
     assert png.startswith(b"\x89PNG")
     _save("kimpchart-ko.png", png)
 
 
-def test_report_chart_and_its_empty_card_in_korean() -> None:
-    title = tr("ko", "report_chart_title", stamp="2026-01-01 09:00 KST", basis="USDT")
+def test_report_chart_and_its_empty_cards_in_korean() -> None:
+    until = T0 + 86_400
+    words = report_words("ko", KST, until, ["KRW"], "usdt")
+    assert "USDT 기준 김프" in words.premium_title, words
+    premium = [(T0 + i * 600, 1.0 + i / 50) for i in range(30)]
+    pnl = {"KRW": [(T0 + 3600.0, Decimal(-50)), (T0 + 7200.0, Decimal(120))]}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        full = premium_chart([(T0 + i * 600, 1.0 + i / 50) for i in range(30)], KST, title, "")
-        empty = premium_chart([], KST, title, tr("ko", "report_chart_none"))
+        full = report_chart(premium, pnl, KST, words, (T0, until))
+        empty = report_chart([], {}, KST, report_words("ko", KST, until, []), (T0, until))
     assert full.startswith(b"\x89PNG") and empty.startswith(b"\x89PNG")
     _save("report-ko.png", full)
