@@ -102,13 +102,23 @@ def db_book(path: Path) -> DbBook:
                 book.entries.append((venue, symbol, Decimal(filled), Decimal(avg or 0)))
         for venue, fill_id in con.execute("SELECT venue, fill_id FROM fills WHERE paper = 0"):
             book.fills.add((venue, fill_id))
-        for venue, symbol, qty, bot in con.execute(
-            "SELECT venue, symbol, qty, bot FROM positions WHERE paper = 0"
+        for venue, symbol, qty in con.execute(
+            "SELECT venue, symbol, qty FROM positions WHERE paper = 0"
         ):
             if Decimal(qty):
                 book.positions[(venue, symbol)] = Decimal(qty)
-                if bot:
-                    book.bot_positions.setdefault(bot, set()).add((venue, symbol))
+        # A bot's share is what its own fills add up to (positions.bot only names the last bot
+        # that traded the market: a manual buy beside a bot that has since exited keeps it).
+        shares: dict[tuple[str, str, str], Decimal] = {}
+        for venue, symbol, side, qty, bot in con.execute(
+            "SELECT venue, symbol, side, qty, bot FROM fills WHERE paper = 0 AND bot IS NOT NULL"
+        ):
+            key3 = (bot, venue, symbol)
+            signed = Decimal(qty) if side == "buy" else -Decimal(qty)
+            shares[key3] = shares.get(key3, ZERO) + signed
+        for (bot, venue, symbol), net in shares.items():
+            if net and (venue, symbol) in book.positions:
+                book.bot_positions.setdefault(bot, set()).add((venue, symbol))
     finally:
         con.close()
     return book
