@@ -13,7 +13,10 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 
 plus, Binance only, `user_stream.py`: the futures user-data stream (listenKey), parsed by
 `account.py` into `core.account` events (order doorbells, liquidation / ADL fills, position
-changes) for the order tracker (Upbit has none; its orders are polled).
+changes) for the order tracker; Upbit only, `private_stream.py`: the private WebSocket
+(`myOrder`, `myAsset`) as the same order doorbells and balance changes (polling stays the
+safety net for both), and `ticks.py`: the tick size Upbit publishes per market, cached, with
+the built-in KRW table as the fallback.
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

@@ -63,7 +63,7 @@ class OrderTracker:
         self._wake.set()
 
     def on_account(self, ev: AccountEvent) -> None:
-        """A user-stream event (`exchanges.binance.user_stream`)."""
+        """A user-stream event (`exchanges.binance.user_stream`, `exchanges.upbit.private_stream`)."""
         if isinstance(ev, ForcedFill):
             self._updates.put_nowait(ev)
         elif isinstance(ev, AccountChanged) and ev.positions:
