@@ -37,6 +37,9 @@ asyncio.run(main())
 
 def main(quick: bool = False) -> None:
     asyncio.run(_run(60 if quick else 300, 8 if quick else 25))
+    from bench import upbit_fills  # venue fill -> fill notification, stream and polling
+
+    upbit_fills.main(quick)
 
 
 async def _run(n: int, n_fills: int) -> None:

@@ -46,6 +46,30 @@ def upbit_krw_tick(price: Decimal, base: str = "") -> Decimal:
     return _KRW_TICKS[-1][1]
 
 
+def upbit_krw_band(price: Decimal) -> tuple[Decimal, Decimal | None]:
+    """The table band `price` falls in: [low, high) (high None: no upper bound)."""
+    high: Decimal | None = None
+    for lower, _ in _KRW_TICKS:
+        if price >= lower:
+            return lower, high
+        high = lower
+    return _KRW_TICKS[-1][0], high
+
+
+@dataclass(frozen=True, slots=True)
+class VenueTick:
+    """A tick the venue published (Upbit `GET /v1/orderbook/instruments`), valid for prices in
+    [low, high): the band its price was in when we asked. Outside it the venue's answer says
+    nothing, so the table decides there."""
+
+    tick: Decimal
+    low: Decimal
+    high: Decimal | None
+
+    def covers(self, price: Decimal) -> bool:
+        return price >= self.low and (self.high is None or price < self.high)
+
+
 class Rounding(StrEnum):
     DOWN = "down"  # never pay more than asked (buy limit), never sell more than held
     UP = "up"  # never sell below the asked price (sell limit)
@@ -65,7 +89,8 @@ def to_step(value: Decimal, step: Decimal, mode: Rounding = Rounding.DOWN) -> De
 
 @dataclass(frozen=True, slots=True)
 class MarketRules:
-    """What a venue accepts for one market. `tick_size=None` means the Upbit KRW table.
+    """What a venue accepts for one market. `tick_size=None` means the Upbit KRW table, or the
+    tick Upbit published for the market (`venue_tick`) where it applies.
 
     Binance: PRICE_FILTER (min_price/max_price/tick_size), LOT_SIZE (min_qty/max_qty/step_size),
     NOTIONAL or MIN_NOTIONAL (min_notional/max_notional). Upbit KRW: the table and 5,000 KRW.
@@ -84,10 +109,13 @@ class MarketRules:
     market_max_qty: Decimal = Decimal(0)  # MARKET_LOT_SIZE maxQty, 0: none
     taker_fee: Decimal = Decimal("0.001")
     maker_fee: Decimal = Decimal("0.001")
+    venue_tick: VenueTick | None = None  # Upbit: the venue's own tick, over the table
 
     def tick_for(self, price: Decimal) -> Decimal:
         if self.tick_size is not None:
             return self.tick_size
+        if self.venue_tick is not None and self.venue_tick.covers(price):
+            return self.venue_tick.tick
         return upbit_krw_tick(price, self.base)
 
     def round_price(self, price: Decimal, mode: Rounding = Rounding.NEAREST) -> Decimal:

@@ -20,6 +20,9 @@ the 2026 `/private` route (listenKey + `events=`), parsed by `account.py`, and
 (order doorbells, balance changes, liquidation / ADL fills, position changes) for the order
 tracker. Each reports up/down to `core.private_streams` (what /status shows); polling stays the
 safety net.
+Upbit only, `private_stream.py`: the private WebSocket (`myOrder`, `myAsset`) as the same
+order doorbells and balance changes, and `ticks.py`: the tick size Upbit publishes per market,
+cached, with the built-in KRW table as the fallback.
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

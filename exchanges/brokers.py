@@ -10,14 +10,17 @@ from exchanges.binance.user_stream import run_user_stream
 from exchanges.ccxt.broker import CcxtBroker
 from exchanges.ccxt.exchange import make_exchange, point_urls
 from exchanges.upbit.broker import UpbitBroker
+from exchanges.upbit.private_stream import PrivateStreamState, private_stream_runner
 
 __all__ = [
     "BinanceFuturesBroker",
     "BinanceSpotBroker",
     "CcxtBroker",
+    "PrivateStreamState",
     "UpbitBroker",
     "make_exchange",
     "point_urls",
+    "private_stream_runner",
     "run_spot_user_stream",
     "run_user_stream",
 ]

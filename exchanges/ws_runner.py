@@ -60,6 +60,10 @@ class StreamHandler:
     def url(self) -> str:
         raise NotImplementedError
 
+    def headers(self) -> dict[str, str] | None:
+        """Handshake headers, asked for on every (re)connect (a private stream's fresh token)."""
+        return None
+
     def subscribe_messages(self) -> list[str]:
         """Everything to send after (re)connecting."""
         raise NotImplementedError
@@ -266,6 +270,7 @@ class WsRunner:
         self._restart_planned = False
         async with connect(
             self.handler.url(),
+            additional_headers=self.handler.headers(),
             open_timeout=cfg.open_timeout,
             ping_interval=cfg.ping_interval,
             ping_timeout=cfg.ping_timeout,

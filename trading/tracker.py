@@ -69,7 +69,8 @@ class OrderTracker:
         self._wake.set()
 
     def on_account(self, ev: AccountEvent) -> None:
-        """A private-stream event (`exchanges.binance.user_stream`, `.spot_user_stream`).
+        """A private-stream event (`exchanges.binance.user_stream`,
+        `.spot_user_stream`, `exchanges.upbit.private_stream`).
 
         Every event wakes the poller, which then queries the open orders at once (the stream
         rings, the venue's order record decides)."""

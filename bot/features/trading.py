@@ -145,6 +145,18 @@ def _public_rules(app: AppContext, s: ExchangeSettings) -> dict[Venue, Any]:
     return out
 
 
+def _start_upbit_private_stream(app: AppContext, s: ExchangeSettings, tracker: OrderTracker) -> Any:
+    """Upbit's myOrder/myAsset stream rings the tracker (fills booked at once); polling stays
+    the safety net. Returns its state (up, or down and polling alone) for /status."""
+    from exchanges.brokers import PrivateStreamState, private_stream_runner
+
+    keys = (_secret(s.upbit_access_key) or "", _secret(s.upbit_secret_key) or "")
+    state = PrivateStreamState(app.facade.private_streams.report)
+    runner = private_stream_runner(s.upbit_ws_url, keys, tracker.on_account, state, clock=app.clock)
+    app.supervisor.start("upbit-private-stream", runner.run)
+    return state
+
+
 def risk_limits(s: RiskSettings) -> RiskLimits:
     """The order layer's risk limits from the settings (trading never sees `Settings`)."""
     return RiskLimits(
@@ -237,6 +249,8 @@ async def install(app: AppContext) -> None:
     if core.live and fut is not None:
         # positions changed outside the service (web UI, another app, a missed liquidation)
         app.supervisor.start("trading-positions", tracker.run_positions)
+    if core.live and Venue.UPBIT in brokers and venues.upbit_access_key and venues.upbit_secret_key:
+        _start_upbit_private_stream(app, venues, tracker)
     app.facade.trading = TradingProvider(svc, futures, kv, t.render)
     register_trading(app.registry)
 

@@ -1,4 +1,5 @@
-"""Upbit's live broker: ccxt's `upbit` with our client id as `identifier`."""
+"""Upbit's live broker: ccxt's `upbit` with our client id as `identifier`; prices on the tick
+grid the venue publishes (`exchanges.upbit.ticks`), the built-in table only as the fallback."""
 
 from __future__ import annotations
 
@@ -6,20 +7,46 @@ from dataclasses import replace
 from typing import Any
 
 from core.broker import PlaceRequest, VenueOrder
+from core.clock import Clock
+from core.errors import Rejected
 from core.orders import Fill, OrderStatus
 from core.rounding import MarketRules, upbit_rules
-from core.symbols import Symbol
+from core.symbols import Symbol, Venue
 from exchanges.ccxt.broker import ZERO, CcxtBroker, dec
+from exchanges.ccxt.gate import RateGate
+from exchanges.upbit.ticks import REFRESH_S, TickBook
 
 
 class UpbitBroker(CcxtBroker):
-    """Upbit: client id is `identifier`; market buys are by KRW total; KRW tick table."""
+    """Upbit: client id is `identifier`; market buys are by KRW total; the venue's tick."""
+
+    def __init__(
+        self,
+        venue: Venue,
+        ex: Any,
+        gate: RateGate,
+        clock: Clock,
+        *,
+        tick_refresh_s: float = REFRESH_S,
+    ) -> None:
+        super().__init__(venue, ex, gate, clock)
+        self.ticks = TickBook(self._fetch_ticks, clock, tick_refresh_s)
 
     def ccxt_symbol(self, symbol: Symbol) -> str:
         return f"{symbol.base}/{symbol.quote}"
 
     def parse_rules(self, symbol: Symbol, market: dict[str, Any]) -> MarketRules:
         return upbit_rules(symbol.base, symbol.quote)
+
+    async def rules(self, symbol: Symbol) -> MarketRules:
+        rules = await super().rules(symbol)
+        return replace(rules, venue_tick=await self.ticks.get(symbol.to_upbit()))
+
+    async def _fetch_ticks(self, codes: list[str]) -> tuple[list[Any], list[Any]]:
+        markets = {"markets": ",".join(codes)}
+        instruments = await self.call(lambda: self.ex.publicGetOrderbookInstruments(markets))
+        tickers = await self.call(lambda: self.ex.publicGetTicker(markets))
+        return instruments, tickers
 
     def order_params(self, req: PlaceRequest) -> dict[str, Any]:
         return {"clientOrderId": req.client_id}
@@ -34,7 +61,12 @@ class UpbitBroker(CcxtBroker):
         return await self.fetch(symbol, client_id, conditional)
 
     async def place(self, req: PlaceRequest) -> VenueOrder:
-        vo = await super().place(req)
+        try:
+            vo = await super().place(req)
+        except Rejected as exc:
+            if "invalid_price" in str(exc.reason):  # the grid moved: read it again
+                self.ticks.forget(req.symbol.to_upbit())
+            raise
         return vo if vo.client_id else _with_cid(vo, req.client_id)
 
     async def fills(self, order: VenueOrder) -> list[Fill]:

@@ -21,11 +21,12 @@ CHANNELS = ("ticker", "trade", "orderbook")
 
 
 def upbit_runner_config(stale_after: float = 30.0, **overrides: float | str | None) -> RunnerConfig:
-    """Upbit keep-alive: text PING well inside the ~120 s idle close."""
+    """Upbit keep-alive: text PING well inside the idle close (documented 120 s, seen at about
+    60 s in 2026), besides protocol pings."""
     base: dict[str, float | str | None] = {
         "stale_after": stale_after,
         "app_ping": "PING",
-        "app_ping_interval": 60.0,
+        "app_ping_interval": 25.0,
         "ping_interval": 30.0,
         "ping_timeout": 30.0,
         "send_interval": 0.25,  # data requests: 5/s per connection

@@ -60,6 +60,18 @@ class UpbitVenue:
         self.auth.keys[access_key] = secret_key
         self.engine.open_account(access_key, balances)
 
+    def idle_close(self, seconds: float | None = 60.0) -> None:
+        """Fault switch: close sockets (public and private) the client has been silent on for
+        `seconds`, as Upbit was seen doing in 2026 (`UpbitStreams.idle_close`)."""
+        self.streams.idle_close(seconds)
+        self.private.idle_close(seconds)
+
+    def set_tick(self, code: str, tick: str | None) -> None:
+        """Publish `tick` for market `code` (None: back to the KRW table), as Upbit does for
+        single markets (2024-10-14: 16 markets; 2025-03-21: USDT/USDC): the book, the
+        instruments endpoint and order validation all follow it."""
+        self.market.market_spec("upbit", code).price_tick = None if tick is None else float(tick)
+
     def install(self, app: web.Application) -> None:
         self.rest.install(app)
         self.streams.install(app)

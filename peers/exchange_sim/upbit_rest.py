@@ -226,13 +226,22 @@ class UpbitRest:
     async def instruments(self, request: web.Request, p: Params, _: Any) -> Any:
         out = []
         for code in self._codes(p):
-            spec = self.market.market_spec(UPBIT, code)
-            tick = krw_tick(self.market.mid(UPBIT, code), spec.base)
+            tick = self.tick(code, Decimal(str(self.market.mid(UPBIT, code))))
+            # Strings, as the live venue sends them (tests/data/real/upbit/instruments_*).
+            levels = ["0", *(fmt_decimal(tick * k) for k in (10, 100) if tick * k < 1000)]
             out.append(
                 {"market": code, "quote_currency": "KRW", "tick_size": fmt_decimal(tick),
-                 "supported_levels": [0]}
+                 "supported_levels": levels}
             )  # fmt: skip
         return out
+
+    def tick(self, code: str, price: Decimal) -> Decimal:
+        """The market's tick at `price`: the one set for it (`UpbitVenue.set_tick`), else the
+        KRW table."""
+        spec = self.market.market_spec(UPBIT, code)
+        if spec.price_tick is not None:
+            return Decimal(str(spec.price_tick))
+        return krw_tick(price, spec.base)
 
     async def trades(self, request: web.Request, p: Params, _: Any) -> Any:
         code = self._code(str(p.get("market", "")))
@@ -310,7 +319,7 @@ class UpbitRest:
         if kind == "limit":
             price, volume = _dec(p, "price"), _dec(p, "volume")
             assert price is not None and volume is not None
-            if price % krw_tick(price, self.market.market_spec(UPBIT, code).base):
+            if price % self.tick(code, price):
                 raise _bad("주문가격 단위를 잘못 입력하셨습니다. 확인 후 시도해주세요.",
                            f"invalid_price_{suffix}")  # fmt: skip
             if volume != volume.quantize(Decimal("1e-8")):

@@ -69,6 +69,7 @@ class Conn:
         self.stalled = False
         self.status_up = False
         self.last_activity = time.monotonic()
+        self.last_client = self.last_activity  # the client's last frame (data, PING or ping)
         self.sent = 0
         self.access: str | None = None  # the account of a private connection
 
@@ -148,6 +149,7 @@ class UpbitStreams:
         self.faults = faults
         self.payloads = payloads
         self.idle_timeout = idle_timeout
+        self.idle_client_only = False  # see `idle_close`
         self.status_interval = status_interval
         self.compress = compress
         self.conns: set[Conn] = set()
@@ -158,6 +160,19 @@ class UpbitStreams:
 
     def install(self, app: web.Application) -> None:
         app.router.add_get(self.path, self.handle)
+
+    def idle_close(self, seconds: float | None) -> None:
+        """Upbit as seen in 2026: close a socket the client has not written to for `seconds`
+        (about 60, where the docs say 120); our own frames, `{"status":"UP"}` included, do
+        not keep it open. None: back to the documented rule (no traffic either way for
+        `idle_timeout`)."""
+        if seconds is None:
+            self.idle_client_only = False
+        else:
+            self.idle_timeout, self.idle_client_only = seconds, True
+
+    def _idle_since(self, conn: Conn) -> float:
+        return conn.last_client if self.idle_client_only else conn.last_activity
 
     async def start(self) -> None:
         return None
@@ -314,7 +329,7 @@ class UpbitStreams:
         ws = conn.ws
         while True:
             msg = await ws.receive()
-            conn.last_activity = time.monotonic()
+            conn.last_activity = conn.last_client = time.monotonic()
             if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
                 if msg.type == WSMsgType.CLOSE and not conn.stalled:
                     await ws.close()
@@ -344,7 +359,7 @@ class UpbitStreams:
         next_status = time.monotonic() + self.status_interval
         while True:
             now = time.monotonic()
-            timeout = min(self.idle_timeout - (now - conn.last_activity), 1.0)
+            timeout = min(self.idle_timeout - (now - self._idle_since(conn)), 1.0)
             if conn.status_up:
                 timeout = min(timeout, next_status - now)
             if not conn.pending:
@@ -358,10 +373,12 @@ class UpbitStreams:
             if conn.status_up and now >= next_status:
                 conn.pending.append(b'{"status":"UP"}')
                 next_status = now + self.status_interval
+            # Documented rule: no traffic either way. 2026 rule: the client's silence alone.
+            idle = now - self._idle_since(conn) >= self.idle_timeout
+            if idle and (self.idle_client_only or not conn.pending):
+                await conn.ws.close(code=1000, message=b"idle timeout")
+                return
             if not conn.pending:
-                if now - conn.last_activity >= self.idle_timeout:
-                    await conn.ws.close(code=1000, message=b"idle timeout")
-                    return
                 continue
             batch, conn.pending = conn.pending, []
             delay = self.faults.frame_delay(VENUE)
