@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_CONFIG
-    setup_logging(settings.log_level, settings.log_dir, settings.secrets())
+    setup_logging(
+        settings.log_level, settings.log_dir, settings.secrets(), settings.log_retention_days
+    )
     for unknown in unknown_settings(Settings.model_fields, env_file, os.environ):
         logger.warning(unknown.message())
     if args.command == "doctor":

@@ -26,6 +26,7 @@ from bot.settings_sections import (
     MarketDataSettings,
     NotifyLevel,
     NotifySettings,
+    OpsSettings,
     RiskSettings,
     StorageSettings,
     StrategySettings,
@@ -165,6 +166,20 @@ class Settings(BaseSettings):
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
+
+    # --- running for months: retention, upkeep, backups, heartbeat (bot/ops) ------------------
+    log_retention_days: int = Field(14, ge=1)
+    candle_retention_days: int = Field(30, ge=0)  # 0 keeps them for ever
+    decision_retention_days: int = Field(90, ge=0)
+    notification_retention_days: int = Field(30, ge=0)
+    maintenance_hour: int = Field(4, ge=0, le=23)
+    backup_dir: Path = Path("data/backups")
+    backup_keep: int = Field(7, ge=1, le=365)
+    backup_interval_hours: float = Field(24.0, ge=0)  # 0: only /backup and `python -m bot backup`
+    # Secret: a healthchecks.io ping URL carries the check's key, so it is never logged or shown.
+    heartbeat_url: SecretStr | None = None
+    heartbeat_interval: float = Field(60.0, ge=5)
+    heartbeat_stream_grace: float = Field(300.0, gt=0)
 
     @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
     @classmethod
@@ -331,6 +346,10 @@ class Settings(BaseSettings):
     def notify(self) -> NotifySettings:
         return self._section(NotifySettings)
 
+    @property
+    def ops(self) -> OpsSettings:
+        return self._section(OpsSettings)
+
     def secrets(self) -> list[str]:
         """Secret values, for the log redaction filter. Never print this."""
         fields = (
@@ -339,6 +358,7 @@ class Settings(BaseSettings):
             self.upbit_secret_key,
             self.binance_api_key,
             self.binance_api_secret,
+            self.heartbeat_url,
         )
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 

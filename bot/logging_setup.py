@@ -46,7 +46,9 @@ class SecretRedactor:
                 exc.value.args = tuple(self.redact(a) if isinstance(a, str) else a for a in args)
 
 
-def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> SecretRedactor:
+def setup_logging(
+    level: str, log_dir: Path | None, secrets: list[str], retention_days: int = 14
+) -> SecretRedactor:
     redactor = SecretRedactor(secrets)
     # Engines log `Text` values (e.g. a stream's reason): worded in English, as logs always were.
     set_log_words(partial(render, "en"))
@@ -66,7 +68,8 @@ def setup_logging(level: str, log_dir: Path | None, secrets: list[str]) -> Secre
                 log_dir / "bot.log",
                 level=level,
                 rotation="10 MB",
-                retention=10,
+                # Rotated files age out (LOG_RETENTION_DAYS); the size cap bounds a noisy day.
+                retention=f"{retention_days} days",
                 encoding="utf-8",
                 backtrace=False,
                 diagnose=False,
