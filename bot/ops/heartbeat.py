@@ -59,6 +59,7 @@ class Heartbeat:
         self.held: Sick | None = None  # why pings are held back now
         self.failure: str | None = None  # the last ping's failure, None once one succeeds
         self.pings = 0
+        self.beats = 0  # periods done, pinged or not
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=PING_TIMEOUT)
@@ -69,6 +70,12 @@ class Heartbeat:
 
     async def beat(self, session: aiohttp.ClientSession) -> bool:
         """One period: ping if healthy. Returns whether a ping was accepted."""
+        try:
+            return await self._beat(session)
+        finally:
+            self.beats += 1
+
+    async def _beat(self, session: aiohttp.ClientSession) -> bool:
         sick = self._health()
         if sick != self.held:
             if sick is not None:
