@@ -180,11 +180,17 @@ class Settings(BaseSettings):
     heartbeat_url: SecretStr | None = None
     heartbeat_interval: float = Field(60.0, ge=5)
     heartbeat_stream_grace: float = Field(300.0, gt=0)
+    alive_file: Path | None = None  # touched by the loop every 30 s: a container healthcheck
 
     @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("alive_file", "heartbeat_url", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("kimp_denylist")
     @classmethod
@@ -270,6 +276,11 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat id that may "
                 "command the bot (send /start to @userinfobot to learn yours)"
             )
+        if self.heartbeat_url is not None and not re.match(
+            r"https?://[^/\s]+", self.heartbeat_url.get_secret_value()
+        ):
+            # Never echo it: the URL carries the check's key.
+            problems.append("HEARTBEAT_URL must be an http:// or https:// URL (or empty: off)")
         if self.default_leverage > self.max_leverage:
             problems.append("DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap")
         if self.kimp_low_pct >= self.kimp_high_pct:

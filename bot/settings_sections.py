@@ -156,6 +156,7 @@ class OpsSettings:
     heartbeat_url: SecretStr | None
     heartbeat_interval: float
     heartbeat_stream_grace: float
+    alive_file: Path | None
 
 
 SECTIONS: dict[str, type] = {

@@ -6,6 +6,7 @@ from alerts.history import PremiumHistory
 from bot.commands.ops import register_ops
 from bot.features import AppContext
 from bot.notify.outbox import Outbox
+from bot.ops.alive import touch_alive
 from bot.ops.heartbeat import Heartbeat, service_health
 from bot.ops.maintenance import DAY, Maintenance
 from bot.ops.service import Ops
@@ -35,6 +36,9 @@ async def install(app: AppContext) -> None:
         app.db, retention_rules(app), app.clock, app.settings.core.tz, settings.maintenance_hour
     )
     app.supervisor.start("maintenance", maintenance.run)
+    alive = settings.alive_file
+    if alive is not None:
+        app.supervisor.start("alive-file", lambda: touch_alive(alive, app.clock))
     heartbeat = None
     if settings.heartbeat_url is not None:
         facade, supervisor, clock = app.facade, app.supervisor, app.clock

@@ -4,7 +4,11 @@ watchdog pings come from the event loop, so a blocked loop stops them."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +18,8 @@ import pytest
 from bot.ops.systemd import SystemdNotifier
 from core.clock import SystemClock
 from tests.helpers import eventually
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -72,3 +78,45 @@ def test_outside_systemd_nothing_is_sent_and_abstract_sockets_are_understood() -
     assert not off.enabled and off.watchdog_interval is None and off.notify("READY=1") is False
     other = SystemdNotifier({"NOTIFY_SOCKET": "@x", "WATCHDOG_USEC": "1000", "WATCHDOG_PID": "1"})
     assert other.enabled and other.watchdog_interval is None  # the watchdog is another process's
+
+
+def test_the_service_says_ready_pings_the_watchdog_and_says_stopping(
+    tmp_path: Path, listener: tuple[socket.socket, str]
+) -> None:
+    """`python -m bot` under a NOTIFY_SOCKET, as systemd starts it (Type=notify, WatchdogSec)."""
+    sock, path = listener
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "UPBIT_", "BINANCE_"))
+    }
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DB_PATH=str(tmp_path / "bot.db"),
+        LOG_DIR=str(tmp_path / "logs"),
+        NOTIFY_SOCKET=path,
+        WATCHDOG_USEC="400000",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    got: list[str] = []
+    try:
+        sock.setblocking(True)
+        sock.settimeout(60)
+        while "READY=1\nSTATUS=running" not in got:
+            got.append(sock.recv(4096).decode())
+        watchdog_before_ready = got.count("WATCHDOG=1")
+        while got.count("WATCHDOG=1") < watchdog_before_ready + 2:
+            got.append(sock.recv(4096).decode())
+        proc.send_signal(signal.SIGTERM)
+        while "STOPPING=1" not in got:
+            got.append(sock.recv(4096).decode())
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
