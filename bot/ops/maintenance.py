@@ -17,6 +17,7 @@ from core.storage.retention import RetentionRule, checkpoint, db_size, vacuum
 DAY = 86_400.0
 BATCH_ROWS = 500  # rows per DELETE: a few milliseconds of the connection
 PASS_EVERY = 900.0  # seconds between passes; often enough to hit the quiet hour
+BATCH_GAP = 0.005  # seconds between batches: spreads a big backlog instead of a burst
 VACUUM_MIN_FREE = 0.25  # vacuum only when at least this share of the file is free pages
 VACUUM_GAP = 20 * 3600.0  # at most one vacuum a day
 
@@ -54,7 +55,7 @@ class Maintenance:
                 total += n
                 if n < self._batch:
                     break
-                await asyncio.sleep(0)  # let queued writers take the connection between batches
+                await asyncio.sleep(BATCH_GAP)  # queued writers and the loop go between batches
             done[rule.table] = total
             self.pruned[rule.table] += total
         return done
