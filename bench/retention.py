@@ -14,6 +14,7 @@ import asyncio
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.history import PremiumHistory
@@ -51,7 +52,7 @@ async def _day(db: Database, coins: int, markets: list[Instrument], start: float
     )
 
 
-async def _lag_during(work: asyncio.Future[object] | None, seconds: float) -> list[float]:
+async def _lag_during(work: asyncio.Future[Any] | None, seconds: float) -> list[float]:
     """Overshoot of a 1 ms sleep, sampled while `work` runs (or for `seconds` when None)."""
     lags: list[float] = []
     loop = asyncio.get_running_loop()
