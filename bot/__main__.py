@@ -18,6 +18,7 @@ from bot.demo import DemoError
 from bot.features import StartupError
 from bot.logging_setup import setup_logging
 from bot.settings_check import unknown_settings
+from bot.settings_sections import backup_folder
 from core.storage import StorageError
 from core.storage.backup import BackupError, backup_file
 from core.storage.migrations import LATEST_VERSION
@@ -119,7 +120,7 @@ def backup(settings: Settings) -> int:
         return 1
     ops = settings.ops
     try:
-        path = backup_file(db_path, ops.backup_dir, time.time(), ops.backup_keep)
+        path = backup_file(db_path, backup_folder(ops, db_path), time.time(), ops.backup_keep)
     except BackupError as exc:
         print(f"backup failed: {exc}", file=sys.stderr)
         return 1

@@ -173,7 +173,7 @@ class Settings(BaseSettings):
     decision_retention_days: int = Field(90, ge=0)
     notification_retention_days: int = Field(30, ge=0)
     maintenance_hour: int = Field(4, ge=0, le=23)
-    backup_dir: Path = Path("data/backups")
+    backup_dir: Path | None = None  # None: a "backups" folder beside DB_PATH
     backup_keep: int = Field(7, ge=1, le=365)
     backup_interval_hours: float = Field(24.0, ge=0)  # 0: only /backup and `python -m bot backup`
     # Secret: a healthchecks.io ping URL carries the check's key, so it is never logged or shown.
@@ -187,7 +187,7 @@ class Settings(BaseSettings):
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
 
-    @field_validator("alive_file", "heartbeat_url", mode="before")
+    @field_validator("alive_file", "heartbeat_url", "backup_dir", mode="before")
     @classmethod
     def _empty_is_off(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

@@ -150,13 +150,18 @@ class OpsSettings:
     decision_retention_days: int
     notification_retention_days: int
     maintenance_hour: int
-    backup_dir: Path
+    backup_dir: Path | None  # None: beside the database (`backup_folder`)
     backup_keep: int
     backup_interval_hours: float
     heartbeat_url: SecretStr | None
     heartbeat_interval: float
     heartbeat_stream_grace: float
     alive_file: Path | None
+
+
+def backup_folder(ops: OpsSettings, db_path: Path) -> Path:
+    """BACKUP_DIR, or a "backups" folder beside the database when it is not set."""
+    return ops.backup_dir if ops.backup_dir is not None else db_path.parent / "backups"
 
 
 SECTIONS: dict[str, type] = {

@@ -10,6 +10,7 @@ from bot.ops.alive import touch_alive
 from bot.ops.heartbeat import Heartbeat, service_health
 from bot.ops.maintenance import DAY, Maintenance
 from bot.ops.service import Ops
+from bot.settings_sections import backup_folder
 from core.storage.retention import RetentionRule
 from exchanges.candle_store import CandleStore
 from strategies.store import BotStore
@@ -54,6 +55,7 @@ async def install(app: AppContext) -> None:
     ops = Ops(
         app.db,
         settings,
+        backup_folder(settings, app.settings.storage.db_path),
         app.clock,
         app.settings.core.language,
         app.facade.started_at,

@@ -5,6 +5,7 @@ for one batch at most, never for a whole table."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -73,8 +74,13 @@ class Maintenance:
         size = await db_size(self._db)
         if size.file_bytes == 0 or size.free_bytes < VACUUM_MIN_FREE * size.file_bytes:
             return False
+        try:
+            await vacuum(self._db)
+        except sqlite3.OperationalError as exc:
+            # e.g. a read still open on the shared connection: the next pass tries again.
+            logger.warning("vacuum postponed: {}", exc)
+            return False
         self._last_vacuum = self._clock.monotonic()
-        await vacuum(self._db)
         logger.info("database vacuumed: {} free bytes given back", size.free_bytes)
         return True
 

@@ -35,6 +35,7 @@ class Ops:
         self,
         db: Database,
         settings: OpsSettings,
+        backup_dir: Path,
         clock: Clock,
         language: str,
         started_at: float,
@@ -42,6 +43,7 @@ class Ops:
     ) -> None:
         self._db = db
         self._settings = settings
+        self._backup_dir = backup_dir
         self._clock = clock
         self._language = language
         self._started_at = started_at
@@ -50,7 +52,7 @@ class Ops:
 
     @property
     def backup_dir(self) -> Path:
-        return self._settings.backup_dir
+        return self._backup_dir
 
     async def backup_now(self) -> Path:
         """Write a backup now; raises BackupError with a message for the user."""

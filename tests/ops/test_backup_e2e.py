@@ -72,7 +72,7 @@ async def test_backup_while_trading_gives_a_copy_a_fresh_service_starts_from(
     first.mkdir()
     second.mkdir()
     async with SimExchange(seed=SEED) as sim, TelegramEmulator() as tg:
-        settings = e2e_settings(first, sim, tg, backup_dir=first / "backups")
+        settings = e2e_settings(first, sim, tg)  # backups go beside the database by default
         placed: list[str] = []
         async with running(settings, tg) as service:
             assert service.facade is not None and service.facade.trading is not None

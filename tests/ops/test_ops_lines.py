@@ -13,10 +13,10 @@ from core.storage import Database
 
 async def test_status_and_report_lines(tmp_path: Path) -> None:
     clock = ManualClock()
-    settings = load_settings(env_file=None, backup_dir=tmp_path / "b", backup_keep=2)
+    settings = load_settings(env_file=None, backup_keep=2)
     async with Database.open(tmp_path / "bot.sqlite3") as db:
         hb = Heartbeat("http://127.0.0.1:9/x", 60, clock, lambda: None)
-        ops = Ops(db, settings.ops, clock, "en", clock.now() - 3 * 86400, hb)
+        ops = Ops(db, settings.ops, tmp_path / "b", clock, "en", clock.now() - 3 * 86400, hb)
         lines = await ops.status_lines()
         assert lines[0].startswith("Database: ") and "on disk" in lines[0]
         assert lines[1:] == ["Last backup: none yet", "Heartbeat: no ping sent yet"]
@@ -29,5 +29,5 @@ async def test_status_and_report_lines(tmp_path: Path) -> None:
         assert alive.startswith("💓 Still alive: up 3.0d, database ")
         assert "last backup bot-" in alive
         assert beat == "Heartbeat: held back, stream upbit-0 down for 7m"
-        ko = Ops(db, settings.ops, clock, "ko", clock.now(), None)
+        ko = Ops(db, settings.ops, tmp_path / "b", clock, "ko", clock.now(), None)
         assert (await ko.status_lines())[2].startswith("하트비트: 꺼짐")
