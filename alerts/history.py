@@ -70,3 +70,11 @@ class PremiumHistory:
     async def prune(self, now: float) -> int:
         cutoff = int(now - self.retention_days * 86_400)
         return await self._db.execute("DELETE FROM kimp_samples WHERE minute_ts < ?", (cutoff,))
+
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): up to `limit` samples before `cutoff`."""
+        return await self._db.execute(
+            "DELETE FROM kimp_samples WHERE (coin, minute_ts) IN (SELECT coin, minute_ts FROM "
+            "kimp_samples WHERE minute_ts < ? ORDER BY minute_ts LIMIT ?)",
+            (int(cutoff), limit),
+        )

@@ -19,6 +19,7 @@ BENCHMARKS = {
     "orders": "bench.orders",
     "trades": "bench.trades",
     "telegram": "bench.telegram",
+    "retention": "bench.retention",
 }
 OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
 

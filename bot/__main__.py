@@ -7,16 +7,21 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from loguru import logger
 
+from bot import __version__
 from bot.config import Settings, SettingsError, load_settings
 from bot.demo import DemoError
 from bot.features import StartupError
 from bot.logging_setup import setup_logging
 from bot.settings_check import unknown_settings
+from bot.settings_sections import backup_folder
 from core.storage import StorageError
+from core.storage.backup import BackupError, backup_file
+from core.storage.migrations import LATEST_VERSION
 
 EXIT_BAD_CONFIG = 2
 
@@ -29,12 +34,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="offline demo: run against the built-in exchange simulator (no keys, no internet)",
     )
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"kimp-bot {__version__} (database schema {LATEST_VERSION})",
+    )
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="run the service (the default)")
     sub.add_parser(
         "doctor",
         help="pre-flight check of keys, permissions, clocks, modes, balances, stakes and "
         "Telegram; exit code 0 when nothing is ❌, else 1",
+    )
+    sub.add_parser(
+        "backup",
+        help="back up the database now (safe while the service runs) into BACKUP_DIR, keeping "
+        "the newest BACKUP_KEEP",
     )
     sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
     return p
@@ -100,6 +115,22 @@ def backtest(argv: list[str]) -> int:
     return backtest_main(argv, defaults, CandleFile)
 
 
+def backup(settings: Settings) -> int:
+    """`python -m bot backup`: an online copy, consistent even while the service writes."""
+    db_path = settings.storage.db_path
+    if not db_path.is_file():
+        print(f"no database at {db_path}: check DB_PATH", file=sys.stderr)
+        return 1
+    ops = settings.ops
+    try:
+        path = backup_file(db_path, backup_folder(ops, db_path), time.time(), ops.backup_keep)
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup written: {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["backtest"]:
@@ -111,9 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_CONFIG
-    setup_logging(settings.log_level, settings.log_dir, settings.secrets(), settings.tz)
+    setup_logging(
+        settings.log_level,
+        settings.log_dir,
+        settings.secrets(),
+        settings.tz,
+        settings.log_retention_days,
+    )
     for unknown in unknown_settings(Settings.model_fields, env_file, os.environ):
         logger.warning(unknown.message())
+    if args.command == "backup":
+        return backup(settings)
     if args.command == "doctor":
         from bot.doctor.cli import main as doctor_main
 

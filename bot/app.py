@@ -25,6 +25,8 @@ from bot.features import AppContext, StartupError, kimp, market_data, strategies
 from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
+from bot.ops import install as ops
+from bot.ops.systemd import SystemdNotifier
 from bot.providers import MarketDataView
 from core.clock import SystemClock
 from core.doctor import Check, CheckStatus, failed
@@ -44,6 +46,7 @@ FEATURES: list[Callable[[AppContext], Awaitable[object]]] = [
     strategies.install,
     kimp.install,
     telegram.install,
+    ops.install,  # retention, backups, heartbeat: after the features whose tables it prunes
 ]
 
 
@@ -102,6 +105,11 @@ class Service:
             supervisor.start("notifier", notifier.run)
             supervisor.start("stream-status", lambda: _track_stream_status(facade))
             supervisor.start("console", console.run, restart=False)
+            # Under systemd (Type=notify): the watchdog pings come from this loop, so a wedged
+            # loop is restarted, not just a dead process.
+            systemd = SystemdNotifier()
+            if systemd.watchdog_interval is not None:
+                supervisor.start("watchdog", lambda: systemd.watchdog(SystemClock()))
 
             app = AppContext(
                 settings=settings,
@@ -152,9 +160,11 @@ class Service:
                 # out of the garbage collector's full passes, which otherwise pause the streams.
                 gc.freeze()
                 self.ready.set()
+                systemd.ready()
                 await stop_wait
             stop_wait.cancel()
 
+            systemd.stopping()
             logger.info("stopping (deadline {:.0f}s)", core.shutdown_timeout)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + core.shutdown_timeout

@@ -26,6 +26,7 @@ from bot.settings_sections import (
     MarketDataSettings,
     NotifyLevel,
     NotifySettings,
+    OpsSettings,
     RiskSettings,
     StorageSettings,
     StrategySettings,
@@ -173,10 +174,30 @@ class Settings(BaseSettings):
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
 
+    # --- running for months: retention, upkeep, backups, heartbeat (bot/ops) ------------------
+    log_retention_days: int = Field(14, ge=1)
+    candle_retention_days: int = Field(30, ge=0)  # 0 keeps them for ever
+    decision_retention_days: int = Field(90, ge=0)
+    notification_retention_days: int = Field(30, ge=0)
+    maintenance_hour: int = Field(4, ge=0, le=23)
+    backup_dir: Path | None = None  # None: a "backups" folder beside DB_PATH
+    backup_keep: int = Field(7, ge=1, le=365)
+    backup_interval_hours: float = Field(24.0, ge=0)  # 0: only /backup and `python -m bot backup`
+    # Secret: a healthchecks.io ping URL carries the check's key, so it is never logged or shown.
+    heartbeat_url: SecretStr | None = None
+    heartbeat_interval: float = Field(60.0, ge=5)
+    heartbeat_stream_grace: float = Field(300.0, gt=0)
+    alive_file: Path | None = None  # touched by the loop every 30 s: a container healthcheck
+
     @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("alive_file", "heartbeat_url", "backup_dir", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("kimp_denylist")
     @classmethod
@@ -262,6 +283,11 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat id that may "
                 "command the bot (send /start to @userinfobot to learn yours)"
             )
+        if self.heartbeat_url is not None and not re.match(
+            r"https?://[^/\s]+", self.heartbeat_url.get_secret_value()
+        ):
+            # Never echo it: the URL carries the check's key.
+            problems.append("HEARTBEAT_URL must be an http:// or https:// URL (or empty: off)")
         if self.default_leverage > self.max_leverage:
             problems.append("DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap")
         if self.kimp_low_pct >= self.kimp_high_pct:
@@ -338,6 +364,10 @@ class Settings(BaseSettings):
     def notify(self) -> NotifySettings:
         return self._section(NotifySettings)
 
+    @property
+    def ops(self) -> OpsSettings:
+        return self._section(OpsSettings)
+
     def secrets(self) -> list[str]:
         """Secret values, for the log redaction filter. Never print this."""
         fields = (
@@ -346,6 +376,7 @@ class Settings(BaseSettings):
             self.upbit_secret_key,
             self.binance_api_key,
             self.binance_api_secret,
+            self.heartbeat_url,
         )
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 

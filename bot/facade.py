@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.providers import BotControl, KimpView, MarketDataView, ReportSection, TradingView
+from bot.providers import (
+    BotControl,
+    KimpView,
+    MarketDataView,
+    OpsView,
+    ReportSection,
+    TradingView,
+)
 from core.events import EventBus
 from core.market import StreamStatus
 from core.private_streams import PrivateStreamBoard
@@ -39,6 +46,7 @@ class ServiceFacade:
     trading: TradingView | None = None  # orders, balances, positions, PnL
     bots: BotControl | None = None  # strategy bots
     kimp: KimpView | None = None  # kimchi-premium monitor
+    ops: OpsView | None = None  # database size, backups, heartbeat (bot/ops)
     # Extra daily-report sections, in the order they are added to the report.
     report_sections: list[ReportSection] = field(default_factory=list)
     stream_status: dict[str, StreamStatus] = field(default_factory=dict)

@@ -55,7 +55,11 @@ FILE_FORMAT = (
 
 
 def setup_logging(
-    level: str, log_dir: Path | None, secrets: list[str], tz: tzinfo = UTC
+    level: str,
+    log_dir: Path | None,
+    secrets: list[str],
+    tz: tzinfo = UTC,
+    retention_days: int = 14,
 ) -> SecretRedactor:
     """Console and file logging, secrets redacted, times in `tz` (TIMEZONE) with its name."""
     redactor = SecretRedactor(secrets)
@@ -83,7 +87,8 @@ def setup_logging(
                 level=level,
                 format=FILE_FORMAT,
                 rotation="10 MB",
-                retention=10,
+                # Rotated files age out (LOG_RETENTION_DAYS); the size cap bounds a noisy day.
+                retention=f"{retention_days} days",
                 encoding="utf-8",
                 backtrace=False,
                 diagnose=False,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from core.market import Side
@@ -191,3 +192,10 @@ class KimpView(StatusProvider, Protocol):
     async def set_thresholds(self, **changes: float) -> AlertConfig: ...
 
     async def reset_thresholds(self) -> AlertConfig: ...
+
+
+# ----------------------------------------------------------------------------------- operations
+class OpsView(StatusProvider, ReportSection, Protocol):
+    """Running for months (bot/ops): database size, backups, heartbeat; /backup."""
+
+    async def backup_now(self) -> Path: ...

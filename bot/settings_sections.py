@@ -55,6 +55,7 @@ class StorageSettings:
 class LoggingSettings:
     log_dir: Path
     log_level: str
+    log_retention_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,28 @@ class NotifySettings:
     notify_levels: Mapping[str, NotifyLevel]  # NotificationKind value -> level
 
 
+@dataclass(frozen=True, slots=True)
+class OpsSettings:
+    """Running for months (bot/ops): retention, the quiet-hour upkeep, backups, the heartbeat."""
+
+    candle_retention_days: int
+    decision_retention_days: int
+    notification_retention_days: int
+    maintenance_hour: int
+    backup_dir: Path | None  # None: beside the database (`backup_folder`)
+    backup_keep: int
+    backup_interval_hours: float
+    heartbeat_url: SecretStr | None
+    heartbeat_interval: float
+    heartbeat_stream_grace: float
+    alive_file: Path | None
+
+
+def backup_folder(ops: OpsSettings, db_path: Path) -> Path:
+    """BACKUP_DIR, or a "backups" folder beside the database when it is not set."""
+    return ops.backup_dir if ops.backup_dir is not None else db_path.parent / "backups"
+
+
 SECTIONS: dict[str, type] = {
     "core": CoreSettings,
     "storage": StorageSettings,
@@ -154,4 +177,5 @@ SECTIONS: dict[str, type] = {
     "strategies": StrategySettings,
     "kimp": KimpSettings,
     "notify": NotifySettings,
+    "ops": OpsSettings,
 }

@@ -70,6 +70,15 @@ class CandleStore:
             _rows(candles),
         )
 
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): drop up to `limit` candles that opened
+        before `cutoff` (epoch seconds), oldest first."""
+        return await self._db.execute(
+            "DELETE FROM candles WHERE (venue, symbol, timeframe, open_ts) IN (SELECT venue, "
+            "symbol, timeframe, open_ts FROM candles WHERE open_ts < ? ORDER BY open_ts LIMIT ?)",
+            (int(cutoff * 1000), limit),
+        )
+
 
 class CandleFile:
     """The table in a database file, read-only and synchronous (implements

@@ -106,6 +106,15 @@ class BotStore:
             ],
         )
 
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): the oldest decisions logged before
+        `cutoff`, at most `limit` of them (ids grow with time, so the oldest come first)."""
+        return await self._db.execute(
+            "DELETE FROM decisions WHERE id IN "
+            "(SELECT id FROM decisions WHERE ts < ? ORDER BY id LIMIT ?)",
+            (cutoff, limit),
+        )
+
     async def decisions(self, bot: str | None = None, limit: int = 20) -> list[DecisionRow]:
         where, args = ("WHERE bot = ?", (bot,)) if bot else ("", ())
         rows = await self._db.fetchall(

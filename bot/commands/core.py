@@ -113,6 +113,8 @@ def register_core(registry: CommandRegistry) -> None:
             if provider is not None:
                 lines.append(f"{title}:")
                 lines += ["  " + t.render(s) for s in await provider.status_lines()]
+        if svc.ops is not None:
+            lines += [t.render(s) for s in await svc.ops.status_lines()]
         if svc.notifier.storage_fault is not None:
             lines.append(t("status.storage_fault", error=svc.notifier.storage_fault))
         pending = await svc.notifier.pending_count()
@@ -123,7 +125,9 @@ def register_core(registry: CommandRegistry) -> None:
     @registry.command("version", "Program version", "/version")
     async def version(ctx: CommandContext) -> Reply:
         no_args(ctx)
-        return Reply(f"kimp-bot {ctx.service.version}")
+        schema = await ctx.service.db.schema_version()
+        t = Messages(ctx.service.settings.language)
+        return Reply(t("version.line", version=ctx.service.version, schema=schema))
 
     @registry.command(
         "settings",

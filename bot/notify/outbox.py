@@ -68,3 +68,12 @@ class Outbox:
             (*(k.value for k in kinds), since, until),
         )
         return [str(r[0]) for r in rows]
+
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): delivered notifications sent before
+        `cutoff`; undelivered ones are never pruned."""
+        return await self._db.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_ts IS NOT NULL "
+            "AND sent_ts < ? ORDER BY sent_ts LIMIT ?)",
+            (cutoff, limit),
+        )

@@ -97,6 +97,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX inbox_state ON inbox(state);
     """,
+    # 3: age indexes so retention pruning deletes small batches without scanning whole tables
+    """
+    CREATE INDEX kimp_samples_minute ON kimp_samples(minute_ts);
+    CREATE INDEX candles_open_ts ON candles(open_ts);
+    CREATE INDEX outbox_sent_ts ON outbox(sent_ts);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -105,7 +105,8 @@ async def test_help_lists_every_command_and_explains_one(world: World) -> None:
 
 async def test_version(world: World) -> None:
     assert re.fullmatch(
-        r"kimp-bot \d+\.\d+\.\d+\S*", clear(await world.ask("/version", "kimp-bot"))
+        r"kimp-bot \d+\.\d+\.\d+\S* · database schema \d+",  # issue 19: the schema too
+        clear(await world.ask("/version", "kimp-bot")),
     )
     await refused(world, "/version now", "/version takes no arguments")
 

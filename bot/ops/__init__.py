@@ -1,0 +1,1 @@
+"""Running for months unattended: retention and upkeep, backups, the heartbeat, systemd."""
