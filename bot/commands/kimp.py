@@ -242,14 +242,15 @@ def register_kimp(registry: CommandRegistry) -> None:
         m = Messages(ctx.service.settings.language)
         words = premium_words(m.language, coin, svc.kimp_config.tz, time.time())
         png = await svc.chart(coin, words=words)
-        if png is None:
-            return Reply(m("kimpcmd.no_history", coin=coin))
+        if png is None:  # pressed under an alert: a new message, the alert stays as it was
+            return Reply(m("kimpcmd.no_history", coin=coin), in_place=False)
         caption = m("kimpcmd.chart_caption", coin=coin)
         return Reply(
             m("kimpcmd.chart_text", coin=coin),
             photo=png,
             photo_caption=caption,
             photo_kind=f"kimpchart-{coin}",
+            in_place=False,
         )
 
     @registry.command(

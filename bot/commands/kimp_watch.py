@@ -55,7 +55,7 @@ def funding_lines(f: FundingView | None, tz: tzinfo, m: Messages) -> list[str]:
     return [
         m(
             "watch.funding",
-            rate=f"{numbers.grouped(f.funding_rate * 100, 4)}%",
+            rate=f"{numbers.percent(f.funding_rate * 100, 4)}%",
             next=when,
             mark=numbers.price(f.mark),
             age=duration(m.language, f.age),
@@ -68,7 +68,7 @@ def funding_short(f: FundingView | None, tz: tzinfo, m: Messages) -> str:
     if f is None:
         return ""
     when = clock(f.next_funding_ts, tz, "%H:%M") if f.next_funding_ts > 0 else "?"
-    return m("watch.funding_short", rate=f"{numbers.grouped(f.funding_rate * 100, 4)}%", next=when)
+    return m("watch.funding_short", rate=f"{numbers.percent(f.funding_rate * 100, 4)}%", next=when)
 
 
 def rule_lines(svc: KimpView, coin: str, tz: tzinfo, m: Messages) -> list[str]:
