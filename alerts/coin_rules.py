@@ -56,6 +56,7 @@ class CoinRules:
         self._db = db
         self.min_volume_krw = min_volume_krw  # KIMP_MIN_VOLUME_KRW; 0 = no floor
         self.rules: dict[str, CoinRule] = {}
+        self._watched: frozenset[str] = frozenset()  # asked for every coin, every round
 
     async def load(self) -> None:
         rows = await self._db.fetchall(
@@ -64,6 +65,7 @@ class CoinRules:
         self.rules = {
             str(r[0]): CoinRule(str(r[0]), bool(r[1]), r[2], r[3], float(r[4])) for r in rows
         }
+        self._watched = frozenset(c for c, r in self.rules.items() if r.watched)
 
     def get(self, coin: str) -> CoinRule:
         return self.rules.get(coin) or CoinRule(coin)
@@ -72,6 +74,7 @@ class CoinRules:
         if rule.empty:
             await self._db.execute("DELETE FROM alert_coins WHERE coin = ?", (rule.coin,))
             self.rules.pop(rule.coin, None)
+            self._watched = self._watched - {rule.coin}
             return rule
         await self._db.execute(
             "INSERT INTO alert_coins(coin, watched, high_pct, low_pct, muted_until, updated_ts) "
@@ -82,6 +85,7 @@ class CoinRules:
             (rule.coin, int(rule.watched), rule.high_pct, rule.low_pct, rule.muted_until, now),
         )
         self.rules[rule.coin] = rule
+        self._watched = frozenset(c for c, r in self.rules.items() if r.watched)
         return rule
 
     # ------------------------------------------------------------------ changes
@@ -98,7 +102,7 @@ class CoinRules:
 
     # ------------------------------------------------------------------ queries
     def watchlist(self) -> list[str]:
-        return sorted(c for c, r in self.rules.items() if r.watched)
+        return sorted(self._watched)
 
     def muted(self, coin: str, now: float) -> bool:
         rule = self.rules.get(coin)
@@ -113,8 +117,7 @@ class CoinRules:
         """Whether `coin` (not a market-wide key) may alert at all right now."""
         if self.below_floor(volume_krw):
             return False
-        watched = self.watchlist()
-        return not watched or coin in watched
+        return not self._watched or coin in self._watched
 
     def levels(self) -> dict[str, tuple[float | None, float | None]]:
         """Alert key -> the coin's own (high, low); None where the global level applies."""
