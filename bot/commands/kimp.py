@@ -256,7 +256,7 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimpalert",
         "Show or change the kimp alert thresholds",
-        "/kimpalert [name value | reset | <coin> [high|low value | reset]]",
+        "/kimpalert [name value | reset] | /kimpalert <coin> [high|low value | reset]",
         "Names: " + ", ".join(_NAMES) + ". Example: /kimpalert high 4 sets the premium alert to "
         "+4 %. Changes are kept across restarts; /kimpalert reset goes back to the settings. "
         "Per coin: /kimpalert XRP high 5 gives XRP its own high threshold, /kimpalert XRP reset "
@@ -268,8 +268,15 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not ctx.args:
             return Reply.table(t("kimpcmd.thresholds"), render_thresholds(svc, t.language))
         first = ctx.args[0].lower()
-        per_coin = len(ctx.args) == 3 or (len(ctx.args) == 2 and ctx.args[1].lower() == "reset")
-        if per_coin or (len(ctx.args) == 1 and first not in _NAMES and first != "reset"):
+        # Per coin: "<coin> high|low <pct>", "<coin> reset" or "<coin>"; a coin may share a
+        # threshold's name (STEP), so the word after it decides, never the first alone.
+        second = ctx.args[1].lower() if len(ctx.args) > 1 else ""
+        per_coin = (
+            (len(ctx.args) == 3 and (first not in _NAMES or second in ("high", "low")))
+            or (len(ctx.args) == 2 and second == "reset")
+            or (len(ctx.args) == 1 and first not in _NAMES and first != "reset")
+        )
+        if per_coin:
             return await coin_alert(ctx, svc, t)
         if ctx.args[0].lower() == "reset":
             if len(ctx.args) > 1:
