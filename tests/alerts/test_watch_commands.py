@@ -71,6 +71,9 @@ async def test_kimp_coin_shows_funding_and_per_coin_commands(tmp_path: Path) -> 
             ("/watch", "The watchlist is empty"),
             ("/watch NOPE", "NOPE"),
             ("/watch XRP KRW-ETH", "👀 Watching XRP, ETH."),
+            # Regression: three words after /kimpalert are a coin's form only when the second
+            # is high/low; a threshold name with two values is refused as before.
+            ("/kimpalert high 4 5", "Give a name and a value"),
         ]:
             reply = await registry.dispatch(line, ctx)
             assert expect in reply.text, (line, reply.text)
