@@ -192,6 +192,12 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
+        if k.kimp_min_volume_krw > 0:
+            # The polled books carry no 24 h volume: every coin but BTC stays below the floor.
+            logger.warning(
+                "kimp: KIMP_MIN_VOLUME_KRW needs the streamed Upbit ticker; no coin "
+                "alerts but BTC and the tether premium until market data streams"
+            )
     wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
         app.stack.push_async_callback(client.close)
