@@ -303,6 +303,20 @@ class KimpService:
         """The (high, low) a coin alerts on: its own where set, else the global levels."""
         return self.engine.levels(f"coin:{coin.upper()}")
 
+    def _rule_lines(self) -> list[str | Text]:
+        """/status: how many coins the watchlist, mutes and the volume floor hold back."""
+        r, now = self.rules, self.clock.now()
+        muted = sum(1 for c in r.rules if r.muted(c, now))
+        watched = len(r.watchlist())
+        if r.min_volume_krw > 0:
+            low = sum(1 for c in self.monitor.coins if self.below_floor(c))
+            floor = numbers.Money(numbers.to_decimal(r.min_volume_krw), "KRW")
+            return [Text.of("kimp.status_rules_floor", watched=watched, muted=muted, low=low,
+                            floor=floor)]  # fmt: skip
+        if watched or muted:
+            return [Text.of("kimp.status_rules", watched=watched, muted=muted)]
+        return []
+
     def funding(self, coin: str) -> FundingView | None:
         """The coin's USDⓈ-M perpetual: mark, funding rate, next funding time (None: none seen)."""
         return self.monitor.funding.view(coin, self.clock.now())
@@ -413,6 +427,7 @@ class KimpService:
         if suspended:
             more = ", ".join(suspended[:8])
             lines.append(Text.of("kimp.status_suspended", n=len(suspended), coins=more))
+        lines += self._rule_lines()
         if self.universe.last_error:
             lines.append(Text.of("kimp.status_universe", error=self.universe.last_error))
         lines += self.wallets.status_lines() if self.wallets else [Text.of("wallet.status_off")]

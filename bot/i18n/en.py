@@ -1015,4 +1015,8 @@ TEXTS: dict[str, str] = {
     "watch.bad_level": "'{raw}' is not a usable percentage.",
     "watch.alert_usage": "Usage: /kimpalert <coin> [high <pct> | low <pct> | reset]",
     "watch.coin_title": "{coin} kimp alert",
+    "kimp.status_rules": "Per coin: {watched} watched, {muted} muted",
+    "kimp.status_rules_floor": (
+        "Per coin: {watched} watched, {muted} muted, {low} below the volume floor of {floor}"
+    ),
 }

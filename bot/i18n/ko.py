@@ -987,4 +987,8 @@ TEXTS: dict[str, str] = {
     "watch.bad_level": "'{raw}'은(는) 쓸 수 있는 퍼센트 값이 아닙니다.",
     "watch.alert_usage": "사용법: /kimpalert <코인> [high <퍼센트> | low <퍼센트> | reset]",
     "watch.coin_title": "{coin} 김프 알림",
+    "kimp.status_rules": "코인별: 관심 {watched}개, 음소거 {muted}개",
+    "kimp.status_rules_floor": (
+        "코인별: 관심 {watched}개, 음소거 {muted}개, 거래대금 하한 {floor} 미만 {low}개"
+    ),
 }

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alerts.service import KimpService
+from bot.i18n import render
 from core.clock import ManualClock
 from core.market import MarkPrice, Ticker
 from core.symbols import Instrument, Symbol, Venue
@@ -77,6 +78,9 @@ async def test_the_watchlist_limits_coin_alerts_and_survives_restart(tmp_path: P
         await svc.watch("xrp")
     async with service(tmp_path / "k.db", clock, inbox) as svc:
         assert svc.watchlist() == ["XRP"]
+        await svc.mute_for("SOL", 600)
+        status = [render("en", line) for line in await svc.status_lines()]
+        assert "Per coin: 1 watched, 1 muted" in status, status
         await run_for(svc, clock, {**BASE, "XRP": 4.0, "ETH": 4.0, "BTC": 4.0}, 60)
         assert alerted(inbox) == {"XRP", "BTC"}
         await svc.watch("XRP", False)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import render
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.sim_app import kimp_app, sim_settings
 from tests.helpers import eventually
@@ -50,3 +51,7 @@ async def test_a_coin_under_the_volume_floor_never_alerts(sim: SimExchange, tmp_
         assert not any(f" {thin} " in a for a in await k.alerts()), await k.alerts()
         detail = (await k.run(f"/kimp {thin}")).text
         assert "Below the volume floor" in detail, detail
+        status = "\n".join(render("en", line) for line in await k.svc.status_lines())
+        low = sum(1 for c in sim.market.coins if k.svc.below_floor(c))
+        assert low >= 1
+        assert f"Per coin: 0 watched, 0 muted, {low} below the volume floor of " in status, status
