@@ -67,4 +67,5 @@ class KimpConfig:
     denylist: frozenset[str] = frozenset()  # KIMP_DENYLIST
     alert_basis: Literal["usdt", "fx"] = "usdt"  # KIMP_ALERT_BASIS
     exec_size_krw: float = 1_000_000.0  # KIMP_EXEC_SIZE_KRW
+    min_volume_krw: float = 0.0  # KIMP_MIN_VOLUME_KRW: coins below it never alert; 0 = no floor
     tz: tzinfo = UTC  # TZ, for the chart's time axis

@@ -17,10 +17,11 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from alerts.funding import FundingBook
 from alerts.premium import Books, Executable, Fees, executable_premium
 from alerts.universe import TETHER
 from core.clock import Clock
-from core.market import Quote, StreamState, StreamStatus, Ticker, Trade
+from core.market import MarkPrice, Quote, StreamState, StreamStatus, Ticker, Trade
 from core.symbols import Venue
 from core.text import Text
 
@@ -45,10 +46,11 @@ class _Leg:
 
 
 class _Coin:
-    __slots__ = ("binance", "coin", "ratio", "upbit")
+    __slots__ = ("binance", "coin", "ratio", "upbit", "volume_krw")
 
     def __init__(self, coin: str) -> None:
         self.coin = coin
+        self.volume_krw: float | None = None  # Upbit's 24 h traded value, from its ticker
         self.upbit = _Leg()
         self.binance = _Leg()
         self.ratio = 0.0  # upbit_krw / binance_usdt; 0 = not both legs yet
@@ -124,6 +126,7 @@ class PremiumMonitor:
         self.upbit_seen = 0.0  # newest receive time of anything from the venue
         self.binance_seen = 0.0
         self.updates = 0
+        self.funding = FundingBook()
 
     # ------------------------------------------------------------------ universe
     @property
@@ -212,6 +215,8 @@ class PremiumMonitor:
             self.on_status(event)
             return
         if not isinstance(event, Ticker | Trade | Quote):
+            if isinstance(event, MarkPrice):
+                self.funding.on_mark(event)
             return
         inst = event.instrument
         venue, sym = inst.venue, inst.symbol
@@ -226,6 +231,10 @@ class PremiumMonitor:
             )
         elif isinstance(event, Ticker):
             self.update_price(venue, sym.base, event.last, event.recv_ts)
+            if venue is Venue.UPBIT and event.volume_quote_24h > 0:
+                c = self._coins.get(sym.base)
+                if c is not None:
+                    c.volume_krw = event.volume_quote_24h
         else:
             self.update_price(venue, sym.base, event.price, event.recv_ts)
 
@@ -333,6 +342,11 @@ class PremiumMonitor:
             suspended=why,
             implausible=implausible,
         )
+
+    def volume_krw(self, coin: str) -> float | None:
+        """Upbit's 24 h traded value in KRW for `coin`, None until a ticker carried it."""
+        c = self._coins.get(coin.upper())
+        return None if c is None else c.volume_krw
 
     def unpriced_reason(self, coin: str) -> Text:
         """Why `coin` has no premium yet: a venue down, or which leg never arrived."""

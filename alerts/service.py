@@ -16,14 +16,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime, time, timedelta
 
 import orjson
 from loguru import logger
 
 from alerts.alert_state import AlertStore
 from alerts.chart import PremiumChartWords, render_chart
+from alerts.coin_rules import CoinRule, CoinRules, level_problems
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
-from alerts.events import AlertEvent, Reading
+from alerts.events import AlertEvent, EventKind, Reading
+from alerts.funding import FundingView
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
@@ -78,6 +81,7 @@ class KimpService:
         self.history = PremiumHistory(db, config.history_days)
         self.universe = Universe(denylist=config.denylist)
         self.kv = KeyValueStore(db)
+        self.rules = CoinRules(db, config.min_volume_krw)
         self.fees = fees
         self.eval_interval = eval_interval
         self._send = send
@@ -92,6 +96,8 @@ class KimpService:
     async def load(self) -> None:
         """Restore alert states, run-time thresholds and the jump windows from the database."""
         self.engine.states = await self.store.load()
+        await self.rules.load()
+        self.engine.overrides = self.rules.levels()
         raw = await self.kv.get(KV_CONFIG)
         if raw:
             try:
@@ -180,8 +186,10 @@ class KimpService:
         basis = self.basis
         out = []
         for coin in m.coins:
-            snap = m.snapshot(coin)
             wide = coin in MARKET_WIDE
+            if not wide and not self.rules.eligible(coin, m.volume_krw(coin)):
+                continue  # not evaluated at all: below the floor or off the watchlist
+            snap = m.snapshot(coin)
             key = f"coin:{coin}"
             if snap is None:
                 out.append(Reading(key, coin, None, m.unpriced_reason(coin), wide, basis))
@@ -200,22 +208,118 @@ class KimpService:
         async with self._lock:
             now = self.clock.now()
             events = self.engine.evaluate(self.readings(), now)
+            # A muted coin's zone still follows the premium; only its messages are held back.
+            loud = [e for e in events if not self._muted(e, now)]
             messages, self._digest_until = self._wording.compose(
-                events, now, self._digest_until, self.engine.config
+                loud, now, self._digest_until, self.engine.config
             )
             # Queue first (the outbox is durable and de-duplicated by key), then persist the
             # states: a crash in between re-sends nothing twice and forgets nothing.
             sent: list[tuple[AlertEvent, str]] = []
             for msg in messages:
-                await self._send(Notification(NotificationKind.KIMP_ALERT, msg.text, msg.dedup_key))
+                note = Notification(
+                    NotificationKind.KIMP_ALERT, msg.text, msg.dedup_key, buttons=msg.buttons
+                )
+                await self._send(note)
                 self.sent += 1
                 sent.extend((e, msg.text) for e in msg.events)
             sent_ids = {id(e) for e, _ in sent}
-            sent.extend((e, "(flag, not sent)") for e in events if id(e) not in sent_ids)
+            sent.extend(
+                (e, "(muted, not sent)" if self._muted(e, now) else "(flag, not sent)")
+                for e in events
+                if id(e) not in sent_ids
+            )
             dirty, self.engine.dirty = self.engine.dirty, set()
             await self.store.save(self.engine.states, dirty, sent, now)
             self.rounds += 1
             return events
+
+    def _muted(self, e: AlertEvent, now: float) -> bool:
+        if e.kind is EventKind.IMPLAUSIBLE or not e.key.startswith("coin:"):
+            return False
+        return self.rules.muted(e.key.removeprefix("coin:"), now)
+
+    # ------------------------------------------------------------------ per coin
+    async def watch(self, coin: str, on: bool = True) -> CoinRule:
+        """Put a coin on the watchlist (or take it off); persisted."""
+        return await self.rules.watch(coin.upper(), on, self.clock.now())
+
+    async def mute_for(self, coin: str, seconds: float) -> CoinRule:
+        """No messages for `coin` for `seconds` from now (0 lifts the mute); persisted."""
+        now = self.clock.now()
+        until = now + seconds if seconds > 0 else 0.0
+        return await self.rules.mute(coin.upper(), until, now)
+
+    async def mute_today(self, coin: str) -> CoinRule:
+        """No messages for `coin` until midnight in the configured time zone (TZ)."""
+        now = self.clock.now()
+        local = datetime.fromtimestamp(now, self.kimp_config.tz)
+        midnight = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
+        return await self.rules.mute(coin.upper(), midnight.timestamp(), now)
+
+    def coin_rule(self, coin: str) -> CoinRule:
+        return self.rules.get(coin.upper())
+
+    def watchlist(self) -> list[str]:
+        return self.rules.watchlist()
+
+    def is_muted(self, coin: str) -> bool:
+        return self.rules.muted(coin.upper(), self.clock.now())
+
+    def coin_volume(self, coin: str) -> float | None:
+        return self.monitor.volume_krw(coin)
+
+    def below_floor(self, coin: str) -> bool:
+        """Whether the liquidity floor keeps `coin` from alerting (never BTC, market-wide)."""
+        return coin.upper() not in MARKET_WIDE and self.rules.below_floor(
+            self.monitor.volume_krw(coin)
+        )
+
+    async def set_coin_levels(
+        self, coin: str, high: float | None = None, low: float | None = None
+    ) -> CoinRule:
+        """A coin's own thresholds; the one not given keeps its current value. ValueError says
+        what is wrong with the pair."""
+        coin = coin.upper()
+        own = self.rules.get(coin)
+        new_high = own.high_pct if high is None else high
+        new_low = own.low_pct if low is None else low
+        g_high, g_low = self.engine.config.levels(f"coin:{coin}")
+        eff_high = g_high if new_high is None else new_high
+        eff_low = g_low if new_low is None else new_low
+        problems = level_problems(eff_high, eff_low, self.engine.config)
+        if problems:
+            raise ValueError("; ".join(problems))
+        rule = await self.rules.set_levels(coin, new_high, new_low, self.clock.now())
+        self.engine.overrides = self.rules.levels()
+        return rule
+
+    async def reset_coin_levels(self, coin: str) -> CoinRule:
+        rule = await self.rules.set_levels(coin.upper(), None, None, self.clock.now())
+        self.engine.overrides = self.rules.levels()
+        return rule
+
+    def coin_levels(self, coin: str) -> tuple[float, float]:
+        """The (high, low) a coin alerts on: its own where set, else the global levels."""
+        return self.engine.levels(f"coin:{coin.upper()}")
+
+    def _rule_lines(self) -> list[str | Text]:
+        """/status: how many coins the watchlist, mutes and the volume floor hold back."""
+        r, now = self.rules, self.clock.now()
+        muted = sum(1 for c in r.rules if r.muted(c, now))
+        watched = len(r.watchlist())
+        if r.min_volume_krw > 0:
+            low = sum(1 for c in self.monitor.coins if self.below_floor(c))
+            floor = numbers.Money(numbers.to_decimal(r.min_volume_krw), "KRW")
+            return [Text.of("kimp.status_rules_floor", watched=watched, muted=muted, low=low,
+                            floor=floor)]  # fmt: skip
+        if watched or muted:
+            return [Text.of("kimp.status_rules", watched=watched, muted=muted)]
+        return []
+
+    def funding(self, coin: str) -> FundingView | None:
+        """The coin's USDⓈ-M perpetual: mark, funding rate, next funding time (None: none seen)."""
+        return self.monitor.funding.view(coin, self.clock.now())
 
     # ------------------------------------------------------------------ thresholds
     def _apply_config(self, cfg: AlertConfig) -> None:
@@ -296,7 +400,7 @@ class KimpService:
         if not samples:
             return None
         key = TETHER_KEY if coin.upper() == "USDT" else f"coin:{coin.upper()}"
-        high, low = self.engine.config.levels(key)
+        high, low = self.engine.levels(key)
         tz = self.kimp_config.tz
         return await asyncio.to_thread(render_chart, coin, samples, tz, high, low, words)
 
@@ -323,6 +427,7 @@ class KimpService:
         if suspended:
             more = ", ".join(suspended[:8])
             lines.append(Text.of("kimp.status_suspended", n=len(suspended), coins=more))
+        lines += self._rule_lines()
         if self.universe.last_error:
             lines.append(Text.of("kimp.status_universe", error=self.universe.last_error))
         lines += self.wallets.status_lines() if self.wallets else [Text.of("wallet.status_off")]

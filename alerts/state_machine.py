@@ -44,12 +44,22 @@ class AlertEngine:
         # A key that is suspended without having been live in this process (an outage already
         # under way at start-up, a coin that never got a price) is announced once, after this.
         self.startup_grace = startup_grace
+        # A coin's own thresholds (/kimpalert <coin> high 5): key -> (high, low), None = global.
+        self.overrides: dict[str, tuple[float | None, float | None]] = {}
 
     def set_config(self, config: AlertConfig) -> None:
         problems = config.problems()
         if problems:
             raise ValueError("; ".join(problems))
         self.config = config
+
+    def levels(self, key: str) -> tuple[float, float]:
+        """(high, low) for a key: its own where set, else the configured levels."""
+        hi, lo = self.config.levels(key)
+        own = self.overrides.get(key)
+        if own is None:
+            return hi, lo
+        return (hi if own[0] is None else own[0]), (lo if own[1] is None else own[1])
 
     def update_config(self, **changes: float) -> AlertConfig:
         self.set_config(replace(self.config, **changes))  # type: ignore[arg-type]
@@ -177,7 +187,7 @@ class AlertEngine:
 
     def _zones(self, st: AlertState, key: str, p: float, now: float, ev: Any) -> list[AlertEvent]:
         cfg = self.config
-        hi, lo = cfg.levels(key)
+        hi, lo = self.levels(key)
         m, step = cfg.rearm_margin_pct, cfg.escalation_step_pct
         if st.zone is Zone.NORMAL:
             target = Zone.HIGH if p >= hi else Zone.LOW if p <= lo else None

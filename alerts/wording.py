@@ -11,6 +11,7 @@ from typing import Protocol
 
 from alerts.config import AlertConfig
 from alerts.events import AlertEvent
+from core.notifications import Actions
 from core.text import Text
 
 
@@ -19,6 +20,7 @@ class AlertMessage:
     text: str
     events: tuple[AlertEvent, ...]
     dedup_key: str
+    buttons: Actions = ()  # inline buttons under the message (mute, chart)
 
 
 class AlertWording(Protocol):

@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     kimp_implausible_pct: float = Field(30.0, gt=0)
     kimp_denylist: Annotated[list[str], NoDecode] = Field(default_factory=list)
     kimp_exec_size_krw: float = Field(1_000_000.0, gt=0)
+    kimp_min_volume_krw: float = Field(
+        0.0, ge=0, description="coins whose 24 h KRW volume on Upbit is below this never alert"
+    )
     kimp_history_days: int = Field(30, ge=1)
     # Premium alerts (coins, BTC) on the USDT kimp or the FX kimp; the tether premium's own levels.
     kimp_alert_basis: Literal["usdt", "fx"] = "usdt"

@@ -96,7 +96,12 @@ class ConsoleChat:
             if item.photo_path:
                 path = _shown(Path(item.photo_path))
                 chart = "\n" + tr(self._facade.settings.language, "console.chart_saved", path=path)
-            self.write(prefix + item.text + chart)
+            # A notification's buttons (a coin alert's mute/chart) as the commands to type.
+            hints = "".join(
+                "\n  " + "   ".join(f"[{b.label}: {b.command}]" for b in row)
+                for row in item.buttons
+            )
+            self.write(prefix + item.text + chart + hints)
         return [item.id for item in items]
 
 

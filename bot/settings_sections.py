@@ -132,6 +132,7 @@ class KimpSettings:
     kimp_implausible_pct: float
     kimp_denylist: tuple[str, ...]
     kimp_exec_size_krw: float
+    kimp_min_volume_krw: float
     kimp_history_days: int
     kimp_alert_basis: Literal["usdt", "fx"]
     tether_high_pct: float

@@ -27,6 +27,18 @@ class NotificationKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """An inline button under a notification: pressing it runs `command` (a command line, at
+    most 64 bytes: Telegram's callback-data limit) as if the user had typed it."""
+
+    label: str | Text
+    command: str
+
+
+Actions = tuple[tuple[Action, ...], ...]  # rows of buttons
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
     kind: NotificationKind
     # Plain text, or a `Text` the notifier words in the configured language; transports
@@ -34,3 +46,4 @@ class Notification:
     text: str | Text
     dedup_key: str | None = None  # same key is delivered at most once
     photo_path: str | None = None
+    buttons: Actions = ()  # kept with the queued message, so a restart sends them too

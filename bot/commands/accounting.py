@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
+from bot.commands.kimp_watch import funding_short
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
 from bot.providers import TradingView
@@ -128,9 +129,14 @@ def register_accounting(registry: CommandRegistry) -> None:
         if not rows:
             return Reply(m("trading.no_positions"))
         lines = []
+        kimp = ctx.service.kimp  # the perpetual's funding rate and next funding, when it runs
         for r in rows:
             quote = r.instrument.symbol.quote
             futures = r.instrument.venue is Venue.BINANCE_FUTURES
+            funding = ""
+            if futures and kimp is not None:
+                view = kimp.funding(r.instrument.symbol.base)
+                funding = funding_short(view, kimp.kimp_config.tz, m)
             lines.append(
                 m(
                     "acct.position_line",
@@ -147,9 +153,12 @@ def register_accounting(registry: CommandRegistry) -> None:
                     pct=percent(r.unrealized_pct),
                     rpnl=signed(m, r.realized, quote),
                     margin=m("acct.margin", margin=amount(m, r.margin, quote)) if futures else "",
-                    liq=m("acct.liq", price=numbers.price(r.liquidation_price))
-                    if r.liquidation_price is not None
-                    else "",
+                    liq=(
+                        m("acct.liq", price=numbers.price(r.liquidation_price))
+                        if r.liquidation_price is not None
+                        else ""
+                    )
+                    + funding,
                 )
             )
         return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")

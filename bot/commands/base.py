@@ -35,6 +35,9 @@ class Reply:
     photo: bytes | None = None
     photo_caption: str = ""
     photo_kind: str = "chart"  # names the file the console saves the photo to
+    # Pressed as a button: the answer replaces the message the button was on (a refresh), or,
+    # when False, comes as a new message and leaves that one alone (muting from an alert).
+    in_place: bool = True
 
     @classmethod
     def table(cls, title: str, body: str, refresh: str | None = None) -> Reply:

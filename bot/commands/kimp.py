@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.chart_words import premium_words
 from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.kimp_watch import coin_alert, funding_lines, rule_lines
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
 from bot.i18n.when import duration
@@ -224,6 +225,10 @@ def register_kimp(registry: CommandRegistry) -> None:
         wallet = wallet_note(note, m.language) if note else None
         size = svc.kimp_config.exec_size_krw
         body = render_detail(snap, exe, zone, size, wallet, m.language)
+        tz = svc.kimp_config.tz
+        extra = funding_lines(svc.funding(coin), tz, m)
+        extra += rule_lines(svc, coin, tz, m)
+        body = "\n".join([body, *extra])
         return Reply.table(m("kimpcmd.coin_title", coin=coin), body, refresh=f"/kimp {coin}")
 
     @registry.command("kimpchart", "24 h premium chart of a coin (or USDT)", "/kimpchart <coin>")
@@ -237,28 +242,42 @@ def register_kimp(registry: CommandRegistry) -> None:
         m = Messages(ctx.service.settings.language)
         words = premium_words(m.language, coin, svc.kimp_config.tz, time.time())
         png = await svc.chart(coin, words=words)
-        if png is None:
-            return Reply(m("kimpcmd.no_history", coin=coin))
+        if png is None:  # pressed under an alert: a new message, the alert stays as it was
+            return Reply(m("kimpcmd.no_history", coin=coin), in_place=False)
         caption = m("kimpcmd.chart_caption", coin=coin)
         return Reply(
             m("kimpcmd.chart_text", coin=coin),
             photo=png,
             photo_caption=caption,
             photo_kind=f"kimpchart-{coin}",
+            in_place=False,
         )
 
     @registry.command(
         "kimpalert",
         "Show or change the kimp alert thresholds",
-        "/kimpalert [name value | reset]",
+        "/kimpalert [name value | reset] | /kimpalert <coin> [high|low value | reset]",
         "Names: " + ", ".join(_NAMES) + ". Example: /kimpalert high 4 sets the premium alert to "
-        "+4 %. Changes are kept across restarts; /kimpalert reset goes back to the settings.",
+        "+4 %. Changes are kept across restarts; /kimpalert reset goes back to the settings. "
+        "Per coin: /kimpalert XRP high 5 gives XRP its own high threshold, /kimpalert XRP reset "
+        "goes back to the global ones.",
     )
     async def kimpalert(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
         t = Messages(ctx.service.settings.language)
         if not ctx.args:
             return Reply.table(t("kimpcmd.thresholds"), render_thresholds(svc, t.language))
+        first = ctx.args[0].lower()
+        # Per coin: "<coin> high|low <pct>", "<coin> reset" or "<coin>"; a coin may share a
+        # threshold's name (STEP), so the word after it decides, never the first alone.
+        second = ctx.args[1].lower() if len(ctx.args) > 1 else ""
+        per_coin = (
+            (len(ctx.args) == 3 and (first not in _NAMES or second in ("high", "low")))
+            or (len(ctx.args) == 2 and second == "reset")
+            or (len(ctx.args) == 1 and first not in _NAMES and first != "reset")
+        )
+        if per_coin:
+            return await coin_alert(ctx, svc, t)
         if ctx.args[0].lower() == "reset":
             if len(ctx.args) > 1:
                 raise CommandError(t("kimpcmd.reset_args"))

@@ -25,12 +25,13 @@ from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
 from bot.commands.kimp import register_kimp
+from bot.commands.kimp_watch import register_watch
 from bot.features import AppContext
 from bot.notify.kimp_alerts import KimpAlertWording
 from bot.settings_sections import CoreSettings, ExchangeSettings, KimpSettings, MarketDataSettings
 from core.clock import Clock
 from core.fills import FEE_RATES
-from core.market import Quote, StreamStatus, Ticker, Trade
+from core.market import MarkPrice, Quote, StreamStatus, Ticker, Trade
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import WalletSource
@@ -73,6 +74,7 @@ def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings)
         denylist=frozenset(k.kimp_denylist),
         alert_basis=k.kimp_alert_basis,
         exec_size_krw=k.kimp_exec_size_krw,
+        min_volume_krw=k.kimp_min_volume_krw,
         tz=core.tz,
     )
 
@@ -149,7 +151,7 @@ async def install(
 
         source = md_listings
 
-    sub = app.bus.subscribe("kimp", Ticker, Quote, Trade, StreamStatus, conflate=True)
+    sub = app.bus.subscribe("kimp", Ticker, Quote, Trade, MarkPrice, StreamStatus, conflate=True)
     app.stack.callback(app.bus.unsubscribe, sub)
 
     async def consume() -> None:
@@ -190,6 +192,12 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
+        if k.kimp_min_volume_krw > 0:
+            # The polled books carry no 24 h volume: every coin but BTC stays below the floor.
+            logger.warning(
+                "kimp: KIMP_MIN_VOLUME_KRW needs the streamed Upbit ticker; no coin "
+                "alerts but BTC and the tether premium until market data streams"
+            )
     wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
         app.stack.push_async_callback(client.close)
@@ -207,5 +215,6 @@ async def install(
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)
+    register_watch(app.registry)
     app.facade.kimp = svc
     return svc

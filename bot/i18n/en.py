@@ -284,7 +284,9 @@ TEXTS: dict[str, str] = {
     "helpdetail.kimpalert": (
         "Names: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
         "tetherhigh, tetherlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
-        "Changes are kept across restarts; /kimpalert reset goes back to the settings."
+        "Changes are kept across restarts; /kimpalert reset goes back to the settings. "
+        "Per coin: /kimpalert XRP high 5 gives XRP its own high threshold, /kimpalert XRP reset "
+        "goes back to the global ones."
     ),
     # --- command layer: bad arguments --------------------------------------------------------
     "arg.no_args": "/{command} takes no arguments.",
@@ -991,4 +993,47 @@ TEXTS: dict[str, str] = {
     "ops.hb.failing": "Heartbeat: the ping fails ({error})",
     "ops.hb.stream_down": "stream {name} down for {age}",
     "ops.hb.notifier_down": "the notifier is {name}",
+    # per-coin kimp alerting and futures context (issue 15)
+    "help.watch": "Watch coins for kimp alerts (once the list has coins, only they alert)",
+    "help.unwatch": "Take coins off the kimp watchlist",
+    "help.kimpmute": "Mute one coin's kimp alerts for a while",
+    "helpdetail.watch": (
+        "Without a coin: the watchlist. With coins: adds them. While the list is empty every "
+        "coin above the volume floor (KIMP_MIN_VOLUME_KRW) alerts; BTC and the tether premium "
+        "always do."
+    ),
+    "helpdetail.kimpmute": (
+        "The buttons under a coin alert run it. The coin's state still follows the premium; "
+        "nothing about it is sent until the mute ends. Kept across restarts."
+    ),
+    "kimp.btn.mute_hour": "🔕 1 h",
+    "kimp.btn.mute_today": "🔕 today",
+    "kimp.btn.chart": "📈 chart",
+    "watch.funding": "Perpetual: funding {rate}, next at {next}, mark {mark} ({age} ago)",
+    "watch.funding_short": " · funding {rate} at {next}",
+    "watch.no_funding": "Perpetual: no mark price or funding received (not listed on Binance USDⓈ-M, or futures off)",
+    "watch.levels_own": "Own alert levels: high {high}%, low {low}%",
+    "watch.levels_global": "Alert levels (global): high {high}%, low {low}%",
+    "watch.on_list": "On the watchlist",
+    "watch.off_list": "Not on the watchlist: no alerts for it (/watch to add)",
+    "watch.muted_until": "🔕 Muted until {until}",
+    "watch.below_floor": "Below the volume floor (24 h {volume} < {floor}): no alerts",
+    "watch.list_empty": "The watchlist is empty: every coin above the volume floor alerts.",
+    "watch.list": "Watchlist ({n}): {coins}. Only these coins alert (BTC and the tether premium always do).",
+    "watch.added": "👀 Watching {coins}.",
+    "watch.added_below_floor": "⚠️ {coins}: 24 h volume below {floor}, no alerts until it is above.",
+    "watch.which_coin": "Which coin? Example: {command} XRP",
+    "watch.not_on_list": "Not on the watchlist: {coins}. See /watch.",
+    "watch.removed": "Stopped watching {coins}.",
+    "watch.bad_span": "'{raw}' is not a mute length. Use 30m, 1h, 2d (up to 30 days), today or off.",
+    "watch.mute_usage": "Usage: /kimpmute <coin> <1h | 30m | 2d | today | off>",
+    "watch.muted": "🔕 {coin} alerts muted until {until}. /kimpmute {coin} off to lift it.",
+    "watch.unmuted": "🔔 {coin} alerts are back on.",
+    "watch.bad_level": "'{raw}' is not a usable percentage.",
+    "watch.alert_usage": "Usage: /kimpalert <coin> [high <pct> | low <pct> | reset]",
+    "watch.coin_title": "{coin} kimp alert",
+    "kimp.status_rules": "Per coin: {watched} watched, {muted} muted",
+    "kimp.status_rules_floor": (
+        "Per coin: {watched} watched, {muted} muted, {low} below the volume floor of {floor}"
+    ),
 }

@@ -284,7 +284,8 @@ TEXTS: dict[str, str] = {
     "helpdetail.kimpalert": (
         "이름: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
         "tetherhigh, tetherlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
-        "후에도 유지되며, /kimpalert reset 은 설정값으로 되돌립니다."
+        "후에도 유지되며, /kimpalert reset 은 설정값으로 되돌립니다. 코인별: /kimpalert XRP high 5 는 "
+        "XRP에만 상단 기준을 따로 두고, /kimpalert XRP reset 은 공통 기준으로 되돌립니다."
     ),
     # --- command layer: bad arguments --------------------------------------------------------
     "arg.no_args": "/{command} 명령은 인자를 받지 않습니다.",
@@ -964,4 +965,47 @@ TEXTS: dict[str, str] = {
     "ops.hb.failing": "하트비트: 핑 실패 ({error})",
     "ops.hb.stream_down": "스트림 {name} {age}째 끊김",
     "ops.hb.notifier_down": "알림 발송기 상태: {name}",
+    # 코인별 김프 알림과 선물 정보 (issue 15)
+    "help.watch": "김프 알림 관심 코인 (목록에 코인이 있으면 그 코인만 알림)",
+    "help.unwatch": "김프 관심 코인에서 빼기",
+    "help.kimpmute": "한 코인의 김프 알림을 잠시 끄기",
+    "helpdetail.watch": (
+        "코인 없이: 관심 목록. 코인과 함께: 목록에 추가. 목록이 비어 있으면 거래대금 "
+        "하한(KIMP_MIN_VOLUME_KRW) 이상인 모든 코인이 알림을 보내고, BTC와 테더 프리미엄은 "
+        "항상 알림을 보냅니다."
+    ),
+    "helpdetail.kimpmute": (
+        "코인 알림 아래 버튼이 이 명령을 실행합니다. 알림 상태는 계속 김프를 따라가지만, 음소거가 "
+        "끝날 때까지 그 코인의 메시지는 보내지 않습니다. 재시작 후에도 유지됩니다."
+    ),
+    "kimp.btn.mute_hour": "🔕 1시간",
+    "kimp.btn.mute_today": "🔕 오늘",
+    "kimp.btn.chart": "📈 차트",
+    "watch.funding": "무기한 선물: 펀딩비 {rate}, 다음 펀딩 {next}, 마크 가격 {mark} ({age} 전)",
+    "watch.funding_short": " · 펀딩비 {rate} ({next})",
+    "watch.no_funding": "무기한 선물: 마크 가격·펀딩비 수신 없음 (바이낸스 USDⓈ-M 미상장 또는 선물 꺼짐)",
+    "watch.levels_own": "코인별 알림 기준: 상단 {high}%, 하단 {low}%",
+    "watch.levels_global": "알림 기준 (공통): 상단 {high}%, 하단 {low}%",
+    "watch.on_list": "관심 목록에 있음",
+    "watch.off_list": "관심 목록에 없음: 알림 없음 (/watch 로 추가)",
+    "watch.muted_until": "🔕 {until}까지 음소거",
+    "watch.below_floor": "거래대금 하한 미만 (24시간 {volume} < {floor}): 알림 없음",
+    "watch.list_empty": "관심 목록이 비어 있습니다: 거래대금 하한 이상인 모든 코인이 알림을 보냅니다.",
+    "watch.list": "관심 목록 ({n}개): {coins}. 이 코인들만 알림을 보냅니다 (BTC와 테더 프리미엄은 항상).",
+    "watch.added": "👀 {coins} 관심 목록에 추가했습니다.",
+    "watch.added_below_floor": "⚠️ {coins}: 24시간 거래대금이 {floor} 미만이라 넘을 때까지 알림이 없습니다.",
+    "watch.which_coin": "어느 코인인가요? 예: {command} XRP",
+    "watch.not_on_list": "관심 목록에 없는 코인: {coins}. /watch 를 보세요.",
+    "watch.removed": "{coins} 관심 목록에서 뺐습니다.",
+    "watch.bad_span": "'{raw}'은(는) 음소거 기간이 아닙니다. 30m, 1h, 2d (최대 30일), 오늘 또는 해제를 쓰세요.",
+    "watch.mute_usage": "사용법: /kimpmute <코인> <1h | 30m | 2d | today | off>",
+    "watch.muted": "🔕 {coin} 알림을 {until}까지 껐습니다. 다시 켜려면 /kimpmute {coin} off",
+    "watch.unmuted": "🔔 {coin} 알림을 다시 켰습니다.",
+    "watch.bad_level": "'{raw}'은(는) 쓸 수 있는 퍼센트 값이 아닙니다.",
+    "watch.alert_usage": "사용법: /kimpalert <코인> [high <퍼센트> | low <퍼센트> | reset]",
+    "watch.coin_title": "{coin} 김프 알림",
+    "kimp.status_rules": "코인별: 관심 {watched}개, 음소거 {muted}개",
+    "kimp.status_rules_floor": (
+        "코인별: 관심 {watched}개, 음소거 {muted}개, 거래대금 하한 {floor} 미만 {low}개"
+    ),
 }

@@ -12,10 +12,36 @@ from alerts.wallet import WalletNote
 from alerts.wording import AlertMessage
 from bot.i18n import Messages
 from core import numbers
+from core.notifications import Action, Actions
 from core.symbols import Venue
 from core.text import Text
 
 _NAMES = {Venue.UPBIT: "name.upbit", Venue.BINANCE_SPOT: "name.binance"}
+MAX_BUTTON_ROWS = 8  # a digest of many coins: buttons for the first (highest) ones only
+
+
+def coin_buttons(events: list[AlertEvent] | tuple[AlertEvent, ...], t: Messages) -> Actions:
+    """ "Mute 1 h", "mute today" and "show chart" for each coin a message is about (one row per
+    coin, the coin named when there are several); none for the tether premium."""
+    coins = list(
+        dict.fromkeys(e.key.removeprefix("coin:") for e in events if e.key.startswith("coin:"))
+    )
+    named = len(coins) > 1
+    rows = []
+    for coin in coins[:MAX_BUTTON_ROWS]:
+        pre = f"{coin} " if named else ""
+        rows.append(
+            (
+                Action(pre + t("kimp.btn.mute_hour"), f"/kimpmute {coin} 1h"),
+                Action(pre + t("kimp.btn.mute_today"), f"/kimpmute {coin} today"),
+                Action(pre + t("kimp.btn.chart"), f"/kimpchart {coin}"),
+            )
+        )
+    return tuple(rows)
+
+
+def _message(text: str, events: list[AlertEvent], dedup_key: str, t: Messages) -> AlertMessage:
+    return AlertMessage(text, tuple(events), dedup_key, coin_buttons(events, t))
 
 
 def wallet_note(note: WalletNote, language: str = "en") -> str:
@@ -87,7 +113,7 @@ def compose(
         if e.kind in status:
             status[e.kind].append(e)
         elif e.market_wide:
-            out.append(AlertMessage(render(e, language), (e,), e.dedup_key))
+            out.append(_message(render(e, language), [e], e.dedup_key, t))
         else:
             coin.append(e)
     if coin:
@@ -95,13 +121,13 @@ def compose(
             coin.sort(key=lambda e: -(e.value or 0.0))
             lines = [render(e, language) for e in coin]
             title = t("kimp.digest_many" if len(coin) > 1 else "kimp.digest_one", n=len(coin))
-            out.append(AlertMessage("\n".join([title, *lines]), tuple(coin), _digest_key(coin)))
+            out.append(_message("\n".join([title, *lines]), coin, _digest_key(coin), t))
             digest_until = now + config.digest_window
         else:
-            out.extend(AlertMessage(render(e, language), (e,), e.dedup_key) for e in coin)
+            out.extend(_message(render(e, language), [e], e.dedup_key, t) for e in coin)
     for kind, group in status.items():
         if len(group) == 1:
-            out.append(AlertMessage(render(group[0], language), (group[0],), group[0].dedup_key))
+            out.append(_message(render(group[0], language), [group[0]], group[0].dedup_key, t))
         elif group:
             if kind is EventKind.SUSPENDED:
                 # Grouped by the reason as worded: equal reasons read the same.

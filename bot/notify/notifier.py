@@ -23,7 +23,7 @@ from bot.i18n import render
 from bot.notify.outbox import Outbox, OutboxItem
 from bot.settings_sections import NotifySettings
 from core.clock import Clock, SystemClock
-from core.notifications import Notification, NotificationKind
+from core.notifications import Actions, Notification, NotificationKind
 from core.text import Text
 
 
@@ -89,6 +89,8 @@ class Notifier:
             return
         if not isinstance(note.text, str):  # worded once, here: the outbox keeps what is sent
             note = replace(note, text=render(self._language, note.text))
+        if any(not isinstance(b.label, str) for row in note.buttons for b in row):
+            note = replace(note, buttons=self._worded(note.buttons))
         silent = level is NotifyLevel.SILENT
         try:
             await self._outbox.add(note, silent=silent, now=self._clock.now())
@@ -99,12 +101,24 @@ class Notifier:
             self._storage_ok()
         self._wakeup.set()
 
+    def _worded(self, buttons: Actions) -> Actions:
+        return tuple(
+            tuple(replace(b, label=render(self._language, b.label)) for b in row) for row in buttons
+        )
+
     def _keep_in_memory(self, note: Notification, silent: bool) -> None:
         if note.dedup_key is not None and note.dedup_key in self._memory_keys:
             return  # the outbox's dedup, for what it could not hold
         text = note.text if isinstance(note.text, str) else render(self._language, note.text)
         item = OutboxItem(
-            self._next_memory_id, note.kind, text, note.photo_path, silent, self._clock.now(), 0
+            self._next_memory_id,
+            note.kind,
+            text,
+            note.photo_path,
+            silent,
+            self._clock.now(),
+            0,
+            self._worded(note.buttons),
         )
         self._next_memory_id -= 1
         self._memory.append(item)

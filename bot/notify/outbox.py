@@ -4,8 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.notifications import Notification, NotificationKind
+import orjson
+
+from core.notifications import Action, Actions, Notification, NotificationKind
 from core.storage import Database
+
+
+def dump_buttons(buttons: Actions) -> str | None:
+    """Rows of (label, command) as JSON; labels are worded before they are queued."""
+    if not buttons:
+        return None
+    rows = [[[str(b.label), b.command] for b in row] for row in buttons]
+    return orjson.dumps(rows).decode()
+
+
+def load_buttons(raw: str | None) -> Actions:
+    """The stored rows back; an unreadable value means no buttons (the text still goes out)."""
+    if not raw:
+        return ()
+    try:
+        rows = orjson.loads(raw)
+        return tuple(tuple(Action(str(label), str(cmd)) for label, cmd in row) for row in rows)
+    except (ValueError, TypeError):
+        return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +38,7 @@ class OutboxItem:
     silent: bool
     created_ts: float
     attempts: int
+    buttons: Actions = ()
 
 
 class Outbox:
@@ -26,19 +48,29 @@ class Outbox:
     async def add(self, note: Notification, silent: bool, now: float) -> int | None:
         """Queue a notification; a repeated `dedup_key` is ignored (returns None)."""
         return await self._db.execute_returning_id(
-            "INSERT INTO outbox(kind, text, photo_path, silent, dedup_key, created_ts) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING",
-            (note.kind.value, note.text, note.photo_path, int(silent), note.dedup_key, now),
+            "INSERT INTO outbox(kind, text, photo_path, silent, dedup_key, created_ts, buttons) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING",
+            (
+                note.kind.value,
+                note.text,
+                note.photo_path,
+                int(silent),
+                note.dedup_key,
+                now,
+                dump_buttons(note.buttons),
+            ),
         )
 
     async def pending(self, limit: int = 100) -> list[OutboxItem]:
         rows = await self._db.fetchall(
-            "SELECT id, kind, text, photo_path, silent, created_ts, attempts FROM outbox "
+            "SELECT id, kind, text, photo_path, silent, created_ts, attempts, buttons FROM outbox "
             "WHERE sent_ts IS NULL ORDER BY id LIMIT ?",
             (limit,),
         )
         return [
-            OutboxItem(r[0], NotificationKind(r[1]), r[2], r[3], bool(r[4]), r[5], r[6])
+            OutboxItem(
+                r[0], NotificationKind(r[1]), r[2], r[3], bool(r[4]), r[5], r[6], load_buttons(r[7])
+            )
             for r in rows
         ]
 

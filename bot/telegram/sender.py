@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loguru import logger
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -26,6 +26,18 @@ from bot.telegram.ratelimit import Throttle, retry_seconds
 # A delivery that failed for a reason Telegram will not change by itself (wrong chat id, bot
 # blocked) is retried this rarely, so the outbox keeps it without hammering the API.
 CONFIG_RETRY = 60.0
+
+
+def markup_of(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    """The item's buttons (a notification's actions) as an inline keyboard, or None."""
+    if not item.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(str(b.label), callback_data=b.command[:64]) for b in row]
+            for row in item.buttons
+        ]
+    )
 
 
 def is_parse_error(exc: TelegramError) -> bool:
@@ -113,8 +125,11 @@ class TelegramSender:
             if item.photo_path:
                 await self._send_photo_item(item)
             else:
-                for part in render.render_notification(item.kind, item.text, self._language):
-                    await self.send_part(part, item.silent)
+                parts = render.render_notification(item.kind, item.text, self._language)
+                markup = markup_of(item)
+                for index, part in enumerate(parts):
+                    last = index == len(parts) - 1
+                    await self.send_part(part, item.silent, markup if last else None)
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
                 raise
@@ -170,8 +185,12 @@ class TelegramSender:
         await flush()
 
     # --- Bot API calls ----------------------------------------------------------------------
-    async def send_part(self, part: render.Part, silent: bool) -> None:
-        if await send_text(self._bot, self._chat_id, part, silent=silent, retries=0):
+    async def send_part(
+        self, part: render.Part, silent: bool, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        if await send_text(
+            self._bot, self._chat_id, part, silent=silent, reply_markup=markup, retries=0
+        ):
             self.stats.plain_fallbacks += 1
         self.stats.messages += 1
 

@@ -478,7 +478,7 @@ class TelegramTransport:
                 await self._deliver(chat.id, reply)
                 return
             parts = render.render_reply(reply)
-            if message is not None and reply.photo is None and len(parts) == 1:
+            if message is not None and reply.photo is None and len(parts) == 1 and reply.in_place:
                 markup = keyboard(reply, self.language)
                 await self._edit(chat.id, message.message_id, parts[0], markup)
                 return

@@ -103,6 +103,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX candles_open_ts ON candles(open_ts);
     CREATE INDEX outbox_sent_ts ON outbox(sent_ts);
     """,
+    # 4: per-coin alerting (alerts/coin_store.py: watchlist, own thresholds, mutes) and inline
+    # buttons kept with a queued notification (bot/notify/outbox.py), so both survive a restart
+    """
+    CREATE TABLE alert_coins (
+        coin TEXT PRIMARY KEY, watched INTEGER NOT NULL DEFAULT 0, high_pct REAL, low_pct REAL,
+        muted_until REAL NOT NULL DEFAULT 0, updated_ts REAL NOT NULL
+    );
+    ALTER TABLE outbox ADD COLUMN buttons TEXT;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -16,6 +16,8 @@ from bot.chart_files import chart_name, prune, save_chart
 from bot.config import load_settings
 from bot.console import ConsoleChat
 from bot.features.telegram import install
+from bot.notify.outbox import OutboxItem
+from core.notifications import Action, NotificationKind
 from tests.helpers import eventually
 from tests.telegram.test_report import seed
 from tests.wiring import app_context
@@ -100,3 +102,14 @@ async def test_console_says_so_when_a_chart_cannot_be_saved(tmp_path: Path) -> N
         answer = await console.answer("/report")
     assert answer is not None and "The chart could not be saved" in answer
     await asyncio.sleep(0)
+
+
+async def test_console_prints_a_notifications_buttons_as_commands(tmp_path: Path) -> None:
+    settings = load_settings(env_file=None, db_path=tmp_path / "bot.sqlite3", language="en")
+    out = io.StringIO()
+    async with app_context(settings) as app:
+        console = ConsoleChat(app.registry, app.facade, out=out)
+        row = (Action("🔕 1 h", "/kimpmute XRP 1h"), Action("📈 chart", "/kimpchart XRP"))
+        item = OutboxItem(1, NotificationKind.KIMP_ALERT, "XRP alert", None, False, 0.0, 0, (row,))
+        assert await console.deliver([item]) == [1]
+    assert "[🔕 1 h: /kimpmute XRP 1h]   [📈 chart: /kimpchart XRP]" in out.getvalue()

@@ -311,8 +311,10 @@ async def test_stop_warns_about_a_bots_open_position_then_cancel_a_bracket(world
     positions = clear(await world.ask("/positions", "Positions"))
     line = r"fut_trend · Binance USDT-M BTC/USDT 3x: 0\.002 @ [\d,.]+ · mark"
     assert re.search(line, positions), positions
-    # futures: the margin and the venue's liquidation price (issue 14)
-    assert re.search(r"margin [\d,.]+ USDT · liquidation [\d,.]+$", positions, re.M), positions
+    # futures: the margin and the venue's liquidation price (issue 14), and the perpetual's
+    # funding rate and next funding time from the mark-price stream (issue 15)
+    tail = r"margin [\d,.]+ USDT · liquidation [\d,.]+ · funding [+-][\d.]+% at \d\d:\d\d \w+$"
+    assert re.search(tail, positions, re.M), positions
     # The bot's SL/TP are placed once the entry has filled.
     await open_orders_reach(world, lambda n: n >= 2, timeout=10)
     orders = await world.ask("/orders", "Orders")
