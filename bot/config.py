@@ -58,6 +58,8 @@ _URL_FIELDS = {
     "binance_futures_rest_url": _HTTP,
     "binance_futures_ws_url": _WS,
     "fx_rate_url": _HTTP,
+    "fx_dunamu_url": _HTTP,
+    "fx_yahoo_url": _HTTP,
 }
 
 
@@ -149,9 +151,16 @@ class Settings(BaseSettings):
     strategies_dir: Path = Path("user_strategies")
 
     # --- kimchi premium ------------------------------------------------------------------------
-    fx_rate_url: str = "https://api.frankfurter.app/latest?from=USD&to=KRW"
+    # USD/KRW sources, tried in FX_SOURCES order: the first with a fresh rate is used.
+    fx_sources: Annotated[list[Literal["dunamu", "yahoo", "ecb"]], NoDecode] = Field(
+        default_factory=lambda: ["dunamu", "yahoo", "ecb"], min_length=1
+    )
+    fx_dunamu_url: str = "https://quotation-api-cdn.dunamu.com/v1/forex/recent?codes=FRX.KRWUSD"
+    fx_yahoo_url: str = "https://query1.finance.yahoo.com/v8/finance/chart/KRW=X"
+    fx_rate_url: str = "https://api.frankfurter.app/latest?from=USD&to=KRW"  # the ECB rate
     fx_refresh: float = Field(300.0, gt=0)
     fx_stale_after: float = Field(3600.0, gt=0)
+    fx_disagree_pct: float = Field(0.5, gt=0)
     kimp_high_pct: float = 3.0
     kimp_low_pct: float = -2.0
     kimp_rearm_margin_pct: float = Field(0.5, ge=0)
@@ -177,6 +186,15 @@ class Settings(BaseSettings):
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("fx_sources", mode="before")
+    @classmethod
+    def _fx_sources(cls, value: Any) -> Any:
+        value = _split_csv(value)
+        names = [str(v).lower() for v in value] if isinstance(value, list) else value
+        if isinstance(names, list) and len(set(names)) != len(names):
+            raise ValueError("each FX source may be named once")
+        return names
 
     @field_validator("kimp_denylist")
     @classmethod

@@ -117,9 +117,13 @@ class StrategySettings:
 class KimpSettings:
     """The kimchi-premium monitor: FX source, alert levels, history, wallet gate."""
 
+    fx_sources: tuple[str, ...]
+    fx_dunamu_url: str
+    fx_yahoo_url: str
     fx_rate_url: str
     fx_refresh: float
     fx_stale_after: float
+    fx_disagree_pct: float
     kimp_high_pct: float
     kimp_low_pct: float
     kimp_rearm_margin_pct: float

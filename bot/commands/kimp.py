@@ -77,10 +77,16 @@ def _tether_line(t: TetherView, language: str = "en") -> list[str]:
             m("kimpcmd.tether_na", krw=krw, age=age),
             m("kimpcmd.fx_na", why=m.render(t.fx_unavailable)),
         ]
-    return [
-        m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
-        m("kimpcmd.fx", rate=_rate(t.usd_krw), age=duration(language, t.fx_age)),
-    ]
+    fx_age = duration(language, t.fx_age)  # from the source's own quote time
+    if t.fx_source:
+        key = "kimpcmd.fx_closed" if t.fx_closed else "kimpcmd.fx_from"
+        fx = m(key, rate=_rate(t.usd_krw), source=m(f"fx.source.{t.fx_source}"), age=fx_age)
+    else:
+        fx = m("kimpcmd.fx", rate=_rate(t.usd_krw), age=fx_age)
+    lines = [m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age), fx]
+    if t.fx_disagree is not None:
+        lines.append(m("kimpcmd.fx_warn", why=m.render(t.fx_disagree)))
+    return lines
 
 
 def render_headline(h: Headline, language: str = "en") -> str:

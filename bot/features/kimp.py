@@ -1,7 +1,7 @@
 """Installer for the kimchi-premium monitor.
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
-coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
+coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
 
@@ -169,18 +169,22 @@ async def install(
             refresh = market.universe_refresh
             await app.clock.sleep(refresh if ok else min(60.0, refresh))
 
-    fx_client = FxClient(k.fx_rate_url, app.clock)
-    app.stack.push_async_callback(fx_client.close)
+    fx_urls = {"dunamu": k.fx_dunamu_url, "yahoo": k.fx_yahoo_url, "ecb": k.fx_rate_url}
+    fx_clients = [FxClient(fx_urls[name], app.clock, kind=name) for name in k.fx_sources]
+    for client in fx_clients:
+        app.stack.push_async_callback(client.close)
     fx = FxPoller(
-        fx_client.fetch, app.clock, monitor.set_fx, refresh=k.fx_refresh,
-        on_error=monitor.set_fx_error,
+        [(c.kind, c.fetch) for c in fx_clients], app.clock, monitor.set_fx,
+        refresh=k.fx_refresh, on_error=monitor.set_fx_error, stale_after=k.fx_stale_after,
+        disagree_pct=k.fx_disagree_pct,
     )  # fmt: skip
 
     async def run_fx() -> None:
         try:
             await fx.run()
         finally:  # like the REST feed: no session outlives its poller
-            await fx_client.close()
+            for client in fx_clients:
+                await client.close()
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
