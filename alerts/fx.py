@@ -117,6 +117,8 @@ class FxPoller:
             self._on_rate(chosen.rate, chosen.quoted_at, chosen.source, why)
         if usable:
             st.failures = 0
+            if errors and self._on_error is not None:  # said if the chosen rate ages out
+                self._on_error(errors)
             return chosen.rate if chosen is not None else None
         st.failures += 1
         reason = errors or "no FX source has a recent rate"

@@ -54,10 +54,13 @@ def closed_since(now: float) -> float | None:
 
 def judge(as_of: float, now: float, stale_after: float) -> Freshness:
     """`fresh`: quoted within `stale_after`; `closed`: the market is shut and the quote is
-    from the last `stale_after` before the close; `stale`: anything else."""
+    from around the close (within `stale_after` of it); `stale`: anything else.
+
+    Real sources freeze their quote time at the close; a quote stamped well inside the closure
+    comes from a source that stamps its own fetch time, and is judged by its age alone."""
     if now - as_of <= stale_after:
         return "fresh"
     since = closed_since(now)
-    if since is not None and as_of >= since - stale_after:
+    if since is not None and abs(as_of - since) <= stale_after:
         return "closed"
     return "stale"

@@ -95,6 +95,15 @@ class TetherView:
     fx_disagree: Text | None = None  # another source differs by more than FX_DISAGREE_PCT
 
 
+def _age_words(seconds: float) -> Text:
+    """An age in the catalog's units (bot/i18n/when.py words it the same way)."""
+    if seconds < 5400:
+        return Text.of("unit.minutes", n=f"{max(0.0, seconds) / 60:.0f}")
+    if seconds < 172800:
+        return Text.of("unit.hours", n=f"{seconds / 3600:.1f}")
+    return Text.of("unit.days", n=f"{seconds / 86400:.1f}")
+
+
 def _age(now: float, ts: float) -> float | None:
     return None if ts <= 0 else max(0.0, now - ts)
 
@@ -281,10 +290,14 @@ class PremiumMonitor:
         now = self.clock.now()
         if self.fx_freshness(now) == "stale":
             src = Text.of("kimp.why.fx_source", error=self.fx_error) if self.fx_error else ""
+            age = now - self.fx_ts
+            if not self.fx_source:
+                return None, Text.of("kimp.why.fx_old", age=f"{age:.0f}", why=src)
             when = datetime.fromtimestamp(self.fx_ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
-            hours = f"{max(0.0, now - self.fx_ts) / 3600:.1f}"
-            source = Text.of(f"fx.source.{self.fx_source}") if self.fx_source else "?"
-            return None, Text.of("kimp.why.fx_stale", source=source, when=when, hours=hours, why=src)
+            source = Text.of(f"fx.source.{self.fx_source}")
+            return None, Text.of(
+                "kimp.why.fx_stale", source=source, when=when, age=_age_words(age), why=src
+            )
         return self.fx_rate, None
 
     def fx_freshness(self, now: float) -> Freshness:

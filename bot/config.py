@@ -63,6 +63,10 @@ _URL_FIELDS = {
 }
 
 
+FxSourceName = Literal["dunamu", "yahoo", "ecb"]  # exchanges/fx.py PARSERS
+_FX_SOURCES: tuple[FxSourceName, ...] = ("dunamu", "yahoo", "ecb")
+
+
 def _split_csv(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
@@ -152,8 +156,8 @@ class Settings(BaseSettings):
 
     # --- kimchi premium ------------------------------------------------------------------------
     # USD/KRW sources, tried in FX_SOURCES order: the first with a fresh rate is used.
-    fx_sources: Annotated[list[Literal["dunamu", "yahoo", "ecb"]], NoDecode] = Field(
-        default_factory=lambda: ["dunamu", "yahoo", "ecb"], min_length=1
+    fx_sources: Annotated[list[FxSourceName], NoDecode] = Field(
+        default_factory=lambda: list(_FX_SOURCES), min_length=1
     )
     fx_dunamu_url: str = "https://quotation-api-cdn.dunamu.com/v1/forex/recent?codes=FRX.KRWUSD"
     fx_yahoo_url: str = "https://query1.finance.yahoo.com/v8/finance/chart/KRW=X"

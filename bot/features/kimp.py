@@ -171,8 +171,8 @@ async def install(
 
     fx_urls = {"dunamu": k.fx_dunamu_url, "yahoo": k.fx_yahoo_url, "ecb": k.fx_rate_url}
     fx_clients = [FxClient(fx_urls[name], app.clock, kind=name) for name in k.fx_sources]
-    for client in fx_clients:
-        app.stack.push_async_callback(client.close)
+    for fx_client in fx_clients:
+        app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
         [(c.kind, c.fetch) for c in fx_clients], app.clock, monitor.set_fx,
         refresh=k.fx_refresh, on_error=monitor.set_fx_error, stale_after=k.fx_stale_after,
@@ -183,8 +183,8 @@ async def install(
         try:
             await fx.run()
         finally:  # like the REST feed: no session outlives its poller
-            for client in fx_clients:
-                await client.close()
+            for fx_client in fx_clients:
+                await fx_client.close()
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)

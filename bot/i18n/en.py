@@ -975,7 +975,7 @@ TEXTS: dict[str, str] = {
     "chart.backtest.exit": "Exit",
     "chart.backtest.time_axis": "Time (UTC)",
     # issue 15: FX from several sources, each rate's own time
-    "kimp.why.fx_stale": "FX rate unavailable: the newest ({source}, {when}) is {hours} h old{why}",
+    "kimp.why.fx_stale": "FX rate unavailable: the newest ({source}, {when}) is {age} old{why}",
     "kimp.fx_disagree": "FX sources disagree by {pct}%: {source} {rate} vs {other} {other_rate}",
     "kimpcmd.fx_from": "FX: {rate} KRW/USD ({source}, age {age})",
     "kimpcmd.fx_closed": "FX: {rate} KRW/USD ({source}, FX market closed: closing rate, age {age})",

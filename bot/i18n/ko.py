@@ -948,7 +948,7 @@ TEXTS: dict[str, str] = {
     "chart.backtest.exit": "청산",
     "chart.backtest.time_axis": "시간 (UTC)",
     # issue 15: FX from several sources, each rate's own time
-    "kimp.why.fx_stale": "환율 없음: 가장 최근 환율({source}, {when})이 {hours}시간 전 값{why}",
+    "kimp.why.fx_stale": "환율 없음: 가장 최근 환율({source}, {when})이 {age} 전 값{why}",
     "kimp.fx_disagree": "환율 소스 간 차이 {pct}%: {source} {rate} / {other} {other_rate}",
     "kimpcmd.fx_from": "환율: {rate} KRW/USD ({source}, 경과 {age})",
     "kimpcmd.fx_closed": "환율: {rate} KRW/USD ({source}, 외환시장 휴장: 마감 환율, 경과 {age})",

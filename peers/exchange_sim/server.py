@@ -128,6 +128,8 @@ class SimExchange:
         self.urls: dict[str, str] = {}
         # Switch: per FX source ("dunamu", "yahoo", "ecb"), percent off the market USD/KRW.
         self.fx_skew_pct: dict[str, float] = {}
+        # Switch: FX sources answering HTTP 503 (faults.rest_error("fx", ...) fails them all).
+        self.fx_down: set[str] = set()
         self._runners: list[web.AppRunner] = []
         self._tick_task: asyncio.Task[None] | None = None
 
@@ -256,9 +258,16 @@ class SimExchange:
     def _fx_rate(self, source: str) -> float:
         return round(self.market.usd_krw * (1 + self.fx_skew_pct.get(source, 0.0) / 100), 2)
 
+    def _fx_unavailable(self, source: str) -> web.Response | None:
+        if source not in self.fx_down:
+            return None
+        return web.Response(status=503, text=f"{source} switched off in the simulator")
+
     async def _fx_dunamu(self, request: web.Request) -> web.Response:
         """Dunamu's forex quote shape (tests/data/real/fx/dunamu_forex_recent.json), trimmed,
         quoted now on the simulator's clock."""
+        if (down := self._fx_unavailable("dunamu")) is not None:
+            return down
         now = dt.datetime.fromtimestamp(self.clock.now(), dt.timezone(dt.timedelta(hours=9)))
         row = {
             "code": "FRX.KRWUSD",
@@ -273,7 +282,10 @@ class SimExchange:
         return web.Response(body=orjson.dumps([row]), content_type="application/json")
 
     async def _fx_yahoo(self, request: web.Request) -> web.Response:
-        """Yahoo's chart shape (tests/data/real/fx/yahoo_chart_krw.json), meta only."""
+        """Yahoo's chart shape (tests/data/real/fx/yahoo_chart_eurusd.json) for KRW=X, meta
+        only."""
+        if (down := self._fx_unavailable("yahoo")) is not None:
+            return down
         meta = {
             "currency": "KRW",
             "symbol": "KRW=X",
@@ -285,6 +297,8 @@ class SimExchange:
         return web.Response(body=orjson.dumps(body), content_type="application/json")
 
     async def _fx_latest(self, request: web.Request) -> web.Response:
+        if (down := self._fx_unavailable("ecb")) is not None:
+            return down
         base = request.query.get("from", "USD").upper()
         to = request.query.get("to", "KRW").upper()
         if base != "USD" or to != "KRW":
