@@ -182,6 +182,9 @@ class Settings(BaseSettings):
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
+    # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
+    upbit_warnings_refresh: float = Field(60.0, ge=10)
+    upbit_warnings_block_entries: bool = True
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)

@@ -111,6 +111,7 @@ class RiskSettings:
 class StrategySettings:
     bots_file: Path
     strategies_dir: Path
+    upbit_warnings_block_entries: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ class KimpSettings:
     tether_high_pct: float
     tether_low_pct: float
     kimp_wallet_refresh: float
+    upbit_warnings_refresh: float
 
 
 @dataclass(frozen=True, slots=True)

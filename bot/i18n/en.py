@@ -983,4 +983,14 @@ TEXTS: dict[str, str] = {
     "fx.source.dunamu": "Dunamu",
     "fx.source.yahoo": "Yahoo",
     "fx.source.ecb": "ECB",
+    # issue 15: Upbit's own warnings
+    "notice.warning": "investment warning",
+    "notice.caution": "caution: {cautions}",
+    "notice.warning_and_caution": "investment warning; caution: {cautions}",
+    "notice.alert.warning_on": "⚠️ {venue} {market}: investment warning issued",
+    "notice.alert.warning_off": "✅ {venue} {market}: investment warning lifted",
+    "notice.alert.caution_on": "⚠️ {venue} {market}: caution flag {flags}",
+    "notice.alert.caution_off": "✅ {venue} {market}: caution flag lifted: {flags}",
+    "kimpcmd.flag": "⚠️ Upbit {coin}: {flags}",
+    "reason.market_flagged": "no new entry: Upbit flags {symbol} ({flags})",
 }

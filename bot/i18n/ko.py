@@ -956,4 +956,14 @@ TEXTS: dict[str, str] = {
     "fx.source.dunamu": "두나무",
     "fx.source.yahoo": "야후",
     "fx.source.ecb": "ECB",
+    # issue 15: Upbit's own warnings
+    "notice.warning": "투자경고",
+    "notice.caution": "투자주의: {cautions}",
+    "notice.warning_and_caution": "투자경고, 투자주의: {cautions}",
+    "notice.alert.warning_on": "⚠️ {venue} {market}: 투자경고 지정",
+    "notice.alert.warning_off": "✅ {venue} {market}: 투자경고 해제",
+    "notice.alert.caution_on": "⚠️ {venue} {market}: 투자주의 지정 {flags}",
+    "notice.alert.caution_off": "✅ {venue} {market}: 투자주의 해제: {flags}",
+    "kimpcmd.flag": "⚠️ 업비트 {coin}: {flags}",
+    "reason.market_flagged": "신규 진입 안 함: 업비트가 {symbol}에 경고 지정 ({flags})",
 }
