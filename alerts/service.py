@@ -25,6 +25,7 @@ from alerts.chart import PremiumChartWords, render_chart
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, Reading
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
+from alerts.listings import ListingAnnouncer
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
 from alerts.state_machine import AlertEngine
@@ -88,6 +89,7 @@ class KimpService:
         self._digest_until = 0.0
         self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
         self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
+        self.listings = ListingAnnouncer()
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -135,7 +137,11 @@ class KimpService:
         self.monitor.set_coins(coins)
 
     async def refresh_universe(self, source: ListingSource) -> None:
+        first = self.universe.refreshed_at is None
         change = await self.universe.refresh(source, self.clock.now())
+        if change is not None:
+            for text in self.listings.on_change(change, first, self.clock.now()):
+                await self._send(Notification(NotificationKind.KIMP_ALERT, text))
         if change is None:
             logger.warning("kimp universe refresh failed: {}", self.universe.last_error)
         elif change:
@@ -218,6 +224,8 @@ class KimpService:
             sent.extend((e, "(flag, not sent)") for e in events if id(e) not in sent_ids)
             dirty, self.engine.dirty = self.engine.dirty, set()
             await self.store.save(self.engine.states, dirty, sent, now)
+            for text in self.listings.due(self.monitor, now):
+                await self._send(Notification(NotificationKind.KIMP_ALERT, text))
             self.rounds += 1
             return events
 

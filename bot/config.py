@@ -129,7 +129,9 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds old a price may be for a bot to decide or an order at market",
     )
-    universe_refresh: float = Field(3600.0, gt=0)
+    # Listings and delistings are announced from this refresh: every 2 min (Upbit /v1/market/all
+    # is 1 request, Binance exchangeInfo weight 20 of 6000 a minute).
+    universe_refresh: float = Field(120.0, gt=0)
 
     # --- paper trading and risk ----------------------------------------------------------------
     paper_balance_krw: float = Field(10_000_000.0, ge=0)

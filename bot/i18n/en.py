@@ -993,4 +993,8 @@ TEXTS: dict[str, str] = {
     "notice.alert.caution_off": "✅ {venue} {market}: caution flag lifted: {flags}",
     "kimpcmd.flag": "⚠️ Upbit {coin}: {flags}",
     "reason.market_flagged": "no new entry: Upbit flags {symbol} ({flags})",
+    # issue 15: listings and delistings
+    "listing.new": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT): first premium {pct}% (USDT kimp)",
+    "listing.new_no_price": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT); no price yet",
+    "listing.gone": "🚫 {coin} is no longer listed on both Upbit (KRW) and Binance (USDT) (gone from the listings at {when})",
 }

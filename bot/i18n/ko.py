@@ -966,4 +966,8 @@ TEXTS: dict[str, str] = {
     "notice.alert.caution_off": "✅ {venue} {market}: 투자주의 해제: {flags}",
     "kimpcmd.flag": "⚠️ 업비트 {coin}: {flags}",
     "reason.market_flagged": "신규 진입 안 함: 업비트가 {symbol}에 경고 지정 ({flags})",
+    # issue 15: listings and delistings
+    "listing.new": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장: 첫 김프 {pct}% (USDT 기준)",
+    "listing.new_no_price": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장; 아직 가격 없음",
+    "listing.gone": "🚫 {coin} 업비트(KRW)·바이낸스(USDT) 중 한 곳에서 상장 폐지 ({when} 기준 목록에서 사라짐)",
 }
