@@ -185,7 +185,7 @@ class Settings(BaseSettings):
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
     # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
-    upbit_warnings_refresh: float = Field(60.0, ge=10)
+    upbit_warnings_refresh: float = Field(60.0, gt=0)
     upbit_warnings_block_entries: bool = True
 
     # --- notifications -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ announced too."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,8 @@ from core.notifications import Notification
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.upbit.notices import UpbitNotices
 from peers.exchange_sim.server import SimExchange
+from tests.alerts.sim_app import kimp_app, sim_settings
+from tests.helpers import eventually
 
 XRP = Instrument(Venue.UPBIT, Symbol("XRP", "KRW"))
 
@@ -70,3 +73,26 @@ async def test_flag_added_is_alerted_within_one_refresh_and_blocks_entries(
         assert board.entry_problem(XRP) is None
     finally:
         await client.close()
+
+
+async def test_flag_shown_in_kimp_and_alerted_by_the_running_service(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    assert sim.upbit is not None
+    settings = sim_settings(sim, tmp_path / "k.db", upbit_warnings_refresh=0.3)
+    async with kimp_app(settings) as k:
+        m = k.svc.monitor
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins))
+        await eventually(lambda: Venue.UPBIT in k.app.notices.known)
+        sim.upbit.rest.set_market_event("KRW-ETH", cautions=("GLOBAL_PRICE_DIFFERENCES",))
+
+        async def flagged() -> list[str]:
+            return [a for a in await k.alerts() if "caution flag" in a]
+
+        (alert,) = await eventually(flagged, timeout=10)
+        assert alert == "⚠️ Upbit ETH/KRW: caution flag GLOBAL_PRICE_DIFFERENCES"
+        head = (await k.run("/kimp")).text
+        assert "ETH " in head and "⚠️ Upbit ETH: caution: GLOBAL_PRICE_DIFFERENCES" in head
+        detail = (await k.run("/kimp ETH")).text
+        assert "⚠️ Upbit ETH: caution: GLOBAL_PRICE_DIFFERENCES" in detail
+        assert "⚠️ Upbit" not in (await k.run("/kimp BTC")).text
