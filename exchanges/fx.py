@@ -88,8 +88,9 @@ def parse_dunamu(body: bytes, code: str = "FRX.KRWUSD") -> tuple[float, float]:
 
 
 def parse_yahoo(body: bytes, symbol: str = "KRW=X") -> tuple[float, float]:
-    """`{"chart":{"result":[{"meta":{"symbol":"KRW=X","regularMarketTime":1733396400,
-    "regularMarketPrice":1415.2,...}}],"error":null}}` -> (1415.2, 1733396400.0)."""
+    """`{"chart":{"result":[{"meta":{"currency":"USD","symbol":"EURUSD=X","exchangeName":"CCY",
+    "regularMarketTime":1778648482,"regularMarketPrice":1.1738,...}}]}}` -> (1.1738,
+    1778648482.0) for symbol "EURUSD=X" (tests/data/real/fx/yahoo_chart_eurusd.json)."""
     data = _json(body)
     chart = data.get("chart") if isinstance(data, dict) else None
     if isinstance(chart, dict) and chart.get("error"):
