@@ -1,69 +1,132 @@
-"""The kimp monitor's USD/KRW poller: how often to ask the FX source and what a failure means.
+"""The kimp monitor's USD/KRW poller: several sources in a configured order, one rate chosen.
 
-The source (`core.fx.FxSource`, the HTTP client in exchanges/fx.py as wired by
-bot/features/kimp.py) fetches and parses; this module keeps the last good rate and its time.
-There is deliberately no fallback constant: when the source is down long enough for the last
-rate to go stale, the FX figures (FX kimp, tether premium) are unavailable, never made up.
+Each source (`core.fx.FxSource`, the HTTP clients in exchanges/fx.py as wired by
+bot/features/kimp.py) fetches and parses; this module keeps each source's last good rate with
+the source's own quote time, and every round hands the monitor the first source in order whose
+rate is fresh (or is the closing rate while the FX market is shut, `alerts/fx_hours.py`). When
+the chosen rate and another usable one differ by more than `disagree_pct`, that goes along.
+There is deliberately no fallback constant: when no source has a usable rate, the newest stale
+one is handed over so the monitor can say how old it is, and the FX figures (FX kimp, tether
+premium) are unavailable, never made up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from loguru import logger
 
+from alerts.fx_hours import judge
 from core.clock import Clock
-from core.fx import FxError, FxSource
+from core.fx import FxError, FxRate, FxSource
+from core.text import Text
+
+# (rate, the source's quote time, source name, disagreement or None)
+OnRate = Callable[[float, float, str, Text | None], None]
 
 
 @dataclass(slots=True)
 class FxState:
-    rate: float | None = None
-    fetched_at: float | None = None  # local clock seconds of the last good answer
-    last_error: str | None = None
-    failures: int = 0  # consecutive
+    rate: float | None = None  # the chosen rate of the last round that had one
+    source: str | None = None
+    quoted_at: float | None = None  # the source's own time of that quote
+    last_error: str | None = None  # what the failing sources said, joined
+    failures: int = 0  # consecutive rounds without a usable rate
+    latest: dict[str, FxRate] = field(default_factory=dict)  # each source's last good rate
+    errors: dict[str, str] = field(default_factory=dict)  # each source's last error, if failing
 
     def age(self, now: float) -> float | None:
-        return None if self.fetched_at is None else max(0.0, now - self.fetched_at)
+        return None if self.quoted_at is None else max(0.0, now - self.quoted_at)
 
 
 class FxPoller:
-    """Asks `source` every `refresh` seconds (faster while failing) and reports good rates."""
+    """Asks every source each `refresh` seconds (faster while none is usable) and reports the
+    chosen rate."""
 
     def __init__(
         self,
-        source: FxSource,
+        sources: Sequence[tuple[str, FxSource]],
         clock: Clock,
-        on_rate: Callable[[float, float], None],
+        on_rate: OnRate,
         refresh: float = 300.0,
         retry: float = 15.0,
         on_error: Callable[[str], None] | None = None,
+        stale_after: float = 3600.0,
+        disagree_pct: float = 0.5,
     ) -> None:
+        if not sources:
+            raise ValueError("at least one FX source is needed")
         self.state = FxState()
-        self._source = source
+        self._sources = list(sources)
         self._clock = clock
         self._on_rate = on_rate
         self._on_error = on_error
         self._refresh = refresh
         self._retry = min(retry, refresh)
+        self._stale_after = stale_after
+        self._disagree_pct = disagree_pct
+
+    async def _ask(self, name: str, source: FxSource) -> None:
+        try:
+            fx = await source()
+        except FxError as exc:
+            self.state.errors[name] = str(exc) or type(exc).__name__
+            return
+        self.state.latest[name] = fx
+        self.state.errors.pop(name, None)
+
+    def _disagreement(self, chosen: FxRate, usable: list[FxRate]) -> Text | None:
+        worst = max(usable, key=lambda r: abs(r.rate / chosen.rate - 1), default=None)
+        if worst is None:
+            return None
+        pct = abs(worst.rate / chosen.rate - 1) * 100
+        if pct <= self._disagree_pct:
+            return None
+        return Text.of(
+            "kimp.fx_disagree",
+            source=Text.of(f"fx.source.{chosen.source}"),
+            rate=f"{chosen.rate:,.2f}",
+            other=Text.of(f"fx.source.{worst.source}"),
+            other_rate=f"{worst.rate:,.2f}",
+            pct=f"{pct:.2f}",
+        )
 
     async def fetch_once(self) -> float | None:
-        """One poll; updates `state`; returns the rate or None on failure (never raises I/O)."""
-        try:
-            fx = await self._source()
-        except FxError as exc:
-            self.state.failures += 1
-            self.state.last_error = str(exc) or type(exc).__name__
-            if self._on_error is not None:
-                self._on_error(self.state.last_error)
-            if self.state.failures in (1, 10) or self.state.failures % 100 == 0:
-                logger.warning("FX rate fetch failed ({}x): {}", self.state.failures, exc)
-            return None
-        self.state.rate, self.state.fetched_at = fx.rate, fx.recv_ts
-        self.state.failures, self.state.last_error = 0, None
-        self._on_rate(fx.rate, fx.recv_ts)
-        return fx.rate
+        """One round; updates `state`; returns the chosen rate, or None when no source has a
+        usable one (never raises I/O)."""
+        await asyncio.gather(*(self._ask(name, src) for name, src in self._sources))
+        now = self._clock.now()
+        st = self.state
+        have = [st.latest[name] for name, _ in self._sources if name in st.latest]
+        usable = [r for r in have if judge(r.quoted_at, now, self._stale_after) != "stale"]
+        errors = "; ".join(f"{name}: {why}" for name, why in st.errors.items())
+        st.last_error = errors or None
+        if usable:
+            chosen = usable[0]
+            why = self._disagreement(chosen, usable[1:])
+            if why is not None:
+                logger.warning("FX sources disagree: {}", why)
+        elif have:  # the newest stale one, so the monitor can tell its age and date
+            chosen, why = max(have, key=lambda r: r.quoted_at), None
+        else:
+            chosen, why = None, None
+        if chosen is not None:
+            st.rate, st.source, st.quoted_at = chosen.rate, chosen.source, chosen.quoted_at
+            self._on_rate(chosen.rate, chosen.quoted_at, chosen.source, why)
+        if usable:
+            st.failures = 0
+            if errors and self._on_error is not None:  # said if the chosen rate ages out
+                self._on_error(errors)
+            return chosen.rate if chosen is not None else None
+        st.failures += 1
+        reason = errors or "no FX source has a recent rate"
+        if self._on_error is not None:
+            self._on_error(reason)
+        if st.failures in (1, 10) or st.failures % 100 == 0:
+            logger.warning("FX: no usable rate ({}x): {}", st.failures, reason)
+        return None
 
     async def run(self) -> None:
         while True:

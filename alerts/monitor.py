@@ -16,8 +16,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from alerts.funding import FundingBook
+from alerts.fx_hours import Freshness, judge
 from alerts.premium import Books, Executable, Fees, executable_premium
 from alerts.universe import TETHER
 from core.clock import Clock
@@ -90,6 +92,18 @@ class TetherView:
     fx_age: float | None
     suspended: str | Text | None  # why tether alerts are suspended
     fx_unavailable: Text | None  # why FX figures are unavailable
+    fx_source: str = ""  # which source the rate came from (exchanges/fx.py kinds)
+    fx_closed: bool = False  # the FX market is shut: this is its closing rate, not a live one
+    fx_disagree: Text | None = None  # another source differs by more than FX_DISAGREE_PCT
+
+
+def _age_words(seconds: float) -> Text:
+    """An age in the catalog's units (bot/i18n/when.py words it the same way)."""
+    if seconds < 5400:
+        return Text.of("unit.minutes", n=f"{max(0.0, seconds) / 60:.0f}")
+    if seconds < 172800:
+        return Text.of("unit.hours", n=f"{seconds / 3600:.1f}")
+    return Text.of("unit.days", n=f"{seconds / 86400:.1f}")
 
 
 def _age(now: float, ts: float) -> float | None:
@@ -117,7 +131,10 @@ class PremiumMonitor:
         self._order: list[str] = []  # coin at the same index as its ratio
         self.usdt = _Leg()  # Upbit KRW-USDT
         self.fx_rate = 0.0
-        self.fx_ts = 0.0
+        self.fx_ts = 0.0  # the source's own time of the quote, not when we fetched it
+        self.fx_source = ""
+        self.fx_disagree: Text | None = None
+        self._fx_judged: tuple[tuple[float, int], Freshness] = ((0.0, -1), "stale")
         self.fx_error: str | None = None  # last FX source problem, for the "why"
         self.venue_down: dict[Venue, Text] = {}
         # When a down venue was reported back (recovered, or a REST fallback took over): the
@@ -261,23 +278,46 @@ class PremiumMonitor:
         seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
         return why if seen <= back else None
 
-    def set_fx(self, rate: float, ts: float) -> None:
+    def set_fx(
+        self, rate: float, ts: float, source: str = "", disagree: Text | None = None
+    ) -> None:
+        """The chosen USD/KRW rate; `ts` is the source's own quote time (its age is judged from
+        it, with the FX market's hours: alerts/fx_hours.py)."""
         self.fx_rate, self.fx_ts, self.fx_error = rate, ts, None
+        self.fx_source, self.fx_disagree = source, disagree
 
     def set_fx_error(self, error: str) -> None:
         self.fx_error = error
 
     # ------------------------------------------------------------------ reads
     def fx(self) -> tuple[float | None, Text | None]:
-        """(USD/KRW, None) when fresh, else (None, why it is unavailable)."""
+        """(USD/KRW, None) when fresh or the closing rate of a shut market, else (None, why it
+        is unavailable: the newest rate's source, date and age)."""
         if self.fx_ts <= 0:
             why: str | Text = self.fx_error or Text.of("kimp.why.fx_no_answer")
             return None, Text.of("kimp.why.fx_none", why=why)
-        age = self.clock.now() - self.fx_ts
-        if age > self.fx_stale_after:
+        now = self.clock.now()
+        if self.fx_freshness(now) == "stale":
             src = Text.of("kimp.why.fx_source", error=self.fx_error) if self.fx_error else ""
-            return None, Text.of("kimp.why.fx_old", age=f"{age:.0f}", why=src)
+            age = now - self.fx_ts
+            if not self.fx_source:
+                return None, Text.of("kimp.why.fx_old", age=f"{age:.0f}", why=src)
+            when = datetime.fromtimestamp(self.fx_ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            source = Text.of(f"fx.source.{self.fx_source}")
+            return None, Text.of(
+                "kimp.why.fx_stale", source=source, when=when, age=_age_words(age), why=src
+            )
         return self.fx_rate, None
+
+    def fx_freshness(self, now: float) -> Freshness:
+        # The cheap test first: this runs on every snapshot. The market-hours test walks back
+        # to the close, so it is kept for the minute (a top-N view asks once per coin).
+        if now - self.fx_ts <= self.fx_stale_after:
+            return "fresh"
+        key = (self.fx_ts, int(now // 60))
+        if self._fx_judged[0] != key:
+            self._fx_judged = (key, judge(self.fx_ts, now, self.fx_stale_after))
+        return self._fx_judged[1]
 
     def _leg_problem(self, name: Text, venue: Venue, leg: _Leg, now: float) -> Text | None:
         down = self.down(venue)
@@ -302,7 +342,16 @@ class PremiumMonitor:
             self._leg_problem(_leg(Venue.UPBIT, "KRW-USDT"), Venue.UPBIT, self.usdt, now) or fx_why
         )
         return TetherView(
-            t, usd, tether, _age(now, self.usdt.ts), _age(now, self.fx_ts), why, fx_why
+            t,
+            usd,
+            tether,
+            _age(now, self.usdt.ts),
+            _age(now, self.fx_ts),
+            why,
+            fx_why,
+            fx_source=self.fx_source,
+            fx_closed=usd is not None and self.fx_freshness(now) == "closed",
+            fx_disagree=self.fx_disagree if usd is not None else None,
         )
 
     def snapshot(self, coin: str) -> CoinPremium | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, time, timedelta
 
 import orjson
@@ -28,6 +28,7 @@ from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, EventKind, Reading
 from alerts.funding import FundingView
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
+from alerts.listings import ListingAnnouncer
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
 from alerts.state_machine import AlertEngine
@@ -36,9 +37,11 @@ from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
 from core import numbers
 from core.clock import Clock
+from core.market_notices import NoticeBoard, flag_text
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
 from core.storage.kv import KeyValueStore
+from core.symbols import Venue
 from core.text import Text
 
 Send = Callable[[Notification], Awaitable[None]]
@@ -57,6 +60,7 @@ class Headline:
     live: int  # coins with both legs
     basis: Text  # the premium coin alerts watch
     wallet_notes: dict[str, WalletNote]  # coin -> the wallet gate's mark, for the coins shown
+    flags: dict[str, Text] = field(default_factory=dict)  # coin -> Upbit's warning/caution flags
 
 
 class KimpService:
@@ -88,6 +92,8 @@ class KimpService:
         self._wording = wording
         self._digest_until = 0.0
         self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
+        self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
+        self.listings = ListingAnnouncer()
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -137,7 +143,11 @@ class KimpService:
         self.monitor.set_coins(coins)
 
     async def refresh_universe(self, source: ListingSource) -> None:
+        first = self.universe.refreshed_at is None
         change = await self.universe.refresh(source, self.clock.now())
+        if change is not None:
+            for text in self.listings.on_change(change, first, self.clock.now()):
+                await self._send(Notification(NotificationKind.KIMP_ALERT, text))
         if change is None:
             logger.warning("kimp universe refresh failed: {}", self.universe.last_error)
         elif change:
@@ -231,6 +241,8 @@ class KimpService:
             )
             dirty, self.engine.dirty = self.engine.dirty, set()
             await self.store.save(self.engine.states, dirty, sent, now)
+            for text in self.listings.due(self.monitor, now):
+                await self._send(Notification(NotificationKind.KIMP_ALERT, text))
             self.rounds += 1
             return events
 
@@ -360,7 +372,15 @@ class KimpService:
             for c in (*coins, *top, *bottom)
             if (note := self.wallet_note(c.coin, self.basis_value(c)))
         }
-        return Headline(coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis, notes)
+        flags = {c.coin: flag for c in (*coins, *top, *bottom) if (flag := self.flag(c.coin))}
+        return Headline(
+            coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis, notes, flags
+        )
+
+    def flag(self, coin: str) -> Text | None:
+        """Upbit's own warning or caution flags on the coin's KRW market, if any."""
+        notice = self.notices.flagged(Venue.UPBIT, coin.upper())
+        return None if notice is None else flag_text(notice)
 
     def basis_value(self, snap: CoinPremium) -> float | None:
         """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""

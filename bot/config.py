@@ -59,7 +59,13 @@ _URL_FIELDS = {
     "binance_futures_rest_url": _HTTP,
     "binance_futures_ws_url": _WS,
     "fx_rate_url": _HTTP,
+    "fx_dunamu_url": _HTTP,
+    "fx_yahoo_url": _HTTP,
 }
+
+
+FxSourceName = Literal["dunamu", "yahoo", "ecb"]  # exchanges/fx.py PARSERS
+_FX_SOURCES: tuple[FxSourceName, ...] = ("dunamu", "yahoo", "ecb")
 
 
 def _split_csv(value: Any) -> Any:
@@ -124,7 +130,9 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds old a price may be for a bot to decide or an order at market",
     )
-    universe_refresh: float = Field(3600.0, gt=0)
+    # Listings and delistings are announced from this refresh: every 2 min (Upbit /v1/market/all
+    # is 1 request, Binance exchangeInfo weight 20 of 6000 a minute).
+    universe_refresh: float = Field(120.0, gt=0)
 
     # --- paper trading and risk ----------------------------------------------------------------
     paper_balance_krw: float = Field(10_000_000.0, ge=0)
@@ -150,9 +158,16 @@ class Settings(BaseSettings):
     strategies_dir: Path = Path("user_strategies")
 
     # --- kimchi premium ------------------------------------------------------------------------
-    fx_rate_url: str = "https://api.frankfurter.app/latest?from=USD&to=KRW"
+    # USD/KRW sources, tried in FX_SOURCES order: the first with a fresh rate is used.
+    fx_sources: Annotated[list[FxSourceName], NoDecode] = Field(
+        default_factory=lambda: list(_FX_SOURCES), min_length=1
+    )
+    fx_dunamu_url: str = "https://quotation-api-cdn.dunamu.com/v1/forex/recent?codes=FRX.KRWUSD"
+    fx_yahoo_url: str = "https://query1.finance.yahoo.com/v8/finance/chart/KRW=X"
+    fx_rate_url: str = "https://api.frankfurter.app/latest?from=USD&to=KRW"  # the ECB rate
     fx_refresh: float = Field(300.0, gt=0)
     fx_stale_after: float = Field(3600.0, gt=0)
+    fx_disagree_pct: float = Field(0.5, gt=0)
     kimp_high_pct: float = 3.0
     kimp_low_pct: float = -2.0
     kimp_rearm_margin_pct: float = Field(0.5, ge=0)
@@ -173,6 +188,9 @@ class Settings(BaseSettings):
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
+    # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
+    upbit_warnings_refresh: float = Field(60.0, gt=0)
+    upbit_warnings_block_entries: bool = True
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
@@ -201,6 +219,15 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_off(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("fx_sources", mode="before")
+    @classmethod
+    def _fx_sources(cls, value: Any) -> Any:
+        value = _split_csv(value)
+        names = [str(v).lower() for v in value] if isinstance(value, list) else value
+        if isinstance(names, list) and len(set(names)) != len(names):
+            raise ValueError("each FX source may be named once")
+        return names
 
     @field_validator("kimp_denylist")
     @classmethod

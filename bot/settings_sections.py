@@ -112,15 +112,20 @@ class RiskSettings:
 class StrategySettings:
     bots_file: Path
     strategies_dir: Path
+    upbit_warnings_block_entries: bool
 
 
 @dataclass(frozen=True, slots=True)
 class KimpSettings:
     """The kimchi-premium monitor: FX source, alert levels, history, wallet gate."""
 
+    fx_sources: tuple[str, ...]
+    fx_dunamu_url: str
+    fx_yahoo_url: str
     fx_rate_url: str
     fx_refresh: float
     fx_stale_after: float
+    fx_disagree_pct: float
     kimp_high_pct: float
     kimp_low_pct: float
     kimp_rearm_margin_pct: float
@@ -138,6 +143,7 @@ class KimpSettings:
     tether_high_pct: float
     tether_low_pct: float
     kimp_wallet_refresh: float
+    upbit_warnings_refresh: float
 
 
 @dataclass(frozen=True, slots=True)

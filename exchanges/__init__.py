@@ -35,5 +35,6 @@ state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, th
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
 and top of book, publishing `Quote` events when no manager is wired) and `fx.py` (the USD/KRW
-source, `FX_RATE_URL`: pure parse and a client returning `core.fx.FxRate`).
+sources, FX_SOURCES: a pure parser per wire shape, Dunamu, Yahoo and the ECB, each with the
+quote's own time, and a client returning `core.fx.FxRate`).
 """

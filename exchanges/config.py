@@ -27,7 +27,7 @@ class MarketDataConfig:
     backoff_max: float = 60.0
     healthy_after: float = 60.0
     no_data_alert_after: float = 120.0
-    universe_refresh: float = 3600.0
+    universe_refresh: float = 120.0
     binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
     upbit_codes_per_connection: int = 150
     upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")

@@ -16,6 +16,7 @@ from core.candles import CandleHistory, CandleStore
 from core.fills import entry_notional
 from core.freshness import Freshness
 from core.market import Candle, Trade
+from core.market_notices import EntryGate
 from core.orders import OrderGateway, OrderRequest
 from core.signals import Signal, SignalAction
 from core.symbols import Instrument
@@ -62,9 +63,11 @@ class BotRunner:
         candles: CandleStore | None = None,
         freshness: Freshness | None = None,
         words: Callable[[Text], str] = str,
+        entry_gate: EntryGate | None = None,
     ) -> None:
         self.definition = definition
         self._freshness = freshness
+        self._entry_gate = entry_gate  # e.g. Upbit's warning flags (core.market_notices)
         self._words = words  # the app's wording of a refusal, for the decision log
         self.engine = engine
         self._gateway = gateway
@@ -182,6 +185,11 @@ class BotRunner:
             # Never decide on old prices: the candle that closed may be the clock's, not the
             # market's (no trades reached us), and an order would be priced on that old data.
             decision = Decision(decision.signal, False, self._words(old))
+        gate = None if forced else self._entry_gate
+        if gate is not None and decision.taken and decision.signal.action is not SignalAction.EXIT:
+            flagged = gate(inst)
+            if flagged is not None:  # a new entry on a market its venue warns about
+                decision = Decision(decision.signal, False, self._words(flagged))
         if decision.taken:
             result = await self._gateway.submit(req or self.engine.order_for(decision))
             if result.accepted and result.avg_price is not None:

@@ -24,6 +24,7 @@ from core.events import EventBus, Subscription
 from core.fills import FillModel
 from core.freshness import Freshness
 from core.market import Candle, Trade
+from core.market_notices import EntryGate
 from core.notifications import Notification, NotificationKind
 from core.positions import PositionBook
 from core.signals import SignalAction
@@ -74,9 +75,11 @@ class BotManager:
         notify: Callable[[Notification], None] | None = None,
         freshness: Freshness | None = None,
         words: Callable[[Text], str] = str,
+        entry_gate: EntryGate | None = None,
     ) -> None:
         self._freshness = freshness
         self._words = words
+        self._entry_gate = entry_gate  # the venue's own warnings refuse new entries
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
         self.store = store
@@ -187,7 +190,7 @@ class BotManager:
             engine.restore(inst, pos)
         return BotRunner(
             d, engine, self._gateway, self.store, self._history, self._candles,
-            self._freshness, self._words,
+            self._freshness, self._words, self._entry_gate,
         )  # fmt: skip
 
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:

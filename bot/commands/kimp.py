@@ -78,29 +78,38 @@ def _tether_line(t: TetherView, language: str = "en") -> list[str]:
             m("kimpcmd.tether_na", krw=krw, age=age),
             m("kimpcmd.fx_na", why=m.render(t.fx_unavailable)),
         ]
-    return [
-        m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age),
-        m("kimpcmd.fx", rate=_rate(t.usd_krw), age=duration(language, t.fx_age)),
-    ]
+    fx_age = duration(language, t.fx_age)  # from the source's own quote time
+    if t.fx_source:
+        key = "kimpcmd.fx_closed" if t.fx_closed else "kimpcmd.fx_from"
+        fx = m(key, rate=_rate(t.usd_krw), source=m(f"fx.source.{t.fx_source}"), age=fx_age)
+    else:
+        fx = m("kimpcmd.fx", rate=_rate(t.usd_krw), age=fx_age)
+    lines = [m("kimpcmd.tether", pct=_pct(t.tether), krw=krw, age=age), fx]
+    if t.fx_disagree is not None:
+        lines.append(m("kimpcmd.fx_warn", why=m.render(t.fx_disagree)))
+    return lines
 
 
 def render_headline(h: Headline, language: str = "en") -> str:
     m = Messages(language)
     w = h.wallet_notes
+
+    def mark(c: CoinPremium) -> str:
+        return _flag(c, w, m) + (" ⚠️" if c.coin in h.flags else "")
+
     lines = [m("kimpcmd.head_columns")]
     for c in h.coins:
-        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{_flag(c, w, m)}")
+        lines.append(f"{c.coin:<6} {_pct(c.usdt_kimp):>9} {_pct(c.fx_kimp):>9}{mark(c)}")
     if not h.coins:
         lines.append(m("kimpcmd.no_major"))
     lines += _tether_line(h.tether, language)
     if h.top:
         lines.append(
-            m("kimpcmd.top")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w, m)}" for c in h.top)
+            m("kimpcmd.top") + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{mark(c)}" for c in h.top)
         )
         lines.append(
             m("kimpcmd.bottom")
-            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{_flag(c, w, m)}" for c in h.bottom)
+            + ", ".join(f"{c.coin} {_pct(c.usdt_kimp)}{mark(c)}" for c in h.bottom)
         )
     lines.append(m("kimpcmd.footer", live=h.live, universe=h.universe, basis=m.render(h.basis)))
     # The ⏸ legend only when a figure shown carries it, with why (not on every answer).
@@ -109,6 +118,8 @@ def render_headline(h: Headline, language: str = "en") -> str:
         lines.append(m("kimpcmd.d_suspended", why=m.render(why)))
     if w:
         lines.append(m("kimpcmd.wallet_footer"))
+    for coin, flag in h.flags.items():
+        lines.append(m("kimpcmd.flag", coin=coin, flags=m.render(flag)))
     return "\n".join(lines)
 
 
@@ -119,6 +130,7 @@ def render_detail(
     size: float,
     wallet: str | None = None,
     language: str = "en",
+    flag: Text | None = None,
 ) -> str:
     m = Messages(language)
     a = c.ages
@@ -141,6 +153,8 @@ def render_detail(
             lines.append(m("kimpcmd.d_fits", fwd=fwd, rev=rev))
     if wallet:
         lines.append(wallet)
+    if flag is not None:
+        lines.append(m("kimpcmd.flag", coin=c.coin, flags=m.render(flag)))
     if c.implausible:
         lines.append(m("kimpcmd.d_implausible"))
     if c.suspended:
@@ -224,7 +238,7 @@ def register_kimp(registry: CommandRegistry) -> None:
         note = svc.wallet_note(coin, svc.basis_value(snap))
         wallet = wallet_note(note, m.language) if note else None
         size = svc.kimp_config.exec_size_krw
-        body = render_detail(snap, exe, zone, size, wallet, m.language)
+        body = render_detail(snap, exe, zone, size, wallet, m.language, svc.flag(coin))
         tz = svc.kimp_config.tz
         extra = funding_lines(svc.funding(coin), tz, m)
         extra += rule_lines(svc, coin, tz, m)

@@ -10,7 +10,7 @@ each component only the section(s) it needs, never the whole `Settings`.
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.commands import CommandRegistry
@@ -19,6 +19,7 @@ from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from core.clock import Clock
 from core.events import EventBus
+from core.market_notices import NoticeBoard
 from core.storage import Database
 from core.supervisor import Supervisor
 
@@ -47,3 +48,5 @@ class AppContext:
     # Live mode whose pre-flight check found a ❌ (bot/doctor): no live broker is started, so
     # every order is refused; the rest of the service runs and says why.
     live_refused: bool = False
+    # The venues' own market warnings (kept by the kimp feature, read by the strategies' gate).
+    notices: NoticeBoard = field(default_factory=NoticeBoard)

@@ -1,7 +1,8 @@
 """Installer for the kimchi-premium monitor.
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
-coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
+coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
+caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
 
@@ -20,6 +21,7 @@ from pydantic import SecretStr
 
 from alerts.config import AlertConfig, KimpConfig
 from alerts.fx import FxPoller
+from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
 from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
@@ -38,6 +40,7 @@ from core.wallets import WalletSource
 from exchanges.binance.wallet import BinanceWallets
 from exchanges.fx import FxClient
 from exchanges.rest_quotes_feed import RestQuotesFeed
+from exchanges.upbit.notices import UpbitNotices
 from exchanges.upbit.wallet import UpbitWallets
 
 
@@ -171,22 +174,41 @@ async def install(
             refresh = market.universe_refresh
             await app.clock.sleep(refresh if ok else min(60.0, refresh))
 
-    fx_client = FxClient(k.fx_rate_url, app.clock)
-    app.stack.push_async_callback(fx_client.close)
+    fx_urls = {"dunamu": k.fx_dunamu_url, "yahoo": k.fx_yahoo_url, "ecb": k.fx_rate_url}
+    fx_clients = [FxClient(fx_urls[name], app.clock, kind=name) for name in k.fx_sources]
+    for fx_client in fx_clients:
+        app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
-        fx_client.fetch, app.clock, monitor.set_fx, refresh=k.fx_refresh,
-        on_error=monitor.set_fx_error,
+        [(c.kind, c.fetch) for c in fx_clients], app.clock, monitor.set_fx,
+        refresh=k.fx_refresh, on_error=monitor.set_fx_error, stale_after=k.fx_stale_after,
+        disagree_pct=k.fx_disagree_pct,
     )  # fmt: skip
 
     async def run_fx() -> None:
         try:
             await fx.run()
         finally:  # like the REST feed: no session outlives its poller
-            await fx_client.close()
+            for fx_client in fx_clients:
+                await fx_client.close()
+
+    notices_client = UpbitNotices(venues.upbit_rest_url)
+    app.stack.push_async_callback(notices_client.close)
+    notices = NoticeWatcher(
+        Venue.UPBIT, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
+        refresh=k.upbit_warnings_refresh,
+    )  # fmt: skip
+    svc.notices = app.notices
+
+    async def run_notices() -> None:
+        try:
+            await notices.run()
+        finally:
+            await notices_client.close()
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
+    app.supervisor.start("kimp-notices", run_notices)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval

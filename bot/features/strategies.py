@@ -166,6 +166,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         notify=app.notifier.notify,
         freshness=None if md is None else Freshness(s.market_data.max_data_age, md.data_age),
         words=Messages(s.core.language).render,
+        entry_gate=app.notices.entry_problem if s.strategies.upbit_warnings_block_entries else None,
     )
     if md is not None:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])

@@ -1036,4 +1036,27 @@ TEXTS: dict[str, str] = {
     "kimp.status_rules_floor": (
         "Per coin: {watched} watched, {muted} muted, {low} below the volume floor of {floor}"
     ),
+    # issue 15: FX from several sources, each rate's own time
+    "kimp.why.fx_stale": "FX rate unavailable: the newest ({source}, {when}) is {age} old{why}",
+    "kimp.fx_disagree": "FX sources disagree by {pct}%: {source} {rate} vs {other} {other_rate}",
+    "kimpcmd.fx_from": "FX: {rate} KRW/USD ({source}, age {age})",
+    "kimpcmd.fx_closed": "FX: {rate} KRW/USD ({source}, FX market closed: closing rate, age {age})",
+    "kimpcmd.fx_warn": "⚠️ {why}",
+    "fx.source.dunamu": "Dunamu",
+    "fx.source.yahoo": "Yahoo",
+    "fx.source.ecb": "ECB",
+    # issue 15: Upbit's own warnings
+    "notice.warning": "investment warning",
+    "notice.caution": "caution: {cautions}",
+    "notice.warning_and_caution": "investment warning; caution: {cautions}",
+    "notice.alert.warning_on": "⚠️ {venue} {market}: investment warning issued",
+    "notice.alert.warning_off": "✅ {venue} {market}: investment warning lifted",
+    "notice.alert.caution_on": "⚠️ {venue} {market}: caution flag {flags}",
+    "notice.alert.caution_off": "✅ {venue} {market}: caution flag lifted: {flags}",
+    "kimpcmd.flag": "⚠️ Upbit {coin}: {flags}",
+    "reason.market_flagged": "no new entry: Upbit flags {symbol} ({flags})",
+    # issue 15: listings and delistings
+    "listing.new": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT): first premium {pct}% (USDT kimp)",
+    "listing.new_no_price": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT); no price yet",
+    "listing.gone": "🚫 {coin} is no longer listed on both Upbit (KRW) and Binance (USDT) (gone from the listings at {when})",
 }

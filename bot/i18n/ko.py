@@ -1008,4 +1008,27 @@ TEXTS: dict[str, str] = {
     "kimp.status_rules_floor": (
         "코인별: 관심 {watched}개, 음소거 {muted}개, 거래대금 하한 {floor} 미만 {low}개"
     ),
+    # issue 15: FX from several sources, each rate's own time
+    "kimp.why.fx_stale": "환율 없음: 가장 최근 환율({source}, {when})이 {age} 전 값{why}",
+    "kimp.fx_disagree": "환율 소스 간 차이 {pct}%: {source} {rate} / {other} {other_rate}",
+    "kimpcmd.fx_from": "환율: {rate} KRW/USD ({source}, 경과 {age})",
+    "kimpcmd.fx_closed": "환율: {rate} KRW/USD ({source}, 외환시장 휴장: 마감 환율, 경과 {age})",
+    "kimpcmd.fx_warn": "⚠️ {why}",
+    "fx.source.dunamu": "두나무",
+    "fx.source.yahoo": "야후",
+    "fx.source.ecb": "ECB",
+    # issue 15: Upbit's own warnings
+    "notice.warning": "투자경고",
+    "notice.caution": "투자주의: {cautions}",
+    "notice.warning_and_caution": "투자경고, 투자주의: {cautions}",
+    "notice.alert.warning_on": "⚠️ {venue} {market}: 투자경고 지정",
+    "notice.alert.warning_off": "✅ {venue} {market}: 투자경고 해제",
+    "notice.alert.caution_on": "⚠️ {venue} {market}: 투자주의 지정 {flags}",
+    "notice.alert.caution_off": "✅ {venue} {market}: 투자주의 해제: {flags}",
+    "kimpcmd.flag": "⚠️ 업비트 {coin}: {flags}",
+    "reason.market_flagged": "신규 진입 안 함: 업비트가 {symbol}에 경고 지정 ({flags})",
+    # issue 15: listings and delistings
+    "listing.new": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장: 첫 김프 {pct}% (USDT 기준)",
+    "listing.new_no_price": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장; 아직 가격 없음",
+    "listing.gone": "🚫 {coin} 업비트(KRW)·바이낸스(USDT) 중 한 곳에서 상장 폐지 ({when} 기준 목록에서 사라짐)",
 }

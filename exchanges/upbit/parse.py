@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from core.market import Candle, Quote, Side, Ticker, Trade
+from core.market_notices import MarketNotice
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS, BadInput, FrameDecoder, MarketEvent, ParseError
 from exchanges.upbit.schemas import (
@@ -131,6 +132,28 @@ def parse_markets(items: list[UpbitMarket], quote: str = "KRW") -> list[Symbol]:
         code = item["market"]
         if code.startswith(quote + "-"):
             out.append(Symbol.from_upbit(code))
+    return out
+
+
+def parse_market_notices(items: Any, quote: str = "KRW") -> list[MarketNotice]:
+    """`GET /v1/market/all?is_details=true` -> one notice per `quote` market (tests/data/real/
+    upbit/rest_market_all.json). Items without a well-formed `market_event` are skipped.
+
+    [{"market":"KRW-ETH","market_event":{"warning":true,"caution":{"PRICE_FLUCTUATIONS":false,
+      "GLOBAL_PRICE_DIFFERENCES":true,...}}}]
+    """
+    out = []
+    for item in items if isinstance(items, list) else []:
+        code = item.get("market") if isinstance(item, dict) else None
+        event = item.get("market_event") if isinstance(item, dict) else None
+        if not isinstance(code, str) or not code.startswith(quote + "-"):
+            continue
+        if not isinstance(event, dict) or not isinstance(event.get("warning"), bool):
+            continue
+        caution = event.get("caution")
+        flags = caution if isinstance(caution, dict) else {}
+        cautions = tuple(sorted(k for k, v in flags.items() if v is True))
+        out.append(MarketNotice(Venue.UPBIT, Symbol.from_upbit(code), event["warning"], cautions))
     return out
 
 

@@ -55,12 +55,20 @@ class UpbitError(TypedDict):
     error: UpbitErrorBody
 
 
+class UpbitMarketEvent(TypedDict):
+    """`market_event` of a `GET /v1/market/all?is_details=true` item (2025)."""
+
+    warning: bool
+    caution: dict[str, bool]  # PRICE_FLUCTUATIONS, GLOBAL_PRICE_DIFFERENCES, ...
+
+
 class UpbitMarket(TypedDict):
-    """`GET /v1/market/all` item."""
+    """`GET /v1/market/all` item (`market_event` with `is_details=true`)."""
 
     market: str
     korean_name: NotRequired[str]
     english_name: NotRequired[str]
+    market_event: NotRequired[UpbitMarketEvent]
 
 
 class UpbitRestTicker(TypedDict):

@@ -232,7 +232,9 @@ class BinanceVenue:
         return {"serverTime": self.server_ms()}
 
     async def exchange_info(self, c: Call) -> Any:
-        return spot_exchange_info(self.rules, c.params, self.server_ms())
+        # markets switched off with MarketModel.delist are not listed
+        listed = {k: r for k, r in self.rules.items() if self.market.has_market(BINANCE, k)}
+        return spot_exchange_info(listed, c.params, self.server_ms())
 
     async def depth(self, c: Call) -> Any:
         return depth(self.market, BINANCE, self.rules, c.params, self.fmt)

@@ -144,6 +144,7 @@ class MarketModel:
         self._synthetic: dict[str, SyntheticHistory] = {}
         self._schedule: list[tuple[int, int, Callable[[], None]]] = []
         self._schedule_seq = itertools.count()
+        self.unlisted: set[tuple[str, str]] = set()  # (venue, market) hidden by `delist`
         for c in coins:
             self._add_market(
                 MarketSpec(BINANCE, f"{c.base}USDT", c.base, "USDT", c.qty_step, c.price_tick,
@@ -205,7 +206,7 @@ class MarketModel:
         return spec
 
     def markets(self, venue: str) -> list[MarketSpec]:
-        return [m for (v, _), m in self._markets.items() if v == venue]
+        return [m for k, m in self._markets.items() if k[0] == venue and k not in self.unlisted]
 
     def market_spec(self, venue: str, market: str) -> MarketSpec:
         try:
@@ -214,7 +215,18 @@ class MarketModel:
             raise KeyError(f"unknown {venue} market {market!r}") from None
 
     def has_market(self, venue: str, market: str) -> bool:
-        return (venue, market) in self._markets
+        return (venue, market) in self._markets and (venue, market) not in self.unlisted
+
+    def delist(self, venue: str, market: str) -> None:
+        """Switch: the venue stops listing `market` (its prices keep moving, unseen)."""
+        self.market_spec(venue, market)
+        self.unlisted.add((venue, market))
+
+    def relist(self, venue: str, market: str) -> None:
+        """Switch: list `market` (again); a market delisted before the service started is a
+        new listing to it."""
+        self.market_spec(venue, market)
+        self.unlisted.discard((venue, market))
 
     @property
     def usdt_krw(self) -> float:

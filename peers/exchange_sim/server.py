@@ -126,6 +126,10 @@ class SimExchange:
         self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
         self.keys = KeyFaults(f, self.binance_futures)  # what the venues say about the key
         self.urls: dict[str, str] = {}
+        # Switch: per FX source ("dunamu", "yahoo", "ecb"), percent off the market USD/KRW.
+        self.fx_skew_pct: dict[str, float] = {}
+        # Switch: FX sources answering HTTP 503 (faults.rest_error("fx", ...) fails them all).
+        self.fx_down: set[str] = set()
         self._runners: list[web.AppRunner] = []
         self._tick_task: asyncio.Task[None] | None = None
 
@@ -151,6 +155,8 @@ class SimExchange:
         self.keys.install(app, name, venue)
         if name == "fx":
             app.router.add_get("/fx/latest", self._fx_latest)
+            app.router.add_get("/fx/dunamu", self._fx_dunamu)
+            app.router.add_get("/fx/yahoo", self._fx_yahoo)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         self._runners.append(runner)
@@ -235,6 +241,11 @@ class SimExchange:
     def env(self) -> dict[str, str]:
         """Settings that point the service at this simulator (URLs plus the test keys)."""
         env = dict(self.urls)
+        # the intraday FX sources beside the ECB-style FX_RATE_URL (not in `urls`, which lists
+        # the market-data endpoints plus the one FX URL other tests strip)
+        fx = self.urls["FX_RATE_URL"].split("/fx/")[0]
+        env["FX_DUNAMU_URL"] = f"{fx}/fx/dunamu?codes=FRX.KRWUSD"
+        env["FX_YAHOO_URL"] = f"{fx}/fx/yahoo"
         # the spot WebSocket API (user data) on the spot port; not in `urls`, which lists the
         # market-data endpoints
         env["BINANCE_WS_API_URL"] = self.urls["BINANCE_WS_URL"] + "/ws-api/v3"
@@ -244,7 +255,50 @@ class SimExchange:
             env["BINANCE_API_KEY"], env["BINANCE_API_SECRET"] = self.api_keys["binance"]
         return env
 
+    def _fx_rate(self, source: str) -> float:
+        return round(self.market.usd_krw * (1 + self.fx_skew_pct.get(source, 0.0) / 100), 2)
+
+    def _fx_unavailable(self, source: str) -> web.Response | None:
+        if source not in self.fx_down:
+            return None
+        return web.Response(status=503, text=f"{source} switched off in the simulator")
+
+    async def _fx_dunamu(self, request: web.Request) -> web.Response:
+        """Dunamu's forex quote shape (tests/data/real/fx/dunamu_forex_recent.json), trimmed,
+        quoted now on the simulator's clock."""
+        if (down := self._fx_unavailable("dunamu")) is not None:
+            return down
+        now = dt.datetime.fromtimestamp(self.clock.now(), dt.timezone(dt.timedelta(hours=9)))
+        row = {
+            "code": "FRX.KRWUSD",
+            "currencyCode": "USD",
+            "date": now.strftime("%Y-%m-%d"),
+            "time": now.strftime("%H:%M:%S"),
+            "basePrice": self._fx_rate("dunamu"),
+            "currencyUnit": 1,
+            "provider": "하나은행",
+            "timestamp": int(self.clock.now() * 1000),
+        }
+        return web.Response(body=orjson.dumps([row]), content_type="application/json")
+
+    async def _fx_yahoo(self, request: web.Request) -> web.Response:
+        """Yahoo's chart shape (tests/data/real/fx/yahoo_chart_eurusd.json) for KRW=X, meta
+        only."""
+        if (down := self._fx_unavailable("yahoo")) is not None:
+            return down
+        meta = {
+            "currency": "KRW",
+            "symbol": "KRW=X",
+            "exchangeName": "CCY",
+            "regularMarketTime": int(self.clock.now()),
+            "regularMarketPrice": self._fx_rate("yahoo"),
+        }
+        body = {"chart": {"result": [{"meta": meta}], "error": None}}
+        return web.Response(body=orjson.dumps(body), content_type="application/json")
+
     async def _fx_latest(self, request: web.Request) -> web.Response:
+        if (down := self._fx_unavailable("ecb")) is not None:
+            return down
         base = request.query.get("from", "USD").upper()
         to = request.query.get("to", "KRW").upper()
         if base != "USD" or to != "KRW":
@@ -257,6 +311,6 @@ class SimExchange:
             "amount": 1.0,
             "base": "USD",
             "date": day,
-            "rates": {"KRW": round(self.market.usd_krw, 2)},
+            "rates": {"KRW": self._fx_rate("ecb")},
         }
         return web.Response(body=orjson.dumps(body2), content_type="application/json")

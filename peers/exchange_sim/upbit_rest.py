@@ -22,6 +22,14 @@ from peers.exchange_sim.wallets import WalletBook
 MIN_TOTAL_KRW = Decimal(5000)
 MAX_TOTAL_KRW = Decimal(1_000_000_000)
 MINUTE_UNITS = (1, 3, 5, 10, 15, 30, 60, 240)
+# market_event.caution keys as Upbit documents them (tests/data/real/upbit/rest_market_all.json)
+CAUTION_FLAGS = (
+    "PRICE_FLUCTUATIONS",
+    "TRADING_VOLUME_SOARING",
+    "DEPOSIT_AMOUNT_SOARING",
+    "GLOBAL_PRICE_DIFFERENCES",
+    "CONCENTRATION_OF_SMALL_ACCOUNTS",
+)
 Params = dict[str, Any]
 Handler = Callable[[web.Request, Params, SpotAccount | None], Awaitable[Any]]
 
@@ -94,6 +102,8 @@ class UpbitRest:
         self.limiter = limiter
         self.payloads = payloads
         self.wallets = wallets or WalletBook(market)
+        # market -> (warning, caution flags set), see set_market_event
+        self.market_events: dict[str, tuple[bool, frozenset[str]]] = {}
 
     # ----------------------------------------------------------------- plumbing
     def _wrap(self, group: str, private: bool, fn: Handler, status: int = 200) -> Any:
@@ -169,6 +179,19 @@ class UpbitRest:
         r.add_get("/v1/orders", w("default", True, self.orders_legacy))
         r.add_get("/v1/status/wallet", w("default", True, self.wallet_status))
 
+    def set_market_event(
+        self, market: str, warning: bool = False, cautions: tuple[str, ...] = ()
+    ) -> None:
+        """Switch: the warning and caution flags `/v1/market/all?is_details=true` reports for
+        `market` ("KRW-XRP"); no flags set clears them."""
+        unknown = set(cautions) - set(CAUTION_FLAGS)
+        if unknown:
+            raise ValueError(f"unknown caution flags {sorted(unknown)}; known: {CAUTION_FLAGS}")
+        if warning or cautions:
+            self.market_events[market] = (warning, frozenset(cautions))
+        else:
+            self.market_events.pop(market, None)
+
     def _code(self, code: str) -> str:
         if not self.market.has_market(UPBIT, code):
             raise UpbitError(404, "404", "Code not found")
@@ -193,15 +216,12 @@ class UpbitRest:
                 "english_name": coin.english_name or spec.base,
             }
             if details:
-                item["market_warning"] = "NONE"
+                warning, cautions = self.market_events.get(spec.market, (False, frozenset()))
+                item["market_warning"] = "CAUTION" if warning else "NONE"
                 item["market_event"] = {
-                    "warning": False,
-                    "caution": {
-                        "PRICE_FLUCTUATIONS": False, "TRADING_VOLUME_SOARING": False,
-                        "DEPOSIT_AMOUNT_SOARING": False, "GLOBAL_PRICE_DIFFERENCES": False,
-                        "CONCENTRATION_OF_SMALL_ACCOUNTS": False,
-                    },
-                }  # fmt: skip
+                    "warning": warning,
+                    "caution": {flag: flag in cautions for flag in CAUTION_FLAGS},
+                }
             out.append(item)
         return out
 

@@ -205,12 +205,30 @@ async def test_stale_venue_suspends_with_reason_and_fx_down_hides_fx(
         assert snap is not None and snap.fx_kimp is None and snap.usd_krw is None
         assert snap.usdt_kimp is not None  # the USDT kimp needs no FX
         head = (await k.run("/kimp")).text
-        assert "FX: FX rate unavailable: last one is" in head and "FX kimp hidden" in head
+        assert "FX: FX rate unavailable: the newest (Dunamu, " in head and "FX kimp hidden" in head
         assert "Tether premium: n/a" in head
         assert "1385" not in head.replace(",", "")
         sim.faults.clear("fx")
         await eventually(lambda: m.fx()[0] is not None, timeout=10)
         assert not any("BTC premium" in a for a in await k.alerts())
+
+
+async def test_fx_source_shown_and_disagreement_reported(sim: SimExchange, tmp_path: Path) -> None:
+    """Dunamu's quote is used while fresh; a second source off by 2 % is reported in /kimp;
+    with Dunamu failing, the next source in FX_SOURCES takes over."""
+    sim.fx_skew_pct["yahoo"] = 2.0
+    settings = sim_settings(sim, tmp_path / "k.db", fx_disagree_pct=1.0)
+    async with kimp_app(settings) as k:
+        m = k.svc.monitor
+        await eventually(lambda: m.fx()[0] and m.fx_disagree is not None)
+        assert m.fx_source == "dunamu" and m.fx()[0] == round(sim.market.usd_krw, 2)
+        head = (await k.run("/kimp")).text
+        assert "KRW/USD (Dunamu, age" in head
+        assert "⚠️ FX sources disagree by 2.00%: Dunamu" in head and "vs Yahoo" in head
+        sim.fx_skew_pct.clear()
+        await eventually(lambda: m.fx_disagree is None)
+        sim.fx_down.add("dunamu")
+        await eventually(lambda: m.fx_source == "yahoo" and m.fx()[0] is not None)
 
 
 async def test_streamed_premiums_match_the_simulator(sim: SimExchange, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from exchanges.fx import FxClient
 class FxServer:
     def __init__(self) -> None:
         self.status = 200
-        self.body = b'{"amount":1.0,"base":"USD","date":"2025-01-02","rates":{"KRW":1385.2}}'
+        self.body = b'{"amount":1.0,"base":"USD","date":"2023-11-14","rates":{"KRW":1385.2}}'
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -44,28 +44,32 @@ async def fx_server() -> AsyncIterator[FxServer]:
 
 
 async def test_fx_down_makes_fx_figures_unavailable_never_a_constant(fx_server: FxServer) -> None:
-    clock = ManualClock()
-    monitor = PremiumMonitor(clock, fx_stale_after=600)
+    # Tuesday 2023-11-14 15:10 UTC: the ECB rate of that day was fixed at 15:00 UTC
+    clock = ManualClock(1699974600.0)
+    monitor = PremiumMonitor(clock, fx_stale_after=1200)
     async with aiohttp.ClientSession() as session:
         source = FxClient(fx_server.url, clock, session).fetch
-        poller = FxPoller(source, clock, monitor.set_fx, refresh=300, on_error=monitor.set_fx_error)
+        poller = FxPoller(
+            [("ecb", source)], clock, monitor.set_fx, refresh=300,
+            on_error=monitor.set_fx_error, stale_after=1200,
+        )  # fmt: skip
         assert await poller.fetch_once() == 1385.2
         assert monitor.fx() == (1385.2, None)
         fx_server.status = 503
         clock.advance(400)
-        assert await poller.fetch_once() is None
-        assert poller.state.last_error == "the FX source answered HTTP 503"
-        assert monitor.fx()[0] == 1385.2  # not stale yet: the last good rate is 400 s old
+        assert await poller.fetch_once() == 1385.2  # the last good rate is 1000 s old
+        assert poller.state.last_error == "ecb: the FX source answered HTTP 503"
         clock.advance(201)
         rate, why = monitor.fx()
         assert rate is None
-        assert (
-            render("en", why or "")
-            == "FX rate unavailable: last one is 601s old; source: the FX source answered HTTP 503"
+        assert render("en", why or "") == (
+            "FX rate unavailable: the newest (ECB, 2023-11-14 15:00 UTC) is 20m old;"
+            " source: ecb: the FX source answered HTTP 503"
         )
         fx_server.status, fx_server.body = 200, b"garbage"
-        assert await poller.fetch_once() is None and poller.state.failures == 2
-        fx_server.body = b'{"rates":{"KRW":1390.0}}'
+        assert await poller.fetch_once() is None and poller.state.failures == 1
+        fx_server.body = b'{"base":"USD","date":"2023-11-14","rates":{"KRW":1390.0}}'
+        clock.advance(-700)  # back within the rate's freshness (the policy, not the clock)
         assert await poller.fetch_once() == 1390.0
         assert monitor.fx() == (1390.0, None) and poller.state.failures == 0
 
@@ -77,7 +81,7 @@ async def test_unreachable_fx_source() -> None:
     monitor = PremiumMonitor(clock)
     async with aiohttp.ClientSession() as session:
         source = FxClient(f"http://127.0.0.1:{free_port()}/fx", clock, session).fetch
-        poller = FxPoller(source, clock, monitor.set_fx)
+        poller = FxPoller([("ecb", source)], clock, monitor.set_fx)
         assert await poller.fetch_once() is None
     assert poller.state.last_error
     assert monitor.fx()[0] is None
@@ -96,9 +100,13 @@ async def test_poller_keeps_the_last_good_rate_with_the_source_stamp() -> None:
         return answer
 
     rates: list[tuple[float, float]] = []
-    poller = FxPoller(source, clock, lambda r, ts: rates.append((r, ts)), on_error=errors.append)
+    poller = FxPoller(
+        [("dunamu", source)], clock, lambda r, ts, *_: rates.append((r, ts)),
+        on_error=errors.append, stale_after=1e12,
+    )  # fmt: skip
     assert await poller.fetch_once() == 1385.2
     assert rates == [(1385.2, 50.0)] and poller.state.age(60.0) == 10.0
-    assert await poller.fetch_once() is None and await poller.fetch_once() is None
-    assert errors == ["down", "FxError"] and poller.state.failures == 2
-    assert poller.state.rate == 1385.2 and poller.state.fetched_at == 50.0
+    # failures keep the last good rate while it is fresh, and say what failed
+    assert await poller.fetch_once() == 1385.2 and await poller.fetch_once() == 1385.2
+    assert poller.state.errors == {"dunamu": "FxError"}
+    assert poller.state.rate == 1385.2 and poller.state.quoted_at == 50.0

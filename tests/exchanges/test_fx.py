@@ -53,7 +53,8 @@ async def test_client_stamps_good_answers_and_words_failures() -> None:
     try:
         async with aiohttp.ClientSession() as session:
             client = FxClient(url, clock, session)
-            assert await client.fetch() == FxRate(1385.2, 1000.0)
+            ecb_fixed = 1735830000.0  # 2025-01-02 16:00 CET, the rate's own date
+            assert await client.fetch() == FxRate(1385.2, 1000.0, "ecb", ecb_fixed)
             status[0] = 503
             with pytest.raises(FxError) as err:
                 await client.fetch()

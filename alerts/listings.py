@@ -1,0 +1,49 @@
+"""Listing and delisting announcements for the kimp universe (coins on both venues).
+
+A coin that joins the universe is announced once its premium is known (its first prices take a
+moment to arrive after the subscription), or without it after `wait` seconds; a coin that
+leaves is announced at once with the time the listings stopped showing it. The first refresh
+is the starting point: a restart announces nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alerts.monitor import PremiumMonitor
+from alerts.universe import UniverseChange
+from core.text import Text
+
+
+class ListingAnnouncer:
+    def __init__(self, wait: float = 300.0) -> None:
+        self.wait = wait
+        self._pending: dict[str, float] = {}  # coin -> when it joined
+
+    def on_change(self, change: UniverseChange, first: bool, now: float) -> list[Text]:
+        """Remember new coins; returns the delisting texts to send now."""
+        if first:
+            return []
+        for coin in sorted(change.added):
+            self._pending.setdefault(coin, now)
+        when = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        out = []
+        for coin in sorted(change.removed):
+            self._pending.pop(coin, None)
+            out.append(Text.of("listing.gone", coin=coin, when=when))
+        return out
+
+    def due(self, monitor: PremiumMonitor, now: float) -> list[Text]:
+        """Listing texts ready to send: the coin's first premium is known, or waiting is over."""
+        out = []
+        for coin, since in list(self._pending.items()):
+            snap = monitor.snapshot(coin)
+            pct = None if snap is None else snap.usdt_kimp
+            if pct is None and now - since < self.wait:
+                continue
+            del self._pending[coin]
+            if pct is None:
+                out.append(Text.of("listing.new_no_price", coin=coin))
+            else:
+                out.append(Text.of("listing.new", coin=coin, pct=f"{pct:+.2f}"))
+        return out

@@ -1,0 +1,77 @@
+"""What a venue itself says about a market's risk: Upbit's investment warning (투자경고) and
+caution flags (투자주의, e.g. GLOBAL_PRICE_DIFFERENCES: Upbit's own flag for a large premium).
+
+`exchanges/` parses them into `MarketNotice`s; the app keeps the latest in a `NoticeBoard`;
+the kimp alerts announce changes and the strategy runner refuses new entries on flagged
+markets through `NoticeBoard.entry_problem` (the app hands it over as an `EntryGate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
+
+
+@dataclass(frozen=True, slots=True)
+class MarketNotice:
+    venue: Venue
+    symbol: Symbol
+    warning: bool  # the venue's investment warning
+    cautions: tuple[str, ...] = ()  # caution flags set, named as the venue names them, sorted
+
+    @property
+    def flagged(self) -> bool:
+        return self.warning or bool(self.cautions)
+
+
+# Why a new entry on this instrument is refused, or None.
+EntryGate = Callable[[Instrument], Text | None]
+
+
+class NoticeBoard:
+    """The latest notices per market, replaced venue by venue as each refresh arrives."""
+
+    def __init__(self) -> None:
+        self._notices: dict[tuple[Venue, Symbol], MarketNotice] = {}
+        self.known: set[Venue] = set()  # venues with at least one refresh
+
+    def replace(self, venue: Venue, notices: Iterable[MarketNotice]) -> dict[Symbol, MarketNotice]:
+        """Store `venue`'s whole list; returns its previous notices (by symbol) for a diff."""
+        old = {s: n for (v, s), n in self._notices.items() if v is venue}
+        for symbol in old:
+            del self._notices[(venue, symbol)]
+        for n in notices:
+            self._notices[(venue, n.symbol)] = n
+        self.known.add(venue)
+        return old
+
+    def get(self, venue: Venue, symbol: Symbol) -> MarketNotice | None:
+        return self._notices.get((venue, symbol))
+
+    def flagged(self, venue: Venue, base: str) -> MarketNotice | None:
+        """The flagged notice on any market of coin `base` at `venue`, or None."""
+        for (v, s), n in self._notices.items():
+            if v is venue and s.base == base and n.flagged:
+                return n
+        return None
+
+    def entry_problem(self, instrument: Instrument) -> Text | None:
+        """Why a new entry on `instrument` is refused (its market is under a warning or caution
+        flag), or None."""
+        n = self._notices.get((instrument.venue, instrument.symbol))
+        if n is None or not n.flagged:
+            return None
+        return Text.of("reason.market_flagged", symbol=instrument.symbol, flags=flag_text(n))
+
+
+def flag_text(notice: MarketNotice) -> Text:
+    """`warning` / `caution: GLOBAL_PRICE_DIFFERENCES, ...` as a catalog text."""
+    cautions = ", ".join(notice.cautions)
+    if notice.warning and cautions:
+        return Text.of("notice.warning_and_caution", cautions=cautions)
+    if notice.warning:
+        return Text.of("notice.warning")
+    return Text.of("notice.caution", cautions=cautions)

@@ -1,0 +1,54 @@
+"""Listings and delistings while running, against the simulator: a coin listed on Upbit is
+announced with its first premium; a market delisted is announced with when it went; the
+first universe is the starting point (nothing announced at start-up)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from peers.exchange_sim.server import SimExchange
+from tests.alerts.sim_app import kimp_app, sim_settings
+from tests.helpers import eventually
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimExchange]:
+    async with SimExchange(seed=7, tick_interval=0.02) as exchange:
+        yield exchange
+
+
+async def test_listing_announced_with_premium_and_delisting_with_time(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    sim.market.delist("upbit", "KRW-SOL")  # not listed yet when the service starts
+    sim.market.set_premium("SOL", 12.0)  # new listings open at a big premium
+    settings = sim_settings(sim, tmp_path / "k.db", universe_refresh=0.5)
+    async with kimp_app(settings) as k:
+        m = k.svc.monitor
+        await eventually(lambda: m.coins and "SOL" not in m.coins)
+        rounds = k.svc.rounds
+        await eventually(lambda: k.svc.rounds > rounds + 2)
+        assert not [a for a in await k.alerts() if a.startswith(("🆕", "🚫"))]
+
+        sim.market.relist("upbit", "KRW-SOL")
+
+        async def listed() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("🆕")]
+
+        (alert,) = await eventually(listed, timeout=15)
+        head = "🆕 SOL is now listed on both Upbit (KRW) and Binance (USDT): first premium "
+        assert alert.startswith(head) and alert.endswith("% (USDT kimp)"), alert
+        pct = float(alert.removeprefix(head).split("%")[0])
+        assert pct == pytest.approx(12.0, abs=0.3)  # the simulator's premium, with its spread
+
+        sim.market.delist("binance", "DOTUSDT")
+
+        async def gone() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("🚫")]
+
+        (alert,) = await eventually(gone, timeout=15)
+        assert alert.startswith("🚫 DOT is no longer listed on both") and "UTC" in alert
+        assert "DOT" not in m.coins

@@ -1,0 +1,93 @@
+"""Upbit's own warning flags refuse a bot's new entries (exits still go through), with the
+reason in the decision log; the flags come from the simulator over the real REST client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from alerts.notices import NoticeWatcher
+from bot.i18n import Messages
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FillModel
+from core.market import Candle
+from core.market_notices import NoticeBoard
+from core.notifications import Notification
+from core.storage import Database
+from core.symbols import Venue
+from exchanges.upbit.notices import UpbitNotices
+from peers.exchange_sim.server import SimExchange
+from strategies.botconfig import parse_bots
+from strategies.loader import load_user_strategies
+from strategies.registry import StrategyRegistry
+from strategies.runner import BotManager
+from strategies.store import BotStore
+from tests.helpers import eventually
+from tests.strategies.conftest import BTC_KRW, T0
+from tests.strategies.test_ticks import BOTS, SPIKE, trade
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimExchange]:
+    async with SimExchange(seed=5) as exchange:
+        yield exchange
+
+
+async def test_flagged_market_refuses_new_entries_with_the_reason(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    assert sim.upbit is not None
+    folder = tmp_path / "user"
+    folder.mkdir()
+    (folder / "spike.py").write_text(SPIKE)
+    registry = StrategyRegistry(load_user_strategies(folder))
+    (bot,) = parse_bots(BOTS, registry, max_leverage=10)
+    board = NoticeBoard()
+    sent: list[Notification] = []
+
+    async def send(n: Notification) -> None:
+        sent.append(n)
+
+    client = UpbitNotices(sim.urls["UPBIT_REST_URL"])
+    watcher = NoticeWatcher(Venue.UPBIT, client.fetch, board, ManualClock(), send)
+    async with Database.open(tmp_path / "t.db") as db:
+        bus = EventBus()
+        manager = BotManager(
+            [bot], registry, BotStore(db, ManualClock()), bus, FillModel(),
+            words=Messages("en").render, entry_gate=board.entry_problem,
+        )  # fmt: skip
+        await manager.load()
+        await manager.start("ticker")
+        task = asyncio.create_task(manager.run())
+        try:
+            await watcher.refresh_once()
+            sim.upbit.rest.set_market_event("KRW-BTC", warning=True)
+            await watcher.refresh_once()  # one refresh: alerted and on the board
+            assert len(sent) == 1
+            runner = manager.runners["ticker"]
+            bus.publish(Candle(BTC_KRW, "1m", T0, 100.0, 100.0, 100.0, 100.0, 1.0))
+            bus.publish(trade(BTC_KRW, 101.5, 0))
+            await eventually(lambda: len(runner.decisions) == 1)
+            (refused,) = runner.decisions
+            assert not refused.taken and not runner.engine.positions
+            assert refused.reason == "no new entry: Upbit flags BTC/KRW (investment warning)"
+
+            sim.upbit.rest.set_market_event("KRW-BTC")  # lifted: the next spike enters
+            await watcher.refresh_once()
+            bus.publish(trade(BTC_KRW, 101.6, 1))
+            await eventually(lambda: len(runner.decisions) == 2)
+            assert runner.decisions[-1].taken and runner.engine.positions
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await client.close()
+        rows = await db.fetchall("SELECT action, taken, reason FROM decisions ORDER BY id")
+        assert tuple(rows[0]) == (
+            "enter_long",
+            0,
+            "no new entry: Upbit flags BTC/KRW (investment warning)",
+        )
