@@ -15,7 +15,13 @@ from typing import Any
 import aiohttp
 import orjson
 
-from core.wallets import WalletError, WalletStatus, add_network
+from core.wallets import (
+    NetworkStatus,
+    WalletError,
+    WalletStatus,
+    add_network,
+    coin_statuses,
+)
 from exchanges.http import SessionHolder
 
 PATH = "/v1/status/wallet"
@@ -46,6 +52,27 @@ def parse_upbit_wallet(data: Any) -> dict[str, WalletStatus]:
         if isinstance(coin, str) and isinstance(state, str) and state in _STATES:
             add_network(out, coin.upper(), WalletStatus(*_STATES[state]))
     return out
+
+
+def parse_upbit_networks(data: Any) -> dict[str, tuple[NetworkStatus, ...]]:
+    """The same rows per network (`net_type`, e.g. "ETH", "ARBITRUM": Binance's network ids):
+    `{"currency":"ETH","wallet_state":"deposit_only","net_type":"ARBITRUM",...}` ->
+    {"ETH": (NetworkStatus("ARBITRUM", True, False),)}. The answer has no withdrawal fee.
+
+    A row without `net_type` is the coin's own chain (older answers): named by the coin."""
+    if not isinstance(data, list):
+        raise WalletError("Upbit wallet status is not a list")
+    out: dict[str, list[NetworkStatus]] = {}
+    for row in data:
+        if not isinstance(row, dict):
+            continue
+        coin, state, net = row.get("currency"), row.get("wallet_state"), row.get("net_type")
+        if not (isinstance(coin, str) and isinstance(state, str) and state in _STATES):
+            continue
+        name = net if isinstance(net, str) and net else coin
+        deposit, withdraw = _STATES[state]
+        out.setdefault(coin.upper(), []).append(NetworkStatus(name.upper(), deposit, withdraw))
+    return {coin: tuple(nets) for coin, nets in out.items()}
 
 
 def _b64(raw: bytes) -> str:
@@ -96,6 +123,11 @@ class UpbitWallets:
 
     async def fetch(self) -> dict[str, WalletStatus]:
         """Status per coin; raises `WalletError` (transport failures included)."""
+        return coin_statuses(await self.fetch_networks())
+
+    async def fetch_networks(self) -> dict[str, tuple[NetworkStatus, ...]]:
+        """Status per coin and network (no fees: Upbit's answer has none); raises
+        `WalletError`."""
         headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
         status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
         if status != 200:
@@ -104,4 +136,4 @@ class UpbitWallets:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             raise WalletError("Upbit wallet status is not JSON") from None
-        return parse_upbit_wallet(data)
+        return parse_upbit_networks(data)
