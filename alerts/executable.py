@@ -25,7 +25,6 @@ from core.symbols import Venue
 from core.text import Text
 from core.wallets import NetworkStatus
 
-
 _NAMES = {Venue.UPBIT: Text.of("name.upbit"), Venue.BINANCE_SPOT: Text.of("name.binance")}
 
 

@@ -27,6 +27,7 @@ from core.text import Text
 if TYPE_CHECKING:
     from alerts.chart import PremiumChartWords
     from alerts.config import AlertConfig, KimpConfig
+    from alerts.executable import TransferView
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
     from alerts.service import Headline
@@ -183,6 +184,10 @@ class KimpView(StatusProvider, Protocol):
     def basis_value(self, snap: CoinPremium) -> float | None: ...
 
     def wallet_note(self, coin: str, premium_pct: float | None) -> WalletNote | None: ...
+
+    async def transfer_view(self, coin: str) -> TransferView | Text | None: ...
+
+    async def net_ranking(self, n: int = ...) -> list[TransferView] | Text | None: ...
 
     async def chart(
         self, coin: str, hours: float = 24.0, words: PremiumChartWords | None = None

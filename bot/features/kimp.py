@@ -3,7 +3,9 @@
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
-API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
+API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
+KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) reads
+the books of the coins asked about over REST when asked (`exchanges/depth.py`).
 
 With the market-data manager on `app.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
@@ -21,6 +23,7 @@ from pydantic import SecretStr
 from alerts.config import AlertConfig, KimpConfig
 from alerts.fx import FxPoller
 from alerts.premium import Fees
+from alerts.routes import RouteBook
 from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
@@ -33,8 +36,9 @@ from core.fills import FEE_RATES
 from core.market import Quote, StreamStatus, Ticker, Trade
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
-from core.wallets import WalletSource
+from core.wallets import NetworkSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.depth import DepthClient
 from exchanges.fx import FxClient
 from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.wallet import UpbitWallets
@@ -106,16 +110,17 @@ def wallet_gate(
     """The optional wallet gate (polled every `refresh` s) over the venues whose API keys are
     set, and the venue clients (to close; each owns its HTTP session unless `session` is given)."""
     clients: list[UpbitWallets | BinanceWallets] = []
-    sources: dict[Venue, WalletSource] = {}
+    # Read per network: the executable premium matches networks and needs Binance's fees.
+    networks: dict[Venue, NetworkSource] = {}
     if (up := _keys(venues.upbit_access_key, venues.upbit_secret_key)) is not None:
         upbit = UpbitWallets(venues.upbit_rest_url, up, session)
         clients.append(upbit)
-        sources[Venue.UPBIT] = upbit.fetch
+        networks[Venue.UPBIT] = upbit.fetch_networks
     if (bn := _keys(venues.binance_api_key, venues.binance_api_secret)) is not None:
         binance = BinanceWallets(venues.binance_rest_url, bn, clock, session)
         clients.append(binance)
-        sources[Venue.BINANCE_SPOT] = binance.fetch
-    return WalletGate(clock, sources, refresh=refresh), clients
+        networks[Venue.BINANCE_SPOT] = binance.fetch_networks
+    return WalletGate(clock, {}, refresh=refresh, networks=networks), clients
 
 
 async def install(
@@ -181,6 +186,10 @@ async def install(
             await fx.run()
         finally:  # like the REST feed: no session outlives its poller
             await fx_client.close()
+
+    depth = DepthClient(venues.upbit_rest_url, venues.binance_rest_url, app.clock)
+    app.stack.push_async_callback(depth.close)
+    svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets)
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
