@@ -8,12 +8,14 @@ requests per question, never a standing subscription to every market's depth.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from alerts.executable import Direction, TransferView, books_of, net_leg
 from alerts.premium import Fees
 from alerts.wallet import WalletGate
+from alerts.withdraw_fees import FeeCache
 from core.depth import DepthError, DepthSource
+from core.symbols import Venue
 from core.text import Text
 
 NET_TOP = 10  # coins ranked by `/kimp net`: the highest and lowest premiums, this many each
@@ -28,11 +30,14 @@ class RouteBook:
         fees: Fees,
         size_krw: float,
         wallets: Callable[[], WalletGate | None],
+        fees_by_venue: Mapping[Venue, FeeCache] | None = None,
     ) -> None:
+        """`fees_by_venue`: where to ask the withdrawal fees a venue's status lacks (Upbit)."""
         self._depth = depth
         self._fees = fees
         self.size_krw = size_krw
         self._wallets = wallets  # read at each question: the gate is installed after us
+        self._fee_caches = dict(fees_by_venue or {})
 
     async def views(self, coins: Sequence[str]) -> list[TransferView]:
         """One view per coin, in the order given; raises `DepthError` when the books cannot
@@ -48,6 +53,9 @@ class RouteBook:
             legs = []
             for d in (Direction.FORWARD, Direction.REVERSE):
                 nets = gate.networks(coin, d.sender, d.receiver) if gate is not None else None
+                cache = self._fee_caches.get(d.sender)
+                if nets is not None and cache is not None:
+                    nets = (await cache.fill(coin, *nets), nets[1])
                 legs.append(net_leg(d, books, self.size_krw, self._fees, nets))
             out.append(TransferView(coin, self.size_krw, legs[0], legs[1]))
         return out

@@ -66,3 +66,7 @@ def coin_statuses(networks: Mapping[str, Sequence[NetworkStatus]]) -> dict[str, 
 
 # Fetches one venue's networks per coin (upper-case tickers); raises WalletError on failure.
 NetworkSource = Callable[[], Awaitable[dict[str, tuple[NetworkStatus, ...]]]]
+
+# (withdrawal fee, minimum) of a coin over a network on one venue, for venues whose status
+# answer lacks them (Upbit); raises WalletError on failure.
+FeeSource = Callable[[str, str], Awaitable[tuple[Decimal | None, Decimal | None]]]

@@ -27,6 +27,7 @@ from alerts.routes import RouteBook
 from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
+from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
 from bot.features import AppContext
 from bot.notify.kimp_alerts import KimpAlertWording
@@ -187,9 +188,15 @@ async def install(
         finally:  # like the REST feed: no session outlives its poller
             await fx_client.close()
 
+    wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
+    for client in clients:
+        app.stack.push_async_callback(client.close)
     depth = DepthClient(venues.upbit_rest_url, venues.binance_rest_url, app.clock)
     app.stack.push_async_callback(depth.close)
-    svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets)
+    # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
+    upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
+    upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees)
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
@@ -199,9 +206,6 @@ async def install(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
         )
         app.supervisor.start("kimp-rest-feed", feed.run)
-    wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
-    for client in clients:
-        app.stack.push_async_callback(client.close)
     if wallets.enabled:
 
         async def run_wallets() -> None:

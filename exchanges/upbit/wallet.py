@@ -1,4 +1,5 @@
-"""Upbit's private wallet status: `GET /v1/status/wallet`, signed with a JWT (no query_hash).
+"""Upbit's private wallet status: `GET /v1/status/wallet`, signed with a JWT (no query_hash),
+and one network's withdrawal fee and minimum: `GET /v1/withdraws/chance` (JWT with query_hash).
 
 Upbit says the answer may lag by minutes and is for reference only. The wire shape stays in this
 module; only `core.wallets.WalletStatus` leaves it, and every failure is a `WalletError`.
@@ -10,7 +11,9 @@ import base64
 import hashlib
 import hmac
 import uuid
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import orjson
@@ -25,6 +28,7 @@ from core.wallets import (
 from exchanges.http import SessionHolder
 
 PATH = "/v1/status/wallet"
+CHANCE_PATH = "/v1/withdraws/chance"
 
 # wallet_state -> (deposits work, withdrawals work)
 _STATES = {
@@ -75,17 +79,44 @@ def parse_upbit_networks(data: Any) -> dict[str, tuple[NetworkStatus, ...]]:
     return {coin: tuple(nets) for coin, nets in out.items()}
 
 
+def _amount(value: Any) -> Decimal | None:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return None
+    try:
+        out = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return out if out.is_finite() and out >= 0 else None
+
+
+def parse_upbit_withdraw_chance(data: Any) -> tuple[Decimal | None, Decimal | None]:
+    """`GET /v1/withdraws/chance`: `{"currency":{"code":"BTC","withdraw_fee":"0.0009",...},
+    "withdraw_limit":{"minimum":"0.001",...},...}` -> (fee 0.0009, minimum 0.001); a field
+    missing or null is None (unknown)."""
+    if not isinstance(data, dict):
+        raise WalletError("Upbit withdrawal information is not an object")
+    currency, limit = data.get("currency"), data.get("withdraw_limit")
+    fee = _amount(currency.get("withdraw_fee")) if isinstance(currency, dict) else None
+    minimum = _amount(limit.get("minimum")) if isinstance(limit, dict) else None
+    return fee, minimum
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def upbit_token(access_key: str, secret_key: str) -> str:
-    """The HS256 JWT for a parameterless private Upbit request (fresh nonce each time).
+def upbit_token(access_key: str, secret_key: str, query: str | None = None) -> str:
+    """The HS256 JWT for a private Upbit request (fresh nonce each time); with `query` (the
+    exact query string sent) it carries its SHA-512 `query_hash`, as Upbit requires.
 
     Built by hand: it is three lines, and pyjwt warns (an error under our tests) about short
     HMAC keys such as the simulator's."""
     head = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
-    body = _b64(orjson.dumps({"access_key": access_key, "nonce": str(uuid.uuid4())}))
+    claims = {"access_key": access_key, "nonce": str(uuid.uuid4())}
+    if query:
+        claims["query_hash"] = hashlib.sha512(query.encode()).hexdigest()
+        claims["query_hash_alg"] = "SHA512"
+    body = _b64(orjson.dumps(claims))
     sig = hmac.new(secret_key.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
     return f"{head}.{body}.{_b64(sig)}"
 
@@ -113,7 +144,8 @@ class UpbitWallets:
         session: aiohttp.ClientSession | None = None,
         timeout: float = 10.0,
     ) -> None:
-        self._url = base_url.rstrip("/") + PATH
+        self._base = base_url.rstrip("/")
+        self._url = self._base + PATH
         self._keys = keys
         self._http = SessionHolder(session)
         self._timeout = timeout
@@ -137,3 +169,18 @@ class UpbitWallets:
         except orjson.JSONDecodeError:
             raise WalletError("Upbit wallet status is not JSON") from None
         return parse_upbit_networks(data)
+
+    async def withdraw_fee(self, coin: str, network: str) -> tuple[Decimal | None, Decimal | None]:
+        """(withdrawal fee, minimum) of `coin` over `network` (`net_type`); raises
+        `WalletError`. Needs the key's withdrawal-inquiry (출금조회) permission."""
+        query = urlencode({"currency": coin.upper(), "net_type": network})
+        headers = {"Authorization": f"Bearer {upbit_token(*self._keys, query)}"}
+        url = f"{self._base}{CHANCE_PATH}?{query}"
+        status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
+        if status != 200:
+            raise WalletError(_error_text(status, body))
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise WalletError("Upbit withdrawal information is not JSON") from None
+        return parse_upbit_withdraw_chance(data)

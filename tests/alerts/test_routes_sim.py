@@ -18,6 +18,7 @@ from alerts.executable import Direction, Route, TransferView
 from alerts.premium import Fees
 from alerts.routes import RouteBook
 from alerts.wallet import WalletGate
+from alerts.withdraw_fees import FeeCache
 from core.clock import SystemClock
 from core.symbols import Venue
 from exchanges.binance.wallet import BinanceWallets
@@ -47,7 +48,9 @@ def _parts(sim: SimExchange, session: aiohttp.ClientSession) -> tuple[WalletGate
         clock, {}, networks={Venue.UPBIT: up.fetch_networks, Venue.BINANCE_SPOT: bn.fetch_networks}
     )
     depth = DepthClient(sim.urls["UPBIT_REST_URL"], sim.urls["BINANCE_REST_URL"], clock, session)
-    return gate, RouteBook(depth.fetch, _fees(sim), 1_000_000.0, lambda: gate)
+    # As the installer wires it: Upbit's fees from GET /v1/withdraws/chance, when needed.
+    upbit_fees = {Venue.UPBIT: FeeCache(up.withdraw_fee, clock)}
+    return gate, RouteBook(depth.fetch, _fees(sim), 1_000_000.0, lambda: gate, upbit_fees)
 
 
 async def _view(book: RouteBook, coin: str) -> TransferView:
@@ -71,7 +74,7 @@ async def test_suspension_on_one_side_drops_that_route(sim: SimExchange) -> None
         assert await gate.fetch_once()
         view = await _view(book, "ETH")
         assert view.forward.route == Route("ETH", D("0.0008"), D("0.0016"))
-        assert view.reverse.route is not None and view.reverse.route.network == "ARBITRUM"
+        assert view.reverse.route == Route("ARBITRUM", D("0.00004"), D("0.0008"))
 
         # Deposits over Ethereum suspended on Upbit too: nothing is left forward.
         sim.wallets.set("upbit", "ETH", deposit=False, network="ETH")
@@ -148,11 +151,12 @@ async def test_net_premium_matches_hand_computation(sim: SimExchange, size: int)
     no_fee = (_sell(b["up_bids"], bought) * (1 - fu) / krw - 1) * 100
     assert float(no_fee - forward) > 1e-4
 
-    # Reverse: KRW -> ETH on Upbit, withdraw (Upbit's fee is not in its wallet status: the
-    # figure says so), ETH -> USDT on Binance, USDT -> KRW on Upbit.
-    eth = _buy(b["up_asks"], krw) * (1 - fu)
+    # Reverse: KRW -> ETH on Upbit, withdraw over Arbitrum (Upbit's fee, from its withdrawal
+    # information), ETH -> USDT on Binance, USDT -> KRW on Upbit.
+    eth = _buy(b["up_asks"], krw) * (1 - fu) - fee
     usdt = _sell(b["bn_bids"], eth) * (1 - fb)
     reverse = (_sell(b["t_bids"], usdt) * (1 - fu) / krw - 1) * 100
     assert view.reverse.pct == pytest.approx(float(reverse), abs=1e-9)
-    assert view.reverse.note is not None and view.reverse.note.key == "exec.note_fee_unknown"
+    assert view.reverse.route == Route("ARBITRUM", fee, D("0.0008"))
+    assert view.forward.note is None and view.reverse.note is None
     assert view.forward.direction is Direction.FORWARD

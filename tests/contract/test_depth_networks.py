@@ -12,7 +12,7 @@ from core.wallets import NetworkStatus, coin_statuses
 from exchanges.binance.rest_quotes import parse_binance_depth
 from exchanges.binance.wallet import parse_binance_networks
 from exchanges.upbit.rest_quotes import parse_upbit_depth
-from exchanges.upbit.wallet import parse_upbit_networks
+from exchanges.upbit.wallet import parse_upbit_networks, parse_upbit_withdraw_chance
 from tests.contract.corpus import RECV, load
 
 D = Decimal
@@ -38,6 +38,11 @@ def test_upbit_networks_by_net_type() -> None:
             NetworkStatus("APT", True, True),
         )
     }
+
+
+def test_upbit_withdrawal_fee_and_minimum() -> None:
+    got = parse_upbit_withdraw_chance(load("upbit", "net_withdraws_chance.json"))
+    assert got == (D("0.0009"), D("0.001"))
 
 
 def test_route_between_real_answers() -> None:
