@@ -9,7 +9,9 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `stream.py`   the public market-data WebSocket handler run by `ws_runner.WsRunner`
 - `broker.py`   the live `core.broker.Broker` over ccxt (Binance: spot and USDT-M futures)
 - `rest_quotes.py`  listings and top of book over public REST, for the REST quote feed
-- `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`
+- `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`,
+                per network `core.wallets.NetworkStatus` (Upbit: each network's withdrawal fee
+                from `/v1/withdraws/chance`)
 - `doctor.py`   the pre-flight probe (key permissions, IP, clock, modes, balances, minimum
                 order per bot) -> `core.doctor.Check`s, with `doctor_common.py` beside them
 
@@ -31,6 +33,7 @@ state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, th
 `placement.py` decides which connection carries which stream.
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
-and top of book, publishing `Quote` events when no manager is wired) and `fx.py` (the USD/KRW
+and top of book, publishing `Quote` events when no manager is wired), `depth.py` (both venues' order books
+over REST for the coins a kimp view asks about -> `core.depth.BookDepth`), and `fx.py` (the USD/KRW
 source, `FX_RATE_URL`: pure parse and a client returning `core.fx.FxRate`).
 """

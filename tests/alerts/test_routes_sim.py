@@ -8,8 +8,10 @@ the test; the hand computation below walks the same books as the venues serve th
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -19,7 +21,18 @@ from alerts.premium import Fees
 from alerts.routes import RouteBook
 from alerts.wallet import WalletGate
 from alerts.withdraw_fees import FeeCache
-from core.clock import SystemClock
+from bot.commands import CommandContext, CommandRegistry
+from bot.commands.kimp import register_kimp
+from bot.config import load_settings
+from bot.facade import ServiceFacade
+from bot.features.kimp import make_service
+from bot.notify.notifier import Notifier
+from bot.notify.outbox import Outbox
+from core import numbers
+from core.clock import ManualClock, SystemClock
+from core.events import EventBus
+from core.storage import Database
+from core.supervisor import Supervisor
 from core.symbols import Venue
 from exchanges.binance.wallet import BinanceWallets
 from exchanges.depth import BINANCE_LEVELS, DepthClient
@@ -160,3 +173,61 @@ async def test_net_premium_matches_hand_computation(sim: SimExchange, size: int)
     assert view.reverse.route == Route("ARBITRUM", fee, D("0.0008"))
     assert view.forward.note is None and view.reverse.note is None
     assert view.forward.direction is Direction.FORWARD
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+async def test_kimp_coin_and_net_commands(sim: SimExchange, tmp_path: Path, language: str) -> None:
+    """`/kimp ETH` shows each direction's route, fee and net premium; `/kimp net` ranks the
+    coins shown by their better direction; both worded in the configured language."""
+    settings = load_settings(env_file=None, db_path=tmp_path / "k.db", language=language)
+    clock = ManualClock(time.time())
+    async with Database.open(tmp_path / "k.db") as db, aiohttp.ClientSession() as session:
+        gate, book = _parts(sim, session)
+        assert await gate.fetch_once()
+        k = settings.kimp
+        svc = make_service(k, settings.market_data, settings.core, db, clock, _drop, _fees(sim))
+        await svc.load()
+        coins = ("BTC", "ETH", "XRP")
+        svc.set_coins(set(coins))
+        for coin in coins:
+            svc.monitor.update_price(Venue.UPBIT, coin, sim.market.upbit_mid(coin), clock.now())
+            bn_mid = sim.market.binance_mid(coin)
+            svc.monitor.update_price(Venue.BINANCE_SPOT, coin, bn_mid, clock.now())
+        svc.wallets, svc.routes = gate, book
+        facade = ServiceFacade(
+            settings, db, EventBus(), Supervisor(),
+            Notifier(Outbox(db), settings.notify, language), "t",
+        )  # fmt: skip
+        facade.kimp = svc
+        registry = CommandRegistry()
+        register_kimp(registry)
+        ctx = CommandContext(facade, 1, 1, "console")
+        eth = await _view(book, "ETH")
+        detail = (await registry.dispatch("/kimp ETH", ctx)).text
+        ranked = (await registry.dispatch("/kimp net", ctx)).text
+        views = await book.views(coins)
+
+    assert eth.forward.pct is not None and eth.reverse.pct is not None
+    fwd, rev = (f"{numbers.percent(p)}%" for p in (eth.forward.pct, eth.reverse.pct))
+    if language == "en":
+        assert f"Binance → Upbit via ARBITRUM (fee 0.00004 ETH, min 0.0008): {fwd}" in detail
+        assert f"Upbit → Binance via ARBITRUM (fee 0.00004 ETH, min 0.0008): {rev}" in detail
+        assert "After transfer at 1,000,000 KRW" in detail
+    else:
+        assert (
+            f"바이낸스 → 업비트 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008): {fwd}"
+            in detail
+        )
+        assert (
+            f"업비트 → 바이낸스 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008): {rev}"
+            in detail
+        )
+    # Ranked by the better direction, highest first: the order the views' figures give.
+    best = sorted(views, key=lambda v: -(v.best or -1e9))
+    rows = [line.split()[0] for line in ranked.splitlines() if line.split()[0] in coins]
+    assert rows == [v.coin for v in best]
+    assert f"ETH    {fwd:>10} {rev:>10}" in ranked
+
+
+async def _drop(note: object) -> None:
+    return None
