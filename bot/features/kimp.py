@@ -4,8 +4,10 @@ Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-uni
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (FX_RATE_URL poller), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
-KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) reads
-the books of the coins asked about over REST when asked (`exchanges/depth.py`).
+KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
+the books of the coins asked about: streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
+asked (and always for BTC/ETH/XRP), read over REST when not streamed or stale
+(`exchanges/depth.py`).
 
 With the market-data manager on `app.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
@@ -191,7 +193,10 @@ async def install(
     wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
         app.stack.push_async_callback(client.close)
-    depth = DepthClient(venues.upbit_rest_url, venues.binance_rest_url, app.clock)
+    depth = DepthClient(
+        venues.upbit_rest_url, venues.binance_rest_url, app.clock,
+        upbit_ws=venues.upbit_ws_url, binance_ws=venues.binance_ws_url,
+    )  # fmt: skip
     app.stack.push_async_callback(depth.close)
     # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
     upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
@@ -217,6 +222,8 @@ async def install(
 
         svc.wallets = wallets
         app.supervisor.start("kimp-wallets", run_wallets)
+    for runner in depth.runners(app.clock, market.stale_after):
+        app.supervisor.start(f"kimp-{runner.name}", runner.run)
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)
