@@ -12,6 +12,8 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`,
                 per network `core.wallets.NetworkStatus` (Upbit: each network's withdrawal fee
                 from `/v1/withdraws/chance`)
+- `depth_stream.py`  order-book depth of a few markets on a connection of its own, for the
+                kimp executable premium (driven by `depth.py`)
 - `doctor.py`   the pre-flight probe (key permissions, IP, clock, modes, balances, minimum
                 order per bot) -> `core.doctor.Check`s, with `doctor_common.py` beside them
 
@@ -34,6 +36,6 @@ state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, th
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
 and top of book, publishing `Quote` events when no manager is wired), `depth.py` (both venues' order books
-over REST for the coins a kimp view asks about -> `core.depth.BookDepth`), and `fx.py` (the USD/KRW
+for the coins a kimp view asks about, streamed once asked, REST otherwise -> `core.depth.BookDepth`), and `fx.py` (the USD/KRW
 source, `FX_RATE_URL`: pure parse and a client returning `core.fx.FxRate`).
 """
