@@ -53,6 +53,9 @@ class BinanceDepthStream(StreamHandler):
         self._outgoing: list[str] = []
 
     def url(self) -> str:
+        """Asked right before each (re)connect: the URL carries the whole set, so changes
+        queued while disconnected are dropped (later ones are sent on the new connection)."""
+        self._outgoing = []
         return f"{self._base}/stream?streams={'/'.join(s + SUFFIX for s in self.symbols)}"
 
     def subscribe_messages(self) -> list[str]:
