@@ -3,7 +3,7 @@
 Streamed where it can be: Upbit's `orderbook` channel with 15 units per code and Binance's
 `<symbol>@depth20@100ms` partial books, each on a connection of its own (`upbit/depth_stream.py`,
 `binance/depth_stream.py`), for the coins of the last question plus BTC/ETH/XRP (a few dozen
-streams at most, far inside both venues' limits). A book not streamed, or older than `max_age`,
+streams at most, far inside both venues' limits), from the first question on. A book not streamed, or older than `max_age`,
 is read over REST when asked: Upbit `/v1/orderbook` for all missing markets in one request,
 Binance `/api/v3/depth?limit=20` per coin (weight 5 each, of 6,000/min).
 
@@ -12,7 +12,8 @@ Only `core.depth.BookDepth` leaves this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 
 import aiohttp
 from loguru import logger
@@ -57,6 +58,7 @@ class DepthClient:
         self.max_age = max_age
         self.streamed: dict[tuple[Venue, str], BookDepth] = {}  # (venue, base) -> newest
         self.rest_reads = 0
+        self.asked = asyncio.Event()  # set by the first question: no connection before it
         self.upbit_stream = UpbitDepthStream(upbit_ws, self._keep) if upbit_ws else None
         self.binance_stream = BinanceDepthStream(binance_ws, self._keep) if binance_ws else None
         self.watch([])
@@ -82,8 +84,8 @@ class DepthClient:
         self.streamed = {k: b for k, b in self.streamed.items() if k in keep}
 
     def runners(self, clock: Clock, stale_after: float = 30.0) -> list[WsRunner]:
-        """The depth connections to run (supervised by the app). Their up/down is logged, not
-        published: a depth connection down must not mark the venue's prices down."""
+        """The depth connections (their up/down is logged, not published: a depth connection
+        down must not mark the venue's prices down). Run them with `run_when_asked`."""
 
         def status(st: StreamStatus) -> None:
             logger.info("kimp depth stream {}: {} ({})", st.connection, st.state.value, st.reason)
@@ -96,6 +98,16 @@ class DepthClient:
             cfg = binance_runner_config(stale_after)
             out.append(WsRunner(self.binance_stream, cfg, status, clock))
         return out
+
+    def run_when_asked(self, runner: WsRunner) -> Callable[[], Awaitable[None]]:
+        """`runner.run`, started only once a view has asked for depth: a service nobody asks
+        opens no depth connection."""
+
+        async def run() -> None:
+            await self.asked.wait()
+            await runner.run()
+
+        return run
 
     def _fresh(self, venue: Venue, base: str) -> BookDepth | None:
         book = self.streamed.get((venue, base))
@@ -110,6 +122,7 @@ class DepthClient:
         be read. The coins asked about are streamed from now on."""
         wanted = [c.upper() for c in coins[:MAX_COINS]]
         self.watch(wanted)
+        self.asked.set()
         try:
             return await self._fetch(wanted)
         except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:

@@ -6,7 +6,7 @@ alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retent
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
 the books of the coins asked about: streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
-asked (and always for BTC/ETH/XRP), read over REST when not streamed or stale
+asked (with BTC/ETH/XRP; no connection before the first question), read over REST when not streamed or stale
 (`exchanges/depth.py`).
 
 With the market-data manager on `app.market_data` (it streams every Upbit KRW market and the
@@ -223,7 +223,7 @@ async def install(
         svc.wallets = wallets
         app.supervisor.start("kimp-wallets", run_wallets)
     for runner in depth.runners(app.clock, market.stale_after):
-        app.supervisor.start(f"kimp-{runner.name}", runner.run)
+        app.supervisor.start(f"kimp-{runner.name}", depth.run_when_asked(runner))
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)

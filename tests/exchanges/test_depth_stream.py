@@ -33,8 +33,11 @@ async def test_asked_coins_are_streamed_then_read_without_rest(sim: SimExchange)
             sim.urls["UPBIT_REST_URL"], sim.urls["BINANCE_REST_URL"], clock, session,
             upbit_ws=sim.urls["UPBIT_WS_URL"], binance_ws=sim.urls["BINANCE_WS_URL"],
         )  # fmt: skip
-        tasks = [asyncio.create_task(r.run()) for r in depth.runners(clock)]
+        runners = depth.runners(clock)
+        tasks = [asyncio.create_task(depth.run_when_asked(r)()) for r in runners]
         try:
+            await asyncio.sleep(0.3)
+            assert all(r.frames == 0 and r.connected_at is None for r in runners)  # not asked
             books = await depth.fetch(["DOGE"])  # not streamed yet: Upbit once, Binance once
             assert depth.rest_reads == 2 and len(books) == 3
             legs = [(Venue.UPBIT, "DOGE"), (Venue.UPBIT, "USDT"), (Venue.BINANCE_SPOT, "DOGE")]
