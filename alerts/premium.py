@@ -11,7 +11,8 @@ Three premiums, linked exactly by (1 + fx) = (1 + usdt) * (1 + tether):
 The executable premium walks order-book levels for a given KRW size after both venues' taker
 fees, in each direction (forward: buy abroad, sell on Upbit; reverse: buy on Upbit, sell abroad).
 The fee rates are a parameter (the composition root passes the trading layer's table); there is
-no copy of them here. Transfer (withdrawal) fees are not included.
+no copy of them here. The coin's withdrawal fee and minimum are an optional `Transfer` per
+direction (`alerts/executable.py` picks the network and passes its fee).
 """
 
 from __future__ import annotations
@@ -144,6 +145,19 @@ class Executable:
     top_only: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Moving the bought coin to the selling venue: its withdrawal fee and minimum, in coins."""
+
+    fee: float = 0.0
+    minimum: float = 0.0
+
+
+# Why a round cannot move the coin: the amount bought is below the network's minimum, or the
+# fee eats all of it. Prefixed so a caller can tell them from a thin book.
+BELOW_MINIMUM = "transfer: below the withdrawal minimum"
+
+
 def executable_premium(books: Books, size_krw: float, fees: Fees) -> Executable:
     """What `size_krw` of KRW would return going round each way, after taker fees.
 
@@ -190,15 +204,28 @@ def _fits(b: Books) -> tuple[float, float]:
     return fwd, rev
 
 
-def _forward(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | None]:
-    """(percent, None) or (None, the leg that is too thin)."""
+def _moved(qty: float, t: Transfer | None) -> float | None:
+    """What arrives of `qty` after the withdrawal fee; None below the minimum or fee."""
+    if t is None:
+        return qty
+    if qty < t.minimum or qty <= t.fee:
+        return None
+    return qty - t.fee
+
+
+def _forward(
+    b: Books, size_krw: float, f: Fees, t: Transfer | None = None
+) -> tuple[float | None, str | None]:
+    """(percent, None) or (None, the leg that is too thin, or `BELOW_MINIMUM`)."""
     usdt = vwap_for_quote(b.usdt_asks, size_krw)
     if usdt is None:
         return None, "Upbit KRW-USDT asks"
     coin = vwap_for_quote(b.binance_asks, usdt[0] * (1 - f.upbit))
     if coin is None:
         return None, "Binance asks"
-    coin_qty = coin[0] * (1 - f.binance)
+    coin_qty = _moved(coin[0] * (1 - f.binance), t)
+    if coin_qty is None:
+        return None, BELOW_MINIMUM
     sell = vwap(b.upbit_bids, coin_qty)
     if sell is None:
         return None, "Upbit bids"
@@ -206,11 +233,15 @@ def _forward(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | No
     return (krw_out / size_krw - 1) * 100, None
 
 
-def _reverse(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | None]:
+def _reverse(
+    b: Books, size_krw: float, f: Fees, t: Transfer | None = None
+) -> tuple[float | None, str | None]:
     coin = vwap_for_quote(b.upbit_asks, size_krw)
     if coin is None:
         return None, "Upbit asks"
-    coin_qty = coin[0] * (1 - f.upbit)
+    coin_qty = _moved(coin[0] * (1 - f.upbit), t)
+    if coin_qty is None:
+        return None, BELOW_MINIMUM
     sell = vwap(b.binance_bids, coin_qty)
     if sell is None:
         return None, "Binance bids"
@@ -220,3 +251,11 @@ def _reverse(b: Books, size_krw: float, f: Fees) -> tuple[float | None, str | No
         return None, "Upbit KRW-USDT bids"
     krw_out = usdt_qty * usdt_sell * (1 - f.upbit)
     return (krw_out / size_krw - 1) * 100, None
+
+
+def one_way(
+    books: Books, size_krw: float, fees: Fees, forward: bool, transfer: Transfer | None = None
+) -> tuple[float | None, str | None]:
+    """One direction's net percent at `size_krw` with the coin's transfer cost, or (None, why):
+    the thin leg, or `BELOW_MINIMUM`."""
+    return (_forward if forward else _reverse)(books, size_krw, fees, transfer)

@@ -26,11 +26,13 @@ from alerts.chart import PremiumChartWords, render_chart
 from alerts.coin_rules import CoinRule, CoinRules, level_problems
 from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, EventKind, Reading
+from alerts.executable import TransferView
 from alerts.funding import FundingView
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
 from alerts.listings import ListingAnnouncer
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
+from alerts.routes import NET_TOP, RouteBook
 from alerts.state_machine import AlertEngine
 from alerts.universe import ListingSource, Universe
 from alerts.wallet import WalletGate, WalletNote
@@ -94,6 +96,7 @@ class KimpService:
         self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
         self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
         self.listings = ListingAnnouncer()
+        self.routes: RouteBook | None = None  # the transfer-aware executable premium (depth)
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -408,6 +411,17 @@ class KimpService:
                 waiting = Text.of("kimp.zone_waiting", pending=st.pending, secs=age)
             zone = Text.of("kimp.zone", zone=name, step=step, waiting=waiting)
         return snap, exe, zone
+
+    async def transfer_view(self, coin: str) -> TransferView | Text | None:
+        """Route, fee and net premium per direction for one coin (None: no depth source)."""
+        return None if self.routes is None else await self.routes.view(coin)
+
+    async def net_ranking(self, n: int = NET_TOP) -> list[TransferView] | Text | None:
+        """The n highest and n lowest premium coins by net executable premium."""
+        if self.routes is None:
+            return None
+        coins = list(dict.fromkeys([*self.monitor.top(n), *self.monitor.bottom(n)]))
+        return await self.routes.ranking(coins)
 
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"

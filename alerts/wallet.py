@@ -5,9 +5,11 @@ views and alerts say so. With API keys set, the app hands `WalletGate` one `Wall
 venue (exchanges/upbit/wallet.py, exchanges/binance/wallet.py read the signed endpoints); the
 gate polls them and keeps the marking policy.
 
-A coin can deposit (withdraw) on a venue when any of its networks can. Networks are not matched
-across venues (a common network on both sides is not checked). A venue's answer older than three
-refresh periods is dropped, so a stale "suspended" never lingers.
+A coin can deposit (withdraw) on a venue when any of its networks can. A venue polled through a
+`NetworkSource` also keeps each network's status, fee and minimum: `networks(coin, sender,
+receiver)` hands both sides' lists to `alerts/executable.py`, which matches them by network for
+the executable premium. A venue's answer older than three refresh periods is dropped, so a stale
+"suspended" never lingers.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from loguru import logger
 from core.clock import Clock
 from core.symbols import Venue
 from core.text import Text
-from core.wallets import WalletError, WalletSource, WalletStatus
+from core.wallets import (
+    NetworkSource,
+    NetworkStatus,
+    WalletError,
+    WalletSource,
+    WalletStatus,
+    coin_statuses,
+)
 
 NAMES = {Venue.UPBIT: "Upbit", Venue.BINANCE_SPOT: "Binance"}
 
@@ -43,6 +52,7 @@ class VenueWallets:
     """The latest answer from one venue."""
 
     coins: dict[str, WalletStatus] = field(default_factory=dict)
+    networks: dict[str, tuple[NetworkStatus, ...]] | None = None  # None: per coin only
     fetched_at: float | None = None
     error: str | None = None
     failures: int = 0
@@ -52,11 +62,17 @@ class WalletGate:
     """Polls the given venues' sources; answers which transfers are suspended per coin."""
 
     def __init__(
-        self, clock: Clock, sources: Mapping[Venue, WalletSource], refresh: float = 300.0
+        self,
+        clock: Clock,
+        sources: Mapping[Venue, WalletSource],
+        refresh: float = 300.0,
+        networks: Mapping[Venue, NetworkSource] | None = None,
     ) -> None:
+        """`networks`: venues read per network (preferred over `sources` for that venue)."""
         self._clock = clock
         self._sources = dict(sources)
-        self.venues = {v: VenueWallets() for v in self._sources}
+        self._networks = dict(networks or {})
+        self.venues = {v: VenueWallets() for v in (*self._sources, *self._networks)}
         self.refresh = refresh
 
     @property
@@ -68,8 +84,13 @@ class WalletGate:
         """Refresh every configured venue; True when all answered. Never raises fetch errors."""
         ok = True
         for venue, state in self.venues.items():
+            nets: dict[str, tuple[NetworkStatus, ...]] | None = None
             try:
-                coins = await self._sources[venue]()
+                if venue in self._networks:
+                    nets = await self._networks[venue]()
+                    coins = coin_statuses(nets)
+                else:
+                    coins = await self._sources[venue]()
             except WalletError as exc:
                 ok = False
                 state.failures += 1
@@ -77,7 +98,7 @@ class WalletGate:
                 if state.failures in (1, 10) or state.failures % 100 == 0:
                     logger.warning("wallet status fetch failed ({}x): {}", state.failures, exc)
                 continue
-            state.coins, state.fetched_at = coins, self._clock.now()
+            state.coins, state.networks, state.fetched_at = coins, nets, self._clock.now()
             state.error, state.failures = None, 0
         return ok
 
@@ -95,6 +116,20 @@ class WalletGate:
 
     def _fresh(self, venue: Venue) -> dict[str, WalletStatus]:
         return self.venues[venue].coins if self._usable(venue) else {}
+
+    def networks(
+        self, coin: str, sender: Venue, receiver: Venue
+    ) -> tuple[tuple[NetworkStatus, ...], tuple[NetworkStatus, ...]] | None:
+        """(sender's, receiver's) networks of `coin`, or None while either venue's networks
+        are unknown (no keys, not fetched, too old, or read per coin only). A coin a venue does
+        not list has no networks there."""
+        sides = []
+        for venue in (sender, receiver):
+            state = self.venues.get(venue)
+            if state is None or state.networks is None or not self._usable(venue):
+                return None
+            sides.append(state.networks.get(coin.upper(), ()))
+        return sides[0], sides[1]
 
     def problems(self, coin: str) -> list[tuple[Venue, Transfer]]:
         """[(venue, "deposits" | "withdrawals")] suspended for `coin`; empty when unknown."""

@@ -2,7 +2,8 @@
 
 Run: `python -m bench.kimp [--coins 200] [--updates 1000000] [--top 10]`. It prints the
 throughput of raw updates (`update_price`), of domain events through `on_event`, and the
-per-update latency percentiles, on one core.
+per-update latency percentiles, on one core; and the time the transfer-aware `/kimp net`
+figures take (depth walked on demand, outside the price-update path).
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from decimal import Decimal
 
+from alerts.executable import Direction, net_leg
 from alerts.monitor import PremiumMonitor
+from alerts.premium import Books, Fees
 from core.clock import ManualClock
 from core.market import Ticker
 from core.symbols import Instrument, Symbol, Venue
+from core.wallets import NetworkStatus
 
 
 def _monitor(coins: list[str]) -> PremiumMonitor:
@@ -79,6 +84,36 @@ def bench_events(n_coins: int, n: int, seed: int = 2) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def bench_net(n_coins: int = 20, rounds: int = 200, size_krw: float = 10_000_000.0) -> float:
+    """Seconds to compute `/kimp net`'s figures for `n_coins` (both directions, each walking
+    30-level Upbit and 20-level Binance books at `size_krw`, networks matched, fee taken off):
+    the work done per question, apart from the REST reads of the books."""
+    d = Decimal
+    up = tuple((14_140.0 + i * 10, 20.0 + i * 2) for i in range(30))
+    up_bids = tuple((14_130.0 - i * 10, 20.0 + i * 2) for i in range(30))
+    bn = tuple((10.0 + i * 0.01, 40.0 + i) for i in range(20))
+    bn_bids = tuple((9.99 - i * 0.01, 40.0 + i) for i in range(20))
+    usdt = tuple((1400.0 + i, 5_000.0) for i in range(30))
+    usdt_bids = tuple((1399.0 - i, 5_000.0) for i in range(30))
+    books = Books(up_bids, up, bn_bids, bn, usdt_bids, usdt)
+    nets = (
+        (
+            NetworkStatus("ETH", True, True, d("4"), d("8")),
+            NetworkStatus("ARB", True, True, d("1"), d("2")),
+        ),
+        (NetworkStatus("ETH", True, True), NetworkStatus("ARB", False, True)),
+    )
+    fees = Fees(0.0005, 0.001)
+    for direction in Direction:  # a thin book would exit early and flatter the figure
+        assert net_leg(direction, books, size_krw, fees, nets).pct is not None, direction
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for _coin in range(n_coins):
+            for direction in Direction:
+                net_leg(direction, books, size_krw, fees, nets)
+    return (time.perf_counter() - start) / rounds
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -105,6 +140,8 @@ def cli(argv: list[str] | None = None) -> None:
         f"  latency per update: p50 {_pct(lat, 0.5):.2f} µs, p99 {_pct(lat, 0.99):.2f} µs, "
         f"max {max(lat):.1f} µs"
     )
+    net = bench_net()
+    print(f"  /kimp net figures, 20 coins x 2 directions at 10M KRW: {net * 1000:.2f} ms each")
 
 
 if __name__ == "__main__":

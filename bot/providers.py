@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from alerts.chart import PremiumChartWords
     from alerts.coin_rules import CoinRule
     from alerts.config import AlertConfig, KimpConfig
+    from alerts.executable import TransferView
     from alerts.funding import FundingView
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
@@ -188,6 +189,10 @@ class KimpView(StatusProvider, Protocol):
     def wallet_note(self, coin: str, premium_pct: float | None) -> WalletNote | None: ...
 
     def flag(self, coin: str) -> Text | None: ...
+
+    async def transfer_view(self, coin: str) -> TransferView | Text | None: ...
+
+    async def net_ranking(self, n: int = ...) -> list[TransferView] | Text | None: ...
 
     async def chart(
         self, coin: str, hours: float = 24.0, words: PremiumChartWords | None = None

@@ -9,7 +9,11 @@ Each venue package (`upbit/`, `binance/`) has the same file set:
 - `stream.py`   the public market-data WebSocket handler run by `ws_runner.WsRunner`
 - `broker.py`   the live `core.broker.Broker` over ccxt (Binance: spot and USDT-M futures)
 - `rest_quotes.py`  listings and top of book over public REST, for the REST quote feed
-- `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`
+- `wallet.py`   the signed deposit/withdrawal status endpoint -> `core.wallets.WalletStatus`,
+                per network `core.wallets.NetworkStatus` (Upbit: each network's withdrawal fee
+                from `/v1/withdraws/chance`)
+- `depth_stream.py`  order-book depth of a few markets on a connection of its own, for the
+                kimp executable premium (driven by `depth.py`)
 - `doctor.py`   the pre-flight probe (key permissions, IP, clock, modes, balances, minimum
                 order per bot) -> `core.doctor.Check`s, with `doctor_common.py` beside them
 
@@ -34,7 +38,9 @@ state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, th
 `placement.py` decides which connection carries which stream.
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
-and top of book, publishing `Quote` events when no manager is wired) and `fx.py` (the USD/KRW
-sources, FX_SOURCES: a pure parser per wire shape, Dunamu, Yahoo and the ECB, each with the
-quote's own time, and a client returning `core.fx.FxRate`).
+and top of book, publishing `Quote` events when no manager is wired), `depth.py` (both venues'
+order books for the coins a kimp view asks about, streamed once asked, REST otherwise ->
+`core.depth.BookDepth`), and `fx.py` (the USD/KRW sources, FX_SOURCES: a pure parser per wire
+shape, Dunamu, Yahoo and the ECB, each with the quote's own time, and a client returning
+`core.fx.FxRate`).
 """

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.chart_words import premium_words
 from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.kimp_net import render_net, render_transfer
 from bot.commands.kimp_watch import coin_alert, funding_lines, rule_lines
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
@@ -215,10 +216,12 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimp",
         "Kimchi premium: headline, top/bottom coins, or one coin's detail",
-        "/kimp [coin]",
+        "/kimp [coin|net]",
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
-        "executable premium after fees and the alert state.",
+        "executable premium after fees and the alert state."
+        " With net: coins ranked by the premium left after the transfer (route, withdrawal "
+        "fee, order-book depth); a coin's detail shows each direction's route.",
     )
     async def kimp(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
@@ -226,6 +229,12 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not ctx.args:
             body = render_headline(svc.headline(), m.language)
             return Reply.table(m("kimpcmd.title"), body, refresh="/kimp")
+        if len(ctx.args) == 1 and ctx.args[0].lower() == "net":
+            ranked = await svc.net_ranking()
+            if ranked is None:
+                raise CommandError(m("kimpcmd.not_running"))
+            body = render_net(ranked, svc.kimp_config.exec_size_krw, m.language)
+            return Reply.table(m("kimpcmd.net_title"), body, refresh="/kimp net")
         coin = _one_coin(ctx)
         if not svc.is_known(coin) or coin == "USDT":
             if coin == "USDT":
@@ -239,10 +248,11 @@ def register_kimp(registry: CommandRegistry) -> None:
         wallet = wallet_note(note, m.language) if note else None
         size = svc.kimp_config.exec_size_krw
         body = render_detail(snap, exe, zone, size, wallet, m.language, svc.flag(coin))
+        transfer = render_transfer(await svc.transfer_view(coin), m.language)
         tz = svc.kimp_config.tz
         extra = funding_lines(svc.funding(coin), tz, m)
         extra += rule_lines(svc, coin, tz, m)
-        body = "\n".join([body, *extra])
+        body = "\n".join([body, *transfer, *extra])
         return Reply.table(m("kimpcmd.coin_title", coin=coin), body, refresh=f"/kimp {coin}")
 
     @registry.command("kimpchart", "24 h premium chart of a coin (or USDT)", "/kimpchart <coin>")

@@ -4,7 +4,11 @@ Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-uni
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
 caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
-API keys set, `kimp-wallets` (deposit/withdrawal status, every KIMP_WALLET_REFRESH).
+API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
+KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
+the books of the coins asked about: streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
+asked (with BTC/ETH/XRP; no connection before the first question), read over REST when not streamed or stale
+(`exchanges/depth.py`).
 
 With the market-data manager on `app.market_data` (it streams every Upbit KRW market and the
 Binance all-market mini ticker), the listings come from its universe and Binance top of book is
@@ -23,9 +27,11 @@ from alerts.config import AlertConfig, KimpConfig
 from alerts.fx import FxPoller
 from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
+from alerts.routes import RouteBook
 from alerts.service import KimpService, Send
 from alerts.universe import ListingSource
 from alerts.wallet import WalletGate
+from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
 from bot.commands.kimp_watch import register_watch
 from bot.features import AppContext
@@ -36,8 +42,9 @@ from core.fills import FEE_RATES
 from core.market import MarkPrice, Quote, StreamStatus, Ticker, Trade
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
-from core.wallets import WalletSource
+from core.wallets import NetworkSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.depth import DepthClient
 from exchanges.fx import FxClient
 from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.notices import UpbitNotices
@@ -111,16 +118,17 @@ def wallet_gate(
     """The optional wallet gate (polled every `refresh` s) over the venues whose API keys are
     set, and the venue clients (to close; each owns its HTTP session unless `session` is given)."""
     clients: list[UpbitWallets | BinanceWallets] = []
-    sources: dict[Venue, WalletSource] = {}
+    # Read per network: the executable premium matches networks and needs Binance's fees.
+    networks: dict[Venue, NetworkSource] = {}
     if (up := _keys(venues.upbit_access_key, venues.upbit_secret_key)) is not None:
         upbit = UpbitWallets(venues.upbit_rest_url, up, session)
         clients.append(upbit)
-        sources[Venue.UPBIT] = upbit.fetch
+        networks[Venue.UPBIT] = upbit.fetch_networks
     if (bn := _keys(venues.binance_api_key, venues.binance_api_secret)) is not None:
         binance = BinanceWallets(venues.binance_rest_url, bn, clock, session)
         clients.append(binance)
-        sources[Venue.BINANCE_SPOT] = binance.fetch
-    return WalletGate(clock, sources, refresh=refresh), clients
+        networks[Venue.BINANCE_SPOT] = binance.fetch_networks
+    return WalletGate(clock, {}, refresh=refresh, networks=networks), clients
 
 
 async def install(
@@ -205,6 +213,19 @@ async def install(
         finally:
             await notices_client.close()
 
+    wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
+    for client in clients:
+        app.stack.push_async_callback(client.close)
+    depth = DepthClient(
+        venues.upbit_rest_url, venues.binance_rest_url, app.clock,
+        upbit_ws=venues.upbit_ws_url, binance_ws=venues.binance_ws_url,
+    )  # fmt: skip
+    app.stack.push_async_callback(depth.close)
+    # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
+    upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
+    upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees)
+
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
@@ -220,9 +241,6 @@ async def install(
                 "kimp: KIMP_MIN_VOLUME_KRW needs the streamed Upbit ticker; no coin "
                 "alerts but BTC and the tether premium until market data streams"
             )
-    wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
-    for client in clients:
-        app.stack.push_async_callback(client.close)
     if wallets.enabled:
 
         async def run_wallets() -> None:
@@ -234,6 +252,8 @@ async def install(
 
         svc.wallets = wallets
         app.supervisor.start("kimp-wallets", run_wallets)
+    for runner in depth.runners(app.clock, market.stale_after):
+        app.supervisor.start(f"kimp-{runner.name}", depth.run_when_asked(runner))
     app.supervisor.start("kimp-alerts", svc.run_alerts)
     app.supervisor.start("kimp-history", svc.run_history)
     register_kimp(app.registry)

@@ -280,6 +280,8 @@ TEXTS: dict[str, str] = {
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
+        " With net: coins ranked by the premium left after the transfer (route, withdrawal "
+        "fee, order-book depth); a coin's detail shows each direction's route."
     ),
     "helpdetail.kimpalert": (
         "Names: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
@@ -1059,4 +1061,28 @@ TEXTS: dict[str, str] = {
     "listing.new": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT): first premium {pct}% (USDT kimp)",
     "listing.new_no_price": "🆕 {coin} is now listed on both Upbit (KRW) and Binance (USDT); no price yet",
     "listing.gone": "🚫 {coin} is no longer listed on both Upbit (KRW) and Binance (USDT) (gone from the listings at {when})",
+    # transfer-aware executable premium (alerts/executable.py, /kimp <coin>, /kimp net)
+    "exec.title": "After transfer at {size} (taker fees, withdrawal fee, book depth):",
+    "exec.forward": "Binance → Upbit",
+    "exec.reverse": "Upbit → Binance",
+    "exec.leg": "  {direction}{route}: {value}",
+    "exec.route": " via {network} (fee {fee}, min {minimum})",
+    "exec.route_no_fee": " via {network} (fee unknown)",
+    "exec.unknown": "unknown",
+    "exec.why_no_route": "no network open for withdrawal on the sender and deposit on the receiver",
+    "exec.why_no_books": "order book not available",
+    "exec.why_below_minimum": "the amount bought is below the withdrawal minimum",
+    "exec.why_thin": "size exceeds the order-book depth ({leg})",
+    "exec.why_depth": "order books could not be read: {error}",
+    "exec.note_no_networks": "transfer not counted: wallet status unknown (needs API keys)",
+    "exec.note_fee_unknown": "{venue}'s withdrawal fee unknown, not counted",
+    "exec.unavailable": "After transfer: unavailable ({why})",
+    "kimpcmd.net_title": "Kimp by net executable premium",
+    "kimpcmd.net_columns": "coin     B→U net    U→B net",
+    "kimpcmd.net_footer": (
+        "at {size}, after both taker fees, the cheapest open network's withdrawal fee and "
+        "order-book depth; /kimp <coin> shows the route"
+    ),
+    "kimpcmd.net_empty": "no coins priced yet",
+    "kimpcmd.net_note": "*: a transfer cost could not be counted (/kimp <coin> says which)",
 }

@@ -280,6 +280,8 @@ TEXTS: dict[str, str] = {
     "helpdetail.kimp": (
         "코인 없이: BTC/ETH/XRP, 테더 프리미엄, 환율과 그 나이, 상위·하위 코인. 코인을 주면: "
         "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
+        " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위. 코인 "
+        "상세에는 방향별 송금 경로가 나옴."
     ),
     "helpdetail.kimpalert": (
         "이름: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
@@ -1031,4 +1033,28 @@ TEXTS: dict[str, str] = {
     "listing.new": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장: 첫 김프 {pct}% (USDT 기준)",
     "listing.new_no_price": "🆕 {coin} 업비트(KRW)와 바이낸스(USDT) 동시 상장; 아직 가격 없음",
     "listing.gone": "🚫 {coin} 업비트(KRW)·바이낸스(USDT) 중 한 곳에서 상장 폐지 ({when} 기준 목록에서 사라짐)",
+    # transfer-aware executable premium (alerts/executable.py, /kimp <coin>, /kimp net)
+    "exec.title": "{size} 기준 송금 포함 (양쪽 테이커 수수료, 출금 수수료, 호가 깊이):",
+    "exec.forward": "바이낸스 → 업비트",
+    "exec.reverse": "업비트 → 바이낸스",
+    "exec.leg": "  {direction}{route}: {value}",
+    "exec.route": " {network} 네트워크 (수수료 {fee}, 최소 {minimum})",
+    "exec.route_no_fee": " {network} 네트워크 (수수료 모름)",
+    "exec.unknown": "모름",
+    "exec.why_no_route": "보내는 쪽 출금과 받는 쪽 입금이 모두 열린 네트워크가 없음",
+    "exec.why_no_books": "호가창을 받지 못함",
+    "exec.why_below_minimum": "매수 수량이 최소 출금 수량보다 적음",
+    "exec.why_thin": "주문 규모가 호가 깊이를 넘음 ({leg})",
+    "exec.why_depth": "호가창을 읽지 못함: {error}",
+    "exec.note_no_networks": "송금 비용 미반영: 입출금 상태를 모름 (API 키 필요)",
+    "exec.note_fee_unknown": "{venue} 출금 수수료를 몰라 반영하지 않음",
+    "exec.unavailable": "송금 포함: 계산 불가 ({why})",
+    "kimpcmd.net_title": "순 실행 가능 김프 순위",
+    "kimpcmd.net_columns": "코인     바→업 순   업→바 순",
+    "kimpcmd.net_footer": (
+        "{size} 기준, 양쪽 테이커 수수료, 가장 싼 열린 네트워크의 출금 수수료와 호가 깊이 반영; "
+        "경로는 /kimp <코인>"
+    ),
+    "kimpcmd.net_empty": "아직 가격이 잡힌 코인이 없음",
+    "kimpcmd.net_note": "*: 반영하지 못한 송금 비용이 있음 (/kimp <코인>에서 확인)",
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from core.depth import BookDepth
 from core.market import Quote
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.http import FeedError, get_json
@@ -76,3 +77,16 @@ class BinanceQuotes:
         stamps the answer when it arrives."""
         data = await get_json(session, f"{self.base_url}/api/v3/ticker/bookTicker", self.timeout)
         return parse_binance_book_tickers(data, recv_ts(), {f"{c}USDT" for c in coins})
+
+
+def parse_binance_depth(data: Any, symbol: Symbol, recv_ts: float) -> BookDepth:
+    """`GET /api/v3/depth?symbol=BTCUSDT&limit=20`: `{"lastUpdateId":1027024,
+    "bids":[["4.00000000","431.00000000"]],"asks":[["4.00000200","12.00000000"]]}`
+    (no time: stamped with our receive time)."""
+    try:
+        bids = tuple((float(p), float(q)) for p, q in data["bids"])
+        asks = tuple((float(p), float(q)) for p, q in data["asks"])
+    except (KeyError, TypeError, ValueError):
+        raise FeedError(f"Binance depth for {symbol} is not a book") from None
+    inst = Instrument(Venue.BINANCE_SPOT, symbol)
+    return BookDepth(inst, bids, asks, int(recv_ts * 1000), recv_ts)

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import aiohttp
 import orjson
 
 from core.clock import Clock
-from core.wallets import WalletError, WalletStatus, add_network
+from core.wallets import (
+    NetworkStatus,
+    WalletError,
+    WalletStatus,
+    add_network,
+    coin_statuses,
+)
 from exchanges.http import SessionHolder
 
 PATH = "/sapi/v1/capital/config/getall"
@@ -35,6 +42,43 @@ def parse_binance_capital(data: Any) -> dict[str, WalletStatus]:
         deposit = any(n.get("depositEnable") is True for n in nets)
         withdraw = any(n.get("withdrawEnable") is True for n in nets)
         add_network(out, item["coin"].upper(), WalletStatus(deposit, withdraw))
+    return out
+
+
+def _amount(value: Any) -> Decimal | None:
+    """`"0.0008"` -> Decimal; anything else (missing, garbage, negative) -> None (unknown)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        out = Decimal(value)
+    except InvalidOperation:
+        return None
+    return out if out.is_finite() and out >= 0 else None
+
+
+def parse_binance_networks(data: Any) -> dict[str, tuple[NetworkStatus, ...]]:
+    """The same answer per network, with its withdrawal fee and minimum in the coin:
+    `{"network":"ARBITRUM","depositEnable":true,"withdrawEnable":true,"withdrawFee":"0.00004",
+    "withdrawMin":"0.0008",...}` -> NetworkStatus("ARBITRUM", True, True, 0.00004, 0.0008)."""
+    if not isinstance(data, list):
+        raise WalletError("Binance capital config is not a list")
+    out: dict[str, tuple[NetworkStatus, ...]] = {}
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("coin"), str):
+            continue
+        nets = item.get("networkList")
+        rows = [n for n in nets if isinstance(n, dict)] if isinstance(nets, list) else []
+        out[item["coin"].upper()] = tuple(
+            NetworkStatus(
+                n["network"].upper(),
+                n.get("depositEnable") is True,
+                n.get("withdrawEnable") is True,
+                _amount(n.get("withdrawFee")),
+                _amount(n.get("withdrawMin")),
+            )
+            for n in rows
+            if isinstance(n.get("network"), str)
+        )
     return out
 
 
@@ -80,6 +124,10 @@ class BinanceWallets:
 
     async def fetch(self) -> dict[str, WalletStatus]:
         """Status per coin; raises `WalletError` (transport failures included)."""
+        return coin_statuses(await self.fetch_networks())
+
+    async def fetch_networks(self) -> dict[str, tuple[NetworkStatus, ...]]:
+        """Status, withdrawal fee and minimum per coin and network; raises `WalletError`."""
         key, secret = self._keys
         url = f"{self._url}?{binance_query(secret, int(self._clock.now() * 1000))}"
         headers = {"X-MBX-APIKEY": key}
@@ -90,4 +138,4 @@ class BinanceWallets:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             raise WalletError("Binance wallet status is not JSON") from None
-        return parse_binance_capital(data)
+        return parse_binance_networks(data)

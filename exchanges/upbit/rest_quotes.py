@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from core.depth import BookDepth
 from core.market import Quote
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.http import FeedError, get_json
@@ -77,3 +78,22 @@ class UpbitQuotes:
             url = f"{self.base_url}/v1/orderbook?markets={','.join(markets[i : i + BATCH])}"
             data = await get_json(session, url, self.timeout)
             yield parse_upbit_orderbooks(data, recv_ts())
+
+
+def parse_upbit_depth(data: Any, recv_ts: float) -> list[BookDepth]:
+    """`/v1/orderbook` with every unit: `[{"market":"KRW-BTC","timestamp":1751606867762,
+    "orderbook_units":[{"ask_price":148520000,"bid_price":148490000,"ask_size":0.0134662,
+    "bid_size":0.04296774}, ...]}]` -> one BookDepth per market, best level first."""
+    if not isinstance(data, list):
+        raise FeedError("Upbit orderbook answer is not a list")
+    out = []
+    for ob in data:
+        try:
+            units = ob["orderbook_units"]
+            bids = tuple((float(u["bid_price"]), float(u["bid_size"])) for u in units)
+            asks = tuple((float(u["ask_price"]), float(u["ask_size"])) for u in units)
+            inst = Instrument(Venue.UPBIT, Symbol.from_upbit(ob["market"]))
+            out.append(BookDepth(inst, bids, asks, int(ob.get("timestamp") or 0), recv_ts))
+        except (KeyError, TypeError, ValueError):
+            continue  # one bad entry must not hide the others
+    return out

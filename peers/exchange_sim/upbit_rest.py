@@ -178,6 +178,7 @@ class UpbitRest:
         r.add_get("/v1/orders/uuids", w("default", True, self.orders_by_ids))
         r.add_get("/v1/orders", w("default", True, self.orders_legacy))
         r.add_get("/v1/status/wallet", w("default", True, self.wallet_status))
+        r.add_get("/v1/withdraws/chance", w("default", True, self.withdraw_chance))
 
     def set_market_event(
         self, market: str, warning: bool = False, cautions: tuple[str, ...] = ()
@@ -321,6 +322,18 @@ class UpbitRest:
 
     async def wallet_status(self, request: web.Request, p: Params, _: Any) -> Any:
         return self.wallets.upbit_rows(self.market.now_ms())
+
+    async def withdraw_chance(self, request: web.Request, p: Params, acct: Any) -> Any:
+        assert acct is not None
+        coin, net = str(p.get("currency", "")), str(p.get("net_type", ""))
+        if not coin or not net:
+            raise _bad("currency and net_type are required")
+        bal = acct.balances.get(coin.upper())  # not .balance(): a question adds no asset
+        held = (bal.free, bal.locked) if bal is not None else (Decimal(0), Decimal(0))
+        try:
+            return self.wallets.upbit_withdraw_chance(coin, net, held)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
 
     def _validate(self, p: Params) -> tuple[str, str, str, dict[str, Any]]:
         """Check an order request like Upbit does; returns (market, side, type, engine args)."""

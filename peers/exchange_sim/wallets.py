@@ -1,7 +1,7 @@
 """Deposit and withdrawal (wallet) status per venue, coin and network.
 
-Served by Upbit `GET /v1/status/wallet` (one row per currency and network, `wallet_state`) and
-Binance `GET /sapi/v1/capital/config/getall` (one object per coin with `networkList[]`).
+Served by Upbit `GET /v1/status/wallet` (one row per currency and network, `wallet_state`), Upbit
+`GET /v1/withdraws/chance` (one network's withdrawal fee and minimum) and Binance `GET /sapi/v1/capital/config/getall` (one object per coin with `networkList[]`).
 Everything starts working; tests suspend transfers with `sim.wallets.set(...)` (or
 `sim.set_wallet_state(...)`), a standalone simulator with `POST /__sim/wallet`:
 
@@ -234,6 +234,43 @@ class WalletBook:
                     }
                 )
         return rows
+
+    def upbit_withdraw_chance(
+        self, coin: str, net_type: str, balance: tuple[Decimal, Decimal]
+    ) -> dict[str, Any]:
+        """`GET /v1/withdraws/chance?currency=&net_type=`: the network's withdrawal fee and
+        minimum (the same table as Binance's `networkList`), its state and the balance.
+        Raises ValueError for a coin or network Upbit does not list."""
+        coin = coin.upper()
+        if coin not in self.coins(UPBIT):
+            raise ValueError(f"currency {coin!r} is not listed")
+        net = next((n for n in self.networks(coin) if n.id == net_type), None)
+        if net is None:
+            raise ValueError(f"net_type {net_type!r} is not a network of {coin}")
+        st = self.get(UPBIT, coin, net.id)
+        support = [k for k, ok in (("deposit", st.deposit), ("withdraw", st.withdraw)) if ok]
+        free, locked = balance
+        return {
+            "member_level": {
+                "security_level": 4, "fee_level": 0, "email_verified": True,
+                "identity_auth_verified": True, "bank_account_verified": True,
+                "kakao_pay_auth_verified": True, "locked": False, "wallet_locked": False,
+            },
+            "currency": {
+                "code": coin, "withdraw_fee": net.withdraw_fee, "is_coin": True,
+                "wallet_state": st.wallet_state, "wallet_support": support,
+            },
+            "account": {
+                "currency": coin, "balance": _f8(free), "locked": _f8(locked),
+                "avg_buy_price": "0", "avg_buy_price_modified": False, "unit_currency": "KRW",
+            },
+            "withdraw_limit": {
+                "currency": coin, "onetime": "50.0", "daily": None, "remaining_daily": "0.0",
+                "remaining_daily_fiat": "1000000000.0", "fiat_currency": "KRW",
+                "minimum": net.withdraw_min, "fixed": 8, "can_withdraw": st.withdraw,
+                "remaining_daily_krw": "1000000000.0",
+            },
+        }  # fmt: skip
 
     def binance_coins(
         self, balances: Mapping[str, tuple[Decimal, Decimal]]

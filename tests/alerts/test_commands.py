@@ -122,7 +122,7 @@ async def test_kimp_commands_refuse_extra_arguments(tmp_path: Path) -> None:
         ctx = CommandContext(facade, 1, 1, "console")
         await registry.dispatch("/kimpalert tetherhigh 2.5", ctx)
         for line, expect in [
-            ("/kimp BTC ETH", "Give one coin, e.g. /kimp BTC.\nUsage: /kimp [coin]"),
+            ("/kimp BTC ETH", "Give one coin, e.g. /kimp BTC.\nUsage: /kimp [coin|net]"),
             ("/kimpchart BTC ETH", "Give one coin, e.g. /kimpchart BTC.\nUsage: /kimpchart"),
             ("/kimpalert reset now", "/kimpalert reset takes nothing after it."),
         ]:

@@ -1,0 +1,139 @@
+"""Transfer-aware executable premium: per coin and direction, the network the coin would move
+over, what moving it costs, and the premium left after both taker fees, that withdrawal fee and
+the slippage of walking the order books at the configured trade size.
+
+Forward (capture a positive premium): buy on Binance, withdraw to Upbit, sell there; the network
+must be open for withdrawal on Binance and for deposit on Upbit. Reverse: buy on Upbit, withdraw
+to Binance, sell there. Networks are matched by the venues' ids (Binance `network`, Upbit
+`net_type`: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen by its fee in coins.
+The cash leg (USDT) is priced at Upbit's KRW-USDT book like the plain executable premium; its
+own transfer is not counted (a trader keeps USDT on both sides).
+
+Pure functions: the wallet gate hands the networks, the depth source the books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from alerts.premium import BELOW_MINIMUM, Books, Fees, Transfer, one_way
+from core.depth import BookDepth
+from core.symbols import Venue
+from core.text import Text
+from core.wallets import NetworkStatus
+
+_NAMES = {Venue.UPBIT: Text.of("name.upbit"), Venue.BINANCE_SPOT: Text.of("name.binance")}
+
+
+class Direction(StrEnum):
+    FORWARD = "forward"  # Binance -> Upbit
+    REVERSE = "reverse"  # Upbit -> Binance
+
+    @property
+    def sender(self) -> Venue:
+        return Venue.BINANCE_SPOT if self is Direction.FORWARD else Venue.UPBIT
+
+    @property
+    def receiver(self) -> Venue:
+        return Venue.UPBIT if self is Direction.FORWARD else Venue.BINANCE_SPOT
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The network a coin moves over and its withdrawal fee / minimum on the sending venue
+    (None: the venue did not say)."""
+
+    network: str
+    fee: Decimal | None
+    minimum: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class NetLeg:
+    """One direction: its route (None: no open network, or networks unknown), the net percent
+    (None with `why`), and `note` when a cost could not be counted (unknown fee)."""
+
+    direction: Direction
+    route: Route | None
+    pct: float | None
+    why: Text | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferView:
+    coin: str
+    size_krw: float
+    forward: NetLeg
+    reverse: NetLeg
+
+    @property
+    def best(self) -> float | None:
+        """The better net percent of the two directions (what `/kimp net` ranks by)."""
+        values = [leg.pct for leg in (self.forward, self.reverse) if leg.pct is not None]
+        return max(values) if values else None
+
+
+def _fee_key(net: NetworkStatus) -> tuple[int, Decimal, str]:
+    # Known fees first, cheapest first; unknown fees after, by name (stable, not a guess).
+    return (0, net.fee, net.network) if net.fee is not None else (1, Decimal(0), net.network)
+
+
+def cheapest_route(
+    sending: Sequence[NetworkStatus], receiving: Sequence[NetworkStatus]
+) -> Route | None:
+    """The cheapest network open for withdrawal on the sender and deposit on the receiver."""
+    deposits = {n.network for n in receiving if n.deposit}
+    open_ = [n for n in sending if n.withdraw and n.network in deposits]
+    if not open_:
+        return None
+    best = min(open_, key=_fee_key)
+    return Route(best.network, best.fee, best.minimum)
+
+
+def books_of(coin: str, depth: Sequence[BookDepth]) -> Books | None:
+    """The coin's Upbit KRW and Binance USDT books and Upbit KRW-USDT, or None if one lacks."""
+    coin = coin.upper()
+    found: dict[tuple[Venue, str], BookDepth] = {}
+    for book in depth:
+        found[(book.instrument.venue, book.instrument.symbol.base)] = book
+    up = found.get((Venue.UPBIT, coin))
+    bn = found.get((Venue.BINANCE_SPOT, coin))
+    usdt = found.get((Venue.UPBIT, "USDT"))
+    if up is None or bn is None or usdt is None:
+        return None
+    return Books(up.bids, up.asks, bn.bids, bn.asks, usdt.bids, usdt.asks)
+
+
+def net_leg(
+    direction: Direction,
+    books: Books | None,
+    size_krw: float,
+    fees: Fees,
+    networks: tuple[Sequence[NetworkStatus], Sequence[NetworkStatus]] | None,
+) -> NetLeg:
+    """One direction at `size_krw`. `networks` = (sender's, receiver's) for the coin, None when
+    a venue's wallet status is unknown (the figure is then without the transfer, and says so)."""
+    route: Route | None = None
+    note: Text | None = None
+    transfer: Transfer | None = None
+    if networks is None:
+        note = Text.of("exec.note_no_networks")
+    else:
+        route = cheapest_route(*networks)
+        if route is None:
+            return NetLeg(direction, None, None, Text.of("exec.why_no_route"))
+        if route.fee is None:
+            note = Text.of("exec.note_fee_unknown", venue=_NAMES[direction.sender])
+        transfer = Transfer(float(route.fee or 0), float(route.minimum or 0))
+    if books is None:
+        return NetLeg(direction, route, None, Text.of("exec.why_no_books"), note)
+    pct, why = one_way(books, size_krw, fees, direction is Direction.FORWARD, transfer)
+    if pct is not None:
+        return NetLeg(direction, route, pct, None, note)
+    if why == BELOW_MINIMUM:
+        return NetLeg(direction, route, None, Text.of("exec.why_below_minimum"), note)
+    return NetLeg(direction, route, None, Text.of("exec.why_thin", leg=why or ""), note)

@@ -1,0 +1,70 @@
+"""The transfer-aware executable premium, worded: the route lines of `/kimp <coin>` and the
+`/kimp net` ranking. Pure renderers over `alerts.executable.TransferView`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.i18n import Messages
+from core import numbers
+from core.text import Text
+
+if TYPE_CHECKING:
+    from alerts.executable import NetLeg, TransferView
+
+
+def _pct(v: float | None) -> str:
+    return numbers.NOT_A_NUMBER if v is None else f"{numbers.percent(v)}%"
+
+
+def _leg(m: Messages, coin: str, leg: NetLeg) -> str:
+    route = ""
+    if leg.route is not None:
+        r = leg.route
+        if r.fee is None:
+            route = m("exec.route_no_fee", network=r.network)
+        else:
+            minimum = m("exec.unknown") if r.minimum is None else numbers.plain(r.minimum)
+            fee = f"{numbers.plain(r.fee)} {coin}"
+            route = m("exec.route", network=r.network, fee=fee, minimum=minimum)
+    value = _pct(leg.pct)
+    if leg.why is not None:
+        value += f" ({m.render(leg.why)})"
+    if leg.note is not None:
+        value += f" · {m.render(leg.note)}"
+    return m("exec.leg", direction=m(f"exec.{leg.direction.value}"), route=route, value=value)
+
+
+def render_transfer(view: TransferView | Text | None, language: str = "en") -> list[str]:
+    """The lines `/kimp <coin>` adds: each direction's route, fee and net premium."""
+    m = Messages(language)
+    if view is None:
+        return []
+    if isinstance(view, Text):
+        return [m("exec.unavailable", why=m.render(view))]
+    lines = [m("exec.title", size=m.money(view.size_krw, "KRW"))]
+    lines += [_leg(m, view.coin, leg) for leg in (view.forward, view.reverse)]
+    return lines
+
+
+def render_net(views: list[TransferView] | Text, size: float, language: str = "en") -> str:
+    """`/kimp net`: coins by their better direction's net premium; `*` marks a figure that
+    lacks a transfer cost."""
+    m = Messages(language)
+    if isinstance(views, Text):
+        return m("exec.unavailable", why=m.render(views))
+    lines = [m("kimpcmd.net_columns")]
+    starred = False
+    for v in views:
+        cells = []
+        for leg in (v.forward, v.reverse):
+            star = "*" if leg.note is not None and leg.pct is not None else ""
+            starred = starred or bool(star)
+            cells.append(f"{_pct(leg.pct) + star:>10}")
+        lines.append(f"{v.coin:<6} {cells[0]} {cells[1]}")
+    if not views:
+        lines.append(m("kimpcmd.net_empty"))
+    lines.append(m("kimpcmd.net_footer", size=m.money(size, "KRW")))
+    if starred:
+        lines.append(m("kimpcmd.net_note"))
+    return "\n".join(lines)
