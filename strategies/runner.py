@@ -73,10 +73,8 @@ class BotManager:
         ledger: PositionBook | None = None,
         notify: Callable[[Notification], None] | None = None,
         freshness: Freshness | None = None,
-        words: Callable[[Text], str] = str,
     ) -> None:
         self._freshness = freshness
-        self._words = words
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
         self.store = store
@@ -187,7 +185,7 @@ class BotManager:
             engine.restore(inst, pos)
         return BotRunner(
             d, engine, self._gateway, self.store, self._history, self._candles,
-            self._freshness, self._words,
+            self._freshness,
         )  # fmt: skip
 
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:

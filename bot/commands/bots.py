@@ -118,7 +118,7 @@ def render_decisions(rows: list[DecisionRow], language: str = "en", tz: tzinfo =
         mark = "✓" if r.taken else "✗"
         key = f"signalaction.{r.action}"
         action = tr(language, key) if key in en.TEXTS else r.action
-        out.append(f"{when} {mark} {r.symbol} {action}: {r.reason}")
+        out.append(f"{when} {mark} {r.symbol} {action}: {render(language, r.reason)}")
     return "\n".join(out)
 
 
