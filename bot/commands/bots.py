@@ -4,14 +4,14 @@ bot.providers.BotControl declares it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.commands.accounting import by_quote
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, en, render, tr
-from bot.i18n.when import clock
+from bot.i18n.when import zone_label
 from bot.providers import BotControl, TradingView
 from core import numbers
 from core.symbols import Venue
@@ -109,12 +109,13 @@ def ledger_view(
 
 
 def render_decisions(rows: list[DecisionRow], language: str = "en", tz: tzinfo = UTC) -> str:
-    """A bot's decisions, newest first, at the configured zone's time (labelled: KST)."""
+    """A bot's decisions, newest first, at the configured zone's time; the heading above them
+    names the zone once (`bots.last_decisions`), so no row repeats it."""
     if not rows:
         return tr(language, "bots.no_decisions")
     out = []
     for r in rows:
-        when = clock(r.ts, tz, "%m-%d %H:%M")
+        when = datetime.fromtimestamp(r.ts, tz).strftime("%m-%d %H:%M")
         mark = "✓" if r.taken else "✗"
         key = f"signalaction.{r.action}"
         action = tr(language, key) if key in en.TEXTS else r.action
@@ -134,7 +135,7 @@ def register_bots(registry: CommandRegistry) -> None:
             ledger = ledger_view(ctx.service.trading, [name], m.language)
             body = (
                 render_bots([view], m.language, ledger)
-                + m("bots.last_decisions")
+                + m("bots.last_decisions", zone=zone_label(datetime.now(ctx.service.settings.tz)))
                 + render_decisions(rows, m.language, ctx.service.settings.tz)
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")

@@ -432,7 +432,7 @@ TEXTS: dict[str, str] = {
     "bots.flat": "flat",
     "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · PnL {pnl}",
     "bots.no_decisions": "No decisions yet.",
-    "bots.last_decisions": "\n\nLast decisions:\n",
+    "bots.last_decisions": "\n\nLast decisions (times in {zone}):\n",
     "bots.title_one": "Bot {name}",
     "bots.title": "Bots",
     "bots.stop_question": (

@@ -430,7 +430,7 @@ TEXTS: dict[str, str] = {
     "bots.flat": "포지션 없음",
     "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · 손익 {pnl}",
     "bots.no_decisions": "아직 판단 기록이 없습니다.",
-    "bots.last_decisions": "\n\n최근 판단:\n",
+    "bots.last_decisions": "\n\n최근 판단 ({zone} 기준):\n",
     "bots.title_one": "봇 {name}",
     "bots.title": "봇",
     "bots.stop_question": (

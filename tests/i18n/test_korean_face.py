@@ -210,6 +210,9 @@ async def test_every_answer_and_notification_is_korean(korean: World) -> None:
         for m in tg.sent_messages(CHAT)
         if (words := english_words(m.content))
     }
+    # One zone label a message (issue 14): a title that names the zone, rows that do not.
+    twice = [m.content[:300] for m in tg.sent_messages(CHAT) if m.content.count("KST") > 1]
+    assert not twice, "the zone named more than once:\n" + "\n".join(twice)
     assert not seen, "English in the Korean face:\n" + "\n".join(
         f"{k}\n    -> {v}" for k, v in seen.items()
     )

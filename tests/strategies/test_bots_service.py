@@ -103,7 +103,9 @@ async def test_decisions_are_recorded_and_shown(tmp_path: Path) -> None:
         shown = (await app.cmd("/bots rsi_bot")).text
         assert "✓ BTC/KRW enter long: RSI14" in shown and "✓ BTC/KRW exit" in shown
         # issue 14: decisions at the configured zone's time, labelled, indicators rounded
-        assert re.search(r"\d\d-\d\d \d\d:\d\d KST ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
+        assert re.search(r"\n\d\d-\d\d \d\d:\d\d ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
+        # the zone named once, in the heading, not again on each row (issue 14)
+        assert "Last decisions (times in KST):" in shown and shown.count("KST") == 1, shown
 
 
 async def test_decision_reasons_are_stored_as_texts_and_read_in_the_readers_language(
