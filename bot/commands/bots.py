@@ -88,21 +88,29 @@ def render_bots(
     return "\n".join(lines)
 
 
-def ledger_view(
+async def ledger_view(
     trading: TradingView | None, names: list[str], language: str
 ) -> dict[str, tuple[list[str], str]] | None:
-    """Each bot's open positions and realised PnL from the one trade book (None: no order
-    layer, the bots trade on their own paper book)."""
+    """Each bot's open positions, with their unrealised PnL at a fresh mark (`?` when the price
+    is old), and its realised PnL, from the one trade book (None: no order layer, the bots
+    trade on their own paper book)."""
     if trading is None:
         return None
     m = Messages(language)
     pnl = trading.owner_pnl()
+    rows = await trading.position_rows()  # the same rows /positions shows
     out = {}
     for name in names:
         held = [
-            f"{p.instrument.symbol} {m('forced.long' if p.qty > 0 else 'forced.short')} "
-            f"{numbers.grouped(abs(p.qty))}"
-            for p in trading.open_positions(bot=name)
+            m(
+                "bots.held_upnl",
+                symbol=r.instrument.symbol,
+                side=m("forced.long" if r.qty > 0 else "forced.short"),
+                qty=numbers.grouped(abs(r.qty)),
+                upnl=m.pnl(r.unrealized, r.instrument.symbol.quote, r.unrealized_pct),
+            )
+            for r in rows
+            if r.owner == name and r.qty
         ]
         out[name] = (held, by_quote(m, pnl.get(name, {})))
     return out
@@ -132,7 +140,7 @@ def register_bots(registry: CommandRegistry) -> None:
             (name,) = _targets(ctx, manager, "bots")
             (view,) = [v for v in await manager.views() if v.name == name]
             rows = await manager.store.decisions(name, limit=15)
-            ledger = ledger_view(ctx.service.trading, [name], m.language)
+            ledger = await ledger_view(ctx.service.trading, [name], m.language)
             body = (
                 render_bots([view], m.language, ledger)
                 + m("bots.last_decisions", zone=zone_label(datetime.now(ctx.service.settings.tz)))
@@ -140,7 +148,7 @@ def register_bots(registry: CommandRegistry) -> None:
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
         views = await manager.views()
-        ledger = ledger_view(ctx.service.trading, [v.name for v in views], m.language)
+        ledger = await ledger_view(ctx.service.trading, [v.name for v in views], m.language)
         body = render_bots(views, m.language, ledger)
         return Reply.table(m("bots.title"), body, refresh="/bots")
 

@@ -1011,4 +1011,5 @@ TEXTS: dict[str, str] = {
     "why.rsi.oversold": "RSI{period} {rsi} < {level} (oversold)",
     "why.rsi.overbought": "RSI{period} {rsi} > {level} (overbought)",
     "why.rsi.exit": "RSI{period} {rsi} reached the other side",
+    "bots.held_upnl": "{symbol} {side} {qty} (unrealised {upnl})",
 }

@@ -984,4 +984,5 @@ TEXTS: dict[str, str] = {
     "why.rsi.oversold": "RSI{period} {rsi} < {level} (과매도)",
     "why.rsi.overbought": "RSI{period} {rsi} > {level} (과매수)",
     "why.rsi.exit": "RSI{period} {rsi}, 반대 구간 도달",
+    "bots.held_upnl": "{symbol} {side} {qty} (미실현 {upnl})",
 }
