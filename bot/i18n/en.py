@@ -1012,4 +1012,29 @@ TEXTS: dict[str, str] = {
     "why.rsi.overbought": "RSI{period} {rsi} > {level} (overbought)",
     "why.rsi.exit": "RSI{period} {rsi} reached the other side",
     "bots.held_upnl": "{symbol} {side} {qty} (unrealised {upnl})",
+    # the backtest's printed report (python -m bot backtest), in LANGUAGE (issue 14)
+    "bt.value": "{value}",
+    "bt.no_trades": "No trades.",
+    "bt.more_trades": "... and {n} more trades",
+    "bt.col.entry": "entry ({zone})",
+    "bt.col.exit": "exit ({zone})",
+    "bt.col.symbol": "symbol",
+    "bt.col.side": "side",
+    "bt.col.entry_price": "entry",
+    "bt.col.exit_price": "exit",
+    "bt.col.pnl": "PnL",
+    "bt.col.reason": "reason",
+    "bt.m.trades": "Trades:          {n}",
+    "bt.m.win_rate": "Win rate:        {rate}% ({wins} winners)",
+    "bt.m.profit_factor": "Profit factor:   {pf}",
+    "bt.m.drawdown": "Max drawdown:    {pct}%",
+    "bt.m.fees": "Fees paid:       {fees}",
+    "bt.m.start": "Start equity:    {equity}",
+    "bt.m.final": "Final equity:    {equity} ({pct}%)",
+    "bt.header": (
+        "Backtest {bot}: {strategy} on {venue} {symbols} {timeframe}, {start} .. {end}, "
+        "{candles} candles, fill {fill} + {slippage} bps, fee {fee}% ({engine} engine, {took} s)"
+    ),
+    "bt.open_at_end": "Open at the end (not counted as trades): {n}",
+    "bt.equity_png": "Equity curve: {path}",
 }

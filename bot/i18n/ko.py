@@ -985,4 +985,29 @@ TEXTS: dict[str, str] = {
     "why.rsi.overbought": "RSI{period} {rsi} > {level} (과매수)",
     "why.rsi.exit": "RSI{period} {rsi}, 반대 구간 도달",
     "bots.held_upnl": "{symbol} {side} {qty} (미실현 {upnl})",
+    # the backtest's printed report (python -m bot backtest), in LANGUAGE (issue 14)
+    "bt.value": "{value}",
+    "bt.no_trades": "거래 없음.",
+    "bt.more_trades": "... 외 {n}건",
+    "bt.col.entry": "진입 ({zone})",
+    "bt.col.exit": "청산 ({zone})",
+    "bt.col.symbol": "종목",
+    "bt.col.side": "방향",
+    "bt.col.entry_price": "진입가",
+    "bt.col.exit_price": "청산가",
+    "bt.col.pnl": "손익",
+    "bt.col.reason": "사유",
+    "bt.m.trades": "거래 수:     {n}",
+    "bt.m.win_rate": "승률:        {rate}% (수익 거래 {wins}건)",
+    "bt.m.profit_factor": "손익비:      {pf}",
+    "bt.m.drawdown": "최대 낙폭:   {pct}%",
+    "bt.m.fees": "수수료 합계: {fees}",
+    "bt.m.start": "시작 자산:   {equity}",
+    "bt.m.final": "최종 자산:   {equity} ({pct}%)",
+    "bt.header": (
+        "백테스트 {bot}: {strategy} · {venue} {symbols} {timeframe}, {start} ~ {end}, "
+        "캔들 {candles}개, 체결 {fill} + {slippage} bps, 수수료 {fee}% ({engine} 엔진, {took}초)"
+    ),
+    "bt.open_at_end": "종료 시점에 열린 포지션 (거래에 포함 안 됨): {n}",
+    "bt.equity_png": "자산 곡선: {path}",
 }
