@@ -1037,4 +1037,14 @@ TEXTS: dict[str, str] = {
     ),
     "bt.open_at_end": "Open at the end (not counted as trades): {n}",
     "bt.equity_png": "Equity curve: {path}",
+    # the executable premium's "cannot fill that size" reason in /kimp <coin> (issue 14)
+    "kimp.exe.too_big": "size exceeds {where} ({leg})",
+    "kimp.exe.top": "top of book",
+    "kimp.exe.depth": "order-book depth",
+    "kimp.exe.usdt_asks": "Upbit KRW-USDT asks",
+    "kimp.exe.usdt_bids": "Upbit KRW-USDT bids",
+    "kimp.exe.upbit_asks": "Upbit asks",
+    "kimp.exe.upbit_bids": "Upbit bids",
+    "kimp.exe.binance_asks": "Binance asks",
+    "kimp.exe.binance_bids": "Binance bids",
 }

@@ -1006,8 +1006,18 @@ TEXTS: dict[str, str] = {
     "bt.m.final": "최종 자산:   {equity} ({pct}%)",
     "bt.header": (
         "백테스트 {bot}: {strategy} · {venue} {symbols} {timeframe}, {start} ~ {end}, "
-        "캔들 {candles}개, 체결 {fill} + {slippage} bps, 수수료 {fee}% ({engine} 엔진, {took}초)"
+        "캔들 {candles}개, 체결 {fill} + 슬리피지 {slippage} BP, 수수료 {fee}% ({engine} 엔진, {took}초)"
     ),
     "bt.open_at_end": "종료 시점에 열린 포지션 (거래에 포함 안 됨): {n}",
     "bt.equity_png": "자산 곡선: {path}",
+    # the executable premium's "cannot fill that size" reason in /kimp <coin> (issue 14)
+    "kimp.exe.too_big": "금액이 {where}을(를) 넘음 ({leg})",
+    "kimp.exe.top": "최우선 호가 잔량",
+    "kimp.exe.depth": "호가창 전체 잔량",
+    "kimp.exe.usdt_asks": "업비트 KRW-USDT 매도호가",
+    "kimp.exe.usdt_bids": "업비트 KRW-USDT 매수호가",
+    "kimp.exe.upbit_asks": "업비트 매도호가",
+    "kimp.exe.upbit_bids": "업비트 매수호가",
+    "kimp.exe.binance_asks": "바이낸스 매도호가",
+    "kimp.exe.binance_bids": "바이낸스 매수호가",
 }
