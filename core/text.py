@@ -8,6 +8,7 @@ same `Text` reads in Korean or English depending on who renders it.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,14 +70,17 @@ _TAG = "$text"
 _ENUM = "$enum"
 
 
-def _enums() -> dict[str, type[Enum]]:
-    """The foundation's enums a stored text may carry (imported here: they import `Text`)."""
-    from core.market import Side
-    from core.orders import OrderStatus, OrderType
-    from core.signals import SignalAction
-    from core.symbols import Venue
-
-    return {e.__name__: e for e in (Side, OrderStatus, OrderType, SignalAction, Venue)}
+def _enum(name: str) -> type[Enum] | None:
+    """A foundation enum by its dotted name (`core.symbols.Venue`), looked up when a stored
+    text is read: the enums' modules import this one, so it cannot import them up front."""
+    module, _, cls = name.rpartition(".")
+    if not module.startswith("core."):  # only the foundation's own types are trusted
+        return None
+    try:
+        found = getattr(importlib.import_module(module), cls, None)
+    except ImportError:
+        return None
+    return found if isinstance(found, type) and issubclass(found, Enum) else None
 
 
 def dump_text(text: str | Text) -> str:
@@ -99,7 +103,8 @@ def load_text(stored: str) -> str | Text:
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Enum):  # worded by the app (a venue's name, 매수): kept as an enum
-        return {_ENUM: type(value).__name__, "value": value.value}
+        kind = type(value)
+        return {_ENUM: f"{kind.__module__}.{kind.__qualname__}", "value": value.value}
     if isinstance(value, Text):
         return {_TAG: value.key, "params": {k: _encode(v) for k, v in value.params.items()}}
     if isinstance(value, list | tuple):
@@ -111,7 +116,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, dict) and _ENUM in value:
-        enum = _enums().get(value[_ENUM])
+        enum = _enum(value[_ENUM])
         return enum(value["value"]) if enum is not None else value["value"]
     if isinstance(value, dict):
         return Text.of(value[_TAG], **{k: _decode(v) for k, v in value["params"].items()})
