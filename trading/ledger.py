@@ -495,6 +495,8 @@ class Ledger:
     def _qty(self, inst: Instrument, qty: Decimal) -> str:
         """A quantity in a notice, to the market's step when its rules are known."""
         rules = self.rules.get(inst)
+        if not qty:
+            return "0"  # nothing left: no decimals to show
         return numbers.on_step(qty, rules.step_size if rules else None)
 
     @staticmethod

@@ -842,11 +842,11 @@ TEXTS: dict[str, str] = {
     # positions closed at the venue while the account stream was down (trading/reconcile.py)
     "account.outside": (
         "⚠️ Closed on {venue} outside the bot, seen afterwards (liquidation, ADL or a close by "
-        "hand): {side} {qty} {base} @ {price} {quote}{pnl}\nPosition left: {qty_left}"
+        "hand): {side} {qty} {base} @ {price}{pnl}\nPosition left: {qty_left}"
     ),
     "account.outside_estimated": (
         "⚠️ Closed on {venue} outside the bot, seen afterwards; the venue's trades could not be "
-        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price} {quote}"
+        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price}"
         "{pnl} (estimated)\nPosition left: {qty_left}"
     ),
     # button presses left unanswered by a restart (bot/telegram/inbox.py)

@@ -816,11 +816,11 @@ TEXTS: dict[str, str] = {
     # 계정 스트림이 끊긴 동안 거래소에서 닫힌 포지션 (trading/reconcile.py)
     "account.outside": (
         "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함 (강제청산, 자동감축 또는 수동 청산): "
-        "{side} {qty} {base} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+        "{side} {qty} {base} @ {price}{pnl}\n남은 포지션: {qty_left}"
     ),
     "account.outside_estimated": (
         "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함. 거래소 체결 내역을 읽지 못해 마지막 "
-        "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price} {quote}{pnl} (추정)\n"
+        "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price}{pnl} (추정)\n"
         "남은 포지션: {qty_left}"
     ),
     # 재시작으로 답하지 못한 버튼 입력 (bot/telegram/inbox.py)
