@@ -492,6 +492,11 @@ class Ledger:
         rules = self.rules.get(inst)
         return Price(price, inst.symbol.quote, rules.tick_for(price) if rules else None)
 
+    def _digits(self, inst: Instrument, price: Decimal) -> str:
+        """A price's digits (no unit: the order's text names the market), to the tick."""
+        rules = self.rules.get(inst)
+        return numbers.price(price, rules.tick_for(price) if rules else None)
+
     def _qty(self, inst: Instrument, qty: Decimal) -> str:
         """A quantity in a notice, to the market's step when its rules are known."""
         rules = self.rules.get(inst)
@@ -499,20 +504,21 @@ class Ledger:
             return "0"  # nothing left: no decimals to show
         return numbers.on_step(qty, rules.step_size if rules else None)
 
-    @staticmethod
-    def _describe(o: Order) -> Text:
-        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`)."""
+    def _describe(self, o: Order) -> Text:
+        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`);
+        prices to the tick and the quantity to the step where the market's rules are known."""
+        inst = o.instrument
         return Text.of(
             "order.describe",
             side=o.side,
-            qty=numbers.grouped(o.qty),
-            symbol=o.instrument.symbol,
+            qty=self._qty(inst, o.qty),
+            symbol=inst.symbol,
             type=o.type,
-            price=f" @ {numbers.price(o.price)}" if o.price is not None else "",
-            trigger=Text.of("order.trigger", price=numbers.price(o.trigger_price))
+            price=f" @ {self._digits(inst, o.price)}" if o.price is not None else "",
+            trigger=Text.of("order.trigger", price=self._digits(inst, o.trigger_price))
             if o.trigger_price is not None
             else "",
-            venue=o.instrument.venue,
+            venue=inst.venue,
         )
 
     def _crash_point(self, name: str) -> None:
