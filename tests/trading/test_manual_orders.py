@@ -193,3 +193,17 @@ async def test_fill_notices_show_the_price_to_the_tick_and_the_quantity_to_the_s
     assert res.order.avg_price == D("64032.00")  # the paper fill: the ask + 5 bps
     (note,) = [n.text for n in e.notes if n.kind.value == "order_filled"]
     assert "Filled buy 0.010 BTC @ 64,032.00 USDT on " in note, note
+
+
+async def test_a_resting_order_is_described_to_the_tick_and_the_step(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """issue 14: the 'order open' note words a limit price to the tick and the size to the step
+    (was '0.01 BTC/USDT limit @ 60,000')."""
+    e, _ = env
+    res = await e.svc.submit(
+        OrderRequest(FUT, Side.BUY, OrderType.LIMIT, qty=D("0.01"), price=D(60_000))
+    )
+    assert res.accepted and res.order is not None, res.reason
+    (placed,) = [n.text for n in e.notes if n.kind.value == "order_placed"]
+    assert "buy 0.010 BTC/USDT limit @ 60,000.00 on " in placed, placed
