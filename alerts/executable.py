@@ -136,4 +136,5 @@ def net_leg(
         return NetLeg(direction, route, pct, None, note)
     if why == BELOW_MINIMUM:
         return NetLeg(direction, route, None, Text.of("exec.why_below_minimum"), note)
-    return NetLeg(direction, route, None, Text.of("exec.why_thin", leg=why or ""), note)
+    leg = Text.of(f"kimp.exe.{why}") if why else ""
+    return NetLeg(direction, route, None, Text.of("exec.why_thin", leg=leg), note)

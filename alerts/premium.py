@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.symbols import Venue
+from core.text import Text
 
 Level = tuple[float, float]  # (price, qty)
 
@@ -138,8 +139,8 @@ class Executable:
     size_krw: float
     forward_pct: float | None  # KRW -> USDT (Upbit) -> coin (Binance) -> KRW (Upbit)
     reverse_pct: float | None  # KRW -> coin (Upbit) -> USDT (Binance) -> KRW (Upbit)
-    forward_why: str | None = None
-    reverse_why: str | None = None
+    forward_why: Text | None = None
+    reverse_why: Text | None = None
     forward_fits_krw: float = 0.0
     reverse_fits_krw: float = 0.0
     top_only: bool = True
@@ -170,13 +171,18 @@ def executable_premium(books: Books, size_krw: float, fees: Fees) -> Executable:
     fwd, fwd_leg = _forward(books, size_krw, fees)
     rev, rev_leg = _reverse(books, size_krw, fees)
     fwd_fits, rev_fits = _fits(books)
-    where = "top of book" if books.top_only else "order-book depth"
+    where = Text.of("kimp.exe.top" if books.top_only else "kimp.exe.depth")
+
+    def too_big(leg: str | None) -> Text | None:  # worded by the app (`kimp.exe.*`)
+        return None if leg is None else Text.of("kimp.exe.too_big", where=where,
+                                                leg=Text.of(f"kimp.exe.{leg}"))  # fmt: skip
+
     return Executable(
         size_krw,
         fwd,
         rev,
-        None if fwd_leg is None else f"size exceeds {where} ({fwd_leg})",
-        None if rev_leg is None else f"size exceeds {where} ({rev_leg})",
+        too_big(fwd_leg),
+        too_big(rev_leg),
         fwd_fits,
         rev_fits,
         books.top_only,
@@ -216,19 +222,20 @@ def _moved(qty: float, t: Transfer | None) -> float | None:
 def _forward(
     b: Books, size_krw: float, f: Fees, t: Transfer | None = None
 ) -> tuple[float | None, str | None]:
-    """(percent, None) or (None, the leg that is too thin, or `BELOW_MINIMUM`)."""
+    """(percent, None) or (None, the leg that is too thin: its `kimp.exe.*` key, or
+    `BELOW_MINIMUM`)."""
     usdt = vwap_for_quote(b.usdt_asks, size_krw)
     if usdt is None:
-        return None, "Upbit KRW-USDT asks"
+        return None, "usdt_asks"
     coin = vwap_for_quote(b.binance_asks, usdt[0] * (1 - f.upbit))
     if coin is None:
-        return None, "Binance asks"
+        return None, "binance_asks"
     coin_qty = _moved(coin[0] * (1 - f.binance), t)
     if coin_qty is None:
         return None, BELOW_MINIMUM
     sell = vwap(b.upbit_bids, coin_qty)
     if sell is None:
-        return None, "Upbit bids"
+        return None, "upbit_bids"
     krw_out = coin_qty * sell * (1 - f.upbit)
     return (krw_out / size_krw - 1) * 100, None
 
@@ -238,17 +245,17 @@ def _reverse(
 ) -> tuple[float | None, str | None]:
     coin = vwap_for_quote(b.upbit_asks, size_krw)
     if coin is None:
-        return None, "Upbit asks"
+        return None, "upbit_asks"
     coin_qty = _moved(coin[0] * (1 - f.upbit), t)
     if coin_qty is None:
         return None, BELOW_MINIMUM
     sell = vwap(b.binance_bids, coin_qty)
     if sell is None:
-        return None, "Binance bids"
+        return None, "binance_bids"
     usdt_qty = coin_qty * sell * (1 - f.binance)
     usdt_sell = vwap(b.usdt_bids, usdt_qty)
     if usdt_sell is None:
-        return None, "Upbit KRW-USDT bids"
+        return None, "usdt_bids"
     krw_out = usdt_qty * usdt_sell * (1 - f.upbit)
     return (krw_out / size_krw - 1) * 100, None
 

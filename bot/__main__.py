@@ -90,6 +90,7 @@ def backtest(argv: list[str]) -> int:
     """`python -m bot backtest ...`: the strategies' backtest command, with the defaults from the
     settings and the stored candles read through the candle store."""
     from bot.chart_words import backtest_words
+    from bot.i18n import Messages
     from exchanges.candle_store import CandleFile
     from strategies.backtest_cli import BacktestDefaults
     from strategies.backtest_cli import main as backtest_main
@@ -110,6 +111,7 @@ def backtest(argv: list[str]) -> int:
             paper_slippage_bps=s.paper_slippage_bps,
             tz=s.tz,
             chart_words=lambda bot, currency: backtest_words(s.language, bot, currency),
+            words=Messages(s.language).render,
         )
 
     return backtest_main(argv, defaults, CandleFile)

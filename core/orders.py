@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 
 from core.market import Side
 from core.symbols import Instrument
+from core.text import Text
 
 
 class OrderType(StrEnum):
@@ -146,7 +147,7 @@ class OrderResult:
     """
 
     accepted: bool
-    reason: str = ""
+    reason: str | Text = ""  # a refusal: the order layer's `Text`, or a venue's own words
     client_id: str | None = None
     filled_qty: Decimal = Decimal(0)
     avg_price: Decimal | None = None
@@ -156,7 +157,7 @@ class OrderResult:
     realized: Decimal | None = None
 
     @classmethod
-    def refused(cls, reason: str) -> OrderResult:
+    def refused(cls, reason: str | Text) -> OrderResult:
         return cls(False, reason)
 
 

@@ -8,8 +8,11 @@ same `Text` reads in Korean or English depending on who renders it.
 
 from __future__ import annotations
 
+import importlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
@@ -58,3 +61,65 @@ class Text:
             except (KeyError, IndexError, ValueError):  # a key or placeholder the catalog lacks
                 pass
         return self.compact()
+
+
+# Stored texts (a bot's decision log): a `Text` as JSON, so it is worded when read, in the
+# reader's language. A plain string (rows written before, a user strategy's own reason) stays as
+# it is. Parameters keep JSON's types; anything else is kept as its `str()`.
+_TAG = "$text"
+_ENUM = "$enum"
+
+
+def _enum(name: str) -> type[Enum] | None:
+    """A foundation enum by its dotted name (`core.symbols.Venue`), looked up when a stored
+    text is read: the enums' modules import this one, so it cannot import them up front."""
+    module, _, cls = name.rpartition(".")
+    if not module.startswith("core."):  # only the foundation's own types are trusted
+        return None
+    try:
+        found = getattr(importlib.import_module(module), cls, None)
+    except ImportError:
+        return None
+    return found if isinstance(found, type) and issubclass(found, Enum) else None
+
+
+def dump_text(text: str | Text) -> str:
+    """`text` for storage: a plain string unchanged, a `Text` as JSON."""
+    if isinstance(text, str):
+        return text
+    return json.dumps(_encode(text), ensure_ascii=False, separators=(",", ":"))
+
+
+def load_text(stored: str) -> str | Text:
+    """What `dump_text` stored; a string that is not a stored `Text` comes back as it is."""
+    if not stored.startswith('{"' + _TAG):
+        return stored
+    try:
+        value = _decode(json.loads(stored))
+    except (ValueError, TypeError, KeyError):
+        return stored
+    return value if isinstance(value, Text) else stored
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Enum):  # worded by the app (a venue's name, 매수): kept as an enum
+        kind = type(value)
+        return {_ENUM: f"{kind.__module__}.{kind.__qualname__}", "value": value.value}
+    if isinstance(value, Text):
+        return {_TAG: value.key, "params": {k: _encode(v) for k, v in value.params.items()}}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and _ENUM in value:
+        enum = _enum(value[_ENUM])
+        return enum(value["value"]) if enum is not None else value["value"]
+    if isinstance(value, dict):
+        return Text.of(value[_TAG], **{k: _decode(v) for k, v in value["params"].items()})
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value

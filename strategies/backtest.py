@@ -19,6 +19,7 @@ import numpy as np
 from core.fills import FillMode, FillModel
 from core.signals import SignalAction
 from core.symbols import Instrument
+from core.text import Text
 from strategies.bars import Bars
 from strategies.base import TO_SIGNAL, Action, KernelStrategy, Strategy
 from strategies.botconfig import BotDefinition
@@ -35,7 +36,7 @@ class SignalRecord:
     action: SignalAction
     taken: bool
     confidence: float
-    reason: str
+    reason: str | Text  # worded by the app
 
 
 @dataclass(slots=True)
@@ -147,6 +148,7 @@ def _run_kernel(
                 r.sig_risk.tolist(), r.sig_conf.tolist(), strict=True,
             ):  # fmt: skip
                 act = Action(a)
+                why: str | Text
                 if code:
                     why = REFUSALS[code]
                 elif risk:

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
+from core import numbers
 from core.candles import CandleArchive
 from core.fills import FillMode, FillModel
+from core.text import Text
 from strategies.backtest import run_backtest
 from strategies.backtest_chart import EquityChartWords, write_png
 from strategies.botconfig import BotConfigError, load_bots
@@ -42,6 +44,8 @@ class BacktestDefaults:
     tz: tzinfo = UTC  # TIMEZONE: the trade table's times
     # The chart's labels for (bot, currency), worded by the app; None: the English defaults.
     chart_words: Callable[[str, str], EquityChartWords] | None = None
+    # The printed report's words: the app's catalog in LANGUAGE (`str`: the catalog keys).
+    words: Callable[[Text], str] = str
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,28 +129,31 @@ def main(
     result = run_backtest(d, strategy, bars, fills, equity)
     took = time.perf_counter() - t0
     syms = ", ".join(str(b.instrument.symbol) for b in bars)
-    print(
-        f"Backtest {d.name}: {d.strategy} on {d.exchange.label} {syms} {d.timeframe}, "
-        f"{args.start} .. {args.end}, {result.candles} candles, fill {fills.mode.value} + "
-        f"{fills.slippage_bps:g} bps, fee {fills.fee_rate(d.exchange) * 100:g}% "
-        f"({result.engine} engine, {took:.2f}s)"
-    )
-    print(format_trades(result.trades, args.trades, settings.tz))
-    print(format_metrics(result.metrics))
+    words = settings.words
+    header = Text.of(
+        "bt.header", bot=d.name, strategy=d.strategy, venue=d.exchange, symbols=syms,
+        timeframe=d.timeframe, start=args.start, end=args.end, candles=result.candles,
+        fill=fills.mode.value, slippage=numbers.grouped(fills.slippage_bps),
+        fee=numbers.grouped(fills.fee_rate(d.exchange) * 100), engine=result.engine,
+        took=numbers.grouped(took, 2),
+    )  # fmt: skip
+    print(words(header))
+    print(format_trades(result.trades, args.trades, settings.tz, words))
+    print(format_metrics(result.metrics, quote, words))
     if result.open_positions:
-        print(f"Open at the end (not counted as trades): {result.open_positions}")
+        print(words(Text.of("bt.open_at_end", n=result.open_positions)))
     if args.png:
         try:
-            words = (
+            labels = (
                 settings.chart_words(d.name, quote)
                 if settings.chart_words
                 else EquityChartWords(title=f"{d.name} equity ({quote})", equity_axis=quote)
             )
             write_png(
-                args.png, result.equity_ts, result.equity, result.trades, equity, quote, words
+                args.png, result.equity_ts, result.equity, result.trades, equity, quote, labels
             )
         except OSError as exc:
             print(f"backtest: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
             return 2
-        print(f"Equity curve: {args.png}")
+        print(words(Text.of("bt.equity_png", path=args.png)))
     return 0

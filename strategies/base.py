@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.market import Candle, Trade
 from core.signals import Signal, SignalAction
 from core.symbols import Instrument
+from core.text import Text
 
 
 class Action(IntEnum):
@@ -86,7 +87,7 @@ class Strategy(ABC):
         return None
 
     def signal(
-        self, candle: Candle, action: SignalAction, reason: str, confidence: float
+        self, candle: Candle, action: SignalAction, reason: str | Text, confidence: float
     ) -> Signal:
         return Signal(
             bot=self.bot,
@@ -140,7 +141,7 @@ class KernelStrategy(Strategy):
     def params_array(self) -> np.ndarray: ...
 
     @abstractmethod
-    def explain(self, action: Action, row: np.ndarray) -> str: ...
+    def explain(self, action: Action, row: np.ndarray) -> str | Text: ...
 
     def padded_features(
         self, open_: np.ndarray, high: np.ndarray, low: np.ndarray, close: np.ndarray

@@ -6,7 +6,6 @@ owns the runners.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from loguru import logger
@@ -62,13 +61,11 @@ class BotRunner:
         history: CandleHistory | None = None,
         candles: CandleStore | None = None,
         freshness: Freshness | None = None,
-        words: Callable[[Text], str] = str,
         entry_gate: EntryGate | None = None,
     ) -> None:
         self.definition = definition
         self._freshness = freshness
         self._entry_gate = entry_gate  # e.g. Upbit's warning flags (core.market_notices)
-        self._words = words  # the app's wording of a refusal, for the decision log
         self.engine = engine
         self._gateway = gateway
         self._store = store
@@ -158,7 +155,8 @@ class BotRunner:
                 if len(engine.positions) >= self.definition.position_limit:
                     limit = self.definition.position_limit
                     raise BotError(Text.of("bot.position_limit", name=name, limit=limit))
-            why = "forced exit (/sell)" if action is SignalAction.EXIT else "forced entry (/buy)"
+            exit_ = action is SignalAction.EXIT
+            why = Text.of("decision.forced_exit" if exit_ else "decision.forced_entry")
             sig = Signal(name, inst, action, why, 1.0, self._last_ts.get(inst, 0), price)
             decision = Decision(sig, True, why)
             req = engine.order_for(decision)
@@ -184,12 +182,12 @@ class BotRunner:
         if old is not None:
             # Never decide on old prices: the candle that closed may be the clock's, not the
             # market's (no trades reached us), and an order would be priced on that old data.
-            decision = Decision(decision.signal, False, self._words(old))
+            decision = Decision(decision.signal, False, old)
         gate = None if forced else self._entry_gate
         if gate is not None and decision.taken and decision.signal.action is not SignalAction.EXIT:
             flagged = gate(inst)
             if flagged is not None:  # a new entry on a market its venue warns about
-                decision = Decision(decision.signal, False, self._words(flagged))
+                decision = Decision(decision.signal, False, flagged)
         if decision.taken:
             result = await self._gateway.submit(req or self.engine.order_for(decision))
             if result.accepted and result.avg_price is not None:
@@ -205,7 +203,8 @@ class BotRunner:
                     self.trades.append(closed)
                 await self._store.save_positions(self.definition.name, self.engine.positions)
             else:
-                decision = Decision(decision.signal, False, f"order layer refused: {result.reason}")
+                why = Text.of("decision.order_refused", reason=result.reason)
+                decision = Decision(decision.signal, False, why)
         self.decisions.append(decision)
         # A refusal repeated candle after candle is recorded once.
         if decision.taken or self._last_refusal.get(inst) is not decision.signal.action:

@@ -16,8 +16,11 @@ from core.market import Candle, Side
 from core.orders import OrderRequest, OrderType
 from core.signals import Signal, SignalAction
 from core.symbols import Instrument, Venue
+from core.text import Text
 from strategies.base import Strategy
 from strategies.botconfig import BotDefinition
+
+_SIDE = {True: "forced.long", False: "forced.short"}  # 롱 / 숏
 
 
 @dataclass(slots=True)
@@ -42,7 +45,9 @@ class OpenPosition:
 class Decision:
     signal: Signal
     taken: bool
-    reason: str  # the signal's reason when taken, why it was refused otherwise
+    # The signal's reason when taken, why it was refused otherwise: a catalog `Text` the app
+    # words in the reader's language (a user strategy may give plain words).
+    reason: str | Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +61,26 @@ class ClosedTrade:
     qty: float
     fees: float
     pnl: float  # net of fees
-    exit_reason: str
+    exit_reason: str | Text
+
+
+# The order record's reason for a bot's order: the order layer tells exits apart by how it
+# starts (`trading.provider` `_reason`), so these keep the words they always had there.
+_ORDER_TAGS = {
+    "decision.stop_loss": "stop-loss: {change}% <= -{limit}%",
+    "decision.take_profit": "take-profit: {change}% >= {limit}%",
+    "decision.forced_exit": "forced exit (/sell)",
+    "decision.forced_entry": "forced entry (/buy)",
+}
+
+
+def order_reason(reason: str | Text) -> str:
+    """A decision's reason as the order record keeps it (a tag for the order layer; the user
+    reads the decision log's `Text`)."""
+    if isinstance(reason, str):
+        return reason
+    tag = _ORDER_TAGS.get(reason.key)
+    return tag.format(**reason.params) if tag else reason.compact()
 
 
 def to_decimal(x: float) -> Decimal:
@@ -123,34 +147,44 @@ class BotEngine:
         d = self.definition
         change = (candle.close / pos.reference - 1.0) * pos.side * 100.0
         if d.stop_loss_pct is not None and change <= -d.stop_loss_pct:
-            why = (
-                f"stop-loss: {numbers.grouped(change, 2)}% <= -{numbers.grouped(d.stop_loss_pct)}%"
+            why = Text.of(
+                "decision.stop_loss",
+                change=numbers.grouped(change, 2),
+                limit=numbers.grouped(d.stop_loss_pct),
             )
         elif d.take_profit_pct is not None and change >= d.take_profit_pct:
-            why = f"take-profit: {numbers.grouped(change, 2)}% >= {numbers.grouped(d.take_profit_pct)}%"
+            why = Text.of(
+                "decision.take_profit",
+                change=numbers.grouped(change, 2),
+                limit=numbers.grouped(d.take_profit_pct),
+            )
         else:
             return None
         return self.strategy.signal(candle, SignalAction.EXIT, why, 1.0)
 
-    def _gate(self, sig: Signal, side: int, idx: int) -> str | None:
+    def _gate(self, sig: Signal, side: int, idx: int) -> Text | None:
         # Pausing stops new entries only: exits (strategy, stop-loss, take-profit) still run.
         if sig.action is SignalAction.EXIT:
-            return "no open position to exit" if side == 0 else None
+            return Text.of("decision.no_position") if side == 0 else None
         if self.paused:
-            return "bot is paused: no new entries"
+            return Text.of("decision.paused")
         if side != 0:
-            return f"already {'long' if side > 0 else 'short'}: one position per symbol"
+            return Text.of("decision.already_in", side=Text.of(_SIDE[side > 0]))
         params = self.strategy.params
         if sig.action is SignalAction.ENTER_SHORT and not params.allow_short:
-            return "shorts are off for this bot (params.allow_short)"
+            return Text.of("decision.shorts_off")
         if len(self.positions) >= self.definition.position_limit:
-            return f"position limit {self.definition.position_limit} reached"
+            return Text.of("decision.position_limit", limit=self.definition.position_limit)
         if sig.confidence < params.min_confidence:
-            return f"confidence {sig.confidence:.2f} < min_confidence {params.min_confidence:.2f}"
+            return Text.of(
+                "decision.low_confidence",
+                confidence=numbers.grouped(sig.confidence, 2),
+                minimum=numbers.grouped(params.min_confidence, 2),
+            )
         last = self._last_exit.get(sig.instrument)
         if last is not None and idx - last <= params.cooldown_candles:
             left = params.cooldown_candles - (idx - last) + 1
-            return f"cooldown: {left} more candle(s) after the last exit"
+            return Text.of("decision.cooldown", left=left)
         return None
 
     def order_for(self, decision: Decision, equity: float | None = None) -> OrderRequest:
@@ -167,7 +201,7 @@ class BotEngine:
                 qty=to_decimal(pos.qty),
                 reduce_only=futures,
                 bot=d.name,
-                reason=decision.reason,
+                reason=order_reason(decision.reason),
             )
         notional = entry_notional(
             d.stake or 0.0,
@@ -186,7 +220,7 @@ class BotEngine:
             quote_amount=to_decimal(notional) if long else None,
             leverage=d.leverage if futures else None,
             bot=d.name,
-            reason=decision.reason,
+            reason=order_reason(decision.reason),
         )
 
     def apply_fill(

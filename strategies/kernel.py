@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from core import fills as _fills
+from core.text import Text
 from strategies._numba import njit
 
 fill_price = njit(cache=True)(_fills.fill_price)
@@ -20,16 +21,20 @@ fee = njit(cache=True)(_fills.fee)
 entry_notional = njit(cache=True)(_fills.entry_notional)
 trade_pnl = njit(cache=True)(_fills.trade_pnl)
 
-# Refusal codes (0 = taken). Kept in the order BotEngine._gate checks them.
+# Refusal codes (0 = taken), worded by the app. Kept in the order BotEngine._gate checks them.
 REFUSALS = {
-    1: "no open position to exit",
-    2: "already in a position: one position per symbol",
-    3: "shorts are off for this bot (params.allow_short)",
-    5: "confidence below min_confidence",
-    6: "cooldown after the last exit",
-    7: "no next candle to fill at",
+    1: Text.of("decision.no_position"),
+    2: Text.of("decision.already_in_any"),
+    3: Text.of("decision.shorts_off"),
+    5: Text.of("decision.low_confidence_any"),
+    6: Text.of("decision.cooldown_any"),
+    7: Text.of("decision.no_next_candle"),
 }
-EXIT_REASONS = {0: "signal", 1: "stop-loss", 2: "take-profit"}
+EXIT_REASONS = {
+    0: Text.of("decision.exit_signal"),
+    1: Text.of("decision.stop_loss_hit"),
+    2: Text.of("decision.take_profit_hit"),
+}
 
 
 @dataclass(frozen=True, slots=True)

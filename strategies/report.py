@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 
 from core import numbers
+from core.numbers import Money, Price
+from core.text import Text
 from strategies.engine import ClosedTrade
+
+Words = Callable[[Text], str]  # the app's wording (bot/i18n render in LANGUAGE)
+# The trade table's columns; the last (the exit reason) is not padded.
+_COLUMNS = (
+    "bt.col.entry", "bt.col.exit", "bt.col.symbol", "bt.col.side", "bt.col.entry_price",
+    "bt.col.exit_price", "bt.col.pnl", "bt.col.reason",
+)  # fmt: skip
+_NUMERIC = {4, 5, 6}  # right-aligned
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,40 +64,66 @@ def _ts(ms: int, tz: tzinfo) -> str:
     return datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def format_trades(trades: list[ClosedTrade], limit: int = 50, tz: tzinfo = UTC) -> str:
-    """The trade table, times in `tz` (TIMEZONE), the zone named in the header."""
+def _value(value: Price | Money) -> Text:
+    return Text.of("bt.value", value=value)
+
+
+def format_trades(
+    trades: list[ClosedTrade], limit: int = 50, tz: tzinfo = UTC, words: Words = str
+) -> str:
+    """The trade table, times in `tz` (TIMEZONE), the zone named in the header; `words`: the
+    app's wording of a catalog `Text` in the configured language (prices and PnL with their
+    unit, through the one money formatter)."""
     if not trades:
-        return "No trades."
+        return words(Text.of("bt.no_trades"))
     zone = datetime.fromtimestamp(trades[0].entry_ts / 1000, tz).tzname() or "UTC"
-    entry, exit_ = f"entry ({zone})", f"exit ({zone})"
-    head = f"{entry:<16} {exit_:<16} {'symbol':<10} {'side':<5} "
-    head += f"{'entry':>12} {'exit':>12} {'pnl':>12}  reason"
-    lines = [head]
-    shown = trades if len(trades) <= limit else trades[:limit]
-    for t in shown:
-        side = "long" if t.side > 0 else "short"
-        lines.append(
-            f"{_ts(t.entry_ts, tz):<16} {_ts(t.exit_ts, tz):<16} {t.instrument.symbol!s:<10} "
-            f"{side:<5} "
-            f"{numbers.price(t.entry_price):>12} {numbers.price(t.exit_price):>12} "
-            f"{numbers.signed(t.pnl, t.instrument.symbol.quote):>12}  {t.exit_reason}"
+    head = [
+        words(Text.of(k, zone=zone) if k in ("bt.col.entry", "bt.col.exit") else Text.of(k))
+        for k in _COLUMNS
+    ]
+    rows = [head]
+    for t in trades[:limit]:
+        quote = t.instrument.symbol.quote
+        reason = t.exit_reason if isinstance(t.exit_reason, str) else words(t.exit_reason)
+        rows.append(
+            [
+                _ts(t.entry_ts, tz),
+                _ts(t.exit_ts, tz),
+                str(t.instrument.symbol),
+                words(Text.of("forced.long" if t.side > 0 else "forced.short")),
+                words(_value(Price(numbers.to_decimal(t.entry_price), quote))),
+                words(_value(Price(numbers.to_decimal(t.exit_price), quote))),
+                words(_value(Money(numbers.to_decimal(t.pnl), quote, signed=True))),
+                reason,
+            ]
         )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_COLUMNS) - 1)]
+    lines = []
+    for r in rows:
+        cells = [
+            c.rjust(w) if i in _NUMERIC else c.ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        ]
+        lines.append(" ".join(cells) + "  " + r[-1])
     if len(trades) > limit:
-        lines.append(f"... and {len(trades) - limit} more trades")
+        lines.append(words(Text.of("bt.more_trades", n=len(trades) - limit)))
     return "\n".join(lines)
 
 
-def format_metrics(m: Metrics) -> str:
-    pf = "inf" if math.isinf(m.profit_factor) else f"{m.profit_factor:.2f}"
-    return "\n".join(
-        [
-            f"Trades:          {m.trades}",
-            f"Win rate:        {m.win_rate:.1f}% ({m.wins} winners)",
-            f"Profit factor:   {pf}",
-            f"Max drawdown:    {m.max_drawdown_pct:.2f}%",
-            f"Fees paid:       {numbers.grouped(m.fees, 2)}",
-            f"Start equity:    {numbers.grouped(m.start_equity, 2)}",
-            f"Final equity:    {numbers.grouped(m.final_equity, 2)} "
-            f"({numbers.percent(m.return_pct)}%)",
-        ]
-    )
+def format_metrics(m: Metrics, currency: str, words: Words = str) -> str:
+    """The summary, in the configured language; equity and fees in `currency`."""
+    pf = "∞" if math.isinf(m.profit_factor) else numbers.grouped(m.profit_factor, 2)
+
+    def cash(value: float) -> Money:
+        return Money(numbers.to_decimal(value), currency)
+
+    texts = [
+        Text.of("bt.m.trades", n=m.trades),
+        Text.of("bt.m.win_rate", rate=numbers.grouped(m.win_rate, 1), wins=m.wins),
+        Text.of("bt.m.profit_factor", pf=pf),
+        Text.of("bt.m.drawdown", pct=numbers.grouped(m.max_drawdown_pct, 2)),
+        Text.of("bt.m.fees", fees=cash(m.fees)),
+        Text.of("bt.m.start", equity=cash(m.start_equity)),
+        Text.of("bt.m.final", equity=cash(m.final_equity), pct=numbers.percent(m.return_pct)),
+    ]
+    return "\n".join(words(t) for t in texts)

@@ -74,11 +74,9 @@ class BotManager:
         ledger: PositionBook | None = None,
         notify: Callable[[Notification], None] | None = None,
         freshness: Freshness | None = None,
-        words: Callable[[Text], str] = str,
         entry_gate: EntryGate | None = None,
     ) -> None:
         self._freshness = freshness
-        self._words = words
         self._entry_gate = entry_gate  # the venue's own warnings refuse new entries
         self.definitions = {d.name: d for d in definitions}
         self._registry = registry
@@ -190,7 +188,7 @@ class BotManager:
             engine.restore(inst, pos)
         return BotRunner(
             d, engine, self._gateway, self.store, self._history, self._candles,
-            self._freshness, self._words, self._entry_gate,
+            self._freshness, self._entry_gate,
         )  # fmt: skip
 
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:

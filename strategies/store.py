@@ -11,6 +11,7 @@ from core.clock import Clock
 from core.storage import Database
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text, dump_text, load_text
 from strategies.botconfig import BotDefinition
 from strategies.engine import Decision, OpenPosition
 
@@ -34,7 +35,7 @@ class DecisionRow:
     symbol: str
     action: str
     taken: bool
-    reason: str
+    reason: str | Text  # a stored `Text` is worded when read; older rows are plain words
     ts: float
     candle_ts: int | None = None  # open time (ms) of the candle the signal came from
 
@@ -98,7 +99,7 @@ class BotStore:
                     str(d.signal.instrument.symbol),
                     d.signal.action.value,
                     int(d.taken),
-                    d.reason,
+                    dump_text(d.reason),
                     now,
                     d.signal.candle_ts,
                 )
@@ -122,7 +123,9 @@ class BotStore:
             "ORDER BY id DESC LIMIT ?",
             (*args, limit),
         )
-        return [DecisionRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
+        return [
+            DecisionRow(r[0], r[1], r[2], bool(r[3]), load_text(r[4]), r[5], r[6]) for r in rows
+        ]
 
     # Open positions per bot live in kv so a restarted bot knows what it holds.
     async def save_positions(self, bot: str, positions: dict[Instrument, OpenPosition]) -> None:

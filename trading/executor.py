@@ -154,6 +154,7 @@ class OrderService(Ledger):
             raise Rejected(Text.of("reason.not_configured", venue=req.instrument.venue))
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
+        self.rules[req.instrument] = rules  # the fill notices' tick and step
         ref = self.prices.price(req.instrument, req.side)
         old = self._too_old(req)
         if old is not None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from core.errors import TradingError
 from core.orders import Brackets, Order, OrderRequest, OrderResult, OrderStatus, OrderType
 from core.symbols import Venue
-from trading.executor import OrderService, RenderFn, SubmitResult
+from trading.executor import OrderService, SubmitResult
 from trading.futures import FuturesManager
 
 ZERO = Decimal(0)
@@ -30,14 +30,12 @@ class BotGateway:
         self,
         svc: OrderService,
         futures: FuturesManager,
-        render: RenderFn,
         brackets: Mapping[str, Brackets] | None = None,
         *,
         fill_wait: float = 10.0,
     ) -> None:
         self.svc = svc
         self.futures = futures
-        self.render = render  # a bot records its refusal reasons as text, worded here
         self.brackets = dict(brackets or {})
         self.fill_wait = fill_wait
         self._booked: set[str] = set()  # bracket fills already reported to a bot
@@ -51,7 +49,7 @@ class BotGateway:
             else:
                 res = await self.svc.submit(req)
         except TradingError as exc:  # e.g. no price to size a futures entry
-            return OrderResult.refused(self.render(exc.reason))
+            return OrderResult.refused(exc.reason)  # a `Text`: the decision log words it
         return await self._result(res)
 
     async def _entry(self, req: OrderRequest) -> SubmitResult | OrderResult:
@@ -109,7 +107,7 @@ class BotGateway:
 
     async def _result(self, res: SubmitResult) -> OrderResult:
         if not res.accepted or res.order is None:
-            return OrderResult.refused(self.render(res.reason) or "refused")
+            return OrderResult.refused(res.reason or "refused")
         order = await self._await_fill(res.order)
         if order.avg_price is None and order.filled_qty > 0:
             # Upbit answers a filled market sell without an average price: its fills have it.

@@ -26,6 +26,7 @@ from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.numbers import Money, Price
 from core.orders import Fill, Order, OrderStatus, OrderType, Position
+from core.rounding import MarketRules
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from trading.pnl import day_start
@@ -89,6 +90,10 @@ class Ledger:
         self.balances_at: dict[Venue, float] = {}  # when each venue's balances were fetched
         self.balance_errors: dict[Venue, TradingError] = {}  # why the last refresh failed
         self.positions: dict[Instrument, Position] = {}
+        # Each market's rules as validation fetched them: notices show a fill's price to the
+        # market's tick and its quantity to its step (8 significant digits for a market whose
+        # rules this process has not seen, e.g. a liquidation right after a restart).
+        self.rules: dict[Instrument, MarketRules] = {}
         # Each owner's trades and share of every position: the one source of PnL figures.
         self.trades = TradeBook()
         self.shares = self.trades.shares  # who holds how much (trading/shares.py)
@@ -241,9 +246,9 @@ class Ledger:
                     "order.filled",
                     mode=mode,
                     side=fill.side,
-                    qty=numbers.grouped(fill.qty),
+                    qty=self._qty(inst, fill.qty),
                     base=inst.symbol.base,
-                    price=Price(fill.price, inst.symbol.quote),
+                    price=self._price(inst, fill.price),
                     quote=inst.symbol.quote,
                     venue=inst.venue,
                     fee=Money(fill.fee, fill.fee_asset),
@@ -296,12 +301,12 @@ class Ledger:
                     key,
                     venue=inst.venue,
                     side=fill.side,
-                    qty=numbers.grouped(fill.qty),
+                    qty=self._qty(inst, fill.qty),
                     base=inst.symbol.base,
-                    price=Price(fill.price, inst.symbol.quote),
+                    price=self._price(inst, fill.price),
                     quote=inst.symbol.quote,
                     pnl=await self._exit_pnl(booked, inst.symbol.quote) or "",
-                    qty_left=numbers.grouped(pos.qty if pos is not None else ZERO),
+                    qty_left=self._qty(inst, pos.qty if pos is not None else ZERO),
                 ),
                 dedup_key=f"forced-{inst.venue.value}-{fill.fill_id}",
             )
@@ -482,20 +487,38 @@ class Ledger:
                     total += amount * price * rate
         return total
 
-    @staticmethod
-    def _describe(o: Order) -> Text:
-        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`)."""
+    def _price(self, inst: Instrument, price: Decimal) -> Price:
+        """A price in a notice, to the market's tick when its rules are known."""
+        rules = self.rules.get(inst)
+        return Price(price, inst.symbol.quote, rules.tick_for(price) if rules else None)
+
+    def _digits(self, inst: Instrument, price: Decimal) -> str:
+        """A price's digits (no unit: the order's text names the market), to the tick."""
+        rules = self.rules.get(inst)
+        return numbers.price(price, rules.tick_for(price) if rules else None)
+
+    def _qty(self, inst: Instrument, qty: Decimal) -> str:
+        """A quantity in a notice, to the market's step when its rules are known."""
+        rules = self.rules.get(inst)
+        if not qty:
+            return "0"  # nothing left: no decimals to show
+        return numbers.on_step(qty, rules.step_size if rules else None)
+
+    def _describe(self, o: Order) -> Text:
+        """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`);
+        prices to the tick and the quantity to the step where the market's rules are known."""
+        inst = o.instrument
         return Text.of(
             "order.describe",
             side=o.side,
-            qty=numbers.grouped(o.qty),
-            symbol=o.instrument.symbol,
+            qty=self._qty(inst, o.qty),
+            symbol=inst.symbol,
             type=o.type,
-            price=f" @ {numbers.price(o.price)}" if o.price is not None else "",
-            trigger=Text.of("order.trigger", price=numbers.price(o.trigger_price))
+            price=f" @ {self._digits(inst, o.price)}" if o.price is not None else "",
+            trigger=Text.of("order.trigger", price=self._digits(inst, o.trigger_price))
             if o.trigger_price is not None
             else "",
-            venue=o.instrument.venue,
+            venue=inst.venue,
         )
 
     def _crash_point(self, name: str) -> None:

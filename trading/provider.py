@@ -70,7 +70,7 @@ class TradingProvider:
 
     def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> BotGateway:
         """The `OrderGateway` strategy bots trade through (`strategies.gateway.adapt`)."""
-        return BotGateway(self.svc, self.futures, self.render, brackets)
+        return BotGateway(self.svc, self.futures, brackets)
 
     def open_positions(self, bot: str | None = None) -> list[Position]:
         """Open positions (of one bot, when given), as the order layer holds them now."""

@@ -4,14 +4,14 @@ bot.providers.BotControl declares it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.commands.accounting import by_quote
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, en, render, tr
-from bot.i18n.when import clock
+from bot.i18n.when import zone_label
 from bot.providers import BotControl, TradingView
 from core import numbers
 from core.symbols import Venue
@@ -88,37 +88,46 @@ def render_bots(
     return "\n".join(lines)
 
 
-def ledger_view(
+async def ledger_view(
     trading: TradingView | None, names: list[str], language: str
 ) -> dict[str, tuple[list[str], str]] | None:
-    """Each bot's open positions and realised PnL from the one trade book (None: no order
-    layer, the bots trade on their own paper book)."""
+    """Each bot's open positions, with their unrealised PnL at a fresh mark (`?` when the price
+    is old), and its realised PnL, from the one trade book (None: no order layer, the bots
+    trade on their own paper book)."""
     if trading is None:
         return None
     m = Messages(language)
     pnl = trading.owner_pnl()
+    rows = await trading.position_rows()  # the same rows /positions shows
     out = {}
     for name in names:
         held = [
-            f"{p.instrument.symbol} {m('forced.long' if p.qty > 0 else 'forced.short')} "
-            f"{numbers.grouped(abs(p.qty))}"
-            for p in trading.open_positions(bot=name)
+            m(
+                "bots.held_upnl",
+                symbol=r.instrument.symbol,
+                side=m("forced.long" if r.qty > 0 else "forced.short"),
+                qty=numbers.grouped(abs(r.qty)),
+                upnl=m.pnl(r.unrealized, r.instrument.symbol.quote, r.unrealized_pct),
+            )
+            for r in rows
+            if r.owner == name and r.qty
         ]
         out[name] = (held, by_quote(m, pnl.get(name, {})))
     return out
 
 
 def render_decisions(rows: list[DecisionRow], language: str = "en", tz: tzinfo = UTC) -> str:
-    """A bot's decisions, newest first, at the configured zone's time (labelled: KST)."""
+    """A bot's decisions, newest first, at the configured zone's time; the heading above them
+    names the zone once (`bots.last_decisions`), so no row repeats it."""
     if not rows:
         return tr(language, "bots.no_decisions")
     out = []
     for r in rows:
-        when = clock(r.ts, tz, "%m-%d %H:%M")
+        when = datetime.fromtimestamp(r.ts, tz).strftime("%m-%d %H:%M")
         mark = "✓" if r.taken else "✗"
         key = f"signalaction.{r.action}"
         action = tr(language, key) if key in en.TEXTS else r.action
-        out.append(f"{when} {mark} {r.symbol} {action}: {r.reason}")
+        out.append(f"{when} {mark} {r.symbol} {action}: {render(language, r.reason)}")
     return "\n".join(out)
 
 
@@ -131,15 +140,15 @@ def register_bots(registry: CommandRegistry) -> None:
             (name,) = _targets(ctx, manager, "bots")
             (view,) = [v for v in await manager.views() if v.name == name]
             rows = await manager.store.decisions(name, limit=15)
-            ledger = ledger_view(ctx.service.trading, [name], m.language)
+            ledger = await ledger_view(ctx.service.trading, [name], m.language)
             body = (
                 render_bots([view], m.language, ledger)
-                + m("bots.last_decisions")
+                + m("bots.last_decisions", zone=zone_label(datetime.now(ctx.service.settings.tz)))
                 + render_decisions(rows, m.language, ctx.service.settings.tz)
             )
             return Reply.table(m("bots.title_one", name=name), body, refresh=f"/bots {name}")
         views = await manager.views()
-        ledger = ledger_view(ctx.service.trading, [v.name for v in views], m.language)
+        ledger = await ledger_view(ctx.service.trading, [v.name for v in views], m.language)
         body = render_bots(views, m.language, ledger)
         return Reply.table(m("bots.title"), body, refresh="/bots")
 

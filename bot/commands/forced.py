@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandError, sane_decimal
-from bot.i18n import Messages, money, tr, word
+from bot.i18n import Messages, money, render, tr, word
 from core import numbers
 from core.symbols import Instrument, Venue
+from core.text import Text
 
 if TYPE_CHECKING:
     from strategies.bot_runner import ForcedOrder
@@ -102,8 +103,10 @@ def _brackets(d: BotDefinition, language: str = "en") -> str:
 
 
 def _refused(forced: ForcedOrder, language: str = "en") -> str:
-    reason = forced.decision.reason.removeprefix("order layer refused: ")
-    return tr(language, "trading.refused", reason=reason)
+    why = forced.decision.reason
+    if isinstance(why, Text) and why.key == "decision.order_refused":
+        why = why.params["reason"]  # the order layer's own words, under "refused:"
+    return tr(language, "trading.refused", reason=render(language, why))
 
 
 def render_entry(

@@ -147,8 +147,12 @@ def render_detail(
         lines.append(m("kimpcmd.d_no_exec"))
     else:
         lines.append(m("kimpcmd.d_exec", size=m.money(size, "KRW")))
-        lines.append(m("kimpcmd.d_forward", value=_exe(exe.forward_pct, exe.forward_why)))
-        lines.append(m("kimpcmd.d_reverse", value=_exe(exe.reverse_pct, exe.reverse_why)))
+        lines.append(
+            m("kimpcmd.d_forward", value=_exe(exe.forward_pct, m.render(exe.forward_why or "")))
+        )
+        lines.append(
+            m("kimpcmd.d_reverse", value=_exe(exe.reverse_pct, m.render(exe.reverse_why or "")))
+        )
         if exe.forward_why or exe.reverse_why:
             fwd, rev = m.money(exe.forward_fits_krw, "KRW"), m.money(exe.reverse_fits_krw, "KRW")
             lines.append(m("kimpcmd.d_fits", fwd=fwd, rev=rev))

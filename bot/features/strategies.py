@@ -18,7 +18,6 @@ from loguru import logger
 
 from bot.commands.bots import register_bots
 from bot.features import AppContext
-from bot.i18n import Messages
 from core.clock import Clock
 from core.fills import FillModel
 from core.freshness import Freshness
@@ -165,7 +164,6 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         ledger=app.facade.trading if isinstance(app.facade.trading, PositionBook) else None,
         notify=app.notifier.notify,
         freshness=None if md is None else Freshness(s.market_data.max_data_age, md.data_age),
-        words=Messages(s.core.language).render,
         entry_gate=app.notices.entry_problem if s.strategies.upbit_warnings_block_entries else None,
     )
     if md is not None:

@@ -436,7 +436,7 @@ TEXTS: dict[str, str] = {
     "bots.flat": "flat",
     "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · PnL {pnl}",
     "bots.no_decisions": "No decisions yet.",
-    "bots.last_decisions": "\n\nLast decisions:\n",
+    "bots.last_decisions": "\n\nLast decisions (times in {zone}):\n",
     "bots.title_one": "Bot {name}",
     "bots.title": "Bots",
     "bots.stop_question": (
@@ -846,11 +846,11 @@ TEXTS: dict[str, str] = {
     # positions closed at the venue while the account stream was down (trading/reconcile.py)
     "account.outside": (
         "⚠️ Closed on {venue} outside the bot, seen afterwards (liquidation, ADL or a close by "
-        "hand): {side} {qty} {base} @ {price} {quote}{pnl}\nPosition left: {qty_left}"
+        "hand): {side} {qty} {base} @ {price}{pnl}\nPosition left: {qty_left}"
     ),
     "account.outside_estimated": (
         "⚠️ Closed on {venue} outside the bot, seen afterwards; the venue's trades could not be "
-        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price} {quote}"
+        "read, so this is ESTIMATED at the last price: {side} {qty} {base} @ ~{price}"
         "{pnl} (estimated)\nPosition left: {qty_left}"
     ),
     # button presses left unanswered by a restart (bot/telegram/inbox.py)
@@ -1085,4 +1085,77 @@ TEXTS: dict[str, str] = {
     ),
     "kimpcmd.net_empty": "no coins priced yet",
     "kimpcmd.net_note": "*: a transfer cost could not be counted (/kimp <coin> says which)",
+    # decision reasons: the bots' gates, risk exits and the built-in strategies' explanations,
+    # stored as key + params and worded when read (issue 14)
+    "decision.stop_loss": "stop-loss: {change}% <= -{limit}%",
+    "decision.take_profit": "take-profit: {change}% >= {limit}%",
+    "decision.no_position": "no open position to exit",
+    "decision.paused": "bot is paused: no new entries",
+    "decision.already_in": "already {side}: one position per symbol",
+    "decision.shorts_off": "shorts are off for this bot (`allow_short`)",
+    "decision.position_limit": "position limit {limit} reached",
+    "decision.low_confidence": "confidence {confidence} < min_confidence {minimum}",
+    "decision.cooldown": "cooldown: {left} more candle(s) after the last exit",
+    "decision.already_in_any": "already in a position: one position per symbol",
+    "decision.low_confidence_any": "confidence below min_confidence",
+    "decision.cooldown_any": "cooldown after the last exit",
+    "decision.no_next_candle": "no next candle to fill at",
+    "decision.exit_signal": "signal",
+    "decision.stop_loss_hit": "stop-loss",
+    "decision.take_profit_hit": "take-profit",
+    "decision.forced_exit": "forced exit (/sell)",
+    "decision.forced_entry": "forced entry (/buy)",
+    "decision.order_refused": "order layer refused: {reason}",
+    "why.combined.exit": "exit: RSI {rsi}, EMA {short}/{mid}, MACD hist {hist}",
+    "why.combined.enter": (
+        "{side}: EMA {short}/{mid}/{long}, RSI {rsi}, MACD hist {hist}, volatility {vol}%"
+    ),
+    "why.ema_trend.exit": "trend ended: EMA{fast} {short} crossed EMA{slow} {mid}",
+    "why.ema_trend.up": "{names} stacked up: {short} / {mid} / {long}",
+    "why.ema_trend.down": "{names} stacked down: {short} / {mid} / {long}",
+    "why.cross.back": "{fast} {fa} crossed back over {slow} {sl}",
+    "why.cross.above": "{fast} {fa} crossed above {slow} {sl}",
+    "why.cross.below": "{fast} {fa} crossed below {slow} {sl}",
+    "why.macd.exit": "MACD histogram turned ({hist})",
+    "why.macd.above": "MACD {macd} crossed above signal {signal} (hist {hist})",
+    "why.macd.below": "MACD {macd} crossed below signal {signal} (hist {hist})",
+    "why.rsi.oversold": "RSI{period} {rsi} < {level} (oversold)",
+    "why.rsi.overbought": "RSI{period} {rsi} > {level} (overbought)",
+    "why.rsi.exit": "RSI{period} {rsi} reached the other side",
+    "bots.held_upnl": "{symbol} {side} {qty} (unrealised {upnl})",
+    # the backtest's printed report (python -m bot backtest), in LANGUAGE (issue 14)
+    "bt.value": "{value}",
+    "bt.no_trades": "No trades.",
+    "bt.more_trades": "... and {n} more trades",
+    "bt.col.entry": "entry ({zone})",
+    "bt.col.exit": "exit ({zone})",
+    "bt.col.symbol": "symbol",
+    "bt.col.side": "side",
+    "bt.col.entry_price": "entry",
+    "bt.col.exit_price": "exit",
+    "bt.col.pnl": "PnL",
+    "bt.col.reason": "reason",
+    "bt.m.trades": "Trades:          {n}",
+    "bt.m.win_rate": "Win rate:        {rate}% ({wins} winners)",
+    "bt.m.profit_factor": "Profit factor:   {pf}",
+    "bt.m.drawdown": "Max drawdown:    {pct}%",
+    "bt.m.fees": "Fees paid:       {fees}",
+    "bt.m.start": "Start equity:    {equity}",
+    "bt.m.final": "Final equity:    {equity} ({pct}%)",
+    "bt.header": (
+        "Backtest {bot}: {strategy} on {venue} {symbols} {timeframe}, {start} .. {end}, "
+        "{candles} candles, fill {fill} + {slippage} bps, fee {fee}% ({engine} engine, {took} s)"
+    ),
+    "bt.open_at_end": "Open at the end (not counted as trades): {n}",
+    "bt.equity_png": "Equity curve: {path}",
+    # the executable premium's "cannot fill that size" reason in /kimp <coin> (issue 14)
+    "kimp.exe.too_big": "size exceeds {where} ({leg})",
+    "kimp.exe.top": "top of book",
+    "kimp.exe.depth": "order-book depth",
+    "kimp.exe.usdt_asks": "Upbit KRW-USDT asks",
+    "kimp.exe.usdt_bids": "Upbit KRW-USDT bids",
+    "kimp.exe.upbit_asks": "Upbit asks",
+    "kimp.exe.upbit_bids": "Upbit bids",
+    "kimp.exe.binance_asks": "Binance asks",
+    "kimp.exe.binance_bids": "Binance bids",
 }

@@ -433,7 +433,7 @@ TEXTS: dict[str, str] = {
     "bots.flat": "포지션 없음",
     "bots.line": "{name}: {state} · {strategy} · {venue} {symbols} {timeframe} · {pos} · 손익 {pnl}",
     "bots.no_decisions": "아직 판단 기록이 없습니다.",
-    "bots.last_decisions": "\n\n최근 판단:\n",
+    "bots.last_decisions": "\n\n최근 판단 ({zone} 기준):\n",
     "bots.title_one": "봇 {name}",
     "bots.title": "봇",
     "bots.stop_question": (
@@ -819,11 +819,11 @@ TEXTS: dict[str, str] = {
     # 계정 스트림이 끊긴 동안 거래소에서 닫힌 포지션 (trading/reconcile.py)
     "account.outside": (
         "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함 (강제청산, 자동감축 또는 수동 청산): "
-        "{side} {qty} {base} @ {price} {quote}{pnl}\n남은 포지션: {qty_left}"
+        "{side} {qty} {base} @ {price}{pnl}\n남은 포지션: {qty_left}"
     ),
     "account.outside_estimated": (
         "⚠️ 봇 밖에서 {venue} 포지션이 청산된 것을 나중에 확인함. 거래소 체결 내역을 읽지 못해 마지막 "
-        "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price} {quote}{pnl} (추정)\n"
+        "가격으로 추정한 값입니다: {side} {qty} {base} @ ~{price}{pnl} (추정)\n"
         "남은 포지션: {qty_left}"
     ),
     # 재시작으로 답하지 못한 버튼 입력 (bot/telegram/inbox.py)
@@ -1057,4 +1057,77 @@ TEXTS: dict[str, str] = {
     ),
     "kimpcmd.net_empty": "아직 가격이 잡힌 코인이 없음",
     "kimpcmd.net_note": "*: 반영하지 못한 송금 비용이 있음 (/kimp <코인>에서 확인)",
+    # decision reasons: the bots' gates, risk exits and the built-in strategies' explanations,
+    # stored as key + params and worded when read (issue 14)
+    "decision.stop_loss": "손절: {change}% ≤ -{limit}%",
+    "decision.take_profit": "익절: {change}% ≥ {limit}%",
+    "decision.no_position": "청산할 포지션이 없음",
+    "decision.paused": "봇 일시정지 중: 신규 진입 안 함",
+    "decision.already_in": "이미 {side} 보유 중: 종목당 포지션 하나",
+    "decision.shorts_off": "이 봇은 숏 진입이 꺼져 있음 (`allow_short`)",
+    "decision.position_limit": "포지션 한도 {limit}개 도달",
+    "decision.low_confidence": "신뢰도 {confidence} < 최소 신뢰도 {minimum}",
+    "decision.cooldown": "쿨다운: 마지막 청산 후 캔들 {left}개 더 대기",
+    "decision.already_in_any": "이미 포지션 보유 중: 종목당 포지션 하나",
+    "decision.low_confidence_any": "신뢰도가 최소 신뢰도 미만",
+    "decision.cooldown_any": "마지막 청산 후 쿨다운",
+    "decision.no_next_candle": "체결할 다음 캔들 없음",
+    "decision.exit_signal": "전략 신호",
+    "decision.stop_loss_hit": "손절",
+    "decision.take_profit_hit": "익절",
+    "decision.forced_exit": "강제 청산 (/sell)",
+    "decision.forced_entry": "강제 진입 (/buy)",
+    "decision.order_refused": "주문 거부: {reason}",
+    "why.combined.exit": "청산: RSI {rsi}, EMA {short}/{mid}, MACD 히스토그램 {hist}",
+    "why.combined.enter": (
+        "{side}: EMA {short}/{mid}/{long}, RSI {rsi}, MACD 히스토그램 {hist}, 변동성 {vol}%"
+    ),
+    "why.ema_trend.exit": "추세 종료: EMA{fast} {short}이(가) EMA{slow} {mid}와 교차",
+    "why.ema_trend.up": "{names} 정배열: {short} / {mid} / {long}",
+    "why.ema_trend.down": "{names} 역배열: {short} / {mid} / {long}",
+    "why.cross.back": "{fast} {fa}이(가) {slow} {sl}와 다시 교차",
+    "why.cross.above": "{fast} {fa}이(가) {slow} {sl} 상향 돌파",
+    "why.cross.below": "{fast} {fa}이(가) {slow} {sl} 하향 돌파",
+    "why.macd.exit": "MACD 히스토그램 방향 전환 ({hist})",
+    "why.macd.above": "MACD {macd}이(가) 시그널 {signal} 상향 돌파 (히스토그램 {hist})",
+    "why.macd.below": "MACD {macd}이(가) 시그널 {signal} 하향 돌파 (히스토그램 {hist})",
+    "why.rsi.oversold": "RSI{period} {rsi} < {level} (과매도)",
+    "why.rsi.overbought": "RSI{period} {rsi} > {level} (과매수)",
+    "why.rsi.exit": "RSI{period} {rsi}, 반대 구간 도달",
+    "bots.held_upnl": "{symbol} {side} {qty} (미실현 {upnl})",
+    # the backtest's printed report (python -m bot backtest), in LANGUAGE (issue 14)
+    "bt.value": "{value}",
+    "bt.no_trades": "거래 없음.",
+    "bt.more_trades": "... 외 {n}건",
+    "bt.col.entry": "진입 ({zone})",
+    "bt.col.exit": "청산 ({zone})",
+    "bt.col.symbol": "종목",
+    "bt.col.side": "방향",
+    "bt.col.entry_price": "진입가",
+    "bt.col.exit_price": "청산가",
+    "bt.col.pnl": "손익",
+    "bt.col.reason": "사유",
+    "bt.m.trades": "거래 수:     {n}",
+    "bt.m.win_rate": "승률:        {rate}% (수익 거래 {wins}건)",
+    "bt.m.profit_factor": "손익비:      {pf}",
+    "bt.m.drawdown": "최대 낙폭:   {pct}%",
+    "bt.m.fees": "수수료 합계: {fees}",
+    "bt.m.start": "시작 자산:   {equity}",
+    "bt.m.final": "최종 자산:   {equity} ({pct}%)",
+    "bt.header": (
+        "백테스트 {bot}: {strategy} · {venue} {symbols} {timeframe}, {start} ~ {end}, "
+        "캔들 {candles}개, 체결 {fill} + 슬리피지 {slippage} BP, 수수료 {fee}% ({engine} 엔진, {took}초)"
+    ),
+    "bt.open_at_end": "종료 시점에 열린 포지션 (거래에 포함 안 됨): {n}",
+    "bt.equity_png": "자산 곡선: {path}",
+    # the executable premium's "cannot fill that size" reason in /kimp <coin> (issue 14)
+    "kimp.exe.too_big": "금액이 {where}을(를) 넘음 ({leg})",
+    "kimp.exe.top": "최우선 호가 잔량",
+    "kimp.exe.depth": "호가창 전체 잔량",
+    "kimp.exe.usdt_asks": "업비트 KRW-USDT 매도호가",
+    "kimp.exe.usdt_bids": "업비트 KRW-USDT 매수호가",
+    "kimp.exe.upbit_asks": "업비트 매도호가",
+    "kimp.exe.upbit_bids": "업비트 매수호가",
+    "kimp.exe.binance_asks": "바이낸스 매도호가",
+    "kimp.exe.binance_bids": "바이낸스 매수호가",
 }

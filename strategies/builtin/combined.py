@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.numbers import grouped
+from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.builtin.rsi import masked_rsi
@@ -155,10 +156,12 @@ class Combined(KernelStrategy):
             [float(p.allow_short), p.rsi_oversold, p.rsi_overbought, p.max_volatility], np.float64
         )
 
-    def explain(self, action: Action, row: np.ndarray) -> str:
+    def explain(self, action: Action, row: np.ndarray) -> Text:
         s, m, lo = (grouped(v, 6) for v in row[:3])
         r, h, vol = grouped(row[3], 2), grouped(row[5], 6), grouped(row[6] * 100, 3)
         if action is Action.EXIT:
-            return f"exit: RSI {r}, EMA {s}/{m}, MACD hist {h}"
-        word = "long" if action is Action.ENTER_LONG else "short"
-        return f"{word}: EMA {s}/{m}/{lo}, RSI {r}, MACD hist {h}, volatility {vol}%"
+            return Text.of("why.combined.exit", rsi=r, short=s, mid=m, hist=h)
+        word = Text.of("forced.long" if action is Action.ENTER_LONG else "forced.short")
+        return Text.of(
+            "why.combined.enter", side=word, short=s, mid=m, long=lo, rsi=r, hist=h, vol=vol
+        )

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.numbers import grouped
+from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, ema_array
@@ -88,11 +89,11 @@ class EmaTrend(KernelStrategy):
             [float(self.params.allow_short), self.params.full_confidence_spread_pct], np.float64
         )
 
-    def explain(self, action: Action, row: np.ndarray) -> str:
+    def explain(self, action: Action, row: np.ndarray) -> Text:
         s, m, lo = (grouped(v, 6) for v in row[:3])
         p = self.params
         names = f"EMA{p.ema_short}/{p.ema_mid}/{p.ema_long}"
         if action is Action.EXIT:
-            return f"trend ended: EMA{p.ema_short} {s} crossed EMA{p.ema_mid} {m}"
-        word = "up" if action is Action.ENTER_LONG else "down"
-        return f"{names} stacked {word}: {s} / {m} / {lo}"
+            return Text.of("why.ema_trend.exit", fast=p.ema_short, short=s, slow=p.ema_mid, mid=m)
+        key = "why.ema_trend.up" if action is Action.ENTER_LONG else "why.ema_trend.down"
+        return Text.of(key, names=names, short=s, mid=m, long=lo)

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.numbers import grouped
+from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, SMA, ema_array, sma_array
@@ -86,11 +87,12 @@ class MaCross(KernelStrategy):
         p = self.params
         return np.array([float(p.allow_short), p.full_confidence_gap_pct], np.float64)
 
-    def explain(self, action: Action, row: np.ndarray) -> str:
+    def explain(self, action: Action, row: np.ndarray) -> Text:
         p = self.params
         fa, sl = grouped(row[0], 6), grouped(row[1], 6)
         kind = p.ma_type.upper()
-        word = "above" if action is Action.ENTER_LONG else "below"
+        fast, slow = f"{kind}{p.ma_fast}", f"{kind}{p.ma_slow}"
         if action is Action.EXIT:
-            return f"{kind}{p.ma_fast} {fa} crossed back over {kind}{p.ma_slow} {sl}"
-        return f"{kind}{p.ma_fast} {fa} crossed {word} {kind}{p.ma_slow} {sl}"
+            return Text.of("why.cross.back", fast=fast, fa=fa, slow=slow, sl=sl)
+        key = "why.cross.above" if action is Action.ENTER_LONG else "why.cross.below"
+        return Text.of(key, fast=fast, fa=fa, slow=slow, sl=sl)

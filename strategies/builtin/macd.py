@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.numbers import grouped
+from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import MACD, macd_arrays
@@ -81,9 +82,9 @@ class Macd(KernelStrategy):
     def params_array(self) -> np.ndarray:
         return np.array([float(self.params.allow_short)], np.float64)
 
-    def explain(self, action: Action, row: np.ndarray) -> str:
+    def explain(self, action: Action, row: np.ndarray) -> Text:
         m, s, h = (grouped(v, 6) for v in row[:3])
         if action is Action.EXIT:
-            return f"MACD histogram turned ({h})"
-        word = "above" if action is Action.ENTER_LONG else "below"
-        return f"MACD {m} crossed {word} signal {s} (hist {h})"
+            return Text.of("why.macd.exit", hist=h)
+        key = "why.macd.above" if action is Action.ENTER_LONG else "why.macd.below"
+        return Text.of(key, macd=m, signal=s, hist=h)

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.numbers import grouped
+from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import RSI, rsi_array
@@ -87,11 +88,13 @@ class Rsi(KernelStrategy):
         p = self.params
         return np.array([float(p.allow_short), p.rsi_oversold, p.rsi_overbought], np.float64)
 
-    def explain(self, action: Action, row: np.ndarray) -> str:
+    def explain(self, action: Action, row: np.ndarray) -> Text:
         p = self.params
         r = grouped(row[0], 2)
         if action is Action.ENTER_LONG:
-            return f"RSI{p.rsi_period} {r} < {grouped(p.rsi_oversold)} (oversold)"
+            return Text.of("why.rsi.oversold", period=p.rsi_period, rsi=r,
+                           level=grouped(p.rsi_oversold))  # fmt: skip
         if action is Action.ENTER_SHORT:
-            return f"RSI{p.rsi_period} {r} > {grouped(p.rsi_overbought)} (overbought)"
-        return f"RSI{p.rsi_period} {r} reached the other side"
+            return Text.of("why.rsi.overbought", period=p.rsi_period, rsi=r,
+                           level=grouped(p.rsi_overbought))  # fmt: skip
+        return Text.of("why.rsi.exit", period=p.rsi_period, rsi=r)

@@ -13,6 +13,7 @@ from alerts.premium import (
     vwap,
     vwap_for_quote,
 )
+from bot.i18n import render
 from core.fills import FEE_RATES
 from core.symbols import Venue
 
@@ -91,8 +92,10 @@ def test_size_beyond_top_of_book_is_none_and_says_so() -> None:
     exe = executable_premium(b, 1_000_000.0, FEES)
     assert exe.forward_pct is None and exe.reverse_pct is None
     assert exe.top_only
-    assert exe.forward_why == "size exceeds top of book (Upbit bids)"
-    assert exe.reverse_why == "size exceeds top of book (Upbit asks)"
+    assert render("en", exe.forward_why) == "size exceeds top of book (Upbit bids)"
+    assert render("en", exe.reverse_why) == "size exceeds top of book (Upbit asks)"
+    # a catalog text (issue 14): Korean in Korean mode
+    assert render("ko", exe.reverse_why) == "금액이 최우선 호가 잔량을(를) 넘음 (업비트 매도호가)"
     assert exe.forward_fits_krw == pytest.approx(515.0)  # 0.5 coin bid at 1030
     assert exe.reverse_fits_krw == pytest.approx(515.5)
     small = executable_premium(b, 100.0, FEES)
@@ -114,4 +117,4 @@ def test_depth_beyond_the_top_level_is_walked() -> None:
     avg = (0.5 * 1030 + (qty - 0.5) * 1029) / qty
     assert exe.forward_pct == pytest.approx((qty * avg * (1 - FEES.upbit) / 10_000 - 1) * 100)
     huge = executable_premium(Books(deep, [(1031.0, 1e9)], big, big, usdt, usdt), 1e7, FEES)
-    assert huge.forward_why == "size exceeds order-book depth (Upbit bids)"
+    assert render("en", huge.forward_why) == "size exceeds order-book depth (Upbit bids)"

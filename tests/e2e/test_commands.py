@@ -254,7 +254,7 @@ async def test_bots_list_and_detail(world: World) -> None:
     assert f"{FUTURES_BOT}: stopped · ema_trend · Binance USDT-M BTC/USDT 1m · flat" in text
     assert msg.buttons == [("🔄 Refresh", "/bots")]
     detail = clear(await world.ask(f"/bots {UPBIT_BOT}", f"Bot {UPBIT_BOT}"))
-    assert "Last decisions:" in detail
+    assert "Last decisions (times in KST):" in detail
     await refused(world, "/bots nosuch", "There is no bot 'nosuch'", f"{FUTURES_BOT}, {UPBIT_BOT}")
     await refused(world, f"/bots {UPBIT_BOT} {FUTURES_BOT}", "takes one bot name")
 

@@ -150,6 +150,9 @@ async def test_every_view_gives_the_same_realised_pnl_across_a_restart(
         bots = (await world.answer("/bots")).content
         line = next(x for x in bots.splitlines() if x.startswith(f"{UPBIT_BOT}:"))
         assert "stopped" in line and "BTC/KRW long" in line, line
+        # and the open position's unrealised PnL at the mark, as /positions values it
+        upnl = re.search(rf"BTC/KRW long [\d.]+ \(unrealised {NUM} KRW \([-+]?[\d.]+%\)\)", line)
+        assert upnl, line
         m = re.search(rf"PnL {NUM} KRW$", line)
         assert m, bots
         bot_total = bot_trade + bot_open

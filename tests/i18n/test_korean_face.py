@@ -11,15 +11,18 @@ should have worded in Korean.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import numpy as np
 import pytest
 import pytest_asyncio
 
 from bot.i18n import ko
 from bot.telegram import i18n
 from core.notifications import NotificationKind
+from core.symbols import Instrument, Symbol, Venue
 from tests.e2e.conftest import (
     CHAT,
     FUTURES_BOT,
@@ -28,6 +31,7 @@ from tests.e2e.conftest import (
     running_world,
 )
 from tests.helpers import eventually
+from tests.strategies.conftest import candles_from
 
 # Names the user gave or the venues use, and words Korean traders write in Latin letters.
 ALLOWED = {
@@ -199,12 +203,39 @@ async def test_every_answer_and_notification_is_korean(korean: World) -> None:
     filled = i18n.header("ko", NotificationKind.ORDER_FILLED)
     tg.send_user_message(CHAT, "/buy upbit BTC 100000KRW")
     await tg.wait_for_message(lambda m: m.content.startswith(filled), chat_id=CHAT, timeout=20)
+    await decisions_are_made_and_shown(korean)
 
     seen = {
         f"{m.content[:300]!r}": words
         for m in tg.sent_messages(CHAT)
         if (words := english_words(m.content))
     }
+    # One zone label a message (issue 14): a title that names the zone, rows that do not.
+    twice = [m.content[:300] for m in tg.sent_messages(CHAT) if m.content.count("KST") > 1]
+    assert not twice, "the zone named more than once:\n" + "\n".join(twice)
     assert not seen, "English in the Korean face:\n" + "\n".join(
         f"{k}\n    -> {v}" for k, v in seen.items()
     )
+
+
+async def decisions_are_made_and_shown(korean: World) -> None:
+    """A bot that decides: RSI candles (a rise, a fall, a rise) reach the running bot on the
+    bus, a day ahead of the clock so no warm-up candle overlaps; its decision log (/bots
+    <name>, read by the test above for English words) shows each reason in Korean."""
+    bots, facade = korean.service.facade.bots, korean.service.facade
+    assert bots is not None
+    before = korean.tg.cursor()
+    korean.tg.send_user_message(CHAT, f"/start {UPBIT_BOT}")
+    await korean.tg.wait_for_message(lambda m: UPBIT_BOT in m.content, after=before, timeout=20)
+    closes = np.r_[np.linspace(100, 110, 30), 110 * 0.99 ** np.arange(1, 16)]
+    closes = np.r_[closes, closes[-1] * 1.012 ** np.arange(1, 26)] * 1_000_000
+    start = (int(time.time()) // 60 + 24 * 60) * 60_000
+    for c in candles_from(closes, Instrument(Venue.UPBIT, Symbol("BTC", "KRW")), start=start):
+        facade.bus.publish(c)
+    await eventually(lambda: bots.store.decisions(UPBIT_BOT), timeout=30)
+    before = korean.tg.cursor()
+    korean.tg.send_user_message(CHAT, f"/bots {UPBIT_BOT}")
+    shown = await korean.tg.wait_for_message(
+        lambda m: "과매도" in m.content, chat_id=CHAT, after=before, timeout=20
+    )
+    assert "oversold" not in shown.content, shown.content

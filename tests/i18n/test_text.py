@@ -46,3 +46,23 @@ def test_log_lines_word_texts_in_english_once_the_app_installs_the_catalog() -> 
         assert str(Text.of("no.such.key")) == "no.such.key"  # never a crash in a log line
     finally:
         set_log_words(None)
+
+
+def test_a_stored_text_reads_back_as_the_same_text_and_plain_words_stay_words() -> None:
+    """The decision log's codec (issue 14): key, params, nested texts and the foundation's
+    enums survive storage; anything that is not a stored text is returned as it was."""
+    from core.market import Side
+    from core.symbols import Venue
+    from core.text import Text, dump_text, load_text
+
+    why = Text.of(
+        "decision.order_refused",
+        reason=Text.of("reason.data_old", venue=Venue.UPBIT, side=Side.BUY, age=5, items=["a"]),
+    )
+    back = load_text(dump_text(why))
+    assert back == why and isinstance(back, Text)
+    assert back.params["reason"].params["venue"] is Venue.UPBIT
+    assert load_text(dump_text("RSI14 28 < 30")) == "RSI14 28 < 30"
+    assert load_text('{"$text": broken') == '{"$text": broken'
+    forged = '{"$text":"k","params":{"v":{"$enum":"os.system","value":"x"}}}'
+    assert load_text(forged) == Text.of("k", v="x")  # only core's enums are looked up

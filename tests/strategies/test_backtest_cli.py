@@ -3,6 +3,7 @@ and kernel/event-engine agreement on random data for every built-in and option."
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -136,3 +137,18 @@ def test_futures_shorts_with_leverage_agree_too() -> None:
     assert any(t.side < 0 for t in k.trades)
     assert [(t.exit_ts, t.pnl) for t in k.trades] == [(t.exit_ts, t.pnl) for t in e.trades]
     assert k.trades[0].qty * k.trades[0].entry_price == pytest.approx(100_000 * 5, rel=1e-3)
+
+
+def test_the_report_is_in_the_configured_language(
+    setup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 14: LANGUAGE=ko words the whole printed report in Korean, money with 원."""
+    monkeypatch.setenv("LANGUAGE", "ko")
+    args = ["--bot", "c", "--from", "2026-01-01", "--to", "2026-01-02", "--bots", "bots.toml"]
+    assert main([*args, "--csv", "c.csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("백테스트 c: combined · 업비트 BTC/KRW 1m") and "캔들 2880개" in out
+    for label in ("거래 수:", "승률:", "손익비:", "최대 낙폭:", "최종 자산:"):
+        assert label in out
+    assert "진입 (UTC)" in out or "진입 (KST)" in out
+    assert "원" in out and not re.search(r"\d KRW", out) and "e+" not in out

@@ -103,7 +103,7 @@ async def test_a_bot_killed_before_booking_its_fill_adopts_it_from_the_ledger(
         app.bus.publish(candle(1))
         await eventually(lambda: runner._last_ts.get(BTC_KRW) == candle(1).open_ts)
         await eventually(lambda: runner.decisions, timeout=20)  # a taken one waits for its fill
-        assert [(d.taken, d.reason) for d in runner.decisions] == [
+        assert [(d.taken, render("en", d.reason)) for d in runner.decisions] == [
             (False, "already long: one position per symbol")
         ]
         assert len(sim.upbit_engine.orders) == 1

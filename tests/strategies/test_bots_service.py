@@ -12,11 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from bot.commands import CommandContext, Reply
+from bot.commands.bots import render_decisions
 from bot.config import load_settings
 from bot.features import AppContext
 from bot.features.strategies import install
 from bot.i18n import render
 from core.orders import OrderRequest
+from core.text import load_text
 from strategies.gateway import OrderResult
 from strategies.runner import BotManager
 from tests.helpers import eventually
@@ -101,7 +103,29 @@ async def test_decisions_are_recorded_and_shown(tmp_path: Path) -> None:
         shown = (await app.cmd("/bots rsi_bot")).text
         assert "✓ BTC/KRW enter long: RSI14" in shown and "✓ BTC/KRW exit" in shown
         # issue 14: decisions at the configured zone's time, labelled, indicators rounded
-        assert re.search(r"\d\d-\d\d \d\d:\d\d KST ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
+        assert re.search(r"\n\d\d-\d\d \d\d:\d\d ✓ BTC/KRW enter long: RSI14 \d+\.\d\d <", shown)
+        # the zone named once, in the heading, not again on each row (issue 14)
+        assert "Last decisions (times in KST):" in shown and shown.count("KST") == 1, shown
+
+
+async def test_decision_reasons_are_stored_as_texts_and_read_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """issue 14: a reason is kept as catalog key + params and worded when read, so the same
+    row reads in Korean or English; a row written before (plain words) still reads as it was."""
+    async with service(tmp_path) as app:
+        await app.cmd("/start rsi_bot")
+        await feed(app, FALL_RISE)
+        await app.ctx.db.execute(
+            "INSERT INTO decisions(bot, symbol, action, taken, reason, ts, candle_ts) "
+            "VALUES ('rsi_bot', 'BTC/KRW', 'exit', 0, 'an old plain reason', 1, 1)"
+        )
+        rows = await app.manager.store.decisions("rsi_bot")
+        ko, en = render_decisions(rows, "ko"), render_decisions(rows, "en")
+        assert re.search(r"✓ BTC/KRW 롱 진입: RSI14 \d+\.\d\d < 30 \(과매도\)", ko), ko
+        assert re.search(r"✓ BTC/KRW enter long: RSI14 \d+\.\d\d < 30 \(oversold\)", en), en
+        assert "an old plain reason" in ko and "an old plain reason" in en
+        assert "oversold" not in ko
 
 
 async def test_warm_up_from_stored_candles_then_signal_on_the_first_live_candle(
@@ -129,7 +153,7 @@ async def test_pause_refuses_signals_and_stop_with_a_position_asks_first(tmp_pat
         assert "paused" in (await app.cmd("/pause rsi_bot")).text
         await feed(app, FALL_RISE[:45])
         runner = app.manager.runners["rsi_bot"]
-        assert [(d.taken, d.reason) for d in runner.decisions][-1] == (
+        assert [(d.taken, render("en", d.reason)) for d in runner.decisions][-1] == (
             False,
             "bot is paused: no new entries",
         )
@@ -179,7 +203,8 @@ async def test_order_layer_refusal_is_recorded_and_no_position_is_booked(tmp_pat
         runner = app.manager.runners["rsi_bot"]
         assert not runner.engine.positions
         rows = await app.ctx.db.fetchall("SELECT taken, reason FROM decisions")
-        assert (0, "order layer refused: daily loss limit reached") in [tuple(r) for r in rows]
+        said = [(r[0], render("en", load_text(r[1]))) for r in rows]
+        assert (0, "order layer refused: daily loss limit reached") in said
 
 
 async def test_a_paused_bot_still_manages_its_exits(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pandas_ta as ta
 
+from bot.i18n import render
 from core.fills import FillModel
 from core.signals import SignalAction
 from strategies.backtest import BacktestResult, run_backtest
@@ -60,7 +61,10 @@ def test_rsi_buys_below_30_and_sells_above_70() -> None:
     r = run("rsi", closes)
     assert taken(r) == [(entry, ENTER), (exit_, EXIT)]
     assert len(r.trades) == 1 and r.trades[0].pnl > 0
-    assert "RSI14" in r.signals[0].reason and "< 30" in r.signals[0].reason
+    why = r.signals[0].reason
+    assert "RSI14" in render("en", why) and "< 30 (oversold)" in render("en", why)
+    # A catalog text, worded for the reader: Korean in Korean mode (issue 14)
+    assert render("ko", why).endswith("< 30 (과매도)"), render("ko", why)
 
 
 def test_ema_trend_enters_when_7_25_99_stack_up_and_exits_when_7_drops_below_25() -> None:
@@ -115,7 +119,7 @@ def test_combined_exits_when_rsi_gets_overbought() -> None:
     closes = np.r_[base, base[-1] * 1.02 ** np.arange(1, 15)]
     r = run("combined", closes)
     exits = [s for s in r.signals if s.action is EXIT and s.taken]
-    assert exits and "RSI" in exits[0].reason
+    assert exits and "RSI" in render("en", exits[0].reason)
 
 
 def _cross_series() -> np.ndarray:
@@ -133,7 +137,9 @@ def test_ma_cross_cooldown_refuses_a_quick_reentry() -> None:
     cooled = run("ma_cross", closes, params={"cooldown_candles": gap})
     assert [a for _, a in taken(cooled)] == [ENTER, EXIT]
     refused = [s for s in cooled.signals if not s.taken]
-    assert refused and idx(refused[0].ts) == reentry and "cooldown" in refused[0].reason
+    assert (
+        refused and idx(refused[0].ts) == reentry and "cooldown" in render("en", refused[0].reason)
+    )
     # One candle less of cooldown lets it through.
     assert len(taken(run("ma_cross", closes, params={"cooldown_candles": gap - 1}))) == 3
 
@@ -142,7 +148,8 @@ def test_ma_cross_min_confidence_refuses_a_hairline_cross() -> None:
     closes = np.r_[np.full(10, 100.0), np.full(10, 100.001)]  # SMA gap of 0.001 %
     r = run("ma_cross", closes)
     assert [(s.action, s.taken) for s in r.signals] == [(ENTER, False)]
-    assert "confidence" in r.signals[0].reason
+    assert "confidence" in render("en", r.signals[0].reason)
+    assert "신뢰도" in render("ko", r.signals[0].reason)
     assert taken(run("ma_cross", closes, params={"min_confidence": 0.0})) == [(10, ENTER)]
 
 
@@ -151,8 +158,10 @@ def test_stop_loss_and_take_profit_exit_before_the_strategy_does() -> None:
     base = run("ma_cross", np.r_[np.full(10, 100.0), rise, np.full(10, 103.0)])
     assert taken(base) == [(10, ENTER)]  # no exit signal from the strategy itself
     sl = run("ma_cross", np.r_[np.full(10, 100.0), rise, 97.0, np.full(5, 97.0)], stop_loss_pct=2.0)
-    assert [t.exit_reason.split(":")[0] for t in sl.trades] == ["stop-loss"]
+    assert [render("en", t.exit_reason).split(":")[0] for t in sl.trades] == ["stop-loss"]
     assert idx(sl.trades[0].exit_ts) == 13
     tp = run("ma_cross", np.r_[np.full(10, 100.0), rise, np.full(10, 103.0)], take_profit_pct=1.5)
-    assert [t.exit_reason.split(":")[0] for t in tp.trades] == ["take-profit"]
+    assert [render("en", t.exit_reason).split(":")[0] for t in tp.trades] == ["take-profit"]
     assert idx(tp.trades[0].exit_ts) == 12 and tp.trades[0].pnl > 0
+    kinds = [render("ko", t.exit_reason).split(":")[0] for t in sl.trades + tp.trades]
+    assert kinds == ["손절", "익절"]

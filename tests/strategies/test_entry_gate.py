@@ -19,6 +19,7 @@ from core.market_notices import NoticeBoard
 from core.notifications import Notification
 from core.storage import Database
 from core.symbols import Venue
+from core.text import load_text
 from exchanges.upbit.notices import UpbitNotices
 from peers.exchange_sim.server import SimExchange
 from strategies.botconfig import parse_bots
@@ -58,7 +59,7 @@ async def test_flagged_market_refuses_new_entries_with_the_reason(
         bus = EventBus()
         manager = BotManager(
             [bot], registry, BotStore(db, ManualClock()), bus, FillModel(),
-            words=Messages("en").render, entry_gate=board.entry_problem,
+            entry_gate=board.entry_problem,
         )  # fmt: skip
         await manager.load()
         await manager.start("ticker")
@@ -74,7 +75,8 @@ async def test_flagged_market_refuses_new_entries_with_the_reason(
             await eventually(lambda: len(runner.decisions) == 1)
             (refused,) = runner.decisions
             assert not refused.taken and not runner.engine.positions
-            assert refused.reason == "no new entry: Upbit flags BTC/KRW (investment warning)"
+            words = Messages("en").render
+            assert words(refused.reason) == "no new entry: Upbit flags BTC/KRW (investment warning)"
 
             sim.upbit.rest.set_market_event("KRW-BTC")  # lifted: the next spike enters
             await watcher.refresh_once()
@@ -86,8 +88,6 @@ async def test_flagged_market_refuses_new_entries_with_the_reason(
             await asyncio.gather(task, return_exceptions=True)
             await client.close()
         rows = await db.fetchall("SELECT action, taken, reason FROM decisions ORDER BY id")
-        assert tuple(rows[0]) == (
-            "enter_long",
-            0,
-            "no new entry: Upbit flags BTC/KRW (investment warning)",
-        )
+        action, taken, reason = rows[0]
+        assert (action, taken) == ("enter_long", 0)  # the reason is kept as catalog key + data
+        assert words(load_text(reason)) == "no new entry: Upbit flags BTC/KRW (investment warning)"

@@ -30,6 +30,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from bot.i18n import render
 from core.fills import FillModel
 from core.market import Quote, Trade
 from exchanges.candle_store import CandleStore
@@ -143,8 +144,9 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
             (s.ts, str(s.instrument), s.action.value, s.taken) for s in kernel.signals
         )
         assert sorted(
-            (x.signal.candle_ts, str(x.signal.instrument), x.reason) for x in runner.decisions
-        ) == sorted((s.ts, str(s.instrument), s.reason) for s in events.signals)
+            (x.signal.candle_ts, str(x.signal.instrument), render("en", x.reason))
+            for x in runner.decisions
+        ) == sorted((s.ts, str(s.instrument), render("en", s.reason)) for s in events.signals)
         rows = await db.fetchall(
             "SELECT candle_ts, symbol, action, taken FROM decisions WHERE bot = 'parity'"
         )
@@ -153,7 +155,13 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
         # --- trades -----------------------------------------------------------------------------
         def legs(trades: list) -> list[tuple]:  # type: ignore[type-arg]
             return sorted(
-                (t.entry_ts, t.exit_ts, str(t.instrument), t.side, t.exit_reason.split(":")[0])
+                (
+                    t.entry_ts,
+                    t.exit_ts,
+                    str(t.instrument),
+                    t.side,
+                    render("en", t.exit_reason).split(":")[0],
+                )
                 for t in trades
             )
 

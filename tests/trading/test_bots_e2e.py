@@ -17,8 +17,10 @@ from bot.config import load_settings
 from bot.features import AppContext
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
+from bot.i18n import render
 from core.market import Quote
 from core.symbols import Instrument, Symbol, Venue
+from core.text import load_text
 from peers.exchange_sim.server import SimExchange
 from strategies.runner import BotManager
 from tests.helpers import eventually
@@ -179,6 +181,7 @@ async def test_bot_order_refused_by_the_order_layer_is_recorded_with_its_reason(
         rows = await s.ctx.db.fetchall(
             "SELECT taken, reason FROM decisions WHERE bot = ?", ("spot_rsi",)
         )
+        said = [(r[0], render("en", load_text(r[1]))) for r in rows]
         assert (0, "order layer refused: The kill switch is on: new entries are refused. "
-                "/killswitch off turns it off.") in [tuple(r) for r in rows]  # fmt: skip
+                "/killswitch off turns it off.") in said  # fmt: skip
         assert await s.ctx.db.fetchall("SELECT * FROM orders") == []

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from decimal import Decimal as D
 from pathlib import Path
 
+from bot.i18n import render
 from core.market import Side
 from core.orders import OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
@@ -310,7 +311,7 @@ async def test_bot_gateway_books_what_the_account_got(sim: SimExchange, tmp_path
         refused = await gw.submit(
             OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=D(5), bot="b2")
         )
-        assert not refused.accepted and "Not enough BTC" in refused.reason
+        assert not refused.accepted and "Not enough BTC" in render("en", refused.reason)
 
 
 def _btc(sim: SimExchange, venue: str) -> D:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.commands.base import CommandContext, Reply
 from bot.commands.core import register_core
+from bot.i18n import render
 from core.orders import OrderStatus, OrderType
 from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
@@ -52,7 +53,7 @@ async def test_forced_entry_and_exit_of_a_spot_bot(tmp_path: Path, sim: SimExcha
         (order,) = [o.order for o in await trading.svc.store.recent_orders(5, True)]
         assert order.bot == "spot_rsi" and order.reason == "forced entry (/buy)"
         decisions = await s.manager.store.decisions("spot_rsi")
-        assert [(d.action, d.taken, d.reason) for d in decisions] == [
+        assert [(d.action, d.taken, render("en", d.reason)) for d in decisions] == [
             ("enter_long", True, "forced entry (/buy)")
         ]
         again = await run(s, "/buy spot_rsi BTC")
@@ -72,7 +73,7 @@ async def test_forced_entry_and_exit_of_a_spot_bot(tmp_path: Path, sim: SimExcha
         assert re.search(r"PnL \+[\d,]+ KRW \(\+\d+\.\d\d%\) \(fees included\)\.", done.text)
         assert runner.engine.positions == {} and trading.open_positions() == []
         (trade,) = runner.trades
-        assert trade.exit_reason == "forced exit (/sell)" and trade.pnl > 0
+        assert render("en", trade.exit_reason) == "forced exit (/sell)" and trade.pnl > 0
         assert await s.manager.store.load_positions("spot_rsi") == {}
         flat = await run(s, "/sell spot_rsi")
         assert flat.text.startswith("Bot spot_rsi holds no position."), flat.text

@@ -28,7 +28,7 @@ from bot.i18n import render
 from core.market import Side
 from core.orders import OrderRequest, OrderType
 from core.symbols import Instrument, Symbol, Venue
-from core.text import Text
+from core.text import Text, load_text
 from exchanges.manager import MarketDataManager
 from peers.exchange_sim.server import SimExchange
 from strategies.runner import BotManager
@@ -127,7 +127,8 @@ async def test_decision_and_manual_order_on_old_data_are_refused_with_its_age(
         rows = await s.app.db.fetchall("SELECT taken, reason FROM decisions WHERE bot='spot_rsi'")
         assert rows and all(r[0] == 0 for r in rows), [tuple(r) for r in rows]
         # The bot itself refused (it did not even ask the order layer).
-        assert re.match(r"Upbit BTC/KRW: the newest price is \d+ s old", rows[-1][1]), rows[-1][1]
+        said = render("en", load_text(rows[-1][1]))  # stored as a catalog text (issue 14)
+        assert re.match(r"Upbit BTC/KRW: the newest price is \d+ s old", said), said
         assert [tuple(r) for r in await s.app.db.fetchall("SELECT status FROM orders")] == [
             ("filled",)
         ]
@@ -136,7 +137,5 @@ async def test_decision_and_manual_order_on_old_data_are_refused_with_its_age(
         # order layer's rule answers it (paper: refused, with the age).
         forced = await s.bots.force_entry("spot_rsi")
         assert not forced.decision.taken
-        assert re.match(
-            r"order layer refused: Upbit BTC/KRW: the newest price is \d+ s old",
-            forced.decision.reason,
-        ), forced.decision.reason
+        said = render("en", forced.decision.reason)
+        assert re.match(r"order layer refused: Upbit BTC/KRW: the newest price is \d+ s old", said)

@@ -177,3 +177,33 @@ async def test_a_refused_manual_order_is_answered_not_notified_a_bots_is_notifie
     (note,) = [n.text for n in e.notes if n.kind.value == "order_refused"]
     assert note.startswith("Order refused from bot b1: buy BTC/USDT on Binance USDT-M.")
     assert bot.reason in note
+
+
+async def test_fill_notices_show_the_price_to_the_tick_and_the_quantity_to_the_step(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """issue 14: a fill's price to the market's tick (0.01 USDT) and its quantity to the step
+    (0.001 BTC on the futures market), as the venue's own screens show them; the notice used
+    significant digits (64,032 and 0.01)."""
+    e, t = env
+    e.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 63_999.9, 64_000)
+    await eventually(lambda: e.svc.prices.price(FUT, Side.BUY) == D(64_000))
+    res = await t.manual_order(Venue.BINANCE_FUTURES, BTC, Side.BUY, D("0.01"), None)
+    assert res.accepted and res.order is not None
+    assert res.order.avg_price == D("64032.00")  # the paper fill: the ask + 5 bps
+    (note,) = [n.text for n in e.notes if n.kind.value == "order_filled"]
+    assert "Filled buy 0.010 BTC @ 64,032.00 USDT on " in note, note
+
+
+async def test_a_resting_order_is_described_to_the_tick_and_the_step(
+    env: tuple[Env, TradingProvider],
+) -> None:
+    """issue 14: the 'order open' note words a limit price to the tick and the size to the step
+    (was '0.01 BTC/USDT limit @ 60,000')."""
+    e, _ = env
+    res = await e.svc.submit(
+        OrderRequest(FUT, Side.BUY, OrderType.LIMIT, qty=D("0.01"), price=D(60_000))
+    )
+    assert res.accepted and res.order is not None, res.reason
+    (placed,) = [n.text for n in e.notes if n.kind.value == "order_placed"]
+    assert "buy 0.010 BTC/USDT limit @ 60,000.00 on " in placed, placed

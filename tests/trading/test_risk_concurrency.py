@@ -133,7 +133,7 @@ async def test_concurrent_bot_orders_on_the_same_candle_respect_max_open_positio
         ]
         results = await asyncio.gather(*(gw.submit(r) for r in reqs))
         assert sum(r.accepted for r in results) == 2, [r.reason for r in results]
-        refused = [r.reason for r in results if not r.accepted]
+        refused = [en(r.reason) for r in results if not r.accepted]
         assert all("MAX_OPEN_POSITIONS" in r for r in refused), refused
         await eventually(lambda: settled(env))
         assert len(env.provider().open_positions()) == 2
