@@ -31,6 +31,7 @@ from bot.settings_sections import (
     StrategySettings,
     TelegramSettings,
     TradingMode,
+    WebSettings,
 )
 
 if TYPE_CHECKING:
@@ -172,6 +173,13 @@ class Settings(BaseSettings):
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)
+
+    # --- web dashboard and REST API (bot/web) ---------------------------------------------------
+    web_enabled: bool = False
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(8080, ge=0, le=65535)  # 0: any free port (tests)
+    web_token: SecretStr | None = None
+    web_control_per_minute: int = Field(10, ge=1, le=600)
 
     @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
     @classmethod
@@ -338,6 +346,10 @@ class Settings(BaseSettings):
     def notify(self) -> NotifySettings:
         return self._section(NotifySettings)
 
+    @property
+    def web(self) -> WebSettings:
+        return self._section(WebSettings)
+
     def secrets(self) -> list[str]:
         """Secret values, for the log redaction filter. Never print this."""
         fields = (
@@ -346,6 +358,7 @@ class Settings(BaseSettings):
             self.upbit_secret_key,
             self.binance_api_key,
             self.binance_api_secret,
+            self.web_token,
         )
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 

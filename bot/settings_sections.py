@@ -143,6 +143,17 @@ class NotifySettings:
     notify_levels: Mapping[str, NotifyLevel]  # NotificationKind value -> level
 
 
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The web dashboard and REST API (bot/web): off unless enabled, loopback by default."""
+
+    web_enabled: bool
+    web_host: str
+    web_port: int
+    web_token: SecretStr | None
+    web_control_per_minute: int
+
+
 SECTIONS: dict[str, type] = {
     "core": CoreSettings,
     "storage": StorageSettings,
@@ -154,4 +165,5 @@ SECTIONS: dict[str, type] = {
     "strategies": StrategySettings,
     "kimp": KimpSettings,
     "notify": NotifySettings,
+    "web": WebSettings,
 }

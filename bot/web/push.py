@@ -1,0 +1,113 @@
+"""The live push stream (Server-Sent Events): kimp rows that changed, fills, stream status.
+
+One hub task (the supervised component "web-push") samples the kimp table every `interval`
+seconds and hands each client only the rows that changed since the last sample, conflated per
+coin: a slow client gets the newest row of each coin, never a backlog. Fills and stream status
+come from the event bus and are never dropped (a client that falls too far behind is cut off
+and its page reconnects, reloading the table).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from bot.facade import ServiceFacade
+from bot.i18n import Messages
+from bot.web.kimp_rows import kimp_rows
+from bot.web.shape import shape
+from core.market import StreamStatus
+from core.orders import Fill
+
+MAX_BACKLOG = 1000  # lossless events a client may have waiting before it is cut off
+
+
+@dataclass(eq=False, slots=True)
+class Client:
+    kimp: dict[str, dict[str, Any]] = field(default_factory=dict)  # coin -> newest row
+    events: list[tuple[str, Any]] = field(default_factory=list)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: bool = False
+
+
+class PushHub:
+    def __init__(self, facade: ServiceFacade, interval: float = 0.5) -> None:
+        self._facade = facade
+        self._interval = interval
+        self._clients: set[Client] = set()
+        self._last: dict[str, tuple[Any, ...]] = {}
+        self._m = Messages(facade.settings.core.language)
+
+    @property
+    def clients(self) -> int:
+        return len(self._clients)
+
+    async def run(self) -> None:
+        sub = self._facade.bus.subscribe("web-push", Fill, StreamStatus, conflate=False)
+        try:
+            while True:
+                await asyncio.sleep(self._interval)
+                events = sub.drain()
+                if not self._clients:
+                    continue
+                for event in events:
+                    kind = "fill" if isinstance(event, Fill) else "stream"
+                    self._post(kind, shape(event, self._m))
+                self._sample()
+        finally:
+            self._facade.bus.unsubscribe(sub)
+
+    def _sample(self) -> None:
+        kimp = self._facade.kimp
+        if kimp is None:
+            return
+        changed = []
+        for row in kimp_rows(kimp, self._m):
+            key = (row["usdt_kimp"], row["fx_kimp"], row["suspended"], row["implausible"])
+            if self._last.get(row["coin"]) != key:
+                self._last[row["coin"]] = key
+                changed.append(row)
+        if not changed:
+            return
+        for client in self._clients:
+            for row in changed:
+                client.kimp[row["coin"]] = row
+            client.wake.set()
+
+    def _post(self, kind: str, data: Any) -> None:
+        for client in list(self._clients):
+            client.events.append((kind, data))
+            if len(client.events) > MAX_BACKLOG:
+                client.closed = True
+            client.wake.set()
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """One client's SSE byte stream: a retry hint, then events as they come."""
+        client = Client()
+        self._clients.add(client)
+        try:
+            yield b"retry: 2000\n\n"
+            while not client.closed:
+                try:
+                    async with asyncio.timeout(15):
+                        await client.wake.wait()
+                except TimeoutError:
+                    yield b": keep-alive\n\n"  # proxies close silent connections
+                    continue
+                client.wake.clear()
+                events, client.events = client.events, []
+                rows, client.kimp = client.kimp, {}
+                for kind, data in events:
+                    yield _frame(kind, data)
+                if rows:
+                    yield _frame("kimp", list(rows.values()))
+        finally:
+            self._clients.discard(client)
+
+
+def _frame(kind: str, data: Any) -> bytes:
+    return b"event: " + kind.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
