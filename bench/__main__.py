@@ -19,6 +19,7 @@ BENCHMARKS = {
     "orders": "bench.orders",
     "trades": "bench.trades",
     "telegram": "bench.telegram",
+    "web": "bench.web",
 }
 OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
 

@@ -25,7 +25,12 @@ async def install(app: AppContext) -> WebServer | None:
     token = None if web.web_token is None else web.web_token.get_secret_value()
     hashed = await token_hash(KeyValueStore(app.db, app.clock), token)
     ctx = WebContext(app.facade, Gate(hashed), RateLimit(web.web_control_per_minute))
-    hub = PushHub(app.facade)
+    facade = app.facade
+    hub = PushHub(
+        facade.bus,
+        lambda: None if facade.kimp is None else facade.kimp.monitor,
+        app.settings.core.language,
+    )
     try:
         server = WebServer(create_app(ctx, hub), web.web_host, web.web_port)
     except OSError as exc:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import Messages
-from bot.providers import KimpView
+from bot.providers import TetherSource
 
 
-def kimp_rows(svc: KimpView, m: Messages) -> list[dict[str, Any]]:
+def kimp_rows(monitor: TetherSource, m: Messages) -> list[dict[str, Any]]:
     rows = []
-    for c in svc.monitor.snapshots():
+    for c in monitor.snapshots():
         ages = [a for a in (c.ages.upbit, c.ages.binance, c.ages.usdt) if a is not None]
         rows.append(
             {

@@ -10,16 +10,17 @@ and its page reconnects, reloading the table).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from bot.facade import ServiceFacade
 from bot.i18n import Messages
+from bot.providers import TetherSource
 from bot.web.kimp_rows import kimp_rows
 from bot.web.shape import shape
+from core.events import EventBus
 from core.market import StreamStatus
 from core.orders import Fill
 
@@ -35,19 +36,26 @@ class Client:
 
 
 class PushHub:
-    def __init__(self, facade: ServiceFacade, interval: float = 0.5) -> None:
-        self._facade = facade
+    def __init__(
+        self,
+        bus: EventBus,
+        monitor: Callable[[], TetherSource | None],
+        language: str,
+        interval: float = 0.5,
+    ) -> None:
+        self._bus = bus
+        self._monitor = monitor  # the kimp monitor, None while the kimp feature is off
         self._interval = interval
         self._clients: set[Client] = set()
         self._last: dict[str, tuple[Any, ...]] = {}
-        self._m = Messages(facade.settings.core.language)
+        self._m = Messages(language)
 
     @property
     def clients(self) -> int:
         return len(self._clients)
 
     async def run(self) -> None:
-        sub = self._facade.bus.subscribe("web-push", Fill, StreamStatus, conflate=False)
+        sub = self._bus.subscribe("web-push", Fill, StreamStatus, conflate=False)
         try:
             while True:
                 await asyncio.sleep(self._interval)
@@ -59,14 +67,14 @@ class PushHub:
                     self._post(kind, shape(event, self._m))
                 self._sample()
         finally:
-            self._facade.bus.unsubscribe(sub)
+            self._bus.unsubscribe(sub)
 
     def _sample(self) -> None:
-        kimp = self._facade.kimp
-        if kimp is None:
+        monitor = self._monitor()
+        if monitor is None:
             return
         changed = []
-        for row in kimp_rows(kimp, self._m):
+        for row in kimp_rows(monitor, self._m):
             key = (row["usdt_kimp"], row["fx_kimp"], row["suspended"], row["implausible"])
             if self._last.get(row["coin"]) != key:
                 self._last[row["coin"]] = key

@@ -148,7 +148,7 @@ def router() -> APIRouter:
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
         svc, m = ctx.kimp(), ctx.words(lang)
-        rows = kimp_rows(svc, m)
+        rows = kimp_rows(svc.monitor, m)
         if q:
             rows = [r for r in rows if q.upper() in r["coin"]]
         present = [r for r in rows if r[sort] is not None]

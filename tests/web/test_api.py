@@ -174,3 +174,12 @@ async def test_push_stream_sends_kimp_rows(web: Web) -> None:
             if "event: kimp" in seen and "BTC" in seen:
                 break
     assert '"usdt_kimp"' in seen
+
+
+async def test_control_is_rate_limited(web: Web) -> None:
+    """Last in this module: it spends the minute's control budget (WEB_CONTROL_PER_MINUTE)."""
+    limit = web.world.settings.web.web_control_per_minute
+    async with web.client() as c:
+        codes = [(await c.post(f"/api/confirm/bogus{i}")).status_code for i in range(limit + 2)]
+    assert 429 in codes
+    assert set(codes[: codes.index(429)]) <= {404}
