@@ -25,6 +25,7 @@ from bot.config import load_settings
 from bot.facade import ServiceFacade
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
+from bot.reports.sources import table_sources
 from bot.web.app import create_app
 from bot.web.auth import Gate, RateLimit, digest
 from bot.web.context import WebContext
@@ -90,7 +91,7 @@ async def run(n_coins: int, seconds: float, clients: int) -> None:
             settings, db, bus, Supervisor(), Notifier(Outbox(db), settings.notify, "en"), "bench"
         )
         hub = PushHub(bus, lambda: monitor, "en")
-        ctx = WebContext(facade, Gate(digest(TOKEN)), RateLimit(10))
+        ctx = WebContext(facade, Gate(digest(TOKEN)), RateLimit(10), table_sources(db))
         server = WebServer(create_app(ctx, hub), "127.0.0.1", 0)
         tasks = [
             asyncio.create_task(_feed(monitor, coins, 0.2), name="bench-feed"),

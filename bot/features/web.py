@@ -9,11 +9,13 @@ from __future__ import annotations
 from loguru import logger
 
 from bot.features import AppContext, StartupError
+from bot.reports.sources import table_sources
 from bot.web.app import create_app
 from bot.web.auth import Gate, RateLimit, token_hash
 from bot.web.context import WebContext
 from bot.web.push import PushHub
 from bot.web.server import WebServer
+from core.notifications import NotificationKind
 from core.storage.kv import KeyValueStore
 
 
@@ -24,13 +26,20 @@ async def install(app: AppContext) -> WebServer | None:
         return None
     token = None if web.web_token is None else web.web_token.get_secret_value()
     hashed = await token_hash(KeyValueStore(app.db, app.clock), token)
-    ctx = WebContext(app.facade, Gate(hashed), RateLimit(web.web_control_per_minute))
-    facade = app.facade
+    facade, sources = app.facade, table_sources(app.db)
+    kinds = (NotificationKind.KIMP_ALERT,)
+
+    async def alerts(since: float, until: float) -> list[str]:
+        return await sources.incidents.texts(kinds, since, until)
+
     hub = PushHub(
         facade.bus,
         lambda: None if facade.kimp is None else facade.kimp.monitor,
         app.settings.core.language,
+        alerts,
     )
+    limit = RateLimit(web.web_control_per_minute)
+    ctx = WebContext(facade, Gate(hashed), limit, sources)
     try:
         server = WebServer(create_app(ctx, hub), web.web_host, web.web_port)
     except OSError as exc:

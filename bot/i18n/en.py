@@ -1001,4 +1001,6 @@ TEXTS: dict[str, str] = {
     "web.offline": "reconnecting…",
     "web.running": "running",
     "web.stopped": "stopped",
+    "web.alerts": "Recent kimp alerts",
+    "web.equity": "Realised PnL, last 30 days (KRW)",
 }

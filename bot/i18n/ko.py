@@ -974,4 +974,6 @@ TEXTS: dict[str, str] = {
     "web.offline": "다시 연결 중…",
     "web.running": "실행 중",
     "web.stopped": "중지됨",
+    "web.alerts": "최근 김프 알림",
+    "web.equity": "최근 30일 실현 손익 (원)",
 }

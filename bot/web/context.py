@@ -9,6 +9,7 @@ from fastapi import HTTPException
 from bot.facade import ServiceFacade
 from bot.i18n import Messages
 from bot.providers import BotControl, KimpView, TradingView
+from bot.reports.sources import ReportSources
 from bot.web.auth import Gate, RateLimit
 from bot.web.confirm import Confirmations
 
@@ -18,6 +19,8 @@ class WebContext:
     facade: ServiceFacade
     gate: Gate
     control_limit: RateLimit
+    # The daily report's sources (premium history, alerts sent): the same data /report shows.
+    sources: ReportSources
     confirmations: Confirmations = field(default_factory=Confirmations)
 
     def words(self, lang: str | None) -> Messages:

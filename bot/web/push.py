@@ -1,16 +1,19 @@
-"""The live push stream (Server-Sent Events): kimp rows that changed, fills, stream status.
+"""The live push stream (Server-Sent Events): kimp rows that changed, fills, stream status and
+the kimp alerts sent.
 
 One hub task (the supervised component "web-push") samples the kimp table every `interval`
 seconds and hands each client only the rows that changed since the last sample, conflated per
 coin: a slow client gets the newest row of each coin, never a backlog. Fills and stream status
 come from the event bus and are never dropped (a client that falls too far behind is cut off
-and its page reconnects, reloading the table).
+and its page reconnects, reloading the table). Alerts are read from the outbox (what was sent,
+as worded to the user) every `alerts_every` seconds while a client is connected.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,7 @@ from core.events import EventBus
 from core.market import StreamStatus
 from core.orders import Fill
 
+AlertSource = Callable[[float, float], Awaitable[list[str]]]  # texts queued in [since, until)
 MAX_BACKLOG = 1000  # lossless events a client may have waiting before it is cut off
 
 
@@ -41,9 +45,14 @@ class PushHub:
         bus: EventBus,
         monitor: Callable[[], TetherSource | None],
         language: str,
+        alerts: AlertSource | None = None,
         interval: float = 0.5,
+        alerts_every: float = 2.0,
     ) -> None:
         self._bus = bus
+        self._alerts = alerts
+        self._alerts_every = alerts_every
+        self._alerts_since = time.time()
         self._monitor = monitor  # the kimp monitor, None while the kimp feature is off
         self._interval = interval
         self._clients: set[Client] = set()
@@ -61,13 +70,24 @@ class PushHub:
                 await asyncio.sleep(self._interval)
                 events = sub.drain()
                 if not self._clients:
+                    self._alerts_since = time.time()
                     continue
                 for event in events:
                     kind = "fill" if isinstance(event, Fill) else "stream"
                     self._post(kind, shape(event, self._m))
                 self._sample()
+                await self._poll_alerts()
         finally:
             self._bus.unsubscribe(sub)
+
+    async def _poll_alerts(self) -> None:
+        now = time.time()
+        if self._alerts is None or now - self._alerts_since < self._alerts_every:
+            return
+        texts = await self._alerts(self._alerts_since, now)
+        self._alerts_since = now
+        for text in texts:
+            self._post("alert", text)
 
     def _sample(self) -> None:
         monitor = self._monitor()

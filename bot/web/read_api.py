@@ -11,6 +11,7 @@ from bot.logging_setup import tail_log
 from bot.web.context import WebContext
 from bot.web.kimp_rows import kimp_rows
 from bot.web.shape import shape
+from core.notifications import NotificationKind
 
 Lang = Annotated[Literal["en", "ko"] | None, Query(description="reply language")]
 
@@ -181,11 +182,34 @@ def router() -> APIRouter:
             raise HTTPException(404, f"no premium history for {coin}")
         return Response(png, media_type="image/png")
 
+    @r.get("/kimp/{coin}/history")
+    async def kimp_history(
+        request: Request, coin: str, hours: Annotated[float, Query(gt=0, le=720)] = 24.0
+    ) -> dict[str, Any]:
+        """One coin's premium per minute, on the basis the alerts watch (KIMP_ALERT_BASIS)."""
+        ctx = ctx_of(request)
+        coin = _coin(coin)
+        basis = ctx.facade.settings.kimp.kimp_alert_basis
+        now = time.time()
+        day = await ctx.sources.kimp.kimp_day(now - hours * 3600, now, coin, basis)
+        series = [] if day is None else [[ts, round(v, 3)] for ts, v in day.series]
+        return {"coin": coin, "basis": basis, "series": series}
+
     @r.get("/alerts")
-    async def alerts(request: Request, lang: Lang = None) -> dict[str, Any]:
+    async def alerts(
+        request: Request, hours: Annotated[float, Query(gt=0, le=168)] = 24.0, lang: Lang = None
+    ) -> dict[str, Any]:
+        """The thresholds, and the kimp alerts sent (as worded to the user) over `hours`."""
         ctx = ctx_of(request)
         svc, m = ctx.kimp(), ctx.words(lang)
-        return {"basis": m.render(svc.basis), "thresholds": shape(svc.config, m)}
+        now = time.time()
+        kinds = (NotificationKind.KIMP_ALERT,)
+        recent = await ctx.sources.incidents.texts(kinds, now - hours * 3600, now + 1)
+        return {
+            "basis": m.render(svc.basis),
+            "thresholds": shape(svc.config, m),
+            "recent": recent[-50:][::-1],
+        }
 
     @r.get("/settings")
     async def settings(request: Request) -> dict[str, str]:

@@ -29,7 +29,8 @@ class Web:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def web(tmp_path_factory: Any) -> AsyncIterator[Web]:
-    extra = {"web_enabled": True, "web_port": 0, "web_token": TOKEN}
+    # Kimp alerts at once (no 30 s hold), so a premium set in the simulator is alerted quickly.
+    extra = {"web_enabled": True, "web_port": 0, "web_token": TOKEN, "kimp_min_duration": 0.0}
     async with running_world(tmp_path_factory.mktemp("web"), "Service started", **extra) as w:
         facade = w.service.facade
         assert facade is not None

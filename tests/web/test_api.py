@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.e2e.conftest import UPBIT_BOT
@@ -24,6 +26,8 @@ READS = [
     "/api/kimp?sort=coin&desc=false&q=BT",
     "/api/kimp/BTC",
     "/api/alerts",
+    "/api/alerts?hours=2",
+    "/api/kimp/BTC/history?hours=6",
     "/api/settings",
     "/api/logs?n=5",
     "/openapi.json",
@@ -82,6 +86,33 @@ async def test_kimp_table_has_every_coin_with_both_premiums(web: Web) -> None:
     assert btc["premium"]["coin"] == "BTC" and "executable" in btc
 
 
+async def test_coin_history_is_the_stored_samples(web: Web) -> None:
+    """tests/e2e seeds a day of BTC samples, one every 10 minutes."""
+    async with web.client() as c:
+        day = (await c.get("/api/kimp/BTC/history?hours=24")).json()
+        six = (await c.get("/api/kimp/BTC/history?hours=6")).json()
+    assert day["basis"] == "usdt"
+    assert len(day["series"]) >= 140
+    assert 30 <= len(six["series"]) < len(day["series"])
+    stamps = [ts for ts, _ in day["series"]]
+    assert stamps == sorted(stamps)
+
+
+async def test_a_kimp_alert_is_listed_and_pushed(web: Web) -> None:
+    high = web.world.settings.kimp.kimp_high_pct
+    async with web.client() as c, c.stream("GET", "/api/stream") as r:
+        web.world.sim.market.set_premium("DOGE", high + 4.0)
+        seen = ""
+        async with asyncio.timeout(30):
+            async for chunk in r.aiter_text():
+                seen += chunk
+                if "event: alert" in seen and "DOGE" in seen.split("event: alert", 1)[1]:
+                    break
+        recent = (await c.get("/api/alerts")).json()["recent"]
+    web.world.sim.market.set_premium("DOGE", 1.0)
+    assert any("DOGE" in text for text in recent)
+
+
 async def test_coin_chart_is_a_png(web: Web) -> None:
     async with web.client() as c:
         r = await c.get("/api/kimp/BTC/chart.png?hours=24")
@@ -99,6 +130,8 @@ async def test_coin_chart_is_a_png(web: Web) -> None:
         ("/api/kimp?sort=price", "sort"),
         ("/api/kimp?q=%3Cscript%3E", "q"),
         ("/api/logs?n=100000", "n"),
+        ("/api/alerts?hours=-1", "hours"),
+        ("/api/kimp/BTC/history?hours=99999", "hours"),
         ("/api/kimp/BT-C!", "coin symbol"),
         ("/api/status?lang=fr", "lang"),
     ],
@@ -169,10 +202,11 @@ async def test_push_stream_sends_kimp_rows(web: Web) -> None:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         seen = ""
-        async for chunk in r.aiter_text():
-            seen += chunk
-            if "event: kimp" in seen and "BTC" in seen:
-                break
+        async with asyncio.timeout(30):
+            async for chunk in r.aiter_text():
+                seen += chunk
+                if "event: kimp" in seen and "BTC" in seen:
+                    break
     assert '"usdt_kimp"' in seen
 
 

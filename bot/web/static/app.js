@@ -106,6 +106,32 @@ async function loadRest() {
   table("#streams", (await status.json()).streams.map((s) => [s.connection, s.state, s.age.toFixed(0) + " s"]));
 }
 
+function addAlert(text, first) {
+  const li = document.createElement("li"); li.textContent = text;
+  if (first) $("#alerts").prepend(li); else $("#alerts").append(li);
+}
+
+async function loadAlerts() {
+  const data = await (await api("/api/alerts")).json();
+  $("#alerts").replaceChildren();
+  data.recent.forEach((t) => addAlert(t, false));
+}
+
+async function loadEquity() {
+  // Cumulative realised PnL per day (the same figures as /daily), oldest first.
+  const data = await (await api("/api/profit?unit=day&n=30")).json();
+  let total = 0;
+  const pts = data.periods.slice().reverse().map((d) => (total += Number(d.realized_krw)));
+  const svg = $("#equity"), ns = "http://www.w3.org/2000/svg";
+  const lo = Math.min(0, ...pts), hi = Math.max(0, ...pts), span = hi - lo || 1;
+  const y = (v) => 95 - ((v - lo) / span) * 90;
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", pts.map((v, i) => `${(i / Math.max(1, pts.length - 1)) * 300},${y(v)}`).join(" "));
+  const zero = document.createElementNS(ns, "line");
+  for (const [k, v] of [["x1", 0], ["x2", 300], ["y1", y(0)], ["y2", y(0)]]) zero.setAttribute(k, v);
+  svg.replaceChildren(zero, line);
+}
+
 function connect() {
   if (state.source) state.source.close();
   const es = new EventSource("/api/stream");
@@ -119,6 +145,7 @@ function connect() {
     $("#fills").prepend(li);
   });
   es.addEventListener("stream", () => loadRest());
+  es.addEventListener("alert", (e) => addAlert(JSON.parse(e.data), true));
 }
 
 async function start() {
@@ -127,7 +154,7 @@ async function start() {
   state.rows = new Map(data.coins.map((c) => [c.coin, c]));
   $("#login").hidden = true; $("#main").hidden = false; $("#logout").hidden = false;
   renderKimp();
-  await Promise.all([loadBots(), loadRest()]);
+  await Promise.all([loadBots(), loadRest(), loadAlerts(), loadEquity()]);
   connect();
 }
 
