@@ -176,6 +176,14 @@ async def test_filter(page: Page) -> None:
     assert len(await page.order()) > 2
 
 
+async def test_stream_health_shows_each_connections_data_age(page: Page) -> None:
+    async def aged() -> bool:
+        text: str = await page.do(lambda d: d.find_element(By.ID, "streams").text)
+        return "upbit-0" in text and "last data" in text
+
+    await eventually(aged, timeout=20)
+
+
 async def test_a_coins_chart_renders(page: Page) -> None:
     # One script finds and clicks the row: pushed updates redraw the rows between two commands.
     await page.do(

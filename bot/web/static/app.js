@@ -2,7 +2,7 @@
 "use strict";
 const $ = (s) => document.querySelector(s);
 const state = { words: {}, lang: localStorage.getItem("lang") || "en", rows: new Map(),
-  sort: "usdt_kimp", desc: true, filter: "", source: null };
+  sort: "usdt_kimp", desc: true, filter: "", source: null, timer: null };
 
 function w(key, params) {
   let s = state.words[key] || key;
@@ -103,7 +103,11 @@ async function loadRest() {
   const [pos, status] = await Promise.all([api("/api/positions"), api("/api/status")]);
   table("#positions", (await pos.json()).map((p) =>
     [p.instrument, p.owner || "", p.qty, p.entry_price, p.mark || "—", p.unrealized || "—"]));
-  table("#streams", (await status.json()).streams.map((s) => [s.connection, s.state, s.age.toFixed(0) + " s"]));
+  // The /status lines of the market data (each venue's health, each connection's last frame).
+  const st = await status.json();
+  const lines = (st.lines && st.lines.streams) || [];
+  table("#streams", lines.length ? lines.map((l) => [l.trim()])
+    : st.streams.map((s) => [s.connection, s.state, s.age.toFixed(0) + " s"]));
 }
 
 function addAlert(text, first) {
@@ -156,6 +160,8 @@ async function start() {
   renderKimp();
   await Promise.all([loadBots(), loadRest(), loadAlerts(), loadEquity()]);
   connect();
+  // Data ages move on even when nothing is pushed: refresh positions and stream health.
+  if (!state.timer) state.timer = setInterval(() => { if (!$("#main").hidden) loadRest().catch(() => {}); }, 5000);
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
