@@ -1003,4 +1003,6 @@ TEXTS: dict[str, str] = {
     "web.stopped": "stopped",
     "web.alerts": "Recent kimp alerts",
     "web.equity": "Realised PnL, last 30 days (KRW)",
+    "web.forward": "Executable, forward",
+    "web.reverse": "Executable, reverse",
 }

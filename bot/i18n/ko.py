@@ -976,4 +976,6 @@ TEXTS: dict[str, str] = {
     "web.stopped": "중지됨",
     "web.alerts": "최근 김프 알림",
     "web.equity": "최근 30일 실현 손익 (원)",
+    "web.forward": "실행 가능 김프 (정방향)",
+    "web.reverse": "실행 가능 김프 (역방향)",
 }

@@ -200,6 +200,12 @@ async def test_a_coins_chart_renders(page: Page) -> None:
 
     await eventually(drawn, timeout=20)
 
+    async def executable() -> bool:
+        text: str = await page.do(lambda d: d.find_element(By.ID, "exec").text)
+        return "Executable, forward" in text and "Executable, reverse" in text
+
+    await eventually(executable, timeout=20)
+
 
 async def test_stop_a_bot_from_the_page_after_confirming(page: Page, web: Web) -> None:
     facade = web.world.service.facade

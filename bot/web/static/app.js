@@ -64,6 +64,16 @@ function showCoin(coin) {
   $("#detail-coin").textContent = coin;
   $("#chart").alt = coin;
   $("#chart").src = "/api/kimp/" + encodeURIComponent(coin) + "/chart.png?hours=24&t=" + Date.now();
+  loadExec(coin).catch(() => {});
+}
+
+async function loadExec(coin) {
+  // The executable premium both ways at KIMP_EXEC_SIZE_KRW, or why there is none.
+  const d = await (await api("/api/kimp/" + encodeURIComponent(coin))).json();
+  const e = d.executable;
+  const fig = (v, why) => (v === null || v === undefined ? "— " + (why || "") : pct(v));
+  table("#exec", e ? [[w("web.forward"), fig(e.forward_pct, e.forward_why)],
+    [w("web.reverse"), fig(e.reverse_pct, e.reverse_why)]] : []);
 }
 
 function table(sel, rows) {
