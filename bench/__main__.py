@@ -20,6 +20,7 @@ BENCHMARKS = {
     "trades": "bench.trades",
     "telegram": "bench.telegram",
     "retention": "bench.retention",
+    "web": "bench.web",
 }
 OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
 

@@ -21,7 +21,16 @@ from bot.doctor import run_checks
 from bot.doctor.command import register_doctor
 from bot.doctor.render import line as render_line
 from bot.facade import ServiceFacade
-from bot.features import AppContext, StartupError, kimp, market_data, strategies, telegram, trading
+from bot.features import (
+    AppContext,
+    StartupError,
+    kimp,
+    market_data,
+    strategies,
+    telegram,
+    trading,
+    web,
+)
 from bot.i18n import Messages, tr
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
@@ -46,6 +55,7 @@ FEATURES: list[Callable[[AppContext], Awaitable[object]]] = [
     strategies.install,
     kimp.install,
     telegram.install,
+    web.install,
     ops.install,  # retention, backups, heartbeat: after the features whose tables it prunes
 ]
 

@@ -32,6 +32,7 @@ from bot.settings_sections import (
     StrategySettings,
     TelegramSettings,
     TradingMode,
+    WebSettings,
 )
 
 if TYPE_CHECKING:
@@ -209,6 +210,12 @@ class Settings(BaseSettings):
     heartbeat_interval: float = Field(60.0, ge=5)
     heartbeat_stream_grace: float = Field(300.0, gt=0)
     alive_file: Path | None = None  # touched by the loop every 30 s: a container healthcheck
+    # --- web dashboard and REST API (bot/web) ---------------------------------------------------
+    web_enabled: bool = False
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(8080, ge=0, le=65535)  # 0: any free port (tests)
+    web_token: SecretStr | None = None
+    web_control_per_minute: int = Field(10, ge=1, le=600)
 
     @field_validator("telegram_allowed_users", "kimp_denylist", mode="before")
     @classmethod
@@ -398,6 +405,10 @@ class Settings(BaseSettings):
     def ops(self) -> OpsSettings:
         return self._section(OpsSettings)
 
+    @property
+    def web(self) -> WebSettings:
+        return self._section(WebSettings)
+
     def secrets(self) -> list[str]:
         """Secret values, for the log redaction filter. Never print this."""
         fields = (
@@ -407,6 +418,7 @@ class Settings(BaseSettings):
             self.binance_api_key,
             self.binance_api_secret,
             self.heartbeat_url,
+            self.web_token,
         )
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 

@@ -159,6 +159,10 @@ class BotControl(StatusProvider, Protocol):
 class TetherSource(Protocol):
     def tether_view(self) -> TetherView: ...
 
+    def snapshots(self) -> list[CoinPremium]:
+        """Every coin with both legs priced (the web dashboard's full table)."""
+        ...
+
 
 class KimpView(StatusProvider, Protocol):
     """The kimchi-premium monitor: headline table and one coin's detail (/kimp), the premium

@@ -173,6 +173,17 @@ def backup_folder(ops: OpsSettings, db_path: Path) -> Path:
     return ops.backup_dir if ops.backup_dir is not None else db_path.parent / "backups"
 
 
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The web dashboard and REST API (bot/web): off unless enabled, loopback by default."""
+
+    web_enabled: bool
+    web_host: str
+    web_port: int
+    web_token: SecretStr | None
+    web_control_per_minute: int
+
+
 SECTIONS: dict[str, type] = {
     "core": CoreSettings,
     "storage": StorageSettings,
@@ -185,4 +196,5 @@ SECTIONS: dict[str, type] = {
     "kimp": KimpSettings,
     "notify": NotifySettings,
     "ops": OpsSettings,
+    "web": WebSettings,
 }
