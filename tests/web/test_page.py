@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 import pytest_asyncio
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -42,7 +43,17 @@ class Page:
         self.driver, self.base = driver, base
 
     async def do(self, fn: Callable[[WebDriver], T]) -> T:
-        return await asyncio.to_thread(fn, self.driver)
+        """Run `fn` in the browser thread. The live table re-renders as pushes arrive, so an
+        element found a moment ago may be gone: the whole lookup is run again, as a user's eye
+        would look again (a stale element raises before any click or key reaches it)."""
+        for attempt in range(5):
+            try:
+                return await asyncio.to_thread(fn, self.driver)
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.05)
+        raise AssertionError("unreachable")
 
     async def login(self, token: str = TOKEN) -> None:
         def go(d: WebDriver) -> None:
