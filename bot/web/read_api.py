@@ -152,6 +152,12 @@ def router() -> APIRouter:
         rows = kimp_rows(svc.monitor, m)
         if q:
             rows = [r for r in rows if q.upper() in r["coin"]]
+        for row in rows:  # asked for, not pushed: the executable premium and Upbit's flags
+            _, exe, _ = svc.detail(row["coin"])
+            row["exe_forward"] = None if exe is None else _pct(exe.forward_pct)
+            row["exe_reverse"] = None if exe is None else _pct(exe.reverse_pct)
+            flag = svc.flag(row["coin"])
+            row["warning"] = None if flag is None else m.render(flag)
         present = [r for r in rows if r[sort] is not None]
         present.sort(key=lambda r: r[sort], reverse=desc)
         return {
@@ -227,3 +233,7 @@ def _coin(raw: str) -> str:
     if not coin.isalnum() or len(coin) > 15:
         raise HTTPException(422, f"not a coin symbol: {raw[:20]!r} (letters and digits only)")
     return coin
+
+
+def _pct(v: float | None) -> float | None:
+    return None if v is None else round(v, 3)

@@ -84,6 +84,13 @@ async def test_kimp_table_has_every_coin_with_both_premiums(web: Web) -> None:
     kimps = [r["usdt_kimp"] for r in coins if r["usdt_kimp"] is not None]
     assert kimps == sorted(kimps, reverse=True)
     assert btc["premium"]["coin"] == "BTC" and "executable" in btc
+    # the table carries the executable premium (top of book at KIMP_EXEC_SIZE_KRW, the same
+    # computation as the coin's detail) and Upbit's own warning, per coin (issue 17)
+    for r in coins:
+        assert all(isinstance(r[k], float | None) for k in ("exe_forward", "exe_reverse")), r
+        assert r["warning"] is None, r  # the simulator flags nothing unless told
+    assert any(r["exe_forward"] is not None for r in coins), coins
+    assert btc["executable"] is not None
 
 
 async def test_coin_history_is_the_stored_samples(web: Web) -> None:
