@@ -306,7 +306,7 @@ class SimExchange:
             return web.Response(
                 status=404, body=orjson.dumps(body), content_type="application/json"
             )
-        day = dt.datetime.fromtimestamp(self.clock.now(), dt.UTC).strftime("%Y-%m-%d")
+        day = _ecb_reference_day(self.clock.now()).isoformat()
         body2 = {
             "amount": 1.0,
             "base": "USD",
@@ -314,3 +314,16 @@ class SimExchange:
             "rates": {"KRW": self._fx_rate("ecb")},
         }
         return web.Response(body=orjson.dumps(body2), content_type="application/json")
+
+
+def _ecb_reference_day(now: float) -> dt.date:
+    """The newest ECB reference day published by `now`: rates come out around 16:00 CET on
+    working days, so before that (and at weekends) the answer carries an earlier date, as the
+    real source's does. A date of today before 16:00 would be a quote from the future."""
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.fromtimestamp(now, ZoneInfo("Europe/Berlin"))
+    day = local.date() if local.time() >= dt.time(16, 0) else local.date() - dt.timedelta(days=1)
+    while day.weekday() >= 5:  # no fixing on Saturday or Sunday
+        day -= dt.timedelta(days=1)
+    return day
