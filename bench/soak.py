@@ -284,12 +284,14 @@ class Soak:
             await asyncio.sleep(5)
             venue = checks.venue_book(self.sim, self.btc_at_start)
             db = checks.db_book(self.db)
+            db.bot_positions = await checks.bot_holdings(self.db, db.positions)
             found = checks.compare(venue, db)
             if not found:
                 break
         positions = await self.ask("/positions")
         bots = await self.ask("/bots")
         db = checks.db_book(self.db)
+        db.bot_positions = await checks.bot_holdings(self.db, db.positions)
         found += checks.compare_positions_text(positions.content if positions else "", db)
         found += checks.compare_bots(bots.content if bots else "", db, BOTS)
         usdt_krw = Decimal(str(self.sim.market.usdt_krw))

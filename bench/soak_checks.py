@@ -107,18 +107,6 @@ def db_book(path: Path) -> DbBook:
         ):
             if Decimal(qty):
                 book.positions[(venue, symbol)] = Decimal(qty)
-        # A bot's share is what its own fills add up to (positions.bot only names the last bot
-        # that traded the market: a manual buy beside a bot that has since exited keeps it).
-        shares: dict[tuple[str, str, str], Decimal] = {}
-        for venue, symbol, side, qty, bot in con.execute(
-            "SELECT venue, symbol, side, qty, bot FROM fills WHERE paper = 0 AND bot IS NOT NULL"
-        ):
-            key3 = (bot, venue, symbol)
-            signed = Decimal(qty) if side == "buy" else -Decimal(qty)
-            shares[key3] = shares.get(key3, ZERO) + signed
-        for (bot, venue, symbol), net in shares.items():
-            if net and (venue, symbol) in book.positions:
-                book.bot_positions.setdefault(bot, set()).add((venue, symbol))
     finally:
         con.close()
     return book
@@ -169,6 +157,27 @@ POSITION_LINE = re.compile(
     r"^(?:#\S+ \S+ · )?(Upbit|Binance spot|Binance USDT-M) ([A-Z0-9]+/[A-Z0-9]+)(?: \d+x)?:? "
     r"(-?[\d.,]+)"
 )
+
+
+async def bot_holdings(
+    path: Path, positions: dict[tuple[str, str], Decimal]
+) -> dict[str, set[tuple[str, str]]]:
+    """Each bot's open positions as the service rebuilds them at start: the trade book replayed
+    from the recorded fills (a manual sell of a bot's coins, a forced close and a flip all move
+    shares, so neither `positions.bot` nor a sum of the bot's own fills is the answer), then
+    settled to the recorded positions."""
+    from core.storage import Database
+    from trading.report_queries import replay_book
+
+    async with Database.open(path) as db:
+        book = await replay_book(db, paper=False)
+    for inst in {t.instrument for t in book.open_trades()}:
+        book.settle(inst, positions.get((inst.venue.value, str(inst.symbol)), ZERO), 0.0)
+    out: dict[str, set[tuple[str, str]]] = {}
+    for t in book.open_trades():
+        if t.owner is not None and t.held:
+            out.setdefault(t.owner, set()).add((t.instrument.venue.value, str(t.instrument.symbol)))
+    return out
 
 
 def compare_positions_text(text: str, db: DbBook) -> list[str]:
