@@ -10,19 +10,14 @@ read back: the checklist says so instead of guessing.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import email.utils
-import hashlib
-import hmac
-import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote, urlencode
 
 import aiohttp
-import orjson
 
 from core.doctor import Area, Check, CheckStatus, StakePlan
 from core.symbols import Venue
@@ -38,6 +33,7 @@ from exchanges.doctor_common import (
     unexpected,
     unreachable,
 )
+from exchanges.upbit.wallet import upbit_token
 
 AREA = Area.UPBIT
 EXPIRY_WARN_DAYS = 14
@@ -106,23 +102,6 @@ def server_time(headers: dict[str, str]) -> float | None:
         return email.utils.parsedate_to_datetime(raw).timestamp()
     except (TypeError, ValueError):
         return None
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def token(access_key: str, secret_key: str, query: str = "") -> str:
-    """Upbit's HS256 JWT; with parameters, `query_hash` is the SHA-512 of the unencoded
-    `k=v&k2=v2` string."""
-    payload: dict[str, str] = {"access_key": access_key, "nonce": str(uuid.uuid4())}
-    if query:
-        payload["query_hash"] = hashlib.sha512(query.encode()).hexdigest()
-        payload["query_hash_alg"] = "SHA512"
-    head = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
-    body = _b64(orjson.dumps(payload))
-    sig = hmac.new(secret_key.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
-    return f"{head}.{body}.{_b64(sig)}"
 
 
 class UpbitDoctor:
@@ -234,7 +213,7 @@ class UpbitDoctor:
             url += "?" + urlencode(params)
 
         def request() -> tuple[str, dict[str, str]]:  # a fresh nonce for every attempt
-            return url, {"Authorization": f"Bearer {token(*keys, query)}"}
+            return url, {"Authorization": f"Bearer {upbit_token(*keys, query or None)}"}
 
         try:
             a = await call(
