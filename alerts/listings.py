@@ -1,5 +1,9 @@
 """Listing and delisting announcements for the kimp universe (coins on both venues).
 
+A coin newly listed on one venue while the other has no market for it is announced at once
+("no premium"); when the other venue lists it later, it joins the universe and its first
+premium is announced like any new coin.
+
 A coin that joins the universe is announced once its premium is known (its first prices take a
 moment to arrive after the subscription), or without it after `wait` seconds; a coin that
 leaves is announced at once with the time the listings stopped showing it. The first refresh
@@ -21,13 +25,14 @@ class ListingAnnouncer:
         self._pending: dict[str, float] = {}  # coin -> when it joined
 
     def on_change(self, change: UniverseChange, first: bool, now: float) -> list[Text]:
-        """Remember new coins; returns the delisting texts to send now."""
+        """Remember new coins; returns the texts to send now (one-venue listings, delistings)."""
         if first:
             return []
         for coin in sorted(change.added):
             self._pending.setdefault(coin, now)
         when = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M UTC")
-        out = []
+        out = [Text.of("listing.upbit_only", coin=c) for c in sorted(change.upbit_only)]
+        out += [Text.of("listing.binance_only", coin=c) for c in sorted(change.binance_only)]
         for coin in sorted(change.removed):
             self._pending.pop(coin, None)
             out.append(Text.of("listing.gone", coin=coin, when=when))

@@ -1,4 +1,5 @@
-"""The kimp universe: every coin listed both as Upbit KRW-X and Binance X/USDT.
+"""The kimp universe: every coin listed both as Upbit KRW-X and Binance X/USDT, and the coins
+newly listed on one of the two only (announced too: no premium until the other venue lists them).
 
 Listings come in as domain `Symbol`s (whoever fetched them mapped venue ids at their boundary,
 using Binance's own base/quote assets, never a string replace). A denylist drops tickers that
@@ -28,10 +29,19 @@ def common_coins(
     return (krw & usdt) - deny
 
 
+def venue_bases(symbols: Iterable[Symbol], quote: str) -> frozenset[str]:
+    """Bases quoted in `quote` (KRW on Upbit, USDT on Binance), USDT itself left out."""
+    q = quote.upper()
+    return frozenset(s.base.upper() for s in symbols if s.quote.upper() == q) - {TETHER}
+
+
 @dataclass(frozen=True, slots=True)
 class UniverseChange:
     added: frozenset[str]
     removed: frozenset[str]
+    # Newly listed on one venue while the other has no market for it (no premium possible).
+    upbit_only: frozenset[str] = frozenset()
+    binance_only: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
@@ -44,6 +54,8 @@ class Universe:
     denylist: frozenset[str] = frozenset()
     coins: frozenset[str] = frozenset()
     tether_listed: bool = False
+    upbit_bases: frozenset[str] = frozenset()  # every KRW base on Upbit at the last refresh
+    binance_bases: frozenset[str] = frozenset()  # every USDT base on Binance
     refreshed_at: float | None = None
     last_error: str | None = None
 
@@ -52,8 +64,15 @@ class Universe:
             # An empty listing is a broken answer, not "everything delisted".
             raise ValueError("a venue returned no listings; keeping the previous universe")
         new = frozenset(common_coins(upbit, binance, self.denylist))
-        change = UniverseChange(new - self.coins, self.coins - new)
-        self.coins = new
+        up, bn = venue_bases(upbit, "KRW"), venue_bases(binance, "USDT")
+        deny = {d.upper() for d in self.denylist}
+        change = UniverseChange(
+            new - self.coins,
+            self.coins - new,
+            frozenset((up - self.upbit_bases) - bn - deny),
+            frozenset((bn - self.binance_bases) - up - deny),
+        )
+        self.coins, self.upbit_bases, self.binance_bases = new, up, bn
         self.tether_listed = Symbol(TETHER, "KRW") in {
             Symbol(s.base.upper(), s.quote.upper()) for s in upbit
         }

@@ -1189,4 +1189,6 @@ TEXTS: dict[str, str] = {
     "web.equity": "Realised PnL, last 30 days (KRW)",
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
+    "listing.upbit_only": "🆕 {coin} is now listed on Upbit (KRW); no Binance (USDT) market, so no premium",
+    "listing.binance_only": "🆕 {coin} is now listed on Binance (USDT); no Upbit (KRW) market, so no premium",
 }

@@ -1161,4 +1161,6 @@ TEXTS: dict[str, str] = {
     "web.equity": "최근 30일 실현 손익 (원)",
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
+    "listing.upbit_only": "🆕 {coin} 업비트(KRW) 신규 상장; 바이낸스(USDT) 마켓이 없어 김프 없음",
+    "listing.binance_only": "🆕 {coin} 바이낸스(USDT) 신규 상장; 업비트(KRW) 마켓이 없어 김프 없음",
 }

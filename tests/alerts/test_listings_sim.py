@@ -4,7 +4,7 @@ first universe is the starting point (nothing announced at start-up)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -52,3 +52,37 @@ async def test_listing_announced_with_premium_and_delisting_with_time(
         (alert,) = await eventually(gone, timeout=15)
         assert alert.startswith("🚫 DOT is no longer listed on both") and "UTC" in alert
         assert "DOT" not in m.coins
+
+
+async def test_listing_on_one_venue_only_is_announced_then_premium_follows(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    sim.market.delist("upbit", "KRW-SOL")  # SOL on neither venue when the service starts
+    sim.market.delist("binance", "SOLUSDT")
+    sim.market.set_premium("SOL", 9.0)
+    settings = sim_settings(sim, tmp_path / "k.db", universe_refresh=0.5)
+    async with kimp_app(settings) as k:
+        m = k.svc.monitor
+        await eventually(lambda: m.coins and "SOL" not in m.coins)
+
+        sim.market.relist("upbit", "KRW-SOL")  # Upbit lists it; Binance has no market
+
+        async def news() -> list[str]:
+            return [a for a in await k.alerts() if a.startswith("🆕")]
+
+        (alert,) = await eventually(news, timeout=15)
+        assert alert == (
+            "🆕 SOL is now listed on Upbit (KRW); no Binance (USDT) market, so no premium"
+        )
+        assert "SOL" not in m.coins
+
+        sim.market.relist("binance", "SOLUSDT")  # now on both: the premium alert follows
+        (_, both) = await eventually(lambda: _two(news), timeout=15)
+        head = "🆕 SOL is now listed on both Upbit (KRW) and Binance (USDT): first premium "
+        assert both.startswith(head), both
+        assert float(both.removeprefix(head).split("%")[0]) == pytest.approx(9.0, abs=0.3)
+
+
+async def _two(news: Callable[[], Awaitable[list[str]]]) -> list[str] | None:
+    got = await news()
+    return got if len(got) == 2 else None
