@@ -39,7 +39,7 @@ from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
 from core import numbers
 from core.clock import Clock
-from core.market_notices import NoticeBoard, flag_text
+from core.market_notices import NoticeBoard, tag_text
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
 from core.storage.kv import KeyValueStore
@@ -381,9 +381,11 @@ class KimpService:
         )
 
     def flag(self, coin: str) -> Text | None:
-        """Upbit's own warning or caution flags on the coin's KRW market, if any."""
-        notice = self.notices.flagged(Venue.UPBIT, coin.upper())
-        return None if notice is None else flag_text(notice)
+        """Upbit's own warning or caution flags on the coin's KRW market and its scheduled
+        delisting, if any."""
+        coin = coin.upper()
+        notice = self.notices.flagged(Venue.UPBIT, coin)
+        return tag_text(notice, self.notices.delisting(Venue.UPBIT, coin))
 
     def basis_value(self, snap: CoinPremium) -> float | None:
         """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""

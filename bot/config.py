@@ -192,6 +192,8 @@ class Settings(BaseSettings):
     # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
     upbit_warnings_refresh: float = Field(60.0, gt=0)
     upbit_warnings_block_entries: bool = True
+    # ... and on markets whose end of trading Upbit has scheduled (ticker `delisting_date`).
+    upbit_delisting_blocks_entries: bool = True
 
     # --- notifications -------------------------------------------------------------------------
     notify_levels: Annotated[dict[str, NotifyLevel], NoDecode] = Field(default_factory=dict)

@@ -113,6 +113,7 @@ class StrategySettings:
     bots_file: Path
     strategies_dir: Path
     upbit_warnings_block_entries: bool
+    upbit_delisting_blocks_entries: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,8 @@ class Ticker:
     exchange_ts: int
     recv_ts: float
     volume_quote_24h: float = 0.0
+    # The venue's scheduled end of trading (Upbit's `delisting_date`, "YYYY-MM-DD"), if any.
+    delisting: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What a venue itself says about a market's risk: Upbit's investment warning (투자경고) and
-caution flags (투자주의, e.g. GLOBAL_PRICE_DIFFERENCES: Upbit's own flag for a large premium).
+caution flags (투자주의, e.g. GLOBAL_PRICE_DIFFERENCES: Upbit's own flag for a large premium),
+and a scheduled end of trading (거래지원 종료일, Upbit's ticker `delisting_date`).
 
 `exchanges/` parses them into `MarketNotice`s; the app keeps the latest in a `NoticeBoard`;
 the kimp alerts announce changes and the strategy runner refuses new entries on flagged
@@ -37,6 +38,9 @@ class NoticeBoard:
     def __init__(self) -> None:
         self._notices: dict[tuple[Venue, Symbol], MarketNotice] = {}
         self.known: set[Venue] = set()  # venues with at least one refresh
+        # Scheduled delisting day per market, from the venue's ticker (kept apart from the
+        # notices: those are replaced wholesale by each market-list refresh).
+        self._delistings: dict[tuple[Venue, Symbol], str] = {}
 
     def replace(self, venue: Venue, notices: Iterable[MarketNotice]) -> dict[Symbol, MarketNotice]:
         """Store `venue`'s whole list; returns its previous notices (by symbol) for a diff."""
@@ -58,6 +62,45 @@ class NoticeBoard:
                 return n
         return None
 
+    def set_delisting(self, venue: Venue, symbol: Symbol, day: str) -> bool:
+        """Record a scheduled delisting day; True when it is new (or moved) for the market."""
+        if self._delistings.get((venue, symbol)) == day:
+            return False
+        self._delistings[(venue, symbol)] = day
+        return True
+
+    def delisting(self, venue: Venue, base: str) -> str | None:
+        """The scheduled delisting day of any market of coin `base` at `venue`, or None."""
+        for (v, s), day in self._delistings.items():
+            if v is venue and s.base == base:
+                return day
+        return None
+
+    def delisting_problem(self, instrument: Instrument) -> Text | None:
+        """Why a new entry on `instrument` is refused (its delisting is scheduled), or None."""
+        day = self._delistings.get((instrument.venue, instrument.symbol))
+        if day is None:
+            return None
+        return Text.of("reason.market_delisting", symbol=instrument.symbol, day=day)
+
+    def gate(self, warnings: bool, delistings: bool) -> EntryGate | None:
+        """The entry gate the strategy runner gets: flags and/or scheduled delistings."""
+        checks = [
+            check
+            for on, check in ((warnings, self.entry_problem), (delistings, self.delisting_problem))
+            if on
+        ]
+        if not checks:
+            return None
+
+        def problem(instrument: Instrument) -> Text | None:
+            for check in checks:
+                if (why := check(instrument)) is not None:
+                    return why
+            return None
+
+        return problem
+
     def entry_problem(self, instrument: Instrument) -> Text | None:
         """Why a new entry on `instrument` is refused (its market is under a warning or caution
         flag), or None."""
@@ -65,6 +108,15 @@ class NoticeBoard:
         if n is None or not n.flagged:
             return None
         return Text.of("reason.market_flagged", symbol=instrument.symbol, flags=flag_text(n))
+
+
+def tag_text(notice: MarketNotice | None, delisting: str | None) -> Text | None:
+    """A coin's tag in `/kimp`: its flags, its scheduled delisting, both, or None."""
+    if delisting is None:
+        return None if notice is None or not notice.flagged else flag_text(notice)
+    if notice is None or not notice.flagged:
+        return Text.of("notice.delisting", day=delisting)
+    return Text.of("notice.flags_and_delisting", flags=flag_text(notice), day=delisting)
 
 
 def flag_text(notice: MarketNotice) -> Text:

@@ -2,7 +2,8 @@
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
-caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-alerts` (the
+caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-delistings`
+(a delisting date on Upbit's streamed ticker, announced once and remembered), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
@@ -24,6 +25,7 @@ from loguru import logger
 from pydantic import SecretStr
 
 from alerts.config import AlertConfig, KimpConfig
+from alerts.delistings import DelistingWatch
 from alerts.fx import FxPoller
 from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
@@ -165,11 +167,18 @@ async def install(
     sub = app.bus.subscribe("kimp", Ticker, Quote, Trade, MarkPrice, StreamStatus, conflate=True)
     app.stack.callback(app.bus.unsubscribe, sub)
 
+    delistings = DelistingWatch(app.notices, svc.kv, app.notifier.notify_async, app.clock)
+
+    def on_event(event: object) -> None:
+        monitor.on_event(event)
+        if type(event) is Ticker and event.delisting is not None:
+            delistings.seen(event)
+
     async def consume() -> None:
         while True:
-            monitor.on_event(await sub.get())
+            on_event(await sub.get())
             for event in sub.drain():  # catch up in one go: the book only needs the latest
-                monitor.on_event(event)
+                on_event(event)
 
     async def universe() -> None:
         while True:
@@ -230,6 +239,7 @@ async def install(
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
     app.supervisor.start("kimp-notices", run_notices)
+    app.supervisor.start("kimp-delistings", delistings.run)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval

@@ -164,7 +164,9 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         ledger=app.facade.trading if isinstance(app.facade.trading, PositionBook) else None,
         notify=app.notifier.notify,
         freshness=None if md is None else Freshness(s.market_data.max_data_age, md.data_age),
-        entry_gate=app.notices.entry_problem if s.strategies.upbit_warnings_block_entries else None,
+        entry_gate=app.notices.gate(
+            s.strategies.upbit_warnings_block_entries, s.strategies.upbit_delisting_blocks_entries
+        ),
     )
     if md is not None:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])

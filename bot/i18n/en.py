@@ -1191,4 +1191,8 @@ TEXTS: dict[str, str] = {
     "web.reverse": "Executable, reverse",
     "listing.upbit_only": "🆕 {coin} is now listed on Upbit (KRW); no Binance (USDT) market, so no premium",
     "listing.binance_only": "🆕 {coin} is now listed on Binance (USDT); no Upbit (KRW) market, so no premium",
+    "notice.alert.delisting": "📅 {venue} {market}: delisting scheduled on {day} (end of trading support)",
+    "notice.delisting": "delisting scheduled on {day}",
+    "notice.flags_and_delisting": "{flags}; delisting scheduled on {day}",
+    "reason.market_delisting": "no new entry: Upbit ends trading of {symbol} on {day}",
 }

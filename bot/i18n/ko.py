@@ -1163,4 +1163,8 @@ TEXTS: dict[str, str] = {
     "web.reverse": "실행 가능 김프 (역방향)",
     "listing.upbit_only": "🆕 {coin} 업비트(KRW) 신규 상장; 바이낸스(USDT) 마켓이 없어 김프 없음",
     "listing.binance_only": "🆕 {coin} 바이낸스(USDT) 신규 상장; 업비트(KRW) 마켓이 없어 김프 없음",
+    "notice.alert.delisting": "📅 {venue} {market}: 거래지원 종료 예정 ({day})",
+    "notice.delisting": "거래지원 종료 예정 {day}",
+    "notice.flags_and_delisting": "{flags}; 거래지원 종료 예정 {day}",
+    "reason.market_delisting": "신규 진입 안 함: 업비트가 {symbol} 거래지원을 {day}에 종료",
 }

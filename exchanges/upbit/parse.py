@@ -6,7 +6,7 @@ Each parser's docstring shows a trimmed sample; the same payloads live in tests/
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -49,15 +49,31 @@ def parse_ticker(msg: UpbitWsTicker, instrument: Instrument, recv_ts: float) -> 
     """WS `ticker`.
 
     {"type":"ticker","code":"KRW-BTC","trade_price":32287000,"trade_timestamp":1676965262139,
-     "acc_trade_price_24h":228827082483.70729,"timestamp":1676965262177,"stream_type":"REALTIME"}
+     "acc_trade_price_24h":228827082483.70729,"timestamp":1676965262177,"market_state":"ACTIVE",
+     "delisting_date":null,"stream_type":"REALTIME"}
+
+    `delisting_date` (거래지원 종료일, documented as a Date) becomes the Ticker's `delisting`.
     """
+    dd = msg.get("delisting_date")
     return Ticker(
         instrument,
         float(msg["trade_price"]),
         int(msg["timestamp"]),
         recv_ts,
         float(msg.get("acc_trade_price_24h") or 0.0),
+        None if dd is None else delisting_day(dd),
     )
+
+
+def delisting_day(value: object) -> str | None:
+    """Upbit's `delisting_date` -> "YYYY-MM-DD"; None for null or a shape we cannot read
+    (`"2026-12-20"` and `"2026-12-20T00:00:00"` both give "2026-12-20")."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def parse_orderbook(msg: UpbitWsOrderbook, instrument: Instrument, recv_ts: float) -> Quote:

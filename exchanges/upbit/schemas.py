@@ -28,6 +28,8 @@ class UpbitWsTicker(TypedDict):
     acc_trade_price_24h: NotRequired[float]
     trade_timestamp: int
     timestamp: int
+    market_state: NotRequired[str]  # PREVIEW (deposits only) / ACTIVE / DELISTED
+    delisting_date: NotRequired[str | None]  # 거래지원 종료일; null when none is scheduled
     stream_type: NotRequired[str]
 
 

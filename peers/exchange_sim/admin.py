@@ -91,6 +91,11 @@ def _market_command(market: MarketModel, cmd: Any) -> Any:
         market.set_usdt_krw(float(cmd["rate"]))
     elif action == "set_usd_krw":
         market.set_usd_krw(float(cmd["rate"]))
+    elif action == "schedule_delisting":
+        day = cmd.get("day")
+        market.schedule_delisting(
+            str(cmd["venue"]), str(cmd["market"]), None if day is None else str(day)
+        )
     elif action == "advance":
         market.clock.advance(float(cmd["seconds"]))
         market.tick()

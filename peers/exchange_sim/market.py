@@ -145,6 +145,7 @@ class MarketModel:
         self._schedule: list[tuple[int, int, Callable[[], None]]] = []
         self._schedule_seq = itertools.count()
         self.unlisted: set[tuple[str, str]] = set()  # (venue, market) hidden by `delist`
+        self.delisting_dates: dict[tuple[str, str], str] = {}  # see schedule_delisting
         for c in coins:
             self._add_market(
                 MarketSpec(BINANCE, f"{c.base}USDT", c.base, "USDT", c.qty_step, c.price_tick,
@@ -221,6 +222,15 @@ class MarketModel:
         """Switch: the venue stops listing `market` (its prices keep moving, unseen)."""
         self.market_spec(venue, market)
         self.unlisted.add((venue, market))
+
+    def schedule_delisting(self, venue: str, market: str, day: str | None) -> None:
+        """Switch: the venue announces the end of trading of `market` on `day` ("YYYY-MM-DD",
+        Upbit's ticker `delisting_date`); None withdraws it."""
+        self.market_spec(venue, market)
+        if day is None:
+            self.delisting_dates.pop((venue, market), None)
+        else:
+            self.delisting_dates[(venue, market)] = day
 
     def relist(self, venue: str, market: str) -> None:
         """Switch: list `market` (again); a market delisted before the service started is a

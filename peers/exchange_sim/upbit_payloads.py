@@ -129,7 +129,7 @@ class UpbitPayloads:
                 "acc_bid_volume": t["volume"] / 2,
                 "market_state": "ACTIVE",
                 "is_trading_suspended": False,
-                "delisting_date": None,
+                "delisting_date": self.market.delisting_dates.get((UPBIT, code)),
                 "market_warning": "NONE",
             }
         return out
