@@ -165,7 +165,8 @@ def register_watch(registry: CommandRegistry) -> None:
         "kimpmute",
         "Mute one coin's kimp alerts for a while",
         "/kimpmute <coin> <1h | 30m | 2d | today | off>",
-        "The buttons under a coin alert run it. The coin's state still follows the premium; "
+        "The buttons under a coin alert run it (a grouped notice's buttons name several coins: "
+        "ADA,DOT,XRP). The coin's state still follows the premium; "
         "nothing about it is sent until the mute ends. Kept across restarts.",
     )
     async def kimpmute(ctx: CommandContext) -> Reply:
@@ -173,8 +174,10 @@ def register_watch(registry: CommandRegistry) -> None:
         m = Messages(ctx.service.settings.language)
         if len(ctx.args) != 2:
             raise CommandError(m("watch.mute_usage"))
-        coin = _known(svc, coin_arg(ctx.args[0], m.language), m)
         span = _mute_span(ctx.args[1], m)
+        if "," in ctx.args[0]:  # a group notice's buttons: "/kimpmute ADA,DOT,XRP 1h"
+            return await _mute_many(svc, ctx.args[0], span, m)
+        coin = _known(svc, coin_arg(ctx.args[0], m.language), m)
         if span is None:
             rule = await svc.mute_today(coin)
         else:
@@ -183,6 +186,28 @@ def register_watch(registry: CommandRegistry) -> None:
             return Reply(m("watch.unmuted", coin=coin), in_place=False)
         until = clock(rule.muted_until, svc.kimp_config.tz)
         return Reply(m("watch.muted", coin=coin, until=until), in_place=False)
+
+
+async def _mute_many(svc: KimpView, raw: str, span: float | None, m: Messages) -> Reply:
+    """Mute (or unmute) several coins at once; coins no longer tracked are named, not fatal."""
+    coins = list(dict.fromkeys(coin_arg(c, m.language) for c in raw.split(",") if c.strip()))
+    known = [c for c in coins if c != "USDT" and svc.is_known(c)]
+    if not known:
+        raise CommandError(m("kimpcmd.not_tracked", coin=", ".join(coins)))
+    until = 0.0
+    for coin in known:
+        rule = await (svc.mute_today(coin) if span is None else svc.mute_for(coin, span))
+        until = rule.muted_until
+    names = ", ".join(known)
+    if until <= 0:
+        text = m("watch.unmuted", coin=names)
+    else:
+        when = clock(until, svc.kimp_config.tz)
+        text = m("watch.muted_many", coins=names, until=when, arg=",".join(known))
+    skipped = [c for c in coins if c not in known]
+    if skipped:
+        text += "\n" + m("kimpcmd.not_tracked", coin=", ".join(skipped))
+    return Reply(text, in_place=False)
 
 
 async def coin_alert(ctx: CommandContext, svc: KimpView, m: Messages) -> Reply:

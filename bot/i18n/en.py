@@ -1195,4 +1195,9 @@ TEXTS: dict[str, str] = {
     "notice.delisting": "delisting scheduled on {day}",
     "notice.flags_and_delisting": "{flags}; delisting scheduled on {day}",
     "reason.market_delisting": "no new entry: Upbit ends trading of {symbol} on {day}",
+    "kimp.btn.group_hour": "🔕 {n} coins: 1 h",
+    "kimp.btn.group_today": "🔕 {n} coins: today",
+    "kimp.btn.part_hour": "🔕 {coins} ({n}): 1 h",
+    "kimp.btn.part_today": "🔕 {coins} ({n}): today",
+    "watch.muted_many": "🔕 Alerts of {coins} muted until {until}. /kimpmute {arg} off to lift it.",
 }

@@ -1167,4 +1167,9 @@ TEXTS: dict[str, str] = {
     "notice.delisting": "거래지원 종료 예정 {day}",
     "notice.flags_and_delisting": "{flags}; 거래지원 종료 예정 {day}",
     "reason.market_delisting": "신규 진입 안 함: 업비트가 {symbol} 거래지원을 {day}에 종료",
+    "kimp.btn.group_hour": "🔕 코인 {n}개: 1시간",
+    "kimp.btn.group_today": "🔕 코인 {n}개: 오늘",
+    "kimp.btn.part_hour": "🔕 {coins} ({n}개): 1시간",
+    "kimp.btn.part_today": "🔕 {coins} ({n}개): 오늘",
+    "watch.muted_many": "🔕 {coins} 알림을 {until}까지 껐습니다. 다시 켜려면 /kimpmute {arg} off",
 }

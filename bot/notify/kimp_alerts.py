@@ -40,6 +40,38 @@ def coin_buttons(events: list[AlertEvent] | tuple[AlertEvent, ...], t: Messages)
     return tuple(rows)
 
 
+CALLBACK_LIMIT = 64  # bytes of a Telegram button's callback_data: the command line it runs
+
+
+def group_buttons(events: list[AlertEvent], t: Messages) -> Actions:
+    """ "Mute N coins 1 h" / "... today" under a grouped notice (suspensions, resumptions).
+
+    The coins ride in the command line ("/kimpmute ADA,DOT,XRP 1h"), which must fit Telegram's
+    64-byte callback data: a long group gets one row per part that fits, named by its ends."""
+    coins = sorted({e.key.removeprefix("coin:") for e in events if e.key.startswith("coin:")})
+    parts: list[list[str]] = []
+    for coin in coins:
+        line = f"/kimpmute {','.join([*parts[-1], coin])} today" if parts else ""
+        if parts and len(line.encode()) <= CALLBACK_LIMIT:
+            parts[-1].append(coin)
+        else:
+            parts.append([coin])
+    rows = []
+    for part in parts[:MAX_BUTTON_ROWS]:
+        arg = ",".join(part)
+        if len(parts) == 1:
+            hour, today = (
+                t("kimp.btn.group_hour", n=len(part)),
+                t("kimp.btn.group_today", n=len(part)),
+            )
+        else:
+            ends = part[0] if len(part) == 1 else f"{part[0]}…{part[-1]}"
+            hour = t("kimp.btn.part_hour", coins=ends, n=len(part))
+            today = t("kimp.btn.part_today", coins=ends, n=len(part))
+        rows.append((Action(hour, f"/kimpmute {arg} 1h"), Action(today, f"/kimpmute {arg} today")))
+    return tuple(rows) if len(coins) > 1 else ()
+
+
 def _message(text: str, events: list[AlertEvent], dedup_key: str, t: Messages) -> AlertMessage:
     return AlertMessage(text, tuple(events), dedup_key, coin_buttons(events, t))
 
@@ -139,7 +171,9 @@ def compose(
             else:
                 title = t("kimp.resumed_many", n=len(group))
                 lines = ["  " + ", ".join(t.render(e.label) for e in group)]
-            out.append(AlertMessage("\n".join([title, *lines]), tuple(group), _digest_key(group)))
+            text = "\n".join([title, *lines])
+            buttons = group_buttons(group, t)
+            out.append(AlertMessage(text, tuple(group), _digest_key(group), buttons))
     return out, digest_until
 
 

@@ -21,6 +21,7 @@ from core.clock import ManualClock
 from core.notifications import Action, Notification, NotificationKind
 from core.storage import Database
 from peers.telegram_emulator import SentMessage, TelegramEmulator
+from tests.alerts.conftest import bn
 from tests.alerts.test_service import COINS, FEES, run_for
 from tests.telegram.conftest import CHAT, Running, running
 
@@ -123,3 +124,34 @@ async def test_a_queued_notification_keeps_its_buttons_across_a_restart(tmp_path
     async with Database.open(path) as db:
         (item,) = await Outbox(db).pending()
     assert item.buttons == note.buttons
+
+
+async def test_a_grouped_suspension_gets_mute_buttons_for_its_coins(
+    tmp_path: Path, tg: TelegramEmulator
+) -> None:
+    clock = ManualClock(time.time())
+    base = dict.fromkeys(COINS, 1.0)
+    async with kimp_bot(tmp_path, tg, clock) as (run, kimp):
+        await run_for(kimp, clock, base, 20)
+        after = tg.cursor()
+        for _ in range(10):  # Upbit goes silent: every coin (and the tether) is suspended
+            for coin in COINS:
+                kimp.monitor.on_event(bn(coin, 10.0, clock))
+            await kimp.evaluate()
+            clock.advance(5)
+        group = await tg.wait_for_message(
+            lambda m: "suspended for 8" in m.content, chat_id=CHAT, after=after, timeout=10
+        )
+        assert [label for label, _ in group.buttons] == ["🔕 7 coins: 1 h", "🔕 7 coins: today"]
+        answer = await _press(tg, group, "1 h", "muted until")
+        assert "ADA, BTC, DOGE, ETH, SOL, TRX, XRP" in answer.content
+        assert all(kimp.coin_rule(c).muted_until == clock.now() + 3600 for c in COINS)
+
+    async with kimp_bot(tmp_path, tg, clock) as (run, kimp):  # kept across a restart
+        assert all(kimp.is_muted(c) for c in COINS)
+        await _press(tg, group, "today", "muted until")  # the old message's button still works
+        local = datetime.fromtimestamp(clock.now(), run.settings.core.tz)
+        midnight = datetime.combine(local.date() + timedelta(days=1), dt_time(), local.tzinfo)
+        assert all(kimp.coin_rule(c).muted_until == midnight.timestamp() for c in COINS)
+        part = await run.ask("/kimpmute XRP,NOPE off", expect="back on")
+        assert "NOPE" in part.content and not kimp.is_muted("XRP") and kimp.is_muted("ADA")
