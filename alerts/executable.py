@@ -6,8 +6,10 @@ Forward (capture a positive premium): buy on Binance, withdraw to Upbit, sell th
 must be open for withdrawal on Binance and for deposit on Upbit. Reverse: buy on Upbit, withdraw
 to Binance, sell there. Networks are matched by the venues' ids (Binance `network`, Upbit
 `net_type`: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen by its fee in coins.
-The cash leg (USDT) is priced at Upbit's KRW-USDT book like the plain executable premium; its
-own transfer is not counted (a trader keeps USDT on both sides).
+The cash leg (USDT) is priced at Upbit's KRW-USDT book like the plain executable premium, and it
+moves too, the other way round from the coin: forward, the USDT bought on Upbit is withdrawn to
+Binance to buy the coin; reverse, the USDT the coin fetched on Binance is withdrawn to Upbit to
+be sold for KRW. Its network is chosen the same way and its fee (in USDT) counted.
 
 Pure functions: the wallet gate hands the networks, the depth source the books.
 """
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from alerts.premium import BELOW_MINIMUM, Books, Fees, Transfer, one_way
+from alerts.premium import BELOW_MINIMUM, CASH_BELOW_MINIMUM, Books, Fees, Transfer, one_way
 from core.depth import BookDepth
 from core.symbols import Venue
 from core.text import Text
@@ -54,13 +56,15 @@ class Route:
 @dataclass(frozen=True, slots=True)
 class NetLeg:
     """One direction: its route (None: no open network, or networks unknown), the net percent
-    (None with `why`), and `note` when a cost could not be counted (unknown fee)."""
+    (None with `why`), `note` when a cost could not be counted (unknown fee), and the USDT
+    leg's route (`cash_route`, None when unknown or none is open)."""
 
     direction: Direction
     route: Route | None
     pct: float | None
     why: Text | None = None
     note: Text | None = None
+    cash_route: Route | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,33 +112,64 @@ def books_of(coin: str, depth: Sequence[BookDepth]) -> Books | None:
     return Books(up.bids, up.asks, bn.bids, bn.asks, usdt.bids, usdt.asks)
 
 
+Networks = tuple[Sequence[NetworkStatus], Sequence[NetworkStatus]]
+
+
 def net_leg(
     direction: Direction,
     books: Books | None,
     size_krw: float,
     fees: Fees,
-    networks: tuple[Sequence[NetworkStatus], Sequence[NetworkStatus]] | None,
+    networks: Networks | None,
+    cash: Networks | None = None,
 ) -> NetLeg:
-    """One direction at `size_krw`. `networks` = (sender's, receiver's) for the coin, None when
-    a venue's wallet status is unknown (the figure is then without the transfer, and says so)."""
+    """One direction at `size_krw`. `networks` = (sender's, receiver's) for the coin, `cash` the
+    same for USDT (sent by the coin's receiver to its sender); None when a venue's wallet status
+    is unknown (the figure is then without that transfer, and says so)."""
     route: Route | None = None
-    note: Text | None = None
+    notes: list[Text] = []
     transfer: Transfer | None = None
     if networks is None:
-        note = Text.of("exec.note_no_networks")
+        notes.append(Text.of("exec.note_no_networks"))
     else:
         route = cheapest_route(*networks)
         if route is None:
             return NetLeg(direction, None, None, Text.of("exec.why_no_route"))
         if route.fee is None:
-            note = Text.of("exec.note_fee_unknown", venue=_NAMES[direction.sender])
+            notes.append(Text.of("exec.note_fee_unknown", venue=_NAMES[direction.sender]))
         transfer = Transfer(float(route.fee or 0), float(route.minimum or 0))
+    cash_route: Route | None = None
+    cash_transfer: Transfer | None = None
+    if cash is None:
+        if networks is not None:  # otherwise already said: no transfer counted at all
+            notes.append(Text.of("exec.note_no_cash_networks"))
+    else:
+        cash_route = cheapest_route(*cash)
+        if cash_route is None:
+            no_cash = Text.of("exec.why_no_cash_route")
+            return NetLeg(direction, route, None, no_cash, _joined(notes))
+        if cash_route.fee is None:
+            notes.append(Text.of("exec.note_cash_fee_unknown", venue=_NAMES[direction.receiver]))
+        cash_transfer = Transfer(float(cash_route.fee or 0), float(cash_route.minimum or 0))
+    note = _joined(notes)
     if books is None:
-        return NetLeg(direction, route, None, Text.of("exec.why_no_books"), note)
-    pct, why = one_way(books, size_krw, fees, direction is Direction.FORWARD, transfer)
+        return NetLeg(direction, route, None, Text.of("exec.why_no_books"), note, cash_route)
+    forward = direction is Direction.FORWARD
+    pct, why = one_way(books, size_krw, fees, forward, transfer, cash_transfer)
     if pct is not None:
-        return NetLeg(direction, route, pct, None, note)
+        return NetLeg(direction, route, pct, None, note, cash_route)
     if why == BELOW_MINIMUM:
-        return NetLeg(direction, route, None, Text.of("exec.why_below_minimum"), note)
-    leg = Text.of(f"kimp.exe.{why}") if why else ""
-    return NetLeg(direction, route, None, Text.of("exec.why_thin", leg=leg), note)
+        text = Text.of("exec.why_below_minimum")
+    elif why == CASH_BELOW_MINIMUM:
+        text = Text.of("exec.why_cash_below_minimum")
+    else:
+        text = Text.of("exec.why_thin", leg=Text.of(f"kimp.exe.{why}") if why else "")
+    return NetLeg(direction, route, None, text, note, cash_route)
+
+
+def _joined(notes: list[Text]) -> Text | None:
+    if not notes:
+        return None
+    if len(notes) == 1:
+        return notes[0]
+    return Text.of("exec.notes", first=notes[0], second=notes[1])

@@ -12,7 +12,9 @@ The executable premium walks order-book levels for a given KRW size after both v
 fees, in each direction (forward: buy abroad, sell on Upbit; reverse: buy on Upbit, sell abroad).
 The fee rates are a parameter (the composition root passes the trading layer's table); there is
 no copy of them here. The coin's withdrawal fee and minimum are an optional `Transfer` per
-direction (`alerts/executable.py` picks the network and passes its fee).
+direction (`alerts/executable.py` picks the network and passes its fee), and so is the cash
+leg's: the USDT bought on Upbit must reach Binance (forward), the USDT got on Binance must come
+back to Upbit (reverse), over a network with its own fee and minimum in USDT.
 """
 
 from __future__ import annotations
@@ -157,6 +159,7 @@ class Transfer:
 # Why a round cannot move the coin: the amount bought is below the network's minimum, or the
 # fee eats all of it. Prefixed so a caller can tell them from a thin book.
 BELOW_MINIMUM = "transfer: below the withdrawal minimum"
+CASH_BELOW_MINIMUM = "transfer: USDT below the withdrawal minimum"
 
 
 def executable_premium(books: Books, size_krw: float, fees: Fees) -> Executable:
@@ -220,14 +223,17 @@ def _moved(qty: float, t: Transfer | None) -> float | None:
 
 
 def _forward(
-    b: Books, size_krw: float, f: Fees, t: Transfer | None = None
+    b: Books, size_krw: float, f: Fees, t: Transfer | None = None, cash: Transfer | None = None
 ) -> tuple[float | None, str | None]:
     """(percent, None) or (None, the leg that is too thin: its `kimp.exe.*` key, or
-    `BELOW_MINIMUM`)."""
+    `BELOW_MINIMUM` / `CASH_BELOW_MINIMUM`)."""
     usdt = vwap_for_quote(b.usdt_asks, size_krw)
     if usdt is None:
         return None, "usdt_asks"
-    coin = vwap_for_quote(b.binance_asks, usdt[0] * (1 - f.upbit))
+    usdt_qty = _moved(usdt[0] * (1 - f.upbit), cash)  # sent from Upbit to Binance
+    if usdt_qty is None:
+        return None, CASH_BELOW_MINIMUM
+    coin = vwap_for_quote(b.binance_asks, usdt_qty)
     if coin is None:
         return None, "binance_asks"
     coin_qty = _moved(coin[0] * (1 - f.binance), t)
@@ -241,7 +247,7 @@ def _forward(
 
 
 def _reverse(
-    b: Books, size_krw: float, f: Fees, t: Transfer | None = None
+    b: Books, size_krw: float, f: Fees, t: Transfer | None = None, cash: Transfer | None = None
 ) -> tuple[float | None, str | None]:
     coin = vwap_for_quote(b.upbit_asks, size_krw)
     if coin is None:
@@ -252,7 +258,9 @@ def _reverse(
     sell = vwap(b.binance_bids, coin_qty)
     if sell is None:
         return None, "binance_bids"
-    usdt_qty = coin_qty * sell * (1 - f.binance)
+    usdt_qty = _moved(coin_qty * sell * (1 - f.binance), cash)  # sent back to Upbit
+    if usdt_qty is None:
+        return None, CASH_BELOW_MINIMUM
     usdt_sell = vwap(b.usdt_bids, usdt_qty)
     if usdt_sell is None:
         return None, "usdt_bids"
@@ -261,8 +269,13 @@ def _reverse(
 
 
 def one_way(
-    books: Books, size_krw: float, fees: Fees, forward: bool, transfer: Transfer | None = None
+    books: Books,
+    size_krw: float,
+    fees: Fees,
+    forward: bool,
+    transfer: Transfer | None = None,
+    cash: Transfer | None = None,
 ) -> tuple[float | None, str | None]:
-    """One direction's net percent at `size_krw` with the coin's transfer cost, or (None, why):
-    the thin leg, or `BELOW_MINIMUM`."""
-    return (_forward if forward else _reverse)(books, size_krw, fees, transfer)
+    """One direction's net percent at `size_krw` with the coin's and the USDT leg's transfer
+    costs, or (None, why): the thin leg, `BELOW_MINIMUM` or `CASH_BELOW_MINIMUM`."""
+    return (_forward if forward else _reverse)(books, size_krw, fees, transfer, cash)

@@ -1,6 +1,6 @@
 """The transfer-aware executable premium on demand: reads the books of the coins asked about
-from the depth source, each direction's networks from the wallet gate, and computes each
-direction's net premium (`alerts/executable.py`) at the configured trade size.
+from the depth source, each direction's networks from the wallet gate (the coin's, and USDT's
+the other way round), and computes each direction's net premium (`alerts/executable.py`) at the configured trade size.
 
 Books are read when a view asks (`/kimp <coin>`, `/kimp net`), for those coins only: a few
 requests per question, never a standing subscription to every market's depth.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from alerts.executable import Direction, TransferView, books_of, net_leg
+from alerts.executable import Direction, Networks, TransferView, books_of, net_leg
 from alerts.premium import Fees
 from alerts.wallet import WalletGate
 from alerts.withdraw_fees import FeeCache
@@ -18,6 +18,7 @@ from core.depth import DepthError, DepthSource
 from core.symbols import Venue
 from core.text import Text
 
+CASH = "USDT"  # the cash leg's coin
 NET_TOP = 10  # coins ranked by `/kimp net`: the highest and lowest premiums, this many each
 
 
@@ -52,13 +53,23 @@ class RouteBook:
             books = books_of(coin, depth)
             legs = []
             for d in (Direction.FORWARD, Direction.REVERSE):
-                nets = gate.networks(coin, d.sender, d.receiver) if gate is not None else None
-                cache = self._fee_caches.get(d.sender)
-                if nets is not None and cache is not None:
-                    nets = (await cache.fill(coin, *nets), nets[1])
-                legs.append(net_leg(d, books, self.size_krw, self._fees, nets))
+                nets = await self._networks(gate, coin, d.sender, d.receiver)
+                # The USDT leg moves the other way: to buy on the coin's sender, or back home.
+                cash = await self._networks(gate, CASH, d.receiver, d.sender)
+                legs.append(net_leg(d, books, self.size_krw, self._fees, nets, cash))
             out.append(TransferView(coin, self.size_krw, legs[0], legs[1]))
         return out
+
+    async def _networks(
+        self, gate: WalletGate | None, coin: str, sender: Venue, receiver: Venue
+    ) -> Networks | None:
+        """(sender's, receiver's) networks of `coin`, the sender's fees filled where its wallet
+        status lacks them (Upbit); None when unknown."""
+        nets = gate.networks(coin, sender, receiver) if gate is not None else None
+        cache = self._fee_caches.get(sender)
+        if nets is not None and cache is not None:
+            nets = (await cache.fill(coin, *nets), nets[1])
+        return nets
 
     async def view(self, coin: str) -> TransferView | Text:
         """The coin's view, or why it cannot be had (a venue's book unreadable)."""

@@ -86,7 +86,8 @@ def bench_events(n_coins: int, n: int, seed: int = 2) -> float:
 
 def bench_net(n_coins: int = 20, rounds: int = 200, size_krw: float = 10_000_000.0) -> float:
     """Seconds to compute `/kimp net`'s figures for `n_coins` (both directions, each walking
-    30-level Upbit and 20-level Binance books at `size_krw`, networks matched, fee taken off):
+    30-level Upbit and 20-level Binance books at `size_krw`, the coin's and the USDT leg's
+    networks matched, both fees taken off):
     the work done per question, apart from the REST reads of the books."""
     d = Decimal
     up = tuple((14_140.0 + i * 10, 20.0 + i * 2) for i in range(30))
@@ -105,12 +106,12 @@ def bench_net(n_coins: int = 20, rounds: int = 200, size_krw: float = 10_000_000
     )
     fees = Fees(0.0005, 0.001)
     for direction in Direction:  # a thin book would exit early and flatter the figure
-        assert net_leg(direction, books, size_krw, fees, nets).pct is not None, direction
+        assert net_leg(direction, books, size_krw, fees, nets, nets).pct is not None, direction
     start = time.perf_counter()
     for _ in range(rounds):
         for _coin in range(n_coins):
             for direction in Direction:
-                net_leg(direction, books, size_krw, fees, nets)
+                net_leg(direction, books, size_krw, fees, nets, nets)
     return (time.perf_counter() - start) / rounds
 
 

@@ -27,6 +27,10 @@ def _leg(m: Messages, coin: str, leg: NetLeg) -> str:
             minimum = m("exec.unknown") if r.minimum is None else numbers.plain(r.minimum)
             fee = f"{numbers.plain(r.fee)} {coin}"
             route = m("exec.route", network=r.network, fee=fee, minimum=minimum)
+    if leg.cash_route is not None:  # the USDT leg, moving the other way
+        c = leg.cash_route
+        fee = m("exec.unknown") if c.fee is None else f"{numbers.plain(c.fee)} USDT"
+        route += m("exec.cash_route", network=c.network, fee=fee)
     value = _pct(leg.pct)
     if leg.why is not None:
         value += f" ({m.render(leg.why)})"

@@ -1200,4 +1200,10 @@ TEXTS: dict[str, str] = {
     "kimp.btn.part_hour": "🔕 {coins} ({n}): 1 h",
     "kimp.btn.part_today": "🔕 {coins} ({n}): today",
     "watch.muted_many": "🔕 Alerts of {coins} muted until {until}. /kimpmute {arg} off to lift it.",
+    "exec.cash_route": " + USDT via {network} (fee {fee})",
+    "exec.why_no_cash_route": "no USDT network open for withdrawal on the receiver and deposit on the sender",
+    "exec.why_cash_below_minimum": "the USDT moved is below its withdrawal minimum",
+    "exec.note_no_cash_networks": "USDT transfer not counted: its wallet status unknown",
+    "exec.note_cash_fee_unknown": "{venue}'s USDT withdrawal fee unknown, not counted",
+    "exec.notes": "{first}; {second}",
 }

@@ -1172,4 +1172,10 @@ TEXTS: dict[str, str] = {
     "kimp.btn.part_hour": "🔕 {coins} ({n}개): 1시간",
     "kimp.btn.part_today": "🔕 {coins} ({n}개): 오늘",
     "watch.muted_many": "🔕 {coins} 알림을 {until}까지 껐습니다. 다시 켜려면 /kimpmute {arg} off",
+    "exec.cash_route": " + USDT {network} 네트워크 (수수료 {fee})",
+    "exec.why_no_cash_route": "받는 쪽 USDT 출금과 보내는 쪽 USDT 입금이 모두 열린 네트워크가 없음",
+    "exec.why_cash_below_minimum": "옮길 USDT가 최소 출금 수량보다 적음",
+    "exec.note_no_cash_networks": "USDT 송금 비용 미반영: 입출금 상태를 모름",
+    "exec.note_cash_fee_unknown": "{venue} USDT 출금 수수료를 몰라 반영하지 않음",
+    "exec.notes": "{first}; {second}",
 }

@@ -54,24 +54,58 @@ FLAT = Books(
 )  # fmt: skip
 
 
+# USDT moving free of charge over TRX: the coin's own transfer cost alone.
+FREE_CASH = ((_net("TRX", "0"),), (_net("TRX", None),))
+
+
 def test_withdrawal_fee_and_minimum_counted() -> None:
     # 1,400,000 KRW buys 10 coins; a 0.1 coin fee leaves 9.9: -1 % either way.
     nets = ((_net("X", "0.1"),), (_net("X", None),))
     for d in Direction:
-        leg = net_leg(d, FLAT, 1_400_000.0, Fees(0.0, 0.0), nets)
+        leg = net_leg(d, FLAT, 1_400_000.0, Fees(0.0, 0.0), nets, FREE_CASH)
         assert leg.pct is not None and abs(leg.pct - -1.0) < 1e-9, (d, leg)
         assert leg.note is None
     # 14,000 KRW buys 0.1 coins: the 0.1 fee would take all of it.
-    small = net_leg(Direction.FORWARD, FLAT, 14_000.0, Fees(0.0, 0.0), nets)
+    small = net_leg(Direction.FORWARD, FLAT, 14_000.0, Fees(0.0, 0.0), nets, FREE_CASH)
     assert small.pct is None and small.why is not None
     assert small.why.key == "exec.why_below_minimum"
 
 
 def test_unknown_fee_or_networks_are_said_not_hidden() -> None:
     no_fee = ((_net("X", None),), (_net("X", None),))
-    leg = net_leg(Direction.REVERSE, FLAT, 1_400_000.0, Fees(0.0, 0.0), no_fee)
+    leg = net_leg(Direction.REVERSE, FLAT, 1_400_000.0, Fees(0.0, 0.0), no_fee, FREE_CASH)
     assert leg.pct is not None and abs(leg.pct) < 1e-9
     assert leg.note is not None and leg.note.key == "exec.note_fee_unknown"
+    # The coin's networks known but not USDT's: the figure says the USDT leg is missing.
+    leg = net_leg(Direction.REVERSE, FLAT, 1_400_000.0, Fees(0.0, 0.0), no_fee)
+    assert leg.note is not None and leg.note.key == "exec.notes"
+    assert [t.key for t in leg.note.params.values()] == [
+        "exec.note_fee_unknown",
+        "exec.note_no_cash_networks",
+    ]
     leg = net_leg(Direction.FORWARD, FLAT, 1_400_000.0, Fees(0.0, 0.0), None)
     assert leg.route is None and leg.note is not None
     assert leg.note.key == "exec.note_no_networks"
+
+
+def test_usdt_leg_fee_minimum_and_route_counted_each_way() -> None:
+    """1,400,000 KRW on FLAT books: 1,000 USDT. Forward, 1 USDT of fee leaves 999 to buy 9.99
+    coins: -0.1 %. Reverse, the 10 coins fetch 1,000 USDT on Binance, 999 come back: -0.1 %."""
+    coin = ((_net("X", "0"),), (_net("X", None),))
+    # The cash leg's sender is the coin's receiver: TRX is shut there, so SOL (fee 1) it is.
+    cash = (
+        (_net("TRX", "0.5", withdraw=False), _net("SOL", "1"), _net("ETH", "4")),
+        (_net("TRX", None), _net("SOL", None), _net("ETH", None)),
+    )
+    for d in Direction:
+        leg = net_leg(d, FLAT, 1_400_000.0, Fees(0.0, 0.0), coin, cash)
+        assert leg.cash_route == Route("SOL", D("1"), D("0.01"))
+        assert leg.pct is not None and abs(leg.pct - -0.1) < 1e-9, (d, leg)
+    # 14 KRW buys 0.01 USDT: below the USDT minimum (0.01 needed and the fee takes it all).
+    tiny = net_leg(Direction.FORWARD, FLAT, 14.0, Fees(0.0, 0.0), coin, cash)
+    assert tiny.pct is None and tiny.why is not None
+    assert tiny.why.key == "exec.why_cash_below_minimum"
+    # No USDT network open both ways: the direction cannot be done, and says why.
+    shut = ((_net("SOL", "1", withdraw=False),), (_net("SOL", None),))
+    none = net_leg(Direction.REVERSE, FLAT, 1_400_000.0, Fees(0.0, 0.0), coin, shut)
+    assert none.pct is None and none.why is not None and none.why.key == "exec.why_no_cash_route"

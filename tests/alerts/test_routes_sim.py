@@ -98,6 +98,25 @@ async def test_suspension_on_one_side_drops_that_route(sim: SimExchange) -> None
         assert view.reverse.route is not None and view.reverse.route.network == "ARBITRUM"
 
 
+async def test_usdt_leg_follows_its_own_network_status(sim: SimExchange) -> None:
+    async with aiohttp.ClientSession() as session:
+        gate, book = _parts(sim, session)
+        # Forward sends USDT from Upbit to Binance. SOL withdrawals shut on Upbit: it moves
+        # over TRX (same fee); the reverse (Binance sends it back to Upbit) keeps SOL.
+        sim.wallets.set("upbit", "USDT", withdraw=False, network="SOL")
+        assert await gate.fetch_once()
+        view = await _view(book, "ETH")
+        assert view.forward.cash_route == Route("TRX", D("1"), D("10"))
+        assert view.reverse.cash_route == Route("SOL", D("1"), D("10"))
+        # Every USDT network shut on Upbit for withdrawal: forward cannot be done at all.
+        sim.wallets.set("upbit", "USDT", withdraw=False)
+        assert await gate.fetch_once()
+        view = await _view(book, "ETH")
+        assert view.forward.pct is None and view.forward.why is not None
+        assert view.forward.why.key == "exec.why_no_cash_route"
+        assert view.reverse.pct is not None
+
+
 def _buy(levels: list[tuple[D, D]], spend: D) -> D:
     """Coins bought with `spend` of quote walking ask `levels` (best first)."""
     got = D(0)
@@ -153,24 +172,34 @@ async def test_net_premium_matches_hand_computation(sim: SimExchange, size: int)
         b = await _served(sim, session, "ETH")
     fu, fb = sim.upbit_engine.fee_rate, sim.binance_engine.fee_rate
     fee = D("0.00004")  # Binance's Arbitrum withdrawal fee for ETH, as the simulator serves it
+    # USDT moves over SOL both ways: 1 USDT on either venue (TRX costs the same; SOL sorts
+    # first), minimum 10, as the simulator's wallet tables serve them.
+    cash_fee = D("1")
     krw = D(size)
 
-    # Forward: KRW -> USDT on Upbit, USDT -> ETH on Binance, withdraw, ETH -> KRW on Upbit.
-    usdt = _buy(b["t_asks"], krw) * (1 - fu)
+    # Forward: KRW -> USDT on Upbit, withdraw the USDT to Binance, USDT -> ETH on Binance,
+    # withdraw, ETH -> KRW on Upbit.
+    usdt = _buy(b["t_asks"], krw) * (1 - fu) - cash_fee
     bought = _buy(b["bn_asks"], usdt) * (1 - fb)
     forward = (_sell(b["up_bids"], bought - fee) * (1 - fu) / krw - 1) * 100
     assert view.forward.pct == pytest.approx(float(forward), abs=1e-9)
     # The fee is really in it: without it the same books give visibly more.
     no_fee = (_sell(b["up_bids"], bought) * (1 - fu) / krw - 1) * 100
     assert float(no_fee - forward) > 1e-4
+    # So is the USDT leg's: 1 USDT of 1M KRW (~700 USDT) is ~0.14 %, of 10M ~0.014 %.
+    bought_all = _buy(b["bn_asks"], _buy(b["t_asks"], krw) * (1 - fu)) * (1 - fb)
+    no_cash = (_sell(b["up_bids"], bought_all - fee) * (1 - fu) / krw - 1) * 100
+    assert float(no_cash - forward) > (0.01 if size == 1_000_000 else 0.001)
+    assert view.forward.cash_route == Route("SOL", cash_fee, D("10"))
 
     # Reverse: KRW -> ETH on Upbit, withdraw over Arbitrum (Upbit's fee, from its withdrawal
-    # information), ETH -> USDT on Binance, USDT -> KRW on Upbit.
+    # information), ETH -> USDT on Binance, withdraw the USDT to Upbit, USDT -> KRW on Upbit.
     eth = _buy(b["up_asks"], krw) * (1 - fu) - fee
-    usdt = _sell(b["bn_bids"], eth) * (1 - fb)
+    usdt = _sell(b["bn_bids"], eth) * (1 - fb) - cash_fee
     reverse = (_sell(b["t_bids"], usdt) * (1 - fu) / krw - 1) * 100
     assert view.reverse.pct == pytest.approx(float(reverse), abs=1e-9)
     assert view.reverse.route == Route("ARBITRUM", fee, D("0.0008"))
+    assert view.reverse.cash_route == Route("SOL", cash_fee, D("10"))
     assert view.forward.note is None and view.reverse.note is None
     assert view.forward.direction is Direction.FORWARD
 
@@ -210,16 +239,18 @@ async def test_kimp_coin_and_net_commands(sim: SimExchange, tmp_path: Path, lang
     assert eth.forward.pct is not None and eth.reverse.pct is not None
     fwd, rev = (f"{numbers.percent(p)}%" for p in (eth.forward.pct, eth.reverse.pct))
     if language == "en":
-        assert f"Binance → Upbit via ARBITRUM (fee 0.00004 ETH, min 0.0008): {fwd}" in detail
-        assert f"Upbit → Binance via ARBITRUM (fee 0.00004 ETH, min 0.0008): {rev}" in detail
+        cash = " + USDT via SOL (fee 1 USDT)"
+        assert f"Binance → Upbit via ARBITRUM (fee 0.00004 ETH, min 0.0008){cash}: {fwd}" in detail
+        assert f"Upbit → Binance via ARBITRUM (fee 0.00004 ETH, min 0.0008){cash}: {rev}" in detail
         assert "After transfer at 1,000,000 KRW" in detail
     else:
+        cash = " + USDT SOL 네트워크 (수수료 1 USDT)"
         assert (
-            f"바이낸스 → 업비트 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008): {fwd}"
+            f"바이낸스 → 업비트 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008){cash}: {fwd}"
             in detail
         )
         assert (
-            f"업비트 → 바이낸스 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008): {rev}"
+            f"업비트 → 바이낸스 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008){cash}: {rev}"
             in detail
         )
     # Ranked by the better direction, highest first: the order the views' figures give.
