@@ -53,6 +53,17 @@ def test_route_between_real_answers() -> None:
     assert cheapest_route(binance["BTC"], upbit) == Route("BTC", D("0.0005"), D("0.001"))
 
 
+def test_route_between_two_real_wallet_answers() -> None:
+    """Upbit's own answer (net_type "BTC") against Binance's (network "BTC"): the venues name
+    the chains of these real bodies alike (Upbit ETH/TRX/SOL/APT/BTC/XRP; ERC20, TRC20 are
+    Binance's display `name`, not its `network` id), so the exact match finds the route."""
+    binance = parse_binance_networks(load("binance_spot", "rest_capital_config_getall.json"))
+    upbit = parse_upbit_networks(load("upbit", "net_status_wallet_global.json"))
+    assert upbit["BTC"] == (NetworkStatus("BTC", True, True),)
+    assert upbit["USDT"] == (NetworkStatus("ETH", True, True),)
+    assert cheapest_route(binance["BTC"], upbit["BTC"]) == Route("BTC", D("0.0005"), D("0.001"))
+
+
 def test_binance_depth() -> None:
     got = parse_binance_depth(
         load("binance_spot", "depth_rest_order_book.json"), Symbol("BNB", "BTC"), RECV
