@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from alerts.delistings import DelistingWatch
 from alerts.notices import NoticeWatcher
 from bot.i18n import Messages
 from core.clock import ManualClock
 from core.events import EventBus
 from core.fills import FillModel
-from core.market import Candle
+from core.market import Candle, Ticker
 from core.market_notices import NoticeBoard
 from core.notifications import Notification
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Venue
 from core.text import load_text
 from exchanges.upbit.notices import UpbitNotices
@@ -91,3 +93,45 @@ async def test_flagged_market_refuses_new_entries_with_the_reason(
         action, taken, reason = rows[0]
         assert (action, taken) == ("enter_long", 0)  # the reason is kept as catalog key + data
         assert words(load_text(reason)) == "no new entry: Upbit flags BTC/KRW (investment warning)"
+
+
+async def test_market_with_a_delisting_date_refuses_new_entries(tmp_path: Path) -> None:
+    """A delisting date seen on Upbit's ticker closes the market to new bot entries (with
+    UPBIT_DELISTING_BLOCKS_ENTRIES on); the decision log keeps the reason."""
+    folder = tmp_path / "user"
+    folder.mkdir()
+    (folder / "spike.py").write_text(SPIKE)
+    registry = StrategyRegistry(load_user_strategies(folder))
+    (bot,) = parse_bots(BOTS, registry, max_leverage=10)
+    board = NoticeBoard()
+    async with Database.open(tmp_path / "t.db") as db:
+        watch = DelistingWatch(board, KeyValueStore(db), _ignore, ManualClock())
+        bus = EventBus()
+        manager = BotManager(
+            [bot], registry, BotStore(db, ManualClock()), bus, FillModel(),
+            entry_gate=board.gate(warnings=True, delistings=True),
+        )  # fmt: skip
+        await manager.load()
+        await manager.start("ticker")
+        task = asyncio.create_task(manager.run())
+        try:
+            watch.seen(Ticker(BTC_KRW, 100.0, T0, T0 / 1000, 0.0, "2026-12-20"))
+            runner = manager.runners["ticker"]
+            bus.publish(Candle(BTC_KRW, "1m", T0, 100.0, 100.0, 100.0, 100.0, 1.0))
+            bus.publish(trade(BTC_KRW, 101.5, 0))
+            await eventually(lambda: len(runner.decisions) == 1)
+            (refused,) = runner.decisions
+            assert not refused.taken and not runner.engine.positions
+            words = Messages("en").render
+            assert words(refused.reason) == (
+                "no new entry: Upbit ends trading of BTC/KRW on 2026-12-20"
+            )
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        (row,) = await db.fetchall("SELECT reason FROM decisions")
+        assert load_text(row[0]).key == "reason.market_delisting"
+
+
+async def _ignore(note: Notification) -> None:
+    return None
