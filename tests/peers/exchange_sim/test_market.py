@@ -139,3 +139,12 @@ async def test_fx_and_admin_endpoints(sim: SimExchange) -> None:
         async with http.get(sim.urls["UPBIT_REST_URL"] + "/__sim/state") as r:
             state = await r.json()
         assert state["coins"]["BTC"]["premium_pct"] == 5
+        cmd = {"action": "schedule_delisting", "venue": "upbit", "market": "KRW-XRP"}
+        async with http.post(url, json={**cmd, "day": "2026-12-20"}) as r:
+            assert r.status == 200
+        assert sim.market.delisting_dates == {("upbit", "KRW-XRP"): "2026-12-20"}
+        async with http.post(url, json={**cmd, "market": "KRW-NOPE", "day": "2026-12-20"}) as r:
+            assert r.status == 400
+        async with http.post(url, json={**cmd, "day": None}) as r:
+            assert r.status == 200
+        assert sim.market.delisting_dates == {}
