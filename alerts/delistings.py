@@ -4,7 +4,9 @@ Upbit repeats the date on every ticker of the market from the day it is announce
 loop hands each ticker that carries one to `seen` (cheap, synchronous: the hot path only
 compares a string); `flush` (its own task) sends one alert per market and day and remembers it
 in the key-value table, so a restart, which sees the date again on the first ticker, does not
-repeat it. A changed date (postponed, brought forward) is announced again.
+repeat it. A changed date (postponed, brought forward) is announced again. A ticker without the
+date for a market that had one (Upbit withdrew it) clears it: the market opens to entries again,
+and a later date is news again.
 
 The shared `NoticeBoard` gets the date at once: `/kimp` tags the coin and the strategy
 runner's entry gate refuses new entries on it.
@@ -13,6 +15,8 @@ runner's entry gate refuses new entries on it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+
+from loguru import logger
 
 from core.clock import Clock
 from core.market import Ticker
@@ -35,14 +39,23 @@ class DelistingWatch:
         self._send = send
         self._clock = clock
         self.every = every
-        self._pending: dict[Instrument, str] = {}
+        self._pending: dict[Instrument, str | None] = {}  # None: the date was withdrawn
         self.sent = 0
 
+    @property
+    def watching(self) -> bool:
+        """Whether tickers without a date matter (some market has one that may be withdrawn)."""
+        return self.board.delistings > 0
+
     def seen(self, ticker: Ticker) -> None:
-        """A ticker carrying a delisting day: note it on the board, queue it if new."""
+        """A ticker with a delisting day: note it on the board, queue it if new. Without one,
+        for a market that had a day: clear it."""
         day = ticker.delisting
         inst = ticker.instrument
-        if day is not None and self.board.set_delisting(inst.venue, inst.symbol, day):
+        if day is None:
+            if self.board.clear_delisting(inst.venue, inst.symbol):
+                self._pending[inst] = None
+        elif self.board.set_delisting(inst.venue, inst.symbol, day):
             self._pending[inst] = day
 
     async def flush(self) -> list[Text]:
@@ -51,6 +64,10 @@ class DelistingWatch:
         while self._pending:
             inst, day = self._pending.popitem()
             key = f"{KV_PREFIX}{inst}"
+            if day is None:
+                logger.info("{}: delisting date withdrawn", inst)
+                await self._kv.set(key, "")  # a date announced again later is news again
+                continue
             if await self._kv.get(key) == day:
                 continue  # announced before a restart
             market = str(inst.symbol)

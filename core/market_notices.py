@@ -69,6 +69,15 @@ class NoticeBoard:
         self._delistings[(venue, symbol)] = day
         return True
 
+    def clear_delisting(self, venue: Venue, symbol: Symbol) -> bool:
+        """Forget a market's delisting day (the venue withdrew it); True when there was one."""
+        return self._delistings.pop((venue, symbol), None) is not None
+
+    @property
+    def delistings(self) -> int:
+        """How many markets have a delisting day."""
+        return len(self._delistings)
+
     def delisting(self, venue: Venue, base: str) -> str | None:
         """The scheduled delisting day of any market of coin `base` at `venue`, or None."""
         for (v, s), day in self._delistings.items():

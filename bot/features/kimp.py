@@ -171,7 +171,7 @@ async def install(
 
     def on_event(event: object) -> None:
         monitor.on_event(event)
-        if type(event) is Ticker and event.delisting is not None:
+        if type(event) is Ticker and (event.delisting is not None or delistings.watching):
             delistings.seen(event)
 
     async def consume() -> None:

@@ -68,3 +68,9 @@ async def test_delisting_date_alerted_once_shown_and_blocks_entries(
             return [a for a in await k.alerts() if "2027-01-05" in a]
 
         assert len(await eventually(moved, timeout=15)) == 1
+
+        sim.market.schedule_delisting("upbit", "KRW-XRP", None)  # withdrawn: open again
+        await eventually(lambda: k.app.notices.delisting(Venue.UPBIT, "XRP") is None, timeout=15)
+        gate = k.app.notices.gate(warnings=True, delistings=True)
+        assert gate is not None and gate(XRP) is None
+        assert "delisting scheduled" not in (await k.run("/kimp XRP")).text
