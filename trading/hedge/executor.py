@@ -129,8 +129,8 @@ class HedgeExecutor:
         ref = await self.mark(req.coin)
         now = self.svc.clock.now()
         rec = HedgeRecord(
-            req.hedge_id, req.bot or None, req.coin, req.direction, self.svc.paper, HedgeState.OPENING,
-            req.size_krw, req.leverage, req.max_mismatch, now, None, ref, None,
+            req.hedge_id, req.bot or None, req.coin, req.direction, self.svc.paper,
+            HedgeState.OPENING, req.size_krw, req.leverage, req.max_mismatch, now, None, ref, None,
         )  # fmt: skip
         spot_side = Side.BUY if forward else Side.SELL
         fut_side = Side.SELL if forward else Side.BUY
@@ -408,8 +408,8 @@ class HedgeExecutor:
             exposure=Money(exposure, "KRW"),
         )  # fmt: skip
         logger.error("hedge {}: {} leg failed ({}): {}", rec.hedge_id, venue, why.key, outcome)
-        self.svc.notify(Notification(NotificationKind.RISK, text,
-                                     dedup_key=f"hedge-{rec.hedge_id}-{outcome.value}"))  # fmt: skip
+        key = f"hedge-{rec.hedge_id}-{outcome.value}"
+        self.svc.notify(Notification(NotificationKind.RISK, text, dedup_key=key))
 
     def _notify_exposure(self, rec: HedgeRecord, book: HedgeBook, why: Text, kept: bool) -> None:
         text = Text.of(

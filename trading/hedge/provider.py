@@ -39,6 +39,9 @@ class HedgeDesk:
     def paper(self) -> bool:
         return self.executor.svc.paper
 
+    def now(self) -> float:
+        return self.executor.svc.clock.now()
+
     def hedge_gateway(self) -> HedgeGateway:
         """What a hedge bot trades through (`core.hedge.HedgeSource`)."""
         return self.executor

@@ -29,6 +29,7 @@ from core.symbols import Venue
 from core.text import Text
 from trading.hedge.executor import FUT, SPOT, FailurePolicy, HedgeExecutor
 from trading.hedge.legs import HedgeBook, read_book
+from trading.hedge.sizing import fut_adjustment
 from trading.hedge.store import HedgeRecord, HedgeState, Phase
 
 ZERO = Decimal(0)
@@ -80,9 +81,13 @@ async def _repair_one(ex: HedgeExecutor, rec: HedgeRecord) -> Text:
     held = spot if lone is SPOT else fut
     missing = FUT if lone is SPOT else SPOT
     side = Side.SELL if held > 0 else Side.BUY
-    book, failed = await ex.send(rec, {missing: (side, abs(held))}, Phase.REPAIR)
+    _spot_rules, fut_rules = await ex.rules(rec.coin)
+    # the futures leg trades whole lots: the nearest one, then topped up / trimmed as usual
+    qty = fut_adjustment(held, fut_rules) if missing is FUT else abs(held)
+    book, failed = await ex.send(rec, {missing: (side, qty)}, Phase.REPAIR)
     if failed:
         return await _exposed(ex, rec, book)
+    await ex.balance(rec, book, fut_rules)
     await ex.store.set_state(hid, HedgeState.OPEN, now())
     return Text.of("hedge.repaired_completed", id=hid, coin=rec.coin, venue=missing)
 
