@@ -43,6 +43,11 @@ async def install_hedges(app: AppContext, svc: OrderService, futures: FuturesMan
     async def run_watch() -> None:
         while True:
             await app.clock.sleep(WATCH_INTERVAL)
+            # a leg whose outcome was unknown has been settled by the tracker meanwhile
+            fixed = await repair(executor, quiet_pending=True)
+            if fixed:
+                text = "\n".join([t("hedge.repaired_later"), *(t.render(x) for x in fixed)])
+                app.notifier.notify(Notification(NotificationKind.RISK, text))
             await watch(executor)
 
     app.supervisor.start("hedge-watch", run_watch)

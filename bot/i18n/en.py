@@ -1279,4 +1279,9 @@ TEXTS: dict[str, str] = {
     "hedge.positions_row": "  {id} {coin} {qty} · premium {premium} · PnL {pnl}",
     "hedge.profit_line": "Hedges: {pnl} realised on {n} closed, {open} open",
     "hedge.report_line": "Hedges: {closed} closed ({pnl}), {open} open",
+    "hedge.outcome_unknown": (
+        "the venue has not answered for order(s) {ids}: the hedge is completed or flattened as "
+        "soon as their outcome is known."
+    ),
+    "hedge.repaired_later": "Hedges repaired once their orders' outcome was known:",
 }

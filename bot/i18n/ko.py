@@ -1249,4 +1249,9 @@ TEXTS: dict[str, str] = {
     "hedge.positions_row": "  {id} {coin} {qty} · 김프 {premium} · 손익 {pnl}",
     "hedge.profit_line": "헤지: 청산 {n}건 실현 {pnl}, 보유 {open}건",
     "hedge.report_line": "헤지: 청산 {closed}건 ({pnl}), 보유 {open}건",
+    "hedge.outcome_unknown": (
+        "거래소가 주문 {ids}에 아직 응답하지 않았습니다. 결과가 확인되는 대로 헤지를 완성하거나 "
+        "정리합니다."
+    ),
+    "hedge.repaired_later": "주문 결과가 확인되어 복구한 헤지:",
 }

@@ -90,12 +90,15 @@ class HedgeExecutor:
     async def submit(self, req: HedgeRequest) -> HedgeResult:
         """Never raises for a refusal; one hedge id is handled one request at a time, and a
         repeated request answers what the hedge is now (idempotent)."""
-        lock = self._locks.setdefault(req.hedge_id, asyncio.Lock())
-        async with lock:
+        async with self.lock(req.hedge_id):
             try:
                 return await (self._open(req) if req.opening else self._close(req))
             except TradingError as exc:
                 return HedgeResult(req.hedge_id, HedgeOutcome.REFUSED, reason=_said(exc.reason))
+
+    def lock(self, hedge_id: str) -> asyncio.Lock:
+        """Held while a hedge's legs are being sent or repaired: one thing at a time per hedge."""
+        return self._locks.setdefault(hedge_id, asyncio.Lock())
 
     async def open_hedges(self, bot: str) -> list[HedgeResult]:
         recs = await self.store.hedges(self.svc.paper, active=True, bot=bot)
@@ -147,6 +150,8 @@ class HedgeExecutor:
     ) -> HedgeResult:
         spot_q, fut_q = book.held(SPOT), book.held(FUT)
         now = self.svc.clock.now
+        if book.pending:
+            return await self._unknown(rec, book)
         if spot_q == 0 and fut_q == 0:
             why = next(iter(failed.values()), Text.of("hedge.nothing_filled"))
             await self.store.set_state(rec.hedge_id, HedgeState.REFUSED, now(), note=why.key)
@@ -204,6 +209,19 @@ class HedgeExecutor:
             rec.hedge_id, outcome, *self._leg_fills(book), exposure_krw=exposure, reason=why
         )
 
+    async def _unknown(self, rec: HedgeRecord, book: HedgeBook) -> HedgeResult:
+        """A leg's outcome is unknown (no answer, lookups failing): nothing is unwound on a
+        guess. The hedge stays `opening`/`closing`; the order tracker settles the order and
+        the periodic repair (`repair.repair`) then completes or flattens the hedge."""
+        why = Text.of("hedge.outcome_unknown", ids=", ".join(o.client_id for o in book.pending))
+        exposure = await self.exposure_krw(rec.coin, book)
+        self._notify_failed(rec, FUT if any(o.instrument.venue is FUT for o in book.pending)
+                            else SPOT, why, HedgeOutcome.EXPOSED, exposure)  # fmt: skip
+        return HedgeResult(
+            rec.hedge_id, HedgeOutcome.EXPOSED, *self._leg_fills(book), exposure_krw=exposure,
+            reason=why,
+        )  # fmt: skip
+
     # --- close ----------------------------------------------------------------------------
     async def _close(self, req: HedgeRequest) -> HedgeResult:
         rec = await self.store.get(req.hedge_id)
@@ -220,7 +238,7 @@ class HedgeExecutor:
         failed: dict[Venue, Text] = {}
         for _attempt in range(2):  # a leg that failed is sent once more
             book, failed = await self.flatten_legs(rec, book, Phase.CLOSE)
-            if not failed:
+            if not failed or book.pending:
                 break
         return await self._after_close(rec, book, failed)
 
@@ -228,6 +246,8 @@ class HedgeExecutor:
         self, rec: HedgeRecord, book: HedgeBook, failed: dict[Venue, Text]
     ) -> HedgeResult:
         now = self.svc.clock.now()
+        if book.pending:
+            return await self._unknown(rec, book)
         if not failed:  # flat (or only dust below both venues' minimums left): closed
             await self.store.set_state(rec.hedge_id, HedgeState.CLOSED, now, closed=True)
             return await self.result(await self._get(rec.hedge_id), book)

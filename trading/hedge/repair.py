@@ -35,15 +35,23 @@ from trading.hedge.store import HedgeRecord, HedgeState, Phase
 ZERO = Decimal(0)
 
 
-async def repair(ex: HedgeExecutor) -> list[Text]:
+async def repair(ex: HedgeExecutor, quiet_pending: bool = False) -> list[Text]:
+    """`quiet_pending`: leave out hedges still waiting for an order's outcome (the periodic
+    pass: said once, at the failure, not every minute)."""
     lines: list[Text] = []
     for rec in await ex.store.hedges(ex.svc.paper, active=True):
         if rec.state not in (HedgeState.OPENING, HedgeState.CLOSING):
             continue
         try:
-            line = await _repair_one(ex, rec)
+            async with ex.lock(rec.hedge_id):
+                fresh = await ex.store.get(rec.hedge_id)  # a submit may have finished it
+                if fresh is None or fresh.state not in (HedgeState.OPENING, HedgeState.CLOSING):
+                    continue
+                line = await _repair_one(ex, fresh)
         except TradingError as exc:
             line = Text.of("hedge.repair_failed", id=rec.hedge_id, reason=exc.reason)
+        if quiet_pending and line.key == "hedge.repair_pending":
+            continue
         logger.warning("hedge repair: {} {}", line.key, dict(line.params))
         lines.append(line)
     return lines
