@@ -7,6 +7,7 @@ venue: the other is unwound and the user told at once, with the exposure in KRW.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,12 +17,15 @@ from pathlib import Path
 from core.hedge import HedgeDirection, HedgeGateway, HedgeOutcome, HedgeRequest, HedgeSource
 from core.storage.kv import KeyValueStore
 from core.symbols import Symbol
+from core.text import Text
 from peers.exchange_sim.server import SimExchange
-from tests.trading.harness import Env, en
+from tests.helpers import eventually
+from tests.trading.harness import Env, en, feed_quotes, live_brokers, trading_env
 from tests.trading.test_e2e_sim import live
 from trading.futures import FuturesManager
 from trading.hedge.executor import FailurePolicy, HedgeExecutor
 from trading.hedge.provider import HedgeDesk
+from trading.hedge.repair import repair
 from trading.hedge.store import HedgeState, HedgeStore
 
 SIZE = D(1_000_000)
@@ -126,3 +130,45 @@ async def test_one_leg_refused_the_other_is_unwound_and_the_user_told_at_once(
         view = await d.detail("hx2")
         assert view is not None and view.record.state is HedgeState.UNWOUND
         assert view.spot_qty == 0 and view.fut_qty == 0
+
+
+async def test_a_leg_with_no_answer_is_settled_then_the_hedge_completed(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """The futures order reached the venue but neither its answer nor the look-ups come back:
+    nothing is unwound on a guess (the user is told the outcome is unknown); once the venue
+    answers, the order is settled and the repair pass finds both legs: the hedge is open."""
+    amt0 = futures_amt(sim)
+    brokers = live_brokers(sim, timeout_s=1.0)
+    async with trading_env(tmp_path / "t.db", brokers, paper=False, unknown_grace=0.5) as env:
+        feeder = asyncio.create_task(feed_quotes(sim, env.bus))
+        try:
+            await eventually(lambda: env.svc.prices.usdt_krw() is not None)
+            futures = FuturesManager(env.svc, KeyValueStore(env.db))
+            ex = HedgeExecutor(env.svc, futures, HedgeStore(env.db))
+            await ex.rules("BTC")
+            await futures.ensure_leverage(Symbol("BTC", "USDT"), 2)
+            sim.faults.rest_delay("binance_futures", 2.0, after_handling=True)
+            sim.faults.rest_error("binance_futures", 503, count=1000)
+            res = await ex.submit(req("hx3"))
+            assert res.outcome is HedgeOutcome.EXPOSED, en(res.reason or "")
+            assert "has not answered" in en(res.reason or "")
+            assert any("hx3" in str(n.text) for n in env.notes)
+            rec = await ex.store.get("hx3")
+            assert rec is not None and rec.state is HedgeState.OPENING
+            assert await repair(ex) == [Text.of("hedge.repair_pending", id="hx3")]
+            assert futures_amt(sim) < amt0  # the venue did take the short
+            sim.faults.clear("binance_futures")
+            await eventually(lambda: no_open_orders(env), 20)
+            lines = await repair(ex)
+            assert [line.key for line in lines] == ["hedge.repaired_both"]
+            view = await HedgeDesk(ex).detail("hx3")
+            assert view is not None and view.record.state is HedgeState.OPEN
+            assert abs(view.spot_qty + view.fut_qty) <= D("0.0005")
+        finally:
+            feeder.cancel()
+            await asyncio.gather(feeder, return_exceptions=True)
+
+
+async def no_open_orders(env: Env) -> bool:
+    return not await env.svc.store.open_orders(False)
