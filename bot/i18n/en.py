@@ -1284,4 +1284,8 @@ TEXTS: dict[str, str] = {
         "soon as their outcome is known."
     ),
     "hedge.repaired_later": "Hedges repaired once their orders' outcome was known:",
+    "hedge.fut_shared": (
+        "the {coin} USDⓈ-M position already holds {qty} outside hedges; a hedge leg would be "
+        "netted into it (and its stop-loss). Close it first."
+    ),
 }

@@ -1254,4 +1254,8 @@ TEXTS: dict[str, str] = {
         "정리합니다."
     ),
     "hedge.repaired_later": "주문 결과가 확인되어 복구한 헤지:",
+    "hedge.fut_shared": (
+        "{coin} USDⓈ-M 포지션에 헤지가 아닌 수량 {qty}이(가) 이미 있습니다. 헤지 주문이 그 포지션(과 "
+        "손절 주문)에 합쳐지므로 먼저 정리하세요."
+    ),
 }

@@ -6,9 +6,11 @@ computed by hand from the quotes."""
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal as D
 from pathlib import Path
 
+from bot.commands.hedge import HedgeReport
 from bot.features import AppContext
 from core.symbols import Instrument, Symbol, Venue
 from tests.helpers import eventually
@@ -70,6 +72,9 @@ async def test_hedge_commands_round_trip_on_paper(tmp_path: Path) -> None:
         assert "closed" in r.text and "PnL (realised)" in r.text, r.text
         r = await run(app, ctx, "/profit")
         assert "Hedges:" in r.text and "1 closed" in r.text, r.text
+        (section,) = [s for s in app.facade.report_sections if isinstance(s, HedgeReport)]
+        (line,) = await section.report_lines(view.record.opened_ts - 1, time.time())
+        assert line.startswith("Hedges: 1 closed (") and "0 open" in line, line
 
 
 async def test_bad_hedge_input_gets_a_clear_answer(tmp_path: Path) -> None:

@@ -118,3 +118,21 @@ async def test_a_hedge_whose_spot_coins_were_sold_by_hand_is_unwound(tmp_path: P
         assert env.svc.positions[FUT].qty == 0
         view = await desk.detail("w1")
         assert view is not None and view.record.state is HedgeState.UNWOUND
+
+
+async def test_a_hedge_never_joins_a_futures_position_held_outside_hedges(tmp_path: Path) -> None:
+    """One-way mode nets a symbol into one position: a hedge leg added to a bot's or a manual
+    position would share its stop-loss. Two hedges on one coin are fine."""
+    async with paper_desk(tmp_path) as (env, desk):
+        gw = desk.hedge_gateway()
+        for hid in ("s1", "s2"):
+            res = await gw.submit(hedge(hid, HedgeDirection.FORWARD))
+            assert res.outcome is HedgeOutcome.OPENED, (hid, en(res.reason or ""))
+        assert env.svc.positions[FUT].qty == D("-0.018")  # 0.009 each (1.4 M KRW, 0.001 lots)
+        manual = await desk.executor.futures.open(FUT.symbol, Side.SELL, D("0.005"), leverage=2)
+        assert manual.accepted
+        res = await gw.submit(hedge("s3", HedgeDirection.FORWARD))
+        assert res.outcome is HedgeOutcome.REFUSED
+        assert "already holds -0.005 BTC outside hedges" in en(res.reason or ""), en(
+            res.reason or ""
+        )

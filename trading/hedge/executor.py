@@ -125,6 +125,9 @@ class HedgeExecutor:
                     req, Text.of("hedge.no_coins", need=Money(qty, req.coin),
                                  held=Money(held, req.coin))
                 )  # fmt: skip
+        shared = await self._shared_position(req.coin)
+        if shared is not None:
+            return self._refused(req, shared)
         try:
             await self.futures.ensure_leverage(fut_inst(req.coin).symbol, req.leverage)
         except TradingError as exc:
@@ -187,6 +190,22 @@ class HedgeExecutor:
         if abs(book.net) > tol:
             self._notify_exposure(rec, book, Text.of("hedge.mismatch_left"), kept=True)
         return book
+
+    async def _shared_position(self, coin: str) -> Text | None:
+        """Why the coin's USDⓈ-M position cannot take a hedge leg, or None. The venue nets one
+        symbol's orders into one position (one-way mode), so a hedge never joins a position
+        held outside hedges: that one may carry a stop-loss sized to all of it, which would
+        close the hedge's leg too."""
+        pos = self.svc.positions.get(fut_inst(coin))
+        if pos is None or pos.qty == 0:
+            return None
+        ours = ZERO
+        for rec in await self.store.hedges(self.svc.paper, active=True):
+            if rec.coin == coin:
+                ours += (await read_book(self.svc, await self.store.orders(rec.hedge_id))).held(FUT)
+        if ours == pos.qty:
+            return None
+        return Text.of("hedge.fut_shared", coin=coin, qty=Money(pos.qty - ours, coin))
 
     async def _leg_failed(
         self, rec: HedgeRecord, book: HedgeBook, failed: dict[Venue, Text]
