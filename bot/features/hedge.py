@@ -17,8 +17,9 @@ from trading.executor import OrderService
 from trading.futures import FuturesManager
 from trading.hedge.executor import FailurePolicy, HedgeExecutor
 from trading.hedge.provider import HedgeDesk
-from trading.hedge.repair import repair, watch
+from trading.hedge.repair import repair
 from trading.hedge.store import HedgeStore
+from trading.hedge.watch import watch
 
 MANUAL_LEVERAGE = 1  # /hedge open: a 1x short is not liquidated short of the coin doubling
 WATCH_INTERVAL = 60.0  # s between checks that open hedges' spot coins are still held

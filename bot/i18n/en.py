@@ -1232,10 +1232,6 @@ TEXTS: dict[str, str] = {
     ),
     "hedge.repaired_exposed": "🚨 hedge {id} ({coin}): one-sided, repair failed. Exposure: {exposure}",
     "hedge.repaired_title": "Hedges repaired at start-up:",
-    "hedge.spot_gone": (
-        "🚨 Hedge {id} ({coin}): the spot coins are gone from Upbit (held {held}, hedged {need}): "
-        "the futures leg is no longer hedged."
-    ),
     "hedge.spot_gone_note": "the spot leg's coins left the Upbit account",
     "hedge.not_running": "Hedges are not available: trading is not running.",
     "hedge.usage": "Usage: /hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
@@ -1288,4 +1284,17 @@ TEXTS: dict[str, str] = {
         "the {coin} USDⓈ-M position already holds {qty} outside hedges; a hedge leg would be "
         "netted into it (and its stop-loss). Close it first."
     ),
+    "hedge.spot_gone": (
+        "🚨 Hedge {id} ({coin}): the spot coins are gone from Upbit (held {held}): the futures "
+        "leg is no longer hedged. {action}"
+    ),
+    "hedge.fut_gone": (
+        "🚨 Hedge {id} ({coin}): its USDⓈ-M position is gone (closed outside the hedge or "
+        "liquidated): the spot leg is no longer hedged. {action}"
+    ),
+    "hedge.fut_gone_note": "the futures leg was closed outside the hedge (by hand or liquidated)",
+    "hedge.both_gone": "Hedge {id} ({coin}): both legs were closed outside the hedge; it is closed.",
+    "hedge.closed_outside": "both legs were closed outside the hedge",
+    "hedge.kept": "The other leg is kept (HEDGE_FAILURE_POLICY=alert): /hedge close {id} flattens it.",
+    "hedge.flattened": "The {venue} leg was flattened.",
 }

@@ -1203,10 +1203,6 @@ TEXTS: dict[str, str] = {
     ),
     "hedge.repaired_exposed": "🚨 {id} 헤지 ({coin}): 한쪽만 열려 있고 복구에 실패했습니다. 노출: {exposure}",
     "hedge.repaired_title": "시작 시 복구한 헤지:",
-    "hedge.spot_gone": (
-        "🚨 {id} 헤지 ({coin}): 업비트 현물 코인이 없어졌습니다 (보유 {held}, 헤지 {need}). "
-        "선물 쪽은 더 이상 헤지가 아닙니다."
-    ),
     "hedge.spot_gone_note": "현물 코인이 업비트 계정에서 빠져나갔습니다",
     "hedge.not_running": "헤지를 쓸 수 없습니다: 거래 기능이 실행 중이 아닙니다.",
     "hedge.usage": "사용법: /hedge [id] | /hedge open <코인> <원화> [reverse] | /hedge close <id>",
@@ -1258,4 +1254,17 @@ TEXTS: dict[str, str] = {
         "{coin} USDⓈ-M 포지션에 헤지가 아닌 수량 {qty}이(가) 이미 있습니다. 헤지 주문이 그 포지션(과 "
         "손절 주문)에 합쳐지므로 먼저 정리하세요."
     ),
+    "hedge.spot_gone": (
+        "🚨 {id} 헤지 ({coin}): 업비트의 현물 코인이 없어졌습니다 (보유 {held}). 선물 쪽은 더 이상 "
+        "헤지가 아닙니다. {action}"
+    ),
+    "hedge.fut_gone": (
+        "🚨 {id} 헤지 ({coin}): USDⓈ-M 포지션이 없어졌습니다 (헤지 밖에서 청산되었거나 강제 청산). "
+        "현물 쪽은 더 이상 헤지가 아닙니다. {action}"
+    ),
+    "hedge.fut_gone_note": "선물 쪽이 헤지 밖에서 청산되었습니다 (직접 청산 또는 강제 청산)",
+    "hedge.both_gone": "{id} 헤지 ({coin}): 두 다리 모두 헤지 밖에서 청산되어 헤지를 닫았습니다.",
+    "hedge.closed_outside": "두 다리 모두 헤지 밖에서 청산되었습니다",
+    "hedge.kept": "남은 쪽은 그대로 둡니다 (HEDGE_FAILURE_POLICY=alert). /hedge close {id} 로 정리하세요.",
+    "hedge.flattened": "{venue} 쪽을 정리했습니다.",
 }

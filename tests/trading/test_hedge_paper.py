@@ -20,8 +20,8 @@ from tests.trading.harness import Env, en, trading_env
 from trading.futures import FuturesManager
 from trading.hedge.executor import HedgeExecutor
 from trading.hedge.provider import HedgeDesk
-from trading.hedge.repair import watch
 from trading.hedge.store import HedgeState, HedgeStore
+from trading.hedge.watch import watch
 
 UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
@@ -136,3 +136,41 @@ async def test_a_hedge_never_joins_a_futures_position_held_outside_hedges(tmp_pa
         assert "already holds -0.005 BTC outside hedges" in en(res.reason or ""), en(
             res.reason or ""
         )
+
+
+async def test_a_hedge_whose_futures_leg_was_closed_outside_is_told_and_unwound(
+    tmp_path: Path,
+) -> None:
+    """Liquidated or closed by hand: the spot coins are unhedged; the policy flattens them.
+    Both legs closed outside: the hedge is simply closed."""
+    async with paper_desk(tmp_path) as (env, desk):
+        gw = desk.hedge_gateway()
+        for hid in ("g1", "g2"):
+            res = await gw.submit(hedge(hid, HedgeDirection.FORWARD))
+            assert res.outcome is HedgeOutcome.OPENED, en(res.reason or "")
+        futures = desk.executor.futures
+        assert (await futures.close(FUT.symbol, qty=D("0.009"), reason="manual")).accepted
+        await env.svc.refresh_balances(Venue.UPBIT)
+        coins = env.svc.balances[Venue.UPBIT]["BTC"][0]
+        said = await watch(desk.executor)  # one hedge's worth of the short is gone
+        assert len(said) == 1 and "g2" in en(said[0]), said
+        assert "USDⓈ-M position is gone" in en(said[0]) and "flattened" in en(said[0])
+        g1, g2 = await desk.detail("g1"), await desk.detail("g2")
+        assert g1 is not None and g1.record.state is HedgeState.OPEN  # still covered
+        assert g2 is not None and g2.record.state is HedgeState.UNWOUND
+        await env.svc.refresh_balances(Venue.UPBIT)
+        assert (
+            env.svc.balances[Venue.UPBIT]["BTC"][0] == coins - g2.book.of(Venue.UPBIT)[0].fill.qty
+        )
+        assert await watch(desk.executor) == []  # settled: nothing more to say
+
+    async with paper_desk(tmp_path / "b") as (env, desk):
+        res = await desk.hedge_gateway().submit(hedge("b1", HedgeDirection.FORWARD))
+        assert res.spot is not None
+        await desk.executor.futures.close(FUT.symbol, reason="manual")
+        sell = OrderRequest(UP, Side.SELL, OrderType.MARKET, qty=res.spot.qty, reason="manual")
+        assert (await env.svc.submit(sell)).accepted
+        said = await watch(desk.executor)
+        assert len(said) == 1 and "both legs were closed outside" in en(said[0])
+        view = await desk.detail("b1")
+        assert view is not None and view.record.state is HedgeState.CLOSED

@@ -8,10 +8,6 @@ order the crash left as an intent or in flight, so each hedge's fills are the wh
 - `opening` with nothing held: nothing happened; it is marked refused;
 - `closing`: what is left of either leg is flattened (the close is finished).
 Each repair is one line of the report the app sends to the user.
-
-`watch` checks open forward hedges against the Upbit balance: when the coins of the spot leg
-are gone (sold by hand, withdrawn), the futures short is no longer a hedge but a naked short;
-the policy then flattens it (`unwind`) or tells the user (`alert`).
 """
 
 from __future__ import annotations
@@ -21,11 +17,8 @@ from decimal import Decimal
 from loguru import logger
 
 from core.errors import TradingError
-from core.hedge import HedgeDirection
 from core.market import Side
-from core.notifications import Notification, NotificationKind
 from core.numbers import Money
-from core.symbols import Venue
 from core.text import Text
 from trading.hedge.executor import FUT, SPOT, FailurePolicy, HedgeExecutor
 from trading.hedge.legs import HedgeBook, read_book
@@ -106,45 +99,3 @@ async def _exposed(ex: HedgeExecutor, rec: HedgeRecord, book: HedgeBook) -> Text
     exposure = await ex.exposure_krw(rec.coin, book)
     return Text.of("hedge.repaired_exposed", id=rec.hedge_id, coin=rec.coin,
                    exposure=Money(exposure, "KRW"))  # fmt: skip
-
-
-async def watch(ex: HedgeExecutor) -> list[Text]:
-    """Open forward hedges whose spot coins are no longer on the Upbit account."""
-    out: list[Text] = []
-    recs = [
-        r
-        for r in await ex.store.hedges(ex.svc.paper, active=True)
-        if r.state is HedgeState.OPEN and r.direction is HedgeDirection.FORWARD
-    ]
-    if not recs:
-        return out
-    await ex.svc.refresh_balances(Venue.UPBIT)
-    balances = ex.svc.balances.get(Venue.UPBIT, {})
-    needed: dict[str, Decimal] = {}
-    books: dict[str, HedgeBook] = {}
-    for rec in recs:
-        books[rec.hedge_id] = await read_book(ex.svc, await ex.store.orders(rec.hedge_id))
-        needed[rec.coin] = needed.get(rec.coin, ZERO) + books[rec.hedge_id].held(SPOT)
-    for rec in recs:
-        free, locked = balances.get(rec.coin, (ZERO, ZERO))
-        book = books[rec.hedge_id]
-        if free + locked >= needed[rec.coin] * Decimal("0.99") or book.held(FUT) == 0:
-            continue
-        text = Text.of("hedge.spot_gone", id=rec.hedge_id, coin=rec.coin,
-                       held=Money(free + locked, rec.coin),
-                       need=Money(needed[rec.coin], rec.coin))  # fmt: skip
-        ex.svc.notify(
-            Notification(NotificationKind.RISK, text, dedup_key=f"spot-gone-{rec.hedge_id}")
-        )
-        out.append(text)
-        if ex.policy is FailurePolicy.UNWIND:
-            fut = book.held(FUT)
-            book, failed = await ex.send(
-                rec, {FUT: (Side.BUY if fut < 0 else Side.SELL, abs(fut))}, Phase.UNWIND,
-                reduce_only=True,
-            )  # fmt: skip
-            state = HedgeState.EXPOSED if failed else HedgeState.UNWOUND
-            await ex.store.set_state(rec.hedge_id, state, ex.svc.clock.now(),
-                                     note="hedge.spot_gone_note", closed=not failed)  # fmt: skip
-        needed[rec.coin] -= book.held(SPOT)
-    return out
