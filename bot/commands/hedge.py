@@ -78,7 +78,8 @@ def outcome(m: Messages, res: HedgeResult, opening: bool) -> str:
             fut_price=m.money(res.futures.avg_price, "USDT"),
         )  # fmt: skip
     if res.outcome is HedgeOutcome.CLOSED:
-        return m("hedge.closed", id=res.hedge_id, pnl=res.details.get("pnl", "?"))
+        pnl = res.details.get("pnl_krw")
+        return m("hedge.closed", id=res.hedge_id, pnl=m.money(Decimal(pnl), "KRW") if pnl else "?")
     if res.outcome is HedgeOutcome.UNWOUND:
         return m("hedge.outcome_unwound", id=res.hedge_id, reason=reason)
     if res.outcome is HedgeOutcome.EXPOSED:
@@ -209,10 +210,6 @@ def register_hedge(registry: CommandRegistry) -> None:
         question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
 
         async def act(c: CommandContext) -> Reply:
-            res = await _desk(c).close(hedge_id)
-            done = await _desk(c).detail(hedge_id)
-            if done is not None and res.outcome is HedgeOutcome.CLOSED:
-                return Reply(m("hedge.closed", id=hedge_id, pnl=m.money(done.pnl.total, "KRW")))
-            return Reply(outcome(m, res, opening=False))
+            return Reply(outcome(m, await _desk(c).close(hedge_id), opening=False))
 
         return registry.ask_confirmation(ctx, question, act)

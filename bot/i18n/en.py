@@ -1297,4 +1297,5 @@ TEXTS: dict[str, str] = {
     "hedge.closed_outside": "both legs were closed outside the hedge",
     "hedge.kept": "The other leg is kept (HEDGE_FAILURE_POLICY=alert): /hedge close {id} flattens it.",
     "hedge.flattened": "The {venue} leg was flattened.",
+    "hedge.partial_close": "A hedge closes whole: close it without a quantity.",
 }

@@ -1267,4 +1267,5 @@ TEXTS: dict[str, str] = {
     "hedge.closed_outside": "두 다리 모두 헤지 밖에서 청산되었습니다",
     "hedge.kept": "남은 쪽은 그대로 둡니다 (HEDGE_FAILURE_POLICY=alert). /hedge close {id} 로 정리하세요.",
     "hedge.flattened": "{venue} 쪽을 정리했습니다.",
+    "hedge.partial_close": "헤지는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
 }

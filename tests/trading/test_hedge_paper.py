@@ -83,6 +83,11 @@ async def test_funding_received_while_open_is_the_hedges(tmp_path: Path) -> None
         assert await env.svc.book_funding(ev) == D("1.25")
         before = await desk.detail("f1")
         assert before is not None and before.pnl.funding > 0
+        part = HedgeRequest("f1", "kimp1", "BTC", HedgeDirection.FORWARD, False, qty=D("0.001"))
+        refused = await gw.submit(part)
+        assert refused.outcome is HedgeOutcome.REFUSED and "closes whole" in en(
+            refused.reason or ""
+        )
         closed = await gw.submit(hedge("f1", HedgeDirection.FORWARD, opening=False))
         assert closed.outcome is HedgeOutcome.CLOSED
         view = await desk.detail("f1")

@@ -86,6 +86,7 @@ async def test_open_and_close_a_hedge_with_equal_legs_and_pnl_by_hand(
                        {o.client_id: o.phase.value for o in view.orders})  # fmt: skip
         assert view.pnl.funding == 0
         assert view.pnl.total == hand
+        assert D(closed.details["pnl_krw"]) == hand  # what the bot is told
 
 
 def by_hand(sim: SimExchange, env: Env, fx_open: D, fx_close: D, phases: dict[str, str]) -> D:

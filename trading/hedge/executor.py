@@ -37,6 +37,7 @@ from core.text import Text
 from trading.executor import OrderService, new_client_id
 from trading.futures import FuturesManager
 from trading.hedge.legs import HedgeBook, average, read_book
+from trading.hedge.pnl import funding_usdt, hedge_pnl
 from trading.hedge.sizing import fut_adjustment, hedge_qty, tolerance
 from trading.hedge.store import HedgeRecord, HedgeState, HedgeStore, Phase, Ref
 
@@ -249,6 +250,8 @@ class HedgeExecutor:
         if not rec.state.active:
             return await self.result(rec)
         book = await read_book(self.svc, await self.store.orders(rec.hedge_id))
+        if req.qty is not None and req.qty < abs(book.held(SPOT)):
+            return self._refused(req, Text.of("hedge.partial_close"))
         if book.pending:
             return self._refused(req, Text.of("hedge.busy", id=rec.hedge_id))
         ref = await self.mark(rec.coin)
@@ -411,8 +414,12 @@ class HedgeExecutor:
         }[rec.state]  # fmt: skip
         exposure = await self.exposure_krw(rec.coin, book) if rec.state.active else ZERO
         reason = Text.of(rec.note) if rec.note.startswith(("hedge.", "reason.")) else None
+        details = {"state": rec.state.value}
+        if not rec.state.active and book.entries:  # what the bot reports: the ledger's figure
+            pnl = hedge_pnl(rec, book, await funding_usdt(self.svc, rec, book))
+            details["pnl_krw"] = str(pnl.total)
         return HedgeResult(rec.hedge_id, outcome, *self._leg_fills(book), exposure_krw=exposure,
-                           reason=reason, details={"state": rec.state.value})  # fmt: skip
+                           reason=reason, details=details)  # fmt: skip
 
     @staticmethod
     def _leg_fills(book: HedgeBook) -> tuple[LegFill | None, LegFill | None]:

@@ -20,10 +20,12 @@ from decimal import Decimal
 
 from core.market import Side
 from core.symbols import Venue
+from trading.executor import OrderService
 from trading.hedge.legs import HedgeBook
 from trading.hedge.store import HedgeRecord, Phase, Ref
 
 ZERO = Decimal(0)
+FUNDING_PREFIX = "funding-"  # the ledger's funding bookings (trading.ledger.book_funding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +73,23 @@ def hedge_pnl(
         last.premium_pct if last is not None else None,
         rec.close_ref is not None and mark is None,
     )  # fmt: skip
+
+
+async def funding_usdt(svc: OrderService, rec: HedgeRecord, book: HedgeBook) -> Decimal:
+    """Funding booked on the coin's futures position while the hedge held its leg (the ledger
+    books each payment as a fill of no quantity whose fee is what was paid; received comes in
+    negative). A position shared by several hedges gives each its share."""
+    fut_entries = book.of(Venue.BINANCE_FUTURES)
+    if not fut_entries:
+        return ZERO
+    start, end = fut_entries[0].fill.ts, rec.closed_ts or float("inf")
+    inst = fut_entries[0].fill.instrument
+    pos = svc.positions.get(inst)
+    held = abs(book.held(Venue.BINANCE_FUTURES)) or abs(fut_entries[0].fill.qty)
+    share = min(Decimal(1), held / abs(pos.qty)) if pos is not None and pos.qty else Decimal(1)
+    total = ZERO
+    for row in await svc.store.fills_for(inst, svc.paper):
+        f = row.fill
+        if f.client_id.startswith(FUNDING_PREFIX) and start <= f.ts <= end:
+            total -= f.fee * share
+    return total

@@ -10,14 +10,12 @@ from decimal import Decimal
 
 from core.errors import TradingError
 from core.hedge import HedgeDirection, HedgeGateway, HedgeRequest, HedgeResult
-from core.symbols import Venue
-from trading.hedge.executor import FUT, SPOT, HedgeExecutor, fut_inst
+from trading.hedge.executor import FUT, SPOT, HedgeExecutor
 from trading.hedge.legs import HedgeBook, read_book
-from trading.hedge.pnl import HedgePnl, hedge_pnl
+from trading.hedge.pnl import HedgePnl, funding_usdt, hedge_pnl
 from trading.hedge.store import HedgeOrder, HedgeRecord
 
 ZERO = Decimal(0)
-FUNDING_PREFIX = "funding-"  # the ledger's funding bookings (trading.ledger.book_funding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +81,5 @@ class HedgeDesk:
                 mark = await ex.mark(rec.coin)
             except TradingError:
                 mark = None
-        pnl = hedge_pnl(rec, book, await self._funding(rec, book), mark)
+        pnl = hedge_pnl(rec, book, await funding_usdt(ex.svc, rec, book), mark)
         return HedgeView(rec, book.held(SPOT), book.held(FUT), pnl, tuple(orders), book)
-
-    async def _funding(self, rec: HedgeRecord, book: HedgeBook) -> Decimal:
-        """Funding booked on the coin's futures position while the hedge held its leg (the
-        ledger books each payment as a fill of no quantity whose fee is what was paid). A
-        position shared with other trades gets the hedge's share of it."""
-        fut_entries = book.of(Venue.BINANCE_FUTURES)
-        if not fut_entries:
-            return ZERO
-        start = fut_entries[0].fill.ts
-        end = rec.closed_ts or float("inf")
-        svc = self.executor.svc
-        total = ZERO
-        pos = svc.positions.get(fut_inst(rec.coin))
-        held = abs(book.held(FUT)) or abs(fut_entries[0].fill.qty)
-        share = min(Decimal(1), held / abs(pos.qty)) if pos is not None and pos.qty else Decimal(1)
-        for row in await svc.store.fills_for(fut_inst(rec.coin), svc.paper):
-            f = row.fill
-            if f.client_id.startswith(FUNDING_PREFIX) and start <= f.ts <= end:
-                total -= f.fee * share  # fee = what was paid; received comes in negative
-        return total
