@@ -13,7 +13,7 @@
 Closing sends both flattening legs together the same way; a leg that fails is sent once more,
 and what still remains is reported as exposure. The futures leg never gets a stop-loss or
 take-profit (the spot leg is its protection); the protection check has no levels for it, so
-it never reports it unprotected. A hedge whose spot leg vanishes is handled by `repair.watch`.
+it never reports it unprotected. A leg taken away outside the hedge is handled by `watch`.
 """
 
 from __future__ import annotations
@@ -26,23 +26,22 @@ from enum import StrEnum
 from loguru import logger
 
 from core.errors import TradingError
-from core.hedge import HedgeDirection, HedgeOutcome, HedgeRequest, HedgeResult, LegFill
+from core.hedge import HedgeDirection, HedgeOutcome, HedgeRequest, HedgeResult
 from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.numbers import Money
-from core.orders import Order, OrderRequest, OrderType
 from core.rounding import MarketRules
-from core.symbols import Instrument, Symbol, Venue
+from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.executor import OrderService, new_client_id
 from trading.futures import FuturesManager
-from trading.hedge.legs import HedgeBook, average, read_book
+from trading.hedge.leg import FUT, SPOT, fut_inst, leg_request, said, send_leg, spot_inst
+from trading.hedge.legs import HedgeBook, leg_fills, read_book
 from trading.hedge.pnl import funding_usdt, hedge_pnl
 from trading.hedge.sizing import fut_adjustment, hedge_qty, tolerance
 from trading.hedge.store import HedgeRecord, HedgeState, HedgeStore, Phase, Ref
 
 ZERO = Decimal(0)
-SPOT, FUT = Venue.UPBIT, Venue.BINANCE_FUTURES
 # Test-only crash hook (tests/trading/test_hedge_crash.py): the spot leg is sent and recorded,
 # then the process dies before the futures leg is sent, as a SIGKILL would.
 CRASH_BETWEEN_LEGS = "between_legs"
@@ -51,18 +50,6 @@ CRASH_BETWEEN_LEGS = "between_legs"
 class FailurePolicy(StrEnum):
     UNWIND = "unwind"  # flatten the leg that filled (no exposure is kept)
     ALERT = "alert"  # keep it and tell the user (they decide: /hedge close <id>)
-
-
-def spot_inst(coin: str) -> Instrument:
-    return Instrument(SPOT, Symbol(coin, "KRW"))
-
-
-def fut_inst(coin: str) -> Instrument:
-    return Instrument(FUT, Symbol(coin, "USDT"))
-
-
-def _said(reason: str | Text) -> Text:
-    return reason if isinstance(reason, Text) else Text.of("hedge.venue_said", why=reason)
 
 
 class HedgeExecutor:
@@ -95,7 +82,7 @@ class HedgeExecutor:
             try:
                 return await (self._open(req) if req.opening else self._close(req))
             except TradingError as exc:
-                return HedgeResult(req.hedge_id, HedgeOutcome.REFUSED, reason=_said(exc.reason))
+                return HedgeResult(req.hedge_id, HedgeOutcome.REFUSED, reason=said(exc.reason))
 
     def lock(self, hedge_id: str) -> asyncio.Lock:
         """Held while a hedge's legs are being sent or repaired: one thing at a time per hedge."""
@@ -132,7 +119,7 @@ class HedgeExecutor:
         try:
             await self.futures.ensure_leverage(fut_inst(req.coin).symbol, req.leverage)
         except TradingError as exc:
-            return self._refused(req, _said(exc.reason))
+            return self._refused(req, said(exc.reason))
         ref = await self.mark(req.coin)
         now = self.svc.clock.now()
         rec = HedgeRecord(
@@ -189,7 +176,7 @@ class HedgeExecutor:
                 logger.warning("hedge {}: adjustment refused: {}", rec.hedge_id, failed)
                 break
         if abs(book.net) > tol:
-            self._notify_exposure(rec, book, Text.of("hedge.mismatch_left"), kept=True)
+            self._notify_mismatch(rec, book)
         return book
 
     async def _shared_position(self, coin: str) -> Text | None:
@@ -226,7 +213,7 @@ class HedgeExecutor:
         exposure = await self.exposure_krw(rec.coin, book)
         self._notify_failed(rec, venue, why, outcome, exposure)
         return HedgeResult(
-            rec.hedge_id, outcome, *self._leg_fills(book), exposure_krw=exposure, reason=why
+            rec.hedge_id, outcome, *leg_fills(book), exposure_krw=exposure, reason=why
         )
 
     async def _unknown(self, rec: HedgeRecord, book: HedgeBook) -> HedgeResult:
@@ -238,7 +225,7 @@ class HedgeExecutor:
         self._notify_failed(rec, FUT if any(o.instrument.venue is FUT for o in book.pending)
                             else SPOT, why, HedgeOutcome.EXPOSED, exposure)  # fmt: skip
         return HedgeResult(
-            rec.hedge_id, HedgeOutcome.EXPOSED, *self._leg_fills(book), exposure_krw=exposure,
+            rec.hedge_id, HedgeOutcome.EXPOSED, *leg_fills(book), exposure_krw=exposure,
             reason=why,
         )  # fmt: skip
 
@@ -278,7 +265,7 @@ class HedgeExecutor:
         exposure = await self.exposure_krw(rec.coin, book)
         self._notify_failed(rec, venue, why, HedgeOutcome.EXPOSED, exposure)
         return HedgeResult(
-            rec.hedge_id, HedgeOutcome.EXPOSED, *self._leg_fills(book), exposure_krw=exposure,
+            rec.hedge_id, HedgeOutcome.EXPOSED, *leg_fills(book), exposure_krw=exposure,
             reason=why,
         )  # fmt: skip
 
@@ -318,52 +305,17 @@ class HedgeExecutor:
             await self.store.create(rec, pairs, phase, now)
         else:
             await self.store.add_orders(rec.hedge_id, pairs, phase, now)
-        reqs = {v: self._request(rec, v, side, qty, phase, reduce_only) for v, (side, qty) in
+        reqs = {v: leg_request(rec, v, side, qty, phase, reduce_only) for v, (side, qty) in
                 legs.items()}  # fmt: skip
         if self._crash_at == CRASH_BETWEEN_LEGS and SPOT in reqs and FUT in reqs:
-            await self._leg(reqs[SPOT], cids[SPOT])
+            await send_leg(self.svc, reqs[SPOT], cids[SPOT], self.fill_wait)
             os._exit(137)  # test-only: die like a SIGKILLed process, the futures leg unsent
         venues = list(reqs)
-        outcomes = await asyncio.gather(*(self._leg(reqs[v], cids[v]) for v in venues))
+        outcomes = await asyncio.gather(
+            *(send_leg(self.svc, reqs[v], cids[v], self.fill_wait) for v in venues)
+        )
         failed = {v: why for v, why in zip(venues, outcomes, strict=True) if why is not None}
         return await read_book(self.svc, await self.store.orders(rec.hedge_id)), failed
-
-    def _request(
-        self, rec: HedgeRecord, venue: Venue, side: Side, qty: Decimal, phase: Phase,
-        reduce_only: bool,
-    ) -> OrderRequest:  # fmt: skip
-        inst = spot_inst(rec.coin) if venue is SPOT else fut_inst(rec.coin)
-        fut = venue is FUT
-        return OrderRequest(
-            inst, side, OrderType.MARKET, qty=qty, reduce_only=fut and reduce_only,
-            leverage=rec.leverage if fut else None, bot=rec.bot,
-            reason=f"hedge {rec.hedge_id} {phase.value}",
-        )  # fmt: skip
-
-    async def _leg(self, req: OrderRequest, cid: str) -> Text | None:
-        """Send one leg and wait for its fill; None when something filled, else why not."""
-        res = await self.svc.submit(req, client_id=cid)
-        if not res.accepted or res.order is None:
-            return _said(res.reason or "refused")
-        order = await self._await_final(res.order)
-        if order.filled_qty <= 0:
-            return Text.of("hedge.not_filled", status=order.status.value)
-        return None
-
-    async def _await_final(self, order: Order) -> Order:
-        """Upbit reports a market fill a moment after the order (the tracker polls); one still
-        open after `fill_wait` is cancelled and taken for what filled."""
-        waited = 0.0
-        while not order.status.is_final and waited < self.fill_wait:
-            self.svc.on_change()
-            await self.svc.clock.sleep(0.05)
-            waited += 0.05
-            stored = await self.svc.store.get(order.client_id)
-            order = stored.order if stored is not None else order
-        if not order.status.is_final:
-            res = await self.svc.cancel(order.client_id)
-            order = res.order or order
-        return order
 
     async def rules(self, coin: str) -> tuple[MarketRules, MarketRules]:
         spot, fut = await asyncio.gather(
@@ -418,28 +370,8 @@ class HedgeExecutor:
         if not rec.state.active and book.entries:  # what the bot reports: the ledger's figure
             pnl = hedge_pnl(rec, book, await funding_usdt(self.svc, rec, book))
             details["pnl_krw"] = str(pnl.total)
-        return HedgeResult(rec.hedge_id, outcome, *self._leg_fills(book), exposure_krw=exposure,
+        return HedgeResult(rec.hedge_id, outcome, *leg_fills(book), exposure_krw=exposure,
                            reason=reason, details=details)  # fmt: skip
-
-    @staticmethod
-    def _leg_fills(book: HedgeBook) -> tuple[LegFill | None, LegFill | None]:
-        out: list[LegFill | None] = []
-        for venue in (SPOT, FUT):
-            entries = book.of(venue)
-            if not entries:
-                out.append(None)
-                continue
-            held = book.held(venue)
-            first = entries[0].fill.side
-            opening = [e for e in entries if e.fill.side is first]
-            out.append(
-                LegFill(
-                    venue.value, abs(held), average(opening) or ZERO,
-                    sum((e.fee_quote for e in entries), ZERO),
-                    tuple(dict.fromkeys(e.fill.client_id for e in entries)),
-                )
-            )  # fmt: skip
-        return out[0], out[1]
 
     def _refused(self, req: HedgeRequest, why: Text) -> HedgeResult:
         logger.info("hedge {} refused: {} {}", req.hedge_id, why.key, dict(why.params))
@@ -457,9 +389,9 @@ class HedgeExecutor:
         key = f"hedge-{rec.hedge_id}-{outcome.value}"
         self.svc.notify(Notification(NotificationKind.RISK, text, dedup_key=key))
 
-    def _notify_exposure(self, rec: HedgeRecord, book: HedgeBook, why: Text, kept: bool) -> None:
+    def _notify_mismatch(self, rec: HedgeRecord, book: HedgeBook) -> None:
         text = Text.of(
             "hedge.mismatch", id=rec.hedge_id, coin=rec.coin,
-            qty=Money(abs(book.net), rec.coin), reason=why,
+            qty=Money(abs(book.net), rec.coin), reason=Text.of("hedge.mismatch_left"),
         )  # fmt: skip
         self.svc.notify(Notification(NotificationKind.RISK, text))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.hedge import LegFill
 from core.market import Side
 from core.orders import Fill, Order
 from core.symbols import Venue
@@ -85,3 +86,24 @@ def average(entries: list[LegEntry]) -> Decimal | None:
     if qty <= 0:
         return None
     return sum((e.fill.qty * e.fill.price for e in entries), ZERO) / qty
+
+
+def leg_fills(book: HedgeBook) -> tuple[LegFill | None, LegFill | None]:
+    """Each leg as `core.hedge.LegFill`: what it holds now, at its average opening price, with
+    every fee it paid and its client ids."""
+    out: list[LegFill | None] = []
+    for venue in (Venue.UPBIT, Venue.BINANCE_FUTURES):
+        entries = book.of(venue)
+        if not entries:
+            out.append(None)
+            continue
+        first = entries[0].fill.side
+        opening = [e for e in entries if e.fill.side is first]
+        out.append(
+            LegFill(
+                venue.value, abs(book.held(venue)), average(opening) or ZERO,
+                sum((e.fee_quote for e in entries), ZERO),
+                tuple(dict.fromkeys(e.fill.client_id for e in entries)),
+            )
+        )  # fmt: skip
+    return out[0], out[1]

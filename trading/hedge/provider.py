@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from core.errors import TradingError
 from core.hedge import HedgeDirection, HedgeGateway, HedgeRequest, HedgeResult
-from trading.hedge.executor import FUT, SPOT, HedgeExecutor
+from trading.hedge.executor import HedgeExecutor
+from trading.hedge.leg import FUT, SPOT
 from trading.hedge.legs import HedgeBook, read_book
 from trading.hedge.pnl import HedgePnl, funding_usdt, hedge_pnl
 from trading.hedge.store import HedgeOrder, HedgeRecord

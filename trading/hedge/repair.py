@@ -20,7 +20,8 @@ from core.errors import TradingError
 from core.market import Side
 from core.numbers import Money
 from core.text import Text
-from trading.hedge.executor import FUT, SPOT, FailurePolicy, HedgeExecutor
+from trading.hedge.executor import FailurePolicy, HedgeExecutor
+from trading.hedge.leg import FUT, SPOT
 from trading.hedge.legs import HedgeBook, read_book
 from trading.hedge.sizing import fut_adjustment
 from trading.hedge.store import HedgeRecord, HedgeState, Phase

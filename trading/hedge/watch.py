@@ -22,7 +22,8 @@ from core.notifications import Notification, NotificationKind
 from core.numbers import Money
 from core.symbols import Venue
 from core.text import Text
-from trading.hedge.executor import FUT, SPOT, FailurePolicy, HedgeExecutor, fut_inst
+from trading.hedge.executor import FailurePolicy, HedgeExecutor
+from trading.hedge.leg import FUT, SPOT, fut_inst
 from trading.hedge.legs import HedgeBook, read_book
 from trading.hedge.store import HedgeRecord, HedgeState, Phase
 
