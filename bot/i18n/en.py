@@ -1298,4 +1298,5 @@ TEXTS: dict[str, str] = {
     "hedge.kept": "The other leg is kept (HEDGE_FAILURE_POLICY=alert): /hedge close {id} flattens it.",
     "hedge.flattened": "The {venue} leg was flattened.",
     "hedge.partial_close": "A hedge closes whole: close it without a quantity.",
+    "hedge.repaired_flat": "hedge {id} ({coin}): its legs had already been flattened; nothing is open",
 }

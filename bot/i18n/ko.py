@@ -1268,4 +1268,5 @@ TEXTS: dict[str, str] = {
     "hedge.kept": "남은 쪽은 그대로 둡니다 (HEDGE_FAILURE_POLICY=alert). /hedge close {id} 로 정리하세요.",
     "hedge.flattened": "{venue} 쪽을 정리했습니다.",
     "hedge.partial_close": "헤지는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
+    "hedge.repaired_flat": "{id} 헤지 ({coin}): 이미 두 다리 모두 정리되어 열린 포지션이 없습니다",
 }

@@ -22,14 +22,17 @@ from trading.hedge.executor import HedgeExecutor
 from trading.hedge.provider import HedgeDesk
 from trading.hedge.store import HedgeState, HedgeStore
 from trading.hedge.watch import watch
+from trading.risk import RiskLimits
 
 UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
 
 
 @asynccontextmanager
-async def paper_desk(tmp: Path) -> AsyncIterator[tuple[Env, HedgeDesk]]:
-    async with trading_env(tmp / "t.db") as env:
+async def paper_desk(
+    tmp: Path, limits: RiskLimits | None = None
+) -> AsyncIterator[tuple[Env, HedgeDesk]]:
+    async with trading_env(tmp / "t.db", limits=limits) as env:
         env.quote(Venue.UPBIT, "USDT/KRW", 1399.5, 1400.5)
         env.quote(Venue.UPBIT, "BTC/KRW", 139_995_000, 140_005_000)
         env.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 99_999.5, 100_000.5)
@@ -179,3 +182,23 @@ async def test_a_hedge_whose_futures_leg_was_closed_outside_is_told_and_unwound(
         assert len(said) == 1 and "both legs were closed outside" in en(said[0])
         view = await desk.detail("b1")
         assert view is not None and view.record.state is HedgeState.CLOSED
+
+
+async def test_a_reverse_hedge_whose_long_is_refused_is_bought_back_and_unwound(
+    tmp_path: Path,
+) -> None:
+    """The risk limits refuse the futures long (a second open position); the coins sold on
+    Upbit are bought back by a KRW total, which lands a hair off: that dust below Upbit's
+    minimum order is no exposure, the hedge is unwound."""
+    limits = RiskLimits(max_open_positions=1, max_position_pct=D(90))
+    async with paper_desk(tmp_path, limits) as (env, desk):
+        buy = OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(2_000_000))
+        assert (await env.svc.submit(buy)).accepted
+        await env.svc.refresh_balances(Venue.UPBIT)
+        res = await desk.hedge_gateway().submit(hedge("u1", HedgeDirection.REVERSE))
+        assert res.outcome is HedgeOutcome.UNWOUND, (res, en(res.reason or ""))
+        assert "MAX_OPEN_POSITIONS" in en(res.reason or ""), en(res.reason or "")
+        view = await desk.detail("u1")
+        assert view is not None and view.record.state is HedgeState.UNWOUND
+        assert view.spot_qty != 0 and abs(view.spot_qty) * 140_000_000 < 5000  # dust only
+        assert any("u1" in str(n.text) and "unwound" in str(n.text) for n in env.notes)

@@ -200,10 +200,14 @@ class HedgeExecutor:
     ) -> HedgeResult:
         """One leg filled, the other did not: the policy decides; the user is told now."""
         venue, why = next(iter(failed.items()))
+        unwound = False
         if self.policy is FailurePolicy.UNWIND:
-            book = await self._flatten(rec, book, Phase.UNWIND)
+            # flat once its orders filled: a reverse hedge's spot buy-back (a KRW total) may
+            # leave dust below the venue's minimum order, which nothing can trade away
+            book, left = await self.flatten_legs(rec, book, Phase.UNWIND)
+            unwound = not left and not book.pending and book.held(FUT) == 0
         now = self.svc.clock.now()
-        if book.net == 0 and book.held(SPOT) == 0 and book.held(FUT) == 0:
+        if unwound:
             await self.store.set_state(rec.hedge_id, HedgeState.UNWOUND, now, note=why.key,
                                        closed=True)  # fmt: skip
             outcome = HedgeOutcome.UNWOUND
@@ -270,10 +274,6 @@ class HedgeExecutor:
         )  # fmt: skip
 
     # --- shared ---------------------------------------------------------------------------
-    async def _flatten(self, rec: HedgeRecord, book: HedgeBook, phase: Phase) -> HedgeBook:
-        book, _failed = await self.flatten_legs(rec, book, phase)
-        return book
-
     async def flatten_legs(
         self, rec: HedgeRecord, book: HedgeBook, phase: Phase
     ) -> tuple[HedgeBook, dict[Venue, Text]]:

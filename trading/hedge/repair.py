@@ -65,6 +65,10 @@ async def _repair_one(ex: HedgeExecutor, rec: HedgeRecord) -> Text:
         await ex.store.set_state(hid, HedgeState.CLOSED, now(), closed=True)
         return Text.of("hedge.repaired_closed", id=hid, coin=rec.coin)
     if spot == 0 and fut == 0:
+        if book.entries:  # the crash came after an unwind had already flattened it
+            await ex.store.set_state(hid, HedgeState.UNWOUND, now(), note="hedge.crashed",
+                                     closed=True)  # fmt: skip
+            return Text.of("hedge.repaired_flat", id=hid, coin=rec.coin)
         await ex.store.set_state(hid, HedgeState.REFUSED, now(), note="hedge.nothing_filled")
         return Text.of("hedge.repaired_nothing", id=hid, coin=rec.coin)
     if spot != 0 and fut != 0:
