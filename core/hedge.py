@@ -87,3 +87,11 @@ class HedgeSource(Protocol):
     wired with `source.hedge_gateway()`."""
 
     def hedge_gateway(self) -> HedgeGateway: ...
+
+
+def hedge_gateway_of(source: object) -> HedgeGateway | None:
+    """The gateway `source` (the app's `facade.hedges`) hands out, or None when hedges are not
+    available (no order layer, or Upbit / Binance USDⓈ-M not configured for trading). The
+    strategies installer runs after the trading one, so a hedge bot is wired with
+    `hedge_gateway_of(app.facade.hedges)`."""
+    return source.hedge_gateway() if isinstance(source, HedgeSource) else None

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from decimal import Decimal as D
 from pathlib import Path
 
-from core.hedge import HedgeDirection, HedgeGateway, HedgeOutcome, HedgeRequest, HedgeSource
+from core.hedge import HedgeDirection, HedgeOutcome, HedgeRequest, hedge_gateway_of
 from core.storage.kv import KeyValueStore
 from core.symbols import Symbol
 from core.text import Text
@@ -60,8 +60,8 @@ async def test_open_and_close_a_hedge_with_equal_legs_and_pnl_by_hand(
 ) -> None:
     btc0, amt0 = upbit_btc(sim), futures_amt(sim)
     async with desk(sim, tmp_path) as (env, d):
-        assert isinstance(d, HedgeSource)
-        gw: HedgeGateway = d.hedge_gateway()
+        gw = hedge_gateway_of(d)  # how the app hands it to a hedge bot
+        assert gw is not None and hedge_gateway_of(None) is None
         opened = await gw.submit(req("hx1"))
         assert opened.outcome is HedgeOutcome.OPENED, en(opened.reason or "")
         assert opened.spot is not None and opened.futures is not None
