@@ -122,8 +122,8 @@ async def summary_line(m: Messages, desk: HedgeDeskView, since: float, key: str 
     views = await desk.hedges(limit=1000)
     if not views:
         return ""
-    done = [v for v in views if not v.record.state.active and (v.record.closed_ts or 0) >= since]
-    done = [v for v in done if v.orders]
+    # refused hedges traded nothing: not counted
+    done = [v for v in views if v.record.closed_ts is not None and v.record.closed_ts >= since]
     opened = [v for v in views if v.record.state.active]
     pnl = m.money(sum((v.pnl.total for v in done), Decimal(0)), "KRW")
     if key:

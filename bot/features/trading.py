@@ -241,8 +241,9 @@ async def install(app: AppContext) -> None:
             )
         )
     await futures.resume()  # every open futures position protected, or the user told
-    await install_hedges(app, svc, futures)  # after the reconciliation: repairs hedges
     app.supervisor.start("trading-poll", tracker.run_polling)
+    # after the reconciliation, with fills polled: a hedge a crash left half done is repaired
+    await install_hedges(app, svc, futures)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)
     if core.live:
