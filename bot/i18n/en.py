@@ -1299,4 +1299,5 @@ TEXTS: dict[str, str] = {
     "hedge.flattened": "The {venue} leg was flattened.",
     "hedge.partial_close": "A hedge closes whole: close it without a quantity.",
     "hedge.repaired_flat": "hedge {id} ({coin}): its legs had already been flattened; nothing is open",
+    "hedge.unknown_told": "⚠️ Hedge {id} ({coin}): {reason} Exposure meanwhile: {exposure}.",
 }

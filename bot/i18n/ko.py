@@ -1269,4 +1269,5 @@ TEXTS: dict[str, str] = {
     "hedge.flattened": "{venue} 쪽을 정리했습니다.",
     "hedge.partial_close": "헤지는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
     "hedge.repaired_flat": "{id} 헤지 ({coin}): 이미 두 다리 모두 정리되어 열린 포지션이 없습니다",
+    "hedge.unknown_told": "⚠️ {id} 헤지 ({coin}): {reason} 그동안의 노출: {exposure}.",
 }

@@ -73,6 +73,12 @@ async def test_open_and_close_a_hedge_with_equal_legs_and_pnl_by_hand(
         again = await gw.submit(req("hx1"))  # the same request again sends nothing
         assert again.outcome is HedgeOutcome.OPENED and upbit_btc(sim) - btc0 == opened.spot.qty
         assert [r.hedge_id for r in await gw.open_hedges("kimp1")] == ["hx1"]
+        # the short is the hedge: no stop-loss is placed, and the protection check neither
+        # flags it nor places one
+        assert await d.executor.futures.protection.check(announce=True) == []
+        acct = sim.binance_futures.engine.account(sim.api_keys["binance"][0])
+        assert acct.open_algos("BTCUSDT") == []
+        assert not [n for n in env.notes if "unprotected" in str(n.text) or "stop" in str(n.text)]
 
         closed = await gw.submit(req("hx1", opening=False))
         assert closed.outcome is HedgeOutcome.CLOSED, en(closed.reason or "")

@@ -226,8 +226,11 @@ class HedgeExecutor:
         the periodic repair (`repair.repair`) then completes or flattens the hedge."""
         why = Text.of("hedge.outcome_unknown", ids=", ".join(o.client_id for o in book.pending))
         exposure = await self.exposure_krw(rec.coin, book)
-        self._notify_failed(rec, FUT if any(o.instrument.venue is FUT for o in book.pending)
-                            else SPOT, why, HedgeOutcome.EXPOSED, exposure)  # fmt: skip
+        text = Text.of("hedge.unknown_told", id=rec.hedge_id, coin=rec.coin, reason=why,
+                       exposure=Money(exposure, "KRW"))  # fmt: skip
+        logger.error("hedge {}: outcome unknown for {}", rec.hedge_id, why.params["ids"])
+        self.svc.notify(Notification(NotificationKind.RISK, text,
+                                     dedup_key=f"hedge-{rec.hedge_id}-unknown"))  # fmt: skip
         return HedgeResult(
             rec.hedge_id, HedgeOutcome.EXPOSED, *leg_fills(book), exposure_krw=exposure,
             reason=why,
