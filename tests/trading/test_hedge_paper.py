@@ -49,6 +49,18 @@ def hedge(hid: str, direction: HedgeDirection, opening: bool = True) -> HedgeReq
 async def test_reverse_hedge_sells_held_coins_and_longs_the_perpetual(tmp_path: Path) -> None:
     async with paper_desk(tmp_path) as (env, desk):
         gw = desk.hedge_gateway()
+        for bad, said in (
+            (HedgeRequest("x1", "", "BTC", HedgeDirection.FORWARD, True, size_krw=D(-5)),
+             "positive size in KRW"),
+            (HedgeRequest("x2", "", "BTC", HedgeDirection.FORWARD, True, size_krw=D(10**6),
+                          leverage=0), "Leverage 0x"),
+            (HedgeRequest("x3", "", "NOSUCHCOIN", HedgeDirection.FORWARD, True,
+                          size_krw=D(10**6)), ""),
+            (HedgeRequest("x4", "", "BTC", HedgeDirection.FORWARD, False), "no hedge x4"),
+        ):  # fmt: skip
+            res = await gw.submit(bad)
+            assert res.outcome is HedgeOutcome.REFUSED and said in en(res.reason or ""), res
+        assert await desk.hedges() == []  # nothing recorded, nothing sent
         refused = await gw.submit(hedge("r1", HedgeDirection.REVERSE))
         assert refused.outcome is HedgeOutcome.REFUSED  # no BTC held on Upbit yet
         assert "sells coins you hold on Upbit" in en(refused.reason or "")

@@ -101,6 +101,11 @@ class HedgeExecutor:
             return self._refused(req, Text.of("hedge.no_venues"))
         if req.size_krw is None:
             return self._refused(req, Text.of("hedge.bad_size"))
+        if not 1 <= req.leverage <= self.futures.max_leverage:
+            max_lev = self.futures.max_leverage
+            return self._refused(
+                req, Text.of("reason.leverage_range", lev=req.leverage, max=max_lev)
+            )
         spot_rules, fut_rules = await self.rules(req.coin)
         forward = req.direction is HedgeDirection.FORWARD
         spot_px = await self._price(spot_inst(req.coin), Side.BUY if forward else Side.SELL)
