@@ -22,7 +22,7 @@ BENCHMARKS = {
     "retention": "bench.retention",
     "web": "bench.web",
 }
-OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
+OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets", "hedge": "bench.hedge"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.text import Text
 
@@ -41,7 +41,8 @@ class HedgeRequest:
     direction: HedgeDirection
     opening: bool  # True: open a new hedge; False: close the hedge `hedge_id`
     size_krw: Decimal | None = None  # opening: target notional of the spot leg in KRW
-    qty: Decimal | None = None  # closing: the hedged quantity to flatten (None = all of it)
+    qty: Decimal | None = None  # closing: the hedged quantity to flatten (None = all of it;
+    # a part of it is refused for now: a hedge closes whole)
     leverage: int = 1  # of the USDⓈ-M leg
     max_mismatch: Decimal = Decimal("0")  # allowed |spot qty - futures qty|, in coins
     reason: Text | None = None  # the bot's decision, kept with the orders
@@ -63,7 +64,10 @@ class HedgeResult:
     spot: LegFill | None = None
     futures: LegFill | None = None
     exposure_krw: Decimal = Decimal("0")  # what is left one-sided (EXPOSED), valued in KRW
+    # (OPENED: the legs' residual difference within the allowed mismatch)
     reason: Text | None = None  # why REFUSED / UNWOUND / EXPOSED
+    # "state": the hedge's state (trading.hedge.store.HedgeState); "pnl_krw": once it is
+    # closed or unwound, its PnL in KRW, fees and funding included (the figure /hedge shows)
     details: dict[str, str] = field(default_factory=dict)
 
 
@@ -75,3 +79,19 @@ class HedgeGateway(Protocol):
     async def open_hedges(self, bot: str) -> list[HedgeResult]:
         """The bot's hedges still open, rebuilt from the orders/fills ledger (after a restart)."""
         ...
+
+
+@runtime_checkable
+class HedgeSource(Protocol):
+    """Hands out the `HedgeGateway` (the app's hedge desk, `facade.hedges`): a hedge bot is
+    wired with `source.hedge_gateway()`."""
+
+    def hedge_gateway(self) -> HedgeGateway: ...
+
+
+def hedge_gateway_of(source: object) -> HedgeGateway | None:
+    """The gateway `source` (the app's `facade.hedges`) hands out, or None when hedges are not
+    available (no order layer, or Upbit / Binance USDⓈ-M not configured for trading). The
+    strategies installer runs after the trading one, so a hedge bot is wired with
+    `hedge_gateway_of(app.facade.hedges)`."""
+    return source.hedge_gateway() if isinstance(source, HedgeSource) else None

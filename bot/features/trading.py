@@ -9,6 +9,7 @@ from loguru import logger
 
 from bot.commands.trading import register_trading
 from bot.features import AppContext
+from bot.features.hedge import install_hedges
 from bot.features.time_sync import run_time_sync
 from bot.i18n import Messages
 from bot.settings_sections import ExchangeSettings, RiskSettings
@@ -241,6 +242,8 @@ async def install(app: AppContext) -> None:
         )
     await futures.resume()  # every open futures position protected, or the user told
     app.supervisor.start("trading-poll", tracker.run_polling)
+    # after the reconciliation, with fills polled: a hedge a crash left half done is repaired
+    await install_hedges(app, svc, futures)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)
     if core.live:
