@@ -189,6 +189,10 @@ class Settings(BaseSettings):
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
+    # Several KRW venues: which one /kimp shows by default, and the Upbit–Bithumb spread's levels.
+    kimp_krw_venue: Literal["upbit", "bithumb"] = "upbit"
+    kimp_spread_high_pct: float = 1.0
+    kimp_spread_low_pct: float = -1.0
     # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
     upbit_warnings_refresh: float = Field(60.0, gt=0)
     upbit_warnings_block_entries: bool = True
@@ -331,6 +335,8 @@ class Settings(BaseSettings):
             problems.append("KIMP_LOW_PCT must be below KIMP_HIGH_PCT")
         if self.tether_low_pct >= self.tether_high_pct:
             problems.append("TETHER_LOW_PCT must be below TETHER_HIGH_PCT")
+        if self.kimp_spread_low_pct >= self.kimp_spread_high_pct:
+            problems.append("KIMP_SPREAD_LOW_PCT must be below KIMP_SPREAD_HIGH_PCT")
         for kind in self.notify_levels:
             from core.notifications import NotificationKind
 

@@ -144,6 +144,9 @@ class KimpSettings:
     tether_low_pct: float
     kimp_wallet_refresh: float
     upbit_warnings_refresh: float
+    kimp_krw_venue: Literal["upbit", "bithumb"]
+    kimp_spread_high_pct: float
+    kimp_spread_low_pct: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,11 @@ from exchanges.upbit.notices import UpbitNotices
 from exchanges.upbit.wallet import UpbitWallets
 
 
+# Every KRW venue whose premium is watched, the primary (the kimp service's own book) first; the
+# spread is between the first two. A venue that streams nothing costs nothing and never alerts.
+KRW_VENUES = (Venue.UPBIT, Venue.BITHUMB)
+
+
 def _instruments(coins: list[str]) -> list[Instrument]:
     # Upbit KRW markets are always streamed by the manager; Binance needs bookTicker per symbol.
     return [Instrument(Venue.BINANCE_SPOT, Symbol(c, "USDT")) for c in coins]
@@ -70,6 +75,8 @@ def alert_config(k: KimpSettings) -> AlertConfig:
         implausible_pct=k.kimp_implausible_pct,
         tether_high_pct=k.tether_high_pct,
         tether_low_pct=k.tether_low_pct,
+        spread_high_pct=k.kimp_spread_high_pct,
+        spread_low_pct=k.kimp_spread_low_pct,
     )
 
 
@@ -86,6 +93,8 @@ def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings)
         exec_size_krw=k.kimp_exec_size_krw,
         min_volume_krw=k.kimp_min_volume_krw,
         tz=core.tz,
+        extra_krw=KRW_VENUES[1:],
+        default_krw=Venue(k.kimp_krw_venue),
     )
 
 
@@ -102,7 +111,7 @@ def make_service(
     """The kimp service configured from its sections, its alerts worded in LANGUAGE."""
     wording = KimpAlertWording(core.language)
     config = kimp_config(k, market, core)
-    return KimpService(config, db, clock, send, fees, wording, eval_interval)
+    return KimpService(config, db, clock, send, fees, wording, eval_interval, FEE_RATES)
 
 
 def _keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
@@ -142,7 +151,7 @@ async def install(
         k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval
     )
     await svc.load()
-    monitor = svc.monitor
+    monitor, krw = svc.monitor, svc.krw
     feed = RestQuotesFeed(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
@@ -167,9 +176,12 @@ async def install(
 
     async def consume() -> None:
         while True:
-            monitor.on_event(await sub.get())
+            event = await sub.get()
+            monitor.on_event(event)
+            krw.on_event(event)
             for event in sub.drain():  # catch up in one go: the book only needs the latest
                 monitor.on_event(event)
+                krw.on_event(event)
 
     async def universe() -> None:
         while True:
@@ -187,8 +199,8 @@ async def install(
     for fx_client in fx_clients:
         app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
-        [(c.kind, c.fetch) for c in fx_clients], app.clock, monitor.set_fx,
-        refresh=k.fx_refresh, on_error=monitor.set_fx_error, stale_after=k.fx_stale_after,
+        [(c.kind, c.fetch) for c in fx_clients], app.clock, krw.set_fx,
+        refresh=k.fx_refresh, on_error=krw.set_fx_error, stale_after=k.fx_stale_after,
         disagree_pct=k.fx_disagree_pct,
     )  # fmt: skip
 

@@ -1189,4 +1189,38 @@ TEXTS: dict[str, str] = {
     "web.equity": "Realised PnL, last 30 days (KRW)",
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
+    # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
+    "name.bithumb": "Bithumb",
+    "kimp.venue_label": "{coin} ({venue})",
+    "kimp.spread_label": "{coin} {a}–{b} spread",
+    "kimp.basis.spread": "{a} over {b}",
+    "kimp.spread.enter_high": "🔺 {prefix}{label} {value}: reached the {threshold}% alert level",
+    "kimp.spread.enter_low": "🔻 {prefix}{label} {value}: reached the {threshold}% alert level",
+    "kimp.spread.escalate_high": "⏫ {prefix}{label} {value}: past {threshold}% (step {level})",
+    "kimp.spread.escalate_low": "⏬ {prefix}{label} {value}: past {threshold}% (step {level})",
+    "kimp.spread.normal": "✅ {prefix}{label} back to normal: {value}",
+    "kimp.spread.jump": "⚡ {prefix}{label} moved {detail}; now {value}",
+    "spread.thin_asks": "the cheaper venue's asks are too thin for the size",
+    "spread.thin_bids": "the dearer venue's bids are too thin for the size",
+    "kimpcmd.venue_title": "Kimchi premium · {venue}",
+    "kimpcmd.venue_off": "{venue} is not watched by this service.",
+    "kimpcmd.venue_args": "Use /kimp {venue} alone (one coin's detail: /kimp <coin>, on Upbit).",
+    "kimpcmd.spread_title": "{a}–{b} spread",
+    "kimpcmd.spread_coin_title": "{coin}: {a}–{b} spread",
+    "kimpcmd.spread_columns": "coin    spread   dearer    net",
+    "kimpcmd.spread_none": "(no coin priced on both {a} and {b} yet)",
+    "kimpcmd.spread_footer": (
+        "{n} coins on both venues · spread = {a} over {b} · net: buy where cheaper, sell where "
+        "dearer, {size} after both taker fees (coin transfer not counted) · alerts at "
+        "{high}% / {low}%"
+    ),
+    "kimpcmd.spread_side": "{venue}  {price} (bid {bid} / ask {ask}, age {age})",
+    "kimpcmd.spread_side_nobook": "{venue}  {price} (no order book yet, age {age})",
+    "kimpcmd.spread_value": "Spread {pct}: {dearer} dearer",
+    "kimpcmd.spread_even": "Spread {pct}: no difference",
+    "kimpcmd.spread_exec": "Executable at {size} after both taker fees:",
+    "kimpcmd.spread_round": "  buy {buy}, sell {sell}: {value}",
+    "kimpcmd.spread_no_exec": "Executable: n/a (no order book on both venues yet)",
+    "kimpcmd.spread_no_coin": "{coin} is not priced on both {a} and {b} yet.",
+    "kimpcmd.spread_args": "Use {cmd} or {cmd} <coin>.",
 }

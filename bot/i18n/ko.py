@@ -1161,4 +1161,38 @@ TEXTS: dict[str, str] = {
     "web.equity": "최근 30일 실현 손익 (원)",
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
+    # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
+    "name.bithumb": "빗썸",
+    "kimp.venue_label": "{coin}({venue})",
+    "kimp.spread_label": "{coin} {a}–{b} 가격차",
+    "kimp.basis.spread": "{b} 대비 {a}",
+    "kimp.spread.enter_high": "🔺 {prefix}{label} {value}: 알림 기준 {threshold}% 도달",
+    "kimp.spread.enter_low": "🔻 {prefix}{label} {value}: 알림 기준 {threshold}% 도달",
+    "kimp.spread.escalate_high": "⏫ {prefix}{label} {value}: {threshold}% 돌파 ({level}단계)",
+    "kimp.spread.escalate_low": "⏬ {prefix}{label} {value}: {threshold}% 돌파 ({level}단계)",
+    "kimp.spread.normal": "✅ {prefix}{label} 정상 복귀: {value}",
+    "kimp.spread.jump": "⚡ {prefix}{label} 급변: {detail}, 현재 {value}",
+    "spread.thin_asks": "싼 쪽 거래소 매도 호가가 이 금액에 부족",
+    "spread.thin_bids": "비싼 쪽 거래소 매수 호가가 이 금액에 부족",
+    "kimpcmd.venue_title": "김치 프리미엄 · {venue}",
+    "kimpcmd.venue_off": "{venue}은(는) 이 서비스에서 감시하지 않습니다.",
+    "kimpcmd.venue_args": "/kimp {venue} 만 입력하세요 (코인 상세는 /kimp <코인>, 업비트 기준).",
+    "kimpcmd.spread_title": "{a}–{b} 가격차",
+    "kimpcmd.spread_coin_title": "{coin}: {a}–{b} 가격차",
+    "kimpcmd.spread_columns": "코인    가격차   비싼 곳   수수료 후",
+    "kimpcmd.spread_none": "({a}·{b} 양쪽에 시세가 있는 코인이 아직 없음)",
+    "kimpcmd.spread_footer": (
+        "양쪽 상장 코인 {n}개 · 가격차 = {b} 대비 {a} · 수수료 후: 싼 곳에서 사서 비싼 곳에서 "
+        "팔 때 {size}, 양쪽 시장가 수수료 차감 (코인 이체 비용 제외) · 알림 기준 "
+        "{high}% / {low}%"
+    ),
+    "kimpcmd.spread_side": "{venue}  {price} (매수 {bid} / 매도 {ask}, 경과 {age})",
+    "kimpcmd.spread_side_nobook": "{venue}  {price} (호가 아직 없음, 경과 {age})",
+    "kimpcmd.spread_value": "가격차 {pct}: {dearer} 쪽이 더 비쌈",
+    "kimpcmd.spread_even": "가격차 {pct}: 차이 없음",
+    "kimpcmd.spread_exec": "{size} 기준, 양쪽 시장가 수수료 차감 후:",
+    "kimpcmd.spread_round": "  {buy} 매수 → {sell} 매도: {value}",
+    "kimpcmd.spread_no_exec": "실행 가능 가격차: 없음 (양쪽 호가가 아직 없음)",
+    "kimpcmd.spread_no_coin": "{coin}: {a}·{b} 양쪽 시세가 아직 없습니다.",
+    "kimpcmd.spread_args": "{cmd} 또는 {cmd} <코인> 으로 입력하세요.",
 }
