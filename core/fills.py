@@ -20,6 +20,7 @@ FEE_RATES: dict[Venue, float] = {
     Venue.UPBIT: 0.0005,
     Venue.BINANCE_SPOT: 0.001,
     Venue.BINANCE_FUTURES: 0.0005,
+    Venue.BITHUMB: 0.0004,  # Bithumb's standard KRW-market fee (0.04 %, maker and taker)
 }
 
 

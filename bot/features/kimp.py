@@ -50,7 +50,6 @@ from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.notices import UpbitNotices
 from exchanges.upbit.wallet import UpbitWallets
 
-
 # Every KRW venue whose premium is watched, the primary (the kimp service's own book) first; the
 # spread is between the first two. A venue that streams nothing costs nothing and never alerts.
 KRW_VENUES = (Venue.UPBIT, Venue.BITHUMB)
