@@ -127,7 +127,7 @@ class Settings(BaseSettings):
     bithumb_secret_key: SecretStr | None = None
     bithumb_rest_url: str = "https://api.bithumb.com"
     bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
-    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1/private"
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
 
     # --- market data ---------------------------------------------------------------------------
     stale_after: float = Field(

@@ -21,7 +21,7 @@ class MarketDataConfig:
     bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
     # Not used by market data (the private stream is trading's): kept so every venue URL the
     # settings (and the simulator's `urls`) carry maps onto this config one to one.
-    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1/private"
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
     venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
     stale_after: float = 30.0
     # A connection whose frames arrive this many s behind the venue's event time is delayed:

@@ -1,5 +1,5 @@
 """`BithumbVenue`: the simulated Bithumb (API 2.0: REST `/v1/...`, WebSocket `/websocket/v1`
-and the private `/websocket/v1/private`).
+and the private `/websocket/v2/private`).
 
 Bithumb's v2 market data speaks Upbit's wire (`KRW-BTC` codes, ticket/type/codes requests,
 the same ticker/trade/orderbook fields), so the public WebSocket is the Upbit simulator's

@@ -1,5 +1,5 @@
 """Bithumb's private side in the simulator (signed REST `/v1/accounts`, `/v1/orders`, ...,
-the private WebSocket `/websocket/v1/private`): installed by `BithumbVenue` with one call.
+the private WebSocket `/websocket/v2/private` (v2 response spec; v1 closed in 2026)): installed by `BithumbVenue` with one call.
 
 This is the seam for the trading work (issue 18): routes and streams added here reach the
 same aiohttp app and the same parts as the public side in `bithumb.py` (`BithumbParts`: the

@@ -208,7 +208,7 @@ class SimExchange:
             "FX_RATE_URL": f"http://127.0.0.1:{p4}/fx/latest?from=USD&to=KRW",
             "BITHUMB_REST_URL": f"http://127.0.0.1:{p5}",
             "BITHUMB_WS_URL": f"ws://127.0.0.1:{p5}/websocket/v1",
-            "BITHUMB_PRIVATE_WS_URL": f"ws://127.0.0.1:{p5}/websocket/v1/private",
+            "BITHUMB_PRIVATE_WS_URL": f"ws://127.0.0.1:{p5}/websocket/v2/private",
         }
         self._tick_task = asyncio.create_task(self._tick_loop(), name="sim-market-tick")
 
