@@ -62,6 +62,9 @@ _URL_FIELDS = {
     "fx_rate_url": _HTTP,
     "fx_dunamu_url": _HTTP,
     "fx_yahoo_url": _HTTP,
+    "bithumb_rest_url": _HTTP,
+    "bithumb_ws_url": _WS,
+    "bithumb_private_ws_url": _WS,
 }
 
 
@@ -117,6 +120,14 @@ class Settings(BaseSettings):
     binance_ws_api_url: str = "wss://ws-api.binance.com:443/ws-api/v3"
     binance_futures_rest_url: str = "https://fapi.binance.com"
     binance_futures_ws_url: str = "wss://fstream.binance.com"
+    # Bithumb (second KRW venue, v2 API): off unless enabled, so nothing changes for users who
+    # never asked for it.
+    bithumb_enabled: bool = False
+    bithumb_access_key: SecretStr | None = None
+    bithumb_secret_key: SecretStr | None = None
+    bithumb_rest_url: str = "https://api.bithumb.com"
+    bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
 
     # --- market data ---------------------------------------------------------------------------
     stale_after: float = Field(
@@ -423,6 +434,8 @@ class Settings(BaseSettings):
             self.upbit_secret_key,
             self.binance_api_key,
             self.binance_api_secret,
+            self.bithumb_access_key,
+            self.bithumb_secret_key,
             self.heartbeat_url,
             self.web_token,
         )

@@ -80,6 +80,12 @@ class ExchangeSettings:
     binance_ws_api_url: str
     binance_futures_rest_url: str
     binance_futures_ws_url: str
+    bithumb_enabled: bool
+    bithumb_access_key: SecretStr | None
+    bithumb_secret_key: SecretStr | None
+    bithumb_rest_url: str
+    bithumb_ws_url: str
+    bithumb_private_ws_url: str
 
 
 @dataclass(frozen=True, slots=True)

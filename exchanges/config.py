@@ -17,6 +17,11 @@ class MarketDataConfig:
     binance_ws_url: str
     binance_futures_rest_url: str
     binance_futures_ws_url: str
+    bithumb_rest_url: str = "https://api.bithumb.com"
+    bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
+    # Not used by market data (the private stream is trading's): kept so every venue URL the
+    # settings (and the simulator's `urls`) carry maps onto this config one to one.
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
     venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
     stale_after: float = 30.0
     # A connection whose frames arrive this many s behind the venue's event time is delayed:
