@@ -348,6 +348,8 @@ class Settings(BaseSettings):
             problems.append("TETHER_LOW_PCT must be below TETHER_HIGH_PCT")
         if self.kimp_spread_low_pct >= self.kimp_spread_high_pct:
             problems.append("KIMP_SPREAD_LOW_PCT must be below KIMP_SPREAD_HIGH_PCT")
+        if self.kimp_krw_venue == "bithumb" and not self.bithumb_enabled:
+            problems.append("KIMP_KRW_VENUE=bithumb needs BITHUMB_ENABLED=true")
         for kind in self.notify_levels:
             from core.notifications import NotificationKind
 

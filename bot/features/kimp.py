@@ -79,8 +79,14 @@ def alert_config(k: KimpSettings) -> AlertConfig:
     )
 
 
-def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings) -> KimpConfig:
-    """The monitor's settings; staleness and the start-up grace follow the market-data watchdog."""
+def kimp_config(
+    k: KimpSettings,
+    market: MarketDataSettings,
+    core: CoreSettings,
+    extra_krw: tuple[Venue, ...] = KRW_VENUES[1:],
+) -> KimpConfig:
+    """The monitor's settings; staleness and the start-up grace follow the market-data watchdog.
+    `extra_krw`: the KRW venues besides Upbit whose premium and spread are watched."""
     return KimpConfig(
         alerts=alert_config(k),
         stale_after=market.stale_after,
@@ -92,7 +98,7 @@ def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings)
         exec_size_krw=k.kimp_exec_size_krw,
         min_volume_krw=k.kimp_min_volume_krw,
         tz=core.tz,
-        extra_krw=KRW_VENUES[1:],
+        extra_krw=extra_krw,
         default_krw=Venue(k.kimp_krw_venue),
     )
 
@@ -106,10 +112,11 @@ def make_service(
     send: Send,
     fees: Fees,
     eval_interval: float = 1.0,
+    extra_krw: tuple[Venue, ...] = KRW_VENUES[1:],
 ) -> KimpService:
     """The kimp service configured from its sections, its alerts worded in LANGUAGE."""
     wording = KimpAlertWording(core.language)
-    config = kimp_config(k, market, core)
+    config = kimp_config(k, market, core, extra_krw)
     return KimpService(config, db, clock, send, fees, wording, eval_interval, FEE_RATES)
 
 
@@ -146,9 +153,12 @@ async def install(
     k, market, venues = s.kimp, s.market_data, s.exchanges
     # The executable premium uses the trading layer's fee table: one place for fee rates.
     fees = Fees.from_rates(FEE_RATES)
+    # Bithumb's premium and the Upbit–Bithumb spread only when Bithumb is streamed at all.
+    extra = KRW_VENUES[1:] if venues.bithumb_enabled else ()
     svc = make_service(
-        k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval
-    )
+        k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval,
+        extra,
+    )  # fmt: skip
     await svc.load()
     monitor, krw = svc.monitor, svc.krw
     feed = RestQuotesFeed(

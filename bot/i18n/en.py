@@ -282,10 +282,13 @@ TEXTS: dict[str, str] = {
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
         "fee, order-book depth); a coin's detail shows each direction's route."
+        " With upbit or bithumb: that KRW venue's table (without: KIMP_KRW_VENUE's). With spread: "
+        "the Upbit–Bithumb spread per coin, the dearer venue and the net after both taker fees; "
+        "spread <coin>: both books and each direction."
     ),
     "helpdetail.kimpalert": (
         "Names: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
-        "tetherhigh, tetherlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
+        "tetherhigh, tetherlow, spreadhigh, spreadlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
         "Changes are kept across restarts; /kimpalert reset goes back to the settings. "
         "Per coin: /kimpalert XRP high 5 gives XRP its own high threshold, /kimpalert XRP reset "
         "goes back to the global ones."

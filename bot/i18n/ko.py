@@ -282,10 +282,13 @@ TEXTS: dict[str, str] = {
         "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
         " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위. 코인 "
         "상세에는 방향별 송금 경로가 나옴."
+        " `/kimp upbit`, `/kimp bithumb`: 그 원화 거래소 기준 김프 표 (인자 없이는 KIMP_KRW_VENUE 기준)."
+        " `/kimp spread`: 코인별 업비트–빗썸 가격차, 더 비싼 곳, 양쪽 수수료 차감 후 수익률;"
+        " `/kimp spread <코인>`: 양쪽 호가와 방향별 수익률."
     ),
     "helpdetail.kimpalert": (
         "이름: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
-        "tetherhigh, tetherlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
+        "tetherhigh, tetherlow, spreadhigh, spreadlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
         "후에도 유지되며, /kimpalert reset 은 설정값으로 되돌립니다. 코인별: /kimpalert XRP high 5 는 "
         "XRP에만 상단 기준을 따로 두고, /kimpalert XRP reset 은 공통 기준으로 되돌립니다."
     ),

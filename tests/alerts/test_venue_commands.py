@@ -14,7 +14,7 @@ from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
-from bot.config import load_settings
+from bot.config import SettingsError, load_settings
 from bot.facade import ServiceFacade
 from bot.features.kimp import make_service
 from bot.notify.notifier import Notifier
@@ -38,7 +38,7 @@ async def _drop(note: Notification) -> None:
 
 @asynccontextmanager
 async def kimp_commands(
-    tmp_path: Path, **kw: object
+    tmp_path: Path, extra: tuple[Venue, ...] = (Venue.BITHUMB,), **kw: object
 ) -> AsyncIterator[tuple[CommandRegistry, CommandContext, KimpService, ManualClock]]:
     settings = load_settings(
         env_file=None, db_path=tmp_path / "k.db", log_dir=tmp_path / "logs", **kw
@@ -51,7 +51,7 @@ async def kimp_commands(
         clock = ManualClock()
         svc = make_service(
             settings.kimp, settings.market_data, settings.core, db, clock, _drop,
-            Fees.from_rates(FEE_RATES),
+            Fees.from_rates(FEE_RATES), extra_krw=extra,
         )  # fmt: skip
         await svc.load()
         svc.set_coins({"BTC", "ETH", "XRP"})
@@ -93,7 +93,7 @@ async def test_kimp_bithumb_shows_bithumbs_own_premiums(tmp_path: Path) -> None:
 
 
 async def test_the_default_venue_comes_from_the_setting(tmp_path: Path) -> None:
-    async with kimp_commands(tmp_path, language="ko", kimp_krw_venue="bithumb") as (
+    async with kimp_commands(tmp_path, language="ko", kimp_krw_venue="bithumb", bithumb_enabled=True) as (
         registry, ctx, svc, clock,
     ):  # fmt: skip
         _feed(svc, clock)
@@ -167,3 +167,18 @@ async def test_bad_venue_and_spread_arguments_get_a_clear_answer(
         reply = await registry.dispatch(line, ctx)
         assert expect in reply.text, reply.text
         assert "Traceback" not in reply.text
+
+
+async def test_bithumb_not_enabled_is_said_so(tmp_path: Path) -> None:
+    async with kimp_commands(tmp_path, extra=(), language="en") as (registry, ctx, svc, clock):
+        _feed(svc, clock)
+        for line in ("/kimp bithumb", "/kimp spread", "/kimp spread XRP"):
+            reply = await registry.dispatch(line, ctx)
+            assert reply.text.startswith("Bithumb is not watched by this service."), reply.text
+        assert svc.readings()[-1].key == "tether"  # no Bithumb or spread keys are read
+        assert not any("@" in r.key or r.key.startswith("spread:") for r in svc.readings())
+
+
+def test_bithumb_as_the_default_venue_needs_bithumb_enabled() -> None:
+    with pytest.raises(SettingsError, match="KIMP_KRW_VENUE=bithumb needs BITHUMB_ENABLED=true"):
+        load_settings(env_file=None, kimp_krw_venue="bithumb")
