@@ -97,6 +97,8 @@ class KrwVenues:
                     primary.quiet_after, krw_venue=venue,
                 )  # fmt: skip
         self.fee_rates = dict(fee_rates or {})
+        self._common: set[str] = set()  # the kimp universe (Upbit KRW and Binance USDT)
+        self._listed: dict[Venue, set[str]] = {}  # coins another venue lists beside Binance
 
     @property
     def venues(self) -> list[Venue]:
@@ -122,9 +124,19 @@ class KrwVenues:
             m.on_event(event)
 
     def set_coins(self, coins: Iterable[str]) -> None:
-        wanted = set(coins)
+        """The kimp universe: every other venue's book prices these (when it lists them)."""
+        self._common = set(coins)
+        self._apply()
+
+    def set_listed(self, venue: Venue, coins: Iterable[str]) -> None:
+        """The coins `venue` lists in KRW that Binance lists in USDT: priced in its book even
+        when Upbit does not list them (coins list on one KRW venue before the other)."""
+        self._listed[venue] = set(coins)
+        self._apply()
+
+    def _apply(self) -> None:
         for m in self.extra:
-            m.set_coins(wanted)
+            m.set_coins(self._common | self._listed.get(m.krw_venue, set()))
 
     def set_fx(
         self, rate: float, ts: float, source: str = "", disagree: Text | None = None

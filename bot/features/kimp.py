@@ -19,6 +19,8 @@ Commands: /kimp, /kimpchart, /kimpalert.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import aiohttp
 from loguru import logger
 from pydantic import SecretStr
@@ -29,7 +31,7 @@ from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
 from alerts.routes import RouteBook
 from alerts.service import KimpService, Send
-from alerts.universe import ListingSource
+from alerts.universe import ListingSource, common_coins
 from alerts.wallet import WalletGate
 from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
@@ -192,6 +194,13 @@ async def install(
                 monitor.on_event(event)
                 krw.on_event(event)
 
+    def listed(symbols: Mapping[Venue, Iterable[Symbol]]) -> None:
+        """Coins another KRW venue (Bithumb) lists beside Binance, Upbit or not."""
+        binance = symbols.get(Venue.BINANCE_SPOT)
+        for venue in krw.venues[1:]:
+            if binance is not None and venue in symbols:
+                krw.set_listed(venue, common_coins(symbols[venue], binance, k.kimp_denylist))
+
     async def universe() -> None:
         while True:
             before = monitor.coins
@@ -199,6 +208,8 @@ async def install(
             if md is not None and monitor.coins != before:
                 # Top of book only: no trade streams and no candle warm-up for these.
                 md.subscribe_quotes(_instruments(monitor.coins))
+            if md is not None and md.universe is not None:
+                listed(md.universe.symbols)
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
             refresh = market.universe_refresh
             await app.clock.sleep(refresh if ok else min(60.0, refresh))

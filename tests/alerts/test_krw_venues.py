@@ -20,6 +20,7 @@ from core.clock import ManualClock
 from core.market import Quote, StreamState, StreamStatus, Ticker
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from tests.alerts.conftest import bn
 from tests.alerts.test_service import FX, Inbox, service
 
@@ -268,3 +269,31 @@ async def test_upbit_rows_persisted_before_the_change_load_as_upbit_keys(tmp_pat
         assert texts == [
             "🔺 [Market] BTC (Bithumb) premium +3.50% (USDT kimp): reached the +3% alert level"
         ], texts
+
+
+def test_a_coin_listed_on_bithumb_only_gets_a_bithumb_premium_and_no_spread() -> None:
+    clock = ManualClock()
+    primary = PremiumMonitor(clock, stale_after=30, fx_stale_after=600)
+    krw = KrwVenues(clock, primary, [Venue.BITHUMB], RATES)
+    primary.set_coins({"BTC"})
+    krw.set_coins({"BTC"})
+    krw.set_listed(Venue.BITHUMB, {"BTC", "NEW"})  # NEW: on Bithumb and Binance, not Upbit
+    events = [
+        kr(Venue.UPBIT, "USDT", T, clock),
+        kr(Venue.BITHUMB, "USDT", T, clock),
+        bn("NEW", 2.0, clock),
+        kr(Venue.BITHUMB, "NEW", 2.0 * T * 1.04, clock),
+        kr(Venue.UPBIT, "NEW", 9_999.0, clock),  # not in Upbit's universe: ignored there
+    ]
+    for e in events:
+        primary.on_event(e)
+        krw.on_event(e)
+    bithumb = krw.book(Venue.BITHUMB)
+    assert bithumb is not None and bithumb.coins == ["BTC", "NEW"]
+    snap = bithumb.snapshot("NEW")
+    assert snap is not None and snap.usdt_kimp == pytest.approx(4.0)
+    assert primary.snapshot("NEW") is None and krw.spread("NEW", 0.0) is None
+    keys = [r.key for r in krw.readings(lambda c, v: True, (), False, Text.of("kimp.basis.usdt"))]
+    assert keys == ["coin:NEW@bithumb"]
+    krw.set_coins({"BTC", "ETH"})  # a universe refresh keeps Bithumb's own listings
+    assert bithumb.coins == ["BTC", "ETH", "NEW"]
