@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from alerts.config import SPREAD_PREFIX
 from alerts.events import Reading
-from alerts.monitor import KrwQuote, PremiumMonitor, venue_name
-from alerts.premium import Level
+from alerts.monitor import CoinPremium, KrwQuote, PremiumMonitor, venue_name
+from alerts.premium import Executable, Fees, Level
 from alerts.spread import SpreadExec, executable_spread, raw_spread
 from core.clock import Clock
 from core.symbols import Venue
@@ -147,6 +147,19 @@ class KrwVenues:
     def set_fx_error(self, error: str) -> None:
         for m in self.books.values():
             m.set_fx_error(error)
+
+    def detail(
+        self, venue: Venue, coin: str, size_krw: float
+    ) -> tuple[CoinPremium | None, Executable | None]:
+        """`coin` on `venue`'s book: its premiums, and the executable premium at `size_krw`
+        after that venue's and Binance's taker fees (None without both books or fee rates)."""
+        m = self.books.get(venue)
+        if m is None:
+            return None, None
+        exe = None
+        if venue in self.fee_rates and Venue.BINANCE_SPOT in self.fee_rates:
+            exe = m.executable(coin, size_krw, Fees.from_rates(self.fee_rates, venue))
+        return m.snapshot(coin), exe
 
     # ------------------------------------------------------------------ spread
     def spread(self, coin: str, size_krw: float) -> SpreadView | None:

@@ -223,13 +223,14 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimp",
         "Kimchi premium: headline, top/bottom coins, or one coin's detail",
-        "/kimp [coin|net] | /kimp <upbit|bithumb> | /kimp spread [coin]",
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin]",
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
         "fee, order-book depth); a coin's detail shows each direction's route."
-        " With upbit or bithumb: that KRW venue's table (without: KIMP_KRW_VENUE's). With "
+        " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
+        "(without: KIMP_KRW_VENUE's). With "
         "spread: the Upbit–Bithumb spread per coin, the dearer venue and the net after both "
         "taker fees; spread <coin>: both books and each direction.",
     )

@@ -3,13 +3,14 @@ Upbit–Bithumb spread per coin. Thin: parse the arguments, ask the kimp provide
 (bot.providers.KimpView), render with pure functions.
 
 `/kimp` alone shows the KIMP_KRW_VENUE venue; `/kimp upbit` and `/kimp bithumb` choose one each
-time; `/kimp spread` lists the coins by spread with the dearer venue and the net after both
+time (`/kimp bithumb <coin>`: one coin there); `/kimp spread` lists the coins by spread with the dearer venue and the net after both
 taker fees; `/kimp spread <coin>` shows both sides' books and each direction's net.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
@@ -21,7 +22,8 @@ from core.symbols import Venue
 
 if TYPE_CHECKING:
     from alerts.krw_venues import SpreadView
-    from alerts.monitor import KrwQuote
+    from alerts.monitor import CoinPremium, KrwQuote
+    from alerts.premium import Executable
     from alerts.service import Headline
     from alerts.spread import SpreadRound
 
@@ -111,6 +113,58 @@ def render_spread_coin(v: SpreadView, size: float, language: str = "en") -> str:
     return "\n".join(lines)
 
 
+def render_venue_coin(
+    venue: Venue,
+    c: CoinPremium,
+    exe: Executable | None,
+    spread: SpreadView | None,
+    size: float,
+    language: str = "en",
+) -> str:
+    """One coin on one KRW venue: every leg with its age, the three premiums, the executable
+    premium after that venue's and Binance's taker fees, and the spread against the other KRW
+    venue when both list the coin."""
+    m = Messages(language)
+    a, name = c.ages, _name(m, venue)
+    age = partial(duration, language)
+    rate = numbers.NOT_A_NUMBER if c.usd_krw is None else numbers.grouped(c.usd_krw, 2)
+    lines = [
+        m("kimpcmd.v_price", venue=name, price=m.price(c.upbit_krw, "KRW"), age=age(a.upbit)),
+        m("kimpcmd.d_binance", price=numbers.price(c.binance_usdt), age=age(a.binance)),
+        m("kimpcmd.d_usdt", price=m.price(c.usdt_krw, "KRW"), age=age(a.usdt)),
+        m("kimpcmd.d_fx", rate=rate, age=age(a.fx)),
+        m("kimpcmd.d_kimps", usdt=_pct(c.usdt_kimp), fx=_pct(c.fx_kimp), tether=_pct(c.tether)),
+    ]
+    if exe is None:
+        lines.append(m("kimpcmd.d_no_exec"))
+    else:
+        lines.append(m("kimpcmd.d_exec", size=m.money(size, "KRW")))
+        for key, pct, why in (
+            ("kimpcmd.v_forward", exe.forward_pct, exe.forward_why),
+            ("kimpcmd.v_reverse", exe.reverse_pct, exe.reverse_why),
+        ):
+            value = (
+                _pct(pct) if pct is not None or why is None else f"{_pct(pct)} ({m.render(why)})"
+            )
+            lines.append(m(key, venue=name, value=value))
+    if spread is not None and spread.dearer is not None:
+        lines.append(
+            m("kimpcmd.spread_value", pct=_pct(spread.pct), dearer=_name(m, spread.dearer))
+        )
+    if c.implausible:
+        lines.append(m("kimpcmd.d_implausible"))
+    if c.suspended:
+        lines.append(m("kimpcmd.d_suspended", why=m.render(c.suspended)))
+    return "\n".join(lines)
+
+
+def _coin(raw: str, m: Messages) -> str:
+    coin = raw.strip().upper().removeprefix("KRW-")
+    if not coin.isalnum() or len(coin) > 15:
+        raise CommandError(m("kimpcmd.bad_coin", raw=raw))
+    return coin
+
+
 def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
     pair = svc.krw.pair
     if pair is None:
@@ -125,10 +179,7 @@ def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
         return Reply.table(m("kimpcmd.spread_title", a=a, b=b), body, refresh="/kimp spread")
     if len(args) != 2:
         raise CommandError(m("kimpcmd.spread_args", cmd="/kimp spread"))
-    raw = args[1]
-    coin = raw.strip().upper().removeprefix("KRW-")
-    if not coin.isalnum() or len(coin) > 15:
-        raise CommandError(m("kimpcmd.bad_coin", raw=raw))
+    coin = _coin(args[1], m)
     view = svc.spread(coin)
     if view is None:
         raise CommandError(m("kimpcmd.spread_no_coin", coin=coin, a=a, b=b))
@@ -137,11 +188,21 @@ def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
     return Reply.table(title, body, refresh=f"/kimp spread {coin}")
 
 
+def _coin_reply(svc: KimpView, venue: Venue, raw: str, m: Messages) -> Reply:
+    coin = _coin(raw, m)
+    size = svc.kimp_config.exec_size_krw
+    snap, exe = svc.krw.detail(venue, coin, size)
+    name = _name(m, venue)
+    if snap is None:
+        raise CommandError(m("kimpcmd.v_no_price", coin=coin, venue=name))
+    body = render_venue_coin(venue, snap, exe, svc.spread(coin), size, m.language)
+    title = m("kimpcmd.venue_coin_title", coin=coin, venue=name)
+    return Reply.table(title, body, refresh=f"/kimp {venue.value} {coin}")
+
+
 def _headline_reply(
     svc: KimpView, venue: Venue, m: Messages, render_headline: HeadlineRenderer
 ) -> Reply:
-    if svc.krw.book(venue) is None:
-        raise CommandError(m("kimpcmd.venue_off", venue=_name(m, venue)))
     body = render_headline(svc.headline(venue=venue), m.language)
     title = m("kimpcmd.venue_title", venue=_name(m, venue))
     return Reply.table(title, body, refresh=f"/kimp {venue.value}")
@@ -157,6 +218,8 @@ def venue_reply(
         default = svc.kimp_config.default_krw
         if default is svc.krw.primary.krw_venue:
             return None
+        if svc.krw.book(default) is None:
+            raise CommandError(m("kimpcmd.venue_off", venue=_name(m, default)))
         return _headline_reply(svc, default, m, render_headline)
     first = args[0].lower()
     if first == SPREAD_WORD:
@@ -164,6 +227,10 @@ def venue_reply(
     venue = VENUE_WORDS.get(first)
     if venue is None:
         return None
-    if len(args) > 1:
+    if svc.krw.book(venue) is None:
+        raise CommandError(m("kimpcmd.venue_off", venue=_name(m, venue)))
+    if len(args) > 2:
         raise CommandError(m("kimpcmd.venue_args", venue=first))
+    if len(args) == 2:
+        return _coin_reply(svc, venue, args[1], m)
     return _headline_reply(svc, venue, m, render_headline)

@@ -282,7 +282,8 @@ TEXTS: dict[str, str] = {
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
         "fee, order-book depth); a coin's detail shows each direction's route."
-        " With upbit or bithumb: that KRW venue's table (without: KIMP_KRW_VENUE's). With spread: "
+        " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
+        "(without: KIMP_KRW_VENUE's). With spread: "
         "the Upbit–Bithumb spread per coin, the dearer venue and the net after both taker fees; "
         "spread <coin>: both books and each direction."
     ),
@@ -1207,7 +1208,7 @@ TEXTS: dict[str, str] = {
     "spread.thin_bids": "the dearer venue's bids are too thin for the size",
     "kimpcmd.venue_title": "Kimchi premium · {venue}",
     "kimpcmd.venue_off": "{venue} is not watched by this service.",
-    "kimpcmd.venue_args": "Use /kimp {venue} alone (one coin's detail: /kimp <coin>, on Upbit).",
+    "kimpcmd.venue_args": "Use /kimp {venue} or /kimp {venue} <coin>.",
     "kimpcmd.spread_title": "{a}–{b} spread",
     "kimpcmd.spread_coin_title": "{coin}: {a}–{b} spread",
     "kimpcmd.spread_columns": "coin    spread   dearer    net",
@@ -1226,4 +1227,9 @@ TEXTS: dict[str, str] = {
     "kimpcmd.spread_no_exec": "Executable: n/a (no order book on both venues yet)",
     "kimpcmd.spread_no_coin": "{coin} is not priced on both {a} and {b} yet.",
     "kimpcmd.spread_args": "Use {cmd} or {cmd} <coin>.",
+    "kimpcmd.venue_coin_title": "{coin} premium · {venue}",
+    "kimpcmd.v_price": "{venue}  {price} (age {age})",
+    "kimpcmd.v_forward": "  buy abroad/sell {venue} {value}",
+    "kimpcmd.v_reverse": "  buy {venue}/sell abroad {value}",
+    "kimpcmd.v_no_price": "{coin}: no {venue} premium yet (not listed there, or no price yet).",
 }

@@ -282,7 +282,8 @@ TEXTS: dict[str, str] = {
         "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
         " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위. 코인 "
         "상세에는 방향별 송금 경로가 나옴."
-        " `/kimp upbit`, `/kimp bithumb`: 그 원화 거래소 기준 김프 표 (인자 없이는 KIMP_KRW_VENUE 기준)."
+        " `/kimp upbit`, `/kimp bithumb` (뒤에 코인): 그 원화 거래소 기준 김프 표 또는 그 코인 상세"
+        " (인자 없이는 KIMP_KRW_VENUE 기준)."
         " `/kimp spread`: 코인별 업비트–빗썸 가격차, 더 비싼 곳, 양쪽 수수료 차감 후 수익률;"
         " `/kimp spread <코인>`: 양쪽 호가와 방향별 수익률."
     ),
@@ -1179,7 +1180,7 @@ TEXTS: dict[str, str] = {
     "spread.thin_bids": "비싼 쪽 거래소 매수 호가가 이 금액에 부족",
     "kimpcmd.venue_title": "김치 프리미엄 · {venue}",
     "kimpcmd.venue_off": "{venue}은(는) 이 서비스에서 감시하지 않습니다.",
-    "kimpcmd.venue_args": "/kimp {venue} 만 입력하세요 (코인 상세는 /kimp <코인>, 업비트 기준).",
+    "kimpcmd.venue_args": "/kimp {venue} 또는 /kimp {venue} <코인> 으로 입력하세요.",
     "kimpcmd.spread_title": "{a}–{b} 가격차",
     "kimpcmd.spread_coin_title": "{coin}: {a}–{b} 가격차",
     "kimpcmd.spread_columns": "코인    가격차   비싼 곳   수수료 후",
@@ -1198,4 +1199,9 @@ TEXTS: dict[str, str] = {
     "kimpcmd.spread_no_exec": "실행 가능 가격차: 없음 (양쪽 호가가 아직 없음)",
     "kimpcmd.spread_no_coin": "{coin}: {a}·{b} 양쪽 시세가 아직 없습니다.",
     "kimpcmd.spread_args": "{cmd} 또는 {cmd} <코인> 으로 입력하세요.",
+    "kimpcmd.venue_coin_title": "{coin} 김프 · {venue}",
+    "kimpcmd.v_price": "{venue}  {price} (경과 {age})",
+    "kimpcmd.v_forward": "  해외 매수/{venue} 매도 {value}",
+    "kimpcmd.v_reverse": "  {venue} 매수/해외 매도 {value}",
+    "kimpcmd.v_no_price": "{coin}: {venue} 김프가 아직 없습니다 (상장되지 않았거나 시세 대기 중).",
 }

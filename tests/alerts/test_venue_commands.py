@@ -14,9 +14,11 @@ from alerts.premium import Fees
 from alerts.service import KimpService
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
+from bot.commands.kimp_venues import render_venue_coin
 from bot.config import SettingsError, load_settings
 from bot.facade import ServiceFacade
 from bot.features.kimp import make_service
+from bot.i18n import Messages
 from bot.notify.notifier import Notifier
 from bot.notify.outbox import Outbox
 from core.clock import ManualClock
@@ -26,7 +28,7 @@ from core.notifications import Notification
 from core.storage import Database
 from core.supervisor import Supervisor
 from core.symbols import Venue
-from tests.alerts.conftest import bn
+from tests.alerts.conftest import bn, quote
 from tests.alerts.test_krw_venues import book, kr
 
 T, FX = 1_400.0, 1_385.0
@@ -156,7 +158,9 @@ async def test_kimp_spread_in_korean(tmp_path: Path) -> None:
         ("/kimp spread ETH", "ETH is not priced on both Upbit and Bithumb yet."),
         ("/kimp spread BTC ETH", "Use /kimp spread or /kimp spread <coin>."),
         ("/kimp spread $$", "'$$'"),
-        ("/kimp bithumb BTC", "Use /kimp bithumb alone"),
+        ("/kimp bithumb BTC ETH", "Use /kimp bithumb or /kimp bithumb <coin>."),
+        ("/kimp bithumb ETH", "ETH: no Bithumb premium yet (not listed there, or no price yet)."),
+        ("/kimp bithumb B-C", "'B-C'"),
     ],
 )
 async def test_bad_venue_and_spread_arguments_get_a_clear_answer(
@@ -182,3 +186,31 @@ async def test_bithumb_not_enabled_is_said_so(tmp_path: Path) -> None:
 def test_bithumb_as_the_default_venue_needs_bithumb_enabled() -> None:
     with pytest.raises(SettingsError, match="KIMP_KRW_VENUE=bithumb needs BITHUMB_ENABLED=true"):
         load_settings(env_file=None, kimp_krw_venue="bithumb")
+
+
+async def test_kimp_bithumb_coin_shows_its_legs_premiums_executable_and_spread(
+    tmp_path: Path,
+) -> None:
+    async with kimp_commands(tmp_path, language="en") as (registry, ctx, svc, clock):
+        _feed(svc, clock)
+        for event in (  # books on every leg of Bithumb's XRP round
+            quote(Venue.BINANCE_SPOT, "XRP", "USDT", 9.999, 10.001, 1e6, clock),
+            quote(Venue.BITHUMB, "USDT", "KRW", 1_399.0, 1_401.0, 1e7, clock),
+        ):
+            svc.monitor.on_event(event)
+            svc.krw.on_event(event)
+        text = (await registry.dispatch("/kimp bithumb xrp", ctx)).text
+        lines = text.splitlines()
+        assert lines[0] == "XRP premium · Bithumb"
+        assert lines[1].startswith("Bithumb  14,420 KRW (age "), text
+        assert "USDT kimp +3.00%" in text, text
+        assert lines[7].startswith("  buy abroad/sell Bithumb +"), text
+        assert lines[8].startswith("  buy Bithumb/sell abroad -"), text
+        assert "Spread -1.94%: Bithumb dearer" in text
+        ko = Messages("ko")
+        body = render_venue_coin(
+            Venue.BITHUMB, *svc.krw.detail(Venue.BITHUMB, "XRP", 1e6), svc.spread("XRP"), 1e6,
+            ko.language,
+        )  # fmt: skip
+        assert body.splitlines()[0].startswith("빗썸  14,420원 (경과 "), body
+        assert "  해외 매수/빗썸 매도 +" in body and "가격차 -1.94%: 빗썸 쪽이 더 비쌈" in body
