@@ -1161,4 +1161,6 @@ TEXTS: dict[str, str] = {
     "web.equity": "최근 30일 실현 손익 (원)",
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
+    # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
+    "venue.bithumb": "빗썸",
 }

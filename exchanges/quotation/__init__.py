@@ -7,3 +7,8 @@ What really is the same wire lives here once (`schemas`, `parse`, `rest`, `strea
 venue as a parameter; each venue package (`upbit/`, `bithumb/`) keeps its own differences
 explicit (Bithumb: candle `to` in KST without a zone, `isDetails`, its warning flags).
 """
+
+from core.symbols import Venue
+
+# The venues that speak this wire: every KRW market streamed, split across connections.
+VENUES = frozenset({Venue.UPBIT, Venue.BITHUMB})

@@ -55,9 +55,12 @@ class QuotationStream(PipelineStream):
         super().__init__(name, pipeline)
         self._url = ws_url
         self.channels = channels
-        self.decoder = QuotationDecoder(pipeline.venue, pipeline.bad, pipeline.sink)
+        self.decoder = self.make_decoder(pipeline)
         self.codes: list[str] = []
         self.set_codes(codes, send=False)
+
+    def make_decoder(self, pipeline: Pipeline) -> QuotationDecoder:
+        return QuotationDecoder(pipeline.venue, pipeline.bad, pipeline.sink)
 
     def url(self) -> str:
         return self._url

@@ -3,7 +3,10 @@ the quotation wire shared with Bithumb (`exchanges.quotation.stream`)."""
 
 from __future__ import annotations
 
+from exchanges.pipeline import Pipeline
+from exchanges.quotation.parse import QuotationDecoder
 from exchanges.quotation.stream import CHANNELS, QuotationStream, quotation_runner_config
+from exchanges.upbit.parse import UpbitDecoder
 from exchanges.ws_runner import RunnerConfig
 
 __all__ = ["CHANNELS", "UpbitStream", "upbit_runner_config"]
@@ -19,3 +22,6 @@ class UpbitStream(QuotationStream):
     """Orderbook codes ask for the top level only (`KRW-BTC.1`)."""
 
     book_level = ".1"
+
+    def make_decoder(self, pipeline: Pipeline) -> QuotationDecoder:
+        return UpbitDecoder(pipeline.bad, pipeline.sink)
