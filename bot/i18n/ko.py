@@ -1204,4 +1204,6 @@ TEXTS: dict[str, str] = {
     "kimpcmd.v_forward": "  해외 매수/{venue} 매도 {value}",
     "kimpcmd.v_reverse": "  {venue} 매수/해외 매도 {value}",
     "kimpcmd.v_no_price": "{coin}: {venue} 김프가 아직 없습니다 (상장되지 않았거나 시세 대기 중).",
+    # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
+    "venue.bithumb": "빗썸",
 }

@@ -1,9 +1,11 @@
 """Bithumb's private side in the simulator (signed REST `/v1/accounts`, `/v1/orders`, ...,
-the private WebSocket `/websocket/v2/private` (v2 response spec; v1 closed in 2026)): installed by `BithumbVenue` with one call.
+the private WebSocket `/websocket/v2/private`, v2 response spec; v1 closed in 2026):
+installed by `BithumbVenue` with one call.
 
 This is the seam for the trading work (issue 18): routes and streams added here reach the
 same aiohttp app and the same parts as the public side in `bithumb.py` (`BithumbParts`: the
-market model, matching engine, keys, rate limiter, wallets, payload builder).
+market model, matching engine, keys and their JWT check, rate limiter, wallets, payload
+builder); `upbit_rest.UpbitRest` runs for any venue (`venue=`), its order routes included.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController
 from peers.exchange_sim.market import MarketModel
 from peers.exchange_sim.matching import SpotEngine
-from peers.exchange_sim.upbit_auth import UpbitRateLimiter
+from peers.exchange_sim.upbit_auth import UpbitAuth, UpbitRateLimiter
 from peers.exchange_sim.upbit_payloads import UpbitPayloads
 from peers.exchange_sim.wallets import WalletBook
 
@@ -30,6 +32,7 @@ class BithumbParts:
     faults: FaultController
     engine: SpotEngine
     api_keys: dict[str, str]  # access key -> secret key
+    auth: UpbitAuth  # JWT (HS256) with query_hash, as API 2.0 signs
     limiter: UpbitRateLimiter
     wallets: WalletBook
     payloads: UpbitPayloads
