@@ -348,7 +348,8 @@ class KimpService:
     # ------------------------------------------------------------------ thresholds
     def _apply_config(self, cfg: AlertConfig) -> None:
         self.engine.set_config(cfg)
-        self.monitor.implausible_pct = cfg.implausible_pct
+        for book in self.krw.books.values():  # Upbit's (`monitor`) and every other KRW venue's
+            book.implausible_pct = cfg.implausible_pct
 
     async def set_thresholds(self, **changes: float) -> AlertConfig:
         """Change thresholds at run time (ValueError says what is wrong); persisted in kv."""

@@ -297,3 +297,10 @@ def test_a_coin_listed_on_bithumb_only_gets_a_bithumb_premium_and_no_spread() ->
     assert keys == ["coin:NEW@bithumb"]
     krw.set_coins({"BTC", "ETH"})  # a universe refresh keeps Bithumb's own listings
     assert bithumb.coins == ["BTC", "ETH", "NEW"]
+
+
+async def test_a_run_time_implausible_bound_reaches_every_krw_book(tmp_path: Path) -> None:
+    clock, inbox = ManualClock(), Inbox()
+    async with service(tmp_path / "k.db", clock, inbox) as svc:
+        await svc.set_thresholds(implausible_pct=45.0)
+        assert [b.implausible_pct for b in svc.krw.books.values()] == [45.0, 45.0]
