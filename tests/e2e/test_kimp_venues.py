@@ -5,6 +5,7 @@ coin (`MarketModel.set_bithumb_offset`), so the spread is known from the outside
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -40,13 +41,14 @@ def _priced(msg: SentMessage) -> bool:
     return any(re.match(r"BTC\s+[+-]\d", line) for line in msg.content.splitlines())
 
 
-async def _until(world: World, line: str, ok: str, cond: object, tries: int = 30) -> SentMessage:
+async def _until(world: World, line: str, ok: str, cond: object, tries: int = 120) -> SentMessage:
     """Ask `line` until the answer (containing `ok`) satisfies `cond` (the streams need a few
     seconds to price every venue after start-up)."""
     msg = await world.ask(line, ok)
     for _ in range(tries):
         if callable(cond) and cond(msg):
             return msg
+        await asyncio.sleep(0.5)  # pacing, not a deadline: a loaded machine gets a minute
         msg = await world.ask(line, ok)
     raise AssertionError(msg.content)
 
@@ -64,7 +66,7 @@ async def test_kimp_bithumb_spread_and_a_spread_alert(tmp_path: Path, language: 
         after = world.tg.cursor()
         world.sim.market.set_bithumb_offset("XRP", 2.5)
         alert = await world.tg.wait_for_message(
-            lambda m: w["xrp_spread"] in m.content, chat_id=CHAT, after=after, timeout=30
+            lambda m: w["xrp_spread"] in m.content, chat_id=CHAT, after=after, timeout=60
         )
         assert "-1%" in alert.content, alert.content
         one = await world.ask("/kimp spread XRP", w["dearer"])
