@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Literal
 
+from core.symbols import Venue
+
 TETHER_KEY = "tether"
+SPREAD_PREFIX = "spread:"  # the Upbit–Bithumb spread's alert keys (alerts/krw_venues.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +29,15 @@ class AlertConfig:
     digest_window: float = 60.0  # and alerts within this long after a digest join the next one
     tether_high_pct: float = 2.0  # the tether premium's own levels (TETHER_HIGH/LOW_PCT)
     tether_low_pct: float = -1.0
+    spread_high_pct: float = 1.0  # the spread between two KRW venues (KIMP_SPREAD_HIGH/LOW_PCT)
+    spread_low_pct: float = -1.0
 
     def levels(self, key: str) -> tuple[float, float]:
-        """(high, low) thresholds for a key: the tether premium has its own."""
+        """(high, low) thresholds for a key: the tether premium and the spread have their own."""
         if key == TETHER_KEY:
             return self.tether_high_pct, self.tether_low_pct
+        if key.startswith(SPREAD_PREFIX):
+            return self.spread_high_pct, self.spread_low_pct
         return self.high_pct, self.low_pct
 
     def problems(self) -> list[str]:
@@ -39,6 +46,7 @@ class AlertConfig:
         for name, hi, lo in (
             ("", self.high_pct, self.low_pct),
             ("tether ", self.tether_high_pct, self.tether_low_pct),
+            ("spread ", self.spread_high_pct, self.spread_low_pct),
         ):
             if lo >= hi:
                 out.append(f"the {name}low threshold must be below the {name}high threshold")
@@ -69,3 +77,7 @@ class KimpConfig:
     exec_size_krw: float = 1_000_000.0  # KIMP_EXEC_SIZE_KRW
     min_volume_krw: float = 0.0  # KIMP_MIN_VOLUME_KRW: coins below it never alert; 0 = no floor
     tz: tzinfo = UTC  # TZ, for the chart's time axis
+    # KRW venues besides Upbit whose premium and spread against Upbit are watched, and the one
+    # /kimp shows by default (KIMP_KRW_VENUE).
+    extra_krw: tuple[Venue, ...] = ()
+    default_krw: Venue = Venue.UPBIT

@@ -27,12 +27,15 @@ from core.market import MarkPrice, Quote, StreamState, StreamStatus, Ticker, Tra
 from core.symbols import Venue
 from core.text import Text
 
-# The venues' short names in "no Upbit BTC price yet" (not the stream names, "Binance spot").
-_NAMES = {Venue.UPBIT: Text.of("name.upbit"), Venue.BINANCE_SPOT: Text.of("name.binance")}
+
+def venue_name(venue: Venue) -> Text:
+    """A venue's short name in "no Upbit BTC price yet" (`name.upbit`, `name.binance`,
+    `name.bithumb`; not the stream names, "Binance spot")."""
+    return Text.of(f"name.{venue.value}")
 
 
 def _leg(venue: Venue, market: str) -> Text:
-    return Text.of("kimp.why.leg", venue=_NAMES[venue], market=market)
+    return Text.of("kimp.why.leg", venue=venue_name(venue), market=market)
 
 
 class _Leg:
@@ -97,6 +100,21 @@ class TetherView:
     fx_disagree: Text | None = None  # another source differs by more than FX_DISAGREE_PCT
 
 
+@dataclass(frozen=True, slots=True)
+class KrwQuote:
+    """One coin's latest figures on a book's KRW venue (the Upbit–Bithumb spread reads two)."""
+
+    venue: Venue
+    coin: str
+    price: float  # last trade / ticker / quote mid, whichever came last
+    age: float  # seconds since `price`
+    bid: float  # top of book; 0 while no quote has arrived
+    bid_qty: float
+    ask: float
+    ask_qty: float
+    volume_krw: float | None  # the venue's 24 h traded value, from its ticker
+
+
 def _age_words(seconds: float) -> Text:
     """An age in the catalog's units (bot/i18n/when.py words it the same way)."""
     if seconds < 5400:
@@ -120,8 +138,12 @@ class PremiumMonitor:
         fx_stale_after: float = 3600.0,
         implausible_pct: float = 30.0,
         quiet_after: float | None = None,
+        krw_venue: Venue = Venue.UPBIT,
     ) -> None:
         self.clock = clock
+        # The KRW venue this book prices against Binance (its `upbit` legs, `usdt` and
+        # `upbit_seen` are that venue's): one book per KRW venue, the same maths for each.
+        self.krw_venue = krw_venue
         self.stale_after = stale_after
         self.quiet_after = quiet_after if quiet_after is not None else 10 * stale_after
         self.fx_stale_after = fx_stale_after
@@ -162,7 +184,7 @@ class PremiumMonitor:
         """A last price (or mid) for `coin` on Upbit (KRW) or Binance spot (USDT)."""
         c = self._coins.get(coin)
         if c is None:
-            if venue is Venue.UPBIT and coin == TETHER and price > 0:
+            if venue is self.krw_venue and coin == TETHER and price > 0:
                 self.usdt.price, self.usdt.ts = price, ts
                 if ts > self.upbit_seen:
                     self.upbit_seen = ts
@@ -171,7 +193,7 @@ class PremiumMonitor:
             return
         self.updates += 1
         up, bn = c.upbit, c.binance
-        if venue is Venue.UPBIT:
+        if venue is self.krw_venue:
             up.price, up.ts = price, ts
             if ts > self.upbit_seen:
                 self.upbit_seen = ts
@@ -192,13 +214,13 @@ class PremiumMonitor:
         ask_qty: float,
         ts: float,
     ) -> None:
-        if coin == TETHER and venue is Venue.UPBIT:
+        if coin == TETHER and venue is self.krw_venue:
             leg = self.usdt
         else:
             c = self._coins.get(coin)
             if c is None:
                 return
-            leg = c.upbit if venue is Venue.UPBIT else c.binance
+            leg = c.upbit if venue is self.krw_venue else c.binance
         if bid <= 0 or ask <= 0 or ask < bid:
             return  # a crossed or empty book is not a price
         leg.bid, leg.bid_qty, leg.ask, leg.ask_qty, leg.book_ts = bid, bid_qty, ask, ask_qty, ts
@@ -237,7 +259,7 @@ class PremiumMonitor:
             return
         inst = event.instrument
         venue, sym = inst.venue, inst.symbol
-        if venue is Venue.UPBIT:
+        if venue is self.krw_venue:
             if sym.quote != "KRW":
                 return
         elif venue is not Venue.BINANCE_SPOT or sym.quote != "USDT":
@@ -248,7 +270,7 @@ class PremiumMonitor:
             )
         elif isinstance(event, Ticker):
             self.update_price(venue, sym.base, event.last, event.recv_ts)
-            if venue is Venue.UPBIT and event.volume_quote_24h > 0:
+            if venue is self.krw_venue and event.volume_quote_24h > 0:
                 c = self._coins.get(sym.base)
                 if c is not None:
                     c.volume_krw = event.volume_quote_24h
@@ -257,7 +279,7 @@ class PremiumMonitor:
 
     def on_status(self, status: StreamStatus) -> None:
         """A stream that is down suspends that venue at once, before its legs even age."""
-        if status.venue not in (Venue.UPBIT, Venue.BINANCE_SPOT):
+        if status.venue not in (self.krw_venue, Venue.BINANCE_SPOT):
             return
         if status.state is StreamState.DOWN:
             self.venue_down[status.venue] = Text.of(
@@ -275,7 +297,7 @@ class PremiumMonitor:
         back = self._back_at.get(venue)
         if why is None or back is None:
             return why
-        seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
+        seen = self.upbit_seen if venue is self.krw_venue else self.binance_seen
         return why if seen <= back else None
 
     def set_fx(
@@ -325,7 +347,7 @@ class PremiumMonitor:
             return down
         if leg.ts <= 0:
             return Text.of("kimp.why.no_price", name=name)
-        seen = self.upbit_seen if venue is Venue.UPBIT else self.binance_seen
+        seen = self.upbit_seen if venue is self.krw_venue else self.binance_seen
         if now - seen > self.stale_after:
             return Text.of("kimp.why.no_data", venue=venue, secs=f"{now - seen:.0f}")
         age = now - leg.ts
@@ -339,7 +361,8 @@ class PremiumMonitor:
         t = self.usdt.price if self.usdt.ts > 0 else None
         tether = (t / usd - 1) * 100 if t and usd else None
         why = (
-            self._leg_problem(_leg(Venue.UPBIT, "KRW-USDT"), Venue.UPBIT, self.usdt, now) or fx_why
+            self._leg_problem(_leg(self.krw_venue, "KRW-USDT"), self.krw_venue, self.usdt, now)
+            or fx_why
         )
         return TetherView(
             t,
@@ -365,7 +388,7 @@ class PremiumMonitor:
         usdt_kimp = (c.ratio / t - 1) * 100 if t else None
         fx_kimp = (c.ratio / usd - 1) * 100 if usd else None
         tether = (t / usd - 1) * 100 if t and usd else None
-        up, bn = Venue.UPBIT, Venue.BINANCE_SPOT
+        up, bn = self.krw_venue, Venue.BINANCE_SPOT
         why = (
             self._leg_problem(_leg(up, c.coin), up, c.upbit, now)
             or self._leg_problem(_leg(bn, c.coin), bn, c.binance, now)
@@ -403,7 +426,7 @@ class PremiumMonitor:
         if c is None:
             return Text.of("kimp.why.not_listed", coin=coin)
         missing: list[Venue] = []
-        for venue, leg in ((Venue.UPBIT, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
+        for venue, leg in ((self.krw_venue, c.upbit), (Venue.BINANCE_SPOT, c.binance)):
             if leg.ts <= 0:
                 down = self.down(venue)
                 if down is not None:
@@ -452,3 +475,23 @@ class PremiumMonitor:
     def executable(self, coin: str, size_krw: float, fees: Fees) -> Executable | None:
         books = self.books(coin)
         return None if books is None else executable_premium(books, size_krw, fees)
+
+    def krw_quote(self, coin: str) -> KrwQuote | None:
+        """`coin`'s latest figures on this book's KRW venue, None until a price arrived there
+        (a coin that never traded on the venue is not listed there)."""
+        c = self._coins.get(coin.upper())
+        if c is None or c.upbit.ts <= 0:
+            return None
+        leg, now = c.upbit, self.clock.now()
+        return KrwQuote(
+            self.krw_venue, c.coin, leg.price, max(0.0, now - leg.ts),
+            leg.bid, leg.bid_qty, leg.ask, leg.ask_qty, c.volume_krw,
+        )  # fmt: skip
+
+    def krw_problem(self, coin: str) -> Text | None:
+        """Why `coin`'s KRW leg cannot be used right now (venue down, silent, quiet), or None."""
+        c = self._coins.get(coin.upper())
+        if c is None:
+            return Text.of("kimp.why.not_listed", coin=coin)
+        name = _leg(self.krw_venue, c.coin)
+        return self._leg_problem(name, self.krw_venue, c.upbit, self.clock.now())

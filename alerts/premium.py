@@ -99,9 +99,10 @@ class Fees:
     binance: float
 
     @classmethod
-    def from_rates(cls, rates: Mapping[Venue, float]) -> Fees:
-        """`Fees.from_rates(core.fills.FEE_RATES)`: Upbit KRW and Binance spot taker."""
-        return cls(rates[Venue.UPBIT], rates[Venue.BINANCE_SPOT])
+    def from_rates(cls, rates: Mapping[Venue, float], krw: Venue = Venue.UPBIT) -> Fees:
+        """`Fees.from_rates(core.fills.FEE_RATES)`: the KRW venue's taker (`upbit`; Upbit
+        unless `krw` names another KRW venue) and Binance spot's."""
+        return cls(rates[krw], rates[Venue.BINANCE_SPOT])
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ TETHER_HIGH_PCT / TETHER_LOW_PCT. Messages name the basis.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, time, timedelta
 
@@ -29,6 +29,7 @@ from alerts.events import AlertEvent, EventKind, Reading
 from alerts.executable import TransferView
 from alerts.funding import FundingView
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
+from alerts.krw_venues import KrwVenues, SpreadView, coin_of
 from alerts.listings import ListingAnnouncer
 from alerts.monitor import CoinPremium, PremiumMonitor, TetherView
 from alerts.premium import Executable, Fees
@@ -75,12 +76,16 @@ class KimpService:
         fees: Fees,
         wording: AlertWording,
         eval_interval: float = 1.0,
+        fee_rates: Mapping[Venue, float] | None = None,
     ) -> None:
         self.kimp_config = config
         self.clock = clock
         self.monitor = PremiumMonitor(
             clock, config.stale_after, config.fx_stale_after, config.alerts.implausible_pct
         )
+        # The other KRW venues' books (Bithumb) and the spread; `monitor` stays Upbit's.
+        rates = fee_rates or {Venue.UPBIT: fees.upbit, Venue.BINANCE_SPOT: fees.binance}
+        self.krw = KrwVenues(clock, self.monitor, config.extra_krw, rates)
         # An outage already under way at start-up is announced after NO_DATA_ALERT_AFTER.
         self.engine = AlertEngine(config.alerts, startup_grace=config.startup_grace)
         self.store = AlertStore(db)
@@ -144,6 +149,7 @@ class KimpService:
 
     def set_coins(self, coins: set[str] | frozenset[str]) -> None:
         self.monitor.set_coins(coins)
+        self.krw.set_coins(coins)
 
     async def refresh_universe(self, source: ListingSource) -> None:
         first = self.universe.refreshed_at is None
@@ -159,6 +165,7 @@ class KimpService:
                 len(self.universe.coins), len(change.added), len(change.removed),
             )  # fmt: skip
             self.monitor.set_coins(self.universe.coins)
+            self.krw.set_coins(self.universe.coins)
 
     # ------------------------------------------------------------------ loops
     async def run_alerts(self) -> None:
@@ -211,6 +218,7 @@ class KimpService:
             why = snap.suspended or (fx_why if value is None else None)
             note = self.wallets.note(coin, value) if self.wallets else None
             out.append(Reading(key, coin, value, why, wide, basis, note))
+        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis))
         tv = m.tether_view()
         tether = Text.of("kimp.tether")
         out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))
@@ -250,9 +258,10 @@ class KimpService:
             return events
 
     def _muted(self, e: AlertEvent, now: float) -> bool:
-        if e.kind is EventKind.IMPLAUSIBLE or not e.key.startswith("coin:"):
+        coin = coin_of(e.key)  # a coin's mute holds for its premium on every venue and its spread
+        if e.kind is EventKind.IMPLAUSIBLE or coin is None:
             return False
-        return self.rules.muted(e.key.removeprefix("coin:"), now)
+        return self.rules.muted(coin, now)
 
     # ------------------------------------------------------------------ per coin
     async def watch(self, coin: str, on: bool = True) -> CoinRule:
@@ -339,7 +348,8 @@ class KimpService:
     # ------------------------------------------------------------------ thresholds
     def _apply_config(self, cfg: AlertConfig) -> None:
         self.engine.set_config(cfg)
-        self.monitor.implausible_pct = cfg.implausible_pct
+        for book in self.krw.books.values():  # Upbit's (`monitor`) and every other KRW venue's
+            book.implausible_pct = cfg.implausible_pct
 
     async def set_thresholds(self, **changes: float) -> AlertConfig:
         """Change thresholds at run time (ValueError says what is wrong); persisted in kv."""
@@ -364,18 +374,19 @@ class KimpService:
         return self.engine.config
 
     # ------------------------------------------------------------------ queries
-    def headline(self, n: int = 5) -> Headline:
-        m = self.monitor
+    def headline(self, n: int = 5, venue: Venue | None = None) -> Headline:
+        """The /kimp table for the KRW venue `venue` (None or unknown: Upbit's, the primary)."""
+        m = (self.krw.book(venue) if venue is not None else None) or self.monitor
+        primary = m is self.monitor  # the wallet gate and the warning flags are Upbit's
         coins = [s for c in ("BTC", "ETH", "XRP") if (s := m.snapshot(c)) is not None]
         top = [s for c in m.top(n) if (s := m.snapshot(c)) is not None]
         bottom = [s for c in m.bottom(n) if (s := m.snapshot(c)) is not None]
         live = len(m.top(10_000))
+        shown = (*coins, *top, *bottom) if primary else ()
         notes = {
-            c.coin: note
-            for c in (*coins, *top, *bottom)
-            if (note := self.wallet_note(c.coin, self.basis_value(c)))
+            c.coin: note for c in shown if (note := self.wallet_note(c.coin, self.basis_value(c)))
         }
-        flags = {c.coin: flag for c in (*coins, *top, *bottom) if (flag := self.flag(c.coin))}
+        flags = {c.coin: flag for c in shown if (flag := self.flag(c.coin))}
         return Headline(
             coins, m.tether_view(), top, bottom, len(m.coins), live, self.basis, notes, flags
         )
@@ -424,6 +435,14 @@ class KimpService:
             return None
         coins = list(dict.fromkeys([*self.monitor.top(n), *self.monitor.bottom(n)]))
         return await self.routes.ranking(coins)
+
+    def spreads(self) -> list[SpreadView]:
+        """Every coin on both KRW venues, the largest spread first (executable at
+        KIMP_EXEC_SIZE_KRW)."""
+        return self.krw.spreads(self.kimp_config.exec_size_krw)
+
+    def spread(self, coin: str) -> SpreadView | None:
+        return self.krw.spread(coin.upper(), self.kimp_config.exec_size_krw)
 
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"

@@ -56,7 +56,7 @@ class AlertEngine:
     def levels(self, key: str) -> tuple[float, float]:
         """(high, low) for a key: its own where set, else the configured levels."""
         hi, lo = self.config.levels(key)
-        own = self.overrides.get(key)
+        own = self.overrides.get(key.partition("@")[0])  # a coin's own, on every KRW venue
         if own is None:
             return hi, lo
         return (hi if own[0] is None else own[0]), (lo if own[1] is None else own[1])

@@ -16,6 +16,7 @@ BENCHMARKS = {
     "streams": "bench.streams",
     "strategies": "bench.strategies",
     "kimp": "bench.kimp",
+    "kimp_venues": "bench.kimp_venues",
     "orders": "bench.orders",
     "trades": "bench.trades",
     "telegram": "bench.telegram",

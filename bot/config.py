@@ -62,6 +62,9 @@ _URL_FIELDS = {
     "fx_rate_url": _HTTP,
     "fx_dunamu_url": _HTTP,
     "fx_yahoo_url": _HTTP,
+    "bithumb_rest_url": _HTTP,
+    "bithumb_ws_url": _WS,
+    "bithumb_private_ws_url": _WS,
 }
 
 
@@ -117,6 +120,14 @@ class Settings(BaseSettings):
     binance_ws_api_url: str = "wss://ws-api.binance.com:443/ws-api/v3"
     binance_futures_rest_url: str = "https://fapi.binance.com"
     binance_futures_ws_url: str = "wss://fstream.binance.com"
+    # Bithumb (second KRW venue, v2 API): off unless enabled, so nothing changes for users who
+    # never asked for it.
+    bithumb_enabled: bool = False
+    bithumb_access_key: SecretStr | None = None
+    bithumb_secret_key: SecretStr | None = None
+    bithumb_rest_url: str = "https://api.bithumb.com"
+    bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
 
     # --- market data ---------------------------------------------------------------------------
     stale_after: float = Field(
@@ -194,6 +205,10 @@ class Settings(BaseSettings):
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
+    # Several KRW venues: which one /kimp shows by default, and the Upbit–Bithumb spread's levels.
+    kimp_krw_venue: Literal["upbit", "bithumb"] = "upbit"
+    kimp_spread_high_pct: float = 1.0
+    kimp_spread_low_pct: float = -1.0
     # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
     upbit_warnings_refresh: float = Field(60.0, gt=0)
     upbit_warnings_block_entries: bool = True
@@ -338,6 +353,10 @@ class Settings(BaseSettings):
             problems.append("KIMP_LOW_PCT must be below KIMP_HIGH_PCT")
         if self.tether_low_pct >= self.tether_high_pct:
             problems.append("TETHER_LOW_PCT must be below TETHER_HIGH_PCT")
+        if self.kimp_spread_low_pct >= self.kimp_spread_high_pct:
+            problems.append("KIMP_SPREAD_LOW_PCT must be below KIMP_SPREAD_HIGH_PCT")
+        if self.kimp_krw_venue == "bithumb" and not self.bithumb_enabled:
+            problems.append("KIMP_KRW_VENUE=bithumb needs BITHUMB_ENABLED=true")
         for kind in self.notify_levels:
             from core.notifications import NotificationKind
 
@@ -424,6 +443,8 @@ class Settings(BaseSettings):
             self.upbit_secret_key,
             self.binance_api_key,
             self.binance_api_secret,
+            self.bithumb_access_key,
+            self.bithumb_secret_key,
             self.heartbeat_url,
             self.web_token,
         )

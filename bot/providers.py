@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from alerts.config import AlertConfig, KimpConfig
     from alerts.executable import TransferView
     from alerts.funding import FundingView
+    from alerts.krw_venues import KrwVenues, SpreadView
     from alerts.monitor import CoinPremium, TetherView
     from alerts.premium import Executable
     from alerts.service import Headline
@@ -182,7 +183,15 @@ class KimpView(StatusProvider, Protocol):
     @property
     def basis(self) -> Text: ...
 
-    def headline(self, n: int = 5) -> Headline: ...
+    def headline(self, n: int = 5, venue: Venue | None = None) -> Headline: ...
+
+    # Several KRW venues (/kimp bithumb, /kimp spread): their books and the spread between them.
+    @property
+    def krw(self) -> KrwVenues: ...
+
+    def spreads(self) -> list[SpreadView]: ...
+
+    def spread(self, coin: str) -> SpreadView | None: ...
 
     def is_known(self, coin: str) -> bool: ...
 

@@ -80,6 +80,12 @@ class ExchangeSettings:
     binance_ws_api_url: str
     binance_futures_rest_url: str
     binance_futures_ws_url: str
+    bithumb_enabled: bool
+    bithumb_access_key: SecretStr | None
+    bithumb_secret_key: SecretStr | None
+    bithumb_rest_url: str
+    bithumb_ws_url: str
+    bithumb_private_ws_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,9 @@ class KimpSettings:
     tether_low_pct: float
     kimp_wallet_refresh: float
     upbit_warnings_refresh: float
+    kimp_krw_venue: Literal["upbit", "bithumb"]
+    kimp_spread_high_pct: float
+    kimp_spread_low_pct: float
 
 
 @dataclass(frozen=True, slots=True)

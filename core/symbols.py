@@ -10,6 +10,7 @@ class Venue(StrEnum):
     UPBIT = "upbit"
     BINANCE_SPOT = "binance"
     BINANCE_FUTURES = "binance_futures"
+    BITHUMB = "bithumb"
 
     @property
     def label(self) -> str:
@@ -20,6 +21,7 @@ _VENUE_LABELS = {
     Venue.UPBIT: "Upbit",
     Venue.BINANCE_SPOT: "Binance spot",
     Venue.BINANCE_FUTURES: "Binance USDT-M",
+    Venue.BITHUMB: "Bithumb",
 }
 
 

@@ -1,6 +1,6 @@
 """The venue layer: every exchange wire format and all venue I/O. Imports only `core`.
 
-Each venue package (`upbit/`, `binance/`) has the same file set:
+Each venue package (`upbit/`, `binance/`, `bithumb/`) has the same file set:
 
 - `schemas.py`  wire messages, named and shaped exactly as the venue sends them (TypedDicts)
 - `parse.py`    pure functions from wire to domain events, plus the frame decoder; each
@@ -27,6 +27,9 @@ safety net.
 Upbit only, `private_stream.py`: the private WebSocket (`myOrder`, `myAsset`) as the same
 order doorbells and balance changes, and `ticks.py`: the tick size Upbit publishes per market,
 cached, with the built-in KRW table as the fallback.
+
+Bithumb (`bithumb/`, API 2.0) speaks Upbit's market-data wire; the shared pieces are factored
+out of the Upbit adapter rather than copied, Bithumb's differences stay in its own parser.
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

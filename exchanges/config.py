@@ -17,6 +17,11 @@ class MarketDataConfig:
     binance_ws_url: str
     binance_futures_rest_url: str
     binance_futures_ws_url: str
+    bithumb_rest_url: str = "https://api.bithumb.com"
+    bithumb_ws_url: str = "wss://ws-api.bithumb.com/websocket/v1"
+    # Not used by market data (the private stream is trading's): kept so every venue URL the
+    # settings (and the simulator's `urls`) carry maps onto this config one to one.
+    bithumb_private_ws_url: str = "wss://ws-api.bithumb.com/websocket/v2/private"
     venues: tuple[Venue, ...] = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
     stale_after: float = 30.0
     # A connection whose frames arrive this many s behind the venue's event time is delayed:
@@ -31,6 +36,7 @@ class MarketDataConfig:
     binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
     upbit_codes_per_connection: int = 150
     upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
+    bithumb_codes_per_connection: int = 150
     binance_streams_per_connection: int = 200
     warmup: int = 200  # 1m candles fetched per strategy symbol at start
     rest_interval: dict[Venue, float] = field(
@@ -38,6 +44,7 @@ class MarketDataConfig:
             Venue.UPBIT: 0.15,  # quotation REST: 10/s per IP
             Venue.BINANCE_SPOT: 0.1,
             Venue.BINANCE_FUTURES: 0.1,
+            Venue.BITHUMB: 0.1,  # public REST: 150/s
         }
     )
     runner_overrides: dict[str, float | str | None] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.chart_words import premium_words
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.kimp_net import render_net, render_transfer
+from bot.commands.kimp_venues import venue_reply
 from bot.commands.kimp_watch import coin_alert, funding_lines, rule_lines
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
@@ -201,6 +202,8 @@ _NAMES = {
     "digest": ("digest_min", "coins"),
     "tetherhigh": ("tether_high_pct", "%"),
     "tetherlow": ("tether_low_pct", "%"),
+    "spreadhigh": ("spread_high_pct", "%"),
+    "spreadlow": ("spread_low_pct", "%"),
 }
 
 
@@ -220,16 +223,23 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimp",
         "Kimchi premium: headline, top/bottom coins, or one coin's detail",
-        "/kimp [coin|net]",
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin]",
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
-        "fee, order-book depth); a coin's detail shows each direction's route.",
+        "fee, order-book depth); a coin's detail shows each direction's route."
+        " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
+        "(without: KIMP_KRW_VENUE's). With "
+        "spread: the Upbit–Bithumb spread per coin, the dearer venue and the net after both "
+        "taker fees; spread <coin>: both books and each direction.",
     )
     async def kimp(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
         m = Messages(ctx.service.settings.language)
+        venue = venue_reply(ctx, svc, m, render_headline)  # /kimp bithumb, /kimp spread
+        if venue is not None:
+            return venue
         if not ctx.args:
             body = render_headline(svc.headline(), m.language)
             return Reply.table(m("kimpcmd.title"), body, refresh="/kimp")

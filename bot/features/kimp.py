@@ -20,6 +20,8 @@ Commands: /kimp, /kimpchart, /kimpalert.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import aiohttp
 from loguru import logger
 from pydantic import SecretStr
@@ -31,7 +33,7 @@ from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
 from alerts.routes import RouteBook
 from alerts.service import KimpService, Send
-from alerts.universe import ListingSource
+from alerts.universe import ListingSource, common_coins
 from alerts.wallet import WalletGate
 from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
@@ -51,6 +53,10 @@ from exchanges.fx import FxClient
 from exchanges.rest_quotes_feed import RestQuotesFeed
 from exchanges.upbit.notices import UpbitNotices
 from exchanges.upbit.wallet import UpbitWallets
+
+# Every KRW venue whose premium is watched, the primary (the kimp service's own book) first; the
+# spread is between the first two. A venue that streams nothing costs nothing and never alerts.
+KRW_VENUES = (Venue.UPBIT, Venue.BITHUMB)
 
 
 def _instruments(coins: list[str]) -> list[Instrument]:
@@ -72,11 +78,19 @@ def alert_config(k: KimpSettings) -> AlertConfig:
         implausible_pct=k.kimp_implausible_pct,
         tether_high_pct=k.tether_high_pct,
         tether_low_pct=k.tether_low_pct,
+        spread_high_pct=k.kimp_spread_high_pct,
+        spread_low_pct=k.kimp_spread_low_pct,
     )
 
 
-def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings) -> KimpConfig:
-    """The monitor's settings; staleness and the start-up grace follow the market-data watchdog."""
+def kimp_config(
+    k: KimpSettings,
+    market: MarketDataSettings,
+    core: CoreSettings,
+    extra_krw: tuple[Venue, ...] = KRW_VENUES[1:],
+) -> KimpConfig:
+    """The monitor's settings; staleness and the start-up grace follow the market-data watchdog.
+    `extra_krw`: the KRW venues besides Upbit whose premium and spread are watched."""
     return KimpConfig(
         alerts=alert_config(k),
         stale_after=market.stale_after,
@@ -88,6 +102,8 @@ def kimp_config(k: KimpSettings, market: MarketDataSettings, core: CoreSettings)
         exec_size_krw=k.kimp_exec_size_krw,
         min_volume_krw=k.kimp_min_volume_krw,
         tz=core.tz,
+        extra_krw=extra_krw,
+        default_krw=Venue(k.kimp_krw_venue),
     )
 
 
@@ -100,11 +116,12 @@ def make_service(
     send: Send,
     fees: Fees,
     eval_interval: float = 1.0,
+    extra_krw: tuple[Venue, ...] = KRW_VENUES[1:],
 ) -> KimpService:
     """The kimp service configured from its sections, its alerts worded in LANGUAGE."""
     wording = KimpAlertWording(core.language)
-    config = kimp_config(k, market, core)
-    return KimpService(config, db, clock, send, fees, wording, eval_interval)
+    config = kimp_config(k, market, core, extra_krw)
+    return KimpService(config, db, clock, send, fees, wording, eval_interval, FEE_RATES)
 
 
 def _keys(a: SecretStr | None, b: SecretStr | None) -> tuple[str, str] | None:
@@ -140,11 +157,14 @@ async def install(
     k, market, venues = s.kimp, s.market_data, s.exchanges
     # The executable premium uses the trading layer's fee table: one place for fee rates.
     fees = Fees.from_rates(FEE_RATES)
+    # Bithumb's premium and the Upbit–Bithumb spread only when Bithumb is streamed at all.
+    extra = KRW_VENUES[1:] if venues.bithumb_enabled else ()
     svc = make_service(
-        k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval
-    )
+        k, market, s.core, app.db, app.clock, app.notifier.notify_async, fees, eval_interval,
+        extra,
+    )  # fmt: skip
     await svc.load()
-    monitor = svc.monitor
+    monitor, krw = svc.monitor, svc.krw
     feed = RestQuotesFeed(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
@@ -171,6 +191,7 @@ async def install(
 
     def on_event(event: object) -> None:
         monitor.on_event(event)
+        krw.on_event(event)
         if type(event) is Ticker and (event.delisting is not None or delistings.watching):
             delistings.seen(event)
 
@@ -180,6 +201,13 @@ async def install(
             for event in sub.drain():  # catch up in one go: the book only needs the latest
                 on_event(event)
 
+    def listed(symbols: Mapping[Venue, Iterable[Symbol]]) -> None:
+        """Coins another KRW venue (Bithumb) lists beside Binance, Upbit or not."""
+        binance = symbols.get(Venue.BINANCE_SPOT)
+        for venue in krw.venues[1:]:
+            if binance is not None and venue in symbols:
+                krw.set_listed(venue, common_coins(symbols[venue], binance, k.kimp_denylist))
+
     async def universe() -> None:
         while True:
             before = monitor.coins
@@ -187,6 +215,8 @@ async def install(
             if md is not None and monitor.coins != before:
                 # Top of book only: no trade streams and no candle warm-up for these.
                 md.subscribe_quotes(_instruments(monitor.coins))
+            if md is not None and md.universe is not None:
+                listed(md.universe.symbols)
             ok = svc.universe.last_error is None and svc.universe.refreshed_at is not None
             refresh = market.universe_refresh
             await app.clock.sleep(refresh if ok else min(60.0, refresh))
@@ -196,8 +226,8 @@ async def install(
     for fx_client in fx_clients:
         app.stack.push_async_callback(fx_client.close)
     fx = FxPoller(
-        [(c.kind, c.fetch) for c in fx_clients], app.clock, monitor.set_fx,
-        refresh=k.fx_refresh, on_error=monitor.set_fx_error, stale_after=k.fx_stale_after,
+        [(c.kind, c.fetch) for c in fx_clients], app.clock, krw.set_fx,
+        refresh=k.fx_refresh, on_error=krw.set_fx_error, stale_after=k.fx_stale_after,
         disagree_pct=k.fx_disagree_pct,
     )  # fmt: skip
 

@@ -282,10 +282,14 @@ TEXTS: dict[str, str] = {
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
         "fee, order-book depth); a coin's detail shows each direction's route."
+        " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
+        "(without: KIMP_KRW_VENUE's). With spread: "
+        "the Upbit–Bithumb spread per coin, the dearer venue and the net after both taker fees; "
+        "spread <coin>: both books and each direction."
     ),
     "helpdetail.kimpalert": (
         "Names: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
-        "tetherhigh, tetherlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
+        "tetherhigh, tetherlow, spreadhigh, spreadlow. Example: /kimpalert high 4 sets the premium alert to +4 %. "
         "Changes are kept across restarts; /kimpalert reset goes back to the settings. "
         "Per coin: /kimpalert XRP high 5 gives XRP its own high threshold, /kimpalert XRP reset "
         "goes back to the global ones."
@@ -1317,4 +1321,43 @@ TEXTS: dict[str, str] = {
     "hedge.partial_close": "A hedge closes whole: close it without a quantity.",
     "hedge.repaired_flat": "hedge {id} ({coin}): its legs had already been flattened; nothing is open",
     "hedge.unknown_told": "⚠️ Hedge {id} ({coin}): {reason} Exposure meanwhile: {exposure}.",
+    # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
+    "name.bithumb": "Bithumb",
+    "kimp.venue_label": "{coin} ({venue})",
+    "kimp.spread_label": "{coin} {a}–{b} spread",
+    "kimp.basis.spread": "{a} over {b}",
+    "kimp.spread.enter_high": "🔺 {prefix}{label} {value}: reached the {threshold}% alert level",
+    "kimp.spread.enter_low": "🔻 {prefix}{label} {value}: reached the {threshold}% alert level",
+    "kimp.spread.escalate_high": "⏫ {prefix}{label} {value}: past {threshold}% (step {level})",
+    "kimp.spread.escalate_low": "⏬ {prefix}{label} {value}: past {threshold}% (step {level})",
+    "kimp.spread.normal": "✅ {prefix}{label} back to normal: {value}",
+    "kimp.spread.jump": "⚡ {prefix}{label} moved {detail}; now {value}",
+    "spread.thin_asks": "the cheaper venue's asks are too thin for the size",
+    "spread.thin_bids": "the dearer venue's bids are too thin for the size",
+    "kimpcmd.venue_title": "Kimchi premium · {venue}",
+    "kimpcmd.venue_off": "{venue} is not watched by this service.",
+    "kimpcmd.venue_args": "Use /kimp {venue} or /kimp {venue} <coin>.",
+    "kimpcmd.spread_title": "{a}–{b} spread",
+    "kimpcmd.spread_coin_title": "{coin}: {a}–{b} spread",
+    "kimpcmd.spread_columns": "coin    spread   dearer    net",
+    "kimpcmd.spread_none": "(no coin priced on both {a} and {b} yet)",
+    "kimpcmd.spread_footer": (
+        "{n} coins on both venues · spread = {a} over {b} · net: buy where cheaper, sell where "
+        "dearer, {size} after both taker fees (coin transfer not counted) · alerts at "
+        "{high}% / {low}%"
+    ),
+    "kimpcmd.spread_side": "{venue}  {price} (bid {bid} / ask {ask}, age {age})",
+    "kimpcmd.spread_side_nobook": "{venue}  {price} (no order book yet, age {age})",
+    "kimpcmd.spread_value": "Spread {pct}: {dearer} dearer",
+    "kimpcmd.spread_even": "Spread {pct}: no difference",
+    "kimpcmd.spread_exec": "Executable at {size} after both taker fees:",
+    "kimpcmd.spread_round": "  buy {buy}, sell {sell}: {value}",
+    "kimpcmd.spread_no_exec": "Executable: n/a (no order book on both venues yet)",
+    "kimpcmd.spread_no_coin": "{coin} is not priced on both {a} and {b} yet.",
+    "kimpcmd.spread_args": "Use {cmd} or {cmd} <coin>.",
+    "kimpcmd.venue_coin_title": "{coin} premium · {venue}",
+    "kimpcmd.v_price": "{venue}  {price} (age {age})",
+    "kimpcmd.v_forward": "  buy abroad/sell {venue} {value}",
+    "kimpcmd.v_reverse": "  buy {venue}/sell abroad {value}",
+    "kimpcmd.v_no_price": "{coin}: no {venue} premium yet (not listed there, or no price yet).",
 }

@@ -282,10 +282,14 @@ TEXTS: dict[str, str] = {
         "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
         " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위. 코인 "
         "상세에는 방향별 송금 경로가 나옴."
+        " `/kimp upbit`, `/kimp bithumb` (뒤에 코인): 그 원화 거래소 기준 김프 표 또는 그 코인 상세"
+        " (인자 없이는 KIMP_KRW_VENUE 기준)."
+        " `/kimp spread`: 코인별 업비트–빗썸 가격차, 더 비싼 곳, 양쪽 수수료 차감 후 수익률;"
+        " `/kimp spread <코인>`: 양쪽 호가와 방향별 수익률."
     ),
     "helpdetail.kimpalert": (
         "이름: high, low, margin, duration, cooldown, step, jump, window, implausible, digest, "
-        "tetherhigh, tetherlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
+        "tetherhigh, tetherlow, spreadhigh, spreadlow. 예: /kimpalert high 4 는 프리미엄 알림을 +4 % 로 바꿉니다. 변경은 재시작 "
         "후에도 유지되며, /kimpalert reset 은 설정값으로 되돌립니다. 코인별: /kimpalert XRP high 5 는 "
         "XRP에만 상단 기준을 따로 두고, /kimpalert XRP reset 은 공통 기준으로 되돌립니다."
     ),
@@ -1287,4 +1291,45 @@ TEXTS: dict[str, str] = {
     "hedge.partial_close": "헤지는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
     "hedge.repaired_flat": "{id} 헤지 ({coin}): 이미 두 다리 모두 정리되어 열린 포지션이 없습니다",
     "hedge.unknown_told": "⚠️ {id} 헤지 ({coin}): {reason} 그동안의 노출: {exposure}.",
+    # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
+    "name.bithumb": "빗썸",
+    "kimp.venue_label": "{coin}({venue})",
+    "kimp.spread_label": "{coin} {a}–{b} 가격차",
+    "kimp.basis.spread": "{b} 대비 {a}",
+    "kimp.spread.enter_high": "🔺 {prefix}{label} {value}: 알림 기준 {threshold}% 도달",
+    "kimp.spread.enter_low": "🔻 {prefix}{label} {value}: 알림 기준 {threshold}% 도달",
+    "kimp.spread.escalate_high": "⏫ {prefix}{label} {value}: {threshold}% 돌파 ({level}단계)",
+    "kimp.spread.escalate_low": "⏬ {prefix}{label} {value}: {threshold}% 돌파 ({level}단계)",
+    "kimp.spread.normal": "✅ {prefix}{label} 정상 복귀: {value}",
+    "kimp.spread.jump": "⚡ {prefix}{label} 급변: {detail}, 현재 {value}",
+    "spread.thin_asks": "싼 쪽 거래소 매도 호가가 이 금액에 부족",
+    "spread.thin_bids": "비싼 쪽 거래소 매수 호가가 이 금액에 부족",
+    "kimpcmd.venue_title": "김치 프리미엄 · {venue}",
+    "kimpcmd.venue_off": "{venue}은(는) 이 서비스에서 감시하지 않습니다.",
+    "kimpcmd.venue_args": "/kimp {venue} 또는 /kimp {venue} <코인> 으로 입력하세요.",
+    "kimpcmd.spread_title": "{a}–{b} 가격차",
+    "kimpcmd.spread_coin_title": "{coin}: {a}–{b} 가격차",
+    "kimpcmd.spread_columns": "코인    가격차   비싼 곳   수수료 후",
+    "kimpcmd.spread_none": "({a}·{b} 양쪽에 시세가 있는 코인이 아직 없음)",
+    "kimpcmd.spread_footer": (
+        "양쪽 상장 코인 {n}개 · 가격차 = {b} 대비 {a} · 수수료 후: 싼 곳에서 사서 비싼 곳에서 "
+        "팔 때 {size}, 양쪽 시장가 수수료 차감 (코인 이체 비용 제외) · 알림 기준 "
+        "{high}% / {low}%"
+    ),
+    "kimpcmd.spread_side": "{venue}  {price} (매수 {bid} / 매도 {ask}, 경과 {age})",
+    "kimpcmd.spread_side_nobook": "{venue}  {price} (호가 아직 없음, 경과 {age})",
+    "kimpcmd.spread_value": "가격차 {pct}: {dearer} 쪽이 더 비쌈",
+    "kimpcmd.spread_even": "가격차 {pct}: 차이 없음",
+    "kimpcmd.spread_exec": "{size} 기준, 양쪽 시장가 수수료 차감 후:",
+    "kimpcmd.spread_round": "  {buy} 매수 → {sell} 매도: {value}",
+    "kimpcmd.spread_no_exec": "실행 가능 가격차: 없음 (양쪽 호가가 아직 없음)",
+    "kimpcmd.spread_no_coin": "{coin}: {a}·{b} 양쪽 시세가 아직 없습니다.",
+    "kimpcmd.spread_args": "{cmd} 또는 {cmd} <코인> 으로 입력하세요.",
+    "kimpcmd.venue_coin_title": "{coin} 김프 · {venue}",
+    "kimpcmd.v_price": "{venue}  {price} (경과 {age})",
+    "kimpcmd.v_forward": "  해외 매수/{venue} 매도 {value}",
+    "kimpcmd.v_reverse": "  {venue} 매수/해외 매도 {value}",
+    "kimpcmd.v_no_price": "{coin}: {venue} 김프가 아직 없습니다 (상장되지 않았거나 시세 대기 중).",
+    # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
+    "venue.bithumb": "빗썸",
 }

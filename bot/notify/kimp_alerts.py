@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
-from alerts.config import AlertConfig
+from alerts.config import SPREAD_PREFIX, AlertConfig
 from alerts.events import AlertEvent, EventKind, Zone
+from alerts.krw_venues import coin_of
 from alerts.wallet import WalletNote
 from alerts.wording import AlertMessage
 from bot.i18n import Messages
@@ -23,9 +24,7 @@ MAX_BUTTON_ROWS = 8  # a digest of many coins: buttons for the first (highest) o
 def coin_buttons(events: list[AlertEvent] | tuple[AlertEvent, ...], t: Messages) -> Actions:
     """ "Mute 1 h", "mute today" and "show chart" for each coin a message is about (one row per
     coin, the coin named when there are several); none for the tether premium."""
-    coins = list(
-        dict.fromkeys(e.key.removeprefix("coin:") for e in events if e.key.startswith("coin:"))
-    )
+    coins = list(dict.fromkeys(c for e in events if (c := coin_of(e.key)) is not None))
     named = len(coins) > 1
     rows = []
     for coin in coins[:MAX_BUTTON_ROWS]:
@@ -100,16 +99,18 @@ def _render(e: AlertEvent, t: Messages) -> str:
     common = {"prefix": t("kimp.market") if e.market_wide else "", "label": t.render(e.label)}
     detail = t.render(e.detail)
     high = e.zone is Zone.HIGH
+    # A spread between two KRW venues is no "premium": its own wording (kimp.spread.*).
+    k = "kimp.spread." if e.key.startswith(SPREAD_PREFIX) else "kimp."
     if e.kind is EventKind.ENTER:
-        key = "kimp.enter_high" if high else "kimp.enter_low"
+        key = k + ("enter_high" if high else "enter_low")
         return t(key, value=vb, threshold=f"{e.threshold:+g}", **common)
     if e.kind is EventKind.ESCALATE:
-        key = "kimp.escalate_high" if high else "kimp.escalate_low"
+        key = k + ("escalate_high" if high else "escalate_low")
         return t(key, value=vb, threshold=f"{e.threshold:+g}", level=e.level, **common)
     if e.kind is EventKind.NORMAL:
-        return t("kimp.normal", value=vb, **common)
+        return t(k + "normal", value=vb, **common)
     if e.kind is EventKind.JUMP:
-        return t("kimp.jump", detail=detail, value=vb, **common)
+        return t(k + "jump", detail=detail, value=vb, **common)
     if e.kind is EventKind.SUSPENDED:
         return t("kimp.suspended", detail=detail, **common)
     if e.kind is EventKind.RESUMED:

@@ -12,6 +12,7 @@ from bot.web.context import WebContext
 from bot.web.kimp_rows import kimp_rows
 from bot.web.shape import shape
 from core.notifications import NotificationKind
+from core.symbols import Venue
 
 Lang = Annotated[Literal["en", "ko"] | None, Query(description="reply language")]
 
@@ -146,13 +147,20 @@ def router() -> APIRouter:
         desc: bool = True,
         q: Annotated[str, Query(max_length=15, pattern=r"^[A-Za-z0-9]*$")] = "",
         lang: Lang = None,
+        venue: Literal["upbit", "bithumb"] = "upbit",
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
         svc, m = ctx.kimp(), ctx.words(lang)
-        rows = kimp_rows(svc.monitor, m)
+        book = svc.krw.book(Venue(venue))  # the KRW venue priced against Binance (issue 18)
+        if book is None:
+            raise HTTPException(404, f"{venue} is not watched (BITHUMB_ENABLED)")
+        rows = kimp_rows(book, m)
         if q:
             rows = [r for r in rows if q.upper() in r["coin"]]
         for row in rows:  # asked for, not pushed: the executable premium and Upbit's flags
+            if book is not svc.monitor:  # Upbit's only (`upbit_krw` is the venue's KRW price)
+                row["exe_forward"] = row["exe_reverse"] = row["warning"] = None
+                continue
             _, exe, _ = svc.detail(row["coin"])
             row["exe_forward"] = None if exe is None else _pct(exe.forward_pct)
             row["exe_reverse"] = None if exe is None else _pct(exe.reverse_pct)
@@ -161,8 +169,9 @@ def router() -> APIRouter:
         present = [r for r in rows if r[sort] is not None]
         present.sort(key=lambda r: r[sort], reverse=desc)
         return {
+            "venue": venue,
             "basis": m.render(svc.basis),
-            "tether": shape(svc.monitor.tether_view(), m),
+            "tether": shape(book.tether_view(), m),
             "coins": present + [r for r in rows if r[sort] is None],
         }
 

@@ -22,13 +22,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scenario", help="TOML or JSON scenario file")
     parser.add_argument(
         "--port-base", type=int, default=None,
-        help="fixed ports P (Upbit), P+1 (Binance), P+2 (futures), P+3 (FX); default: free ports",
+        help="fixed ports P (Upbit), P+1 (Binance), P+2 (futures), P+3 (FX), P+4 (Bithumb); "
+        "default: free ports",
     )  # fmt: skip
     args = parser.parse_args(argv)
     if args.speed < 0:
         parser.error("--speed must be >= 0")
-    if args.port_base is not None and not 1024 <= args.port_base <= 65_532:
-        parser.error("--port-base must be between 1024 and 65532")
+    if args.port_base is not None and not 1024 <= args.port_base <= 65_531:
+        parser.error("--port-base must be between 1024 and 65531")
     return args
 
 

@@ -2,7 +2,8 @@
 
 REST faults are applied by `rest_fault_middleware`; stream faults by each venue's sender loop,
 which registers its connections here and asks, per batch, whether to delay, reorder or corrupt
-frames (`apply_frame_faults`). Venue keys: "upbit", "binance", "binance_futures", "fx".
+frames (`apply_frame_faults`). Venue keys: "upbit", "binance", "binance_futures", "fx",
+"bithumb".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 import orjson
 from aiohttp import web
 
-VENUE_KEYS = ("upbit", "binance", "binance_futures", "fx")
+VENUE_KEYS = ("upbit", "binance", "binance_futures", "fx", "bithumb")
 FRAME_KINDS = ("garbage", "truncated", "cut")
 # How an algo (conditional) order ends when it triggers, instead of executing (USDⓈ-M only):
 # refused by the matching engine, stuck forwarding to it, or finished without an order.

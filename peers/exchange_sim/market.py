@@ -2,8 +2,12 @@
 
 Prices move in fixed virtual-time steps (`step_s`), so the path is a function of the seed and
 the step index only, not of how often `tick()` happens to be called. One coin's USDT price
-drives Binance spot, Binance futures (mark = spot + a small basis) and Upbit
-(`usdt_price * usdt_krw * (1 + premium)`), so kimchi-premium scenarios can be scripted.
+drives Binance spot, Binance futures (mark = spot + a small basis), Upbit
+(`usdt_price * usdt_krw * (1 + premium)`) and Bithumb (Upbit's price moved by a small per-coin
+offset, `bithumb_offset_pct`, so the Upbit-Bithumb spread is never zero), so kimchi-premium
+scenarios can be scripted. Bithumb's trades draw from a random stream of their own, so adding the
+venue left every other venue's seeded path as it was. DOT is not listed on Bithumb by default (a
+coin on one KRW venue only; `relist("bithumb", "KRW-DOT")` lists it).
 """
 
 from __future__ import annotations
@@ -35,7 +39,11 @@ from peers.exchange_sim.ticks import ceil_to, decimals_of, floor_to, krw_tick
 UPBIT = "upbit"
 BINANCE = "binance"
 BINANCE_FUTURES = "binance_futures"
-VENUES = (UPBIT, BINANCE, BINANCE_FUTURES)
+BITHUMB = "bithumb"
+VENUES = (UPBIT, BINANCE, BINANCE_FUTURES, BITHUMB)
+KRW_VENUES = (UPBIT, BITHUMB)
+BITHUMB_OFFSET_PCT = 0.15  # Bithumb's default price over Upbit's, percent
+BITHUMB_UNLISTED = ("DOT",)  # coins Bithumb does not list by default
 _SECONDS_PER_YEAR = 365 * 86_400
 
 
@@ -134,7 +142,12 @@ class MarketModel:
         self.start_ms = clock.now_ms()
         self._t_ms = self.start_ms
         self.step_index = 0
-        rates = {UPBIT: 1.5, BINANCE: 4.0, BINANCE_FUTURES: 4.0, **(trade_rates or {})}
+        rates = {UPBIT: 1.5, BINANCE: 4.0, BINANCE_FUTURES: 4.0, BITHUMB: 1.0}
+        rates |= trade_rates or {}
+        self._bithumb_offset = {c.base: BITHUMB_OFFSET_PCT for c in coins}
+        self._bithumb_offset["USDT"] = BITHUMB_OFFSET_PCT / 3
+        # Bithumb's own random stream: see the module docstring
+        self._rng_bithumb = random.Random(seed * 7_777 + 18)
         self._markets: dict[tuple[str, str], MarketSpec] = {}
         self._trades: dict[tuple[str, str], deque[SimTrade]] = {}
         self._candles: dict[tuple[str, str], CandleStore] = {}
@@ -167,8 +180,20 @@ class MarketModel:
             MarketSpec(UPBIT, "KRW-USDT", "USDT", "KRW", 1e-8, None, rates[UPBIT] / 2, 3e6),
             usdt, history_minutes,
         )  # fmt: skip
-        for key, mspec in self._markets.items():  # every market starts with a last trade
-            self._make_trade(key, mspec, self._rng)
+        for c in [*coins, usdt]:  # after every other venue: their seeded paths stay as they were
+            krw = c.trade_usdt * usdt_krw * (0.2 if c.base != "USDT" else 1.0)
+            rate = rates[BITHUMB] / (2 if c.base == "USDT" else 1)
+            self._add_market(
+                MarketSpec(BITHUMB, f"KRW-{c.base}", c.base, "KRW", 1e-8, None, rate, krw),
+                c, history_minutes,
+            )  # fmt: skip
+            if c.base in BITHUMB_UNLISTED:
+                self.unlisted.add((BITHUMB, f"KRW-{c.base}"))
+        items = list(self._markets.items())
+        self._main_markets = [(k, m) for k, m in items if m.venue != BITHUMB]
+        self._bithumb_markets = [(k, m) for k, m in items if m.venue == BITHUMB]
+        for key, mspec in items:  # every market starts with a last trade
+            self._make_trade(key, mspec, self._rng_for(mspec))
 
     # ----------------------------------------------------------------- set-up helpers
     def _add_market(self, spec: MarketSpec, coin: CoinSpec, history_minutes: int) -> None:
@@ -263,10 +288,30 @@ class MarketModel:
             return self._usdt_krw
         return self._px[base] * self._usdt_krw * (1 + self._premium[base] / 100)
 
+    def bithumb_mid(self, base: str) -> float:
+        return self.upbit_mid(base) * (1 + self._bithumb_offset[base] / 100)
+
+    def bithumb_offset_pct(self, base: str) -> float:
+        return self._bithumb_offset[base]
+
+    def set_bithumb_offset(self, base: str, pct: float) -> None:
+        """Switch: Bithumb's price for `base` is Upbit's moved by `pct` percent (the spread)."""
+        self.coin(base)
+        self._bithumb_offset[base] = float(pct)
+
+    def krw_mid(self, venue: str, base: str) -> float:
+        """`base`'s KRW mid on a KRW venue ("upbit" or "bithumb")."""
+        return self.bithumb_mid(base) if venue == BITHUMB else self.upbit_mid(base)
+
+    def _rng_for(self, spec: MarketSpec) -> random.Random:
+        return self._rng_bithumb if spec.venue == BITHUMB else self._rng
+
     def mid(self, venue: str, market: str) -> float:
         spec = self._markets[(venue, market)]
         if venue == UPBIT:
             return self.upbit_mid(spec.base)
+        if venue == BITHUMB:
+            return self.bithumb_mid(spec.base)
         if venue == BINANCE_FUTURES:
             return self.futures_mark(spec.base)
         return self.binance_mid(spec.base)
@@ -353,7 +398,13 @@ class MarketModel:
                 if frac >= 1.0:
                     del self._ramps[base]
         self._usdt_krw *= math.exp(0.02 * math.sqrt(dt / _SECONDS_PER_YEAR) * rng.gauss(0, 1))
-        for key, mspec in self._markets.items():
+        self._draw_trades(self._main_markets, rng, dt)
+        self._draw_trades(self._bithumb_markets, self._rng_bithumb, dt)
+
+    def _draw_trades(
+        self, markets: list[tuple[tuple[str, str], MarketSpec]], rng: random.Random, dt: float
+    ) -> None:
+        for key, mspec in markets:
             lam = mspec.trade_rate * dt
             count = 0
             u = rng.random()

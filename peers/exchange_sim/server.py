@@ -5,6 +5,7 @@ async with SimExchange(seed=7) as sim:
     sim.urls["UPBIT_REST_URL"]       # http://127.0.0.1:PORT (ccxt appends /v1/...)
     sim.market.ramp_premium("BTC", 4.0, over_seconds=90)
     sim.faults.drop_connections("upbit")
+    sim.urls["BITHUMB_WS_URL"]      # Bithumb (API 2.0) on its own port, same wire as Upbit
     sim.set_wallet_state("upbit", "XRP", withdraw=False)   # = sim.wallets.set(...)
 ```
 """
@@ -26,6 +27,7 @@ from loguru import logger
 from peers.exchange_sim.admin import install_admin
 from peers.exchange_sim.binance_futures import BinanceFuturesVenue
 from peers.exchange_sim.binance_spot import BinanceVenue
+from peers.exchange_sim.bithumb import BithumbVenue
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController, rest_fault_middleware
 from peers.exchange_sim.key_faults import KeyFaults
@@ -47,8 +49,14 @@ SIM_API_KEYS: dict[str, tuple[str, str]] = {
         "simBinanceKey3J6m1LWjCiS5NamO2rqbStvqcjjb5xrHPvF4g3OczzykktsMDQy",
         "simBinanceSecretqW6EEVWMUCQ3e87ilbRZiH4EKl5iX4GvUBqiy6Ij5GmuJkYx",
     ),
+    # Bithumb API 2.0 keys look like Upbit's (access key and secret, JWT HS256)
+    "bithumb": (
+        "simBithumbAccessQ8dLr2VwZn4Kc7Tx1Hy5Mb9P",
+        "simBithumbSecretF3kN6wRq8Js2Lv5Xc9Zt1Gh4U",
+    ),
 }
 DEFAULT_UPBIT_BALANCES: dict[str, Decimal | str | float] = {"KRW": Decimal("10000000")}
+DEFAULT_BITHUMB_BALANCES: dict[str, Decimal | str | float] = {"KRW": Decimal("10000000")}
 DEFAULT_BINANCE_BALANCES: dict[str, Decimal | str | float] = {
     "USDT": Decimal("10000"),
     "BTC": Decimal("0.5"),
@@ -72,7 +80,8 @@ def _bind(port: int = 0) -> socket.socket:
 
 
 class SimExchange:
-    """Async context manager running Upbit, Binance spot, Binance futures and an FX feed."""
+    """Async context manager running Upbit, Binance spot, Binance futures, Bithumb and an FX
+    feed."""
 
     def __init__(
         self,
@@ -90,6 +99,8 @@ class SimExchange:
         upbit_options: dict[str, Any] | None = None,
         binance_options: dict[str, Any] | None = None,
         futures_options: dict[str, Any] | None = None,
+        bithumb_balances: dict[str, Decimal | str | float] | None = None,
+        bithumb_options: dict[str, Any] | None = None,
     ) -> None:
         self.clock = SimClock(start=start, speed=speed)
         self.market = MarketModel(seed, list(coins or DEFAULT_COINS), self.clock)
@@ -103,6 +114,14 @@ class SimExchange:
         self.binance_engine = SpotEngine(
             "binance", Decimal("0.001"), self.clock, self.market, client_id_scope="open"
         )
+        # Bithumb's standard fee, 0.25 % (lower with its fee coupons), taken in KRW like Upbit's
+        self.bithumb_engine = SpotEngine(
+            "bithumb", Decimal("0.0025"), self.clock, self.market, fee_in_quote=True
+        )
+        if "bithumb" in self.api_keys:
+            self.bithumb_engine.open_account(
+                self.api_keys["bithumb"][0], dict(bithumb_balances or DEFAULT_BITHUMB_BALANCES)
+            )
         if "upbit" in self.api_keys:
             self.upbit_engine.open_account(
                 self.api_keys["upbit"][0], dict(upbit_balances or DEFAULT_UPBIT_BALANCES)
@@ -124,6 +143,9 @@ class SimExchange:
             m, c, f, self.binance_engine, keys, wallets=w, **(binance_options or {})
         )
         self.binance_futures = BinanceFuturesVenue(m, c, f, keys, **(futures_options or {}))
+        self.bithumb = BithumbVenue(
+            m, c, f, self.bithumb_engine, keys, wallets=w, **(bithumb_options or {})
+        )
         self.keys = KeyFaults(f, self.binance_futures)  # what the venues say about the key
         self.urls: dict[str, str] = {}
         # Switch: per FX source ("dunamu", "yahoo", "ecb"), percent off the market USD/KRW.
@@ -172,7 +194,8 @@ class SimExchange:
         p2 = await self._serve("binance", self.binance, 1)
         p3 = await self._serve("binance_futures", self.binance_futures, 2)
         p4 = await self._serve("fx", None, 3)
-        for venue in (self.upbit, self.binance, self.binance_futures):
+        p5 = await self._serve("bithumb", self.bithumb, 4)
+        for venue in (self.upbit, self.binance, self.binance_futures, self.bithumb):
             if venue is not None:
                 await venue.start()
         self.urls = {
@@ -183,6 +206,9 @@ class SimExchange:
             "BINANCE_FUTURES_REST_URL": f"http://127.0.0.1:{p3}",
             "BINANCE_FUTURES_WS_URL": f"ws://127.0.0.1:{p3}",
             "FX_RATE_URL": f"http://127.0.0.1:{p4}/fx/latest?from=USD&to=KRW",
+            "BITHUMB_REST_URL": f"http://127.0.0.1:{p5}",
+            "BITHUMB_WS_URL": f"ws://127.0.0.1:{p5}/websocket/v1",
+            "BITHUMB_PRIVATE_WS_URL": f"ws://127.0.0.1:{p5}/websocket/v2/private",
         }
         self._tick_task = asyncio.create_task(self._tick_loop(), name="sim-market-tick")
 
@@ -192,7 +218,7 @@ class SimExchange:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._tick_task
             self._tick_task = None
-        for venue in (self.binance_futures, self.binance, self.upbit):
+        for venue in (self.bithumb, self.binance_futures, self.binance, self.upbit):
             if venue is not None:
                 async with asyncio.timeout(5):
                     await venue.stop()
@@ -253,6 +279,8 @@ class SimExchange:
             env["UPBIT_ACCESS_KEY"], env["UPBIT_SECRET_KEY"] = self.api_keys["upbit"]
         if "binance" in self.api_keys:
             env["BINANCE_API_KEY"], env["BINANCE_API_SECRET"] = self.api_keys["binance"]
+        if "bithumb" in self.api_keys:
+            env["BITHUMB_ACCESS_KEY"], env["BITHUMB_SECRET_KEY"] = self.api_keys["bithumb"]
         return env
 
     def _fx_rate(self, source: str) -> float:

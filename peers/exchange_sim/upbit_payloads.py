@@ -61,16 +61,18 @@ def _num(x: float) -> float | int:
 
 
 class UpbitPayloads:
-    """Builds payloads for one model; caches slow per-market facts (52-week extremes)."""
+    """Builds payloads for one model; caches slow per-market facts (52-week extremes).
+    `venue`: whose market data ("upbit", or "bithumb", whose v2 wire has the same shapes)."""
 
-    def __init__(self, market: MarketModel) -> None:
+    def __init__(self, market: MarketModel, venue: str = UPBIT) -> None:
         self.market = market
+        self.venue = venue
         self._w52: dict[str, tuple[float, str, float, str]] = {}
 
     def _week52(self, code: str) -> tuple[float, str, float, str]:
         cached = self._w52.get(code)
         if cached is None:
-            days = self.market.candles(UPBIT, code, 86_400, self.market.now_ms(), 365)
+            days = self.market.candles(self.venue, code, 86_400, self.market.now_ms(), 365)
             hi = max(days, key=lambda c: c.high)
             lo = min(days, key=lambda c: c.low)
             day = "%Y-%m-%d"
@@ -84,8 +86,8 @@ class UpbitPayloads:
         return cached
 
     def ticker(self, code: str, ws: bool) -> dict[str, Any]:
-        t = self.market.ticker_24h(UPBIT, code)
-        last = self.market.last_trade(UPBIT, code)
+        t = self.market.ticker_24h(self.venue, code)
+        last = self.market.last_trade(self.venue, code)
         ts = last.ts_ms if last else self.market.now_ms()
         utc = _utc(ts)
         o, price = t["open"], t["last"]
@@ -136,8 +138,8 @@ class UpbitPayloads:
 
     def trade(self, tr: SimTrade, ws: bool) -> dict[str, Any]:
         utc = _utc(tr.ts_ms)
-        book = self.market.book(UPBIT, tr.market, depth=1)
-        prev = self.market.ticker_24h(UPBIT, tr.market)["open"]
+        book = self.market.book(self.venue, tr.market, depth=1)
+        prev = self.market.ticker_24h(self.venue, tr.market)["open"]
         change = tr.price - prev
         out: dict[str, Any] = {"type": "trade", "code": tr.market} if ws else {"market": tr.market}
         out |= {

@@ -21,7 +21,7 @@ from peers.exchange_sim.faults import CUT_MARKER, FaultController, apply_frame_f
 from peers.exchange_sim.market import UPBIT, MarketEvent, MarketModel, SimBook, SimTrade
 from peers.exchange_sim.upbit_payloads import UpbitPayloads, candle_ws, simplify
 
-VENUE = "upbit"
+VENUE = UPBIT
 PUBLIC_TYPES = ("ticker", "trade", "orderbook")
 CANDLE_TYPES = {
     "candle.1s": 1, "candle.1m": 60, "candle.3m": 180, "candle.5m": 300, "candle.10m": 600,
@@ -144,7 +144,9 @@ class UpbitStreams:
         idle_timeout: float = 120.0,
         status_interval: float = 10.0,
         compress: bool = False,
+        venue: str = VENUE,
     ) -> None:
+        self.venue = venue  # "bithumb" serves the same wire (peers/exchange_sim/bithumb.py)
         self.market = market
         self.faults = faults
         self.payloads = payloads
@@ -203,7 +205,7 @@ class UpbitStreams:
 
     # ----------------------------------------------------------------- market events
     def on_event(self, event: MarketEvent) -> None:
-        if event.venue != UPBIT or not self._index:
+        if event.venue != self.venue or not self._index:
             return
         code = event.market
         if isinstance(event, SimTrade):
@@ -231,7 +233,7 @@ class UpbitStreams:
 
     def _candle(self, kind: str, seconds: int, code: str, stream: str) -> dict[str, Any]:
         now = self.market.now_ms()
-        bars = self.market.candles(UPBIT, code, seconds, now, 1)
+        bars = self.market.candles(self.venue, code, seconds, now, 1)
         if not bars:
             return {}
         return {**candle_ws(code, bars[-1], kind, now), "stream_type": stream}
@@ -240,12 +242,12 @@ class UpbitStreams:
         if kind == "ticker":
             return {**self.payloads.ticker(code, ws=True), "stream_type": "SNAPSHOT"}
         if kind == "trade":
-            last = self.market.last_trade(UPBIT, code)
+            last = self.market.last_trade(self.venue, code)
             if last is None:
                 return None
             return {**self.payloads.trade(last, ws=True), "stream_type": "SNAPSHOT"}
         if kind == "orderbook":
-            book = self.market.book(UPBIT, code)
+            book = self.market.book(self.venue, code)
             return {**self.payloads.orderbook(book, units, ws=True), "stream_type": "SNAPSHOT"}
         return self._candle(kind, CANDLE_TYPES[kind], code, "SNAPSHOT") or None
 
@@ -281,7 +283,7 @@ class UpbitStreams:
                 if kind == "orderbook" and unit_text:
                     units = int(unit_text) if unit_text.isdigit() else 30
                     units = units if units in BOOK_UNITS else 30
-                if not self.market.has_market(UPBIT, code):
+                if not self.market.has_market(self.venue, code):
                     continue  # unknown codes are ignored, as on Upbit
                 if snapshot:
                     payload = self._snapshot(kind, code, units)
@@ -300,22 +302,22 @@ class UpbitStreams:
 
     async def serve(self, request: web.Request, access: str | None) -> web.StreamResponse:
         """Run one connection (`access`: the authenticated account of a private one)."""
-        if self.faults.connections_rejected(VENUE):
+        if self.faults.connections_rejected(self.venue):
             return web.Response(status=503, text="Service Unavailable")
         ws = web.WebSocketResponse(autoping=False, compress=self.compress, max_msg_size=1 << 20)
         await ws.prepare(request)
         conn = Conn(ws, request)
         conn.access = access
         self.conns.add(conn)
-        self.faults.register(VENUE, conn)
-        sender = asyncio.create_task(self._sender(conn), name="upbit-ws-sender")
+        self.faults.register(self.venue, conn)
+        sender = asyncio.create_task(self._sender(conn), name=f"{self.venue}-ws-sender")
         self._tasks.add(sender)
         sender.add_done_callback(self._tasks.discard)
         try:
             await self._reader(conn)
         finally:
             self.conns.discard(conn)
-            self.faults.unregister(VENUE, conn)
+            self.faults.unregister(self.venue, conn)
             self._reindex()
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -381,10 +383,10 @@ class UpbitStreams:
             if not conn.pending:
                 continue
             batch, conn.pending = conn.pending, []
-            delay = self.faults.frame_delay(VENUE)
+            delay = self.faults.frame_delay(self.venue)
             if delay > 0:
                 await asyncio.sleep(delay)
-            batch = apply_frame_faults(self.faults, VENUE, batch)
+            batch = apply_frame_faults(self.faults, self.venue, batch)
             await self._write(conn, batch)
             conn.last_activity = time.monotonic()
 
@@ -419,7 +421,7 @@ class UpbitStreams:
         if not targets or count <= 0:
             return 0
         code = next(iter(targets[0].subs["trade"]))
-        last = self.market.last_trade(UPBIT, code)
+        last = self.market.last_trade(self.venue, code)
         if last is None:
             return 0
         base = {**self.payloads.trade(last, ws=True), "stream_type": "REALTIME"}

@@ -98,7 +98,9 @@ async def test_help_in_korean_and_english(tmp_path: Path, db: Database) -> None:
     assert "/balance — 거래소별 잔고, 원화 평가액과 합계" in ko
     assert "/bad <x> — raises" in ko  # a command without a catalog key keeps its summary
     one = (await reg.dispatch("/help kimp", _ctx(tmp_path, db, "ko"))).text
-    assert one.startswith("/kimp [coin|net]\n김프: ")
+    assert one.startswith(
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin]\n김프: "
+    )
     en = (await reg.dispatch("/help", _ctx(tmp_path, db, "en"))).text
     assert en.startswith("Commands:\n")
     assert "/balance — Balances per venue with KRW value and total" in en

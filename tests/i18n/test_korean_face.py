@@ -81,6 +81,9 @@ ALLOWED = {
     "window",
     "tetherhigh",
     "tetherlow",
+    "spreadhigh",  # /kimpalert names and the /kimp spread argument (issue 18)
+    "spreadlow",
+    "spread",
     "fut",
     "up",
     "usdm",

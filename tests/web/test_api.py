@@ -24,6 +24,7 @@ READS = [
     f"/api/bots/{UPBIT_BOT}",
     "/api/kimp",
     "/api/kimp?sort=coin&desc=false&q=BT",
+    "/api/kimp?venue=upbit",
     "/api/kimp/BTC",
     "/api/alerts",
     "/api/alerts?hours=2",
@@ -224,3 +225,13 @@ async def test_control_is_rate_limited(web: Web) -> None:
         codes = [(await c.post(f"/api/confirm/bogus{i}")).status_code for i in range(limit + 2)]
     assert 429 in codes
     assert set(codes[: codes.index(429)]) <= {404}
+
+
+async def test_kimp_venue_parameter(web: Web) -> None:
+    """Issue 18: /api/kimp?venue= chooses the KRW venue; Bithumb off here (BITHUMB_ENABLED)."""
+    async with web.client() as c:
+        upbit = (await c.get("/api/kimp?venue=upbit")).json()
+        assert upbit["venue"] == "upbit" and upbit["coins"]
+        off = await c.get("/api/kimp?venue=bithumb")
+        assert off.status_code == 404 and "BITHUMB_ENABLED" in off.text
+        assert (await c.get("/api/kimp?venue=korbit")).status_code == 422

@@ -98,7 +98,7 @@ def test_events_trades_on_grid_and_books() -> None:
     trades = [e for e in events if isinstance(e, SimTrade)]
     books = [e for e in events if isinstance(e, SimBook)]
     assert trades and books
-    upbit = [t for t in trades if t.market == "KRW-BTC"]
+    upbit = [t for t in trades if (t.venue, t.market) == ("upbit", "KRW-BTC")]
     assert upbit and all(t.price % 1000 == 0 for t in upbit)
     ids = [t.trade_id for t in upbit]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
