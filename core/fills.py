@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from core.symbols import Venue
 
-# Taker fees: Upbit KRW 0.05 %, Binance spot 0.1 %, Binance USDT-M futures 0.05 %.
+# Taker fees: Upbit KRW 0.05 %, Bithumb KRW 0.25 %, Binance spot 0.1 %, Binance USDT-M futures 0.05 %.
 FEE_RATES: dict[Venue, float] = {
     Venue.UPBIT: 0.0005,
+    Venue.BITHUMB: 0.0025,  # the headline rate; fee coupons take it down to 0.04 %
     Venue.BINANCE_SPOT: 0.001,
     Venue.BINANCE_FUTURES: 0.0005,
 }

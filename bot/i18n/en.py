@@ -1189,4 +1189,5 @@ TEXTS: dict[str, str] = {
     "web.equity": "Realised PnL, last 30 days (KRW)",
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
+    "reason.min_total_bithumb": "The order total {total} is below Bithumb's minimum of {min}.",
 }

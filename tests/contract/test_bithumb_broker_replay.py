@@ -88,7 +88,10 @@ async def test_cancel_then_lookup() -> None:
         vo = await broker.cancel(KRW_BTC, "kimp-11", False)
         (sent,) = peer.seen("DELETE", "/v2/order")
     assert dict(sent.query) == {"client_order_id": "kimp-11"}
-    assert (vo.status, vo.exchange_id) == (OrderStatus.CANCELLED, "cdd92199-2897-4e14-9448-f923320408ad")
+    assert (vo.status, vo.exchange_id) == (
+        OrderStatus.CANCELLED,
+        "cdd92199-2897-4e14-9448-f923320408ad",
+    )
 
 
 async def test_open_orders_and_balances() -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from core.orders import OrderStatus
 from core.symbols import Instrument, Symbol, Venue
-from peers.exchange_sim.matching import SimOrder
+from peers.exchange_sim.matching import SimOrder, SpotEngine
 from peers.exchange_sim.server import SimExchange
 from tests.trading.crash_child import live_brokers
 from tests.trading.harness import Env, en, trading_env
@@ -32,6 +32,7 @@ from trading.reconcile import reconcile
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUMENTS = {
     "upbit": Instrument(Venue.UPBIT, Symbol("BTC", "KRW")),
+    "bithumb": Instrument(Venue.BITHUMB, Symbol("BTC", "KRW")),
     "binance": Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT")),
 }
 
@@ -59,24 +60,26 @@ async def restarted(sim: SimExchange, db: Path, venue: str) -> AsyncIterator[Env
         yield env
 
 
+def engine_of(sim: SimExchange, venue: str) -> SpotEngine:
+    return {"upbit": sim.upbit_engine, "bithumb": sim.bithumb_engine}.get(venue, sim.binance_engine)
+
+
 def btc_held(sim: SimExchange, venue: str) -> D:
-    engine = sim.upbit_engine if venue == "upbit" else sim.binance_engine
-    return engine.account(sim.api_keys[venue][0]).balance("BTC").total
+    return engine_of(sim, venue).account(sim.api_keys[venue][0]).balance("BTC").total
 
 
 def venue_orders(sim: SimExchange, venue: str) -> list[SimOrder]:
-    engine = sim.upbit_engine if venue == "upbit" else sim.binance_engine
-    return list(engine.orders.values())
+    return list(engine_of(sim, venue).orders.values())
 
 
-VENUES = ("upbit", "binance")
+VENUES = ("upbit", "bithumb", "binance")
 
 
 @pytest.mark.parametrize("crash_at", ["after_send", "after_fill_before_record"])
 async def test_killed_after_the_venue_took_the_order(
     sim: SimExchange, tmp_path: Path, crash_at: str
 ) -> None:
-    """Both venues at once (independent accounts, separate databases and processes)."""
+    """Every spot venue at once (independent accounts, separate databases and processes)."""
     btc0 = {v: btc_held(sim, v) for v in VENUES}
     await asyncio.gather(*(run_child(sim, tmp_path / f"{v}.db", v, crash_at) for v in VENUES))
     await asyncio.gather(*(after_restart(sim, tmp_path / f"{v}.db", v, btc0[v]) for v in VENUES))
@@ -113,7 +116,8 @@ async def check_one_filled_order(
     if report is not None:
         assert f"order {order.client_id} was sent before the restart: now filled" in report
     fills = await env.svc.store.fills_of(order.client_id)
-    venue_ids = [f.trade_uuid if venue == "upbit" else str(f.trade_id) for f in placed.fills]
+    krw = venue in ("upbit", "bithumb")  # their fill ids are the trade uuids
+    venue_ids = [f.trade_uuid if krw else str(f.trade_id) for f in placed.fills]
     assert sorted(f.fill.fill_id for f in fills) == sorted(venue_ids)
     assert sum(f.fill.qty for f in fills) == placed.executed_qty
     inst = INSTRUMENTS[venue]
