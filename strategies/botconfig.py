@@ -2,7 +2,7 @@
 
     [bots.btc_trend]
     strategy = "combined"
-    exchange = "upbit"            # upbit | binance | binance_futures
+    exchange = "upbit"            # upbit | bithumb | binance | binance_futures
     symbols = ["BTC/KRW"]
     timeframe = "1m"
     stake = 100000                # quote currency per position (or stake_pct = 10)
