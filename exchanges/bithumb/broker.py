@@ -19,15 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from core.broker import PlaceRequest, VenueOrder
-from core.clock import Clock
 from core.errors import Rejected
 from core.market import Side
 from core.orders import Balance, Fill, OrderType
 from core.rounding import MarketRules, upbit_rules
-from core.symbols import Symbol, Venue
+from core.symbols import Symbol
 from exchanges.bithumb.orders import market_of, parse_accounts, parse_order, parse_receipt
 from exchanges.ccxt.broker import CcxtBroker
-from exchanges.ccxt.gate import RateGate
 
 # Bithumb's headline KRW fee (0.25 %, also ccxt's); fee coupons take an account down to 0.04 %.
 # The higher rate only makes the funds check cautious: fills carry what was really paid.
@@ -43,9 +41,6 @@ def wire(value: Decimal) -> str:
 
 class BithumbBroker(CcxtBroker):
     """Bithumb KRW spot (see module docstring)."""
-
-    def __init__(self, venue: Venue, ex: Any, gate: RateGate, clock: Clock) -> None:
-        super().__init__(venue, ex, gate, clock)
 
     def parse_rules(self, symbol: Symbol, market: dict[str, Any]) -> MarketRules:
         # Bithumb publishes no tick sizes over the API; its KRW grid and 5,000 KRW minimum
