@@ -50,6 +50,7 @@ async def simulator(settings: Settings) -> AsyncIterator[Settings]:
         env = await asyncio.wait_for(_read_env(proc), START_TIMEOUT)
         merged: dict[str, Any] = dict(settings)
         merged.update({k.lower(): v for k, v in env.items()})
+        merged["bithumb_enabled"] = True  # the demo shows both KRW venues
         logger.info("offline demo: exchange simulator (pid {}) at {}", proc.pid, _urls(env))
         # Re-validate so the simulator's keys become SecretStr like any configured key.
         yield type(settings)(_env_file=None, **merged)  # type: ignore[call-arg]

@@ -36,6 +36,7 @@ class MarketDataConfig:
     binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
     upbit_codes_per_connection: int = 150
     upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")
+    bithumb_codes_per_connection: int = 150
     binance_streams_per_connection: int = 200
     warmup: int = 200  # 1m candles fetched per strategy symbol at start
     rest_interval: dict[Venue, float] = field(
@@ -43,6 +44,7 @@ class MarketDataConfig:
             Venue.UPBIT: 0.15,  # quotation REST: 10/s per IP
             Venue.BINANCE_SPOT: 0.1,
             Venue.BINANCE_FUTURES: 0.1,
+            Venue.BITHUMB: 0.1,  # public REST: 150/s
         }
     )
     runner_overrides: dict[str, float | str | None] = field(default_factory=dict)

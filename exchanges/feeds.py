@@ -18,11 +18,15 @@ from core.symbols import Venue
 from exchanges.base import BadInput
 from exchanges.binance.rest import BinanceRest
 from exchanges.binance.stream import binance_runner_config
+from exchanges.bithumb.rest import BithumbRest
+from exchanges.bithumb.stream import bithumb_runner_config
 from exchanges.candles import CandleBuilder
 from exchanges.config import MarketDataConfig
 from exchanges.fallback import Poll, RestFallback
 from exchanges.http import RestClient
 from exchanges.pipeline import Pipeline
+from exchanges.quotation import VENUES as QUOTATION_VENUES
+from exchanges.quotation.rest import QuotationRest
 from exchanges.stream_base import PipelineStream
 from exchanges.upbit.rest import UpbitRest
 from exchanges.upbit.stream import upbit_runner_config
@@ -33,7 +37,7 @@ from exchanges.ws_runner import ConnectLimiter, RunnerConfig, WsRunner
 class Feed:
     venue: Venue
     pipeline: Pipeline
-    rest: UpbitRest | BinanceRest
+    rest: QuotationRest | BinanceRest
     runner_config: RunnerConfig
     limiter: ConnectLimiter
     runners: list[WsRunner] = field(default_factory=list)
@@ -62,12 +66,18 @@ def build_feeds(
     for venue in cfg.venues:
         client = RestClient(session, rest_url(cfg, venue), cfg.rest_interval[venue], clock=clock)
         bad = BadInput(venue.value)
-        pipeline = Pipeline(venue, bus.publish, builder, bad, venue is not Venue.UPBIT)
-        rest: UpbitRest | BinanceRest
+        # Binance trade ids run contiguously per market; the quotation wire's sequential_id not.
+        contiguous = venue not in QUOTATION_VENUES
+        pipeline = Pipeline(venue, bus.publish, builder, bad, contiguous)
+        rest: QuotationRest | BinanceRest
         if venue is Venue.UPBIT:
             rest = UpbitRest(client)
             rc = upbit_runner_config(cfg.stale_after, **common)
             limiter = ConnectLimiter(0.25, clock)
+        elif venue is Venue.BITHUMB:
+            rest = BithumbRest(client)
+            rc = bithumb_runner_config(cfg.stale_after, **common)
+            limiter = ConnectLimiter(0.25, clock)  # 10 connection requests a second per IP
         else:
             rest = BinanceRest(client, venue)
             futures = venue is Venue.BINANCE_FUTURES
@@ -94,16 +104,17 @@ def rest_url(cfg: MarketDataConfig, venue: Venue) -> str:
         Venue.UPBIT: cfg.upbit_rest_url,
         Venue.BINANCE_SPOT: cfg.binance_rest_url,
         Venue.BINANCE_FUTURES: cfg.binance_futures_rest_url,
+        Venue.BITHUMB: cfg.bithumb_rest_url,
     }[venue]
 
 
 def _poller(feed: Feed) -> Poll:
-    """What the REST fallback polls: the streamed Upbit codes' tickers, or every Binance
-    price (and, for futures, every mark price)."""
+    """What the REST fallback polls: the streamed KRW codes' tickers (Upbit, Bithumb), or
+    every Binance price (and, for futures, every mark price)."""
 
     async def poll(now: float) -> list[Ticker | MarkPrice]:
         rest = feed.rest
-        if isinstance(rest, UpbitRest):
+        if isinstance(rest, QuotationRest):
             codes = [i.symbol for r in feed.runners for i in stream_of(r).instruments]
             return list(await rest.tickers(codes, now))
         out: list[Ticker | MarkPrice] = list(await rest.prices(now))

@@ -1,7 +1,7 @@
 """MarketDataManager: owns every market-data connection and publishes typed events on the bus.
 
-Upbit: ticker, trade and top of book for every KRW market (the kimp monitor needs them all),
-split across connections. Binance spot: the all-market miniTicker plus, per subscribed symbol,
+Upbit (and Bithumb, when configured): ticker, trade and top of book for every KRW market (the
+kimp monitor needs them all), split across connections. Binance spot: the all-market miniTicker plus, per subscribed symbol,
 what the subscriber declared it needs (`Need`: bookTicker for quotes, trade for trades and
 candles). Binance USDⓈ-M: bookTicker and markPrice for quotes, aggTrade (and kline for repairs)
 for trades and candles. Candles are built from trades and warmed up from REST only for symbols
@@ -32,6 +32,7 @@ from exchanges.config import MarketDataConfig
 from exchanges.feeds import Feed, build_feeds, stream_of
 from exchanges.http import RestError
 from exchanges.placement import StreamPlacer
+from exchanges.quotation import VENUES as QUOTATION_VENUES
 from exchanges.subscriptions import Need
 from exchanges.universe import Universe
 
@@ -205,7 +206,7 @@ class MarketDataManager:
         """Stream what `need` says for these markets; `Need.CANDLES` also warms up candles.
 
         Needs add up per market (quotes now, candles later is fine). Upbit KRW markets are
-        always streamed; asking for one only adds candle warm-up. Safe before or after `run()`.
+        always streamed (Bithumb's too); asking for one only adds candle warm-up. Safe before or after `run()`.
         """
         if Need.CANDLES in need:
             need |= Need.TRADES
@@ -378,8 +379,8 @@ class MarketDataManager:
                     venue.label, len(added), ", ".join(map(str, added[:10])),
                     len(removed), ", ".join(map(str, removed[:10])),
                 )  # fmt: skip
-            if venue is Venue.UPBIT:
-                placer.follow_upbit(added, removed)
+            if venue in QUOTATION_VENUES:
+                placer.follow_krw(venue, added, removed)
                 continue
             if removed:
                 placer.drop(venue, removed)

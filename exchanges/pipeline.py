@@ -29,6 +29,7 @@ _ACCEPT, _GAP, _DUPLICATE = Verdict.ACCEPT, Verdict.GAP, Verdict.DUPLICATE
 # bookTicker, which carries no time at all (its `exchange_ts` is our receive time).
 EVENT_TIME: dict[Venue, frozenset[type]] = {
     Venue.UPBIT: frozenset({Ticker, Quote}),
+    Venue.BITHUMB: frozenset({Ticker, Quote}),  # Upbit's wire, the same stamps
     Venue.BINANCE_SPOT: frozenset({Ticker, Trade, MarkPrice}),
     Venue.BINANCE_FUTURES: frozenset({Ticker, Trade, Quote, MarkPrice}),
 }

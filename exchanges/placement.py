@@ -1,7 +1,8 @@
 """Which connection carries which stream: `StreamPlacer` puts markets onto WebSocket runners.
 
-Upbit: every KRW market's codes, split across connections (`upbit_codes_per_connection`); new
-listings go where there is room. Binance: the all-market stream(s) first, then per wanted
+Upbit and Bithumb (the quotation wire): every KRW market's codes, split across connections
+(`upbit_codes_per_connection`, `bithumb_codes_per_connection`); new listings go where there
+is room. Binance: the all-market stream(s) first, then per wanted
 symbol the streams its `Need` calls for, packed onto connections of the right route up to
 `binance_streams_per_connection`. Delisted markets are taken off again.
 """
@@ -17,8 +18,11 @@ from core.clock import Clock
 from core.market import StreamStatus
 from core.symbols import Symbol, Venue
 from exchanges.binance.stream import BinanceStream, futures_route
+from exchanges.bithumb.stream import BithumbStream
 from exchanges.config import MarketDataConfig
 from exchanges.feeds import Feed, stream_of
+from exchanges.quotation import VENUES as QUOTATION_VENUES
+from exchanges.quotation.stream import QuotationStream
 from exchanges.stream_base import PipelineStream
 from exchanges.subscriptions import Need, binance_streams
 from exchanges.universe import Universe, split
@@ -56,9 +60,9 @@ class StreamPlacer:
 
     def start(self, venue: Venue) -> None:
         """The first connections of `venue`, for everything listed and wanted so far."""
-        if venue is Venue.UPBIT:
+        if venue in QUOTATION_VENUES:
             codes = [s.to_upbit() for s in self.universe.symbols[venue]]
-            for chunk in split(codes, self.config.upbit_codes_per_connection):
+            for chunk in split(codes, self._codes_per_connection(venue)):
                 self._add_runner(venue, chunk)
         elif venue is Venue.BINANCE_SPOT:
             self._add_runner(venue, ["!miniTicker@arr"])
@@ -72,7 +76,7 @@ class StreamPlacer:
 
     def extend(self, venue: Venue, symbols: list[Symbol]) -> None:
         """Place the Binance streams these wanted symbols still lack (listed ones only)."""
-        if venue is Venue.UPBIT or not symbols:
+        if venue in QUOTATION_VENUES or not symbols:
             return
         if venue in self.universe.symbols:
             unknown = [s for s in symbols if not self.universe.has(venue, s)]
@@ -105,15 +109,21 @@ class StreamPlacer:
                     h.remove_streams(mine)
                     self.streamed[venue].difference_update(mine)
 
-    def follow_upbit(self, added: list[Symbol], removed: list[Symbol]) -> None:
-        """Every KRW market is streamed: new codes go where there is room, delisted ones out."""
-        feed = self.feeds[Venue.UPBIT]
+    def _codes_per_connection(self, venue: Venue) -> int:
+        if venue is Venue.BITHUMB:
+            return self.config.bithumb_codes_per_connection
+        return self.config.upbit_codes_per_connection
+
+    def follow_krw(self, venue: Venue, added: list[Symbol], removed: list[Symbol]) -> None:
+        """Every KRW market of `venue` (Upbit, Bithumb) is streamed: new codes go where there is
+        room, delisted ones out."""
+        feed = self.feeds[venue]
         gone = {s.to_upbit() for s in removed}
         new = [s.to_upbit() for s in added]
-        limit = self.config.upbit_codes_per_connection
+        limit = self._codes_per_connection(venue)
         for r in feed.runners:
             h = stream_of(r)
-            if not isinstance(h, UpbitStream):
+            if not isinstance(h, QuotationStream):
                 continue
             codes = [c for c in h.codes if c not in gone]
             room = max(0, limit - len(codes))
@@ -122,7 +132,7 @@ class StreamPlacer:
             if codes != h.codes and codes:
                 h.set_codes(codes)
         for chunk in split(new, limit) if new else []:
-            self._add_runner(Venue.UPBIT, chunk)
+            self._add_runner(venue, chunk)
 
     def _place(self, venue: Venue, streams: list[str], route: str) -> None:
         feed = self.feeds[venue]
@@ -143,13 +153,15 @@ class StreamPlacer:
         feed = self.feeds[venue]
         n = len(feed.runners)
         handler: PipelineStream
-        if venue is Venue.UPBIT:
-            handler = UpbitStream(
-                f"upbit-{n}",
-                self.config.upbit_ws_url,
-                feed.pipeline,
-                items,
-                self.config.upbit_channels,
+        if venue in QUOTATION_VENUES:
+            kind, url = (
+                (BithumbStream, self.config.bithumb_ws_url)
+                if venue is Venue.BITHUMB
+                else (UpbitStream, self.config.upbit_ws_url)
+            )
+            # the same three channels on both KRW venues
+            handler = kind(
+                f"{venue.value}-{n}", url, feed.pipeline, items, self.config.upbit_channels
             )
         else:
             base = (

@@ -10,18 +10,24 @@ from bot.notify.stream_delay import run_delay_notices
 from bot.settings_sections import ExchangeSettings, MarketDataSettings
 from core.market import StreamState, StreamStatus
 from core.notifications import Notification, NotificationKind
+from core.symbols import Venue
 from exchanges.manager import MarketDataConfig, MarketDataManager
 
 
 def market_data_config(market: MarketDataSettings, venues: ExchangeSettings) -> MarketDataConfig:
-    """The manager's endpoints and watchdog timings as configured; the rest keep their defaults."""
+    """The manager's endpoints and watchdog timings as configured; the rest keep their defaults.
+    Bithumb is streamed only when BITHUMB_ENABLED."""
+    defaults = (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
     return MarketDataConfig(
+        venues=(*defaults, Venue.BITHUMB) if venues.bithumb_enabled else defaults,
         upbit_rest_url=venues.upbit_rest_url,
         upbit_ws_url=venues.upbit_ws_url,
         binance_rest_url=venues.binance_rest_url,
         binance_ws_url=venues.binance_ws_url,
         binance_futures_rest_url=venues.binance_futures_rest_url,
         binance_futures_ws_url=venues.binance_futures_ws_url,
+        bithumb_rest_url=venues.bithumb_rest_url,
+        bithumb_ws_url=venues.bithumb_ws_url,
         stale_after=market.stale_after,
         max_lag=market.stream_max_lag,
         no_data_alert_after=market.no_data_alert_after,

@@ -1161,5 +1161,7 @@ TEXTS: dict[str, str] = {
     "web.equity": "최근 30일 실현 손익 (원)",
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
+    # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
+    "venue.bithumb": "빗썸",
     "reason.min_total_bithumb": "주문 총액 {total}이(가) 빗썸 최소 주문 금액 {min}보다 적습니다.",
 }

@@ -1,4 +1,5 @@
-"""Pure parse functions from Upbit wire messages to domain events, plus the frame decoder.
+"""Upbit's parsers: the quotation wire shared with Bithumb (`exchanges.quotation.parse`) for
+Upbit, plus what only Upbit sends (`market_event` warning/caution flags).
 
 Each parser's docstring shows a trimmed sample; the same payloads live in tests/data/upbit/.
 """
@@ -6,133 +7,46 @@ Each parser's docstring shows a trimmed sample; the same payloads live in tests/
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
-from core.market import Candle, Quote, Side, Ticker, Trade
+from core.market import Candle, Ticker
 from core.market_notices import MarketNotice
-from core.symbols import Instrument, Symbol, Venue
-from exchanges.base import INSTRUMENTS, BadInput, FrameDecoder, MarketEvent, ParseError
-from exchanges.upbit.schemas import (
-    UpbitMarket,
-    UpbitRestCandle,
-    UpbitRestTicker,
-    UpbitWsOrderbook,
-    UpbitWsTicker,
-    UpbitWsTrade,
+from core.symbols import Symbol, Venue
+from exchanges.base import BadInput, MarketEvent
+from exchanges.quotation import parse as wire
+from exchanges.quotation.parse import (
+    QuotationDecoder,
+    ms_to_utc_text,
+    parse_markets,
+    parse_orderbook,
+    parse_ticker,
+    parse_trade,
+    utc_text_to_ms,
 )
+from exchanges.quotation.schemas import RestCandle, RestTicker
 
-_SIDE = {"BID": Side.BUY, "ASK": Side.SELL}  # ask_bid is the taker's side
-
-
-def parse_trade(msg: UpbitWsTrade, instrument: Instrument, recv_ts: float) -> Trade:
-    """WS `trade`.
-
-    {"type":"trade","code":"KRW-BTC","timestamp":1584508285812,"trade_timestamp":1584508285000,
-     "trade_price":6747000,"trade_volume":0.06499468,"ask_bid":"ASK",
-     "sequential_id":1584508285000002,"stream_type":"REALTIME"}
-    """
-    return Trade(
-        instrument,
-        float(msg["trade_price"]),
-        float(msg["trade_volume"]),
-        _SIDE[msg["ask_bid"]],
-        int(msg["sequential_id"]),
-        int(msg["trade_timestamp"]),
-        recv_ts,
-    )
+__all__ = [
+    "UpbitDecoder",
+    "ms_to_utc_text",
+    "parse_market_notices",
+    "parse_markets",
+    "parse_orderbook",
+    "parse_rest_candle",
+    "parse_rest_ticker",
+    "parse_ticker",
+    "parse_trade",
+    "utc_text_to_ms",
+]
 
 
-def parse_ticker(msg: UpbitWsTicker, instrument: Instrument, recv_ts: float) -> Ticker:
-    """WS `ticker`.
-
-    {"type":"ticker","code":"KRW-BTC","trade_price":32287000,"trade_timestamp":1676965262139,
-     "acc_trade_price_24h":228827082483.70729,"timestamp":1676965262177,"stream_type":"REALTIME"}
-    """
-    return Ticker(
-        instrument,
-        float(msg["trade_price"]),
-        int(msg["timestamp"]),
-        recv_ts,
-        float(msg.get("acc_trade_price_24h") or 0.0),
-    )
+def parse_rest_ticker(item: RestTicker, recv_ts: float) -> Ticker:
+    """`GET /v1/ticker?markets=KRW-BTC` item, Upbit's (see `quotation.parse`)."""
+    return wire.parse_rest_ticker(item, recv_ts, Venue.UPBIT)
 
 
-def parse_orderbook(msg: UpbitWsOrderbook, instrument: Instrument, recv_ts: float) -> Quote:
-    """WS `orderbook` (a full top-N snapshot every time; we keep the top level).
-
-    {"type":"orderbook","code":"KRW-BTC","timestamp":1584486737444,
-     "orderbook_units":[{"ask_price":6756000,"bid_price":6753000,"ask_size":3.57100696,
-                         "bid_size":22.5303265}],"stream_type":"SNAPSHOT"}
-    """
-    top = msg["orderbook_units"][0]
-    return Quote(
-        instrument,
-        float(top["bid_price"]),
-        float(top["bid_size"]),
-        float(top["ask_price"]),
-        float(top["ask_size"]),
-        int(msg["timestamp"]),
-        recv_ts,
-    )
-
-
-def parse_rest_ticker(item: UpbitRestTicker, recv_ts: float) -> Ticker:
-    """`GET /v1/ticker?markets=KRW-BTC` item.
-
-    {"market":"KRW-BTC","trade_price":100500000,"trade_timestamp":1710328237798,
-     "acc_trade_price_24h":506342983984.88,"timestamp":1710328237828}
-    """
-    return Ticker(
-        INSTRUMENTS.get(Venue.UPBIT, item["market"], Symbol.from_upbit),
-        float(item["trade_price"]),
-        int(item["timestamp"]),
-        recv_ts,
-        float(item.get("acc_trade_price_24h") or 0.0),
-    )
-
-
-def utc_text_to_ms(text: str) -> int:
-    """`2024-03-13T11:00:00` (UTC, no zone) -> epoch ms."""
-    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
-
-
-def ms_to_utc_text(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def parse_rest_candle(item: UpbitRestCandle, timeframe: str = "1m") -> Candle:
-    """`GET /v1/candles/minutes/1` item.
-
-    {"market":"KRW-BTC","candle_date_time_utc":"2024-03-13T11:00:00","opening_price":72738585,
-     "high_price":73578657,"low_price":72738585,"trade_price":73578655,
-     "candle_acc_trade_volume":0.02284923,"timestamp":1710328237828,"unit":1}
-    """
-    return Candle(
-        INSTRUMENTS.get(Venue.UPBIT, item["market"], Symbol.from_upbit),
-        timeframe,
-        utc_text_to_ms(item["candle_date_time_utc"]),
-        float(item["opening_price"]),
-        float(item["high_price"]),
-        float(item["low_price"]),
-        float(item["trade_price"]),
-        float(item["candle_acc_trade_volume"]),
-    )
-
-
-def parse_markets(items: list[UpbitMarket], quote: str = "KRW") -> list[Symbol]:
-    """`GET /v1/market/all` -> symbols quoted in `quote`.
-
-    [{"market":"KRW-BTC","korean_name":"비트코인","english_name":"Bitcoin"}]
-    """
-    out = []
-    for item in items:
-        code = item["market"]
-        if code.startswith(quote + "-"):
-            out.append(Symbol.from_upbit(code))
-    return out
+def parse_rest_candle(item: RestCandle, timeframe: str = "1m") -> Candle:
+    """`GET /v1/candles/minutes/1` item, Upbit's (see `quotation.parse`)."""
+    return wire.parse_rest_candle(item, timeframe, Venue.UPBIT)
 
 
 def parse_market_notices(items: Any, quote: str = "KRW") -> list[MarketNotice]:
@@ -157,32 +71,10 @@ def parse_market_notices(items: Any, quote: str = "KRW") -> list[MarketNotice]:
     return out
 
 
-class UpbitDecoder(FrameDecoder):
+class UpbitDecoder(QuotationDecoder):
     """Frame -> domain events for one Upbit connection. Never raises on bad input."""
 
-    __slots__ = ("controls",)
+    __slots__ = ()
 
     def __init__(self, bad: BadInput, sink: Callable[[MarketEvent], None]) -> None:
-        super().__init__(Venue.UPBIT, Symbol.from_upbit, bad, sink)
-        self.controls = 0  # {"status":"UP"} answers to our PING
-
-    def _handle(self, msg: Any, recv_ts: float) -> None:
-        event = self._dispatch(msg, recv_ts)
-        if event is not None:
-            self._sink(event)
-
-    def _dispatch(self, msg: Any, recv_ts: float) -> MarketEvent | None:
-        kind = msg.get("type") if isinstance(msg, dict) else None
-        if kind == "trade":
-            return parse_trade(msg, self.instrument(msg["code"]), recv_ts)
-        if kind == "ticker":
-            return parse_ticker(msg, self.instrument(msg["code"]), recv_ts)
-        if kind == "orderbook":
-            return parse_orderbook(msg, self.instrument(msg["code"]), recv_ts)
-        if isinstance(msg, dict):
-            if msg.get("status") == "UP":
-                self.controls += 1
-                return None
-            if "error" in msg:
-                raise ParseError("error_object", orjson.dumps(msg["error"]).decode())
-        raise ParseError("unknown", str(msg)[:120])
+        super().__init__(Venue.UPBIT, bad, sink)

@@ -4,7 +4,8 @@ and the private `/websocket/v2/private`).
 Bithumb's v2 market data speaks Upbit's wire (`KRW-BTC` codes, ticket/type/codes requests,
 the same ticker/trade/orderbook fields), so the public WebSocket is the Upbit simulator's
 machinery run for venue "bithumb" (its own prices, faults and connections); the REST
-quotation endpoints are in `bithumb_rest.py`, the private side in `bithumb_private.py`.
+quotation endpoints (the Upbit handlers for venue "bithumb", with Bithumb's differences) are in
+`bithumb_rest.py`, the private side in `bithumb_private.py`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 from aiohttp import web
 
 from peers.exchange_sim.bithumb_private import BithumbParts, BithumbPrivate
+from peers.exchange_sim.bithumb_rest import BithumbRest
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController
 from peers.exchange_sim.market import BITHUMB, MarketModel
 from peers.exchange_sim.matching import SpotEngine
-from peers.exchange_sim.upbit_auth import UpbitRateLimiter
+from peers.exchange_sim.upbit_auth import UpbitAuth, UpbitRateLimiter
 from peers.exchange_sim.upbit_payloads import UpbitPayloads
 from peers.exchange_sim.upbit_ws import UpbitStreams
 from peers.exchange_sim.wallets import WalletBook
@@ -57,14 +59,17 @@ class BithumbVenue:
         self.wallets = wallets or WalletBook(market)
         ws_options: dict[str, Any] = {"idle_timeout": idle_timeout,
                                       "status_interval": status_interval}  # fmt: skip
+        self.auth = UpbitAuth(dict(self.api_keys))  # API 2.0 signs like Upbit: JWT, query_hash
         self.streams = UpbitStreams(market, faults, self.payloads, venue=BITHUMB, **ws_options)
         self.parts = BithumbParts(
-            market, clock, faults, engine, self.api_keys, self.limiter, self.wallets,
+            market, clock, faults, engine, self.api_keys, self.auth, self.limiter, self.wallets,
             self.payloads, idle_timeout, status_interval,
         )  # fmt: skip
+        self.rest = BithumbRest(self.parts)
         self.private = BithumbPrivate(self.parts)
 
     def install(self, app: web.Application) -> None:
+        self.rest.install(app)
         self.streams.install(app)
         self.private.install(app)
 

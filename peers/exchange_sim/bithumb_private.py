@@ -15,6 +15,7 @@ Endpoints (the v2 order path ccxt's `bithumb` uses): `GET /v1/accounts`, `POST /
 `GET /v1/status/wallet`. Matching, balances and fees are the simulator's spot engine; REST
 faults are the venue app's middleware. Order replies are Upbit's shapes with Bithumb's names
 (`client_order_id` for `identifier`; the create reply is a receipt).
+Installed by `BithumbVenue` with one call; `BithumbParts` is what the public side shares.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from peers.exchange_sim.faults import FaultController
 from peers.exchange_sim.market import BITHUMB, MarketModel
 from peers.exchange_sim.matching import SimOrder, SimReject, SpotAccount, SpotEngine
 from peers.exchange_sim.ticks import krw_tick
-from peers.exchange_sim.upbit_auth import UpbitError, UpbitRateLimiter
+from peers.exchange_sim.upbit_auth import UpbitAuth, UpbitError, UpbitRateLimiter
 from peers.exchange_sim.upbit_payloads import UpbitPayloads, account_json, kst_iso, order_json
 from peers.exchange_sim.wallets import WalletBook
 
@@ -176,6 +177,7 @@ class BithumbParts:
     faults: FaultController
     engine: SpotEngine
     api_keys: dict[str, str]  # access key -> secret key
+    auth: UpbitAuth  # JWT (HS256) with query_hash, as API 2.0 signs
     limiter: UpbitRateLimiter
     wallets: WalletBook
     payloads: UpbitPayloads

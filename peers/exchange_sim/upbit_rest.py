@@ -95,7 +95,9 @@ class UpbitRest:
         limiter: UpbitRateLimiter,
         payloads: UpbitPayloads,
         wallets: WalletBook | None = None,
+        venue: str = UPBIT,
     ) -> None:
+        self.venue = venue  # "bithumb" answers the same quotation wire (bithumb_rest.py)
         self.market = market
         self.engine = engine
         self.auth = auth
@@ -156,17 +158,28 @@ class UpbitRest:
             inputs |= query_strings(list(body.items()))
         return params, (inputs or None)
 
+    def quotation_routes(self) -> list[tuple[str, str, Handler]]:
+        """(path, rate-limit group, handler) of every public GET endpoint."""
+        return [
+            ("/v1/market/all", "market", self.market_all),
+            ("/v1/ticker", "ticker", self.ticker),
+            ("/v1/ticker/all", "ticker", self.ticker_all),
+            ("/v1/orderbook", "orderbook", self.orderbook),
+            ("/v1/orderbook/instruments", "orderbook", self.instruments),
+            ("/v1/trades/ticks", "trade", self.trades),
+            ("/v1/candles/minutes/{unit}", "candle", self.candles_minutes),
+            ("/v1/candles/days", "candle", self.candles_days),
+        ]
+
     def install(self, app: web.Application) -> None:
+        for path, group, fn in self.quotation_routes():
+            app.router.add_get(path, self._wrap(group, False, fn))
+        self.install_exchange(app)
+
+    def install_exchange(self, app: web.Application) -> None:
+        """The signed account and order endpoints."""
         r = app.router
         w = self._wrap
-        r.add_get("/v1/market/all", w("market", False, self.market_all))
-        r.add_get("/v1/ticker", w("ticker", False, self.ticker))
-        r.add_get("/v1/ticker/all", w("ticker", False, self.ticker_all))
-        r.add_get("/v1/orderbook", w("orderbook", False, self.orderbook))
-        r.add_get("/v1/orderbook/instruments", w("orderbook", False, self.instruments))
-        r.add_get("/v1/trades/ticks", w("trade", False, self.trades))
-        r.add_get("/v1/candles/minutes/{unit}", w("candle", False, self.candles_minutes))
-        r.add_get("/v1/candles/days", w("candle", False, self.candles_days))
         r.add_get("/v1/accounts", w("default", True, self.accounts))
         r.add_get("/v1/orders/chance", w("default", True, self.chance))
         r.add_post("/v1/orders", w("order", True, self.create_order, 201))
@@ -194,7 +207,7 @@ class UpbitRest:
             self.market_events.pop(market, None)
 
     def _code(self, code: str) -> str:
-        if not self.market.has_market(UPBIT, code):
+        if not self.market.has_market(self.venue, code):
             raise UpbitError(404, "404", "Code not found")
         return code
 
@@ -206,10 +219,12 @@ class UpbitRest:
         return [self._code(c) for c in codes]
 
     # ----------------------------------------------------------------- quotation
+    details_param = "is_details"  # Bithumb spells it isDetails
+
     async def market_all(self, request: web.Request, p: Params, _: Any) -> Any:
-        details = str(p.get("is_details", "false")).lower() == "true"
+        details = str(p.get(self.details_param, "false")).lower() == "true"
         out = []
-        for spec in self.market.markets(UPBIT):
+        for spec in self.market.markets(self.venue):
             coin = self.market.coin(spec.base)
             item: dict[str, Any] = {
                 "market": spec.market,
@@ -217,14 +232,20 @@ class UpbitRest:
                 "english_name": coin.english_name or spec.base,
             }
             if details:
-                warning, cautions = self.market_events.get(spec.market, (False, frozenset()))
-                item["market_warning"] = "CAUTION" if warning else "NONE"
-                item["market_event"] = {
-                    "warning": warning,
-                    "caution": {flag: flag in cautions for flag in CAUTION_FLAGS},
-                }
+                item |= self.market_details(spec.market)
             out.append(item)
         return out
+
+    def market_details(self, market: str) -> dict[str, Any]:
+        """What `is_details=true` adds to a market: Upbit's warning and caution flags."""
+        warning, cautions = self.market_events.get(market, (False, frozenset()))
+        return {
+            "market_warning": "CAUTION" if warning else "NONE",
+            "market_event": {
+                "warning": warning,
+                "caution": {flag: flag in cautions for flag in CAUTION_FLAGS},
+            },
+        }
 
     async def ticker(self, request: web.Request, p: Params, _: Any) -> Any:
         return [self.payloads.ticker(code, ws=False) for code in self._codes(p)]
@@ -233,21 +254,21 @@ class UpbitRest:
         quotes = {q.strip().upper() for q in str(p.get("quote_currencies", "KRW")).split(",")}
         return [
             self.payloads.ticker(m.market, ws=False)
-            for m in self.market.markets(UPBIT)
+            for m in self.market.markets(self.venue)
             if m.quote in quotes
         ]
 
     async def orderbook(self, request: web.Request, p: Params, _: Any) -> Any:
         count = _int(p, "count", 30, 1, 30)
         return [
-            self.payloads.orderbook(self.market.book(UPBIT, code), count, ws=False)
+            self.payloads.orderbook(self.market.book(self.venue, code), count, ws=False)
             for code in self._codes(p)
         ]
 
     async def instruments(self, request: web.Request, p: Params, _: Any) -> Any:
         out = []
         for code in self._codes(p):
-            tick = self.tick(code, Decimal(str(self.market.mid(UPBIT, code))))
+            tick = self.tick(code, Decimal(str(self.market.mid(self.venue, code))))
             # Strings, as the live venue sends them (tests/data/real/upbit/instruments_*).
             levels = ["0", *(fmt_decimal(tick * k) for k in (10, 100) if tick * k < 1000)]
             out.append(
@@ -259,7 +280,7 @@ class UpbitRest:
     def tick(self, code: str, price: Decimal) -> Decimal:
         """The market's tick at `price`: the one set for it (`UpbitVenue.set_tick`), else the
         KRW table."""
-        spec = self.market.market_spec(UPBIT, code)
+        spec = self.market.market_spec(self.venue, code)
         if spec.price_tick is not None:
             return Decimal(str(spec.price_tick))
         return krw_tick(price, spec.base)
@@ -267,20 +288,25 @@ class UpbitRest:
     async def trades(self, request: web.Request, p: Params, _: Any) -> Any:
         code = self._code(str(p.get("market", "")))
         count = _int(p, "count", 1, 1, 500)
-        recent = self.market.trades(UPBIT, code)[-count:]
+        recent = self.market.trades(self.venue, code)[-count:]
         return [self.payloads.trade(t, ws=False) for t in reversed(recent)]
 
     def _candles(self, p: Params, interval_s: int, unit: int | None) -> list[dict[str, Any]]:
         code = self._code(str(p.get("market", "")))
         count = _int(p, "count", 1, 1, 200)
         to = p.get("to")
-        end_ms = _parse_time_ms(str(to)) - 1 if to else self.market.now_ms()
-        bars = self.market.candles(UPBIT, code, interval_s, end_ms, count + 1)
+        end_ms = self.to_ms(str(to)) - 1 if to else self.market.now_ms()
+        bars = self.market.candles(self.venue, code, interval_s, end_ms, count + 1)
         out = []
         for i in range(len(bars) - 1, 0 if len(bars) > count else -1, -1):
             prev = bars[i - 1].close if i > 0 else None
             out.append(candle_rest(code, bars[i], unit, prev))
         return out[:count]
+
+    @staticmethod
+    def to_ms(raw: str) -> int:
+        """The candle endpoints' `to`: ISO 8601, UTC unless it says otherwise (Upbit)."""
+        return _parse_time_ms(raw)
 
     async def candles_minutes(self, request: web.Request, p: Params, _: Any) -> Any:
         try:
@@ -304,7 +330,7 @@ class UpbitRest:
     async def chance(self, request: web.Request, p: Params, acct: SpotAccount | None) -> Any:
         assert acct is not None
         code = self._code(str(p.get("market", "")))
-        spec = self.market.market_spec(UPBIT, code)
+        spec = self.market.market_spec(self.venue, code)
         fee = fmt_decimal(self.engine.fee_rate)
         return {
             "bid_fee": fee, "ask_fee": fee, "maker_bid_fee": fee, "maker_ask_fee": fee,
@@ -369,7 +395,7 @@ class UpbitRest:
             if side != "ask" or p.get("price") not in (None, ""):
                 raise _bad("시장가 매도는 volume만 입력합니다.", "create_ask_error")
             volume = _dec(p, "volume") or Decimal(0)
-            bid = Decimal(str(self.market.book(UPBIT, code, depth=1).bids[0][0]))
+            bid = Decimal(str(self.market.book(self.venue, code, depth=1).bids[0][0]))
             total = volume * bid
             args = {"ord_type": "market", "qty": volume}
         elif kind == "best":
@@ -410,7 +436,7 @@ class UpbitRest:
 
     def _reject(self, rej: SimReject, side: str, code: str) -> UpbitError:
         if rej.code == "insufficient_funds":
-            currency = "KRW" if side == "bid" else self.market.market_spec(UPBIT, code).base
+            currency = "KRW" if side == "bid" else self.market.market_spec(self.venue, code).base
             return _bad(f"주문가능한 금액({currency})이 부족합니다.", f"insufficient_funds_{side}")
         if rej.code == "duplicate_client_id":
             # Upbit: an identifier can never be reused, even after the order closed or failed.

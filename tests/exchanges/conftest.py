@@ -18,7 +18,7 @@ from exchanges.manager import MarketDataConfig, MarketDataManager
 from peers.exchange_sim.server import SimExchange
 
 SPEED = 30.0  # one market minute every two real seconds
-# The simulated Upbit venue spends ~3 ms of CPU per trade (each trade frame recomputes 24 h
+# The simulated Upbit venue (and Bithumb, the same machinery) spends ~3 ms of CPU per trade (each trade frame recomputes 24 h
 # figures) and ~2 s on the first subscription, so it runs slower and we allow more silence.
 UPBIT_SPEED = 15.0
 
@@ -75,11 +75,11 @@ class Running:
 async def fast_sim(request: pytest.FixtureRequest) -> AsyncIterator[SimExchange]:
     params = getattr(request.node, "callspec", None)
     venue = params.params.get("venue") if params is not None else None
-    speed = UPBIT_SPEED if venue is Venue.UPBIT else SPEED
+    speed = UPBIT_SPEED if venue in (Venue.UPBIT, Venue.BITHUMB) else SPEED
     async with SimExchange(seed=7, speed=speed, tick_interval=0.02) as sim:
         # The simulator synthesises each market's history on first use (seconds of CPU on the
         # shared event loop); do it before our streams start so it is not mistaken for silence.
-        for venue_key in ("upbit", "binance", "binance_futures"):
+        for venue_key in ("upbit", "binance", "binance_futures", "bithumb"):
             for spec in sim.market.markets(venue_key):
                 sim.market.ticker_24h(venue_key, spec.market)
         yield sim

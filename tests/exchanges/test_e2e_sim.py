@@ -1,4 +1,5 @@
-"""End to end against the exchange simulator, per venue: every channel streams; a dropped
+"""End to end against the exchange simulator, per venue (Bithumb too: the same quotation wire
+as Upbit, on its own simulated venue): every channel streams; a dropped
 connection, a half-open (stalled) one, refused reconnects and malformed frames are all
 recovered from, with status events in order, REST fallback taking over and handing back, and
 closed 1m candles that match the simulator's own trade record: none lost, none duplicated.
@@ -20,14 +21,26 @@ from core.symbols import Instrument, Symbol, Venue
 from tests.exchanges.conftest import Running
 from tests.helpers import eventually
 
-MARKET = {Venue.UPBIT: "KRW-BTC", Venue.BINANCE_SPOT: "BTCUSDT", Venue.BINANCE_FUTURES: "BTCUSDT"}
-QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES: "USDT"}
+MARKET = {
+    Venue.UPBIT: "KRW-BTC",
+    Venue.BINANCE_SPOT: "BTCUSDT",
+    Venue.BINANCE_FUTURES: "BTCUSDT",
+    Venue.BITHUMB: "KRW-BTC",
+}
+QUOTE = {
+    Venue.UPBIT: "KRW",
+    Venue.BINANCE_SPOT: "USDT",
+    Venue.BINANCE_FUTURES: "USDT",
+    Venue.BITHUMB: "KRW",
+}
 CHANNELS = {
     Venue.UPBIT: {Trade, Quote},  # the ticker channel is covered at real speed below
     Venue.BINANCE_SPOT: {Trade, Ticker, Quote},
     Venue.BINANCE_FUTURES: {Trade, Quote, MarkPrice},
+    Venue.BITHUMB: {Trade, Quote},  # as Upbit
 }
-VENUES = [Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES]
+VENUES = [Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES, Venue.BITHUMB]
+SPOT = [Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BITHUMB]  # spot venues with trades to go quiet
 
 
 def btc(venue: Venue) -> Instrument:
@@ -185,7 +198,7 @@ async def test_streams_faults_fallback_and_exact_candles(
     assert any("malformed 3" in line for line in lines), lines
 
 
-@pytest.mark.parametrize("venue", [Venue.UPBIT, Venue.BINANCE_SPOT], ids=["upbit", "binance"])
+@pytest.mark.parametrize("venue", SPOT, ids=[v.value for v in SPOT])
 async def test_a_minute_without_trades_closes_on_the_boundary(
     venue: Venue, start_md: Callable[..., Awaitable[Running]]
 ) -> None:
@@ -216,7 +229,7 @@ async def test_a_minute_without_trades_closes_on_the_boundary(
 
 
 async def test_all_venues_all_channels_at_real_speed() -> None:
-    """One manager, three venues, every channel including Upbit's ticker, at speed 1."""
+    """One manager, four venues, every channel including the KRW venues' tickers, at speed 1."""
     from exchanges.manager import MarketDataManager
     from peers.exchange_sim.server import SimExchange
     from tests.exchanges.conftest import SimTime, make_config
@@ -235,19 +248,14 @@ async def test_all_venues_all_channels_at_real_speed() -> None:
                     inst = getattr(ev, "instrument", None)
                     if inst is not None:
                         got.add((inst.venue, type(ev)))
-                return (
-                    all((v, k) in got for v in VENUES for k in CHANNELS[v])
-                    and (
-                        Venue.UPBIT,
-                        Ticker,
-                    )
-                    in got
-                )
+                tickers = {(Venue.UPBIT, Ticker), (Venue.BITHUMB, Ticker)}
+                return all((v, k) in got for v in VENUES for k in CHANNELS[v]) and tickers <= got
 
             await eventually(complete, timeout=15)
             assert all(not md.is_stale(v) for v in VENUES)
             lines = [render("en", line) for line in await md.status_lines()]
             assert any(line.startswith("Upbit: live") for line in lines), lines
+            assert any(line.startswith("Bithumb: live") for line in lines), lines
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
