@@ -96,9 +96,9 @@ def parse_order(
     status = _STATE.get(str(raw.get("state")), OrderStatus.OPEN)
     if status is OrderStatus.OPEN and executed > 0:
         status = OrderStatus.PARTIALLY_FILLED
-    # A market order ends as `cancel` when its unspent remainder (a KRW total's dust, a sell
-    # the book could not take in full) is released: what did execute is the fill.
-    if kind in ("price", "market") and status is OrderStatus.CANCELLED and executed > 0:
+    # A market buy by KRW total ends as `cancel` when the dust it could not spend is released:
+    # it is done. (A market sell cut short stays cancelled with what it did fill.)
+    if kind == "price" and status is OrderStatus.CANCELLED and executed > 0:
         status = OrderStatus.FILLED
     cid = str(raw.get("client_order_id") or client_id)
     vo = VenueOrder(

@@ -125,3 +125,30 @@ async def test_v2_errors_are_told_by_what_the_caller_must_do(
         peer.answer("GET", "/v1/order", load("bithumb", name), status=status)
         with pytest.raises(kind):
             await broker.fetch(KRW_BTC, "kimp-12", False)
+
+
+async def test_a_buy_by_total_that_ends_cancelled_with_dust_is_filled() -> None:
+    """Bithumb releases the KRW a market buy could not spend by cancelling the rest; a sell cut
+    short stays cancelled with what it filled."""
+    base = load("bithumb", "rest_order_info_v2.json")
+    trade = {"market": "KRW-BTC", "uuid": "t-1", "price": "9500000", "volume": "0.001",
+             "funds": "9500", "side": "bid", "created_at": "2026-07-04T15:05:47+09:00"}  # fmt: skip
+    buy = base | {"ord_type": "price", "price": "10000", "volume": None, "state": "cancel",
+                  "executed_volume": "0.001", "executed_funds": "9500", "paid_fee": "23.75",
+                  "trades_count": 1, "trades": [trade]}  # fmt: skip
+    sell = buy | {"side": "ask", "ord_type": "market", "price": None, "volume": "0.002",
+                  "trades": [trade | {"side": "ask"}]}  # fmt: skip
+    async with bithumb_broker() as (broker, peer):
+        peer.answer("GET", "/v1/order", buy)
+        bought = await broker.fetch(KRW_BTC, "kimp-13", False)
+    async with bithumb_broker() as (broker, peer):
+        peer.answer("GET", "/v1/order", sell)
+        sold = await broker.fetch(KRW_BTC, "kimp-14", False)
+    assert (bought.status, bought.filled_qty, bought.avg_price) == (
+        OrderStatus.FILLED, D("0.001"), D("9500000"),
+    )  # fmt: skip
+    (fill,) = bought.fills
+    assert (fill.fill_id, fill.fee, fill.fee_asset, fill.ts) == ("t-1", D("23.75"), "KRW",
+                                                                 1783145147.0)  # fmt: skip
+    assert (sold.status, sold.qty, sold.filled_qty) == (OrderStatus.CANCELLED, D("0.002"),
+                                                        D("0.001"))  # fmt: skip
