@@ -1190,4 +1190,5 @@ TEXTS: dict[str, str] = {
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
     "reason.min_total_bithumb": "The order total {total} is below Bithumb's minimum of {min}.",
+    "wallet.venue.bithumb": "Bithumb",
 }

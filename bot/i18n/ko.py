@@ -1164,4 +1164,5 @@ TEXTS: dict[str, str] = {
     # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
     "venue.bithumb": "빗썸",
     "reason.min_total_bithumb": "주문 총액 {total}이(가) 빗썸 최소 주문 금액 {min}보다 적습니다.",
+    "wallet.venue.bithumb": "빗썸",
 }
