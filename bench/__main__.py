@@ -22,7 +22,11 @@ BENCHMARKS = {
     "retention": "bench.retention",
     "web": "bench.web",
 }
-OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets"}
+OPTIONAL = {
+    "sim": "bench.sim",
+    "brackets": "bench.brackets",
+    "bithumb_orders": "bench.bithumb_orders",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
