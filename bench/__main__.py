@@ -23,7 +23,12 @@ BENCHMARKS = {
     "retention": "bench.retention",
     "web": "bench.web",
 }
-OPTIONAL = {"sim": "bench.sim", "brackets": "bench.brackets", "hedge": "bench.hedge"}
+OPTIONAL = {
+    "sim": "bench.sim",
+    "brackets": "bench.brackets",
+    "hedge": "bench.hedge",
+    "bithumb_orders": "bench.bithumb_orders",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

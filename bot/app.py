@@ -240,6 +240,8 @@ async def _startup_summary(facade: ServiceFacade, preflight: Sequence[Check] = (
             keyed.append(Venue.UPBIT)
         if venues.binance_api_key is not None and venues.binance_api_secret is not None:
             keyed += [Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES]
+        if venues.bithumb_enabled and venues.bithumb_access_key and venues.bithumb_secret_key:
+            keyed.append(Venue.BITHUMB)
         lines.append(t("startup.live_venues", venues=", ".join(t.word(v) for v in keyed)))
     if facade.bots is not None:
         bots = await facade.bots.status_lines()

@@ -16,6 +16,17 @@ class Venue(StrEnum):
     def label(self) -> str:
         return _VENUE_LABELS[self]
 
+    @property
+    def krw(self) -> bool:
+        """A Korean won spot venue (Upbit, Bithumb): prices in KRW, the fee in KRW on both
+        sides, market buys by KRW total."""
+        return self in (Venue.UPBIT, Venue.BITHUMB)
+
+    @property
+    def quote(self) -> str:
+        """The currency the venue's markets we trade are quoted in."""
+        return "KRW" if self.krw else "USDT"
+
 
 _VENUE_LABELS = {
     Venue.UPBIT: "Upbit",

@@ -30,6 +30,9 @@ cached, with the built-in KRW table as the fallback.
 
 Bithumb (`bithumb/`, API 2.0) speaks Upbit's market-data wire; the shared pieces are factored
 out of the Upbit adapter rather than copied, Bithumb's differences stay in its own parser.
+Its `broker.py` trades through unmodified ccxt (`bithumb`, the v2 endpoints by name; the error
+names in `ccxt/bithumb.py`), reading the v2 order/account wire in `orders.py`; `wallet.py` is
+the signed `/v1/status/wallet` (Upbit's rows, a JWT with `timestamp`).
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),

@@ -7,6 +7,7 @@ Each venue's broker lives in its own package, over the shared ccxt machinery in
 from exchanges.binance.broker import BinanceFuturesBroker, BinanceSpotBroker
 from exchanges.binance.spot_user_stream import run_spot_user_stream
 from exchanges.binance.user_stream import run_user_stream
+from exchanges.bithumb.broker import BithumbBroker
 from exchanges.ccxt.broker import CcxtBroker
 from exchanges.ccxt.exchange import make_exchange, point_urls
 from exchanges.upbit.broker import UpbitBroker
@@ -15,6 +16,7 @@ from exchanges.upbit.private_stream import PrivateStreamState, private_stream_ru
 __all__ = [
     "BinanceFuturesBroker",
     "BinanceSpotBroker",
+    "BithumbBroker",
     "CcxtBroker",
     "PrivateStreamState",
     "UpbitBroker",

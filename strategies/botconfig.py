@@ -2,7 +2,7 @@
 
     [bots.btc_trend]
     strategy = "combined"
-    exchange = "upbit"            # upbit | binance | binance_futures
+    exchange = "upbit"            # upbit | bithumb | binance | binance_futures
     symbols = ["BTC/KRW"]
     timeframe = "1m"
     stake = 100000                # quote currency per position (or stake_pct = 10)
@@ -33,6 +33,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 # Quote currencies each venue trades against (a quick sanity check when no catalogue is known).
 VENUE_QUOTES: dict[Venue, tuple[str, ...]] = {
     Venue.UPBIT: ("KRW",),
+    Venue.BITHUMB: ("KRW",),
     Venue.BINANCE_SPOT: ("USDT", "USDC", "FDUSD", "BTC"),
     Venue.BINANCE_FUTURES: ("USDT", "USDC"),
 }

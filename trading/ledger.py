@@ -470,7 +470,7 @@ class Ledger:
         """Everything held on every venue, valued in KRW at current prices (unknown: skipped)."""
         total = ZERO
         for venue, bals in self.balances.items():
-            quote = "KRW" if venue is Venue.UPBIT else "USDT"
+            quote = venue.quote
             try:
                 rate = await self.to_krw(quote)
             except Rejected:

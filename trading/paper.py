@@ -42,7 +42,7 @@ RulesSource = Callable[[Symbol], Awaitable[MarketRules]]
 def default_rules(venue: Venue, symbol: Symbol) -> MarketRules:
     """Rules when the venue's own cannot be loaded (paper only)."""
     maker, taker = FEES[venue]
-    if venue is Venue.UPBIT:
+    if venue.krw:
         return upbit_rules(symbol.base, symbol.quote, taker)
     return MarketRules(
         base=symbol.base,

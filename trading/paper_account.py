@@ -31,10 +31,15 @@ def dec(x: float) -> Decimal:
 
 
 FEE_STEP = Decimal("0.00000001")
-_MAKER = {Venue.UPBIT: 0.0005, Venue.BINANCE_SPOT: 0.001, Venue.BINANCE_FUTURES: 0.0002}
+_MAKER = {
+    Venue.UPBIT: 0.0005,
+    Venue.BITHUMB: 0.0025,
+    Venue.BINANCE_SPOT: 0.001,
+    Venue.BINANCE_FUTURES: 0.0002,
+}
 FEES: dict[Venue, tuple[Decimal, Decimal]] = {  # (maker, taker); taker = the backtest's
     v: (dec(_MAKER[v]), dec(FEE_RATES[v]))
-    for v in (Venue.UPBIT, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
+    for v in (Venue.UPBIT, Venue.BITHUMB, Venue.BINANCE_SPOT, Venue.BINANCE_FUTURES)
 }
 
 
@@ -130,7 +135,7 @@ class PaperAccount:
         po.locked = None
 
     def _quote_fee_rate(self) -> Decimal:
-        return self.taker if self.venue is Venue.UPBIT else ZERO
+        return self.taker if self.venue.krw else ZERO
 
     def execute(self, po: PaperOrder, rules: MarketRules, price: Decimal, taker: bool) -> None:
         req = po.req
@@ -168,7 +173,7 @@ class PaperAccount:
         cost = qty * price if po.req.quote_amount is None else po.req.quote_amount
         free = self._free
         if po.req.side is Side.BUY:
-            if self.venue is Venue.UPBIT:
+            if self.venue.krw:
                 fee = paper_fee(cost, rate)
                 fee_asset, pay, get = quote, cost + fee, qty
             else:

@@ -117,7 +117,7 @@ class TradingProvider:
         out: dict[Venue, list[tuple[str, Decimal, Decimal, Decimal | None]]] = {}
         for venue in self.svc.brokers:
             await self.svc.refresh_balances(venue)
-            quote = "KRW" if venue is Venue.UPBIT else "USDT"
+            quote = venue.quote
             rate = await self.krw_rate(quote)
             rows = []
             for asset, (free, locked) in sorted(self.svc.balances.get(venue, {}).items()):

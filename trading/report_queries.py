@@ -17,6 +17,8 @@ from core.storage import Database
 from trading.fill_store import FillRecords
 from trading.trades import OURS, TradeBook
 
+_KRW = ("upbit", "bithumb")  # stored venue names of the KRW venues
+
 MANUAL = "manual"  # the owner name the report gives the user's own orders
 
 
@@ -42,8 +44,8 @@ def quote_of(symbol: str, venue: str) -> str:
     for sep in ("/", "-"):
         if sep in symbol:
             a, b = symbol.upper().split(sep, 1)
-            return a if venue == "upbit" and sep == "-" else b  # Upbit codes are KRW-BTC
-    return "KRW" if venue == "upbit" else "USDT"
+            return a if venue in _KRW and sep == "-" else b  # KRW venues' codes are KRW-BTC
+    return "KRW" if venue in _KRW else "USDT"
 
 
 @dataclass(frozen=True, slots=True)

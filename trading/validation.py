@@ -21,6 +21,8 @@ from core.text import Text
 
 # Market buys reserve this much on top of the estimate: the book may move before the fill.
 MARKET_BUFFER = Decimal("0.01")
+# A KRW venue's minimum order total is its own rule, named in the refusal.
+_MIN_TOTAL_KEY = {Venue.UPBIT: "reason.min_total_upbit", Venue.BITHUMB: "reason.min_total_bithumb"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +116,10 @@ def validate(
     if trigger is not None:
         trigger = rules.round_price(trigger, Rounding.NEAREST)
 
-    if quote_amount is not None and venue is Venue.UPBIT:
+    if quote_amount is not None and venue.krw:
         # ord_type=price takes a KRW total: whole won are always accepted.
         quote_amount = quote_amount.to_integral_value(rounding="ROUND_FLOOR")
-    upbit_market_buy = venue is Venue.UPBIT and req.type is OrderType.MARKET
+    upbit_market_buy = venue.krw and req.type is OrderType.MARKET
     if upbit_market_buy and req.side is Side.BUY and quote_amount is None:
         # Upbit market buys are by KRW total (ord_type=price).
         assert qty is not None
@@ -148,7 +150,7 @@ def validate(
     est_qty = qty if qty is not None else rules.round_qty(notional / ref_price)
     exempt = req.reduce_only and venue is Venue.BINANCE_FUTURES
     if rules.min_notional and notional < rules.min_notional and not exempt:
-        key = "reason.min_total_upbit" if venue is Venue.UPBIT else "reason.min_total"
+        key = _MIN_TOTAL_KEY.get(venue, "reason.min_total")
         total = Money(notional, quote)
         raise Rejected(t(key, total=total, min=Money(rules.min_notional, quote)))
     if rules.max_notional and notional > rules.max_notional:
@@ -205,7 +207,7 @@ def _check_funds(
         buffer = MARKET_BUFFER if req.type is OrderType.MARKET and req.quote_amount is None else 0
         fee = Decimal(0) if req.instrument.venue is Venue.BINANCE_SPOT else rules.taker_fee
         need = notional * (1 + fee + Decimal(buffer))
-        if req.type is OrderType.MARKET and req.instrument.venue is Venue.UPBIT:
+        if req.type is OrderType.MARKET and req.instrument.venue.krw:
             need = notional * (1 + rules.taker_fee)
         if need > funds.free_quote:
             raise Rejected(

@@ -14,7 +14,6 @@ from bot.i18n import Messages, en, render, tr
 from bot.i18n.when import zone_label
 from bot.providers import BotControl, TradingView
 from core import numbers
-from core.symbols import Venue
 from core.text import Text
 from strategies.gateway import held_by_bot
 from strategies.runner import BotError
@@ -68,7 +67,7 @@ def render_bots(
         booked = (ledger or {}).get(v.name)
         if booked is None:  # no order layer: the bot's own paper book
             pos = m.render(Text.of("list", items=v.positions)) if v.positions else m("bots.flat")
-            pnl = m.pnl(v.realized, "KRW" if v.exchange is Venue.UPBIT else "USDT")
+            pnl = m.pnl(v.realized, v.exchange.quote)
         else:
             held, pnl = booked
             pos = "; ".join(held) or m("bots.flat")

@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from trading.provider import BalancesAge
 
 _VENUES = {
-    "upbit": Venue.UPBIT, "up": Venue.UPBIT,
+    "upbit": Venue.UPBIT, "up": Venue.UPBIT, "bithumb": Venue.BITHUMB, "bt": Venue.BITHUMB,
     "binance": Venue.BINANCE_SPOT, "spot": Venue.BINANCE_SPOT,
     "futures": Venue.BINANCE_FUTURES, "fut": Venue.BINANCE_FUTURES, "usdm": Venue.BINANCE_FUTURES,
 }  # fmt: skip
-_QUOTE = {Venue.UPBIT: "KRW", Venue.BINANCE_SPOT: "USDT", Venue.BINANCE_FUTURES: "USDT"}
+_QUOTE = {v: v.quote for v in Venue}
 
 
 def _trading(ctx: CommandContext) -> TradingView:

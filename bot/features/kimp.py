@@ -48,6 +48,7 @@ from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import NetworkSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.bithumb.wallet import BithumbWallets
 from exchanges.depth import DepthClient
 from exchanges.fx import FxClient
 from exchanges.rest_quotes_feed import RestQuotesFeed
@@ -133,10 +134,10 @@ def wallet_gate(
     refresh: float,
     clock: Clock,
     session: aiohttp.ClientSession | None = None,
-) -> tuple[WalletGate, list[UpbitWallets | BinanceWallets]]:
+) -> tuple[WalletGate, list[UpbitWallets | BinanceWallets | BithumbWallets]]:
     """The optional wallet gate (polled every `refresh` s) over the venues whose API keys are
     set, and the venue clients (to close; each owns its HTTP session unless `session` is given)."""
-    clients: list[UpbitWallets | BinanceWallets] = []
+    clients: list[UpbitWallets | BinanceWallets | BithumbWallets] = []
     # Read per network: the executable premium matches networks and needs Binance's fees.
     networks: dict[Venue, NetworkSource] = {}
     if (up := _keys(venues.upbit_access_key, venues.upbit_secret_key)) is not None:
@@ -147,6 +148,11 @@ def wallet_gate(
         binance = BinanceWallets(venues.binance_rest_url, bn, clock, session)
         clients.append(binance)
         networks[Venue.BINANCE_SPOT] = binance.fetch_networks
+    bt = _keys(venues.bithumb_access_key, venues.bithumb_secret_key)
+    if venues.bithumb_enabled and bt is not None:
+        bithumb = BithumbWallets(venues.bithumb_rest_url, bt, session)
+        clients.append(bithumb)
+        networks[Venue.BITHUMB] = bithumb.fetch_networks
     return WalletGate(clock, {}, refresh=refresh, networks=networks), clients
 
 

@@ -143,7 +143,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         gateway = _NoOrderLayer()
     if gateway is None:
         logger.info("strategies: no order layer on the facade; bots fill on the paper model")
-    balances = {Venue.UPBIT: risk.paper_balance_krw}
+    balances = {v: risk.paper_balance_krw for v in Venue if v.krw}
 
     def start_equity(venue: Venue) -> float:
         return balances.get(venue, risk.paper_balance_usdt)

@@ -41,11 +41,18 @@ def _live_brokers(
     from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
+        BithumbBroker,
         UpbitBroker,
         make_exchange,
     )
 
     out: dict[Venue, Broker] = {}
+    if s.bithumb_enabled and s.bithumb_access_key and s.bithumb_secret_key:
+        ex, gate = make_exchange(
+            Venue.BITHUMB, api_key=_secret(s.bithumb_access_key),
+            secret=_secret(s.bithumb_secret_key), rest_url=s.bithumb_rest_url,
+        )  # fmt: skip
+        out[Venue.BITHUMB] = BithumbBroker(Venue.BITHUMB, ex, gate, app.clock)
     if s.upbit_access_key and s.upbit_secret_key:
         ex, gate = make_exchange(
             Venue.UPBIT, api_key=_secret(s.upbit_access_key),
@@ -77,6 +84,8 @@ async def _paper_brokers(
         Venue.BINANCE_SPOT: {"USDT": Decimal(str(s.paper_balance_usdt))},
         Venue.BINANCE_FUTURES: {"USDT": Decimal(str(s.paper_balance_usdt))},
     }
+    if venues.bithumb_enabled:  # the second KRW venue: its own paper account, same KRW start
+        start[Venue.BITHUMB] = {"KRW": Decimal(str(s.paper_balance_krw))}
     out: dict[Venue, Broker] = {}
     positions = await store.positions(True)
     open_orders = await store.open_orders(True)
@@ -123,17 +132,21 @@ def _public_rules(app: AppContext, s: ExchangeSettings) -> dict[Venue, Any]:
         from exchanges.brokers import (
             BinanceFuturesBroker,
             BinanceSpotBroker,
+            BithumbBroker,
             UpbitBroker,
             make_exchange,
         )
     except ImportError:  # pragma: no cover
         return {}
     out: dict[Venue, Any] = {}
-    for venue, cls, url in (
+    sources: list[tuple[Venue, Any, str]] = [
         (Venue.UPBIT, UpbitBroker, s.upbit_rest_url),
         (Venue.BINANCE_SPOT, BinanceSpotBroker, s.binance_rest_url),
         (Venue.BINANCE_FUTURES, BinanceFuturesBroker, s.binance_futures_rest_url),
-    ):
+    ]
+    if s.bithumb_enabled:
+        sources.append((Venue.BITHUMB, BithumbBroker, s.bithumb_rest_url))
+    for venue, cls, url in sources:
         ex, gate = make_exchange(venue, api_key=None, secret=None, rest_url=url, timeout_s=5)
         broker = cls(venue, ex, gate, app.clock)
         app.stack.push_async_callback(broker.close)

@@ -1360,4 +1360,6 @@ TEXTS: dict[str, str] = {
     "kimpcmd.v_forward": "  buy abroad/sell {venue} {value}",
     "kimpcmd.v_reverse": "  buy {venue}/sell abroad {value}",
     "kimpcmd.v_no_price": "{coin}: no {venue} premium yet (not listed there, or no price yet).",
+    "reason.min_total_bithumb": "The order total {total} is below Bithumb's minimum of {min}.",
+    "wallet.venue.bithumb": "Bithumb",
 }

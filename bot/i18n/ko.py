@@ -1332,4 +1332,6 @@ TEXTS: dict[str, str] = {
     "kimpcmd.v_no_price": "{coin}: {venue} 김프가 아직 없습니다 (상장되지 않았거나 시세 대기 중).",
     # --- issue 18: Bithumb, the second KRW venue ------------------------------------------
     "venue.bithumb": "빗썸",
+    "reason.min_total_bithumb": "주문 총액 {total}이(가) 빗썸 최소 주문 금액 {min}보다 적습니다.",
+    "wallet.venue.bithumb": "빗썸",
 }

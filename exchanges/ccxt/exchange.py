@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import ccxt.async_support as ccxt
 
 from core.symbols import Venue
+from exchanges.ccxt.bithumb import bithumb_exchange
 from exchanges.ccxt.gate import RateGate
 
 
@@ -101,6 +102,9 @@ def make_exchange(
         base = rest_url.rstrip("/")
         ex.urls["api"] = {"public": base, "private": base}
         gate = RateGate("upbit")
+    elif venue is Venue.BITHUMB:
+        ex = bithumb_exchange(_gated(ccxt.bithumb), common, rest_url)
+        return ex, ex.gate
     elif venue is Venue.BINANCE_SPOT:
         opts = {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False}
         ex = _gated(ccxt.binance)(common | {"options": opts | {"fetchMargins": False}})

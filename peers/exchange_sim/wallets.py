@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from peers.exchange_sim.market import BINANCE, UPBIT, MarketModel
+from peers.exchange_sim.market import BINANCE, BITHUMB, UPBIT, MarketModel
 
-WALLET_VENUES = (UPBIT, BINANCE)
+WALLET_VENUES = (UPBIT, BINANCE, BITHUMB)
 # Upbit wallet_state -> (deposits work, withdrawals work)
 WALLET_STATES: dict[str, tuple[bool, bool]] = {
     "working": (True, True),
@@ -213,12 +213,17 @@ class WalletBook:
 
     # ----------------------------------------------------------------- wire
     def upbit_rows(self, now_ms: int) -> list[dict[str, Any]]:
-        """`GET /v1/status/wallet`: one row per currency and network."""
+        """Upbit `GET /v1/status/wallet`: one row per currency and network."""
+        return self.rows(UPBIT, now_ms)
+
+    def rows(self, venue: str, now_ms: int) -> list[dict[str, Any]]:
+        """`GET /v1/status/wallet` of Upbit or Bithumb (the same row): one per currency and
+        network."""
         minutes = (now_ms - self.market.start_ms) // 60_000
         rows = []
-        for coin in self.coins(UPBIT):
+        for coin in self.coins(venue):
             for net in self.networks(coin):
-                st = self.get(UPBIT, coin, net.id)
+                st = self.get(venue, coin, net.id)
                 elapsed = _ELAPSED_MINUTES[st.block_state]
                 updated = dt.datetime.fromtimestamp(now_ms / 1000 - elapsed * 60, dt.UTC)
                 rows.append(

@@ -320,3 +320,33 @@ async def test_kimp_alert_reaches_telegram_in_korean(tmp_path: Path, tg: Telegra
 
         (text,) = await eventually(btc)
         assert text == "🌶 김프 알림\n🔺 [시장] BTC 김프 +3.20% (USDT 기준 김프): 알림 기준 +3% 도달"
+
+
+async def test_startup_summary_names_bithumb_when_it_trades_live(tmp_path: Path) -> None:
+    """Issue 18: with BITHUMB_ENABLED and its keys, Bithumb takes real orders: the start-up
+    notice says so (it named only Upbit and Binance)."""
+
+    class Streams:
+        async def status_lines(self) -> list[str]:
+            return []
+
+        async def wait_delivering(self, timeout: float) -> dict[Venue, bool]:
+            return dict.fromkeys(Venue, True)
+
+    for language, want in {
+        "ko": "실주문 거래소: 업비트, 빗썸",
+        "en": "Live orders on: Upbit, Bithumb",
+    }.items():
+        settings = load_settings(
+            env_file=None, db_path=tmp_path / f"{language}.db", language=language,
+            trading_mode="live", upbit_access_key="a" * 20, upbit_secret_key="b" * 20,
+            bithumb_enabled=True, bithumb_access_key="c" * 40, bithumb_secret_key="d" * 40,
+        )  # fmt: skip
+        async with Database.open(settings.db_path) as db:
+            facade = ServiceFacade(
+                settings=settings, db=db, bus=EventBus(), supervisor=Supervisor(),
+                notifier=Notifier(Outbox(db), settings.notify, settings.core.language), version="1",
+            )  # fmt: skip
+            facade.market_data = Streams()
+            lines = (await bot.app._startup_summary(facade)).split("\n")
+        assert want in lines, lines

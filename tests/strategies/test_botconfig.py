@@ -100,3 +100,12 @@ def test_other_mistakes_have_clear_messages() -> None:
     assert _problems(GOOD.replace("[bots.a]", "[bots.'bad name']")) == [
         "bot 'bad name': name: use 1-32 letters, digits, _ or -"
     ]
+
+
+def test_a_bot_can_trade_on_bithumb() -> None:
+    """Issue 18: Bithumb is the second KRW venue a bot may name."""
+    (bot,) = parse_bots(GOOD.replace("upbit", "bithumb"), StrategyRegistry(), 20)
+    assert bot.exchange is Venue.BITHUMB and bot.instruments[0].venue is Venue.BITHUMB
+    assert _problems(GOOD.replace("upbit", "bithumb").replace("BTC/KRW", "BTC/USDT")) == [
+        "bot 'a': unknown symbol BTC/USDT on Bithumb (quote must be KRW)"
+    ]

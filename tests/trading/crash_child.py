@@ -1,8 +1,9 @@
 """A separate process running the live order path until the crash hook kills it.
 
 `python -m tests.trading.crash_child` with, in the environment: the simulator's URLs and keys
-(UPBIT_REST_URL, BINANCE_REST_URL, BINANCE_FUTURES_REST_URL, *_KEY/SECRET), CRASH_DB (the
-SQLite file), CRASH_ORDER (`upbit`, `binance` or `binance_futures`: a market buy;
+(UPBIT_REST_URL, BINANCE_REST_URL, BINANCE_FUTURES_REST_URL, BITHUMB_REST_URL, *_KEY/SECRET),
+CRASH_DB (the SQLite file), CRASH_ORDER (`upbit`, `bithumb`, `binance` or `binance_futures`: a
+market buy;
 `futures_bracket`: a futures entry with a stop-loss through the FuturesManager) and
 KIMP_TEST_CRASH_AT (where to die). It submits the order, then polls it like the tracker does
 until it is final; with the hook set it never gets that far (exit status 137).
@@ -28,6 +29,7 @@ from core.symbols import Instrument, Symbol, Venue
 from exchanges.brokers import (
     BinanceFuturesBroker,
     BinanceSpotBroker,
+    BithumbBroker,
     UpbitBroker,
     make_exchange,
 )
@@ -41,6 +43,10 @@ from trading.tracker import OrderTracker
 ORDERS = {
     "upbit": OrderRequest(
         Instrument(Venue.UPBIT, Symbol("BTC", "KRW")), Side.BUY, OrderType.MARKET,
+        quote_amount=Decimal(1_000_000),
+    ),
+    "bithumb": OrderRequest(
+        Instrument(Venue.BITHUMB, Symbol("BTC", "KRW")), Side.BUY, OrderType.MARKET,
         quote_amount=Decimal(1_000_000),
     ),
     "binance": OrderRequest(
@@ -67,6 +73,8 @@ def live_brokers(
          "BINANCE_REST_URL"),
         (Venue.BINANCE_FUTURES, BinanceFuturesBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
          "BINANCE_FUTURES_REST_URL"),
+        (Venue.BITHUMB, BithumbBroker, "BITHUMB_ACCESS_KEY", "BITHUMB_SECRET_KEY",
+         "BITHUMB_REST_URL"),
     )  # fmt: skip
     for venue, cls, key, secret, url in specs:
         if venues is not None and venue not in venues:

@@ -168,13 +168,19 @@ async def trading_env(
 
 
 def live_brokers(
-    sim: object, timeout_s: float = 5.0, urls: dict[str, str] | None = None
+    sim: object,
+    timeout_s: float = 5.0,
+    urls: dict[str, str] | None = None,
+    *,
+    bithumb: bool = False,
 ) -> dict[Venue, Broker]:
-    """ccxt adapters pointed at a running SimExchange with its default keys."""
+    """ccxt adapters pointed at a running SimExchange with its default keys (Bithumb's only
+    when asked: each venue costs start-up requests)."""
     from core.clock import SystemClock
     from exchanges.brokers import (
         BinanceFuturesBroker,
         BinanceSpotBroker,
+        BithumbBroker,
         UpbitBroker,
         make_exchange,
     )
@@ -188,8 +194,12 @@ def live_brokers(
          "BINANCE_REST_URL"),
         (Venue.BINANCE_FUTURES, BinanceFuturesBroker, "BINANCE_API_KEY", "BINANCE_API_SECRET",
          "BINANCE_FUTURES_REST_URL"),
+        (Venue.BITHUMB, BithumbBroker, "BITHUMB_ACCESS_KEY", "BITHUMB_SECRET_KEY",
+         "BITHUMB_REST_URL"),
     )  # fmt: skip
     for venue, cls, key, secret, url in specs:
+        if venue is Venue.BITHUMB and not bithumb:
+            continue
         ex, gate = make_exchange(
             venue, api_key=env[key], secret=env[secret], rest_url=env[url], timeout_s=timeout_s
         )
@@ -204,7 +214,10 @@ async def feed_quotes(sim: object, bus: EventBus, coins: tuple[str, ...] = ("BTC
     while True:
         now = time.time()
         for coin in coins:
-            targets = [(Venue.UPBIT, "upbit", f"KRW-{coin}", Symbol(coin, "KRW"))]
+            targets = [
+                (Venue.UPBIT, "upbit", f"KRW-{coin}", Symbol(coin, "KRW")),
+                (Venue.BITHUMB, "bithumb", f"KRW-{coin}", Symbol(coin, "KRW")),
+            ]
             if coin != "USDT":
                 targets += [
                     (Venue.BINANCE_SPOT, "binance", f"{coin}USDT", Symbol(coin, "USDT")),

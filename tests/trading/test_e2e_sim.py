@@ -23,13 +23,18 @@ from trading.futures import FuturesManager
 UP = Instrument(Venue.UPBIT, Symbol("BTC", "KRW"))
 SPOT = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
 FUT = Instrument(Venue.BINANCE_FUTURES, Symbol("BTC", "USDT"))
+BT = Instrument(Venue.BITHUMB, Symbol("BTC", "KRW"))
 
 
 @asynccontextmanager
 async def live(
-    sim: SimExchange, tmp: Path, timeout_s: float = 5.0, urls: dict[str, str] | None = None
+    sim: SimExchange,
+    tmp: Path,
+    timeout_s: float = 5.0,
+    urls: dict[str, str] | None = None,
+    bithumb: bool = False,
 ) -> AsyncIterator[Env]:
-    brokers = live_brokers(sim, timeout_s, urls)
+    brokers = live_brokers(sim, timeout_s, urls, bithumb=bithumb)
     async with trading_env(tmp / "t.db", brokers, paper=False) as env:
         feeder = asyncio.create_task(feed_quotes(sim, env.bus))
         try:
@@ -210,9 +215,11 @@ URL_KEYS = {
     Venue.UPBIT: "UPBIT_REST_URL",
     Venue.BINANCE_SPOT: "BINANCE_REST_URL",
     Venue.BINANCE_FUTURES: "BINANCE_FUTURES_REST_URL",
+    Venue.BITHUMB: "BITHUMB_REST_URL",
 }
 REQUESTS = {
     Venue.UPBIT: OrderRequest(UP, Side.BUY, OrderType.MARKET, quote_amount=D(1_000_000)),
+    Venue.BITHUMB: OrderRequest(BT, Side.BUY, OrderType.MARKET, quote_amount=D(1_000_000)),
     Venue.BINANCE_SPOT: OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01")),
     Venue.BINANCE_FUTURES: OrderRequest(
         FUT, Side.BUY, OrderType.MARKET, qty=D("0.01"), leverage=10
@@ -224,7 +231,8 @@ def on_venue(sim: SimExchange, venue: Venue, client_id: str | None = None) -> in
     """Orders the simulator holds on `venue` (with our client id, when given)."""
     if venue is Venue.BINANCE_FUTURES:
         return len(_futures_orders(sim, client_id))
-    engine = sim.upbit_engine if venue is Venue.UPBIT else sim.binance_engine
+    engines = {Venue.UPBIT: sim.upbit_engine, Venue.BITHUMB: sim.bithumb_engine}
+    engine = engines.get(venue, sim.binance_engine)
     return sum(1 for o in engine.orders.values() if client_id in (None, o.client_id))
 
 
@@ -239,7 +247,9 @@ async def test_answer_lost_after_placement_is_looked_up_not_resent(
             port = int(sim.urls[key].rsplit(":", 1)[1])
             proxies[venue] = await stack.enter_async_context(HoldingProxy(port))
             urls[key] = f"http://127.0.0.1:{proxies[venue].port}"
-        env = await stack.enter_async_context(live(sim, tmp_path, timeout_s=1.0, urls=urls))
+        env = await stack.enter_async_context(
+            live(sim, tmp_path, timeout_s=1.0, urls=urls, bithumb=True)
+        )
         for venue, req in REQUESTS.items():
             await env.svc.brokers[venue].rules(req.instrument.symbol)  # the next call: the order
             proxies[venue].hold_next_response(2.0)
@@ -264,8 +274,8 @@ async def test_request_held_before_placement_is_not_resent(
     """The simulator holds each request itself past our timeout (our client gives up and
     closes, so the venue never places it): we do not resend; the lookup by client id finds
     nothing for longer than the grace period and we say the order was not placed."""
-    async with live(sim, tmp_path, timeout_s=1.0) as env:
-        keys = {Venue.UPBIT: "upbit", Venue.BINANCE_SPOT: "binance"}
+    async with live(sim, tmp_path, timeout_s=1.0, bithumb=True) as env:
+        keys = {Venue.UPBIT: "upbit", Venue.BINANCE_SPOT: "binance", Venue.BITHUMB: "bithumb"}
         for venue, req in REQUESTS.items():
             await env.svc.brokers[venue].rules(req.instrument.symbol)
             sim.faults.rest_delay(keys.get(venue, "binance_futures"), 2.0, count=1)
