@@ -11,6 +11,7 @@ from core.market_notices import MarketNotice
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.bithumb.parse import ms_to_kst_text
 from exchanges.bithumb.rest import BithumbRest
+from exchanges.bithumb.rest_quotes import BithumbQuotes, parse_bithumb_depth
 from exchanges.http import RestClient, RestError
 from peers.exchange_sim.server import SimExchange
 
@@ -55,3 +56,17 @@ async def test_markets_tickers_and_warnings() -> None:
         eth = MarketNotice(Venue.BITHUMB, Symbol("ETH", "KRW"), False, ("PRICE_DIFFERENCE_HIGH",))
         assert notices["ETH"] == eth
         assert not notices["BTC"].flagged
+
+
+async def test_listings_books_and_depth_for_the_kimp_views() -> None:
+    async with SimExchange(seed=4) as sim, aiohttp.ClientSession() as session:
+        quotes = BithumbQuotes(sim.urls["BITHUMB_REST_URL"])
+        assert Symbol("ETH", "KRW") in await quotes.markets(session)
+        books = [q async for batch in quotes.orderbooks(session, ["KRW-BTC"], lambda: 1.0)
+                 for q in batch]  # fmt: skip
+        assert [b.instrument for b in books] == [BTC] and books[0].bid < books[0].ask
+        url = sim.urls["BITHUMB_REST_URL"] + "/v1/orderbook?markets=KRW-BTC"
+        async with session.get(url) as reply:
+            (depth,) = parse_bithumb_depth(await reply.json(), 1.0)
+        assert depth.instrument == BTC and len(depth.bids) == len(depth.asks) == 30
+        assert depth.bids[0][0] < depth.asks[0][0]
