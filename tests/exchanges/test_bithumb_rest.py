@@ -9,6 +9,7 @@ import pytest
 
 from core.market_notices import MarketNotice
 from core.symbols import Instrument, Symbol, Venue
+from exchanges.bithumb.notices import BithumbNotices
 from exchanges.bithumb.parse import ms_to_kst_text
 from exchanges.bithumb.rest import BithumbRest
 from exchanges.bithumb.rest_quotes import BithumbQuotes, parse_bithumb_depth
@@ -44,14 +45,15 @@ async def test_a_zone_in_candle_to_is_refused_as_bithumb_does() -> None:
 
 async def test_markets_tickers_and_warnings() -> None:
     async with SimExchange(seed=4) as sim, aiohttp.ClientSession() as session:
-        rest = BithumbRest(RestClient(session, sim.urls["BITHUMB_REST_URL"], 0.0))
+        base = sim.urls["BITHUMB_REST_URL"]
+        rest = BithumbRest(RestClient(session, base, 0.0))
         listed = await rest.markets()
         assert Symbol("BTC", "KRW") in listed and Symbol("DOT", "KRW") not in listed
         (ticker,) = await rest.tickers([BTC.symbol], 1.0)
         assert ticker.instrument == BTC and ticker.last > 0
         sim.bithumb.rest.set_warning("KRW-XRP")
         sim.bithumb.rest.set_alert("KRW-ETH", "PRICE_DIFFERENCE_HIGH")
-        notices = {n.symbol.base: n for n in await rest.warnings()}
+        notices = {n.symbol.base: n for n in await BithumbNotices(base, session).fetch()}
         assert notices["XRP"] == MarketNotice(Venue.BITHUMB, Symbol("XRP", "KRW"), True, ())
         eth = MarketNotice(Venue.BITHUMB, Symbol("ETH", "KRW"), False, ("PRICE_DIFFERENCE_HIGH",))
         assert notices["ETH"] == eth
