@@ -58,6 +58,7 @@ def install_admin(
                     b: {
                         "binance": market.binance_mid(b),
                         "upbit": market.upbit_mid(b),
+                        "bithumb": market.bithumb_mid(b),
                         "futures_mark": market.futures_mark(b),
                         "premium_pct": market.premium_pct(b),
                     }
@@ -87,6 +88,8 @@ def _market_command(market: MarketModel, cmd: Any) -> Any:
         market.set_price(base, float(cmd["usdt_price"]))
     elif action == "jump":
         market.jump(base, float(cmd["pct"]))
+    elif action == "set_bithumb_offset":  # Bithumb's price over Upbit's, percent
+        market.set_bithumb_offset(base, float(cmd["pct"]))
     elif action == "set_usdt_krw":
         market.set_usdt_krw(float(cmd["rate"]))
     elif action == "set_usd_krw":

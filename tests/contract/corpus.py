@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 REAL = Path(__file__).parent.parent / "data" / "real"
-VENUES = ("upbit", "binance_spot", "binance_usdm")
+VENUES = ("upbit", "binance_spot", "binance_usdm", "bithumb")
 RECV = 1_700_000_000.5
 
 
