@@ -1189,4 +1189,5 @@ TEXTS: dict[str, str] = {
     "web.equity": "Realised PnL, last 30 days (KRW)",
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
+    "notify.resent": "(resent: the first send got no answer from Telegram, it may have arrived twice)",
 }

@@ -1161,4 +1161,5 @@ TEXTS: dict[str, str] = {
     "web.equity": "최근 30일 실현 손익 (원)",
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
+    "notify.resent": "(재전송: 첫 전송에 텔레그램 응답이 없어 다시 보냅니다. 중복일 수 있습니다)",
 }
