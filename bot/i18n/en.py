@@ -1190,4 +1190,5 @@ TEXTS: dict[str, str] = {
     "web.forward": "Executable, forward",
     "web.reverse": "Executable, reverse",
     "notify.resent": "(resent: the first send got no answer from Telegram, it may have arrived twice)",
+    "reason.position_gone": "The {symbol} futures position was closed meanwhile (another exit got there first); nothing was sent.",
 }

@@ -1162,4 +1162,5 @@ TEXTS: dict[str, str] = {
     "web.forward": "실행 가능 김프 (정방향)",
     "web.reverse": "실행 가능 김프 (역방향)",
     "notify.resent": "(재전송: 첫 전송에 텔레그램 응답이 없어 다시 보냅니다. 중복일 수 있습니다)",
+    "reason.position_gone": "그 사이 {symbol} 선물 포지션이 이미 청산되었습니다 (다른 청산이 먼저 처리됨). 주문을 보내지 않았습니다.",
 }
