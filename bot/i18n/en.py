@@ -1191,4 +1191,13 @@ TEXTS: dict[str, str] = {
     "web.reverse": "Executable, reverse",
     "notify.resent": "(resent: the first send got no answer from Telegram, it may have arrived twice)",
     "reason.position_gone": "The {symbol} futures position was closed meanwhile (another exit got there first); nothing was sent.",
+    "account.outside_opened": (
+        "⚠️ Position changed on {venue} outside the bot (another app or the web UI), seen "
+        "afterwards: {side} {qty} {base} @ {price}\nPosition now: {qty_left}"
+    ),
+    "account.outside_estimated_opened": (
+        "⚠️ Position changed on {venue} outside the bot, seen afterwards; the venue's trades "
+        "could not be read, so this is ESTIMATED at the last price: {side} {qty} {base} @ "
+        "~{price} (estimated)\nPosition now: {qty_left}"
+    ),
 }

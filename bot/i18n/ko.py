@@ -1163,4 +1163,13 @@ TEXTS: dict[str, str] = {
     "web.reverse": "실행 가능 김프 (역방향)",
     "notify.resent": "(재전송: 첫 전송에 텔레그램 응답이 없어 다시 보냅니다. 중복일 수 있습니다)",
     "reason.position_gone": "그 사이 {symbol} 선물 포지션이 이미 청산되었습니다 (다른 청산이 먼저 처리됨). 주문을 보내지 않았습니다.",
+    "account.outside_opened": (
+        "⚠️ 봇 밖에서(다른 앱 또는 웹) {venue} 포지션이 바뀐 것을 뒤늦게 확인했습니다: "
+        "{side} {qty} {base} @ {price}\n현재 포지션: {qty_left}"
+    ),
+    "account.outside_estimated_opened": (
+        "⚠️ 봇 밖에서 {venue} 포지션이 바뀐 것을 뒤늦게 확인했습니다. 거래소 체결 내역을 읽을 수 "
+        "없어 마지막 가격으로 추정했습니다: {side} {qty} {base} @ ~{price} (추정)\n"
+        "현재 포지션: {qty_left}"
+    ),
 }
