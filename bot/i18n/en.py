@@ -1200,4 +1200,15 @@ TEXTS: dict[str, str] = {
         "could not be read, so this is ESTIMATED at the last price: {side} {qty} {base} @ "
         "~{price} (estimated)\nPosition now: {qty_left}"
     ),
+    "stopwatch.unwatched": (
+        "⚠️ Stop-loss NOT WATCHED: bot {bot}'s {venue} {symbol} position has a -{pct}% "
+        "stop-loss held by this service, not by the venue, and {why}. It will not fire until "
+        "this is resolved."
+    ),
+    "stopwatch.watched": (
+        "🟢 Stop-loss watched again: bot {bot}'s {venue} {symbol} (it was not watched for {seconds} s)."
+    ),
+    "stopwatch.why.bot_stopped": "the bot is stopped",
+    "stopwatch.why.no_data": "{venue} market data is not current (stream down or delayed)",
+    "acct.service_stop": " · stop -{pct}% held by the service, not the venue",
 }

@@ -1172,4 +1172,14 @@ TEXTS: dict[str, str] = {
         "없어 마지막 가격으로 추정했습니다: {side} {qty} {base} @ ~{price} (추정)\n"
         "현재 포지션: {qty_left}"
     ),
+    "stopwatch.unwatched": (
+        "⚠️ 손절 감시 중단: 봇 {bot}의 {venue} {symbol} 포지션의 -{pct}% 손절은 거래소가 아니라 "
+        "이 서비스가 지키는데, {why}. 해결될 때까지 손절이 실행되지 않습니다."
+    ),
+    "stopwatch.watched": (
+        "🟢 손절 감시 재개: 봇 {bot}의 {venue} {symbol} ({seconds}초 동안 감시되지 않았습니다)."
+    ),
+    "stopwatch.why.bot_stopped": "봇이 정지되어 있습니다",
+    "stopwatch.why.no_data": "{venue} 시세가 최신이 아닙니다 (스트림 끊김 또는 지연)",
+    "acct.service_stop": " · 손절 -{pct}% (거래소가 아닌 서비스가 관리)",
 }
