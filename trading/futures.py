@@ -138,9 +138,10 @@ class FuturesManager:
         market. No protection check runs in between; the one after puts back what a close that
         failed (or left part of the position) needs."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
-        async with self._exit_lock(inst):
-            async with self.protection.hold():
-                res = await self._close(inst, bot, qty, reason)
+        # Always the protection lock first, then the position's exit lock: a protection check
+        # holding the one may close a position (the failure policy) and so need the other.
+        async with self.protection.hold(), self._exit_lock(inst):
+            res = await self._close(inst, bot, qty, reason)
             await self._settle(res)
         await self.protection.check(inst, announce=False)
         return res
@@ -153,18 +154,25 @@ class FuturesManager:
         once the exits before it were booked. None when it does not reduce the position (any
         more): the caller decides whether that opens one."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
-        async with self._exit_lock(inst):
+        async with self.protection.hold(), self._exit_lock(inst):
             pos = self.svc.positions.get(inst)
             if pos is None or pos.qty == 0 or (pos.qty > 0) == (side is Side.BUY):
                 return None
-            if qty < abs(pos.qty):
+            full = qty >= abs(pos.qty)
+            if not full:
                 req = OrderRequest(
                     inst, side, OrderType.MARKET, qty=qty, reason=reason, reduce_only=True
                 )
                 res = await self.svc.submit(req)
                 await self._settle(res)
-                return res
-        return await self.close(symbol, reason=reason)
+        if full:  # `close` takes the locks again and checks what a failed close left after it
+            res = await self.close(symbol, reason=reason)
+            pos = self.svc.positions.get(inst)
+            if not res.accepted and (pos is None or pos.qty == 0):
+                return None  # another exit got there first
+            return res
+        await self.protection.check(inst, announce=False)  # the stops, resized to what is left
+        return res
 
     @contextlib.asynccontextmanager
     async def _exit_lock(self, inst: Instrument) -> AsyncIterator[None]:

@@ -86,6 +86,7 @@ class TelegramSender:
         if paused > 0:
             raise DeliveryError("Telegram flood limit pause", retry_after=paused)
         done: list[int] = []
+        self._in_flight = []
         try:
             if len(items) > max(1, self._throttle.available(self._chat_id)):
                 await self._deliver_digest(items, done)
