@@ -25,6 +25,7 @@ from core.freshness import Freshness
 from core.market import Candle, timeframe_ms
 from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from core.positions import PositionBook
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.candle_store import CandleStore
 from exchanges.manager import MarketDataManager
@@ -198,7 +199,9 @@ def _watch_service_stops(
     running = _Running(manager)
     app.supervisor.start(
         "stop-watch",
-        lambda: run_stop_watch(rows, stop_pct, running, stale, app.clock, app.notifier.notify),
+        lambda: run_stop_watch(
+            rows, stop_pct, running, stale, app.clock, app.notifier.notify, KeyValueStore(app.db)
+        ),
     )
 
 

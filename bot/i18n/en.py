@@ -1211,4 +1211,9 @@ TEXTS: dict[str, str] = {
     "stopwatch.why.bot_stopped": "the bot is stopped",
     "stopwatch.why.no_data": "{venue} market data is not current (stream down or delayed)",
     "acct.service_stop": " · stop -{pct}% held by the service, not the venue",
+    "stopwatch.service_down": (
+        "⚠️ While this service was down (about {seconds} s), bot {bot}'s {venue} {symbol} "
+        "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
+        "Check the position."
+    ),
 }

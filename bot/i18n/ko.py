@@ -1182,4 +1182,8 @@ TEXTS: dict[str, str] = {
     "stopwatch.why.bot_stopped": "봇이 정지되어 있습니다",
     "stopwatch.why.no_data": "{venue} 시세가 최신이 아닙니다 (스트림 끊김 또는 지연)",
     "acct.service_stop": " · 손절 -{pct}% (거래소가 아닌 서비스가 관리)",
+    "stopwatch.service_down": (
+        "⚠️ 서비스가 중단된 동안(약 {seconds}초) 봇 {bot}의 {venue} {symbol} -{pct}% 손절은 "
+        "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
+    ),
 }

@@ -8,7 +8,8 @@ data. That protection exists only while the bot runs on fresh data, so:
 - `/positions` marks such a position "stop held by the service, not the venue";
 - when a bot holding one stops, or its venue's market data goes stale (stream down, REST
   fallback, delayed), the user is told at once "stop not watched", and again once it is watched
-  (with how long it was not), once per outage.
+  (with how long it was not), once per outage;
+- after the service itself was down, each such stop is told how long it was not watched.
 
 `StopWatch` is pure (held stops and their watch state in, `Text` out); `run_stop_watch` feeds it
 every `EVERY` s from the trading ledger, the bot manager and the market data.
@@ -21,10 +22,14 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.notifications import Notification, NotificationKind
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Venue
 from core.text import Text
 
 EVERY = 5.0  # s between looks
+ALIVE_KEY = "stopwatch.alive"  # epoch s the watch last ran (its downtime is the service's)
+ALIVE_EVERY = 30.0  # s between those stamps: the downtime told is at most this much too long
+DOWN_WORTH_TELLING = 2 * ALIVE_EVERY  # a quick restart is not an outage worth a message
 SPOT = frozenset({Venue.UPBIT, Venue.BINANCE_SPOT})
 
 
@@ -109,11 +114,44 @@ async def run_stop_watch(
     stale: Callable[[Venue], bool],
     clock: Clock,
     notify: Callable[[Notification], None],
+    kv: KeyValueStore | None = None,
     every: float = EVERY,
 ) -> None:
+    """`kv` keeps when the watch last ran, so a start after the service was down tells each
+    service-held stop that it was not watched meanwhile, and for how long."""
     watch = StopWatch()
+    await _told_downtime(rows, stop_pct, clock, notify, kv)
+    stamped = -ALIVE_EVERY  # stamped on the first look
     while True:
         stops = held_stops(await rows(), stop_pct, running, stale)
         for text in watch.tick(clock.monotonic(), stops):
             notify(Notification(NotificationKind.RISK, text))
+        if kv is not None and clock.monotonic() - stamped >= ALIVE_EVERY:
+            stamped = clock.monotonic()
+            await kv.set(ALIVE_KEY, f"{clock.now():.0f}")
         await clock.sleep(every)
+
+
+async def _told_downtime(
+    rows: Callable[[], Awaitable[list[tuple[str | None, Instrument]]]],
+    stop_pct: Mapping[str, float | None],
+    clock: Clock,
+    notify: Callable[[Notification], None],
+    kv: KeyValueStore | None,
+) -> None:
+    last = await kv.get(ALIVE_KEY) if kv is not None else None
+    if not last:
+        return
+    down = clock.now() - float(last)
+    if down < DOWN_WORTH_TELLING:
+        return
+    for s in held_stops(await rows(), stop_pct, (), lambda _v: False):
+        text = Text.of(
+            "stopwatch.service_down",
+            bot=s.bot,
+            venue=s.instrument.venue,
+            symbol=s.instrument.symbol,
+            pct=f"{s.pct:g}",
+            seconds=f"{down:.0f}",
+        )
+        notify(Notification(NotificationKind.RISK, text))

@@ -8,6 +8,7 @@ its market data is not current, and `/positions` showed such a position like any
 
 from __future__ import annotations
 
+import asyncio
 import time
 from decimal import Decimal as D
 from pathlib import Path
@@ -17,8 +18,12 @@ from bot.config import load_settings
 from bot.features import strategies as strategies_feature
 from bot.features import trading as trading_feature
 from bot.i18n import render
-from bot.notify.stop_watch import HeldStop, StopWatch, held_stops
+from bot.notify.stop_watch import ALIVE_KEY, HeldStop, StopWatch, held_stops, run_stop_watch
+from core.clock import ManualClock
 from core.market import Quote
+from core.notifications import Notification
+from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from peers.exchange_sim.server import SimExchange
@@ -110,3 +115,39 @@ async def test_a_bot_spot_position_with_no_current_data_is_told_and_marked(
         ctx = CommandContext(service=app.facade, chat_id=1, user_id=1, transport="console")
         positions = (await app.registry.dispatch("/positions", ctx)).text
         assert "stop -2% held by the service, not the venue" in positions, positions
+
+
+async def test_a_start_after_downtime_tells_each_service_held_stop_it_was_not_watched(
+    tmp_path: Path,
+) -> None:
+    db = await Database.connect(tmp_path / "kv.db")
+    try:
+        kv = KeyValueStore(db)
+        clock = ManualClock(start=1_800_000_000.0)
+        notes: list[Notification] = []
+
+        async def rows() -> list[tuple[str | None, Instrument]]:
+            return [("b", BTC_KRW), ("b", BTC_FUT)]
+
+        async def run_once() -> None:
+            task = asyncio.create_task(
+                run_stop_watch(rows, {"b": 2.0}, {"b"}, lambda v: False, clock, notes.append, kv)
+            )
+            stamp = f"{clock.now():.0f}"
+
+            async def stamped() -> bool:  # this run's first look is done
+                return await kv.get(ALIVE_KEY) == stamp
+
+            await eventually(stamped, timeout=5)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+        await run_once()  # the first start ever: nothing to tell
+        assert notes == []
+        clock.advance(600)  # the service is down for ten minutes
+        await run_once()
+        [down] = [render("en", n.text) for n in notes]  # the futures position has venue stops
+        assert "While this service was down (about 600 s)" in down, down
+        assert "bot b's Upbit BTC/KRW -2% stop-loss was NOT WATCHED" in down, down
+    finally:
+        await db.close()
