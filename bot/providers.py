@@ -105,7 +105,14 @@ class TradingView(StatusProvider, PositionBook, Protocol):
     def owner_pnl(self) -> dict[str | None, dict[str, Decimal]]: ...
 
     async def manual_order(
-        self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
+        self,
+        venue: Venue,
+        symbol: Symbol,
+        side: Side,
+        qty: Decimal | None,
+        amount: Decimal | None,
+        *,
+        closes: bool | None = None,
     ) -> SubmitResult: ...
 
     def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan: ...

@@ -41,7 +41,8 @@ state, as catalog `Text`), `stream_base.py`, `base.py` (bad-input accounting, th
 `pipeline.py`, `http.py`, `fallback.py` (REST while a WebSocket is down), `universe.py`,
 `subscriptions.py`, `candles.py` / `candle_service.py` (candles from trades), `candle_store.py`,
 `config.py`, and the `manager` that owns it all: `feeds.py` builds each venue's plumbing,
-`placement.py` decides which connection carries which stream.
+`placement.py` decides which connection carries which stream, `server_clock.py` measures each venue's
+clock (stream lag is judged on it).
 
 Outside the manager: `rest_quotes_feed.py` (the kimp monitor's two-venue REST poller of listings
 and top of book, publishing `Quote` events when no manager is wired), `depth.py` (both venues'

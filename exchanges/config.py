@@ -33,6 +33,9 @@ class MarketDataConfig:
     healthy_after: float = 60.0
     no_data_alert_after: float = 120.0
     universe_refresh: float = 120.0
+    # Seconds between measurements of each venue's clock (`server_clock.py`): stream lag is
+    # judged on the venue's time, in paper mode too and for Upbit, whose brokers never sync.
+    clock_sync_every: float = 300.0
     binance_max_lifetime: float = 23.5 * 3600  # planned reconnect before Binance's 24 h cut
     upbit_codes_per_connection: int = 150
     upbit_channels: tuple[str, ...] = ("ticker", "trade", "orderbook")

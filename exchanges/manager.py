@@ -33,6 +33,7 @@ from exchanges.feeds import Feed, build_feeds, stream_of
 from exchanges.http import RestError
 from exchanges.placement import StreamPlacer
 from exchanges.quotation import VENUES as QUOTATION_VENUES
+from exchanges.server_clock import measure_offset
 from exchanges.subscriptions import Need
 from exchanges.universe import Universe
 
@@ -272,6 +273,7 @@ class MarketDataManager:
                     # network) is as silent as a dead stream, and is alerted the same way.
                     self._started = self.clock.monotonic()
                     tg.create_task(self._watch(), name="md-watch")
+                    tg.create_task(self._sync_clocks(session), name="md-clock")
                     placer = StreamPlacer(
                         cfg, self.feeds, self.universe, self._wanted, self._on_status,
                         self.clock, tg,
@@ -288,6 +290,23 @@ class MarketDataManager:
             finally:
                 self._tg = None
                 self._placer = None
+
+    async def _sync_clocks(self, session: aiohttp.ClientSession) -> None:
+        """Measure each streamed venue's clock now and every `clock_sync_every` s: the brokers'
+        time sync covers Binance in live mode only, and Upbit never (no signed timestamps)."""
+        while True:
+            for venue in self.feeds:
+                try:
+                    offset = await measure_offset(session, venue, self.config, self.clock.now)
+                except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                    logger.debug("{}: server time not read: {!r}", venue.label, exc)
+                    continue
+                if offset is None:
+                    continue
+                if abs(offset) >= 1.0 and abs(self._clock_offsets.get(venue, 0.0)) < 1.0:
+                    logger.warning("{}: our clock is {:+.1f}s off the venue's", venue.label, offset)
+                self.set_clock_offset(venue, offset)
+            await self.clock.sleep(self.config.clock_sync_every)
 
     async def _initial_universe(self, placer: StreamPlacer) -> None:
         """List every venue's markets, retrying those that fail; each venue streams as soon as

@@ -12,6 +12,9 @@ the bracket placement is repaired, and the user told for how long the position w
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 from loguru import logger
@@ -58,6 +61,12 @@ class FuturesManager:
         self.max_leverage = max_leverage
         self.margin_mode = margin_mode
         self._leverage: dict[Symbol, int] = {}
+        # One exit at a time per position: it reads the size, sends a reduce-only order and
+        # waits for its fill to be booked, so exits racing (a manual sell, a bot's exit, the
+        # bracket policy's close) add up to at most the position and never flip it.
+        self._exit_locks: dict[Instrument, asyncio.Lock] = {}
+        self._exit_holders: dict[Instrument, asyncio.Task[object] | None] = {}
+        self.settle_wait = 10.0  # s an exit's order may take to be final before the next one
         self.guard = BracketGuard(
             svc, kv, failure_policy, lambda sym, bot, why: self.close(sym, bot=bot, reason=why)
         )
@@ -129,10 +138,71 @@ class FuturesManager:
         market. No protection check runs in between; the one after puts back what a close that
         failed (or left part of the position) needs."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
-        async with self.protection.hold():
+        # Always the protection lock first, then the position's exit lock: a protection check
+        # holding the one may close a position (the failure policy) and so need the other.
+        async with self.protection.hold(), self._exit_lock(inst):
             res = await self._close(inst, bot, qty, reason)
+            await self._settle(res)
         await self.protection.check(inst, announce=False)
         return res
+
+    async def reduce(
+        self, symbol: Symbol, side: Side, qty: Decimal, reason: str
+    ) -> SubmitResult | None:
+        """A manual order that reduces the position: all of it through `close` (its stops
+        cancelled first), part of it as a reduce-only order. Decided on the position as it is
+        once the exits before it were booked. None when it does not reduce the position (any
+        more): the caller decides whether that opens one."""
+        inst = Instrument(Venue.BINANCE_FUTURES, symbol)
+        async with self.protection.hold(), self._exit_lock(inst):
+            pos = self.svc.positions.get(inst)
+            if pos is None or pos.qty == 0 or (pos.qty > 0) == (side is Side.BUY):
+                return None
+            full = qty >= abs(pos.qty)
+            if not full:
+                req = OrderRequest(
+                    inst, side, OrderType.MARKET, qty=qty, reason=reason, reduce_only=True
+                )
+                res = await self.svc.submit(req)
+                await self._settle(res)
+        if full:  # `close` takes the locks again and checks what a failed close left after it
+            res = await self.close(symbol, reason=reason)
+            pos = self.svc.positions.get(inst)
+            if not res.accepted and (pos is None or pos.qty == 0):
+                return None  # another exit got there first
+            return res
+        await self.protection.check(inst, announce=False)  # the stops, resized to what is left
+        return res
+
+    @contextlib.asynccontextmanager
+    async def _exit_lock(self, inst: Instrument) -> AsyncIterator[None]:
+        """Re-entrant for the task holding it: an exit's own order events run the listeners
+        inline, and the bracket policy's close may come from there."""
+        me = asyncio.current_task()
+        if self._exit_holders.get(inst) is me:
+            yield
+            return
+        async with self._exit_locks.setdefault(inst, asyncio.Lock()):
+            self._exit_holders[inst] = me
+            try:
+                yield
+            finally:
+                self._exit_holders.pop(inst, None)
+
+    async def _settle(self, res: SubmitResult) -> None:
+        """Wait (briefly) until an exit's order is final, so its fill is in the position the
+        next exit reads. A venue slower than `settle_wait` leaves it to reduce-only."""
+        order = res.order
+        waited = 0.0
+        while res.accepted and order is not None and not order.status.is_final:
+            if waited >= self.settle_wait:
+                logger.warning("{}: exit {} not final yet", order.instrument, order.client_id)
+                return
+            self.svc.on_change()
+            await self.svc.clock.sleep(0.05)
+            waited += 0.05
+            stored = await self.svc.store.get(order.client_id)
+            order = stored.order if stored is not None else order
 
     async def _close(
         self, inst: Instrument, bot: str | None, qty: Decimal | None, reason: str

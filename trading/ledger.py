@@ -294,6 +294,9 @@ class Ledger:
             ForcedKind.OUTSIDE: "account.outside",
             ForcedKind.ESTIMATED: "account.outside_estimated",
         }[ev.kind]
+        grew = pos is not None and abs(pos.qty) > (abs(before.qty) if before else ZERO)
+        if grew and ev.kind in (ForcedKind.OUTSIDE, ForcedKind.ESTIMATED):
+            key += "_opened"  # grown or opened outside (another app): nothing was closed
         self.notify(
             Notification(
                 NotificationKind.RISK,

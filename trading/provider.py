@@ -294,9 +294,19 @@ class TradingProvider:
         return ExitReason.SIGNAL
 
     async def manual_order(
-        self, venue: Venue, symbol: Symbol, side: Side, qty: Decimal | None, amount: Decimal | None
+        self,
+        venue: Venue,
+        symbol: Symbol,
+        side: Side,
+        qty: Decimal | None,
+        amount: Decimal | None,
+        *,
+        closes: bool | None = None,
     ) -> SubmitResult:
         """/buy and /sell on a venue: market orders nobody manages (no bot).
+
+        `closes`: on futures, whether the user confirmed an order that reduces the position
+        (None: whether it does now). One that no longer can is refused, never turned around.
 
         On futures, an order against the open position reduces it; one that closes all of it goes
         through `FuturesManager.close`, which cancels the position's stop-loss / take-profit
@@ -309,26 +319,30 @@ class TradingProvider:
             reduces = pos is not None and (
                 (pos.qty > 0 and side is Side.SELL) or (pos.qty < 0 and side is Side.BUY)
             )
-            if pos is None or not reduces:
-                if qty is None and amount is not None:
-                    try:
-                        qty = await self._futures_qty(inst, side, amount)
-                    except TradingError as exc:
-                        return SubmitResult(False, exc.reason)
+            if closes is None:
+                closes = reduces  # what the user was shown: no confirmed plan says otherwise
+            if closes:
+                gone = SubmitResult(False, Text.of("reason.position_gone", symbol=symbol))
                 if qty is None:
-                    return SubmitResult(False, Text.of("trading.futures_size"))
-                return await self.futures.open(symbol, side, qty, reason=MANUAL)
+                    if pos is None or pos.qty == 0:
+                        return gone
+                    example = numbers.grouped(abs(pos.qty))
+                    return SubmitResult(
+                        False, Text.of("trading.close_qty", base=symbol.base, example=example)
+                    )
+                # Serialised with every other exit of the position and decided on it as it is
+                # then: another exit (a bot's, a stop, a second command) may have closed it,
+                # and an order meant to close a long must never open a short.
+                done = await self.futures.reduce(symbol, side, qty, MANUAL)
+                return gone if done is None else done
+            if qty is None and amount is not None:
+                try:
+                    qty = await self._futures_qty(inst, side, amount)
+                except TradingError as exc:
+                    return SubmitResult(False, exc.reason)
             if qty is None:
-                example = numbers.grouped(abs(pos.qty))
-                return SubmitResult(
-                    False, Text.of("trading.close_qty", base=symbol.base, example=example)
-                )
-            if qty >= abs(pos.qty):
-                return await self.futures.close(symbol, reason=MANUAL)
-            req = OrderRequest(
-                inst, side, OrderType.MARKET, qty=qty, reason=MANUAL, reduce_only=True
-            )
-            return await self.svc.submit(req)
+                return SubmitResult(False, Text.of("trading.futures_size"))
+            return await self.futures.open(symbol, side, qty, reason=MANUAL)
         req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
                            reason=MANUAL)  # fmt: skip
         return await self.svc.submit(req)

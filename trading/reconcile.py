@@ -6,28 +6,26 @@
 - futures positions and spot holdings that differ from ours are reported and the venue's
   numbers adopted (trades made by hand, or fills we could not see).
 
-`book_outside` books a futures position that shrank or vanished at the venue without our seeing
-it (a liquidation, ADL or a close by hand while the user stream was down): from the venue's
-trade history where the broker has one, else priced at the last mark and labelled estimated.
-Both this start-up pass and the tracker's periodic position check call it before adopting.
+`book_outside` (`trading/outside.py`) books a futures position that changed at the venue
+without our seeing it; both this start-up pass and the tracker's periodic position check call
+it before adopting.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from loguru import logger
 
 from core import numbers
-from core.account import AccountTrade, ForcedFill, ForcedKind
-from core.broker import TradeHistory
 from core.errors import NotFound, TradingError
-from core.market import Side
-from core.orders import Fill, OrderStatus, OrderType
+from core.orders import OrderStatus, OrderType
 from core.symbols import Instrument, Venue
 from core.text import Text
 from trading.executor import OrderService
+from trading.outside import book_outside
+
+__all__ = ["book_outside", "reconcile"]
 
 ZERO = Decimal(0)
 
@@ -141,48 +139,3 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
 
 def _open(svc: OrderService, venue: Venue) -> set[Instrument]:
     return {i for i, p in svc.positions.items() if i.venue is venue and p.qty != 0}
-
-
-async def book_outside(svc: OrderService, inst: Instrument, mine: Decimal, real: Decimal) -> bool:
-    """Book the part of our position `mine` that is gone at the venue (now `real`) through the
-    ledger, as forced fills: the position, today's PnL (the daily loss limit) and a notice at
-    once. The venue's trades since our last fill that we have not recorded explain it; what
-    they do not (no history, or it cannot be read) is priced at the last mark, ESTIMATED.
-    False when the change is no close (grown or flipped: adopted as it is)."""
-    if mine == 0 or real * mine < 0 or abs(real) >= abs(mine):
-        return False
-    closing = Side.SELL if mine > 0 else Side.BUY
-    gone = abs(mine) - abs(real)
-    rows = await svc.store.fills_for(inst, svc.paper)
-    booked = {r.fill.fill_id for r in rows}
-    now = svc.clock.now()
-    broker = svc.brokers.get(inst.venue)
-    trades: list[AccountTrade] = []
-    if isinstance(broker, TradeHistory):
-        since = rows[-1].fill.ts if rows else now - 7 * 86400  # the venue keeps 7 days a query
-        try:
-            trades = await broker.account_trades(inst.symbol, since)
-        except TradingError as exc:
-            logger.warning("{}: no trade history ({}); estimating", inst, exc.reason)
-    for trade in trades:
-        fill = trade.fill
-        if gone <= 0:
-            break
-        if fill.fill_id in booked or fill.side is not closing:
-            continue
-        fill = replace(fill, qty=min(fill.qty, gone))
-        ev = ForcedFill(ForcedKind.OUTSIDE, fill, trade.order_id, trade.realized_pnl, fill.ts, now)
-        if await svc.book_forced(ev) is not None:
-            gone -= fill.qty
-    if gone > 0:
-        mark = svc.prices.price(inst)
-        if mark is None:
-            logger.warning("{}: {} gone at the venue, no price to estimate it", inst, gone)
-            return True
-        stamp = int(now * 1000)
-        fill = Fill(
-            f"estimated-{stamp}", f"estimated-{stamp}", inst, closing, gone, mark, ZERO,
-            inst.symbol.quote, now, svc.paper,
-        )  # fmt: skip
-        await svc.book_forced(ForcedFill(ForcedKind.ESTIMATED, fill, "", ZERO, now, now))
-    return True

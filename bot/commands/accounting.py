@@ -9,6 +9,7 @@ Money goes through `amount`, `signed` and `percent`, thin wrappers over the one 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,13 +20,14 @@ from bot.commands.core import no_args, parse_count
 from bot.commands.kimp_watch import funding_short
 from bot.commands.registry import CommandRegistry
 from bot.i18n import Messages, tr
+from bot.notify.stop_watch import SPOT
 from bot.providers import TradingView
 from core import numbers
 from core.symbols import Venue
 from trading.accounting import Group, by_coin, by_reason, summarize
 
 if TYPE_CHECKING:
-    from trading.accounting import ProfitSummary, TradeRow
+    from trading.accounting import PositionRow, ProfitSummary, TradeRow
 
 
 # --- money as these views show it: through the one formatter (bot.i18n.money) ---------------
@@ -119,6 +121,14 @@ def _groups(m: Messages, groups: list[Group], label: str = "") -> str:
     )
 
 
+def _service_stop(m: Messages, row: PositionRow, stops: Mapping[str, float | None]) -> str:
+    """A bot's spot stop-loss is enforced by the bot, not by a venue order: say so."""
+    pct = stops.get(row.owner) if row.owner is not None else None
+    if pct is None or row.instrument.venue not in SPOT:
+        return ""
+    return m("acct.service_stop", pct=f"{pct:g}")
+
+
 def register_accounting(registry: CommandRegistry) -> None:
     @registry.command(
         "positions", "Open positions per owner: value, PnL %, futures margin", "/positions"
@@ -131,6 +141,8 @@ def register_accounting(registry: CommandRegistry) -> None:
             return Reply(m("trading.no_positions"))
         lines = []
         kimp = ctx.service.kimp  # the perpetual's funding rate and next funding, when it runs
+        bots = ctx.service.bots
+        stops = {n: d.stop_loss_pct for n, d in bots.definitions.items()} if bots else {}
         for r in rows:
             quote = r.instrument.symbol.quote
             futures = r.instrument.venue is Venue.BINANCE_FUTURES
@@ -159,7 +171,8 @@ def register_accounting(registry: CommandRegistry) -> None:
                         if r.liquidation_price is not None
                         else ""
                     )
-                    + funding,
+                    + funding
+                    + _service_stop(m, r, stops),
                 )
             )
         lines += await hedge.position_lines(ctx)  # which of those legs are hedges

@@ -261,7 +261,9 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(what)
 
         async def act(c: CommandContext) -> Reply:
-            res = await _trading(c).manual_order(venue, sym, Side.SELL, qty, amount)
+            # What was confirmed: closing a long (refused if it is gone by now), or a short.
+            closes = not plan.opens_short if venue is Venue.BINANCE_FUTURES else None
+            res = await _trading(c).manual_order(venue, sym, Side.SELL, qty, amount, closes=closes)
             return Reply(_result_text(res, language))
 
         return registry.ask_confirmation(ctx, what, act)

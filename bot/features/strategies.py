@@ -18,16 +18,18 @@ from loguru import logger
 
 from bot.commands.bots import register_bots
 from bot.features import AppContext
+from bot.notify.stop_watch import run_stop_watch
 from core.clock import Clock
 from core.fills import FillModel
 from core.freshness import Freshness
 from core.market import Candle, timeframe_ms
 from core.orders import Brackets, OrderGateway, OrderRequest, OrderResult
 from core.positions import PositionBook
+from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.candle_store import CandleStore
 from exchanges.manager import MarketDataManager
-from strategies.botconfig import load_bots
+from strategies.botconfig import BotDefinition, load_bots
 from strategies.gateway import adapt
 from strategies.loader import load_user_strategies
 from strategies.registry import StrategyRegistry
@@ -172,6 +174,7 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         md.subscribe_symbols([i for d in definitions for i in d.instruments])
     await manager.load()
     app.supervisor.start("strategies", manager.run)
+    _watch_service_stops(app, manager, definitions)
     register_bots(app.registry)
     app.facade.bots = manager
     logger.info(
@@ -179,3 +182,36 @@ async def install(app: AppContext, catalog_wait: float = 15.0) -> BotManager:
         len(definitions), len(manager.runners), ", ".join(registry.names()),
     )  # fmt: skip
     return manager
+
+
+def _watch_service_stops(
+    app: AppContext, manager: BotManager, definitions: list[BotDefinition]
+) -> None:
+    """Spot stop-losses live in the bots, not on the venue: tell the user whenever one is not
+    being watched (`bot/notify/stop_watch.py`)."""
+    trading, md = app.facade.trading, app.market_data
+    stop_pct = {d.name: d.stop_loss_pct for d in definitions}
+    if trading is None or not any(stop_pct.values()):
+        return
+
+    async def rows() -> list[tuple[str | None, Instrument]]:
+        return [(r.owner, r.instrument) for r in await trading.position_rows()]
+
+    stale = md.is_stale if md is not None else (lambda _venue: True)
+    running = _Running(manager)
+    app.supervisor.start(
+        "stop-watch",
+        lambda: run_stop_watch(
+            rows, stop_pct, running, stale, app.clock, app.notifier.notify, KeyValueStore(app.db)
+        ),
+    )
+
+
+class _Running:
+    """The bots running now (the manager replaces its runners as bots start and stop)."""
+
+    def __init__(self, manager: BotManager) -> None:
+        self._manager = manager
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._manager.runners

@@ -1362,4 +1362,31 @@ TEXTS: dict[str, str] = {
     "kimpcmd.v_no_price": "{coin}: no {venue} premium yet (not listed there, or no price yet).",
     "reason.min_total_bithumb": "The order total {total} is below Bithumb's minimum of {min}.",
     "wallet.venue.bithumb": "Bithumb",
+    "notify.resent": "(resent: the first send got no answer from Telegram, it may have arrived twice)",
+    "reason.position_gone": "The {symbol} futures position was closed meanwhile (another exit got there first); nothing was sent.",
+    "account.outside_opened": (
+        "⚠️ Position changed on {venue} outside the bot (another app or the web UI), seen "
+        "afterwards: {side} {qty} {base} @ {price}\nPosition now: {qty_left}"
+    ),
+    "account.outside_estimated_opened": (
+        "⚠️ Position changed on {venue} outside the bot, seen afterwards; the venue's trades "
+        "could not be read, so this is ESTIMATED at the last price: {side} {qty} {base} @ "
+        "~{price} (estimated)\nPosition now: {qty_left}"
+    ),
+    "stopwatch.unwatched": (
+        "⚠️ Stop-loss NOT WATCHED: bot {bot}'s {venue} {symbol} position has a -{pct}% "
+        "stop-loss held by this service, not by the venue, and {why}. It will not fire until "
+        "this is resolved."
+    ),
+    "stopwatch.watched": (
+        "🟢 Stop-loss watched again: bot {bot}'s {venue} {symbol} (it was not watched for {seconds} s)."
+    ),
+    "stopwatch.why.bot_stopped": "the bot is stopped",
+    "stopwatch.why.no_data": "{venue} market data is not current (stream down or delayed)",
+    "acct.service_stop": " · stop -{pct}% held by the service, not the venue",
+    "stopwatch.service_down": (
+        "⚠️ While this service was down (about {seconds} s), bot {bot}'s {venue} {symbol} "
+        "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
+        "Check the position."
+    ),
 }

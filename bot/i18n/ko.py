@@ -1334,4 +1334,29 @@ TEXTS: dict[str, str] = {
     "venue.bithumb": "빗썸",
     "reason.min_total_bithumb": "주문 총액 {total}이(가) 빗썸 최소 주문 금액 {min}보다 적습니다.",
     "wallet.venue.bithumb": "빗썸",
+    "notify.resent": "(재전송: 첫 전송에 텔레그램 응답이 없어 다시 보냅니다. 중복일 수 있습니다)",
+    "reason.position_gone": "그 사이 {symbol} 선물 포지션이 이미 청산되었습니다 (다른 청산이 먼저 처리됨). 주문을 보내지 않았습니다.",
+    "account.outside_opened": (
+        "⚠️ 봇 밖에서(다른 앱 또는 웹) {venue} 포지션이 바뀐 것을 뒤늦게 확인했습니다: "
+        "{side} {qty} {base} @ {price}\n현재 포지션: {qty_left}"
+    ),
+    "account.outside_estimated_opened": (
+        "⚠️ 봇 밖에서 {venue} 포지션이 바뀐 것을 뒤늦게 확인했습니다. 거래소 체결 내역을 읽을 수 "
+        "없어 마지막 가격으로 추정했습니다: {side} {qty} {base} @ ~{price} (추정)\n"
+        "현재 포지션: {qty_left}"
+    ),
+    "stopwatch.unwatched": (
+        "⚠️ 손절 감시 중단: 봇 {bot}의 {venue} {symbol} 포지션의 -{pct}% 손절은 거래소가 아니라 "
+        "이 서비스가 지키는데, {why}. 해결될 때까지 손절이 실행되지 않습니다."
+    ),
+    "stopwatch.watched": (
+        "🟢 손절 감시 재개: 봇 {bot}의 {venue} {symbol} ({seconds}초 동안 감시되지 않았습니다)."
+    ),
+    "stopwatch.why.bot_stopped": "봇이 정지되어 있습니다",
+    "stopwatch.why.no_data": "{venue} 시세가 최신이 아닙니다 (스트림 끊김 또는 지연)",
+    "acct.service_stop": " · 손절 -{pct}% (거래소가 아닌 서비스가 관리)",
+    "stopwatch.service_down": (
+        "⚠️ 서비스가 중단된 동안(약 {seconds}초) 봇 {bot}의 {venue} {symbol} -{pct}% 손절은 "
+        "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
+    ),
 }

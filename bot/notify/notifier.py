@@ -28,11 +28,23 @@ from core.text import Text
 
 
 class DeliveryError(Exception):
-    """The transport could not deliver; `retry_after` says when to try again (seconds)."""
+    """The transport could not deliver; `retry_after` says when to try again (seconds).
 
-    def __init__(self, message: str, retry_after: float = 5.0) -> None:
+    `done`: items delivered before the failure; `maybe_sent`: items whose send may have reached
+    the chat (its answer timed out): their next send is their one resend, marked as such."""
+
+    def __init__(
+        self,
+        message: str,
+        retry_after: float = 5.0,
+        *,
+        done: tuple[int, ...] = (),
+        maybe_sent: tuple[int, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.done = done
+        self.maybe_sent = maybe_sent
 
 
 class Sender(Protocol):
@@ -63,6 +75,7 @@ class Notifier:
         self._next_memory_id = -1
         self._memory_keys: set[str] = set()
         self._unmarked: dict[int, float] = {}  # delivered, "sent" not written yet: id -> when
+        self._resend: set[int] = set()  # maybe delivered: the next send is the marked resend
         self.storage_fault: str | None = None  # the last storage error, until a write succeeds
 
     @property
@@ -172,7 +185,12 @@ class Notifier:
                 logger.warning(
                     "notification delivery failed ({}); retry in {:.1f}s", exc, exc.retry_after
                 )
-                if items[0].id > 0:
+                if exc.done:
+                    self._mark_delivered(list(exc.done))
+                    self.delivered += len(exc.done)
+                if exc.maybe_sent:
+                    await self._mark_resend(list(exc.maybe_sent), str(exc))
+                elif items[0].id > 0 and items[0].id not in exc.done:
                     with contextlib.suppress(
                         sqlite3.Error
                     ):  # an attempt count is not worth a fault
@@ -193,10 +211,21 @@ class Notifier:
         except sqlite3.Error as exc:
             self._storage_failed(exc)
             stored = []
-        return [i for i in stored if i.id not in self._unmarked] + list(self._memory)
+        items = [i for i in stored if i.id not in self._unmarked] + list(self._memory)
+        return [replace(i, resend=True) if i.id in self._resend else i for i in items]
+
+    async def _mark_resend(self, ids: list[int], error: str) -> None:
+        """Remember (in memory, and in the outbox for the next start) that these may have been
+        delivered, so their next send is the marked resend and never a silent duplicate."""
+        self._resend.update(ids)
+        stored = [i for i in ids if i > 0]
+        if stored:
+            with contextlib.suppress(sqlite3.Error):  # memory holds it for this run
+                await self._outbox.mark_resend(stored, error)
 
     def _mark_delivered(self, ids: list[int]) -> None:
         done = set(ids)
+        self._resend -= done
         now = self._clock.now()
         for i in ids:
             if i > 0:

@@ -29,6 +29,9 @@ def load_buttons(raw: str | None) -> Actions:
         return ()
 
 
+RESEND_MARK = "maybe delivered: "  # `last_error` prefix of an item due for its one resend
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
@@ -39,6 +42,9 @@ class OutboxItem:
     created_ts: float
     attempts: int
     buttons: Actions = ()
+    # A send of it may have reached the chat (its answer timed out): the next send is the one
+    # resend, marked "(resent)" (`bot/telegram/delivery.py`).
+    resend: bool = False
 
 
 class Outbox:
@@ -63,13 +69,21 @@ class Outbox:
 
     async def pending(self, limit: int = 100) -> list[OutboxItem]:
         rows = await self._db.fetchall(
-            "SELECT id, kind, text, photo_path, silent, created_ts, attempts, buttons FROM outbox "
-            "WHERE sent_ts IS NULL ORDER BY id LIMIT ?",
-            (limit,),
+            "SELECT id, kind, text, photo_path, silent, created_ts, attempts, buttons, "
+            "COALESCE(last_error LIKE ?, 0) FROM outbox WHERE sent_ts IS NULL ORDER BY id LIMIT ?",
+            (RESEND_MARK + "%", limit),
         )
         return [
             OutboxItem(
-                r[0], NotificationKind(r[1]), r[2], r[3], bool(r[4]), r[5], r[6], load_buttons(r[7])
+                r[0],
+                NotificationKind(r[1]),
+                r[2],
+                r[3],
+                bool(r[4]),
+                r[5],
+                r[6],
+                load_buttons(r[7]),
+                bool(r[8]),
             )
             for r in rows
         ]
@@ -84,9 +98,19 @@ class Outbox:
         )
 
     async def mark_failed(self, item_id: int, error: str) -> None:
+        """Count a failed attempt; an item marked for its resend keeps that mark."""
         await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = CASE WHEN last_error LIKE ? "
+            "THEN last_error ELSE ? END WHERE id = ?",
+            (RESEND_MARK + "%", error[:500], item_id),
+        )
+
+    async def mark_resend(self, ids: list[int], error: str) -> None:
+        """A send of these may have reached the chat: their next send is the marked resend.
+        Kept in `last_error` (no schema change), which later failures do not overwrite."""
+        await self._db.executemany(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (error[:500], item_id),
+            [(f"{RESEND_MARK}{error}"[:500], i) for i in ids],
         )
 
     async def texts(

@@ -3,7 +3,9 @@
 An item counts as delivered only when Telegram answered ok for every message it became. A 429
 pauses every send (the rate limiter records it) and the rest of the batch waits in the outbox; a
 backlog larger than the chat's burst allowance goes out as a digest; HTML that Telegram cannot
-parse is resent as plain text.
+parse is resent as plain text. A send whose answer timed out after the request was written may
+have been delivered: it is sent again once, marked "(resent)", and never a third time
+(`delivery.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from telegram.ext import ExtBot
 from bot.notify.notifier import DeliveryError
 from bot.notify.outbox import OutboxItem
 from bot.telegram import i18n, render
+from bot.telegram.delivery import maybe_delivered
 from bot.telegram.ratelimit import Throttle, retry_seconds
 
 # A delivery that failed for a reason Telegram will not change by itself (wrong chat id, bot
@@ -52,6 +55,8 @@ class SenderStats:
     plain_fallbacks: int = 0
     retry_afters: int = 0
     errors: int = 0
+    maybe_delivered: int = 0  # answers that timed out after the request was written
+    resends_given_up: int = 0  # resends that timed out too: not sent a third time
     dropped: list[int] = field(default_factory=list)
 
 
@@ -73,6 +78,7 @@ class TelegramSender:
         self._language = language
         self._max_backoff = max_backoff
         self._failures = 0
+        self._in_flight: list[OutboxItem] = []  # the items the current Bot API call carries
         self.stats = SenderStats()
 
     async def deliver(self, items: list[OutboxItem]) -> list[int]:
@@ -80,6 +86,7 @@ class TelegramSender:
         if paused > 0:
             raise DeliveryError("Telegram flood limit pause", retry_after=paused)
         done: list[int] = []
+        self._in_flight = []
         try:
             if len(items) > max(1, self._throttle.available(self._chat_id)):
                 await self._deliver_digest(items, done)
@@ -100,7 +107,9 @@ class TelegramSender:
         except NetworkError as exc:  # timeouts, 5xx, connection refused (an outage)
             self.stats.errors += 1
             self._failures += 1
-            if not done:
+            if maybe_delivered(exc):
+                self._maybe_delivered(exc, done)
+            elif not done:
                 delay = min(self._max_backoff, 0.5 * 2 ** min(self._failures, 10))
                 raise DeliveryError(f"{type(exc).__name__}: {exc}", retry_after=delay) from None
         except Exception as exc:  # never let one bad delivery take the notifier down
@@ -113,6 +122,27 @@ class TelegramSender:
             self._failures = 0
         return done
 
+    def _maybe_delivered(self, exc: NetworkError, done: list[int]) -> None:
+        """The call's answer never came: what it carried may be in the chat already. A first
+        send gets its one marked resend; a resend is not sent a third time."""
+        resent = [i.id for i in self._in_flight if i.resend]
+        fresh = tuple(i.id for i in self._in_flight if not i.resend)
+        if resent:
+            self.stats.resends_given_up += len(resent)
+            logger.warning(
+                "notification(s) {} resent and again no answer ({}); not sent a third time",
+                resent, type(exc).__name__,
+            )  # fmt: skip
+            done.extend(resent)
+        if fresh:
+            self.stats.maybe_delivered += len(fresh)
+            raise DeliveryError(
+                f"{type(exc).__name__}: no answer, may have been delivered; resending marked",
+                retry_after=0.5,
+                done=tuple(done),
+                maybe_sent=fresh,
+            ) from None
+
     def _raise_or_keep(self, done: list[int], message: str) -> None:
         self.stats.errors += 1
         logger.error("notifications cannot be delivered: {}", message)
@@ -120,12 +150,19 @@ class TelegramSender:
             raise DeliveryError(message, retry_after=CONFIG_RETRY)
 
     # --- one item -------------------------------------------------------------------------
+    def _marked(self, item: OutboxItem) -> str:
+        """The item's text, with the resend mark when an earlier send may have arrived."""
+        if not item.resend:
+            return item.text
+        return f"{i18n.text(self._language, 'notify.resent')}\n{item.text}"
+
     async def _deliver_one(self, item: OutboxItem) -> None:
+        self._in_flight = [item]
         try:
             if item.photo_path:
                 await self._send_photo_item(item)
             else:
-                parts = render.render_notification(item.kind, item.text, self._language)
+                parts = render.render_notification(item.kind, self._marked(item), self._language)
                 markup = markup_of(item)
                 for index, part in enumerate(parts):
                     last = index == len(parts) - 1
@@ -145,11 +182,11 @@ class TelegramSender:
         except OSError:
             missing = i18n.text(self._language, "photo_missing", path=path.name)
             for part in render.render_notification(
-                item.kind, f"{item.text}\n\n{missing}", self._language
+                item.kind, f"{self._marked(item)}\n\n{missing}", self._language
             ):
                 await self.send_part(part, item.silent)
             return
-        cap = render.caption(item.kind, item.text, self._language)
+        cap = render.caption(item.kind, self._marked(item), self._language)
         if cap is not None:
             await self.send_photo(data, cap, item.silent)
             return
@@ -157,7 +194,7 @@ class TelegramSender:
         title = i18n.header(self._language, item.kind) or item.text.split("\n", 1)[0][:200]
         head = render.Part(f"<b>{render.esc(title)}</b>", title)
         await self.send_photo(data, head, item.silent)
-        for part in render.render_notification(item.kind, item.text, self._language):
+        for part in render.render_notification(item.kind, self._marked(item), self._language):
             await self.send_part(part, item.silent)
 
     # --- a backlog --------------------------------------------------------------------------
@@ -170,6 +207,7 @@ class TelegramSender:
                 return
             silent = all(i.silent for i in items if i.id in {e.id for e in run})
             for part, ids in render.render_digest(run, self._language):
+                self._in_flight = [i for i in items if i.id in set(ids)]
                 await self.send_part(part, silent)
                 self.stats.digests += 1
                 done.extend(ids)
@@ -181,7 +219,7 @@ class TelegramSender:
                 await self._deliver_one(item)
                 done.append(item.id)
             else:
-                run.append(render.DigestEntry(item.id, item.kind, item.text))
+                run.append(render.DigestEntry(item.id, item.kind, self._marked(item)))
         await flush()
 
     # --- Bot API calls ----------------------------------------------------------------------

@@ -44,6 +44,7 @@ from bot.facade import ServiceFacade
 from bot.settings_sections import CoreSettings, TelegramSettings
 from bot.telegram import i18n, render
 from bot.telegram.access import AccessGate, ConflictWatch
+from bot.telegram.delivery import maybe_delivered
 from bot.telegram.inbox import (
     BUTTON,
     NEW,
@@ -391,13 +392,22 @@ class TelegramTransport:
     async def _deliver(self, chat_id: int, reply: Reply) -> None:
         delay = 1.0
         progress = [0]  # messages of the reply already sent: a retry sends only the rest
+        resent = -1  # the message being resent after its answer timed out (`delivery.py`)
         while True:
             try:
-                await self.send_reply(chat_id, reply, progress)
+                await self.send_reply(chat_id, reply, progress, resent)
                 return
             except (RetryAfter, NetworkError) as exc:
                 if self.throttle.closed:
                     raise  # shutting down: the next start sends it
+                if maybe_delivered(exc):
+                    if resent == progress[0]:  # its one resend got no answer either
+                        logger.warning("reply resent and again no answer; not sent a third time")
+                        progress[0] += 1
+                        resent = -1
+                    else:
+                        resent = progress[0]
+                    continue
                 wait = retry_seconds(exc) + 0.1 if isinstance(exc, RetryAfter) else delay
                 delay = min(delay * 2, 30.0)
                 logger.warning("reply not sent ({}); again in {:.1f}s", exc, wait)
@@ -505,12 +515,14 @@ class TelegramTransport:
             )
 
     async def send_reply(
-        self, chat_id: int, reply: Reply, progress: list[int] | None = None
+        self, chat_id: int, reply: Reply, progress: list[int] | None = None, resent: int = -1
     ) -> None:
         """Send a command's reply: chart first, then the text parts; buttons on the last one.
 
-        `progress[0]` counts the messages sent so far; the ones already counted are skipped."""
+        `progress[0]` counts the messages sent so far; the ones already counted are skipped.
+        Message number `resent` may have arrived already: it goes out marked "(resent)"."""
         progress = progress if progress is not None else [0]
+        mark = i18n.text(self.language, "notify.resent")
         step = 0
         markup = keyboard(reply, self.language)
         parts = render.render_reply(reply) if reply.text.strip() else []
@@ -520,6 +532,8 @@ class TelegramTransport:
                 # A one-line answer is the chart's caption: one message, not a photo and its echo.
                 cap, parts = parts[0].html, []
             if progress[0] <= step:
+                if step == resent:
+                    cap = f"{render.esc(mark)}\n{cap}" if cap else render.esc(mark)
                 await self.app.bot.send_photo(
                     chat_id,
                     reply.photo,
@@ -532,6 +546,8 @@ class TelegramTransport:
         for index, part in enumerate(parts):
             if progress[0] <= step:
                 last = index == len(parts) - 1
+                if step == resent:
+                    part = render.Part(f"{render.esc(mark)}\n{part.html}", f"{mark}\n{part.plain}")
                 await send_text(self.app.bot, chat_id, part, reply_markup=markup if last else None)
                 progress[0] = step + 1
             step += 1

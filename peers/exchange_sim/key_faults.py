@@ -7,7 +7,7 @@ a key allowed to withdraw or not to trade, an account in hedge mode or a clock t
 sim.keys.set("binance", withdrawals=True)       # apiRestrictions.enableWithdrawals
 sim.keys.set("upbit", ip_refused=True)          # 401 no_authorization_ip on every private call
 sim.keys.set("binance", hedge_mode=True)        # GET /fapi/v1/positionSide/dual -> true
-sim.keys.set("upbit", clock_ms=2000)            # the Date header runs 2 s ahead
+sim.keys.set("upbit", clock_ms=2000)            # the Date header runs 2 s ahead (also "bithumb")
 ```
 Over HTTP: `POST /__sim/keys {"venue": "binance", "revoked": true}` on any venue port. Binance
 spot and USDⓈ-M share one key ("binance"). The clock of Binance is the fault controller's
@@ -30,7 +30,7 @@ from aiohttp import web
 from peers.exchange_sim.binance_auth import Call, Security
 from peers.exchange_sim.faults import FaultController, Handler
 
-KEY_VENUES = ("upbit", "binance")
+KEY_VENUES = ("upbit", "binance", "bithumb")
 KST = dt.timezone(dt.timedelta(hours=9))
 BINANCE_KEY_ERROR = "Invalid API-key, IP, or permissions for action."
 UPBIT_ERRORS = {
@@ -102,6 +102,14 @@ class KeyFaults:
                 refused = self._upbit_refusal(request)
                 response = refused if refused is not None else await handler(request)
                 skew = self.get("upbit").clock_ms
+                if skew and isinstance(response, web.Response):
+                    response.headers["Date"] = email.utils.formatdate(
+                        time.time() + skew / 1000, usegmt=True
+                    )
+                return response
+            if venue == "bithumb":  # only its Date header: its private side checks keys itself
+                response = await handler(request)
+                skew = self.get("bithumb").clock_ms
                 if skew and isinstance(response, web.Response):
                     response.headers["Date"] = email.utils.formatdate(
                         time.time() + skew / 1000, usegmt=True
