@@ -16,7 +16,7 @@ from typing import Protocol
 from loguru import logger
 
 from core.clock import Clock
-from core.events import EventBus
+from core.events import EventBus, Subscription
 from core.freshness import Freshness
 from core.hedge import HedgeDirection, HedgeGateway, HedgeOutcome, HedgeRequest, HedgeResult
 from core.market import Quote, Ticker, Trade
@@ -78,11 +78,13 @@ class HedgeRunner:
         self._held: dict[str, dict[str, OpenHedge]] = {}  # bot -> coin -> hedge, when loaded
         self._last_refusal: dict[tuple[str, str], HedgeAction] = {}
         self.trades: list[HedgeTrade] = []
-        self.evaluated = 0  # readings decided on (tests wait on it)
+        self.evaluated = 0  # batches of price updates decided on (tests wait on it)
+        self._sub: Subscription | None = None
+        self._subscribe()
 
     async def run(self) -> None:
         """Supervised component: decide on every batch of price updates until cancelled."""
-        sub = self._bus.subscribe("kimp-hedge", Quote, Ticker, Trade)
+        sub = self._subscribe()
         try:
             while True:
                 # Everything already queued is applied before deciding, so a reading never
@@ -91,13 +93,22 @@ class HedgeRunner:
                 await self.on_events(events)
         finally:
             self._bus.unsubscribe(sub)
+            self._sub = None
+
+    def _subscribe(self) -> Subscription:
+        # At construction, so prices published before the component's task first runs count.
+        if self._sub is None:
+            self._sub = self._bus.subscribe("kimp-hedge", Quote, Ticker, Trade)
+        return self._sub
 
     async def on_events(self, events: list[Quote | Ticker | Trade]) -> None:
         coins = {c for e in events if (c := self.tracker.update(e)) is not None}
-        if USDT_KRW.symbol.base in coins:
+        if USDT_KRW.symbol.base in coins:  # KRW-USDT moved: every coin's USDT kimp did
+            coins.discard(USDT_KRW.symbol.base)
             coins |= {c for cfg in self.configs for c in cfg.coins}
         for coin in sorted(coins):
             await self.evaluate(coin)
+        self.evaluated += 1
 
     async def holdings(self, cfg: HedgeConfig) -> dict[str, OpenHedge]:
         """The bot's open hedges, asked of the gateway the first time after a (re)start."""
@@ -125,7 +136,6 @@ class HedgeRunner:
                 await self._evaluate(cfg, coin, reading)
             except Exception:
                 logger.exception("hedge bot {} failed on {}; it keeps running", cfg.bot, coin)
-        self.evaluated += 1
 
     async def _evaluate(self, cfg: HedgeConfig, coin: str, reading: PremiumReading | None) -> None:
         held = (await self.holdings(cfg)).get(coin)

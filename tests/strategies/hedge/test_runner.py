@@ -1,0 +1,172 @@
+"""The live hedge runner on the bus with the paper gateway: a kimp_hedge bot from the bots file,
+started through the bot manager, enters and exits where the replay of the same recorded series
+does; its hedge comes back from the gateway after a restart; a paused bot does not enter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.clock import ManualClock
+from core.events import EventBus
+from core.fills import FillModel
+from core.hedge import HedgeDirection
+from core.market import Quote
+from core.storage import Database
+from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
+from strategies.botconfig import parse_bots
+from strategies.hedge.config import HedgeConfig
+from strategies.hedge.paper import PaperHedgeGateway
+from strategies.hedge.policy import HedgeAction
+from strategies.hedge.premium import USDT_KRW
+from strategies.hedge.replay import replay
+from strategies.hedge.runner import HedgeRunner
+from strategies.hedge.series import PremiumSeries
+from strategies.registry import StrategyRegistry
+from strategies.runner import BotManager
+from strategies.store import BotStore
+from tests.helpers import eventually
+from tests.strategies.hedge.helpers import premium_path, series_for
+
+BOTS = """
+[bots.kh]
+strategy = "kimp_hedge"
+exchange = "upbit"
+symbols = ["XRP/KRW"]
+stake = 1000000
+[bots.kh.params]
+entry_pct = 0.5
+exit_pct = 2.5
+max_hold_hours = 2
+"""
+XRP_KRW = Instrument(Venue.UPBIT, Symbol("XRP", "KRW"))
+XRP_USDT = Instrument(Venue.BINANCE_SPOT, Symbol("XRP", "USDT"))
+MODEL = FillModel(slippage_bps=5)
+
+
+def _quote(inst: Instrument, price: float, ts: float) -> Quote:
+    return Quote(inst, price, 1.0, price, 1.0, int(ts * 1000), ts)
+
+
+class Rig:
+    def __init__(self, db: Database, gateway: PaperHedgeGateway | None = None) -> None:
+        self.bus = EventBus()
+        self.clock = ManualClock()
+        (d,) = parse_bots(BOTS, StrategyRegistry(), max_leverage=5)
+        self.cfg = HedgeConfig.of(d)
+        self.manager = BotManager(
+            [d], StrategyRegistry(), BotStore(db, self.clock), self.bus, MODEL
+        )
+        self.runner: HedgeRunner
+        self.gateway = gateway or PaperHedgeGateway(lambda c: None, MODEL, self.clock.now)
+        self.runner = HedgeRunner(
+            [self.cfg], self.gateway, self.bus, self.manager.store, self.clock,
+            running=lambda n: n in self.manager.runners,
+            paused=lambda n: self.manager.runners[n].engine.paused,
+        )  # fmt: skip
+        self.gateway._prices = self.runner.tracker.reading  # the paper fills at the bot's reading
+
+    async def feed(self, s: PremiumSeries, rows: range) -> None:
+        for i in rows:
+            t = float(s.ts[i])
+            self.clock.advance(t - self.clock.now())
+            done = self.runner.evaluated
+            for inst, price in (
+                (XRP_KRW, s.upbit_krw[i]), (XRP_USDT, s.binance_usdt[i]), (USDT_KRW, s.usdt_krw[i])
+            ):  # fmt: skip
+                self.bus.publish(_quote(inst, float(price), t))
+            await eventually(lambda: self.runner.evaluated > done, interval=0.001)  # noqa: B023
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database.open(tmp_path / "t.db") as database:
+        yield database
+
+
+async def _running(rig: Rig) -> asyncio.Task[None]:
+    await rig.manager.load()
+    await rig.manager.start("kh")
+    return asyncio.create_task(rig.runner.run())
+
+
+async def test_live_run_takes_the_replays_entries_and_exits(db: Database) -> None:
+    s = series_for(premium_path(900))
+    rig = Rig(db)
+    task = await _running(rig)
+    try:
+        await rig.feed(s, range(len(s)))
+    finally:
+        task.cancel()
+    live = [(t.ts, t.action.value, t.direction) for t in rig.runner.trades]
+    want = replay(s, rig.cfg, MODEL, funding_rate_8h=0.0).events()
+    assert len(want) >= 4
+    assert live == want
+    # The decision log has every entry and exit with its reason.
+    rows = await rig.manager.store.decisions("kh", limit=100)
+    assert sum(r.taken for r in rows) == len(want)
+    # The paper gateway's fills are the replay's: same quantities and PnL (qty to 1e-8).
+    (opened, closed), *_ = rig.gateway.closed
+    first = replay(s, rig.cfg, MODEL, funding_rate_8h=0.0).trades[0]
+    assert opened.spot is not None and opened.futures is not None
+    assert opened.spot.qty == opened.futures.qty
+    assert float(opened.spot.qty) == pytest.approx(first.qty, rel=1e-8)
+
+
+async def test_an_open_hedge_comes_back_from_the_gateway_after_a_restart(db: Database) -> None:
+    prem = np.full(30, 1.5)
+    prem[5] = 0.0  # enter
+    prem[25] = 3.0  # exit
+    s = series_for(prem)
+    rig = Rig(db)
+    task = await _running(rig)
+    try:
+        await rig.feed(s, range(0, 10))
+    finally:
+        task.cancel()
+    assert [t.action for t in rig.runner.trades] == [HedgeAction.ENTER]
+    # A new process: a new runner and manager over the same ledger (the gateway).
+    again = Rig(db, rig.gateway)
+    task = await _running(again)
+    try:
+        await again.feed(s, range(10, 30))
+    finally:
+        task.cancel()
+    assert [(t.action, t.direction) for t in again.runner.trades] == [
+        (HedgeAction.EXIT, HedgeDirection.FORWARD)
+    ]
+    assert len(rig.gateway.closed) == 1 and not await rig.gateway.open_hedges("kh")
+
+
+async def test_a_paused_bot_records_the_refusal_once_and_does_not_enter(db: Database) -> None:
+    prem = np.full(10, 1.5)
+    prem[3:6] = 0.0
+    s = series_for(prem)
+    rig = Rig(db)
+    task = await _running(rig)
+    await rig.manager.set_paused("kh", True)
+    try:
+        await rig.feed(s, range(len(s)))
+    finally:
+        task.cancel()
+    assert rig.runner.trades == []
+    rows = await rig.manager.store.decisions("kh", limit=10)
+    assert [(r.taken, r.reason) for r in rows] == [(False, Text.of("hedge.paused"))]
+
+
+async def test_a_stopped_bot_does_nothing(db: Database) -> None:
+    prem = np.full(6, 0.0)
+    s = series_for(prem)
+    rig = Rig(db)
+    task = await _running(rig)
+    await rig.manager.stop("kh")
+    try:
+        await rig.feed(s, range(len(s)))
+    finally:
+        task.cancel()
+    assert rig.runner.trades == []
