@@ -114,8 +114,16 @@ async def test_live_run_takes_the_replays_entries_and_exits(db: Database) -> Non
     (opened, closed), *_ = rig.gateway.closed
     first = replay(s, rig.cfg, MODEL, funding_rate_8h=0.0).trades[0]
     assert opened.spot is not None and opened.futures is not None
-    assert opened.spot.qty == opened.futures.qty
+    assert closed.spot is not None and closed.futures is not None
+    assert opened.spot.qty == opened.futures.qty == closed.spot.qty == closed.futures.qty
     assert float(opened.spot.qty) == pytest.approx(first.qty, rel=1e-8)
+    # PnL of the paper legs by hand, the futures leg at KRW-USDT when it closed.
+    usdt = float(s.usdt_krw[np.searchsorted(s.ts, first.exit_ts)])
+    q = opened.spot.qty
+    spot = q * (closed.spot.avg_price - opened.spot.avg_price) - opened.spot.fee - closed.spot.fee
+    fut = q * (opened.futures.avg_price - closed.futures.avg_price)
+    fut -= opened.futures.fee + closed.futures.fee
+    assert float(spot) + float(fut) * usdt == pytest.approx(first.pnl_krw, rel=1e-6)
 
 
 async def test_an_open_hedge_comes_back_from_the_gateway_after_a_restart(db: Database) -> None:
