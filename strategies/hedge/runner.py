@@ -178,7 +178,7 @@ class HedgeRunner:
         self.trades.append(HedgeTrade(cfg.bot, coin, HedgeAction.ENTER, v.direction, now, result))
         await self._record(cfg, coin, reading, v, taken=True)
         self._notify(Notification(NotificationKind.INFO, Text.of(
-            "hedge.opened", name=cfg.bot, coin=coin, direction=Text.of(
+            "hedge.bot_opened", name=cfg.bot, coin=coin, direction=Text.of(
                 f"hedge.direction.{v.direction.value}"), qty=str(result.spot.qty),
             reason=v.reason or "",
         )))  # fmt: skip
@@ -204,7 +204,7 @@ class HedgeRunner:
         self.trades.append(trade)
         await self._record(cfg, held.coin, reading, v, taken=True)
         self._notify(Notification(NotificationKind.INFO, Text.of(
-            "hedge.closed", name=cfg.bot, coin=held.coin, reason=v.reason or "",
+            "hedge.bot_closed", name=cfg.bot, coin=held.coin, reason=v.reason or "",
         )))  # fmt: skip
 
     async def _failed(
