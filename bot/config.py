@@ -153,6 +153,11 @@ class Settings(BaseSettings):
     bracket_triggering_timeout: float = Field(
         30.0, gt=0, description="seconds a triggered stop may go without an order before stuck"
     )
+    hedge_failure_policy: Literal["unwind", "alert"] = Field(
+        "unwind",
+        description="what a two-leg hedge does when one leg fails (the other leg is flattened, or "
+        "kept and the user alerted), and how a hedge a crash left one-sided is repaired",
+    )
 
     # --- strategies ----------------------------------------------------------------------------
     bots_file: Path = Path("bots.toml")

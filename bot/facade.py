@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.providers import (
     BotControl,
+    HedgeDeskView,
     KimpView,
     MarketDataView,
     OpsView,
@@ -47,6 +48,7 @@ class ServiceFacade:
     bots: BotControl | None = None  # strategy bots
     kimp: KimpView | None = None  # kimchi-premium monitor
     ops: OpsView | None = None  # database size, backups, heartbeat (bot/ops)
+    hedges: HedgeDeskView | None = None  # two-leg hedges (trading/hedge); a hedge bot's gateway
     # Extra daily-report sections, in the order they are added to the report.
     report_sections: list[ReportSection] = field(default_factory=list)
     stream_status: dict[str, StreamStatus] = field(default_factory=dict)

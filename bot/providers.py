@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from alerts.premium import Executable
     from alerts.service import Headline
     from alerts.wallet import WalletNote
+    from core.hedge import HedgeGateway, HedgeResult
     from strategies.bot_runner import ForcedOrder
     from strategies.botconfig import BotDefinition
     from strategies.engine import OpenPosition
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from strategies.store import DecisionRow
     from trading.accounting import PositionRow, TradeRow
     from trading.executor import SubmitResult
+    from trading.hedge.provider import HedgeView
     from trading.intent import SellPlan
     from trading.provider import BalancesAge, DayPnl
     from trading.store import StoredOrder
@@ -239,3 +241,30 @@ class OpsView(StatusProvider, ReportSection, Protocol):
     """Running for months (bot/ops): database size, backups, heartbeat; /backup."""
 
     async def backup_now(self) -> Path: ...
+
+
+class HedgeDeskView(Protocol):
+    """Two-leg hedges (`trading.hedge.provider.HedgeDesk`): /hedge, the hedge lines of
+    /positions, /profit and the daily report, and the gateway a hedge bot is wired to."""
+
+    @property
+    def paper(self) -> bool: ...
+
+    @property
+    def default_leverage(self) -> int:
+        """The leverage of a manual hedge's futures leg."""
+        ...
+
+    def hedge_gateway(self) -> HedgeGateway: ...
+
+    def now(self) -> float:
+        """The order layer's clock (epoch s)."""
+        ...
+
+    async def open(self, coin: str, size_krw: Decimal, reverse: bool = False) -> HedgeResult: ...
+
+    async def close(self, hedge_id: str) -> HedgeResult: ...
+
+    async def hedges(self, active: bool | None = None, limit: int = 20) -> list[HedgeView]: ...
+
+    async def detail(self, hedge_id: str) -> HedgeView | None: ...

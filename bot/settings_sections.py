@@ -106,6 +106,7 @@ class RiskSettings:
     daily_loss_limit_pct: float
     bracket_failure_policy: Literal["replace_then_close", "replace_then_alert", "close"]
     bracket_triggering_timeout: float
+    hedge_failure_policy: Literal["unwind", "alert"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.text import Text
 
@@ -75,3 +75,11 @@ class HedgeGateway(Protocol):
     async def open_hedges(self, bot: str) -> list[HedgeResult]:
         """The bot's hedges still open, rebuilt from the orders/fills ledger (after a restart)."""
         ...
+
+
+@runtime_checkable
+class HedgeSource(Protocol):
+    """Hands out the `HedgeGateway` (the app's hedge desk, `facade.hedges`): a hedge bot is
+    wired with `source.hedge_gateway()`."""
+
+    def hedge_gateway(self) -> HedgeGateway: ...

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from bot.commands import hedge
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args, parse_count
 from bot.commands.kimp_watch import funding_short
@@ -161,6 +162,7 @@ def register_accounting(registry: CommandRegistry) -> None:
                     + funding,
                 )
             )
+        lines += await hedge.position_lines(ctx)  # which of those legs are hedges
         return Reply.table(m("trading.positions"), "\n".join(lines), refresh="/positions")
 
     @registry.command("trades", "Recent trades with id, time, owner and PnL", "/trades [n]")
@@ -207,7 +209,11 @@ def register_accounting(registry: CommandRegistry) -> None:
     async def profit(ctx: CommandContext) -> Reply:
         m = Messages(ctx.service.settings.language)
         days, rows = await _window(ctx, 30)
-        return Reply.table(m("acct.profit_title", days=days), _summary(m, summarize(rows)))
+        body = _summary(m, summarize(rows))
+        hedges = await hedge.profit_line(ctx, days)
+        return Reply.table(
+            m("acct.profit_title", days=days), body + (f"\n{hedges}" if hedges else "")
+        )
 
     @registry.command("performance", "PnL per coin (closed trades)", "/performance [days]")
     async def performance(ctx: CommandContext) -> Reply:

@@ -9,6 +9,7 @@ from loguru import logger
 
 from bot.commands.trading import register_trading
 from bot.features import AppContext
+from bot.features.hedge import install_hedges
 from bot.features.time_sync import run_time_sync
 from bot.i18n import Messages
 from bot.settings_sections import ExchangeSettings, RiskSettings
@@ -240,6 +241,7 @@ async def install(app: AppContext) -> None:
             )
         )
     await futures.resume()  # every open futures position protected, or the user told
+    await install_hedges(app, svc, futures)  # after the reconciliation: repairs hedges
     app.supervisor.start("trading-poll", tracker.run_polling)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)

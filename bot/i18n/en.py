@@ -1220,4 +1220,94 @@ TEXTS: dict[str, str] = {
     "hedge.search.row": "entry {entry}% exit {exit}% size {size}: train {train_pnl} ({train_n} hedges), test {test_pnl} ({test_n} hedges)",
     "hedge.not_a_hedge_bot": "Bot {name} is not a kimp_hedge bot.",
     "hedge.no_executor": "no two-leg executor is installed (TRADING_MODE=live): hedge refused",
+    # --- hedges (trading/hedge, /hedge) ---------------------------------------------------------
+    "help.hedge": "Two-leg hedges (Upbit spot against Binance USDⓈ-M): list, detail, open, close",
+    "helpdetail.hedge": (
+        "/hedge lists open and recent hedges; /hedge <id> shows one with its PnL split into "
+        "premium change, slippage, fees and funding. /hedge open <coin> <KRW> [reverse] buys "
+        "the coin on Upbit and shorts the same quantity on Binance USDⓈ-M (reverse: sells coins "
+        "you hold on Upbit and goes long). /hedge close <id> closes both legs at market. Both "
+        "ask to confirm."
+    ),
+    "hedge.bad_size": "A hedge needs a positive size in KRW and prices on both venues.",
+    "hedge.too_small": "{size} is too small for a hedge: both venues need at least {qty}.",
+    "hedge.below_min": "a leg of {total} is below the venue's minimum of {min}.",
+    "hedge.no_venues": "Hedges need both Upbit and Binance USDⓈ-M configured for trading.",
+    "hedge.no_coins": "A reverse hedge sells coins you hold on Upbit: it needs {need}, you hold {held}.",
+    "hedge.venue_said": "{why}",
+    "hedge.nothing_filled": "neither leg filled.",
+    "hedge.mismatch_left": "the legs could not be brought closer (below the venues' minimums)",
+    "hedge.unknown": "There is no hedge {id}.",
+    "hedge.busy": "Hedge {id} has orders still in flight; try again in a moment.",
+    "hedge.not_filled": "the order did not fill ({status}).",
+    "hedge.failed_unwound": (
+        "⚠️ Hedge {id} ({coin}): the {venue} leg failed: {reason} The other leg was unwound. "
+        "Exposure left: {exposure}."
+    ),
+    "hedge.failed_exposed": (
+        "🚨 Hedge {id} ({coin}): the {venue} leg failed: {reason} The other leg is still open. "
+        "Exposure left: {exposure}. /hedge close {id} flattens it."
+    ),
+    "hedge.mismatch": "⚠️ Hedge {id} ({coin}): the legs differ by {qty}: {reason}.",
+    "hedge.crashed": "the service stopped between the legs",
+    "hedge.repair_failed": "hedge {id}: not repaired ({reason}); check /hedge {id}",
+    "hedge.repair_pending": "hedge {id}: an order's outcome is still unknown; repaired once known",
+    "hedge.repaired_closed": "hedge {id} ({coin}) was closing: both legs are now closed",
+    "hedge.repaired_nothing": "hedge {id} ({coin}): no leg had filled; nothing is open",
+    "hedge.repaired_both": "hedge {id} ({coin}): both legs had filled; the hedge is open",
+    "hedge.repaired_flattened": (
+        "hedge {id} ({coin}): only the {venue} leg had filled; it was flattened (nothing left open)"
+    ),
+    "hedge.repaired_completed": (
+        "hedge {id} ({coin}): the {venue} leg was missing; it was placed, the hedge is open"
+    ),
+    "hedge.repaired_exposed": "🚨 hedge {id} ({coin}): one-sided, repair failed. Exposure: {exposure}",
+    "hedge.repaired_title": "Hedges repaired at start-up:",
+    "hedge.spot_gone": (
+        "🚨 Hedge {id} ({coin}): the spot coins are gone from Upbit (held {held}, hedged {need}): "
+        "the futures leg is no longer hedged."
+    ),
+    "hedge.spot_gone_note": "the spot leg's coins left the Upbit account",
+    "hedge.not_running": "Hedges are not available: trading is not running.",
+    "hedge.usage": "Usage: /hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
+    "hedge.bad_amount": "Give the size in KRW, e.g. /hedge open BTC 1000000.",
+    "hedge.none": "No hedges yet. /hedge open <coin> <KRW> opens one.",
+    "hedge.title": "Hedges",
+    "hedge.row": "{id} {coin} {direction} · {state} · {qty} · PnL {pnl}",
+    "hedge.dir.forward": "Upbit long / futures short",
+    "hedge.dir.reverse": "Upbit sold / futures long",
+    "hedge.state.opening": "opening",
+    "hedge.state.open": "open",
+    "hedge.state.closing": "closing",
+    "hedge.state.closed": "closed",
+    "hedge.state.unwound": "unwound",
+    "hedge.state.exposed": "EXPOSED",
+    "hedge.state.refused": "refused",
+    "hedge.detail_head": "Hedge {id}{bot}: {coin}, {direction}, {state}",
+    "hedge.detail_bot": " (bot {bot})",
+    "hedge.detail_legs": "Legs: Upbit {spot}, USDⓈ-M {fut}",
+    "hedge.detail_premium": "Premium: {open} → {now}",
+    "hedge.detail_pnl": "PnL ({kind}): {total}",
+    "hedge.detail_split": (
+        "  premium change {premium}\n  slippage {slippage}\n  fees −{fees}\n  funding {funding}"
+    ),
+    "hedge.realized": "realised",
+    "hedge.unrealized": "open, at current prices",
+    "hedge.detail_orders": "Orders: {orders}",
+    "hedge.detail_note": "Note: {note}",
+    "hedge.open_question": (
+        "Open a hedge on {coin}: {direction}, about {size} on Upbit and the same quantity on "
+        "Binance USDⓈ-M at {lev}x?"
+    ),
+    "hedge.close_question": "Close hedge {id} ({coin}): both legs at market?",
+    "hedge.opened": "✅ Hedge {id} open: {spot} on Upbit at {spot_price}, {fut} on USDⓈ-M at {fut_price}.",
+    "hedge.closed": "✅ Hedge {id} closed. PnL {pnl}.",
+    "hedge.refused": "❌ Hedge not opened: {reason}",
+    "hedge.close_refused": "❌ Hedge {id} not closed: {reason}",
+    "hedge.outcome_unwound": "⚠️ Hedge {id}: {reason} The other leg was unwound; nothing is left open.",
+    "hedge.outcome_exposed": "🚨 Hedge {id}: {reason} Exposure left: {exposure}. See /hedge {id}.",
+    "hedge.positions_title": "Hedges (both legs, shown above per venue):",
+    "hedge.positions_row": "  {id} {coin} {qty} · premium {premium} · PnL {pnl}",
+    "hedge.profit_line": "Hedges: {pnl} realised on {n} closed, {open} open",
+    "hedge.report_line": "Hedges: {closed} closed ({pnl}), {open} open",
 }

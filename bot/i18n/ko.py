@@ -1192,4 +1192,92 @@ TEXTS: dict[str, str] = {
     "hedge.search.row": "진입 {entry}% 청산 {exit}% 규모 {size}: 학습 {train_pnl} (헤지 {train_n}건), 검증 {test_pnl} (헤지 {test_n}건)",
     "hedge.not_a_hedge_bot": "{name} 봇은 김프 헤지 봇이 아닙니다.",
     "hedge.no_executor": "양방향 주문 실행기가 설치되지 않았습니다 (TRADING_MODE=live): 헤지 거부",
+    # --- hedges (trading/hedge, /hedge) ---------------------------------------------------------
+    "help.hedge": "양방향 헤지 (업비트 현물 ↔ 바이낸스 USDⓈ-M): 목록, 상세, 진입, 청산",
+    "helpdetail.hedge": (
+        "/hedge 는 열린 헤지와 최근 헤지를 보여 줍니다. /hedge <id> 는 손익을 김프 변화, 슬리피지, "
+        "수수료, 펀딩비로 나누어 보여 줍니다. /hedge open <코인> <원화> [reverse] 는 업비트에서 코인을 "
+        "사고 바이낸스 USDⓈ-M 에서 같은 수량을 숏합니다 (reverse: 업비트에 보유한 코인을 팔고 롱). "
+        "/hedge close <id> 는 두 다리를 시장가로 청산합니다. 둘 다 확인을 받습니다."
+    ),
+    "hedge.bad_size": "헤지에는 0보다 큰 원화 금액과 두 거래소의 가격이 필요합니다.",
+    "hedge.too_small": "{size}은(는) 헤지하기에 너무 작습니다. 두 거래소 모두 최소 {qty}이(가) 필요합니다.",
+    "hedge.below_min": "{total} 규모의 주문은 거래소 최소 금액 {min}보다 작습니다.",
+    "hedge.no_venues": "헤지를 하려면 업비트와 바이낸스 USDⓈ-M 거래가 모두 설정되어 있어야 합니다.",
+    "hedge.no_coins": "역방향 헤지는 업비트에 보유한 코인을 팝니다. {need}이(가) 필요하지만 보유량은 {held}입니다.",
+    "hedge.venue_said": "{why}",
+    "hedge.nothing_filled": "어느 쪽도 체결되지 않았습니다.",
+    "hedge.mismatch_left": "거래소 최소 수량보다 작아 두 다리의 차이를 더 줄일 수 없습니다",
+    "hedge.unknown": "{id} 헤지가 없습니다.",
+    "hedge.busy": "{id} 헤지의 주문이 아직 처리 중입니다. 잠시 후 다시 시도하세요.",
+    "hedge.not_filled": "주문이 체결되지 않았습니다 ({status}).",
+    "hedge.failed_unwound": (
+        "⚠️ {id} 헤지 ({coin}): {venue} 주문이 실패했습니다: {reason} 다른 쪽은 되돌렸습니다. "
+        "남은 노출: {exposure}."
+    ),
+    "hedge.failed_exposed": (
+        "🚨 {id} 헤지 ({coin}): {venue} 주문이 실패했습니다: {reason} 다른 쪽은 아직 열려 있습니다. "
+        "남은 노출: {exposure}. /hedge close {id} 로 정리할 수 있습니다."
+    ),
+    "hedge.mismatch": "⚠️ {id} 헤지 ({coin}): 두 다리 수량이 {qty} 다릅니다: {reason}.",
+    "hedge.crashed": "두 주문 사이에 서비스가 멈췄습니다",
+    "hedge.repair_failed": "{id} 헤지: 복구하지 못했습니다 ({reason}). /hedge {id} 를 확인하세요",
+    "hedge.repair_pending": "{id} 헤지: 주문 결과를 아직 모릅니다. 확인되면 복구합니다",
+    "hedge.repaired_closed": "{id} 헤지 ({coin}) 청산 중이었습니다: 두 다리 모두 청산했습니다",
+    "hedge.repaired_nothing": "{id} 헤지 ({coin}): 체결된 주문이 없어 열린 포지션이 없습니다",
+    "hedge.repaired_both": "{id} 헤지 ({coin}): 두 주문 모두 체결되어 헤지가 열려 있습니다",
+    "hedge.repaired_flattened": (
+        "{id} 헤지 ({coin}): {venue} 쪽만 체결되어 있어 정리했습니다 (남은 포지션 없음)"
+    ),
+    "hedge.repaired_completed": (
+        "{id} 헤지 ({coin}): 빠진 {venue} 주문을 넣어 헤지를 완성했습니다"
+    ),
+    "hedge.repaired_exposed": "🚨 {id} 헤지 ({coin}): 한쪽만 열려 있고 복구에 실패했습니다. 노출: {exposure}",
+    "hedge.repaired_title": "시작 시 복구한 헤지:",
+    "hedge.spot_gone": (
+        "🚨 {id} 헤지 ({coin}): 업비트 현물 코인이 없어졌습니다 (보유 {held}, 헤지 {need}). "
+        "선물 쪽은 더 이상 헤지가 아닙니다."
+    ),
+    "hedge.spot_gone_note": "현물 코인이 업비트 계정에서 빠져나갔습니다",
+    "hedge.not_running": "헤지를 쓸 수 없습니다: 거래 기능이 실행 중이 아닙니다.",
+    "hedge.usage": "사용법: /hedge [id] | /hedge open <코인> <원화> [reverse] | /hedge close <id>",
+    "hedge.bad_amount": "금액을 원화로 입력하세요. 예: /hedge open BTC 1000000",
+    "hedge.none": "아직 헤지가 없습니다. /hedge open <코인> <원화> 로 시작하세요.",
+    "hedge.title": "헤지",
+    "hedge.row": "{id} {coin} {direction} · {state} · {qty} · 손익 {pnl}",
+    "hedge.dir.forward": "업비트 매수 / 선물 숏",
+    "hedge.dir.reverse": "업비트 매도 / 선물 롱",
+    "hedge.state.opening": "진입 중",
+    "hedge.state.open": "보유 중",
+    "hedge.state.closing": "청산 중",
+    "hedge.state.closed": "청산됨",
+    "hedge.state.unwound": "되돌림",
+    "hedge.state.exposed": "노출됨",
+    "hedge.state.refused": "거부됨",
+    "hedge.detail_head": "{id} 헤지{bot}: {coin}, {direction}, {state}",
+    "hedge.detail_bot": " (봇 {bot})",
+    "hedge.detail_legs": "수량: 업비트 {spot}, USDⓈ-M {fut}",
+    "hedge.detail_premium": "김프: {open} → {now}",
+    "hedge.detail_pnl": "손익 ({kind}): {total}",
+    "hedge.detail_split": (
+        "  김프 변화 {premium}\n  슬리피지 {slippage}\n  수수료 −{fees}\n  펀딩비 {funding}"
+    ),
+    "hedge.realized": "실현",
+    "hedge.unrealized": "보유 중, 현재가 기준",
+    "hedge.detail_orders": "주문: {orders}",
+    "hedge.detail_note": "메모: {note}",
+    "hedge.open_question": (
+        "{coin} 헤지를 열까요? {direction}, 업비트 약 {size}, 바이낸스 USDⓈ-M 에서 같은 수량 ({lev}배)"
+    ),
+    "hedge.close_question": "{id} 헤지 ({coin})의 두 다리를 시장가로 청산할까요?",
+    "hedge.opened": "✅ {id} 헤지 진입: 업비트 {spot} ({spot_price}), USDⓈ-M {fut} ({fut_price}).",
+    "hedge.closed": "✅ {id} 헤지 청산 완료. 손익 {pnl}.",
+    "hedge.refused": "❌ 헤지를 열지 않았습니다: {reason}",
+    "hedge.close_refused": "❌ {id} 헤지를 청산하지 못했습니다: {reason}",
+    "hedge.outcome_unwound": "⚠️ {id} 헤지: {reason} 다른 쪽은 되돌렸고 남은 포지션은 없습니다.",
+    "hedge.outcome_exposed": "🚨 {id} 헤지: {reason} 남은 노출: {exposure}. /hedge {id} 를 확인하세요.",
+    "hedge.positions_title": "헤지 (각 다리는 위 거래소별 포지션에 포함):",
+    "hedge.positions_row": "  {id} {coin} {qty} · 김프 {premium} · 손익 {pnl}",
+    "hedge.profit_line": "헤지: 청산 {n}건 실현 {pnl}, 보유 {open}건",
+    "hedge.report_line": "헤지: 청산 {closed}건 ({pnl}), 보유 {open}건",
 }

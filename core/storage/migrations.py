@@ -112,6 +112,22 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE outbox ADD COLUMN buttons TEXT;
     """,
+    # 5: two-leg hedges (trading/hedge/store.py): the hedge and each of its orders, written
+    # before any leg is sent, so a crash between the legs is repaired at start-up
+    """
+    CREATE TABLE hedges (
+        hedge_id TEXT PRIMARY KEY, bot TEXT, coin TEXT NOT NULL, direction TEXT NOT NULL,
+        paper INTEGER NOT NULL, state TEXT NOT NULL, size_krw TEXT, leverage INTEGER NOT NULL,
+        max_mismatch TEXT NOT NULL, opened_ts REAL NOT NULL, closed_ts REAL,
+        updated_ts REAL NOT NULL, open_ref TEXT, close_ref TEXT, note TEXT
+    );
+    CREATE INDEX hedges_state ON hedges(state);
+    CREATE TABLE hedge_orders (
+        client_id TEXT PRIMARY KEY, hedge_id TEXT NOT NULL, phase TEXT NOT NULL,
+        venue TEXT NOT NULL, ts REAL NOT NULL
+    );
+    CREATE INDEX hedge_orders_hedge ON hedge_orders(hedge_id);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

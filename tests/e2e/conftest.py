@@ -9,6 +9,7 @@ answer; `world.press(message, data)` presses an inline button.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -182,10 +183,14 @@ async def world(tmp_path_factory: Any) -> AsyncIterator[World]:
 
 
 @asynccontextmanager
-async def running_world(tmp: Path, started: str, **extra: Any) -> AsyncIterator[World]:
+async def running_world(
+    tmp: Path, started: str, sim: SimExchange | None = None, **extra: Any
+) -> AsyncIterator[World]:
     """The whole service on the simulator and the emulator (settings `extra` on top of the
-    e2e ones), once its start-up notice (containing `started`) was sent; stopped at the end."""
-    async with SimExchange(seed=SEED) as sim, TelegramEmulator() as tg:
+    e2e ones), once its start-up notice (containing `started`) was sent; stopped at the end.
+    `sim`: a simulator already running (a restart on the venues' state), else a new one."""
+    venues = contextlib.nullcontext(sim) if sim is not None else SimExchange(seed=SEED)
+    async with venues as sim, TelegramEmulator() as tg:
         settings = e2e_settings(tmp, sim, tg, **extra)
         await seed_history(settings.db_path, time.time())
         log_sink = logger.add(settings.log_dir / "bot.log", level="INFO", enqueue=False)

@@ -92,6 +92,9 @@ ALLOWED = {
     "v",  # v0.1.0
     "nosuch",  # what the test typed
     "nobot",
+    "open",  # /hedge open|close <..> [reverse]: command words the user types
+    "close",
+    "reverse",
 }
 HEADERS = tuple(h for h in (i18n.header("ko", kind) for kind in NotificationKind) if h)
 # Command lines a trader sends: each with no argument, and the ones that take numbers with a
@@ -108,6 +111,9 @@ LINES = [
     f"/resume {UPBIT_BOT}",
     "/balance",
     "/positions",
+    "/hedge",
+    "/hedge nosuch",
+    "/hedge open BTC lots",
     "/orders",
     "/orders all",
     "/trades",

@@ -1,0 +1,218 @@
+"""/hedge: two-leg hedges (Upbit spot against Binance USDⓈ-M).
+
+`/hedge` lists open and recent hedges, `/hedge <id>` shows one with its PnL split; `/hedge open
+<coin> <KRW> [reverse]` and `/hedge close <id>` move money, so they ask to confirm first (and a
+late one asks again). Handlers parse, ask `facade.hedges` (bot.providers.HedgeDeskView) and
+render; the hedge lines of /positions, /profit and the daily report are rendered here too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bot.commands.base import CommandContext, CommandError, Reply, sane_decimal
+from bot.commands.registry import CommandRegistry
+from bot.i18n import Messages
+from bot.providers import HedgeDeskView
+from core import numbers
+from core.hedge import HedgeOutcome, HedgeResult
+
+if TYPE_CHECKING:
+    from trading.hedge.provider import HedgeView
+
+_OPEN_WORDS = ("open", "열기")
+_CLOSE_WORDS = ("close", "청산")
+
+
+def _desk(ctx: CommandContext) -> HedgeDeskView:
+    desk = ctx.service.hedges
+    if desk is None:
+        raise CommandError(Messages(ctx.service.settings.language)("hedge.not_running"))
+    return desk
+
+
+def _pct(value: Decimal | None) -> str:
+    return "?" if value is None else f"{numbers.percent(value)}%"
+
+
+def row(m: Messages, v: HedgeView) -> str:
+    r = v.record
+    return m(
+        "hedge.row", id=r.hedge_id, coin=r.coin, direction=m(f"hedge.dir.{r.direction.value}"),
+        state=m(f"hedge.state.{r.state.value}"), qty=numbers.grouped(abs(v.spot_qty) or
+                                                                      abs(v.fut_qty)),
+        pnl=m.money(v.pnl.total, "KRW"),
+    )  # fmt: skip
+
+
+def detail(m: Messages, v: HedgeView) -> str:
+    r, p = v.record, v.pnl
+    lines = [
+        m("hedge.detail_head", id=r.hedge_id, coin=r.coin,
+          bot=m("hedge.detail_bot", bot=r.bot) if r.bot else "",
+          direction=m(f"hedge.dir.{r.direction.value}"), state=m(f"hedge.state.{r.state.value}")),
+        m("hedge.detail_legs", spot=numbers.grouped(v.spot_qty), fut=numbers.grouped(v.fut_qty)),
+        m("hedge.detail_premium", open=_pct(p.open_premium_pct), now=_pct(p.close_premium_pct)),
+        m("hedge.detail_pnl", kind=m("hedge.realized" if p.realized else "hedge.unrealized"),
+          total=m.money(p.total, "KRW")),
+        m("hedge.detail_split", premium=m.money(p.premium, "KRW"),
+          slippage=m.money(p.slippage, "KRW"), fees=m.money(p.fees, "KRW"),
+          funding=m.money(p.funding, "KRW")),
+        m("hedge.detail_orders", orders=", ".join(f"{o.client_id} ({o.phase.value})"
+                                                  for o in v.orders) or "-"),
+    ]  # fmt: skip
+    if r.note:
+        lines.append(
+            m("hedge.detail_note", note=m(r.note) if r.note.startswith("hedge.") else r.note)
+        )
+    return "\n".join(lines)
+
+
+def outcome(m: Messages, res: HedgeResult, opening: bool) -> str:
+    reason = m.render(res.reason) if res.reason is not None else ""
+    if res.outcome is HedgeOutcome.OPENED and res.spot and res.futures:
+        return m(
+            "hedge.opened", id=res.hedge_id, spot=numbers.grouped(res.spot.qty),
+            fut=numbers.grouped(res.futures.qty), spot_price=m.money(res.spot.avg_price, "KRW"),
+            fut_price=m.money(res.futures.avg_price, "USDT"),
+        )  # fmt: skip
+    if res.outcome is HedgeOutcome.CLOSED:
+        return m("hedge.closed", id=res.hedge_id, pnl=res.details.get("pnl", "?"))
+    if res.outcome is HedgeOutcome.UNWOUND:
+        return m("hedge.outcome_unwound", id=res.hedge_id, reason=reason)
+    if res.outcome is HedgeOutcome.EXPOSED:
+        exposure = m.money(res.exposure_krw, "KRW")
+        return m("hedge.outcome_exposed", id=res.hedge_id, reason=reason, exposure=exposure)
+    if opening:
+        return m("hedge.refused", reason=reason)
+    return m("hedge.close_refused", id=res.hedge_id, reason=reason)
+
+
+async def position_lines(ctx: CommandContext) -> list[str]:
+    """The open hedges, for /positions (their legs are also among the venue positions)."""
+    desk = ctx.service.hedges
+    if desk is None:
+        return []
+    m = Messages(ctx.service.settings.language)
+    views = await desk.hedges(active=True)
+    if not views:
+        return []
+    out = [m("hedge.positions_title")]
+    for v in views:
+        out.append(
+            m("hedge.positions_row", id=v.record.hedge_id, coin=v.record.coin,
+              qty=numbers.grouped(v.spot_qty), premium=_pct(v.pnl.close_premium_pct),
+              pnl=m.money(v.pnl.total, "KRW"))
+        )  # fmt: skip
+    return out
+
+
+async def profit_line(ctx: CommandContext, days: int) -> str:
+    """Hedges closed in the last `days` and the open ones, for /profit."""
+    desk = ctx.service.hedges
+    if desk is None:
+        return ""
+    since = desk.now() - days * 86400
+    return await summary_line(Messages(ctx.service.settings.language), desk, since)
+
+
+async def summary_line(m: Messages, desk: HedgeDeskView, since: float, key: str = "") -> str:
+    views = await desk.hedges(limit=1000)
+    if not views:
+        return ""
+    done = [v for v in views if not v.record.state.active and (v.record.closed_ts or 0) >= since]
+    done = [v for v in done if v.orders]
+    opened = [v for v in views if v.record.state.active]
+    pnl = m.money(sum((v.pnl.total for v in done), Decimal(0)), "KRW")
+    if key:
+        return m(key, closed=len(done), pnl=pnl, open=len(opened))
+    return m("hedge.profit_line", pnl=pnl, n=len(done), open=len(opened))
+
+
+class HedgeReport:
+    """The daily report's hedge section (`facade.report_sections`)."""
+
+    def __init__(self, desk: HedgeDeskView, language: str) -> None:
+        self.desk = desk
+        self.m = Messages(language)
+
+    async def report_lines(self, since: float, until: float) -> list[str]:
+        line = await summary_line(self.m, self.desk, since, "hedge.report_line")
+        return [line] if line else []
+
+
+def register_hedge(registry: CommandRegistry) -> None:
+    registry.mark_money("hedge")
+
+    @registry.command(
+        "hedge",
+        "Two-leg hedges (Upbit spot against Binance USDⓈ-M): list, detail, open, close",
+        "/hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
+        "/hedge lists hedges; /hedge <id> shows one with its PnL split. /hedge open <coin> "
+        "<KRW> [reverse] opens one; /hedge close <id> closes both legs. Both ask to confirm.",
+    )
+    async def hedge(ctx: CommandContext) -> Reply:
+        m = Messages(ctx.service.settings.language)
+        desk = _desk(ctx)
+        args = ctx.args
+        if not args:
+            views = await desk.hedges(limit=20)
+            if not views:
+                return Reply(m("hedge.none"))
+            body = "\n".join(row(m, v) for v in views)
+            return Reply.table(m("hedge.title"), body, refresh="/hedge")
+        verb = args[0].lower()
+        if verb in _OPEN_WORDS:
+            return _ask_open(ctx, m, args[1:])
+        if verb in _CLOSE_WORDS:
+            if len(args) != 2:
+                raise CommandError(m("hedge.usage"))
+            return await _ask_close(ctx, m, desk, args[1])
+        if len(args) != 1:
+            raise CommandError(m("hedge.usage"))
+        view = await desk.detail(args[0])
+        if view is None:
+            raise CommandError(m("hedge.unknown", id=args[0]))
+        return Reply.table("", detail(m, view), refresh=f"/hedge {args[0]}")
+
+    def _ask_open(ctx: CommandContext, m: Messages, args: list[str]) -> Reply:
+        reverse = bool(args) and args[-1].lower() in ("reverse", "rev", "역방향")
+        if reverse:
+            args = args[:-1]
+        if len(args) != 2 or not args[0].isalnum():
+            raise CommandError(m("hedge.usage"))
+        coin = args[0].upper()
+        raw = args[1].replace(",", "").upper().removesuffix("KRW").removesuffix("원")
+        size = sane_decimal(raw)
+        if size is None or size <= 0:
+            raise CommandError(m("hedge.bad_amount"))
+        desk = _desk(ctx)
+        way = "reverse" if reverse else "forward"
+        question = m(
+            "hedge.open_question", coin=coin, direction=m(f"hedge.dir.{way}"),
+            size=m.money(size, "KRW"), lev=desk.default_leverage,
+        )  # fmt: skip
+
+        async def act(c: CommandContext) -> Reply:
+            res = await _desk(c).open(coin, size, reverse)
+            return Reply(outcome(m, res, opening=True))
+
+        return registry.ask_confirmation(ctx, question, act)
+
+    async def _ask_close(
+        ctx: CommandContext, m: Messages, desk: HedgeDeskView, hedge_id: str
+    ) -> Reply:
+        view = await desk.detail(hedge_id)
+        if view is None:
+            raise CommandError(m("hedge.unknown", id=hedge_id))
+        question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
+
+        async def act(c: CommandContext) -> Reply:
+            res = await _desk(c).close(hedge_id)
+            done = await _desk(c).detail(hedge_id)
+            if done is not None and res.outcome is HedgeOutcome.CLOSED:
+                return Reply(m("hedge.closed", id=hedge_id, pnl=m.money(done.pnl.total, "KRW")))
+            return Reply(outcome(m, res, opening=False))
+
+        return registry.ask_confirmation(ctx, question, act)
