@@ -195,6 +195,8 @@ class BotManager:
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:
         """The bot's positions: its saved book, corrected to what the order ledger holds for it
         (the one source of truth; each correction is logged, notified and saved)."""
+        if d.strategy == HEDGE_STRATEGY:  # its two legs are the hedge executor's book
+            return {}
         saved = await self.store.load_positions(d.name)
         saved = {i: p for i, p in saved.items() if i in d.instruments}
         if self._ledger is None:

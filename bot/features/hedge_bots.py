@@ -3,8 +3,9 @@
 The bot manager (installed by `strategies`) keeps their run state like any bot's; this starts
 the `kimp-hedge` component that acts for the running ones: bus prices -> premium -> policy ->
 a `core.hedge.HedgeGateway`. Paper mode fills both legs on the shared fill model at the bot's
-own reading (`strategies.hedge.paper`); live mode takes the trading layer's two-leg executor
-and, without one, refuses every hedge loudly rather than faking it.
+own reading (`strategies.hedge.paper`) only when there is no order layer; otherwise, paper or
+live, the bots trade through the trading layer's two-leg executor (`facade.hedges`), and live
+mode without one refuses every hedge loudly rather than faking it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from loguru import logger
 from bot.features import AppContext
 from core.fills import FillModel
 from core.freshness import Freshness
-from core.hedge import HedgeGateway, HedgeOutcome, HedgeRequest, HedgeResult
+from core.hedge import HedgeGateway, HedgeOutcome, HedgeRequest, HedgeResult, HedgeSource
 from core.symbols import Instrument
 from core.text import Text
 from strategies.hedge.config import HEDGE_STRATEGY, HedgeConfig
@@ -51,6 +52,8 @@ async def install(app: AppContext, gateway: HedgeGateway | None = None) -> Hedge
         return None if kimp is None else kimp.monitor.tether_view().usd_krw
 
     tracker = PremiumTracker(fx)
+    if gateway is None and isinstance(app.facade.hedges, HedgeSource):
+        gateway = app.facade.hedges.hedge_gateway()  # the two-leg executor (paper or live)
     if gateway is None:
         if s.core.live:
             gateway = _NoHedgeExecutor()
