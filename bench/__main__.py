@@ -15,6 +15,7 @@ import sys
 BENCHMARKS = {
     "streams": "bench.streams",
     "strategies": "bench.strategies",
+    "hedge": "bench.hedge",
     "kimp": "bench.kimp",
     "orders": "bench.orders",
     "trades": "bench.trades",
