@@ -26,17 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from pydantic import Field, model_validator
 
 from core.market import Candle
 from core.signals import Signal
-from core.symbols import Venue
+from core.symbols import Symbol, Venue
 from strategies.base import Strategy, StrategyParams
-
-if TYPE_CHECKING:
-    from strategies.botconfig import BotDefinition
 
 HEDGE_STRATEGY = "kimp_hedge"
 
@@ -44,6 +41,28 @@ HEDGE_STRATEGY = "kimp_hedge"
 class Basis(StrEnum):
     USDT = "usdt"  # against Upbit's own KRW-USDT: what the two legs actually capture
     FX = "fx"  # against USD/KRW (the "김프" people quote)
+
+
+class BotDefinition(Protocol):
+    """What is read of a `strategies.botconfig.BotDefinition` (which imports the registry,
+    which lists this strategy: a protocol, not an import, keeps that from being a cycle)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def exchange(self) -> Venue: ...
+    @property
+    def symbols(self) -> tuple[Symbol, ...]: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
+    @property
+    def stake(self) -> float | None: ...
+    @property
+    def leverage(self) -> int: ...
+    @property
+    def stop_loss_pct(self) -> float | None: ...
+    @property
+    def take_profit_pct(self) -> float | None: ...
 
 
 class KimpHedgeParams(StrategyParams):
