@@ -30,6 +30,8 @@ from strategies.hedge.policy import HedgeAction, OpenHedge, PremiumReading, Verd
 from strategies.hedge.premium import USDT_KRW, PremiumTracker, instruments
 from strategies.hedge.restore import open_hedge_of
 
+RETRY_AFTER_S = 60.0  # after a hedge the gateway could not open or close
+
 
 class DecisionSink(Protocol):
     """What the runner needs of the bot store: the decision log (`strategies.store.BotStore`)."""
@@ -77,6 +79,7 @@ class HedgeRunner:
         self._notify = notify or (lambda _n: None)
         self._held: dict[str, dict[str, OpenHedge]] = {}  # bot -> coin -> hedge, when loaded
         self._last_refusal: dict[tuple[str, str], HedgeAction] = {}
+        self._retry_at: dict[tuple[str, str], float] = {}  # (bot, coin) -> no new try before
         self.trades: list[HedgeTrade] = []
         self.evaluated = 0  # batches of price updates decided on (tests wait on it)
         self._sub: Subscription | None = None
@@ -155,6 +158,8 @@ class HedgeRunner:
         if v.refused:
             await self._record(cfg, coin, reading, v, taken=False)
             return
+        if now < self._retry_at.get((cfg.bot, coin), 0.0):
+            return  # the last attempt failed just now: not again on every price update
         if v.action is HedgeAction.ENTER:
             await self._enter(cfg, coin, reading, v, now)
         elif held is not None:
@@ -215,8 +220,11 @@ class HedgeRunner:
         v: Verdict,
         result: HedgeResult,
     ) -> None:
-        """Not done (refused, unwound, or exposed): recorded with the gateway's reason; the
-        trading layer tells the user about a naked leg itself."""
+        """Not done (refused, unwound, or exposed): recorded with the gateway's reason, and not
+        tried again for `RETRY_AFTER_S` (each try costs both legs' fees and spread); the trading
+        layer tells the user about a naked leg itself."""
+        now = self._clock.now() if reading is None else reading.ts
+        self._retry_at[(cfg.bot, coin)] = now + RETRY_AFTER_S
         why = Text.of("hedge.not_done", outcome=Text.of(f"hedge.outcome.{result.outcome.value}"),
                       reason=result.reason or "")  # fmt: skip
         logger.warning("hedge bot {} {}: {}", cfg.bot, coin, why)

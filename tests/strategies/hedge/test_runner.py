@@ -14,7 +14,7 @@ import pytest
 from core.clock import ManualClock
 from core.events import EventBus
 from core.fills import FillModel
-from core.hedge import HedgeDirection
+from core.hedge import HedgeDirection, HedgeOutcome, HedgeRequest, HedgeResult
 from core.market import Quote
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
@@ -31,7 +31,7 @@ from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager
 from strategies.store import BotStore
 from tests.helpers import eventually
-from tests.strategies.hedge.helpers import premium_path, series_for
+from tests.strategies.hedge.helpers import T0, premium_path, series_for
 
 BOTS = """
 [bots.kh]
@@ -178,3 +178,35 @@ async def test_a_stopped_bot_does_nothing(db: Database) -> None:
     finally:
         task.cancel()
     assert rig.runner.trades == []
+
+
+class _Refusing(PaperHedgeGateway):
+    """The paper gateway, but every open is refused (a venue down, a minimum not met)."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda c: None, MODEL, lambda: 0.0)
+        self.tries = 0
+
+    async def submit(self, req: HedgeRequest) -> HedgeResult:
+        self.tries += 1
+        return HedgeResult(req.hedge_id, HedgeOutcome.REFUSED, reason=Text.of("hedge.bad_size"))
+
+
+async def test_a_failed_entry_is_not_retried_on_every_price_but_after_a_minute(
+    db: Database,
+) -> None:
+    prem = np.full(10, 0.0)  # in the entry band all along
+    s = PremiumSeries.of(
+        "XRP", [T0 + 20 * i for i in range(10)], (2800.0 * (1 + prem / 100)).tolist(),
+        [2.0] * 10, [1400.0] * 10,
+    )  # fmt: skip
+    gateway = _Refusing()
+    rig = Rig(db, gateway)
+    task = await _running(rig)
+    try:
+        await rig.feed(s, range(len(s)))  # 20 s apart over 3 min: tries at 0, 60, 120 and 180 s
+    finally:
+        task.cancel()
+    assert gateway.tries == 4 and rig.runner.trades == []
+    rows = await rig.manager.store.decisions("kh", limit=10)
+    assert [(r.taken, r.reason.key) for r in rows] == [(False, "hedge.not_done")]  # type: ignore[union-attr]
