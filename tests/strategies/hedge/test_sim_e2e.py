@@ -95,3 +95,54 @@ async def test_a_dip_and_recovery_is_one_hedge_in_and_out_with_pnl_by_hand(
         assert hand > 0  # the premium rose about 3 points on a 1,000,000 KRW hedge
         rows = await store.decisions("kh", limit=10)
         assert [r.taken for r in rows] == [True, True]
+
+
+async def test_after_a_restart_the_open_hedge_comes_back_from_the_ledger_and_is_closed(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """A new process (new executor, bot manager and runner over the same database) finds the
+    hedge in the orders ledger, does not open a second one, and closes it on the recovery."""
+    sim.market.set_premium("BTC", 1.5)
+    btc0, amt0 = upbit_btc(sim), futures_amt(sim)
+    (d,) = parse_bots(BOTS, StrategyRegistry(), max_leverage=5)
+
+    async def process() -> AsyncIterator[tuple[HedgeRunner, object]]:
+        async with desk(sim, tmp_path) as (env, hedges):
+            store = BotStore(env.db, SystemClock())
+            manager = BotManager([d], StrategyRegistry(), store, env.bus, FillModel())
+            runner = HedgeRunner(
+                [HedgeConfig.of(d)], hedges.hedge_gateway(), env.bus, store, SystemClock(),
+                running=lambda n: n in manager.runners,
+                paused=lambda n: manager.runners[n].engine.paused,
+            )  # fmt: skip
+            await manager.load()
+            tasks = [asyncio.create_task(manager.run()), asyncio.create_task(runner.run())]
+            try:
+                yield runner, manager
+            finally:
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    first = process()
+    runner, manager = await anext(first)
+    assert isinstance(manager, BotManager)
+    await manager.start("kh")  # stored as running: the next process resumes it
+    sim.market.ramp_premium("BTC", 0.0, over_seconds=1.0)
+    await eventually(lambda: len(runner.trades) == 1, timeout=30)
+    opened = runner.trades[0].result
+    await first.aclose()  # the process ends with the hedge open
+
+    second = process()
+    runner, _ = await anext(second)
+    try:
+        await eventually(lambda: runner.evaluated > 20, timeout=30)
+        assert runner.trades == []  # still in the entry band: the restored hedge is held
+        sim.market.ramp_premium("BTC", 3.0, over_seconds=1.0)
+        await eventually(lambda: len(runner.trades) == 1, timeout=30)
+        (closed,) = runner.trades
+        assert closed.action is HedgeAction.EXIT
+        assert closed.result.hedge_id == opened.hedge_id
+    finally:
+        await second.aclose()
+    assert upbit_btc(sim) == btc0 and futures_amt(sim) == amt0
