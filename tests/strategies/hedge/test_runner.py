@@ -14,8 +14,10 @@ import pytest
 from core.clock import ManualClock
 from core.events import EventBus
 from core.fills import FillModel
+from core.freshness import Freshness
 from core.hedge import HedgeDirection, HedgeOutcome, HedgeRequest, HedgeResult
 from core.market import Quote
+from core.market_notices import EntryGate, MarketNotice, NoticeBoard
 from core.storage import Database
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
@@ -54,7 +56,13 @@ def _quote(inst: Instrument, price: float, ts: float) -> Quote:
 
 
 class Rig:
-    def __init__(self, db: Database, gateway: PaperHedgeGateway | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        gateway: PaperHedgeGateway | None = None,
+        freshness: Freshness | None = None,
+        entry_gate: EntryGate | None = None,
+    ) -> None:
         self.bus = EventBus()
         self.clock = ManualClock()
         (d,) = parse_bots(BOTS, StrategyRegistry(), max_leverage=5)
@@ -68,6 +76,7 @@ class Rig:
             [self.cfg], self.gateway, self.bus, self.manager.store, self.clock,
             running=lambda n: n in self.manager.runners,
             paused=lambda n: self.manager.runners[n].engine.paused,
+            freshness=freshness, entry_gate=entry_gate,
         )  # fmt: skip
         self.gateway._prices = self.runner.tracker.reading  # the paper fills at the bot's reading
 
@@ -210,3 +219,25 @@ async def test_a_failed_entry_is_not_retried_on_every_price_but_after_a_minute(
     assert gateway.tries == 4 and rig.runner.trades == []
     rows = await rig.manager.store.decisions("kh", limit=10)
     assert [(r.taken, r.reason.key) for r in rows] == [(False, "hedge.not_done")]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("gate", ["stale", "flagged"])
+async def test_stale_data_or_an_upbit_warning_refuses_the_entry_with_its_reason(
+    db: Database, gate: str
+) -> None:
+    s = series_for(np.full(5, 0.0))
+    board = NoticeBoard()
+    board.replace(Venue.UPBIT, [MarketNotice(Venue.UPBIT, Symbol("XRP", "KRW"), True)])
+    if gate == "stale":  # every price 30 s old, 5 s allowed
+        rig = Rig(db, freshness=Freshness(5.0, lambda inst: 30.0))
+    else:
+        rig = Rig(db, entry_gate=board.entry_problem)
+    task = await _running(rig)
+    try:
+        await rig.feed(s, range(len(s)))
+    finally:
+        task.cancel()
+    assert rig.runner.trades == []
+    rows = await rig.manager.store.decisions("kh", limit=10)
+    key = "reason.data_old" if gate == "stale" else "reason.market_flagged"
+    assert [(r.taken, r.reason.key) for r in rows] == [(False, key)]  # type: ignore[union-attr]
