@@ -225,6 +225,9 @@ class HedgeRunner:
         layer tells the user about a naked leg itself."""
         now = self._clock.now() if reading is None else reading.ts
         self._retry_at[(cfg.bot, coin)] = now + RETRY_AFTER_S
+        # What is held now is the gateway's to say (an exposed leg is still its hedge): asked
+        # again before the next decision, so a half-open hedge is never opened a second time.
+        self._held.pop(cfg.bot, None)
         why = Text.of("hedge.not_done", outcome=Text.of(f"hedge.outcome.{result.outcome.value}"),
                       reason=result.reason or "")  # fmt: skip
         logger.warning("hedge bot {} {}: {}", cfg.bot, coin, why)

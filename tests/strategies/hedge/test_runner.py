@@ -241,3 +241,33 @@ async def test_stale_data_or_an_upbit_warning_refuses_the_entry_with_its_reason(
     rows = await rig.manager.store.decisions("kh", limit=10)
     key = "reason.data_old" if gate == "stale" else "reason.market_flagged"
     assert [(r.taken, r.reason.key) for r in rows] == [(False, key)]  # type: ignore[union-attr]
+
+
+class _Exposing(PaperHedgeGateway):
+    """Opens on paper but reports the open as EXPOSED (one leg short of the other), as the
+    executor does when a top-up fails; the hedge stays among its open hedges."""
+
+    async def submit(self, req: HedgeRequest) -> HedgeResult:
+        result = await super().submit(req)
+        if req.opening and result.outcome is HedgeOutcome.OPENED:
+            return HedgeResult(req.hedge_id, HedgeOutcome.EXPOSED, result.spot, result.futures,
+                               reason=Text.of("hedge.bad_size"))  # fmt: skip
+        return result
+
+
+async def test_an_exposed_entry_is_held_not_opened_again_and_closed_on_the_band(
+    db: Database,
+) -> None:
+    prem = np.full(12, 0.0)  # the entry band for 4 minutes, then the exit band
+    prem[8:] = 3.0
+    s = series_for(prem, t0=T0)
+    rig = Rig(db)
+    gateway = _Exposing(rig.runner.tracker.reading, MODEL, rig.clock.now)
+    rig = Rig(db, gateway)
+    task = await _running(rig)
+    try:
+        await rig.feed(s, range(len(s)))
+    finally:
+        task.cancel()
+    assert [t.action for t in rig.runner.trades] == [HedgeAction.EXIT]
+    assert len(gateway.closed) == 1 and not await gateway.open_hedges("kh")
