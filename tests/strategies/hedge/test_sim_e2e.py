@@ -1,7 +1,8 @@
 """The kimp-hedge bot end to end against the exchange simulator (live mode, both venues, real
 ccxt adapters, the trading layer's two-leg executor): a scripted premium dip and recovery gives
-one entry (both legs, equal quantity) and one exit, and the hedge's PnL equals a hand
-computation from the simulator's own orders."""
+one entry (both legs, equal quantity) and one exit, the hedge's PnL equals a hand computation
+from the simulator's own orders, and the replay of the premium series the run saw takes the
+same entry and exit."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from core.hedge import HedgeDirection, HedgeOutcome
 from peers.exchange_sim.server import SimExchange
 from strategies.botconfig import parse_bots
 from strategies.hedge.config import HedgeConfig
-from strategies.hedge.policy import HedgeAction
+from strategies.hedge.policy import HedgeAction, PremiumReading
+from strategies.hedge.premium import PremiumTracker
+from strategies.hedge.replay import replay
 from strategies.hedge.runner import HedgeRunner
+from strategies.hedge.series import PremiumSeries
 from strategies.registry import StrategyRegistry
 from strategies.runner import BotManager
 from strategies.store import BotStore
@@ -39,6 +43,20 @@ short_leverage = 2
 """
 
 
+class Recording(PremiumTracker):
+    """The bus premium, keeping every reading the runner decided on (the recorded series)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[PremiumReading] = []
+
+    def reading(self, coin: str) -> PremiumReading | None:
+        r = super().reading(coin)
+        if r is not None:
+            self.seen.append(r)
+        return r
+
+
 @pytest.fixture
 async def sim() -> AsyncIterator[SimExchange]:
     async with SimExchange(seed=1, tick_interval=0.02) as exchange:
@@ -54,10 +72,11 @@ async def test_a_dip_and_recovery_is_one_hedge_in_and_out_with_pnl_by_hand(
     async with desk(sim, tmp_path) as (env, hedges):
         store = BotStore(env.db, SystemClock())
         manager = BotManager([d], StrategyRegistry(), store, env.bus, FillModel())
+        tracker = Recording()
         runner = HedgeRunner(
             [HedgeConfig.of(d)], hedges.hedge_gateway(), env.bus, store, SystemClock(),
             running=lambda n: n in manager.runners,
-            paused=lambda n: manager.runners[n].engine.paused,
+            paused=lambda n: manager.runners[n].engine.paused, tracker=tracker,
         )  # fmt: skip
         await manager.load()
         await manager.start("kh")
@@ -95,6 +114,14 @@ async def test_a_dip_and_recovery_is_one_hedge_in_and_out_with_pnl_by_hand(
         assert hand > 0  # the premium rose about 3 points on a 1,000,000 KRW hedge
         rows = await store.decisions("kh", limit=10)
         assert [r.taken for r in rows] == [True, True]
+        # The replay of the premium series this run saw takes the same entry and exit.
+        seen = tracker.seen
+        series = PremiumSeries.of(
+            "BTC", [r.ts for r in seen], [r.upbit_krw for r in seen],
+            [r.binance_usdt for r in seen], [r.usdt_krw for r in seen],
+        )  # fmt: skip
+        replayed = replay(series, HedgeConfig.of(d), FillModel()).events()
+        assert replayed == [(t.ts, t.action.value, t.direction) for t in runner.trades]
 
 
 async def test_after_a_restart_the_open_hedge_comes_back_from_the_ledger_and_is_closed(
