@@ -1,12 +1,7 @@
 """Kimchi-premium maths. Pure functions, percent in and out, no I/O.
 
-Three premiums, linked exactly by (1 + fx) = (1 + usdt) * (1 + tether):
-
-* USDT kimp: Upbit KRW price against Binance USDT price * Upbit's own KRW-USDT price.
-  This is the premium an arbitrage can actually capture (the cash leg goes through USDT).
-* FX kimp: against Binance USDT price * USD/KRW from a foreign-exchange source (the "김프"
-  people quote).
-* tether premium: Upbit KRW-USDT against USD/KRW.
+The three premium formulas (USDT kimp, FX kimp, tether premium) live in `core.premium`, shared
+with the kimp-hedge bot; they are re-exported here for the monitor's callers.
 
 The executable premium walks order-book levels for a given KRW size after both venues' taker
 fees, in each direction (forward: buy abroad, sell on Upbit; reverse: buy on Upbit, sell abroad).
@@ -19,44 +14,17 @@ back to Upbit (reverse), over a network with its own fee and minimum in USDT.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from core.premium import compose as compose  # re-exported: moved to the foundation
+from core.premium import fx_kimp as fx_kimp
+from core.premium import tether_premium as tether_premium
+from core.premium import usdt_kimp as usdt_kimp
 from core.symbols import Venue
 from core.text import Text
 
 Level = tuple[float, float]  # (price, qty)
-
-
-def _ok(*values: float) -> bool:
-    return all(v > 0 and math.isfinite(v) for v in values)
-
-
-def usdt_kimp(upbit_krw: float, binance_usdt: float, usdt_krw: float) -> float | None:
-    """Percent premium of the Upbit KRW price over the Binance price converted at KRW-USDT."""
-    if not _ok(upbit_krw, binance_usdt, usdt_krw):
-        return None
-    return (upbit_krw / (binance_usdt * usdt_krw) - 1.0) * 100.0
-
-
-def fx_kimp(upbit_krw: float, binance_usdt: float, usd_krw: float) -> float | None:
-    """Percent premium against the Binance price converted at the USD/KRW FX rate."""
-    if not _ok(upbit_krw, binance_usdt, usd_krw):
-        return None
-    return (upbit_krw / (binance_usdt * usd_krw) - 1.0) * 100.0
-
-
-def tether_premium(usdt_krw: float, usd_krw: float) -> float | None:
-    """Percent premium of Upbit KRW-USDT over USD/KRW."""
-    if not _ok(usdt_krw, usd_krw):
-        return None
-    return (usdt_krw / usd_krw - 1.0) * 100.0
-
-
-def compose(usdt_pct: float, tether_pct: float) -> float:
-    """FX kimp from the other two: (1 + fx) = (1 + usdt) * (1 + tether)."""
-    return ((1 + usdt_pct / 100) * (1 + tether_pct / 100) - 1) * 100
 
 
 def vwap(levels: Sequence[Level], qty: float) -> float | None:

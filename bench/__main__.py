@@ -15,6 +15,7 @@ import sys
 BENCHMARKS = {
     "streams": "bench.streams",
     "strategies": "bench.strategies",
+    "hedge_replay": "bench.hedge_replay",
     "kimp": "bench.kimp",
     "kimp_venues": "bench.kimp_venues",
     "orders": "bench.orders",

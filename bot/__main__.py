@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         "the newest BACKUP_KEEP",
     )
     sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
+    sub.add_parser("hedge-replay", help="replay a kimp_hedge bot on the stored premium history: "
+                   "python -m bot hedge-replay --help", add_help=False)  # fmt: skip
+    sub.add_parser("hedge-search", help="search a kimp_hedge bot's bands on the stored premium "
+                   "history: python -m bot hedge-search --help", add_help=False)  # fmt: skip
     return p
 
 
@@ -137,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["backtest"]:
         return backtest(argv[1:])
+    if argv[:1] in (["hedge-replay"], ["hedge-search"]):
+        from bot.hedge_cli import run
+
+        return run(argv[1:], search_mode=argv[0] == "hedge-search")
     args = _parser().parse_args(argv)
     env_file = args.env_file if Path(args.env_file).exists() else None
     try:

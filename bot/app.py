@@ -24,6 +24,7 @@ from bot.facade import ServiceFacade
 from bot.features import (
     AppContext,
     StartupError,
+    hedge_bots,
     kimp,
     market_data,
     strategies,
@@ -54,6 +55,7 @@ FEATURES: list[Callable[[AppContext], Awaitable[object]]] = [
     trading.install,
     strategies.install,
     kimp.install,
+    hedge_bots.install,  # after kimp (its FX rate) and strategies (the bots' run state)
     telegram.install,
     web.install,
     ops.install,  # retention, backups, heartbeat: after the features whose tables it prunes

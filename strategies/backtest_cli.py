@@ -25,6 +25,7 @@ from strategies.backtest import run_backtest
 from strategies.backtest_chart import EquityChartWords, write_png
 from strategies.botconfig import BotConfigError, load_bots
 from strategies.data import DataError, day_range_ms, load_csv, load_stored
+from strategies.hedge.config import HEDGE_STRATEGY
 from strategies.loader import StrategyLoadError, load_user_strategies
 from strategies.registry import StrategyRegistry
 from strategies.report import format_metrics, format_trades
@@ -91,6 +92,8 @@ def main(
         if d is None:
             known = ", ".join(sorted(bots)) or f"none (is {bots_file} there?)"
             raise DataError(f"there is no bot {args.bot!r} in {bots_file}; bots: {known}")
+        if d.strategy == HEDGE_STRATEGY:  # it trades the premium, not candles
+            raise DataError(f"bot {d.name} is a kimp_hedge bot: use python -m bot hedge-replay")
         start, end = day_range_ms(args.start, args.end)
         instruments = list(d.instruments)
         if args.symbol:

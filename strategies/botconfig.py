@@ -174,6 +174,11 @@ def validate_bot(
             problems.append(
                 f"{where}unknown symbol {sym} on {d.exchange.label} (quote must be {quotes})"
             )
+    # A bot type with rules of its own beyond its parameters (kimp_hedge) checks the rest.
+    check = getattr(cls, "definition_problems", None)
+    if check is not None:
+        problems += [f"{where}{p}" for p in check(d, max_leverage)]
+        return (None if problems else d), problems
     if d.leverage > 1 and d.exchange is not Venue.BINANCE_FUTURES:
         problems.append(f'{where}leverage {d.leverage} needs exchange = "binance_futures"')
     if d.leverage > max_leverage:

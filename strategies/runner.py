@@ -35,6 +35,7 @@ from strategies.bot_runner import BotError, BotRunner, ForcedOrder, held
 from strategies.botconfig import BotDefinition
 from strategies.engine import BotEngine, OpenPosition
 from strategies.gateway import OrderGateway, PaperGateway
+from strategies.hedge.config import HEDGE_STRATEGY
 from strategies.registry import StrategyRegistry
 from strategies.store import BotStore, RunState
 
@@ -194,6 +195,8 @@ class BotManager:
     async def _book(self, d: BotDefinition) -> dict[Instrument, OpenPosition]:
         """The bot's positions: its saved book, corrected to what the order ledger holds for it
         (the one source of truth; each correction is logged, notified and saved)."""
+        if d.strategy == HEDGE_STRATEGY:  # its two legs are the hedge executor's book
+            return {}
         saved = await self.store.load_positions(d.name)
         saved = {i: p for i, p in saved.items() if i in d.instruments}
         if self._ledger is None:
@@ -290,6 +293,8 @@ class BotManager:
         """Enter long now through the bot (its stake, or `stake`, its leverage and SL/TP); the
         bot then manages the position. The bot must be running: a stopped bot would not."""
         d = self._get(name)
+        if d.strategy == HEDGE_STRATEGY:  # two legs: only the hedge runner opens them
+            raise BotError(Text.of("bot.hedge_not_forced", name=name))
         runner = self.runners.get(name)
         if runner is None:
             raise BotError(Text.of("bot.start_first", name=name))
@@ -305,6 +310,8 @@ class BotManager:
     ) -> tuple[Instrument, OpenPosition]:
         """The position a forced exit of `name` would close (a stopped bot's too)."""
         d = self._get(name)
+        if d.strategy == HEDGE_STRATEGY:
+            raise BotError(Text.of("bot.hedge_not_forced", name=name))
         runner = self.runners.get(name)
         held = runner.engine.positions if runner else await self._book(d)
         if not held:

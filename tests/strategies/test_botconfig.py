@@ -28,7 +28,14 @@ def _problems(text: str, **kw: object) -> list[str]:
 
 def test_the_documented_example_is_valid() -> None:
     bots = load_bots(ROOT / "bots.example.toml", StrategyRegistry(), max_leverage=20)
-    assert {b.strategy for b in bots} == {"combined", "rsi", "ema_trend", "macd", "ma_cross"}
+    assert {b.strategy for b in bots} == {
+        "combined",
+        "rsi",
+        "ema_trend",
+        "macd",
+        "ma_cross",
+        "kimp_hedge",
+    }
     fut = next(b for b in bots if b.exchange is Venue.BINANCE_FUTURES)
     assert fut.leverage == 3
 
@@ -39,7 +46,8 @@ def test_a_missing_file_means_no_bots(tmp_path: Path) -> None:
 
 def test_unknown_strategy() -> None:
     assert _problems(GOOD.replace("combined", "magic")) == [
-        "bot 'a': unknown strategy 'magic'; known: combined, ema_trend, ma_cross, macd, rsi"
+        "bot 'a': unknown strategy 'magic'; known: combined, ema_trend, kimp_hedge, ma_cross, "
+        "macd, rsi"
     ]
 
 
