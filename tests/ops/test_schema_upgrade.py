@@ -59,6 +59,20 @@ def _dump(path: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
     return out
 
 
+def _schema(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table's and index's columns, as PRAGMA table_info / index_info give them."""
+    with closing(sqlite3.connect(path)) as raw:
+        objects = raw.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        return {
+            f"{kind} {name}": raw.execute(
+                f"PRAGMA {'table_info' if kind == 'table' else 'index_info'}({name})"
+            ).fetchall()
+            for kind, name in objects
+        }
+
+
 def test_fixtures_are_committed_for_every_past_version_but_the_newest() -> None:
     # Frozen files: what an old version left stays as it was even when the generator changes.
     # Only the newest past version may be missing (a migration was just added): it is built.
@@ -99,6 +113,9 @@ async def test_upgrade_keeps_every_row_and_the_stores_read_them(
         assert states["coin:SOL"].zone is Zone.HIGH and states["coin:SOL"].episode == 2
         assert await Outbox(db).pending_count() == 2
         assert await KeyValueStore(db).get("trading.killswitch") == "off"
+    async with Database.open(tmp_path / "fresh.sqlite3"):
+        pass
+    assert _schema(path) == _schema(tmp_path / "fresh.sqlite3")  # tables, columns, indexes
     after = _dump(path)
     assert set(before) <= set(after)
     for table, (cols, rows) in before.items():
