@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alerts.alert_state import AlertStore
 from alerts.history import PremiumHistory
 from bot.commands.ops import register_ops
 from bot.config import Settings
@@ -28,6 +29,8 @@ def retention_rules(settings: Settings, db: Database, clock: Clock) -> list[Rete
         RetentionRule("candles", ops.candle_retention_days * DAY, CandleStore(db)),
         RetentionRule("decisions", ops.decision_retention_days * DAY, BotStore(db, clock)),
         RetentionRule("outbox", ops.notification_retention_days * DAY, Outbox(db)),
+        # The sent-alert log is the notifications' kimp side: kept as long as they are.
+        RetentionRule("alerts_sent", ops.notification_retention_days * DAY, AlertStore(db)),
     ]
 
 

@@ -154,6 +154,7 @@ async def test_the_service_rules_prune_premium_samples_by_kimp_history_days(tmp_
         settings = load_settings(env_file=None, db_path=path, kimp_history_days=2)
         rules = {r.table: r for r in retention_rules(settings, db, clock)}
         assert rules["kimp_samples"].keep_seconds == 2 * DAY
+        assert set(rules) == {"kimp_samples", "candles", "decisions", "outbox", "alerts_sent"}
         maint = Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3, batch=1_000)
         pruned = await maint.prune()
         assert pruned["kimp_samples"] == 1440 * len(COINS)  # the first day, in 1,000-row batches
@@ -166,3 +167,22 @@ async def test_the_service_rules_prune_premium_samples_by_kimp_history_days(tmp_
             not in await Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3).prune()
         )
         assert await _count(db, "kimp_samples") == 1440 * len(COINS)
+
+
+async def test_the_sent_alert_log_ages_out_with_the_notifications(tmp_path: Path) -> None:
+    clock = ManualClock(start=1_767_225_600.0)
+    path = tmp_path / "bot.sqlite3"
+    async with Database.open(path) as db:
+        await db.executemany(
+            "INSERT INTO alerts_sent(key, kind, value, text, ts) VALUES ('coin:BTC', 'high', 3.1, "
+            "'BTC kimchi premium +3.10%', ?)",
+            [(clock.now() + k * 3600.0,) for k in range(72)],  # three days, one an hour
+        )
+        clock.advance(3 * DAY)
+        settings = load_settings(env_file=None, db_path=path, notification_retention_days=1)
+        rules = retention_rules(settings, db, clock)
+        pruned = await Maintenance(db, rules, clock, ZoneInfo("UTC"), 3, batch=10).prune()
+        assert pruned["alerts_sent"] == 48
+        assert await _count(db, "alerts_sent") == 24
+        left = await db.fetchone("SELECT min(ts) FROM alerts_sent")
+        assert left is not None and left[0] >= clock.now() - DAY
