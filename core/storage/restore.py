@@ -82,7 +82,12 @@ def check_backup(path: Path) -> BackupInfo:
                     f"{path} is at schema version {version}, newer than this program "
                     f"({LATEST_VERSION}): upgrade the program first, then restore"
                 )
-            missing = expected_tables(version) - tables if version > 0 else {"(schema version)"}
+            if version == 0:
+                raise RestoreError(
+                    f"{path} is a SQLite file without a schema version: not this service's "
+                    "database. Give a backup written by `python -m bot backup` or /backup"
+                )
+            missing = expected_tables(version) - tables
             if missing:
                 raise RestoreError(
                     f"{path} is a SQLite file but not this service's database (missing: "
@@ -94,6 +99,8 @@ def check_backup(path: Path) -> BackupInfo:
                 for t in ("orders", "fills", "positions", "kimp_samples", "candles")
             }
     except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):
+            raise RestoreError(f"{path} is damaged ({exc}): take an older backup") from None
         raise RestoreError(f"{path} is not a SQLite database ({exc}): give a backup file") from None
     except PermissionError as exc:
         raise RestoreError(f"cannot read {path}: {exc.strerror}") from None

@@ -90,7 +90,10 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "empty": (bad / "empty.sqlite3", "is empty"),
         "text": (bad / "text.sqlite3", "not a SQLite database"),
         "newer": (newer, f"newer than this program ({LATEST_VERSION})"),
-        "foreign": (bad / "foreign.sqlite3", "not this service's database"),
+        "foreign": (
+            bad / "foreign.sqlite3",
+            "without a schema version: not this service's database",
+        ),
         "foreign_v3": (bad / "foreign_v3.sqlite3", "missing: alert_state, alerts_sent, balances"),
         "damaged": (damaged, "damaged"),
     }
