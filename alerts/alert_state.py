@@ -120,3 +120,12 @@ class AlertStore:
             "SELECT key, kind, value, text, ts FROM alerts_sent ORDER BY id DESC LIMIT ?", (limit,)
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): up to `limit` sent-alert log entries
+        from before `cutoff` (ids grow with time, so the oldest come first)."""
+        return await self._db.execute(
+            "DELETE FROM alerts_sent WHERE id IN "
+            "(SELECT id FROM alerts_sent WHERE ts < ? ORDER BY id LIMIT ?)",
+            (cutoff, limit),
+        )

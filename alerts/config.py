@@ -71,7 +71,6 @@ class KimpConfig:
     stale_after: float = 30.0  # STALE_AFTER
     fx_stale_after: float = 3600.0  # FX_STALE_AFTER
     startup_grace: float = 120.0  # NO_DATA_ALERT_AFTER
-    history_days: int = 30  # KIMP_HISTORY_DAYS
     denylist: frozenset[str] = frozenset()  # KIMP_DENYLIST
     alert_basis: Literal["usdt", "fx"] = "usdt"  # KIMP_ALERT_BASIS
     exec_size_krw: float = 1_000_000.0  # KIMP_EXEC_SIZE_KRW

@@ -1,4 +1,7 @@
-"""Per-minute premium samples in `kimp_samples`, with retention. Tether is stored as coin USDT."""
+"""Per-minute premium samples in `kimp_samples`. Tether is stored as coin USDT.
+
+Old samples age out only through `prune_before`, in the batched retention pass (bot/ops):
+one owner of the schedule, so no unbatched DELETE ever holds the shared connection."""
 
 from __future__ import annotations
 
@@ -25,9 +28,8 @@ def minute_of(ts: float) -> int:
 
 
 class PremiumHistory:
-    def __init__(self, db: Database, retention_days: int = 30) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self.retention_days = retention_days
 
     async def record(self, minute_ts: int, coins: list[CoinPremium], tether: TetherView) -> int:
         """Store one sample per live coin (and tether) for the minute; a rerun overwrites it."""
@@ -66,10 +68,6 @@ class PremiumHistory:
             (int(since),),
         )
         return [(str(r[0]), int(r[1]), r[2], r[3], r[4]) for r in rows]
-
-    async def prune(self, now: float) -> int:
-        cutoff = int(now - self.retention_days * 86_400)
-        return await self._db.execute("DELETE FROM kimp_samples WHERE minute_ts < ?", (cutoff,))
 
     async def prune_before(self, cutoff: float, limit: int) -> int:
         """Retention (core.storage.retention.Prunable): up to `limit` samples before `cutoff`."""

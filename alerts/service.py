@@ -89,7 +89,7 @@ class KimpService:
         # An outage already under way at start-up is announced after NO_DATA_ALERT_AFTER.
         self.engine = AlertEngine(config.alerts, startup_grace=config.startup_grace)
         self.store = AlertStore(db)
-        self.history = PremiumHistory(db, config.history_days)
+        self.history = PremiumHistory(db)
         self.universe = Universe(denylist=config.denylist)
         self.kv = KeyValueStore(db)
         self.rules = CoinRules(db, config.min_volume_krw)
@@ -174,15 +174,12 @@ class KimpService:
             await self.clock.sleep(self.eval_interval)
 
     async def run_history(self) -> None:
-        last_prune = 0.0
+        """Record each finished minute. Pruning is the retention pass's job (bot/ops)."""
         while True:
             now = self.clock.now()
             await self.clock.sleep(minute_of(now) + 60 - now + 0.5)
             now = self.clock.now()
             await self.record_minute(minute_of(now) - 60)
-            if now - last_prune > 3600:
-                await self.history.prune(now)
-                last_prune = now
 
     async def record_minute(self, minute_ts: int) -> int:
         return await self.history.record(

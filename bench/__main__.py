@@ -24,11 +24,13 @@ BENCHMARKS = {
     "retention": "bench.retention",
     "web": "bench.web",
 }
+# `month` (30 virtual days, ~30 min) only when asked for, like the simulator figures.
 OPTIONAL = {
     "sim": "bench.sim",
     "brackets": "bench.brackets",
     "hedge": "bench.hedge",
     "bithumb_orders": "bench.bithumb_orders",
+    "month": "bench.month",
 }
 
 

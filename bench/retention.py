@@ -77,7 +77,7 @@ async def run(coins: int, days: int, keep_days: int, markets: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with Database.open(Path(tmp) / "bot.sqlite3") as db:
             rules = [
-                RetentionRule("kimp_samples", keep_days * DAY, PremiumHistory(db, keep_days)),
+                RetentionRule("kimp_samples", keep_days * DAY, PremiumHistory(db)),
                 RetentionRule("candles", keep_days * DAY, CandleStore(db)),
                 RetentionRule("decisions", keep_days * DAY, BotStore(db, clock)),
                 RetentionRule("outbox", keep_days * DAY, Outbox(db)),

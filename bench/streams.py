@@ -10,6 +10,8 @@ pre-built frames in Binance's combined-stream wire format for `--symbols` market
   latency target is about. Printed: p50/p99/max from frame receipt (our reader taking the frame
   off the socket) to the subscriber, and from the feed writing the frame to the subscriber
   (the feed stamps its write time, in ms, into the trade time: 1 ms resolution, an upper bound).
+- paced + prune: the paced run again while the batched retention pass prunes `--prune-days` days
+  of old rows on a filled database in the same process and loop (bench/streams_prune.py).
 
 Latencies (after the first 10% of events, the warm-up) go into a fixed-bucket histogram, so the
 benchmark itself does not grow RSS. Then the
@@ -29,11 +31,16 @@ import os
 import random
 import resource
 import struct
+import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from bench.streams_prune import COINS, MARKETS, pruning
 from core.events import EventBus
 from core.market import Ticker, Trade
 from core.symbols import Venue
@@ -168,8 +175,29 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-async def run_pipeline(url: str, count: int, symbols: int, wire: bool = False) -> dict[str, float]:
-    """Stream `count` events from the feed at `url` through the pipeline to a subscriber."""
+async def run_pipeline(
+    url: str, count: int, symbols: int, wire: bool = False, prune_days: int = 0
+) -> dict[str, float]:
+    """Stream `count` events from the feed at `url` through the pipeline to a subscriber; with
+    `prune_days`, the batched retention pass deletes that many days of rows meanwhile."""
+    async with AsyncExitStack() as stack:
+        background, load = None, None
+        if prune_days:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            background, load = await pruning(stack, folder, prune_days)
+        r = await _stream(url, count, symbols, wire, background)
+        if load is not None:
+            r.update(pruned=load.rows, prune_s=load.seconds, backlog=load.backlog)
+        return r
+
+
+async def _stream(
+    url: str,
+    count: int,
+    symbols: int,
+    wire: bool,
+    background: Callable[[], Awaitable[None]] | None,
+) -> dict[str, float]:
     bus = EventBus()
     sub = bus.subscribe("kimp", Trade, Ticker, conflate=True)
     candles = CandleBuilder(bus.publish, timeframes=("5m", "1h"))
@@ -202,6 +230,7 @@ async def run_pipeline(url: str, count: int, symbols: int, wire: bool = False) -
     task = asyncio.create_task(runner.run())
     while runner.frames == 0:
         await asyncio.sleep(0.001)
+    side = asyncio.ensure_future(background()) if background is not None else None
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     await done.wait()
@@ -209,7 +238,9 @@ async def run_pipeline(url: str, count: int, symbols: int, wire: bool = False) -
     cpu = time.process_time() - cpu0
     task.cancel()
     consumer.cancel()
-    await asyncio.gather(task, consumer, return_exceptions=True)
+    if side is not None:
+        side.cancel()
+    await asyncio.gather(task, consumer, *([side] if side else []), return_exceptions=True)
     return {
         "events": pipeline.events,
         "eps": pipeline.events / elapsed,
@@ -254,7 +285,7 @@ def _load() -> str:
 
 def main(quick: bool = False) -> None:
     """The standard figures; `quick` runs a smaller feed."""
-    cli(["--events", "200000", "--symbols", "100"] if quick else [])
+    cli(["--events", "200000", "--symbols", "100", "--prune-days", "1"] if quick else [])
 
 
 def cli(argv: list[str] | None = None) -> None:
@@ -268,6 +299,13 @@ def cli(argv: list[str] | None = None) -> None:
     ap.add_argument("--paced-events", type=int, default=500_000, help="paced run: frames")
     ap.add_argument("--sim-events", type=int, default=200_000, help="simulator firehose rows")
     ap.add_argument("--no-ccxt", action="store_true", help="skip the simulator/ccxt.pro rows")
+    ap.add_argument(
+        "--prune-days",
+        type=int,
+        default=3,
+        help="paced run again with the batched prune deleting this many days of old rows "
+        "meanwhile (0: skip)",
+    )
     args = ap.parse_args(argv)
     paced = min(args.paced_events, args.events)
     print(f"machine: {_load()}", flush=True)
@@ -301,6 +339,24 @@ def cli(argv: list[str] | None = None) -> None:
         f"              feed write->subscriber (1 ms resolution) p50 {p['wire_p50_ms']:.0f} ms  "
         f"p99 {p['wire_p99_ms']:.0f} ms  max {p['wire_max_ms']:.0f} ms"
     )
+    if args.prune_days:
+        proc, url = _start_server(paced, args.symbols, args.rate)
+        try:
+            q = asyncio.run(
+                run_pipeline(url, paced, args.symbols, wire=True, prune_days=args.prune_days)
+            )
+        finally:
+            proc.kill()
+        print(
+            f"paced + prune receipt->subscriber p50 {q['p50_ms']:.3f} ms  p99 {q['p99_ms']:.3f} ms  "
+            f"max {q['max_ms']:.1f} ms  (without: p99 {p['p99_ms']:.3f} ms); feed "
+            f"write->subscriber p99 {q['wire_p99_ms']:.0f} ms (without: {p['wire_p99_ms']:.0f} ms)"
+        )
+        print(
+            f"              meanwhile the batched prune deleted {q['pruned']:,.0f} of "
+            f"{q['backlog']:,.0f} old rows ({args.prune_days} days of {COINS} coins' premium and "
+            f"{MARKETS} markets' candles) in {q['prune_s']:.1f} s, 500 rows per DELETE"
+        )
     print(f"orjson.loads  {orjson_ceiling(args.events, args.symbols):>10,.0f} frames/s (ceiling)")
     if not args.no_ccxt:
         for line in sim_rows(args.sim_events):

@@ -22,6 +22,7 @@ from bot.settings_sections import backup_folder
 from core.storage import StorageError
 from core.storage.backup import BackupError, backup_file
 from core.storage.migrations import LATEST_VERSION
+from core.storage.restore import RestoreError, restore_file
 
 EXIT_BAD_CONFIG = 2
 
@@ -50,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         "backup",
         help="back up the database now (safe while the service runs) into BACKUP_DIR, keeping "
         "the newest BACKUP_KEEP",
+    )
+    restore = sub.add_parser(
+        "restore",
+        help="install a backup as the database (the service must be stopped); the current "
+        "database is renamed aside, never deleted",
+    )
+    restore.add_argument(
+        "file", type=Path, help="the backup, e.g. backups/bot-20260101-000000.sqlite3"
     )
     sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
     sub.add_parser("hedge-replay", help="replay a kimp_hedge bot on the stored premium history: "
@@ -137,6 +146,28 @@ def backup(settings: Settings) -> int:
     return 0
 
 
+def restore(settings: Settings, file: Path) -> int:
+    """`python -m bot restore FILE`: checked, the current database kept aside, then installed.
+    Every refusal is exit code 2 with the reason; nothing is changed then."""
+    db_path = settings.storage.db_path
+    try:
+        done = restore_file(file, db_path, time.time())
+    except RestoreError as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    info = done.backup
+    counts = ", ".join(f"{n} {table}" for table, n in info.rows.items())
+    print(f"restored {info.path} (schema version {info.schema}; {counts}) as {db_path}")
+    for kept in done.kept:
+        print(f"the previous database file was kept as {kept}")
+    if not done.kept:
+        print("there was no database before")
+    if info.schema < LATEST_VERSION:
+        print(f"the service upgrades it to schema version {LATEST_VERSION} when it starts")
+    print("start the service now (e.g. sudo systemctl start kimp-bot)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["backtest"]:
@@ -163,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         logger.warning(unknown.message())
     if args.command == "backup":
         return backup(settings)
+    if args.command == "restore":
+        return restore(settings, args.file)
     if args.command == "doctor":
         from bot.doctor.cli import main as doctor_main
 

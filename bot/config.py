@@ -199,7 +199,7 @@ class Settings(BaseSettings):
     kimp_min_volume_krw: float = Field(
         0.0, ge=0, description="coins whose 24 h KRW volume on Upbit is below this never alert"
     )
-    kimp_history_days: int = Field(30, ge=1)
+    kimp_history_days: int = Field(30, ge=0)  # 0 keeps them for ever
     # Premium alerts (coins, BTC) on the USDT kimp or the FX kimp; the tether premium's own levels.
     kimp_alert_basis: Literal["usdt", "fx"] = "usdt"
     tether_high_pct: float = 2.0

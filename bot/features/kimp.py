@@ -97,7 +97,6 @@ def kimp_config(
         stale_after=market.stale_after,
         fx_stale_after=k.fx_stale_after,
         startup_grace=market.no_data_alert_after,
-        history_days=k.kimp_history_days,
         denylist=frozenset(k.kimp_denylist),
         alert_basis=k.kimp_alert_basis,
         exec_size_krw=k.kimp_exec_size_krw,

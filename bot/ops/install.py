@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from alerts.alert_state import AlertStore
 from alerts.history import PremiumHistory
 from bot.commands.ops import register_ops
+from bot.config import Settings
 from bot.features import AppContext
 from bot.notify.outbox import Outbox
 from bot.ops.alive import touch_alive
@@ -11,30 +13,35 @@ from bot.ops.heartbeat import Heartbeat, service_health
 from bot.ops.maintenance import DAY, Maintenance
 from bot.ops.service import Ops
 from bot.settings_sections import backup_folder
+from core.clock import Clock
+from core.storage import Database
 from core.storage.retention import RetentionRule
 from exchanges.candle_store import CandleStore
 from strategies.store import BotStore
 
 
-def retention_rules(app: AppContext) -> list[RetentionRule]:
-    """Each table's owner prunes it; the app only says how long to keep what."""
-    ops, db = app.settings.ops, app.db
+def retention_rules(settings: Settings, db: Database, clock: Clock) -> list[RetentionRule]:
+    """Each table's owner prunes it; the app only says how long to keep what. The one schedule
+    for every table: nothing else deletes old rows."""
+    ops = settings.ops
     return [
-        RetentionRule(
-            "kimp_samples",
-            app.settings.kimp.kimp_history_days * DAY,
-            PremiumHistory(db, app.settings.kimp.kimp_history_days),
-        ),
+        RetentionRule("kimp_samples", settings.kimp.kimp_history_days * DAY, PremiumHistory(db)),
         RetentionRule("candles", ops.candle_retention_days * DAY, CandleStore(db)),
-        RetentionRule("decisions", ops.decision_retention_days * DAY, BotStore(db, app.clock)),
+        RetentionRule("decisions", ops.decision_retention_days * DAY, BotStore(db, clock)),
         RetentionRule("outbox", ops.notification_retention_days * DAY, Outbox(db)),
+        # The sent-alert log is the notifications' kimp side: kept as long as they are.
+        RetentionRule("alerts_sent", ops.notification_retention_days * DAY, AlertStore(db)),
     ]
 
 
 async def install(app: AppContext) -> None:
     settings = app.settings.ops
     maintenance = Maintenance(
-        app.db, retention_rules(app), app.clock, app.settings.core.tz, settings.maintenance_hour
+        app.db,
+        retention_rules(app.settings, app.db, app.clock),
+        app.clock,
+        app.settings.core.tz,
+        settings.maintenance_hour,
     )
     app.supervisor.start("maintenance", maintenance.run)
     alive = settings.alive_file

@@ -1,13 +1,13 @@
 """Backups of a service that is trading (LIVE on the exchange simulator, commands over PTB and the
-Bot API emulator): /backup while orders are being written gives a consistent copy, and a fresh
-service starts from it and knows those orders."""
+Bot API emulator): /backup while orders are being written gives a consistent copy; `restore` is
+refused while the service runs, installs the copy into a fresh data folder, and a service started
+there knows those orders."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import re
-import shutil
 import sqlite3
 import stat
 from collections.abc import AsyncIterator
@@ -15,7 +15,10 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 import bot.app
+from bot.__main__ import restore
 from bot.app import Service
 from bot.config import Settings
 from bot.features import AppContext, telegram
@@ -66,7 +69,7 @@ async def answer(tg: TelegramEmulator, line: str, expect: str) -> str:
 
 
 async def test_backup_while_trading_gives_a_copy_a_fresh_service_starts_from(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
@@ -97,12 +100,14 @@ async def test_backup_while_trading_gives_a_copy_a_fresh_service_starts_from(
                 trader.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await trader
+            (copy,) = backups(first / "backups")
+            assert restore(settings, copy) == 2  # the running service holds the instance lock
+            assert "already running" in capsys.readouterr().err
             status = await answer(tg, "/status", "Mode:")
             assert re.search(r"^Database: [\d.]+ [KM]?B on disk", status, re.M), status
             assert "Last backup: bot-" in status and "Heartbeat: off" in status
             await svc.cancel_all()
 
-        (copy,) = backups(first / "backups")
         assert f"Backup written: {copy.name}" in done
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
         assert not list((first / "backups").glob("*.tmp"))
@@ -114,8 +119,9 @@ async def test_backup_while_trading_gives_a_copy_a_fresh_service_starts_from(
         assert set(before) <= ids, (before, ids)
         assert len(ids - set(placed)) <= 1, (placed, ids)
 
-        shutil.copyfile(copy, second / "bot.sqlite3")
         restored = e2e_settings(second, sim, tg, backup_interval_hours=0)
+        assert restore(restored, copy) == 0
+        assert f"as {second / 'bot.sqlite3'}" in capsys.readouterr().out
         async with running(restored, tg) as service:
             orders = await answer(tg, "/orders all", "Orders")
             assert placed[0] in orders, orders

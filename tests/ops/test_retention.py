@@ -7,7 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts.history import PremiumHistory
+from bot.config import load_settings
 from bot.notify.outbox import Outbox
+from bot.ops.install import retention_rules
 from bot.ops.maintenance import DAY, Maintenance
 from core.clock import ManualClock
 from core.market import Candle
@@ -50,7 +52,7 @@ async def _one_day(db: Database, candles: CandleStore, outbox: Outbox, start: fl
 
 def _rules(db: Database, clock: ManualClock, days: float = 2) -> list[RetentionRule]:
     return [
-        RetentionRule("kimp_samples", days * DAY, PremiumHistory(db, int(days))),
+        RetentionRule("kimp_samples", days * DAY, PremiumHistory(db)),
         RetentionRule("candles", days * DAY, CandleStore(db)),
         RetentionRule("decisions", 1 * DAY, BotStore(db, clock)),
         RetentionRule("outbox", 1 * DAY, Outbox(db)),
@@ -138,3 +140,49 @@ async def test_quiet_hour_vacuum_gives_free_pages_back(tmp_path: Path) -> None:
         after = await db_size(db)
         assert after.file_bytes < before.file_bytes / 2 and after.wal_bytes == 0
         assert await maint.upkeep() is False  # once a day
+
+
+async def test_the_service_rules_prune_premium_samples_by_kimp_history_days(tmp_path: Path) -> None:
+    """kimp_samples age out in the batched pass like every other table (the minute recorder used
+    to run its own unbatched hourly DELETE beside it); 0 keeps them, as for the others."""
+    clock = ManualClock(start=1_767_225_600.0)
+    path = tmp_path / "bot.sqlite3"
+    async with Database.open(path) as db:
+        await _one_day(db, CandleStore(db), Outbox(db), clock.now())
+        clock.advance(4 * DAY)
+        await _one_day(db, CandleStore(db), Outbox(db), clock.now() - DAY)
+        settings = load_settings(env_file=None, db_path=path, kimp_history_days=2)
+        rules = {r.table: r for r in retention_rules(settings, db, clock)}
+        assert rules["kimp_samples"].keep_seconds == 2 * DAY
+        assert set(rules) == {"kimp_samples", "candles", "decisions", "outbox", "alerts_sent"}
+        maint = Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3, batch=1_000)
+        pruned = await maint.prune()
+        assert pruned["kimp_samples"] == 1440 * len(COINS)  # the first day, in 1,000-row batches
+        assert await _count(db, "kimp_samples") == 1440 * len(COINS)  # the recent day kept
+        forever = load_settings(env_file=None, db_path=path, kimp_history_days=0)
+        clock.advance(30 * DAY)
+        rules = {r.table: r for r in retention_rules(forever, db, clock)}
+        assert (
+            "kimp_samples"
+            not in await Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3).prune()
+        )
+        assert await _count(db, "kimp_samples") == 1440 * len(COINS)
+
+
+async def test_the_sent_alert_log_ages_out_with_the_notifications(tmp_path: Path) -> None:
+    clock = ManualClock(start=1_767_225_600.0)
+    path = tmp_path / "bot.sqlite3"
+    async with Database.open(path) as db:
+        await db.executemany(
+            "INSERT INTO alerts_sent(key, kind, value, text, ts) VALUES ('coin:BTC', 'high', 3.1, "
+            "'BTC kimchi premium +3.10%', ?)",
+            [(clock.now() + k * 3600.0,) for k in range(72)],  # three days, one an hour
+        )
+        clock.advance(3 * DAY)
+        settings = load_settings(env_file=None, db_path=path, notification_retention_days=1)
+        rules = retention_rules(settings, db, clock)
+        pruned = await Maintenance(db, rules, clock, ZoneInfo("UTC"), 3, batch=10).prune()
+        assert pruned["alerts_sent"] == 48
+        assert await _count(db, "alerts_sent") == 24
+        left = await db.fetchone("SELECT min(ts) FROM alerts_sent")
+        assert left is not None and left[0] >= clock.now() - DAY
