@@ -8,6 +8,7 @@ from exchanges.binance.broker import BinanceFuturesBroker, BinanceSpotBroker
 from exchanges.binance.spot_user_stream import run_spot_user_stream
 from exchanges.binance.user_stream import run_user_stream
 from exchanges.bithumb.broker import BithumbBroker
+from exchanges.bithumb.private_stream import bithumb_private_runner, bithumb_private_state
 from exchanges.ccxt.broker import CcxtBroker
 from exchanges.ccxt.exchange import make_exchange, point_urls
 from exchanges.upbit.broker import UpbitBroker
@@ -20,6 +21,8 @@ __all__ = [
     "CcxtBroker",
     "PrivateStreamState",
     "UpbitBroker",
+    "bithumb_private_runner",
+    "bithumb_private_state",
     "make_exchange",
     "point_urls",
     "private_stream_runner",

@@ -171,6 +171,22 @@ def _start_upbit_private_stream(app: AppContext, s: ExchangeSettings, tracker: O
     return state
 
 
+def _start_bithumb_private_stream(
+    app: AppContext, s: ExchangeSettings, tracker: OrderTracker
+) -> Any:
+    """Bithumb's v2 myOrder/myAsset stream, the same doorbell as Upbit's; polling stays the
+    safety net. Returns its state (up, or down and polling alone) for /status."""
+    from exchanges.brokers import bithumb_private_runner, bithumb_private_state
+
+    keys = (_secret(s.bithumb_access_key) or "", _secret(s.bithumb_secret_key) or "")
+    state = bithumb_private_state(app.facade.private_streams.report)
+    runner = bithumb_private_runner(
+        s.bithumb_private_ws_url, keys, tracker.on_account, state, clock=app.clock
+    )
+    app.supervisor.start("bithumb-private-stream", runner.run)
+    return state
+
+
 def risk_limits(s: RiskSettings) -> RiskLimits:
     """The order layer's risk limits from the settings (trading never sees `Settings`)."""
     return RiskLimits(
@@ -267,6 +283,8 @@ async def install(app: AppContext) -> None:
         app.supervisor.start("trading-positions", tracker.run_positions)
     if core.live and Venue.UPBIT in brokers and venues.upbit_access_key and venues.upbit_secret_key:
         _start_upbit_private_stream(app, venues, tracker)
+    if core.live and Venue.BITHUMB in brokers:  # a Bithumb broker exists only with both keys
+        _start_bithumb_private_stream(app, venues, tracker)
     app.facade.trading = TradingProvider(svc, futures, kv, t.render)
     register_trading(app.registry)
 

@@ -174,16 +174,19 @@ class PrivateStreamState:
     """The latest status of a private stream; each change also goes to `report` (the board
     /status reads: "private stream up", or down with polling in use)."""
 
-    def __init__(self, report: PrivateStreamReporter | None = None) -> None:
+    def __init__(
+        self, report: PrivateStreamReporter | None = None, venue: Venue = Venue.UPBIT
+    ) -> None:
         self.last: StreamStatus | None = None
         self._report = report
+        self.venue = venue  # Bithumb's stream (exchanges/bithumb/private_stream.py) shares it
 
     def record(self, status: StreamStatus) -> None:
         was_up = self.up if self.last is not None else None
         self.last = status
         if self._report is not None and self.up != was_up:
             reason = "" if self.up else (status.reason if isinstance(status.reason, str) else "")
-            self._report(CorePrivateState(Venue.UPBIT, self.up, status.ts, reason or status.state))
+            self._report(CorePrivateState(self.venue, self.up, status.ts, reason or status.state))
 
     @property
     def up(self) -> bool:

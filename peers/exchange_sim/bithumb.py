@@ -1,5 +1,5 @@
 """`BithumbVenue`: the simulated Bithumb (API 2.0: REST `/v1/...`, WebSocket `/websocket/v1`
-and the private `/websocket/v2/private`).
+and the private `/websocket/v2/private`, `bithumb_private_ws.py`).
 
 Bithumb's v2 market data speaks Upbit's wire (`KRW-BTC` codes, ticket/type/codes requests,
 the same ticker/trade/orderbook fields), so the public WebSocket is the Upbit simulator's
@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from peers.exchange_sim.bithumb_private import BithumbParts, BithumbPrivate
+from peers.exchange_sim.bithumb_private_ws import BithumbPrivateWs
 from peers.exchange_sim.bithumb_rest import BithumbRest
 from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController
@@ -67,16 +68,28 @@ class BithumbVenue:
         )  # fmt: skip
         self.rest = BithumbRest(self.parts)
         self.private = BithumbPrivate(self.parts)
+        self.private_ws = BithumbPrivateWs(
+            market, faults, self.payloads, engine, self.private.auth, **ws_options
+        )
+
+    def idle_close(self, seconds: float | None = 60.0) -> None:
+        """Fault switch: close sockets (public and private) the client has been silent on for
+        `seconds` (`UpbitStreams.idle_close`)."""
+        self.streams.idle_close(seconds)
+        self.private_ws.idle_close(seconds)
 
     def install(self, app: web.Application) -> None:
         self.rest.install(app)
         self.streams.install(app)
         self.private.install(app)
+        self.private_ws.install(app)
 
     async def start(self) -> None:
         await self.streams.start()
         await self.private.start()
+        await self.private_ws.start()
 
     async def stop(self) -> None:
+        await self.private_ws.stop()
         await self.private.stop()
         await self.streams.stop()
