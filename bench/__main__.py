@@ -30,6 +30,7 @@ OPTIONAL = {
     "brackets": "bench.brackets",
     "hedge": "bench.hedge",
     "bithumb_orders": "bench.bithumb_orders",
+    "bithumb_fills": "bench.bithumb_fills",
     "month": "bench.month",
 }
 

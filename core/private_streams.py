@@ -1,10 +1,11 @@
 """Whether each venue's private (user-data) stream is up: what /status shows.
 
 Any private stream (Binance spot WebSocket API, Binance USDⓈ-M user stream, Upbit
-myOrder/myAsset) reports here through a `PrivateStreamReporter`: up once the venue has accepted
-the subscription, down when the connection is lost or refused. While a venue's stream is down the
-order tracker's polling is the only way fills arrive (it runs either way; the stream only rings
-the bell sooner), and /status says so.
+myOrder/myAsset, Bithumb's private WebSocket v2) reports here through a
+`PrivateStreamReporter`: up once the venue has accepted the subscription, down when the
+connection is lost or refused. While a venue's stream is down the order tracker's polling is
+the only way fills arrive (it runs either way; the stream only rings the bell sooner), and
+/status says so.
 """
 
 from __future__ import annotations

@@ -32,7 +32,9 @@ Bithumb (`bithumb/`, API 2.0) speaks Upbit's market-data wire; the shared pieces
 out of the Upbit adapter rather than copied, Bithumb's differences stay in its own parser.
 Its `broker.py` trades through unmodified ccxt (`bithumb`, the v2 endpoints by name; the error
 names in `ccxt/bithumb.py`), reading the v2 order/account wire in `orders.py`; `wallet.py` is
-the signed `/v1/status/wallet` (Upbit's rows, a JWT with `timestamp`).
+the signed `/v1/status/wallet` (Upbit's rows, a JWT with `timestamp`); `private_stream.py`
+is the private WebSocket v2 (`myOrder` with v2's field names, `myAsset` read as Upbit's) as the
+same order doorbells as Upbit's, reporting up/down to `core.private_streams`.
 
 Venue-neutral pieces sit beside them: `ccxt/` (the base broker, ccxt instance factory, rate
 gate, error mapping), `brokers.py` (the live brokers' public names in one place),
