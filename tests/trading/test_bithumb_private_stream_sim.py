@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.core import register_core
@@ -214,3 +214,66 @@ async def test_status_shows_the_bithumb_private_stream(
             text_down = (await reg.dispatch("/status", ctx)).text
     assert up in [line.strip() for line in text_up.splitlines()]
     assert any(line.strip().startswith(down) for line in text_down.splitlines()), text_down
+
+
+async def test_malformed_frames_are_counted_and_the_stream_keeps_ringing(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    async with live(sim, tmp_path, poll_every=60.0) as env:
+        state = bithumb_private_state()
+        runner = runner_for(sim, env.tracker.on_account, state)
+        handler = runner.handler
+        async with running(runner):
+            await eventually(lambda: state.up)
+            sim.faults.malformed_frames("bithumb", 1, "truncated")
+            cid = await resting_buy(env, sim)  # its `wait` frame is the corrupted one
+            await eventually(lambda: handler.bad_frames >= 1)  # type: ignore[attr-defined]
+            sim.market.jump("XRP", -3.0)
+            await filled(env, cid, timeout=20)  # the fill's frames still ring, well before 60 s
+        assert state.up
+
+
+async def test_half_open_private_socket_is_replaced(sim: SimExchange) -> None:
+    """A socket that goes silent (no answers to PING, no pongs, never closed) is taken for dead
+    by the watchdog and replaced."""
+    state = bithumb_private_state()
+    url = sim.urls["BITHUMB_PRIVATE_WS_URL"]
+    runner = bithumb_private_runner(
+        url, sim.api_keys["bithumb"], lambda _e: None, state, keepalive_s=0.5
+    )
+    async with running(runner):
+        await eventually(lambda: state.up)
+        assert sim.faults.stall_connections("bithumb") >= 1
+        await eventually(lambda: not state.up, timeout=30)
+        await eventually(lambda: state.up, timeout=30)
+
+
+async def test_quiet_private_socket_survives_the_idle_close(sim: SimExchange) -> None:
+    """The venue closing sockets the client is silent on: with no orders at all, our PINGs
+    keep the private socket open through several idle periods."""
+    sim.bithumb.idle_close(1.5)
+    access, secret = sim.api_keys["bithumb"]
+    headers = {"Authorization": f"Bearer {bithumb_token(access, secret)}"}
+    # the fault bites: a client that sends one PING and nothing more is closed
+    async with connect(sim.urls["BITHUMB_PRIVATE_WS_URL"], additional_headers=headers) as ws:
+        await ws.send("PING")
+        t0 = time.monotonic()
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.reason == "idle timeout"
+        assert time.monotonic() - t0 < 8
+    state = bithumb_private_state()
+    downs: list[object] = []
+    url = sim.urls["BITHUMB_PRIVATE_WS_URL"]
+    runner = bithumb_private_runner(
+        url, sim.api_keys["bithumb"], lambda _e: None, state, keepalive_s=0.4
+    )
+    async with running(runner):
+        await eventually(lambda: state.up)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 5:  # over three idle periods
+            if not state.up:
+                downs.append(state.last)
+            await asyncio.sleep(0.1)
+    assert not downs
