@@ -389,11 +389,12 @@ class KimpService:
         )
 
     def flag(self, coin: str) -> Text | None:
-        """Upbit's own warning or caution flags on the coin's KRW market and its scheduled
-        delisting, if any."""
+        """Upbit's own warning or caution flags on the coin's KRW market, its scheduled
+        delisting and its state when it does not trade (PREVIEW, DELISTED), if any."""
         coin = coin.upper()
         notice = self.notices.flagged(Venue.UPBIT, coin)
-        return tag_text(notice, self.notices.delisting(Venue.UPBIT, coin))
+        day = self.notices.delisting(Venue.UPBIT, coin)
+        return tag_text(notice, day, self.notices.state(Venue.UPBIT, coin))
 
     def basis_value(self, snap: CoinPremium) -> float | None:
         """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""

@@ -3,7 +3,9 @@
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
 caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-delistings`
-(a delisting date on Upbit's streamed ticker, announced once and remembered), `kimp-alerts` (the
+(a delisting date on Upbit's streamed ticker, announced once and remembered),
+`kimp-trading-open` (a market's state going PREVIEW -> ACTIVE, announced with its first
+premium), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
@@ -29,6 +31,7 @@ from pydantic import SecretStr
 from alerts.config import AlertConfig, KimpConfig
 from alerts.delistings import DelistingWatch
 from alerts.fx import FxPoller
+from alerts.market_states import TradingOpenWatch
 from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
 from alerts.routes import RouteBook
@@ -194,11 +197,20 @@ async def install(
 
     delistings = DelistingWatch(app.notices, svc.kv, app.notifier.notify_async, app.clock)
 
+    def first_premium(coin: str) -> float | None:
+        snap = monitor.snapshot(coin)
+        return None if snap is None else snap.usdt_kimp
+
+    opening = TradingOpenWatch(app.notices, first_premium, app.notifier.notify_async, app.clock)
+
     def on_event(event: object) -> None:
         monitor.on_event(event)
         krw.on_event(event)
-        if type(event) is Ticker and (event.delisting is not None or delistings.watching):
-            delistings.seen(event)
+        if type(event) is Ticker:
+            if event.delisting is not None or delistings.watching:
+                delistings.seen(event)
+            if event.state is not None:
+                opening.seen(event)
 
     async def consume() -> None:
         while True:
@@ -275,6 +287,7 @@ async def install(
     app.supervisor.start("kimp-fx", run_fx)
     app.supervisor.start("kimp-notices", run_notices)
     app.supervisor.start("kimp-delistings", delistings.run)
+    app.supervisor.start("kimp-trading-open", opening.run)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval
