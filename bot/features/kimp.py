@@ -42,7 +42,7 @@ from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
 from bot.commands.kimp_watch import register_watch
 from bot.features import AppContext
-from bot.notify.kimp_alerts import KimpAlertWording
+from bot.notify.kimp_alerts import KimpAlertWording, notice_buttons
 from bot.settings_sections import CoreSettings, ExchangeSettings, KimpSettings, MarketDataSettings
 from core.clock import Clock
 from core.fills import FEE_RATES
@@ -257,9 +257,10 @@ async def install(
 
     notices_client = UpbitNotices(venues.upbit_rest_url)
     app.stack.push_async_callback(notices_client.close)
+    language = s.core.language
     notices = NoticeWatcher(
         Venue.UPBIT, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
-        refresh=k.upbit_warnings_refresh,
+        refresh=k.upbit_warnings_refresh, buttons=lambda coins: notice_buttons(coins, language),
     )  # fmt: skip
     svc.notices = app.notices
 

@@ -1427,4 +1427,5 @@ TEXTS: dict[str, str] = {
     "reason.market_not_trading": "{venue} {symbol} is not trading now ({state}); nothing was sent",
     "notice.alert.trading_open": "🔔 {venue} {market}: trading opened (it was deposits only); first premium {pct}% (USDT kimp)",
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: trading opened (it was deposits only); no premium yet",
+    "notice.alert.group": "⚠️ {venue}: warning/caution flags changed on {n} coin(s)\n{lines}",
 }

@@ -1397,4 +1397,5 @@ TEXTS: dict[str, str] = {
     "reason.market_not_trading": "{venue} {symbol} 마켓은 지금 거래되지 않습니다 ({state}). 주문을 보내지 않았습니다",
     "notice.alert.trading_open": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 첫 김프 {pct}% (USDT 기준)",
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 김프는 아직 없음",
+    "notice.alert.group": "⚠️ {venue}: 코인 {n}개의 투자경고/투자주의 지정 변경\n{lines}",
 }
