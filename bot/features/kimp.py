@@ -104,6 +104,7 @@ def kimp_config(
         alert_basis=k.kimp_alert_basis,
         exec_size_krw=k.kimp_exec_size_krw,
         min_volume_krw=k.kimp_min_volume_krw,
+        one_venue_listings=k.kimp_one_venue_listings,
         tz=core.tz,
         extra_krw=extra_krw,
         default_krw=Venue(k.kimp_krw_venue),

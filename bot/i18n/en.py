@@ -1428,4 +1428,5 @@ TEXTS: dict[str, str] = {
     "notice.alert.trading_open": "🔔 {venue} {market}: trading opened (it was deposits only); first premium {pct}% (USDT kimp)",
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: trading opened (it was deposits only); no premium yet",
     "notice.alert.group": "⚠️ {venue}: warning/caution flags changed on {n} coin(s)\n{lines}",
+    "report_quiet_listings": "  🆕 new on {venue} only, not announced (KIMP_ONE_VENUE_LISTINGS): {n} ({coins})",
 }

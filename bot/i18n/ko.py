@@ -1398,4 +1398,5 @@ TEXTS: dict[str, str] = {
     "notice.alert.trading_open": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 첫 김프 {pct}% (USDT 기준)",
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 김프는 아직 없음",
     "notice.alert.group": "⚠️ {venue}: 코인 {n}개의 투자경고/투자주의 지정 변경\n{lines}",
+    "report_quiet_listings": "  🆕 {venue}에만 새로 상장, 알림 안 함 (KIMP_ONE_VENUE_LISTINGS): {n}개 ({coins})",
 }
