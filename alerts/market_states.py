@@ -22,7 +22,8 @@ from core.symbols import Instrument
 from core.text import Text
 
 Send = Callable[[Notification], Awaitable[None]]
-Premium = Callable[[str], float | None]  # coin -> its USDT premium (%), None when not known
+# The market's own USDT premium (%) on its KRW venue's book, None when not known.
+Premium = Callable[[Instrument], float | None]
 
 
 class TradingOpenWatch:
@@ -61,8 +62,7 @@ class TradingOpenWatch:
         now = self._clock.now()
         out = []
         for inst, since in list(self._opened.items()):
-            coin = inst.symbol.base
-            pct = self._premium(coin)
+            pct = self._premium(inst)
             if pct is None and now - since < self.wait:
                 continue
             del self._opened[inst]

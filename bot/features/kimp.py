@@ -198,8 +198,10 @@ async def install(
 
     delistings = DelistingWatch(app.notices, svc.kv, app.notifier.notify_async, app.clock)
 
-    def first_premium(coin: str) -> float | None:
-        snap = monitor.snapshot(coin)
+    def first_premium(inst: Instrument) -> float | None:
+        """The opened market's premium on its own venue's book (Upbit's or Bithumb's)."""
+        book = krw.book(inst.venue)
+        snap = None if book is None else book.snapshot(inst.symbol.base)
         return None if snap is None else snap.usdt_kimp
 
     opening = TradingOpenWatch(app.notices, first_premium, app.notifier.notify_async, app.clock)

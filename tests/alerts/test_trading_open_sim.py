@@ -71,6 +71,8 @@ async def test_preview_tagged_and_refused_then_opening_alerted_with_its_premium(
 async def test_delisted_is_tagged_and_is_no_opening(sim: SimExchange, tmp_path: Path) -> None:
     settings = sim_settings(sim, tmp_path / "k.db")
     async with kimp_app(settings, streaming=True) as k:
+        m = k.svc.monitor  # /kimp XRP needs XRP's prices first
+        await eventually(lambda: len(m.top(100)) == len(sim.market.coins), timeout=20)
         await eventually(lambda: k.app.notices.state(Venue.UPBIT, "XRP") is not None, 20)
         sim.market.set_market_state("upbit", "KRW-XRP", "DELISTED")
         await eventually(lambda: k.app.notices.state(Venue.UPBIT, "XRP") is TradingState.DELISTED)
