@@ -75,6 +75,7 @@ class KimpConfig:
     alert_basis: Literal["usdt", "fx"] = "usdt"  # KIMP_ALERT_BASIS
     exec_size_krw: float = 1_000_000.0  # KIMP_EXEC_SIZE_KRW
     min_volume_krw: float = 0.0  # KIMP_MIN_VOLUME_KRW: coins below it never alert; 0 = no floor
+    one_venue_listings: Literal["krw", "all", "none"] = "krw"  # KIMP_ONE_VENUE_LISTINGS
     tz: tzinfo = UTC  # TZ, for the chart's time axis
     # KRW venues besides Upbit whose premium and spread against Upbit are watched, and the one
     # /kimp shows by default (KIMP_KRW_VENUE).

@@ -1,8 +1,11 @@
 """Listing and delisting announcements for the kimp universe (coins on both venues).
 
 A coin newly listed on one venue while the other has no market for it is announced at once
-("no premium"); when the other venue lists it later, it joins the universe and its first
-premium is announced like any new coin.
+("no premium") as `one_venue` (KIMP_ONE_VENUE_LISTINGS) says: "krw", the default, announces
+Upbit's only (Binance lists many coins Upbit never will: those would be noise), "all" both,
+"none" neither; the ones not announced are kept for the daily report (`take_quiet`). When the
+other venue lists it later, it joins the universe and its first premium is announced like any
+new coin.
 
 A coin that joins the universe is announced once its premium is known (its first prices take a
 moment to arrive after the subscription), or without it after `wait` seconds; a coin that
@@ -13,16 +16,22 @@ is the starting point: a restart announces nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 
 from alerts.monitor import PremiumMonitor
+from alerts.quiet_listings import BINANCE, UPBIT, Quiet
 from alerts.universe import UniverseChange
 from core.text import Text
 
+OneVenue = Literal["krw", "all", "none"]
+
 
 class ListingAnnouncer:
-    def __init__(self, wait: float = 300.0) -> None:
+    def __init__(self, wait: float = 300.0, one_venue: OneVenue = "krw") -> None:
         self.wait = wait
+        self.one_venue = one_venue
         self._pending: dict[str, float] = {}  # coin -> when it joined
+        self._quiet: list[Quiet] = []  # one-venue listings not announced, for the report
 
     def on_change(self, change: UniverseChange, first: bool, now: float) -> list[Text]:
         """Remember new coins; returns the texts to send now (one-venue listings, delistings)."""
@@ -31,11 +40,24 @@ class ListingAnnouncer:
         for coin in sorted(change.added):
             self._pending.setdefault(coin, now)
         when = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M UTC")
-        out = [Text.of("listing.upbit_only", coin=c) for c in sorted(change.upbit_only)]
-        out += [Text.of("listing.binance_only", coin=c) for c in sorted(change.binance_only)]
+        out = []
+        for side, coins, key, told in (
+            (UPBIT, change.upbit_only, "listing.upbit_only", self.one_venue != "none"),
+            (BINANCE, change.binance_only, "listing.binance_only", self.one_venue == "all"),
+        ):
+            for coin in sorted(coins):
+                if told:
+                    out.append(Text.of(key, coin=coin))
+                else:
+                    self._quiet.append(Quiet(coin, side, now))
         for coin in sorted(change.removed):
             self._pending.pop(coin, None)
             out.append(Text.of("listing.gone", coin=coin, when=when))
+        return out
+
+    def take_quiet(self) -> list[Quiet]:
+        """The one-venue listings not announced since the last call."""
+        out, self._quiet = self._quiet, []
         return out
 
     def due(self, monitor: PremiumMonitor, now: float) -> list[Text]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alerts import quiet_listings
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,11 @@ class KimpReportQueries:
             prices["USDT"] = usdt_implied
         prices["KRW"] = 1.0
         return prices
+
+    async def quiet_listings(self, since: float, until: float) -> dict[str, tuple[str, ...]]:
+        """Venue ("upbit", "binance") -> coins newly listed there alone and not announced
+        (KIMP_ONE_VENUE_LISTINGS) in [since, until)."""
+        return await quiet_listings.between(KeyValueStore(self._db), since, until)
 
     async def kimp_day(
         self, since: float, until: float, coin: str = "BTC", basis: str = "usdt"

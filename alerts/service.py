@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 import orjson
 from loguru import logger
 
+from alerts import quiet_listings
 from alerts.alert_state import AlertStore
 from alerts.chart import PremiumChartWords, render_chart
 from alerts.coin_rules import CoinRule, CoinRules, level_problems
@@ -100,7 +101,7 @@ class KimpService:
         self._digest_until = 0.0
         self.wallets: WalletGate | None = None  # the optional wallet gate (API keys set)
         self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
-        self.listings = ListingAnnouncer()
+        self.listings = ListingAnnouncer(one_venue=config.one_venue_listings)
         self.routes: RouteBook | None = None  # the transfer-aware executable premium (depth)
         self._lock = asyncio.Lock()
         self.rounds = 0
@@ -157,6 +158,9 @@ class KimpService:
         if change is not None:
             for text in self.listings.on_change(change, first, self.clock.now()):
                 await self._send(Notification(NotificationKind.KIMP_ALERT, text))
+            quiet = self.listings.take_quiet()
+            if quiet:  # for the daily report (KIMP_ONE_VENUE_LISTINGS)
+                await quiet_listings.record(self.kv, quiet, self.clock.now())
         if change is None:
             logger.warning("kimp universe refresh failed: {}", self.universe.last_error)
         elif change:
@@ -389,11 +393,12 @@ class KimpService:
         )
 
     def flag(self, coin: str) -> Text | None:
-        """Upbit's own warning or caution flags on the coin's KRW market and its scheduled
-        delisting, if any."""
+        """Upbit's own warning or caution flags on the coin's KRW market, its scheduled
+        delisting and its state when it does not trade (PREVIEW, DELISTED), if any."""
         coin = coin.upper()
         notice = self.notices.flagged(Venue.UPBIT, coin)
-        return tag_text(notice, self.notices.delisting(Venue.UPBIT, coin))
+        day = self.notices.delisting(Venue.UPBIT, coin)
+        return tag_text(notice, day, self.notices.state(Venue.UPBIT, coin))
 
     def basis_value(self, snap: CoinPremium) -> float | None:
         """The premium alerts watch for this coin (KIMP_ALERT_BASIS)."""

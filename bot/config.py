@@ -200,6 +200,10 @@ class Settings(BaseSettings):
         0.0, ge=0, description="coins whose 24 h KRW volume on Upbit is below this never alert"
     )
     kimp_history_days: int = Field(30, ge=0)  # 0 keeps them for ever
+    # Which coins newly listed on one venue only are announced: "krw" (on Upbit, the KRW venue:
+    # default; Binance lists many coins Upbit never will), "all", or "none". Those not
+    # announced are counted in the daily report.
+    kimp_one_venue_listings: Literal["krw", "all", "none"] = "krw"
     # Premium alerts (coins, BTC) on the USDT kimp or the FX kimp; the tether premium's own levels.
     kimp_alert_basis: Literal["usdt", "fx"] = "usdt"
     tether_high_pct: float = 2.0

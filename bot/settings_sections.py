@@ -147,6 +147,7 @@ class KimpSettings:
     kimp_exec_size_krw: float
     kimp_min_volume_krw: float
     kimp_history_days: int
+    kimp_one_venue_listings: Literal["krw", "all", "none"]
     kimp_alert_basis: Literal["usdt", "fx"]
     tether_high_pct: float
     tether_low_pct: float

@@ -47,6 +47,14 @@ class Quote:
         return (self.bid + self.ask) / 2
 
 
+class TradingState(StrEnum):
+    """A market's state as the KRW venues give it on their ticker (`market_state`)."""
+
+    PREVIEW = "PREVIEW"  # listed for deposits only: not tradable yet
+    ACTIVE = "ACTIVE"
+    DELISTED = "DELISTED"
+
+
 @dataclass(frozen=True, slots=True)
 class Ticker:
     """Last price snapshot (24 h ticker, mini ticker or a REST poll)."""
@@ -58,6 +66,8 @@ class Ticker:
     volume_quote_24h: float = 0.0
     # The venue's scheduled end of trading (Upbit's `delisting_date`, "YYYY-MM-DD"), if any.
     delisting: str | None = None
+    # Whether the market trades (Upbit's and Bithumb's `market_state`); None when not said.
+    state: TradingState | None = None
 
 
 @dataclass(frozen=True, slots=True)

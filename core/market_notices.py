@@ -1,6 +1,7 @@
 """What a venue itself says about a market's risk: Upbit's investment warning (투자경고) and
 caution flags (투자주의, e.g. GLOBAL_PRICE_DIFFERENCES: Upbit's own flag for a large premium),
-and a scheduled end of trading (거래지원 종료일, Upbit's ticker `delisting_date`).
+and a scheduled end of trading (거래지원 종료일, Upbit's ticker `delisting_date`), and whether
+the market trades at all (the ticker's `market_state`: PREVIEW is deposits only).
 
 `exchanges/` parses them into `MarketNotice`s; the app keeps the latest in a `NoticeBoard`;
 the kimp alerts announce changes and the strategy runner refuses new entries on flagged
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core.market import TradingState
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 
@@ -41,6 +43,8 @@ class NoticeBoard:
         # Scheduled delisting day per market, from the venue's ticker (kept apart from the
         # notices: those are replaced wholesale by each market-list refresh).
         self._delistings: dict[tuple[Venue, Symbol], str] = {}
+        # Each market's last `market_state`, from the venue's ticker (same reason).
+        self._states: dict[tuple[Venue, Symbol], TradingState] = {}
 
     def replace(self, venue: Venue, notices: Iterable[MarketNotice]) -> dict[Symbol, MarketNotice]:
         """Store `venue`'s whole list; returns its previous notices (by symbol) for a diff."""
@@ -92,15 +96,32 @@ class NoticeBoard:
             return None
         return Text.of("reason.market_delisting", symbol=instrument.symbol, day=day)
 
-    def gate(self, warnings: bool, delistings: bool) -> EntryGate | None:
-        """The entry gate the strategy runner gets: flags and/or scheduled delistings."""
-        checks = [
-            check
-            for on, check in ((warnings, self.entry_problem), (delistings, self.delisting_problem))
-            if on
-        ]
-        if not checks:
+    def set_state(self, venue: Venue, symbol: Symbol, state: TradingState) -> TradingState | None:
+        """Record a market's state; returns the one it had before (None the first time)."""
+        before = self._states.get((venue, symbol))
+        self._states[(venue, symbol)] = state
+        return before
+
+    def state(self, venue: Venue, base: str, quote: str = "KRW") -> TradingState | None:
+        """The last state the venue gave for coin `base`'s `quote` market, or None."""
+        return self._states.get((venue, Symbol(base, quote)))
+
+    def state_problem(self, instrument: Instrument) -> Text | None:
+        """Why no order can go to `instrument` (its market is not trading: PREVIEW, deposits
+        only, or DELISTED), or None."""
+        state = self._states.get((instrument.venue, instrument.symbol))
+        if state is None or state is TradingState.ACTIVE:
             return None
+        why = state_text(state)
+        return Text.of(
+            "reason.market_not_trading", venue=instrument.venue, symbol=instrument.symbol, state=why
+        )
+
+    def gate(self, warnings: bool, delistings: bool) -> EntryGate:
+        """The entry gate the strategy runner gets: a market that does not trade always, then
+        flags and/or scheduled delistings as configured."""
+        optional = ((warnings, self.entry_problem), (delistings, self.delisting_problem))
+        checks = [self.state_problem, *(check for on, check in optional if on)]
 
         def problem(instrument: Instrument) -> Text | None:
             for check in checks:
@@ -119,8 +140,25 @@ class NoticeBoard:
         return Text.of("reason.market_flagged", symbol=instrument.symbol, flags=flag_text(n))
 
 
-def tag_text(notice: MarketNotice | None, delisting: str | None) -> Text | None:
-    """A coin's tag in `/kimp`: its flags, its scheduled delisting, both, or None."""
+def state_text(state: TradingState) -> Text:
+    """`preview: deposits only, not tradable yet` / `delisted` / `trading` as a catalog text."""
+    return Text.of(f"notice.state.{state.value.lower()}")
+
+
+def tag_text(
+    notice: MarketNotice | None, delisting: str | None, state: TradingState | None = None
+) -> Text | None:
+    """A coin's tag in `/kimp`: its market state when it does not trade, its flags, its
+    scheduled delisting; None when there is nothing to say."""
+    rest = _flag_tag(notice, delisting)
+    if state is None or state is TradingState.ACTIVE:
+        return rest
+    if rest is None:
+        return state_text(state)
+    return Text.of("notice.state_and", state=state_text(state), rest=rest)
+
+
+def _flag_tag(notice: MarketNotice | None, delisting: str | None) -> Text | None:
     if delisting is None:
         return None if notice is None or not notice.flagged else flag_text(notice)
     if notice is None or not notice.flagged:

@@ -63,6 +63,13 @@ class Text:
         return self.compact()
 
 
+class Lines(tuple[Any, ...]):
+    """A `Text` value of several texts read one per line (a plain tuple or list of them reads
+    comma-separated): e.g. the changes a grouped notice lists."""
+
+    __slots__ = ()
+
+
 # Stored texts (a bot's decision log): a `Text` as JSON, so it is worded when read, in the
 # reader's language. A plain string (rows written before, a user strategy's own reason) stays as
 # it is. Parameters keep JSON's types; anything else is kept as its `str()`.

@@ -23,6 +23,7 @@ from loguru import logger
 from core.broker import PlaceRequest, VenueOrder
 from core.errors import Fatal, NotFound, Rejected, Retryable, TradingError
 from core.freshness import Freshness
+from core.market_notices import EntryGate
 from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
 from core.symbols import Venue
@@ -73,6 +74,10 @@ class OrderService(Ledger):
     # prices older than its `max_age` (paper; live entries), or priced from the venue's REST
     # answer (live exits).
     freshness: Freshness | None = None
+    # Set by the app: why no order may go to a market now (Upbit's `market_state` PREVIEW,
+    # deposits only, or DELISTED), or None. Checked first: the venue would refuse it anyway,
+    # and our answer says why in the user's words.
+    market_gate: EntryGate | None = None
 
     # --- submit -------------------------------------------------------------------------
     async def submit(
@@ -152,6 +157,9 @@ class OrderService(Ledger):
         broker = self.brokers.get(req.instrument.venue)
         if broker is None:
             raise Rejected(Text.of("reason.not_configured", venue=req.instrument.venue))
+        closed = None if self.market_gate is None else self.market_gate(req.instrument)
+        if closed is not None:
+            raise Rejected(closed)
         sym = req.instrument.symbol
         rules = await broker.rules(sym)
         self.rules[req.instrument] = rules  # the fill notices' tick and step

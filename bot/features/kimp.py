@@ -3,7 +3,9 @@
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
 caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-delistings`
-(a delisting date on Upbit's streamed ticker, announced once and remembered), `kimp-alerts` (the
+(a delisting date on Upbit's streamed ticker, announced once and remembered),
+`kimp-trading-open` (a market's state going PREVIEW -> ACTIVE, announced with its first
+premium), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
@@ -29,6 +31,7 @@ from pydantic import SecretStr
 from alerts.config import AlertConfig, KimpConfig
 from alerts.delistings import DelistingWatch
 from alerts.fx import FxPoller
+from alerts.market_states import TradingOpenWatch
 from alerts.notices import NoticeWatcher
 from alerts.premium import Fees
 from alerts.routes import RouteBook
@@ -39,7 +42,7 @@ from alerts.withdraw_fees import FeeCache
 from bot.commands.kimp import register_kimp
 from bot.commands.kimp_watch import register_watch
 from bot.features import AppContext
-from bot.notify.kimp_alerts import KimpAlertWording
+from bot.notify.kimp_alerts import KimpAlertWording, notice_buttons
 from bot.settings_sections import CoreSettings, ExchangeSettings, KimpSettings, MarketDataSettings
 from core.clock import Clock
 from core.fills import FEE_RATES
@@ -101,6 +104,7 @@ def kimp_config(
         alert_basis=k.kimp_alert_basis,
         exec_size_krw=k.kimp_exec_size_krw,
         min_volume_krw=k.kimp_min_volume_krw,
+        one_venue_listings=k.kimp_one_venue_listings,
         tz=core.tz,
         extra_krw=extra_krw,
         default_krw=Venue(k.kimp_krw_venue),
@@ -194,11 +198,22 @@ async def install(
 
     delistings = DelistingWatch(app.notices, svc.kv, app.notifier.notify_async, app.clock)
 
+    def first_premium(inst: Instrument) -> float | None:
+        """The opened market's premium on its own venue's book (Upbit's or Bithumb's)."""
+        book = krw.book(inst.venue)
+        snap = None if book is None else book.snapshot(inst.symbol.base)
+        return None if snap is None else snap.usdt_kimp
+
+    opening = TradingOpenWatch(app.notices, first_premium, app.notifier.notify_async, app.clock)
+
     def on_event(event: object) -> None:
         monitor.on_event(event)
         krw.on_event(event)
-        if type(event) is Ticker and (event.delisting is not None or delistings.watching):
-            delistings.seen(event)
+        if type(event) is Ticker:
+            if event.delisting is not None or delistings.watching:
+                delistings.seen(event)
+            if event.state is not None:
+                opening.seen(event)
 
     async def consume() -> None:
         while True:
@@ -245,9 +260,10 @@ async def install(
 
     notices_client = UpbitNotices(venues.upbit_rest_url)
     app.stack.push_async_callback(notices_client.close)
+    language = s.core.language
     notices = NoticeWatcher(
         Venue.UPBIT, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
-        refresh=k.upbit_warnings_refresh,
+        refresh=k.upbit_warnings_refresh, buttons=lambda coins: notice_buttons(coins, language),
     )  # fmt: skip
     svc.notices = app.notices
 
@@ -275,6 +291,7 @@ async def install(
     app.supervisor.start("kimp-fx", run_fx)
     app.supervisor.start("kimp-notices", run_notices)
     app.supervisor.start("kimp-delistings", delistings.run)
+    app.supervisor.start("kimp-trading-open", opening.run)
     if md is None:
         logger.info(
             "kimp: no streaming market-data provider; polling REST every {}s", rest_interval

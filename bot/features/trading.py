@@ -240,6 +240,9 @@ async def install(app: AppContext) -> None:
     )  # fmt: skip
     if app.market_data is not None:
         svc.freshness = Freshness(s.market_data.max_data_age, app.market_data.data_age)
+    # Markets the venue's ticker says do not trade (PREVIEW, DELISTED), as the kimp feed reads
+    # them onto the shared board.
+    svc.market_gate = app.notices.state_problem
     tracker = OrderTracker(svc, app.clock)
     futures = FuturesManager(
         svc, kv, default_leverage=limits.default_leverage, max_leverage=limits.max_leverage,

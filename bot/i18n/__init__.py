@@ -18,7 +18,7 @@ from core.market import StreamState, StreamStatus
 from core.notifications import NotificationKind
 from core.numbers import Money, Number, Price
 from core.symbols import Venue
-from core.text import Text
+from core.text import Lines, Text
 
 DEFAULT = "ko"
 TABLES: dict[str, dict[str, str]] = {"ko": ko.TEXTS, "en": en.TEXTS}
@@ -50,6 +50,8 @@ def _value(language: str, value: object) -> object:
         return word(language, value)
     if isinstance(value, Money | Price):
         return word_money(language, value)
+    if isinstance(value, Lines):  # several texts, one per line
+        return "\n".join(str(_value(language, v)) for v in value)
     if isinstance(value, list | tuple):  # several texts in one place: a list, comma-separated
         return ", ".join(str(_value(language, v)) for v in value)
     return value

@@ -1420,4 +1420,13 @@ TEXTS: dict[str, str] = {
         "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
         "Check the position."
     ),
+    "notice.state.preview": "preview: deposits only, not tradable yet",
+    "notice.state.active": "trading",
+    "notice.state.delisted": "delisted",
+    "notice.state_and": "{state}; {rest}",
+    "reason.market_not_trading": "{venue} {symbol} is not trading now ({state}); nothing was sent",
+    "notice.alert.trading_open": "🔔 {venue} {market}: trading opened (it was deposits only); first premium {pct}% (USDT kimp)",
+    "notice.alert.trading_open_no_price": "🔔 {venue} {market}: trading opened (it was deposits only); no premium yet",
+    "notice.alert.group": "⚠️ {venue}: warning/caution flags changed on {n} coin(s)\n{lines}",
+    "report_quiet_listings": "  🆕 new on {venue} only, not announced (KIMP_ONE_VENUE_LISTINGS): {n} ({coins})",
 }

@@ -1390,4 +1390,13 @@ TEXTS: dict[str, str] = {
         "⚠️ 서비스가 중단된 동안(약 {seconds}초) 봇 {bot}의 {venue} {symbol} -{pct}% 손절은 "
         "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
     ),
+    "notice.state.preview": "거래 대기: 입금만 가능, 아직 거래 불가",
+    "notice.state.active": "거래 중",
+    "notice.state.delisted": "거래지원 종료",
+    "notice.state_and": "{state}; {rest}",
+    "reason.market_not_trading": "{venue} {symbol} 마켓은 지금 거래되지 않습니다 ({state}). 주문을 보내지 않았습니다",
+    "notice.alert.trading_open": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 첫 김프 {pct}% (USDT 기준)",
+    "notice.alert.trading_open_no_price": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 김프는 아직 없음",
+    "notice.alert.group": "⚠️ {venue}: 코인 {n}개의 투자경고/투자주의 지정 변경\n{lines}",
+    "report_quiet_listings": "  🆕 {venue}에만 새로 상장, 알림 안 함 (KIMP_ONE_VENUE_LISTINGS): {n}개 ({coins})",
 }

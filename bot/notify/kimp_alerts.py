@@ -43,11 +43,16 @@ CALLBACK_LIMIT = 64  # bytes of a Telegram button's callback_data: the command l
 
 
 def group_buttons(events: list[AlertEvent], t: Messages) -> Actions:
-    """ "Mute N coins 1 h" / "... today" under a grouped notice (suspensions, resumptions).
+    """ "Mute N coins 1 h" / "... today" under a grouped notice (suspensions, resumptions)."""
+    coins = sorted({e.key.removeprefix("coin:") for e in events if e.key.startswith("coin:")})
+    return coins_buttons(coins, t)
+
+
+def coins_buttons(coins: list[str], t: Messages) -> Actions:
+    """ "Mute N coins 1 h" / "... today" for several coins (none for fewer than two).
 
     The coins ride in the command line ("/kimpmute ADA,DOT,XRP 1h"), which must fit Telegram's
     64-byte callback data: a long group gets one row per part that fits, named by its ends."""
-    coins = sorted({e.key.removeprefix("coin:") for e in events if e.key.startswith("coin:")})
     parts: list[list[str]] = []
     for coin in coins:
         line = f"/kimpmute {','.join([*parts[-1], coin])} today" if parts else ""
@@ -69,6 +74,22 @@ def group_buttons(events: list[AlertEvent], t: Messages) -> Actions:
             today = t("kimp.btn.part_today", coins=ends, n=len(part))
         rows.append((Action(hour, f"/kimpmute {arg} 1h"), Action(today, f"/kimpmute {arg} today")))
     return tuple(rows) if len(coins) > 1 else ()
+
+
+def notice_buttons(coins: list[str], language: str) -> Actions:
+    """Under a notice of the venue's warnings (`alerts.notices`): one coin gets its own "mute
+    1 h" / "mute today" / "chart" row, several the grouped mute buttons."""
+    t = Messages(language)
+    if len(coins) != 1:
+        return coins_buttons(sorted(coins), t)
+    (coin,) = coins
+    return (
+        (
+            Action(t("kimp.btn.mute_hour"), f"/kimpmute {coin} 1h"),
+            Action(t("kimp.btn.mute_today"), f"/kimpmute {coin} today"),
+            Action(t("kimp.btn.chart"), f"/kimpchart {coin}"),
+        ),
+    )
 
 
 def _message(text: str, events: list[AlertEvent], dedup_key: str, t: Messages) -> AlertMessage:

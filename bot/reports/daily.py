@@ -276,6 +276,14 @@ class DailyReporter:
                 lines.append(i18n.text(lang, "report_kimp_top", items=items))
             lines.append(i18n.text(lang, "report_alerts", n=kimp.alerts))
             lines += [f"   · {t.splitlines()[0][:120]}" for t in kimp.alert_texts]
+        no_quiet: dict[str, tuple[str, ...]] = {}
+        quiet = await _tolerant("quiet listings", src.kimp.quiet_listings(since, until), no_quiet)
+        for venue, coins in sorted(quiet.items()):
+            shown = ", ".join(coins[:10]) + (", …" if len(coins) > 10 else "")
+            name = i18n.text(lang, f"name.{venue}")
+            lines.append(
+                i18n.text(lang, "report_quiet_listings", venue=name, n=len(coins), coins=shown)
+            )
         lines.append("")
 
         lines += await self._stream_section(since, until)

@@ -30,6 +30,8 @@ class KimpReports(Protocol):
         self, since: float, until: float, coin: str = "BTC", basis: str = "usdt"
     ) -> KimpDay | None: ...
 
+    async def quiet_listings(self, since: float, until: float) -> dict[str, tuple[str, ...]]: ...
+
 
 class IncidentLog(Protocol):
     async def texts(

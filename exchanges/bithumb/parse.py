@@ -7,6 +7,10 @@ to Bithumb, and Bithumb's own differences, explicit here:
   automatic alerts (경보제) come from `/v1/market/virtual_asset_warning`;
 - orderbook codes carry no `.N` level suffix (Upbit's `KRW-BTC.1`).
 
+Not a difference: the WS ticker's `market_state` (PREVIEW/ACTIVE/DELISTED) and
+`delisting_date` are sent as Upbit sends them (the docs' real frame, ws_ticker.json), so the
+shared `parse_ticker` reads them for both venues.
+
 Each parser's docstring shows a trimmed sample; real payloads are under
 tests/data/real/bithumb/ (provenance in its SOURCES.md).
 """

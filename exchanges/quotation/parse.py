@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from core.market import Candle, Quote, Side, Ticker, Trade
+from core.market import Candle, Quote, Side, Ticker, Trade, TradingState
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import INSTRUMENTS, BadInput, FrameDecoder, MarketEvent, ParseError
 from exchanges.quotation.schemas import (
@@ -52,7 +52,8 @@ def parse_ticker(msg: WsTicker, instrument: Instrument, recv_ts: float) -> Ticke
      "acc_trade_price_24h":228827082483.70729,"timestamp":1676965262177,"market_state":"ACTIVE",
      "delisting_date":null,"stream_type":"REALTIME"}
 
-    `delisting_date` (거래지원 종료일, documented as a Date) becomes the Ticker's `delisting`.
+    `delisting_date` (거래지원 종료일, documented as a Date) becomes the Ticker's `delisting`;
+    `market_state` (PREVIEW: deposits only, ACTIVE, DELISTED) its `state`.
     """
     dd = msg.get("delisting_date")
     return Ticker(
@@ -62,7 +63,17 @@ def parse_ticker(msg: WsTicker, instrument: Instrument, recv_ts: float) -> Ticke
         recv_ts,
         float(msg.get("acc_trade_price_24h") or 0.0),
         None if dd is None else delisting_day(dd),
+        trading_state(msg.get("market_state")),
     )
+
+
+# `market_state` values as sent; anything else (absent, a new value) reads as "not said".
+_STATES: dict[str, TradingState] = {s.value: s for s in TradingState}
+
+
+def trading_state(value: object) -> TradingState | None:
+    """`market_state` -> `TradingState`; None for an absent or unknown value."""
+    return _STATES.get(value) if isinstance(value, str) else None
 
 
 def delisting_day(value: object) -> str | None:

@@ -99,6 +99,8 @@ def _market_command(market: MarketModel, cmd: Any) -> Any:
         market.schedule_delisting(
             str(cmd["venue"]), str(cmd["market"]), None if day is None else str(day)
         )
+    elif action == "set_market_state":
+        market.set_market_state(str(cmd["venue"]), str(cmd["market"]), str(cmd["state"]))
     elif action == "advance":
         market.clock.advance(float(cmd["seconds"]))
         market.tick()

@@ -159,6 +159,7 @@ class MarketModel:
         self._schedule_seq = itertools.count()
         self.unlisted: set[tuple[str, str]] = set()  # (venue, market) hidden by `delist`
         self.delisting_dates: dict[tuple[str, str], str] = {}  # see schedule_delisting
+        self.market_states: dict[tuple[str, str], str] = {}  # see set_market_state; else ACTIVE
         for c in coins:
             self._add_market(
                 MarketSpec(BINANCE, f"{c.base}USDT", c.base, "USDT", c.qty_step, c.price_tick,
@@ -256,6 +257,14 @@ class MarketModel:
             self.delisting_dates.pop((venue, market), None)
         else:
             self.delisting_dates[(venue, market)] = day
+
+    def set_market_state(self, venue: str, market: str, state: str) -> None:
+        """Switch: the ticker's `market_state` of `market` (PREVIEW: deposits only, ACTIVE,
+        DELISTED)."""
+        self.market_spec(venue, market)
+        if state not in ("PREVIEW", "ACTIVE", "DELISTED"):
+            raise ValueError(f"unknown market_state {state!r}")
+        self.market_states[(venue, market)] = state
 
     def relist(self, venue: str, market: str) -> None:
         """Switch: list `market` (again); a market delisted before the service started is a

@@ -129,7 +129,7 @@ class UpbitPayloads:
                 "ask_bid": "BID" if last is None or not last.is_buyer_maker else "ASK",
                 "acc_ask_volume": t["volume"] / 2,
                 "acc_bid_volume": t["volume"] / 2,
-                "market_state": "ACTIVE",
+                "market_state": self.market.market_states.get((UPBIT, code), "ACTIVE"),
                 "is_trading_suspended": False,
                 "delisting_date": self.market.delisting_dates.get((UPBIT, code)),
                 "market_warning": "NONE",

@@ -11,6 +11,7 @@ import pytest
 
 from alerts.notices import NoticeWatcher
 from bot.i18n import render
+from bot.notify.kimp_alerts import notice_buttons
 from core.clock import ManualClock
 from core.market_notices import NoticeBoard
 from core.notifications import Notification
@@ -57,10 +58,11 @@ async def test_flag_added_is_alerted_within_one_refresh_and_blocks_entries(
         assert "투자주의" in render("ko", why)
 
         sim.upbit.rest.set_market_event("KRW-XRP", warning=True)
-        await watcher.refresh_once()
+        await watcher.refresh_once()  # two changes of one coin in one refresh: one message
         assert [render("en", n.text) for n in sent[1:]] == [
-            "⚠️ Upbit XRP/KRW: investment warning issued",
-            "✅ Upbit XRP/KRW: caution flag lifted: GLOBAL_PRICE_DIFFERENCES",
+            "⚠️ Upbit: warning/caution flags changed on 1 coin(s)\n"
+            "⚠️ Upbit XRP/KRW: investment warning issued\n"
+            "✅ Upbit XRP/KRW: caution flag lifted: GLOBAL_PRICE_DIFFERENCES"
         ]
         sim.upbit.rest.set_market_event("KRW-XRP")
         await watcher.refresh_once()
@@ -96,3 +98,58 @@ async def test_flag_shown_in_kimp_and_alerted_by_the_running_service(
         detail = (await k.run("/kimp ETH")).text
         assert "⚠️ Upbit ETH: caution: GLOBAL_PRICE_DIFFERENCES" in detail
         assert "⚠️ Upbit" not in (await k.run("/kimp BTC")).text
+
+
+async def test_several_coins_flagged_in_one_refresh_are_one_message_with_group_mutes(
+    sim: SimExchange,
+) -> None:
+    """Regression: each market's change used to be its own message (a wave of GLOBAL_PRICE_
+    DIFFERENCES flags on a premium spike sent one alert per coin)."""
+    assert sim.upbit is not None
+    sent: list[Notification] = []
+
+    async def send(n: Notification) -> None:
+        sent.append(n)
+
+    client = UpbitNotices(sim.urls["UPBIT_REST_URL"])
+    watcher = NoticeWatcher(
+        Venue.UPBIT, client.fetch, NoticeBoard(), ManualClock(), send,
+        buttons=lambda coins: notice_buttons(coins, "en"),
+    )  # fmt: skip
+    try:
+        await watcher.refresh_once()
+        flag = ("GLOBAL_PRICE_DIFFERENCES",)
+        for market in ("KRW-XRP", "KRW-ETH"):
+            sim.upbit.rest.set_market_event(market, cautions=flag)
+        sim.upbit.rest.set_market_event("KRW-BTC", warning=True, cautions=flag)
+        changes = await watcher.refresh_once()
+        assert len(changes) == 4
+        (note,) = sent
+        assert render("en", note.text) == "\n".join(
+            [
+                "⚠️ Upbit: warning/caution flags changed on 3 coin(s)",
+                "⚠️ Upbit BTC/KRW: investment warning issued",
+                "⚠️ Upbit BTC/KRW: caution flag GLOBAL_PRICE_DIFFERENCES",
+                "⚠️ Upbit ETH/KRW: caution flag GLOBAL_PRICE_DIFFERENCES",
+                "⚠️ Upbit XRP/KRW: caution flag GLOBAL_PRICE_DIFFERENCES",
+            ]
+        )
+        assert render("ko", note.text).startswith(
+            "⚠️ 업비트: 코인 3개의 투자경고/투자주의 지정 변경"
+        )
+        assert [[(b.label, b.command) for b in row] for row in note.buttons] == [
+            [
+                ("🔕 3 coins: 1 h", "/kimpmute BTC,ETH,XRP 1h"),
+                ("🔕 3 coins: today", "/kimpmute BTC,ETH,XRP today"),
+            ]
+        ]
+        sim.upbit.rest.set_market_event("KRW-ETH")  # one coin: its own line and its own buttons
+        await watcher.refresh_once()
+        assert render("en", sent[-1].text) == (
+            "✅ Upbit ETH/KRW: caution flag lifted: GLOBAL_PRICE_DIFFERENCES"
+        )
+        assert [b.command for b in sent[-1].buttons[0]] == [
+            "/kimpmute ETH 1h", "/kimpmute ETH today", "/kimpchart ETH",
+        ]  # fmt: skip
+    finally:
+        await client.close()

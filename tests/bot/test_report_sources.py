@@ -37,6 +37,9 @@ class Kimp:
     ) -> KimpDay | None:
         return None
 
+    async def quiet_listings(self, since: float, until: float) -> dict[str, tuple[str, ...]]:
+        return {}
+
 
 class Incidents:
     async def texts(

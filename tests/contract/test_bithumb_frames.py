@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import orjson
 
-from core.market import Ticker
+from core.market import Ticker, TradingState
 from core.market_notices import MarketNotice
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput, MarketEvent
@@ -34,7 +34,8 @@ def decode(name: str) -> tuple[list[MarketEvent], BithumbDecoder, bool]:
 def test_the_docs_ticker_frame() -> None:
     out, decoder, ok = decode("ws_ticker.json")
     assert ok and decoder.bad.total == 0
-    assert out == [Ticker(KRW_BTC, 493100.0, 1725927377287, RECV, 8227950466.316009)]
+    active = TradingState.ACTIVE  # the shared parser reads Bithumb's `market_state` too
+    assert out == [Ticker(KRW_BTC, 493100.0, 1725927377287, RECV, 8227950466.316009, state=active)]
 
 
 def test_the_keep_alive_answer_is_a_control_frame() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.market import Quote, Side, Ticker, Trade
+from core.market import Quote, Side, Ticker, Trade, TradingState
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput, MarketEvent
 from exchanges.upbit.parse import UpbitDecoder
@@ -14,7 +14,8 @@ from tests.contract.corpus import RECV, raw
 KRW_ETH = Instrument(Venue.UPBIT, Symbol("ETH", "KRW"))
 
 FRAMES = [
-    ("ws_ticker.json", Ticker(KRW_ETH, 36929.0, 1693383690031, RECV, 8320.40577449)),
+    ("ws_ticker.json",
+     Ticker(KRW_ETH, 36929.0, 1693383690031, RECV, 8320.40577449, state=TradingState.ACTIVE)),
     ("ws_trade.json",
      Trade(KRW_ETH, 37625.0, 8.428e-05, Side.SELL, 1696585056846000, 1696585056846, RECV)),
     ("ws_orderbook.json",

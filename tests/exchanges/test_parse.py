@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from core.market import Candle, MarkPrice, Quote, Side, Ticker, Trade
+from core.market import Candle, MarkPrice, Quote, Side, Ticker, Trade, TradingState
 from core.symbols import Instrument, Symbol, Venue
 from exchanges.base import BadInput, MarketEvent, ReconnectRequested
 from exchanges.binance import parse as bp
@@ -62,7 +62,10 @@ def test_upbit_trade_in_binary_and_text_frames() -> None:
 def test_upbit_ticker() -> None:
     dec, out, _ = upbit_decoder()
     dec.decode(raw("upbit/ws_ticker.json"), RECV)
-    assert out == [Ticker(KRW_BTC, 32287000.0, 1676965262177, RECV, 228827082483.70729)]
+    active = TradingState.ACTIVE
+    assert out == [
+        Ticker(KRW_BTC, 32287000.0, 1676965262177, RECV, 228827082483.70729, state=active)
+    ]
 
 
 def test_upbit_orderbook_top_of_book() -> None:

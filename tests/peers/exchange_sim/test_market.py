@@ -148,3 +148,19 @@ async def test_fx_and_admin_endpoints(sim: SimExchange) -> None:
         async with http.post(url, json={**cmd, "day": None}) as r:
             assert r.status == 200
         assert sim.market.delisting_dates == {}
+
+
+async def test_the_market_state_switch_over_the_admin_endpoint(sim: SimExchange) -> None:
+    url = sim.urls["UPBIT_REST_URL"] + "/__sim/market"
+    cmd = {"action": "set_market_state", "venue": "upbit", "market": "KRW-XRP"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json={**cmd, "state": "PREVIEW"}) as r:
+            assert r.status == 200
+        assert sim.market.market_states == {("upbit", "KRW-XRP"): "PREVIEW"}
+        async with http.post(url, json={**cmd, "state": "SOON"}) as r:
+            assert r.status == 400  # not a market_state Upbit sends
+        async with http.post(url, json={**cmd, "market": "KRW-NOPE", "state": "ACTIVE"}) as r:
+            assert r.status == 400
+    assert sim.upbit is not None
+    tickers = [sim.upbit.payloads.ticker(c, ws=True) for c in ("KRW-XRP", "KRW-BTC")]
+    assert [t["market_state"] for t in tickers] == ["PREVIEW", "ACTIVE"]
