@@ -1,0 +1,152 @@
+"""Venue-side stop-losses for Binance spot holdings (issue 12, "protection as an invariant").
+
+Against the simulator through unmodified ccxt: a Binance spot buy with a stop gets a STOP_LOSS
+sell resting on the venue, sized to the holding; one cancelled behind our back is placed again
+and the user told how long the holding was unprotected; a fall through the stop fills it and
+books the exit; a process SIGKILLed between the buy's fill and the stop's send restarts with
+the stop on the venue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+from core.market import Side
+from core.notifications import NotificationKind
+from core.orders import OrderRequest, OrderStatus, OrderType
+from core.storage.kv import KeyValueStore
+from core.symbols import Instrument, Symbol, Venue
+from peers.exchange_sim.matching import SimOrder
+from peers.exchange_sim.server import SimExchange
+from tests.helpers import eventually
+from tests.trading.crash_child import STOP_BELOW, live_brokers
+from tests.trading.harness import en, trading_env
+from trading.executor import CRASH_ENV
+from trading.reconcile import reconcile
+from trading.spot_stops import SpotStops
+
+ROOT = Path(__file__).resolve().parents[2]
+SPOT = Instrument(Venue.BINANCE_SPOT, Symbol("BTC", "USDT"))
+
+
+def venue_stops(sim: SimExchange) -> list[SimOrder]:
+    """Stop orders waiting on the simulator's Binance spot account."""
+    engine = sim.binance_engine
+    return engine.pending_stops(engine.account(sim.api_keys["binance"][0]))
+
+
+def buy(qty: str = "0.01") -> OrderRequest:
+    return OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D(qty), reason="manual")
+
+
+async def test_buy_with_stop_rests_on_venue_replaced_when_cancelled_and_fills_on_fall(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    brokers = live_brokers(sim.env(), {Venue.BINANCE_SPOT, Venue.UPBIT})
+    async with trading_env(tmp_path / "t.db", brokers, paper=False) as tenv:
+        stops = SpotStops(tenv.svc, KeyValueStore(tenv.db))
+        last = await brokers[Venue.BINANCE_SPOT].last_price(SPOT.symbol)
+        level = (last * D("0.97")).quantize(D("0.01"))
+        res = await stops.buy(buy(), stop_loss=level)
+        assert res.accepted, en(res.reason)
+        await eventually(lambda: len(venue_stops(sim)) == 1)
+        held = tenv.svc.positions[SPOT].qty
+        first = venue_stops(sim)[0]
+        # A STOP_LOSS sell for the whole holding (net of the fee taken in BTC), at our level.
+        assert first.side == "sell" and first.ord_type == "market"
+        assert first.stop_price == level and first.qty == held
+        assert not [n for n in tenv.notes if "unprotected" in str(n.text)]  # normal placement
+        kids = await tenv.svc.store.children(res.order.client_id)  # type: ignore[union-attr]
+        assert [k.order.client_id for k in kids] == [first.client_id]
+        assert kids[0].order.type is OrderType.STOP_MARKET
+
+        # Cancelled on the venue behind our back (the web UI); the tracker sees it gone.
+        engine = sim.binance_engine
+        engine.cancel(engine.account(sim.api_keys["binance"][0]), first.seq)
+
+        async def gone() -> bool:
+            s = await tenv.svc.store.get(first.client_id or "")
+            return s is not None and s.order.status.is_final
+
+        await eventually(gone, timeout=10)
+        assert await stops.protection.check() == [SPOT]
+        again = venue_stops(sim)
+        assert len(again) == 1 and again[0].client_id != first.client_id
+        assert again[0].qty == held and again[0].stop_price == level
+        assert any("was unprotected for" in en(n.text) for n in tenv.notes), tenv.notes
+        assert await stops.protection.check() == []  # nothing placed twice
+
+        # The price falls through the stop: it fills, the holding is flat, the loss booked.
+        sim.market.set_price("BTC", float(last) * 0.9)
+
+        async def filled() -> bool:
+            s = await tenv.svc.store.get(again[0].client_id or "")
+            return s is not None and s.order.status is OrderStatus.FILLED
+
+        await eventually(filled, timeout=20)
+        assert tenv.svc.positions[SPOT].qty == 0
+        assert tenv.svc.positions[SPOT].realized_pnl < 0
+        fills = [n for n in tenv.notes if n.kind is NotificationKind.ORDER_FILLED]
+        assert any("SELL" in en(n.text).upper() and "PnL" in en(n.text) for n in fills), [
+            en(n.text) for n in fills
+        ]
+        assert venue_stops(sim) == []
+        assert await stops.protection.check() == []  # flat: nothing to protect
+
+
+async def test_sell_cancels_the_stop_first_and_resizes_it(sim: SimExchange, tmp_path: Path) -> None:
+    brokers = live_brokers(sim.env(), {Venue.BINANCE_SPOT, Venue.UPBIT})
+    async with trading_env(tmp_path / "t.db", brokers, paper=False) as tenv:
+        stops = SpotStops(tenv.svc, KeyValueStore(tenv.db))
+        res = await stops.buy(buy("0.02"), stop_loss_pct=D(5))
+        assert res.accepted, en(res.reason)
+        await eventually(lambda: len(venue_stops(sim)) == 1)
+        # The stop locks the coins: a sell beside it would be refused for lack of balance.
+        sold = await stops.sell(
+            OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=D("0.01"), reason="manual")
+        )
+        assert sold.accepted, en(sold.reason)
+        await eventually(lambda: len(venue_stops(sim)) == 1)
+        assert venue_stops(sim)[0].qty == tenv.svc.positions[SPOT].qty
+        rest = tenv.svc.positions[SPOT].qty
+        closed = await stops.sell(
+            OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=rest, reason="manual")
+        )
+        assert closed.accepted, en(closed.reason)
+        assert tenv.svc.positions[SPOT].qty == 0
+        assert venue_stops(sim) == []
+
+
+async def test_killed_between_buy_fill_and_stop_restarts_protected(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    db = tmp_path / "spot.db"
+    env = os.environ | sim.env() | {
+        "CRASH_DB": str(db), "CRASH_ORDER": "spot_stop", CRASH_ENV: "before_bracket",
+    }  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.trading.crash_child", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 137, (proc.returncode, out.decode(), err.decode()[-3000:])
+    assert venue_stops(sim) == []  # killed holding the coins, no stop on the venue
+
+    brokers = live_brokers(sim.env(), {Venue.BINANCE_SPOT, Venue.UPBIT})
+    async with trading_env(db, brokers, paper=False, unknown_grace=1.0, poll=False) as tenv:
+        await reconcile(tenv.svc)
+        stops = SpotStops(tenv.svc, KeyValueStore(tenv.db))
+        await stops.resume()
+        placed = venue_stops(sim)
+        assert len(placed) == 1, placed
+        assert placed[0].qty == tenv.svc.positions[SPOT].qty > 0
+        last = await brokers[Venue.BINANCE_SPOT].last_price(SPOT.symbol)
+        assert placed[0].stop_price is not None
+        assert placed[0].stop_price <= last * STOP_BELOW * D("1.02")
+        assert any("was unprotected for" in en(n.text) for n in tenv.notes), tenv.notes
+        await stops.resume()
+        assert len(venue_stops(sim)) == 1  # checked again: nothing placed twice
