@@ -27,6 +27,7 @@ from trading.prices import PriceBook
 from trading.provider import TradingProvider
 from trading.reconcile import reconcile
 from trading.risk import RiskLimits, RiskManager
+from trading.spot_stops import SpotStops
 from trading.store import TradingStore
 from trading.tracker import OrderTracker
 
@@ -254,11 +255,15 @@ async def install(app: AppContext) -> None:
             )
         )
     await futures.resume()  # every open futures position protected, or the user told
+    spot_stops = SpotStops(svc, kv)
+    await spot_stops.resume()  # every Binance spot holding with a stop has it on the venue
     app.supervisor.start("trading-poll", tracker.run_polling)
     # after the reconciliation, with fills polled: a hedge a crash left half done is repaired
     await install_hedges(app, svc, futures)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)
+    if Venue.BINANCE_SPOT in brokers:
+        app.supervisor.start("spot-protection", spot_stops.run)
     if core.live:
         _start_private_streams(app, brokers, venues, tracker)
     fut = brokers.get(Venue.BINANCE_FUTURES)
@@ -267,7 +272,7 @@ async def install(app: AppContext) -> None:
         app.supervisor.start("trading-positions", tracker.run_positions)
     if core.live and Venue.UPBIT in brokers and venues.upbit_access_key and venues.upbit_secret_key:
         _start_upbit_private_stream(app, venues, tracker)
-    app.facade.trading = TradingProvider(svc, futures, kv, t.render)
+    app.facade.trading = TradingProvider(svc, futures, kv, t.render, spot_stops)
     register_trading(app.registry)
 
 

@@ -1420,4 +1420,5 @@ TEXTS: dict[str, str] = {
         "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
         "Check the position."
     ),
+    "acct.venue_stop": " · stop -{pct}% on the venue (STOP_LOSS order)",
 }

@@ -1390,4 +1390,5 @@ TEXTS: dict[str, str] = {
         "⚠️ 서비스가 중단된 동안(약 {seconds}초) 봇 {bot}의 {venue} {symbol} -{pct}% 손절은 "
         "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
     ),
+    "acct.venue_stop": " · 손절 -{pct}% (거래소에 STOP_LOSS 주문으로 걸림)",
 }
