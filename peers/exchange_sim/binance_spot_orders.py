@@ -139,7 +139,7 @@ def parse_order(p: Params, rules: SymbolRules, mid: float, rng: random.Random) -
     if stop is not None and (
         Decimal(str(mid)) <= stop if side == "SELL" else Decimal(str(mid)) >= stop
     ):
-        raise BinanceError(-2010, "Stop price would trigger immediately.")
+        raise BinanceError(-2010, "Order would trigger immediately.")  # errors.md, -2010
     return SpotOrderRequest(
         rules.symbol, side, otype, tif or "GTC", qty, quote_qty, price, client_id, resp, stop
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.market import Side
 from core.notifications import NotificationKind
-from core.orders import OrderRequest, OrderStatus, OrderType
+from core.orders import Brackets, OrderRequest, OrderStatus, OrderType
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from peers.exchange_sim.matching import SimOrder
@@ -26,6 +26,8 @@ from tests.helpers import eventually
 from tests.trading.crash_child import STOP_BELOW, live_brokers
 from tests.trading.harness import en, trading_env
 from trading.executor import CRASH_ENV
+from trading.futures import FuturesManager
+from trading.gateway import BotGateway
 from trading.reconcile import reconcile
 from trading.spot_stops import SpotStops
 
@@ -150,3 +152,67 @@ async def test_killed_between_buy_fill_and_stop_restarts_protected(
         assert any("was unprotected for" in en(n.text) for n in tenv.notes), tenv.notes
         await stops.resume()
         assert len(venue_stops(sim)) == 1  # checked again: nothing placed twice
+
+
+async def test_a_bots_binance_spot_stop_is_on_the_venue_and_its_fill_is_the_bots_exit(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    brokers = live_brokers(sim.env(), {Venue.BINANCE_SPOT, Venue.UPBIT})
+    async with trading_env(tmp_path / "t.db", brokers, paper=False) as tenv:
+        kv = KeyValueStore(tenv.db)
+        stops = SpotStops(tenv.svc, kv)
+        gw = BotGateway(
+            tenv.svc, FuturesManager(tenv.svc, kv), {"b": Brackets(stop_loss_pct=D(3))},
+            spot_stops=stops,
+        )  # fmt: skip
+        entry = await gw.submit(
+            OrderRequest(SPOT, Side.BUY, OrderType.MARKET, qty=D("0.01"), bot="b", reason="in")
+        )
+        assert entry.accepted and entry.avg_price is not None, entry.reason
+        await eventually(lambda: len(venue_stops(sim)) == 1)
+        [stop] = venue_stops(sim)
+        assert stop.stop_price is not None
+        assert abs(stop.stop_price - entry.avg_price * D("0.97")) <= D("0.01")
+        # The venue sells at the stop; the bot's own exit then gets that fill as its answer.
+        sim.market.set_price("BTC", float(entry.avg_price) * 0.9)
+
+        async def stopped() -> bool:
+            s = await tenv.svc.store.get(stop.client_id or "")
+            return s is not None and s.order.status is OrderStatus.FILLED
+
+        await eventually(stopped, timeout=20)
+        assert tenv.svc.positions[SPOT].qty == 0
+        out = await gw.submit(
+            OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=entry.filled_qty, bot="b",
+                         reason="stop")
+        )  # fmt: skip
+        assert out.accepted and out.client_id == stop.client_id, out
+        assert out.realized is not None and out.realized < 0
+
+
+async def test_paper_mode_simulates_the_spot_stop(tmp_path: Path) -> None:
+    async with trading_env(tmp_path / "p.db") as tenv:
+        stops = SpotStops(tenv.svc, KeyValueStore(tenv.db))
+        tenv.quote(Venue.BINANCE_SPOT, "BTC/USDT", 99_990, 100_000)
+        tenv.quote(Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        await eventually(lambda: tenv.svc.prices.price(SPOT) is not None)
+        res = await stops.buy(buy(), stop_loss=D(95_000))
+        assert res.accepted, en(res.reason)
+
+        async def resting() -> list[str]:
+            return [
+                s.order.client_id
+                for s in await tenv.svc.store.open_orders(True)
+                if s.order.type is OrderType.STOP_MARKET and s.order.instrument == SPOT
+            ]
+
+        [cid] = await eventually(resting)
+        tenv.quote(Venue.BINANCE_SPOT, "BTC/USDT", 94_000, 94_010)
+
+        async def filled() -> bool:
+            s = await tenv.svc.store.get(cid)
+            return s is not None and s.order.status is OrderStatus.FILLED
+
+        await eventually(filled, timeout=10)
+        assert tenv.svc.positions[SPOT].qty == 0
+        assert tenv.svc.positions[SPOT].realized_pnl < 0
