@@ -309,8 +309,12 @@ class TradingProvider:
         amount: Decimal | None,
         *,
         closes: bool | None = None,
+        stop_loss: str | None = None,
     ) -> SubmitResult:
         """/buy and /sell on a venue: market orders nobody manages (no bot).
+
+        `stop_loss` (Binance spot buys): a price, or `N%` below the fill; the holding's stop-loss
+        is placed on the venue once the buy fills (`trading.spot_stops`).
 
         `closes`: on futures, whether the user confirmed an order that reduces the position
         (None: whether it does now). One that no longer can is refused, never turned around.
@@ -352,6 +356,13 @@ class TradingProvider:
             return await self.futures.open(symbol, side, qty, reason=MANUAL)
         req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
                            reason=MANUAL)  # fmt: skip
+        if stop_loss is not None:
+            if self.spot_stops is None or venue is not Venue.BINANCE_SPOT or side is not Side.BUY:
+                return SubmitResult(False, Text.of("trading.stop_venue", venue=venue))
+            if stop_loss.endswith("%"):
+                pct = Decimal(stop_loss.removesuffix("%"))
+                return await self.spot_stops.buy(req, stop_loss_pct=pct)
+            return await self.spot_stops.buy(req, stop_loss=Decimal(stop_loss))
         return await self._spot_submit(req)
 
     async def _spot_submit(self, req: OrderRequest) -> SubmitResult:

@@ -25,6 +25,7 @@ from peers.exchange_sim.server import SimExchange
 from tests.helpers import eventually
 from tests.trading.crash_child import STOP_BELOW, live_brokers
 from tests.trading.harness import en, trading_env
+from tests.trading.test_commands import app_ctx, quote, run
 from trading.executor import CRASH_ENV
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
@@ -216,3 +217,33 @@ async def test_paper_mode_simulates_the_spot_stop(tmp_path: Path) -> None:
         await eventually(filled, timeout=10)
         assert tenv.svc.positions[SPOT].qty == 0
         assert tenv.svc.positions[SPOT].realized_pnl < 0
+
+
+async def test_buy_command_with_sl_puts_the_stop_on_binance_spot(tmp_path: Path) -> None:
+    async with app_ctx(tmp_path) as (app, ctx):
+        trading = app.facade.trading
+        quote(app, Venue.UPBIT, "USDT/KRW", 1399, 1400)
+        quote(app, Venue.BINANCE_SPOT, "BTC/USDT", 99_990, 100_000)
+        await eventually(lambda: trading.svc.prices.price(SPOT) is not None)
+        for line, expect in [
+            ("/buy binance BTC 0.01 sl=abc", "is not a stop-loss"),
+            ("/buy binance BTC 0.01 sl=120%", "is not a stop-loss"),
+            ("/buy upbit BTC 0.01 sl=3%", "only placed on Binance spot buys"),
+        ]:
+            r = await run(app, ctx, line)
+            assert expect in r.text, (line, r.text)
+        assert trading.svc.positions.get(SPOT) is None  # nothing bought on a bad line
+        r = await run(app, ctx, "/buy binance BTC 0.01 sl=3%")
+        assert "✅ [paper] buy BTC/USDT: filled" in r.text, r.text
+
+        async def stop() -> list[D]:
+            return [
+                s.order.trigger_price or D(0)
+                for s in await trading.svc.store.open_orders(True)
+                if s.order.type is OrderType.STOP_MARKET and s.order.instrument == SPOT
+            ]
+
+        [level] = await eventually(stop)
+        assert D(96_500) < level < D(97_100)  # 3 % under the paper fill near 100,000
+        r = await run(app, ctx, "/positions")
+        assert "Binance" in r.text and "BTC/USDT" in r.text
