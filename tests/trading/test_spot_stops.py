@@ -26,6 +26,7 @@ from tests.helpers import eventually
 from tests.trading.crash_child import STOP_BELOW, live_brokers
 from tests.trading.harness import en, trading_env
 from tests.trading.test_commands import app_ctx, quote, run
+from tests.trading.test_protection import live_app
 from trading.executor import CRASH_ENV
 from trading.futures import FuturesManager
 from trading.gateway import BotGateway
@@ -247,3 +248,20 @@ async def test_buy_command_with_sl_puts_the_stop_on_binance_spot(tmp_path: Path)
         assert D(96_500) < level < D(97_100)  # 3 % under the paper fill near 100,000
         r = await run(app, ctx, "/positions")
         assert "Binance" in r.text and "BTC/USDT" in r.text
+
+
+async def test_live_service_places_the_stop_and_the_kill_switch_keeps_it(
+    sim: SimExchange, tmp_path: Path
+) -> None:
+    """Through the trading installer and the command registry (live, on the simulator)."""
+    async with live_app(tmp_path, sim) as (app, ctx):
+        r = await app.registry.dispatch("/buy binance BTC 0.01 sl=3%", ctx)
+        assert "buy BTC/USDT" in r.text, r.text
+        [stop] = await eventually(lambda: venue_stops(sim))
+        q = await app.registry.dispatch("/killswitch cancel", ctx)
+        r = await app.registry.dispatch(q.buttons[0][0].data, ctx)
+        assert "Kill switch ON" in r.text, r.text
+        assert venue_stops(sim) == [stop]  # the holding keeps its stop on the venue
+        trading = app.facade.trading
+        row = await trading.svc.store.get(stop.client_id or "")  # type: ignore[union-attr]
+        assert row is not None and row.order.status is OrderStatus.OPEN

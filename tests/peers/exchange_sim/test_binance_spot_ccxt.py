@@ -175,3 +175,22 @@ async def test_stop_loss_rests_with_the_real_report_shape_and_triggers_on_trades
     done = await spot.fetch_order(order["id"], "BTC/USDT")
     assert done["status"] == "closed" and done["filled"] == 0.01
     assert done["info"]["workingTime"] > 0 and done["info"]["isWorking"] is True
+
+
+async def test_stop_loss_limit_needs_its_params_and_rests_as_a_limit_once_triggered(
+    sim: SimExchange, spot: Any
+) -> None:
+    mid = sim.market.binance_mid("BTC")
+    with pytest.raises(ccxt.BadRequest, match="timeInForce"):
+        await spot.private_post_order({"symbol": "BTCUSDT", "side": "SELL",
+                                       "type": "STOP_LOSS_LIMIT", "quantity": "0.01",
+                                       "price": f"{mid * 0.5:.2f}",
+                                       "stopPrice": f"{mid * 0.97:.2f}"})  # fmt: skip
+    # triggered, its limit far under the market: it fills at once against the bids
+    order = await spot.create_order("BTC/USDT", "limit", "sell", 0.01, round(mid * 0.5, 2),
+                                    {"stopLossPrice": round(mid * 0.97, 2)})  # fmt: skip
+    assert order["info"]["type"] == "STOP_LOSS_LIMIT" and order["info"]["workingTime"] == -1
+    sim.market.set_price("BTC", mid * 0.95)
+    sim.advance(5)
+    done = await spot.fetch_order(order["id"], "BTC/USDT")
+    assert done["status"] == "closed" and done["filled"] == 0.01
