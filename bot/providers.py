@@ -113,6 +113,7 @@ class TradingView(StatusProvider, PositionBook, Protocol):
         amount: Decimal | None,
         *,
         closes: bool | None = None,
+        stop_loss: str | None = None,
     ) -> SubmitResult: ...
 
     def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan: ...

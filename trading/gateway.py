@@ -6,6 +6,11 @@ and the bot's stop-loss / take-profit are placed on the venue as reduce-only ord
 entry fills; a futures exit cancels them first. A bot only books what actually filled: the
 answer waits (briefly) for the fill, and a market order still unfilled after `fill_wait` is
 cancelled and refused, so the bot and the account never disagree about a position.
+
+Binance spot (with `spot_stops`): a bot's market buy carries its stop-loss percentage, placed on
+the venue as a STOP_LOSS once the buy fills (`trading.spot_stops`); its sells cancel that stop
+first (it locks the coins), and a sell of a holding the stop already sold answers with the
+stop's fill, like a futures exit after its bracket triggered.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from core.errors import TradingError
+from core.market import Side
 from core.orders import Brackets, Order, OrderRequest, OrderResult, OrderStatus, OrderType
 from core.symbols import Venue
 from trading.executor import OrderService, SubmitResult
 from trading.futures import FuturesManager
+from trading.spot_stops import SpotStops
 
 ZERO = Decimal(0)
 
@@ -33,9 +40,11 @@ class BotGateway:
         brackets: Mapping[str, Brackets] | None = None,
         *,
         fill_wait: float = 10.0,
+        spot_stops: SpotStops | None = None,
     ) -> None:
         self.svc = svc
         self.futures = futures
+        self.spot_stops = spot_stops
         self.brackets = dict(brackets or {})
         self.fill_wait = fill_wait
         self._booked: set[str] = set()  # bracket fills already reported to a bot
@@ -46,11 +55,34 @@ class BotGateway:
                 res = await (self._futures_exit(req) if req.reduce_only else self._entry(req))
                 if isinstance(res, OrderResult):
                     return res
+            elif self._spot_stopped(req):
+                res = await self._spot(req)
+                if isinstance(res, OrderResult):
+                    return res
             else:
                 res = await self.svc.submit(req)
         except TradingError as exc:  # e.g. no price to size a futures entry
             return OrderResult.refused(exc.reason)  # a `Text`: the decision log words it
         return await self._result(res)
+
+    def _spot_stopped(self, req: OrderRequest) -> bool:
+        return (
+            self.spot_stops is not None
+            and req.instrument.venue is Venue.BINANCE_SPOT
+            and req.type is OrderType.MARKET
+        )
+
+    async def _spot(self, req: OrderRequest) -> SubmitResult | OrderResult:
+        assert self.spot_stops is not None
+        if req.side is Side.BUY:
+            b = self.brackets.get(req.bot or "")
+            pct = b.stop_loss_pct if b is not None else None
+            return await self.spot_stops.buy(req, stop_loss_pct=pct)
+        if not self._holds(req):  # the venue's stop sold it already: that fill is the exit
+            done = await self._bracket_fill(req)
+            if done is not None:
+                return done
+        return await self.spot_stops.sell(req)
 
     async def _entry(self, req: OrderRequest) -> SubmitResult | OrderResult:
         qty = req.qty

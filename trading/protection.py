@@ -9,6 +9,10 @@ missing through the order service (intent written before sending, under our clie
 crash between the entry fill and the stop-loss send is repaired by the next check: at start-up,
 after a fill, or periodically. A re-placement outside the entry's own fill is announced as
 "position was unprotected for N s".
+
+The same check keeps a Binance spot holding's stop-loss (`venue=Venue.BINANCE_SPOT`, driven by
+`trading.spot_stops`): one STOP_MARKET sell (Binance's STOP_LOSS) for the whole holding, not
+reduce-only (spot has none), its spec under `protect:<mode>:binance_spot:<symbol>`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from core.errors import TradingError
 from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.orders import Order, OrderRequest, OrderStatus, OrderType
+from core.rounding import to_step
 from core.storage.kv import KeyValueStore
 from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
@@ -65,8 +70,10 @@ class Spec:
         return Spec(d["entry"], Side(d["side"]), d["sl"], d["tp"], d["bot"], d["since"])
 
 
-def is_protective(o: Order) -> bool:
-    return o.instrument.venue is Venue.BINANCE_FUTURES and o.type in PROTECTIVE and o.reduce_only
+def is_protective(o: Order, venue: Venue = Venue.BINANCE_FUTURES) -> bool:
+    if o.instrument.venue is not venue or o.type not in PROTECTIVE:
+        return False
+    return o.reduce_only or venue is Venue.BINANCE_SPOT  # spot orders are never reduce-only
 
 
 class Protection:
@@ -79,8 +86,10 @@ class Protection:
         kv: KeyValueStore,
         clock: Clock | None = None,
         guard: BracketGuard | None = None,
+        venue: Venue = Venue.BINANCE_FUTURES,
     ) -> None:
         self.svc = svc
+        self.venue = venue
         self.kv = kv
         self.clock = clock or svc.clock
         self.guard = guard
@@ -88,7 +97,10 @@ class Protection:
         self._holder: asyncio.Task[object] | None = None
 
     def _key(self, symbol: Symbol) -> str:
-        return f"protect:{'paper' if self.svc.paper else 'live'}:{symbol}"
+        mode = "paper" if self.svc.paper else "live"
+        if self.venue is Venue.BINANCE_FUTURES:
+            return f"protect:{mode}:{symbol}"
+        return f"protect:{mode}:{self.venue.value}:{symbol}"  # BTC/USDT is on both venues
 
     async def spec(self, inst: Instrument) -> Spec | None:
         raw = await self.kv.get(self._key(inst.symbol))
@@ -111,7 +123,7 @@ class Protection:
         return {
             s.order.client_id
             for s in await self.svc.store.open_orders(self.svc.paper)
-            if is_protective(s.order) and s.order.instrument in held
+            if is_protective(s.order, self.venue) and s.order.instrument in held
         }
 
     async def check(
@@ -146,7 +158,7 @@ class Protection:
     async def _check(
         self, only: Instrument | None, announce: bool, busy_ok: bool
     ) -> list[Instrument]:
-        if Venue.BINANCE_FUTURES not in self.svc.brokers:
+        if self.venue not in self.svc.brokers:
             return []
         open_orders = await self.svc.store.open_orders(self.svc.paper)
         # An order in flight, or a close still open, changes the position: checked after it.
@@ -155,7 +167,7 @@ class Protection:
             for s in open_orders
             if s.order.client_id in self.svc.inflight or s.order.type is OrderType.MARKET
         }
-        targets = {i for i in self.svc.positions if i.venue is Venue.BINANCE_FUTURES}
+        targets = {i for i in self.svc.positions if i.venue is self.venue}
         if only is not None:
             targets = {only}
         fixed = []
@@ -181,11 +193,17 @@ class Protection:
         if pos_side is not spec.side:
             await self.forget(inst)  # flat, or turned round: these levels protect nothing now
             return False
+        rules = self.svc.rules.get(inst)
+        if self.venue is Venue.BINANCE_SPOT and rules is not None:
+            # a spot holding net of a fee taken in the coin is off the lot grid: the stop covers
+            # what can be sold, so a dust remainder never reads as "missing"
+            size = to_step(size, rules.step_size)
         exit_side = Side.SELL if spec.side is Side.BUY else Side.BUY
         live = [
             s.order
             for s in open_orders
-            if s.order.instrument == inst and is_protective(s.order) and s.order.side is exit_side
+            if s.order.instrument == inst and is_protective(s.order, self.venue)
+            and s.order.side is exit_side
             and (s.order.status is not OrderStatus.INTENT or s.order.client_id in self.svc.inflight)
         ]  # fmt: skip
         missing: list[tuple[OrderType, str, Decimal]] = []
@@ -212,8 +230,9 @@ class Protection:
         for typ, level, qty in missing:
             self.svc._crash_point("before_bracket")
             req = OrderRequest(
-                inst, exit_side, typ, qty=qty, trigger_price=Decimal(level), reduce_only=True,
-                bot=spec.bot, reason=f"{typ.value} for {spec.entry}",
+                inst, exit_side, typ, qty=qty, trigger_price=Decimal(level),
+                reduce_only=self.venue is Venue.BINANCE_FUTURES, bot=spec.bot,
+                reason=f"{typ.value} for {spec.entry}",
             )  # fmt: skip
             res = await self.svc.submit(req, parent=spec.entry)
             if not res.accepted and self.guard is not None and await self._refused_for_good(res):

@@ -26,6 +26,7 @@ from trading.gateway import BotGateway
 from trading.intent import SellPlan, sell_plan
 from trading.periods import period_key, period_start
 from trading.pnl import PositionState, unrealized
+from trading.spot_stops import SpotStops
 from trading.store import StoredOrder
 from trading.trades import OURS, Trade
 
@@ -57,10 +58,16 @@ class DayPnl:
 
 class TradingProvider:
     def __init__(
-        self, svc: OrderService, futures: FuturesManager, kv: KeyValueStore, render: RenderFn
+        self,
+        svc: OrderService,
+        futures: FuturesManager,
+        kv: KeyValueStore,
+        render: RenderFn,
+        spot_stops: SpotStops | None = None,
     ) -> None:
         self.svc = svc
         self.futures = futures
+        self.spot_stops = spot_stops
         self.kv = kv
         self.render = render
 
@@ -70,7 +77,7 @@ class TradingProvider:
 
     def gateway(self, brackets: Mapping[str, Brackets] | None = None) -> BotGateway:
         """The `OrderGateway` strategy bots trade through (`strategies.gateway.adapt`)."""
-        return BotGateway(self.svc, self.futures, brackets)
+        return BotGateway(self.svc, self.futures, brackets, spot_stops=self.spot_stops)
 
     def open_positions(self, bot: str | None = None) -> list[Position]:
         """Open positions (of one bot, when given), as the order layer holds them now."""
@@ -302,8 +309,12 @@ class TradingProvider:
         amount: Decimal | None,
         *,
         closes: bool | None = None,
+        stop_loss: str | None = None,
     ) -> SubmitResult:
         """/buy and /sell on a venue: market orders nobody manages (no bot).
+
+        `stop_loss` (Binance spot buys): a price, or `N%` below the fill; the holding's stop-loss
+        is placed on the venue once the buy fills (`trading.spot_stops`).
 
         `closes`: on futures, whether the user confirmed an order that reduces the position
         (None: whether it does now). One that no longer can is refused, never turned around.
@@ -345,6 +356,25 @@ class TradingProvider:
             return await self.futures.open(symbol, side, qty, reason=MANUAL)
         req = OrderRequest(inst, side, OrderType.MARKET, qty=qty, quote_amount=amount,
                            reason=MANUAL)  # fmt: skip
+        if stop_loss is not None:
+            if self.spot_stops is None or venue is not Venue.BINANCE_SPOT or side is not Side.BUY:
+                return SubmitResult(False, Text.of("trading.stop_venue", venue=venue))
+            if stop_loss.endswith("%"):
+                pct = Decimal(stop_loss.removesuffix("%"))
+                return await self.spot_stops.buy(req, stop_loss_pct=pct)
+            return await self.spot_stops.buy(req, stop_loss=Decimal(stop_loss))
+        return await self._spot_submit(req)
+
+    async def _spot_submit(self, req: OrderRequest) -> SubmitResult:
+        """A spot order; a Binance spot sell cancels the holding's venue stop first (it locks
+        the coins) and the stop is re-sized to what is left after it."""
+        stops = self.spot_stops
+        if (
+            stops is not None
+            and req.instrument.venue is Venue.BINANCE_SPOT
+            and req.side is Side.SELL
+        ):
+            return await stops.sell(req)
         return await self.svc.submit(req)
 
     def sell_plan(self, venue: Venue, symbol: Symbol) -> SellPlan:
@@ -372,7 +402,7 @@ class TradingProvider:
                 res = await self.futures.close(inst.symbol, reason=MANUAL)
             elif p.qty > 0:
                 sell = OrderRequest(inst, Side.SELL, OrderType.MARKET, qty=p.qty, reason=MANUAL)
-                res = await self.svc.submit(sell)
+                res = await self._spot_submit(sell)
             else:
                 continue  # spot cannot be short
             out.append((inst, res))
@@ -387,6 +417,8 @@ class TradingProvider:
         if not (on and cancel_orders):
             return []
         keep = await self.futures.protection.protective_ids()
+        if self.spot_stops is not None:
+            keep |= await self.spot_stops.protective_ids()
         return [
             await self.svc.cancel(s.order.client_id)
             for s in await self.svc.store.open_orders(self.paper)

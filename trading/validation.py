@@ -83,12 +83,13 @@ def validate(
             raise Rejected("Give either a quantity or an amount to spend, not both.")
         if quote_amount is not None and req.side is Side.SELL:
             raise Rejected("A market sell needs a quantity of the coin, not an amount to spend.")
-    else:  # stop / take-profit (futures only)
-        if venue is not Venue.BINANCE_FUTURES:
+    else:  # stop / take-profit: futures; on Binance spot a stop-loss (STOP_LOSS, no reduce-only)
+        spot_stop = venue is Venue.BINANCE_SPOT and req.type is OrderType.STOP_MARKET
+        if venue is not Venue.BINANCE_FUTURES and not spot_stop:
             raise Rejected(f"{req.type.value} orders are only supported on Binance futures.")
         if trigger is None or qty is None:
             raise Rejected(f"A {req.type.value} order needs a trigger price and a quantity.")
-        if not req.reduce_only:
+        if not req.reduce_only and not spot_stop:
             raise Rejected("Stop-loss / take-profit orders must be reduce-only.")
 
     # --- rounding to the venue grid ---------------------------------------------------------

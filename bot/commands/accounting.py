@@ -122,9 +122,14 @@ def _groups(m: Messages, groups: list[Group], label: str = "") -> str:
 
 
 def _service_stop(m: Messages, row: PositionRow, stops: Mapping[str, float | None]) -> str:
-    """A bot's spot stop-loss is enforced by the bot, not by a venue order: say so."""
+    """Where a bot's spot stop-loss lives: on Binance spot a STOP_LOSS order on the venue
+    (`trading.spot_stops`); on Upbit only the bot enforces it, not a venue order: say so."""
     pct = stops.get(row.owner) if row.owner is not None else None
-    if pct is None or row.instrument.venue not in SPOT:
+    if pct is None:
+        return ""
+    if row.instrument.venue is Venue.BINANCE_SPOT:
+        return m("acct.venue_stop", pct=f"{pct:g}")
+    if row.instrument.venue not in SPOT:
         return ""
     return m("acct.service_stop", pct=f"{pct:g}")
 

@@ -96,6 +96,24 @@ def parse_order_args(
     return (venue, sym, None, value) if is_amount else (venue, sym, value, None)
 
 
+def parse_stop(args: list[str], language: str = "en") -> tuple[list[str], str | None]:
+    """`sl=<price>` or `sl=<n>%` at the end of a /buy line: the other arguments and the stop
+    ("" none; a price, or a percentage below the fill ending in %)."""
+    t = Messages(language)
+    rest = [a for a in args if not a.lower().startswith("sl=")]
+    given = [a for a in args if a.lower().startswith("sl=")]
+    if not given:
+        return rest, None
+    if len(given) > 1:
+        raise CommandError(t("trading.bad_stop", raw=" ".join(given)))
+    raw = given[0][3:].strip()
+    pct = raw.endswith("%")
+    value = sane_decimal(raw.removesuffix("%").replace(",", ""))
+    if value is None or value <= 0 or (pct and value >= 100):
+        raise CommandError(t("trading.bad_stop", raw=given[0]))
+    return rest, f"{value}%" if pct else str(value)
+
+
 def _result_text(res: SubmitResult, language: str = "en") -> str:
     t = Messages(language)
     if not res.accepted:
@@ -218,9 +236,12 @@ def register_trading(registry: CommandRegistry) -> None:
     @registry.command(
         "buy",
         "Market buy on a venue, or a bot's forced entry",
-        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> | /buy <bot> [coin] [amount]",
+        "/buy <upbit|binance|futures> <coin> <qty|amountKRW> [sl=<price|N%>] | "
+        "/buy <bot> [coin] [amount]",
         "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
-        "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
+        "nobody manages that position. On Binance spot, sl=58000 or sl=3% puts a stop-loss sell "
+        "(STOP_LOSS) for the bought coins on the venue once the buy fills, kept while you hold "
+        "them. /buy <bot> [coin] [amount] is the bot's forced entry: a "
         "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
         "and SL/TP; the bot then manages the exit. The bot must be running and not paused.",
     )
@@ -235,9 +256,15 @@ def register_trading(registry: CommandRegistry) -> None:
             except BotError as exc:
                 raise CommandError(render(ctx.service.settings.language, exc.text)) from None
             return Reply(forced.render_entry(done, d, stake, ctx.service.settings.language))
-        venue, sym, qty, amount = parse_order_args(ctx.args, "buy", ctx.service.settings.language)
-        res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount)
-        return Reply(_result_text(res, ctx.service.settings.language))
+        language = ctx.service.settings.language
+        args, stop = parse_stop(ctx.args, language)
+        venue, sym, qty, amount = parse_order_args(args, "buy", language)
+        if stop is not None and venue is not Venue.BINANCE_SPOT:
+            raise CommandError(
+                tr(language, "trading.stop_venue", venue=Messages(language).word(venue))
+            )
+        res = await _trading(ctx).manual_order(venue, sym, Side.BUY, qty, amount, stop_loss=stop)
+        return Reply(_result_text(res, language))
 
     @registry.command(
         "sell",

@@ -27,6 +27,7 @@ from trading.prices import PriceBook
 from trading.provider import TradingProvider
 from trading.reconcile import reconcile
 from trading.risk import RiskLimits, RiskManager
+from trading.spot_stops import SpotStops
 from trading.store import TradingStore
 from trading.tracker import OrderTracker
 
@@ -273,11 +274,15 @@ async def install(app: AppContext) -> None:
             )
         )
     await futures.resume()  # every open futures position protected, or the user told
+    spot_stops = SpotStops(svc, kv)
+    await spot_stops.resume()  # every Binance spot holding with a stop has it on the venue
     app.supervisor.start("trading-poll", tracker.run_polling)
     # after the reconciliation, with fills polled: a hedge a crash left half done is repaired
     await install_hedges(app, svc, futures)
     if Venue.BINANCE_FUTURES in brokers:
         app.supervisor.start("futures-protection", futures.run_protection)
+    if Venue.BINANCE_SPOT in brokers:
+        app.supervisor.start("spot-protection", spot_stops.run)
     if core.live:
         _start_private_streams(app, brokers, venues, tracker)
     fut = brokers.get(Venue.BINANCE_FUTURES)
@@ -288,7 +293,7 @@ async def install(app: AppContext) -> None:
         _start_upbit_private_stream(app, venues, tracker)
     if core.live and Venue.BITHUMB in brokers:  # a Bithumb broker exists only with both keys
         _start_bithumb_private_stream(app, venues, tracker)
-    app.facade.trading = TradingProvider(svc, futures, kv, t.render)
+    app.facade.trading = TradingProvider(svc, futures, kv, t.render, spot_stops)
     register_trading(app.registry)
 
 

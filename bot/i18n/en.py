@@ -262,7 +262,9 @@ TEXTS: dict[str, str] = {
     # /help <command>: the longer explanation (the same text the command registers)
     "helpdetail.buy": (
         "/buy upbit BTC 50000KRW buys on a venue (a size in the coin, or an amount in KRW/USDT); "
-        "nobody manages that position. /buy <bot> [coin] [amount] is the bot's forced entry: a "
+        "nobody manages that position. On Binance spot, sl=58000 or sl=3% puts a stop-loss sell "
+        "(STOP_LOSS) for the bought coins on the venue once the buy fills, kept while you hold "
+        "them. /buy <bot> [coin] [amount] is the bot's forced entry: a "
         "long now, with the bot's stake (or the amount given, in its quote currency), leverage "
         "and SL/TP; the bot then manages the exit. The bot must be running and not paused."
     ),
@@ -1429,4 +1431,7 @@ TEXTS: dict[str, str] = {
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: trading opened (it was deposits only); no premium yet",
     "notice.alert.group": "⚠️ {venue}: warning/caution flags changed on {n} coin(s)\n{lines}",
     "report_quiet_listings": "  🆕 new on {venue} only, not announced (KIMP_ONE_VENUE_LISTINGS): {n} ({coins})",
+    "acct.venue_stop": " · stop -{pct}% on the venue (STOP_LOSS order)",
+    "trading.bad_stop": "'{raw}' is not a stop-loss: use sl=<price> or sl=<percent>%, e.g. sl=58000 or sl=3%.",
+    "trading.stop_venue": "A stop-loss on the venue is only placed on Binance spot buys; {venue} has none (Upbit has no stop orders; a futures stop comes with a bot's entry).",
 }

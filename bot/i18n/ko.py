@@ -264,7 +264,9 @@ TEXTS: dict[str, str] = {
     # /help <command>: the longer explanation
     "helpdetail.buy": (
         "/buy upbit BTC 50000KRW 는 거래소에서 매수합니다 (코인 수량, 또는 KRW/USDT 금액). 이 "
-        "포지션은 아무 봇도 관리하지 않습니다. /buy <봇> [코인] [금액] 은 봇의 강제 진입입니다: "
+        "포지션은 아무 봇도 관리하지 않습니다. 바이낸스 현물에서는 sl=58000 또는 sl=3% 를 붙이면 "
+        "매수가 체결된 뒤 산 코인 전체에 대한 손절 매도(STOP_LOSS) 주문을 거래소에 걸고, 보유하는 "
+        "동안 유지합니다. /buy <봇> [코인] [금액] 은 봇의 강제 진입입니다: "
         "봇의 기본 금액(또는 준 금액, 봇의 호가 통화), 레버리지와 SL/TP 로 지금 롱에 들어가고, "
         "청산은 봇이 관리합니다. 봇이 실행 중이고 일시정지 상태가 아니어야 합니다."
     ),
@@ -1399,4 +1401,7 @@ TEXTS: dict[str, str] = {
     "notice.alert.trading_open_no_price": "🔔 {venue} {market}: 거래 시작 (입금만 가능하던 마켓), 김프는 아직 없음",
     "notice.alert.group": "⚠️ {venue}: 코인 {n}개의 투자경고/투자주의 지정 변경\n{lines}",
     "report_quiet_listings": "  🆕 {venue}에만 새로 상장, 알림 안 함 (KIMP_ONE_VENUE_LISTINGS): {n}개 ({coins})",
+    "acct.venue_stop": " · 손절 -{pct}% (거래소에 STOP_LOSS 주문으로 걸림)",
+    "trading.bad_stop": "'{raw}'은(는) 손절 지정이 아닙니다. sl=<가격> 또는 sl=<퍼센트>% 형식으로 입력하세요. 예: sl=58000, sl=3%",
+    "trading.stop_venue": "거래소에 거는 손절은 바이낸스 현물 매수에만 지원됩니다. {venue}에서는 지원되지 않습니다(업비트에는 스탑 주문이 없고, 선물 손절은 봇의 진입과 함께 걸립니다).",
 }

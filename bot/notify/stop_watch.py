@@ -1,9 +1,9 @@
 """Spot stop-losses are held by the service, not the venue: say so, and say when nobody watches.
 
 Upbit's API has no stop order at all (its `ord_type` is limit, price, market or best:
-docs.upbit.com/kr/reference/new-order), and this service places none on Binance spot either: a
-bot's spot `stop_loss_pct` is checked by the bot itself on each closed candle of live market
-data. That protection exists only while the bot runs on fresh data, so:
+docs.upbit.com/kr/reference/new-order): a bot's Upbit `stop_loss_pct` is checked by the bot
+itself on each closed candle of live market data (on Binance spot it is a STOP_LOSS order on
+the venue, `trading.spot_stops`). That protection exists only while the bot runs on fresh data, so:
 
 - `/positions` marks such a position "stop held by the service, not the venue";
 - when a bot holding one stops, or its venue's market data goes stale (stream down, REST
@@ -30,7 +30,9 @@ EVERY = 5.0  # s between looks
 ALIVE_KEY = "stopwatch.alive"  # epoch s the watch last ran (its downtime is the service's)
 ALIVE_EVERY = 30.0  # s between those stamps: the downtime told is at most this much too long
 DOWN_WORTH_TELLING = 2 * ALIVE_EVERY  # a quick restart is not an outage worth a message
-SPOT = frozenset({Venue.UPBIT, Venue.BINANCE_SPOT})
+# Spot venues whose stops only the service holds (Upbit has no stop order). A Binance spot bot's
+# stop-loss is a STOP_LOSS order on the venue (`trading.spot_stops`), kept by the protection check.
+SPOT = frozenset({Venue.UPBIT})
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,25 @@ class BinanceBroker(CcxtBroker):
 
 
 class BinanceSpotBroker(BinanceBroker):
-    pass
+    """Spot: a STOP_MARKET of ours is Binance's STOP_LOSS (market once triggered), an ordinary
+    order on `/api/v3/order` (ccxt turns `type=market` + `stopLossPrice` into it); it locks the
+    coins it would sell while it waits. Take-profits are not placed on spot (a second sell
+    order could not lock the same coins; that needs an OCO)."""
+
+    def order_params(self, req: PlaceRequest) -> dict[str, Any]:
+        params = super().order_params(req)
+        if req.type is OrderType.STOP_MARKET:
+            assert req.trigger_price is not None
+            params["stopLossPrice"] = float(req.trigger_price)
+        elif req.conditional:
+            raise Rejected(f"{req.type.value} is not placed on {self.venue.label}.")
+        return params
+
+    def parse_order(self, raw: dict[str, Any], symbol: Symbol) -> VenueOrder:
+        vo = super().parse_order(raw, symbol)
+        if (raw.get("info") or {}).get("type") == "STOP_LOSS":
+            return replace(vo, type=OrderType.STOP_MARKET)
+        return vo
 
 
 class BinanceFuturesBroker(BinanceBroker):

@@ -8,7 +8,7 @@ from peers.exchange_sim.binance_auth import Params
 from peers.exchange_sim.binance_market_data import lookup
 from peers.exchange_sim.binance_rules import SymbolRules
 
-SPOT_ORDER_TYPES = ["LIMIT", "LIMIT_MAKER", "MARKET"]
+SPOT_ORDER_TYPES = ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT"]
 FUTURES_ORDER_TYPES = [
     "LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET",
     "TRAILING_STOP_MARKET",

@@ -346,9 +346,10 @@ class BinanceVenue:
         try:
             order = self.engine.place(
                 acct, req.symbol, req.side.lower(),
-                "market" if req.type == "MARKET" else "limit",
+                "market" if req.type in ("MARKET", "STOP_LOSS") else "limit",
                 price=req.price, qty=req.qty, quote_amount=req.quote_qty,
                 client_id=req.client_id, time_in_force=req.time_in_force,
+                stop_price=req.stop_price,
             )  # fmt: skip
         except SimReject as exc:
             raise _reject(exc) from None

@@ -14,7 +14,8 @@ from peers.exchange_sim.binance_rules import SymbolRules, check_price, check_qty
 from peers.exchange_sim.matching import SimFill, SimOrder
 
 CLIENT_ID_RE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,36}$")
-ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET")
+ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT")
+STOPS = ("STOP_LOSS", "STOP_LOSS_LIMIT")
 STATUS = {
     "new": "NEW",
     "partially_filled": "PARTIALLY_FILLED",
@@ -40,6 +41,7 @@ class SpotOrderRequest:
     price: Decimal | None
     client_id: str
     resp_type: str
+    stop_price: Decimal | None = None
 
 
 def new_client_id(rng: random.Random) -> str:
@@ -62,14 +64,27 @@ def parse_order(p: Params, rules: SymbolRules, mid: float, rng: random.Random) -
         raise BinanceError(-1117, "Invalid side.")
     otype = p.req("type").upper()
     if otype not in ORDER_TYPES:
-        if otype in ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"):
+        if otype in ("TAKE_PROFIT", "TAKE_PROFIT_LIMIT"):
             raise BinanceError(-1013, "Stop loss orders are not supported for this symbol.")
         raise BinanceError(-1116, "Invalid orderType.")
     qty = p.dec("quantity")
     quote_qty = p.dec("quoteOrderQty")
     price = p.dec("price")
     tif = (p.get("timeInForce") or "").upper()
-    if otype == "LIMIT":
+    stop = p.dec("stopPrice")
+    if otype in STOPS:
+        if stop is None:
+            raise BinanceError(
+                -1102, "Mandatory parameter 'stopPrice' was not sent, was empty/null, or malformed."
+            )
+        if qty is None:
+            raise BinanceError(
+                -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed."
+            )
+        check_price(rules, stop)
+    elif stop is not None:
+        raise BinanceError(-1106, "Parameter 'stopPrice' sent when not required.")
+    if otype in ("LIMIT", "STOP_LOSS_LIMIT"):
         if not tif:
             raise BinanceError(
                 -1102,
@@ -79,7 +94,7 @@ def parse_order(p: Params, rules: SymbolRules, mid: float, rng: random.Random) -
             raise BinanceError(-1115, "Invalid timeInForce.")
     elif tif:
         raise BinanceError(-1106, "Parameter 'timeInForce' sent when not required.")
-    if otype in ("LIMIT", "LIMIT_MAKER"):
+    if otype in ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT"):
         if qty is None:
             raise BinanceError(
                 -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed."
@@ -107,7 +122,7 @@ def parse_order(p: Params, rules: SymbolRules, mid: float, rng: random.Random) -
     resp = (p.get("newOrderRespType") or "FULL").upper()
     if resp not in ("ACK", "RESULT", "FULL"):
         raise BinanceError(-1100, "Illegal characters found in parameter 'newOrderRespType'.")
-    market = otype == "MARKET"
+    market = otype in ("MARKET", "STOP_LOSS")
     if price is not None:
         check_price(rules, price)
     if qty is not None:
@@ -115,14 +130,18 @@ def parse_order(p: Params, rules: SymbolRules, mid: float, rng: random.Random) -
     notional = (
         quote_qty
         if quote_qty is not None
-        else (qty or Decimal(0)) * (price if price is not None else Decimal(str(mid)))
+        else (qty or Decimal(0)) * (price if price is not None else stop or Decimal(str(mid)))
     )
     if quote_qty is not None and quote_qty <= 0:
         raise BinanceError(-1013, "Invalid quantity.")
     if notional < rules.min_notional:
         raise BinanceError(-1013, "Filter failure: NOTIONAL")
+    if stop is not None and (
+        Decimal(str(mid)) <= stop if side == "SELL" else Decimal(str(mid)) >= stop
+    ):
+        raise BinanceError(-2010, "Order would trigger immediately.")  # errors.md, -2010
     return SpotOrderRequest(
-        rules.symbol, side, otype, tif or "GTC", qty, quote_qty, price, client_id, resp
+        rules.symbol, side, otype, tif or "GTC", qty, quote_qty, price, client_id, resp, stop
     )
 
 
@@ -139,15 +158,16 @@ def order_json(o: SimOrder, otype: str, full: bool = True) -> dict[str, Any]:
         "executedQty": f8(o.executed_qty),
         "cummulativeQuoteQty": f8(o.executed_quote),
         "status": STATUS.get(o.state, "NEW"),
-        "timeInForce": o.time_in_force if otype != "MARKET" else "GTC",
+        "timeInForce": o.time_in_force if otype not in ("MARKET", "STOP_LOSS") else "GTC",
         "type": otype,
         "side": o.side.upper(),
-        "stopPrice": f8(0),
+        "stopPrice": f8(o.stop_price),
         "icebergQty": f8(0),
         "time": o.created_ms,
         "updateTime": o.updated_ms,
-        "isWorking": True,
-        "workingTime": o.created_ms,
+        # a stop is not working (in the book) until it triggers: workingTime -1 before that
+        "isWorking": o.working_ms >= 0,
+        "workingTime": o.working_ms,
         "origQuoteOrderQty": f8(o.quote_amount),
         "selfTradePreventionMode": "EXPIRE_MAKER",
     }
@@ -166,8 +186,10 @@ def new_order_json(o: SimOrder, otype: str, resp_type: str) -> dict[str, Any]:
     if resp_type == "ACK":
         return ack
     q = order_json(o, otype)
-    for key in ("stopPrice", "icebergQty", "time", "updateTime", "isWorking"):
+    for key in ("icebergQty", "time", "updateTime", "isWorking"):
         q.pop(key)
+    if o.stop_price is None:  # only a stop order's reply carries its stopPrice
+        q.pop("stopPrice")
     result = {**ack, **{k: v for k, v in q.items() if k not in ack}}
     if resp_type == "FULL":
         result["fills"] = [

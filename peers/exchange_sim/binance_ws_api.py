@@ -193,7 +193,7 @@ class BinanceWsApi:
             "e": "executionReport", "E": now, "s": o.market, "c": client_id,
             "S": o.side.upper(), "o": otype, "f": o.time_in_force if otype != "MARKET" else "GTC",
             "q": f8(o.qty if o.qty is not None else o.executed_qty), "p": f8(o.price),
-            "P": f8(0), "F": f8(0), "g": -1, "C": orig, "x": exec_type,
+            "P": f8(o.stop_price), "F": f8(0), "g": -1, "C": orig, "x": exec_type,
             "X": STATUS.get(o.state, "NEW"), "r": "NONE", "i": o.seq,
             "l": f8(fill.qty if fill else 0), "z": f8(o.executed_qty),
             "L": f8(fill.price if fill else 0), "n": f8(fill.fee) if fill else "0",

@@ -120,6 +120,10 @@ class SimOrder:
     reserved_fee: Decimal = ZERO
     updated_ms: int = 0
     fills: list[SimFill] = field(default_factory=list)
+    # A stop order (Binance spot STOP_LOSS / STOP_LOSS_LIMIT): waits, its asset locked, until a
+    # trade prints at or through `stop_price`, then works as a market / limit order.
+    stop_price: Decimal | None = None
+    working_ms: int = -1  # when it started working (-1: a stop not triggered yet)
 
     @property
     def is_open(self) -> bool:
@@ -169,6 +173,7 @@ class SpotEngine:
         self._by_uuid: dict[str, SimOrder] = {}
         self._by_client: dict[tuple[str, str], SimOrder] = {}
         self._resting: dict[str, list[SimOrder]] = {}
+        self._stops: dict[str, list[SimOrder]] = {}  # stop orders waiting for their trigger
         self._listeners: list[OrderListener] = []
         self._rng = random.Random(f"{market.seed}:{venue}:orders")
         self._seq = 0
@@ -211,8 +216,10 @@ class SpotEngine:
         quote_amount: Decimal | None = None,
         client_id: str | None = None,
         time_in_force: str = "GTC",
+        stop_price: Decimal | None = None,
     ) -> SimOrder:
-        """Place an order; raises SimReject (insufficient_funds, duplicate_client_id, ...)."""
+        """Place an order; raises SimReject (insufficient_funds, duplicate_client_id, ...).
+        With `stop_price` it waits (locked) for a trade at or through it (see `_trigger`)."""
         spec = self.market.market_spec(self.venue, market)
         if side not in ("buy", "sell") or ord_type not in ("limit", "market"):
             raise SimReject("invalid_order", f"bad side/type {side}/{ord_type}")
@@ -230,7 +237,7 @@ class SpotEngine:
         order = SimOrder(
             self._seq, self._uuid(), account.key, self.venue, market, spec.base, spec.quote,
             side, ord_type, price, qty, quote_amount, client_id, time_in_force.upper(), now,
-            updated_ms=now,
+            updated_ms=now, stop_price=stop_price, working_ms=-1 if stop_price else now,
         )  # fmt: skip
         book = self.market.book(self.venue, market)
         self._lock_for(account, order, book)
@@ -239,9 +246,18 @@ class SpotEngine:
         if client_id is not None:
             self._by_client[(account.key, client_id)] = order
         self._notify(order, None)
+        if stop_price is not None:
+            self._stops.setdefault(market, []).append(order)
+            return order
+        self._work(account, order, book)
+        return order
+
+    def _work(self, account: SpotAccount, order: SimOrder, book: SimBook) -> None:
+        """Take liquidity, then rest or close (a new order, or a stop that just triggered)."""
+        market = order.market
         if order.time_in_force == "FOK" and not self._fok_possible(order, book):
             self._close(account, order, "expired")
-            return order
+            return
         self._take(account, order, book)
         if order.is_open:
             if order.ord_type == "market" or order.time_in_force in ("IOC", "FOK"):
@@ -251,7 +267,6 @@ class SpotEngine:
                 self._close(account, order, "filled" if done else "expired")
             else:
                 self._resting.setdefault(market, []).append(order)
-        return order
 
     def _client_taken(self, key: str, client_id: str) -> bool:
         existing = self._by_client.get((key, client_id))
@@ -393,9 +408,9 @@ class SpotEngine:
             order.locked = ZERO
         order.state = state
         order.updated_ms = self.clock.now_ms()
-        resting = self._resting.get(order.market)
-        if resting and order in resting:
-            resting.remove(order)
+        for waiting in (self._resting.get(order.market), self._stops.get(order.market)):
+            if waiting and order in waiting:
+                waiting.remove(order)
         if notify:
             self._notify(order, None)
 
@@ -403,6 +418,8 @@ class SpotEngine:
     def on_market_event(self, event: MarketEvent) -> None:
         if event.venue != self.venue:
             return
+        if isinstance(event, SimTrade) and self._stops.get(event.market):
+            self._trigger(event)
         resting = self._resting.get(event.market)
         if not resting:
             return
@@ -425,6 +442,25 @@ class SpotEngine:
                     bp = Decimal(str(top[0][0]))
                     if (bp <= order.price) if order.side == "buy" else (bp >= order.price):
                         self._fill(account, order, order.price, order.remaining_qty, True)
+
+    def _trigger(self, trade: SimTrade) -> None:
+        """Stops whose price this trade reached start working (a sell stop at or below its
+        stop price, a buy stop at or above), against the book as it is now."""
+        price = Decimal(str(trade.price))
+        waiting = self._stops[trade.market]
+        for order in list(waiting):
+            assert order.stop_price is not None
+            hit = price <= order.stop_price if order.side == "sell" else price >= order.stop_price
+            if not hit or not order.is_open:
+                continue
+            waiting.remove(order)
+            order.working_ms = order.updated_ms = self.clock.now_ms()
+            account = self.accounts[order.account]
+            self._work(account, order, self.market.book(self.venue, order.market))
+
+    def pending_stops(self, account: SpotAccount) -> list[SimOrder]:
+        """Stop orders of `account` still waiting for their trigger."""
+        return [o for w in self._stops.values() for o in w if o.account == account.key]
 
     # ----------------------------------------------------------------- queries / cancel
     def get(self, account: SpotAccount, order_id: int | str | None = None,

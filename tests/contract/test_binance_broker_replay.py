@@ -50,6 +50,21 @@ async def test_spot_full_reply_carries_its_fills() -> None:
     assert all(f.instrument == Instrument(Venue.BINANCE_SPOT, BTC) for f in vo.fills)
 
 
+async def test_spot_stop_loss_reads_back_as_our_stop() -> None:
+    """The docs' STOP_LOSS order report (not working yet: workingTime -1, price 0) reads back
+    as our STOP_MARKET with its trigger price (what `Protection` counts as the holding's stop).
+    How it is sent (ccxt: market + stopLossPrice -> type STOP_LOSS, stopPrice) is exercised
+    against the simulator, which checks the parameters as the venue does."""
+    async with spot_broker(SPOT_MARKETS) as (broker, peer):
+        peer.answer("GET", "/api/v3/order",
+                    load("binance_spot", "rest_order_stop_loss_report.json"))  # fmt: skip
+        vo = await broker.fetch(LTC, "Kk7sqHb9J6mJWTMDVW7Vos", True)
+    assert (vo.type, vo.status, vo.side, vo.trigger_price) == (
+        OrderType.STOP_MARKET, OrderStatus.OPEN, Side.BUY, D("0.960664"),
+    )  # fmt: skip
+    assert (vo.client_id, vo.qty, vo.filled_qty) == ("Kk7sqHb9J6mJWTMDVW7Vos", D("0.624363"), 0)
+
+
 async def test_spot_filled_market_order_lookup_and_its_trades() -> None:
     async with spot_broker(SPOT_MARKETS) as (broker, peer):
         peer.answer("GET", "/api/v3/order",

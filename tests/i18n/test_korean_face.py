@@ -52,6 +52,7 @@ ALLOWED = {
     "id",
     "on",  # /killswitch on (a command word)
     "off",
+    "sl",  # /buy ... sl=3% (an argument name)
     "all",
     "cancel",
     "reset",

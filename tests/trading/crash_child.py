@@ -4,7 +4,8 @@
 (UPBIT_REST_URL, BINANCE_REST_URL, BINANCE_FUTURES_REST_URL, BITHUMB_REST_URL, *_KEY/SECRET),
 CRASH_DB (the SQLite file), CRASH_ORDER (`upbit`, `bithumb`, `binance` or `binance_futures`: a
 market buy;
-`futures_bracket`: a futures entry with a stop-loss through the FuturesManager) and
+`futures_bracket`: a futures entry with a stop-loss through the FuturesManager; `spot_stop`: a
+Binance spot buy with a venue-side stop-loss through `SpotStops`) and
 KIMP_TEST_CRASH_AT (where to die). It submits the order, then polls it like the tracker does
 until it is final; with the hook set it never gets that far (exit status 137).
 """
@@ -37,6 +38,7 @@ from trading.executor import CRASH_ENV, OrderService, SubmitResult
 from trading.futures import FuturesManager
 from trading.prices import PriceBook
 from trading.risk import RiskLimits, RiskManager
+from trading.spot_stops import SpotStops
 from trading.store import TradingStore
 from trading.tracker import OrderTracker
 
@@ -88,8 +90,9 @@ def live_brokers(
 
 async def main() -> int:
     env = dict(os.environ)
-    bracket = env["CRASH_ORDER"] == "futures_bracket"
-    req = ORDERS["binance_futures" if bracket else env["CRASH_ORDER"]]
+    kind = env["CRASH_ORDER"]
+    bracket = kind == "futures_bracket"
+    req = ORDERS[{"futures_bracket": "binance_futures", "spot_stop": "binance"}.get(kind, kind)]
     # Upbit too: its KRW-USDT price converts USDT orders for the KRW risk limits.
     brokers = live_brokers(env, {req.instrument.venue, Venue.UPBIT})
     clock = SystemClock()
@@ -105,7 +108,10 @@ async def main() -> int:
         tracker = OrderTracker(svc, clock)
         try:
             await svc.load()
-            res = await (entry_with_stop(svc, db, req) if bracket else svc.submit(req))
+            if kind == "spot_stop":
+                res = await spot_buy_with_stop(svc, db, req)
+            else:
+                res = await (entry_with_stop(svc, db, req) if bracket else svc.submit(req))
             print(f"submitted: {res.accepted} {Messages('en').render(res.reason)}", flush=True)
             for _ in range(100):
                 if not await svc.store.open_orders(False):
@@ -128,6 +134,12 @@ async def entry_with_stop(svc: OrderService, db: Database, req: OrderRequest) ->
     stop = (last * STOP_BELOW).quantize(Decimal("0.1"))
     assert req.qty is not None
     return await futures.open(sym, req.side, req.qty, leverage=5, stop_loss=stop)
+
+
+async def spot_buy_with_stop(svc: OrderService, db: Database, req: OrderRequest) -> SubmitResult:
+    stops = SpotStops(svc, KeyValueStore(db))
+    last = await svc.brokers[Venue.BINANCE_SPOT].last_price(req.instrument.symbol)
+    return await stops.buy(req, stop_loss=(last * STOP_BELOW).quantize(Decimal("0.01")))
 
 
 if __name__ == "__main__":

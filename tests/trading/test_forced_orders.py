@@ -164,6 +164,9 @@ async def test_help_names_both_forms(tmp_path: Path, sim: SimExchange) -> None:
     async with service(tmp_path, sim) as s:
         register_core(s.ctx.registry)
         text = (await run(s, "/help")).text
-        assert "/buy <upbit|binance|futures> <coin> <qty|amountKRW> | /buy <bot> [coin] " in text
+        assert (
+            "/buy <upbit|binance|futures> <coin> <qty|amountKRW> [sl=<price|N%>] | /buy <bot> [coin] "
+            in text
+        )
         assert "/sell <venue> <coin> <qty> | /sell <bot> [coin]" in text
         assert "the bot then manages the exit" in (await run(s, "/help buy")).text

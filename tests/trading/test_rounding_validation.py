@@ -134,11 +134,15 @@ def test_shape_errors_are_explained() -> None:
         validate(req(BIN_BTC, Side.BUY, OrderType.MARKET, qty=D(-1)), BIN_RULES, D(1), Funds(D(9)))
     with pytest.raises(Rejected, match="only supported on Binance futures"):
         validate(
-            req(BIN_BTC, Side.SELL, OrderType.STOP_MARKET, qty=D(1), trigger_price=D(1)),
+            req(BIN_BTC, Side.SELL, OrderType.TAKE_PROFIT_MARKET, qty=D(1), trigger_price=D(1)),
             BIN_RULES,
             D(1),
             Funds(D(9)),
         )
+    # A stop-loss sell is a Binance spot order too (STOP_LOSS), never reduce-only there.
+    stop = req(BIN_BTC, Side.SELL, OrderType.STOP_MARKET, qty=D(1), trigger_price=D(90))
+    v = validate(stop, BIN_RULES, D(100), Funds(D(0), D(1)))
+    assert v.trigger_price == D(90) and v.qty == D(1)
 
 
 def test_futures_margin_and_reduce_only() -> None:

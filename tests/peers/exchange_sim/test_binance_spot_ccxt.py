@@ -11,6 +11,7 @@ import ccxt
 import pytest
 
 from peers.exchange_sim.server import SimExchange
+from tests.contract.corpus import load
 from tests.peers.exchange_sim.binance_helpers import KEY, spot_client
 
 
@@ -149,3 +150,47 @@ async def test_bad_signature_and_stale_timestamp(sim: SimExchange) -> None:
             await stale.fetch_balance()
     finally:
         await stale.close()
+
+
+async def test_stop_loss_rests_with_the_real_report_shape_and_triggers_on_trades(
+    sim: SimExchange, spot: Any
+) -> None:
+    real = load("binance_spot", "rest_order_stop_loss_report.json")
+    mid = sim.market.binance_mid("BTC")
+    with pytest.raises(ccxt.InvalidOrder, match="Order would trigger immediately"):
+        await spot.create_order("BTC/USDT", "market", "sell", 0.01, None,
+                                {"stopLossPrice": round(mid * 1.05, 2)})  # fmt: skip
+    stop = round(mid * 0.97, 2)
+    order = await spot.create_order(
+        "BTC/USDT", "market", "sell", 0.01, None, {"stopLossPrice": stop, "newClientOrderId": "sl1"}
+    )
+    info = order["info"]
+    assert set(real) - {"orderListId"} <= set(info)  # every field the venue reports
+    assert (info["type"], info["workingTime"], info["status"]) == ("STOP_LOSS", -1, "NEW")
+    assert Decimal(info["stopPrice"]) == Decimal(str(stop)) and Decimal(info["price"]) == 0
+    balance = await spot.fetch_balance()
+    assert balance["used"]["BTC"] == 0.01  # the coins it would sell are locked
+    sim.market.set_price("BTC", mid * 0.9)
+    sim.advance(5)
+    done = await spot.fetch_order(order["id"], "BTC/USDT")
+    assert done["status"] == "closed" and done["filled"] == 0.01
+    assert done["info"]["workingTime"] > 0 and done["info"]["isWorking"] is True
+
+
+async def test_stop_loss_limit_needs_its_params_and_rests_as_a_limit_once_triggered(
+    sim: SimExchange, spot: Any
+) -> None:
+    mid = sim.market.binance_mid("BTC")
+    with pytest.raises(ccxt.BadRequest, match="timeInForce"):
+        await spot.private_post_order({"symbol": "BTCUSDT", "side": "SELL",
+                                       "type": "STOP_LOSS_LIMIT", "quantity": "0.01",
+                                       "price": f"{mid * 0.5:.2f}",
+                                       "stopPrice": f"{mid * 0.97:.2f}"})  # fmt: skip
+    # triggered, its limit far under the market: it fills at once against the bids
+    order = await spot.create_order("BTC/USDT", "limit", "sell", 0.01, round(mid * 0.5, 2),
+                                    {"stopLossPrice": round(mid * 0.97, 2)})  # fmt: skip
+    assert order["info"]["type"] == "STOP_LOSS_LIMIT" and order["info"]["workingTime"] == -1
+    sim.market.set_price("BTC", mid * 0.95)
+    sim.advance(5)
+    done = await spot.fetch_order(order["id"], "BTC/USDT")
+    assert done["status"] == "closed" and done["filled"] == 0.01
