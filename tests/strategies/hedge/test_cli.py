@@ -118,11 +118,13 @@ def test_no_samples_in_the_range_says_so(
 def test_the_candle_backtest_points_a_hedge_bot_to_the_replay(
     setup: tuple[Path, HedgeCliDefaults], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from bot.i18n import Messages
     from strategies.backtest_cli import BacktestDefaults
     from strategies.backtest_cli import main as backtest_main
 
     db, d = setup
     defaults = BacktestDefaults(d.strategies_dir, d.bots_file, db, 5, 1e7, 1e4, 5.0)
     argv = ["--bot", "kh", "--from", "2026-01-01", "--to", "2026-01-01"]
-    assert backtest_main(argv, lambda: defaults, lambda p: None) == 2  # type: ignore[arg-type,return-value]
+    english = Messages("en").render
+    assert backtest_main(argv, lambda: defaults, lambda p: None, english) == 2  # type: ignore[arg-type,return-value]
     assert "use python -m bot hedge-replay" in capsys.readouterr().err
