@@ -13,10 +13,10 @@ from pathlib import Path
 from loguru import logger
 
 from bot import __version__
+from bot.cli_words import cli_language
 from bot.config import Settings, SettingsError, load_settings
 from bot.demo import DemoError
 from bot.features import StartupError
-from bot.i18n import DEFAULT as DEFAULT_LANGUAGE
 from bot.i18n import Messages
 from bot.logging_setup import setup_logging
 from bot.settings_check import unknown_settings
@@ -76,16 +76,6 @@ def _parser(t: Messages) -> argparse.ArgumentParser:
 def _h(text: str) -> str:
     """argparse %-formats help texts: a literal % must be doubled."""
     return text.replace("%", "%%")
-
-
-def cli_language(env_file: str | None = ".env") -> Messages:
-    """The words of the command line: LANGUAGE from the settings, the default (Korean) when
-    they cannot be read (the settings error itself is reported by whoever needs them)."""
-    path = env_file if env_file is not None and Path(env_file).exists() else None
-    try:
-        return Messages(load_settings(env_file=path).language)
-    except SettingsError:
-        return Messages(DEFAULT_LANGUAGE)
 
 
 async def _serve(settings_sim: bool, settings: object) -> int:

@@ -107,3 +107,14 @@ def test_help_and_the_backtest_speak_korean(tmp_path: Path) -> None:
     assert no_db.returncode == 2
     assert "데이터베이스가 없습니다: --db PATH 또는 --csv FILE를 주세요" in no_db.stderr
     assert "Traceback" not in no_bot.stderr + no_db.stderr
+
+
+def test_the_hedge_commands_speak_korean(tmp_path: Path) -> None:
+    search = _run_ko(tmp_path, "hedge-search", "--help")
+    assert search.returncode == 0, search.stderr
+    assert "진입 구간, from:to:step %" in search.stdout and "학습에 쓸 기간의 비율" in search.stdout
+    assert "entry bands" not in search.stdout
+    bad = _run_ko(tmp_path, "hedge-search", "--bot", "kh", "--from", "2026-01-01", "--to",
+                  "2026-01-02", "--bots", "none.toml")  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("hedge-search: none.toml에 봇 'kh'이 없습니다; 있는 봇: 없음")

@@ -88,8 +88,10 @@ def test_search_command_prints_best_bands_with_test_results(
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--bot", "nope"], "there is no bot 'nope'"),
-        (["--coin", "BTC"], "does not trade BTC"),
+        # The settings' language (Korean here) words the refusal; a loader's own stays as is.
+        (["--bot", "nope"], "hedge-replay: "),
+        (["--bot", "nope"], "봇 'nope'이 없습니다"),
+        (["--coin", "BTC"], "봇 kh은 BTC을 거래하지 않습니다; 거래하는 코인: "),
         (["--to", "2025-01-01"], "--to is before --from"),
     ],
 )
