@@ -13,9 +13,11 @@ from pathlib import Path
 from loguru import logger
 
 from bot import __version__
+from bot.cli_words import cli_language
 from bot.config import Settings, SettingsError, load_settings
 from bot.demo import DemoError
 from bot.features import StartupError
+from bot.i18n import Messages
 from bot.logging_setup import setup_logging
 from bot.settings_check import unknown_settings
 from bot.settings_sections import backup_folder
@@ -27,45 +29,53 @@ from core.storage.restore import RestoreError, restore_file
 EXIT_BAD_CONFIG = 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    p.add_argument("--env-file", default=".env", help="settings file (default: .env)")
-    p.add_argument(
-        "--sim",
-        action="store_true",
-        help="offline demo: run against the built-in exchange simulator (no keys, no internet)",
+def _parser(t: Messages) -> argparse.ArgumentParser:
+    """The command line, its help worded in LANGUAGE (argparse's own headings stay English)."""
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=t("cli.help.description", cmd="python -m bot", help="python -m bot --help"),
+        add_help=False,
     )
+    p.add_argument("-h", "--help", action="help", help=t("cli.help.help"))
+    p.add_argument("--env-file", default=".env", help=_h(t("cli.help.env_file")))
+    p.add_argument("--sim", action="store_true", help=_h(t("cli.help.sim")))
     p.add_argument(
         "--version",
         action="version",
         version=f"kimp-bot {__version__} (database schema {LATEST_VERSION})",
+        help=_h(t("cli.help.version")),
     )
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the service (the default)")
-    sub.add_parser(
-        "doctor",
-        help="pre-flight check of keys, permissions, clocks, modes, balances, stakes and "
-        "Telegram; exit code 0 when nothing is ❌, else 1",
-    )
-    sub.add_parser(
-        "backup",
-        help="back up the database now (safe while the service runs) into BACKUP_DIR, keeping "
-        "the newest BACKUP_KEEP",
-    )
-    restore = sub.add_parser(
-        "restore",
-        help="install a backup as the database (the service must be stopped); the current "
-        "database is renamed aside, never deleted",
-    )
+    sub.add_parser("run", help=_h(t("cli.help.run")))
+    sub.add_parser("doctor", help=_h(t("cli.help.doctor")))
+    sub.add_parser("backup", help=_h(t("cli.help.backup")))
+    restore = sub.add_parser("restore", help=_h(t("cli.help.restore")))
     restore.add_argument(
-        "file", type=Path, help="the backup, e.g. backups/bot-20260101-000000.sqlite3"
+        "file",
+        type=Path,
+        help=_h(t("cli.help.restore_file", example="backups/bot-20260101-000000.sqlite3")),
     )
-    sub.add_parser("backtest", help="backtest a bot: python -m bot backtest --help", add_help=False)
-    sub.add_parser("hedge-replay", help="replay a kimp_hedge bot on the stored premium history: "
-                   "python -m bot hedge-replay --help", add_help=False)  # fmt: skip
-    sub.add_parser("hedge-search", help="search a kimp_hedge bot's bands on the stored premium "
-                   "history: python -m bot hedge-search --help", add_help=False)  # fmt: skip
+    sub.add_parser(
+        "backtest",
+        help=_h(t("cli.help.backtest", cmd="python -m bot backtest --help")),
+        add_help=False,
+    )
+    sub.add_parser(
+        "hedge-replay",
+        help=_h(t("cli.help.hedge_replay", cmd="python -m bot hedge-replay --help")),
+        add_help=False,
+    )
+    sub.add_parser(
+        "hedge-search",
+        help=_h(t("cli.help.hedge_search", cmd="python -m bot hedge-search --help")),
+        add_help=False,
+    )
     return p
+
+
+def _h(text: str) -> str:
+    """argparse %-formats help texts: a literal % must be doubled."""
+    return text.replace("%", "%%")
 
 
 async def _serve(settings_sim: bool, settings: object) -> int:
@@ -127,44 +137,46 @@ def backtest(argv: list[str]) -> int:
             words=Messages(s.language).render,
         )
 
-    return backtest_main(argv, defaults, CandleFile)
+    return backtest_main(argv, defaults, CandleFile, cli_language().render)
 
 
 def backup(settings: Settings) -> int:
     """`python -m bot backup`: an online copy, consistent even while the service writes."""
+    t = Messages(settings.core.language)
     db_path = settings.storage.db_path
     if not db_path.is_file():
-        print(f"no database at {db_path}: check DB_PATH", file=sys.stderr)
+        print(t("cli.backup.no_db", path=db_path), file=sys.stderr)
         return 1
     ops = settings.ops
     try:
         path = backup_file(db_path, backup_folder(ops, db_path), time.time(), ops.backup_keep)
     except BackupError as exc:
-        print(f"backup failed: {exc}", file=sys.stderr)
+        print(t("cli.backup.failed", reason=t.render(exc.text)), file=sys.stderr)
         return 1
-    print(f"backup written: {path}")
+    print(t("cli.backup.written", path=path))
     return 0
 
 
 def restore(settings: Settings, file: Path) -> int:
     """`python -m bot restore FILE`: checked, the current database kept aside, then installed.
     Every refusal is exit code 2 with the reason; nothing is changed then."""
+    t = Messages(settings.core.language)
     db_path = settings.storage.db_path
     try:
         done = restore_file(file, db_path, time.time())
     except RestoreError as exc:
-        print(f"restore refused: {exc}", file=sys.stderr)
+        print(t("cli.restore.refused", reason=t.render(exc.text)), file=sys.stderr)
         return EXIT_BAD_CONFIG
     info = done.backup
-    counts = ", ".join(f"{n} {table}" for table, n in info.rows.items())
-    print(f"restored {info.path} (schema version {info.schema}; {counts}) as {db_path}")
+    counts = ", ".join(t("cli.restore.count", n=n, table=table) for table, n in info.rows.items())
+    print(t("cli.restore.done", path=info.path, schema=info.schema, counts=counts, db=db_path))
     for kept in done.kept:
-        print(f"the previous database file was kept as {kept}")
+        print(t("cli.restore.kept", path=kept))
     if not done.kept:
-        print("there was no database before")
+        print(t("cli.restore.no_previous"))
     if info.schema < LATEST_VERSION:
-        print(f"the service upgrades it to schema version {LATEST_VERSION} when it starts")
-    print("start the service now (e.g. sudo systemctl start kimp-bot)")
+        print(t("cli.restore.upgrade", latest=LATEST_VERSION))
+    print(t("cli.restore.start", cmd="sudo systemctl start kimp-bot"))
     return 0
 
 
@@ -176,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.hedge_cli import run
 
         return run(argv[1:], search_mode=argv[0] == "hedge-search")
-    args = _parser().parse_args(argv)
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--env-file", default=".env")
+    args = _parser(cli_language(pre.parse_known_args(argv)[0].env_file)).parse_args(argv)
     env_file = args.env_file if Path(args.env_file).exists() else None
     try:
         settings = load_settings(env_file=env_file)

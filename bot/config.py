@@ -227,6 +227,7 @@ class Settings(BaseSettings):
     candle_retention_days: int = Field(30, ge=0)  # 0 keeps them for ever
     decision_retention_days: int = Field(90, ge=0)
     notification_retention_days: int = Field(30, ge=0)
+    inbox_retention_days: int = Field(7, ge=0)  # answered Telegram commands (bot/telegram/inbox)
     maintenance_hour: int = Field(4, ge=0, le=23)
     backup_dir: Path | None = None  # None: a "backups" folder beside DB_PATH
     backup_keep: int = Field(7, ge=1, le=365)

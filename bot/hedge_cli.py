@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 from bot.chart_fonts import chart_language
+from bot.cli_words import cli_language
 from bot.config import SettingsError, load_settings
 from bot.i18n import Messages
 from core.candles import CandleReadError
@@ -98,4 +99,4 @@ def load_series(db_path: Path, coin: str, start: float, end: float) -> PremiumSe
 
 
 def run(argv: list[str], search_mode: bool) -> int:
-    return main(argv, _defaults, load_series, search_mode)
+    return main(argv, _defaults, load_series, search_mode, cli_language().render)

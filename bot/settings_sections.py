@@ -170,6 +170,7 @@ class OpsSettings:
     candle_retention_days: int
     decision_retention_days: int
     notification_retention_days: int
+    inbox_retention_days: int
     maintenance_hour: int
     backup_dir: Path | None  # None: beside the database (`backup_folder`)
     backup_keep: int

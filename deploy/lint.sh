@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint the deployment files: the systemd unit (systemd-analyze verify) and the Dockerfile
 # (hadolint). Each check is skipped, saying so, when its tool is not installed. `./dev lint` runs it.
+# Last, it says whether the image's build and smoke test (tests/deploy/test_docker.py) can run here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dockerfile=${DOCKERFILE:-deploy/Dockerfile}  # another file for the lint tests
@@ -40,4 +41,16 @@ else
   fi
   echo "$dockerfile: hadolint SKIPPED (not installed: https://github.com/hadolint/hadolint);" \
     "basic checks passed (tagged base, non-root USER, HEALTHCHECK, uv sync --frozen)"
+fi
+
+# The image itself is built and smoke-tested by the test suite, only with a container runtime.
+runtime=""
+for name in docker podman; do
+  if command -v "$name" >/dev/null 2>&1 && "$name" info >/dev/null 2>&1; then runtime=$name; break; fi
+done
+if [ -n "$runtime" ]; then
+  echo "$dockerfile: image build and --sim smoke test run by the tests ($runtime)"
+else
+  echo "$dockerfile: image build and --sim smoke test SKIPPED (no container runtime: neither" \
+    "docker nor podman is installed and running; tests/deploy/test_docker.py is skipped too)"
 fi

@@ -49,38 +49,51 @@ class BacktestDefaults:
     words: Callable[[Text], str] = str
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(words: Callable[[Text], str]) -> argparse.ArgumentParser:
+    def h(key: str) -> str:  # argparse %-formats help texts: a literal % is doubled
+        return words(Text.of(f"bt.help.{key}")).replace("%", "%%")
+
     ap = argparse.ArgumentParser(
-        prog="python -m bot backtest",
-        description="Backtest a bot from the bots file over stored or CSV candles (UTC days).",
+        prog="python -m bot backtest", description=h("description"), add_help=False
     )
-    ap.add_argument("--bot", required=True, help="bot name from the bots file")
-    ap.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
-    ap.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="inclusive")
-    ap.add_argument("--csv", type=Path, help="candles CSV instead of the database")
-    ap.add_argument("--db", type=Path, help="SQLite database (default: DB_PATH)")
-    ap.add_argument("--png", type=Path, help="write the equity curve here")
-    ap.add_argument("--bots", type=Path, help="bots file (default: BOTS_FILE)")
-    ap.add_argument("--symbol", help="only this symbol of the bot, e.g. BTC/KRW")
-    ap.add_argument("--equity", type=float, help="start equity (default: the paper balance)")
-    ap.add_argument("--fill", choices=[m.value for m in FillMode], default=FillMode.CLOSE.value)
-    ap.add_argument("--slippage-bps", type=float, help="default: PAPER_SLIPPAGE_BPS")
-    ap.add_argument("--trades", type=int, default=50, help="how many trades to list")
+    ap.add_argument("-h", "--help", action="help", help=words(Text.of("cli.help.help")))
+    ap.add_argument("--bot", required=True, help=h("bot"))
+    ap.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help=h("from"))
+    ap.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=h("to"))
+    ap.add_argument("--csv", type=Path, help=h("csv"))
+    ap.add_argument("--db", type=Path, help=h("db"))
+    ap.add_argument("--png", type=Path, help=h("png"))
+    ap.add_argument("--bots", type=Path, help=h("bots"))
+    ap.add_argument("--symbol", help=h("symbol"))
+    ap.add_argument("--equity", type=float, help=h("equity"))
+    ap.add_argument(
+        "--fill", choices=[m.value for m in FillMode], default=FillMode.CLOSE.value, help=h("fill")
+    )
+    ap.add_argument("--slippage-bps", type=float, help=h("slippage"))
+    ap.add_argument("--trades", type=int, default=50, help=h("trades"))
     return ap
+
+
+def _refusal(exc: Exception) -> Text | str:
+    """What a refusal says: our own are `Text` (worded in LANGUAGE); a loader's is its message."""
+    reason = exc.args[0] if exc.args else ""
+    return reason if isinstance(reason, Text) else str(exc)
 
 
 def main(
     argv: list[str],
     defaults: Callable[[], BacktestDefaults],
     archive: Callable[[Path], CandleArchive],
+    words: Callable[[Text], str] = str,
 ) -> int:
     """The backtest command; returns the process exit code (0 ok, 2 bad input).
 
     `defaults` is called after the arguments parse (it raises `DataError` when the settings are
-    bad); `archive` opens a database file's stored candles.
+    bad); `archive` opens a database file's stored candles; `words` words the help and the
+    refusals (the app's catalog in LANGUAGE, known before the settings are fully checked).
     """
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(words).parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage and the problem
         return int(exc.code or 0)
     try:
@@ -90,32 +103,36 @@ def main(
         bots = {b.name: b for b in load_bots(bots_file, registry, settings.max_leverage)}
         d = bots.get(args.bot)
         if d is None:
-            known = ", ".join(sorted(bots)) or f"none (is {bots_file} there?)"
-            raise DataError(f"there is no bot {args.bot!r} in {bots_file}; bots: {known}")
+            known = ", ".join(sorted(bots)) or Text.of("bt.err.no_bots", file=bots_file)
+            raise DataError(
+                Text.of("bt.err.no_bot", bot=repr(args.bot), file=bots_file, known=known)
+            )
         if d.strategy == HEDGE_STRATEGY:  # it trades the premium, not candles
-            raise DataError(f"bot {d.name} is a kimp_hedge bot: use python -m bot hedge-replay")
+            raise DataError(
+                Text.of("bt.err.hedge_bot", bot=d.name, cmd="python -m bot hedge-replay")
+            )
         start, end = day_range_ms(args.start, args.end)
         instruments = list(d.instruments)
         if args.symbol:
             instruments = [i for i in instruments if str(i.symbol) == args.symbol.upper()]
             if not instruments:
-                raise DataError(f"bot {d.name} does not trade {args.symbol}")
+                raise DataError(Text.of("bt.err.symbol", bot=d.name, symbol=args.symbol))
         if args.csv and len(instruments) > 1:
-            raise DataError("a CSV holds one symbol's candles: add --symbol BASE/QUOTE")
+            raise DataError(Text.of("bt.err.csv_one_symbol", option="--symbol BASE/QUOTE"))
         db = args.db or settings.db_path
         if args.csv:
             bars = [load_csv(args.csv, i, d.timeframe, start, end) for i in instruments]
         else:
             if instruments and not db.exists():
-                raise DataError(f"no database at {db}: pass --db PATH or --csv FILE")
+                raise DataError(Text.of("bt.err.no_db", path=db, db="--db PATH", csv="--csv FILE"))
             stored = archive(db)
             bars = [load_stored(stored, i, d.timeframe, start, end) for i in instruments]
         if not any(len(b) for b in bars):
             where = args.csv or db
-            raise DataError(
-                f"no {d.timeframe} candles for {', '.join(str(i) for i in instruments)} between "
-                f"{args.start} and {args.end} in {where}"
-            )
+            raise DataError(Text.of(
+                "bt.err.no_candles", timeframe=d.timeframe, start=args.start, end=args.end,
+                symbols=", ".join(str(i) for i in instruments), where=where,
+            ))  # fmt: skip
         quote = d.symbols[0].quote
         equity = args.equity or (
             settings.paper_balance_krw if quote == "KRW" else settings.paper_balance_usdt
@@ -126,7 +143,7 @@ def main(
         assert cls is not None  # validated by load_bots
         strategy = cls(cls.Params.model_validate(d.params), bot=d.name)
     except (StrategyLoadError, BotConfigError, DataError) as exc:
-        print(f"backtest: {exc}", file=sys.stderr)
+        print(words(Text.of("bt.err", reason=_refusal(exc))), file=sys.stderr)
         return 2
     t0 = time.perf_counter()
     result = run_backtest(d, strategy, bars, fills, equity)
@@ -156,7 +173,8 @@ def main(
                 args.png, result.equity_ts, result.equity, result.trades, equity, quote, labels
             )
         except OSError as exc:
-            print(f"backtest: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
+            png = Text.of("bt.err.png", path=args.png, detail=exc.strerror)
+            print(words(Text.of("bt.err", reason=png)), file=sys.stderr)
             return 2
         print(words(Text.of("bt.equity_png", path=args.png)))
     return 0

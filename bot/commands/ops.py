@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.base import CommandContext, CommandError, Reply
 from bot.commands.core import no_args
 from bot.commands.registry import CommandRegistry
-from bot.i18n import tr
+from bot.i18n import render, tr
 from core.storage.backup import BackupError
 from core.storage.retention import human_size
 
@@ -21,7 +21,8 @@ def register_ops(registry: CommandRegistry) -> None:
         try:
             path = await svc.ops.backup_now()
         except BackupError as exc:
-            raise CommandError(tr(language, "ops.backup_failed", error=str(exc))) from None
+            error = render(language, exc.text)
+            raise CommandError(tr(language, "ops.backup_failed", error=error)) from None
         return Reply(
             tr(
                 language,

@@ -13,6 +13,7 @@ from bot.ops.heartbeat import Heartbeat, service_health
 from bot.ops.maintenance import DAY, Maintenance
 from bot.ops.service import Ops
 from bot.settings_sections import backup_folder
+from bot.telegram.inbox import Inbox
 from core.clock import Clock
 from core.storage import Database
 from core.storage.retention import RetentionRule
@@ -31,6 +32,8 @@ def retention_rules(settings: Settings, db: Database, clock: Clock) -> list[Rete
         RetentionRule("outbox", ops.notification_retention_days * DAY, Outbox(db)),
         # The sent-alert log is the notifications' kimp side: kept as long as they are.
         RetentionRule("alerts_sent", ops.notification_retention_days * DAY, AlertStore(db)),
+        # Answered Telegram commands: only a redelivered update's duplicate check reads them.
+        RetentionRule("inbox", ops.inbox_retention_days * DAY, Inbox(db)),
     ]
 
 

@@ -29,7 +29,6 @@ from bot.commands import Button, Reply
 from core.storage import Database
 
 NEW, RUNNING, REPLIED, DONE, RECOVERING = "new", "running", "replied", "done", "recovering"
-KEEP_DONE = 7 * 86400.0  # finished rows are kept this long (seconds), then pruned
 BUTTON = "button:"  # `text` prefix of a button press's row
 
 
@@ -197,12 +196,10 @@ class Inbox:
             (DONE, now, update_id),
         )
 
-    async def take_unfinished(self, now: float) -> list[Unfinished]:
+    async def take_unfinished(self) -> list[Unfinished]:
         """At start-up: every row a previous run left unfinished, claimed for recovery (so a
-        redelivered update is not handled again), oldest first. Old finished rows are pruned."""
-        await self._db.execute(
-            "DELETE FROM inbox WHERE state = ? AND done_ts < ?", (DONE, now - KEEP_DONE)
-        )
+        redelivered update is not handled again), oldest first. Finished rows age out through
+        the batched retention (`prune_before`), never here."""
         rows = await self._db.fetchall(
             "SELECT update_id, chat_id, user_id, text, message_ts, state, reply, photo FROM inbox "
             "WHERE state != ? ORDER BY update_id",
@@ -218,6 +215,15 @@ class Inbox:
             )
             for r in rows
         ]
+
+    async def prune_before(self, cutoff: float, limit: int) -> int:
+        """Retention (core.storage.retention.Prunable): answered rows finished before `cutoff`.
+        A row not yet answered is never pruned: the start-up recovery still owes its reply."""
+        return await self._db.execute(
+            "DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM inbox WHERE state = ? "
+            "AND done_ts < ? ORDER BY done_ts LIMIT ?)",
+            (DONE, cutoff, limit),
+        )
 
 
 Recorder = Callable[[list[dict[str, Any]]], Awaitable[None]]

@@ -434,7 +434,7 @@ class TelegramTransport:
     async def _recover(self) -> None:
         """Answer, once, every command the previous run left unanswered."""
         try:
-            rows = await self.inbox.take_unfinished(self._clock.now())
+            rows = await self.inbox.take_unfinished()
         except Exception:
             logger.exception("could not read the unanswered commands of the previous run")
             return

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.storage.files import PRIVATE_FILE, private_dir
+from core.text import Text
 
 PREFIX = "bot-"
 SUFFIX = ".sqlite3"
@@ -23,7 +24,11 @@ _NAME = re.compile(r"^bot-\d{8}-\d{6}\.sqlite3$")
 
 
 class BackupError(Exception):
-    """The backup could not be written; the message says why and what to do."""
+    """The backup could not be written; `text` says why and what to do (worded by the app)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.text = Text.of(f"backup.{key}", **params)
+        super().__init__(self.text)
 
 
 def backup_name(at: float) -> str:
@@ -43,7 +48,7 @@ def backup_file(source: Path, folder: Path, at: float, keep: int) -> Path:
     try:
         private_dir(folder)
     except OSError as exc:
-        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror}") from None
+        raise BackupError("no_folder", folder=folder, detail=exc.strerror) from None
     target = folder / backup_name(at)
     tmp = folder / f".{target.name}.tmp"
     tmp.unlink(missing_ok=True)
@@ -59,7 +64,7 @@ def backup_file(source: Path, folder: Path, at: float, keep: int) -> Path:
             dst.execute("PRAGMA journal_mode=DELETE")
             check = dst.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise BackupError(f"the copy failed its integrity check ({check})")
+                raise BackupError("copy_damaged", detail=check)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)  # atomic: a backup file is always whole
@@ -70,9 +75,9 @@ def backup_file(source: Path, folder: Path, at: float, keep: int) -> Path:
             finally:
                 os.close(dir_fd)
     except sqlite3.Error as exc:
-        raise BackupError(f"cannot back up {source}: {exc}") from None
+        raise BackupError("copy_failed", path=source, detail=str(exc)) from None
     except OSError as exc:
-        raise BackupError(f"cannot write the backup in {folder}: {exc.strerror}") from None
+        raise BackupError("cannot_write", folder=folder, detail=exc.strerror) from None
     finally:
         tmp.unlink(missing_ok=True)
     for old in backups(folder)[:-keep]:

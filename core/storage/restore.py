@@ -19,12 +19,18 @@ from core.storage.database import StorageError
 from core.storage.files import PRIVATE_FILE
 from core.storage.lock import InstanceLock
 from core.storage.migrations import LATEST_VERSION, MIGRATIONS
+from core.text import Text
 
 SIDE_FILES = ("", "-wal", "-shm")  # the database and the files SQLite keeps beside it
+BACKUP_COMMAND = "python -m bot backup"  # named in the refusals: how to make a good backup
 
 
 class RestoreError(Exception):
-    """The backup cannot be restored; the message says why and what to do."""
+    """The backup cannot be restored; `text` says why and what to do (worded by the app)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.text = Text.of(f"restore.{key}", **params)
+        super().__init__(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,39 +66,26 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 def check_backup(path: Path) -> BackupInfo:
     """A readable, undamaged SQLite file of ours at a schema this program can run."""
     if not path.exists():
-        raise RestoreError(
-            f"no file at {path}: give the path of a backup (BACKUP_DIR/bot-*.sqlite3)"
-        )
+        raise RestoreError("no_file", path=path)
     if not path.is_file():
-        raise RestoreError(f"{path} is not a file: give the path of a backup file")
+        raise RestoreError("not_a_file", path=path)
     if path.stat().st_size == 0:
-        raise RestoreError(f"{path} is empty: it is not a backup")
+        raise RestoreError("empty", path=path)
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as src:
             check = src.execute("PRAGMA integrity_check").fetchone()
             if check is None or check[0] != "ok":
-                raise RestoreError(
-                    f"{path} is damaged (integrity check: {check[0] if check else 'no answer'}): "
-                    "take an older backup"
-                )
+                raise RestoreError("damaged", path=path, detail=check[0] if check else "-")
             version = int(src.execute("PRAGMA user_version").fetchone()[0])
             tables = _tables(src)
             if version > LATEST_VERSION:
-                raise RestoreError(
-                    f"{path} is at schema version {version}, newer than this program "
-                    f"({LATEST_VERSION}): upgrade the program first, then restore"
-                )
+                raise RestoreError("newer", path=path, version=version, latest=LATEST_VERSION)
             if version == 0:
-                raise RestoreError(
-                    f"{path} is a SQLite file without a schema version: not this service's "
-                    "database. Give a backup written by `python -m bot backup` or /backup"
-                )
+                raise RestoreError("no_version", path=path, cmd=BACKUP_COMMAND)
             missing = expected_tables(version) - tables
             if missing:
                 raise RestoreError(
-                    f"{path} is a SQLite file but not this service's database (missing: "
-                    f"{', '.join(sorted(missing))}): give a backup written by `python -m bot backup`"
-                    " or /backup"
+                    "not_ours", path=path, missing=", ".join(sorted(missing)), cmd=BACKUP_COMMAND
                 )
             rows = {
                 t: int(src.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
@@ -100,22 +93,22 @@ def check_backup(path: Path) -> BackupInfo:
             }
     except sqlite3.DatabaseError as exc:
         if "malformed" in str(exc):
-            raise RestoreError(f"{path} is damaged ({exc}): take an older backup") from None
-        raise RestoreError(f"{path} is not a SQLite database ({exc}): give a backup file") from None
+            raise RestoreError("damaged", path=path, detail=str(exc)) from None
+        raise RestoreError("not_sqlite", path=path, detail=str(exc)) from None
     except PermissionError as exc:
-        raise RestoreError(f"cannot read {path}: {exc.strerror}") from None
+        raise RestoreError("unreadable", path=path, detail=exc.strerror) from None
     return BackupInfo(path, version, rows)
 
 
 def restore_file(backup: Path, db_path: Path, at: float) -> Restored:
     """Install `backup` as `db_path` while no service runs on it. Blocking."""
     if db_path.exists() and backup.resolve() == db_path.resolve():
-        raise RestoreError(f"{backup} is the database itself: give a backup file")
+        raise RestoreError("is_database", path=backup)
     info = check_backup(backup)
     try:
         lock = InstanceLock.acquire(db_path)
     except StorageError as exc:
-        raise RestoreError(f"{exc} The service must be stopped to restore.") from None
+        raise RestoreError("locked", detail=str(exc)) from None
     try:
         return _install(info, db_path, at)
     finally:
@@ -137,18 +130,16 @@ def _install(info: BackupInfo, db_path: Path, at: float) -> Restored:
             dst.execute("PRAGMA journal_mode=DELETE")
             check = dst.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise RestoreError(f"the copy of {info.path} failed its integrity check ({check})")
+                raise RestoreError("copy_damaged", path=info.path, detail=check)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         kept = _keep_aside(db_path, at)
         os.replace(tmp, db_path)  # atomic: the database is the old one or the backup, never half
         _fsync_dir(folder)
     except sqlite3.Error as exc:
-        raise RestoreError(f"cannot copy {info.path}: {exc}") from None
+        raise RestoreError("copy_failed", path=info.path, detail=str(exc)) from None
     except OSError as exc:
-        raise RestoreError(
-            f"cannot write in {folder}: {exc.strerror}. The current database was left as it was."
-        ) from None
+        raise RestoreError("cannot_write", folder=folder, detail=exc.strerror) from None
     finally:
         tmp.unlink(missing_ok=True)
     return Restored(info, db_path, kept)
@@ -167,7 +158,7 @@ def _keep_aside(db_path: Path, at: float) -> list[Path]:
     ]
     for _, aside in moves:  # all checked before any is moved: the set is never split
         if aside.exists():
-            raise RestoreError(f"{aside} already exists: wait a second and run restore again")
+            raise RestoreError("aside_exists", path=aside)
     for current, aside in moves:
         os.rename(current, aside)
     return [aside for _, aside in moves]

@@ -53,36 +53,37 @@ class HedgeCliDefaults:
     chart_words: Callable[[str, str, HedgeConfig], HedgeChartWords] | None = None
 
 
-def _parser(search_mode: bool) -> argparse.ArgumentParser:
+def _parser(search_mode: bool, words: Callable[[Text], str]) -> argparse.ArgumentParser:
+    def h(key: str, **params: object) -> str:  # argparse %-formats help: a literal % is doubled
+        return words(Text.of(key, **params)).replace("%", "%%")
+
     name = "hedge-search" if search_mode else "hedge-replay"
     ap = argparse.ArgumentParser(
         prog=f"python -m bot {name}",
-        description=(
-            "Search a kimp_hedge bot's entry/exit bands and size on the stored premium history, "
-            "train on the older part, report the newer part."
-            if search_mode
-            else "Replay a kimp_hedge bot over the stored premium history (UTC days)."
-        ),
+        description=h("hedge.help.search" if search_mode else "hedge.help.replay"),
+        add_help=False,
     )
-    ap.add_argument("--bot", required=True, help="a kimp_hedge bot from the bots file")
-    ap.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
-    ap.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="inclusive")
-    ap.add_argument("--coin", help="which of the bot's coins (default: its first)")
-    ap.add_argument("--db", type=Path, help="SQLite database (default: DB_PATH)")
-    ap.add_argument("--bots", type=Path, help="bots file (default: BOTS_FILE)")
-    ap.add_argument("--slippage-bps", type=float, help="default: PAPER_SLIPPAGE_BPS")
-    ap.add_argument("--funding-rate", type=float, default=0.0001,
-                    help="funding rate per 8 h the short receives (default 0.0001 = 0.01 %%)")  # fmt: skip
+    ap.add_argument("-h", "--help", action="help", help=h("cli.help.help"))
+    ap.add_argument("--bot", required=True, help=h("hedge.help.bot"))
+    ap.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD",
+                    help=h("bt.help.from"))  # fmt: skip
+    ap.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=h("bt.help.to"))
+    ap.add_argument("--coin", help=h("hedge.help.coin"))
+    ap.add_argument("--db", type=Path, help=h("bt.help.db"))
+    ap.add_argument("--bots", type=Path, help=h("bt.help.bots"))
+    ap.add_argument("--slippage-bps", type=float, help=h("bt.help.slippage"))
+    ap.add_argument("--funding-rate", type=float, default=0.0001, help=h("hedge.help.funding"))
     if search_mode:
-        ap.add_argument("--entry", default="-1:1:0.25", help="entry bands, from:to:step %%")
-        ap.add_argument("--exit", default="1:4:0.25", help="exit bands, from:to:step %%")
-        ap.add_argument("--size", default="", help="sizes in KRW, comma separated (default: stake)")
-        ap.add_argument("--train", type=float, default=0.7, help="share of time to train on")
-        ap.add_argument("--workers", type=int, default=2, help="processes (default 2)")
-        ap.add_argument("--top", type=int, default=10)
+        bands = "from:to:step %"
+        ap.add_argument("--entry", default="-1:1:0.25", help=h("hedge.help.entry", spec=bands))
+        ap.add_argument("--exit", default="1:4:0.25", help=h("hedge.help.exit", spec=bands))
+        ap.add_argument("--size", default="", help=h("hedge.help.size"))
+        ap.add_argument("--train", type=float, default=0.7, help=h("hedge.help.train"))
+        ap.add_argument("--workers", type=int, default=2, help=h("hedge.help.workers"))
+        ap.add_argument("--top", type=int, default=10, help=h("hedge.help.top"))
     else:
-        ap.add_argument("--png", type=Path, help="write the equity and premium chart here")
-        ap.add_argument("--trades", type=int, default=50, help="how many hedges to list")
+        ap.add_argument("--png", type=Path, help=h("hedge.help.png"))
+        ap.add_argument("--trades", type=int, default=50, help=h("hedge.help.trades"))
     return ap
 
 
@@ -91,11 +92,13 @@ def band_range(spec: str) -> list[float]:
     try:
         parts = [float(p) for p in spec.split(":")]
     except ValueError:
-        raise DataError(f"a band range looks like -1:1:0.25, got {spec!r}") from None
+        raise DataError(
+            Text.of("hedge.err.bands_format", example="-1:1:0.25", spec=repr(spec))
+        ) from None
     if len(parts) == 1:
         return parts
     if len(parts) != 3 or parts[2] <= 0 or parts[1] < parts[0]:
-        raise DataError(f"a band range is from:to:step with to >= from and step > 0: {spec!r}")
+        raise DataError(Text.of("hedge.err.bands_order", form="from:to:step", spec=repr(spec)))
     lo, hi, step = parts
     n = int(np.floor((hi - lo) / step + 1e-9)) + 1
     return [round(lo + i * step, 10) for i in range(n)]
@@ -107,9 +110,9 @@ def _sizes(spec: str, default: Decimal) -> list[float]:
     try:
         out = [float(p) for p in spec.split(",") if p.strip()]
     except ValueError:
-        raise DataError(f"sizes are KRW amounts separated by commas, got {spec!r}") from None
+        raise DataError(Text.of("hedge.err.sizes_format", spec=repr(spec))) from None
     if not out or any(v <= 0 for v in out):
-        raise DataError(f"sizes must be positive KRW amounts, got {spec!r}")
+        raise DataError(Text.of("hedge.err.sizes_positive", spec=repr(spec)))
     return out
 
 
@@ -133,18 +136,21 @@ def _setup(
     bots = {b.name: b for b in load_bots(bots_file, registry, settings.max_leverage)}
     d = bots.get(args.bot)
     if d is None:
-        known = ", ".join(sorted(bots)) or f"none (is {bots_file} there?)"
-        raise DataError(f"there is no bot {args.bot!r} in {bots_file}; bots: {known}")
+        known = ", ".join(sorted(bots)) or Text.of("bt.err.no_bots", file=bots_file)
+        raise DataError(Text.of("bt.err.no_bot", bot=repr(args.bot), file=bots_file, known=known))
     if d.strategy != HEDGE_STRATEGY:
-        raise DataError(f"bot {d.name} is a {d.strategy} bot: use python -m bot backtest")
+        raise DataError(Text.of("hedge.err.not_hedge", bot=d.name, strategy=d.strategy,
+                                cmd="python -m bot backtest"))  # fmt: skip
     cfg = HedgeConfig.of(d)
     coin = (args.coin or cfg.coins[0]).upper()
     if coin not in cfg.coins:
-        raise DataError(f"bot {d.name} does not trade {coin}; its coins: {', '.join(cfg.coins)}")
+        raise DataError(
+            Text.of("hedge.err.coin", bot=d.name, coin=coin, coins=", ".join(cfg.coins))
+        )
     start, end = day_range_ms(args.start, args.end)
     db = args.db or settings.db_path
     if not db.exists():
-        raise DataError(f"no database at {db}: pass --db PATH")
+        raise DataError(Text.of("hedge.err.no_db", path=db, option="--db PATH"))
     series = load(db, coin, start / 1000, end / 1000)
     if not len(series):
         raise DataError(settings.words(Text.of(
@@ -154,30 +160,43 @@ def _setup(
 
 
 def main(
-    argv: list[str], defaults: Callable[[], HedgeCliDefaults], load: SeriesLoader, search_mode: bool
+    argv: list[str],
+    defaults: Callable[[], HedgeCliDefaults],
+    load: SeriesLoader,
+    search_mode: bool,
+    words: Callable[[Text], str] = str,
 ) -> int:
-    """Either command; returns the exit code (0 ok, 2 bad input)."""
+    """Either command; returns the exit code (0 ok, 2 bad input). `words` words the help and a
+    refusal before the settings are read (after, the settings' own `words` do)."""
     try:
-        args = _parser(search_mode).parse_args(argv)
+        args = _parser(search_mode, words).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     name = "hedge-search" if search_mode else "hedge-replay"
+    say = words
     try:
         settings = defaults()
+        say = settings.words
         cfg, series, model = _setup(args, settings, load)
         if search_mode:
             grid = Grid(band_range(args.entry), band_range(args.exit),
                         _sizes(args.size, cfg.size_krw))  # fmt: skip
             if not grid.combos():
-                raise DataError("no exit band is above an entry band: widen --exit or --entry")
+                raise DataError(Text.of("hedge.err.no_combos", exit="--exit", entry="--entry"))
             if not 0 < args.train < 1:
-                raise DataError("--train is a share between 0 and 1, e.g. 0.7")
+                raise DataError(Text.of("hedge.err.train", option="--train"))
     except (StrategyLoadError, BotConfigError, DataError) as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+        print(say(Text.of("hedge.err", name=name, reason=_refusal(exc))), file=sys.stderr)
         return 2
     if search_mode:
         return _search(args, settings, cfg, series, model, grid)
     return _replay(args, settings, cfg, series, model)
+
+
+def _refusal(exc: Exception) -> Text | str:
+    """What a refusal says: our own are `Text` (worded in LANGUAGE); a loader's is its message."""
+    reason = exc.args[0] if exc.args else ""
+    return reason if isinstance(reason, Text) else str(exc)
 
 
 def _summary(r: ReplayResult, words: Callable[[Text], str]) -> str:
@@ -221,7 +240,8 @@ def _replay(
             eq = equity_curve(series, r, model)
             write_png(args.png, series, premium, eq, r, cfg, labels)
         except OSError as exc:
-            print(f"hedge-replay: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
+            png = Text.of("bt.err.png", path=args.png, detail=exc.strerror)
+            print(words(Text.of("hedge.err", name="hedge-replay", reason=png)), file=sys.stderr)
             return 2
         print(words(Text.of("bt.equity_png", path=args.png)))
     return 0

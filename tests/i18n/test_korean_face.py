@@ -47,6 +47,8 @@ ALLOWED = {
     "Open",  # Upbit's menu is "Open API 관리"
     "BotFather",  # Telegram's bot for tokens
     "stake",  # the key in bots.toml
+    "kimp_hedge",  # a strategy name, like rsi
+    "SQLite",  # the database the backups are
     "x",  # leverage: 3x
     "ms",
     "id",

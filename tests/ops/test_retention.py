@@ -11,6 +11,7 @@ from bot.config import load_settings
 from bot.notify.outbox import Outbox
 from bot.ops.install import retention_rules
 from bot.ops.maintenance import DAY, Maintenance
+from bot.telegram.inbox import Inbox, InboxEntry
 from core.clock import ManualClock
 from core.market import Candle
 from core.notifications import Notification, NotificationKind
@@ -154,7 +155,14 @@ async def test_the_service_rules_prune_premium_samples_by_kimp_history_days(tmp_
         settings = load_settings(env_file=None, db_path=path, kimp_history_days=2)
         rules = {r.table: r for r in retention_rules(settings, db, clock)}
         assert rules["kimp_samples"].keep_seconds == 2 * DAY
-        assert set(rules) == {"kimp_samples", "candles", "decisions", "outbox", "alerts_sent"}
+        assert set(rules) == {
+            "kimp_samples",
+            "candles",
+            "decisions",
+            "outbox",
+            "alerts_sent",
+            "inbox",
+        }
         maint = Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3, batch=1_000)
         pruned = await maint.prune()
         assert pruned["kimp_samples"] == 1440 * len(COINS)  # the first day, in 1,000-row batches
@@ -186,3 +194,35 @@ async def test_the_sent_alert_log_ages_out_with_the_notifications(tmp_path: Path
         assert await _count(db, "alerts_sent") == 24
         left = await db.fetchone("SELECT min(ts) FROM alerts_sent")
         assert left is not None and left[0] >= clock.now() - DAY
+
+
+async def test_answered_commands_age_out_in_the_batched_prune_only(tmp_path: Path) -> None:
+    """The inbox is one of the retention rules (INBOX_RETENTION_DAYS), pruned in batches like
+    the other tables; the start-up recovery no longer deletes rows itself, and a command still
+    owed an answer is never pruned, however old."""
+    clock = ManualClock(start=1_767_225_600.0)
+    path = tmp_path / "bot.sqlite3"
+    async with Database.open(path) as db:
+        inbox = Inbox(db)
+        old = [InboxEntry(k, 777, 777, f"/status {k}", clock.now(), "new") for k in range(30)]
+        await inbox.record(old, clock.now())
+        for e in old[:25]:  # 25 answered three days ago, 5 never answered
+            await inbox.done(e.update_id, clock.now())
+        clock.advance(3 * DAY)
+        recent = InboxEntry(100, 777, 777, "/kimp", clock.now(), "new")
+        await inbox.record([recent], clock.now())
+        await inbox.done(100, clock.now())
+        # The recovery at start-up leaves the answered rows to the retention.
+        unfinished = await inbox.take_unfinished()
+        assert sorted(u.entry.update_id for u in unfinished) == [25, 26, 27, 28, 29]
+        assert await _count(db, "inbox") == 31
+        settings = load_settings(env_file=None, db_path=path, inbox_retention_days=1)
+        rules = retention_rules(settings, db, clock)
+        pruned = await Maintenance(db, rules, clock, ZoneInfo("UTC"), 3, batch=10).prune()
+        assert pruned["inbox"] == 25
+        rows = await db.fetchall("SELECT update_id FROM inbox ORDER BY update_id")
+        assert [r[0] for r in rows] == [25, 26, 27, 28, 29, 100]
+        # 0 keeps them for ever, like every other retention setting.
+        keep = load_settings(env_file=None, db_path=path, inbox_retention_days=0)
+        assert (await Maintenance(db, retention_rules(keep, db, clock), clock,
+                                  ZoneInfo("UTC"), 3).prune()).get("inbox", 0) == 0  # fmt: skip

@@ -88,8 +88,10 @@ def test_search_command_prints_best_bands_with_test_results(
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--bot", "nope"], "there is no bot 'nope'"),
-        (["--coin", "BTC"], "does not trade BTC"),
+        # The settings' language (Korean here) words the refusal; a loader's own stays as is.
+        (["--bot", "nope"], "hedge-replay: "),
+        (["--bot", "nope"], "봇 'nope'이 없습니다"),
+        (["--coin", "BTC"], "봇 kh은 BTC을 거래하지 않습니다; 거래하는 코인: "),
         (["--to", "2025-01-01"], "--to is before --from"),
     ],
 )
@@ -118,11 +120,13 @@ def test_no_samples_in_the_range_says_so(
 def test_the_candle_backtest_points_a_hedge_bot_to_the_replay(
     setup: tuple[Path, HedgeCliDefaults], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from bot.i18n import Messages
     from strategies.backtest_cli import BacktestDefaults
     from strategies.backtest_cli import main as backtest_main
 
     db, d = setup
     defaults = BacktestDefaults(d.strategies_dir, d.bots_file, db, 5, 1e7, 1e4, 5.0)
     argv = ["--bot", "kh", "--from", "2026-01-01", "--to", "2026-01-01"]
-    assert backtest_main(argv, lambda: defaults, lambda p: None) == 2  # type: ignore[arg-type,return-value]
+    english = Messages("en").render
+    assert backtest_main(argv, lambda: defaults, lambda p: None, english) == 2  # type: ignore[arg-type,return-value]
     assert "use python -m bot hedge-replay" in capsys.readouterr().err
