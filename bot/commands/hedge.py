@@ -1,7 +1,7 @@
 """/hedge: two-leg hedges (Upbit spot against Binance USDⓈ-M).
 
 `/hedge` lists open and recent hedges, `/hedge <id>` shows one with its PnL split; `/hedge open
-<coin> <KRW> [reverse]` and `/hedge close <id>` move money, so they ask to confirm first (and a
+<coin> <KRW> [reverse] [lev=N]` and `/hedge close <id> [qty|pct%]` move money, so they ask to confirm first (and a
 late one asks again). Handlers parse, ask `facade.hedges` (bot.providers.HedgeDeskView) and
 render; the hedge lines of /positions, /profit and the daily report are rendered here too.
 """
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _OPEN_WORDS = ("open", "열기")
 _CLOSE_WORDS = ("close", "청산")
+_LEV_WORDS = ("lev", "leverage", "레버리지")
 
 
 def _desk(ctx: CommandContext) -> HedgeDeskView:
@@ -131,6 +132,27 @@ async def summary_line(m: Messages, desk: HedgeDeskView, since: float, key: str 
     return m("hedge.profit_line", pnl=pnl, n=len(done), open=len(opened))
 
 
+def _leverage_arg(
+    m: Messages, desk: HedgeDeskView, args: list[str]
+) -> tuple[int | None, list[str]]:
+    """`lev=N` (or `leverage=N`, `레버리지=N`) anywhere in the arguments: the short's leverage
+    for this hedge, 1..MAX_LEVERAGE, refused before anything is asked; the rest returned."""
+    lev: int | None = None
+    rest: list[str] = []
+    for arg in args:
+        key, eq, value = arg.partition("=")
+        if not eq or key.lower() not in _LEV_WORDS:
+            rest.append(arg)
+            continue
+        raw = value.lower().removesuffix("x").removesuffix("배")
+        if not raw.isdigit() or len(raw) > 3:
+            raise CommandError(m("hedge.bad_leverage", max=desk.max_leverage))
+        lev = int(raw)
+        if not 1 <= lev <= desk.max_leverage:
+            raise CommandError(m("reason.leverage_range", lev=lev, max=desk.max_leverage))
+    return lev, rest
+
+
 class HedgeReport:
     """The daily report's hedge section (`facade.report_sections`)."""
 
@@ -149,9 +171,11 @@ def register_hedge(registry: CommandRegistry) -> None:
     @registry.command(
         "hedge",
         "Two-leg hedges (Upbit spot against Binance USDⓈ-M): list, detail, open, close",
-        "/hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
+        "/hedge [id] | /hedge open <coin> <KRW> [reverse] [lev=N] | /hedge close <id> [qty|pct%]",
         "/hedge lists hedges; /hedge <id> shows one with its PnL split. /hedge open <coin> "
-        "<KRW> [reverse] opens one; /hedge close <id> closes both legs. Both ask to confirm.",
+        "<KRW> [reverse] [lev=N] opens one (lev: the short's leverage, default "
+        "HEDGE_DEFAULT_LEVERAGE); /hedge close <id> [qty|pct%] closes both legs, or that part of "
+        "them. Both ask to confirm.",
     )
     async def hedge(ctx: CommandContext) -> Reply:
         m = Messages(ctx.service.settings.language)
@@ -178,6 +202,8 @@ def register_hedge(registry: CommandRegistry) -> None:
         return Reply.table("", detail(m, view), refresh=f"/hedge {args[0]}")
 
     def _ask_open(ctx: CommandContext, m: Messages, args: list[str]) -> Reply:
+        desk = _desk(ctx)
+        lev, args = _leverage_arg(m, desk, args)
         reverse = bool(args) and args[-1].lower() in ("reverse", "rev", "역방향")
         if reverse:
             args = args[:-1]
@@ -188,15 +214,14 @@ def register_hedge(registry: CommandRegistry) -> None:
         size = sane_decimal(raw)
         if size is None or size <= 0:
             raise CommandError(m("hedge.bad_amount"))
-        desk = _desk(ctx)
         way = "reverse" if reverse else "forward"
         question = m(
             "hedge.open_question", coin=coin, direction=m(f"hedge.dir.{way}"),
-            size=m.money(size, "KRW"), lev=desk.default_leverage,
+            size=m.money(size, "KRW"), lev=lev or desk.default_leverage,
         )  # fmt: skip
 
         async def act(c: CommandContext) -> Reply:
-            res = await _desk(c).open(coin, size, reverse)
+            res = await _desk(c).open(coin, size, reverse, leverage=lev)
             return Reply(outcome(m, res, opening=True))
 
         return registry.ask_confirmation(ctx, question, act)

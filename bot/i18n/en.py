@@ -1286,7 +1286,7 @@ TEXTS: dict[str, str] = {
     "hedge.repaired_title": "Hedges repaired at start-up:",
     "hedge.spot_gone_note": "the spot leg's coins left the Upbit account",
     "hedge.not_running": "Hedges are not available: trading is not running.",
-    "hedge.usage": "Usage: /hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
+    "hedge.usage": "Usage: /hedge [id] | /hedge open <coin> <KRW> [reverse] [lev=N] | /hedge close <id> [qty|pct%]",
     "hedge.bad_amount": "Give the size in KRW, e.g. /hedge open BTC 1000000.",
     "hedge.none": "No hedges yet. /hedge open <coin> <KRW> opens one.",
     "hedge.title": "Hedges",
@@ -1420,4 +1420,6 @@ TEXTS: dict[str, str] = {
         "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
         "Check the position."
     ),
+    # --- issue 16, second pass: partial close, leverage of a manual hedge, ... ---------------
+    "hedge.bad_leverage": "Give the leverage as a whole number from 1 to {max}, e.g. lev=2.",
 }

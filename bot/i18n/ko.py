@@ -1257,7 +1257,7 @@ TEXTS: dict[str, str] = {
     "hedge.repaired_title": "시작 시 복구한 헤지:",
     "hedge.spot_gone_note": "현물 코인이 업비트 계정에서 빠져나갔습니다",
     "hedge.not_running": "헤지를 쓸 수 없습니다: 거래 기능이 실행 중이 아닙니다.",
-    "hedge.usage": "사용법: /hedge [id] | /hedge open <코인> <원화> [reverse] | /hedge close <id>",
+    "hedge.usage": "사용법: /hedge [id] | /hedge open <코인> <원화> [reverse] [lev=N] | /hedge close <id> [수량|비율%]",
     "hedge.bad_amount": "금액을 원화로 입력하세요. 예: /hedge open BTC 1000000",
     "hedge.none": "아직 헤지가 없습니다. /hedge open <코인> <원화> 로 시작하세요.",
     "hedge.title": "헤지",
@@ -1390,4 +1390,6 @@ TEXTS: dict[str, str] = {
         "⚠️ 서비스가 중단된 동안(약 {seconds}초) 봇 {bot}의 {venue} {symbol} -{pct}% 손절은 "
         "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
     ),
+    # --- issue 16, second pass: partial close, leverage of a manual hedge, ... ---------------
+    "hedge.bad_leverage": "레버리지는 1부터 {max} 사이의 정수로 입력하세요. 예: lev=2",
 }

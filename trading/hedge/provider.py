@@ -41,16 +41,24 @@ class HedgeDesk:
     def now(self) -> float:
         return self.executor.svc.clock.now()
 
+    @property
+    def max_leverage(self) -> int:
+        """MAX_LEVERAGE: the cap of a manual hedge's `lev=N` (the executor refuses above it)."""
+        return self.executor.futures.max_leverage
+
     def hedge_gateway(self) -> HedgeGateway:
         """What a hedge bot trades through (`core.hedge.HedgeSource`)."""
         return self.executor
 
-    async def open(self, coin: str, size_krw: Decimal, reverse: bool = False) -> HedgeResult:
-        """/hedge open: a hedge nobody manages (no bot), at the manual leverage."""
+    async def open(
+        self, coin: str, size_krw: Decimal, reverse: bool = False, leverage: int | None = None
+    ) -> HedgeResult:
+        """/hedge open: a hedge nobody manages (no bot), at `leverage` (None: the manual
+        default, HEDGE_DEFAULT_LEVERAGE)."""
         req = HedgeRequest(
             hedge_id=f"h{secrets.token_hex(3)}", bot="", coin=coin.upper(),
             direction=HedgeDirection.REVERSE if reverse else HedgeDirection.FORWARD,
-            opening=True, size_krw=size_krw, leverage=self.default_leverage,
+            opening=True, size_krw=size_krw, leverage=leverage or self.default_leverage,
         )  # fmt: skip
         return await self.executor.submit(req)
 
