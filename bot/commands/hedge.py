@@ -72,6 +72,10 @@ def detail(m: Messages, v: HedgeView) -> str:
 
 def outcome(m: Messages, res: HedgeResult, opening: bool) -> str:
     reason = m.render(res.reason) if res.reason is not None else ""
+    if "reduced" in res.details and res.outcome is HedgeOutcome.OPENED:
+        left = numbers.grouped(res.spot.qty) if res.spot else "0"
+        return m("hedge.reduced_done", id=res.hedge_id, qty=numbers.grouped(
+            Decimal(res.details["reduced"])), left=left)  # fmt: skip
     if res.outcome is HedgeOutcome.OPENED and res.spot and res.futures:
         return m(
             "hedge.opened", id=res.hedge_id, spot=numbers.grouped(res.spot.qty),
@@ -153,6 +157,20 @@ def _leverage_arg(
     return lev, rest
 
 
+def _close_qty(m: Messages, raw: str, held: Decimal) -> Decimal | None:
+    """`/hedge close <id> <qty|pct%>`: the coins to take off both legs (None: all of them);
+    the venues' lot grids and minimums are checked by the executor."""
+    pct = raw.endswith("%")
+    value = sane_decimal(raw.removesuffix("%").replace(",", ""))
+    if value is None or value <= 0 or (pct and value > 100):
+        raise CommandError(m("hedge.bad_close_qty"))
+    qty = held * value / 100 if pct else value
+    if qty > held:
+        raise CommandError(m("hedge.close_qty_above", qty=numbers.grouped(qty),
+                             held=numbers.grouped(held)))  # fmt: skip
+    return None if qty == held else qty
+
+
 class HedgeReport:
     """The daily report's hedge section (`facade.report_sections`)."""
 
@@ -191,9 +209,9 @@ def register_hedge(registry: CommandRegistry) -> None:
         if verb in _OPEN_WORDS:
             return _ask_open(ctx, m, args[1:])
         if verb in _CLOSE_WORDS:
-            if len(args) != 2:
+            if len(args) not in (2, 3):
                 raise CommandError(m("hedge.usage"))
-            return await _ask_close(ctx, m, desk, args[1])
+            return await _ask_close(ctx, m, desk, args[1], args[2] if len(args) == 3 else None)
         if len(args) != 1:
             raise CommandError(m("hedge.usage"))
         view = await desk.detail(args[0])
@@ -227,14 +245,19 @@ def register_hedge(registry: CommandRegistry) -> None:
         return registry.ask_confirmation(ctx, question, act)
 
     async def _ask_close(
-        ctx: CommandContext, m: Messages, desk: HedgeDeskView, hedge_id: str
+        ctx: CommandContext, m: Messages, desk: HedgeDeskView, hedge_id: str, part: str | None
     ) -> Reply:
         view = await desk.detail(hedge_id)
         if view is None:
             raise CommandError(m("hedge.unknown", id=hedge_id))
-        question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
+        qty = _close_qty(m, part, abs(view.spot_qty)) if part is not None else None
+        if qty is None:
+            question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
+        else:
+            question = m("hedge.reduce_question", id=hedge_id, coin=view.record.coin,
+                         qty=numbers.grouped(qty), held=numbers.grouped(abs(view.spot_qty)))  # fmt: skip
 
         async def act(c: CommandContext) -> Reply:
-            return Reply(outcome(m, await _desk(c).close(hedge_id), opening=False))
+            return Reply(outcome(m, await _desk(c).close(hedge_id, qty), opening=False))
 
         return registry.ask_confirmation(ctx, question, act)

@@ -1349,7 +1349,7 @@ TEXTS: dict[str, str] = {
     "hedge.closed_outside": "both legs were closed outside the hedge",
     "hedge.kept": "The other leg is kept (HEDGE_FAILURE_POLICY=alert): /hedge close {id} flattens it.",
     "hedge.flattened": "The {venue} leg was flattened.",
-    "hedge.partial_close": "A hedge closes whole: close it without a quantity.",
+    "hedge.partial_close": "A hedge that is not open (exposed, opening or closing) closes whole: close it without a quantity.",
     "hedge.repaired_flat": "hedge {id} ({coin}): its legs had already been flattened; nothing is open",
     "hedge.unknown_told": "⚠️ Hedge {id} ({coin}): {reason} Exposure meanwhile: {exposure}.",
     # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
@@ -1422,4 +1422,11 @@ TEXTS: dict[str, str] = {
     ),
     # --- issue 16, second pass: partial close, leverage of a manual hedge, ... ---------------
     "hedge.bad_leverage": "Give the leverage as a whole number from 1 to {max}, e.g. lev=2.",
+    "hedge.bad_close_qty": "Give the part to close as coins or a percentage, e.g. /hedge close h1a2b3c 500 or 50%.",
+    "hedge.close_qty_above": "The hedge holds {held} coins a leg; {qty} is more than that.",
+    "hedge.reduce_question": "Close {qty} of {held} coins of hedge {id} ({coin}) on both legs at market? The rest stays open.",
+    "hedge.reduce_too_small": "a partial close, and what it leaves open, must each be at least {qty} on both venues: close the hedge whole instead.",
+    "hedge.reduce_below_min": "a partial close would leave a leg of {total}, below the venue's minimum of {min}: close the hedge whole instead.",
+    "hedge.reduced": "{qty} taken off both legs",
+    "hedge.reduced_done": "✅ Hedge {id}: {qty} closed on both legs; {left} stays open (/hedge {id}).",
 }

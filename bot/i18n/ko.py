@@ -1319,7 +1319,7 @@ TEXTS: dict[str, str] = {
     "hedge.closed_outside": "두 다리 모두 헤지 밖에서 청산되었습니다",
     "hedge.kept": "남은 쪽은 그대로 둡니다 (HEDGE_FAILURE_POLICY=alert). /hedge close {id} 로 정리하세요.",
     "hedge.flattened": "{venue} 쪽을 정리했습니다.",
-    "hedge.partial_close": "헤지는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
+    "hedge.partial_close": "열림 상태가 아닌 헤지(노출, 진입 중, 청산 중)는 한 번에 전부 청산합니다. 수량 없이 청산하세요.",
     "hedge.repaired_flat": "{id} 헤지 ({coin}): 이미 두 다리 모두 정리되어 열린 포지션이 없습니다",
     "hedge.unknown_told": "⚠️ {id} 헤지 ({coin}): {reason} 그동안의 노출: {exposure}.",
     # --- issue 18: premiums across both KRW venues, the Upbit–Bithumb spread ------------------
@@ -1391,5 +1391,12 @@ TEXTS: dict[str, str] = {
         "감시되지 않았습니다. 거래소가 아니라 이 서비스가 지키는 손절입니다. 포지션을 확인하세요."
     ),
     # --- issue 16, second pass: partial close, leverage of a manual hedge, ... ---------------
-    "hedge.bad_leverage": "레버리지는 1부터 {max} 사이의 정수로 입력하세요. 예: lev=2",
+    "hedge.bad_leverage": "레버리지는 1부터 {max} 사이의 정수로 입력하세요. 예: `lev=2`",
+    "hedge.bad_close_qty": "청산할 부분을 코인 수량이나 비율로 입력하세요. 예: /hedge close h1a2b3c 500 또는 50%",
+    "hedge.close_qty_above": "이 헤지는 다리마다 {held}개를 보유하고 있어 {qty}개는 너무 많습니다.",
+    "hedge.reduce_question": "{id} 헤지 ({coin}) {held}개 중 {qty}개를 두 다리 모두 시장가로 청산할까요? 나머지는 그대로 유지됩니다.",
+    "hedge.reduce_too_small": "부분 청산 수량과 남는 수량은 두 거래소 모두에서 각각 {qty} 이상이어야 합니다. 헤지 전체를 청산하세요.",
+    "hedge.reduce_below_min": "부분 청산 후 한 다리가 {total}로 거래소 최소 주문 {min}보다 작아집니다. 헤지 전체를 청산하세요.",
+    "hedge.reduced": "두 다리에서 {qty} 청산",
+    "hedge.reduced_done": "✅ {id} 헤지: 두 다리에서 {qty}개를 청산했고 {left}개는 계속 보유합니다 (/hedge {id}).",
 }

@@ -15,6 +15,7 @@ flows (fees included) plus funding. An open hedge is valued at the current mid p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,14 +45,21 @@ class HedgePnl:
 
 
 def hedge_pnl(
-    rec: HedgeRecord, book: HedgeBook, funding_usdt: Decimal, mark: Ref | None = None
+    rec: HedgeRecord,
+    book: HedgeBook,
+    funding_usdt: Decimal,
+    mark: Ref | None = None,
+    refs: Mapping[str, Ref] | None = None,
 ) -> HedgePnl:
     """`mark`: current mid prices, valuing what the legs still hold (None: held coins count
-    at the close reference, else at the open one: a closed hedge holds at most dust)."""
+    at the close reference, else at the open one: a closed hedge holds at most dust).
+    `refs`: the reference of each partial close's orders, by client id (`HedgeStore.refs`)."""
     premium = slippage = fees = ZERO
     for e in book.entries:
         f = e.fill
-        ref = rec.close_ref if e.phase is Phase.CLOSE and rec.close_ref else rec.open_ref
+        ref = (refs or {}).get(f.client_id)
+        if ref is None:
+            ref = rec.close_ref if e.phase is Phase.CLOSE and rec.close_ref else rec.open_ref
         if ref is None:
             continue
         fut = f.instrument.venue is Venue.BINANCE_FUTURES

@@ -62,11 +62,12 @@ class HedgeDesk:
         )  # fmt: skip
         return await self.executor.submit(req)
 
-    async def close(self, hedge_id: str) -> HedgeResult:
+    async def close(self, hedge_id: str, qty: Decimal | None = None) -> HedgeResult:
+        """Both legs flattened; `qty`: only that many coins of each (a partial close)."""
         rec = await self.executor.store.get(hedge_id)
         req = HedgeRequest(
             hedge_id=hedge_id, bot=(rec.bot or "") if rec else "", coin=rec.coin if rec else "",
-            direction=rec.direction if rec else HedgeDirection.FORWARD, opening=False,
+            direction=rec.direction if rec else HedgeDirection.FORWARD, opening=False, qty=qty,
         )  # fmt: skip
         return await self.executor.submit(req)
 
@@ -90,5 +91,6 @@ class HedgeDesk:
                 mark = await ex.mark(rec.coin)
             except TradingError:
                 mark = None
-        pnl = hedge_pnl(rec, book, await funding_usdt(ex.svc, rec, book), mark)
+        funding = await funding_usdt(ex.svc, rec, book)
+        pnl = hedge_pnl(rec, book, funding, mark, await ex.store.refs(rec.hedge_id))
         return HedgeView(rec, book.held(SPOT), book.held(FUT), pnl, tuple(orders), book)

@@ -18,6 +18,7 @@ from typing import Any
 
 from core.hedge import HedgeDirection
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Venue
 
 
@@ -43,6 +44,7 @@ class Phase(StrEnum):
     ADJUST = "adjust"  # top-up / trim of a partial fill
     UNWIND = "unwind"  # the surviving leg flattened after the other failed
     REPAIR = "repair"  # start-up: a missing leg placed, or a lone leg flattened
+    REDUCE = "reduce"  # a partial close: both legs reduced by one quantity, the rest kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +117,34 @@ def _record(raw: sqlite3.Row | tuple[object, ...]) -> HedgeRecord:
     )  # fmt: skip
 
 
+REFS_KEY = "hedge_refs:"  # kv: a hedge's partial closes, client id -> the reference they were
+# decided on (the hedge row keeps only the open and the final close reference)
+
+
 class HedgeStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.kv = KeyValueStore(db)
+
+    async def add_refs(self, hedge_id: str, cids: list[str], ref: Ref) -> None:
+        """The reference prices of a partial close's orders, written before they are sent (a
+        crash in between leaves them valued at the open reference: the split moves between
+        premium and slippage, the total does not)."""
+        refs = await self.refs(hedge_id)
+        refs.update(dict.fromkeys(cids, ref))
+        raw = {cid: r.dump() for cid, r in refs.items()}
+        await self.kv.set(REFS_KEY + hedge_id, json.dumps(raw))
+
+    async def refs(self, hedge_id: str) -> dict[str, Ref]:
+        raw = await self.kv.get(REFS_KEY + hedge_id)
+        if not raw:
+            return {}
+        out: dict[str, Ref] = {}
+        for cid, dumped in json.loads(raw).items():
+            ref = Ref.load(dumped)
+            if ref is not None:
+                out[cid] = ref
+        return out
 
     async def create(
         self, rec: HedgeRecord, legs: list[tuple[str, Venue]], phase: Phase, now: float
