@@ -1429,4 +1429,5 @@ TEXTS: dict[str, str] = {
     "hedge.reduce_below_min": "a partial close would leave a leg of {total}, below the venue's minimum of {min}: close the hedge whole instead.",
     "hedge.reduced": "{qty} taken off both legs",
     "hedge.reduced_done": "✅ Hedge {id}: {qty} closed on both legs; {left} stays open (/hedge {id}).",
+    "hedge.bracket_blocked": "{coin} USDⓈ-M holds the futures leg of hedge {ids}: an entry with a stop-loss or take-profit would merge into that position (one-way mode) and its stop would close the hedge's leg too. Entry refused; close the hedge first (/hedge close) or trade another coin.",
 }

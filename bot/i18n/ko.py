@@ -1399,4 +1399,5 @@ TEXTS: dict[str, str] = {
     "hedge.reduce_below_min": "부분 청산 후 한 다리가 {total}로 거래소 최소 주문 {min}보다 작아집니다. 헤지 전체를 청산하세요.",
     "hedge.reduced": "두 다리에서 {qty} 청산",
     "hedge.reduced_done": "✅ {id} 헤지: 두 다리에서 {qty}개를 청산했고 {left}개는 계속 보유합니다 (/hedge {id}).",
+    "hedge.bracket_blocked": "{coin} USDⓈ-M 에는 {ids} 헤지의 선물 다리가 있습니다. 손절·익절이 걸린 진입은 원웨이 모드에서 같은 포지션으로 합쳐져, 그 손절이 헤지의 다리까지 청산하게 됩니다. 진입을 거절했습니다. 먼저 헤지를 청산하거나 (/hedge close) 다른 코인을 거래하세요.",
 }

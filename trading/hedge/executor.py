@@ -31,7 +31,7 @@ from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.numbers import Money
 from core.rounding import MarketRules
-from core.symbols import Instrument, Venue
+from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from trading.executor import OrderService, new_client_id
 from trading.futures import FuturesManager
@@ -74,6 +74,7 @@ class HedgeExecutor:
         self.fill_wait = fill_wait
         self._crash_at = crash_at
         self._locks: dict[str, asyncio.Lock] = {}
+        futures.entry_checks.append(self.bracketed_entry_conflict)
 
     # --- HedgeGateway ---------------------------------------------------------------------
     async def submit(self, req: HedgeRequest) -> HedgeResult:
@@ -184,6 +185,20 @@ class HedgeExecutor:
         if abs(book.net) > tol:
             self._notify_mismatch(rec, book)
         return book
+
+    async def bracketed_entry_conflict(self, symbol: Symbol) -> Text | None:
+        """Why a bracketed futures entry (a bot's, or a manual one with a stop) may not go on
+        `symbol`: an active hedge holds its leg there, and one-way mode would merge the two into
+        one position whose stop-loss would close the hedge's leg too (`FuturesManager.open`
+        asks this before it sends)."""
+        ids = [
+            rec.hedge_id
+            for rec in await self.store.hedges(self.svc.paper, active=True)
+            if rec.coin == symbol.base and symbol.quote == "USDT"
+        ]
+        if not ids:
+            return None
+        return Text.of("hedge.bracket_blocked", coin=symbol.base, ids=", ".join(ids))
 
     async def _shared_position(self, coin: str) -> Text | None:
         """Why the coin's USDⓈ-M position cannot take a hedge leg, or None. The venue nets one
