@@ -9,6 +9,8 @@ the legs were sent). The futures leg counts in KRW at the USDT/KRW rate of that 
 - slippage: real fill prices against those references (spread and book depth);
 - fees: both venues' trading fees;
 - funding: funding payments on the coin's USDⓈ-M position while the hedge was open.
+A leg closed outside the hedge (by hand, a liquidation) counts the trade that closed it
+(`Phase.OUTSIDE`, claimed by the watch) at its own price: all of it in the premium part.
 total = premium + slippage − fees + funding, exactly; the same figure as the two legs' cash
 flows (fees included) plus funding. An open hedge is valued at the current mid prices (`mark`).
 """
@@ -65,6 +67,8 @@ def hedge_pnl(
         fut = f.instrument.venue is Venue.BINANCE_FUTURES
         rate = ref.fx if fut else Decimal(1)
         ref_px = ref.fut if fut else ref.spot
+        if e.phase is Phase.OUTSIDE:  # no decision of ours to measure slippage against
+            ref_px = f.price
         sign = -1 if f.side is Side.BUY else 1  # cash in (+) on a sell
         premium += sign * f.qty * ref_px * rate
         slippage += sign * f.qty * (f.price - ref_px) * rate
