@@ -1484,4 +1484,6 @@ TEXTS: dict[str, str] = {
     "bots.problem.file_no_name": "{file}: class {cls} needs a `name`",
     "bots.problem.file_no_class": "{file}: defines no Strategy subclass",
     "bots.problem.strategy_twice": "strategy name '{name}' is defined twice",
+    "hedge.replay.funding_stored": "Funding: the {n} rates stored at each funding time in this range (from the mark-price stream).",
+    "hedge.replay.funding_fixed": "Funding: no rates of {coin} stored in this range; a fixed {rate}% per 8 h was charged (--funding-rate).",
 }

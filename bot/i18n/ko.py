@@ -1454,4 +1454,6 @@ TEXTS: dict[str, str] = {
     "bots.problem.file_no_name": "{file}: {cls} 클래스에 `name` 이 필요합니다",
     "bots.problem.file_no_class": "{file}: `Strategy` 하위 클래스가 없습니다",
     "bots.problem.strategy_twice": "전략 이름 '{name}' 이 두 번 정의되었습니다",
+    "hedge.replay.funding_stored": "펀딩비: 이 기간 펀딩 시각마다 저장된 실제 요율 {n}건을 적용했습니다 (마크 가격 스트림).",
+    "hedge.replay.funding_fixed": "펀딩비: 이 기간 {coin}의 저장된 요율이 없어 8시간마다 고정 {rate}%를 적용했습니다 (`--funding-rate`).",
 }

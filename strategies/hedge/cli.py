@@ -72,7 +72,8 @@ def _parser(search_mode: bool) -> argparse.ArgumentParser:
     ap.add_argument("--bots", type=Path, help="bots file (default: BOTS_FILE)")
     ap.add_argument("--slippage-bps", type=float, help="default: PAPER_SLIPPAGE_BPS")
     ap.add_argument("--funding-rate", type=float, default=0.0001,
-                    help="funding rate per 8 h the short receives (default 0.0001 = 0.01 %%)")  # fmt: skip
+                    help="funding rate per 8 h the short receives when none is stored for the "
+                         "range (default 0.0001 = 0.01 %%)")  # fmt: skip
     if search_mode:
         ap.add_argument("--entry", default="-1:1:0.25", help="entry bands, from:to:step %%")
         ap.add_argument("--exit", default="1:4:0.25", help="exit bands, from:to:step %%")
@@ -180,6 +181,13 @@ def main(
     return _replay(args, settings, cfg, series, model)
 
 
+def _funding_note(series: PremiumSeries, rate: float) -> Text:
+    """Which funding the figures charge: the stored rates, or the fixed fallback."""
+    if series.funding_ts.size:
+        return Text.of("hedge.replay.funding_stored", n=int(series.funding_ts.size))
+    return Text.of("hedge.replay.funding_fixed", coin=series.coin, rate=f"{rate * 100:g}")
+
+
 def _summary(r: ReplayResult, words: Callable[[Text], str]) -> str:
     still = len(r.trades) - len(r.closed)
     return words(Text.of(
@@ -210,6 +218,7 @@ def _replay(
             qty=numbers.grouped(t.qty, 4), pnl=_krw(t.pnl_krw),
         )))  # fmt: skip
     print(_summary(r, words))
+    print(words(_funding_note(series, args.funding_rate)))
     print(f"({len(series):,} minutes in {took:.3f} s)")
     if args.png:
         labels = (
@@ -242,6 +251,7 @@ def _search(
     took = time.perf_counter() - t0
     split = datetime.fromtimestamp(found.split_ts, settings.tz).strftime("%Y-%m-%d %H:%M")
     print(words(Text.of("hedge.search.header", combos=found.combos, split=split)))
+    print(words(_funding_note(series, args.funding_rate)))
     for c in found.best:
         print(words(Text.of(
             "hedge.search.row", entry=_pct(c.entry_pct), exit=_pct(c.exit_pct),
