@@ -54,3 +54,15 @@ async def test_stored_rates_are_read_back_by_time_and_pruned(tmp_path: Path) -> 
         assert await rule.store.prune_before(cutoff, 1000) == 7  # ETH's and XRP's first 6
         left = await store.rates("XRP", 0, 2e9)
         assert [r.funding_ts for r in left] == [T0 + 6 * H8, T0 + 7 * H8, T0 + 8 * H8]
+
+
+async def test_the_kimp_service_stores_settled_rates_with_each_minute(tmp_path: Path) -> None:
+    from tests.alerts.test_service import Inbox, service
+
+    clock = ManualClock(start=float(T0 + 60))
+    async with service(tmp_path / "k.db", clock, Inbox()) as svc:
+        svc.monitor.on_event(mark("XRP", 0.0002, T0 + H8))
+        svc.monitor.on_event(mark("XRP", -0.0001, T0 + 2 * H8))  # T0 + 8 h settled
+        await svc.record_minute(T0)
+        got = await svc.funding_history.rates("XRP", 0, 2e9)
+        assert [(r.funding_ts, r.rate) for r in got] == [(T0 + H8, 0.0002)]
