@@ -12,21 +12,54 @@ answered by the usual top-up / trim of the futures leg, so the legs stay equal e
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from loguru import logger
 
 from core.hedge import HedgeOutcome, HedgeResult
 from core.market import Side
 from core.numbers import Money
+from core.rounding import MarketRules
+from core.symbols import Instrument, Venue
 from core.text import Text
+from trading.executor import OrderService
 from trading.hedge.leg import FUT, SPOT, fut_inst, spot_inst
 from trading.hedge.legs import HedgeBook
 from trading.hedge.sizing import reduce_qty
-from trading.hedge.store import HedgeRecord, HedgeState, Phase
+from trading.hedge.store import HedgeRecord, HedgeState, HedgeStore, Phase, Ref
 
-if TYPE_CHECKING:
-    from trading.hedge.executor import HedgeExecutor
+
+class HedgeExecutor(Protocol):
+    """What a partial close uses of `trading.hedge.executor.HedgeExecutor` (declared here: the
+    executor calls this module, so importing it back would make a cycle)."""
+
+    svc: OrderService
+    store: HedgeStore
+
+    async def rules(self, coin: str) -> tuple[MarketRules, MarketRules]: ...
+
+    async def price(self, inst: Instrument, side: Side | None = None) -> Decimal: ...
+
+    async def mark(self, coin: str) -> Ref: ...
+
+    async def send(
+        self,
+        rec: HedgeRecord,
+        legs: dict[Venue, tuple[Side, Decimal]],
+        phase: Phase,
+        *,
+        create: bool = False,
+        reduce_only: bool = False,
+        ref: Ref | None = None,
+    ) -> tuple[HedgeBook, dict[Venue, Text]]: ...
+
+    async def unknown(self, rec: HedgeRecord, book: HedgeBook) -> HedgeResult: ...
+
+    async def balance(self, rec: HedgeRecord, book: HedgeBook, rules: MarketRules) -> HedgeBook: ...
+
+    async def result(self, rec: HedgeRecord, book: HedgeBook | None = None) -> HedgeResult: ...
+
+    async def get(self, hedge_id: str) -> HedgeRecord: ...
 
 
 async def reduce(ex: HedgeExecutor, rec: HedgeRecord, book: HedgeBook, qty: Decimal) -> HedgeResult:
