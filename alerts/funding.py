@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alerts.funding_history import FundingRate
 from core.market import MarkPrice
 from core.symbols import Venue
 
@@ -21,17 +22,31 @@ class FundingView:
 
 
 class FundingBook:
-    """The newest mark-price event per coin (USDT-margined perpetuals only)."""
+    """The newest mark-price event per coin (USDT-margined perpetuals only), and the funding
+    times seen to settle since `take_settled` was last asked."""
 
-    __slots__ = ("_marks",)
+    __slots__ = ("_marks", "_settled")
 
     def __init__(self) -> None:
         self._marks: dict[str, MarkPrice] = {}
+        self._settled: list[FundingRate] = []
 
     def on_mark(self, event: MarkPrice) -> None:
         inst = event.instrument
         if inst.venue is Venue.BINANCE_FUTURES and inst.symbol.quote == "USDT":
-            self._marks[inst.symbol.base] = event
+            coin = inst.symbol.base
+            before = self._marks.get(coin)
+            # a later next-funding time: the one announced before has settled, at the rate
+            # last announced for it
+            if before is not None and 0 < before.next_funding_ts < event.next_funding_ts:
+                ts = before.next_funding_ts // 1000
+                self._settled.append(FundingRate(coin, ts, before.funding_rate))
+            self._marks[coin] = event
+
+    def take_settled(self) -> list[FundingRate]:
+        """The rates settled since the last call (the kimp service stores them each minute)."""
+        out, self._settled = self._settled, []
+        return out
 
     def view(self, coin: str, now: float) -> FundingView | None:
         e = self._marks.get(coin.upper())

@@ -29,6 +29,7 @@ from alerts.config import TETHER_KEY, AlertConfig, KimpConfig
 from alerts.events import AlertEvent, EventKind, Reading
 from alerts.executable import TransferView
 from alerts.funding import FundingView
+from alerts.funding_history import FundingHistory
 from alerts.history import TETHER_ROW, PremiumHistory, minute_of
 from alerts.krw_venues import KrwVenues, SpreadView, coin_of
 from alerts.listings import ListingAnnouncer
@@ -91,6 +92,7 @@ class KimpService:
         self.engine = AlertEngine(config.alerts, startup_grace=config.startup_grace)
         self.store = AlertStore(db)
         self.history = PremiumHistory(db)
+        self.funding_history = FundingHistory(db)
         self.universe = Universe(denylist=config.denylist)
         self.kv = KeyValueStore(db)
         self.rules = CoinRules(db, config.min_volume_krw)
@@ -186,6 +188,8 @@ class KimpService:
             await self.record_minute(minute_of(now) - 60)
 
     async def record_minute(self, minute_ts: int) -> int:
+        # the funding times that settled meanwhile go with the minute (the replay's funding)
+        await self.funding_history.record(self.monitor.funding.take_settled())
         return await self.history.record(
             minute_ts, self.monitor.snapshots(), self.monitor.tether_view()
         )

@@ -196,7 +196,9 @@ class Service:
             try:
                 await install(app)
             except (BotConfigError, StrategyLoadError) as exc:
-                raise StartupError(str(exc)) from None
+                # worded in the configured language, like the rest of what the user reads
+                words = Messages(app.settings.core.language).render(exc.text())
+                raise StartupError(words) from None
 
     async def _preflight(self, app: AppContext) -> None:
         """Live trading starts only when the pre-flight check finds no ❌ (bot/doctor)."""

@@ -169,6 +169,13 @@ class Settings(BaseSettings):
         description="what a two-leg hedge does when one leg fails (the other leg is flattened, or "
         "kept and the user alerted), and how a hedge a crash left one-sided is repaired",
     )
+    hedge_default_leverage: int = Field(
+        1,
+        ge=1,
+        le=125,
+        description="leverage of a manual hedge's USDⓈ-M leg (/hedge open without lev=N); at "
+        "most MAX_LEVERAGE",
+    )
 
     # --- strategies ----------------------------------------------------------------------------
     bots_file: Path = Path("bots.toml")
@@ -354,6 +361,10 @@ class Settings(BaseSettings):
             problems.append("HEARTBEAT_URL must be an http:// or https:// URL (or empty: off)")
         if self.default_leverage > self.max_leverage:
             problems.append("DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap")
+        if self.hedge_default_leverage > self.max_leverage:
+            problems.append(
+                "HEDGE_DEFAULT_LEVERAGE is above MAX_LEVERAGE: lower it or raise the cap"
+            )
         if self.kimp_low_pct >= self.kimp_high_pct:
             problems.append("KIMP_LOW_PCT must be below KIMP_HIGH_PCT")
         if self.tether_low_pct >= self.tether_high_pct:

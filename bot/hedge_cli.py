@@ -1,7 +1,8 @@
 """`python -m bot hedge-replay` and `python -m bot hedge-search`: the kimp-hedge bot's replay and
 threshold search (`strategies.hedge.cli`), with the settings' defaults and the premium series
 read from the database through its owners: the kimp samples through `alerts.history`, the
-Binance USDⓈ-M candles (the short leg's price, when stored) through the candle store.
+funding rates stored at each funding time through `alerts.funding_history`, the Binance USDⓈ-M
+candles (the short leg's price, when stored) through the candle store.
 """
 
 from __future__ import annotations
@@ -54,12 +55,14 @@ def _defaults() -> HedgeCliDefaults:
 
 
 async def _samples(db_path: Path, coin: str, start: float, end: float) -> PremiumSeries:
+    from alerts.funding_history import FundingHistory
     from alerts.history import TETHER_ROW, PremiumHistory
 
     async with Database.open(db_path) as db:
         history = PremiumHistory(db)
         rows = [r for r in await history.series(coin, start) if r.minute_ts < end]
         tether = {r.minute_ts: r.upbit_krw for r in await history.series(TETHER_ROW, start)}
+        funding = await FundingHistory(db).rates(coin, start, end)
     ts, up, bn, usdt, fx = [], [], [], [], []
     for r in rows:
         if r.upbit_krw is None or r.binance_usdt is None:
@@ -76,7 +79,10 @@ async def _samples(db_path: Path, coin: str, start: float, end: float) -> Premiu
         usdt.append(t if t is not None else float("nan"))
         fx.append(usd)
     futures = _futures_closes(db_path, coin, ts)
-    return PremiumSeries.of(coin, ts, up, bn, usdt, fx, futures)
+    series = PremiumSeries.of(coin, ts, up, bn, usdt, fx, futures)
+    if not funding:
+        return series  # the replay charges its fixed rate, and says so
+    return series.with_funding([f.funding_ts for f in funding], [f.rate for f in funding])
 
 
 def _futures_closes(db_path: Path, coin: str, ts: list[float]) -> list[float | None]:

@@ -113,6 +113,7 @@ class RiskSettings:
     bracket_failure_policy: Literal["replace_then_close", "replace_then_alert", "close"]
     bracket_triggering_timeout: float
     hedge_failure_policy: Literal["unwind", "alert"]
+    hedge_default_leverage: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,8 +41,8 @@ class HedgeRequest:
     direction: HedgeDirection
     opening: bool  # True: open a new hedge; False: close the hedge `hedge_id`
     size_krw: Decimal | None = None  # opening: target notional of the spot leg in KRW
-    qty: Decimal | None = None  # closing: the hedged quantity to flatten (None = all of it;
-    # a part of it is refused for now: a hedge closes whole)
+    qty: Decimal | None = None  # closing: the coins to take off both legs (None = all of it;
+    # less than the hedge holds is a partial close, the rest stays open with its accounting)
     leverage: int = 1  # of the USDⓈ-M leg
     max_mismatch: Decimal = Decimal("0")  # allowed |spot qty - futures qty|, in coins
     reason: Text | None = None  # the bot's decision, kept with the orders

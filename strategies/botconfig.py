@@ -26,7 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.market import timeframe_ms
 from core.symbols import Instrument, Symbol, Venue
+from core.text import Text
 from strategies.base import StrategyParams
+from strategies.problems import from_pydantic, in_bot, problem
 from strategies.registry import StrategyRegistry
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -40,12 +42,23 @@ VENUE_QUOTES: dict[Venue, tuple[str, ...]] = {
 
 
 class BotConfigError(Exception):
-    """The bots file cannot be used; the message has one line per problem."""
+    """The bots file cannot be used. `texts`: one catalog `Text` per problem (the app words
+    them in the reader's language, `text()`); the message reads them as log lines do."""
 
-    def __init__(self, problems: list[str], source: str = "bots file") -> None:
-        self.problems = problems
+    def __init__(self, problems: list[Text], source: str = "bots.toml") -> None:
+        self.texts = problems
+        self.source = source
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{source} has {len(problems)} problem(s):\n{lines}")
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(p) for p in self.texts]
+
+    def text(self) -> Text:
+        """The whole verdict as one `Text`: the file, how many problems, each of them."""
+        return Text.of("bots.problems", source=self.source, n=len(self.texts),
+                       problems=tuple(self.texts))  # fmt: skip
 
 
 class BotDefinition(BaseModel):
@@ -71,7 +84,7 @@ class BotDefinition(BaseModel):
     @classmethod
     def _name(cls, value: str) -> str:
         if not _NAME.match(value):
-            raise ValueError("use 1-32 letters, digits, _ or -")
+            raise problem("name")
         return value
 
     @field_validator("symbols", mode="before")
@@ -80,29 +93,35 @@ class BotDefinition(BaseModel):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple) or not value:
-            raise ValueError('give a non-empty list such as ["BTC/KRW"]')
+            raise problem("symbols_empty")
         out = []
         for item in value:
             if isinstance(item, Symbol):
                 out.append(item)
             elif isinstance(item, str):
-                out.append(Symbol.parse(item))
+                try:
+                    out.append(Symbol.parse(item))
+                except ValueError:
+                    raise problem("not_symbol", item=item) from None
             else:
-                raise ValueError(f"{item!r} is not a symbol")
+                raise problem("not_symbol", item=repr(item))
         return tuple(out)
 
     @field_validator("timeframe")
     @classmethod
     def _timeframe(cls, value: str) -> str:
-        timeframe_ms(value)
+        try:
+            timeframe_ms(value)
+        except ValueError:
+            raise problem("timeframe", tf=value) from None
         return value
 
     @model_validator(mode="after")
     def _cross(self) -> BotDefinition:
         if (self.stake is None) == (self.stake_pct is None):
-            raise ValueError("set exactly one of stake (an amount) or stake_pct (% of equity)")
+            raise problem("stake")
         if len(set(self.symbols)) != len(self.symbols):
-            raise ValueError("a symbol is listed twice")
+            raise problem("symbol_twice")
         return self
 
     @property
@@ -121,70 +140,53 @@ class BotDefinition(BaseModel):
         return cls.model_validate_json(text)
 
 
-def _fmt_errors(prefix: str, exc: ValidationError, what: str = "") -> list[str]:
-    """One line per pydantic error: `bot 'x': [parameter ]field: message`."""
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        if loc:
-            out.append(f"{prefix}{what + ' ' if what else ''}{loc}: {msg}")
-        else:
-            out.append(f"{prefix}{what + 's: ' if what else ''}{msg}")
-    return out
-
-
 def validate_bot(
     name: str,
     raw: Mapping[str, Any],
     registry: StrategyRegistry,
     max_leverage: int,
     catalog: Mapping[Venue, Collection[Symbol]] | None = None,
-) -> tuple[BotDefinition | None, list[str]]:
+) -> tuple[BotDefinition | None, list[Text]]:
     """Validate one bot; returns the definition (or None) and its problems."""
-    where = f"bot '{name}': "
     if not isinstance(raw, Mapping):
-        return None, [f"{where}expected a table of settings"]
+        return None, [in_bot(name, Text.of("bots.problem.not_table"))]
     try:
         d = BotDefinition.model_validate({**raw, "name": name})
     except ValidationError as exc:
-        return None, _fmt_errors(where, exc)
-    problems: list[str] = []
+        return None, [in_bot(name, t) for t in from_pydantic(exc)]
+    problems: list[Text] = []
     cls = registry.get(d.strategy)
     if cls is None:
         problems.append(
-            f"{where}unknown strategy '{d.strategy}'; known: {', '.join(registry.names())}"
+            problem("strategy", name=d.strategy, known=", ".join(registry.names())).text
         )
     else:
         try:
             params: StrategyParams = cls.Params.model_validate(d.params)
         except ValidationError as exc:
-            problems += _fmt_errors(where, exc, "parameter")
+            problems += from_pydantic(exc, parameter=True)
         else:
             if params.allow_short and d.exchange is not Venue.BINANCE_FUTURES:
-                problems.append(f'{where}allow_short needs exchange = "binance_futures"')
+                problems.append(problem("short_spot").text)
     for sym in d.symbols:
         known = catalog.get(d.exchange) if catalog is not None else None
         if known is not None and sym not in known:
-            problems.append(f"{where}unknown symbol {sym} on {d.exchange.label}")
+            problems.append(problem("symbol", symbol=str(sym), venue=d.exchange).text)
         elif known is None and sym.quote not in VENUE_QUOTES[d.exchange]:
             quotes = "/".join(VENUE_QUOTES[d.exchange])
             problems.append(
-                f"{where}unknown symbol {sym} on {d.exchange.label} (quote must be {quotes})"
+                problem("symbol_quote", symbol=str(sym), venue=d.exchange, quotes=quotes).text
             )
     # A bot type with rules of its own beyond its parameters (kimp_hedge) checks the rest.
     check = getattr(cls, "definition_problems", None)
     if check is not None:
-        problems += [f"{where}{p}" for p in check(d, max_leverage)]
-        return (None if problems else d), problems
-    if d.leverage > 1 and d.exchange is not Venue.BINANCE_FUTURES:
-        problems.append(f'{where}leverage {d.leverage} needs exchange = "binance_futures"')
-    if d.leverage > max_leverage:
-        problems.append(
-            f"{where}leverage {d.leverage} is above the cap MAX_LEVERAGE={max_leverage}"
-        )
+        problems += check(d, max_leverage)
+    else:
+        if d.leverage > 1 and d.exchange is not Venue.BINANCE_FUTURES:
+            problems.append(problem("leverage_spot", lev=d.leverage).text)
+        if d.leverage > max_leverage:
+            problems.append(problem("leverage_cap", lev=d.leverage, max=max_leverage).text)
+    problems = [in_bot(name, p) for p in problems]
     return (None if problems else d), problems
 
 
@@ -193,18 +195,18 @@ def parse_bots(
     registry: StrategyRegistry,
     max_leverage: int,
     catalog: Mapping[Venue, Collection[Symbol]] | None = None,
-    source: str = "bots file",
+    source: str = "bots.toml",
 ) -> list[BotDefinition]:
     """Parse and validate every bot; raises BotConfigError listing every problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BotConfigError([f"not valid TOML: {exc}"], source) from None
+        raise BotConfigError([problem("toml", detail=str(exc)).text], source) from None
     unknown = sorted(set(data) - {"bots"})
-    problems = [f"unknown top-level key '{k}' (bots go under [bots.NAME])" for k in unknown]
+    problems = [problem("top_key", name=k).text for k in unknown]
     bots = data.get("bots", {})
     if not isinstance(bots, dict):
-        raise BotConfigError(["'bots' must be tables: [bots.NAME]"], source)
+        raise BotConfigError([problem("bots_tables").text], source)
     out: list[BotDefinition] = []
     for name, raw in bots.items():
         d, errs = validate_bot(name, raw, registry, max_leverage, catalog)
@@ -228,5 +230,6 @@ def load_bots(
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise BotConfigError([f"cannot read it: {exc.strerror}"], str(path)) from None
+        why = problem("unreadable", detail=exc.strerror or type(exc).__name__).text
+        raise BotConfigError([why], str(path)) from None
     return parse_bots(text, registry, max_leverage, catalog, source=str(path))

@@ -24,19 +24,34 @@ import sys
 import traceback
 from pathlib import Path
 
+from core.text import Text
 from strategies.base import KernelStrategy, Strategy
 
 
 class StrategyLoadError(Exception):
-    """A user strategy file cannot be used; the message names the file and the error."""
+    """A user strategy file cannot be used. `texts`: one catalog `Text` per problem, naming the
+    file (`text()`: all of them, for the app to word); the message reads them as logs do."""
+
+    def __init__(self, problems: list[Text], folder: Path) -> None:
+        self.texts = problems
+        self.folder = folder
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"user strategies in {folder} could not be loaded:\n{lines}")
+
+    def text(self) -> Text:
+        return Text.of("bots.strategies_problems", folder=str(self.folder),
+                       problems=tuple(self.texts))  # fmt: skip
 
 
-def _short_error(path: Path, exc: BaseException) -> str:
+def _short_error(path: Path, exc: BaseException) -> Text:
+    """Python's own words (the exception) kept as they are: they name the code's mistake."""
     if isinstance(exc, SyntaxError):
-        return f"{path.name}: syntax error on line {exc.lineno}: {exc.msg}"
+        return Text.of("bots.problem.file_syntax", file=path.name, line=exc.lineno or 0,
+                       detail=exc.msg)  # fmt: skip
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
-    where = f" (line {frames[-1].lineno})" if frames else ""
-    return f"{path.name}{where}: {type(exc).__name__}: {exc}"
+    line = frames[-1].lineno if frames else 0
+    return Text.of("bots.problem.file_error", file=path.name, line=line or "?",
+                   detail=f"{type(exc).__name__}: {exc}")  # fmt: skip
 
 
 def load_user_strategies(folder: Path) -> list[type[Strategy]]:
@@ -45,14 +60,14 @@ def load_user_strategies(folder: Path) -> list[type[Strategy]]:
     if not folder.is_dir():
         return []
     found: list[type[Strategy]] = []
-    problems: list[str] = []
+    problems: list[Text] = []
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
             continue
         mod_name = f"user_strategies.{path.stem}"
         spec = importlib.util.spec_from_file_location(mod_name, path)
         if spec is None or spec.loader is None:
-            problems.append(f"{path.name}: cannot be imported")
+            problems.append(Text.of("bots.problem.file_import", file=path.name))
             continue
         module = importlib.util.module_from_spec(spec)
         sys.modules[mod_name] = module
@@ -73,17 +88,16 @@ def load_user_strategies(folder: Path) -> list[type[Strategy]]:
         ]
         for cls in classes:
             if not cls.name:
-                problems.append(f"{path.name}: class {cls.__name__} needs a `name`")
+                problems.append(
+                    Text.of("bots.problem.file_no_name", file=path.name, cls=cls.__name__)
+                )
             else:
                 found.append(cls)
         if not classes:
-            problems.append(f"{path.name}: defines no Strategy subclass")
+            problems.append(Text.of("bots.problem.file_no_class", file=path.name))
     names = [c.name for c in found]
     for dup in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"strategy name '{dup}' is defined twice")
+        problems.append(Text.of("bots.problem.strategy_twice", name=dup))
     if problems:
-        raise StrategyLoadError(
-            f"user strategies in {folder} could not be loaded:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
+        raise StrategyLoadError(problems, folder)
     return found

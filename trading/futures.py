@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 
 from loguru import logger
@@ -71,6 +71,9 @@ class FuturesManager:
             svc, kv, failure_policy, lambda sym, bot, why: self.close(sym, bot=bot, reason=why)
         )
         self.protection = Protection(svc, kv, guard=self.guard)
+        # Asked before a bracketed entry: why it may not join the symbol's position (a hedge's
+        # leg there: one-way mode would merge them and the stop would close the leg too)
+        self.entry_checks: list[Callable[[Symbol], Awaitable[Text | None]]] = []
         svc.listeners.append(self._on_order)
 
     async def ensure_leverage(self, symbol: Symbol, leverage: int) -> None:
@@ -102,6 +105,15 @@ class FuturesManager:
         """
         if Venue.BINANCE_FUTURES not in self.svc.brokers:
             return SubmitResult(False, Text.of("reason.futures_not_configured"))
+        bracketed = (
+            stop_loss is not None
+            or take_profit is not None
+            or (brackets is not None and bool(brackets.stop_loss_pct or brackets.take_profit_pct))
+        )
+        for check in self.entry_checks if bracketed else ():
+            why = await check(symbol)
+            if why is not None:
+                return SubmitResult(False, why)
         lev = leverage or self.default_leverage
         if not 1 <= lev <= self.max_leverage:
             return SubmitResult(

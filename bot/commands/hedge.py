@@ -1,7 +1,7 @@
 """/hedge: two-leg hedges (Upbit spot against Binance USDⓈ-M).
 
 `/hedge` lists open and recent hedges, `/hedge <id>` shows one with its PnL split; `/hedge open
-<coin> <KRW> [reverse]` and `/hedge close <id>` move money, so they ask to confirm first (and a
+<coin> <KRW> [reverse] [lev=N]` and `/hedge close <id> [qty|pct%]` move money, so they ask to confirm first (and a
 late one asks again). Handlers parse, ask `facade.hedges` (bot.providers.HedgeDeskView) and
 render; the hedge lines of /positions, /profit and the daily report are rendered here too.
 """
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _OPEN_WORDS = ("open", "열기")
 _CLOSE_WORDS = ("close", "청산")
+_LEV_WORDS = ("lev", "leverage", "레버리지")
 
 
 def _desk(ctx: CommandContext) -> HedgeDeskView:
@@ -71,6 +72,10 @@ def detail(m: Messages, v: HedgeView) -> str:
 
 def outcome(m: Messages, res: HedgeResult, opening: bool) -> str:
     reason = m.render(res.reason) if res.reason is not None else ""
+    if "reduced" in res.details and res.outcome is HedgeOutcome.OPENED:
+        left = numbers.grouped(res.spot.qty) if res.spot else "0"
+        return m("hedge.reduced_done", id=res.hedge_id, qty=numbers.grouped(
+            Decimal(res.details["reduced"])), left=left)  # fmt: skip
     if res.outcome is HedgeOutcome.OPENED and res.spot and res.futures:
         return m(
             "hedge.opened", id=res.hedge_id, spot=numbers.grouped(res.spot.qty),
@@ -131,6 +136,41 @@ async def summary_line(m: Messages, desk: HedgeDeskView, since: float, key: str 
     return m("hedge.profit_line", pnl=pnl, n=len(done), open=len(opened))
 
 
+def _leverage_arg(
+    m: Messages, desk: HedgeDeskView, args: list[str]
+) -> tuple[int | None, list[str]]:
+    """`lev=N` (or `leverage=N`, `레버리지=N`) anywhere in the arguments: the short's leverage
+    for this hedge, 1..MAX_LEVERAGE, refused before anything is asked; the rest returned."""
+    lev: int | None = None
+    rest: list[str] = []
+    for arg in args:
+        key, eq, value = arg.partition("=")
+        if not eq or key.lower() not in _LEV_WORDS:
+            rest.append(arg)
+            continue
+        raw = value.lower().removesuffix("x").removesuffix("배")
+        if not raw.isdigit() or len(raw) > 3:
+            raise CommandError(m("hedge.bad_leverage", max=desk.max_leverage))
+        lev = int(raw)
+        if not 1 <= lev <= desk.max_leverage:
+            raise CommandError(m("reason.leverage_range", lev=lev, max=desk.max_leverage))
+    return lev, rest
+
+
+def _close_qty(m: Messages, raw: str, held: Decimal) -> Decimal | None:
+    """`/hedge close <id> <qty|pct%>`: the coins to take off both legs (None: all of them);
+    the venues' lot grids and minimums are checked by the executor."""
+    pct = raw.endswith("%")
+    value = sane_decimal(raw.removesuffix("%").replace(",", ""))
+    if value is None or value <= 0 or (pct and value > 100):
+        raise CommandError(m("hedge.bad_close_qty"))
+    qty = held * value / 100 if pct else value
+    if qty > held:
+        raise CommandError(m("hedge.close_qty_above", qty=numbers.grouped(qty),
+                             held=numbers.grouped(held)))  # fmt: skip
+    return None if qty == held else qty
+
+
 class HedgeReport:
     """The daily report's hedge section (`facade.report_sections`)."""
 
@@ -149,9 +189,11 @@ def register_hedge(registry: CommandRegistry) -> None:
     @registry.command(
         "hedge",
         "Two-leg hedges (Upbit spot against Binance USDⓈ-M): list, detail, open, close",
-        "/hedge [id] | /hedge open <coin> <KRW> [reverse] | /hedge close <id>",
+        "/hedge [id] | /hedge open <coin> <KRW> [reverse] [lev=N] | /hedge close <id> [qty|pct%]",
         "/hedge lists hedges; /hedge <id> shows one with its PnL split. /hedge open <coin> "
-        "<KRW> [reverse] opens one; /hedge close <id> closes both legs. Both ask to confirm.",
+        "<KRW> [reverse] [lev=N] opens one (lev: the short's leverage, default "
+        "HEDGE_DEFAULT_LEVERAGE); /hedge close <id> [qty|pct%] closes both legs, or that part of "
+        "them. Both ask to confirm.",
     )
     async def hedge(ctx: CommandContext) -> Reply:
         m = Messages(ctx.service.settings.language)
@@ -167,9 +209,9 @@ def register_hedge(registry: CommandRegistry) -> None:
         if verb in _OPEN_WORDS:
             return _ask_open(ctx, m, args[1:])
         if verb in _CLOSE_WORDS:
-            if len(args) != 2:
+            if len(args) not in (2, 3):
                 raise CommandError(m("hedge.usage"))
-            return await _ask_close(ctx, m, desk, args[1])
+            return await _ask_close(ctx, m, desk, args[1], args[2] if len(args) == 3 else None)
         if len(args) != 1:
             raise CommandError(m("hedge.usage"))
         view = await desk.detail(args[0])
@@ -178,6 +220,8 @@ def register_hedge(registry: CommandRegistry) -> None:
         return Reply.table("", detail(m, view), refresh=f"/hedge {args[0]}")
 
     def _ask_open(ctx: CommandContext, m: Messages, args: list[str]) -> Reply:
+        desk = _desk(ctx)
+        lev, args = _leverage_arg(m, desk, args)
         reverse = bool(args) and args[-1].lower() in ("reverse", "rev", "역방향")
         if reverse:
             args = args[:-1]
@@ -188,28 +232,32 @@ def register_hedge(registry: CommandRegistry) -> None:
         size = sane_decimal(raw)
         if size is None or size <= 0:
             raise CommandError(m("hedge.bad_amount"))
-        desk = _desk(ctx)
         way = "reverse" if reverse else "forward"
         question = m(
             "hedge.open_question", coin=coin, direction=m(f"hedge.dir.{way}"),
-            size=m.money(size, "KRW"), lev=desk.default_leverage,
+            size=m.money(size, "KRW"), lev=lev or desk.default_leverage,
         )  # fmt: skip
 
         async def act(c: CommandContext) -> Reply:
-            res = await _desk(c).open(coin, size, reverse)
+            res = await _desk(c).open(coin, size, reverse, leverage=lev)
             return Reply(outcome(m, res, opening=True))
 
         return registry.ask_confirmation(ctx, question, act)
 
     async def _ask_close(
-        ctx: CommandContext, m: Messages, desk: HedgeDeskView, hedge_id: str
+        ctx: CommandContext, m: Messages, desk: HedgeDeskView, hedge_id: str, part: str | None
     ) -> Reply:
         view = await desk.detail(hedge_id)
         if view is None:
             raise CommandError(m("hedge.unknown", id=hedge_id))
-        question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
+        qty = _close_qty(m, part, abs(view.spot_qty)) if part is not None else None
+        if qty is None:
+            question = m("hedge.close_question", id=hedge_id, coin=view.record.coin)
+        else:
+            question = m("hedge.reduce_question", id=hedge_id, coin=view.record.coin,
+                         qty=numbers.grouped(qty), held=numbers.grouped(abs(view.spot_qty)))  # fmt: skip
 
         async def act(c: CommandContext) -> Reply:
-            return Reply(outcome(m, await _desk(c).close(hedge_id), opening=False))
+            return Reply(outcome(m, await _desk(c).close(hedge_id, qty), opening=False))
 
         return registry.ask_confirmation(ctx, question, act)

@@ -33,7 +33,7 @@ def stake_plans(settings: Settings) -> tuple[list[StakePlan], list[Check]]:
         bots = load_bots(s.bots_file, registry, settings.risk.max_leverage)
     except (BotConfigError, StrategyLoadError) as exc:
         return [], [Check(Area.BOTS, "bots_file", CheckStatus.FAIL,
-                          Text.of("doctor.found.bots_bad", error=str(exc)),
+                          Text.of("doctor.found.bots_bad", error=exc.text()),
                           Text.of("doctor.fix.bots_bad"))]  # fmt: skip
     if not bots:
         found = Text.of("doctor.found.no_bots", path=str(s.bots_file))

@@ -21,7 +21,6 @@ from trading.hedge.repair import repair
 from trading.hedge.store import HedgeStore
 from trading.hedge.watch import watch
 
-MANUAL_LEVERAGE = 1  # /hedge open: a 1x short is not liquidated short of the coin doubling
 WATCH_INTERVAL = 60.0  # s between checks that open hedges' spot coins are still held
 
 
@@ -37,7 +36,7 @@ async def install_hedges(app: AppContext, svc: OrderService, futures: FuturesMan
     if lines:
         text = "\n".join([t("hedge.repaired_title"), *(t.render(line) for line in lines)])
         app.notifier.notify(Notification(NotificationKind.RECONCILE, text))
-    desk = HedgeDesk(executor, default_leverage=MANUAL_LEVERAGE)
+    desk = HedgeDesk(executor, default_leverage=app.settings.risk.hedge_default_leverage)
     app.facade.hedges = desk
     app.facade.report_sections.append(HedgeReport(desk, app.settings.core.language))
 

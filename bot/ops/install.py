@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alerts.alert_state import AlertStore
+from alerts.funding_history import FundingHistory
 from alerts.history import PremiumHistory
 from bot.commands.ops import register_ops
 from bot.config import Settings
@@ -27,6 +28,8 @@ def retention_rules(settings: Settings, db: Database, clock: Clock) -> list[Rete
     ops = settings.ops
     return [
         RetentionRule("kimp_samples", settings.kimp.kimp_history_days * DAY, PremiumHistory(db)),
+        # funding rates are the replay's other input: kept as long as the premium samples
+        RetentionRule("funding_rates", settings.kimp.kimp_history_days * DAY, FundingHistory(db)),
         RetentionRule("candles", ops.candle_retention_days * DAY, CandleStore(db)),
         RetentionRule("decisions", ops.decision_retention_days * DAY, BotStore(db, clock)),
         RetentionRule("outbox", ops.notification_retention_days * DAY, Outbox(db)),

@@ -128,6 +128,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX hedge_orders_hedge ON hedge_orders(hedge_id);
     """,
+    # 6: each USDⓈ-M perpetual's funding rate at each funding time (alerts/funding_history.py),
+    # from the mark-price stream, so the kimp-hedge replay charges the rates that were paid
+    """
+    CREATE TABLE funding_rates (
+        coin TEXT NOT NULL, funding_ts INTEGER NOT NULL, rate REAL NOT NULL,
+        PRIMARY KEY (coin, funding_ts)
+    );
+    CREATE INDEX funding_rates_ts ON funding_rates(funding_ts);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

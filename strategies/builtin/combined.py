@@ -23,6 +23,7 @@ from strategies.indicators import (
     macd_arrays,
     volatility_array,
 )
+from strategies.problems import Problem
 
 
 class CombinedParams(StrategyParams):
@@ -42,13 +43,13 @@ class CombinedParams(StrategyParams):
     def _order(self) -> CombinedParams:
         problems = []
         if not self.ema_short < self.ema_mid < self.ema_long:
-            problems.append("need ema_short < ema_mid < ema_long")
+            problems.append(Text.of("bots.problem.order", order="ema_short < ema_mid < ema_long"))
         if self.rsi_oversold >= self.rsi_overbought:
-            problems.append("need rsi_oversold < rsi_overbought")
+            problems.append(Text.of("bots.problem.order", order="rsi_oversold < rsi_overbought"))
         if self.macd_fast >= self.macd_slow:
-            problems.append("need macd_fast < macd_slow")
+            problems.append(Text.of("bots.problem.order", order="macd_fast < macd_slow"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise Problem(Text.of("bots.problem.several", problems=tuple(problems)))
         return self
 
 

@@ -13,6 +13,7 @@ from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, ema_array
+from strategies.problems import problem
 
 
 class EmaTrendParams(StrategyParams):
@@ -26,7 +27,7 @@ class EmaTrendParams(StrategyParams):
     @model_validator(mode="after")
     def _order(self) -> EmaTrendParams:
         if not self.ema_short < self.ema_mid < self.ema_long:
-            raise ValueError("need ema_short < ema_mid < ema_long")
+            raise problem("order", order="ema_short < ema_mid < ema_long")
         return self
 
 

@@ -13,6 +13,7 @@ from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import EMA, SMA, ema_array, sma_array
+from strategies.problems import problem
 
 
 class MaCrossParams(StrategyParams):
@@ -27,7 +28,7 @@ class MaCrossParams(StrategyParams):
     @model_validator(mode="after")
     def _order(self) -> MaCrossParams:
         if self.ma_fast >= self.ma_slow:
-            raise ValueError("need ma_fast < ma_slow")
+            raise problem("order", order="ma_fast < ma_slow")
         return self
 
 

@@ -13,6 +13,7 @@ from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import MACD, macd_arrays
+from strategies.problems import problem
 
 
 class MacdParams(StrategyParams):
@@ -23,7 +24,7 @@ class MacdParams(StrategyParams):
     @model_validator(mode="after")
     def _order(self) -> MacdParams:
         if self.macd_fast >= self.macd_slow:
-            raise ValueError("need macd_fast < macd_slow")
+            raise problem("order", order="macd_fast < macd_slow")
         return self
 
 

@@ -13,6 +13,7 @@ from core.text import Text
 from strategies._numba import njit
 from strategies.base import Action, FeatureState, KernelStrategy, StrategyParams
 from strategies.indicators import RSI, rsi_array
+from strategies.problems import problem
 
 
 class RsiParams(StrategyParams):
@@ -23,7 +24,7 @@ class RsiParams(StrategyParams):
     @model_validator(mode="after")
     def _order(self) -> RsiParams:
         if self.rsi_oversold >= self.rsi_overbought:
-            raise ValueError("need rsi_oversold < rsi_overbought")
+            raise problem("order", order="rsi_oversold < rsi_overbought")
         return self
 
 

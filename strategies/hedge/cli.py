@@ -199,6 +199,13 @@ def _refusal(exc: Exception) -> Text | str:
     return reason if isinstance(reason, Text) else str(exc)
 
 
+def _funding_note(series: PremiumSeries, rate: float) -> Text:
+    """Which funding the figures charge: the stored rates, or the fixed fallback."""
+    if series.funding_ts.size:
+        return Text.of("hedge.replay.funding_stored", n=int(series.funding_ts.size))
+    return Text.of("hedge.replay.funding_fixed", coin=series.coin, rate=f"{rate * 100:g}")
+
+
 def _summary(r: ReplayResult, words: Callable[[Text], str]) -> str:
     still = len(r.trades) - len(r.closed)
     return words(Text.of(
@@ -229,6 +236,7 @@ def _replay(
             qty=numbers.grouped(t.qty, 4), pnl=_krw(t.pnl_krw),
         )))  # fmt: skip
     print(_summary(r, words))
+    print(words(_funding_note(series, args.funding_rate)))
     print(f"({len(series):,} minutes in {took:.3f} s)")
     if args.png:
         labels = (
@@ -262,6 +270,7 @@ def _search(
     took = time.perf_counter() - t0
     split = datetime.fromtimestamp(found.split_ts, settings.tz).strftime("%Y-%m-%d %H:%M")
     print(words(Text.of("hedge.search.header", combos=found.combos, split=split)))
+    print(words(_funding_note(series, args.funding_rate)))
     for c in found.best:
         print(words(Text.of(
             "hedge.search.row", entry=_pct(c.entry_pct), exit=_pct(c.exit_pct),

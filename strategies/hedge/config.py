@@ -33,7 +33,9 @@ from pydantic import Field, model_validator
 from core.market import Candle
 from core.signals import Signal
 from core.symbols import Symbol, Venue
+from core.text import Text
 from strategies.base import Strategy, StrategyParams
+from strategies.problems import problem
 
 HEDGE_STRATEGY = "kimp_hedge"
 
@@ -79,17 +81,13 @@ class KimpHedgeParams(StrategyParams):
     @model_validator(mode="after")
     def _bands(self) -> KimpHedgeParams:
         if self.exit_pct <= self.entry_pct:
-            raise ValueError(
-                f"exit_pct ({self.exit_pct:g}) must be above entry_pct ({self.entry_pct:g})"
-            )
+            raise problem("hedge_exit_band", exit=f"{self.exit_pct:g}", entry=f"{self.entry_pct:g}")
         if self.allow_reverse:
             hi, lo = self.reverse_entry_pct, self.reverse_exit_pct
             if hi is None or lo is None:
-                raise ValueError("allow_reverse needs reverse_entry_pct and reverse_exit_pct")
+                raise problem("hedge_reverse_bands")
             if lo >= hi:
-                raise ValueError(
-                    f"reverse_exit_pct ({lo:g}) must be below reverse_entry_pct ({hi:g})"
-                )
+                raise problem("hedge_reverse_band", exit=f"{lo:g}", entry=f"{hi:g}")
         return self
 
 
@@ -105,20 +103,20 @@ class KimpHedge(Strategy):
         return None
 
     @staticmethod
-    def definition_problems(d: BotDefinition, max_leverage: int) -> list[str]:
-        """What the bots file entry gets wrong beyond its parameters (one line each)."""
+    def definition_problems(d: BotDefinition, max_leverage: int) -> list[Text]:
+        """What the bots file entry gets wrong beyond its parameters (one text each)."""
         out = []
         if d.exchange is not Venue.UPBIT:
-            out.append('a kimp_hedge bot has exchange = "upbit" (its spot leg)')
+            out.append(problem("hedge_exchange").text)
         if d.stake is None:
-            out.append("a kimp_hedge bot needs stake: the spot leg's size in KRW")
+            out.append(problem("hedge_stake").text)
         if d.leverage != 1:
-            out.append("a kimp_hedge bot's short takes params.short_leverage, not leverage")
+            out.append(problem("hedge_leverage").text)
         lev = d.params.get("short_leverage", 1)
         if isinstance(lev, int) and lev > max_leverage:
-            out.append(f"short_leverage {lev} is above the cap MAX_LEVERAGE={max_leverage}")
+            out.append(problem("hedge_short_cap", lev=lev, max=max_leverage).text)
         if d.stop_loss_pct is not None or d.take_profit_pct is not None:
-            out.append("a kimp_hedge bot exits on its bands: drop stop_loss_pct/take_profit_pct")
+            out.append(problem("hedge_brackets").text)
         return out
 
 

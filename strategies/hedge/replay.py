@@ -82,19 +82,25 @@ class ReplayResult:
 
 
 def _funding_usdt(
-    series_ts: np.ndarray, fut: np.ndarray, i0: int, i1: int, qty: float, forward: bool, rate: float
+    s: PremiumSeries, i0: int, i1: int, qty: float, forward: bool, rate: float
 ) -> float:
-    """Funding the futures leg got between rows i0 (entered) and i1 (exited): a short receives
-    `rate` of its value at each funding time (a positive rate), a long pays it."""
-    if rate == 0.0:
+    """Funding the futures leg got between rows i0 (entered) and i1 (exited): at each funding
+    time a short receives the rate of its value (a positive rate), a long pays it. The stored
+    rates of the series when it has them (`PremiumSeries.funding_ts`), else `rate` every 8 h."""
+    t0, t1 = s.ts[i0], s.ts[i1]
+    if s.funding_ts.size:
+        inside = (s.funding_ts > t0) & (s.funding_ts <= t1)
+        times, rates = s.funding_ts[inside], s.funding_rate[inside]
+    elif rate != 0.0:
+        first = (np.floor(t0 / FUNDING_EVERY_S) + 1) * FUNDING_EVERY_S
+        times = np.arange(first, t1 + 1e-9, FUNDING_EVERY_S)
+        rates = np.full(times.size, rate)
+    else:
         return 0.0
-    t0, t1 = series_ts[i0], series_ts[i1]
-    first = (np.floor(t0 / FUNDING_EVERY_S) + 1) * FUNDING_EVERY_S
-    times = np.arange(first, t1 + 1e-9, FUNDING_EVERY_S)
     if not times.size:
         return 0.0
-    rows = np.minimum(np.searchsorted(series_ts, times, side="left"), i1)
-    value = float(np.sum(fut[rows])) * qty * rate
+    rows = np.minimum(np.searchsorted(s.ts, times, side="left"), i1)
+    value = float(np.sum(s.futures_usdt[rows] * rates)) * qty
     return value if forward else -value
 
 
@@ -199,7 +205,7 @@ def _close(
     i0, epx, qty, entry_why = entry
     forward = held.direction is HedgeDirection.FORWARD
     usdt = float(s.usdt_krw[j])
-    funding = _funding_usdt(s.ts, s.futures_usdt, i0, j, qty, forward, funding_rate_8h)
+    funding = _funding_usdt(s, i0, j, qty, forward, funding_rate_8h)
     pnl, fees = round_trip_krw(forward, qty, epx, px, usdt, funding)
     refs = (
         float(s.upbit_krw[i0]), float(s.futures_usdt[i0]), float(s.upbit_krw[j]),

@@ -8,7 +8,7 @@ are left out, as the live bot has no reading then either.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,6 +26,10 @@ class PremiumSeries:
     usdt_krw: np.ndarray  # Upbit KRW-USDT
     usd_krw: np.ndarray  # NaN where the FX rate was unknown
     futures_usdt: np.ndarray  # the short leg's price (USDⓈ-M close; spot when none is stored)
+    # the perpetual's stored funding: each funding time (epoch s) and its rate (a fraction;
+    # a short receives it when > 0); empty when none is stored (the replay's fixed rate then)
+    funding_ts: np.ndarray = field(default_factory=lambda: np.empty(0))
+    funding_rate: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @classmethod
     def of(
@@ -52,6 +56,12 @@ class PremiumSeries:
         order = np.argsort(t[ok], kind="stable")
         return cls(coin, *(a[ok][order] for a in (t, u, b, k, fx, fut)))
 
+    def with_funding(self, times: Sequence[float], rates: Sequence[float]) -> PremiumSeries:
+        """This series with the stored funding rates of its coin."""
+        t, r = np.asarray(times, dtype=np.float64), np.asarray(rates, dtype=np.float64)
+        order = np.argsort(t, kind="stable")
+        return replace(self, funding_ts=t[order], funding_rate=r[order])
+
     def __len__(self) -> int:
         return int(self.ts.size)
 
@@ -74,5 +84,5 @@ class PremiumSeries:
         s = slice(start, stop)
         return PremiumSeries(
             self.coin, self.ts[s], self.upbit_krw[s], self.binance_usdt[s], self.usdt_krw[s],
-            self.usd_krw[s], self.futures_usdt[s],
+            self.usd_krw[s], self.futures_usdt[s], self.funding_ts, self.funding_rate,
         )  # fmt: skip

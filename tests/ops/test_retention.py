@@ -157,12 +157,14 @@ async def test_the_service_rules_prune_premium_samples_by_kimp_history_days(tmp_
         assert rules["kimp_samples"].keep_seconds == 2 * DAY
         assert set(rules) == {
             "kimp_samples",
+            "funding_rates",
             "candles",
             "decisions",
             "outbox",
             "alerts_sent",
             "inbox",
         }
+        assert rules["funding_rates"].keep_seconds == 2 * DAY  # the replay's other input
         maint = Maintenance(db, list(rules.values()), clock, ZoneInfo("UTC"), 3, batch=1_000)
         pruned = await maint.prune()
         assert pruned["kimp_samples"] == 1440 * len(COINS)  # the first day, in 1,000-row batches

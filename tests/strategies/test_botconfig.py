@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import render
 from core.symbols import Symbol, Venue
 from strategies.botconfig import BotConfigError, load_bots, parse_bots
 from strategies.registry import StrategyRegistry
@@ -23,7 +24,7 @@ stake = 100000
 def _problems(text: str, **kw: object) -> list[str]:
     with pytest.raises(BotConfigError) as err:
         parse_bots(text, StrategyRegistry(), 20, **kw)  # type: ignore[arg-type]
-    return err.value.problems
+    return [render("en", t) for t in err.value.texts]
 
 
 def test_the_documented_example_is_valid() -> None:

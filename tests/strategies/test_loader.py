@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.i18n import render
 from core.fills import FillModel
 from core.signals import SignalAction
 from strategies.backtest import run_backtest
@@ -75,8 +76,9 @@ def test_user_strategy_is_loaded_validated_and_backtested(tmp_path: Path) -> Non
     registry = user_registry(tmp_path)
     assert "breakout" in registry.names()
     (d,) = parse_bots(BOT, registry, max_leverage=20)
-    with pytest.raises(BotConfigError, match="parameter lookback: Input should be greater"):
+    with pytest.raises(BotConfigError) as bad:
         parse_bots(BOT.replace("lookback = 3", "lookback = 1"), registry, 20)
+    assert "parameter lookback: Input should be greater" in render("en", bad.value.text())
     cls = registry.get("breakout")
     assert cls is not None
     closes = np.r_[np.full(5, 100.0), 101, 102, 103, 99, 98, 97, 96]
@@ -96,7 +98,7 @@ def test_a_broken_user_file_is_reported_with_its_name_and_line(tmp_path: Path) -
     (tmp_path / "empty.py").write_text("X = 1\n")
     with pytest.raises(StrategyLoadError) as err:
         load_user_strategies(tmp_path)
-    text = str(err.value)
+    text = render("en", err.value.text())
     assert "typo.py: syntax error on line 1" in text
     assert "boom.py (line 3): ValueError: bad constant" in text
     assert "empty.py: defines no Strategy subclass" in text

@@ -98,10 +98,11 @@ async def test_funding_received_while_open_is_the_hedges(tmp_path: Path) -> None
         assert await env.svc.book_funding(ev) == D("1.25")
         before = await desk.detail("f1")
         assert before is not None and before.pnl.funding > 0
+        # a partial close (issue 16, second pass): the rest stays open and keeps its funding
         part = HedgeRequest("f1", "kimp1", "BTC", HedgeDirection.FORWARD, False, qty=D("0.001"))
-        refused = await gw.submit(part)
-        assert refused.outcome is HedgeOutcome.REFUSED and "closes whole" in en(
-            refused.reason or ""
+        reduced = await gw.submit(part)
+        assert reduced.outcome is HedgeOutcome.OPENED and D(reduced.details["reduced"]) == D(
+            "0.001"
         )
         closed = await gw.submit(hedge("f1", HedgeDirection.FORWARD, opening=False))
         assert closed.outcome is HedgeOutcome.CLOSED
@@ -112,10 +113,14 @@ async def test_funding_received_while_open_is_the_hedges(tmp_path: Path) -> None
         # USDT/KRW rate of its phase, plus the funding
         refs = {"open": view.record.open_ref, "close": view.record.close_ref}
         phase = {o.client_id: o.phase.value for o in view.orders}
+        reduce_refs = await desk.executor.store.refs("f1")
+        assert len(reduce_refs) == 2  # the partial close's two orders
         hand = D(0)
         for e in view.book.entries:
             f = e.fill
             ref = refs["close" if phase[f.client_id] == "close" else "open"]
+            if phase[f.client_id] == "reduce":  # decided on its own reference
+                ref = reduce_refs[f.client_id]
             assert ref is not None
             rate = ref.fx if f.instrument.venue is Venue.BINANCE_FUTURES else D(1)
             cash = f.qty * f.price * (1 if f.side is Side.SELL else -1)

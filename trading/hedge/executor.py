@@ -31,13 +31,14 @@ from core.market import Side
 from core.notifications import Notification, NotificationKind
 from core.numbers import Money
 from core.rounding import MarketRules
-from core.symbols import Instrument, Venue
+from core.symbols import Instrument, Symbol, Venue
 from core.text import Text
 from trading.executor import OrderService, new_client_id
 from trading.futures import FuturesManager
 from trading.hedge.leg import FUT, SPOT, fut_inst, leg_request, said, send_leg, spot_inst
 from trading.hedge.legs import HedgeBook, leg_fills, read_book
 from trading.hedge.pnl import funding_usdt, hedge_pnl
+from trading.hedge.reduce import reduce
 from trading.hedge.sizing import fut_adjustment, hedge_qty, tolerance
 from trading.hedge.store import HedgeRecord, HedgeState, HedgeStore, Phase, Ref
 
@@ -73,6 +74,7 @@ class HedgeExecutor:
         self.fill_wait = fill_wait
         self._crash_at = crash_at
         self._locks: dict[str, asyncio.Lock] = {}
+        futures.entry_checks.append(self.bracketed_entry_conflict)
 
     # --- HedgeGateway ---------------------------------------------------------------------
     async def submit(self, req: HedgeRequest) -> HedgeResult:
@@ -108,8 +110,8 @@ class HedgeExecutor:
             )
         spot_rules, fut_rules = await self.rules(req.coin)
         forward = req.direction is HedgeDirection.FORWARD
-        spot_px = await self._price(spot_inst(req.coin), Side.BUY if forward else Side.SELL)
-        fut_px = await self._price(fut_inst(req.coin), Side.SELL if forward else Side.BUY)
+        spot_px = await self.price(spot_inst(req.coin), Side.BUY if forward else Side.SELL)
+        fut_px = await self.price(fut_inst(req.coin), Side.SELL if forward else Side.BUY)
         qty = hedge_qty(req.size_krw, spot_px, fut_px, spot_rules, fut_rules)
         if not forward:
             held = self.svc.balances.get(SPOT, {}).get(req.coin, (ZERO, ZERO))[0]
@@ -147,7 +149,7 @@ class HedgeExecutor:
         spot_q, fut_q = book.held(SPOT), book.held(FUT)
         now = self.svc.clock.now
         if book.pending:
-            return await self._unknown(rec, book)
+            return await self.unknown(rec, book)
         if spot_q == 0 and fut_q == 0:
             why = next(iter(failed.values()), Text.of("hedge.nothing_filled"))
             await self.store.set_state(rec.hedge_id, HedgeState.REFUSED, now(), note=why.key)
@@ -156,7 +158,7 @@ class HedgeExecutor:
             return await self._leg_failed(rec, book, failed)
         book = await self.balance(rec, book, fut_rules)
         await self.store.set_state(rec.hedge_id, HedgeState.OPEN, now())
-        res = await self.result(await self._get(rec.hedge_id), book)
+        res = await self.result(await self.get(rec.hedge_id), book)
         logger.info("hedge {} opened: {} / {}", rec.hedge_id, res.spot, res.futures)
         return res
 
@@ -183,6 +185,20 @@ class HedgeExecutor:
         if abs(book.net) > tol:
             self._notify_mismatch(rec, book)
         return book
+
+    async def bracketed_entry_conflict(self, symbol: Symbol) -> Text | None:
+        """Why a bracketed futures entry (a bot's, or a manual one with a stop) may not go on
+        `symbol`: an active hedge holds its leg there, and one-way mode would merge the two into
+        one position whose stop-loss would close the hedge's leg too (`FuturesManager.open`
+        asks this before it sends)."""
+        ids = [
+            rec.hedge_id
+            for rec in await self.store.hedges(self.svc.paper, active=True)
+            if rec.coin == symbol.base and symbol.quote == "USDT"
+        ]
+        if not ids:
+            return None
+        return Text.of("hedge.bracket_blocked", coin=symbol.base, ids=", ".join(ids))
 
     async def _shared_position(self, coin: str) -> Text | None:
         """Why the coin's USDⓈ-M position cannot take a hedge leg, or None. The venue nets one
@@ -225,7 +241,7 @@ class HedgeExecutor:
             rec.hedge_id, outcome, *leg_fills(book), exposure_krw=exposure, reason=why
         )
 
-    async def _unknown(self, rec: HedgeRecord, book: HedgeBook) -> HedgeResult:
+    async def unknown(self, rec: HedgeRecord, book: HedgeBook) -> HedgeResult:
         """A leg's outcome is unknown (no answer, lookups failing): nothing is unwound on a
         guess. The hedge stays `opening`/`closing`; the order tracker settles the order and
         the periodic repair (`repair.repair`) then completes or flattens the hedge."""
@@ -249,10 +265,14 @@ class HedgeExecutor:
         if not rec.state.active:
             return await self.result(rec)
         book = await read_book(self.svc, await self.store.orders(rec.hedge_id))
-        if req.qty is not None and req.qty < abs(book.held(SPOT)):
-            return self._refused(req, Text.of("hedge.partial_close"))
         if book.pending:
             return self._refused(req, Text.of("hedge.busy", id=rec.hedge_id))
+        if req.qty is not None and req.qty <= 0:
+            return self._refused(req, Text.of("hedge.bad_close_qty"))
+        if req.qty is not None and req.qty < abs(book.held(SPOT)):
+            if rec.state is not HedgeState.OPEN:  # an exposed hedge closes whole
+                return self._refused(req, Text.of("hedge.partial_close"))
+            return await reduce(self, rec, book, req.qty)
         ref = await self.mark(rec.coin)
         await self.store.set_state(rec.hedge_id, HedgeState.CLOSING, self.svc.clock.now(),
                                    close_ref=ref)  # fmt: skip
@@ -268,10 +288,10 @@ class HedgeExecutor:
     ) -> HedgeResult:
         now = self.svc.clock.now()
         if book.pending:
-            return await self._unknown(rec, book)
+            return await self.unknown(rec, book)
         if not failed:  # flat (or only dust below both venues' minimums left): closed
             await self.store.set_state(rec.hedge_id, HedgeState.CLOSED, now, closed=True)
-            return await self.result(await self._get(rec.hedge_id), book)
+            return await self.result(await self.get(rec.hedge_id), book)
         venue, why = next(iter(failed.items()))
         await self.store.set_state(rec.hedge_id, HedgeState.EXPOSED, now, note=why.key)
         exposure = await self.exposure_krw(rec.coin, book)
@@ -303,9 +323,11 @@ class HedgeExecutor:
         *,
         create: bool = False,
         reduce_only: bool = False,
+        ref: Ref | None = None,
     ) -> tuple[HedgeBook, dict[Venue, Text]]:
-        """Write the legs' client ids with the hedge, then send them together and wait for
-        their fills. Returns the hedge's book afterwards and why each failed leg failed."""
+        """Write the legs' client ids with the hedge (and `ref`, the reference prices a partial
+        close was decided on), then send them together and wait for their fills. Returns the
+        hedge's book afterwards and why each failed leg failed."""
         cids = {v: new_client_id(self.svc.paper) for v in legs}
         now = self.svc.clock.now()
         pairs = [(cids[v], v) for v in legs]
@@ -313,6 +335,8 @@ class HedgeExecutor:
             await self.store.create(rec, pairs, phase, now)
         else:
             await self.store.add_orders(rec.hedge_id, pairs, phase, now)
+        if ref is not None:
+            await self.store.add_refs(rec.hedge_id, list(cids.values()), ref)
         reqs = {v: leg_request(rec, v, side, qty, phase, reduce_only) for v, (side, qty) in
                 legs.items()}  # fmt: skip
         if self._crash_at == CRASH_BETWEEN_LEGS and SPOT in reqs and FUT in reqs:
@@ -332,7 +356,7 @@ class HedgeExecutor:
         )
         return spot, fut
 
-    async def _price(self, inst: Instrument, side: Side | None = None) -> Decimal:
+    async def price(self, inst: Instrument, side: Side | None = None) -> Decimal:
         price = self.svc.prices.price(inst, side)
         if price is None:
             price = await self.svc.brokers[inst.venue].last_price(inst.symbol)
@@ -342,7 +366,7 @@ class HedgeExecutor:
         top = self.svc.prices.top(inst)
         if top is not None and top.bid > 0 and top.ask > 0:
             return (Decimal(repr(top.bid)) + Decimal(repr(top.ask))) / 2
-        return await self._price(inst)
+        return await self.price(inst)
 
     async def mark(self, coin: str) -> Ref:
         spot, fut = await asyncio.gather(self._mid(spot_inst(coin)), self._mid(fut_inst(coin)))
@@ -352,11 +376,11 @@ class HedgeExecutor:
         if book.net == 0:
             return ZERO
         try:
-            return abs(book.net) * await self._price(spot_inst(coin))
+            return abs(book.net) * await self.price(spot_inst(coin))
         except TradingError:
             return ZERO
 
-    async def _get(self, hedge_id: str) -> HedgeRecord:
+    async def get(self, hedge_id: str) -> HedgeRecord:
         rec = await self.store.get(hedge_id)
         assert rec is not None
         return rec
@@ -376,7 +400,8 @@ class HedgeExecutor:
         reason = Text.of(rec.note) if rec.note.startswith(("hedge.", "reason.")) else None
         details = {"state": rec.state.value}
         if not rec.state.active and book.entries:  # what the bot reports: the ledger's figure
-            pnl = hedge_pnl(rec, book, await funding_usdt(self.svc, rec, book))
+            funding = await funding_usdt(self.svc, rec, book)
+            pnl = hedge_pnl(rec, book, funding, refs=await self.store.refs(rec.hedge_id))
             details["pnl_krw"] = str(pnl.total)
         return HedgeResult(rec.hedge_id, outcome, *leg_fills(book), exposure_krw=exposure,
                            reason=reason, details=details)  # fmt: skip

@@ -7,7 +7,7 @@ start-up repair and the accounting all see the same figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.hedge import LegFill
@@ -70,15 +70,47 @@ async def read_book(svc: OrderService, orders: list[HedgeOrder]) -> HedgeBook:
     entries: list[LegEntry] = []
     pending: list[Order] = []
     for ho in orders:
-        stored = await svc.store.get(ho.client_id)
-        if stored is None:
-            continue  # recorded for the hedge, the crash came before its intent: never sent
-        if not stored.order.status.is_final:
-            pending.append(stored.order)
+        if ho.phase is not Phase.OUTSIDE:  # an outside trade has fills but no order of ours
+            stored = await svc.store.get(ho.client_id)
+            if stored is None:
+                continue  # recorded for the hedge, the crash came before its intent: never sent
+            if not stored.order.status.is_final:
+                pending.append(stored.order)
+        cap = ho.qty  # an outside trade: only the coins this hedge claimed of it
         for row in await svc.store.fills_of(ho.client_id):
-            entries.append(LegEntry(ho.phase, row.fill))
+            f = row.fill
+            if f.instrument.venue is not ho.venue:
+                continue
+            if cap is not None:
+                if cap <= 0:
+                    break
+                if f.qty > cap:
+                    f = replace(f, qty=cap, fee=f.fee * cap / f.qty)
+                cap -= f.qty
+            entries.append(LegEntry(ho.phase, f))
     entries.sort(key=lambda e: e.fill.ts)
-    return HedgeBook(tuple(entries), tuple(pending))
+    return HedgeBook(_clip_outside(entries), tuple(pending))
+
+
+def _clip_outside(entries: list[LegEntry]) -> tuple[LegEntry, ...]:
+    """An outside trade counts only as far as it closed the leg: a liquidation that closed
+    several hedges' legs (or more) gives each hedge the part that brought its leg to zero."""
+    held: dict[Venue, Decimal] = {}
+    out: list[LegEntry] = []
+    for e in entries:
+        venue = e.fill.instrument.venue
+        have = held.get(venue, ZERO)
+        if e.phase is Phase.OUTSIDE:
+            signed = e.signed_qty
+            if have == 0 or (have > 0) == (signed > 0):
+                continue  # it did not close anything of this leg
+            take = min(abs(signed), abs(have))
+            if take < e.fill.qty:
+                f = e.fill
+                e = LegEntry(e.phase, replace(f, qty=take, fee=f.fee * take / f.qty))
+        held[venue] = have + e.signed_qty
+        out.append(e)
+    return tuple(out)
 
 
 def average(entries: list[LegEntry]) -> Decimal | None:

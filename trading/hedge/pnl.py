@@ -9,12 +9,15 @@ the legs were sent). The futures leg counts in KRW at the USDT/KRW rate of that 
 - slippage: real fill prices against those references (spread and book depth);
 - fees: both venues' trading fees;
 - funding: funding payments on the coin's USDⓈ-M position while the hedge was open.
+A leg closed outside the hedge (by hand, a liquidation) counts the trade that closed it
+(`Phase.OUTSIDE`, claimed by the watch) at its own price: all of it in the premium part.
 total = premium + slippage − fees + funding, exactly; the same figure as the two legs' cash
 flows (fees included) plus funding. An open hedge is valued at the current mid prices (`mark`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,19 +47,28 @@ class HedgePnl:
 
 
 def hedge_pnl(
-    rec: HedgeRecord, book: HedgeBook, funding_usdt: Decimal, mark: Ref | None = None
+    rec: HedgeRecord,
+    book: HedgeBook,
+    funding_usdt: Decimal,
+    mark: Ref | None = None,
+    refs: Mapping[str, Ref] | None = None,
 ) -> HedgePnl:
     """`mark`: current mid prices, valuing what the legs still hold (None: held coins count
-    at the close reference, else at the open one: a closed hedge holds at most dust)."""
+    at the close reference, else at the open one: a closed hedge holds at most dust).
+    `refs`: the reference of each partial close's orders, by client id (`HedgeStore.refs`)."""
     premium = slippage = fees = ZERO
     for e in book.entries:
         f = e.fill
-        ref = rec.close_ref if e.phase is Phase.CLOSE and rec.close_ref else rec.open_ref
+        ref = (refs or {}).get(f.client_id)
+        if ref is None:
+            ref = rec.close_ref if e.phase is Phase.CLOSE and rec.close_ref else rec.open_ref
         if ref is None:
             continue
         fut = f.instrument.venue is Venue.BINANCE_FUTURES
         rate = ref.fx if fut else Decimal(1)
         ref_px = ref.fut if fut else ref.spot
+        if e.phase is Phase.OUTSIDE:  # no decision of ours to measure slippage against
+            ref_px = f.price
         sign = -1 if f.side is Side.BUY else 1  # cash in (+) on a sell
         premium += sign * f.qty * ref_px * rate
         slippage += sign * f.qty * (f.price - ref_px) * rate

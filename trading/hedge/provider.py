@@ -41,24 +41,33 @@ class HedgeDesk:
     def now(self) -> float:
         return self.executor.svc.clock.now()
 
+    @property
+    def max_leverage(self) -> int:
+        """MAX_LEVERAGE: the cap of a manual hedge's `lev=N` (the executor refuses above it)."""
+        return self.executor.futures.max_leverage
+
     def hedge_gateway(self) -> HedgeGateway:
         """What a hedge bot trades through (`core.hedge.HedgeSource`)."""
         return self.executor
 
-    async def open(self, coin: str, size_krw: Decimal, reverse: bool = False) -> HedgeResult:
-        """/hedge open: a hedge nobody manages (no bot), at the manual leverage."""
+    async def open(
+        self, coin: str, size_krw: Decimal, reverse: bool = False, leverage: int | None = None
+    ) -> HedgeResult:
+        """/hedge open: a hedge nobody manages (no bot), at `leverage` (None: the manual
+        default, HEDGE_DEFAULT_LEVERAGE)."""
         req = HedgeRequest(
             hedge_id=f"h{secrets.token_hex(3)}", bot="", coin=coin.upper(),
             direction=HedgeDirection.REVERSE if reverse else HedgeDirection.FORWARD,
-            opening=True, size_krw=size_krw, leverage=self.default_leverage,
+            opening=True, size_krw=size_krw, leverage=leverage or self.default_leverage,
         )  # fmt: skip
         return await self.executor.submit(req)
 
-    async def close(self, hedge_id: str) -> HedgeResult:
+    async def close(self, hedge_id: str, qty: Decimal | None = None) -> HedgeResult:
+        """Both legs flattened; `qty`: only that many coins of each (a partial close)."""
         rec = await self.executor.store.get(hedge_id)
         req = HedgeRequest(
             hedge_id=hedge_id, bot=(rec.bot or "") if rec else "", coin=rec.coin if rec else "",
-            direction=rec.direction if rec else HedgeDirection.FORWARD, opening=False,
+            direction=rec.direction if rec else HedgeDirection.FORWARD, opening=False, qty=qty,
         )  # fmt: skip
         return await self.executor.submit(req)
 
@@ -82,5 +91,6 @@ class HedgeDesk:
                 mark = await ex.mark(rec.coin)
             except TradingError:
                 mark = None
-        pnl = hedge_pnl(rec, book, await funding_usdt(ex.svc, rec, book), mark)
+        funding = await funding_usdt(ex.svc, rec, book)
+        pnl = hedge_pnl(rec, book, funding, mark, await ex.store.refs(rec.hedge_id))
         return HedgeView(rec, book.held(SPOT), book.held(FUT), pnl, tuple(orders), book)

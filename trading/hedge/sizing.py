@@ -76,3 +76,31 @@ def tolerance(requested: Decimal, fut: MarketRules) -> Decimal:
 def fut_adjustment(diff: Decimal, fut: MarketRules) -> Decimal:
     """The futures quantity (on its grid, nearest) that brings the legs closest together."""
     return on_grid(abs(diff), fut.step_size, ROUND_HALF_EVEN)
+
+
+def reduce_qty(
+    qty: Decimal,
+    held: Decimal,
+    spot_price: Decimal,
+    fut_price: Decimal,
+    spot: MarketRules,
+    fut: MarketRules,
+) -> Decimal:
+    """The coins a partial close takes off both legs: `qty` down to both lot grids; raises
+    `Rejected` when that part, or what it leaves open, is below either venue's minimum (the
+    user closes the hedge whole instead)."""
+    step = common_step(spot, fut)
+    part = on_grid(qty, step)
+    floor_qty = max(spot.min_qty, fut.min_qty, step)
+    for amount in (part, held - part):
+        if amount < floor_qty:
+            raise Rejected(Text.of("hedge.reduce_too_small", qty=Money(floor_qty, spot.base)))
+        for rules, price in ((spot, spot_price), (fut, fut_price)):
+            if rules.min_notional and amount * price < rules.min_notional:
+                raise Rejected(
+                    Text.of(
+                        "hedge.reduce_below_min", total=Money(amount * price, rules.quote),
+                        min=Money(rules.min_notional, rules.quote),
+                    )
+                )  # fmt: skip
+    return part

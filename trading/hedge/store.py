@@ -18,6 +18,7 @@ from typing import Any
 
 from core.hedge import HedgeDirection
 from core.storage import Database
+from core.storage.kv import KeyValueStore
 from core.symbols import Venue
 
 
@@ -43,6 +44,9 @@ class Phase(StrEnum):
     ADJUST = "adjust"  # top-up / trim of a partial fill
     UNWIND = "unwind"  # the surviving leg flattened after the other failed
     REPAIR = "repair"  # start-up: a missing leg placed, or a lone leg flattened
+    REDUCE = "reduce"  # a partial close: both legs reduced by one quantity, the rest kept
+    OUTSIDE = "outside"  # not ours: the trade that closed a leg outside the hedge (by hand,
+    # a liquidation), claimed by the watch so the hedge's PnL counts what it realised
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ class HedgeOrder:
     phase: Phase
     venue: Venue
     ts: float
+    qty: Decimal | None = None  # an outside trade: the coins of it this hedge counts
 
 
 _COLS = (
@@ -115,9 +120,64 @@ def _record(raw: sqlite3.Row | tuple[object, ...]) -> HedgeRecord:
     )  # fmt: skip
 
 
+OUTSIDE_KEY = "hedge_outside:"  # kv: client ids of trades that closed a leg outside the hedge
+REFS_KEY = "hedge_refs:"  # kv: a hedge's partial closes, client id -> the reference they were
+# decided on (the hedge row keeps only the open and the final close reference)
+
+
 class HedgeStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.kv = KeyValueStore(db)
+
+    async def add_refs(self, hedge_id: str, cids: list[str], ref: Ref) -> None:
+        """The reference prices of a partial close's orders, written before they are sent (a
+        crash in between leaves them valued at the open reference: the split moves between
+        premium and slippage, the total does not)."""
+        refs = await self.refs(hedge_id)
+        refs.update(dict.fromkeys(cids, ref))
+        raw = {cid: r.dump() for cid, r in refs.items()}
+        await self.kv.set(REFS_KEY + hedge_id, json.dumps(raw))
+
+    async def add_outside(self, hedge_id: str, claims: list[HedgeOrder]) -> None:
+        """Trades that closed a leg of the hedge outside it (kept beside the hedge's own orders:
+        they are not its orders, and one liquidation may close the legs of several hedges)."""
+        known = await self._outside(hedge_id)
+        known += [c for c in claims if c.client_id not in {k.client_id for k in known}]
+        raw = [[c.client_id, c.venue.value, c.ts, str(c.qty)] for c in known]
+        await self.kv.set(OUTSIDE_KEY + hedge_id, json.dumps(raw))
+
+    async def _outside(self, hedge_id: str) -> list[HedgeOrder]:
+        raw = await self.kv.get(OUTSIDE_KEY + hedge_id)
+        rows = json.loads(raw) if raw else []
+        return [
+            HedgeOrder(r[0], hedge_id, Phase.OUTSIDE, Venue(r[1]), float(r[2]), Decimal(r[3]))
+            for r in rows
+        ]
+
+    async def claimed(self) -> tuple[set[str], dict[str, Decimal]]:
+        """What hedges already count: the client ids of their own orders, and the coins of each
+        outside trade they claimed (one liquidation may close several hedges' legs)."""
+        rows = await self.db.fetchall("SELECT client_id FROM hedge_orders")
+        own = {str(r[0]) for r in rows}
+        used: dict[str, Decimal] = {}
+        for row in await self.db.fetchall(
+            "SELECT value FROM kv WHERE key LIKE ?", (OUTSIDE_KEY + "%",)
+        ):
+            for r in json.loads(row[0]):
+                used[r[0]] = used.get(r[0], Decimal(0)) + Decimal(r[3])
+        return own, used
+
+    async def refs(self, hedge_id: str) -> dict[str, Ref]:
+        raw = await self.kv.get(REFS_KEY + hedge_id)
+        if not raw:
+            return {}
+        out: dict[str, Ref] = {}
+        for cid, dumped in json.loads(raw).items():
+            ref = Ref.load(dumped)
+            if ref is not None:
+                out[cid] = ref
+        return out
 
     async def create(
         self, rec: HedgeRecord, legs: list[tuple[str, Venue]], phase: Phase, now: float
@@ -205,4 +265,5 @@ class HedgeStore:
             "ORDER BY ts, rowid",
             (hedge_id,),
         )
-        return [HedgeOrder(r[0], r[1], Phase(r[2]), Venue(r[3]), float(r[4])) for r in rows]
+        own = [HedgeOrder(r[0], r[1], Phase(r[2]), Venue(r[3]), float(r[4])) for r in rows]
+        return own + await self._outside(hedge_id)

@@ -23,9 +23,9 @@ from core.numbers import Money
 from core.symbols import Venue
 from core.text import Text
 from trading.hedge.executor import FailurePolicy, HedgeExecutor
-from trading.hedge.leg import FUT, SPOT, fut_inst
+from trading.hedge.leg import FUT, SPOT, fut_inst, spot_inst
 from trading.hedge.legs import HedgeBook, read_book
-from trading.hedge.store import HedgeRecord, HedgeState, Phase
+from trading.hedge.store import HedgeOrder, HedgeRecord, HedgeState, Phase
 
 ZERO = Decimal(0)
 SLACK = Decimal("0.99")  # a leg counts as there while at least 99 % of it is
@@ -71,6 +71,38 @@ async def watch(ex: HedgeExecutor) -> list[Text]:
     return out
 
 
+async def claim_outside(ex: HedgeExecutor, rec: HedgeRecord, book: HedgeBook, venue: Venue) -> None:
+    """The trades that took the leg on `venue` away (booked by the ledger: a close by hand,
+    or a liquidation / close at the venue booked from its trades, `trading.outside`), claimed
+    for the hedge so its PnL, and /hedge, /profit and the report with it, count what they
+    realised: after the leg's last fill, on the closing side, not another hedge's, until they
+    cover what the leg held (`legs.read_book` counts each only as far as it closed the leg)."""
+    need = book.held(venue)
+    if need == 0:
+        return
+    inst = fut_inst(rec.coin) if venue is FUT else spot_inst(rec.coin)
+    start = max((e.fill.ts for e in book.of(venue)), default=rec.opened_ts)
+    own, used = await ex.store.claimed()
+    toward = Side.BUY if need < 0 else Side.SELL
+    left = abs(need)
+    free: dict[str, Decimal] = {}  # per client id (an order may have several fills)
+    for row in await ex.svc.store.fills_for(inst, ex.svc.paper):
+        f = row.fill
+        if f.ts >= start and f.client_id not in own and f.side is toward and f.qty > 0:
+            free[f.client_id] = free.get(f.client_id, ZERO) + f.qty
+    claims: list[HedgeOrder] = []
+    for cid, qty in free.items():
+        take = min(qty - used.get(cid, ZERO), left)
+        if take <= 0:
+            continue
+        claims.append(HedgeOrder(cid, rec.hedge_id, Phase.OUTSIDE, venue, start, take))
+        left -= take
+        if left <= 0:
+            break
+    if claims:
+        await ex.store.add_outside(rec.hedge_id, claims)
+
+
 def _covers(left: Decimal, need: Decimal) -> bool:
     """What is left on the account still holds (nearly all of) `need`, on the same side."""
     return need == 0 or (left * need > 0 and abs(left) >= abs(need) * SLACK)
@@ -82,6 +114,10 @@ async def _lost(
 ) -> Text:  # fmt: skip
     now = ex.svc.clock.now()
     hid, coin = rec.hedge_id, rec.coin
+    for venue, gone in ((SPOT, spot_gone), (FUT, fut_gone)):
+        if gone:
+            await claim_outside(ex, rec, book, venue)
+    book = await read_book(ex.svc, await ex.store.orders(hid))
     if spot_gone and fut_gone:
         await ex.store.set_state(hid, HedgeState.CLOSED, now, note="hedge.closed_outside",
                                  closed=True)  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.hedge_cli import load_series
@@ -130,3 +131,36 @@ def test_the_candle_backtest_points_a_hedge_bot_to_the_replay(
     english = Messages("en").render
     assert backtest_main(argv, lambda: defaults, lambda p: None, english) == 2  # type: ignore[arg-type,return-value]
     assert "use python -m bot hedge-replay" in capsys.readouterr().err
+
+
+async def _store_funding(db_path: Path, rate: float) -> None:
+    from alerts.funding_history import FundingHistory, FundingRate
+
+    async with Database.open(db_path) as db:
+        await FundingHistory(db).record([FundingRate("XRP", T0 + 8 * 3600, rate)])
+
+
+def test_replay_charges_the_stored_funding_rates_and_says_which(
+    setup: tuple[Path, HedgeCliDefaults], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16, second pass: the stored rate at each funding time, the fixed rate only as the
+    fallback, and the output says which."""
+    db, d = setup
+    argv = ["--bot", "kh", "--from", "2026-01-01", "--to", "2026-01-01"]
+    assert main(argv, lambda: d, load_series, search_mode=False) == 0
+    assert "고정 0.01%를 적용했습니다" in capsys.readouterr().out  # nothing stored: fallback
+    fixed = replay(load_series(db, "XRP", T0, T0 + 86_400), config(), FillModel())
+
+    asyncio.run(_store_funding(db, -0.003))  # shorts pay 0.3 % at 08:00
+    assert main(argv, lambda: d, load_series, search_mode=False) == 0
+    assert "저장된 실제 요율 1건을 적용했습니다" in capsys.readouterr().out
+    s = load_series(db, "XRP", T0, T0 + 86_400)
+    stored = replay(s, config(), FillModel())
+    at = T0 + 8 * 3600
+    (held,) = [t for t in stored.trades if t.entry_ts < at <= t.exit_ts]
+    row = int(np.searchsorted(s.ts, at, side="left"))
+    usdt_krw = float(s.usdt_krw[np.searchsorted(s.ts, held.exit_ts)])
+    by_hand = float(s.futures_usdt[row]) * held.qty * -0.003 * usdt_krw
+    assert held.funding_krw == pytest.approx(by_hand, rel=1e-9)
+    assert stored.funding_krw == pytest.approx(by_hand, rel=1e-9)  # one funding time only
+    assert fixed.funding_krw > 0 > stored.funding_krw

@@ -41,7 +41,7 @@ reverse_exit_pct = 3
 def _problems(text: str) -> list[str]:
     with pytest.raises(BotConfigError) as err:
         parse_bots(text, StrategyRegistry(), 5)
-    return err.value.problems
+    return [Messages("en").render(t) for t in err.value.texts]
 
 
 def test_a_good_entry_becomes_its_config() -> None:
@@ -62,7 +62,7 @@ def test_a_good_entry_becomes_its_config() -> None:
          "bot 'kh': parameters: reverse_exit_pct (7) must be below reverse_entry_pct (6)"),
         ("reverse_exit_pct = 3\n", "",
          "bot 'kh': parameters: allow_reverse needs reverse_entry_pct and reverse_exit_pct"),
-        ('basis = "fx"', 'basis = "eur"', "bot 'kh': parameter basis: Input should be 'usdt' or 'fx'"),
+        ('basis = "fx"', 'basis = "eur"', "bot 'kh': parameter basis: Input should be one of 'usdt', 'fx'"),
         ("short_leverage = 2", "short_leverage = 9",
          "bot 'kh': short_leverage 9 is above the cap MAX_LEVERAGE=5"),
         ("stake = 1000000", "stake_pct = 10",
@@ -82,12 +82,15 @@ def test_each_bad_entry_says_what_to_change(old: str, new: str, problem: str) ->
 
 
 def test_the_bots_file_problem_reads_in_both_languages() -> None:
-    err = _problems(GOOD.replace("exit_pct = 2.0", "exit_pct = -1.0"))
-    for lang in ("en", "ko"):
-        from core.text import Text
+    from core.text import Text
 
-        text = Messages(lang).render(Text.of("doctor.found.bots_bad", error="; ".join(err)))
-        assert "exit_pct (-1) must be above entry_pct (-0.5)" in text
+    with pytest.raises(BotConfigError) as err:
+        parse_bots(GOOD.replace("exit_pct = 2.0", "exit_pct = -1.0"), StrategyRegistry(), 5)
+    found = Text.of("doctor.found.bots_bad", error=err.value.text())
+    en = Messages("en").render(found)
+    ko = Messages("ko").render(found)
+    assert "exit_pct (-1) must be above entry_pct (-0.5)" in en, en
+    assert "`exit_pct`(-1)는 `entry_pct`(-0.5)보다 커야 합니다" in ko, ko
 
 
 async def test_forced_orders_are_refused_for_a_hedge_bot(tmp_path: Path) -> None:
