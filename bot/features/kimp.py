@@ -2,7 +2,8 @@
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
-caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-delistings`
+caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change; with Bithumb enabled
+`kimp-notices-bithumb` does the same for Bithumb's 유의 종목 and 경보제 alerts), `kimp-delistings`
 (a delisting date on Upbit's streamed ticker, announced once and remembered), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
@@ -45,9 +46,11 @@ from core.clock import Clock
 from core.fills import FEE_RATES
 from core.market import MarkPrice, Quote, StreamStatus, Ticker, Trade
 from core.storage import Database
+from core.supervisor import RunFn
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import NetworkSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.bithumb.notices import BithumbNotices
 from exchanges.bithumb.wallet import BithumbWallets
 from exchanges.depth import DepthClient
 from exchanges.fx import FxClient
@@ -243,19 +246,27 @@ async def install(
             for fx_client in fx_clients:
                 await fx_client.close()
 
-    notices_client = UpbitNotices(venues.upbit_rest_url)
-    app.stack.push_async_callback(notices_client.close)
-    notices = NoticeWatcher(
-        Venue.UPBIT, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
-        refresh=k.upbit_warnings_refresh,
-    )  # fmt: skip
+    # Each KRW venue's own warnings reach one board and one alert path, tagged with the venue.
+    notice_clients: list[UpbitNotices | BithumbNotices] = [UpbitNotices(venues.upbit_rest_url)]
+    if venues.bithumb_enabled:
+        notice_clients.append(BithumbNotices(venues.bithumb_rest_url))
+    notice_watchers = []
+    for notices_client, venue in zip(notice_clients, KRW_VENUES, strict=False):
+        app.stack.push_async_callback(notices_client.close)
+        send = app.notifier.notify_async
+        refresh = k.upbit_warnings_refresh
+        watcher = NoticeWatcher(venue, notices_client.fetch, app.notices, app.clock, send, refresh)
+        notice_watchers.append(watcher)
     svc.notices = app.notices
 
-    async def run_notices() -> None:
-        try:
-            await notices.run()
-        finally:
-            await notices_client.close()
+    def run_notices(watcher: NoticeWatcher, client: UpbitNotices | BithumbNotices) -> RunFn:
+        async def run() -> None:
+            try:
+                await watcher.run()
+            finally:
+                await client.close()
+
+        return run
 
     wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
@@ -273,7 +284,9 @@ async def install(
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
-    app.supervisor.start("kimp-notices", run_notices)
+    for watcher, client in zip(notice_watchers, notice_clients, strict=True):
+        name = "kimp-notices" if watcher.venue is Venue.UPBIT else f"kimp-notices-{watcher.venue}"
+        app.supervisor.start(name, run_notices(watcher, client))
     app.supervisor.start("kimp-delistings", delistings.run)
     if md is None:
         logger.info(
