@@ -80,3 +80,6 @@ class KimpConfig:
     # /kimp shows by default (KIMP_KRW_VENUE).
     extra_krw: tuple[Venue, ...] = ()
     default_krw: Venue = Venue.UPBIT
+    # The spread alert watches the net spread at the best prices after both taker fees, or the
+    # raw price difference (KIMP_SPREAD_ALERT_BASIS).
+    spread_basis: Literal["net", "raw"] = "net"

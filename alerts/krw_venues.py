@@ -22,7 +22,7 @@ from alerts.config import SPREAD_PREFIX
 from alerts.events import Reading
 from alerts.monitor import CoinPremium, KrwQuote, PremiumMonitor, venue_name
 from alerts.premium import Executable, Fees, Level
-from alerts.spread import SpreadExec, executable_spread, raw_spread
+from alerts.spread import SpreadExec, executable_spread, raw_spread, touch_net_spread
 from core.clock import Clock
 from core.symbols import Venue
 from core.text import Text
@@ -192,11 +192,14 @@ class KrwVenues:
         market_wide: Iterable[str],
         fx_basis: bool,
         basis: Text,
+        spread_net: bool = False,
     ) -> list[Reading]:
         """The other venues' coin premiums and the spreads, as the alert engine reads them.
 
         Only coins a venue has priced are read there (a coin never seen on Bithumb is not listed
-        there, not "suspended"); the spread's eligibility follows the primary venue's volume."""
+        there, not "suspended"); the spread's eligibility follows the primary venue's volume.
+        `spread_net`: the spread is read net of both taker fees at the best prices
+        (`touch_net_spread`), else raw."""
         wide = set(market_wide)
         primary = self.primary.krw_venue
         out: list[Reading] = []
@@ -220,7 +223,9 @@ class KrwVenues:
         if pair is None:
             return out
         a, b = venue_name(pair[0]), venue_name(pair[1])
-        spread_basis = Text.of("kimp.basis.spread", a=a, b=b)
+        spread_basis = Text.of(
+            "kimp.basis.spread_net" if spread_net else "kimp.basis.spread", a=a, b=b
+        )
         for coin in self.primary.coins:
             view = self.spread(coin, 0.0)
             if view is None:
@@ -228,8 +233,18 @@ class KrwVenues:
             if coin not in wide and not eligible(coin, view.a.volume_krw):
                 continue
             label = Text.of("kimp.spread_label", coin=coin, a=a, b=b)
-            out.append(
-                Reading(spread_key(coin), label, view.pct, view.suspended, coin in wide,
-                        spread_basis)
-            )  # fmt: skip
+            value, why = view.pct, view.suspended
+            if spread_net:
+                value = self._net(view)
+                why = why or (Text.of("kimp.spread_no_net") if value is None else None)
+            out.append(Reading(spread_key(coin), label, value, why, coin in wide, spread_basis))
         return out
+
+    def _net(self, view: SpreadView) -> float | None:
+        """The net spread at the best prices after both venues' taker fees (None without both
+        books or a fee rate)."""
+        fa, fb = self.fee_rates.get(view.a.venue), self.fee_rates.get(view.b.venue)
+        if fa is None or fb is None:
+            return None
+        a, b = view.a, view.b
+        return touch_net_spread(a.bid, a.ask, b.bid, b.ask, fa, fb)

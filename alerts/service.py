@@ -215,7 +215,8 @@ class KimpService:
             why = snap.suspended or (fx_why if value is None else None)
             note = self.wallets.note(coin, value) if self.wallets else None
             out.append(Reading(key, coin, value, why, wide, basis, note))
-        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis))
+        net = self.kimp_config.spread_basis == "net"
+        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis, net))
         tv = m.tether_view()
         tether = Text.of("kimp.tether")
         out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))

@@ -107,6 +107,7 @@ def kimp_config(
         tz=core.tz,
         extra_krw=extra_krw,
         default_krw=Venue(k.kimp_krw_venue),
+        spread_basis=k.kimp_spread_alert_basis,
     )
 
 
@@ -176,6 +177,7 @@ async def install(
     feed = RestQuotesFeed(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
+        bithumb_url=venues.bithumb_rest_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
     md = app.market_data
@@ -284,9 +286,9 @@ async def install(
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
-    for watcher, client in zip(notice_watchers, notice_clients, strict=True):
+    for watcher, notice_client in zip(notice_watchers, notice_clients, strict=True):
         name = "kimp-notices" if watcher.venue is Venue.UPBIT else f"kimp-notices-{watcher.venue}"
-        app.supervisor.start(name, run_notices(watcher, client))
+        app.supervisor.start(name, run_notices(watcher, notice_client))
     app.supervisor.start("kimp-delistings", delistings.run)
     if md is None:
         logger.info(

@@ -1420,4 +1420,7 @@ TEXTS: dict[str, str] = {
         "-{pct}% stop-loss was NOT WATCHED: it is held by the service, not by the venue. "
         "Check the position."
     ),
+    # --- issue 18: Bithumb wiring (the net spread alert) -------------------------------------
+    "kimp.basis.spread_net": "{a} over {b}, net of both taker fees",
+    "kimp.spread_no_net": "no order book on both venues yet",
 }

@@ -1,14 +1,18 @@
 """Issue 18, Bithumb wired into the kimp feature as the service installs it, against the exchange
 simulator: Bithumb's own warnings (유의 종목, 경보제) reach the same alert path as Upbit's, tagged
-with the venue, and the entry gate's board knows them."""
+with the venue, and the entry gate's board knows them; Bithumb's books polled by the REST feed;
+the spread alert on the net after both taker fees, checked by hand against the simulator's books."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+
+import pytest
 
 from core.symbols import Instrument, Symbol, Venue
 from peers.exchange_sim.server import SimExchange
-from tests.alerts.sim_app import kimp_app, sim_settings
+from tests.alerts.sim_app import KimpApp, kimp_app, sim_settings
 from tests.helpers import eventually
 
 
@@ -39,3 +43,60 @@ async def test_bithumb_warnings_reach_the_kimp_alert_path_tagged_with_the_venue(
             xrp = Instrument(Venue.BITHUMB, Symbol("XRP", "KRW"))
             assert board.entry_problem(xrp) is not None
             assert board.entry_problem(Instrument(Venue.UPBIT, Symbol("XRP", "KRW"))) is None
+
+
+def _hand_net(sim: SimExchange, coin: str) -> float:
+    """The net spread (Upbit over Bithumb) worked out by hand from the simulator's own books and
+    its engines' taker fees: buy where the ask is cheaper, sell at the other venue's bid."""
+    up = sim.market.book("upbit", f"KRW-{coin}")
+    bt = sim.market.book("bithumb", f"KRW-{coin}")
+    fee_up, fee_bt = float(sim.upbit_engine.fee_rate), float(sim.bithumb_engine.fee_rate)
+    kept = (1 - fee_up) * (1 - fee_bt)
+    sell_on_upbit = (up.bids[0][0] * kept / bt.asks[0][0] - 1) * 100
+    sell_on_bithumb = (bt.bids[0][0] * kept / up.asks[0][0] - 1) * 100
+    if sell_on_upbit > 0:
+        return sell_on_upbit
+    return -sell_on_bithumb if sell_on_bithumb > 0 else 0.0
+
+
+async def test_spread_alert_on_the_net_after_fees_matches_the_simulators_books(
+    tmp_path: Path,
+) -> None:
+    async with SimExchange(seed=5) as sim:
+        settings = sim_settings(sim, tmp_path / "db.sqlite", bithumb_enabled=True)
+        assert settings.kimp.kimp_spread_alert_basis == "net"  # the default
+        async with kimp_app(settings) as k:
+            svc = k.svc
+            await eventually(lambda: svc.spread("XRP") is not None, timeout=30)
+            # Bithumb 1.2 % dearer: past the -1 % level raw, not once both taker fees (0.05 % and
+            # 0.25 %) and the two half-spreads are paid. Then 2.5 %: past it net too.
+            sim.market.set_bithumb_offset("XRP", 1.2)
+            sim.clock.speed = 0  # the books hold still while the service catches up
+            up, bt = sim.market.book("upbit", "KRW-XRP"), sim.market.book("bithumb", "KRW-XRP")
+
+            def caught_up() -> bool:
+                v = svc.spread("XRP")
+                return v is not None and (v.a.bid, v.b.ask) == (up.bids[0][0], bt.asks[0][0])
+
+            await eventually(caught_up, timeout=30)
+            reading = next(r for r in svc.readings() if r.key == "spread:XRP")
+            view = svc.spread("XRP")
+            assert view is not None and view.pct is not None and view.pct < -1.0  # raw: past it
+            assert reading.value == pytest.approx(_hand_net(sim, "XRP"), abs=1e-9)
+            assert reading.value is not None and -1.0 < reading.value < 0
+            await asyncio.sleep(1.5)  # past KIMP_MIN_DURATION (0.6 s): a raw alert would be out
+            assert not any("spread" in a for a in await k.alerts())
+
+            sim.clock.speed = 1.0
+            sim.market.set_bithumb_offset("XRP", 2.5)
+            sim.clock.speed = 0
+            up, bt = sim.market.book("upbit", "KRW-XRP"), sim.market.book("bithumb", "KRW-XRP")
+            await eventually(caught_up, timeout=30)
+            net = _hand_net(sim, "XRP")
+            assert net < -1.0
+            alert = await eventually(lambda: _spread_alert(k), timeout=30)
+            assert f"{net:+.2f}%" in alert and "net of both taker fees" in alert, alert
+
+
+async def _spread_alert(k: KimpApp) -> str | None:
+    return next((a for a in await k.alerts() if "XRP Upbit–Bithumb spread" in a), None)
