@@ -24,6 +24,7 @@ from alerts.monitor import CoinPremium, KrwQuote, PremiumMonitor, venue_name
 from alerts.premium import Executable, Fees, Level
 from alerts.spread import SpreadExec, executable_spread, raw_spread, touch_net_spread
 from core.clock import Clock
+from core.depth import BookDepth
 from core.symbols import Venue
 from core.text import Text
 
@@ -72,6 +73,16 @@ def _top(q: KrwQuote) -> tuple[list[Level], list[Level]] | None:
     if q.bid <= 0 or q.ask <= 0:
         return None
     return [(q.bid, q.bid_qty)], [(q.ask, q.ask_qty)]
+
+
+def _levels(
+    q: KrwQuote, depth: Mapping[Venue, BookDepth] | None
+) -> tuple[list[Level], list[Level]] | None:
+    """The venue's (bids, asks) to walk: its depth when one was read, else its top of book."""
+    book = depth.get(q.venue) if depth else None
+    if book is not None and book.bids and book.asks:
+        return list(book.bids), list(book.asks)
+    return _top(q)
 
 
 class KrwVenues:
@@ -162,9 +173,12 @@ class KrwVenues:
         return m.snapshot(coin), exe
 
     # ------------------------------------------------------------------ spread
-    def spread(self, coin: str, size_krw: float) -> SpreadView | None:
+    def spread(
+        self, coin: str, size_krw: float, depth: Mapping[Venue, BookDepth] | None = None
+    ) -> SpreadView | None:
         """`coin` on both venues of the pair, None unless both have priced it (the executable
-        spread at `size_krw` when both books are known; a size of 0 skips it)."""
+        spread at `size_krw` when both books are known; a size of 0 skips it). `depth`: the
+        venues' order books read for this question, walked instead of the top of book."""
         pair = self.pair
         if pair is None:
             return None
@@ -173,7 +187,7 @@ class KrwVenues:
         if a is None or b is None:
             return None
         exe = None
-        ta, tb = _top(a), _top(b)
+        ta, tb = _levels(a, depth), _levels(b, depth)
         fa, fb = self.fee_rates.get(a.venue), self.fee_rates.get(b.venue)
         if size_krw > 0 and ta and tb and fa is not None and fb is not None:
             exe = executable_spread(ta[0], ta[1], tb[0], tb[1], size_krw, fa, fb)

@@ -40,6 +40,7 @@ from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
 from core import numbers
 from core.clock import Clock
+from core.depth import BookDepth
 from core.market_notices import NoticeBoard, tag_text
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
@@ -48,6 +49,7 @@ from core.symbols import Venue
 from core.text import Text
 
 Send = Callable[[Notification], Awaitable[None]]
+SpreadDepth = Callable[[str], Awaitable[Mapping[Venue, BookDepth]]]
 KV_CONFIG = "kimp.alert_config"
 MARKET_WIDE = ("BTC",)
 BASIS_LABELS = {"usdt": "kimp.basis.usdt", "fx": "kimp.basis.fx"}  # catalog keys
@@ -102,6 +104,8 @@ class KimpService:
         self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
         self.listings = ListingAnnouncer()
         self.routes: RouteBook | None = None  # the transfer-aware executable premium (depth)
+        # Both KRW venues' books of one coin for the spread (exchanges/depth.py, as wired).
+        self.spread_depth: SpreadDepth | None = None
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -441,6 +445,15 @@ class KimpService:
 
     def spread(self, coin: str) -> SpreadView | None:
         return self.krw.spread(coin.upper(), self.kimp_config.exec_size_krw)
+
+    async def spread_walked(self, coin: str) -> SpreadView | None:
+        """`spread(coin)` with the executable figure walking both venues' real order books
+        (`spread_depth`, as wired; top of book without it or for a venue it cannot read)."""
+        coin = coin.upper()
+        if self.krw.spread(coin, 0.0) is None:
+            return None  # not priced on both: no depth read for a coin one venue lacks
+        depth = await self.spread_depth(coin) if self.spread_depth is not None else None
+        return self.krw.spread(coin, self.kimp_config.exec_size_krw, depth)
 
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"

@@ -8,7 +8,8 @@ caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change; with Bi
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
-the books of the coins asked about: streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
+the books of the coins asked about (`/kimp spread <coin>`: both KRW venues' books, Bithumb's
+streamed by `kimp-bithumb-depth`): streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
 asked (with BTC/ETH/XRP; no connection before the first question), read over REST when not streamed or stale
 (`exchanges/depth.py`).
 
@@ -276,11 +277,14 @@ async def install(
     depth = DepthClient(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock,
         upbit_ws=venues.upbit_ws_url, binance_ws=venues.binance_ws_url,
+        bithumb_url=venues.bithumb_rest_url if venues.bithumb_enabled else None,
+        bithumb_ws=venues.bithumb_ws_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(depth.close)
     # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
     upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
     upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    svc.spread_depth = depth.spread_books  # /kimp spread <coin> walks both KRW venues' books
     svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees)
 
     app.supervisor.start("kimp-feed", consume)

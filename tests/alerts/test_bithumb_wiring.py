@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.symbols import Instrument, Symbol, Venue
+from exchanges.depth import DepthClient
 from peers.exchange_sim.server import SimExchange
 from tests.alerts.sim_app import KimpApp, kimp_app, sim_settings
 from tests.helpers import eventually
@@ -98,5 +99,60 @@ async def test_spread_alert_on_the_net_after_fees_matches_the_simulators_books(
             assert f"{net:+.2f}%" in alert and "net of both taker fees" in alert, alert
 
 
+def walked_depth(svc: object) -> DepthClient:
+    """The depth client the installer handed the kimp service for the spread."""
+    depth = getattr(getattr(svc, "spread_depth", None), "__self__", None)
+    assert isinstance(depth, DepthClient)
+    return depth
+
+
 async def _spread_alert(k: KimpApp) -> str | None:
     return next((a for a in await k.alerts() if "XRP Upbit–Bithumb spread" in a), None)
+
+
+async def test_the_spread_of_one_coin_walks_both_venues_real_books(tmp_path: Path) -> None:
+    async with SimExchange(seed=5) as sim:
+        sim.market.set_bithumb_offset("XRP", 2.5)  # Bithumb dearer: buy on Upbit, sell there
+        sim.clock.speed = 0  # the books hold still for the whole test
+        up, bt = sim.market.book("upbit", "KRW-XRP"), sim.market.book("bithumb", "KRW-XRP")
+        # One and a half times Upbit's best ask: more than the top of book holds, well inside
+        # the 15 levels the depth streams carry.
+        size = round(up.asks[0][0] * up.asks[0][1] * 1.5)
+        assert sum(p * q for p, q in up.asks[:15]) > size < sum(p * q for p, q in bt.bids[:15])
+        settings = sim_settings(
+            sim, tmp_path / "db.sqlite", bithumb_enabled=True, kimp_exec_size_krw=size
+        )
+        async with kimp_app(settings) as k:
+            svc = k.svc
+
+            def caught_up() -> bool:
+                v = svc.spread("XRP")
+                return v is not None and (v.a.bid, v.b.ask) == (up.bids[0][0], bt.asks[0][0])
+
+            await eventually(caught_up, timeout=30)
+            top = svc.spread("XRP")
+            assert top is not None and top.exe is not None and top.exe.top_only
+            assert top.exe.sell_b.pct is None  # the top of book alone is too thin for the size
+            fee_up, fee_bt = float(sim.upbit_engine.fee_rate), float(sim.bithumb_engine.fee_rate)
+            # By hand: spend `size` up Upbit's asks, pay its fee in the coin, sell down Bithumb's
+            # bids, pay Bithumb's fee in KRW.
+            left, qty = float(size), 0.0
+            for price, amount in up.asks:
+                spend = min(left, price * amount)
+                qty, left = qty + spend / price, left - spend
+            qty *= 1 - fee_up
+            krw, rest = 0.0, qty
+            for price, amount in bt.bids:
+                take = min(rest, amount)
+                krw, rest = krw + take * price, rest - take
+            assert left < 1e-6 * size and rest < 1e-9 * qty
+            hand = (krw * (1 - fee_bt) / size - 1) * 100
+            walked = await svc.spread_walked("XRP")  # the books over REST (nothing streamed yet)
+            assert walked is not None and walked.exe is not None and not walked.exe.top_only
+            assert walked.exe.sell_b.pct == pytest.approx(hand, rel=1e-9)
+            names = {c.name for c in k.app.supervisor.components()}
+            assert "kimp-bithumb-depth" in names  # Bithumb's book streamed once asked
+            depth = walked_depth(svc)
+            await eventually(lambda: (Venue.BITHUMB, "XRP") in depth.streamed, timeout=30)
+            reply = await k.run("/kimp spread XRP")  # the command, on the streamed books
+            assert f"buy Upbit, sell Bithumb: {hand:+.2f}%" in reply.text, reply.text
