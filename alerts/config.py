@@ -34,7 +34,7 @@ class AlertConfig:
 
     def levels(self, key: str) -> tuple[float, float]:
         """(high, low) thresholds for a key: the tether premium and the spread have their own."""
-        if key == TETHER_KEY:
+        if key == TETHER_KEY or key.startswith(TETHER_KEY + "@"):  # every KRW venue's tether
             return self.tether_high_pct, self.tether_low_pct
         if key.startswith(SPREAD_PREFIX):
             return self.spread_high_pct, self.spread_low_pct

@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from alerts.config import SPREAD_PREFIX
+from alerts.config import SPREAD_PREFIX, TETHER_KEY
 from alerts.events import Reading
 from alerts.monitor import CoinPremium, KrwQuote, PremiumMonitor, venue_name
 from alerts.premium import Executable, Fees, Level
 from alerts.spread import SpreadExec, executable_spread, raw_spread, touch_net_spread
+from alerts.wallet import WalletNote
 from core.clock import Clock
 from core.depth import BookDepth
 from core.symbols import Venue
@@ -38,6 +39,15 @@ def venue_key(coin: str, venue: Venue, primary: Venue) -> str:
 
 def spread_key(coin: str) -> str:
     return f"{SPREAD_PREFIX}{coin}"
+
+
+def tether_key(venue: Venue) -> str:
+    """Another KRW venue's tether premium (`tether@bithumb`; the primary's stays `tether`)."""
+    return f"{TETHER_KEY}@{venue.value}"
+
+
+# (coin, premium, KRW venue) -> the wallet gate's mark on that venue's route, as wired
+VenueNote = Callable[[str, float | None, Venue], WalletNote | None]
 
 
 def coin_of(key: str) -> str | None:
@@ -207,13 +217,16 @@ class KrwVenues:
         fx_basis: bool,
         basis: Text,
         spread_net: bool = False,
+        note: VenueNote | None = None,
     ) -> list[Reading]:
         """The other venues' coin premiums and the spreads, as the alert engine reads them.
 
         Only coins a venue has priced are read there (a coin never seen on Bithumb is not listed
         there, not "suspended"); the spread's eligibility follows the primary venue's volume.
         `spread_net`: the spread is read net of both taker fees at the best prices
-        (`touch_net_spread`), else raw."""
+        (`touch_net_spread`), else raw. `note`: the wallet gate's mark per venue (Bithumb's
+        deposits and withdrawals against Binance's). Each other venue's tether premium (its
+        KRW-USDT against USD/KRW) is read under `tether@<venue>`, on the tether levels."""
         wide = set(market_wide)
         primary = self.primary.krw_venue
         out: list[Reading] = []
@@ -232,7 +245,12 @@ class KrwVenues:
                     continue
                 value = snap.fx_kimp if fx_basis else snap.usdt_kimp
                 why = snap.suspended or (fx_why if value is None else None)
-                out.append(Reading(key, label, value, why, coin in wide, basis))
+                mark = note(coin, value, m.krw_venue) if note is not None else None
+                out.append(Reading(key, label, value, why, coin in wide, basis, mark))
+            tv = m.tether_view()
+            if tv.usdt_krw is not None:  # a venue that has not priced USDT yet stays silent
+                tether = Text.of("kimp.tether_venue", venue=venue_name(m.krw_venue))
+                out.append(Reading(tether_key(m.krw_venue), tether, tv.tether, tv.suspended, True))
         pair = self.pair
         if pair is None:
             return out

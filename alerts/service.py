@@ -220,7 +220,8 @@ class KimpService:
             note = self.wallets.note(coin, value) if self.wallets else None
             out.append(Reading(key, coin, value, why, wide, basis, note))
         net = self.kimp_config.spread_basis == "net"
-        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis, net))
+        marks = self.wallets.note if self.wallets is not None else None
+        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis, net, marks))
         tv = m.tether_view()
         tether = Text.of("kimp.tether")
         out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))
@@ -488,7 +489,7 @@ class KimpService:
         suspended = [
             self._wording.text(r.label)
             for r in self.readings()
-            if r.suspended and r.key != TETHER_KEY
+            if r.suspended and not r.key.startswith(TETHER_KEY)
         ]
         if suspended:
             more = ", ".join(suspended[:8])

@@ -1444,4 +1444,5 @@ TEXTS: dict[str, str] = {
         "the key lacks a permission: issue a key with 'View assets', 'View orders' and 'Place "
         "orders' at Bithumb → API management"
     ),
+    "kimp.tether_venue": "Tether (USDT) on {venue}",
 }

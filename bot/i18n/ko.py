@@ -1411,4 +1411,5 @@ TEXTS: dict[str, str] = {
         "키에 권한이 모자랍니다: 빗썸 → API 관리에서 '자산조회', '주문조회', '주문하기' 권한으로 "
         "키를 발급받으세요"
     ),
+    "kimp.tether_venue": "{venue} 테더(USDT)",
 }

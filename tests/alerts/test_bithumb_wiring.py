@@ -156,3 +156,32 @@ async def test_the_spread_of_one_coin_walks_both_venues_real_books(tmp_path: Pat
             await eventually(lambda: (Venue.BITHUMB, "XRP") in depth.streamed, timeout=30)
             reply = await k.run("/kimp spread XRP")  # the command, on the streamed books
             assert f"buy Upbit, sell Bithumb: {hand:+.2f}%" in reply.text, reply.text
+
+
+async def test_bithumb_alerts_carry_its_wallet_note_and_its_tether_premium_alerts(
+    tmp_path: Path,
+) -> None:
+    async with SimExchange(seed=5) as sim:
+        sim.wallets.set("bithumb", "XRP", deposit=False)  # XRP cannot be sent to Bithumb
+        settings = sim_settings(
+            sim, tmp_path / "db.sqlite", bithumb_enabled=True, kimp_wallet_refresh=0.5
+        )
+        async with kimp_app(settings) as k:
+            await eventually(lambda: k.svc.spread("XRP") is not None, timeout=30)
+            # Bithumb's KRW-USDT 3 % dearer: its tether premium passes +2 %; XRP another 5 %
+            # dearer there: its Bithumb premium passes +3 %, a route that needs deposits there.
+            sim.market.set_premium("XRP", 0.0)
+            sim.market.set_bithumb_offset("USDT", 3.0)
+            sim.market.set_bithumb_offset("XRP", 8.5)
+
+            async def both() -> list[str]:
+                alerts = await k.alerts()
+                tether = [a for a in alerts if "Tether (USDT) on Bithumb" in a]
+                xrp = [a for a in alerts if "XRP (Bithumb) premium" in a]
+                return [*tether[:1], *xrp[:1]] if tether and xrp else []
+
+            tether, xrp = await eventually(both, timeout=60)
+            assert "reached the +2% alert level" in tether, tether
+            assert "deposits suspended on Bithumb" in xrp and "cannot be arbitraged" in xrp, xrp
+            upbit_tether = [a for a in await k.alerts() if a.startswith("🔺 Tether (USDT) ")]
+            assert not upbit_tether  # Upbit's own tether premium did not move

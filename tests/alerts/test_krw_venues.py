@@ -296,7 +296,7 @@ def test_a_coin_listed_on_bithumb_only_gets_a_bithumb_premium_and_no_spread() ->
     assert snap is not None and snap.usdt_kimp == pytest.approx(4.0)
     assert primary.snapshot("NEW") is None and krw.spread("NEW", 0.0) is None
     keys = [r.key for r in krw.readings(lambda c, v: True, (), False, Text.of("kimp.basis.usdt"))]
-    assert keys == ["coin:NEW@bithumb"]
+    assert keys == ["coin:NEW@bithumb", "tether@bithumb"]  # and Bithumb's own tether premium
     krw.set_coins({"BTC", "ETH"})  # a universe refresh keeps Bithumb's own listings
     assert bithumb.coins == ["BTC", "ETH", "NEW"]
 
