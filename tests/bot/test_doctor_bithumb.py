@@ -88,3 +88,22 @@ async def test_bithumb_without_keys_is_information_and_off_when_unused(
     assert find(checks, Area.BITHUMB, "keys").status is CheckStatus.INFO
     unused = settings_for(tmp_path, sim, tg, bithumb_enabled=False, **none)
     assert not mine(await run_checks(unused))  # not enabled, no keys: not probed at all
+
+
+async def test_a_bithumb_bots_stake_is_checked_against_the_markets_minimum(
+    tmp_path: Path, sim: SimExchange, tg: TelegramEmulator
+) -> None:
+    bots = tmp_path / "bithumb_bots.toml"
+    bots.write_text(
+        '[bots.bt_ok]\nstrategy = "rsi"\nexchange = "bithumb"\nsymbols = ["ETH/KRW"]\n'
+        "stake = 50000\n\n"
+        '[bots.bt_low]\nstrategy = "rsi"\nexchange = "bithumb"\nsymbols = ["BTC/KRW"]\n'
+        "stake = 3000\n",
+        encoding="utf-8",
+    )
+    checks = await run_checks(bithumb_settings(tmp_path, sim, tg, bots_file=bots))
+    stakes = {c.subject: c for c in checks if c.area is Area.BITHUMB and c.item == "stake"}
+    assert stakes["bt_ok ETH/KRW"].status is CheckStatus.OK
+    low = stakes["bt_low BTC/KRW"]
+    assert low.status is CheckStatus.FAIL  # 3,000 KRW is below Bithumb's 5,000 KRW minimum
+    assert "raise bot bt_low's stake to at least 5,000 KRW" in render(checks, "en")
