@@ -34,7 +34,7 @@ class AlertConfig:
 
     def levels(self, key: str) -> tuple[float, float]:
         """(high, low) thresholds for a key: the tether premium and the spread have their own."""
-        if key == TETHER_KEY:
+        if key == TETHER_KEY or key.startswith(TETHER_KEY + "@"):  # every KRW venue's tether
             return self.tether_high_pct, self.tether_low_pct
         if key.startswith(SPREAD_PREFIX):
             return self.spread_high_pct, self.spread_low_pct
@@ -81,3 +81,6 @@ class KimpConfig:
     # /kimp shows by default (KIMP_KRW_VENUE).
     extra_krw: tuple[Venue, ...] = ()
     default_krw: Venue = Venue.UPBIT
+    # The spread alert watches the net spread at the best prices after both taker fees, or the
+    # raw price difference (KIMP_SPREAD_ALERT_BASIS).
+    spread_basis: Literal["net", "raw"] = "net"

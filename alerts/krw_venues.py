@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from alerts.config import SPREAD_PREFIX
+from alerts.config import SPREAD_PREFIX, TETHER_KEY
 from alerts.events import Reading
 from alerts.monitor import CoinPremium, KrwQuote, PremiumMonitor, venue_name
 from alerts.premium import Executable, Fees, Level
-from alerts.spread import SpreadExec, executable_spread, raw_spread
+from alerts.spread import SpreadExec, executable_spread, raw_spread, touch_net_spread
+from alerts.wallet import WalletNote
 from core.clock import Clock
+from core.depth import BookDepth
 from core.symbols import Venue
 from core.text import Text
 
@@ -37,6 +39,15 @@ def venue_key(coin: str, venue: Venue, primary: Venue) -> str:
 
 def spread_key(coin: str) -> str:
     return f"{SPREAD_PREFIX}{coin}"
+
+
+def tether_key(venue: Venue) -> str:
+    """Another KRW venue's tether premium (`tether@bithumb`; the primary's stays `tether`)."""
+    return f"{TETHER_KEY}@{venue.value}"
+
+
+# (coin, premium, KRW venue) -> the wallet gate's mark on that venue's route, as wired
+VenueNote = Callable[[str, float | None, Venue], WalletNote | None]
 
 
 def coin_of(key: str) -> str | None:
@@ -72,6 +83,16 @@ def _top(q: KrwQuote) -> tuple[list[Level], list[Level]] | None:
     if q.bid <= 0 or q.ask <= 0:
         return None
     return [(q.bid, q.bid_qty)], [(q.ask, q.ask_qty)]
+
+
+def _levels(
+    q: KrwQuote, depth: Mapping[Venue, BookDepth] | None
+) -> tuple[list[Level], list[Level]] | None:
+    """The venue's (bids, asks) to walk: its depth when one was read, else its top of book."""
+    book = depth.get(q.venue) if depth else None
+    if book is not None and book.bids and book.asks:
+        return list(book.bids), list(book.asks)
+    return _top(q)
 
 
 class KrwVenues:
@@ -162,9 +183,12 @@ class KrwVenues:
         return m.snapshot(coin), exe
 
     # ------------------------------------------------------------------ spread
-    def spread(self, coin: str, size_krw: float) -> SpreadView | None:
+    def spread(
+        self, coin: str, size_krw: float, depth: Mapping[Venue, BookDepth] | None = None
+    ) -> SpreadView | None:
         """`coin` on both venues of the pair, None unless both have priced it (the executable
-        spread at `size_krw` when both books are known; a size of 0 skips it)."""
+        spread at `size_krw` when both books are known; a size of 0 skips it). `depth`: the
+        venues' order books read for this question, walked instead of the top of book."""
         pair = self.pair
         if pair is None:
             return None
@@ -173,7 +197,7 @@ class KrwVenues:
         if a is None or b is None:
             return None
         exe = None
-        ta, tb = _top(a), _top(b)
+        ta, tb = _levels(a, depth), _levels(b, depth)
         fa, fb = self.fee_rates.get(a.venue), self.fee_rates.get(b.venue)
         if size_krw > 0 and ta and tb and fa is not None and fb is not None:
             exe = executable_spread(ta[0], ta[1], tb[0], tb[1], size_krw, fa, fb)
@@ -192,11 +216,17 @@ class KrwVenues:
         market_wide: Iterable[str],
         fx_basis: bool,
         basis: Text,
+        spread_net: bool = False,
+        note: VenueNote | None = None,
     ) -> list[Reading]:
         """The other venues' coin premiums and the spreads, as the alert engine reads them.
 
         Only coins a venue has priced are read there (a coin never seen on Bithumb is not listed
-        there, not "suspended"); the spread's eligibility follows the primary venue's volume."""
+        there, not "suspended"); the spread's eligibility follows the primary venue's volume.
+        `spread_net`: the spread is read net of both taker fees at the best prices
+        (`touch_net_spread`), else raw. `note`: the wallet gate's mark per venue (Bithumb's
+        deposits and withdrawals against Binance's). Each other venue's tether premium (its
+        KRW-USDT against USD/KRW) is read under `tether@<venue>`, on the tether levels."""
         wide = set(market_wide)
         primary = self.primary.krw_venue
         out: list[Reading] = []
@@ -215,12 +245,19 @@ class KrwVenues:
                     continue
                 value = snap.fx_kimp if fx_basis else snap.usdt_kimp
                 why = snap.suspended or (fx_why if value is None else None)
-                out.append(Reading(key, label, value, why, coin in wide, basis))
+                mark = note(coin, value, m.krw_venue) if note is not None else None
+                out.append(Reading(key, label, value, why, coin in wide, basis, mark))
+            tv = m.tether_view()
+            if tv.usdt_krw is not None:  # a venue that has not priced USDT yet stays silent
+                tether = Text.of("kimp.tether_venue", venue=venue_name(m.krw_venue))
+                out.append(Reading(tether_key(m.krw_venue), tether, tv.tether, tv.suspended, True))
         pair = self.pair
         if pair is None:
             return out
         a, b = venue_name(pair[0]), venue_name(pair[1])
-        spread_basis = Text.of("kimp.basis.spread", a=a, b=b)
+        spread_basis = Text.of(
+            "kimp.basis.spread_net" if spread_net else "kimp.basis.spread", a=a, b=b
+        )
         for coin in self.primary.coins:
             view = self.spread(coin, 0.0)
             if view is None:
@@ -228,8 +265,18 @@ class KrwVenues:
             if coin not in wide and not eligible(coin, view.a.volume_krw):
                 continue
             label = Text.of("kimp.spread_label", coin=coin, a=a, b=b)
-            out.append(
-                Reading(spread_key(coin), label, view.pct, view.suspended, coin in wide,
-                        spread_basis)
-            )  # fmt: skip
+            value, why = view.pct, view.suspended
+            if spread_net:
+                value = self._net(view)
+                why = why or (Text.of("kimp.spread_no_net") if value is None else None)
+            out.append(Reading(spread_key(coin), label, value, why, coin in wide, spread_basis))
         return out
+
+    def _net(self, view: SpreadView) -> float | None:
+        """The net spread at the best prices after both venues' taker fees (None without both
+        books or a fee rate)."""
+        fa, fb = self.fee_rates.get(view.a.venue), self.fee_rates.get(view.b.venue)
+        if fa is None or fb is None:
+            return None
+        a, b = view.a, view.b
+        return touch_net_spread(a.bid, a.ask, b.bid, b.ask, fa, fb)

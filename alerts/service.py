@@ -42,6 +42,7 @@ from alerts.wallet import WalletGate, WalletNote
 from alerts.wording import AlertWording
 from core import numbers
 from core.clock import Clock
+from core.depth import BookDepth
 from core.market_notices import NoticeBoard, tag_text
 from core.notifications import Notification, NotificationKind
 from core.storage import Database
@@ -50,6 +51,7 @@ from core.symbols import Venue
 from core.text import Text
 
 Send = Callable[[Notification], Awaitable[None]]
+SpreadDepth = Callable[[str], Awaitable[Mapping[Venue, BookDepth]]]
 KV_CONFIG = "kimp.alert_config"
 MARKET_WIDE = ("BTC",)
 BASIS_LABELS = {"usdt": "kimp.basis.usdt", "fx": "kimp.basis.fx"}  # catalog keys
@@ -105,6 +107,8 @@ class KimpService:
         self.notices = NoticeBoard()  # the venue's own warnings; the app hands in its board
         self.listings = ListingAnnouncer(one_venue=config.one_venue_listings)
         self.routes: RouteBook | None = None  # the transfer-aware executable premium (depth)
+        # Both KRW venues' books of one coin for the spread (exchanges/depth.py, as wired).
+        self.spread_depth: SpreadDepth | None = None
         self._lock = asyncio.Lock()
         self.rounds = 0
         self.sent = 0
@@ -223,7 +227,9 @@ class KimpService:
             why = snap.suspended or (fx_why if value is None else None)
             note = self.wallets.note(coin, value) if self.wallets else None
             out.append(Reading(key, coin, value, why, wide, basis, note))
-        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis))
+        net = self.kimp_config.spread_basis == "net"
+        marks = self.wallets.note if self.wallets is not None else None
+        out.extend(self.krw.readings(self.rules.eligible, MARKET_WIDE, fx_basis, basis, net, marks))
         tv = m.tether_view()
         tether = Text.of("kimp.tether")
         out.append(Reading(TETHER_KEY, tether, tv.tether, tv.suspended, True))
@@ -450,6 +456,15 @@ class KimpService:
     def spread(self, coin: str) -> SpreadView | None:
         return self.krw.spread(coin.upper(), self.kimp_config.exec_size_krw)
 
+    async def spread_walked(self, coin: str) -> SpreadView | None:
+        """`spread(coin)` with the executable figure walking both venues' real order books
+        (`spread_depth`, as wired; top of book without it or for a venue it cannot read)."""
+        coin = coin.upper()
+        if self.krw.spread(coin, 0.0) is None:
+            return None  # not priced on both: no depth read for a coin one venue lacks
+        depth = await self.spread_depth(coin) if self.spread_depth is not None else None
+        return self.krw.spread(coin, self.kimp_config.exec_size_krw, depth)
+
     def is_known(self, coin: str) -> bool:
         return coin.upper() in self.monitor.coins or coin.upper() == "USDT"
 
@@ -483,7 +498,7 @@ class KimpService:
         suspended = [
             self._wording.text(r.label)
             for r in self.readings()
-            if r.suspended and r.key != TETHER_KEY
+            if r.suspended and not r.key.startswith(TETHER_KEY)
         ]
         if suspended:
             more = ", ".join(suspended[:8])

@@ -28,6 +28,22 @@ def raw_spread(a_krw: float, b_krw: float) -> float | None:
     return (a_krw / b_krw - 1.0) * 100.0
 
 
+def touch_net_spread(
+    a_bid: float, a_ask: float, b_bid: float, b_ask: float, fee_a: float, fee_b: float
+) -> float | None:
+    """The net spread at the best prices after both taker fees, signed like the raw spread:
+    positive = buying on B at its ask and selling on A at its bid returns that percent, negative
+    = the other way round returns its absolute value, 0 = neither direction pays after fees (at
+    most one can, unless a book is crossed). What the spread alert watches on the net basis
+    (KIMP_SPREAD_ALERT_BASIS=net): the streams carry top of book only."""
+    if not all(v > 0 and math.isfinite(v) for v in (a_bid, a_ask, b_bid, b_ask)):
+        return None
+    kept = (1 - fee_a) * (1 - fee_b)  # both legs' taker fees, in the coin and in KRW
+    sell_a = (a_bid * kept / b_ask - 1.0) * 100.0
+    sell_b = (b_bid * kept / a_ask - 1.0) * 100.0
+    return max(sell_a, 0.0) - max(sell_b, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class SpreadRound:
     """One direction: buy on `buy_on` ("a" or "b"), sell on the other. `pct` is the net return

@@ -131,10 +131,11 @@ class WalletGate:
             sides.append(state.networks.get(coin.upper(), ()))
         return sides[0], sides[1]
 
-    def problems(self, coin: str) -> list[tuple[Venue, Transfer]]:
-        """[(venue, "deposits" | "withdrawals")] suspended for `coin`; empty when unknown."""
+    def problems(self, coin: str, krw: Venue = Venue.UPBIT) -> list[tuple[Venue, Transfer]]:
+        """[(venue, "deposits" | "withdrawals")] suspended for `coin` on the KRW venue `krw`
+        and Binance; empty when unknown."""
         out: list[tuple[Venue, Transfer]] = []
-        for venue in (Venue.UPBIT, Venue.BINANCE_SPOT):
+        for venue in (krw, Venue.BINANCE_SPOT):
             st = self._fresh(venue).get(coin.upper())
             if st is not None:
                 if not st.withdraw:
@@ -143,31 +144,28 @@ class WalletGate:
                     out.append((venue, "deposits"))
         return out
 
-    def note(self, coin: str, premium_pct: float | None) -> WalletNote | None:
-        """The mark for `coin` ("⛔ withdrawals suspended on Upbit: cannot be arbitraged" once
-        worded), or None.
+    def note(
+        self, coin: str, premium_pct: float | None, krw: Venue = Venue.UPBIT
+    ) -> WalletNote | None:
+        """The mark for `coin`'s premium on the KRW venue `krw` ("⛔ withdrawals suspended on
+        Upbit: cannot be arbitraged" once worded), or None.
 
-        A positive premium is captured by moving the coin Binance -> Upbit (Binance withdrawals,
-        Upbit deposits), a negative one Upbit -> Binance; a suspension on the other route is
-        shown without the verdict. Unknown direction: any suspension blocks."""
-        probs = self.problems(coin)
+        A positive premium is captured by moving the coin Binance -> the KRW venue (Binance
+        withdrawals, its deposits), a negative one the KRW venue -> Binance; a suspension on the
+        other route is shown without the verdict. Unknown direction: any suspension blocks."""
+        probs = self.problems(coin, krw)
         if not probs:
             return None
+        binance = Venue.BINANCE_SPOT
         if premium_pct is None:
             blocked = True
         elif premium_pct >= 0:
-            blocked = (Venue.BINANCE_SPOT, "withdrawals") in probs or (
-                Venue.UPBIT,
-                "deposits",
-            ) in probs
+            blocked = (binance, "withdrawals") in probs or (krw, "deposits") in probs
         else:
-            blocked = (Venue.UPBIT, "withdrawals") in probs or (
-                Venue.BINANCE_SPOT,
-                "deposits",
-            ) in probs
-        pair = (Venue.BINANCE_SPOT, Venue.UPBIT)
+            blocked = (krw, "withdrawals") in probs or (binance, "deposits") in probs
+        pair = (binance, krw)
         if premium_pct is None or premium_pct < 0:
-            pair = (Venue.UPBIT, Venue.BINANCE_SPOT)
+            pair = (krw, binance)
         return WalletNote(tuple(probs), blocked, pair)
 
     def status_lines(self) -> list[Text]:

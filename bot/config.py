@@ -220,6 +220,7 @@ class Settings(BaseSettings):
     kimp_krw_venue: Literal["upbit", "bithumb"] = "upbit"
     kimp_spread_high_pct: float = 1.0
     kimp_spread_low_pct: float = -1.0
+    kimp_spread_alert_basis: Literal["net", "raw"] = "net"
     # Upbit's own warning/caution flags: how often to read them, and whether bots may enter.
     upbit_warnings_refresh: float = Field(60.0, gt=0)
     upbit_warnings_block_entries: bool = True

@@ -157,6 +157,7 @@ class KimpSettings:
     kimp_krw_venue: Literal["upbit", "bithumb"]
     kimp_spread_high_pct: float
     kimp_spread_low_pct: float
+    kimp_spread_alert_basis: Literal["net", "raw"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ class Area(StrEnum):
     BINANCE_FUTURES = "binance_futures"
     TELEGRAM = "telegram"
     BOTS = "bots"
+    BITHUMB = "bithumb"
 
 
 @dataclass(frozen=True, slots=True)

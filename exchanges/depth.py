@@ -7,6 +7,11 @@ streams at most, far inside both venues' limits), from the first question on. A 
 is read over REST when asked: Upbit `/v1/orderbook` for all missing markets in one request,
 Binance `/api/v3/depth?limit=20` per coin (weight 5 each, of 6,000/min).
 
+With Bithumb enabled, the Upbit–Bithumb spread of one coin walks both KRW venues' books
+(`spread_books`): Bithumb's `orderbook` channel on a connection of its own
+(`bithumb/depth_stream.py`: BTC/ETH/XRP and the coins whose spread was asked), its
+`/v1/orderbook` (30 levels) over REST when not streamed or stale.
+
 Only `core.depth.BookDepth` leaves this module.
 """
 
@@ -25,7 +30,10 @@ from core.symbols import Symbol, Venue
 from exchanges.binance.depth_stream import BinanceDepthStream
 from exchanges.binance.rest_quotes import parse_binance_depth
 from exchanges.binance.stream import binance_runner_config
+from exchanges.bithumb.depth_stream import BithumbDepthStream
+from exchanges.bithumb.stream import bithumb_runner_config
 from exchanges.http import FeedError, SessionHolder, get_json
+from exchanges.quotation.books import parse_depth
 from exchanges.upbit.depth_stream import UpbitDepthStream
 from exchanges.upbit.rest_quotes import BATCH, parse_upbit_depth
 from exchanges.upbit.stream import upbit_runner_config
@@ -49,8 +57,11 @@ class DepthClient:
         upbit_ws: str | None = None,
         binance_ws: str | None = None,
         max_age: float = 5.0,
+        bithumb_url: str | None = None,
+        bithumb_ws: str | None = None,
     ) -> None:
         self._upbit = upbit_url.rstrip("/")
+        self._bithumb = bithumb_url.rstrip("/") if bithumb_url else None
         self._binance = binance_url.rstrip("/")
         self._clock = clock
         self._http = SessionHolder(session)
@@ -61,6 +72,10 @@ class DepthClient:
         self.asked = asyncio.Event()  # set by the first question: no connection before it
         self.upbit_stream = UpbitDepthStream(upbit_ws, self._keep) if upbit_ws else None
         self.binance_stream = BinanceDepthStream(binance_ws, self._keep) if binance_ws else None
+        self.bithumb_stream = (
+            BithumbDepthStream(bithumb_ws, self._keep) if bithumb_ws and bithumb_url else None
+        )
+        self._spread_coins: list[str] = []  # the coins whose spread was asked, newest first
         self.watch([])
 
     async def close(self) -> None:
@@ -78,9 +93,15 @@ class DepthClient:
             self.upbit_stream.set_codes(["KRW-USDT", *(f"KRW-{c}" for c in wanted)])
         if self.binance_stream is not None:
             self.binance_stream.set_symbols([Symbol(c, "USDT") for c in wanted])
+        # Bithumb's codes: the headline coins and the coins whose spread was asked (all listed
+        # there: the spread is only asked of coins priced on both venues).
+        spread = list(dict.fromkeys([*ALWAYS, *self._spread_coins]))
+        if self.bithumb_stream is not None:
+            self.bithumb_stream.set_codes([f"KRW-{c}" for c in spread])
         keep = {(Venue.UPBIT, "USDT")} | {
             (v, c) for c in wanted for v in (Venue.UPBIT, Venue.BINANCE_SPOT)
         }
+        keep |= {(v, c) for c in spread for v in (Venue.UPBIT, Venue.BITHUMB)}
         self.streamed = {k: b for k, b in self.streamed.items() if k in keep}
 
     def runners(self, clock: Clock, stale_after: float = 30.0) -> list[WsRunner]:
@@ -97,6 +118,9 @@ class DepthClient:
         if self.binance_stream is not None:
             cfg = binance_runner_config(stale_after)
             out.append(WsRunner(self.binance_stream, cfg, status, clock))
+        if self.bithumb_stream is not None:
+            cfg = bithumb_runner_config(stale_after)
+            out.append(WsRunner(self.bithumb_stream, cfg, status, clock))
         return out
 
     def run_when_asked(self, runner: WsRunner) -> Callable[[], Awaitable[None]]:
@@ -155,6 +179,38 @@ class DepthClient:
             except FeedError:
                 continue  # one coin's bad answer (delisted meanwhile) must not hide the others
         return out
+
+    async def spread_books(self, coin: str) -> dict[Venue, BookDepth]:
+        """`coin`'s books on both KRW venues (Upbit, and Bithumb when enabled): streamed when
+        fresh, else over REST. A venue that cannot be read is left out (the spread then walks
+        its top of book), so this never raises. The coin's books are streamed from now on."""
+        coin = coin.upper()
+        if coin not in self._spread_coins:
+            self._spread_coins = [coin, *self._spread_coins][:MAX_COINS]
+            self.watch(self._watched())
+        self.asked.set()
+        out: dict[Venue, BookDepth] = {}
+        for venue, base in ((Venue.UPBIT, self._upbit), (Venue.BITHUMB, self._bithumb)):
+            if base is None:
+                continue
+            book = self._fresh(venue, coin)
+            if book is None:
+                url = f"{base}/v1/orderbook?markets=KRW-{coin}"
+                try:
+                    self.rest_reads += 1
+                    data = await get_json(self._http.get(), url, self._timeout)
+                    book = next(iter(parse_depth(data, self._now(), venue)), None)
+                except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                    logger.info("spread depth: {} {} unreadable ({})", venue, coin, exc)
+            if book is not None:
+                out[venue] = book
+        return out
+
+    def _watched(self) -> list[str]:
+        """The coins the Upbit stream carries now (kept when the spread's coins change)."""
+        if self.upbit_stream is None:
+            return []
+        return [c.removeprefix("KRW-") for c in self.upbit_stream.codes if c != "KRW-USDT"]
 
     def _now(self) -> float:
         return self._clock.now()

@@ -3,8 +3,9 @@
 The kimp monitor normally consumes the market-data manager's stream events from the bus. When no
 manager is wired (or in end-to-end tests without one) this poller publishes the same domain
 `Quote` events from two public REST calls per round: Upbit `/v1/orderbook` for every KRW market
-in the universe plus KRW-USDT, and Binance `/api/v3/ticker/bookTicker` for all symbols. The venue
-calls and their wire shapes live in upbit/rest_quotes.py and binance/rest_quotes.py; the kimp
+in the universe plus KRW-USDT, and Binance `/api/v3/ticker/bookTicker` for all symbols; with
+Bithumb enabled, Bithumb's `/v1/orderbook` for the same markets (a third call). The venue calls
+and their wire shapes live in upbit/, bithumb/ and binance/rest_quotes.py; the kimp
 installer (bot/features/kimp.py) only builds and starts it.
 """
 
@@ -19,6 +20,7 @@ from core.clock import Clock
 from core.market import Quote
 from core.symbols import Symbol
 from exchanges.binance.rest_quotes import BinanceQuotes
+from exchanges.bithumb.rest_quotes import BithumbQuotes
 from exchanges.http import FeedError, SessionHolder
 from exchanges.upbit.rest_quotes import UpbitQuotes
 
@@ -35,8 +37,12 @@ class RestQuotesFeed:
         coins: Callable[[], list[str]],
         interval: float = 2.0,
         timeout: float = 10.0,
+        bithumb_url: str | None = None,
     ) -> None:
         self.upbit = UpbitQuotes(upbit_url, timeout)
+        self.bithumb = BithumbQuotes(bithumb_url, timeout) if bithumb_url else None
+        # Bithumb's KRW markets: one unknown code fails a whole orderbook request there.
+        self._bithumb_listed: set[str] | None = None
         self.binance = BinanceQuotes(binance_url, timeout)
         self._clock = clock
         self._publish = publish
@@ -53,7 +59,14 @@ class RestQuotesFeed:
         s = self._http.get()
         upbit = await self.upbit.markets(s)
         binance = await self.binance.markets(s)
+        self._bithumb_listed = None  # read again with the next round's quotes
         return upbit, binance
+
+    async def _bithumb_markets(self, s: aiohttp.ClientSession, bithumb: BithumbQuotes) -> set[str]:
+        if self._bithumb_listed is None:
+            listed = await bithumb.markets(s)
+            self._bithumb_listed = {f"{x.quote}-{x.base}" for x in listed}
+        return self._bithumb_listed
 
     async def poll_once(self) -> int:
         """One round on both venues; a failing venue is recorded and skipped. Returns quotes."""
@@ -61,14 +74,21 @@ class RestQuotesFeed:
         s = self._http.get()
         n = 0
         markets = [f"KRW-{c}" for c in coins] + ["KRW-USDT"]
-        try:
-            async for batch in self.upbit.orderbooks(s, markets, self._clock.now):
-                for q in batch:
-                    self._publish(q)
-                    n += 1
-            self.errors.pop("upbit", None)
-        except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            self._failed("upbit", exc)
+        krw: list[tuple[str, UpbitQuotes | BithumbQuotes]] = [("upbit", self.upbit)]
+        if self.bithumb is not None:
+            krw.append(("bithumb", self.bithumb))
+        for name, venue in krw:
+            try:
+                codes = markets
+                if isinstance(venue, BithumbQuotes):
+                    codes = [m for m in markets if m in await self._bithumb_markets(s, venue)]
+                async for batch in venue.orderbooks(s, codes, self._clock.now):
+                    for q in batch:
+                        self._publish(q)
+                        n += 1
+                self.errors.pop(name, None)
+            except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                self._failed(name, exc)
         try:
             for q in await self.binance.book_tickers(s, coins, self._clock.now):
                 self._publish(q)

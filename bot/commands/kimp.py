@@ -237,7 +237,7 @@ def register_kimp(registry: CommandRegistry) -> None:
     async def kimp(ctx: CommandContext) -> Reply:
         svc = _svc(ctx)
         m = Messages(ctx.service.settings.language)
-        venue = venue_reply(ctx, svc, m, render_headline)  # /kimp bithumb, /kimp spread
+        venue = await venue_reply(ctx, svc, m, render_headline)  # /kimp bithumb, /kimp spread
         if venue is not None:
             return venue
         if not ctx.args:

@@ -165,7 +165,7 @@ def _coin(raw: str, m: Messages) -> str:
     return coin
 
 
-def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
+async def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
     pair = svc.krw.pair
     if pair is None:
         raise CommandError(m("kimpcmd.venue_off", venue=_name(m, Venue.BITHUMB)))
@@ -180,7 +180,7 @@ def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
     if len(args) != 2:
         raise CommandError(m("kimpcmd.spread_args", cmd="/kimp spread"))
     coin = _coin(args[1], m)
-    view = svc.spread(coin)
+    view = await svc.spread_walked(coin)  # both venues' real books, not only the top
     if view is None:
         raise CommandError(m("kimpcmd.spread_no_coin", coin=coin, a=a, b=b))
     title = m("kimpcmd.spread_coin_title", coin=coin, a=a, b=b)
@@ -208,7 +208,7 @@ def _headline_reply(
     return Reply.table(title, body, refresh=f"/kimp {venue.value}")
 
 
-def venue_reply(
+async def venue_reply(
     ctx: CommandContext, svc: KimpView, m: Messages, render_headline: HeadlineRenderer
 ) -> Reply | None:
     """The answer when /kimp names a KRW venue or the spread, or when it has no argument and
@@ -223,7 +223,7 @@ def venue_reply(
         return _headline_reply(svc, default, m, render_headline)
     first = args[0].lower()
     if first == SPREAD_WORD:
-        return _spread_reply(svc, args, m)
+        return await _spread_reply(svc, args, m)
     venue = VENUE_WORDS.get(first)
     if venue is None:
         return None

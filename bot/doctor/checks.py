@@ -19,6 +19,7 @@ from bot.doctor.telegram_check import check_telegram
 from core.doctor import Area, Check, CheckStatus, StakePlan
 from core.text import Text
 from exchanges.binance.doctor import BinanceDoctor
+from exchanges.bithumb.doctor import BithumbDoctor
 from exchanges.upbit.doctor import UpbitDoctor
 from strategies.botconfig import BotConfigError, load_bots
 from strategies.loader import StrategyLoadError, load_user_strategies
@@ -69,6 +70,12 @@ async def run_checks(settings: Settings, timeout: float = 10.0) -> list[Check]:
             ex.binance_api_key.get_secret_value(),
             ex.binance_api_secret.get_secret_value(),
         )
+    bithumb_keys = None
+    if ex.bithumb_access_key is not None and ex.bithumb_secret_key is not None:
+        bithumb_keys = (
+            ex.bithumb_access_key.get_secret_value(),
+            ex.bithumb_secret_key.get_secret_value(),
+        )
     async with aiohttp.ClientSession() as session:
         upbit = UpbitDoctor(upbit_keys, ex.upbit_rest_url, plans, session, time.time, timeout)
         binance = BinanceDoctor(
@@ -77,11 +84,17 @@ async def run_checks(settings: Settings, timeout: float = 10.0) -> list[Check]:
         )  # fmt: skip
         # A venue that does not answer costs each of its requests a timeout: bound the whole.
         deadline = timeout * 3
-        results = await asyncio.gather(
+        probes = [
             _guarded(Area.UPBIT, upbit.run(), deadline),
             _guarded(Area.BINANCE_SPOT, binance.run(), deadline),
             _guarded(Area.TELEGRAM, check_telegram(settings.telegram, timeout), deadline),
-        )
+        ]
+        if ex.bithumb_enabled or bithumb_keys is not None:  # Bithumb only when it is used
+            bithumb = BithumbDoctor(
+                bithumb_keys, ex.bithumb_rest_url, plans, session, time.time, timeout
+            )
+            probes.append(_guarded(Area.BITHUMB, bithumb.run(), deadline))
+        results = await asyncio.gather(*probes)
     for checks in results:
         out += checks
     return out

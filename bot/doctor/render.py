@@ -14,7 +14,9 @@ MARK = {
     CheckStatus.WARN: "⚠️",
     CheckStatus.FAIL: "❌",
 }
-AREAS = (Area.BOTS, Area.UPBIT, Area.BINANCE_SPOT, Area.BINANCE_FUTURES, Area.TELEGRAM)
+AREAS = (
+    Area.BOTS, Area.UPBIT, Area.BITHUMB, Area.BINANCE_SPOT, Area.BINANCE_FUTURES, Area.TELEGRAM,
+)  # fmt: skip
 
 
 def line(check: Check, t: Messages) -> str:

@@ -2,14 +2,16 @@
 
 Components (all supervised): `kimp-feed` (bus events -> premium book), `kimp-universe` (common
 coins, refreshed every UNIVERSE_REFRESH), `kimp-fx` (the USD/KRW poller over FX_SOURCES), `kimp-notices` (Upbit's warning and
-caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change), `kimp-delistings`
+caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change; with Bithumb enabled
+`kimp-notices-bithumb` does the same for Bithumb's 유의 종목 and 경보제 alerts), `kimp-delistings`
 (a delisting date on Upbit's streamed ticker, announced once and remembered),
 `kimp-trading-open` (a market's state going PREVIEW -> ACTIVE, announced with its first
 premium), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
 KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
-the books of the coins asked about: streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
+the books of the coins asked about (`/kimp spread <coin>`: both KRW venues' books, Bithumb's
+streamed by `kimp-bithumb-depth`): streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
 asked (with BTC/ETH/XRP; no connection before the first question), read over REST when not streamed or stale
 (`exchanges/depth.py`).
 
@@ -48,9 +50,11 @@ from core.clock import Clock
 from core.fills import FEE_RATES
 from core.market import MarkPrice, Quote, StreamStatus, Ticker, Trade
 from core.storage import Database
+from core.supervisor import RunFn
 from core.symbols import Instrument, Symbol, Venue
 from core.wallets import NetworkSource
 from exchanges.binance.wallet import BinanceWallets
+from exchanges.bithumb.notices import BithumbNotices
 from exchanges.bithumb.wallet import BithumbWallets
 from exchanges.depth import DepthClient
 from exchanges.fx import FxClient
@@ -108,6 +112,7 @@ def kimp_config(
         tz=core.tz,
         extra_krw=extra_krw,
         default_krw=Venue(k.kimp_krw_venue),
+        spread_basis=k.kimp_spread_alert_basis,
     )
 
 
@@ -177,6 +182,7 @@ async def install(
     feed = RestQuotesFeed(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock, app.bus.publish,
         lambda: monitor.coins, interval=rest_interval,
+        bithumb_url=venues.bithumb_rest_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(feed.close)
     md = app.market_data
@@ -258,20 +264,30 @@ async def install(
             for fx_client in fx_clients:
                 await fx_client.close()
 
-    notices_client = UpbitNotices(venues.upbit_rest_url)
-    app.stack.push_async_callback(notices_client.close)
+    # Each KRW venue's own warnings reach one board and one alert path, tagged with the venue.
+    notice_clients: list[UpbitNotices | BithumbNotices] = [UpbitNotices(venues.upbit_rest_url)]
+    if venues.bithumb_enabled:
+        notice_clients.append(BithumbNotices(venues.bithumb_rest_url))
     language = s.core.language
-    notices = NoticeWatcher(
-        Venue.UPBIT, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
-        refresh=k.upbit_warnings_refresh, buttons=lambda coins: notice_buttons(coins, language),
-    )  # fmt: skip
+    notice_watchers = []
+    for notices_client, venue in zip(notice_clients, KRW_VENUES, strict=False):
+        app.stack.push_async_callback(notices_client.close)
+        watcher = NoticeWatcher(
+            venue, notices_client.fetch, app.notices, app.clock, app.notifier.notify_async,
+            refresh=k.upbit_warnings_refresh,
+            buttons=lambda coins: notice_buttons(coins, language),
+        )  # fmt: skip
+        notice_watchers.append(watcher)
     svc.notices = app.notices
 
-    async def run_notices() -> None:
-        try:
-            await notices.run()
-        finally:
-            await notices_client.close()
+    def run_notices(watcher: NoticeWatcher, client: UpbitNotices | BithumbNotices) -> RunFn:
+        async def run() -> None:
+            try:
+                await watcher.run()
+            finally:
+                await client.close()
+
+        return run
 
     wallets, clients = wallet_gate(venues, k.kimp_wallet_refresh, app.clock)
     for client in clients:
@@ -279,17 +295,22 @@ async def install(
     depth = DepthClient(
         venues.upbit_rest_url, venues.binance_rest_url, app.clock,
         upbit_ws=venues.upbit_ws_url, binance_ws=venues.binance_ws_url,
+        bithumb_url=venues.bithumb_rest_url if venues.bithumb_enabled else None,
+        bithumb_ws=venues.bithumb_ws_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(depth.close)
     # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
     upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
     upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    svc.spread_depth = depth.spread_books  # /kimp spread <coin> walks both KRW venues' books
     svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees)
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)
     app.supervisor.start("kimp-fx", run_fx)
-    app.supervisor.start("kimp-notices", run_notices)
+    for watcher, notice_client in zip(notice_watchers, notice_clients, strict=True):
+        name = "kimp-notices" if watcher.venue is Venue.UPBIT else f"kimp-notices-{watcher.venue}"
+        app.supervisor.start(name, run_notices(watcher, notice_client))
     app.supervisor.start("kimp-delistings", delistings.run)
     app.supervisor.start("kimp-trading-open", opening.run)
     if md is None:

@@ -1587,4 +1587,29 @@ TEXTS: dict[str, str] = {
     "bots.problem.strategy_twice": "strategy name '{name}' is defined twice",
     "hedge.replay.funding_stored": "Funding: the {n} rates stored at each funding time in this range (from the mark-price stream).",
     "hedge.replay.funding_fixed": "Funding: no rates of {coin} stored in this range; a fixed {rate}% per 8 h was charged (--funding-rate).",
+    # --- issue 18: Bithumb wiring (the net spread alert) -------------------------------------
+    "kimp.basis.spread_net": "{a} over {b}, net of both taker fees",
+    "kimp.spread_no_net": "no order book on both venues yet",
+    # --- issue 18: Bithumb in the pre-flight check -------------------------------------------
+    "doctor.area.bithumb": "Bithumb",
+    "doctor.item.orders": "Order reading",
+    "doctor.item.wallet": "Wallet status",
+    "doctor.found.readable": "readable",
+    "doctor.found.bithumb_wallet": "readable ({n} coins' deposit and withdrawal status)",
+    "doctor.found.bithumb_permissions": (
+        "Bithumb does not report whether a key may place orders or withdraw"
+    ),
+    "doctor.fix.bithumb_permissions": (
+        "at Bithumb → API management make sure this key has 'Place orders' and does NOT have "
+        "'Withdraw'"
+    ),
+    "doctor.fix.bithumb_key": (
+        "check BITHUMB_ACCESS_KEY and BITHUMB_SECRET_KEY (copy them again), this server's IP in "
+        "the key's allow-list, and that the key has not expired (Bithumb → API management)"
+    ),
+    "doctor.fix.bithumb_scope": (
+        "the key lacks a permission: issue a key with 'View assets', 'View orders' and 'Place "
+        "orders' at Bithumb → API management"
+    ),
+    "kimp.tether_venue": "Tether (USDT) on {venue}",
 }

@@ -1557,4 +1557,26 @@ TEXTS: dict[str, str] = {
     "bots.problem.strategy_twice": "전략 이름 '{name}' 이 두 번 정의되었습니다",
     "hedge.replay.funding_stored": "펀딩비: 이 기간 펀딩 시각마다 저장된 실제 요율 {n}건을 적용했습니다 (마크 가격 스트림).",
     "hedge.replay.funding_fixed": "펀딩비: 이 기간 {coin}의 저장된 요율이 없어 8시간마다 고정 {rate}%를 적용했습니다 (`--funding-rate`).",
+    # --- issue 18: 빗썸 연결 (수수료 차감 가격차 알림) ----------------------------------------
+    "kimp.basis.spread_net": "{b} 대비 {a}, 양쪽 수수료 차감",
+    "kimp.spread_no_net": "아직 양쪽 거래소 호가가 없음",
+    # --- issue 18: 사전 점검의 빗썸 ---------------------------------------------------------
+    "doctor.area.bithumb": "빗썸",
+    "doctor.item.orders": "주문 조회",
+    "doctor.item.wallet": "입출금 현황",
+    "doctor.found.readable": "조회 가능",
+    "doctor.found.bithumb_wallet": "조회 가능 (코인 {n}개의 입출금 상태)",
+    "doctor.found.bithumb_permissions": "빗썸은 키의 주문·출금 권한을 알려주지 않습니다",
+    "doctor.fix.bithumb_permissions": (
+        "빗썸 → API 관리에서 이 키에 '주문하기'는 있고 '출금하기'는 없는지 확인하세요"
+    ),
+    "doctor.fix.bithumb_key": (
+        "BITHUMB_ACCESS_KEY와 BITHUMB_SECRET_KEY를 다시 복사해 넣고, 이 서버의 IP가 키의 허용 "
+        "목록에 있는지, 키가 만료되지 않았는지 확인하세요 (빗썸 → API 관리)"
+    ),
+    "doctor.fix.bithumb_scope": (
+        "키에 권한이 모자랍니다: 빗썸 → API 관리에서 '자산조회', '주문조회', '주문하기' 권한으로 "
+        "키를 발급받으세요"
+    ),
+    "kimp.tether_venue": "{venue} 테더(USDT)",
 }

@@ -17,7 +17,11 @@ from core.notifications import Action, Actions
 from core.symbols import Venue
 from core.text import Text
 
-_NAMES = {Venue.UPBIT: "name.upbit", Venue.BINANCE_SPOT: "name.binance"}
+_NAMES = {
+    Venue.UPBIT: "name.upbit",
+    Venue.BINANCE_SPOT: "name.binance",
+    Venue.BITHUMB: "name.bithumb",
+}
 MAX_BUTTON_ROWS = 8  # a digest of many coins: buttons for the first (highest) ones only
 
 

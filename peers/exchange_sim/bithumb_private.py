@@ -11,7 +11,8 @@ body `{"error": {"name": "jwt_verification", "message": "Jwt 토큰 검증에 �
 Endpoints (the v2 order path ccxt's `bithumb` uses): `GET /v1/accounts`, `POST /v2/orders`
 (`order_type` limit | price | market, `client_order_id`), `GET /v1/order` (`uuid` or
 `client_order_id`, with `trades`), `DELETE /v2/order` (`order_id` or `client_order_id`),
-`GET /v1/orders` (`state(s)`, `market`, `uuids[]`, `client_order_ids[]`, paging) and
+`GET /v1/orders` (`state(s)`, `market`, `uuids[]`, `client_order_ids[]`, paging),
+`GET /v1/orders/chance` (the account's fee rates, the market's minimum) and
 `GET /v1/status/wallet`. Matching, balances and fees are the simulator's spot engine; REST
 faults are the venue app's middleware. Order replies are Upbit's shapes with Bithumb's names
 (`client_order_id` for `identifier`; the create reply is a receipt).
@@ -38,7 +39,7 @@ from peers.exchange_sim.clock import SimClock
 from peers.exchange_sim.faults import FaultController
 from peers.exchange_sim.market import BITHUMB, MarketModel
 from peers.exchange_sim.matching import SimOrder, SimReject, SpotAccount, SpotEngine
-from peers.exchange_sim.ticks import krw_tick
+from peers.exchange_sim.ticks import fmt_decimal, krw_tick
 from peers.exchange_sim.upbit_auth import UpbitAuth, UpbitError, UpbitRateLimiter
 from peers.exchange_sim.upbit_payloads import UpbitPayloads, account_json, kst_iso, order_json
 from peers.exchange_sim.wallets import WalletBook
@@ -209,6 +210,7 @@ class BithumbPrivate:
         r.add_delete("/v2/order", w("order", self.cancel_order))
         r.add_get("/v1/orders", w("default", self.list_orders))
         r.add_get("/v1/status/wallet", w("default", self.wallet_status))
+        r.add_get("/v1/orders/chance", w("default", self.chance))
 
     async def start(self) -> None:
         return None
@@ -366,6 +368,26 @@ class BithumbPrivate:
         if not 1 <= limit <= 100 or page < 1:
             raise _bad("limit must be 1-100, page at least 1")
         return [order_view(o, fee) for o in orders[(page - 1) * limit : page * limit]]
+
+    async def chance(self, request: web.Request, p: Params, acct: SpotAccount) -> Any:
+        """`GET /v1/orders/chance`: the account's rates (the engine's fee rate: set
+        `engine.fee_rate` for an account with a fee coupon) and the market's 5,000 KRW minimum."""
+        code = self._market(str(p.get("market") or ""))
+        base = code.split("-", 1)[1]
+        fee = fmt_decimal(self.engine.fee_rate)
+        return {
+            "bid_fee": fee, "ask_fee": fee, "maker_bid_fee": fee, "maker_ask_fee": fee,
+            "market": {
+                "id": code, "name": f"{base}/KRW", "order_types": ["limit"],
+                "order_sides": ["ask", "bid"], "bid_types": ["limit", "price"],
+                "ask_types": ["limit", "market"],
+                "bid": {"currency": "KRW", "price_unit": None, "min_total": "5000"},
+                "ask": {"currency": base, "price_unit": None, "min_total": "5000"},
+                "max_total": "1000000000.0", "state": "active",
+            },
+            "bid_account": account_json(acct, "KRW"),
+            "ask_account": account_json(acct, base),
+        }  # fmt: skip
 
     async def wallet_status(self, request: web.Request, p: Params, acct: SpotAccount) -> Any:
         return self.wallets.rows(VENUE, self.market.now_ms())

@@ -187,7 +187,8 @@ async def run3(
 
 async def test_bithumb_premium_and_the_spread_alert_with_their_own_keys(tmp_path: Path) -> None:
     clock, inbox = ManualClock(), Inbox()
-    async with service(tmp_path / "k.db", clock, inbox) as svc:
+    # The raw basis: these tickers carry no book (the net basis is tested on the simulator).
+    async with service(tmp_path / "k.db", clock, inbox, kimp_spread_alert_basis="raw") as svc:
         svc.set_coins(set(COINS3))
         await run3(svc, clock, COINS3, COINS3, 30)
         assert inbox.notes == []
@@ -213,7 +214,8 @@ async def test_bithumb_premium_and_the_spread_alert_with_their_own_keys(tmp_path
 
 async def test_korean_wording_of_the_spread_and_bithumb_alerts(tmp_path: Path) -> None:
     clock, inbox = ManualClock(), Inbox()
-    async with service(tmp_path / "k.db", clock, inbox, language="ko") as svc:
+    raw = {"kimp_spread_alert_basis": "raw"}
+    async with service(tmp_path / "k.db", clock, inbox, language="ko", **raw) as svc:
         svc.set_coins(set(COINS3))
         await run3(svc, clock, COINS3, COINS3, 30)
         await run3(svc, clock, COINS3, {**COINS3, "XRP": 3.3}, 60)
@@ -230,7 +232,7 @@ async def test_a_coin_mute_and_own_levels_hold_on_every_venue_and_the_spread_has
     tmp_path: Path,
 ) -> None:
     clock, inbox = ManualClock(), Inbox()
-    async with service(tmp_path / "k.db", clock, inbox) as svc:
+    async with service(tmp_path / "k.db", clock, inbox, kimp_spread_alert_basis="raw") as svc:
         svc.set_coins(set(COINS3))
         await run3(svc, clock, COINS3, COINS3, 30)
         await svc.mute_for("XRP", 3600)
@@ -294,7 +296,7 @@ def test_a_coin_listed_on_bithumb_only_gets_a_bithumb_premium_and_no_spread() ->
     assert snap is not None and snap.usdt_kimp == pytest.approx(4.0)
     assert primary.snapshot("NEW") is None and krw.spread("NEW", 0.0) is None
     keys = [r.key for r in krw.readings(lambda c, v: True, (), False, Text.of("kimp.basis.usdt"))]
-    assert keys == ["coin:NEW@bithumb"]
+    assert keys == ["coin:NEW@bithumb", "tether@bithumb"]  # and Bithumb's own tether premium
     krw.set_coins({"BTC", "ETH"})  # a universe refresh keeps Bithumb's own listings
     assert bithumb.coins == ["BTC", "ETH", "NEW"]
 
