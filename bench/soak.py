@@ -107,7 +107,10 @@ class Counts:
 class Soak:
     def __init__(self, sim: SimExchange, tg: TelegramEmulator, tmp: Path, seed: int) -> None:
         self.sim, self.tg, self.tmp = sim, tg, tmp
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # the user's choices
+        # The chaos draws from its own generator: sharing one with the user made its picks depend
+        # on how many commands were answered in between (timing), so a seed could "kill 0".
+        self.chaos_rng = random.Random(f"chaos-{seed}")
         self.counts = Counts()
         self.proc: asyncio.subprocess.Process | None = None
         self.sent: list[tuple[int, str]] = []  # (emulator cursor before sending, command)
@@ -224,18 +227,25 @@ class Soak:
     async def chaos(self, deadline: float) -> None:
         liquidate_at = time.monotonic() + (deadline - time.monotonic()) * 0.6
         while time.monotonic() < deadline:
-            await asyncio.sleep(self.rng.uniform(4, 12))
+            await asyncio.sleep(self.chaos_rng.uniform(4, 12))
             if time.monotonic() >= deadline:
                 break
             due = self.counts.liquidations == 0 and time.monotonic() >= liquidate_at
             if due and await self.liquidate():
                 continue
-            pick = self.rng.random()
+            # Every run has a venue fault (first, cheap) and a kill (second), whatever the seed
+            # and however slow the machine; the rest is random.
+            if not self.counts.rest_faults + self.counts.stream_faults:
+                pick = self.chaos_rng.uniform(0.3, 1.0)
+            elif not self.counts.kills:
+                pick = 0.0
+            else:
+                pick = self.chaos_rng.random()
             if pick < 0.3:
                 await self.kill()
             elif pick < 0.7:
-                venue = self.rng.choice(["upbit", "binance", "binance_futures"])
-                fault: dict[str, object] = self.rng.choice([
+                venue = self.chaos_rng.choice(["upbit", "binance", "binance_futures"])
+                fault: dict[str, object] = self.chaos_rng.choice([
                     {"action": "rest_error", "status": 503, "count": 2},
                     {"action": "rest_error", "status": 429, "count": 2, "retry_after": 1},
                     {"action": "rest_delay", "seconds": 8.0},
@@ -245,7 +255,7 @@ class Soak:
                 self.sim.faults.apply({**fault, "venue": venue})
                 self.counts.rest_faults += 1
             else:
-                venue = self.rng.choice(["upbit", "binance", "binance_futures"])
+                venue = self.chaos_rng.choice(["upbit", "binance", "binance_futures"])
                 self.sim.faults.apply({"action": "drop_connections", "venue": venue})
                 self.counts.stream_faults += 1
 

@@ -3,8 +3,9 @@ become digits. Language-neutral (no units in words); the app adds `원`/`KRW` (b
 
 Rules (issue 14): never an exponent (`1.41459e+08`), never Decimal's full precision
 (`141,976,981.5427427484275836611`); cash to its currency's places (KRW 0, USDT 2); a quantity to
-the market's step, a price to its tick; without rules a price keeps `SIG` significant digits and
-never loses an integer digit.
+the market's step with trailing zeros dropped (`quantity`, the only quantity formatter); a price
+to its tick; without rules a price keeps `SIG` significant digits and never loses an integer
+digit.
 """
 
 from __future__ import annotations
@@ -98,12 +99,15 @@ def plain(value: Number) -> str:
     return f"{d.normalize():f}" if d.is_finite() else NOT_A_NUMBER
 
 
-def on_step(value: Number, step: Decimal | None) -> str:
-    """A quantity on the market's step (0.00012345 BTC at step 0.00001 -> 0.00012); unknown
-    step: up to `MAX_PLACES` decimals, trailing zeros trimmed."""
+def quantity(value: Number, step: Decimal | None = None) -> str:
+    """A quantity, the one way every view shows it: rounded to the market's step when known
+    (0.00012345 BTC at step 0.00001 -> 0.00012), trailing zeros always dropped (0.00070720 ->
+    0.0007072, 3.000 -> 3), so a fill notice, /positions, /orders and the web API agree on the
+    same digits; unknown step: up to `MAX_PLACES` decimals."""
     if step is None or step <= 0:
         return grouped(value)
-    return grouped(value, places_of(step))
+    text = grouped(value, places_of(step))
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def price(value: Number, tick: Decimal | None = None) -> str:

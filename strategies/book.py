@@ -52,7 +52,7 @@ class BookCorrection:
 
 def _held(pos: OpenPosition) -> Text:
     side = Text.of("forced.long" if pos.side > 0 else "forced.short")
-    return Text.of("bot.book.held", side=side, qty=numbers.grouped(pos.qty))
+    return Text.of("bot.book.held", side=side, qty=numbers.quantity(pos.qty))
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:

@@ -219,4 +219,4 @@ class BotRunner:
 def held(pos: OpenPosition) -> Text:
     """`long 0.01` / `short 0.5` (롱 0.01 / 숏 0.5): a bot's side and size in one symbol."""
     side = Text.of("forced.long" if pos.side > 0 else "forced.short")
-    return Text.of("bot.book.held", side=side, qty=numbers.grouped(pos.qty))
+    return Text.of("bot.book.held", side=side, qty=numbers.quantity(pos.qty))

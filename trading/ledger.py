@@ -505,7 +505,7 @@ class Ledger:
         rules = self.rules.get(inst)
         if not qty:
             return "0"  # nothing left: no decimals to show
-        return numbers.on_step(qty, rules.step_size if rules else None)
+        return numbers.quantity(qty, rules.step_size if rules else None)
 
     def _describe(self, o: Order) -> Text:
         """e.g. `buy 0.01 BTC/KRW limit @ 100 on Upbit` (ko: `업비트 BTC/KRW 지정가 매수 0.01 @ 100`);

@@ -108,7 +108,7 @@ class TradingProvider:
                     "trading.status_position",
                     venue=p.instrument.venue,
                     symbol=p.instrument.symbol,
-                    qty=numbers.grouped(p.qty),
+                    qty=numbers.quantity(p.qty),
                 )
                 lines.append(self.render(line))
         return lines
@@ -337,7 +337,7 @@ class TradingProvider:
                 if qty is None:
                     if pos is None or pos.qty == 0:
                         return gone
-                    example = numbers.grouped(abs(pos.qty))
+                    example = numbers.quantity(abs(pos.qty))
                     return SubmitResult(
                         False, Text.of("trading.close_qty", base=symbol.base, example=example)
                     )

@@ -85,7 +85,7 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
             what = dict(
                 venue=name,
                 side=vo.side,
-                qty=numbers.grouped(vo.qty),
+                qty=numbers.quantity(vo.qty),
                 symbol=vo.symbol,
                 type=vo.type,
             )
@@ -110,8 +110,8 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
                         "reconcile.position_adopted",
                         venue=name,
                         symbol=inst.symbol,
-                        ours=numbers.grouped(mine),
-                        real=numbers.grouped(real),
+                        ours=numbers.quantity(mine),
+                        real=numbers.quantity(real),
                     )
                 )
     else:
@@ -125,8 +125,8 @@ async def _venue_differences(svc: OrderService, venue: Venue) -> list[Text]:
                         "reconcile.holding_adopted",
                         venue=name,
                         symbol=inst.symbol,
-                        ours=numbers.grouped(pos.qty),
-                        real=numbers.grouped(real),
+                        ours=numbers.quantity(pos.qty),
+                        real=numbers.quantity(real),
                     )
                 )
     for p in await svc.store.positions(svc.paper):

@@ -218,7 +218,7 @@ class OrderTracker:
                 Notification(
                     NotificationKind.RISK,
                     Text.of("account.position_changed", venue=inst.venue, symbol=inst.symbol,
-                            ours=numbers.grouped(mine), real=numbers.grouped(real)),
+                            ours=numbers.quantity(mine), real=numbers.quantity(real)),
                 )
             )  # fmt: skip
             if inst not in adopted:

@@ -130,8 +130,8 @@ def validate(
     if qty is not None:
         rounded_qty = rules.round_qty(qty)
         if rounded_qty != qty:
-            to = numbers.on_step(rounded_qty, rules.step_size)
-            notes.append(t("note.qty_rounded", asked=numbers.grouped(qty), to=to, base=base))
+            to = numbers.quantity(rounded_qty, rules.step_size)
+            notes.append(t("note.qty_rounded", asked=numbers.quantity(qty), to=to, base=base))
         qty = rounded_qty
         if qty <= 0 or (rules.min_qty and qty < rules.min_qty):
             minimum = rules.min_qty or rules.step_size

@@ -105,7 +105,7 @@ async def ledger_view(
                 "bots.held_upnl",
                 symbol=r.instrument.symbol,
                 side=m("forced.long" if r.qty > 0 else "forced.short"),
-                qty=numbers.grouped(abs(r.qty)),
+                qty=numbers.quantity(abs(r.qty)),
                 upnl=m.pnl(r.unrealized, r.instrument.symbol.quote, r.unrealized_pct),
             )
             for r in rows

@@ -41,7 +41,7 @@ def row(m: Messages, v: HedgeView) -> str:
     r = v.record
     return m(
         "hedge.row", id=r.hedge_id, coin=r.coin, direction=m(f"hedge.dir.{r.direction.value}"),
-        state=m(f"hedge.state.{r.state.value}"), qty=numbers.grouped(abs(v.spot_qty) or
+        state=m(f"hedge.state.{r.state.value}"), qty=numbers.quantity(abs(v.spot_qty) or
                                                                       abs(v.fut_qty)),
         pnl=m.money(v.pnl.total, "KRW"),
     )  # fmt: skip
@@ -53,7 +53,7 @@ def detail(m: Messages, v: HedgeView) -> str:
         m("hedge.detail_head", id=r.hedge_id, coin=r.coin,
           bot=m("hedge.detail_bot", bot=r.bot) if r.bot else "",
           direction=m(f"hedge.dir.{r.direction.value}"), state=m(f"hedge.state.{r.state.value}")),
-        m("hedge.detail_legs", spot=numbers.grouped(v.spot_qty), fut=numbers.grouped(v.fut_qty)),
+        m("hedge.detail_legs", spot=numbers.quantity(v.spot_qty), fut=numbers.quantity(v.fut_qty)),
         m("hedge.detail_premium", open=_pct(p.open_premium_pct), now=_pct(p.close_premium_pct)),
         m("hedge.detail_pnl", kind=m("hedge.realized" if p.realized else "hedge.unrealized"),
           total=m.money(p.total, "KRW")),
@@ -78,8 +78,8 @@ def outcome(m: Messages, res: HedgeResult, opening: bool) -> str:
             Decimal(res.details["reduced"])), left=left)  # fmt: skip
     if res.outcome is HedgeOutcome.OPENED and res.spot and res.futures:
         return m(
-            "hedge.opened", id=res.hedge_id, spot=numbers.grouped(res.spot.qty),
-            fut=numbers.grouped(res.futures.qty), spot_price=m.money(res.spot.avg_price, "KRW"),
+            "hedge.opened", id=res.hedge_id, spot=numbers.quantity(res.spot.qty),
+            fut=numbers.quantity(res.futures.qty), spot_price=m.money(res.spot.avg_price, "KRW"),
             fut_price=m.money(res.futures.avg_price, "USDT"),
         )  # fmt: skip
     if res.outcome is HedgeOutcome.CLOSED:
@@ -108,7 +108,7 @@ async def position_lines(ctx: CommandContext) -> list[str]:
     for v in views:
         out.append(
             m("hedge.positions_row", id=v.record.hedge_id, coin=v.record.coin,
-              qty=numbers.grouped(v.spot_qty), premium=_pct(v.pnl.close_premium_pct),
+              qty=numbers.quantity(v.spot_qty), premium=_pct(v.pnl.close_premium_pct),
               pnl=m.money(v.pnl.total, "KRW"))
         )  # fmt: skip
     return out

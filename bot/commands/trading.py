@@ -162,17 +162,17 @@ def _sell_question(
     if plan.opens_short:
         held = plan.held or Decimal(0)
         key = "trading.sell_adds_short" if held < 0 else "trading.sell_opens_short"
-        return m(key, qty=numbers.grouped(qty), base=sym.base, symbol=sym, venue=where, lev=plan.leverage,
-                 short=numbers.grouped(-held)), True  # fmt: skip
+        return m(key, qty=numbers.quantity(qty), base=sym.base, symbol=sym, venue=where, lev=plan.leverage,
+                 short=numbers.quantity(-held)), True  # fmt: skip
     if venue is not Venue.BINANCE_FUTURES and plan.held is not None and qty > plan.held:
         why = m(
             "reason.no_coin",
             base=sym.base,
-            qty=numbers.grouped(qty),
-            free=numbers.grouped(plan.held),
+            qty=numbers.quantity(qty),
+            free=numbers.quantity(plan.held),
         )
         return m("trading.refused", reason=why), False
-    return m("trading.sell_question", qty=numbers.grouped(qty), symbol=sym, venue=where), True
+    return m("trading.sell_question", qty=numbers.quantity(qty), symbol=sym, venue=where), True
 
 
 def register_trading(registry: CommandRegistry) -> None:
@@ -192,8 +192,10 @@ def register_trading(registry: CommandRegistry) -> None:
             mark = _balances_mark(m, age, tz) if age is not None else ""
             lines.append(f"{m.word(venue)}:" + (f" {mark}" if mark else ""))
             for asset, free, locked, krw in rows:
-                lock = m("trading.in_orders", qty=numbers.grouped(locked)) if locked else ""
-                lines.append(f"  {asset:<6} {numbers.grouped(free)}{lock}  ≈ {m.money(krw, 'KRW')}")
+                lock = m("trading.in_orders", qty=numbers.quantity(locked)) if locked else ""
+                lines.append(
+                    f"  {asset:<6} {numbers.quantity(free)}{lock}  ≈ {m.money(krw, 'KRW')}"
+                )
                 total += krw or 0
                 if krw is None and (free or locked):
                     unpriced.append(f"{asset} ({m.word(venue)})")
@@ -214,7 +216,7 @@ def register_trading(registry: CommandRegistry) -> None:
             return Reply(m("trading.no_open_orders") if not show_all else m("trading.no_orders"))
         lines = [
             f"{s.order.client_id} {m.word(s.order.instrument.venue)} {m.word(s.order.side)} "
-            f"{numbers.grouped(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
+            f"{numbers.quantity(s.order.qty)} {s.order.instrument.symbol} {m.word(s.order.type)}"
             + (f" @ {numbers.price(s.order.price)}" if s.order.price else "")
             # a stop-loss / take-profit shows the price it fires at
             + (
@@ -225,7 +227,7 @@ def register_trading(registry: CommandRegistry) -> None:
             + m(
                 "trading.order_filled",
                 status=m.word(s.order.status),
-                filled=numbers.grouped(s.order.filled_qty),
+                filled=numbers.quantity(s.order.filled_qty),
             )
             for s in rows
         ]

@@ -236,7 +236,7 @@ class DailyReporter:
                 else i18n.text(lang, "report_no_price")
             )
             venue = _venue_word(lang, h.venue)
-            lines.append(f"  {venue:<16} {h.asset:<6} {numbers.grouped(h.amount):>18}  {value}")
+            lines.append(f"  {venue:<16} {h.asset:<6} {numbers.quantity(h.amount):>18}  {value}")
         equity = total if held else None
         if equity is not None:
             lines.append(

@@ -1,6 +1,7 @@
 """Domain objects to JSON-safe values: the API's one serializer.
 
-Money stays exact (`Decimal` as a string), enums as their value, instruments as `venue:symbol`,
+Money stays exact (`Decimal` as a plain string, trailing zeros dropped as `core.numbers` drops
+them in every other view: 0.00070720 -> "0.0007072", 100.00 -> "100"), enums as their value, instruments as `venue:symbol`,
 and a `Text` worded in the reader's language, so the API never invents wording of its own.
 """
 
@@ -12,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from bot.i18n import Messages
+from core import numbers
 from core.symbols import Instrument, Symbol
 from core.text import Text
 
@@ -21,7 +23,7 @@ def shape(value: Any, m: Messages) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
-        return str(value)
+        return numbers.plain(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Text):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.storage import InstanceLock, StorageError
-from tests.bot.test_console_process import Lines, _close, _env
+from tests.bot.test_console_process import START, STOP, Lines, _close, _env
 
 
 def _start(tmp: Path) -> subprocess.Popen[str]:
@@ -25,6 +25,7 @@ def _start(tmp: Path) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.timeout(3 * START + STOP)  # three start-ups on a loaded machine
 def test_second_instance_on_one_database_exits_2_naming_the_first(tmp_path: Path) -> None:
     first = _start(tmp_path)
     try:
@@ -36,14 +37,14 @@ def test_second_instance_on_one_database_exits_2_naming_the_first(tmp_path: Path
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=START,
         )
         assert second.returncode == 2, second.stderr
         assert f"another instance (pid {first.pid}) is already running" in second.stderr
         assert "Traceback" not in second.stderr
         assert first.poll() is None  # the first one is untouched
         first.send_signal(signal.SIGTERM)
-        assert first.wait(timeout=15) == 0
+        assert first.wait(timeout=STOP) == 0
     finally:
         _close(first)
     # Released on exit: a new instance starts on the same database.

@@ -49,10 +49,25 @@ def test_cash_amounts_by_currency() -> None:
 
 
 def test_quantity_on_the_markets_step() -> None:
-    assert numbers.on_step(Decimal("0.00012345"), Decimal("0.00001")) == "0.00012"
-    assert numbers.on_step(Decimal("3"), Decimal("0.001")) == "3.000"
-    assert numbers.on_step(Decimal("0.10000000"), None) == "0.1"
-    assert numbers.on_step(1e-05, None) == "0.00001"
+    assert numbers.quantity(Decimal("0.00012345"), Decimal("0.00001")) == "0.00012"
+    assert numbers.quantity(Decimal("0.10000000"), None) == "0.1"
+    assert numbers.quantity(1e-05, None) == "0.00001"
+    assert numbers.quantity(Decimal("1234.5"), Decimal("0.1")) == "1,234.5"
+
+
+def test_a_quantity_ending_in_zero_has_one_spelling_with_or_without_the_step() -> None:
+    """Regression: a fill notice (to the step) printed 0.00070720 where /positions (no step)
+    printed 0.0007072 for the same quantity."""
+    for qty, step in (
+        (Decimal("0.00070720"), Decimal("0.00000001")),
+        (Decimal("3"), Decimal("0.001")),
+        (Decimal("0.5000"), Decimal("0.0001")),
+        (Decimal("120.0"), Decimal("0.1")),
+        (Decimal("10"), Decimal("1")),
+    ):
+        assert numbers.quantity(qty, step) == numbers.quantity(qty), (qty, step)
+    assert numbers.quantity(Decimal("0.00070720"), Decimal("0.00000001")) == "0.0007072"
+    assert numbers.quantity(Decimal("3"), Decimal("0.001")) == "3"
 
 
 def test_signs_and_percentages() -> None:

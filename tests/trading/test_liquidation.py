@@ -116,7 +116,9 @@ async def test_liquidation_is_booked_counted_and_notified(sim: SimExchange, tmp_
         # the user is told at once
         await eventually(lambda: any("LIQUIDATED" in str(n.text) for n in env.notes))
         note = next(str(n.text) for n in env.notes if "LIQUIDATED" in str(n.text))
-        assert "0.050 BTC @ " in note and "PnL -" in note, note  # to the step (issue 14)
+        assert "sell 0.05 BTC @ " in note and "PnL -" in note, (
+            note
+        )  # to the step, trailing zeros dropped
         # issue 14: the notice gives the trade's PnL (its entry fee included), the one figure
         # /trades and the report give it
         (trade,) = env.svc.trades.closed

@@ -184,7 +184,8 @@ async def test_fill_notices_show_the_price_to_the_tick_and_the_quantity_to_the_s
 ) -> None:
     """issue 14: a fill's price to the market's tick (0.01 USDT) and its quantity to the step
     (0.001 BTC on the futures market), as the venue's own screens show them; the notice used
-    significant digits (64,032 and 0.01)."""
+    significant digits (64,032). The quantity is rounded to the step with its trailing zeros
+    dropped (0.01, not 0.010): /positions, /orders and the web API spell it the same way."""
     e, t = env
     e.quote(Venue.BINANCE_FUTURES, "BTC/USDT", 63_999.9, 64_000)
     await eventually(lambda: e.svc.prices.price(FUT, Side.BUY) == D(64_000))
@@ -192,18 +193,18 @@ async def test_fill_notices_show_the_price_to_the_tick_and_the_quantity_to_the_s
     assert res.accepted and res.order is not None
     assert res.order.avg_price == D("64032.00")  # the paper fill: the ask + 5 bps
     (note,) = [n.text for n in e.notes if n.kind.value == "order_filled"]
-    assert "Filled buy 0.010 BTC @ 64,032.00 USDT on " in note, note
+    assert "Filled buy 0.01 BTC @ 64,032.00 USDT on " in note, note
 
 
 async def test_a_resting_order_is_described_to_the_tick_and_the_step(
     env: tuple[Env, TradingProvider],
 ) -> None:
     """issue 14: the 'order open' note words a limit price to the tick and the size to the step
-    (was '0.01 BTC/USDT limit @ 60,000')."""
+    (was '0.01 BTC/USDT limit @ 60,000'); the size without trailing zeros, like every view."""
     e, _ = env
     res = await e.svc.submit(
         OrderRequest(FUT, Side.BUY, OrderType.LIMIT, qty=D("0.01"), price=D(60_000))
     )
     assert res.accepted and res.order is not None, res.reason
     (placed,) = [n.text for n in e.notes if n.kind.value == "order_placed"]
-    assert "buy 0.010 BTC/USDT limit @ 60,000.00 on " in placed, placed
+    assert "buy 0.01 BTC/USDT limit @ 60,000.00 on " in placed, placed

@@ -71,8 +71,8 @@ async def test_a_position_grown_in_another_app_is_booked_with_its_price(
         assert grown.fill.qty == D("0.03") and grown.fill.price == venue.price
         assert grown.realized_pnl == -grown.fill.fee  # an opening fill realises only its fee
         note = next(str(n.text) for n in env.notes if "outside the bot" in str(n.text))
-        assert "Position changed on" in note and "0.030 BTC" in note, note
-        assert "Position now: 0.080" in note, note
+        assert "Position changed on" in note and "buy 0.03 BTC @ " in note, note
+        assert "Position now: 0.08" in note, note
         assert await env.tracker.check_positions() == []  # booked once
         assert len(await outside_fills(env)) == 1
 
@@ -96,6 +96,8 @@ async def test_a_position_turned_around_in_another_app_books_the_close_and_the_n
         notes = [str(n.text) for n in env.notes if "outside the bot" in str(n.text)]
         assert len(notes) == 2, notes
         assert notes[0].startswith("⚠️ Closed on") and "PnL" in notes[0], notes
-        assert notes[1].startswith("⚠️ Position changed on") and "-0.030" in notes[1], notes
+        assert notes[1].startswith("⚠️ Position changed on") and "Position now: -0.03" in notes[1], (
+            notes
+        )
         assert await env.tracker.check_positions() == []
         assert len(await outside_fills(env)) == 2

@@ -79,7 +79,7 @@ async def test_a_liquidation_missed_by_the_stream_is_booked_from_the_venue_trade
         )  # fmt: skip
         assert outside[0].fill.fill_id == str(venue_trade.trade_id)
         note = next(str(n.text) for n in env.notes if "Closed on" in str(n.text))
-        assert "outside the bot" in note and "0.050 BTC" in note and "PnL -" in note, note
+        assert "outside the bot" in note and "sell 0.05 BTC @ " in note and "PnL -" in note, note
         assert "USDT USDT" not in note and "Position left: 0" in note, note
         assert "ESTIMATED" not in note
         await loss_limit_refuses(env)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import UPBIT_BOT
+from core import numbers
+from tests.e2e.conftest import CHAT, UPBIT_BOT
 from tests.helpers import eventually
 from tests.web.conftest import TOKEN, Web
 
@@ -235,3 +238,40 @@ async def test_kimp_venue_parameter(web: Web) -> None:
         off = await c.get("/api/kimp?venue=bithumb")
         assert off.status_code == 404 and "BITHUMB_ENABLED" in off.text
         assert (await c.get("/api/kimp?venue=korbit")).status_code == 422
+
+
+async def test_a_quantity_ending_in_zero_is_spelled_the_same_in_every_view(web: Web) -> None:
+    """Regression: the fill notice printed a quantity to the market's step (0.00150 at Binance's
+    0.00001) where /positions printed 0.0015. Quantities whose last step digits are 0, bought
+    over Telegram, read the same in the fill notice, /orders all, /positions and the web API."""
+    w = web.world
+    bought = [Decimal("0.00150"), Decimal("0.00200"), Decimal("0.00030")]  # step 0.00001
+    for qty in bought:
+        after = w.tg.cursor()
+        answer = await w.answer(f"/buy binance BTC {qty}")
+        assert answer.content.startswith("✅ buy BTC/USDT: "), answer.content
+        fill = await w.tg.wait_for_message(
+            lambda m: m.content.startswith("✅ Filled\nFilled buy "), chat_id=CHAT, after=after
+        )
+        shown = re.search(r"Filled buy (\S+) BTC @ ", fill.content)
+        assert shown, fill.content
+        assert shown.group(1) == numbers.plain(qty), fill.content  # 0.0015, not 0.00150
+
+    positions = (await w.answer("/positions")).content
+    held = re.search(r"Binance spot BTC/USDT: ([\d.]+) @ ", positions)  # bought less the fee
+    assert held and held.group(1) == numbers.plain(Decimal(held.group(1))), positions
+    total = held.group(1)
+    orders = (await w.answer("/orders all")).content
+    for qty in bought:
+        spelled = numbers.plain(qty)
+        assert re.search(rf"buy {re.escape(spelled)} BTC/USDT .*{re.escape(spelled)}", orders), (
+            spelled,
+            orders,
+        )
+    async with web.client() as c:
+        api_positions = (await c.get("/api/positions")).json()
+        api_orders = (await c.get("/api/orders?open_only=false&limit=20")).json()
+    (btc,) = [p for p in api_positions if p["instrument"] == "binance:BTC/USDT"]
+    assert btc["qty"] == total, btc
+    api_qtys = {o["order"]["qty"] if "order" in o else o["qty"] for o in api_orders}
+    assert {numbers.plain(q) for q in bought} <= api_qtys, api_orders
