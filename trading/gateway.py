@@ -11,6 +11,11 @@ Binance spot (with `spot_stops`): a bot's market buy carries its stop-loss perce
 the venue as a STOP_LOSS once the buy fills (`trading.spot_stops`); its sells cancel that stop
 first (it locks the coins), and a sell of a holding the stop already sold answers with the
 stop's fill, like a futures exit after its bracket triggered.
+
+A bot's exit (a futures reduce-only order, a spot sell) is sized to the bot's own share of the
+position (`trading.shares`), never the user's coins or contracts beside it: a bot whose share is
+flat is answered "nothing to sell" and nothing is sent; validation puts the size on the lot grid
+(rounding down, so never past the share).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from core.errors import TradingError
 from core.market import Side
 from core.orders import Brackets, Order, OrderRequest, OrderResult, OrderStatus, OrderType
 from core.symbols import Venue
+from core.text import Text
 from trading.executor import OrderService, SubmitResult
 from trading.futures import FuturesManager
 from trading.spot_stops import SpotStops
@@ -50,6 +56,11 @@ class BotGateway:
         self._booked: set[str] = set()  # bracket fills already reported to a bot
 
     async def submit(self, req: OrderRequest) -> OrderResult:
+        if self._exit(req):
+            sized = await self._to_share(req)
+            if isinstance(sized, OrderResult):
+                return sized
+            req = sized
         try:
             if req.instrument.venue is Venue.BINANCE_FUTURES and req.type is OrderType.MARKET:
                 res = await (self._futures_exit(req) if req.reduce_only else self._entry(req))
@@ -64,6 +75,39 @@ class BotGateway:
         except TradingError as exc:  # e.g. no price to size a futures entry
             return OrderResult.refused(exc.reason)  # a `Text`: the decision log words it
         return await self._result(res)
+
+    def _exit(self, req: OrderRequest) -> bool:
+        """A bot's order that gives back what it holds: a futures reduce-only, a spot sell."""
+        if req.bot is None or req.type is not OrderType.MARKET:
+            return False
+        if req.instrument.venue is Venue.BINANCE_FUTURES:
+            return req.reduce_only
+        return req.side is Side.SELL
+
+    def _share(self, req: OrderRequest) -> Decimal:
+        """The bot's own part of the position (signed), as `TradingProvider.open_positions`."""
+        inst = req.instrument
+        pos = self.svc.positions.get(inst)
+        if pos is None or pos.qty == 0:
+            return ZERO
+        if not self.svc.shares.known(inst):  # no fills on record: the label decides
+            return pos.qty if pos.bot == req.bot else ZERO
+        self.svc.trades.settle(inst, pos.qty, self.svc.clock.now())
+        return self.svc.shares.of(inst, req.bot)
+
+    async def _to_share(self, req: OrderRequest) -> OrderRequest | OrderResult:
+        """The exit cut to the bot's share, or the answer when it holds none (any more)."""
+        share = self._share(req)
+        if share == 0 or (share > 0) == (req.side is Side.BUY):
+            # Its stop-loss / take-profit may have closed it on the venue: that fill is the exit.
+            done = await self._bracket_fill(req)
+            if done is not None:
+                return done
+            return OrderResult.refused(
+                Text.of("reason.bot_nothing_to_sell", bot=req.bot, symbol=req.instrument.symbol)
+            )
+        qty = abs(share) if req.qty is None else min(req.qty, abs(share))
+        return replace(req, qty=qty, quote_amount=None)
 
     def _spot_stopped(self, req: OrderRequest) -> bool:
         return (
@@ -115,8 +159,7 @@ class BotGateway:
         return res
 
     def _holds(self, req: OrderRequest) -> bool:
-        pos = self.svc.positions.get(req.instrument)
-        return pos is not None and pos.qty != 0
+        return self._share(req) != 0
 
     async def _bracket_fill(self, req: OrderRequest) -> OrderResult | None:
         """The stop-loss / take-profit fill that closed this bot's latest entry, if any."""

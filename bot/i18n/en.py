@@ -1612,4 +1612,7 @@ TEXTS: dict[str, str] = {
         "orders' at Bithumb → API management"
     ),
     "kimp.tether_venue": "Tether (USDT) on {venue}",
+    "reason.bot_nothing_to_sell": (
+        "nothing to sell: {bot} holds no {symbol} of its own (what is left there is yours)"
+    ),
 }

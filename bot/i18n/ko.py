@@ -1579,4 +1579,7 @@ TEXTS: dict[str, str] = {
         "키를 발급받으세요"
     ),
     "kimp.tether_venue": "{venue} 테더(USDT)",
+    "reason.bot_nothing_to_sell": (
+        "팔 것이 없습니다: {bot} 봇이 가진 {symbol} 몫이 없습니다 (남은 수량은 사용자 것입니다)"
+    ),
 }
