@@ -144,16 +144,24 @@ class FuturesManager:
         return res
 
     async def close(
-        self, symbol: Symbol, bot: str | None = None, qty: Decimal | None = None, reason: str = ""
+        self,
+        symbol: Symbol,
+        bot: str | None = None,
+        qty: Decimal | None = None,
+        reason: str = "",
+        *,
+        own_share: bool = False,
     ) -> SubmitResult:
         """Cancel the position's stop/take-profit orders, then close it (or `qty` of it) at
         market. No protection check runs in between; the one after puts back what a close that
-        failed (or left part of the position) needs."""
+        failed (or left part of the position) needs, so a part left open (the user's, beside a
+        bot's) keeps its stop, resized to it. `own_share` (a bot's exit): close at most `bot`'s
+        share of the position, read under the exit lock, never the user's part beside it."""
         inst = Instrument(Venue.BINANCE_FUTURES, symbol)
         # Always the protection lock first, then the position's exit lock: a protection check
         # holding the one may close a position (the failure policy) and so need the other.
         async with self.protection.hold(), self._exit_lock(inst):
-            res = await self._close(inst, bot, qty, reason)
+            res = await self._close(inst, bot, qty, reason, own_share)
             await self._settle(res)
         await self.protection.check(inst, announce=False)
         return res
@@ -217,8 +225,15 @@ class FuturesManager:
             order = stored.order if stored is not None else order
 
     async def _close(
-        self, inst: Instrument, bot: str | None, qty: Decimal | None, reason: str
+        self, inst: Instrument, bot: str | None, qty: Decimal | None, reason: str, own: bool
     ) -> SubmitResult:
+        if own and bot is not None:
+            share = self.svc.share_of(inst, bot)
+            if share == 0:  # checked before the stops are cancelled: the user's stay as they are
+                return SubmitResult(
+                    False, Text.of("reason.bot_nothing_to_sell", bot=bot, symbol=inst.symbol)
+                )
+            qty = abs(share) if qty is None else min(qty, abs(share))  # lot grid: validation
         for stored in await self.svc.store.open_orders(self.svc.paper):
             o = stored.order
             if o.instrument == inst and o.type in _CONDITIONAL:

@@ -13,9 +13,10 @@ first (it locks the coins), and a sell of a holding the stop already sold answer
 stop's fill, like a futures exit after its bracket triggered.
 
 A bot's exit (a futures reduce-only order, a spot sell) is sized to the bot's own share of the
-position (`trading.shares`), never the user's coins or contracts beside it: a bot whose share is
-flat is answered "nothing to sell" and nothing is sent; validation puts the size on the lot grid
-(rounding down, so never past the share).
+position (`trading.shares`), never the user's coins or contracts beside it (a futures exit is cut
+under the position's exit lock, in `FuturesManager.close`): a bot whose share is flat is answered
+"nothing to sell" and nothing is sent; validation puts the size on the lot grid (rounding down,
+so never past the share).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class BotGateway:
         self._booked: set[str] = set()  # bracket fills already reported to a bot
 
     async def submit(self, req: OrderRequest) -> OrderResult:
-        if self._exit(req):
+        if self._exit(req) and req.instrument.venue is not Venue.BINANCE_FUTURES:
             sized = await self._to_share(req)
             if isinstance(sized, OrderResult):
                 return sized
@@ -85,18 +86,11 @@ class BotGateway:
         return req.side is Side.SELL
 
     def _share(self, req: OrderRequest) -> Decimal:
-        """The bot's own part of the position (signed), as `TradingProvider.open_positions`."""
-        inst = req.instrument
-        pos = self.svc.positions.get(inst)
-        if pos is None or pos.qty == 0:
-            return ZERO
-        if not self.svc.shares.known(inst):  # no fills on record: the label decides
-            return pos.qty if pos.bot == req.bot else ZERO
-        self.svc.trades.settle(inst, pos.qty, self.svc.clock.now())
-        return self.svc.shares.of(inst, req.bot)
+        return self.svc.share_of(req.instrument, req.bot) if req.bot is not None else ZERO
 
     async def _to_share(self, req: OrderRequest) -> OrderRequest | OrderResult:
-        """The exit cut to the bot's share, or the answer when it holds none (any more)."""
+        """A spot exit cut to the bot's share, or the answer when it holds none (any more).
+        (A futures exit is cut under the position's exit lock: `FuturesManager.close`.)"""
         share = self._share(req)
         if share == 0 or (share > 0) == (req.side is Side.BUY):
             # Its stop-loss / take-profit may have closed it on the venue: that fill is the exit.
@@ -151,7 +145,7 @@ class BotGateway:
             if done is not None:
                 return done
         res = await self.futures.close(
-            req.instrument.symbol, bot=req.bot, qty=req.qty, reason=req.reason
+            req.instrument.symbol, bot=req.bot, qty=req.qty, reason=req.reason, own_share=True
         )
         if not res.accepted and not self._holds(req):
             # Closing cancelled a bracket that had just triggered: that fill is the exit.

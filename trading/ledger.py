@@ -103,6 +103,17 @@ class Ledger:
         self.on_change: Callable[[], None] = lambda: None  # wakes the tracker
         self.inflight: set[str] = set()  # client ids between intent and answer
 
+    def share_of(self, inst: Instrument, bot: str) -> Decimal:
+        """`bot`'s own part of the position on `inst` (signed), never the user's beside it;
+        without fills on record the position's label decides."""
+        pos = self.positions.get(inst)
+        if pos is None or pos.qty == 0:
+            return ZERO
+        if not self.shares.known(inst):
+            return pos.qty if pos.bot == bot else ZERO
+        self.trades.settle(inst, pos.qty, self.clock.now())
+        return self.shares.of(inst, bot)
+
     # --- start-up ------------------------------------------------------------------------
     async def load(self) -> None:
         """Load positions and today's realised PnL from the store, balances from the venues."""

@@ -318,10 +318,14 @@ async def test_bot_gateway_books_what_the_account_got(sim: SimExchange, tmp_path
         )
         assert res.accepted, res.reason
         assert _btc(sim, "binance") == sp0
+        # The bot holds nothing there any more: its sell is answered, never sent (issue 12);
+        # the user's own sell beyond the balance gets the balance check's reason.
         refused = await gw.submit(
             OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=D(5), bot="b2")
         )
-        assert not refused.accepted and "Not enough BTC" in render("en", refused.reason)
+        assert not refused.accepted and "nothing to sell" in render("en", refused.reason)
+        users = await env.svc.submit(OrderRequest(SPOT, Side.SELL, OrderType.MARKET, qty=D(5)))
+        assert not users.accepted and "Not enough BTC" in render("en", users.reason)
 
 
 def _btc(sim: SimExchange, venue: str) -> D:
