@@ -12,52 +12,21 @@ Only `core.wallets` types leave this module; every failure is a `WalletError`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
-import uuid
 
 import aiohttp
 import orjson
 
 from core.wallets import NetworkStatus, WalletError, WalletStatus, coin_statuses
 from exchanges.http import SessionHolder
-from exchanges.upbit.wallet import parse_upbit_networks
+from exchanges.upbit.wallet import hs256_token, parse_upbit_networks, wallet_error_text
 
 PATH = "/v1/status/wallet"
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
 def bithumb_token(access_key: str, secret_key: str, query: str | None = None) -> str:
-    """The HS256 JWT of a private Bithumb request (fresh nonce, now as `timestamp`); with
-    `query` (the URL-encoded query string sent) its SHA-512 `query_hash`."""
-    head = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
-    claims: dict[str, object] = {
-        "access_key": access_key,
-        "nonce": str(uuid.uuid4()),
-        "timestamp": int(time.time() * 1000),
-    }
-    if query:
-        claims["query_hash"] = hashlib.sha512(query.encode()).hexdigest()
-        claims["query_hash_alg"] = "SHA512"
-    body = _b64(orjson.dumps(claims))
-    sig = hmac.new(secret_key.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
-    return f"{head}.{body}.{_b64(sig)}"
-
-
-def _error_text(status: int, body: bytes) -> str:
-    detail = ""
-    try:
-        data = orjson.loads(body)
-        if isinstance(data, dict) and isinstance(data.get("error"), dict):
-            detail = f": {data['error'].get('name')} {data['error'].get('message')}"
-    except orjson.JSONDecodeError:
-        pass
-    return f"Bithumb wallet status answered HTTP {status}{detail}"
+    """The JWT of a private Bithumb request: Upbit's claims plus now as `timestamp` (ms)."""
+    return hs256_token(access_key, secret_key, query, timestamp=int(time.time() * 1000))
 
 
 class BithumbWallets:
@@ -87,7 +56,7 @@ class BithumbWallets:
         headers = {"Authorization": f"Bearer {bithumb_token(*self._keys)}"}
         status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
         if status != 200:
-            raise WalletError(_error_text(status, body))
+            raise WalletError(wallet_error_text("Bithumb", status, body))
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:

@@ -105,14 +105,15 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def upbit_token(access_key: str, secret_key: str, query: str | None = None) -> str:
-    """The HS256 JWT for a private Upbit request (fresh nonce each time); with `query` (the
-    exact query string sent) it carries its SHA-512 `query_hash`, as Upbit requires.
+def hs256_token(access_key: str, secret_key: str, query: str | None = None, **extra: object) -> str:
+    """The HS256 JWT of a private request on the Upbit-style API 2.0 (Upbit, Bithumb): a fresh
+    nonce, the venue's `extra` claims, and with `query` (the exact query string sent) its
+    SHA-512 `query_hash`.
 
     Built by hand: it is three lines, and pyjwt warns (an error under our tests) about short
     HMAC keys such as the simulator's."""
     head = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
-    claims = {"access_key": access_key, "nonce": str(uuid.uuid4())}
+    claims: dict[str, object] = {"access_key": access_key, "nonce": str(uuid.uuid4()), **extra}
     if query:
         claims["query_hash"] = hashlib.sha512(query.encode()).hexdigest()
         claims["query_hash_alg"] = "SHA512"
@@ -121,7 +122,12 @@ def upbit_token(access_key: str, secret_key: str, query: str | None = None) -> s
     return f"{head}.{body}.{_b64(sig)}"
 
 
-def _error_text(status: int, body: bytes) -> str:
+def upbit_token(access_key: str, secret_key: str, query: str | None = None) -> str:
+    """The JWT of a private Upbit request (access key, nonce, and the query hash if any)."""
+    return hs256_token(access_key, secret_key, query)
+
+
+def wallet_error_text(venue: str, status: int, body: bytes) -> str:
     """`{"error":{"name":"jwt_verification","message":"..."}}` -> what the operator reads."""
     detail = ""
     try:
@@ -130,7 +136,7 @@ def _error_text(status: int, body: bytes) -> str:
             detail = f": {data['error'].get('name')} {data['error'].get('message')}"
     except orjson.JSONDecodeError:
         pass
-    return f"Upbit wallet status answered HTTP {status}{detail}"
+    return f"{venue} wallet status answered HTTP {status}{detail}"
 
 
 class UpbitWallets:
@@ -163,7 +169,7 @@ class UpbitWallets:
         headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
         status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
         if status != 200:
-            raise WalletError(_error_text(status, body))
+            raise WalletError(wallet_error_text("Upbit", status, body))
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -178,7 +184,7 @@ class UpbitWallets:
         url = f"{self._base}{CHANCE_PATH}?{query}"
         status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
         if status != 200:
-            raise WalletError(_error_text(status, body))
+            raise WalletError(wallet_error_text("Upbit", status, body))
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
