@@ -4,7 +4,8 @@ Upbit: one plain `websockets` client subscribed to trades, the server pushing N 
 frames with `UpbitVenue.firehose`. Binance: the same through `BinanceSpot.firehose`, read by a
 client in a subprocess, so the figure is what the simulator delivers over loopback rather than
 what one event loop does for both ends. Each prints the messages per second one client received
-(wall time from the first frame to the last) against `TARGET`.
+(wall time from the first frame to the last) against `TARGET`, then the longest gap in a book
+stream while another connection takes `!miniTicker@arr` across minute rollovers (`STALL_TARGET`).
 
 The target lives here, not in the tests: on a loaded 2-core machine a timed assertion fails for
 reasons that have nothing to do with the code (tests/peers/exchange_sim/test_*_throughput.py
@@ -19,12 +20,14 @@ import json
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 from peers.exchange_sim.server import SimExchange
 
 TARGET = 50_000  # messages/s one client must get from the simulator (an idle 2-core machine)
+STALL_TARGET = 0.1  # s: the longest gap in a book stream while `!miniTicker@arr` rolls over
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ async def measure_upbit(count: int, fmt: str = "DEFAULT") -> Throughput:
 # The Binance reader, in its own process: prints "ready", then "<received> <seconds>".
 _CLIENT = """
 import asyncio, sys, time
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 async def main(url: str, n: int) -> None:
     async with connect(url, max_size=None) as ws:
@@ -111,6 +114,61 @@ async def measure_binance(count: int, sim: SimExchange | None = None) -> Through
         await proc.wait()
 
 
+@dataclass(frozen=True, slots=True)
+class TickerStall:
+    """A book stream's frame gaps (s) while another connection took `!miniTicker@arr`."""
+
+    gaps: list[float]
+    arrays: list[list[dict[str, Any]]]
+
+    @property
+    def max_gap(self) -> float:
+        return max(self.gaps, default=float("inf"))
+
+    def line(self) -> str:
+        verdict = "met" if self.max_gap < STALL_TARGET else "MISSED"
+        return (
+            f"binance book stream during !miniTicker@arr rollovers: longest gap "
+            f"{self.max_gap * 1000:.0f} ms over {len(self.gaps)} frames, {len(self.arrays)} "
+            f"arrays (target < {STALL_TARGET * 1000:.0f} ms {verdict})"
+        )
+
+
+async def _collect(ws: ClientConnection, into: list[tuple[float, Any]]) -> None:
+    async for raw in ws:
+        into.append((time.monotonic(), json.loads(raw)))
+
+
+async def mini_ticker_stall(seconds: float = 2.2) -> TickerStall:
+    """At speed 60 a simulated minute rolls over every real second: subscribe one connection to
+    the all-market ticker and time the frames of a book stream on another for `seconds`."""
+    async with SimExchange(seed=3, speed=60.0, tick_interval=0.02) as sim:
+        base = sim.urls["BINANCE_WS_URL"]
+        async with (
+            connect(f"{base}/ws/btcusdt@bookTicker") as book,
+            connect(f"{base}/ws") as mini,
+        ):
+            books: list[tuple[float, Any]] = []
+            arrays: list[tuple[float, Any]] = []
+            tasks = [asyncio.create_task(_collect(book, books), name="books"),
+                     asyncio.create_task(_collect(mini, arrays), name="arrays")]  # fmt: skip
+            try:
+                while len(books) < 5:  # the book stream is flowing
+                    await asyncio.sleep(0.01)
+                sub = {"method": "SUBSCRIBE", "params": ["!miniTicker@arr"], "id": 1}
+                await mini.send(json.dumps(sub))
+                start = time.monotonic()
+                while time.monotonic() - start < seconds:
+                    await asyncio.sleep(0.05)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+    after = [t for t, _ in books if t >= start]
+    gaps = [b - a for a, b in zip([start, *after], after, strict=False)]
+    return TickerStall(gaps, [msg for _, msg in arrays if isinstance(msg, list)])
+
+
 def main(quick: bool = False) -> None:
     """The standard figures; `quick` pushes fewer frames."""
     cli(["--count", "50000"] if quick else [])
@@ -125,6 +183,7 @@ def cli(argv: list[str] | None = None) -> None:
     upbit = asyncio.run(measure_upbit(args.count, args.format))
     print(upbit.line(f"upbit (format {args.format})"), flush=True)
     print(asyncio.run(measure_binance(args.count)).line("binance"), flush=True)
+    print(asyncio.run(mini_ticker_stall(10.0)).line(), flush=True)
 
 
 if __name__ == "__main__":
