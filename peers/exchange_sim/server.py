@@ -101,8 +101,12 @@ class SimExchange:
         futures_options: dict[str, Any] | None = None,
         bithumb_balances: dict[str, Decimal | str | float] | None = None,
         bithumb_options: dict[str, Any] | None = None,
+        paced: bool = False,
     ) -> None:
-        self.clock = SimClock(start=start, speed=speed)
+        # Paced: the market moves at most two tick intervals per tick (see `SimClock`), so a
+        # service sharing this event loop is never left minutes behind by a loaded machine.
+        max_step = 2 * tick_interval if paced else None
+        self.clock = SimClock(start=start, speed=speed, max_step=max_step)
         self.market = MarketModel(seed, list(coins or DEFAULT_COINS), self.clock)
         self.faults = FaultController()
         self.api_keys = dict(SIM_API_KEYS if api_keys is None else api_keys)
@@ -232,6 +236,7 @@ class SimExchange:
         n = 0
         while True:
             try:
+                self.clock.step()
                 self.market.tick()
                 n += 1
                 if n % prune_every == 0:

@@ -35,7 +35,8 @@ SENTINEL = Instrument(Venue.UPBIT, Symbol("ZZPARITY", "KRW"))
 
 class SimTime:
     """The `Clock` protocol on the simulator's virtual clock: `now` is the simulator's time,
-    `sleep(s)` waits `s` virtual seconds (s / speed real seconds; a frozen clock polls)."""
+    `sleep(s)` waits `s` virtual seconds (s / speed real seconds or more on a paced clock; a
+    frozen clock polls)."""
 
     def __init__(self, clock: SimClock) -> None:
         self._clock = clock
@@ -48,8 +49,13 @@ class SimTime:
         return self._clock.now() - self._t0
 
     async def sleep(self, seconds: float) -> None:
-        speed = self._clock.speed
-        await asyncio.sleep(max(0.0, seconds) / speed if speed > 0 else 0.02)
+        if self._clock.speed <= 0:
+            await asyncio.sleep(0.02)
+            return
+        # A paced clock can run slower than `speed`: wait until the virtual time has passed.
+        target = self._clock.now() + max(0.0, seconds)
+        while (left := target - self._clock.now()) > 0 and (speed := self._clock.speed) > 0:
+            await asyncio.sleep(left / speed)
 
 
 @dataclass

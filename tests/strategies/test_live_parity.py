@@ -34,6 +34,7 @@ from pathlib import Path
 from bot.i18n import render
 from core.fills import FillModel
 from core.market import Quote, Trade
+from core.orders import Fill
 from exchanges.candle_store import CandleStore
 from peers.exchange_sim.market import DEFAULT_COINS
 from peers.exchange_sim.server import SimExchange
@@ -100,6 +101,7 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
             coins=DEFAULT_COINS[:3],  # the bot's markets only: less load on a 2-core machine
             speed=SPEED,
             tick_interval=0.02,
+            paced=True,  # the market waits for a loaded machine rather than outrunning it
             upbit_options={"rate_limits": {"candle": 1000}},
         ) as sim,
         # The watchdogs count market seconds, which pass SPEED times faster than wall seconds:
@@ -115,7 +117,9 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
             max_data_age=STALL_MARKET_S,
         ) as live,
     ):
-        quotes_seen = live.app.bus.subscribe("test-quotes", Quote, Trade, conflate=False)
+        # Quotes, trades and fills in the order the bus carried them: a fill's price came from a
+        # quote that went before it (the service's clock can stand still while many arrive).
+        quotes_seen = live.app.bus.subscribe("test-quotes", Quote, Trade, Fill, conflate=False)
         manager = live.manager
         await eventually(lambda: "parity" in manager.runners, timeout=20)
         runner = manager.runners["parity"]
@@ -153,9 +157,16 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
             (x.signal.candle_ts, str(x.signal.instrument), x.signal.action.value, x.taken)
             for x in runner.decisions
         )
-        assert live_signals == sorted(
+        kernel_signals = sorted(
             (s.ts, str(s.instrument), s.action.value, s.taken) for s in kernel.signals
         )
+        only_live = [
+            (x.signal.candle_ts, str(x.signal.instrument), render("en", x.reason))
+            for x in runner.decisions
+            if (x.signal.candle_ts, str(x.signal.instrument), x.signal.action.value, x.taken)
+            not in kernel_signals
+        ]
+        assert live_signals == kernel_signals, f"live only: {only_live}"
         assert sorted(
             (x.signal.candle_ts, str(x.signal.instrument), render("en", x.reason))
             for x in runner.decisions
@@ -206,26 +217,34 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
 
         quotes: dict[str, list[Quote]] = {}
         trades: dict[str, list[Trade]] = {}
+        seen_at: dict[str, tuple[int, int]] = {}  # client id -> quotes, trades before its fill
         for ev in quotes_seen.drain():
+            sym_ = str(ev.instrument.symbol)
+            if isinstance(ev, Fill):
+                seen_at[ev.client_id] = (len(quotes.get(sym_, [])), len(trades.get(sym_, [])))
+                continue
             into = quotes if isinstance(ev, Quote) else trades
-            into.setdefault(str(ev.instrument.symbol), []).append(ev)  # type: ignore[arg-type]
+            into.setdefault(sym_, []).append(ev)  # type: ignore[arg-type]
 
-        def quoted_touch(sym: str, side: str, fill_ms: int, reference: float, qty: float) -> float:
-            """The touch of one of the last quotes the service had received before `fill_ms`
-            closest to `reference` (the last trades' prices before the first quote), within the
-            venue's tick (the slipped price is rounded to it) and, for a buy of a KRW amount, the
-            average price's share of the quantity's rounding (Upbit: 8 decimals).
+        def quoted_touch(
+            sym: str, side: str, client_id: str, reference: float, qty: float
+        ) -> float:
+            """The touch of one of the last quotes the bus carried before the fill of
+            `client_id`, closest to `reference` (the last trades' prices before the first quote),
+            within the venue's tick (the slipped price is rounded to it) and, for a buy of a KRW
+            amount, the average price's share of the quantity's rounding (Upbit: 8 decimals).
 
-            Chosen by receive time, not by the venue's time: on a loaded machine the stream lags
-            by wall seconds, i.e. market minutes at SPEED, and the quote the paper broker held was
-            older (venue time) than any fixed window; what it held is what had arrived."""
+            Chosen by arrival order, not by the venue's time: on a loaded machine the stream lags,
+            and the quote the paper broker held was older (venue time) than any fixed window;
+            what it held is what had arrived before its fill was published."""
             base, quote = sym.split("/")
             slack = sim.market.tick_size("upbit", f"{quote}-{base}", reference)
             slack += reference * 1e-8 / qty
-            arrived = [q for q in quotes.get(sym, []) if q.recv_ts * 1000 <= fill_ms]
+            n_quotes, n_trades = seen_at[client_id]
+            arrived = quotes.get(sym, [])[:n_quotes]
             touches = [q.ask if side == "buy" else q.bid for q in arrived[-RECENT:]]
             if not arrived:
-                before = [t for t in trades.get(sym, []) if t.recv_ts * 1000 <= fill_ms]
+                before = trades.get(sym, [])[:n_trades]
                 touches = [t.price for t in before[-RECENT:]]
             assert touches, f"no {sym} price streamed before the fill"
             best = min(touches, key=lambda px: abs(px - reference))
@@ -250,7 +269,7 @@ async def test_live_path_on_the_simulator_matches_the_backtest_over_its_stored_c
                 # The live fill is a streamed touch moved by the shared slippage.
                 direction = 1 if row[2] == "buy" else -1
                 reference = booked / (1 + direction * slip / 10_000)
-                quoted_touch(sym, row[2], int(fill_ts[0] * 1000), reference, float(row[6]))
+                quoted_touch(sym, row[2], row[0], reference, float(row[6]))
             for t in mine:
                 ref = bt[(sym, t.entry_ts)]
                 assert abs(t.fees - rate * t.qty * (t.entry_price + t.exit_price)) <= t.fees * 0.01

@@ -33,7 +33,7 @@ async def test_warm_up_comes_from_the_venues_rest_klines_when_the_table_is_empty
     sink = logger.add(lines.append, format="{message}", level="INFO")
     try:
         async with (
-            SimExchange(seed=5, speed=30.0, tick_interval=0.02) as sim,
+            SimExchange(seed=5, speed=30.0, tick_interval=0.02, paced=True) as sim,
             live_service(tmp_path, sim, BOTS) as live,
         ):
             started = sim.clock.now() * 1000
