@@ -482,6 +482,11 @@ class MarketModel:
         fill_gaps: bool = False,
     ) -> list[SimCandle]:  # fmt: skip
         """Bars of `interval_s` (1..59 dividing 60, or a multiple of 60) ending at `end_ms`."""
+        # A venue answers with every trade up to the moment it is asked. The market otherwise
+        # moves only at the tick loop's ticks, so a minute the clock has closed could come back
+        # without its last trades when a loaded loop ticks late, and a client that stored that
+        # answer would disagree with the venue forever after.
+        self.tick()
         store = self._candles[(venue, market)]
         if interval_s < 60:
             if 60 % interval_s:
