@@ -1615,4 +1615,14 @@ TEXTS: dict[str, str] = {
     "reason.bot_nothing_to_sell": (
         "nothing to sell: {bot} holds no {symbol} of its own (what is left there is yours)"
     ),
+    # transfer-aware executable premium on another KRW venue (/kimp bithumb <coin>, /kimp net bithumb)
+    "exec.forward_venue": "Binance → {venue}",
+    "exec.reverse_venue": "{venue} → Binance",
+    "kimpcmd.net_title_venue": "Kimp on {venue} by net executable premium",
+    "kimpcmd.net_columns_bithumb": "coin    B→Bt net   Bt→B net",
+    "kimpcmd.net_footer_venue": (
+        "at {size}, after both taker fees ({venue}'s and Binance's), the cheapest open network's "
+        "withdrawal fee and order-book depth; /kimp {cmd} <coin> shows the route"
+    ),
+    "kimpcmd.net_args": "Use /kimp net or /kimp net <{venues}>.",
 }

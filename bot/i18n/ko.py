@@ -1582,4 +1582,14 @@ TEXTS: dict[str, str] = {
     "reason.bot_nothing_to_sell": (
         "팔 것이 없습니다: {bot} 봇이 가진 {symbol} 몫이 없습니다 (남은 수량은 사용자 것입니다)"
     ),
+    # transfer-aware executable premium on another KRW venue (/kimp bithumb <coin>, /kimp net bithumb)
+    "exec.forward_venue": "바이낸스 → {venue}",
+    "exec.reverse_venue": "{venue} → 바이낸스",
+    "kimpcmd.net_title_venue": "{venue} 순 실행 가능 김프 순위",
+    "kimpcmd.net_columns_bithumb": "코인     바→빗 순   빗→바 순",
+    "kimpcmd.net_footer_venue": (
+        "{size} 기준, 양쪽 테이커 수수료({venue}·바이낸스), 가장 싼 열린 네트워크의 출금 수수료와 "
+        "호가 깊이 반영; 경로는 /kimp {cmd} <코인>"
+    ),
+    "kimpcmd.net_args": "/kimp net 또는 /kimp net <{venues}> 로 입력하세요.",
 }
