@@ -39,7 +39,7 @@ DEPTH = [
 
 
 def test_bithumb_fee_is_the_fee_tables() -> None:
-    assert BITHUMB_FEES == Fees(0.0025, 0.001)
+    assert (BITHUMB_FEES.upbit, BITHUMB_FEES.binance) == (0.0025, 0.001)
 
 
 def test_directions_name_the_krw_venue() -> None:
