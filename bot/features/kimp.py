@@ -300,14 +300,18 @@ async def install(
         bithumb_ws=venues.bithumb_ws_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(depth.close)
-    # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
-    upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
-    upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    # Upbit's and Bithumb's wallet status have no fees: asked per coin and network when a
+    # route needs one.
+    withdraw_fees: dict[Venue, FeeCache] = {}
+    for client in clients:
+        if isinstance(client, UpbitWallets | BithumbWallets):
+            venue = Venue.UPBIT if isinstance(client, UpbitWallets) else Venue.BITHUMB
+            withdraw_fees[venue] = FeeCache(client.withdraw_fee, app.clock)
     svc.spread_depth = depth.spread_books  # /kimp spread <coin> walks both KRW venues' books
     # Routes on Bithumb (`/kimp bithumb <coin>`, `/kimp net bithumb`) at Bithumb's own taker.
     bithumb_fees = {Venue.BITHUMB: Fees.from_rates(FEE_RATES, Venue.BITHUMB)} if extra else {}
     svc.routes = RouteBook(
-        depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees, bithumb_fees
+        depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, withdraw_fees, bithumb_fees
     )
 
     app.supervisor.start("kimp-feed", consume)

@@ -22,6 +22,7 @@ from alerts.executable import Route, TransferView
 from alerts.premium import Fees
 from alerts.routes import RouteBook
 from alerts.wallet import WalletGate
+from alerts.withdraw_fees import FeeCache
 from bot.commands import CommandContext, CommandRegistry
 from bot.commands.kimp import register_kimp
 from bot.config import load_settings
@@ -62,8 +63,10 @@ def _parts(sim: SimExchange, session: aiohttp.ClientSession) -> tuple[WalletGate
         sim.urls["UPBIT_REST_URL"], sim.urls["BINANCE_REST_URL"], clock, session,
         bithumb_url=sim.urls["BITHUMB_REST_URL"],
     )  # fmt: skip
+    # As the installer wires it: Bithumb's fees from GET /v1/withdraws/chance, when needed.
+    fees = {Venue.BITHUMB: FeeCache(bt.withdraw_fee, clock)}
     upbit = Fees.from_rates(FEE_RATES)
-    book = RouteBook(depth.fetch, upbit, SIZE, lambda: gate, {}, {Venue.BITHUMB: BITHUMB})
+    book = RouteBook(depth.fetch, upbit, SIZE, lambda: gate, fees, {Venue.BITHUMB: BITHUMB})
     return gate, book
 
 
@@ -86,7 +89,8 @@ async def test_bithumbs_wallet_status_picks_the_route(sim: SimExchange) -> None:
         view = await _view(book, "ETH")
         assert view.krw is Venue.BITHUMB
         assert view.forward.route == Route("ARBITRUM", D("0.00004"), D("0.0008"))
-        assert view.reverse.route is not None and view.reverse.route.network == "ARBITRUM"
+        # Bithumb's own fee for the reverse, from its withdrawal information.
+        assert view.reverse.route == Route("ARBITRUM", D("0.00004"), D("0.0008"))
 
         # Deposits over Arbitrum suspended on Bithumb: forward moves to Ethereum (Binance's
         # 0.0008 ETH), the reverse (Bithumb withdraws, Binance receives) keeps Arbitrum.
@@ -159,35 +163,39 @@ async def test_net_premium_on_bithumb_matches_hand_computation(sim: SimExchange)
         b = await _served(sim, session, "ETH")
     ft, fb = D("0.0025"), sim.binance_engine.fee_rate
     assert sim.bithumb_engine.fee_rate == ft
-    fee = D("0.00004")  # Binance's Arbitrum withdrawal fee for ETH, as the simulator serves it
-    cash_fee = D("1")  # Binance's SOL withdrawal fee for USDT (TRX the same; SOL sorts first)
+    # The Arbitrum withdrawal fee for ETH and the SOL one for USDT (TRX the same; SOL sorts
+    # first), as the simulator's tables serve them: Binance in its status, Bithumb in its
+    # withdrawal information.
+    fee, cash_fee = D("0.00004"), D("1")
     krw = D(SIZE)
 
     # Forward: KRW -> USDT on Bithumb (its own KRW-USDT book), withdraw the USDT to Binance
-    # (Bithumb's status carries no fee: not counted, and said), USDT -> ETH on Binance,
-    # withdraw over Arbitrum (Binance's fee), ETH -> KRW on Bithumb; Bithumb's 0.25 % twice.
-    usdt = _buy(b["t_asks"], krw) * (1 - ft)
+    # (Bithumb's fee), USDT -> ETH on Binance, withdraw over Arbitrum (Binance's fee),
+    # ETH -> KRW on Bithumb; Bithumb's 0.25 % on both of its trades.
+    usdt = _buy(b["t_asks"], krw) * (1 - ft) - cash_fee
     bought = _buy(b["bn_asks"], usdt) * (1 - fb)
     forward = (_sell(b["bt_bids"], bought - fee) * (1 - ft) / krw - 1) * 100
     assert view.forward.pct == pytest.approx(float(forward), abs=1e-9)
-    assert view.forward.note is not None
-    assert view.forward.note.key == "exec.note_cash_fee_unknown"
-    assert view.forward.note.params["venue"].key == "name.bithumb"
+    assert view.forward.cash_route == Route("SOL", cash_fee, D("10"))
+    # Both transfer fees are really in it: without them the same books give visibly more.
+    free = _sell(b["bt_bids"], _buy(b["bn_asks"], usdt + cash_fee) * (1 - fb)) * (1 - ft)
+    assert float((free / krw - 1) * 100 - forward) > 0.01
 
-    # Reverse: KRW -> ETH on Bithumb, withdraw to Binance (Bithumb's fee unknown, said),
-    # ETH -> USDT on Binance, withdraw the USDT to Bithumb over SOL (1 USDT), USDT -> KRW there.
-    eth = _buy(b["bt_asks"], krw) * (1 - ft)
+    # Reverse: KRW -> ETH on Bithumb, withdraw to Binance (Bithumb's fee), ETH -> USDT on
+    # Binance, withdraw the USDT to Bithumb over SOL (Binance's 1 USDT), USDT -> KRW there.
+    eth = _buy(b["bt_asks"], krw) * (1 - ft) - fee
     usdt = _sell(b["bn_bids"], eth) * (1 - fb) - cash_fee
     reverse = (_sell(b["t_bids"], usdt) * (1 - ft) / krw - 1) * 100
     assert view.reverse.pct == pytest.approx(float(reverse), abs=1e-9)
+    assert view.reverse.route == Route("ARBITRUM", fee, D("0.0008"))
     assert view.reverse.cash_route == Route("SOL", cash_fee, D("10"))
-    assert view.reverse.note is not None and view.reverse.note.key == "exec.note_fee_unknown"
+    assert view.forward.note is None and view.reverse.note is None
 
 
 WORDS = {
     "en": {
         "forward": "Binance → Bithumb via ARBITRUM (fee 0.00004 ETH, min 0.0008)",
-        "reverse": "Bithumb → Binance via ARBITRUM (fee unknown)",
+        "reverse": "Bithumb → Binance via ARBITRUM (fee 0.00004 ETH, min 0.0008)",
         "net_title": "Kimp on Bithumb by net executable premium",
         "net_footer": "/kimp bithumb <coin> shows the route",
         "bad": "Use /kimp net or /kimp net <upbit|bithumb>.",
@@ -195,7 +203,7 @@ WORDS = {
     },
     "ko": {
         "forward": "바이낸스 → 빗썸 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008)",
-        "reverse": "빗썸 → 바이낸스 ARBITRUM 네트워크 (수수료 모름)",
+        "reverse": "빗썸 → 바이낸스 ARBITRUM 네트워크 (수수료 0.00004 ETH, 최소 0.0008)",
         "net_title": "빗썸 순 실행 가능 김프 순위",
         "net_footer": "경로는 /kimp bithumb <코인>",
         "bad": "/kimp net 또는 /kimp net <upbit|bithumb> 로 입력하세요.",
@@ -260,7 +268,7 @@ async def test_kimp_bithumb_coin_and_net_bithumb(
     best = sorted(views, key=lambda v: -(v.best or -1e9))
     rows = [line.split()[0] for line in ranked.splitlines() if line.split()[0] in coins]
     assert rows == [v.coin for v in best], ranked
-    assert f"{fwd:>10}*" in ranked or f"{fwd}*" in ranked, ranked  # a cost not counted: starred
+    assert f"ETH    {fwd:>10} {rev:>10}" in ranked, ranked  # every cost counted: no star
     assert bad.startswith(w["bad"]), bad
     assert not_on.startswith(w["off"]), not_on
 
