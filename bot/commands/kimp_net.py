@@ -89,5 +89,6 @@ def render_net(
         name = m(f"name.{krw.value}")
         lines.append(m("kimpcmd.net_footer_venue", size=money, venue=name, cmd=krw.value))
     if starred:
-        lines.append(m("kimpcmd.net_note"))
+        note = m("kimpcmd.net_note") if upbit else m("kimpcmd.net_note_venue", cmd=krw.value)
+        lines.append(note)
     return "\n".join(lines)

@@ -1625,4 +1625,5 @@ TEXTS: dict[str, str] = {
         "withdrawal fee and order-book depth; /kimp {cmd} <coin> shows the route"
     ),
     "kimpcmd.net_args": "Use /kimp net or /kimp net <{venues}>.",
+    "kimpcmd.net_note_venue": "*: a transfer cost could not be counted (/kimp {cmd} <coin> says which)",
 }

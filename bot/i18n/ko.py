@@ -1592,4 +1592,5 @@ TEXTS: dict[str, str] = {
         "호가 깊이 반영; 경로는 /kimp {cmd} <코인>"
     ),
     "kimpcmd.net_args": "/kimp net 또는 /kimp net <{venues}> 로 입력하세요.",
+    "kimpcmd.net_note_venue": "*: 반영하지 못한 송금 비용이 있음 (/kimp {cmd} <코인>에서 확인)",
 }

@@ -21,6 +21,7 @@ import pytest
 from alerts.executable import Route, TransferView
 from alerts.premium import Fees
 from alerts.routes import RouteBook
+from alerts.service import KimpService
 from alerts.wallet import WalletGate
 from alerts.withdraw_fees import FeeCache
 from bot.commands import CommandContext, CommandRegistry
@@ -231,13 +232,7 @@ async def test_kimp_bithumb_coin_and_net_bithumb(
         await svc.load()
         coins = ("BTC", "ETH", "XRP")
         svc.set_coins(set(coins))
-        bithumb = svc.krw.book(Venue.BITHUMB)
-        assert bithumb is not None
-        for coin in (*coins, "USDT"):
-            bithumb.update_price(Venue.BITHUMB, coin, sim.market.bithumb_mid(coin), clock.now())
-        for coin in coins:
-            bn_mid = sim.market.binance_mid(coin)
-            bithumb.update_price(Venue.BINANCE_SPOT, coin, bn_mid, clock.now())
+        _price_bithumb(svc, sim, coins, clock.now())
         svc.wallets, svc.routes = gate, book
         facade = ServiceFacade(
             settings, db, EventBus(), Supervisor(),
@@ -252,6 +247,22 @@ async def test_kimp_bithumb_coin_and_net_bithumb(
         ranked = (await registry.dispatch("/kimp net bithumb", ctx)).text
         bad = (await registry.dispatch("/kimp net bithum", ctx)).text
         views = await book.views(coins, Venue.BITHUMB)
+
+        # KIMP_KRW_VENUE=bithumb: `/kimp net` alone ranks on Bithumb, as `/kimp` alone shows it.
+        by_default = load_settings(
+            env_file=None,
+            db_path=tmp_path / "k.db",
+            language=language,
+            kimp_krw_venue="bithumb",
+            bithumb_enabled=True,
+        )
+        home = make_service(by_default.kimp, md, core, db, clock, _drop, upbit)
+        assert home.kimp_config.default_krw is Venue.BITHUMB
+        home.set_coins(set(coins))
+        _price_bithumb(home, sim, coins, clock.now())
+        home.wallets, home.routes = gate, book
+        facade.kimp = home
+        plain = (await registry.dispatch("/kimp net", ctx)).text
 
         off = make_service(k, md, core, db, clock, _drop, upbit, 1.0, ())  # Bithumb not enabled
         off.routes = book
@@ -269,8 +280,20 @@ async def test_kimp_bithumb_coin_and_net_bithumb(
     rows = [line.split()[0] for line in ranked.splitlines() if line.split()[0] in coins]
     assert rows == [v.coin for v in best], ranked
     assert f"ETH    {fwd:>10} {rev:>10}" in ranked, ranked  # every cost counted: no star
+    assert plain.startswith(w["net_title"]) and w["net_footer"] in plain, plain
+    assert [line.split()[0] for line in plain.splitlines() if line.split()[0] in coins] == rows
     assert bad.startswith(w["bad"]), bad
     assert not_on.startswith(w["off"]), not_on
+
+
+def _price_bithumb(svc: KimpService, sim: SimExchange, coins: tuple[str, ...], now: float) -> None:
+    """Bithumb's book priced from the simulator's mids (Bithumb's coins and USDT, Binance's)."""
+    book = svc.krw.book(Venue.BITHUMB)
+    assert book is not None
+    for coin in (*coins, "USDT"):
+        book.update_price(Venue.BITHUMB, coin, sim.market.bithumb_mid(coin), now)
+    for coin in coins:
+        book.update_price(Venue.BINANCE_SPOT, coin, sim.market.binance_mid(coin), now)
 
 
 async def _drop(note: object) -> None:
