@@ -223,8 +223,8 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimp",
         "Kimchi premium: headline, top/bottom coins, or one coin's detail",
-        "/kimp [coin] | /kimp net [upbit|bithumb] | /kimp <upbit|bithumb> [coin] | "
-        "/kimp spread [coin]",
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin] | "
+        "/kimp net <upbit|bithumb>",
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
