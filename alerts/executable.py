@@ -2,14 +2,14 @@
 over, what moving it costs, and the premium left after both taker fees, that withdrawal fee and
 the slippage of walking the order books at the configured trade size.
 
-Forward (capture a positive premium): buy on Binance, withdraw to Upbit, sell there; the network
-must be open for withdrawal on Binance and for deposit on Upbit. Reverse: buy on Upbit, withdraw
-to Binance, sell there. Networks are matched by the venues' ids (Binance `network`, Upbit
-`net_type`: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen by its fee in coins.
-The cash leg (USDT) is priced at Upbit's KRW-USDT book like the plain executable premium, and it
-moves too, the other way round from the coin: forward, the USDT bought on Upbit is withdrawn to
-Binance to buy the coin; reverse, the USDT the coin fetched on Binance is withdrawn to Upbit to
-be sold for KRW. Its network is chosen the same way and its fee (in USDT) counted.
+Forward (capture a positive premium): buy on Binance, withdraw to the KRW venue (Upbit unless
+another, Bithumb, is named), sell there; the network must be open for withdrawal on Binance and
+for deposit on the KRW venue. Reverse: buy on the KRW venue, withdraw to Binance, sell there. Networks are matched by the venues' ids (Binance `network`, Upbit
+`net_type`, Bithumb's the same: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen
+by its fee in coins. The cash leg (USDT) is priced at the KRW venue's own KRW-USDT book like the
+plain executable premium, and it moves too, the other way round from the coin: forward, the USDT
+bought on the KRW venue is withdrawn to Binance to buy the coin; reverse, the USDT the coin
+fetched on Binance is withdrawn to the KRW venue to be sold for KRW. Its network is chosen the same way and its fee (in USDT) counted.
 
 Pure functions: the wallet gate hands the networks, the depth source the books.
 """
@@ -21,26 +21,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from alerts.monitor import venue_name
 from alerts.premium import BELOW_MINIMUM, CASH_BELOW_MINIMUM, Books, Fees, Transfer, one_way
 from core.depth import BookDepth
 from core.symbols import Venue
 from core.text import Text
 from core.wallets import NetworkStatus
 
-_NAMES = {Venue.UPBIT: Text.of("name.upbit"), Venue.BINANCE_SPOT: Text.of("name.binance")}
-
 
 class Direction(StrEnum):
-    FORWARD = "forward"  # Binance -> Upbit
-    REVERSE = "reverse"  # Upbit -> Binance
+    FORWARD = "forward"  # Binance -> the KRW venue
+    REVERSE = "reverse"  # the KRW venue -> Binance
 
     @property
     def sender(self) -> Venue:
-        return Venue.BINANCE_SPOT if self is Direction.FORWARD else Venue.UPBIT
+        return self.sender_for(Venue.UPBIT)
 
     @property
     def receiver(self) -> Venue:
-        return Venue.UPBIT if self is Direction.FORWARD else Venue.BINANCE_SPOT
+        return self.receiver_for(Venue.UPBIT)
+
+    def sender_for(self, krw: Venue) -> Venue:
+        """Who withdraws the coin when `krw` is the KRW venue."""
+        return Venue.BINANCE_SPOT if self is Direction.FORWARD else krw
+
+    def receiver_for(self, krw: Venue) -> Venue:
+        return krw if self is Direction.FORWARD else Venue.BINANCE_SPOT
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class TransferView:
     size_krw: float
     forward: NetLeg
     reverse: NetLeg
+    krw: Venue = Venue.UPBIT  # the KRW venue both directions trade on
 
     @property
     def best(self) -> float | None:
@@ -98,15 +105,16 @@ def cheapest_route(
     return Route(best.network, best.fee, best.minimum)
 
 
-def books_of(coin: str, depth: Sequence[BookDepth]) -> Books | None:
-    """The coin's Upbit KRW and Binance USDT books and Upbit KRW-USDT, or None if one lacks."""
+def books_of(coin: str, depth: Sequence[BookDepth], krw: Venue = Venue.UPBIT) -> Books | None:
+    """The coin's KRW book on `krw` and Binance USDT book and `krw`'s own KRW-USDT, or None if
+    one lacks."""
     coin = coin.upper()
     found: dict[tuple[Venue, str], BookDepth] = {}
     for book in depth:
         found[(book.instrument.venue, book.instrument.symbol.base)] = book
-    up = found.get((Venue.UPBIT, coin))
+    up = found.get((krw, coin))
     bn = found.get((Venue.BINANCE_SPOT, coin))
-    usdt = found.get((Venue.UPBIT, "USDT"))
+    usdt = found.get((krw, "USDT"))
     if up is None or bn is None or usdt is None:
         return None
     return Books(up.bids, up.asks, bn.bids, bn.asks, usdt.bids, usdt.asks)
@@ -122,10 +130,12 @@ def net_leg(
     fees: Fees,
     networks: Networks | None,
     cash: Networks | None = None,
+    krw: Venue = Venue.UPBIT,
 ) -> NetLeg:
-    """One direction at `size_krw`. `networks` = (sender's, receiver's) for the coin, `cash` the
-    same for USDT (sent by the coin's receiver to its sender); None when a venue's wallet status
-    is unknown (the figure is then without that transfer, and says so)."""
+    """One direction at `size_krw` between Binance and the KRW venue `krw` (`fees` holds that
+    venue's taker). `networks` = (sender's, receiver's) for the coin, `cash` the same for USDT
+    (sent by the coin's receiver to its sender); None when a venue's wallet status is unknown
+    (the figure is then without that transfer, and says so)."""
     route: Route | None = None
     notes: list[Text] = []
     transfer: Transfer | None = None
@@ -136,7 +146,9 @@ def net_leg(
         if route is None:
             return NetLeg(direction, None, None, Text.of("exec.why_no_route"))
         if route.fee is None:
-            notes.append(Text.of("exec.note_fee_unknown", venue=_NAMES[direction.sender]))
+            notes.append(
+                Text.of("exec.note_fee_unknown", venue=venue_name(direction.sender_for(krw)))
+            )
         transfer = Transfer(float(route.fee or 0), float(route.minimum or 0))
     cash_route: Route | None = None
     cash_transfer: Transfer | None = None
@@ -149,7 +161,9 @@ def net_leg(
             no_cash = Text.of("exec.why_no_cash_route")
             return NetLeg(direction, route, None, no_cash, _joined(notes))
         if cash_route.fee is None:
-            notes.append(Text.of("exec.note_cash_fee_unknown", venue=_NAMES[direction.receiver]))
+            notes.append(
+                Text.of("exec.note_cash_fee_unknown", venue=venue_name(direction.receiver_for(krw)))
+            )
         cash_transfer = Transfer(float(cash_route.fee or 0), float(cash_route.minimum or 0))
     note = _joined(notes)
     if books is None:

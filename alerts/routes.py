@@ -2,6 +2,9 @@
 from the depth source, each direction's networks from the wallet gate (the coin's, and USDT's
 the other way round), and computes each direction's net premium (`alerts/executable.py`) at the configured trade size.
 
+The KRW venue is a parameter (Upbit unless Bithumb is named, `/kimp bithumb <coin>`, `/kimp net
+bithumb`): its books, its taker fee and its wallet status take Upbit's place.
+
 Books are read when a view asks (`/kimp <coin>`, `/kimp net`), for those coins only: a few
 requests per question, never a standing subscription to every market's depth.
 """
@@ -32,32 +35,43 @@ class RouteBook:
         size_krw: float,
         wallets: Callable[[], WalletGate | None],
         fees_by_venue: Mapping[Venue, FeeCache] | None = None,
+        krw_fees: Mapping[Venue, Fees] | None = None,
     ) -> None:
-        """`fees_by_venue`: where to ask the withdrawal fees a venue's status lacks (Upbit)."""
+        """`fees`: Upbit's and Binance's takers; `krw_fees`: the same for each other KRW venue
+        routes are asked on (Bithumb; a venue missing there is not watched). `fees_by_venue`:
+        where to ask the withdrawal fees a venue's status lacks (Upbit)."""
         self._depth = depth
-        self._fees = fees
+        self._fees = {Venue.UPBIT: fees, **(krw_fees or {})}
         self.size_krw = size_krw
         self._wallets = wallets  # read at each question: the gate is installed after us
         self._fee_caches = dict(fees_by_venue or {})
 
-    async def views(self, coins: Sequence[str]) -> list[TransferView]:
-        """One view per coin, in the order given; raises `DepthError` when the books cannot
-        be read (the message says why)."""
+    def serves(self, krw: Venue) -> bool:
+        """Whether routes on the KRW venue `krw` can be asked (its fee rates are known)."""
+        return krw in self._fees
+
+    async def views(self, coins: Sequence[str], krw: Venue = Venue.UPBIT) -> list[TransferView]:
+        """One view per coin, in the order given, between Binance and the KRW venue `krw`;
+        raises `DepthError` when the books cannot be read (the message says why)."""
         coins = [c.upper() for c in coins]
         if not coins:
             return []
-        depth = await self._depth(coins)
+        fees = self._fees.get(krw)
+        if fees is None:
+            raise DepthError(f"{krw.label} is not watched")
+        depth = await self._depth(coins, krw)
         gate = self._wallets()
         out = []
         for coin in coins:
-            books = books_of(coin, depth)
+            books = books_of(coin, depth, krw)
             legs = []
             for d in (Direction.FORWARD, Direction.REVERSE):
-                nets = await self._networks(gate, coin, d.sender, d.receiver)
+                sender, receiver = d.sender_for(krw), d.receiver_for(krw)
+                nets = await self._networks(gate, coin, sender, receiver)
                 # The USDT leg moves the other way: to buy on the coin's sender, or back home.
-                cash = await self._networks(gate, CASH, d.receiver, d.sender)
-                legs.append(net_leg(d, books, self.size_krw, self._fees, nets, cash))
-            out.append(TransferView(coin, self.size_krw, legs[0], legs[1]))
+                cash = await self._networks(gate, CASH, receiver, sender)
+                legs.append(net_leg(d, books, self.size_krw, fees, nets, cash, krw))
+            out.append(TransferView(coin, self.size_krw, legs[0], legs[1], krw))
         return out
 
     async def _networks(
@@ -71,17 +85,19 @@ class RouteBook:
             nets = (await cache.fill(coin, *nets), nets[1])
         return nets
 
-    async def view(self, coin: str) -> TransferView | Text:
+    async def view(self, coin: str, krw: Venue = Venue.UPBIT) -> TransferView | Text:
         """The coin's view, or why it cannot be had (a venue's book unreadable)."""
         try:
-            return (await self.views([coin]))[0]
+            return (await self.views([coin], krw))[0]
         except DepthError as exc:
             return Text.of("exec.why_depth", error=str(exc))
 
-    async def ranking(self, coins: Sequence[str]) -> list[TransferView] | Text:
+    async def ranking(
+        self, coins: Sequence[str], krw: Venue = Venue.UPBIT
+    ) -> list[TransferView] | Text:
         """`coins` by their better direction's net premium, highest first (unknown last)."""
         try:
-            views = await self.views(coins)
+            views = await self.views(coins, krw)
         except DepthError as exc:
             return Text.of("exec.why_depth", error=str(exc))
         return sorted(views, key=lambda v: (v.best is None, -(v.best or 0.0)))

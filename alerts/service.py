@@ -437,16 +437,25 @@ class KimpService:
             zone = Text.of("kimp.zone", zone=name, step=step, waiting=waiting)
         return snap, exe, zone
 
-    async def transfer_view(self, coin: str) -> TransferView | Text | None:
-        """Route, fee and net premium per direction for one coin (None: no depth source)."""
-        return None if self.routes is None else await self.routes.view(coin)
-
-    async def net_ranking(self, n: int = NET_TOP) -> list[TransferView] | Text | None:
-        """The n highest and n lowest premium coins by net executable premium."""
-        if self.routes is None:
+    async def transfer_view(
+        self, coin: str, venue: Venue = Venue.UPBIT
+    ) -> TransferView | Text | None:
+        """Route, fee and net premium per direction for one coin between Binance and the KRW
+        venue `venue` (None: no depth source, or routes are not served on that venue)."""
+        if self.routes is None or not self.routes.serves(venue):
             return None
-        coins = list(dict.fromkeys([*self.monitor.top(n), *self.monitor.bottom(n)]))
-        return await self.routes.ranking(coins)
+        return await self.routes.view(coin, venue)
+
+    async def net_ranking(
+        self, n: int = NET_TOP, venue: Venue = Venue.UPBIT
+    ) -> list[TransferView] | Text | None:
+        """The n highest and n lowest premium coins on `venue`'s book by net executable
+        premium (None: no depth source, or that venue is not watched)."""
+        book = self.krw.book(venue)
+        if self.routes is None or book is None or not self.routes.serves(venue):
+            return None
+        coins = list(dict.fromkeys([*book.top(n), *book.bottom(n)]))
+        return await self.routes.ranking(coins, venue)
 
     def spreads(self) -> list[SpreadView]:
         """Every coin on both KRW venues, the largest spread first (executable at

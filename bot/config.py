@@ -216,7 +216,8 @@ class Settings(BaseSettings):
     tether_high_pct: float = 2.0
     tether_low_pct: float = -1.0
     kimp_wallet_refresh: float = Field(300.0, gt=0)
-    # Several KRW venues: which one /kimp shows by default, and the Upbit–Bithumb spread's levels.
+    # Several KRW venues: which one /kimp and /kimp net show by default, and the Upbit–Bithumb
+    # spread's levels.
     kimp_krw_venue: Literal["upbit", "bithumb"] = "upbit"
     kimp_spread_high_pct: float = 1.0
     kimp_spread_low_pct: float = -1.0

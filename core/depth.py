@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from core.symbols import Instrument
+from core.symbols import Instrument, Venue
 
 Level = tuple[float, float]  # (price, qty)
 
@@ -29,5 +29,6 @@ class DepthError(Exception):
     """The venue's book could not be read; the message says why, for the user."""
 
 
-# Books for the given coins' Upbit KRW and Binance USDT markets plus Upbit KRW-USDT.
-DepthSource = Callable[[Sequence[str]], Awaitable[list[BookDepth]]]
+# Books for the given coins' KRW markets on the named KRW venue (Upbit, Bithumb) and Binance USDT
+# markets, plus that KRW venue's KRW-USDT.
+DepthSource = Callable[[Sequence[str], Venue], Awaitable[list[BookDepth]]]

@@ -10,7 +10,10 @@ Binance `/api/v3/depth?limit=20` per coin (weight 5 each, of 6,000/min).
 With Bithumb enabled, the Upbit–Bithumb spread of one coin walks both KRW venues' books
 (`spread_books`): Bithumb's `orderbook` channel on a connection of its own
 (`bithumb/depth_stream.py`: BTC/ETH/XRP and the coins whose spread was asked), its
-`/v1/orderbook` (30 levels) over REST when not streamed or stale.
+`/v1/orderbook` (30 levels) over REST when not streamed or stale. The transfer-aware premium on
+Bithumb (`fetch(coins, Venue.BITHUMB)`) reads Bithumb's KRW books the same way: streamed when
+fresh (the headline coins and the coins whose spread was asked), else `/v1/orderbook` for all
+missing markets in one request, KRW-USDT included.
 
 Only `core.depth.BookDepth` leaves this module.
 """
@@ -35,7 +38,7 @@ from exchanges.bithumb.stream import bithumb_runner_config
 from exchanges.http import FeedError, SessionHolder, get_json
 from exchanges.quotation.books import parse_depth
 from exchanges.upbit.depth_stream import UpbitDepthStream
-from exchanges.upbit.rest_quotes import BATCH, parse_upbit_depth
+from exchanges.upbit.rest_quotes import BATCH
 from exchanges.upbit.stream import upbit_runner_config
 from exchanges.ws_runner import WsRunner
 
@@ -140,32 +143,37 @@ class DepthClient:
         return book
 
     # ------------------------------------------------------------------ reads
-    async def fetch(self, coins: Sequence[str]) -> list[BookDepth]:
-        """Books of `coins` (KRW-<coin> on Upbit, <coin>USDT on Binance) and Upbit KRW-USDT:
-        streamed ones when fresh, the rest over REST; raises `DepthError` when a venue cannot
-        be read. The coins asked about are streamed from now on."""
+    async def fetch(self, coins: Sequence[str], krw: Venue = Venue.UPBIT) -> list[BookDepth]:
+        """Books of `coins` (KRW-<coin> on the KRW venue `krw`, Upbit or Bithumb, <coin>USDT on
+        Binance) and that venue's KRW-USDT: streamed ones when fresh, the rest over REST;
+        raises `DepthError` when a venue cannot be read (or Bithumb is not enabled). Upbit's
+        and Binance's books of the coins asked about are streamed from now on."""
         wanted = [c.upper() for c in coins[:MAX_COINS]]
-        self.watch(wanted)
+        if krw is Venue.BITHUMB and self._bithumb is None:
+            raise DepthError("Bithumb is not enabled (BITHUMB_ENABLED)")
+        if krw is Venue.UPBIT:  # Bithumb's stream keeps its own coins (the spread's)
+            self.watch(wanted)
         self.asked.set()
         try:
-            return await self._fetch(wanted)
+            return await self._fetch(wanted, krw)
         except (FeedError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DepthError(str(exc) or type(exc).__name__) from None
 
-    async def _fetch(self, coins: list[str]) -> list[BookDepth]:
+    async def _fetch(self, coins: list[str], krw: Venue) -> list[BookDepth]:
         out: list[BookDepth] = []
         missing: list[str] = []
         for base in ["USDT", *(c for c in coins if c != "USDT")]:
-            book = self._fresh(Venue.UPBIT, base)
+            book = self._fresh(krw, base)
             if book is not None:
                 out.append(book)
             else:
                 missing.append(f"KRW-{base}")
         session = self._http.get()
         if missing:
-            url = f"{self._upbit}/v1/orderbook?markets={','.join(missing[:BATCH])}"
+            base_url = self._bithumb if krw is Venue.BITHUMB else self._upbit
+            url = f"{base_url}/v1/orderbook?markets={','.join(missing[:BATCH])}"
             self.rest_reads += 1
-            out += parse_upbit_depth(await get_json(session, url, self._timeout), self._now())
+            out += parse_depth(await get_json(session, url, self._timeout), self._now(), krw)
         for coin in coins:
             book = self._fresh(Venue.BINANCE_SPOT, coin)
             if book is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.chart_words import premium_words
 from bot.commands.base import CommandContext, CommandError, Reply
-from bot.commands.kimp_net import render_net, render_transfer
+from bot.commands.kimp_net import render_transfer
 from bot.commands.kimp_venues import venue_reply
 from bot.commands.kimp_watch import coin_alert, funding_lines, rule_lines
 from bot.commands.registry import CommandRegistry
@@ -223,12 +223,14 @@ def register_kimp(registry: CommandRegistry) -> None:
     @registry.command(
         "kimp",
         "Kimchi premium: headline, top/bottom coins, or one coin's detail",
-        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin]",
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin] | "
+        "/kimp net <upbit|bithumb>",
         "Without a coin: BTC/ETH/XRP, the tether premium, the FX rate and its age, and the top "
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
-        "fee, order-book depth); a coin's detail shows each direction's route."
+        "fee, order-book depth) on KIMP_KRW_VENUE, or on the venue named (net bithumb); a "
+        "coin's detail (/kimp <coin>, /kimp bithumb <coin>) shows each direction's route."
         " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
         "(without: KIMP_KRW_VENUE's). With "
         "spread: the Upbit–Bithumb spread per coin, the dearer venue and the net after both "
@@ -243,12 +245,6 @@ def register_kimp(registry: CommandRegistry) -> None:
         if not ctx.args:
             body = render_headline(svc.headline(), m.language)
             return Reply.table(m("kimpcmd.title"), body, refresh="/kimp")
-        if len(ctx.args) == 1 and ctx.args[0].lower() == "net":
-            ranked = await svc.net_ranking()
-            if ranked is None:
-                raise CommandError(m("kimpcmd.not_running"))
-            body = render_net(ranked, svc.kimp_config.exec_size_krw, m.language)
-            return Reply.table(m("kimpcmd.net_title"), body, refresh="/kimp net")
         coin = _one_coin(ctx)
         if not svc.is_known(coin) or coin == "USDT":
             if coin == "USDT":

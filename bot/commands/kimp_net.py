@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Messages
 from core import numbers
+from core.symbols import Venue
 from core.text import Text
 
 if TYPE_CHECKING:
@@ -17,7 +18,14 @@ def _pct(v: float | None) -> str:
     return numbers.NOT_A_NUMBER if v is None else f"{numbers.percent(v)}%"
 
 
-def _leg(m: Messages, coin: str, leg: NetLeg) -> str:
+def _direction(m: Messages, leg: NetLeg, krw: Venue) -> str:
+    """ "Binance → Upbit" / "Bithumb → Binance": the direction named by its KRW venue."""
+    if krw is Venue.UPBIT:
+        return m(f"exec.{leg.direction.value}")
+    return m(f"exec.{leg.direction.value}_venue", venue=m(f"name.{krw.value}"))
+
+
+def _leg(m: Messages, coin: str, leg: NetLeg, krw: Venue = Venue.UPBIT) -> str:
     route = ""
     if leg.route is not None:
         r = leg.route
@@ -36,7 +44,7 @@ def _leg(m: Messages, coin: str, leg: NetLeg) -> str:
         value += f" ({m.render(leg.why)})"
     if leg.note is not None:
         value += f" · {m.render(leg.note)}"
-    return m("exec.leg", direction=m(f"exec.{leg.direction.value}"), route=route, value=value)
+    return m("exec.leg", direction=_direction(m, leg, krw), route=route, value=value)
 
 
 def render_transfer(view: TransferView | Text | None, language: str = "en") -> list[str]:
@@ -47,17 +55,23 @@ def render_transfer(view: TransferView | Text | None, language: str = "en") -> l
     if isinstance(view, Text):
         return [m("exec.unavailable", why=m.render(view))]
     lines = [m("exec.title", size=m.money(view.size_krw, "KRW"))]
-    lines += [_leg(m, view.coin, leg) for leg in (view.forward, view.reverse)]
+    lines += [_leg(m, view.coin, leg, view.krw) for leg in (view.forward, view.reverse)]
     return lines
 
 
-def render_net(views: list[TransferView] | Text, size: float, language: str = "en") -> str:
-    """`/kimp net`: coins by their better direction's net premium; `*` marks a figure that
-    lacks a transfer cost."""
+def render_net(
+    views: list[TransferView] | Text,
+    size: float,
+    language: str = "en",
+    krw: Venue = Venue.UPBIT,
+) -> str:
+    """`/kimp net [venue]`: coins by their better direction's net premium between Binance and
+    the KRW venue `krw`; `*` marks a figure that lacks a transfer cost."""
     m = Messages(language)
     if isinstance(views, Text):
         return m("exec.unavailable", why=m.render(views))
-    lines = [m("kimpcmd.net_columns")]
+    upbit = krw is Venue.UPBIT
+    lines = [m("kimpcmd.net_columns" if upbit else f"kimpcmd.net_columns_{krw.value}")]
     starred = False
     for v in views:
         cells = []
@@ -68,7 +82,13 @@ def render_net(views: list[TransferView] | Text, size: float, language: str = "e
         lines.append(f"{v.coin:<6} {cells[0]} {cells[1]}")
     if not views:
         lines.append(m("kimpcmd.net_empty"))
-    lines.append(m("kimpcmd.net_footer", size=m.money(size, "KRW")))
+    money = m.money(size, "KRW")
+    if upbit:
+        lines.append(m("kimpcmd.net_footer", size=money))
+    else:
+        name = m(f"name.{krw.value}")
+        lines.append(m("kimpcmd.net_footer_venue", size=money, venue=name, cmd=krw.value))
     if starred:
-        lines.append(m("kimpcmd.net_note"))
+        note = m("kimpcmd.net_note") if upbit else m("kimpcmd.net_note_venue", cmd=krw.value)
+        lines.append(note)
     return "\n".join(lines)

@@ -3,7 +3,9 @@ Upbit–Bithumb spread per coin. Thin: parse the arguments, ask the kimp provide
 (bot.providers.KimpView), render with pure functions.
 
 `/kimp` alone shows the KIMP_KRW_VENUE venue; `/kimp upbit` and `/kimp bithumb` choose one each
-time (`/kimp bithumb <coin>`: one coin there); `/kimp spread` lists the coins by spread with the dearer venue and the net after both
+time (`/kimp bithumb <coin>`: one coin there, with each direction's route between Binance and
+that venue); `/kimp net [upbit|bithumb]` ranks coins by the net premium after the transfer on
+that venue (without: KIMP_KRW_VENUE's); `/kimp spread` lists the coins by spread with the dearer venue and the net after both
 taker fees; `/kimp spread <coin>` shows both sides' books and each direction's net.
 """
 
@@ -14,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.base import CommandContext, CommandError, Reply
+from bot.commands.kimp_net import render_net, render_transfer
 from bot.i18n import Messages
 from bot.i18n.when import duration
 from bot.providers import KimpView
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 VENUE_WORDS = {"upbit": Venue.UPBIT, "bithumb": Venue.BITHUMB}
 SPREAD_WORD = "spread"
+NET_WORD = "net"
 SPREAD_ROWS = 12  # the largest spreads either way; a phone shows about this many lines
 
 HeadlineRenderer = Callable[["Headline", str], str]
@@ -188,7 +192,7 @@ async def _spread_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
     return Reply.table(title, body, refresh=f"/kimp spread {coin}")
 
 
-def _coin_reply(svc: KimpView, venue: Venue, raw: str, m: Messages) -> Reply:
+async def _coin_reply(svc: KimpView, venue: Venue, raw: str, m: Messages) -> Reply:
     coin = _coin(raw, m)
     size = svc.kimp_config.exec_size_krw
     snap, exe = svc.krw.detail(venue, coin, size)
@@ -196,8 +200,32 @@ def _coin_reply(svc: KimpView, venue: Venue, raw: str, m: Messages) -> Reply:
     if snap is None:
         raise CommandError(m("kimpcmd.v_no_price", coin=coin, venue=name))
     body = render_venue_coin(venue, snap, exe, svc.spread(coin), size, m.language)
+    # Each direction's route between Binance and this venue, as `/kimp <coin>` shows Upbit's.
+    transfer = render_transfer(await svc.transfer_view(coin, venue), m.language)
+    body = "\n".join([body, *transfer])
     title = m("kimpcmd.venue_coin_title", coin=coin, venue=name)
     return Reply.table(title, body, refresh=f"/kimp {venue.value} {coin}")
+
+
+async def _net_reply(svc: KimpView, args: list[str], m: Messages) -> Reply:
+    """`/kimp net [upbit|bithumb]`: coins by net premium after the transfer on that KRW venue
+    (without one: KIMP_KRW_VENUE's, as `/kimp` alone)."""
+    if len(args) > 2 or (len(args) == 2 and args[1].lower() not in VENUE_WORDS):
+        raise CommandError(m("kimpcmd.net_args", venues="|".join(VENUE_WORDS)))
+    venue = VENUE_WORDS[args[1].lower()] if len(args) == 2 else svc.kimp_config.default_krw
+    if svc.krw.book(venue) is None:
+        raise CommandError(m("kimpcmd.venue_off", venue=_name(m, venue)))
+    ranked = await svc.net_ranking(venue=venue)
+    if ranked is None:
+        raise CommandError(m("kimpcmd.not_running"))
+    body = render_net(ranked, svc.kimp_config.exec_size_krw, m.language, venue)
+    refresh = "/kimp net" if len(args) == 1 else f"/kimp net {venue.value}"
+    title = (
+        m("kimpcmd.net_title")
+        if venue is Venue.UPBIT
+        else m("kimpcmd.net_title_venue", venue=_name(m, venue))
+    )
+    return Reply.table(title, body, refresh=refresh)
 
 
 def _headline_reply(
@@ -224,6 +252,8 @@ async def venue_reply(
     first = args[0].lower()
     if first == SPREAD_WORD:
         return await _spread_reply(svc, args, m)
+    if first == NET_WORD:
+        return await _net_reply(svc, args, m)
     venue = VENUE_WORDS.get(first)
     if venue is None:
         return None
@@ -232,5 +262,5 @@ async def venue_reply(
     if len(args) > 2:
         raise CommandError(m("kimpcmd.venue_args", venue=first))
     if len(args) == 2:
-        return _coin_reply(svc, venue, args[1], m)
+        return await _coin_reply(svc, venue, args[1], m)
     return _headline_reply(svc, venue, m, render_headline)

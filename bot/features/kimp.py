@@ -9,7 +9,8 @@ caution flags, every UPBIT_WARNINGS_REFRESH, announced when they change; with Bi
 premium), `kimp-alerts` (the
 alert state machine on a 1 s clock), `kimp-history` (per-minute samples + retention) and, with
 API keys set, `kimp-wallets` (deposit/withdrawal status per network, every
-KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`) walks
+KIMP_WALLET_REFRESH). The transfer-aware executable premium (`/kimp <coin>`, `/kimp net`; on Bithumb
+`/kimp bithumb <coin>`, `/kimp net bithumb`) walks
 the books of the coins asked about (`/kimp spread <coin>`: both KRW venues' books, Bithumb's
 streamed by `kimp-bithumb-depth`): streamed by `kimp-upbit-depth` / `kimp-binance-depth` once
 asked (with BTC/ETH/XRP; no connection before the first question), read over REST when not streamed or stale
@@ -299,11 +300,19 @@ async def install(
         bithumb_ws=venues.bithumb_ws_url if venues.bithumb_enabled else None,
     )  # fmt: skip
     app.stack.push_async_callback(depth.close)
-    # Upbit's wallet status has no fees: asked per coin and network when a route needs one.
-    upbit = next((c for c in clients if isinstance(c, UpbitWallets)), None)
-    upbit_fees = {Venue.UPBIT: FeeCache(upbit.withdraw_fee, app.clock)} if upbit else {}
+    # Upbit's and Bithumb's wallet status have no fees: asked per coin and network when a
+    # route needs one.
+    withdraw_fees: dict[Venue, FeeCache] = {}
+    for client in clients:
+        if isinstance(client, UpbitWallets | BithumbWallets):
+            venue = Venue.UPBIT if isinstance(client, UpbitWallets) else Venue.BITHUMB
+            withdraw_fees[venue] = FeeCache(client.withdraw_fee, app.clock)
     svc.spread_depth = depth.spread_books  # /kimp spread <coin> walks both KRW venues' books
-    svc.routes = RouteBook(depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, upbit_fees)
+    # Routes on Bithumb (`/kimp bithumb <coin>`, `/kimp net bithumb`) at Bithumb's own taker.
+    bithumb_fees = {Venue.BITHUMB: Fees.from_rates(FEE_RATES, Venue.BITHUMB)} if extra else {}
+    svc.routes = RouteBook(
+        depth.fetch, fees, k.kimp_exec_size_krw, lambda: svc.wallets, withdraw_fees, bithumb_fees
+    )
 
     app.supervisor.start("kimp-feed", consume)
     app.supervisor.start("kimp-universe", universe)

@@ -283,7 +283,8 @@ TEXTS: dict[str, str] = {
         "and bottom coins. With a coin: every leg with its age, the three premiums, the "
         "executable premium after fees and the alert state."
         " With net: coins ranked by the premium left after the transfer (route, withdrawal "
-        "fee, order-book depth); a coin's detail shows each direction's route."
+        "fee, order-book depth) on KIMP_KRW_VENUE, or on the venue named (net bithumb); a "
+        "coin's detail (/kimp <coin>, /kimp bithumb <coin>) shows each direction's route."
         " With upbit or bithumb (and a coin): that KRW venue's table or the coin there "
         "(without: KIMP_KRW_VENUE's). With spread: "
         "the Upbit–Bithumb spread per coin, the dearer venue and the net after both taker fees; "
@@ -1615,4 +1616,15 @@ TEXTS: dict[str, str] = {
     "reason.bot_nothing_to_sell": (
         "nothing to sell: {bot} holds no {symbol} of its own (what is left there is yours)"
     ),
+    # transfer-aware executable premium on another KRW venue (/kimp bithumb <coin>, /kimp net bithumb)
+    "exec.forward_venue": "Binance → {venue}",
+    "exec.reverse_venue": "{venue} → Binance",
+    "kimpcmd.net_title_venue": "Kimp on {venue} by net executable premium",
+    "kimpcmd.net_columns_bithumb": "coin    B→Bt net   Bt→B net",
+    "kimpcmd.net_footer_venue": (
+        "at {size}, after both taker fees ({venue}'s and Binance's), the cheapest open network's "
+        "withdrawal fee and order-book depth; /kimp {cmd} <coin> shows the route"
+    ),
+    "kimpcmd.net_args": "Use /kimp net or /kimp net <{venues}>.",
+    "kimpcmd.net_note_venue": "*: a transfer cost could not be counted (/kimp {cmd} <coin> says which)",
 }

@@ -282,8 +282,9 @@ TEXTS: dict[str, str] = {
     "helpdetail.kimp": (
         "코인 없이: BTC/ETH/XRP, 테더 프리미엄, 환율과 그 나이, 상위·하위 코인. 코인을 주면: "
         "각 시세와 그 나이, 세 가지 프리미엄, 수수료 후 실행 가능 프리미엄, 알림 상태."
-        " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위. 코인 "
-        "상세에는 방향별 송금 경로가 나옴."
+        " `/kimp net`: 송금(경로, 출금 수수료, 호가 깊이)까지 반영한 순 프리미엄 순위"
+        " (KIMP_KRW_VENUE 기준, `/kimp net bithumb` 처럼 거래소 지정 가능). 코인 상세"
+        "(`/kimp <코인>`, `/kimp bithumb <코인>`)에는 방향별 송금 경로가 나옴."
         " `/kimp upbit`, `/kimp bithumb` (뒤에 코인): 그 원화 거래소 기준 김프 표 또는 그 코인 상세"
         " (인자 없이는 KIMP_KRW_VENUE 기준)."
         " `/kimp spread`: 코인별 업비트–빗썸 가격차, 더 비싼 곳, 양쪽 수수료 차감 후 수익률;"
@@ -1582,4 +1583,15 @@ TEXTS: dict[str, str] = {
     "reason.bot_nothing_to_sell": (
         "팔 것이 없습니다: {bot} 봇이 가진 {symbol} 몫이 없습니다 (남은 수량은 사용자 것입니다)"
     ),
+    # transfer-aware executable premium on another KRW venue (/kimp bithumb <coin>, /kimp net bithumb)
+    "exec.forward_venue": "바이낸스 → {venue}",
+    "exec.reverse_venue": "{venue} → 바이낸스",
+    "kimpcmd.net_title_venue": "{venue} 순 실행 가능 김프 순위",
+    "kimpcmd.net_columns_bithumb": "코인     바→빗 순   빗→바 순",
+    "kimpcmd.net_footer_venue": (
+        "{size} 기준, 양쪽 테이커 수수료({venue}·바이낸스), 가장 싼 열린 네트워크의 출금 수수료와 "
+        "호가 깊이 반영; 경로는 /kimp {cmd} <코인>"
+    ),
+    "kimpcmd.net_args": "/kimp net 또는 /kimp net <{venues}> 로 입력하세요.",
+    "kimpcmd.net_note_venue": "*: 반영하지 못한 송금 비용이 있음 (/kimp {cmd} <코인>에서 확인)",
 }

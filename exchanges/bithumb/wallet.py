@@ -3,6 +3,9 @@
 The rows are Upbit's (`currency`, `wallet_state`, `block_state`, `net_type`, `network_name`;
 apidocs.bithumb.com "입출금 현황"), so they are read by Upbit's parser; the token differs: a
 Bithumb JWT carries `timestamp` (ms) beside `access_key` and `nonce` ("인증 토큰 생성하기").
+Withdrawal fees are not in the status rows: `withdraw_fee` asks `GET /v1/withdraws/chance`
+(currency and net_type, Upbit's answer: `currency.withdraw_fee`, `withdraw_limit.minimum`;
+apidocs.bithumb.com "출금 가능 정보"), one network at a time, when a route needs it.
 Only `core.wallets` types leave this module; every failure is a `WalletError`.
 
     [{"currency":"XRP","wallet_state":"withdraw_only","block_state":"normal",
@@ -13,13 +16,21 @@ Only `core.wallets` types leave this module; every failure is a `WalletError`.
 from __future__ import annotations
 
 import time
+from decimal import Decimal
+from urllib.parse import urlencode
 
 import aiohttp
 import orjson
 
 from core.wallets import NetworkStatus, WalletError, WalletStatus, coin_statuses
 from exchanges.http import SessionHolder
-from exchanges.upbit.wallet import hs256_token, parse_upbit_networks, wallet_error_text
+from exchanges.upbit.wallet import (
+    CHANCE_PATH,
+    hs256_token,
+    parse_upbit_networks,
+    parse_upbit_withdraw_chance,
+    wallet_error_text,
+)
 
 PATH = "/v1/status/wallet"
 
@@ -31,7 +42,7 @@ def bithumb_token(access_key: str, secret_key: str, query: str | None = None) ->
 
 class BithumbWallets:
     """Fetches Bithumb's wallet status with the given keys (the same shape of client as
-    `UpbitWallets`; no withdrawal fees: the answer has none)."""
+    `UpbitWallets`; the status has no withdrawal fees: `withdraw_fee` asks one)."""
 
     def __init__(
         self,
@@ -40,7 +51,8 @@ class BithumbWallets:
         session: aiohttp.ClientSession | None = None,
         timeout: float = 10.0,
     ) -> None:
-        self._url = base_url.rstrip("/") + PATH
+        self._base = base_url.rstrip("/")
+        self._url = self._base + PATH
         self._keys = keys
         self._http = SessionHolder(session)
         self._timeout = timeout
@@ -65,3 +77,21 @@ class BithumbWallets:
             return parse_upbit_networks(data)
         except WalletError:
             raise WalletError("Bithumb wallet status is not a list") from None
+
+    async def withdraw_fee(self, coin: str, network: str) -> tuple[Decimal | None, Decimal | None]:
+        """(withdrawal fee, minimum) of `coin` over `network` (`net_type`); None where Bithumb
+        gives none (a fee charged as a rate has `withdraw_fee` null); raises `WalletError`."""
+        query = urlencode({"currency": coin.upper(), "net_type": network})
+        headers = {"Authorization": f"Bearer {bithumb_token(*self._keys, query)}"}
+        url = f"{self._base}{CHANCE_PATH}?{query}"
+        status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
+        if status != 200:
+            raise WalletError(wallet_error_text("Bithumb", status, body))
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise WalletError("Bithumb withdrawal information is not JSON") from None
+        try:
+            return parse_upbit_withdraw_chance(data)
+        except WalletError:
+            raise WalletError("Bithumb withdrawal information is not an object") from None

@@ -13,7 +13,7 @@ Endpoints (the v2 order path ccxt's `bithumb` uses): `GET /v1/accounts`, `POST /
 `client_order_id`, with `trades`), `DELETE /v2/order` (`order_id` or `client_order_id`),
 `GET /v1/orders` (`state(s)`, `market`, `uuids[]`, `client_order_ids[]`, paging),
 `GET /v1/orders/chance` (the account's fee rates, the market's minimum) and
-`GET /v1/status/wallet`. Matching, balances and fees are the simulator's spot engine; REST
+`GET /v1/status/wallet` and `GET /v1/withdraws/chance` (a network's withdrawal fee). Matching, balances and fees are the simulator's spot engine; REST
 faults are the venue app's middleware. Order replies are Upbit's shapes with Bithumb's names
 (`client_order_id` for `identifier`; the create reply is a receipt).
 Installed by `BithumbVenue` with one call; `BithumbParts` is what the public side shares.
@@ -211,6 +211,7 @@ class BithumbPrivate:
         r.add_get("/v1/orders", w("default", self.list_orders))
         r.add_get("/v1/status/wallet", w("default", self.wallet_status))
         r.add_get("/v1/orders/chance", w("default", self.chance))
+        r.add_get("/v1/withdraws/chance", w("default", self.withdraw_chance))
 
     async def start(self) -> None:
         return None
@@ -391,3 +392,16 @@ class BithumbPrivate:
 
     async def wallet_status(self, request: web.Request, p: Params, acct: SpotAccount) -> Any:
         return self.wallets.rows(VENUE, self.market.now_ms())
+
+    async def withdraw_chance(self, request: web.Request, p: Params, acct: SpotAccount) -> Any:
+        """`GET /v1/withdraws/chance?currency=&net_type=` (both required, as Bithumb's docs
+        say): the network's withdrawal fee and minimum, Upbit's answer shape."""
+        coin, net = str(p.get("currency", "")), str(p.get("net_type", ""))
+        if not coin or not net:
+            raise _bad("currency and net_type are required")
+        bal = acct.balances.get(coin.upper())  # not .balance(): a question adds no asset
+        held = (bal.free, bal.locked) if bal is not None else (Decimal(0), Decimal(0))
+        try:
+            return self.wallets.upbit_withdraw_chance(coin, net, held, VENUE)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None

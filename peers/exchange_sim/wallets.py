@@ -1,7 +1,7 @@
 """Deposit and withdrawal (wallet) status per venue, coin and network.
 
 Served by Upbit `GET /v1/status/wallet` (one row per currency and network, `wallet_state`), Upbit
-`GET /v1/withdraws/chance` (one network's withdrawal fee and minimum) and Binance `GET /sapi/v1/capital/config/getall` (one object per coin with `networkList[]`).
+`GET /v1/withdraws/chance` (one network's withdrawal fee and minimum; Bithumb serves both the same) and Binance `GET /sapi/v1/capital/config/getall` (one object per coin with `networkList[]`).
 Everything starts working; tests suspend transfers with `sim.wallets.set(...)` (or
 `sim.set_wallet_state(...)`), a standalone simulator with `POST /__sim/wallet`:
 
@@ -241,18 +241,19 @@ class WalletBook:
         return rows
 
     def upbit_withdraw_chance(
-        self, coin: str, net_type: str, balance: tuple[Decimal, Decimal]
+        self, coin: str, net_type: str, balance: tuple[Decimal, Decimal], venue: str = UPBIT
     ) -> dict[str, Any]:
-        """`GET /v1/withdraws/chance?currency=&net_type=`: the network's withdrawal fee and
-        minimum (the same table as Binance's `networkList`), its state and the balance.
-        Raises ValueError for a coin or network Upbit does not list."""
+        """`GET /v1/withdraws/chance?currency=&net_type=` of Upbit, or Bithumb (`venue`; the
+        same request and answer, apidocs.bithumb.com "출금 가능 정보"): the network's
+        withdrawal fee and minimum (the same table as Binance's `networkList`), its state and
+        the balance. Raises ValueError for a coin or network the venue does not list."""
         coin = coin.upper()
-        if coin not in self.coins(UPBIT):
+        if coin not in self.coins(venue):
             raise ValueError(f"currency {coin!r} is not listed")
         net = next((n for n in self.networks(coin) if n.id == net_type), None)
         if net is None:
             raise ValueError(f"net_type {net_type!r} is not a network of {coin}")
-        st = self.get(UPBIT, coin, net.id)
+        st = self.get(venue, coin, net.id)
         support = [k for k, ok in (("deposit", st.deposit), ("withdraw", st.withdraw)) if ok]
         free, locked = balance
         return {

@@ -14,6 +14,7 @@ from core.errors import Fatal, NotFound, Rejected, Retryable
 from core.market import Side
 from core.orders import OrderStatus, OrderType
 from core.symbols import Symbol, Venue
+from core.wallets import WalletError
 from exchanges.bithumb.broker import BithumbBroker
 from exchanges.bithumb.wallet import BithumbWallets
 from exchanges.ccxt.exchange import make_exchange
@@ -102,3 +103,20 @@ async def test_wallet_status_feeds_the_wallet_types(sim: SimExchange) -> None:
     assert all(not n.deposit and n.withdraw for n in nets["XRP"])
     assert not coins["XRP"].deposit and coins["XRP"].withdraw
     assert coins["BTC"].deposit and coins["BTC"].withdraw
+
+
+async def test_withdraw_fee_from_withdrawal_information(sim: SimExchange) -> None:
+    """Bithumb's status rows carry no fee: `GET /v1/withdraws/chance` (signed, currency and
+    net_type) gives the network's fee and minimum; a network the coin lacks is a clear error
+    naming Bithumb, a wrong key too."""
+    wallets = BithumbWallets(sim.urls["BITHUMB_REST_URL"], sim.api_keys["bithumb"])
+    wrong = BithumbWallets(sim.urls["BITHUMB_REST_URL"], (sim.api_keys["bithumb"][0], "nope"))
+    try:
+        assert await wallets.withdraw_fee("eth", "ARBITRUM") == (D("0.00004"), D("0.0008"))
+        with pytest.raises(WalletError, match="Bithumb"):
+            await wallets.withdraw_fee("ETH", "TRX")
+        with pytest.raises(WalletError, match="Bithumb"):
+            await wrong.withdraw_fee("ETH", "ARBITRUM")
+    finally:
+        await wallets.close()
+        await wrong.close()

@@ -99,7 +99,8 @@ async def test_help_in_korean_and_english(tmp_path: Path, db: Database) -> None:
     assert "/bad <x> — raises" in ko  # a command without a catalog key keeps its summary
     one = (await reg.dispatch("/help kimp", _ctx(tmp_path, db, "ko"))).text
     assert one.startswith(
-        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin]\n김프: "
+        "/kimp [coin|net] | /kimp <upbit|bithumb> [coin] | /kimp spread [coin] | "
+        "/kimp net <upbit|bithumb>\n김프: "
     )
     en = (await reg.dispatch("/help", _ctx(tmp_path, db, "en"))).text
     assert en.startswith("Commands:\n")

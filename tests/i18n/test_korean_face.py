@@ -87,6 +87,7 @@ ALLOWED = {
     "spreadhigh",  # /kimpalert names and the /kimp spread argument (issue 18)
     "spreadlow",
     "spread",
+    "net",  # the /kimp net argument (/kimp net bithumb)
     "fut",
     "up",
     "usdm",
