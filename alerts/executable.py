@@ -4,12 +4,14 @@ the slippage of walking the order books at the configured trade size.
 
 Forward (capture a positive premium): buy on Binance, withdraw to the KRW venue (Upbit unless
 another, Bithumb, is named), sell there; the network must be open for withdrawal on Binance and
-for deposit on the KRW venue. Reverse: buy on the KRW venue, withdraw to Binance, sell there. Networks are matched by the venues' ids (Binance `network`, Upbit
-`net_type`, Bithumb's the same: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen
-by its fee in coins. The cash leg (USDT) is priced at the KRW venue's own KRW-USDT book like the
-plain executable premium, and it moves too, the other way round from the coin: forward, the USDT
-bought on the KRW venue is withdrawn to Binance to buy the coin; reverse, the USDT the coin
-fetched on Binance is withdrawn to the KRW venue to be sold for KRW. Its network is chosen the same way and its fee (in USDT) counted.
+for deposit on the KRW venue. Reverse: buy on the KRW venue, withdraw to Binance, sell there.
+Networks are matched by the venues' ids (Binance `network`, Upbit `net_type`, Bithumb's the
+same: "ETH", "ARBITRUM", "TRX", ...); the cheapest open one is chosen by its fee in coins. The
+cash leg (USDT) is priced at the KRW venue's own KRW-USDT book like the plain executable premium,
+and it moves too, the other way round from the coin: forward, the USDT bought on the KRW venue is
+withdrawn to Binance to buy the coin; reverse, the USDT the coin fetched on Binance is withdrawn
+to the KRW venue to be sold for KRW. Its network is chosen the same way and its fee (in USDT)
+counted.
 
 Pure functions: the wallet gate hands the networks, the depth source the books.
 """
