@@ -20,16 +20,15 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import aiohttp
-import orjson
 
 from core.wallets import NetworkStatus, WalletError, WalletStatus, coin_statuses
 from exchanges.http import SessionHolder
 from exchanges.upbit.wallet import (
     CHANCE_PATH,
+    get_signed_json,
     hs256_token,
     parse_upbit_networks,
     parse_upbit_withdraw_chance,
-    wallet_error_text,
 )
 
 PATH = "/v1/status/wallet"
@@ -65,14 +64,10 @@ class BithumbWallets:
 
     async def fetch_networks(self) -> dict[str, tuple[NetworkStatus, ...]]:
         """Status per coin and network (`net_type`); raises `WalletError`."""
-        headers = {"Authorization": f"Bearer {bithumb_token(*self._keys)}"}
-        status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
-        if status != 200:
-            raise WalletError(wallet_error_text("Bithumb", status, body))
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise WalletError("Bithumb wallet status is not JSON") from None
+        token = bithumb_token(*self._keys)
+        data = await get_signed_json(
+            self._http, self._url, self._timeout, token, "Bithumb", "wallet status"
+        )
         try:
             return parse_upbit_networks(data)
         except WalletError:
@@ -82,15 +77,11 @@ class BithumbWallets:
         """(withdrawal fee, minimum) of `coin` over `network` (`net_type`); None where Bithumb
         gives none (a fee charged as a rate has `withdraw_fee` null); raises `WalletError`."""
         query = urlencode({"currency": coin.upper(), "net_type": network})
-        headers = {"Authorization": f"Bearer {bithumb_token(*self._keys, query)}"}
         url = f"{self._base}{CHANCE_PATH}?{query}"
-        status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
-        if status != 200:
-            raise WalletError(wallet_error_text("Bithumb", status, body))
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise WalletError("Bithumb withdrawal information is not JSON") from None
+        token = bithumb_token(*self._keys, query)
+        data = await get_signed_json(
+            self._http, url, self._timeout, token, "Bithumb", "withdrawal information"
+        )
         try:
             return parse_upbit_withdraw_chance(data)
         except WalletError:

@@ -139,6 +139,21 @@ def wallet_error_text(venue: str, status: int, body: bytes) -> str:
     return f"{venue} wallet status answered HTTP {status}{detail}"
 
 
+async def get_signed_json(
+    http: SessionHolder, url: str, timeout: float, token: str, venue: str, what: str
+) -> Any:
+    """GET `url` with `token` as the bearer: the decoded JSON body, or a `WalletError` naming the
+    venue and what was asked (`what`: "wallet status", "withdrawal information")."""
+    headers = {"Authorization": f"Bearer {token}"}
+    status, body = await http.fetch(url, timeout, WalletError, headers)
+    if status != 200:
+        raise WalletError(wallet_error_text(venue, status, body))
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise WalletError(f"{venue} {what} is not JSON") from None
+
+
 class UpbitWallets:
     """Fetches Upbit's wallet status with the given keys. Owns its HTTP session unless one is
     passed in; `close()` closes only an owned one."""
@@ -166,27 +181,19 @@ class UpbitWallets:
     async def fetch_networks(self) -> dict[str, tuple[NetworkStatus, ...]]:
         """Status per coin and network (no fees: Upbit's answer has none); raises
         `WalletError`."""
-        headers = {"Authorization": f"Bearer {upbit_token(*self._keys)}"}
-        status, body = await self._http.fetch(self._url, self._timeout, WalletError, headers)
-        if status != 200:
-            raise WalletError(wallet_error_text("Upbit", status, body))
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise WalletError("Upbit wallet status is not JSON") from None
+        token = upbit_token(*self._keys)
+        data = await get_signed_json(
+            self._http, self._url, self._timeout, token, "Upbit", "wallet status"
+        )
         return parse_upbit_networks(data)
 
     async def withdraw_fee(self, coin: str, network: str) -> tuple[Decimal | None, Decimal | None]:
         """(withdrawal fee, minimum) of `coin` over `network` (`net_type`); raises
         `WalletError`. Needs the key's withdrawal-inquiry (출금조회) permission."""
         query = urlencode({"currency": coin.upper(), "net_type": network})
-        headers = {"Authorization": f"Bearer {upbit_token(*self._keys, query)}"}
         url = f"{self._base}{CHANCE_PATH}?{query}"
-        status, body = await self._http.fetch(url, self._timeout, WalletError, headers)
-        if status != 200:
-            raise WalletError(wallet_error_text("Upbit", status, body))
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise WalletError("Upbit withdrawal information is not JSON") from None
+        token = upbit_token(*self._keys, query)
+        data = await get_signed_json(
+            self._http, url, self._timeout, token, "Upbit", "withdrawal information"
+        )
         return parse_upbit_withdraw_chance(data)
