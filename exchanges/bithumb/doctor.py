@@ -26,13 +26,11 @@ from exchanges.doctor_common import (
     ProbeError,
     balance_check,
     call,
-    clock_check,
     keys_missing,
-    stake_check,
     unexpected,
     unreachable,
 )
-from exchanges.upbit.doctor import parse_error, parse_krw, parse_min_total, server_time
+from exchanges.upbit.doctor import chance_stake_check, date_header_clock, parse_error, parse_krw
 
 AREA = Area.BITHUMB
 KEY_ERRORS = ("invalid_access_key", "jwt_verification", "expired_jwt", "NotAllowIP")
@@ -88,28 +86,12 @@ class BithumbDoctor:
         return Check(AREA, item, CheckStatus.OK, Text.of("doctor.found.readable"))
 
     async def _clock(self) -> Check:
-        try:
-            a = await call(self._session, "GET", self._base + "/v1/market/all", now=self._now,
-                           timeout=self._timeout)  # fmt: skip
-        except ProbeError as exc:
-            return unreachable(AREA, "clock", exc)
-        server = server_time(a.headers)
-        if server is None:
-            return unexpected(AREA, "clock", a.status, "no Date header")
-        # The header counts whole seconds: its second began up to 1 s before the true time.
-        offset_ms = (server + 0.5 - (a.sent_at + a.received_at) / 2) * 1000
-        if abs(offset_ms) <= 500:
-            offset_ms = 0.0  # within what a whole-second header can tell
-        return clock_check(AREA, offset_ms)
+        return await date_header_clock(AREA, self._session, self._base, self._now, self._timeout)
 
     async def _stake(self, plan: StakePlan, krw: Any) -> Check:
         market = f"{plan.symbol.quote}-{plan.symbol.base}"
         data = await self._request("/v1/orders/chance", "stake", {"market": market}, True)
-        if isinstance(data, Check):
-            return data
-        if parse_error(data) is not None:
-            return stake_check(AREA, plan, None, krw)  # 400/404: the market is not listed
-        return stake_check(AREA, plan, parse_min_total(data), krw)
+        return chance_stake_check(AREA, plan, data, krw)
 
     async def _request(
         self, path: str, item: str, params: dict[str, str] | None = None, accept_400: bool = False

@@ -104,6 +104,39 @@ def server_time(headers: dict[str, str]) -> float | None:
         return None
 
 
+async def date_header_clock(
+    area: Area,
+    session: aiohttp.ClientSession,
+    base: str,
+    now: Callable[[], float],
+    timeout: float,
+) -> Check:
+    """The venue's clock against ours from the `Date` header of a public call (Upbit's and
+    Bithumb's API 2.0 have no time endpoint)."""
+    try:
+        a = await call(session, "GET", base + "/v1/market/all", now=now, timeout=timeout)
+    except ProbeError as exc:
+        return unreachable(area, "clock", exc)
+    server = server_time(a.headers)
+    if server is None:
+        return unexpected(area, "clock", a.status, "no Date header")
+    # The header counts whole seconds: its second began up to 1 s before the true time.
+    offset_ms = (server + 0.5 - (a.sent_at + a.received_at) / 2) * 1000
+    if abs(offset_ms) <= 500:
+        offset_ms = 0.0  # within what a whole-second header can tell
+    return clock_check(area, offset_ms)
+
+
+def chance_stake_check(area: Area, plan: StakePlan, data: Any, krw: Decimal | None) -> Check:
+    """A bot's stake against `GET /v1/orders/chance`'s minimum (`data`: its answer, or the
+    failed `Check` of the request)."""
+    if isinstance(data, Check):
+        return data
+    if parse_error(data) is not None:
+        return stake_check(area, plan, None, krw)  # 400/404: the market is not listed
+    return stake_check(area, plan, parse_min_total(data), krw)
+
+
 class UpbitDoctor:
     def __init__(
         self,
@@ -142,19 +175,7 @@ class UpbitDoctor:
         return out
 
     async def _clock(self) -> Check:
-        try:
-            a = await call(self._session, "GET", self._base + "/v1/market/all", now=self._now,
-                           timeout=self._timeout)  # fmt: skip
-        except ProbeError as exc:
-            return unreachable(AREA, "clock", exc)
-        server = server_time(a.headers)
-        if server is None:
-            return unexpected(AREA, "clock", a.status, "no Date header")
-        # The header counts whole seconds: its second began up to 1 s before the true time.
-        offset_ms = (server + 0.5 - (a.sent_at + a.received_at) / 2) * 1000
-        if abs(offset_ms) <= 500:
-            offset_ms = 0.0  # within what a whole-second header can tell
-        return clock_check(AREA, offset_ms)
+        return await date_header_clock(AREA, self._session, self._base, self._now, self._timeout)
 
     def _key_checks(self, data: Any) -> list[Check]:
         assert self._keys is not None
@@ -190,11 +211,7 @@ class UpbitDoctor:
         data = await self._request(
             "GET", "/v1/orders/chance", "stake", {"market": market}, accept_400=True
         )
-        if isinstance(data, Check):
-            return data
-        if parse_error(data) is not None:
-            return stake_check(AREA, plan, None, krw)  # 400/404: the market is not listed
-        return stake_check(AREA, plan, parse_min_total(data), krw)
+        return chance_stake_check(AREA, plan, data, krw)
 
     async def _request(
         self,
